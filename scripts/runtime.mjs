@@ -1,0 +1,41 @@
+// Picks the runtime that matches the better-sqlite3 binary in node_modules.
+//
+// On an ordinary install, `npm install` downloads Electron and the postinstall rebuilds
+// better-sqlite3 for Electron's ABI; plain Node can then no longer load it, so everything that
+// opens the database (tests, browser mode, benchmarks) runs under Electron's own Node
+// (ELECTRON_RUN_AS_NODE=1). Where Electron's binary was skipped (ELECTRON_SKIP_BINARY_DOWNLOAD=1),
+// better-sqlite3 keeps its Node build and plain Node is used. We decide by trying to load it.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+/** Path of the Electron binary, or null where it was not downloaded. */
+export function electronBinary() {
+  try {
+    const path = require('electron');
+    return typeof path === 'string' && existsSync(path) ? path : null;
+  } catch {
+    return null;
+  }
+}
+
+function sqliteLoadsUnder(cmd, env) {
+  const probe = "const D=require('better-sqlite3');new D(':memory:').close()";
+  const r = spawnSync(cmd, ['-e', probe], { env: { ...process.env, ...env }, stdio: 'pipe', timeout: 30_000 });
+  return r.status === 0;
+}
+
+/** `{ cmd, env, name }` to run a Node script that loads better-sqlite3. */
+export function pickRuntime() {
+  if (sqliteLoadsUnder(process.execPath, {})) return { cmd: process.execPath, env: {}, name: `node ${process.version}` };
+  const electron = electronBinary();
+  if (electron && sqliteLoadsUnder(electron, { ELECTRON_RUN_AS_NODE: '1' })) {
+    return { cmd: electron, env: { ELECTRON_RUN_AS_NODE: '1' }, name: 'electron (ELECTRON_RUN_AS_NODE)' };
+  }
+  throw new Error(
+    'better-sqlite3 loads neither under Node nor under Electron. Rebuild it: `npm rebuild better-sqlite3` ' +
+      '(for plain Node) or `npx electron-builder install-app-deps` (for Electron).',
+  );
+}

@@ -1,0 +1,317 @@
+/**
+ * Carts live in the database: the active one and any number of parked ones, so a crash or a
+ * restart loses nothing. The renderer sends product ids and quantities; prices always come from
+ * the products table and totals from `priceCart`.
+ */
+import { MAX_QTY } from '../../shared/contract';
+import { PosError } from '../../shared/errors';
+import type { CartView, Discount, ParkedCartView } from '../../shared/types';
+import type { Store } from '../store/db';
+import type { CartRow } from '../store/schema';
+import type { Catalog } from './catalog';
+import type { Clock } from './clock';
+import { priceCart } from './pricing';
+
+export function toDiscount(kind: 'percent' | 'amount' | null, value: number | null): Discount | null {
+  if (kind === null || value === null) return null;
+  return { kind, value };
+}
+
+export class Carts {
+  constructor(
+    private readonly store: Store,
+    private readonly catalog: Catalog,
+    private readonly clock: Clock,
+  ) {}
+
+  private get k() {
+    return this.store.kysely;
+  }
+
+  /** The active cart, created if there is none. */
+  activeRow(): CartRow {
+    const row = this.store.first(
+      this.k.selectFrom('carts').selectAll().where('status', '=', 'active').orderBy('id', 'desc').limit(1),
+    );
+    if (row) return row;
+    const now = this.clock.now();
+    const id = this.store.run(
+      this.k.insertInto('carts').values({
+        status: 'active',
+        label: null,
+        order_discount_kind: null,
+        order_discount_value: null,
+        last_product_id: null,
+        created_at: now,
+        updated_at: now,
+        parked_at: null,
+      }),
+    ).lastInsertRowid;
+    return this.store.first(this.k.selectFrom('carts').selectAll().where('id', '=', id)) as CartRow;
+  }
+
+  /** Lines of a cart joined with current product data, in the order they were added. */
+  private lines(cartId: number) {
+    return this.store.all(
+      this.k
+        .selectFrom('cart_lines')
+        .innerJoin('products', 'products.id', 'cart_lines.product_id')
+        .select([
+          'cart_lines.id as lineId',
+          'cart_lines.product_id as productId',
+          'cart_lines.qty',
+          'cart_lines.discount_kind',
+          'cart_lines.discount_value',
+          'products.sku',
+          'products.barcode',
+          'products.name_zh',
+          'products.name_en',
+          'products.price_fen',
+        ])
+        .where('cart_lines.cart_id', '=', cartId)
+        .orderBy('cart_lines.position'),
+    );
+  }
+
+  view(row: CartRow = this.activeRow()): CartView {
+    const lines = this.lines(row.id);
+    const orderDiscount = toDiscount(row.order_discount_kind, row.order_discount_value);
+    const priced = priceCart(
+      lines.map((l) => ({ unitPriceFen: l.price_fen, qty: l.qty, discount: toDiscount(l.discount_kind, l.discount_value) })),
+      orderDiscount,
+    );
+    return {
+      id: row.id,
+      label: row.label,
+      lines: lines.map((l, i) => {
+        const p = priced.lines[i]!;
+        return {
+          lineId: l.lineId,
+          productId: l.productId,
+          sku: l.sku,
+          barcode: l.barcode,
+          nameZh: l.name_zh,
+          nameEn: l.name_en,
+          unitPriceFen: l.price_fen,
+          qty: l.qty,
+          grossFen: p.grossFen,
+          discount: toDiscount(l.discount_kind, l.discount_value),
+          discountFen: p.lineDiscountFen,
+          totalFen: p.grossFen - p.lineDiscountFen,
+        };
+      }),
+      itemCount: priced.itemCount,
+      subtotalFen: priced.subtotalFen,
+      lineDiscountFen: priced.lineDiscountFen,
+      orderDiscount,
+      orderDiscountFen: priced.orderDiscountFen,
+      totalFen: priced.totalFen,
+      lastTouchedProductId: row.last_product_id,
+    };
+  }
+
+  private touch(cartId: number, productId: number | null): void {
+    this.store.run(
+      this.k.updateTable('carts').set({ updated_at: this.clock.now(), last_product_id: productId }).where('id', '=', cartId),
+    );
+  }
+
+  private lineOf(cartId: number, lineId: number) {
+    const line = this.store.first(
+      this.k.selectFrom('cart_lines').selectAll().where('id', '=', lineId).where('cart_id', '=', cartId),
+    );
+    if (!line) throw new PosError('NOT_FOUND', `Line ${lineId} is not in the current cart.`, { lineId });
+    return line;
+  }
+
+  add(productId: number, qty = 1): CartView {
+    const product = this.catalog.get(productId);
+    return this.store.tx(() => {
+      const cart = this.activeRow();
+      const existing = this.store.first(
+        this.k.selectFrom('cart_lines').selectAll().where('cart_id', '=', cart.id).where('product_id', '=', product.id),
+      );
+      if (existing) {
+        const next = existing.qty + qty;
+        if (next > MAX_QTY) {
+          throw new PosError('INVALID_QUANTITY', `A line can hold at most ${MAX_QTY} of one product.`, { max: MAX_QTY, qty: next });
+        }
+        this.store.run(this.k.updateTable('cart_lines').set({ qty: next }).where('id', '=', existing.id));
+      } else {
+        const pos = this.store.first(
+          this.k
+            .selectFrom('cart_lines')
+            .select((eb) => eb.fn.max<number | null>('position').as('p'))
+            .where('cart_id', '=', cart.id),
+        );
+        this.store.run(
+          this.k.insertInto('cart_lines').values({
+            cart_id: cart.id,
+            product_id: product.id,
+            qty,
+            discount_kind: null,
+            discount_value: null,
+            position: (pos?.p ?? 0) + 1,
+          }),
+        );
+      }
+      this.touch(cart.id, product.id);
+      return this.view(this.activeRow());
+    });
+  }
+
+  scan(code: string): CartView {
+    const product = this.catalog.findByCode(code);
+    if (!product) throw new PosError('UNKNOWN_BARCODE', `No product has the barcode or SKU "${code.trim()}".`, { code: code.trim() });
+    return this.add(product.id, 1);
+  }
+
+  setQty(lineId: number, qty: number): CartView {
+    return this.store.tx(() => {
+      const cart = this.activeRow();
+      const line = this.lineOf(cart.id, lineId);
+      this.store.run(this.k.updateTable('cart_lines').set({ qty }).where('id', '=', line.id));
+      this.touch(cart.id, line.product_id);
+      return this.view(this.activeRow());
+    });
+  }
+
+  remove(lineId: number): CartView {
+    return this.store.tx(() => {
+      const cart = this.activeRow();
+      const line = this.lineOf(cart.id, lineId);
+      this.store.run(this.k.deleteFrom('cart_lines').where('id', '=', line.id));
+      this.touch(cart.id, null);
+      return this.view(this.activeRow());
+    });
+  }
+
+  clear(): CartView {
+    return this.store.tx(() => {
+      const cart = this.activeRow();
+      this.store.run(this.k.deleteFrom('cart_lines').where('cart_id', '=', cart.id));
+      this.store.run(
+        this.k
+          .updateTable('carts')
+          .set({ order_discount_kind: null, order_discount_value: null, last_product_id: null, updated_at: this.clock.now() })
+          .where('id', '=', cart.id),
+      );
+      return this.view(this.activeRow());
+    });
+  }
+
+  setLineDiscount(lineId: number, discount: Discount | null): CartView {
+    return this.store.tx(() => {
+      const cart = this.activeRow();
+      const line = this.lineOf(cart.id, lineId);
+      if (discount?.kind === 'amount') {
+        const product = this.catalog.get(line.product_id);
+        const gross = product.priceFen * line.qty;
+        if (discount.value > gross) {
+          throw new PosError('DISCOUNT_TOO_LARGE', `A discount of ${discount.value} fen is more than the line's ${gross} fen.`, {
+            discountFen: discount.value,
+            maxFen: gross,
+          });
+        }
+      }
+      this.store.run(
+        this.k
+          .updateTable('cart_lines')
+          .set({ discount_kind: discount?.kind ?? null, discount_value: discount?.value ?? null })
+          .where('id', '=', line.id),
+      );
+      this.touch(cart.id, line.product_id);
+      return this.view(this.activeRow());
+    });
+  }
+
+  setOrderDiscount(discount: Discount | null): CartView {
+    return this.store.tx(() => {
+      const cart = this.activeRow();
+      if (discount?.kind === 'amount') {
+        const v = this.view(cart);
+        const base = v.subtotalFen - v.lineDiscountFen;
+        if (discount.value > base) {
+          throw new PosError('DISCOUNT_TOO_LARGE', `A discount of ${discount.value} fen is more than the cart's ${base} fen.`, {
+            discountFen: discount.value,
+            maxFen: base,
+          });
+        }
+      }
+      this.store.run(
+        this.k
+          .updateTable('carts')
+          .set({
+            order_discount_kind: discount?.kind ?? null,
+            order_discount_value: discount?.value ?? null,
+            updated_at: this.clock.now(),
+          })
+          .where('id', '=', cart.id),
+      );
+      return this.view(this.activeRow());
+    });
+  }
+
+  private isEmpty(cartId: number): boolean {
+    return !this.store.first(this.k.selectFrom('cart_lines').select('id').where('cart_id', '=', cartId).limit(1));
+  }
+
+  /** Parks the active cart and starts an empty one. */
+  park(label?: string): CartView {
+    return this.store.tx(() => {
+      const cart = this.activeRow();
+      if (this.isEmpty(cart.id)) throw new PosError('CART_EMPTY', 'There is nothing in the cart to park.');
+      const now = this.clock.now();
+      this.store.run(
+        this.k
+          .updateTable('carts')
+          .set({ status: 'parked', parked_at: now, updated_at: now, label: label?.trim() || null })
+          .where('id', '=', cart.id),
+      );
+      return this.view(this.activeRow());
+    });
+  }
+
+  parked(): ParkedCartView[] {
+    const rows = this.store.all(
+      this.k.selectFrom('carts').selectAll().where('status', '=', 'parked').orderBy('parked_at').orderBy('id'),
+    );
+    return rows.map((r) => {
+      const v = this.view(r);
+      const first = v.lines[0];
+      return {
+        id: r.id,
+        label: r.label,
+        parkedAt: r.parked_at ?? r.updated_at,
+        itemCount: v.itemCount,
+        totalFen: v.totalFen,
+        firstItemZh: first?.nameZh ?? null,
+        firstItemEn: first?.nameEn ?? null,
+      };
+    });
+  }
+
+  /** Makes a parked cart active again; a non-empty active cart is parked in its place, never dropped. */
+  resume(cartId: number): CartView {
+    return this.store.tx(() => {
+      const target = this.store.first(
+        this.k.selectFrom('carts').selectAll().where('id', '=', cartId).where('status', '=', 'parked'),
+      );
+      if (!target) throw new PosError('CART_NOT_FOUND', `There is no parked cart ${cartId}.`, { cartId });
+      const current = this.activeRow();
+      const now = this.clock.now();
+      if (this.isEmpty(current.id)) {
+        this.store.run(this.k.updateTable('carts').set({ status: 'discarded', updated_at: now }).where('id', '=', current.id));
+      } else {
+        this.store.run(
+          this.k.updateTable('carts').set({ status: 'parked', parked_at: now, updated_at: now }).where('id', '=', current.id),
+        );
+      }
+      this.store.run(
+        this.k.updateTable('carts').set({ status: 'active', parked_at: null, updated_at: now }).where('id', '=', target.id),
+      );
+      return this.view(this.activeRow());
+    });
+  }
+}
+

@@ -1,0 +1,170 @@
+/**
+ * The core: opens the store, seeds the demo catalogue on first run, and implements every contract
+ * method. Both transports (Electron IPC and browser-mode HTTP) call `dispatch`, which validates the
+ * input with the contract's zod schema and turns every failure into a typed error result.
+ */
+import { z } from 'zod';
+import { contract, isMethodName, type MethodInput, type MethodName, type MethodOutput } from '../../shared/contract';
+import { PosError } from '../../shared/errors';
+import { fail, ok, type Result } from '../../shared/result';
+import type { AppInfo, Locale } from '../../shared/types';
+import { openStore, type MigrationReport, type Store } from '../store/db';
+import { toPosError } from '../store/sqlite-errors';
+import { Carts } from './cart';
+import { Catalog } from './catalog';
+import { businessDay, systemClock, systemTimeZone, type Clock } from './clock';
+import { Events } from './events';
+import { Orders } from './orders';
+import { browserPrinter, receiptHtml, type ReceiptPrinter } from './printing';
+import { seedIfEmpty } from './seed';
+import { Settings } from './settings';
+
+export interface CoreOptions {
+  dataDir: string;
+  mode: AppInfo['mode'];
+  version?: string;
+  clock?: Clock;
+  printer?: ReceiptPrinter;
+  /** The operating system's locale (e.g. `zh-CN`, `en-US`): the default UI language until one is chosen. */
+  systemLocale?: string;
+  /** Store time zone; default: the setting, else the system's. */
+  timeZone?: string;
+  /** Skip seeding the demo catalogue (benchmarks that bring their own). */
+  seed?: boolean;
+  log?: (line: string) => void;
+}
+
+export type Handlers = { [K in MethodName]: (input: MethodInput<K>) => MethodOutput<K> | Promise<MethodOutput<K>> };
+
+export function localeFrom(system: string | undefined): Locale {
+  return system?.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+}
+
+export interface Core {
+  readonly store: Store;
+  readonly catalog: Catalog;
+  readonly carts: Carts;
+  readonly orders: Orders;
+  readonly settings: Settings;
+  readonly events: Events;
+  readonly handlers: Handlers;
+  readonly migration: MigrationReport;
+  dispatch(method: unknown, input: unknown): Promise<Result<unknown>>;
+  close(): void;
+}
+
+function describeIssues(error: z.ZodError): { message: string; field: string } {
+  const first = error.issues[0];
+  const field = first?.path.join('.') || '(input)';
+  const text = error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`)
+    .join('; ');
+  return { message: `Invalid input — ${text}`, field };
+}
+
+export async function createCore(options: CoreOptions): Promise<Core> {
+  const clock = options.clock ?? systemClock;
+  const printer = options.printer ?? browserPrinter;
+  const log = options.log ?? (() => undefined);
+  const { store, migration } = await openStore({ dataDir: options.dataDir, now: () => clock.now() });
+  try {
+    const settings = new Settings(store);
+    if (options.seed !== false && !settings.values.catalogueSeeded) {
+      const n = seedIfEmpty(store, clock.now());
+      settings.set('catalogueSeeded', true);
+      if (n > 0) log(`seeded the demo catalogue: ${n} products`);
+    }
+    const timeZone = () => options.timeZone ?? settings.values.timeZone ?? systemTimeZone();
+    const events = new Events();
+    const catalog = new Catalog(store);
+    const carts = new Carts(store, catalog, clock);
+    const orders = new Orders(store, carts, settings, clock, events, timeZone);
+    const locale = (): Locale => settings.values.locale ?? localeFrom(options.systemLocale);
+
+    const info = (): AppInfo => ({
+      version: options.version ?? '0.0.0',
+      mode: options.mode,
+      dataDir: options.dataDir,
+      storeName: settings.values.storeName,
+      terminal: settings.values.terminal,
+      clerk: settings.values.clerk,
+      locale: locale(),
+      businessDay: businessDay(clock.now(), timeZone()),
+      timeZone: timeZone(),
+      productCount: catalog.size,
+    });
+
+    const handlers: Handlers = {
+      'app.info': () => info(),
+      'app.setLocale': ({ locale: next }) => {
+        settings.set('locale', next);
+        events.emit('app.localeChanged', { locale: next });
+        return info();
+      },
+      'catalog.categories': () => catalog.categories(),
+      'catalog.products': ({ categoryId }) => catalog.products(categoryId),
+      'catalog.search': ({ query, limit }) => catalog.search(query, limit),
+      'cart.get': () => carts.view(),
+      'cart.add': ({ productId, qty }) => carts.add(productId, qty),
+      'cart.scan': ({ code }) => carts.scan(code),
+      'cart.setQty': ({ lineId, qty }) => carts.setQty(lineId, qty),
+      'cart.remove': ({ lineId }) => carts.remove(lineId),
+      'cart.clear': () => carts.clear(),
+      'cart.setLineDiscount': ({ lineId, discount }) => carts.setLineDiscount(lineId, discount),
+      'cart.setOrderDiscount': ({ discount }) => carts.setOrderDiscount(discount),
+      'cart.park': ({ label }) => carts.park(label),
+      'cart.parked': () => carts.parked(),
+      'cart.resume': ({ cartId }) => carts.resume(cartId),
+      'checkout.confirm': () => orders.confirm(),
+      'checkout.payCash': ({ orderId, tenderedFen }) => orders.payCash(orderId, tenderedFen),
+      'orders.list': ({ businessDay: day }) => orders.list(day),
+      'orders.get': ({ orderId }) => orders.get(orderId),
+      'orders.cancel': ({ orderId, restoreCart }) => orders.cancel(orderId, restoreCart ?? false),
+      'orders.receipt': ({ orderId }) => orders.receipt(orderId, true),
+      'orders.print': async ({ orderId }) => {
+        const receipt = orders.receipt(orderId, false);
+        try {
+          return await printer.print(receipt, receiptHtml(receipt, locale(), timeZone()));
+        } catch (err) {
+          throw new PosError('PRINT_FAILED', `The receipt could not be printed: ${(err as Error).message}`);
+        }
+      },
+    };
+
+    const dispatch = async (method: unknown, input: unknown): Promise<Result<unknown>> => {
+      if (!isMethodName(method)) {
+        return fail({ code: 'UNKNOWN_METHOD', message: `There is no method ${JSON.stringify(method)}.` });
+      }
+      const parsed = contract[method].input.safeParse(input ?? {});
+      if (!parsed.success) {
+        const { message, field } = describeIssues(parsed.error);
+        return fail({ code: 'INVALID_INPUT', message, details: { field, method } });
+      }
+      try {
+        const handler = handlers[method] as (i: unknown) => unknown;
+        return ok(await handler(parsed.data));
+      } catch (err) {
+        const e = toPosError(err, store.file);
+        if (e.code === 'INTERNAL') log(`${method} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        return fail(e.toShape());
+      }
+    };
+
+    return {
+      store,
+      catalog,
+      carts,
+      orders,
+      settings,
+      events,
+      handlers,
+      migration,
+      dispatch,
+      close: () => store.close(),
+    };
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+}

@@ -1,0 +1,373 @@
+/**
+ * Orders: confirming a cart writes the order (lines, totals, a number a clerk can read aloud)
+ * before any payment; cash payment completes it in one transaction with its payment record and
+ * journal row; orders can be listed, opened, cancelled while unpaid, and their receipts rebuilt.
+ */
+import { PosError } from '../../shared/errors';
+import { formatFen } from '../../shared/money';
+import type {
+  JournalEntry,
+  OrderLineView,
+  OrderStatus,
+  OrderSummary,
+  OrderView,
+  PaidOrder,
+  PaymentView,
+  Receipt,
+} from '../../shared/types';
+import type { Store } from '../store/db';
+import type { AttemptRow, OrderRow } from '../store/schema';
+import { toDiscount, type Carts } from './cart';
+import { businessDay, type Clock } from './clock';
+import type { Events } from './events';
+import { priceCart } from './pricing';
+import type { Settings } from './settings';
+
+/** The most change a till hands out; a larger tender is a typing mistake, not a sale. */
+export const MAX_CHANGE_FEN = 100_000;
+
+export function orderNumber(day: string, seq: number): string {
+  return `${day.replaceAll('-', '')}-${String(seq).padStart(4, '0')}`;
+}
+
+const PAID_STATES: readonly AttemptRow['state'][] = ['paid', 'partially_refunded', 'refunded'];
+
+export class Orders {
+  constructor(
+    private readonly store: Store,
+    private readonly carts: Carts,
+    private readonly settings: Settings,
+    private readonly clock: Clock,
+    private readonly events: Events,
+    private readonly timeZone: () => string,
+  ) {}
+
+  private get k() {
+    return this.store.kysely;
+  }
+
+  today(): string {
+    return businessDay(this.clock.now(), this.timeZone());
+  }
+
+  private journal(orderId: number, attemptId: number | null, kind: string, from: string | null, to: string | null, detail: unknown): void {
+    this.store.run(
+      this.k.insertInto('payment_journal').values({
+        order_id: orderId,
+        attempt_id: attemptId,
+        at: this.clock.now(),
+        kind,
+        from_state: from,
+        to_state: to,
+        detail: detail === undefined ? null : JSON.stringify(detail),
+      }),
+    );
+  }
+
+  /** Turns the active cart into an open order, priced from the database now. */
+  confirm(): OrderView {
+    const id = this.store.tx(() => {
+      const cart = this.carts.activeRow();
+      const view = this.carts.view(cart);
+      if (view.lines.length === 0) throw new PosError('CART_EMPTY', 'The cart is empty: add something before checking out.');
+      const priced = priceCart(
+        view.lines.map((l) => ({ unitPriceFen: l.unitPriceFen, qty: l.qty, discount: l.discount })),
+        view.orderDiscount,
+      );
+      const now = this.clock.now();
+      const day = businessDay(now, this.timeZone());
+      const counter = this.store.first(this.k.selectFrom('day_counters').select('last_seq').where('business_day', '=', day));
+      const seq = (counter?.last_seq ?? 0) + 1;
+      if (counter) {
+        this.store.run(this.k.updateTable('day_counters').set({ last_seq: seq }).where('business_day', '=', day));
+      } else {
+        this.store.run(this.k.insertInto('day_counters').values({ business_day: day, last_seq: seq }));
+      }
+      const s = this.settings.values;
+      const orderId = this.store.run(
+        this.k.insertInto('orders').values({
+          number: orderNumber(day, seq),
+          business_day: day,
+          seq,
+          status: 'open',
+          clerk: s.clerk,
+          terminal: s.terminal,
+          cart_id: cart.id,
+          subtotal_fen: priced.subtotalFen,
+          line_discount_fen: priced.lineDiscountFen,
+          order_discount_kind: view.orderDiscount?.kind ?? null,
+          order_discount_value: view.orderDiscount?.value ?? null,
+          order_discount_fen: priced.orderDiscountFen,
+          total_fen: priced.totalFen,
+          item_count: priced.itemCount,
+          created_at: now,
+          paid_at: null,
+          cancelled_at: null,
+        }),
+      ).lastInsertRowid;
+      view.lines.forEach((l, i) => {
+        const p = priced.lines[i]!;
+        this.store.run(
+          this.k.insertInto('order_lines').values({
+            order_id: orderId,
+            line_no: i + 1,
+            product_id: l.productId,
+            sku: l.sku,
+            barcode: l.barcode,
+            name_zh: l.nameZh,
+            name_en: l.nameEn,
+            unit_price_fen: l.unitPriceFen,
+            qty: l.qty,
+            gross_fen: p.grossFen,
+            discount_kind: l.discount?.kind ?? null,
+            discount_value: l.discount?.value ?? null,
+            line_discount_fen: p.lineDiscountFen,
+            order_discount_share_fen: p.orderDiscountShareFen,
+            total_fen: p.totalFen,
+          }),
+        );
+      });
+      this.store.run(this.k.updateTable('carts').set({ status: 'ordered', updated_at: now }).where('id', '=', cart.id));
+      this.journal(orderId, null, 'order.created', null, 'open', { totalFen: priced.totalFen, items: priced.itemCount });
+      return orderId;
+    });
+    const order = this.get(id);
+    this.events.emit('order.changed', { orderId: id, number: order.number, status: order.status });
+    return order;
+  }
+
+  private row(orderId: number): OrderRow {
+    const row = this.store.first(this.k.selectFrom('orders').selectAll().where('id', '=', orderId));
+    if (!row) throw new PosError('NOT_FOUND', `There is no order ${orderId}.`, { orderId });
+    return row;
+  }
+
+  private paidAttempt(orderId: number): AttemptRow | undefined {
+    return this.store.first(
+      this.k.selectFrom('payment_attempts').selectAll().where('order_id', '=', orderId).where('state', 'in', PAID_STATES),
+    );
+  }
+
+  payCash(orderId: number, tenderedFen: number): PaidOrder {
+    const done = this.store.tx(() => {
+      const order = this.row(orderId);
+      if (order.status === 'paid') {
+        // A double-submitted "complete": the same cash tender is answered with the same sale.
+        const paid = this.paidAttempt(orderId);
+        if (paid?.method === 'cash' && paid.tendered_fen === tenderedFen) return false;
+      }
+      if (order.status !== 'open') {
+        throw new PosError('ORDER_NOT_PAYABLE', `Order ${order.number} is ${order.status} and cannot be paid.`, {
+          number: order.number,
+          status: order.status,
+        });
+      }
+      if (tenderedFen < order.total_fen) {
+        throw new PosError(
+          'TENDER_TOO_LOW',
+          `${formatFen(tenderedFen)} tendered is less than the ${formatFen(order.total_fen)} due.`,
+          { tenderedFen, totalFen: order.total_fen },
+        );
+      }
+      const changeFen = tenderedFen - order.total_fen;
+      if (changeFen > MAX_CHANGE_FEN) {
+        throw new PosError(
+          'INVALID_INPUT',
+          `${formatFen(tenderedFen)} tendered for ${formatFen(order.total_fen)} would mean ${formatFen(changeFen)} change; check the amount.`,
+          { tenderedFen, totalFen: order.total_fen, field: 'tenderedFen' },
+        );
+      }
+      const now = this.clock.now();
+      const n = this.store.first(
+        this.k.selectFrom('payment_attempts').select((eb) => eb.fn.countAll<number>().as('n')).where('order_id', '=', orderId),
+      );
+      const attemptId = this.store.run(
+        this.k.insertInto('payment_attempts').values({
+          order_id: orderId,
+          method: 'cash',
+          mode: 'cash',
+          out_trade_no: `${order.number.replace('-', '')}C${Number(n?.n ?? 0) + 1}`,
+          amount_fen: order.total_fen,
+          state: 'paid',
+          unknown: 0,
+          tendered_fen: tenderedFen,
+          change_fen: changeFen,
+          created_at: now,
+          updated_at: now,
+          paid_at: now,
+        }),
+      ).lastInsertRowid;
+      const changed = this.store.run(
+        this.k.updateTable('orders').set({ status: 'paid', paid_at: now }).where('id', '=', orderId).where('status', '=', 'open'),
+      ).changes;
+      if (changed !== 1) throw new PosError('ORDER_NOT_PAYABLE', `Order ${order.number} changed while being paid.`);
+      this.journal(orderId, attemptId, 'cash.tendered', 'created', 'paid', { tenderedFen, changeFen, amountFen: order.total_fen });
+      this.journal(orderId, null, 'order.paid', 'open', 'paid', { method: 'cash' });
+      return true;
+    });
+    const order = this.get(orderId);
+    if (done) this.events.emit('order.changed', { orderId, number: order.number, status: order.status });
+    return { order, receipt: this.receipt(orderId, false) };
+  }
+
+  /** Cancels an unpaid order; with `restoreCart`, its lines go back into the active cart for editing. */
+  cancel(orderId: number, restoreCart = false): OrderView {
+    this.store.tx(() => {
+      const order = this.row(orderId);
+      if (order.status !== 'open') {
+        throw new PosError('ORDER_NOT_CANCELLABLE', `Order ${order.number} is ${order.status}; only an unpaid order can be cancelled.`, {
+          number: order.number,
+          status: order.status,
+        });
+      }
+      const now = this.clock.now();
+      this.store.run(
+        this.k.updateTable('orders').set({ status: 'cancelled', cancelled_at: now }).where('id', '=', orderId).where('status', '=', 'open'),
+      );
+      this.journal(orderId, null, 'order.cancelled', 'open', 'cancelled', { restoreCart });
+      if (restoreCart) {
+        const lines = this.store.all(this.k.selectFrom('order_lines').selectAll().where('order_id', '=', orderId).orderBy('line_no'));
+        this.carts.clear();
+        const cart = this.carts.activeRow();
+        lines.forEach((l, i) => {
+          this.store.run(
+            this.k.insertInto('cart_lines').values({
+              cart_id: cart.id,
+              product_id: l.product_id,
+              qty: l.qty,
+              discount_kind: l.discount_kind as 'percent' | 'amount' | null,
+              discount_value: l.discount_value,
+              position: i + 1,
+            }),
+          );
+        });
+        this.store.run(
+          this.k
+            .updateTable('carts')
+            .set({ order_discount_kind: order.order_discount_kind, order_discount_value: order.order_discount_value })
+            .where('id', '=', cart.id),
+        );
+      }
+    });
+    const order = this.get(orderId);
+    this.events.emit('order.changed', { orderId, number: order.number, status: order.status });
+    return order;
+  }
+
+  list(day?: string): OrderSummary[] {
+    const rows = this.store.all(
+      this.k
+        .selectFrom('orders')
+        .leftJoin('payment_attempts as pa', (j) =>
+          j.onRef('pa.order_id', '=', 'orders.id').on('pa.state', 'in', PAID_STATES),
+        )
+        .selectAll('orders')
+        .select('pa.method as method')
+        .where('orders.business_day', '=', day ?? this.today())
+        .orderBy('orders.seq', 'desc'),
+    );
+    return rows.map((r) => this.summary(r, r.method ?? null));
+  }
+
+  private summary(r: OrderRow, method: OrderSummary['method']): OrderSummary {
+    return {
+      id: r.id,
+      number: r.number,
+      businessDay: r.business_day,
+      status: r.status as OrderStatus,
+      createdAt: r.created_at,
+      paidAt: r.paid_at,
+      totalFen: r.total_fen,
+      itemCount: r.item_count,
+      method,
+      clerk: r.clerk,
+    };
+  }
+
+  private lines(orderId: number): OrderLineView[] {
+    return this.store
+      .all(this.k.selectFrom('order_lines').selectAll().where('order_id', '=', orderId).orderBy('line_no'))
+      .map((l) => ({
+        lineNo: l.line_no,
+        productId: l.product_id,
+        sku: l.sku,
+        nameZh: l.name_zh,
+        nameEn: l.name_en,
+        unitPriceFen: l.unit_price_fen,
+        qty: l.qty,
+        grossFen: l.gross_fen,
+        discount: toDiscount(l.discount_kind as 'percent' | 'amount' | null, l.discount_value),
+        lineDiscountFen: l.line_discount_fen,
+        orderDiscountShareFen: l.order_discount_share_fen,
+        totalFen: l.total_fen,
+      }));
+  }
+
+  get(orderId: number): OrderView {
+    const r = this.row(orderId);
+    const payments: PaymentView[] = this.store
+      .all(this.k.selectFrom('payment_attempts').selectAll().where('order_id', '=', orderId).orderBy('id'))
+      .map((a) => ({
+        id: a.id,
+        method: a.method,
+        mode: a.mode,
+        outTradeNo: a.out_trade_no,
+        amountFen: a.amount_fen,
+        state: a.state,
+        tenderedFen: a.tendered_fen,
+        changeFen: a.change_fen,
+        createdAt: a.created_at,
+        paidAt: a.paid_at,
+      }));
+    const journal: JournalEntry[] = this.store
+      .all(this.k.selectFrom('payment_journal').selectAll().where('order_id', '=', orderId).orderBy('id'))
+      .map((j) => ({
+        id: j.id,
+        attemptId: j.attempt_id,
+        at: j.at,
+        kind: j.kind,
+        fromState: j.from_state,
+        toState: j.to_state,
+        detail: j.detail ? (JSON.parse(j.detail) as Record<string, unknown>) : null,
+      }));
+    const paid = payments.find((p) => PAID_STATES.includes(p.state));
+    return {
+      ...this.summary(r, paid?.method ?? null),
+      terminal: r.terminal,
+      cancelledAt: r.cancelled_at,
+      subtotalFen: r.subtotal_fen,
+      lineDiscountFen: r.line_discount_fen,
+      orderDiscount: toDiscount(r.order_discount_kind, r.order_discount_value),
+      orderDiscountFen: r.order_discount_fen,
+      lines: this.lines(orderId),
+      payments,
+      journal,
+    };
+  }
+
+  receipt(orderId: number, reprint: boolean): Receipt {
+    const r = this.row(orderId);
+    const paid = this.paidAttempt(orderId);
+    const s = this.settings.values;
+    return {
+      storeName: s.storeName,
+      storeAddress: s.storeAddress,
+      storePhone: s.storePhone,
+      orderId: r.id,
+      number: r.number,
+      terminal: r.terminal,
+      clerk: r.clerk,
+      createdAt: r.created_at,
+      paidAt: r.paid_at,
+      lines: this.lines(orderId),
+      subtotalFen: r.subtotal_fen,
+      lineDiscountFen: r.line_discount_fen,
+      orderDiscountFen: r.order_discount_fen,
+      totalFen: r.total_fen,
+      method: paid?.method ?? null,
+      tenderedFen: paid?.tendered_fen ?? null,
+      changeFen: paid?.change_fen ?? null,
+      reprint,
+    };
+  }
+}

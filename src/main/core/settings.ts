@@ -1,0 +1,71 @@
+/** Store-wide settings kept in the `settings` table, with defaults for a fresh data directory. */
+import type { Locale } from '../../shared/types';
+import type { Store } from '../store/db';
+
+export interface SettingsValues {
+  storeName: string;
+  storeAddress: string;
+  storePhone: string;
+  terminal: string;
+  clerk: string;
+  locale: Locale | null;
+  timeZone: string | null;
+  catalogueSeeded: boolean;
+}
+
+const KEYS: Record<keyof SettingsValues, string> = {
+  storeName: 'store.name',
+  storeAddress: 'store.address',
+  storePhone: 'store.phone',
+  terminal: 'terminal.id',
+  clerk: 'clerk.name',
+  locale: 'ui.locale',
+  timeZone: 'store.timeZone',
+  catalogueSeeded: 'catalogue.seeded',
+};
+
+export const DEFAULT_SETTINGS: SettingsValues = {
+  storeName: 'Counter POS 演示便利店 Demo Store',
+  storeAddress: '演示路 1 号 · 1 Demo Road',
+  storePhone: '400-000-0000',
+  terminal: 'T01',
+  clerk: '收银员 01',
+  locale: null,
+  timeZone: null,
+  catalogueSeeded: false,
+};
+
+export class Settings {
+  private cache: SettingsValues;
+
+  constructor(private readonly store: Store) {
+    this.cache = this.load();
+  }
+
+  private load(): SettingsValues {
+    const rows = this.store.all(this.store.kysely.selectFrom('settings').selectAll());
+    const map = new Map(rows.map((r) => [r.key, r.value]));
+    const v = { ...DEFAULT_SETTINGS };
+    for (const [field, key] of Object.entries(KEYS) as [keyof SettingsValues, string][]) {
+      const raw = map.get(key);
+      if (raw === undefined) continue;
+      (v as Record<string, unknown>)[field] = JSON.parse(raw) as unknown;
+    }
+    return v;
+  }
+
+  get values(): Readonly<SettingsValues> {
+    return this.cache;
+  }
+
+  set<K extends keyof SettingsValues>(field: K, value: SettingsValues[K]): void {
+    const k = this.store.kysely;
+    this.store.run(
+      k
+        .insertInto('settings')
+        .values({ key: KEYS[field], value: JSON.stringify(value) })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(value) })),
+    );
+    this.cache = { ...this.cache, [field]: value };
+  }
+}

@@ -1,0 +1,218 @@
+/**
+ * Opens the store: better-sqlite3 with WAL, synchronous=FULL and foreign keys; refuses a corrupt
+ * database or one written by a newer app before writing a byte; backs up before migrating; runs
+ * each migration in its own transaction.
+ *
+ * Kysely builds every query (so they stay portable); `Store` executes the compiled SQL through
+ * better-sqlite3 synchronously, so a transaction is one synchronous block that no network call or
+ * other request can interleave with.
+ */
+import { existsSync, mkdirSync, accessSync, constants as fsConstants } from 'node:fs';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import {
+  Kysely,
+  Migrator,
+  SqliteAdapter,
+  SqliteDialect,
+  type CompiledQuery,
+  type Compilable,
+  type DatabaseConnection,
+  type DialectAdapter,
+  type MigrationProvider,
+} from 'kysely';
+import { PosError } from '../../shared/errors';
+import { LATEST_MIGRATION, MIGRATIONS, MIGRATION_NAMES } from './migrations';
+import type { Database } from './schema';
+import { toPosError } from './sqlite-errors';
+
+export const DB_FILE = 'counter-pos.sqlite';
+
+/** SQLite can roll back DDL; kysely's SQLite adapter just does not claim it. */
+class TransactionalSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+class TransactionalSqliteDialect extends SqliteDialect {
+  override createAdapter(): DialectAdapter {
+    return new TransactionalSqliteAdapter();
+  }
+}
+
+const staticProvider = (upTo: string): MigrationProvider => ({
+  getMigrations: () =>
+    Promise.resolve(Object.fromEntries(Object.entries(MIGRATIONS).filter(([name]) => name <= upTo))),
+});
+
+export interface OpenOptions {
+  /** Directory holding the database (and backups/). Created if missing. */
+  dataDir: string;
+  /** Migrate only up to this migration (tests of a single migration). Default: the latest. */
+  migrateTo?: string;
+  /** Epoch ms, used to name backups. */
+  now?: () => number;
+}
+
+export interface MigrationReport {
+  from: string | null;
+  to: string;
+  applied: string[];
+  backup: string | null;
+}
+
+export class Store {
+  readonly sqlite: BetterSqlite3.Database;
+  readonly kysely: Kysely<Database>;
+  readonly file: string;
+  private readonly statements = new Map<string, BetterSqlite3.Statement>();
+
+  constructor(sqlite: BetterSqlite3.Database, file: string) {
+    this.sqlite = sqlite;
+    this.file = file;
+    this.kysely = new Kysely<Database>({ dialect: new TransactionalSqliteDialect({ database: sqlite }) });
+  }
+
+  private prepare(query: CompiledQuery): BetterSqlite3.Statement {
+    let stmt = this.statements.get(query.sql);
+    if (!stmt) {
+      stmt = this.sqlite.prepare(query.sql);
+      this.statements.set(query.sql, stmt);
+    }
+    return stmt;
+  }
+
+  /** Runs a query that returns rows. */
+  all<R>(q: Compilable<R>): R[] {
+    const c = q.compile();
+    const stmt = this.prepare(c);
+    return (stmt.reader ? stmt.all(...(c.parameters as unknown[])) : (stmt.run(...(c.parameters as unknown[])), [])) as R[];
+  }
+
+  first<R>(q: Compilable<R>): R | undefined {
+    const c = q.compile();
+    const stmt = this.prepare(c);
+    return stmt.get(...(c.parameters as unknown[])) as R | undefined;
+  }
+
+  /** Runs a statement; returns the changed row count and the last inserted id. */
+  run(q: Compilable<unknown>): { changes: number; lastInsertRowid: number } {
+    const c = q.compile();
+    const r = this.prepare(c).run(...(c.parameters as unknown[]));
+    return { changes: r.changes, lastInsertRowid: Number(r.lastInsertRowid) };
+  }
+
+  /** Runs `fn` in one IMMEDIATE transaction: all of it is written, or none of it. Never await inside. */
+  tx<T>(fn: () => T): T {
+    return this.sqlite.transaction(fn).immediate();
+  }
+
+  close(): void {
+    this.statements.clear();
+    if (this.sqlite.open) this.sqlite.close();
+  }
+}
+
+function executedMigrations(sqlite: BetterSqlite3.Database): string[] {
+  const table = sqlite
+    .prepare(`select name from sqlite_master where type = 'table' and name = 'kysely_migration'`)
+    .get();
+  if (!table) return [];
+  return (sqlite.prepare('select name from kysely_migration order by name').all() as { name: string }[]).map(
+    (r) => r.name,
+  );
+}
+
+/**
+ * Looks at an existing database file without writing to it: refuses one that is not a database or
+ * was written by a newer version of the app.
+ */
+function inspectExisting(file: string): string[] {
+  let ro: BetterSqlite3.Database | undefined;
+  try {
+    ro = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+    ro.prepare('select count(*) from sqlite_master').get();
+    const names = executedMigrations(ro);
+    const unknown = names.filter((n) => !MIGRATION_NAMES.includes(n));
+    if (unknown.length > 0) {
+      throw new PosError(
+        'DATABASE_TOO_NEW',
+        `The database ${file} was written by a newer version of Counter POS (it has schema ${unknown[unknown.length - 1]}; this version knows up to ${LATEST_MIGRATION}). Nothing was changed. Install the newer version, or start this one with another data directory.`,
+        { file, found: unknown[unknown.length - 1] ?? '', known: LATEST_MIGRATION },
+      );
+    }
+    return names;
+  } catch (err) {
+    if (err instanceof PosError) throw err;
+    throw toPosError(err, file);
+  } finally {
+    ro?.close();
+  }
+}
+
+export async function openStore(options: OpenOptions): Promise<{ store: Store; migration: MigrationReport }> {
+  const { dataDir } = options;
+  const target = options.migrateTo ?? LATEST_MIGRATION;
+  const now = options.now ?? Date.now;
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    accessSync(dataDir, fsConstants.W_OK);
+  } catch (err) {
+    throw new PosError(
+      'STORAGE_READONLY',
+      `The data directory ${dataDir} cannot be written (${(err as Error).message}). Choose another with --data-dir or POS_DATA_DIR.`,
+      { dir: dataDir },
+    );
+  }
+  const file = join(dataDir, DB_FILE);
+  const existed = existsSync(file);
+  const before = existed ? inspectExisting(file) : [];
+
+  let sqlite: BetterSqlite3.Database;
+  try {
+    sqlite = new BetterSqlite3(file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+  } catch (err) {
+    throw toPosError(err, file);
+  }
+  const store = new Store(sqlite, file);
+
+  try {
+    const pending = MIGRATION_NAMES.filter((n) => n <= target && !before.includes(n));
+    let backup: string | null = null;
+    if (before.length > 0 && pending.length > 0) {
+      const dir = join(dataDir, 'backups');
+      mkdirSync(dir, { recursive: true });
+      const stamp = new Date(now()).toISOString().replace(/[:.]/g, '-');
+      backup = join(dir, `${DB_FILE.replace('.sqlite', '')}-${before[before.length - 1]}-${stamp}.sqlite`);
+      await sqlite.backup(backup);
+    }
+    const applied: string[] = [];
+    for (const name of pending) {
+      // One migrateTo per migration: each runs (and is recorded) inside its own transaction.
+      const migrator = new Migrator({ db: store.kysely, provider: staticProvider(name) });
+      const { error, results } = await migrator.migrateTo(name);
+      if (error) {
+        throw new PosError(
+          'INTERNAL',
+          `Migration ${name} failed and was rolled back (${error instanceof Error ? error.message : String(error)}). The database is as it was before it.`,
+          { migration: name },
+        );
+      }
+      for (const r of results ?? []) if (r.status === 'Success') applied.push(r.migrationName);
+    }
+    return {
+      store,
+      migration: { from: before[before.length - 1] ?? null, to: target, applied, backup },
+    };
+  } catch (err) {
+    store.close();
+    throw err instanceof PosError ? err : toPosError(err, file);
+  }
+}
+
+/** Used by the connection-level helpers in tests. */
+export type { DatabaseConnection };

@@ -1,0 +1,17 @@
+import type { Migration } from 'kysely';
+import { m0001Catalogue } from './0001-catalogue';
+import { m0002Carts } from './0002-carts';
+import { m0003OrdersPayments } from './0003-orders-payments';
+
+/**
+ * The static, ordered list of migrations (bundlers cannot scan a folder). Names sort in the order
+ * they run; never rename or edit a shipped migration, add a new one.
+ */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001-catalogue': m0001Catalogue,
+  '0002-carts': m0002Carts,
+  '0003-orders-payments': m0003OrdersPayments,
+};
+
+export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();
+export const LATEST_MIGRATION = MIGRATION_NAMES[MIGRATION_NAMES.length - 1] as string;

@@ -1,0 +1,153 @@
+/** Kysely table types. Times are epoch milliseconds; money is integer fen; booleans are 0/1. */
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface CategoriesTable {
+  id: Generated<number>;
+  code: string;
+  name_zh: string;
+  name_en: string;
+  color: string;
+  sort: number;
+}
+
+export interface ProductsTable {
+  id: Generated<number>;
+  sku: string;
+  barcode: string | null;
+  name_zh: string;
+  name_en: string;
+  /** full pinyin of name_zh without tones or spaces, e.g. `kekoukele` */
+  pinyin: string;
+  /** first letters of each syllable of name_zh, e.g. `kkkl` */
+  pinyin_initials: string;
+  category_id: number;
+  price_fen: number;
+  unit: string;
+  active: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export type CartStatus = 'active' | 'parked' | 'ordered' | 'discarded';
+
+export interface CartsTable {
+  id: Generated<number>;
+  status: CartStatus;
+  label: string | null;
+  order_discount_kind: 'percent' | 'amount' | null;
+  order_discount_value: number | null;
+  last_product_id: number | null;
+  created_at: number;
+  updated_at: number;
+  parked_at: number | null;
+}
+
+export interface CartLinesTable {
+  id: Generated<number>;
+  cart_id: number;
+  product_id: number;
+  qty: number;
+  discount_kind: 'percent' | 'amount' | null;
+  discount_value: number | null;
+  position: number;
+}
+
+export interface DayCountersTable {
+  business_day: string;
+  last_seq: number;
+}
+
+export interface OrdersTable {
+  id: Generated<number>;
+  number: string;
+  business_day: string;
+  seq: number;
+  status: 'open' | 'paid' | 'cancelled' | 'partially_refunded' | 'refunded';
+  clerk: string;
+  terminal: string;
+  cart_id: number | null;
+  subtotal_fen: number;
+  line_discount_fen: number;
+  order_discount_kind: 'percent' | 'amount' | null;
+  order_discount_value: number | null;
+  order_discount_fen: number;
+  total_fen: number;
+  item_count: number;
+  created_at: number;
+  paid_at: number | null;
+  cancelled_at: number | null;
+}
+
+export interface OrderLinesTable {
+  id: Generated<number>;
+  order_id: number;
+  line_no: number;
+  product_id: number;
+  sku: string;
+  barcode: string | null;
+  name_zh: string;
+  name_en: string;
+  unit_price_fen: number;
+  qty: number;
+  gross_fen: number;
+  discount_kind: 'percent' | 'amount' | null;
+  discount_value: number | null;
+  line_discount_fen: number;
+  order_discount_share_fen: number;
+  total_fen: number;
+}
+
+export interface PaymentAttemptsTable {
+  id: Generated<number>;
+  order_id: number;
+  method: 'cash' | 'yeepay' | 'alipay' | 'wechat';
+  mode: 'cash' | 'qr' | 'redirect' | 'payment_code';
+  out_trade_no: string;
+  amount_fen: number;
+  state: 'created' | 'pending' | 'paid' | 'failed' | 'closed' | 'expired' | 'partially_refunded' | 'refunded';
+  unknown: number;
+  tendered_fen: number | null;
+  change_fen: number | null;
+  created_at: number;
+  updated_at: number;
+  paid_at: number | null;
+}
+
+export interface PaymentJournalTable {
+  id: Generated<number>;
+  order_id: number;
+  attempt_id: number | null;
+  at: number;
+  kind: string;
+  from_state: string | null;
+  to_state: string | null;
+  detail: string | null;
+}
+
+export interface Database {
+  settings: SettingsTable;
+  categories: CategoriesTable;
+  products: ProductsTable;
+  carts: CartsTable;
+  cart_lines: CartLinesTable;
+  day_counters: DayCountersTable;
+  orders: OrdersTable;
+  order_lines: OrderLinesTable;
+  payment_attempts: PaymentAttemptsTable;
+  payment_journal: PaymentJournalTable;
+}
+
+export type ProductRow = Selectable<ProductsTable>;
+export type NewProduct = Insertable<ProductsTable>;
+export type CartRow = Selectable<CartsTable>;
+export type CartLineRow = Selectable<CartLinesTable>;
+export type OrderRow = Selectable<OrdersTable>;
+export type OrderLineRow = Selectable<OrderLinesTable>;
+export type AttemptRow = Selectable<PaymentAttemptsTable>;
+export type JournalRow = Selectable<PaymentJournalTable>;
+export type OrderUpdate = Updateable<OrdersTable>;

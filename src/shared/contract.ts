@@ -1,0 +1,112 @@
+/**
+ * The one contract between the renderer and the main process. Every call the renderer can make is
+ * listed here with the zod schema of its input and the type of its result; every event main pushes
+ * is listed in `events`. The preload bridge, the IPC registration, the browser-mode transport and
+ * the renderer's client are all derived from this file.
+ */
+import { z } from 'zod';
+import { MAX_FEN } from './money';
+import type { MethodName } from './methods';
+import type { Result } from './result';
+import type {
+  AppInfo,
+  CartView,
+  Category,
+  Locale,
+  OrderStatus,
+  OrderSummary,
+  OrderView,
+  PaidOrder,
+  ParkedCartView,
+  PrintOutcome,
+  Product,
+  Receipt,
+} from './types';
+
+export const MAX_QTY = 9999;
+
+const id = z.number().int().positive().max(2_147_483_647);
+const qty = z.number().int().min(1).max(MAX_QTY);
+const fen = z.number().int().min(0).max(MAX_FEN);
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const empty = z.object({}).strict();
+
+export const discountSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('percent'), value: z.number().int().min(1).max(100) }).strict(),
+  z.object({ kind: z.literal('amount'), value: fen.min(1) }).strict(),
+]);
+
+/** Declares a method: its input schema, and (as a phantom) its result type. */
+function method<Out>() {
+  return <S extends z.ZodType>(input: S) => ({ input, output: undefined as unknown as Out });
+}
+
+export const contract = {
+  'app.info': method<AppInfo>()(empty),
+  'app.setLocale': method<AppInfo>()(z.object({ locale: z.enum(['zh-CN', 'en']) }).strict()),
+
+  'catalog.categories': method<Category[]>()(empty),
+  'catalog.products': method<Product[]>()(z.object({ categoryId: id.nullable() }).strict()),
+  'catalog.search': method<Product[]>()(
+    z.object({ query: z.string().max(64), limit: z.number().int().min(1).max(200).optional() }).strict(),
+  ),
+
+  'cart.get': method<CartView>()(empty),
+  'cart.add': method<CartView>()(z.object({ productId: id, qty: qty.optional() }).strict()),
+  'cart.scan': method<CartView>()(z.object({ code: z.string().min(1).max(64) }).strict()),
+  'cart.setQty': method<CartView>()(z.object({ lineId: id, qty }).strict()),
+  'cart.remove': method<CartView>()(z.object({ lineId: id }).strict()),
+  'cart.clear': method<CartView>()(empty),
+  'cart.setLineDiscount': method<CartView>()(z.object({ lineId: id, discount: discountSchema.nullable() }).strict()),
+  'cart.setOrderDiscount': method<CartView>()(z.object({ discount: discountSchema.nullable() }).strict()),
+  'cart.park': method<CartView>()(z.object({ label: z.string().max(40).optional() }).strict()),
+  'cart.parked': method<ParkedCartView[]>()(empty),
+  'cart.resume': method<CartView>()(z.object({ cartId: id }).strict()),
+
+  'checkout.confirm': method<OrderView>()(empty),
+  'checkout.payCash': method<PaidOrder>()(z.object({ orderId: id, tenderedFen: fen }).strict()),
+
+  'orders.list': method<OrderSummary[]>()(z.object({ businessDay: day.optional() }).strict()),
+  'orders.get': method<OrderView>()(z.object({ orderId: id }).strict()),
+  'orders.cancel': method<OrderView>()(
+    z.object({ orderId: id, restoreCart: z.boolean().optional() }).strict(),
+  ),
+  'orders.receipt': method<Receipt>()(z.object({ orderId: id }).strict()),
+  'orders.print': method<PrintOutcome>()(z.object({ orderId: id }).strict()),
+} as const satisfies Record<MethodName, unknown>;
+
+export type Contract = typeof contract;
+export type { MethodName };
+export type MethodInput<K extends MethodName> = z.input<Contract[K]['input']>;
+export type MethodOutput<K extends MethodName> = Contract[K]['output'];
+
+/** Events pushed from main to every renderer. */
+export interface Events {
+  'order.changed': { orderId: number; number: string; status: OrderStatus };
+  'app.localeChanged': { locale: Locale };
+}
+export type EventName = keyof Events;
+
+type Namespace<K> = K extends `${infer NS}.${string}` ? NS : never;
+type Member<K, NS extends string> = K extends `${NS}.${infer M}` ? M : never;
+
+/** `window.pos` (and the browser-mode client): one async function per contract method, by namespace. */
+export type PosApi = {
+  [NS in Namespace<MethodName>]: {
+    [M in Member<MethodName, NS>]: (
+      input: MethodInput<`${NS}.${M}` & MethodName>,
+    ) => Promise<Result<MethodOutput<`${NS}.${M}` & MethodName>>>;
+  };
+} & {
+  /** Subscribe to a pushed event; returns the unsubscribe function. */
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+};
+
+/** Both lists in methods.ts must name exactly what the contract declares. */
+type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _methodsMatch: Exact<keyof Contract, MethodName> = true;
+void _methodsMatch;
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name);
+}

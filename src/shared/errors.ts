@@ -1,0 +1,61 @@
+/**
+ * Every error that crosses the contract carries one of these codes. The renderer shows a message
+ * in the clerk's language chosen by code (see renderer i18n); `message` is the English text for
+ * logs and for testers.
+ */
+export const ERROR_CODES = [
+  'INVALID_INPUT',
+  'UNKNOWN_METHOD',
+  'UNAUTHORIZED',
+  'NOT_FOUND',
+  'UNKNOWN_BARCODE',
+  'UNKNOWN_PRODUCT',
+  'PRODUCT_RETIRED',
+  'CART_EMPTY',
+  'CART_NOT_FOUND',
+  'INVALID_QUANTITY',
+  'DISCOUNT_TOO_LARGE',
+  'TENDER_TOO_LOW',
+  'ORDER_NOT_PAYABLE',
+  'ORDER_NOT_CANCELLABLE',
+  'PRINT_FAILED',
+  'STORAGE_FULL',
+  'STORAGE_READONLY',
+  'STORAGE_CORRUPT',
+  'STORAGE_BUSY',
+  'DATABASE_TOO_NEW',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export type ErrorDetails = Record<string, string | number | boolean | null>;
+
+export interface PosErrorShape {
+  code: ErrorCode;
+  message: string;
+  details?: ErrorDetails;
+}
+
+/** Thrown inside the core; turned into `{ ok: false, error }` at the contract boundary. */
+export class PosError extends Error {
+  readonly code: ErrorCode;
+  readonly details: ErrorDetails | undefined;
+
+  constructor(code: ErrorCode, message: string, details?: ErrorDetails) {
+    super(message);
+    this.name = 'PosError';
+    this.code = code;
+    this.details = details;
+  }
+
+  toShape(): PosErrorShape {
+    return this.details ? { code: this.code, message: this.message, details: this.details } : { code: this.code, message: this.message };
+  }
+}
+
+export function isPosErrorShape(value: unknown): value is PosErrorShape {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as { code?: unknown; message?: unknown };
+  return typeof v.message === 'string' && (ERROR_CODES as readonly unknown[]).includes(v.code);
+}

@@ -1,0 +1,57 @@
+/**
+ * The contract's method and event names, free of any dependency, so the sandboxed preload can build
+ * `window.pos` without bundling the schemas. `contract.ts` checks at compile time that this list and
+ * the contract name exactly the same methods.
+ */
+import type { EventName, MethodInput, MethodOutput, PosApi } from './contract';
+import type { Result } from './result';
+
+export const METHOD_NAMES = [
+  'app.info',
+  'app.setLocale',
+  'catalog.categories',
+  'catalog.products',
+  'catalog.search',
+  'cart.get',
+  'cart.add',
+  'cart.scan',
+  'cart.setQty',
+  'cart.remove',
+  'cart.clear',
+  'cart.setLineDiscount',
+  'cart.setOrderDiscount',
+  'cart.park',
+  'cart.parked',
+  'cart.resume',
+  'checkout.confirm',
+  'checkout.payCash',
+  'orders.list',
+  'orders.get',
+  'orders.cancel',
+  'orders.receipt',
+  'orders.print',
+] as const;
+
+export type MethodName = (typeof METHOD_NAMES)[number];
+
+export const EVENT_NAMES = ['order.changed', 'app.localeChanged'] as const satisfies readonly EventName[];
+
+/** The low-level shape a transport provides; `buildApi` turns it into a `PosApi`. */
+export interface Transport {
+  invoke(method: MethodName, input: unknown): Promise<Result<unknown>>;
+  on(event: EventName, listener: (payload: unknown) => void): () => void;
+}
+
+/** Builds the namespaced API (`api.cart.add(…)`) over any transport. */
+export function buildApi(transport: Transport): PosApi {
+  const api: Record<string, unknown> = {};
+  for (const name of METHOD_NAMES) {
+    const [ns, member] = name.split('.') as [string, string];
+    const group = (api[ns] ??= {}) as Record<string, unknown>;
+    group[member] = (input?: unknown) => transport.invoke(name, input ?? {});
+  }
+  api.on = (event: EventName, listener: (payload: unknown) => void) => transport.on(event, listener);
+  return api as PosApi;
+}
+
+export type { MethodInput, MethodOutput };
