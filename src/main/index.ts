@@ -2,7 +2,7 @@
  * The Electron shell: lifecycle, the window, security guards, IPC registration and the Electron-only
  * services (printing). Everything else is the core, which also runs under plain Node in browser mode.
  */
-import { app, BrowserWindow, dialog } from 'electron';
+import { app, type BrowserWindow, dialog } from 'electron';
 import { createCore, type Core } from './core/core';
 import { parseLaunch } from './config';
 import { registerIpc } from './electron/ipc';

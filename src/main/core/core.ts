@@ -3,7 +3,7 @@
  * method. Both transports (Electron IPC and browser-mode HTTP) call `dispatch`, which validates the
  * input with the contract's zod schema and turns every failure into a typed error result.
  */
-import { z } from 'zod';
+import { type z } from 'zod';
 import { contract, isMethodName, type MethodInput, type MethodName, type MethodOutput } from '../../shared/contract';
 import { PosError } from '../../shared/errors';
 import { fail, ok, type Result } from '../../shared/result';

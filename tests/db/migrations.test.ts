@@ -1,0 +1,188 @@
+/**
+ * One test per migration: migrate to N-1, insert rows, migrate to N, assert. Plus the refusals:
+ * a newer database, a corrupt file, an unwritable directory, each without writing anything.
+ */
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DB_FILE, openStore } from '../../src/main/store/db';
+import { LATEST_MIGRATION, MIGRATION_NAMES } from '../../src/main/store/migrations';
+import { PosError } from '../../src/shared/errors';
+import { tempDir } from '../support/core';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  while (cleanups.length) cleanups.pop()!();
+});
+function dir(): string {
+  const t = tempDir('pos-db-');
+  cleanups.push(t.cleanup);
+  return t.dir;
+}
+const hash = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+const tables = (db: BetterSqlite3.Database) =>
+  (db.prepare(`select name from sqlite_master where type='table' order by name`).all() as { name: string }[]).map((r) => r.name);
+
+async function storeAt(d: string, migrateTo: string) {
+  const { store, migration } = await openStore({ dataDir: d, migrateTo });
+  return { store, migration };
+}
+
+describe('migrations', () => {
+  it('lists migrations in order, the latest last', () => {
+    expect(MIGRATION_NAMES).toEqual([...MIGRATION_NAMES].sort());
+    expect(LATEST_MIGRATION).toBe(MIGRATION_NAMES.at(-1));
+  });
+
+  it('0001-catalogue: creates settings, categories and products with their constraints', async () => {
+    const d = dir();
+    const { store, migration } = await storeAt(d, '0001-catalogue');
+    expect(migration.applied).toEqual(['0001-catalogue']);
+    expect(tables(store.sqlite)).toEqual(expect.arrayContaining(['settings', 'categories', 'products']));
+    expect(tables(store.sqlite)).not.toContain('carts');
+    store.sqlite.prepare(`insert into categories (code, name_zh, name_en, color, sort) values ('x', '甲', 'X', '#000', 0)`).run();
+    const insert = store.sqlite.prepare(
+      `insert into products (sku, barcode, name_zh, name_en, pinyin, pinyin_initials, category_id, price_fen, unit, created_at, updated_at)
+       values (?, ?, '甲', 'A', 'jia', 'j', ?, ?, '', 0, 0)`,
+    );
+    insert.run('A-1', '1', 1, 100);
+    expect(() => insert.run('A-2', '2', 1, -1)).toThrow(/CHECK/);
+    expect(() => insert.run('A-1', '3', 1, 1)).toThrow(/UNIQUE/);
+    expect(() => insert.run('A-4', '4', 99, 1)).toThrow(/FOREIGN KEY/);
+    store.close();
+  });
+
+  it('0002-carts: adds carts to a database holding a catalogue, keeping it', async () => {
+    const d = dir();
+    let { store } = await storeAt(d, '0001-catalogue');
+    store.sqlite.prepare(`insert into categories (code, name_zh, name_en, color, sort) values ('x', '甲', 'X', '#000', 0)`).run();
+    store.sqlite
+      .prepare(
+        `insert into products (sku, barcode, name_zh, name_en, pinyin, pinyin_initials, category_id, price_fen, unit, created_at, updated_at)
+         values ('A-1', '1', '甲', 'A', 'jia', 'j', 1, 100, '', 0, 0)`,
+      )
+      .run();
+    store.close();
+    const next = await storeAt(d, '0002-carts');
+    store = next.store;
+    expect(next.migration.applied).toEqual(['0002-carts']);
+    expect(next.migration.backup).not.toBeNull();
+    expect(store.sqlite.prepare('select sku from products').all()).toEqual([{ sku: 'A-1' }]);
+    store.sqlite.prepare(`insert into carts (status, created_at, updated_at) values ('active', 0, 0)`).run();
+    const line = store.sqlite.prepare(`insert into cart_lines (cart_id, product_id, qty, position) values (1, 1, ?, 1)`);
+    expect(() => line.run(0)).toThrow(/CHECK/);
+    expect(() => line.run(10_000)).toThrow(/CHECK/);
+    line.run(2);
+    expect(() => store.sqlite.prepare(`insert into carts (status, created_at, updated_at) values ('bogus', 0, 0)`).run()).toThrow(/CHECK/);
+    store.close();
+  });
+
+  it('0003-orders-payments: adds orders and payments beside existing carts; one success per order; an append-only journal', async () => {
+    const d = dir();
+    let { store } = await storeAt(d, '0002-carts');
+    store.sqlite.prepare(`insert into carts (status, created_at, updated_at) values ('parked', 0, 0)`).run();
+    store.close();
+    const next = await storeAt(d, '0003-orders-payments');
+    store = next.store;
+    expect(next.migration.applied).toEqual(['0003-orders-payments']);
+    expect(store.sqlite.prepare('select status from carts').all()).toEqual([{ status: 'parked' }]);
+    store.sqlite
+      .prepare(
+        `insert into orders (number, business_day, seq, status, clerk, terminal, subtotal_fen, line_discount_fen,
+           order_discount_fen, total_fen, item_count, created_at) values ('20261126-0001', '2026-11-26', 1, 'open', 'c', 't', 100, 0, 0, 100, 1, 0)`,
+      )
+      .run();
+    const attempt = store.sqlite.prepare(
+      `insert into payment_attempts (order_id, method, mode, out_trade_no, amount_fen, state, created_at, updated_at)
+       values (1, 'cash', 'cash', ?, 100, ?, 0, 0)`,
+    );
+    attempt.run('A1', 'failed');
+    attempt.run('A2', 'paid');
+    expect(() => attempt.run('A3', 'paid')).toThrow(/UNIQUE/);
+    expect(() => attempt.run('A2', 'failed')).toThrow(/UNIQUE/);
+    store.sqlite.prepare(`insert into payment_journal (order_id, attempt_id, at, kind) values (1, 2, 0, 'x')`).run();
+    expect(() => store.sqlite.prepare(`update payment_journal set kind = 'y'`).run()).toThrow(/append-only/);
+    expect(() => store.sqlite.prepare(`delete from payment_journal`).run()).toThrow(/append-only/);
+    expect(() =>
+      store.sqlite.prepare(`insert into orders (number, business_day, seq, status, clerk, terminal, subtotal_fen, line_discount_fen,
+           order_discount_fen, total_fen, item_count, created_at) values ('20261126-0001b', '2026-11-26', 1, 'open', 'c', 't', 1, 0, 0, 1, 1, 0)`).run(),
+    ).toThrow(/UNIQUE/);
+    store.close();
+  });
+
+  it('opens with WAL, synchronous=FULL and foreign keys, and records each migration', async () => {
+    const d = dir();
+    const { store, migration } = await openStore({ dataDir: d });
+    expect(migration.applied).toEqual(MIGRATION_NAMES);
+    expect(migration.backup).toBeNull(); // nothing to back up on a fresh directory
+    expect(store.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(store.sqlite.pragma('synchronous', { simple: true })).toBe(2);
+    expect(store.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
+    store.close();
+    const again = await openStore({ dataDir: d });
+    expect(again.migration.applied).toEqual([]);
+    again.store.close();
+  });
+
+  it('takes a backup before migrating an existing database', async () => {
+    const d = dir();
+    const { store } = await storeAt(d, '0001-catalogue');
+    store.sqlite.prepare(`insert into settings (key, value) values ('k', '"v"')`).run();
+    store.close();
+    const next = await openStore({ dataDir: d });
+    next.store.close();
+    const backups = readdirSync(join(d, 'backups'));
+    expect(backups).toHaveLength(1);
+    const copy = new BetterSqlite3(join(d, 'backups', backups[0]!), { readonly: true });
+    expect(copy.prepare('select value from settings').get()).toEqual({ value: '"v"' });
+    expect(tables(copy)).not.toContain('carts');
+    copy.close();
+  });
+});
+
+describe('refusals that write nothing', () => {
+  it('refuses a database written by a newer version', async () => {
+    const d = dir();
+    const { store } = await openStore({ dataDir: d });
+    store.sqlite.prepare(`insert into kysely_migration (name, timestamp) values ('9999-from-the-future', 'x')`).run();
+    store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    store.close();
+    const file = join(d, DB_FILE);
+    const before = hash(file);
+    const err = await openStore({ dataDir: d }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PosError);
+    expect((err as PosError).code).toBe('DATABASE_TOO_NEW');
+    expect((err as PosError).message).toMatch(/newer version of Counter POS.*9999-from-the-future.*Nothing was changed/);
+    expect(hash(file)).toBe(before);
+    expect(existsSync(join(d, 'backups'))).toBe(false);
+  });
+
+  it('refuses a corrupt database file and leaves it untouched', async () => {
+    const d = dir();
+    const file = join(d, DB_FILE);
+    writeFileSync(file, Buffer.from('this is not a database, it is a shopping list: milk, eggs'.repeat(200)));
+    const before = hash(file);
+    const err = await openStore({ dataDir: d }).catch((e: unknown) => e);
+    expect((err as PosError).code).toBe('STORAGE_CORRUPT');
+    expect((err as PosError).message).toMatch(/left untouched/);
+    expect(hash(file)).toBe(before);
+  });
+
+  it('refuses a data directory it cannot write', async () => {
+    if (process.getuid?.() === 0) {
+      // root ignores permissions: use a path below a regular file instead
+      const d = dir();
+      writeFileSync(join(d, 'file'), 'x');
+      const err = await openStore({ dataDir: join(d, 'file', 'pos') }).catch((e: unknown) => e);
+      expect((err as PosError).code).toBe('STORAGE_READONLY');
+      return;
+    }
+    const d = dir();
+    chmodSync(d, 0o500);
+    cleanups.push(() => chmodSync(d, 0o700));
+    const err = await openStore({ dataDir: join(d, 'pos') }).catch((e: unknown) => e);
+    expect((err as PosError).code).toBe('STORAGE_READONLY');
+  });
+});

@@ -1,0 +1,71 @@
+/** Starts browser mode (out/main/web.js) on a fresh data directory and port, as a tester would. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { test as base, type Page } from '@playwright/test';
+
+export interface WebApp {
+  url: string;
+  dataDir: string;
+  process: ChildProcess;
+  /** Stops the app (SIGTERM) and waits for it to exit. */
+  stop(): Promise<void>;
+}
+
+const root = resolve(__dirname, '../../..');
+
+export async function startWebApp(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<WebApp> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'pos-e2e-'));
+  const child = spawn(process.execPath, ['scripts/node.mjs', 'out/main/web.js', '--data-dir', dataDir, '--port', '0'], {
+    cwd: root,
+    env: { ...process.env, POS_LOCALE: 'en-US', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`browser mode did not start in 20 s:\n${output}`)), 20_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const m = /ready at (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolveUrl(m[1]!);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`browser mode exited with ${code}:\n${output}`));
+    });
+  });
+  return {
+    url,
+    dataDir,
+    process: child,
+    stop: () =>
+      new Promise<void>((done) => {
+        if (child.exitCode !== null) return done();
+        child.once('exit', () => done());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** A Playwright test with a fresh browser-mode app per test, the page already open on it. */
+export const test = base.extend<{ app: WebApp; pos: Page }>({
+  app: async ({}, use) => {
+    const app = await startWebApp();
+    await use(app);
+    await app.stop();
+    rmSync(app.dataDir, { recursive: true, force: true });
+  },
+  pos: async ({ page, app }, use) => {
+    await page.goto(app.url);
+    await page.getByTestId('product-tile').first().waitFor();
+    await use(page);
+  },
+});
+
+export { expect } from '@playwright/test';
