@@ -5,6 +5,7 @@
  * the renderer's client are all derived from this file.
  */
 import { z } from 'zod';
+import { MAX_QTY } from './limits';
 import { MAX_FEN } from './money';
 import type { MethodName } from './methods';
 import type { Result } from './result';
@@ -23,7 +24,7 @@ import type {
   Receipt,
 } from './types';
 
-export const MAX_QTY = 9999;
+export { MAX_QTY };
 
 const id = z.number().int().positive().max(2_147_483_647);
 const qty = z.number().int().min(1).max(MAX_QTY);

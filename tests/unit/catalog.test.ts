@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import demo from '../../resources/demo-catalog.json';
-import { pinyinKeys } from '../../src/main/core/catalog';
+import { pinyinKeys } from '../../src/main/core/pinyin';
+import { importCatalogue } from '../../src/main/core/seed';
 import { startCore, type TestCore } from '../support/core';
 
 function ean13Valid(code: string): boolean {
@@ -24,6 +25,8 @@ describe('the demo catalogue', () => {
     }
     expect(new Set(demo.products.map((p) => p.barcode)).size).toBe(demo.products.length);
     expect(new Set(demo.products.map((p) => p.sku)).size).toBe(demo.products.length);
+    // the precomputed pinyin keys are what pinyin-pro computes
+    for (const p of demo.products) expect({ pinyin: p.pinyin, initials: p.initials }, p.sku).toEqual(pinyinKeys(p.nameZh));
     for (const c of demo.categories) expect(demo.products.filter((p) => p.category === c.code).length).toBeGreaterThanOrEqual(5);
   });
 });
@@ -59,6 +62,35 @@ describe('catalogue search', () => {
     const beer = t.core.catalog.search('beer').map((p) => p.sku);
     expect(beer.length).toBeGreaterThanOrEqual(3);
     expect(beer.every((s) => s.startsWith('ALC'))).toBe(true);
+  });
+
+  it('ranks a prefix match anywhere in the keys above a product that merely contains the query', async () => {
+    const own = await startCore({ seed: false });
+    try {
+      importCatalogue(
+        own.core.store,
+        {
+          categories: [{ code: 'x', nameZh: '测试', nameEn: 'Test', color: '#000', sort: 0 }],
+          products: [
+            // "gm" only inside: jinGuangMian / jGM / a-gm
+            { sku: 'A-1', barcode: null, nameZh: '金光面', nameEn: 'Gold noodles', category: 'x', priceFen: 100, unit: '' },
+            // "gm" inside the pinyin (guangming) but also the start of the initials (gmnn)
+            { sku: 'B-1', barcode: null, nameZh: '光明牛奶', nameEn: 'Bright milk', category: 'x', priceFen: 100, unit: '' },
+            { sku: 'C-1', barcode: null, nameZh: '百事可乐 330ml', nameEn: 'Pepsi', category: 'x', priceFen: 100, unit: '' },
+            { sku: 'D-1', barcode: null, nameZh: '可乐330ml', nameEn: 'Cola', category: 'x', priceFen: 100, unit: '' },
+          ],
+        },
+        0,
+        pinyinKeys,
+      );
+      own.core.catalog.reload();
+      expect(own.core.catalog.search('gm').map((p) => p.sku)).toEqual(['B-1', 'A-1']);
+      // a word of a Chinese name after a space counts as a prefix; glued to another word it does not
+      expect(own.core.catalog.search('330ml').map((p) => p.sku)).toEqual(['C-1', 'D-1']);
+      expect(own.core.catalog.search('可乐').map((p) => p.sku)).toEqual(['D-1', 'C-1']);
+    } finally {
+      own.close();
+    }
   });
 
   it('lists categories with their product counts', () => {

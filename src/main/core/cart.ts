@@ -157,7 +157,7 @@ export class Carts {
       }
       this.touch(cart.id, product.id);
       return this.view(this.activeRow());
-    });
+    }, 'normal');
   }
 
   scan(code: string): CartView {
@@ -173,7 +173,7 @@ export class Carts {
       this.store.run(this.k.updateTable('cart_lines').set({ qty }).where('id', '=', line.id));
       this.touch(cart.id, line.product_id);
       return this.view(this.activeRow());
-    });
+    }, 'normal');
   }
 
   remove(lineId: number): CartView {
@@ -183,7 +183,7 @@ export class Carts {
       this.store.run(this.k.deleteFrom('cart_lines').where('id', '=', line.id));
       this.touch(cart.id, null);
       return this.view(this.activeRow());
-    });
+    }, 'normal');
   }
 
   clear(): CartView {
@@ -197,7 +197,7 @@ export class Carts {
           .where('id', '=', cart.id),
       );
       return this.view(this.activeRow());
-    });
+    }, 'normal');
   }
 
   setLineDiscount(lineId: number, discount: Discount | null): CartView {
@@ -222,7 +222,7 @@ export class Carts {
       );
       this.touch(cart.id, line.product_id);
       return this.view(this.activeRow());
-    });
+    }, 'normal');
   }
 
   setOrderDiscount(discount: Discount | null): CartView {
@@ -249,7 +249,7 @@ export class Carts {
           .where('id', '=', cart.id),
       );
       return this.view(this.activeRow());
-    });
+    }, 'normal');
   }
 
   private isEmpty(cartId: number): boolean {
@@ -269,7 +269,7 @@ export class Carts {
           .where('id', '=', cart.id),
       );
       return this.view(this.activeRow());
-    });
+    }, 'normal');
   }
 
   parked(): ParkedCartView[] {
@@ -311,7 +311,7 @@ export class Carts {
         this.k.updateTable('carts').set({ status: 'active', parked_at: null, updated_at: now }).where('id', '=', target.id),
       );
       return this.view(this.activeRow());
-    });
+    }, 'normal');
   }
 }
 

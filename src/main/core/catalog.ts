@@ -3,19 +3,12 @@
  * initials, SKU and barcode. The index is a derived cache of the products table, rebuilt when the
  * catalogue changes; searching 100k products is one pass of `indexOf` over precomputed keys.
  */
-import { pinyin } from 'pinyin-pro';
 import { PosError } from '../../shared/errors';
 import type { Category, Product } from '../../shared/types';
 import type { Store } from '../store/db';
 import type { ProductRow } from '../store/schema';
 
 const SEP = '\u0001';
-
-export function pinyinKeys(nameZh: string): { pinyin: string; initials: string } {
-  const full = pinyin(nameZh, { toneType: 'none', type: 'array', nonZh: 'removed' }) as string[];
-  const first = pinyin(nameZh, { pattern: 'first', toneType: 'none', type: 'array', nonZh: 'removed' }) as string[];
-  return { pinyin: full.join('').toLowerCase(), initials: first.join('').toLowerCase() };
-}
 
 export function toProduct(r: ProductRow): Product {
   return {
@@ -30,13 +23,68 @@ export function toProduct(r: ProductRow): Product {
   };
 }
 
-interface Entry {
-  product: Product;
-  key: string;
+/**
+ * All products' search keys joined into two long strings, one ASCII (English name, pinyin,
+ * initials, SKU, barcode) and one for the Chinese names, so a query is a few `indexOf` calls over
+ * one flat string each (one-byte strings for ASCII queries) rather than one call per product.
+ * Each product's keys start with SEP; a match right after SEP is a prefix match.
+ */
+class Haystack {
+  text = '';
+  /** starts[i] = offset in `text` where product i's keys begin (ascending). */
+  starts: number[] = [];
+
+  build(keys: readonly string[]): void {
+    const parts: string[] = [];
+    let at = 0;
+    this.starts = [];
+    for (const k of keys) {
+      this.starts.push(at);
+      const chunk = SEP + k;
+      parts.push(chunk);
+      at += chunk.length;
+    }
+    this.text = parts.join('');
+  }
+
+  /** Index of the product whose keys contain offset `pos`. */
+  owner(pos: number): number {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.starts[mid] as number) <= pos) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** Products (indexes, ascending, no duplicates) with `needle` at offsets found by indexOf, up to `limit`. */
+  collect(needle: string, limit: number, skip: Set<number>): number[] {
+    const out: number[] = [];
+    let from = 0;
+    for (;;) {
+      const pos = this.text.indexOf(needle, from);
+      if (pos < 0) break;
+      const i = this.owner(pos);
+      if (!skip.has(i)) {
+        skip.add(i);
+        out.push(i);
+        if (out.length >= limit) break;
+      }
+      // continue after this product: one hit per product is enough
+      from = i + 1 < this.starts.length ? (this.starts[i + 1] as number) : this.text.length;
+    }
+    return out;
+  }
 }
 
+const isAscii = (s: string) => /^[\x00-\x7f]*$/.test(s);
+
 export class Catalog {
-  private entries: Entry[] = [];
+  private products_: Product[] = [];
+  private ascii = new Haystack();
+  private zh = new Haystack();
   private byCode = new Map<string, Product>();
   private byId = new Map<number, Product>();
 
@@ -49,28 +97,36 @@ export class Catalog {
     const rows = this.store.all(
       this.store.kysely.selectFrom('products').selectAll().where('active', '=', 1).orderBy('category_id').orderBy('sku'),
     );
-    this.entries = [];
+    this.products_ = [];
     this.byCode.clear();
     this.byId.clear();
+    const asciiKeys: string[] = [];
+    const zhKeys: string[] = [];
     for (const r of rows) {
       const product = toProduct(r);
-      const key = [
-        r.name_zh.toLowerCase(),
-        r.name_en.toLowerCase(),
-        r.pinyin,
-        r.pinyin_initials,
-        r.sku.toLowerCase(),
-        r.barcode ?? '',
-      ].join(SEP);
-      this.entries.push({ product, key: SEP + key });
+      this.products_.push(product);
+      asciiKeys.push(
+        [
+          r.name_en.toLowerCase(),
+          r.pinyin,
+          r.pinyin_initials,
+          r.sku.toLowerCase(),
+          r.barcode ?? '',
+          // ASCII words inside the Chinese name ("330ml" in "可口可乐 330ml"), so ASCII queries never need the Chinese haystack
+          ...(r.name_zh.toLowerCase().match(/[\x21-\x7e]+/g) ?? []),
+        ].join(SEP),
+      );
+      zhKeys.push(r.name_zh.toLowerCase());
       this.byId.set(r.id, product);
       this.byCode.set(r.sku.toLowerCase(), product);
       if (r.barcode) this.byCode.set(r.barcode, product);
     }
+    this.ascii.build(asciiKeys);
+    this.zh.build(zhKeys);
   }
 
   get size(): number {
-    return this.entries.length;
+    return this.products_.length;
   }
 
   categories(): Category[] {
@@ -101,8 +157,7 @@ export class Catalog {
   }
 
   products(categoryId: number | null): Product[] {
-    const all = this.entries.map((e) => e.product);
-    return categoryId === null ? all : all.filter((p) => p.categoryId === categoryId);
+    return categoryId === null ? [...this.products_] : this.products_.filter((p) => p.categoryId === categoryId);
   }
 
   /** An active product by id, or UNKNOWN_PRODUCT. */
@@ -119,26 +174,26 @@ export class Catalog {
   }
 
   /**
-   * Exact code first, then products where the query starts a name, pinyin, initials, SKU or
-   * barcode, then those that merely contain it.
+   * Exact code first, then products where the query starts a name (or a word of it), the pinyin,
+   * the initials, SKU or barcode, then those that merely contain it; each group in catalogue order.
    */
   search(query: string, limit = 50): Product[] {
-    const q = query.trim().toLowerCase().replace(/\s+/g, ' ');
+    const q = query.trim().toLowerCase().replace(/\s+/g, ' ').replaceAll(SEP, '');
     if (!q) return [];
+    const seen = new Set<number>();
+    const out: Product[] = [];
     const exact = this.findByCode(q);
-    const prefix: Product[] = exact ? [exact] : [];
-    const contains: Product[] = [];
-    const needle = q.includes(SEP) ? q.replaceAll(SEP, '') : q;
-    for (const e of this.entries) {
-      const at = e.key.indexOf(needle);
-      if (at < 0 || e.product === exact) continue;
-      if (e.key.charCodeAt(at - 1) === 1) {
-        prefix.push(e.product);
-        if (prefix.length >= limit) break;
-      } else if (contains.length < limit) {
-        contains.push(e.product);
-      }
+    if (exact) {
+      out.push(exact);
+      seen.add(this.products_.indexOf(exact));
     }
-    return prefix.concat(contains).slice(0, limit);
+    const hay = isAscii(q) ? this.ascii : this.zh;
+    for (const i of hay.collect(SEP + q, limit - out.length, seen)) out.push(this.products_[i] as Product);
+    if (!isAscii(q) && out.length < limit) {
+      // a word inside a Chinese name ("可乐" in "百事可乐 330ml" is a contains match, but "330ml" after a space is a prefix)
+      for (const i of hay.collect(' ' + q, limit - out.length, seen)) out.push(this.products_[i] as Product);
+    }
+    if (out.length < limit) for (const i of hay.collect(q, limit - out.length, seen)) out.push(this.products_[i] as Product);
+    return out;
   }
 }

@@ -71,7 +71,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   try {
     const settings = new Settings(store);
     if (options.seed !== false && !settings.values.catalogueSeeded) {
-      const n = seedIfEmpty(store, clock.now());
+      const n = await seedIfEmpty(store, clock.now());
       settings.set('catalogueSeeded', true);
       if (n > 0) log(`seeded the demo catalogue: ${n} products`);
     }

@@ -1,7 +1,7 @@
 /** Seeds the demo catalogue into an empty database (first run on a fresh data directory). */
 import demo from '../../../resources/demo-catalog.json';
 import type { Store } from '../store/db';
-import { pinyinKeys } from './catalog';
+
 
 export interface CatalogueFile {
   categories: { code: string; nameZh: string; nameEn: string; color: string; sort: number }[];
@@ -13,13 +13,27 @@ export interface CatalogueFile {
     category: string;
     priceFen: number;
     unit: string;
+    /** Precomputed pinyin keys of nameZh; computed with pinyin-pro when absent. */
+    pinyin?: string;
+    initials?: string;
   }[];
+}
+
+export type PinyinFn = (nameZh: string) => { pinyin: string; initials: string };
+
+/** pinyin-pro is large: it is loaded only when a catalogue without precomputed keys is imported. */
+export async function loadPinyin(): Promise<PinyinFn> {
+  return (await import('./pinyin')).pinyinKeys;
+}
+
+export function needsPinyin(file: CatalogueFile): boolean {
+  return file.products.some((p) => p.pinyin === undefined || p.initials === undefined);
 }
 
 export const DEMO_CATALOGUE: CatalogueFile = demo;
 
 /** Inserts categories and products in one transaction. Returns how many products were added. */
-export function importCatalogue(store: Store, file: CatalogueFile, now: number): number {
+export function importCatalogue(store: Store, file: CatalogueFile, now: number, keysOf?: PinyinFn): number {
   const k = store.kysely;
   return store.tx(() => {
     const catIds = new Map<string, number>();
@@ -36,7 +50,9 @@ export function importCatalogue(store: Store, file: CatalogueFile, now: number):
     for (const p of file.products) {
       const categoryId = catIds.get(p.category);
       if (categoryId === undefined) throw new Error(`product ${p.sku} names unknown category ${p.category}`);
-      const keys = pinyinKeys(p.nameZh);
+      const keys =
+        p.pinyin !== undefined && p.initials !== undefined ? { pinyin: p.pinyin, initials: p.initials } : keysOf?.(p.nameZh);
+      if (!keys) throw new Error(`product ${p.sku} has no pinyin keys and no pinyin function was given`);
       store.run(
         k.insertInto('products').values({
           sku: p.sku,
@@ -59,8 +75,8 @@ export function importCatalogue(store: Store, file: CatalogueFile, now: number):
   });
 }
 
-export function seedIfEmpty(store: Store, now: number): number {
+export async function seedIfEmpty(store: Store, now: number): Promise<number> {
   const row = store.first(store.kysely.selectFrom('products').select((eb) => eb.fn.countAll<number>().as('n')));
   if (Number(row?.n ?? 0) > 0) return 0;
-  return importCatalogue(store, DEMO_CATALOGUE, now);
+  return importCatalogue(store, DEMO_CATALOGUE, now, needsPinyin(DEMO_CATALOGUE) ? await loadPinyin() : undefined);
 }

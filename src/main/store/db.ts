@@ -17,7 +17,6 @@ import {
   SqliteDialect,
   type CompiledQuery,
   type Compilable,
-  type DatabaseConnection,
   type DialectAdapter,
   type MigrationProvider,
 } from 'kysely';
@@ -102,8 +101,23 @@ export class Store {
     return { changes: r.changes, lastInsertRowid: Number(r.lastInsertRowid) };
   }
 
-  /** Runs `fn` in one IMMEDIATE transaction: all of it is written, or none of it. Never await inside. */
-  tx<T>(fn: () => T): T {
+  /**
+   * Runs `fn` in one IMMEDIATE transaction: all of it is written, or none of it. Never await inside.
+   *
+   * `durability: 'full'` (the default; orders, payments, everything with money) commits with
+   * synchronous=FULL: the commit is on disk when this returns. `'normal'` is for edits a clerk can
+   * redo (the cart being built): in WAL mode it survives the app being killed, and only a power cut
+   * in the following moments can lose it; the next full commit makes it durable too.
+   */
+  tx<T>(fn: () => T, durability: 'full' | 'normal' = 'full'): T {
+    if (durability === 'normal' && !this.sqlite.inTransaction) {
+      this.sqlite.pragma('synchronous = NORMAL');
+      try {
+        return this.sqlite.transaction(fn).immediate();
+      } finally {
+        this.sqlite.pragma('synchronous = FULL');
+      }
+    }
     return this.sqlite.transaction(fn).immediate();
   }
 
@@ -213,6 +227,3 @@ export async function openStore(options: OpenOptions): Promise<{ store: Store; m
     throw err instanceof PosError ? err : toPosError(err, file);
   }
 }
-
-/** Used by the connection-level helpers in tests. */
-export type { DatabaseConnection };

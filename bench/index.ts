@@ -1,0 +1,147 @@
+/**
+ * `npm run bench`: builds, then runs every measurement in order and prints one markdown table of
+ * medians, p95s, goals and ratios (also written to bench/results/latest.json). Timings are
+ * reported, never asserted: the exit code is 0 unless a measurement crashes.
+ *
+ *   npm run bench                          # everything (~2–3 min on 2 cores)
+ *   node scripts/node.mjs --import tsx bench/index.ts --quick           # small sizes, a smoke run
+ *   node scripts/node.mjs --import tsx bench/index.ts --only sales,search
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { arch, cpus, loadavg, platform, totalmem } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { benchColdStart } from './cold-start';
+import { openBigCatalogue, type BigCatalogue } from './generate';
+import { benchRss } from './rss';
+import { benchSales } from './sales';
+import { benchScan } from './scan';
+import { benchSearch } from './search';
+import { cleanupAllTempDirs, fmt, progress, type Row } from './stats';
+
+const SECTIONS = ['sales', 'search', 'scan', 'cold-start', 'rss'] as const;
+type Section = (typeof SECTIONS)[number];
+
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+const onlyArg = argv.find((a, i) => a.startsWith('--only=') || argv[i - 1] === '--only');
+const only = onlyArg ? new Set(onlyArg.replace(/^--only=/, '').split(',')) : null;
+const enabled = (s: Section) => !only || only.has(s);
+for (const name of only ?? []) {
+  if (!(SECTIONS as readonly string[]).includes(name)) {
+    process.stderr.write(`[bench] unknown section "${name}"; sections: ${SECTIONS.join(', ')}\n`);
+    process.exit(2);
+  }
+}
+
+const SIZES = quick
+  ? { sales: { runs: 2, salesPerRun: 20, warmup: 5 }, products: 10_000, searchRounds: 5, scans: 30, coldRuns: 2, rssSales: 50 }
+  : { sales: { runs: 5, salesPerRun: 200, warmup: 20 }, products: 100_000, searchRounds: 30, scans: 300, coldRuns: 5, rssSales: 1000 };
+
+export const RESULTS_FILE = resolve(__dirname, 'results/latest.json');
+
+function machine() {
+  const cpu = cpus();
+  const runtime = process.versions.electron ? `Electron ${process.versions.electron} as Node` : 'Node';
+  return {
+    cpus: cpu.length,
+    cpuModel: cpu[0]?.model.trim() ?? 'unknown',
+    memoryGb: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
+    node: process.version,
+    runtime,
+    platform: `${platform()} ${arch()}`,
+    date: new Date().toISOString(),
+    loadAvgAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
+    quick,
+  };
+}
+
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+function table(rows: readonly Row[]): string {
+  const lines = ['| measure | median | p95 | goal | ratio/notes |', '|---|---:|---:|---|---|'];
+  for (const r of rows) {
+    lines.push(`| ${cell(r.measure)} | ${fmt(r.median, r.unit)} | ${fmt(r.p95, r.unit)} | ${cell(r.goal)} | ${cell(r.notes)} |`);
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<number> {
+  const started = performance.now();
+  const m = machine();
+  const rows: Row[] = [];
+  let crashed = false;
+  const section = async (name: Section, fn: () => Promise<Row[]>) => {
+    if (!enabled(name)) return;
+    const t = performance.now();
+    progress(`${name}…`);
+    try {
+      rows.push(...(await fn()));
+    } catch (err) {
+      crashed = true;
+      const e = err as Error;
+      process.stderr.write(`[bench] ${name} crashed: ${e.stack ?? e.message}\n`);
+      rows.push({ measure: name, unit: '', median: null, p95: null, goal: '—', notes: `CRASHED: ${e.message.split('\n')[0] ?? ''}` });
+    }
+    progress(`${name} took ${fmt((performance.now() - t) / 1000)} s`);
+  };
+
+  await section('sales', () => benchSales(SIZES.sales));
+
+  let big: BigCatalogue | undefined;
+  const needBig = enabled('search') || enabled('scan');
+  try {
+    if (needBig) {
+      progress(`generating and importing ${SIZES.products.toLocaleString('en')} products…`);
+      try {
+        big = await openBigCatalogue(SIZES.products);
+      } catch (err) {
+        crashed = true;
+        const e = err as Error;
+        process.stderr.write(`[bench] catalogue generation crashed: ${e.stack ?? e.message}\n`);
+        rows.push({ measure: 'generated catalogue', unit: '', median: null, p95: null, goal: '—', notes: `CRASHED: ${e.message}` });
+      }
+    }
+    const b = big;
+    if (b) {
+      await section('search', () => benchSearch(b, { rounds: SIZES.searchRounds, limit: 50 }));
+      await section('scan', () => benchScan(b, { scans: SIZES.scans, warmup: 20, cartLines: 10 }));
+    }
+  } finally {
+    big?.close();
+  }
+
+  await section('cold-start', () => benchColdStart(SIZES.coldRuns));
+  await section('rss', () => benchRss(SIZES.rssSales));
+
+  const load = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(' ');
+  const header =
+    `Counter POS bench — ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, ${m.runtime} ${m.node}, ${m.platform}, ${m.date}; ` +
+    `load average ${load(m.loadAvgAtStart)} at start, ${load(loadavg())} at end` +
+    `${quick ? ' (QUICK: small sizes, not comparable)' : ''}; took ${fmt((performance.now() - started) / 1000)} s`;
+  const text = `${header}\n\n${table(rows)}\n`;
+  process.stdout.write(`\n${text}`);
+
+  mkdirSync(dirname(RESULTS_FILE), { recursive: true });
+  writeFileSync(RESULTS_FILE, `${JSON.stringify({ machine: m, header, rows, markdown: text }, null, 1)}\n`);
+  progress(`results written to ${RESULTS_FILE}`);
+  return crashed ? 1 : 0;
+}
+
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    cleanupAllTempDirs();
+    process.exit(130);
+  });
+}
+
+main()
+  .then((code) => {
+    cleanupAllTempDirs();
+    process.exitCode = code;
+  })
+  .catch((err: unknown) => {
+    cleanupAllTempDirs();
+    process.stderr.write(`[bench] crashed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 1;
+  });
