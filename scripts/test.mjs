@@ -31,13 +31,13 @@ console.log('\n== end-to-end tests (Playwright) ==');
 if (!electronBinary()) {
   console.log('Electron e2e specs skipped: no Electron binary is installed (ELECTRON_SKIP_BINARY_DOWNLOAD=1); browser-mode specs still run.');
 }
-const pwJson = join(results, 'playwright.json');
+const pwJson = join(results, 'playwright.json'); // written by the json reporter (playwright.config.ts)
 const pwArgs = ['node_modules/@playwright/test/cli.js', 'test'];
 const needsDisplay = electronBinary() && !process.env.DISPLAY && process.platform === 'linux';
 const xvfb = needsDisplay && spawnSync('which', ['xvfb-run']).status === 0;
 const pwStatus = xvfb
-  ? run('xvfb-run', ['-a', process.execPath, ...pwArgs], { PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson })
-  : run(process.execPath, pwArgs, { PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson });
+  ? run('xvfb-run', ['-a', process.execPath, ...pwArgs])
+  : run(process.execPath, pwArgs);
 
 let passed = 0;
 let failed = 0;

@@ -70,6 +70,7 @@ export async function startWebServer(core: Core, options: { port: number; render
       return;
     }
     res.writeHead(200, {
+      ...(extname(file) === '.html' ? { 'content-security-policy': "frame-ancestors 'none'" } : {}),
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
       'x-content-type-options': 'nosniff',
       'x-frame-options': 'DENY',

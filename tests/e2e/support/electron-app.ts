@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { SCANNER_TIMING } from './web-app';
 import { _electron as electron, test as base, type ElectronApplication, type Page } from '@playwright/test';
 
 const root = resolve(__dirname, '../../..');
@@ -39,6 +40,8 @@ export const test = base.extend<{ electronApp: ElectronApplication; window: Page
   },
   window: async ({ electronApp }, use) => {
     const win = await electronApp.firstWindow();
+    await win.evaluate(SCANNER_TIMING);
+    await win.reload();
     await win.getByTestId('product-tile').first().waitFor();
     await use(win);
   },

@@ -53,6 +53,18 @@ export async function startWebApp(options: { dataDir?: string; env?: Record<stri
   };
 }
 
+/**
+ * Playwright sends each key only after the page has handled the previous one, so on a loaded CI
+ * machine a scanner burst can arrive with gaps longer than a hardware scanner's. The page reads its
+ * scanner timing from localStorage; the specs allow 80 ms between keys (the default is 35 ms) and type
+ * as a human with gaps of 250 ms.
+ */
+export const SCANNER_TIMING = () => {
+  const storage = (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage;
+  storage.setItem('counter-pos.scanner.maxGapMs', '80');
+  storage.setItem('counter-pos.scanner.flushMs', '160');
+};
+
 /** A Playwright test with a fresh browser-mode app per test, the page already open on it. */
 export const test = base.extend<{ app: WebApp; pos: Page }>({
   app: async ({}, use) => {
@@ -62,6 +74,7 @@ export const test = base.extend<{ app: WebApp; pos: Page }>({
     rmSync(app.dataDir, { recursive: true, force: true });
   },
   pos: async ({ page, app }, use) => {
+    await page.addInitScript(SCANNER_TIMING);
     await page.goto(app.url);
     await page.getByTestId('product-tile').first().waitFor();
     await use(page);

@@ -46,7 +46,7 @@ test.describe('a cash sale in browser mode', () => {
     await expect(till.id('scan-error')).toContainText('6900000000019');
     await expect(till.id('cart-line')).toHaveCount(1);
     // a person typing in the search box is not mistaken for a scanner
-    await till.id('product-search').pressSequentially('cola', { delay: 120 });
+    await till.id('product-search').pressSequentially('cola', { delay: 250 });
     await expect(till.id('product-search')).toHaveValue('cola');
   });
 
@@ -73,13 +73,13 @@ test.describe('a cash sale in browser mode', () => {
     await till.tile('SNA-001').click(); // ¥7.50
     await till.tile('DRI-001').click(); // ¥3.00
     await till.line('SNA-001').getByTestId('line-discount').click();
-    const dialog = pos.getByRole('dialog');
-    await dialog.getByTestId('discount-percent').click();
+    const dialog = pos.getByTestId('discount-dialog');
+    await dialog.getByTestId('discount-kind-percent').click();
     await dialog.getByTestId('discount-value').fill('10');
     await dialog.getByTestId('discount-apply').click();
     await expect(till.id('cart-total')).toHaveText('¥9.75');
     await till.id('order-discount').click();
-    await dialog.getByTestId('discount-amount').click();
+    await dialog.getByTestId('discount-kind-amount').click();
     await dialog.getByTestId('discount-value').fill('1');
     await dialog.getByTestId('discount-apply').click();
     await expect(till.id('cart-total')).toHaveText('¥8.75');
@@ -126,12 +126,35 @@ test.describe('a cash sale in browser mode', () => {
 
   test('a tender below the total is refused in the clerk language, and the order stays payable', async ({ pos }) => {
     const till = new PosPage(pos);
+    await till.id('language-switch').click();
     await till.tile('ALC-005').click(); // ¥22.00
     await till.checkout();
     await till.payCash('20');
     await expect(till.id('cash-complete')).toBeDisabled();
+    await expect(till.id('still-needed')).toContainText('¥2.00');
+    await expect(till.id('pay-screen')).toContainText('还差');
     await till.id('cash-tendered').fill('22');
     await expect(till.id('change-due')).toContainText('¥0.00');
     await till.complete();
+  });
+
+  test('back to cart: the order is cancelled and its lines return to the cart for editing', async ({ pos }) => {
+    const till = new PosPage(pos);
+    await till.tile('DRI-001').click();
+    await till.tile('SNA-001').click();
+    const number = await till.checkout();
+    await till.id('pay-cancel').click();
+    await till.id('confirm-yes').click();
+    await expect(till.id('cart-line')).toHaveCount(2);
+    await till.line('SNA-001').getByTestId('line-remove').click();
+    const second = await till.checkout();
+    expect(second).not.toBe(number);
+    await expect(till.id('amount-due')).toContainText('¥3.00');
+    await till.payCash('exact');
+    await till.complete();
+    await till.newSale();
+    await till.id('nav-orders').click();
+    await expect(pos.locator(`[data-testid="order-row"][data-number="${number}"]`)).toHaveAttribute('data-status', 'cancelled');
+    await expect(pos.locator(`[data-testid="order-row"][data-number="${second}"]`)).toHaveAttribute('data-status', 'paid');
   });
 });

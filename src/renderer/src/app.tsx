@@ -1,0 +1,255 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { PosErrorShape } from '../../shared/errors';
+import type { AppInfo, CartView, Locale, OrderView, PaidOrder, Receipt } from '../../shared/types';
+import { api, isBrowserMode } from './api';
+import { Header, type NavTarget } from './components/header';
+import { NoticeBanner } from './components/notice-banner';
+import { StartupError } from './components/startup-error';
+import { useScanner } from './hooks/use-scanner';
+import { I18nContext, makeT, type I18n } from './i18n';
+import { NoticeContext, thrownToError, type Notice, type Notifier } from './lib/notice';
+import OrdersScreen from './screens/orders';
+import PayScreen from './screens/pay';
+import ReceiptScreen from './screens/receipt';
+import SellScreen from './screens/sell';
+
+type Screen = { name: 'sell' } | { name: 'pay'; order: OrderView } | { name: 'receipt'; receipt: Receipt } | { name: 'orders' };
+
+type Boot = { state: 'loading' } | { state: 'failed'; error: PosErrorShape } | { state: 'ready'; info: AppInfo; cart: CartView };
+
+/** How long a notice stays up unless dismissed. Errors stay long enough to be read and acted on. */
+const NOTICE_MS = { error: 15_000, info: 5_000, success: 4_000 } as const;
+
+let noticeSeq = 0;
+
+function initialLocale(): Locale {
+  return navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+}
+
+async function safe<T>(pending: Promise<{ ok: true; value: T } | { ok: false; error: PosErrorShape }>) {
+  try {
+    return await pending;
+  } catch (err) {
+    return { ok: false as const, error: thrownToError(err) };
+  }
+}
+
+export function App() {
+  const [boot, setBoot] = useState<Boot>({ state: 'loading' });
+  const [info, setInfo] = useState<AppInfo | null>(null);
+  const [locale, setLocaleState] = useState<Locale>(initialLocale);
+  const [cart, setCart] = useState<CartView | null>(null);
+  const [flash, setFlash] = useState<{ productId: number | null; seq: number }>({ productId: null, seq: 0 });
+  const [screen, setScreen] = useState<Screen>({ name: 'sell' });
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const [parkedCount, setParkedCount] = useState(0);
+  const screenRef = useRef<Screen>(screen);
+  useEffect(() => {
+    screenRef.current = screen;
+  }, [screen]);
+
+  const notifier = useMemo<Notifier>(
+    () => ({
+      error: (error) => setNotice({ id: ++noticeSeq, kind: 'error', error }),
+      say: (tone, key, params) => setNotice({ id: ++noticeSeq, kind: 'message', tone, key, ...(params ? { params } : {}) }),
+      clear: () => setNotice(null),
+    }),
+    [],
+  );
+
+  useEffect(() => {
+    if (!notice) return undefined;
+    const ms = notice.kind === 'error' ? NOTICE_MS.error : NOTICE_MS[notice.tone];
+    const id = window.setTimeout(() => setNotice((n) => (n?.id === notice.id ? null : n)), ms);
+    return () => window.clearTimeout(id);
+  }, [notice]);
+
+  const applyCart = useCallback((view: CartView, touched: boolean) => {
+    setCart(view);
+    if (touched && view.lastTouchedProductId !== null) {
+      const productId = view.lastTouchedProductId;
+      setFlash((f) => ({ productId, seq: f.seq + 1 }));
+    }
+  }, []);
+
+  const reloadCart = useCallback(async (): Promise<boolean> => {
+    const r = await safe(api.cart.get({}));
+    if (r.ok) setCart(r.value);
+    else notifier.error(r.error);
+    return r.ok;
+  }, [notifier]);
+
+  const refreshParked = useCallback(async () => {
+    const r = await safe(api.cart.parked({}));
+    if (r.ok) setParkedCount(r.value.length);
+    else notifier.error(r.error);
+  }, [notifier]);
+
+  const reloadCartQuietly = useCallback(() => void reloadCart(), [reloadCart]);
+  const refreshParkedQuietly = useCallback(() => void refreshParked(), [refreshParked]);
+
+  const start = useCallback(async () => {
+    const r = await safe(api.app.info({}));
+    if (!r.ok) {
+      setBoot({ state: 'failed', error: r.error });
+      return;
+    }
+    setInfo(r.value);
+    setLocaleState(r.value.locale);
+    const c = await safe(api.cart.get({}));
+    if (!c.ok) {
+      setBoot({ state: 'failed', error: c.error });
+      return;
+    }
+    setCart(c.value);
+    setBoot({ state: 'ready', info: r.value, cart: c.value });
+    void refreshParked();
+  }, [refreshParked]);
+
+  useEffect(() => {
+    void start();
+  }, [start]);
+
+  useEffect(() => {
+    document.documentElement.lang = locale;
+  }, [locale]);
+
+  useEffect(
+    () =>
+      api.on('app.localeChanged', ({ locale: next }) => {
+        setLocaleState(next);
+      }),
+    [],
+  );
+
+  const changeLocale = useCallback(
+    (next: Locale) => {
+      setLocaleState(next); // at once; main persists it
+      void safe(api.app.setLocale({ locale: next })).then((r) => {
+        if (r.ok) setInfo(r.value);
+        else notifier.error(r.error);
+      });
+    },
+    [notifier],
+  );
+
+  const i18n = useMemo<I18n>(
+    () => ({ locale, t: makeT(locale), timeZone: info?.timeZone, setLocale: changeLocale }),
+    [locale, info?.timeZone, changeLocale],
+  );
+
+  const onScan = useCallback(
+    async (code: string) => {
+      const current = screenRef.current;
+      if (current.name === 'pay') {
+        notifier.say('error', 'pay.scanBlocked', { code });
+        return;
+      }
+      if (current.name !== 'sell') setScreen({ name: 'sell' }); // a scan on the receipt or orders screen starts selling
+      const r = await safe(api.cart.scan({ code }));
+      if (r.ok) {
+        applyCart(r.value, true);
+        setNotice((n) => (n?.kind === 'error' && n.error.code === 'UNKNOWN_BARCODE' ? null : n));
+      } else {
+        const error =
+          r.error.code === 'UNKNOWN_BARCODE' && r.error.details?.code === undefined
+            ? { ...r.error, details: { ...r.error.details, code } }
+            : r.error;
+        notifier.error(error);
+      }
+    },
+    [notifier, applyCart],
+  );
+  useScanner((code) => void onScan(code));
+
+  const newSale = useCallback(() => {
+    void reloadCart().then(() => setScreen({ name: 'sell' }));
+  }, [reloadCart]);
+
+  const onCheckout = useCallback((order: OrderView) => {
+    setScreen({ name: 'pay', order });
+  }, []);
+
+  const onPaid = useCallback(
+    (paid: PaidOrder) => {
+      setScreen({ name: 'receipt', receipt: paid.receipt });
+      void reloadCart();
+    },
+    [reloadCart],
+  );
+
+  const onCancelled = useCallback(() => {
+    void reloadCart().then(() => setScreen({ name: 'sell' }));
+  }, [reloadCart]);
+
+  const onNav = useCallback(
+    (to: NavTarget) => {
+      if (screenRef.current.name === 'pay') {
+        notifier.say('error', 'header.navBlocked');
+        return;
+      }
+      if (to === 'sell' && screenRef.current.name === 'receipt') newSale();
+      else setScreen(to === 'sell' ? { name: 'sell' } : { name: 'orders' });
+    },
+    [notifier, newSale],
+  );
+
+  let body;
+  if (boot.state === 'loading') {
+    body = (
+      <div className="boot" data-testid="booting">
+        {makeT(locale)('app.loading')}
+      </div>
+    );
+  } else if (boot.state === 'failed') {
+    body = (
+      <StartupError
+        error={boot.error}
+        onRetry={() => {
+          setBoot({ state: 'loading' });
+          void start();
+        }}
+      />
+    );
+  } else {
+    const appInfo = info ?? boot.info;
+    const currentCart = cart ?? boot.cart;
+    body = (
+      <div className="app" data-screen={screen.name} data-locale={locale}>
+        <Header
+          info={appInfo}
+          current={screen.name === 'orders' ? 'orders' : screen.name === 'sell' || screen.name === 'receipt' ? 'sell' : null}
+          navBlocked={screen.name === 'pay'}
+          browserMode={isBrowserMode}
+          onNav={onNav}
+        />
+        <main className="screen">
+          {screen.name === 'sell' ? (
+            <SellScreen
+              cart={currentCart}
+              flash={flash}
+              applyCart={applyCart}
+              reloadCart={reloadCartQuietly}
+              parkedCount={parkedCount}
+              refreshParked={refreshParkedQuietly}
+              onCheckout={onCheckout}
+            />
+          ) : screen.name === 'pay' ? (
+            <PayScreen key={screen.order.id} order={screen.order} onPaid={onPaid} onCancelled={onCancelled} />
+          ) : screen.name === 'receipt' ? (
+            <ReceiptScreen receipt={screen.receipt} onNewSale={newSale} />
+          ) : (
+            <OrdersScreen businessDay={appInfo.businessDay} onBack={() => setScreen({ name: 'sell' })} />
+          )}
+        </main>
+        <NoticeBanner notice={notice} onDismiss={() => setNotice(null)} />
+      </div>
+    );
+  }
+
+  return (
+    <I18nContext value={i18n}>
+      <NoticeContext value={notifier}>{body}</NoticeContext>
+    </I18nContext>
+  );
+}

@@ -1,0 +1,90 @@
+import type { AppInfo } from '../../../shared/types';
+import { useNow } from '../hooks/use-now';
+import { useI18n } from '../i18n';
+import { formatTime } from '../lib/format';
+
+export type NavTarget = 'sell' | 'orders';
+
+export interface HeaderProps {
+  info: AppInfo;
+  current: NavTarget | null;
+  navBlocked: boolean;
+  browserMode: boolean;
+  onNav: (to: NavTarget) => void;
+}
+
+function Clock() {
+  const { locale, timeZone } = useI18n();
+  const now = useNow(1000);
+  return (
+    <span className="clock" data-testid="clock">
+      {formatTime(now, locale, timeZone)}
+    </span>
+  );
+}
+
+export function Header({ info, current, navBlocked, browserMode, onNav }: HeaderProps) {
+  const { t, locale, setLocale } = useI18n();
+  const blockedTitle = navBlocked ? t('header.navBlocked') : undefined;
+  return (
+    <header className="header">
+      <div className="brand">
+        <span className="brand-name">Counter POS</span>
+        <span className="brand-store" data-testid="store-name">
+          {info.storeName}
+        </span>
+        {browserMode ? (
+          <span className="tag tag-browser" data-testid="browser-mode">
+            {t('app.browserMode')}
+          </span>
+        ) : null}
+      </div>
+      <nav className="nav">
+        <button
+          type="button"
+          className={`nav-btn${current === 'sell' ? ' nav-active' : ''}`}
+          aria-current={current === 'sell' ? 'page' : undefined}
+          onClick={() => onNav('sell')}
+          disabled={navBlocked}
+          title={blockedTitle}
+          data-testid="nav-sell"
+        >
+          {t('nav.sell')}
+        </button>
+        <button
+          type="button"
+          className={`nav-btn${current === 'orders' ? ' nav-active' : ''}`}
+          aria-current={current === 'orders' ? 'page' : undefined}
+          onClick={() => onNav('orders')}
+          disabled={navBlocked}
+          title={blockedTitle}
+          data-testid="nav-orders"
+        >
+          {t('nav.orders')}
+        </button>
+      </nav>
+      <div className="header-info">
+        <span className="header-field" data-testid="clerk-name">
+          <small>{t('header.clerk')}</small>
+          <span>{info.clerk}</span>
+        </span>
+        <span className="header-field" data-testid="business-day">
+          <small>{t('header.day')}</small>
+          <span>{info.businessDay}</span>
+        </span>
+        <Clock />
+        <button
+          type="button"
+          className="btn lang-btn"
+          onClick={() => setLocale(locale === 'zh-CN' ? 'en' : 'zh-CN')}
+          title={t('lang.switchTitle')}
+          lang={locale === 'zh-CN' ? 'en' : 'zh-CN'}
+          data-testid="language-switch"
+          data-locale={locale}
+        >
+          {t('lang.other')}
+        </button>
+      </div>
+    </header>
+  );
+}

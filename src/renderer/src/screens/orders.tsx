@@ -1,0 +1,335 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { formatFen } from '../../../shared/money';
+import type { OrderStatus, OrderSummary, OrderView, Receipt } from '../../../shared/types';
+import { api } from '../api';
+import { ConfirmDialog, Modal } from '../components/modal';
+import { ReceiptView } from '../components/receipt-view';
+import { useShortcuts } from '../hooks/use-shortcuts';
+import { isMessageKey, names, useI18n, type MessageKey, type Params } from '../i18n';
+import { discountLabel, formatTime } from '../lib/format';
+import { useCall, useNotifier } from '../lib/notice';
+import { printReceipt } from '../lib/print';
+
+const RECEIPT_STATUSES: readonly OrderStatus[] = ['paid', 'partially_refunded', 'refunded'];
+
+function StatusBadge({ status }: { status: OrderStatus }) {
+  const { t } = useI18n();
+  return (
+    <span className={`status status-${status}`} data-testid="order-status" data-status={status}>
+      {t(`status.${status}`)}
+    </span>
+  );
+}
+
+export interface OrdersProps {
+  businessDay: string;
+  onBack: () => void;
+}
+
+export default function OrdersScreen({ businessDay, onBack }: OrdersProps) {
+  const { t, locale, timeZone } = useI18n();
+  const call = useCall();
+  const notifier = useNotifier();
+  const [orders, setOrders] = useState<OrderSummary[] | null>(null);
+  const [selected, setSelected] = useState<number | null>(null);
+  const [detail, setDetail] = useState<OrderView | null>(null);
+  const [reprint, setReprint] = useState<Receipt | null>(null);
+  const [printStatus, setPrintStatus] = useState<{ key: MessageKey; params?: Params } | null>(null);
+  const [confirmCancel, setConfirmCancel] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const selectedRef = useRef<number | null>(null);
+
+  const loadList = useCallback(async () => {
+    const list = await call(api.orders.list({}));
+    if (list) setOrders(list);
+  }, [call]);
+
+  const loadDetail = useCallback(
+    async (orderId: number) => {
+      const order = await call(api.orders.get({ orderId }));
+      if (order && selectedRef.current === orderId) setDetail(order);
+    },
+    [call],
+  );
+
+  useEffect(() => {
+    void loadList();
+    return api.on('order.changed', (change) => {
+      void loadList();
+      if (change.orderId === selectedRef.current) void loadDetail(change.orderId);
+    });
+  }, [loadList, loadDetail]);
+
+  const open = (orderId: number): void => {
+    selectedRef.current = orderId;
+    setSelected(orderId);
+    setDetail(null);
+    void loadDetail(orderId);
+  };
+
+  const showReprint = async (): Promise<void> => {
+    if (!detail) return;
+    const receipt = await call(api.orders.receipt({ orderId: detail.id }));
+    if (receipt) {
+      setPrintStatus(null);
+      setReprint(receipt);
+    }
+  };
+
+  const cancel = async (): Promise<void> => {
+    if (!detail) return;
+    setBusy(true);
+    const order = await call(api.orders.cancel({ orderId: detail.id }));
+    setBusy(false);
+    setConfirmCancel(false);
+    if (order) {
+      notifier.say('info', 'pay.cancelled', { number: order.number });
+      if (selectedRef.current === order.id) setDetail(order);
+      void loadList();
+    }
+  };
+
+  useShortcuts({
+    Escape: () => {
+      if (selected !== null) {
+        selectedRef.current = null;
+        setSelected(null);
+        setDetail(null);
+      } else onBack();
+    },
+  });
+
+  const journalKind = (kind: string): string => {
+    const key = `journal.${kind}`;
+    return isMessageKey(key) ? t(key) : kind;
+  };
+
+  const time = (ms: number | null): string => (ms === null ? '' : formatTime(ms, locale, timeZone));
+
+  return (
+    <div className="orders" data-testid="orders-screen">
+      <section className="orders-list">
+        <div className="section-head">
+          <h2>{t('orders.title')}</h2>
+          <span className="muted">{t('orders.day', { day: businessDay })}</span>
+          <button type="button" className="btn btn-sm" onClick={() => void loadList()} data-testid="orders-refresh">
+            {t('orders.refresh')}
+          </button>
+        </div>
+        {orders === null ? (
+          <p className="muted">…</p>
+        ) : orders.length === 0 ? (
+          <p className="muted empty-note" data-testid="orders-none">
+            {t('orders.none')}
+          </p>
+        ) : (
+          <div className="table-scroll">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th>{t('orders.number')}</th>
+                  <th>{t('orders.time')}</th>
+                  <th className="num">{t('orders.items')}</th>
+                  <th className="num">{t('orders.total')}</th>
+                  <th>{t('orders.method')}</th>
+                  <th>{t('orders.status')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {orders.map((o) => (
+                  <tr
+                    key={o.id}
+                    className={`order-row${selected === o.id ? ' row-selected' : ''}`}
+                    onClick={() => open(o.id)}
+                    onKeyDown={(e) => {
+                      if (e.key === 'Enter' || e.key === ' ') {
+                        e.preventDefault();
+                        open(o.id);
+                      }
+                    }}
+                    tabIndex={0}
+                    aria-selected={selected === o.id}
+                    data-testid="order-row"
+                    data-number={o.number}
+                    data-order-id={o.id}
+                    data-status={o.status}
+                  >
+                    <td className="mono strong">{o.number}</td>
+                    <td>{time(o.paidAt ?? o.createdAt)}</td>
+                    <td className="num">{o.itemCount}</td>
+                    <td className="num strong">{formatFen(o.totalFen)}</td>
+                    <td>{o.method ? t(`method.${o.method}`) : t('method.none')}</td>
+                    <td>
+                      <StatusBadge status={o.status} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <section className="order-detail-pane">
+        {selected === null ? (
+          <p className="muted empty-note">{t('orders.select')}</p>
+        ) : detail === null ? (
+          <p className="muted">…</p>
+        ) : (
+          <div className="order-detail" data-testid="order-detail" data-number={detail.number} data-status={detail.status}>
+            <div className="detail-head">
+              <span className="detail-number mono">{detail.number}</span>
+              <StatusBadge status={detail.status} />
+              <span className="detail-total">{formatFen(detail.totalFen)}</span>
+            </div>
+            <div className="detail-meta muted">
+              {t('orders.created')} {time(detail.createdAt)}
+              {detail.paidAt !== null ? ` · ${t('orders.paidAt')} ${time(detail.paidAt)}` : ''}
+              {detail.cancelledAt !== null ? ` · ${t('orders.cancelledAt')} ${time(detail.cancelledAt)}` : ''}
+              {` · ${t('header.clerk')} ${detail.clerk} · ${detail.terminal}`}
+            </div>
+            <div className="detail-actions">
+              {RECEIPT_STATUSES.includes(detail.status) ? (
+                <button type="button" className="btn" onClick={() => void showReprint()} data-testid="reprint-receipt">
+                  {t('orders.reprint')}
+                </button>
+              ) : null}
+              {detail.status === 'open' ? (
+                <button type="button" className="btn btn-danger" onClick={() => setConfirmCancel(true)} data-testid="cancel-order">
+                  {t('orders.cancel')}
+                </button>
+              ) : null}
+            </div>
+
+            <h3>{t('orders.lines')}</h3>
+            <table className="table table-compact" data-testid="order-lines">
+              <tbody>
+                {detail.lines.map((l) => (
+                  <tr key={l.lineNo} data-testid="order-line" data-sku={l.sku}>
+                    <td>{names(locale, l).main}</td>
+                    <td className="num nowrap">
+                      {l.qty} × {formatFen(l.unitPriceFen)}
+                    </td>
+                    <td className="num nowrap">
+                      {formatFen(l.grossFen)}
+                      {l.discount ? (
+                        <small className="disc-note">
+                          {discountLabel(l.discount, t)} −{formatFen(l.lineDiscountFen)}
+                        </small>
+                      ) : null}
+                    </td>
+                  </tr>
+                ))}
+                <tr className="sum-row">
+                  <td colSpan={2}>{t('cart.subtotal')}</td>
+                  <td className="num">{formatFen(detail.subtotalFen)}</td>
+                </tr>
+                {detail.lineDiscountFen > 0 ? (
+                  <tr className="sum-row">
+                    <td colSpan={2}>{t('receipt.lineDiscounts')}</td>
+                    <td className="num">−{formatFen(detail.lineDiscountFen)}</td>
+                  </tr>
+                ) : null}
+                {detail.orderDiscountFen > 0 ? (
+                  <tr className="sum-row">
+                    <td colSpan={2}>
+                      {t('receipt.orderDiscount')}
+                      {detail.orderDiscount?.kind === 'percent' ? ` (${discountLabel(detail.orderDiscount, t)})` : ''}
+                    </td>
+                    <td className="num">−{formatFen(detail.orderDiscountFen)}</td>
+                  </tr>
+                ) : null}
+                <tr className="sum-row sum-total">
+                  <td colSpan={2}>{t('cart.total')}</td>
+                  <td className="num">{formatFen(detail.totalFen)}</td>
+                </tr>
+              </tbody>
+            </table>
+
+            <h3>{t('orders.payments')}</h3>
+            {detail.payments.length === 0 ? (
+              <p className="muted">{t('orders.noPayments')}</p>
+            ) : (
+              <ul className="payments" data-testid="order-payments">
+                {detail.payments.map((p) => (
+                  <li key={p.id} data-testid="order-payment" data-state={p.state}>
+                    <span className="strong">{t(`method.${p.method}`)}</span>
+                    <span>{formatFen(p.amountFen)}</span>
+                    <span className={`state state-${p.state}`} data-testid="payment-state">
+                      {t(`attempt.${p.state}`)}
+                    </span>
+                    {p.tenderedFen !== null ? (
+                      <span className="muted">
+                        {t('orders.tendered', { tendered: formatFen(p.tenderedFen), change: formatFen(p.changeFen ?? 0) })}
+                      </span>
+                    ) : null}
+                    <span className="muted mono small">{p.outTradeNo}</span>
+                  </li>
+                ))}
+              </ul>
+            )}
+
+            <h3>{t('orders.timeline')}</h3>
+            {detail.journal.length === 0 ? (
+              <p className="muted">{t('orders.noTimeline')}</p>
+            ) : (
+              <ol className="timeline" data-testid="order-timeline">
+                {detail.journal.map((j) => (
+                  <li key={j.id} data-testid="timeline-entry" data-kind={j.kind}>
+                    <span className="mono">{formatTime(j.at, locale, timeZone, true)}</span>
+                    <span className="strong">{journalKind(j.kind)}</span>
+                    <span className="mono">
+                      {j.fromState ?? '∅'} → {j.toState ?? '∅'}
+                    </span>
+                  </li>
+                ))}
+              </ol>
+            )}
+          </div>
+        )}
+      </section>
+
+      {reprint ? (
+        <Modal
+          title={t('receipt.reprintTitle', { number: reprint.number })}
+          onClose={() => setReprint(null)}
+          testId="reprint-dialog"
+          className="modal-receipt"
+        >
+          <div className="paper-wrap paper-wrap-modal">
+            <ReceiptView receipt={reprint} reprint />
+          </div>
+          {printStatus ? (
+            <p className="print-status" role="status" data-testid="print-status">
+              {t(printStatus.key, printStatus.params)}
+            </p>
+          ) : null}
+          <div className="row-actions">
+            <button type="button" className="btn btn-lg" onClick={() => setReprint(null)} data-testid="receipt-close">
+              {t('app.close')} <kbd>Esc</kbd>
+            </button>
+            <button
+              type="button"
+              className="btn btn-lg btn-primary"
+              onClick={() => void printReceipt(reprint, notifier).then(setPrintStatus)}
+              data-testid="print-receipt"
+              autoFocus
+            >
+              {t('receipt.print')}
+            </button>
+          </div>
+        </Modal>
+      ) : null}
+      {confirmCancel && detail ? (
+        <ConfirmDialog
+          text={t('orders.confirmCancel', { number: detail.number })}
+          yesLabel={t('orders.cancel')}
+          danger
+          busy={busy}
+          onNo={() => setConfirmCancel(false)}
+          onYes={() => void cancel()}
+        />
+      ) : null}
+    </div>
+  );
+}

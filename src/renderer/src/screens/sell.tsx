@@ -1,0 +1,283 @@
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { MAX_QTY } from '../../../shared/limits';
+import type { PosErrorShape } from '../../../shared/errors';
+import type { Result } from '../../../shared/result';
+import type { CartLineView, CartView, Category, Discount, OrderView, Product } from '../../../shared/types';
+import { api } from '../api';
+import { CartPanel, type CartOps } from '../components/cart-panel';
+import { CategoryTabs } from '../components/category-tabs';
+import { ProductGrid } from '../components/product-grid';
+import { useDebouncedValue } from '../hooks/use-debounced-value';
+import { isScanInProgress } from '../hooks/use-scanner';
+import { useShortcuts } from '../hooks/use-shortcuts';
+import { useI18n } from '../i18n';
+import { thrownToError, useCall, useNotifier } from '../lib/notice';
+
+export interface SellProps {
+  cart: CartView;
+  flash: { productId: number | null; seq: number };
+  /** Shows a cart returned by main; `touched` flashes its last touched line. */
+  applyCart: (cart: CartView, touched: boolean) => void;
+  /** Re-reads the cart from main (after an error, so the screen never shows a stale cart). */
+  reloadCart: () => void;
+  parkedCount: number;
+  refreshParked: () => void;
+  onCheckout: (order: OrderView) => void;
+}
+
+// Kept between visits to the Sell screen so that coming back is instant (refreshed in the background).
+let categoriesCache: Category[] | null = null;
+const productsCache = new Map<number | 'all', Product[]>();
+let lastCategory: number | null = null;
+
+const SEARCH_LIMIT = 200;
+
+export default function SellScreen({ cart, flash, applyCart, reloadCart, parkedCount, refreshParked, onCheckout }: SellProps) {
+  const { t } = useI18n();
+  const call = useCall();
+  const notifier = useNotifier();
+  const [categories, setCategories] = useState<Category[]>(categoriesCache ?? []);
+  const [categoryId, setCategoryId] = useState<number | null>(lastCategory);
+  const [, setProductsLoaded] = useState(0);
+  const products = productsCache.get(categoryId ?? 'all') ?? null;
+  const [query, setQuery] = useState('');
+  const [results, setResults] = useState<{ query: string; products: Product[] } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const debounced = useDebouncedValue(query.trim(), 80, isScanInProgress);
+  const searching = query.trim() !== '';
+
+  useEffect(() => {
+    void call(api.catalog.categories({})).then((list) => {
+      if (!list) return;
+      categoriesCache = list;
+      setCategories(list);
+    });
+  }, [call]);
+
+  useEffect(() => {
+    lastCategory = categoryId;
+    const key = categoryId ?? 'all';
+    let live = true;
+    void call(api.catalog.products({ categoryId })).then((list) => {
+      if (!list) return;
+      productsCache.set(key, list);
+      if (live) setProductsLoaded((n) => n + 1);
+    });
+    return () => {
+      live = false;
+    };
+  }, [categoryId, call]);
+
+  useEffect(() => {
+    if (!debounced) return undefined;
+    let live = true;
+    void call(api.catalog.search({ query: debounced, limit: SEARCH_LIMIT })).then((list) => {
+      if (live && list) setResults({ query: debounced, products: list });
+    });
+    return () => {
+      live = false;
+    };
+  }, [debounced, call]);
+
+  const colors = useMemo(() => new Map(categories.map((c) => [c.id, c.color])), [categories]);
+
+  /** Runs a cart change; shows the new cart, or the error (and re-reads the cart). */
+  const mutate = useCallback(
+    async (pending: Promise<Result<CartView>>, touched: boolean): Promise<boolean> => {
+      const view = await call(pending);
+      if (view) applyCart(view, touched);
+      else reloadCart();
+      return view !== undefined;
+    },
+    [call, applyCart, reloadCart],
+  );
+
+  const direct = useCallback(
+    async (pending: Promise<Result<CartView>>): Promise<PosErrorShape | null> => {
+      try {
+        const r = await pending;
+        if (r.ok) {
+          applyCart(r.value, true);
+          return null;
+        }
+        return r.error;
+      } catch (err) {
+        return thrownToError(err);
+      }
+    },
+    [applyCart],
+  );
+
+  const addProduct = useCallback((p: Product) => void mutate(api.cart.add({ productId: p.id }), true), [mutate]);
+
+  const ops: CartOps = useMemo(
+    () => ({
+      inc: (line: CartLineView) => void mutate(api.cart.add({ productId: line.productId }), true),
+      dec: (line: CartLineView) => {
+        if (line.qty > 1) void mutate(api.cart.setQty({ lineId: line.lineId, qty: line.qty - 1 }), true);
+      },
+      setQty: (line: CartLineView, text: string) => {
+        const m = /^\s*(\d{1,6})\s*$/.exec(text);
+        const qty = m ? Number(m[1]) : Number.NaN;
+        if (!(qty >= 1 && qty <= MAX_QTY)) {
+          notifier.say('error', 'qty.invalid', { max: MAX_QTY, text: text.trim() });
+          return;
+        }
+        void mutate(api.cart.setQty({ lineId: line.lineId, qty }), true);
+      },
+      remove: (line: CartLineView) => void mutate(api.cart.remove({ lineId: line.lineId }), false),
+      setLineDiscount: (line: CartLineView, discount: Discount | null) =>
+        direct(api.cart.setLineDiscount({ lineId: line.lineId, discount })),
+      setOrderDiscount: (discount: Discount | null) => direct(api.cart.setOrderDiscount({ discount })),
+      clear: () => void mutate(api.cart.clear({}), false),
+      park: () => {
+        void (async () => {
+          if (await mutate(api.cart.park({}), false)) {
+            notifier.say('success', 'cart.parkedDone');
+            refreshParked();
+          }
+        })();
+      },
+      resume: async (cartId: number) => {
+        const ok = await mutate(api.cart.resume({ cartId }), false);
+        refreshParked();
+        if (ok) notifier.say('success', 'cart.resumed');
+        return ok;
+      },
+      checkout: () => {
+        if (busy) return;
+        void (async () => {
+          setBusy(true);
+          const order = await call(api.checkout.confirm({}));
+          setBusy(false);
+          if (order) onCheckout(order);
+          else reloadCart();
+        })();
+      },
+    }),
+    [mutate, direct, notifier, refreshParked, busy, call, onCheckout, reloadCart],
+  );
+
+  /** The line +/− keys act on: the last one touched, else the last one. */
+  const lastLine = (): CartLineView | undefined =>
+    cart.lines.find((l) => l.productId === cart.lastTouchedProductId) ?? cart.lines[cart.lines.length - 1];
+
+  const adjustLast = (delta: 1 | -1): void => {
+    const line = lastLine();
+    if (!line) return;
+    if (delta > 0) ops.inc(line);
+    else ops.dec(line);
+  };
+
+  const focusSearch = (): void => {
+    searchRef.current?.focus();
+    searchRef.current?.select();
+  };
+
+  useShortcuts({
+    F2: focusSearch,
+    '/': focusSearch,
+    // Main decides whether the cart is empty (a tap may still be on its way): no local check here.
+    F4: () => ops.checkout(),
+    F9: () => ops.park(),
+    '+': () => adjustLast(1),
+    '=': () => adjustLast(1),
+    '-': () => adjustLast(-1),
+  });
+
+  /** Enter in the search box: an exact barcode/SKU is scanned; otherwise the first result is added. */
+  const onSearchEnter = async (text: string): Promise<void> => {
+    const q = text.trim();
+    if (!q) return;
+    const list = await call(api.catalog.search({ query: q, limit: 20 }));
+    if (!list) return;
+    const exact = list.find((p) => p.barcode === q || p.sku.toLowerCase() === q.toLowerCase());
+    const first = list[0];
+    if (exact) {
+      if (await mutate(api.cart.scan({ code: q }), true)) setQuery('');
+    } else if (first) {
+      if (await mutate(api.cart.add({ productId: first.id }), true)) setQuery('');
+    } else {
+      notifier.say('error', 'sell.noResults', { query: q });
+    }
+  };
+
+  const onSearchKeyDown = (e: KeyboardEvent<HTMLInputElement>): void => {
+    if (e.nativeEvent.isComposing) return;
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      void onSearchEnter(e.currentTarget.value);
+    } else if (e.key === 'Escape' && e.currentTarget.value) {
+      e.preventDefault();
+      setQuery('');
+    } else if ((e.key === '+' || e.key === '-') && e.currentTarget.value === '' && cart.lines.length > 0) {
+      // In an empty search box, + and − still adjust the last line (the clerk's hands stay on the keys).
+      e.preventDefault();
+      adjustLast(e.key === '+' ? 1 : -1);
+    }
+  };
+
+  // While a search is on its way the current tiles stay: swapping the grid out on the first typed
+  // (or scanned) character would block the page for no benefit.
+  const shown = searching && results ? results.products : products;
+
+  return (
+    <div className="sell" data-testid="sell-screen">
+      <section className="catalog">
+        <div className="search-row">
+          <span className="search-icon" aria-hidden="true">
+            ⌕
+          </span>
+          <input
+            ref={searchRef}
+            className="search"
+            type="search"
+            enterKeyHint="enter"
+            autoComplete="off"
+            spellCheck={false}
+            maxLength={64}
+            placeholder={t('sell.searchPlaceholder')}
+            aria-label={t('sell.searchPlaceholder')}
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            onKeyDown={onSearchKeyDown}
+            data-testid="product-search"
+          />
+          {query ? (
+            <button type="button" className="btn btn-ghost search-clear" onClick={() => setQuery('')} aria-label={t('sell.searchClear')} data-testid="search-clear">
+              ×
+            </button>
+          ) : null}
+          <kbd className="search-kbd">F2</kbd>
+        </div>
+        <CategoryTabs
+          categories={categories}
+          selected={categoryId}
+          dimmed={searching}
+          onSelect={(id) => {
+            setCategoryId(id);
+            setQuery('');
+          }}
+        />
+        <div className="grid-scroll">
+          {searching && results ? (
+            <p className="grid-status" data-testid="search-status">
+              {results.products.length === 0
+                ? t('sell.noResults', { query: results.query })
+                : t('sell.resultsFor', { count: results.products.length, query: results.query })}
+            </p>
+          ) : null}
+          {shown === null ? (
+            <p className="grid-status">{t('sell.loading')}</p>
+          ) : !searching && shown.length === 0 ? (
+            <p className="grid-status">{t('sell.noProducts')}</p>
+          ) : (
+            <ProductGrid products={shown} colors={colors} onAdd={addProduct} />
+          )}
+        </div>
+      </section>
+      <CartPanel cart={cart} flash={flash} parkedCount={parkedCount} busy={busy} ops={ops} />
+    </div>
+  );
+}
