@@ -14,6 +14,8 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           web: resolve(__dirname, 'src/main/web.ts'),
+          // the intermediary sandbox: a separate program the app starts as a child process
+          sandbox: resolve(__dirname, 'src/sandbox/main.ts'),
         },
       },
     },
