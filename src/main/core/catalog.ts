@@ -79,7 +79,10 @@ class Haystack {
   }
 }
 
-const isAscii = (s: string) => /^[\x00-\x7f]*$/.test(s);
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
 
 export class Catalog {
   private products_: Product[] = [];
