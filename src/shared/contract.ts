@@ -11,6 +11,8 @@ import type { MethodName } from './methods';
 import type { Result } from './result';
 import type {
   AppInfo,
+  AttemptView,
+  PaymentOption,
   CartView,
   Category,
   Locale,
@@ -74,6 +76,23 @@ export const contract = {
   ),
   'orders.receipt': method<Receipt>()(z.object({ orderId: id }).strict()),
   'orders.print': method<PrintOutcome>()(z.object({ orderId: id }).strict()),
+
+  'payments.options': method<PaymentOption[]>()(empty),
+  'payments.start': method<AttemptView>()(
+    z
+      .object({
+        orderId: id,
+        provider: z.enum(['alipay', 'wechat', 'yeepay']),
+        mode: z.enum(['qr', 'redirect', 'payment_code']),
+        authCode: z.string().regex(/^[0-9a-z]{10,40}$/i).optional(),
+        bankCode: z.string().regex(/^[A-Z0-9-]{2,40}$/).optional(),
+      })
+      .strict(),
+  ),
+  'payments.get': method<AttemptView>()(z.object({ attemptId: id }).strict()),
+  'payments.forOrder': method<AttemptView | null>()(z.object({ orderId: id }).strict()),
+  'payments.queryNow': method<AttemptView>()(z.object({ attemptId: id }).strict()),
+  'payments.stop': method<AttemptView>()(z.object({ attemptId: id }).strict()),
 } as const satisfies Record<MethodName, unknown>;
 
 export type Contract = typeof contract;
@@ -85,6 +104,7 @@ export type MethodOutput<K extends MethodName> = Contract[K]['output'];
 export interface Events {
   'order.changed': { orderId: number; number: string; status: OrderStatus };
   'app.localeChanged': { locale: Locale };
+  'payment.changed': AttemptView;
 }
 export type EventName = keyof Events;
 

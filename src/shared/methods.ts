@@ -30,11 +30,17 @@ export const METHOD_NAMES = [
   'orders.cancel',
   'orders.receipt',
   'orders.print',
+  'payments.options',
+  'payments.start',
+  'payments.get',
+  'payments.forOrder',
+  'payments.queryNow',
+  'payments.stop',
 ] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];
 
-export const EVENT_NAMES = ['order.changed', 'app.localeChanged'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = ['order.changed', 'app.localeChanged', 'payment.changed'] as const satisfies readonly EventName[];
 
 /** The low-level shape a transport provides; `buildApi` turns it into a `PosApi`. */
 export interface Transport {

@@ -185,3 +185,37 @@ export interface AppInfo {
   timeZone: string;
   productCount: number;
 }
+
+export type ProviderId = 'yeepay' | 'alipay' | 'wechat';
+export type IntermediaryMode = 'qr' | 'redirect' | 'payment_code';
+
+/** A way to pay offered on the pay screen. */
+export interface PaymentOption {
+  provider: ProviderId;
+  mode: IntermediaryMode;
+  /** the provider points at a sandbox, not a real intermediary */
+  sandbox: boolean;
+}
+
+export interface AttemptView {
+  id: number;
+  orderId: number;
+  orderNumber: string;
+  provider: PaymentMethod;
+  mode: PaymentMode;
+  outTradeNo: string;
+  amountFen: Fen;
+  state: AttemptState;
+  /** the last call had no definite answer: the outcome is being established */
+  unknown: boolean;
+  /** the app is closing/cancelling it upstream (deadline reached, or the clerk stopped it) */
+  closing: boolean;
+  qrContent: string | null;
+  redirect: { url: string; method: 'GET' | 'POST'; fields: Record<string, string> } | null;
+  createdAt: number;
+  deadlineAt: number | null;
+  paidAt: number | null;
+  /** the intermediary's last word, in plain English (the UI shows its own text by state) */
+  lastOutcome: string | null;
+  message: string | null;
+}

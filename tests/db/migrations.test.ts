@@ -112,6 +112,40 @@ describe('migrations', () => {
     store.close();
   });
 
+  it('0004-payment-attempts: adds polling columns and exceptions beside existing payments; one open attempt per order', async () => {
+    const d = dir();
+    let { store } = await storeAt(d, '0003-orders-payments');
+    store.sqlite
+      .prepare(
+        `insert into orders (number, business_day, seq, status, clerk, terminal, subtotal_fen, line_discount_fen,
+           order_discount_fen, total_fen, item_count, created_at) values ('20261126-0001', '2026-11-26', 1, 'paid', 'c', 't', 100, 0, 0, 100, 1, 0)`,
+      )
+      .run();
+    store.sqlite
+      .prepare(
+        `insert into payment_attempts (order_id, method, mode, out_trade_no, amount_fen, state, created_at, updated_at)
+         values (1, 'cash', 'cash', 'C1', 100, 'paid', 0, 0)`,
+      )
+      .run();
+    store.close();
+    const next = await storeAt(d, '0004-payment-attempts');
+    store = next.store;
+    expect(next.migration.applied).toEqual(['0004-payment-attempts']);
+    expect(store.sqlite.prepare('select out_trade_no, polls, trade_no, deadline_at from payment_attempts').all()).toEqual([
+      { out_trade_no: 'C1', polls: 0, trade_no: null, deadline_at: null },
+    ]);
+    const attempt = store.sqlite.prepare(
+      `insert into payment_attempts (order_id, method, mode, out_trade_no, amount_fen, state, created_at, updated_at, next_poll_at)
+       values (1, 'alipay', 'qr', ?, 100, ?, 0, 0, 0)`,
+    );
+    attempt.run('A1', 'pending');
+    expect(() => attempt.run('A2', 'created')).toThrow(/UNIQUE/);
+    attempt.run('A3', 'closed');
+    store.sqlite.prepare(`insert into payment_exceptions (order_id, attempt_id, kind, opened_at) values (1, 2, 'amount_mismatch', 0)`).run();
+    expect(store.sqlite.prepare('select kind, resolved_at from payment_exceptions').all()).toEqual([{ kind: 'amount_mismatch', resolved_at: null }]);
+    store.close();
+  });
+
   it('opens with WAL, synchronous=FULL and foreign keys, and records each migration', async () => {
     const d = dir();
     const { store, migration } = await openStore({ dataDir: d });

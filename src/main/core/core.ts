@@ -15,6 +15,7 @@ import { Catalog } from './catalog';
 import { businessDay, systemClock, systemTimeZone, type Clock } from './clock';
 import { Events } from './events';
 import { Orders } from './orders';
+import { DEFAULT_TIMING, Payments, type PaymentTiming, type ProviderSource } from './payments';
 import { browserPrinter, receiptHtml, type ReceiptPrinter } from './printing';
 import { seedIfEmpty } from './seed';
 import { Settings } from './settings';
@@ -31,6 +32,13 @@ export interface CoreOptions {
   timeZone?: string;
   /** Skip seeding the demo catalogue (benchmarks that bring their own). */
   seed?: boolean;
+  /** The enabled intermediaries (none: cash only). */
+  providers?: ProviderSource;
+  /** Where a cashier page sends the buyer back (YeePay p8_Url), per attempt. */
+  returnUrl?: (attemptId: number) => string | undefined;
+  /** Poll open payments in the background (default true; tests drive `payments.runDue()` instead). */
+  poll?: boolean;
+  timing?: PaymentTiming;
   log?: (line: string) => void;
 }
 
@@ -46,6 +54,7 @@ export interface Core {
   readonly carts: Carts;
   readonly orders: Orders;
   readonly settings: Settings;
+  readonly payments: Payments;
   readonly events: Events;
   readonly handlers: Handlers;
   readonly migration: MigrationReport;
@@ -80,6 +89,16 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const catalog = new Catalog(store);
     const carts = new Carts(store, catalog, clock);
     const orders = new Orders(store, carts, settings, clock, events, timeZone);
+    const noProviders: ProviderSource = { get: () => undefined, all: () => [] };
+    const payments = new Payments(
+      store,
+      clock,
+      events,
+      options.providers ?? noProviders,
+      options.returnUrl ?? (() => undefined),
+      options.timing ?? DEFAULT_TIMING,
+      log,
+    );
     const locale = (): Locale => settings.values.locale ?? localeFrom(options.systemLocale);
 
     const info = (): AppInfo => ({
@@ -122,6 +141,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       'orders.get': ({ orderId }) => orders.get(orderId),
       'orders.cancel': ({ orderId, restoreCart }) => orders.cancel(orderId, restoreCart ?? false),
       'orders.receipt': ({ orderId }) => orders.receipt(orderId, true),
+      'payments.options': () => payments.options(),
+      'payments.start': (input) => payments.start(input),
+      'payments.get': ({ attemptId }) => payments.view(attemptId),
+      'payments.forOrder': ({ orderId }) => payments.openAttempt(orderId),
+      'payments.queryNow': ({ attemptId }) => payments.queryNow(attemptId),
+      'payments.stop': ({ attemptId }) => payments.stop(attemptId),
       'orders.print': async ({ orderId }) => {
         const receipt = orders.receipt(orderId, false);
         try {
@@ -151,17 +176,22 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       }
     };
 
+    if (options.poll !== false) payments.startPolling();
     return {
       store,
       catalog,
       carts,
       orders,
       settings,
+      payments,
       events,
       handlers,
       migration,
       dispatch,
-      close: () => store.close(),
+      close: () => {
+        payments.stopPolling();
+        store.close();
+      },
     };
   } catch (err) {
     store.close();

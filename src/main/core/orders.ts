@@ -220,6 +220,15 @@ export class Orders {
           status: order.status,
         });
       }
+      const open = this.store.first(
+        this.k.selectFrom('payment_attempts').select('id').where('order_id', '=', orderId).where('state', 'in', ['created', 'pending']),
+      );
+      if (open) {
+        throw new PosError('PAYMENT_IN_PROGRESS', `Order ${order.number} has a payment in progress; stop it before cancelling the order.`, {
+          number: order.number,
+          attemptId: open.id,
+        });
+      }
       const now = this.clock.now();
       this.store.run(
         this.k.updateTable('orders').set({ status: 'cancelled', cancelled_at: now }).where('id', '=', orderId).where('status', '=', 'open'),

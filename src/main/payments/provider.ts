@@ -107,6 +107,8 @@ export interface TradeRef {
   /** the local amount, for clients that need it (YeePay refund, WeChat refund total_fee) */
   amountFen: number;
   tradeNo?: string | null;
+  /** when the attempt was created (WeChat refuses closeorder within 5 minutes of it) */
+  createdAt?: number;
 }
 
 export type QueryOutcome =

@@ -116,6 +116,27 @@ export interface PaymentAttemptsTable {
   created_at: number;
   updated_at: number;
   paid_at: number | null;
+  trade_no: string | null;
+  instrument: string | null;
+  deadline_at: number | null;
+  next_poll_at: number | null;
+  polls: Generated<number>;
+  closing_since: number | null;
+  closing_reason: 'stopped' | 'deadline' | null;
+  last_outcome: string | null;
+  last_message: string | null;
+}
+
+export interface PaymentExceptionsTable {
+  id: Generated<number>;
+  order_id: number;
+  attempt_id: number | null;
+  kind: string;
+  detail: string | null;
+  opened_at: number;
+  resolved_at: number | null;
+  resolution: string | null;
+  note: string | null;
 }
 
 export interface PaymentJournalTable {
@@ -140,6 +161,7 @@ export interface Database {
   order_lines: OrderLinesTable;
   payment_attempts: PaymentAttemptsTable;
   payment_journal: PaymentJournalTable;
+  payment_exceptions: PaymentExceptionsTable;
 }
 
 export type ProductRow = Selectable<ProductsTable>;

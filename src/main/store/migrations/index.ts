@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import { m0001Catalogue } from './0001-catalogue';
 import { m0002Carts } from './0002-carts';
 import { m0003OrdersPayments } from './0003-orders-payments';
+import { m0004PaymentAttempts } from './0004-payment-attempts';
 
 /**
  * The static, ordered list of migrations (bundlers cannot scan a folder). Names sort in the order
@@ -11,6 +12,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-catalogue': m0001Catalogue,
   '0002-carts': m0002Carts,
   '0003-orders-payments': m0003OrdersPayments,
+  '0004-payment-attempts': m0004PaymentAttempts,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

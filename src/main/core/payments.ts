@@ -1,0 +1,702 @@
+/**
+ * Intermediary payments for an order: start an attempt (QR, cashier-page redirect or the buyer's
+ * payment code), then find out the truth by polling the order-status query until it is final,
+ * closing or cancelling upstream at the deadline or when the clerk stops it.
+ *
+ * The outbox shape throughout: commit the intent, call the intermediary outside any transaction,
+ * commit the result with its journal rows. Every answer is checked (signature and ids by the
+ * client, amount here); a mismatch or an untrusted answer opens an exception and never marks
+ * anything paid. The schedule is persisted (`next_poll_at`), so a restart resumes every open attempt.
+ */
+import { PosError } from '../../shared/errors';
+import type { AttemptView, PaymentOption, ProviderId } from '../../shared/types';
+import type {
+  Called,
+  CancelOutcome,
+  CloseOutcome,
+  CreateOutcome,
+  Exchange,
+  Incoming,
+  PaymentProvider,
+  PayMode,
+  QueryOutcome,
+  Trade,
+} from '../payments/provider';
+import { transition, type AttemptEvent } from '../payments/state';
+import type { Store } from '../store/db';
+import type { AttemptRow } from '../store/schema';
+import type { Clock } from './clock';
+import type { Events } from './events';
+
+export interface ProviderEntry {
+  provider: PaymentProvider;
+  /** points at a sandbox rather than the real intermediary */
+  sandbox: boolean;
+}
+
+/** The enabled, configured providers; rebuilt when settings change. */
+export interface ProviderSource {
+  get(id: ProviderId): ProviderEntry | undefined;
+  all(): ProviderEntry[];
+}
+
+export interface PaymentTiming {
+  /** how long a QR is offered before the app closes it */
+  qrTtlMs: number;
+  /** how long a cashier-page redirect may take */
+  redirectTtlMs: number;
+  /** how long to wait for a buyer confirming a payment code, per provider (Alipay ~60 s, WeChat 45 s) */
+  codeTtlMs: Record<ProviderId, number>;
+  /** polling while the customer is likely paying, then slower */
+  fastPollMs: number;
+  fastForMs: number;
+  slowPollMs: number;
+  /** payment codes: the documented query interval per provider (Alipay 3–6 s, WeChat 5–10 s) */
+  codePollMs: Record<ProviderId, number>;
+  /** after no definite answer */
+  retryMs: number;
+  /** a created attempt whose create answer was never stored is looked at after this long */
+  orphanAfterMs: number;
+}
+
+export const DEFAULT_TIMING: PaymentTiming = {
+  qrTtlMs: 3 * 60_000,
+  redirectTtlMs: 10 * 60_000,
+  codeTtlMs: { alipay: 60_000, wechat: 45_000, yeepay: 60_000 },
+  fastPollMs: 1_000,
+  fastForMs: 60_000,
+  slowPollMs: 3_000,
+  codePollMs: { alipay: 3_000, wechat: 5_000, yeepay: 5_000 },
+  retryMs: 3_000,
+  orphanAfterMs: 15_000,
+};
+
+const PROVIDER_LETTER: Record<ProviderId, string> = { alipay: 'A', wechat: 'W', yeepay: 'Y' };
+
+interface Instrument {
+  kind: 'qr' | 'redirect' | 'payment_code';
+  qrContent?: string;
+  redirect?: { url: string; method: 'GET' | 'POST'; fields: Record<string, string> };
+}
+
+export interface StartInput {
+  orderId: number;
+  provider: ProviderId;
+  mode: PayMode;
+  authCode?: string;
+  bankCode?: string;
+}
+
+/** WeChat accepts closeorder only 5 minutes after the order was created (PROTOCOLS §3.3). */
+export function closeNotBefore(a: Pick<AttemptRow, 'method' | 'mode' | 'created_at'>): number {
+  return a.method === 'wechat' && a.mode !== 'payment_code' ? a.created_at + 5 * 60_000 + 1_000 : 0;
+}
+
+/** Payment-code formats (PROTOCOLS §2.5, §3.3), checked before anything is sent. */
+export function validPaymentCode(provider: ProviderId, code: string): boolean {
+  if (provider === 'alipay') return /^(2[5-9]|30)\d{14,22}$/.test(code) || /^fp\d{10,30}$/.test(code);
+  if (provider === 'wechat') return /^1[0-5]\d{16}$/.test(code);
+  return false;
+}
+
+export class Payments {
+  private readonly inFlight = new Set<number>();
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly events: Events,
+    private readonly providers: ProviderSource,
+    private readonly returnUrl: (attemptId: number) => string | undefined,
+    private readonly timing: PaymentTiming = DEFAULT_TIMING,
+    private readonly log: (line: string) => void = () => undefined,
+  ) {}
+
+  private get k() {
+    return this.store.kysely;
+  }
+
+  options(): PaymentOption[] {
+    const out: PaymentOption[] = [];
+    for (const { provider, sandbox } of this.providers.all()) {
+      for (const mode of provider.capabilities.modes) out.push({ provider: provider.id, mode, sandbox });
+    }
+    return out;
+  }
+
+  // ---- reading ------------------------------------------------------------------------------
+
+  private row(attemptId: number): AttemptRow {
+    const row = this.store.first(this.k.selectFrom('payment_attempts').selectAll().where('id', '=', attemptId));
+    if (!row || row.method === 'cash') throw new PosError('PAYMENT_NOT_FOUND', `There is no intermediary payment ${attemptId}.`, { attemptId });
+    return row;
+  }
+
+  view(attemptId: number): AttemptView {
+    const r = this.row(attemptId);
+    const order = this.store.first(this.k.selectFrom('orders').select('number').where('id', '=', r.order_id));
+    const inst = r.instrument ? (JSON.parse(r.instrument) as Instrument) : null;
+    return {
+      id: r.id,
+      orderId: r.order_id,
+      orderNumber: order?.number ?? '',
+      provider: r.method,
+      mode: r.mode,
+      outTradeNo: r.out_trade_no,
+      amountFen: r.amount_fen,
+      state: r.state,
+      unknown: r.unknown === 1,
+      closing: r.closing_since !== null,
+      qrContent: inst?.qrContent ?? null,
+      redirect: inst?.redirect ?? null,
+      createdAt: r.created_at,
+      deadlineAt: r.deadline_at,
+      paidAt: r.paid_at,
+      lastOutcome: r.last_outcome,
+      message: r.last_message,
+    };
+  }
+
+  /** The open (created or pending) attempt of an order, if any. */
+  openAttempt(orderId: number): AttemptView | null {
+    const r = this.store.first(
+      this.k
+        .selectFrom('payment_attempts')
+        .select('id')
+        .where('order_id', '=', orderId)
+        .where('state', 'in', ['created', 'pending'])
+        .where('method', '!=', 'cash'),
+    );
+    return r ? this.view(r.id) : null;
+  }
+
+  // ---- journal and transitions ----------------------------------------------------------------
+
+  private journal(a: Pick<AttemptRow, 'id' | 'order_id'>, kind: string, from: string | null, to: string | null, detail: unknown): void {
+    this.store.run(
+      this.k.insertInto('payment_journal').values({
+        order_id: a.order_id,
+        attempt_id: a.id,
+        at: this.clock.now(),
+        kind,
+        from_state: from,
+        to_state: to,
+        detail: detail === undefined ? null : JSON.stringify(detail),
+      }),
+    );
+  }
+
+  private recordExchanges(a: AttemptRow, exchanges: readonly Exchange[]): void {
+    for (const x of exchanges) this.journal(a, `wire.${x.op}`, null, null, x);
+  }
+
+  /** Applies a state-machine event as a conditional update; returns false when the machine refuses it. */
+  private apply(a: AttemptRow, event: AttemptEvent, set: Partial<AttemptRow> = {}, detail?: unknown): boolean {
+    const to = transition(a.state, event);
+    if (!to) return false;
+    const now = this.clock.now();
+    const changed = this.store.run(
+      this.k
+        .updateTable('payment_attempts')
+        .set({ ...set, state: to, updated_at: now, ...(to === 'pending' ? {} : { next_poll_at: set.next_poll_at ?? null }) })
+        .where('id', '=', a.id)
+        .where('state', '=', a.state),
+    ).changes;
+    if (changed !== 1) return false;
+    this.journal(a, 'transition', a.state, to, { event, ...(detail as object | undefined) });
+    return true;
+  }
+
+  private update(a: AttemptRow, set: Partial<AttemptRow>): void {
+    this.store.run(
+      this.k
+        .updateTable('payment_attempts')
+        .set({ ...set, updated_at: this.clock.now() })
+        .where('id', '=', a.id),
+    );
+  }
+
+  private openException(a: AttemptRow, kind: string, detail: Record<string, unknown>): void {
+    const existing = this.store.first(
+      this.k
+        .selectFrom('payment_exceptions')
+        .select('id')
+        .where('attempt_id', '=', a.id)
+        .where('kind', '=', kind)
+        .where('resolved_at', 'is', null),
+    );
+    if (existing) return;
+    this.store.run(
+      this.k.insertInto('payment_exceptions').values({
+        order_id: a.order_id,
+        attempt_id: a.id,
+        kind,
+        detail: JSON.stringify(detail),
+        opened_at: this.clock.now(),
+        resolved_at: null,
+        resolution: null,
+        note: null,
+      }),
+    );
+    this.journal(a, `exception.${kind}`, null, null, detail);
+  }
+
+  private changed(attemptId: number): AttemptView {
+    const v = this.view(attemptId);
+    this.events.emit('payment.changed', v);
+    if (v.state === 'paid') {
+      this.events.emit('order.changed', { orderId: v.orderId, number: v.orderNumber, status: 'paid' });
+    }
+    return v;
+  }
+
+  /** Paid, checked: the amount must be the order's; the order becomes paid in the same transaction. */
+  private settlePaid(a: AttemptRow, trade: Trade, via: string): void {
+    if (trade.amountFen !== a.amount_fen) {
+      this.update(a, { unknown: 1, last_outcome: 'amount_mismatch', last_message: `reported paid ${trade.amountFen} fen, expected ${a.amount_fen}` });
+      this.openException(a, 'amount_mismatch', { expectedFen: a.amount_fen, reportedFen: trade.amountFen, tradeNo: trade.tradeNo, via });
+      return;
+    }
+    if (a.state === 'paid' || a.state === 'partially_refunded' || a.state === 'refunded') return;
+    if (a.state === 'failed' || a.state === 'closed' || a.state === 'expired') {
+      // money after the local close: never dropped, never silently accepted
+      this.openException(a, 'paid_after_close', { amountFen: trade.amountFen, tradeNo: trade.tradeNo, via, state: a.state });
+      return;
+    }
+    const now = this.clock.now();
+    const paidAt = trade.paidAt ?? now;
+    if (!this.apply(a, 'paid', { trade_no: trade.tradeNo, paid_at: paidAt, unknown: 0, last_outcome: 'paid', last_message: null }, { via, tradeNo: trade.tradeNo })) return;
+    const order = this.store.first(this.k.selectFrom('orders').select(['status', 'number']).where('id', '=', a.order_id));
+    const moved = this.store.run(
+      this.k.updateTable('orders').set({ status: 'paid', paid_at: paidAt }).where('id', '=', a.order_id).where('status', '=', 'open'),
+    ).changes;
+    if (moved === 1) {
+      this.store.run(
+        this.k.insertInto('payment_journal').values({
+          order_id: a.order_id,
+          attempt_id: null,
+          at: now,
+          kind: 'order.paid',
+          from_state: 'open',
+          to_state: 'paid',
+          detail: JSON.stringify({ method: a.method, outTradeNo: a.out_trade_no }),
+        }),
+      );
+    } else {
+      this.openException(a, 'paid_order_not_open', { orderStatus: order?.status ?? 'missing' });
+    }
+  }
+
+  // ---- starting -------------------------------------------------------------------------------
+
+  private deadlineFor(provider: ProviderId, mode: PayMode, now: number): number {
+    if (mode === 'qr') return now + this.timing.qrTtlMs;
+    if (mode === 'redirect') return now + this.timing.redirectTtlMs;
+    return now + this.timing.codeTtlMs[provider];
+  }
+
+  private pollDelay(a: Pick<AttemptRow, 'method' | 'mode' | 'created_at'>, now: number): number {
+    const provider = a.method as ProviderId;
+    if (a.mode === 'payment_code') return this.timing.codePollMs[provider];
+    return now - a.created_at < this.timing.fastForMs ? this.timing.fastPollMs : this.timing.slowPollMs;
+  }
+
+  async start(input: StartInput): Promise<AttemptView> {
+    const entry = this.providers.get(input.provider);
+    if (!entry || !entry.provider.capabilities.modes.includes(input.mode)) {
+      throw new PosError('PAYMENT_METHOD_UNAVAILABLE', `${input.provider} ${input.mode} is not enabled.`, {
+        provider: input.provider,
+        mode: input.mode,
+      });
+    }
+    const authCode = input.authCode?.trim();
+    if (input.mode === 'payment_code' && (!authCode || !validPaymentCode(input.provider, authCode))) {
+      throw new PosError('INVALID_PAYMENT_CODE', `"${authCode ?? ''}" is not a ${input.provider} payment code.`, {
+        provider: input.provider,
+      });
+    }
+    const now = this.clock.now();
+    const attemptId = this.store.tx(() => {
+      const order = this.store.first(this.k.selectFrom('orders').selectAll().where('id', '=', input.orderId));
+      if (!order) throw new PosError('NOT_FOUND', `There is no order ${input.orderId}.`, { orderId: input.orderId });
+      if (order.status !== 'open') {
+        throw new PosError('ORDER_NOT_PAYABLE', `Order ${order.number} is ${order.status} and cannot be paid.`, {
+          number: order.number,
+          status: order.status,
+        });
+      }
+      const open = this.store.first(
+        this.k.selectFrom('payment_attempts').select('id').where('order_id', '=', order.id).where('state', 'in', ['created', 'pending']),
+      );
+      if (open) {
+        throw new PosError('PAYMENT_IN_PROGRESS', `Order ${order.number} already has a payment in progress.`, {
+          number: order.number,
+          attemptId: open.id,
+        });
+      }
+      const n = this.store.first(
+        this.k.selectFrom('payment_attempts').select((eb) => eb.fn.countAll<number>().as('n')).where('order_id', '=', order.id),
+      );
+      const outTradeNo = `${order.number.replace('-', '')}${PROVIDER_LETTER[input.provider]}${Number(n?.n ?? 0) + 1}`;
+      const id = this.store.run(
+        this.k.insertInto('payment_attempts').values({
+          order_id: order.id,
+          method: input.provider,
+          mode: input.mode,
+          out_trade_no: outTradeNo,
+          amount_fen: order.total_fen,
+          state: 'created',
+          unknown: 0,
+          tendered_fen: null,
+          change_fen: null,
+          created_at: now,
+          updated_at: now,
+          paid_at: null,
+          deadline_at: this.deadlineFor(input.provider, input.mode, now),
+          // if the app dies during the create call, the poller finds this attempt and asks upstream
+          next_poll_at: now + this.timing.orphanAfterMs,
+          instrument: null,
+        }),
+      ).lastInsertRowid;
+      this.journal({ id, order_id: order.id }, 'attempt.created', null, 'created', {
+        provider: input.provider,
+        mode: input.mode,
+        outTradeNo,
+        amountFen: order.total_fen,
+        sandbox: entry.sandbox,
+      });
+      return id;
+    });
+
+    this.inFlight.add(attemptId);
+    try {
+      const a = this.row(attemptId);
+      const returnUrl = input.mode === 'redirect' ? this.returnUrl(attemptId) : undefined;
+      let called: Called<CreateOutcome>;
+      try {
+        called = await entry.provider.create({
+          outTradeNo: a.out_trade_no,
+          amountFen: a.amount_fen,
+          subject: `Order ${a.out_trade_no}`,
+          mode: input.mode,
+          authCode,
+          bankCode: input.bankCode,
+          returnUrl,
+          expiresAt: a.deadline_at ?? now,
+        });
+      } catch (err) {
+        called = { outcome: { kind: 'unknown', reason: (err as Error).message }, exchanges: [] };
+      }
+      this.store.tx(() => this.applyCreate(this.row(attemptId), called));
+    } finally {
+      this.inFlight.delete(attemptId);
+    }
+    const view = this.changed(attemptId);
+    if (view.state === 'failed') return view;
+    this.kick();
+    return view;
+  }
+
+  private applyCreate(a: AttemptRow, called: Called<CreateOutcome>): void {
+    this.recordExchanges(a, called.exchanges);
+    const o = called.outcome;
+    const now = this.clock.now();
+    const next = now + this.pollDelay(a, now);
+    switch (o.kind) {
+      case 'qr':
+      case 'redirect': {
+        const instrument: Instrument =
+          o.kind === 'qr' ? { kind: 'qr', qrContent: o.qrContent } : { kind: 'redirect', redirect: { url: o.url, method: o.method, fields: o.fields } };
+        this.apply(a, 'submitted', { instrument: JSON.stringify(instrument), next_poll_at: next, last_outcome: o.kind, last_message: null });
+        return;
+      }
+      case 'waiting':
+        this.apply(a, 'submitted', {
+          instrument: JSON.stringify({ kind: 'payment_code' }),
+          next_poll_at: next,
+          last_outcome: 'waiting',
+          last_message: 'the buyer is confirming on the phone',
+        });
+        return;
+      case 'paid':
+        this.apply(a, 'submitted', { instrument: JSON.stringify({ kind: 'payment_code' }), next_poll_at: next, last_outcome: 'paid' });
+        this.settlePaid(this.row(a.id), o.trade, 'create');
+        return;
+      case 'declined':
+        this.apply(a, 'declined', { last_outcome: `declined:${o.code}`, last_message: o.message }, { code: o.code, message: o.message });
+        return;
+      case 'unknown':
+        this.apply(a, 'submitted', {
+          unknown: 1,
+          next_poll_at: now + this.timing.retryMs,
+          last_outcome: 'unknown',
+          last_message: o.reason,
+          instrument: a.mode === 'payment_code' ? JSON.stringify({ kind: 'payment_code' }) : null,
+        });
+        return;
+      case 'untrusted':
+        this.apply(a, 'submitted', { unknown: 1, next_poll_at: now + this.timing.retryMs, last_outcome: `untrusted:${o.reason}`, last_message: o.detail });
+        this.openException(this.row(a.id), 'untrusted_answer', { op: 'create', reason: o.reason, detail: o.detail });
+        return;
+    }
+  }
+
+  // ---- the clerk ----------------------------------------------------------------------------
+
+  /** The clerk gives up on this attempt: close or cancel it upstream, then it ends as closed. */
+  async stop(attemptId: number): Promise<AttemptView> {
+    const a = this.row(attemptId);
+    if (a.state === 'created' || a.state === 'pending') {
+      this.store.tx(() => {
+        const now = this.clock.now();
+        this.update(a, { closing_since: a.closing_since ?? now, closing_reason: 'stopped', next_poll_at: now });
+        this.journal(a, 'attempt.stop', a.state, null, { by: 'clerk' });
+      });
+      await this.step(attemptId);
+    }
+    return this.changed(attemptId);
+  }
+
+  /** "Query now": ask the intermediary at once (also what a notification or a browser return triggers). */
+  async queryNow(attemptId: number): Promise<AttemptView> {
+    const a = this.row(attemptId);
+    if (a.state === 'created' || a.state === 'pending') {
+      this.update(a, { next_poll_at: this.clock.now() });
+      await this.step(attemptId);
+    }
+    return this.changed(attemptId);
+  }
+
+  /**
+   * A notification or browser return from an intermediary: verified by the client, then treated as
+   * a hint only — the status query decides.
+   */
+  async incoming(providerId: ProviderId, incoming: Incoming): Promise<{ status: number; contentType: string; body: string }> {
+    const entry = this.providers.get(providerId);
+    if (!entry) return { status: 404, contentType: 'text/plain', body: 'not enabled' };
+    const verified = entry.provider.verifyIncoming(incoming);
+    const o = verified.outcome;
+    if (o.kind === 'untrusted') {
+      this.log(`${providerId} notification refused: ${o.reason} ${o.detail}`);
+      return verified.reply;
+    }
+    const a = this.store.first(this.k.selectFrom('payment_attempts').selectAll().where('out_trade_no', '=', o.outTradeNo));
+    if (!a) {
+      this.log(`${providerId} notification for unknown order ${o.outTradeNo}`);
+      return verified.reply;
+    }
+    this.store.tx(() => this.journal(a, 'notification', null, null, { provider: providerId, outcome: o.kind, status: o.kind === 'other' ? o.status : 'paid' }));
+    if (a.state === 'created' || a.state === 'pending') await this.queryNow(a.id);
+    else if (o.kind === 'paid' && a.state !== 'paid') await this.lateCheck(a.id);
+    return verified.reply;
+  }
+
+  /** A final unpaid attempt reported paid: confirm with a query, then raise the exception. */
+  private async lateCheck(attemptId: number): Promise<void> {
+    const a = this.row(attemptId);
+    const entry = this.providers.get(a.method as ProviderId);
+    if (!entry) return;
+    const called = await entry.provider.query({ outTradeNo: a.out_trade_no, amountFen: a.amount_fen, tradeNo: a.trade_no });
+    this.store.tx(() => {
+      const now = this.row(attemptId);
+      this.recordExchanges(now, called.exchanges);
+      if (called.outcome.kind === 'paid') this.settlePaid(now, called.outcome.trade, 'late query');
+    });
+  }
+
+  // ---- polling -------------------------------------------------------------------------------
+
+  /** Starts the background poller (also resumes every unfinished attempt after a restart). */
+  startPolling(intervalMs = 250): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => this.kick(), intervalMs);
+    this.timer.unref?.();
+    this.kick();
+  }
+
+  stopPolling(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Runs the due attempts now unless a run is already going. */
+  kick(): void {
+    if (this.running) return;
+    this.running = this.runDue()
+      .then(() => undefined)
+      .catch((err: unknown) => this.log(`poller: ${(err as Error).stack ?? String(err)}`))
+      .finally(() => {
+        this.running = null;
+      });
+  }
+
+  /** Every open attempt whose time has come, each with at most one call in flight. Tests call this directly. */
+  async runDue(): Promise<number> {
+    const now = this.clock.now();
+    const due = this.store.all(
+      this.k
+        .selectFrom('payment_attempts')
+        .select('id')
+        .where('state', 'in', ['created', 'pending'])
+        .where('method', '!=', 'cash')
+        .where('next_poll_at', '<=', now)
+        .orderBy('next_poll_at')
+        .limit(200),
+    );
+    const work = due.filter((d) => !this.inFlight.has(d.id)).map((d) => this.step(d.id));
+    await Promise.all(work);
+    return work.length;
+  }
+
+  /** One step for one attempt: close/cancel if closing, else query; then reschedule. */
+  async step(attemptId: number): Promise<void> {
+    if (this.inFlight.has(attemptId)) return;
+    this.inFlight.add(attemptId);
+    try {
+      const a = this.row(attemptId);
+      if (a.state !== 'created' && a.state !== 'pending') return;
+      const entry = this.providers.get(a.method as ProviderId);
+      const now = this.clock.now();
+      if (!entry) {
+        this.update(a, { next_poll_at: now + 60_000, unknown: 1, last_message: `${a.method} is not configured; the payment cannot be checked` });
+        return;
+      }
+      const ref = { outTradeNo: a.out_trade_no, amountFen: a.amount_fen, tradeNo: a.trade_no, createdAt: a.created_at };
+      if (a.closing_since === null && a.deadline_at !== null && now >= a.deadline_at) {
+        this.store.tx(() => {
+          this.update(a, { closing_since: now, closing_reason: 'deadline' });
+          this.journal(a, 'attempt.deadline', a.state, null, { deadlineAt: a.deadline_at });
+        });
+      }
+      const closing = this.row(attemptId).closing_since !== null;
+      // Always query first: money that arrived must be seen before anything is closed.
+      const q = await this.safe(() => entry.provider.query(ref));
+      let settled = false;
+      this.store.tx(() => {
+        const cur = this.row(attemptId);
+        this.recordExchanges(cur, q.exchanges);
+        settled = this.applyQuery(cur, q.outcome, closing);
+      });
+      if (settled || !closing) return;
+      const notBefore = closeNotBefore(a);
+      if (this.clock.now() < notBefore) {
+        // WeChat refuses closeorder within 5 minutes of creation: keep querying until then
+        this.update(this.row(attemptId), { next_poll_at: Math.min(notBefore, this.clock.now() + this.timing.slowPollMs) });
+        return;
+      }
+      await this.closeUpstream(attemptId, entry.provider, ref);
+    } finally {
+      this.inFlight.delete(attemptId);
+      this.emitIfChanged(attemptId);
+    }
+  }
+
+  private lastEmitted = new Map<number, string>();
+  private emitIfChanged(attemptId: number): void {
+    const v = this.view(attemptId);
+    const sig = `${v.state}|${v.unknown}|${v.closing}|${v.lastOutcome}`;
+    if (this.lastEmitted.get(attemptId) === sig) return;
+    this.lastEmitted.set(attemptId, sig);
+    this.events.emit('payment.changed', v);
+    if (v.state === 'paid') this.events.emit('order.changed', { orderId: v.orderId, number: v.orderNumber, status: 'paid' });
+    if (v.state !== 'created' && v.state !== 'pending') this.lastEmitted.delete(attemptId);
+  }
+
+  private async safe<T>(call: () => Promise<Called<T>>): Promise<Called<T | { kind: 'unknown'; reason: string }>> {
+    try {
+      return await call();
+    } catch (err) {
+      return { outcome: { kind: 'unknown', reason: (err as Error).message }, exchanges: [] };
+    }
+  }
+
+  /** Applies a query answer; true when the attempt reached a final state. */
+  private applyQuery(a: AttemptRow, o: QueryOutcome, closing: boolean): boolean {
+    const now = this.clock.now();
+    const polls = a.polls + 1;
+    const next = now + (closing ? 0 : this.pollDelay(a, now));
+    if (a.state === 'created') {
+      // the create answer was never stored (the app died during the call): whatever upstream says, we are past it
+      this.apply(a, 'submitted', { next_poll_at: next, instrument: a.instrument ?? JSON.stringify({ kind: a.mode }) }, { recovered: true });
+      a = this.row(a.id);
+    }
+    switch (o.kind) {
+      case 'paid':
+        this.update(a, { polls });
+        this.settlePaid(this.row(a.id), o.trade, 'query');
+        return this.row(a.id).state === 'paid';
+      case 'refunded':
+        this.update(a, { polls });
+        this.settlePaid(this.row(a.id), o.trade, 'query (refunded upstream)');
+        this.openException(this.row(a.id), 'refunded_upstream', { tradeNo: o.trade.tradeNo });
+        return this.row(a.id).state === 'paid';
+      case 'failed':
+        this.apply(a, 'declined', { polls, last_outcome: `failed:${o.code}`, last_message: o.message }, { code: o.code });
+        return true;
+      case 'closed':
+        if (closing) return false; // our own close is being confirmed below
+        this.apply(a, 'declined', { polls, last_outcome: 'closed_upstream', last_message: 'closed by the intermediary' });
+        return true;
+      case 'pending':
+      case 'not_found':
+        this.update(a, { polls, unknown: 0, next_poll_at: next, last_outcome: o.kind, last_message: null });
+        return false;
+      case 'unknown':
+        this.update(a, { polls, unknown: 1, next_poll_at: now + this.timing.retryMs, last_outcome: 'unknown', last_message: o.reason });
+        return false;
+      case 'untrusted':
+        this.update(a, { polls, unknown: 1, next_poll_at: now + this.timing.retryMs, last_outcome: `untrusted:${o.reason}`, last_message: o.detail });
+        this.openException(a, 'untrusted_answer', { op: 'query', reason: o.reason, detail: o.detail });
+        return false;
+    }
+  }
+
+  /** Close (unpaid) or cancel/reverse (payment codes) upstream; final only on a definite answer. */
+  private async closeUpstream(attemptId: number, provider: PaymentProvider, ref: Parameters<PaymentProvider['close']>[0]): Promise<void> {
+    const a = this.row(attemptId);
+    const useCancel = a.mode === 'payment_code' && provider.capabilities.cancel;
+    const now = this.clock.now();
+    if (!useCancel && !provider.capabilities.close) {
+      // YeePay has no close: the attempt ends only when a query proves there is no trade or it was cancelled
+      this.update(a, { next_poll_at: now + this.timing.slowPollMs });
+      return;
+    }
+    const called: Called<CloseOutcome | CancelOutcome | { kind: 'unknown'; reason: string }> = useCancel
+      ? await this.safe(() => provider.cancel(ref))
+      : await this.safe(() => provider.close(ref));
+    this.store.tx(() => {
+      const cur = this.row(attemptId);
+      this.recordExchanges(cur, called.exchanges);
+      if (cur.state !== 'created' && cur.state !== 'pending') return;
+      const o = called.outcome;
+      const final: AttemptEvent = cur.closing_reason === 'stopped' ? 'closed' : 'expired';
+      switch (o.kind) {
+        case 'closed':
+        case 'not_found':
+          this.apply(cur, final, { last_outcome: `${useCancel ? 'cancel' : 'close'}:${o.kind}`, last_message: null }, { upstream: o.kind });
+          return;
+        case 'refunded':
+          // the buyer had paid just before the cancel; the cancel gave the money back
+          this.apply(cur, final, { last_outcome: 'cancel:refunded', last_message: 'paid, then refunded by the cancel' });
+          this.openException(this.row(cur.id), 'refunded_by_cancel', { outTradeNo: cur.out_trade_no });
+          return;
+        case 'paid':
+          this.update(cur, { next_poll_at: this.clock.now(), last_outcome: 'close:paid' });
+          return;
+        case 'too_early':
+        case 'retry':
+          this.update(cur, { next_poll_at: Math.max(o.retryAt, this.clock.now() + 1_000), last_outcome: `${useCancel ? 'cancel' : 'close'}:${o.kind}` });
+          return;
+        case 'unknown':
+          this.update(cur, { unknown: 1, next_poll_at: this.clock.now() + this.timing.retryMs, last_outcome: 'close:unknown', last_message: o.reason });
+          return;
+        case 'untrusted':
+          this.update(cur, { unknown: 1, next_poll_at: this.clock.now() + this.timing.retryMs, last_outcome: `close:untrusted:${o.reason}` });
+          this.openException(cur, 'untrusted_answer', { op: useCancel ? 'cancel' : 'close', reason: o.reason, detail: o.detail });
+          return;
+      }
+    });
+  }
+}
