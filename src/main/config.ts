@@ -8,6 +8,10 @@ export interface LaunchOptions {
   /** From `--data-dir DIR` or `POS_DATA_DIR`; undefined means the platform's per-user default. */
   dataDir: string | undefined;
   port: number;
+  /** `--payments-config FILE` or `POS_PAYMENTS_CONFIG`: payment settings applied at start-up */
+  paymentsConfig: string | undefined;
+  /** start the embedded intermediary sandbox (default yes; `POS_SANDBOX=off` or `--no-sandbox-child`) */
+  sandbox: boolean;
 }
 
 export function readFlag(argv: readonly string[], name: string): string | undefined {
@@ -26,7 +30,9 @@ export function parseLaunch(argv: readonly string[], env: NodeJS.ProcessEnv): La
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`--port must be a whole number from 0 to 65535, not "${portText}"`);
   }
-  return { dataDir: dir ? resolve(dir) : undefined, port };
+  const paymentsConfig = readFlag(argv, '--payments-config') ?? env.POS_PAYMENTS_CONFIG;
+  const sandbox = !argv.includes('--no-sandbox-child') && !['off', '0', 'false', 'no'].includes((env.POS_SANDBOX ?? '').toLowerCase());
+  return { dataDir: dir ? resolve(dir) : undefined, port, paymentsConfig: paymentsConfig ? resolve(paymentsConfig) : undefined, sandbox };
 }
 
 /** The same folder Electron's `app.getPath('userData')` gives, so both modes share a till's data. */

@@ -3,7 +3,11 @@
  * services (printing). Everything else is the core, which also runs under plain Node in browser mode.
  */
 import { app, type BrowserWindow, dialog } from 'electron';
+import { startCallbackServer } from './callback-server';
 import { createCore, type Core } from './core/core';
+import { electronCashier } from './electron/cashier-window';
+import { osSecretStore } from './electron/secrets';
+import { startSandboxChild } from './sandbox-child';
 import { parseLaunch } from './config';
 import { registerIpc } from './electron/ipc';
 import { electronPrinter } from './electron/printer';
@@ -20,14 +24,28 @@ async function start(): Promise<void> {
   const dataDir = launch.dataDir ?? app.getPath('userData');
   if (launch.dataDir) app.setPath('userData', dataDir);
   hardenSession();
+  const sandbox = launch.sandbox
+    ? await startSandboxChild({ dataDir }).catch((err: Error) => {
+        console.error(`The embedded sandbox did not start (${err.message}); intermediary payments are off.`);
+        return null;
+      })
+    : null;
+  if (sandbox) app.on('will-quit', () => void sandbox.stop());
+  let callbackBase: string | null = null;
   core = await createCore({
     dataDir,
     mode: 'electron',
     version: app.getVersion(),
     printer: electronPrinter(dataDir),
+    secrets: osSecretStore(),
+    sandboxBaseUrl: sandbox?.baseUrl ?? null,
+    paymentsConfigFile: launch.paymentsConfig,
+    returnUrl: () => (callbackBase ? `${callbackBase}/pay/yeepay/callback` : undefined),
+    cashier: electronCashier(() => win, () => (callbackBase ? `${callbackBase}/pay/` : null)),
     systemLocale: process.env.POS_LOCALE ?? app.getLocale(),
     log: (line) => console.error(`[core] ${line}`),
   });
+  callbackBase = (await startCallbackServer(core)).base;
   registerIpc(core, () => win);
   win = createMainWindow();
   win.on('closed', () => {

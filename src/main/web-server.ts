@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { handleCallback, isCallbackPath } from './callback-server';
 import type { Core } from './core/core';
 
 const MAX_BODY = 64 * 1024;
@@ -55,6 +56,7 @@ export async function startWebServer(core: Core, options: { port: number; render
   const root = normalize(options.rendererDir);
   let port = 0;
   const allowedHost = (host: string | undefined) => host === `127.0.0.1:${port}` || host === `localhost:${port}`;
+  // callbacks from the local sandbox arrive on the same loopback origin
 
   const serveStatic = (req: IncomingMessage, res: ServerResponse) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -130,7 +132,12 @@ export async function startWebServer(core: Core, options: { port: number; render
       res.writeHead(421, { 'content-type': 'text/plain' }).end('Counter POS answers only on 127.0.0.1.');
       return;
     }
-    const path = (req.url ?? '/').split('?')[0];
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (isCallbackPath(path)) {
+      // intermediaries' returns and notifications: verified by signature, not by the till's token
+      handleCallback(core, req, res);
+      return;
+    }
     if (path === '/api/invoke') {
       if (req.method !== 'POST') {
         sendJson(res, 405, { ok: false, error: { code: 'INVALID_INPUT', message: 'Use POST.' } });

@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { createCore } from './core/core';
 import { defaultDataDir, parseLaunch } from './config';
+import { startSandboxChild } from './sandbox-child';
 import { startWebServer } from './web-server';
 import { version } from '../../package.json';
 
@@ -14,22 +15,38 @@ async function main(): Promise<void> {
   const started = performance.now();
   const launch = parseLaunch(process.argv.slice(2), process.env);
   const dataDir = launch.dataDir ?? defaultDataDir();
+  const log = (line: string) => console.error(line);
+  const sandbox = launch.sandbox
+    ? await startSandboxChild({ dataDir, log: process.env.POS_SANDBOX_LOG ? log : undefined }).catch((err: Error) => {
+        console.error(`The embedded sandbox did not start (${err.message}); intermediary payments are off.`);
+        return null;
+      })
+    : null;
+  let callbackBase: string | null = null;
   const core = await createCore({
     dataDir,
     mode: 'browser',
     version,
     systemLocale: process.env.POS_LOCALE ?? process.env.LANG ?? Intl.DateTimeFormat().resolvedOptions().locale,
+    sandboxBaseUrl: sandbox?.baseUrl ?? null,
+    paymentsConfigFile: launch.paymentsConfig,
+    returnUrl: () => (callbackBase ? `${callbackBase}/pay/yeepay/callback` : undefined),
     log: (line) => console.error(`[core] ${line}`),
   });
   const web = await startWebServer(core, { port: launch.port, rendererDir: join(__dirname, '../renderer') });
+  callbackBase = `http://127.0.0.1:${web.port}`;
   console.log(`Counter POS (browser mode) — data in ${dataDir}`);
+  if (sandbox) console.log(`Intermediary sandbox (demo mode) at ${sandbox.baseUrl}`);
   console.log(`Counter POS ready at ${web.url}`);
   console.log(`(started in ${Math.round(performance.now() - started)} ms; Ctrl+C to stop)`);
   const stop = () => {
-    void web.close().then(() => {
-      core.close();
-      process.exit(0);
-    });
+    void web
+      .close()
+      .then(() => sandbox?.stop())
+      .then(() => {
+        core.close();
+        process.exit(0);
+      });
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -13,6 +13,7 @@ import type {
   AppInfo,
   AttemptView,
   PaymentOption,
+  ProviderSettingsView,
   CartView,
   Category,
   Locale,
@@ -38,6 +39,18 @@ export const discountSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('percent'), value: z.number().int().min(1).max(100) }).strict(),
   z.object({ kind: z.literal('amount'), value: fen.min(1) }).strict(),
 ]);
+
+export const setPaymentSchema = z
+  .object({
+    provider: z.enum(['alipay', 'wechat', 'yeepay']),
+    enabled: z.boolean(),
+    target: z.enum(['embedded', 'custom']),
+    environment: z.enum(['sandbox', 'production']),
+    fields: z.record(z.string().max(40), z.string().max(8192)),
+    /** new values for secrets; null clears one; absent keeps it */
+    secrets: z.record(z.string().max(40), z.string().max(8192).nullable()).optional(),
+  })
+  .strict();
 
 /** Declares a method: its input schema, and (as a phantom) its result type. */
 function method<Out>() {
@@ -93,6 +106,10 @@ export const contract = {
   'payments.forOrder': method<AttemptView | null>()(z.object({ orderId: id }).strict()),
   'payments.queryNow': method<AttemptView>()(z.object({ attemptId: id }).strict()),
   'payments.stop': method<AttemptView>()(z.object({ attemptId: id }).strict()),
+  'payments.openCashier': method<{ opened: boolean }>()(z.object({ attemptId: id }).strict()),
+
+  'settings.payments': method<ProviderSettingsView[]>()(empty),
+  'settings.setPayment': method<ProviderSettingsView>()(setPaymentSchema),
 } as const satisfies Record<MethodName, unknown>;
 
 export type Contract = typeof contract;

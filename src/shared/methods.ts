@@ -36,6 +36,9 @@ export const METHOD_NAMES = [
   'payments.forOrder',
   'payments.queryNow',
   'payments.stop',
+  'payments.openCashier',
+  'settings.payments',
+  'settings.setPayment',
 ] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];

@@ -184,6 +184,10 @@ export interface AppInfo {
   businessDay: string;
   timeZone: string;
   productCount: number;
+  /** some enabled intermediary points at a sandbox: show the SANDBOX badge */
+  sandbox: boolean;
+  /** merchant keys are protected less well than by an OS keychain (browser mode) */
+  secretsWarning: string | null;
 }
 
 export type ProviderId = 'yeepay' | 'alipay' | 'wechat';
@@ -218,4 +222,18 @@ export interface AttemptView {
   /** the intermediary's last word, in plain English (the UI shows its own text by state) */
   lastOutcome: string | null;
   message: string | null;
+}
+
+export interface ProviderSettingsView {
+  provider: ProviderId;
+  enabled: boolean;
+  /** 'embedded': the sandbox the app starts itself, with the demo credentials */
+  target: 'embedded' | 'custom';
+  environment: 'sandbox' | 'production';
+  fields: Record<string, string>;
+  /** secrets are never sent: only whether one is set, and a fingerprint to recognise it */
+  secrets: Record<string, { set: boolean; fingerprint: string | null }>;
+  /** why it cannot be used right now, in plain words; null when it is ready */
+  problem: string | null;
+  sandbox: boolean;
 }

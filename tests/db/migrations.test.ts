@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DB_FILE, openStore } from '../../src/main/store/db';
 import { LATEST_MIGRATION, MIGRATION_NAMES } from '../../src/main/store/migrations';
 import { PosError } from '../../src/shared/errors';
-import { tempDir } from '../support/core';
+import { tempDir } from '../support/temp';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DB_FILE, openStore } from '../../src/main/store/db';
-import { tempDir } from '../support/core';
+import { tempDir } from '../support/temp';
 
 const web = resolve(__dirname, '../../out/main/web.js');
 const cleanups: (() => void)[] = [];

@@ -1,18 +1,14 @@
 /** Test helpers: a fresh data directory, a core on it, and a client speaking the loopback transport. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { EventName, PosApi } from '../../src/shared/contract';
 import { buildApi, type Transport } from '../../src/shared/methods';
 import type { Result } from '../../src/shared/result';
 import { ManualClock } from '../../src/main/core/clock';
 import { createCore, type Core, type CoreOptions } from '../../src/main/core/core';
 import { startWebServer, type WebServer } from '../../src/main/web-server';
+import { tempDir } from './temp';
 
-export function tempDir(prefix = 'pos-test-'): { dir: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
+export { tempDir };
 
 export interface TestCore {
   core: Core;

@@ -7,7 +7,7 @@ import { type z } from 'zod';
 import { contract, isMethodName, type MethodInput, type MethodName, type MethodOutput } from '../../shared/contract';
 import { PosError } from '../../shared/errors';
 import { fail, ok, type Result } from '../../shared/result';
-import type { AppInfo, Locale } from '../../shared/types';
+import type { AppInfo, AttemptView, Locale } from '../../shared/types';
 import { openStore, type MigrationReport, type Store } from '../store/db';
 import { toPosError } from '../store/sqlite-errors';
 import { Carts } from './cart';
@@ -15,6 +15,9 @@ import { Catalog } from './catalog';
 import { businessDay, systemClock, systemTimeZone, type Clock } from './clock';
 import { Events } from './events';
 import { Orders } from './orders';
+import { PaymentSettings } from './payment-settings';
+import { FileSecretStore, type SecretStore } from './secrets';
+import type { ClientDeps } from '../payments/provider';
 import { DEFAULT_TIMING, Payments, type PaymentTiming, type ProviderSource } from './payments';
 import { browserPrinter, receiptHtml, type ReceiptPrinter } from './printing';
 import { seedIfEmpty } from './seed';
@@ -32,14 +35,28 @@ export interface CoreOptions {
   timeZone?: string;
   /** Skip seeding the demo catalogue (benchmarks that bring their own). */
   seed?: boolean;
-  /** The enabled intermediaries (none: cash only). */
+  /** The intermediaries, for tests; by default they come from the payment settings. */
   providers?: ProviderSource;
+  /** Seals merchant keys (Electron: the OS keychain); default: a key file in the data directory. */
+  secrets?: SecretStore;
+  /** Base URL of the embedded sandbox, when the app started one. */
+  sandboxBaseUrl?: string | null;
+  /** A JSON file of payment settings to apply at start-up (automation). */
+  paymentsConfigFile?: string;
+  /** HTTP, clock and nonce for the intermediary clients (tests). */
+  clientDeps?: Partial<ClientDeps>;
+  /** Opens a cashier page in a window of the app's own (Electron); absent in browser mode. */
+  cashier?: CashierOpener;
   /** Where a cashier page sends the buyer back (YeePay p8_Url), per attempt. */
   returnUrl?: (attemptId: number) => string | undefined;
   /** Poll open payments in the background (default true; tests drive `payments.runDue()` instead). */
   poll?: boolean;
   timing?: PaymentTiming;
   log?: (line: string) => void;
+}
+
+export interface CashierOpener {
+  open(attempt: AttemptView): Promise<boolean>;
 }
 
 export type Handlers = { [K in MethodName]: (input: MethodInput<K>) => MethodOutput<K> | Promise<MethodOutput<K>> };
@@ -55,6 +72,7 @@ export interface Core {
   readonly orders: Orders;
   readonly settings: Settings;
   readonly payments: Payments;
+  readonly paymentSettings: PaymentSettings;
   readonly events: Events;
   readonly handlers: Handlers;
   readonly migration: MigrationReport;
@@ -89,12 +107,20 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const catalog = new Catalog(store);
     const carts = new Carts(store, catalog, clock);
     const orders = new Orders(store, carts, settings, clock, events, timeZone);
-    const noProviders: ProviderSource = { get: () => undefined, all: () => [] };
+    const secrets = options.secrets ?? new FileSecretStore(options.dataDir);
+    const paymentSettings = new PaymentSettings({
+      store,
+      secrets,
+      sandboxBaseUrl: options.sandboxBaseUrl ?? null,
+      deps: { now: () => clock.now(), ...options.clientDeps },
+      log,
+    });
+    if (options.paymentsConfigFile) paymentSettings.applyFile(options.paymentsConfigFile);
     const payments = new Payments(
       store,
       clock,
       events,
-      options.providers ?? noProviders,
+      options.providers ?? paymentSettings,
       options.returnUrl ?? (() => undefined),
       options.timing ?? DEFAULT_TIMING,
       log,
@@ -112,6 +138,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       businessDay: businessDay(clock.now(), timeZone()),
       timeZone: timeZone(),
       productCount: catalog.size,
+      sandbox: (options.providers ?? paymentSettings).all().some((e) => e.sandbox),
+      secretsWarning: secrets.warning,
     });
 
     const handlers: Handlers = {
@@ -147,6 +175,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       'payments.forOrder': ({ orderId }) => payments.openAttempt(orderId),
       'payments.queryNow': ({ attemptId }) => payments.queryNow(attemptId),
       'payments.stop': ({ attemptId }) => payments.stop(attemptId),
+      'payments.openCashier': async ({ attemptId }) => {
+        const view = payments.view(attemptId);
+        if (!view.redirect) throw new PosError('PAYMENT_NOT_FOUND', `Payment ${attemptId} has no cashier page.`, { attemptId });
+        return { opened: options.cashier ? await options.cashier.open(view) : false };
+      },
+      'settings.payments': () => paymentSettings.views(),
+      'settings.setPayment': (input) => paymentSettings.set(input),
       'orders.print': async ({ orderId }) => {
         const receipt = orders.receipt(orderId, false);
         try {
@@ -184,6 +219,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       orders,
       settings,
       payments,
+      paymentSettings,
       events,
       handlers,
       migration,

@@ -1,0 +1,580 @@
+/**
+ * WeChat Pay v2 (XML), signed MD5 or HMAC-SHA256 — see PROTOCOLS.md §3.
+ *
+ * Every answer with return_code=SUCCESS must carry a valid `sign` (unknown extra fields are signed
+ * too and tolerated); appid, mch_id and out_trade_no are checked wherever the answer has them.
+ * return_code=FAIL answers are not signed by WeChat: they are never taken as a definite business
+ * result except where harmless (a unifiedorder refusal means no QR exists; "No Bill Exist").
+ *
+ * Timing rules the client enforces itself (PROTOCOLS §3.3), from `TradeRef.createdAt` when the
+ * caller provides it: closeorder is refused within 5 min of creation (`too_early`, no request
+ * sent); reverse within 15 s (`retry`, no request sent).
+ *
+ * `time_expire` is sent as the app's deadline but never earlier than WeChat accepts (NATIVE: 5 min
+ * after now, MICROPAY: 1 min); the app closes or reverses at its own deadline anyway.
+ *
+ * Reverse and refund need a client certificate at the real gateway (not at the sandbox): give
+ * `deps.http` a TLS agent with the merchant certificate in production.
+ */
+import { createHash, createHmac } from 'node:crypto';
+import { XMLParser } from 'fast-xml-parser';
+import type { WechatConfig } from './config';
+import { statementOf } from './statement';
+import { beijingCompact, beijingDay, fenText, isDay, parseBeijing, yuanToFen, yuanToFenRounded } from './money';
+import { safeEqual, send, transportFailure } from './http';
+import type {
+  CancelOutcome,
+  Called,
+  Capabilities,
+  ClientDeps,
+  CloseOutcome,
+  CreateInput,
+  CreateOutcome,
+  Exchange,
+  Incoming,
+  PaymentProvider,
+  QueryOutcome,
+  RefundInput,
+  RefundOutcome,
+  RefundQueryOutcome,
+  StatementOutcome,
+  StatementRow,
+  Trade,
+  TradeRef,
+  Unknown,
+  Untrusted,
+  Verified,
+} from './provider';
+
+export type WechatSignType = 'MD5' | 'HMAC-SHA256';
+type Fields = Record<string, string>;
+
+const CLOSE_MIN_AGE_MS = 5 * 60_000;
+const REVERSE_MIN_AGE_MS = 15_000;
+const REVERSE_RETRY_MS = 5_000;
+const NATIVE_MIN_LIFETIME_MS = 5 * 60_000;
+const MICROPAY_MIN_LIFETIME_MS = 60_000;
+/** WeChat requires notify_url for unifiedorder; `.invalid` guarantees it never delivers anywhere. */
+const NO_NOTIFY_URL = 'https://notify.invalid/counter-pos';
+
+/** §3.2: sorted non-empty fields except sign, `&key=`, MD5 or HMAC-SHA256(key), upper-case hex. */
+export function wechatSign(fields: Fields, apiKey: string, signType: WechatSignType): string {
+  const stringA = Object.keys(fields)
+    .filter((k) => k !== 'sign' && fields[k] !== undefined && fields[k] !== '')
+    .sort()
+    .map((k) => `${k}=${fields[k]}`)
+    .join('&');
+  const temp = `${stringA}&key=${apiKey}`;
+  const hex =
+    signType === 'MD5'
+      ? createHash('md5').update(temp, 'utf8').digest('hex')
+      : createHmac('sha256', Buffer.from(apiKey, 'utf8')).update(temp, 'utf8').digest('hex');
+  return hex.toUpperCase();
+}
+
+export function toXml(fields: Fields): string {
+  let out = '<xml>';
+  for (const [k, v] of Object.entries(fields)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new TypeError(`bad XML field name ${k}`);
+    out += /^[0-9A-Za-z_.-]*$/.test(v) ? `<${k}>${v}</${k}>` : `<${k}><![CDATA[${v.split(']]>').join(']]]]><![CDATA[>')}]]></${k}>`;
+  }
+  return `${out}</xml>`;
+}
+
+const parser = new XMLParser({
+  ignoreAttributes: true,
+  parseTagValue: false,
+  trimValues: false,
+  processEntities: true,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+});
+
+/** Parse a flat `<xml>…</xml>` document into string fields; throws with a reason otherwise. */
+export function parseXml(text: string): Fields {
+  const t = text.replace(/^\ufeff/, '').trim();
+  if (/<!DOCTYPE|<!ENTITY/i.test(t)) throw new Error('XML with a DOCTYPE or ENTITY is refused');
+  if (!/^(<\?xml[^>]*\?>\s*)?<xml>/.test(t)) throw new Error('not an <xml> document');
+  let doc: unknown;
+  try {
+    doc = parser.parse(t, true);
+  } catch (err) {
+    throw new Error(`XML does not parse: ${(err as Error).message}`);
+  }
+  const root = (doc as Record<string, unknown>).xml;
+  if (root === '' || root === undefined) return {};
+  if (typeof root !== 'object' || root === null || Array.isArray(root)) throw new Error('<xml> is not a flat element list');
+  const out: Fields = {};
+  for (const [k, v] of Object.entries(root as Record<string, unknown>)) {
+    if (k === '#text') {
+      if (typeof v === 'string' && v.trim() === '') continue;
+      throw new Error('text directly inside <xml>');
+    }
+    if (typeof v !== 'string') throw new Error(`<${k}> is ${Array.isArray(v) ? 'repeated' : 'not a plain value'}`);
+    out[k] = v;
+  }
+  return out;
+}
+
+type Answer =
+  | { ok: true; d: Fields }
+  /** return_code=FAIL: unsigned transport-level refusal */
+  | { ok: 'fail'; msg: string }
+  | { ok: false; outcome: Unknown | Untrusted };
+
+export class WechatClient implements PaymentProvider {
+  readonly id = 'wechat' as const;
+  readonly capabilities: Capabilities = {
+    modes: ['qr', 'payment_code'],
+    query: true,
+    close: true,
+    cancel: true,
+    refund: true,
+    refundQuery: true,
+    statement: true,
+    notification: true,
+    browserReturn: false,
+  };
+  private readonly base: string;
+
+  constructor(
+    private readonly cfg: WechatConfig,
+    private readonly deps: ClientDeps,
+  ) {
+    this.base = cfg.apiBase.replace(/\/+$/, '');
+  }
+
+  /** The signed request fields (appid, mch_id, nonce_str, sign_type, sign added). */
+  signed(fields: Fields): Fields {
+    const f: Fields = { appid: this.cfg.appId, mch_id: this.cfg.mchId, nonce_str: this.deps.nonce(), ...fields };
+    if (this.cfg.signType === 'HMAC-SHA256') f.sign_type = 'HMAC-SHA256';
+    for (const k of Object.keys(f)) if (f[k] === undefined || f[k] === '') delete f[k];
+    f.sign = wechatSign(f, this.cfg.apiKey, this.cfg.signType);
+    return f;
+  }
+
+  private async post(op: string, path: string, fields: Fields, exchanges: Exchange[]) {
+    const body = toXml(this.signed(fields));
+    const sent = await send(this.deps, {
+      op,
+      req: { method: 'POST', url: `${this.base}${path}`, headers: { 'content-type': 'text/xml; charset=utf-8' }, body },
+      secrets: [this.cfg.apiKey],
+    });
+    exchanges.push(sent.exchange);
+    return sent;
+  }
+
+  private async call(op: string, path: string, fields: Fields, exchanges: Exchange[]): Promise<Answer> {
+    const sent = await this.post(op, path, fields, exchanges);
+    const failed = transportFailure(sent);
+    if (failed) return { ok: false, outcome: failed };
+    return this.verifyAnswer(sent.response!.body.toString('utf8'));
+  }
+
+  /** return_code, then the signature, then appid/mch_id. */
+  verifyAnswer(text: string): Answer {
+    let d: Fields;
+    try {
+      d = parseXml(text);
+    } catch (err) {
+      return { ok: false, outcome: untrusted('malformed', `the answer is not WeChat XML: ${(err as Error).message}`) };
+    }
+    if (d.return_code === 'FAIL') return { ok: 'fail', msg: d.return_msg || 'return_code=FAIL' };
+    if (d.return_code !== 'SUCCESS') return { ok: false, outcome: untrusted('malformed', `return_code is ${JSON.stringify(d.return_code ?? null)}`) };
+    const bad = this.checkSigned(d);
+    if (bad) return { ok: false, outcome: bad };
+    return { ok: true, d };
+  }
+
+  private checkSigned(d: Fields): Untrusted | null {
+    if (!d.sign) return untrusted('unsigned', `the answer carries no sign (result ${d.result_code ?? '?'} ${d.err_code ?? ''})`.trim());
+    // the configured type only: an answer may not downgrade HMAC-SHA256 to MD5 by its own sign_type
+    const type: WechatSignType = this.cfg.signType;
+    if (d.sign_type !== undefined && d.sign_type !== type) return untrusted('bad_signature', `the answer is signed ${d.sign_type}, the configuration says ${type}`);
+    const expected = wechatSign(d, this.cfg.apiKey, type);
+    if (!safeEqual(expected, d.sign.toUpperCase())) {
+      return untrusted('bad_signature', `the answer's sign does not match (${type} with the configured API key)`);
+    }
+    if (d.appid !== undefined && d.appid !== this.cfg.appId) return untrusted('wrong_merchant', `the answer is for appid ${d.appid}, not ${this.cfg.appId}`);
+    if (d.mch_id !== undefined && d.mch_id !== this.cfg.mchId) return untrusted('wrong_merchant', `the answer is for mch_id ${d.mch_id}, not ${this.cfg.mchId}`);
+    return null;
+  }
+
+  private checkOrder(d: Fields, outTradeNo: string, required: boolean): Untrusted | null {
+    if (!d.out_trade_no) return required ? untrusted('malformed', 'the answer does not say which order (no out_trade_no)') : null;
+    return d.out_trade_no === outTradeNo ? null : untrusted('wrong_order', `the answer is about order ${d.out_trade_no}, not ${outTradeNo}`);
+  }
+
+  private trade(d: Fields): Trade | Untrusted {
+    if (d.fee_type && d.fee_type !== 'CNY') return untrusted('wrong_currency', `the trade is in ${d.fee_type}, not CNY`);
+    const amountFen = fenText(d.total_fee ?? '');
+    if (amountFen === null) return untrusted('malformed', `total_fee ${JSON.stringify(d.total_fee ?? null)} is not an amount in fen`);
+    return {
+      tradeNo: d.transaction_id || null,
+      amountFen,
+      paidAt: d.time_end ? parseBeijing(d.time_end) : null,
+      buyer: d.openid || null,
+    };
+  }
+
+  // ---------------------------------------------------------------- operations
+
+  async create(input: CreateInput): Promise<Called<CreateOutcome>> {
+    const exchanges: Exchange[] = [];
+    const now = this.deps.now();
+    const base: Fields = {
+      body: wechatBody(input.subject),
+      out_trade_no: input.outTradeNo,
+      total_fee: String(input.amountFen),
+      spbill_create_ip: input.clientIp ?? '127.0.0.1',
+      time_start: beijingCompact(now),
+    };
+    if (input.mode === 'qr') {
+      const a = await this.call(
+        'unifiedorder',
+        '/pay/unifiedorder',
+        {
+          ...base,
+          time_expire: beijingCompact(Math.max(input.expiresAt, now + NATIVE_MIN_LIFETIME_MS)),
+          notify_url: this.cfg.notifyUrl ?? NO_NOTIFY_URL,
+          trade_type: 'NATIVE',
+          product_id: input.outTradeNo,
+        },
+        exchanges,
+      );
+      if (a.ok === false) return { outcome: a.outcome, exchanges };
+      // an unsigned refusal: no QR exists, nothing can have been paid
+      if (a.ok === 'fail') return { outcome: { kind: 'declined', code: 'FAIL', message: a.msg }, exchanges };
+      const wrong = this.checkOrder(a.d, input.outTradeNo, false);
+      if (wrong) return { outcome: wrong, exchanges };
+      if (a.d.result_code === 'SUCCESS') {
+        if (!a.d.code_url) return { outcome: untrusted('malformed', 'unifiedorder succeeded without a code_url'), exchanges };
+        return { outcome: { kind: 'qr', qrContent: a.d.code_url }, exchanges };
+      }
+      const err = a.d.err_code ?? '';
+      if (err === 'SYSTEMERROR' || err === 'ORDERPAID') return { outcome: { kind: 'unknown', reason: describeErr(a.d) }, exchanges };
+      return { outcome: { kind: 'declined', code: err || 'FAIL', message: a.d.err_code_des || err || 'refused' }, exchanges };
+    }
+    if (input.mode === 'payment_code') {
+      if (!input.authCode) return { outcome: { kind: 'declined', code: 'NO_AUTH_CODE', message: 'no payment code was scanned' }, exchanges };
+      const a = await this.call(
+        'micropay',
+        '/pay/micropay',
+        { ...base, time_expire: beijingCompact(Math.max(input.expiresAt, now + MICROPAY_MIN_LIFETIME_MS)), auth_code: input.authCode.trim() },
+        exchanges,
+      );
+      if (a.ok === false) return { outcome: a.outcome, exchanges };
+      // unsigned: cannot prove nothing was charged; query (and reverse) will settle it
+      if (a.ok === 'fail') return { outcome: { kind: 'unknown', reason: `WeChat refused the request: ${a.msg}` }, exchanges };
+      if (a.d.result_code === 'SUCCESS') {
+        const wrong = this.checkOrder(a.d, input.outTradeNo, true);
+        if (wrong) return { outcome: wrong, exchanges };
+        const trade = this.trade(a.d);
+        if ('kind' in trade) return { outcome: trade, exchanges };
+        return { outcome: { kind: 'paid', trade }, exchanges };
+      }
+      const wrong = this.checkOrder(a.d, input.outTradeNo, false);
+      if (wrong) return { outcome: wrong, exchanges };
+      const err = a.d.err_code ?? '';
+      if (err === 'USERPAYING') return { outcome: { kind: 'waiting' }, exchanges };
+      if (err === 'SYSTEMERROR' || err === 'BANKERROR' || err === 'ORDERPAID' || err === '') {
+        return { outcome: { kind: 'unknown', reason: describeErr(a.d) }, exchanges };
+      }
+      return { outcome: { kind: 'declined', code: err, message: a.d.err_code_des || err }, exchanges };
+    }
+    return { outcome: { kind: 'declined', code: 'UNSUPPORTED_MODE', message: `WeChat Pay v2 here has no ${input.mode} mode` }, exchanges };
+  }
+
+  async query(ref: TradeRef): Promise<Called<QueryOutcome>> {
+    const exchanges: Exchange[] = [];
+    const a = await this.call('orderquery', '/pay/orderquery', { out_trade_no: ref.outTradeNo }, exchanges);
+    if (a.ok === false) return { outcome: a.outcome, exchanges };
+    if (a.ok === 'fail') return { outcome: { kind: 'unknown', reason: `WeChat refused the query: ${a.msg}` }, exchanges };
+    if (a.d.result_code !== 'SUCCESS') {
+      if (a.d.err_code === 'ORDERNOTEXIST') return { outcome: { kind: 'not_found' }, exchanges };
+      return { outcome: { kind: 'unknown', reason: describeErr(a.d) }, exchanges };
+    }
+    const state = a.d.trade_state ?? '';
+    const paidLike = state === 'SUCCESS' || state === 'REFUND';
+    const wrong = this.checkOrder(a.d, ref.outTradeNo, paidLike);
+    if (wrong) return { outcome: wrong, exchanges };
+    switch (state) {
+      case 'SUCCESS':
+      case 'REFUND': {
+        const trade = this.trade(a.d);
+        if ('kind' in trade) return { outcome: trade, exchanges };
+        return { outcome: state === 'SUCCESS' ? { kind: 'paid', trade } : { kind: 'refunded', trade }, exchanges };
+      }
+      case 'NOTPAY':
+      case 'USERPAYING':
+      case 'ACCEPT':
+        return { outcome: { kind: 'pending' }, exchanges };
+      case 'CLOSED':
+      case 'REVOKED':
+        return { outcome: { kind: 'closed' }, exchanges };
+      case 'PAYERROR':
+        return { outcome: { kind: 'failed', code: state, message: a.d.trade_state_desc || 'payment failed' }, exchanges };
+      default:
+        return { outcome: untrusted('malformed', `unknown trade_state ${JSON.stringify(state)}`), exchanges };
+    }
+  }
+
+  async close(ref: TradeRef): Promise<Called<CloseOutcome>> {
+    const exchanges: Exchange[] = [];
+    const createdAt = createdAtOf(ref);
+    if (createdAt !== null && this.deps.now() < createdAt + CLOSE_MIN_AGE_MS) {
+      return { outcome: { kind: 'too_early', retryAt: createdAt + CLOSE_MIN_AGE_MS }, exchanges };
+    }
+    const a = await this.call('closeorder', '/pay/closeorder', { out_trade_no: ref.outTradeNo }, exchanges);
+    if (a.ok === false) return { outcome: a.outcome, exchanges };
+    if (a.ok === 'fail') return { outcome: { kind: 'unknown', reason: `WeChat refused the close: ${a.msg}` }, exchanges };
+    const wrong = this.checkOrder(a.d, ref.outTradeNo, false);
+    if (wrong) return { outcome: wrong, exchanges };
+    if (a.d.result_code === 'SUCCESS') return { outcome: { kind: 'closed' }, exchanges };
+    switch (a.d.err_code) {
+      case 'ORDERPAID':
+        return { outcome: { kind: 'paid' }, exchanges };
+      case 'ORDERCLOSED':
+        return { outcome: { kind: 'closed' }, exchanges };
+      case 'ORDERNOTEXIST':
+        return { outcome: { kind: 'not_found' }, exchanges };
+      default:
+        return { outcome: { kind: 'unknown', reason: describeErr(a.d) }, exchanges };
+    }
+  }
+
+  /** reverse (撤销): closes an unpaid micropay, refunds a paid one. */
+  async cancel(ref: TradeRef): Promise<Called<CancelOutcome>> {
+    const exchanges: Exchange[] = [];
+    const now = this.deps.now();
+    const createdAt = createdAtOf(ref);
+    if (createdAt !== null && now < createdAt + REVERSE_MIN_AGE_MS) {
+      return { outcome: { kind: 'retry', retryAt: createdAt + REVERSE_MIN_AGE_MS, reason: 'WeChat accepts reverse only 15 s after the payment call' }, exchanges };
+    }
+    const a = await this.call('reverse', '/secapi/pay/reverse', { out_trade_no: ref.outTradeNo }, exchanges);
+    const retryAt = this.deps.now() + REVERSE_RETRY_MS;
+    if (a.ok === false) return { outcome: a.outcome, exchanges };
+    if (a.ok === 'fail') return { outcome: { kind: 'unknown', reason: `WeChat refused the reverse: ${a.msg}` }, exchanges };
+    const wrong = this.checkOrder(a.d, ref.outTradeNo, false);
+    if (wrong) return { outcome: wrong, exchanges };
+    if (a.d.recall === 'Y') return { outcome: { kind: 'retry', retryAt, reason: 'WeChat asks to call reverse again (recall=Y)' }, exchanges };
+    if (a.d.result_code === 'SUCCESS') return { outcome: { kind: 'closed' }, exchanges };
+    switch (a.d.err_code) {
+      case 'USERPAYING':
+        return { outcome: { kind: 'retry', retryAt, reason: 'the buyer is still paying (USERPAYING): query, then reverse again' }, exchanges };
+      case 'SYSTEMERROR':
+        return { outcome: { kind: 'retry', retryAt, reason: describeErr(a.d) }, exchanges };
+      case 'ORDERNOTEXIST':
+        return { outcome: { kind: 'not_found' }, exchanges };
+      default:
+        return { outcome: { kind: 'unknown', reason: describeErr(a.d) }, exchanges };
+    }
+  }
+
+  async refund(input: RefundInput): Promise<Called<RefundOutcome>> {
+    const exchanges: Exchange[] = [];
+    const a = await this.call(
+      'refund',
+      '/secapi/pay/refund',
+      {
+        out_trade_no: input.outTradeNo,
+        out_refund_no: input.refundNo,
+        total_fee: String(input.amountFen),
+        refund_fee: String(input.refundFen),
+        refund_desc: input.reason.slice(0, 80),
+      },
+      exchanges,
+    );
+    if (a.ok === false) return { outcome: a.outcome, exchanges };
+    if (a.ok === 'fail') return { outcome: { kind: 'unknown', reason: `WeChat refused the refund request: ${a.msg}` }, exchanges };
+    const wrong = this.checkOrder(a.d, input.outTradeNo, false);
+    if (wrong) return { outcome: wrong, exchanges };
+    if (a.d.out_refund_no && a.d.out_refund_no !== input.refundNo) {
+      return { outcome: untrusted('wrong_order', `the answer is about refund ${a.d.out_refund_no}, not ${input.refundNo}`), exchanges };
+    }
+    // SUCCESS means the refund application was accepted; the result comes from refundquery
+    if (a.d.result_code === 'SUCCESS') return { outcome: { kind: 'accepted' }, exchanges };
+    const err = a.d.err_code ?? '';
+    if (err === 'SYSTEMERROR' || err === 'BIZERR_NEED_RETRY' || err === '') return { outcome: { kind: 'unknown', reason: describeErr(a.d) }, exchanges };
+    return { outcome: { kind: 'declined', code: err, message: a.d.err_code_des || err }, exchanges };
+  }
+
+  async refundQuery(input: RefundInput): Promise<Called<RefundQueryOutcome>> {
+    const exchanges: Exchange[] = [];
+    const a = await this.call('refundquery', '/pay/refundquery', { out_refund_no: input.refundNo }, exchanges);
+    if (a.ok === false) return { outcome: a.outcome, exchanges };
+    if (a.ok === 'fail') return { outcome: { kind: 'unknown', reason: `WeChat refused the refund query: ${a.msg}` }, exchanges };
+    if (a.d.result_code !== 'SUCCESS') {
+      if (a.d.err_code === 'REFUNDNOTEXIST') return { outcome: { kind: 'not_found' }, exchanges };
+      return { outcome: { kind: 'unknown', reason: describeErr(a.d) }, exchanges };
+    }
+    const wrong = this.checkOrder(a.d, input.outTradeNo, false);
+    if (wrong) return { outcome: wrong, exchanges };
+    const count = Number(a.d.refund_count ?? '0');
+    for (let n = 0; n < (Number.isInteger(count) ? count : 0); n++) {
+      if (a.d[`out_refund_no_${n}`] !== input.refundNo) continue;
+      const status = a.d[`refund_status_${n}`] ?? '';
+      if (status === 'SUCCESS') {
+        const fen = fenText(a.d[`refund_fee_${n}`] ?? '');
+        if (fen === null) return { outcome: untrusted('malformed', `refund_fee_${n} is not an amount`), exchanges };
+        return { outcome: { kind: 'succeeded', refundedFen: fen }, exchanges };
+      }
+      if (status === 'PROCESSING') return { outcome: { kind: 'pending' }, exchanges };
+      return { outcome: { kind: 'failed', code: status || 'UNKNOWN', message: status === 'CHANGE' ? 'refund could not be credited (CHANGE): handle it on the merchant platform' : `refund ${status}` }, exchanges };
+    }
+    return { outcome: { kind: 'not_found' }, exchanges };
+  }
+
+  async statement(day: string): Promise<Called<StatementOutcome>> {
+    const exchanges: Exchange[] = [];
+    if (!isDay(day)) return { outcome: { kind: 'invalid', reason: `${day} is not a day (YYYY-MM-DD)` }, exchanges };
+    const sent = await this.post('downloadbill', '/pay/downloadbill', { bill_date: day.replaceAll('-', ''), bill_type: 'ALL' }, exchanges);
+    const failed = transportFailure(sent);
+    if (failed) return { outcome: failed, exchanges };
+    const text = sent.response!.body.toString('utf8');
+    if (/^\s*(<\?xml[^>]*\?>\s*)?<xml>/.test(text)) {
+      const a = this.verifyAnswer(text);
+      if (a.ok === false) return { outcome: a.outcome, exchanges };
+      if (a.ok === 'fail') {
+        if (/no\s*bill\s*exist/i.test(a.msg)) return { outcome: { kind: 'none' }, exchanges };
+        return { outcome: { kind: 'unknown', reason: `WeChat refused the bill download: ${a.msg}` }, exchanges };
+      }
+      return { outcome: { kind: 'unknown', reason: describeErr(a.d) }, exchanges };
+    }
+    return { outcome: this.parseStatement(sent.response!.body, day), exchanges };
+  }
+
+  parseStatement(file: Buffer, day: string): StatementOutcome {
+    return parseWechatBill(file, day, this.cfg.mchId);
+  }
+
+  verifyIncoming(incoming: Incoming): Verified {
+    const okReply = { status: 200, contentType: 'text/xml; charset=utf-8', body: toXml({ return_code: 'SUCCESS', return_msg: 'OK' }) };
+    const failReply = (msg: string) => ({ status: 200, contentType: 'text/xml; charset=utf-8', body: toXml({ return_code: 'FAIL', return_msg: msg }) });
+    let d: Fields;
+    try {
+      d = parseXml(incoming.body.toString('utf8'));
+    } catch (err) {
+      return { outcome: untrusted('malformed', `the notification is not WeChat XML: ${(err as Error).message}`), reply: failReply('bad XML') };
+    }
+    if (d.return_code !== 'SUCCESS') {
+      return { outcome: untrusted('malformed', `notification with return_code ${d.return_code ?? '(none)'}`), reply: failReply('return_code') };
+    }
+    const bad = this.checkSigned(d);
+    if (bad) {
+      // signed with our key but for another merchant: acknowledge so it is not retried for a day
+      const reply = bad.reason === 'wrong_merchant' ? okReply : failReply('签名失败');
+      return { outcome: bad, reply };
+    }
+    if (!d.out_trade_no) return { outcome: untrusted('malformed', 'the notification has no out_trade_no'), reply: okReply };
+    if (d.result_code === 'SUCCESS') {
+      const trade = this.trade(d);
+      if ('kind' in trade) return { outcome: trade, reply: okReply };
+      return { outcome: { kind: 'paid', outTradeNo: d.out_trade_no, trade }, reply: okReply };
+    }
+    return { outcome: { kind: 'other', outTradeNo: d.out_trade_no, status: d.err_code || d.result_code || 'FAIL' }, reply: okReply };
+  }
+}
+
+// ---------------------------------------------------------------- helpers
+
+function untrusted(reason: Untrusted['reason'], detail: string): Untrusted {
+  return { kind: 'untrusted', reason, detail };
+}
+
+function describeErr(d: Fields): string {
+  return `WeChat answered ${d.result_code ?? '?'}${d.err_code ? ` ${d.err_code}` : ''}${d.err_code_des ? `: ${d.err_code_des}` : ''}`;
+}
+
+/** `body` is at most 128 bytes (UTF-8). */
+function wechatBody(subject: string): string {
+  let s = subject.trim() || 'Counter POS';
+  while (Buffer.byteLength(s, 'utf8') > 128) s = s.slice(0, -1);
+  return s;
+}
+
+function createdAtOf(ref: TradeRef): number | null {
+  return typeof ref.createdAt === 'number' && Number.isFinite(ref.createdAt) ? ref.createdAt : null;
+}
+
+// ---------------------------------------------------------------- bill (§3.4)
+
+function billCells(line: string): string[] | null {
+  if (!line.startsWith('`')) return null;
+  return line.slice(1).split(',`').map((c) => c.trim());
+}
+
+function invalid(reason: string): StatementOutcome {
+  return { kind: 'invalid', reason };
+}
+
+export function parseWechatBill(file: Buffer, day: string, mchId: string | null): StatementOutcome {
+  if (!isDay(day)) return invalid(`${day} is not a day (YYYY-MM-DD)`);
+  const text = file.toString('utf8');
+  if (text.includes('\ufffd')) return invalid('the bill is not UTF-8 text (another encoding?)');
+  const lines = text.replace(/^\ufeff/, '').split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+  if (lines.length < 3) return invalid('the bill is too short: a header, the totals header and the totals line are required');
+  const header = lines[0]!.split(',').map((h) => h.trim());
+  if (header[0] !== '交易时间') return invalid(`the first line is not the bill header: ${JSON.stringify(lines[0]!.slice(0, 60))}`);
+  const totalsHeader = lines[lines.length - 2]!.split(',').map((h) => h.trim());
+  if (totalsHeader[0] !== '总交易单数') return invalid('the totals header (总交易单数…) is missing: the file is truncated');
+  const totals = billCells(lines[lines.length - 1]!);
+  if (!totals || totals.length !== totalsHeader.length) return invalid('the totals line is missing or damaged: the file is truncated');
+  const col = (name: string): number => header.indexOf(name);
+  const cTime = col('交易时间');
+  const cMch = col('商户号');
+  const cTxn = col('微信订单号');
+  const cOut = col('商户订单号');
+  const cState = col('交易状态');
+  const cCur = col('货币种类');
+  const cOrder = col('订单金额') >= 0 ? col('订单金额') : col('总金额') >= 0 ? col('总金额') : col('应结订单金额');
+  const cRefundNo = col('商户退款单号');
+  const cRefund = col('退款金额');
+  const cFee = col('手续费');
+  for (const [name, c] of Object.entries({ 商户号: cMch, 商户订单号: cOut, 交易状态: cState, 订单金额: cOrder, 手续费: cFee })) {
+    if (c < 0) return invalid(`the header has no ${name} column`);
+  }
+  const rows: StatementRow[] = [];
+  for (let i = 1; i < lines.length - 2; i++) {
+    const where = `line ${i + 1}`;
+    const cells = billCells(lines[i]!);
+    if (!cells) return invalid(`${where} is not a bill row (fields start with a backtick)`);
+    if (cells.length !== header.length) return invalid(`${where} has ${cells.length} fields, the header has ${header.length}`);
+    if (mchId && cells[cMch] !== mchId) return invalid(`${where} is for merchant ${cells[cMch]}, not ${mchId}`);
+    if (cCur >= 0 && cells[cCur] && cells[cCur] !== 'CNY') return invalid(`${where} is in ${cells[cCur]}, not CNY`);
+    const at = parseBeijing(cells[cTime]!);
+    if (at === null) return invalid(`${where} has an unreadable 交易时间 ${JSON.stringify(cells[cTime])}`);
+    if (beijingDay(at) !== day) return invalid(`${where} is dated ${cells[cTime]}, not ${day}: the wrong day's bill`);
+    const outTradeNo = cells[cOut]!;
+    if (!outTradeNo) return invalid(`${where} has no 商户订单号`);
+    const state = cells[cState]!;
+    const order = yuanToFen(cells[cOrder]!);
+    if (order === null) return invalid(`${where} has an unreadable amount ${JSON.stringify(cells[cOrder])}`);
+    const fee = cells[cFee] === '' ? 0 : yuanToFenRounded(cells[cFee]!);
+    if (fee === null) return invalid(`${where} has an unreadable fee ${JSON.stringify(cells[cFee])}`);
+    let type: StatementRow['type'];
+    let amountFen: number;
+    let refundNo: string | null = null;
+    if (state === 'SUCCESS') {
+      type = 'payment';
+      amountFen = Math.abs(order);
+    } else if (state === 'REFUND' || state === 'REVOKED') {
+      type = 'refund';
+      const refund = cRefund >= 0 ? yuanToFen(cells[cRefund]!) : null;
+      if (cRefund >= 0 && refund === null) return invalid(`${where} has an unreadable 退款金额 ${JSON.stringify(cells[cRefund])}`);
+      amountFen = refund !== null && refund !== 0 ? Math.abs(refund) : Math.abs(order);
+      refundNo = cRefundNo >= 0 ? cells[cRefundNo] || null : null;
+      if (refundNo === '0') refundNo = null;
+    } else {
+      return invalid(`${where} has 交易状态 ${JSON.stringify(state)}, expected SUCCESS, REFUND or REVOKED`);
+    }
+    rows.push({ outTradeNo, tradeNo: cTxn >= 0 ? cells[cTxn] || null : null, type, amountFen, feeFen: Math.abs(fee), refundNo, status: state, at });
+  }
+  const count = Number(totals[0]);
+  if (!Number.isInteger(count)) return invalid(`the totals line's 总交易单数 ${JSON.stringify(totals[0])} is not a number`);
+  if (count !== rows.length) return invalid(`the totals count ${count} rows but the file has ${rows.length}: truncated or altered`);
+  for (let k = 1; k < totals.length; k++) {
+    if (yuanToFenRounded(totals[k]!) === null) return invalid(`the totals line's ${totalsHeader[k]} ${JSON.stringify(totals[k])} is not an amount`);
+  }
+  return { kind: 'statement', statement: statementOf('wechat', day, mchId, rows) };
+}
