@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { PosError } from '../../shared/errors';
-import { setPaymentSchema } from '../../shared/contract';
+import { type setPaymentSchema } from '../../shared/contract';
 import type { ProviderId, ProviderSettingsView } from '../../shared/types';
 import { createProvider, sandboxConfigs } from '../payments';
 import { InvalidProviderConfig, parseProviderConfig } from '../payments/config';
