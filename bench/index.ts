@@ -12,14 +12,16 @@ import { arch, cpus, loadavg, platform, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { benchColdStart } from './cold-start';
+import { benchCrypto } from './crypto';
 import { openBigCatalogue, type BigCatalogue } from './generate';
+import { benchPayments } from './payments';
 import { benchRss } from './rss';
 import { benchSales } from './sales';
 import { benchScan } from './scan';
 import { benchSearch } from './search';
 import { cleanupAllTempDirs, fmt, progress, type Row } from './stats';
 
-const SECTIONS = ['sales', 'search', 'scan', 'cold-start', 'rss'] as const;
+const SECTIONS = ['sales', 'search', 'scan', 'cold-start', 'rss', 'payments', 'crypto'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const argv = process.argv.slice(2);
@@ -35,8 +37,8 @@ for (const name of only ?? []) {
 }
 
 const SIZES = quick
-  ? { sales: { runs: 2, salesPerRun: 20, warmup: 5 }, products: 10_000, searchRounds: 5, scans: 30, coldRuns: 2, rssSales: 50 }
-  : { sales: { runs: 5, salesPerRun: 200, warmup: 20 }, products: 100_000, searchRounds: 30, scans: 300, coldRuns: 5, rssSales: 1000 };
+  ? { sales: { runs: 2, salesPerRun: 20, warmup: 5 }, products: 10_000, searchRounds: 5, scans: 30, coldRuns: 2, rssSales: 50, payments: { samples: 30, warmup: 5 }, crypto: { batches: 4, batchMs: 20 } }
+  : { sales: { runs: 5, salesPerRun: 200, warmup: 20 }, products: 100_000, searchRounds: 30, scans: 300, coldRuns: 5, rssSales: 1000, payments: { samples: 300, warmup: 30 }, crypto: { batches: 12, batchMs: 50 } };
 
 export const RESULTS_FILE = resolve(__dirname, 'results/latest.json');
 
@@ -113,6 +115,8 @@ async function main(): Promise<number> {
 
   await section('cold-start', () => benchColdStart(SIZES.coldRuns));
   await section('rss', () => benchRss(SIZES.rssSales));
+  await section('payments', () => benchPayments(SIZES.payments));
+  await section('crypto', () => benchCrypto(SIZES.crypto));
 
   const load = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(' ');
   const header =

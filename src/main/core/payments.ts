@@ -393,10 +393,7 @@ export class Payments {
     } finally {
       this.inFlight.delete(attemptId);
     }
-    const view = this.changed(attemptId);
-    if (view.state === 'failed') return view;
-    this.kick();
-    return view;
+    return this.changed(attemptId);
   }
 
   private applyCreate(a: AttemptRow, called: Called<CreateOutcome>): void {
@@ -521,9 +518,9 @@ export class Payments {
     this.timer = null;
   }
 
-  /** Runs the due attempts now unless a run is already going. */
+  /** Runs the due attempts now unless a run is already going (only while polling runs). */
   kick(): void {
-    if (this.running) return;
+    if (this.running || !this.timer) return;
     this.running = this.runDue()
       .then(() => undefined)
       .catch((err: unknown) => this.log(`poller: ${(err as Error).stack ?? String(err)}`))
