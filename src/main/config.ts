@@ -1,6 +1,7 @@
 /** Command-line and environment settings shared by both entry points (Electron and browser mode). */
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { PaymentTiming } from './core/payments';
 
 export const PRODUCT_NAME = 'Counter POS';
 
@@ -12,6 +13,8 @@ export interface LaunchOptions {
   paymentsConfig: string | undefined;
   /** start the embedded intermediary sandbox (default yes; `POS_SANDBOX=off` or `--no-sandbox-child`) */
   sandbox: boolean;
+  /** testers' overrides of how long a QR / a payment code / a cashier page is waited for */
+  timing: { qrTtlMs?: number; codeTtlMs?: number; redirectTtlMs?: number };
 }
 
 export function readFlag(argv: readonly string[], name: string): string | undefined {
@@ -32,7 +35,25 @@ export function parseLaunch(argv: readonly string[], env: NodeJS.ProcessEnv): La
   }
   const paymentsConfig = readFlag(argv, '--payments-config') ?? env.POS_PAYMENTS_CONFIG;
   const sandbox = !argv.includes('--no-sandbox-child') && !['off', '0', 'false', 'no'].includes((env.POS_SANDBOX ?? '').toLowerCase());
-  return { dataDir: dir ? resolve(dir) : undefined, port, paymentsConfig: paymentsConfig ? resolve(paymentsConfig) : undefined, sandbox };
+  const seconds = (name: string): number | undefined => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return undefined;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < 1 || n > 86_400) throw new Error(`${name} must be a number of seconds from 1 to 86400, not "${raw}"`);
+    return Math.round(n * 1000);
+  };
+  const timing = {
+    qrTtlMs: seconds('POS_QR_TTL_SECONDS'),
+    codeTtlMs: seconds('POS_CODE_TTL_SECONDS'),
+    redirectTtlMs: seconds('POS_REDIRECT_TTL_SECONDS'),
+  };
+  return {
+    dataDir: dir ? resolve(dir) : undefined,
+    port,
+    paymentsConfig: paymentsConfig ? resolve(paymentsConfig) : undefined,
+    sandbox,
+    timing,
+  };
 }
 
 /** The same folder Electron's `app.getPath('userData')` gives, so both modes share a till's data. */
@@ -41,4 +62,16 @@ export function defaultDataDir(platform: NodeJS.Platform = process.platform, env
   if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), PRODUCT_NAME);
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', PRODUCT_NAME);
   return join(env.XDG_CONFIG_HOME ?? join(home, '.config'), PRODUCT_NAME);
+}
+
+/** The payment timing with a launch's overrides applied. */
+export function timingFrom(base: PaymentTiming, o: LaunchOptions['timing']): PaymentTiming {
+  return {
+    ...base,
+    qrTtlMs: o.qrTtlMs ?? base.qrTtlMs,
+    redirectTtlMs: o.redirectTtlMs ?? base.redirectTtlMs,
+    codeTtlMs: o.codeTtlMs
+      ? { alipay: o.codeTtlMs, wechat: o.codeTtlMs, yeepay: o.codeTtlMs }
+      : base.codeTtlMs,
+  };
 }

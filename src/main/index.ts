@@ -8,7 +8,8 @@ import { createCore, type Core } from './core/core';
 import { electronCashier } from './electron/cashier-window';
 import { osSecretStore } from './electron/secrets';
 import { startSandboxChild } from './sandbox-child';
-import { parseLaunch } from './config';
+import { parseLaunch, timingFrom } from './config';
+import { DEFAULT_TIMING } from './core/payments';
 import { registerIpc } from './electron/ipc';
 import { electronPrinter } from './electron/printer';
 import { hardenSession } from './electron/security';
@@ -24,13 +25,13 @@ async function start(): Promise<void> {
   const dataDir = launch.dataDir ?? app.getPath('userData');
   if (launch.dataDir) app.setPath('userData', dataDir);
   hardenSession();
-  const sandbox = launch.sandbox
-    ? await startSandboxChild({ dataDir }).catch((err: Error) => {
+  // the sandbox starts beside the core; payment methods appear as soon as it is up
+  const sandboxStarting = launch.sandbox
+    ? startSandboxChild({ dataDir }).catch((err: Error) => {
         console.error(`The embedded sandbox did not start (${err.message}); intermediary payments are off.`);
         return null;
       })
-    : null;
-  if (sandbox) app.on('will-quit', () => void sandbox.stop());
+    : Promise.resolve(null);
   let callbackBase: string | null = null;
   core = await createCore({
     dataDir,
@@ -38,15 +39,21 @@ async function start(): Promise<void> {
     version: app.getVersion(),
     printer: electronPrinter(dataDir),
     secrets: osSecretStore(),
-    sandboxBaseUrl: sandbox?.baseUrl ?? null,
+    sandboxBaseUrl: null,
     paymentsConfigFile: launch.paymentsConfig,
     returnUrl: () => (callbackBase ? `${callbackBase}/pay/yeepay/callback` : undefined),
+    timing: timingFrom(DEFAULT_TIMING, launch.timing),
     cashier: electronCashier(() => win, () => (callbackBase ? `${callbackBase}/pay/` : null)),
     systemLocale: process.env.POS_LOCALE ?? app.getLocale(),
     log: (line) => console.error(`[core] ${line}`),
   });
   callbackBase = (await startCallbackServer(core)).base;
   registerIpc(core, () => win);
+  void sandboxStarting.then((sandbox) => {
+    if (!sandbox || !core) return;
+    app.on('will-quit', () => void sandbox.stop());
+    core.paymentSettings.setSandboxBaseUrl(sandbox.baseUrl);
+  });
   win = createMainWindow();
   win.on('closed', () => {
     win = null;

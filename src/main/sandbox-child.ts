@@ -17,7 +17,9 @@ export interface SandboxChild {
 const READY = /Counter POS sandbox listening at (http:\/\/[^\s]+)/;
 
 export function startSandboxChild(options: { dataDir: string; script?: string; log?: (line: string) => void }): Promise<SandboxChild> {
-  const script = options.script ?? join(__dirname, 'sandbox.js');
+  // out/main/sandbox.js, seen from out/main (an entry) or out/main/chunks (a shared chunk)
+  const script =
+    options.script ?? [join(__dirname, 'sandbox.js'), join(__dirname, '..', 'sandbox.js')].find((f) => existsSync(f)) ?? join(__dirname, 'sandbox.js');
   if (!existsSync(script)) return Promise.reject(new Error(`the sandbox program ${script} is missing: run npm run build`));
   // Under Electron, process.execPath is the Electron binary: run the sandbox as plain Node with it.
   const env = { ...process.env, ...(process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {}) };

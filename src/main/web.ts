@@ -6,7 +6,8 @@
  */
 import { join } from 'node:path';
 import { createCore } from './core/core';
-import { defaultDataDir, parseLaunch } from './config';
+import { defaultDataDir, parseLaunch, timingFrom } from './config';
+import { DEFAULT_TIMING } from './core/payments';
 import { startSandboxChild } from './sandbox-child';
 import { startWebServer } from './web-server';
 import { version } from '../../package.json';
@@ -16,29 +17,35 @@ async function main(): Promise<void> {
   const launch = parseLaunch(process.argv.slice(2), process.env);
   const dataDir = launch.dataDir ?? defaultDataDir();
   const log = (line: string) => console.error(line);
-  const sandbox = launch.sandbox
-    ? await startSandboxChild({ dataDir, log: process.env.POS_SANDBOX_LOG ? log : undefined }).catch((err: Error) => {
+  // The sandbox starts beside the core; payments appear as soon as it is up.
+  const sandboxStarting = launch.sandbox
+    ? startSandboxChild({ dataDir, log: process.env.POS_SANDBOX_LOG ? log : undefined }).catch((err: Error) => {
         console.error(`The embedded sandbox did not start (${err.message}); intermediary payments are off.`);
         return null;
       })
-    : null;
+    : Promise.resolve(null);
   let callbackBase: string | null = null;
   const core = await createCore({
     dataDir,
     mode: 'browser',
     version,
     systemLocale: process.env.POS_LOCALE ?? process.env.LANG ?? Intl.DateTimeFormat().resolvedOptions().locale,
-    sandboxBaseUrl: sandbox?.baseUrl ?? null,
+    sandboxBaseUrl: null,
     paymentsConfigFile: launch.paymentsConfig,
     returnUrl: () => (callbackBase ? `${callbackBase}/pay/yeepay/callback` : undefined),
+    timing: timingFrom(DEFAULT_TIMING, launch.timing),
     log: (line) => console.error(`[core] ${line}`),
   });
   const web = await startWebServer(core, { port: launch.port, rendererDir: join(__dirname, '../renderer') });
   callbackBase = `http://127.0.0.1:${web.port}`;
   console.log(`Counter POS (browser mode) — data in ${dataDir}`);
-  if (sandbox) console.log(`Intermediary sandbox (demo mode) at ${sandbox.baseUrl}`);
   console.log(`Counter POS ready at ${web.url}`);
   console.log(`(started in ${Math.round(performance.now() - started)} ms; Ctrl+C to stop)`);
+  const sandbox = await sandboxStarting;
+  if (sandbox) {
+    core.paymentSettings.setSandboxBaseUrl(sandbox.baseUrl);
+    console.log(`Intermediary sandbox (demo mode) at ${sandbox.baseUrl}`);
+  }
   const stop = () => {
     void web
       .close()

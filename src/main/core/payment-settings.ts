@@ -148,6 +148,12 @@ export class PaymentSettings implements ProviderSource {
     return PROVIDERS.flatMap((p) => (this.entries.has(p) ? [this.entries.get(p)!] : []));
   }
 
+  /** The embedded sandbox came up (it starts beside the core, not before it). */
+  setSandboxBaseUrl(url: string | null): void {
+    this.o.sandboxBaseUrl = url;
+    this.rebuild();
+  }
+
   /** True when any enabled provider points at a sandbox: the UI shows a SANDBOX badge. */
   sandboxActive(): boolean {
     return this.all().some((e) => e.sandbox);
@@ -194,9 +200,6 @@ export class PaymentSettings implements ProviderSource {
       if (!allowedSecret.has(name)) throw new PosError('INVALID_INPUT', `${provider} has no secret "${name}".`, { field: name });
     }
     const next: StoredProvider = { enabled: input.enabled, target: input.target, environment: input.environment, fields: input.fields };
-    if (input.target === 'embedded' && !this.o.sandboxBaseUrl && input.enabled) {
-      throw new PosError('PAYMENT_METHOD_UNAVAILABLE', 'The embedded sandbox is not running (it is started on launch unless POS_SANDBOX=off).');
-    }
     if (next.enabled && next.target === 'custom') {
       // validate the would-be configuration before writing anything
       const config: Record<string, string> = { provider };
