@@ -80,7 +80,16 @@ export const contract = {
   'cart.resume': method<CartView>()(z.object({ cartId: id }).strict()),
 
   'checkout.confirm': method<OrderView>()(empty),
-  'checkout.payCash': method<PaidOrder>()(z.object({ orderId: id, tenderedFen: fen }).strict()),
+  'checkout.payCash': method<PaidOrder>()(
+    z
+      .object({
+        orderId: id,
+        tenderedFen: fen,
+        /** take cash although an intermediary payment is still being closed upstream (the clerk was warned; journaled) */
+        overrideOpenAttempt: z.boolean().optional(),
+      })
+      .strict(),
+  ),
 
   'orders.list': method<OrderSummary[]>()(z.object({ businessDay: day.optional() }).strict()),
   'orders.get': method<OrderView>()(z.object({ orderId: id }).strict()),

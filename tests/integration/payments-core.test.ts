@@ -258,4 +258,38 @@ describe('intermediary payments in the core', () => {
     await t.core.payments.runDue();
     expect(t.core.payments.view(Number(id)).state).toBe('expired');
   });
+
+  it('cash while a WeChat QR is still closing: refused unless the clerk overrides; a late WeChat payment is a double payment, not a second sale', async () => {
+    await setup();
+    const order = await openOrder();
+    const a = await t.core.payments.start({ orderId: order.id, provider: 'wechat', mode: 'qr' });
+    const stopped = await t.core.payments.stop(a.id);
+    expect(stopped).toMatchObject({ state: 'pending', closing: true }); // WeChat: no close within 5 minutes
+    const refused = await t.core.dispatch('checkout.payCash', { orderId: order.id, tenderedFen: 1000 });
+    expect(refused.ok || refused.error.code).toBe('PAYMENT_IN_PROGRESS');
+    const cash = await call<{ order: { status: string; journal: { kind: string }[] } }>('checkout.payCash', {
+      orderId: order.id,
+      tenderedFen: 1000,
+      overrideOpenAttempt: true,
+    });
+    expect(cash.order.status).toBe('paid');
+    expect(cash.order.journal.map((j) => j.kind)).toContain('cash.override');
+    // the customer pays the WeChat QR anyway
+    wechat.defaults.query = { kind: 'paid', trade: trade(order.totalFen) };
+    t.clock.advance(3_000);
+    await t.core.payments.runDue();
+    expect(t.core.payments.view(a.id)).toMatchObject({ state: 'pending', lastOutcome: 'double_payment' });
+    expect(t.core.store.sqlite.prepare('select kind from payment_exceptions').all()).toEqual([{ kind: 'double_payment' }]);
+    // and it is not polled again
+    t.clock.advance(60_000);
+    expect(await t.core.payments.runDue()).toBe(0);
+  });
+
+  it('an override does not let cash past a payment that is not being closed', async () => {
+    await setup();
+    const order = await openOrder();
+    await t.core.payments.start({ orderId: order.id, provider: 'alipay', mode: 'qr' });
+    const r = await t.core.dispatch('checkout.payCash', { orderId: order.id, tenderedFen: 1000, overrideOpenAttempt: true });
+    expect(r.ok || r.error.code).toBe('PAYMENT_IN_PROGRESS');
+  });
 });

@@ -164,7 +164,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       'cart.parked': () => carts.parked(),
       'cart.resume': ({ cartId }) => carts.resume(cartId),
       'checkout.confirm': () => orders.confirm(),
-      'checkout.payCash': ({ orderId, tenderedFen }) => orders.payCash(orderId, tenderedFen),
+      'checkout.payCash': ({ orderId, tenderedFen, overrideOpenAttempt }) =>
+        orders.payCash(orderId, tenderedFen, overrideOpenAttempt ?? false),
       'orders.list': ({ businessDay: day }) => orders.list(day),
       'orders.get': ({ orderId }) => orders.get(orderId),
       'orders.cancel': ({ orderId, restoreCart }) => orders.cancel(orderId, restoreCart ?? false),

@@ -148,7 +148,7 @@ export class Orders {
     );
   }
 
-  payCash(orderId: number, tenderedFen: number): PaidOrder {
+  payCash(orderId: number, tenderedFen: number, overrideOpenAttempt = false): PaidOrder {
     const done = this.store.tx(() => {
       const order = this.row(orderId);
       if (order.status === 'paid') {
@@ -161,6 +161,21 @@ export class Orders {
           number: order.number,
           status: order.status,
         });
+      }
+      const open = this.store.first(
+        this.k
+          .selectFrom('payment_attempts')
+          .select(['id', 'method', 'closing_since'])
+          .where('order_id', '=', orderId)
+          .where('state', 'in', ['created', 'pending']),
+      );
+      const overridden = open !== undefined && overrideOpenAttempt && open.closing_since !== null;
+      if (open && !overridden) {
+        throw new PosError(
+          'PAYMENT_IN_PROGRESS',
+          `Order ${order.number} has a ${open.method} payment in progress; it must end (paid, or closed upstream) before cash is taken.`,
+          { number: order.number, attemptId: open.id },
+        );
       }
       if (tenderedFen < order.total_fen) {
         throw new PosError(
@@ -201,6 +216,11 @@ export class Orders {
         this.k.updateTable('orders').set({ status: 'paid', paid_at: now }).where('id', '=', orderId).where('status', '=', 'open'),
       ).changes;
       if (changed !== 1) throw new PosError('ORDER_NOT_PAYABLE', `Order ${order.number} changed while being paid.`);
+      if (open && overridden) {
+        this.journal(orderId, open.id, 'cash.override', null, null, {
+          reason: `cash taken while the ${open.method} payment was still closing upstream; a late ${open.method} payment becomes an exception`,
+        });
+      }
       this.journal(orderId, attemptId, 'cash.tendered', 'created', 'paid', { tenderedFen, changeFen, amountFen: order.total_fen });
       this.journal(orderId, null, 'order.paid', 'open', 'paid', { method: 'cash' });
       return true;

@@ -265,6 +265,20 @@ export class Payments {
       this.openException(a, 'paid_after_close', { amountFen: trade.amountFen, tradeNo: trade.tradeNo, via, state: a.state });
       return;
     }
+    const other = this.store.first(
+      this.k
+        .selectFrom('payment_attempts')
+        .select(['id', 'method'])
+        .where('order_id', '=', a.order_id)
+        .where('id', '!=', a.id)
+        .where('state', 'in', ['paid', 'partially_refunded', 'refunded']),
+    );
+    if (other) {
+      // the order was paid another way while this payment was still closing: the customer paid twice
+      this.update(a, { next_poll_at: null, unknown: 0, last_outcome: 'double_payment', last_message: `the order was already paid by ${other.method}` });
+      this.openException(a, 'double_payment', { amountFen: trade.amountFen, tradeNo: trade.tradeNo, via, paidBy: other.method, otherAttemptId: other.id });
+      return;
+    }
     const now = this.clock.now();
     const paidAt = trade.paidAt ?? now;
     if (!this.apply(a, 'paid', { trade_no: trade.tradeNo, paid_at: paidAt, unknown: 0, last_outcome: 'paid', last_message: null }, { via, tradeNo: trade.tradeNo })) return;
@@ -577,6 +591,8 @@ export class Payments {
         settled = this.applyQuery(cur, q.outcome, closing);
       });
       if (settled || !closing) return;
+      // parked (a double payment waits for the owner): no close, no more polling
+      if (this.row(attemptId).next_poll_at === null) return;
       const notBefore = closeNotBefore(a);
       if (this.clock.now() < notBefore) {
         // WeChat refuses closeorder within 5 minutes of creation: keep querying until then

@@ -27,8 +27,9 @@ export function hardenContents(contents: WebContents): void {
     if (!isTrustedUrl(url)) event.preventDefault();
   });
   contents.setWindowOpenHandler(({ url }) => {
-    // Links to the web open in the user's browser, never inside the till.
-    if (url.startsWith('https://')) void shell.openExternal(url);
+    // Links open in the user's browser, never inside the till: the web, and the embedded sandbox's
+    // customer page (the "demo" link under a QR), which is on loopback.
+    if (url.startsWith('https://') || /^http:\/\/(127\.0\.0\.1|localhost):\d+\//.test(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());

@@ -26,6 +26,11 @@ function pemCheck(kind: 'private' | 'public', what: string) {
     .trim()
     .min(1, `${what} is required`)
     .superRefine((pem, ctx) => {
+      if (kind === 'public' && /PRIVATE KEY-----/.test(pem)) {
+        // node would derive a public key from it, silently verifying with the wrong key
+        ctx.addIssue({ code: 'custom', message: `${what} is a private key; the app needs the Alipay platform PUBLIC key here` });
+        return;
+      }
       if (!/-----BEGIN [A-Z ]+-----/.test(pem)) {
         ctx.addIssue({ code: 'custom', message: `${what} must be a PEM (-----BEGIN ${kind === 'private' ? 'PRIVATE KEY' : 'PUBLIC KEY'}-----…)` });
         return;

@@ -9,11 +9,17 @@ import { useScanner } from './hooks/use-scanner';
 import { I18nContext, makeT, type I18n } from './i18n';
 import { NoticeContext, thrownToError, type Notice, type Notifier } from './lib/notice';
 import OrdersScreen from './screens/orders';
-import PayScreen from './screens/pay';
+import PayScreen, { type ScanTarget } from './screens/pay';
 import ReceiptScreen from './screens/receipt';
 import SellScreen from './screens/sell';
+import SettingsScreen from './screens/settings';
 
-type Screen = { name: 'sell' } | { name: 'pay'; order: OrderView } | { name: 'receipt'; receipt: Receipt } | { name: 'orders' };
+type Screen =
+  | { name: 'sell' }
+  | { name: 'pay'; order: OrderView }
+  | { name: 'receipt'; receipt: Receipt }
+  | { name: 'orders' }
+  | { name: 'settings' };
 
 type Boot = { state: 'loading' } | { state: 'failed'; error: PosErrorShape } | { state: 'ready'; info: AppInfo; cart: CartView };
 
@@ -44,6 +50,8 @@ export function App() {
   const [notice, setNotice] = useState<Notice | null>(null);
   const [parkedCount, setParkedCount] = useState(0);
   const screenRef = useRef<Screen>(screen);
+  /** The pay screen's payment-code step, while it shows: a scan there is the customer's code. */
+  const payScanTarget: ScanTarget = useRef<((code: string) => void) | null>(null);
   useEffect(() => {
     screenRef.current = screen;
   }, [screen]);
@@ -86,6 +94,13 @@ export function App() {
   }, [notifier]);
 
   const reloadCartQuietly = useCallback(() => void reloadCart(), [reloadCart]);
+
+  /** After payment settings change, the SANDBOX badge may change with them. */
+  const refreshInfoQuietly = useCallback(() => {
+    void safe(api.app.info({})).then((r) => {
+      if (r.ok) setInfo(r.value);
+    });
+  }, []);
   const refreshParkedQuietly = useCallback(() => void refreshParked(), [refreshParked]);
 
   const start = useCallback(async () => {
@@ -142,7 +157,9 @@ export function App() {
     async (code: string) => {
       const current = screenRef.current;
       if (current.name === 'pay') {
-        notifier.say('error', 'pay.scanBlocked', { code });
+        const target = payScanTarget.current;
+        if (target) target(code);
+        else notifier.say('error', 'pay.scanBlocked', { code });
         return;
       }
       if (current.name !== 'sell') setScreen({ name: 'sell' }); // a scan on the receipt or orders screen starts selling
@@ -189,7 +206,7 @@ export function App() {
         return;
       }
       if (to === 'sell' && screenRef.current.name === 'receipt') newSale();
-      else setScreen(to === 'sell' ? { name: 'sell' } : { name: 'orders' });
+      else setScreen(to === 'sell' ? { name: 'sell' } : to === 'orders' ? { name: 'orders' } : { name: 'settings' });
     },
     [notifier, newSale],
   );
@@ -218,7 +235,9 @@ export function App() {
       <div className="app" data-screen={screen.name} data-locale={locale}>
         <Header
           info={appInfo}
-          current={screen.name === 'orders' ? 'orders' : screen.name === 'sell' || screen.name === 'receipt' ? 'sell' : null}
+          current={
+            screen.name === 'orders' || screen.name === 'settings' ? screen.name : screen.name === 'sell' || screen.name === 'receipt' ? 'sell' : null
+          }
           navBlocked={screen.name === 'pay'}
           browserMode={isBrowserMode}
           onNav={onNav}
@@ -235,9 +254,18 @@ export function App() {
               onCheckout={onCheckout}
             />
           ) : screen.name === 'pay' ? (
-            <PayScreen key={screen.order.id} order={screen.order} onPaid={onPaid} onCancelled={onCancelled} />
+            <PayScreen
+              key={screen.order.id}
+              order={screen.order}
+              sandbox={appInfo.sandbox}
+              scanTargetRef={payScanTarget}
+              onPaid={onPaid}
+              onCancelled={onCancelled}
+            />
           ) : screen.name === 'receipt' ? (
             <ReceiptScreen receipt={screen.receipt} onNewSale={newSale} />
+          ) : screen.name === 'settings' ? (
+            <SettingsScreen info={appInfo} onSaved={refreshInfoQuietly} onBack={() => setScreen({ name: 'sell' })} />
           ) : (
             <OrdersScreen businessDay={appInfo.businessDay} onBack={() => setScreen({ name: 'sell' })} />
           )}

@@ -3,7 +3,7 @@ import { useNow } from '../hooks/use-now';
 import { useI18n } from '../i18n';
 import { formatTime } from '../lib/format';
 
-export type NavTarget = 'sell' | 'orders';
+export type NavTarget = 'sell' | 'orders' | 'settings';
 
 export interface HeaderProps {
   info: AppInfo;
@@ -33,6 +33,11 @@ export function Header({ info, current, navBlocked, browserMode, onNav }: Header
         <span className="brand-store" data-testid="store-name">
           {info.storeName}
         </span>
+        {info.sandbox ? (
+          <span className="tag tag-sandbox" title={t('header.sandboxTitle')} data-testid="sandbox-badge">
+            {t('header.sandbox')}
+          </span>
+        ) : null}
         {browserMode ? (
           <span className="tag tag-browser" data-testid="browser-mode">
             {t('app.browserMode')}
@@ -61,6 +66,17 @@ export function Header({ info, current, navBlocked, browserMode, onNav }: Header
           data-testid="nav-orders"
         >
           {t('nav.orders')}
+        </button>
+        <button
+          type="button"
+          className={`nav-btn nav-btn-sm${current === 'settings' ? ' nav-active' : ''}`}
+          aria-current={current === 'settings' ? 'page' : undefined}
+          onClick={() => onNav('settings')}
+          disabled={navBlocked}
+          title={blockedTitle ?? t('settings.title')}
+          data-testid="nav-settings"
+        >
+          {t('nav.settings')}
         </button>
       </nav>
       <div className="header-info">

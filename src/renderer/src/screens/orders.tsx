@@ -101,7 +101,11 @@ export default function OrdersScreen({ businessDay, onBack }: OrdersProps) {
 
   const journalKind = (kind: string): string => {
     const key = `journal.${kind}`;
-    return isMessageKey(key) ? t(key) : kind;
+    if (isMessageKey(key)) return t(key);
+    const [head, ...rest] = kind.split('.');
+    if (head === 'wire') return t('journal.wire', { op: rest.join('.') });
+    if (head === 'exception') return t('journal.exception', { kind: rest.join('.') });
+    return kind;
   };
 
   const time = (ms: number | null): string => (ms === null ? '' : formatTime(ms, locale, timeZone));

@@ -41,6 +41,11 @@ export default function ReceiptScreen({ receipt, onNewSale }: ReceiptProps) {
           <span className="pay-label">{t('receipt.total')}</span>
           <span>{formatFen(receipt.totalFen)}</span>
         </div>
+        {receipt.method && receipt.method !== 'cash' ? (
+          <div className="receipt-paid-by" data-testid="receipt-paid-by" data-method={receipt.method}>
+            {t('receipt.paidBy', { method: t(`method.${receipt.method}`) })}
+          </div>
+        ) : null}
         {receipt.tenderedFen !== null ? (
           <div className="receipt-total">
             <span className="pay-label">{t('receipt.tendered')}</span>

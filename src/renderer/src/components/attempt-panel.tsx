@@ -1,0 +1,161 @@
+import { formatFen } from '../../../shared/money';
+import type { AttemptView, ProviderId } from '../../../shared/types';
+import { useNow } from '../hooks/use-now';
+import { useI18n } from '../i18n';
+import { attemptPhase, countdown, isOpen, PROVIDER_LOOK, type Phase } from '../lib/payments';
+import { PaymentQr } from './payment-qr';
+
+export interface AttemptPanelProps {
+  attempt: AttemptView;
+  /** the till runs against a sandbox: offer the customer page as a link */
+  sandbox: boolean;
+  querying: boolean;
+  stopping: boolean;
+  onQueryNow: () => void;
+  onStop: () => void;
+  /** redirect only */
+  onReopen?: () => void;
+  popupBlocked?: boolean;
+}
+
+/** Finished states get a mark; states still moving get a spinner (drawn in CSS). */
+const MARKS: Partial<Record<Phase, string>> = { paid: '✓', failed: '!', closed: '×', expired: '×' };
+
+/** The status line: what the attempt is doing, in the clerk's words (`payment-status`). */
+export function AttemptStatus({ attempt, now }: { attempt: AttemptView; now: number }) {
+  const { t } = useI18n();
+  const { phase, key } = attemptPhase(attempt, now);
+  const provider = t(`method.${attempt.provider}`);
+  const busy = phase === 'starting' || phase === 'waiting' || phase === 'confirming' || phase === 'checking' || phase === 'closing';
+  // main's own words: the reason it is still checking, or the intermediary's reason for a decline
+  const detail = (phase === 'checking' && attempt.unknown) || phase === 'failed' ? attempt.message : null;
+  return (
+    <div
+      className={`attempt-status attempt-${phase}`}
+      role="status"
+      aria-live="polite"
+      data-testid="payment-status"
+      data-state={attempt.state}
+      data-unknown={attempt.unknown ? 'true' : 'false'}
+      data-phase={phase}
+      data-closing={attempt.closing ? 'true' : 'false'}
+    >
+      <span className={`attempt-icon${busy ? ' attempt-icon-busy' : ''}`} aria-hidden="true">
+        {busy ? null : (MARKS[phase] ?? '')}
+      </span>
+      <span className="attempt-status-text">
+        <span>{t(key, { provider })}</span>
+        {detail ? (
+          <small className="attempt-detail" data-testid="payment-detail">
+            {detail}
+          </small>
+        ) : null}
+      </span>
+    </div>
+  );
+}
+
+function isWebUrl(s: string | null): s is string {
+  return s !== null && /^https?:\/\//i.test(s);
+}
+
+/** An intermediary payment in progress: QR / cashier page / payment code, with its live status. */
+export function AttemptPanel({ attempt, sandbox, querying, stopping, onQueryNow, onStop, onReopen, popupBlocked }: AttemptPanelProps) {
+  const { t } = useI18n();
+  const now = useNow(500);
+  const look = PROVIDER_LOOK[attempt.provider as ProviderId] ?? PROVIDER_LOOK.alipay;
+  const provider = t(`method.${attempt.provider}`);
+  const open = isOpen(attempt);
+  const mode = attempt.mode === 'cash' ? 'cash' : attempt.mode;
+  return (
+    <section
+      className={`attempt attempt-mode-${attempt.mode}`}
+      style={{ ['--pm' as string]: look.color }}
+      data-testid="payment-attempt"
+      data-attempt-id={attempt.id}
+      data-provider={attempt.provider}
+      data-mode={attempt.mode}
+      data-out-trade-no={attempt.outTradeNo}
+    >
+      <header className="attempt-head">
+        <span className="pm-mark" aria-hidden="true">
+          {look.mark}
+        </span>
+        <span className="attempt-title">{t(`attempt.title.${mode}`, { provider })}</span>
+        <span className="attempt-amount" data-testid="payment-amount">
+          {formatFen(attempt.amountFen)}
+        </span>
+      </header>
+
+      <div className="attempt-body">
+        {attempt.mode === 'qr' ? (
+          attempt.qrContent ? (
+            <PaymentQr content={attempt.qrContent} color={look.color} />
+          ) : (
+            <div className="qr-frame qr-frame-empty" style={{ borderColor: look.color }}>
+              <div className="qr qr-loading" aria-busy="true" />
+            </div>
+          )
+        ) : null}
+
+        <div className="attempt-side">
+          {attempt.deadlineAt !== null && open ? (
+            <div className="attempt-countdown">
+              <span className="pay-label">{t('attempt.expiresIn')}</span>
+              <span className="countdown" data-testid="payment-countdown">
+                {countdown(attempt.deadlineAt, now)}
+              </span>
+            </div>
+          ) : null}
+          <AttemptStatus attempt={attempt} now={now} />
+
+          {attempt.mode === 'redirect' ? (
+            <>
+              <p className="attempt-note">{t('attempt.cashierOpen')}</p>
+              {popupBlocked ? (
+                <p className="form-error" role="alert" data-testid="payment-popup-blocked">
+                  {t('attempt.popupBlocked')}
+                </p>
+              ) : null}
+              {onReopen && open && !attempt.closing ? (
+                <button type="button" className="btn btn-lg" onClick={onReopen} data-testid="payment-reopen">
+                  {t('attempt.reopen')}
+                </button>
+              ) : null}
+            </>
+          ) : null}
+          {attempt.mode === 'payment_code' && open ? <p className="attempt-note">{t('attempt.codeHint')}</p> : null}
+
+          {sandbox && attempt.mode === 'qr' && isWebUrl(attempt.qrContent) && open ? (
+            <p className="attempt-demo">
+              <span className="muted">{t('attempt.demoHint')}</span>{' '}
+              <a href={attempt.qrContent} target="_blank" rel="noopener noreferrer" data-testid="payment-demo-link">
+                {t('attempt.demoLink')} ↗
+              </a>
+            </p>
+          ) : null}
+        </div>
+      </div>
+      <div className="attempt-actions">
+        <button
+          type="button"
+          className="btn btn-lg"
+          onClick={onQueryNow}
+          disabled={!open || querying || stopping}
+          data-testid="payment-query-now"
+        >
+          {querying ? t('attempt.checking') : t('attempt.queryNow')}
+        </button>
+        <button
+          type="button"
+          className="btn btn-lg btn-stop"
+          onClick={onStop}
+          disabled={!open || stopping || attempt.closing}
+          data-testid="payment-stop"
+        >
+          {stopping || attempt.closing ? t('attempt.stopping') : t('attempt.stop')} <kbd>Esc</kbd>
+        </button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,140 @@
+/**
+ * What the pay screen needs to know about intermediary payments, without computing anything
+ * about money: which methods to offer, how to tell an Alipay payment code from a WeChat one, and
+ * how to describe an attempt's state to the clerk.
+ */
+import type { AttemptView, IntermediaryMode, PaymentOption, ProviderId } from '../../../shared/types';
+import type { MessageKey } from '../i18n';
+
+/** Each provider's recognisable colour and one-character mark. */
+export const PROVIDER_LOOK: Record<ProviderId, { color: string; mark: string }> = {
+  alipay: { color: '#1677ff', mark: '支' },
+  wechat: { color: '#07a35a', mark: '微' },
+  yeepay: { color: '#c8102e', mark: '易' },
+};
+
+/** A button on the pay screen. `code` stands for payment-code entry by every provider offering it. */
+export type MethodChoice =
+  | { kind: 'cash' }
+  | { kind: 'qr'; provider: 'alipay' | 'wechat'; sandbox: boolean }
+  | { kind: 'redirect'; provider: ProviderId; sandbox: boolean }
+  | { kind: 'code'; providers: ProviderId[]; sandbox: boolean };
+
+export function choiceId(c: MethodChoice): string {
+  if (c.kind === 'cash') return 'cash';
+  if (c.kind === 'code') return 'code';
+  return `${c.provider}:${c.kind}`;
+}
+
+/** The data-testid of a method button (docs/testing.md). */
+export function choiceTestId(c: MethodChoice): string {
+  if (c.kind === 'cash') return 'pay-cash';
+  if (c.kind === 'code') return 'pay-code';
+  if (c.kind === 'qr') return `pay-${c.provider}-qr`;
+  return c.provider === 'yeepay' ? 'pay-yeepay' : `pay-${c.provider}-redirect`;
+}
+
+const ORDER: ProviderId[] = ['alipay', 'wechat', 'yeepay'];
+
+/** Cash first, then the QR methods, the cashier-page methods, and one payment-code entry. */
+export function methodChoices(options: PaymentOption[]): MethodChoice[] {
+  const out: MethodChoice[] = [{ kind: 'cash' }];
+  const has = (p: ProviderId, m: IntermediaryMode) => options.find((o) => o.provider === p && o.mode === m);
+  for (const p of ORDER) {
+    const o = has(p, 'qr');
+    if (o && p !== 'yeepay') out.push({ kind: 'qr', provider: p, sandbox: o.sandbox });
+  }
+  for (const p of ORDER) {
+    const o = has(p, 'redirect');
+    if (o) out.push({ kind: 'redirect', provider: p, sandbox: o.sandbox });
+  }
+  const code = ORDER.filter((p) => has(p, 'payment_code'));
+  if (code.length > 0) out.push({ kind: 'code', providers: code, sandbox: code.some((p) => has(p, 'payment_code')?.sandbox) });
+  return out;
+}
+
+export type CodeVerdict =
+  | { kind: 'ok'; provider: ProviderId }
+  | { kind: 'unknown' }
+  | { kind: 'ambiguous'; providers: ProviderId[] }
+  /** a well-formed code of a provider whose payment codes are not enabled here */
+  | { kind: 'disabled'; provider: ProviderId };
+
+const CODE_FORMATS: { provider: ProviderId; pattern: RegExp }[] = [
+  // Alipay: 25–30 then digits, 16–24 digits in all (and the "fp" face-pay codes)
+  { provider: 'alipay', pattern: /^(2[5-9]|30)\d{14,22}$/ },
+  { provider: 'alipay', pattern: /^fp\d{10,30}$/i },
+  // WeChat Pay: 10–15 then 16 digits, 18 in all
+  { provider: 'wechat', pattern: /^1[0-5]\d{16}$/ },
+];
+
+/** Which provider a scanned payment code belongs to, by its prefix and length. */
+export function classifyPaymentCode(raw: string, enabled: ProviderId[]): CodeVerdict {
+  const code = raw.trim();
+  const matches = [...new Set(CODE_FORMATS.filter((f) => f.pattern.test(code)).map((f) => f.provider))];
+  if (matches.length === 0) return { kind: 'unknown' };
+  const usable = matches.filter((p) => enabled.includes(p));
+  if (usable.length === 1) return { kind: 'ok', provider: usable[0]! };
+  if (usable.length > 1) return { kind: 'ambiguous', providers: usable };
+  return { kind: 'disabled', provider: matches[0]! };
+}
+
+export const OPEN_STATES: ReadonlySet<AttemptView['state']> = new Set(['created', 'pending']);
+
+export function isOpen(a: AttemptView): boolean {
+  return OPEN_STATES.has(a.state);
+}
+
+/** WeChat Pay refuses `closeorder` in the first 5 minutes of an order (display only: main decides). */
+const WECHAT_CLOSE_AFTER_MS = 5 * 60_000;
+
+export type Phase = 'starting' | 'waiting' | 'confirming' | 'checking' | 'closing' | 'paid' | 'failed' | 'closed' | 'expired';
+
+/** The clerk's view of an attempt: one phase and the sentence that says it. */
+export function attemptPhase(a: AttemptView, now: number): { phase: Phase; key: MessageKey } {
+  switch (a.state) {
+    case 'paid':
+    case 'partially_refunded':
+    case 'refunded':
+      return { phase: 'paid', key: 'attempt.status.paid' };
+    case 'failed':
+      return { phase: 'failed', key: a.lastOutcome?.startsWith('declined') ? 'attempt.status.declined' : 'attempt.status.failed' };
+    case 'closed':
+      return { phase: 'closed', key: 'attempt.status.closed' };
+    case 'expired':
+      return { phase: 'expired', key: 'attempt.status.expired' };
+    default:
+      break;
+  }
+  if (a.closing) {
+    // WeChat refuses to close an order in its first 5 minutes: the till retries when allowed
+    const wechatEarly = a.provider === 'wechat' && a.mode === 'qr' && now - a.createdAt < WECHAT_CLOSE_AFTER_MS;
+    if (wechatEarly || /^(close|cancel):(too_early|retry)$/.test(a.lastOutcome ?? '')) return { phase: 'closing', key: 'attempt.status.closeLater' };
+    if (a.unknown) return { phase: 'closing', key: 'attempt.status.closeUnknown' };
+    const late = a.deadlineAt !== null && now >= a.deadlineAt;
+    return { phase: 'closing', key: late ? 'attempt.status.closingLate' : 'attempt.status.closing' };
+  }
+  if (a.unknown) return { phase: 'checking', key: 'attempt.status.unknown' };
+  if (a.state === 'created') return { phase: 'starting', key: 'attempt.status.starting' };
+  if (a.mode === 'payment_code') {
+    return a.lastOutcome === 'waiting' || a.lastOutcome === 'pending'
+      ? { phase: 'confirming', key: 'attempt.status.confirming' }
+      : { phase: 'checking', key: 'attempt.status.codeSent' };
+  }
+  if (a.mode === 'redirect') return { phase: 'waiting', key: 'attempt.status.cashier' };
+  // An Alipay QR shows up upstream only once scanned: "pending" then means the customer is paying.
+  if (a.provider === 'alipay' && a.lastOutcome === 'pending') return { phase: 'confirming', key: 'attempt.status.scanned' };
+  return { phase: 'waiting', key: 'attempt.status.scan' };
+}
+
+/** mm:ss until the deadline (00:00 once it has passed). */
+export function countdown(deadlineAt: number, now: number): string {
+  const s = Math.max(0, Math.ceil((deadlineAt - now) / 1000));
+  return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+}
+
+/** The declined/failed code in `lastOutcome` (`declined:ACQ.TRADE_HAS_CLOSE` → `ACQ.TRADE_HAS_CLOSE`). */
+export function outcomeCode(a: AttemptView): string | null {
+  const m = /^(?:declined|failed):(.+)$/.exec(a.lastOutcome ?? '');
+  return m ? m[1]! : null;
+}
