@@ -110,10 +110,11 @@ export class Carts {
     };
   }
 
-  private touch(cartId: number, productId: number | null): void {
-    this.store.run(
-      this.k.updateTable('carts').set({ updated_at: this.clock.now(), last_product_id: productId }).where('id', '=', cartId),
-    );
+  /** Marks the cart changed; returns it as it now is, so the caller need not read it again. */
+  private touch(cart: CartRow, productId: number | null): CartRow {
+    const updated_at = this.clock.now();
+    this.store.run(this.k.updateTable('carts').set({ updated_at, last_product_id: productId }).where('id', '=', cart.id));
+    return { ...cart, updated_at, last_product_id: productId };
   }
 
   private lineOf(cartId: number, lineId: number) {
@@ -155,8 +156,7 @@ export class Carts {
           }),
         );
       }
-      this.touch(cart.id, product.id);
-      return this.view(this.activeRow());
+      return this.view(this.touch(cart, product.id));
     }, 'normal');
   }
 
@@ -171,8 +171,7 @@ export class Carts {
       const cart = this.activeRow();
       const line = this.lineOf(cart.id, lineId);
       this.store.run(this.k.updateTable('cart_lines').set({ qty }).where('id', '=', line.id));
-      this.touch(cart.id, line.product_id);
-      return this.view(this.activeRow());
+      return this.view(this.touch(cart, line.product_id));
     }, 'normal');
   }
 
@@ -181,8 +180,7 @@ export class Carts {
       const cart = this.activeRow();
       const line = this.lineOf(cart.id, lineId);
       this.store.run(this.k.deleteFrom('cart_lines').where('id', '=', line.id));
-      this.touch(cart.id, null);
-      return this.view(this.activeRow());
+      return this.view(this.touch(cart, null));
     }, 'normal');
   }
 
@@ -220,8 +218,7 @@ export class Carts {
           .set({ discount_kind: discount?.kind ?? null, discount_value: discount?.value ?? null })
           .where('id', '=', line.id),
       );
-      this.touch(cart.id, line.product_id);
-      return this.view(this.activeRow());
+      return this.view(this.touch(cart, line.product_id));
     }, 'normal');
   }
 

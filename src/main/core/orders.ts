@@ -227,7 +227,7 @@ export class Orders {
     });
     const order = this.get(orderId);
     if (done) this.events.emit('order.changed', { orderId, number: order.number, status: order.status });
-    return { order, receipt: this.receipt(orderId, false) };
+    return { order, receipt: this.receiptOf(order, false) };
   }
 
   /** Cancels an unpaid order; with `restoreCart`, its lines go back into the active cart for editing. */
@@ -375,27 +375,31 @@ export class Orders {
   }
 
   receipt(orderId: number, reprint: boolean): Receipt {
-    const r = this.row(orderId);
-    const paid = this.paidAttempt(orderId);
+    return this.receiptOf(this.get(orderId), reprint);
+  }
+
+  /** The receipt of an order already read (a sale returns both without reading it twice). */
+  receiptOf(order: OrderView, reprint: boolean): Receipt {
+    const paid = order.payments.find((p) => PAID_STATES.includes(p.state));
     const s = this.settings.values;
     return {
       storeName: s.storeName,
       storeAddress: s.storeAddress,
       storePhone: s.storePhone,
-      orderId: r.id,
-      number: r.number,
-      terminal: r.terminal,
-      clerk: r.clerk,
-      createdAt: r.created_at,
-      paidAt: r.paid_at,
-      lines: this.lines(orderId),
-      subtotalFen: r.subtotal_fen,
-      lineDiscountFen: r.line_discount_fen,
-      orderDiscountFen: r.order_discount_fen,
-      totalFen: r.total_fen,
+      orderId: order.id,
+      number: order.number,
+      terminal: order.terminal,
+      clerk: order.clerk,
+      createdAt: order.createdAt,
+      paidAt: order.paidAt,
+      lines: order.lines,
+      subtotalFen: order.subtotalFen,
+      lineDiscountFen: order.lineDiscountFen,
+      orderDiscountFen: order.orderDiscountFen,
+      totalFen: order.totalFen,
       method: paid?.method ?? null,
-      tenderedFen: paid?.tendered_fen ?? null,
-      changeFen: paid?.change_fen ?? null,
+      tenderedFen: paid?.tenderedFen ?? null,
+      changeFen: paid?.changeFen ?? null,
       reprint,
     };
   }
