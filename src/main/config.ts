@@ -9,7 +9,7 @@ export interface LaunchOptions {
   /** From `--data-dir DIR` or `POS_DATA_DIR`; undefined means the platform's per-user default. */
   dataDir: string | undefined;
   port: number;
-  /** `--payments-config FILE` or `POS_PAYMENTS_CONFIG`: payment settings applied at start-up */
+  /** `--payments-config FILE` or `POS_PAYMENTS_CONFIG` (a path, or inline JSON): payment settings applied at start-up */
   paymentsConfig: string | undefined;
   /** start the embedded intermediary sandbox (default yes; `POS_SANDBOX=off` or `--no-sandbox-child`) */
   sandbox: boolean;
@@ -50,7 +50,8 @@ export function parseLaunch(argv: readonly string[], env: NodeJS.ProcessEnv): La
   return {
     dataDir: dir ? resolve(dir) : undefined,
     port,
-    paymentsConfig: paymentsConfig ? resolve(paymentsConfig) : undefined,
+    // a path, or the JSON itself (POS_PAYMENTS_CONFIG='{"alipay": {…}}') for environments without files
+    paymentsConfig: paymentsConfig ? (paymentsConfig.trim().startsWith('{') ? paymentsConfig : resolve(paymentsConfig)) : undefined,
     sandbox,
     timing,
   };

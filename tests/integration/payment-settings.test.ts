@@ -166,4 +166,11 @@ describe('payment settings', () => {
     expect(alipay).toMatchObject({ target: 'custom', secrets: { appPrivateKeyPem: { set: true } } });
     expect(alipay.fields.gatewayUrl).toBe(`${sandbox.baseUrl}/alipay/gateway.do`);
   });
+
+  it('takes the same settings inline, as the environment gives them', async () => {
+    const { core } = await setup({ sandbox: false, file: JSON.stringify({ alipay: { enabled: false }, wechat: { enabled: false }, yeepay: { enabled: false } }) });
+    expect((await views(core)).map((v) => v.enabled)).toEqual([false, false, false]);
+    const bad = await createCore({ dataDir: tempDir().dir, mode: 'browser', poll: false, paymentsConfigFile: '{"paypal": {}}' }).catch((e: Error) => e);
+    expect((bad as Error).message).toMatch(/unknown provider "paypal"/);
+  });
 });

@@ -229,13 +229,15 @@ export class PaymentSettings implements ProviderSource {
   /**
    * Applies an automation file: `{ "alipay": { "enabled": true, "target": "custom", "environment":
    * "sandbox", "gatewayUrl": "…", "appId": "…", "appPrivateKeyFile": "key.pem", … }, … }`. A
-   * `…File` entry is read relative to the file; secrets may also be given inline.
+   * `…File` entry is read relative to the file; secrets may also be given inline. `file` may also be
+   * the JSON text itself (from the environment), in which case paths are relative to the working directory.
    */
   applyFile(file: string): void {
-    const dir = dirname(file);
+    const inline = file.trim().startsWith('{');
+    const dir = inline ? process.cwd() : dirname(file);
     let json: unknown;
     try {
-      json = JSON.parse(readFileSync(file, 'utf8'));
+      json = JSON.parse(inline ? file : readFileSync(file, 'utf8'));
     } catch (err) {
       throw new Error(`the payments configuration ${file} cannot be read: ${(err as Error).message}`);
     }
