@@ -52,7 +52,7 @@ import type {
   Untrusted,
   Verified,
 } from './provider';
-import { statementOf } from './statement';
+import { csvCells, statementOf } from './statement';
 import { readZip, ZipError } from './zip';
 
 /** Parameters the SDK puts in the URL query (its `formatUrl`); everything else goes in the body. */
@@ -607,28 +607,6 @@ export function scanTopLevel(text: string): Map<string, Member> {
 
 const DETAIL_HEADER = '支付宝交易号';
 
-/** Parse one CSV line (quotes allowed), trimming every cell (padding and tabs have been seen). */
-function csvCells(line: string): string[] {
-  const cells: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cur += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      cells.push(cur.trim());
-      cur = '';
-    } else cur += c;
-  }
-  cells.push(cur.trim());
-  return cells;
-}
 
 function invalid(reason: string): StatementOutcome {
   return { kind: 'invalid', reason };

@@ -20,3 +20,26 @@ export function statementOf(provider: Statement['provider'], day: string, mercha
   }
   return { provider, day, merchantId, rows, totals: { count: rows.length, amountFen, refundFen, feeFen } };
 }
+
+/** Parse one CSV line (quotes allowed), trimming every cell (padding and tabs have been seen). */
+export function csvCells(line: string): string[] {
+  const cells: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cur += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      cells.push(cur.trim());
+      cur = '';
+    } else cur += c;
+  }
+  cells.push(cur.trim());
+  return cells;
+}

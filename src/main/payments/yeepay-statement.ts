@@ -10,31 +10,11 @@
  */
 import { isDay, beijingDay, parseBeijing, yuanToFen } from './money';
 import type { StatementOutcome, StatementRow } from './provider';
-import { statementOf } from './statement';
+import { csvCells, statementOf } from './statement';
 
 export const YEEPAY_STATEMENT_HEADER = ['time', 'merchant_id', 'trx_id', 'order_id', 'type', 'amount', 'refund_amount', 'fee', 'net', 'bank_id', 'product', 'refund_id'];
 
-function cells(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cur += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      out.push(cur.trim());
-      cur = '';
-    } else cur += c;
-  }
-  out.push(cur.trim());
-  return out;
-}
+const cells = csvCells;
 
 const invalid = (reason: string): StatementOutcome => ({ kind: 'invalid', reason });
 
