@@ -46,7 +46,7 @@ test.describe('a cash sale in browser mode', () => {
     await expect(till.id('scan-error')).toContainText('6900000000019');
     await expect(till.id('cart-line')).toHaveCount(1);
     // a person typing in the search box is not mistaken for a scanner
-    await till.id('product-search').pressSequentially('cola', { delay: 250 });
+    await till.id('product-search').pressSequentially('cola', { delay: 900 });
     await expect(till.id('product-search')).toHaveValue('cola');
   });
 
