@@ -7,6 +7,7 @@ import { startCallbackServer } from './callback-server';
 import { createCore, type Core } from './core/core';
 import { electronCashier } from './electron/cashier-window';
 import { osSecretStore } from './electron/secrets';
+import { loadAlipaySdk } from './payments/alipay';
 import { startSandboxChild } from './sandbox-child';
 import { parseLaunch, timingFrom } from './config';
 import { DEFAULT_TIMING } from './core/payments';
@@ -49,6 +50,8 @@ async function start(): Promise<void> {
   });
   callbackBase = (await startCallbackServer(core)).base;
   registerIpc(core, () => win);
+  // load the Alipay SDK while the till is idle, so the first Alipay payment does not wait for it
+  setTimeout(() => loadAlipaySdk(), 2_000).unref();
   void sandboxStarting.then((sandbox) => {
     if (!sandbox || !core) return;
     app.on('will-quit', () => void sandbox.stop());

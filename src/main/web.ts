@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createCore } from './core/core';
 import { defaultDataDir, parseLaunch, timingFrom } from './config';
 import { DEFAULT_TIMING } from './core/payments';
+import { loadAlipaySdk } from './payments/alipay';
 import { startSandboxChild } from './sandbox-child';
 import { startWebServer } from './web-server';
 import { version } from '../../package.json';
@@ -41,6 +42,8 @@ async function main(): Promise<void> {
   console.log(`Counter POS (browser mode) — data in ${dataDir}`);
   console.log(`Counter POS ready at ${web.url}`);
   console.log(`(started in ${Math.round(performance.now() - started)} ms; Ctrl+C to stop)`);
+  // load the Alipay SDK while the till is idle, so the first Alipay payment does not wait for it
+  setTimeout(() => loadAlipaySdk(), 2_000).unref();
   const sandbox = await sandboxStarting;
   if (sandbox) {
     core.paymentSettings.setSandboxBaseUrl(sandbox.baseUrl);

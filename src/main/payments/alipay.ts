@@ -17,7 +17,9 @@
  * Outcomes: every answer must be signed; an unsigned or badly signed answer is `untrusted`, never
  * paid. An HTML page, a 5xx, a timeout or `20000` is `unknown`.
  */
-import { AlipaySdk } from 'alipay-sdk';
+import { createRequire } from 'node:module';
+import type * as AlipaySdkModule from 'alipay-sdk';
+import type { AlipaySdk } from 'alipay-sdk';
 import iconv from 'iconv-lite';
 import type { AlipayConfig } from './config';
 import {
@@ -73,6 +75,14 @@ type Answer =
   | { ok: true; data: Data; code: string; subCode: string; msg: string; subMsg: string }
   | { ok: false; outcome: Unknown | Untrusted };
 
+let sdkModule: typeof AlipaySdkModule | null = null;
+
+/** Loads alipay-sdk once; the app calls it when idle after start-up so the first QR does not wait. */
+export function loadAlipaySdk(): typeof AlipaySdkModule {
+  sdkModule ??= createRequire(__filename)('alipay-sdk') as typeof AlipaySdkModule;
+  return sdkModule;
+}
+
 export class AlipayClient implements PaymentProvider {
   readonly id = 'alipay' as const;
   readonly capabilities: Capabilities = {
@@ -86,21 +96,31 @@ export class AlipayClient implements PaymentProvider {
     notification: true,
     browserReturn: false,
   };
-  private readonly sdk: AlipaySdk;
+  private sdkInstance: AlipaySdk | null = null;
 
   constructor(
     private readonly cfg: AlipayConfig,
     private readonly deps: ClientDeps,
-  ) {
-    this.sdk = new AlipaySdk({
-      appId: cfg.appId,
-      privateKey: cfg.appPrivateKeyPem,
-      keyType: /BEGIN RSA PRIVATE KEY/.test(cfg.appPrivateKeyPem) ? 'PKCS1' : 'PKCS8',
-      alipayPublicKey: cfg.alipayPublicKeyPem,
-      gateway: cfg.gatewayUrl,
-      signType: 'RSA2',
-      camelcase: false,
-    });
+  ) {}
+
+  /**
+   * The SDK is loaded on first use, not at start-up: with its dependencies it takes about a third of
+   * a second to load, which would otherwise delay every launch (see loadAlipaySdk for the warm-up).
+   */
+  private get sdk(): AlipaySdk {
+    if (!this.sdkInstance) {
+      const { AlipaySdk: Sdk } = loadAlipaySdk();
+      this.sdkInstance = new Sdk({
+        appId: this.cfg.appId,
+        privateKey: this.cfg.appPrivateKeyPem,
+        keyType: /BEGIN RSA PRIVATE KEY/.test(this.cfg.appPrivateKeyPem) ? 'PKCS1' : 'PKCS8',
+        alipayPublicKey: this.cfg.alipayPublicKeyPem,
+        gateway: this.cfg.gatewayUrl,
+        signType: 'RSA2',
+        camelcase: false,
+      });
+    }
+    return this.sdkInstance;
   }
 
   // ---------------------------------------------------------------- wire
