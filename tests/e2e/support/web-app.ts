@@ -69,10 +69,14 @@ export const SCANNER_TIMING = () => {
   storage.setItem('counter-pos.scanner.flushMs', '600');
 };
 
-/** A Playwright test with a fresh browser-mode app per test, the page already open on it. */
-export const test = base.extend<{ app: WebApp; pos: Page }>({
-  app: async ({}, use) => {
-    const app = await startWebApp();
+/**
+ * A Playwright test with a fresh browser-mode app per test, the page already open on it.
+ * `test.use({ appEnv: { POS_QR_TTL_SECONDS: '6' } })` starts the app with extra environment.
+ */
+export const test = base.extend<{ appEnv: Record<string, string>; app: WebApp; pos: Page }>({
+  appEnv: [{}, { option: true }],
+  app: async ({ appEnv }, use) => {
+    const app = await startWebApp({ env: appEnv });
     await use(app);
     await app.stop();
     rmSync(app.dataDir, { recursive: true, force: true });

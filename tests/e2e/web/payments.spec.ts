@@ -2,27 +2,8 @@
  * Intermediary sales in browser mode against the embedded sandbox: the customer's phone is a second
  * page opened at the URL the QR encodes; the YeePay cashier page opens in a popup.
  */
-import { test as base, expect, type Page } from '@playwright/test';
-import { rmSync } from 'node:fs';
 import { PosPage } from '../support/pos-page';
-import { SCANNER_TIMING, startWebApp, type WebApp } from '../support/web-app';
-
-const test = base.extend<{ app: WebApp; pos: Page }>({
-  app: async ({}, use, info) => {
-    // a short QR lifetime for the expiry spec; the others pay well within it
-    const env: Record<string, string> = info.title.includes('expires') ? { POS_QR_TTL_SECONDS: '6' } : {};
-    const app = await startWebApp({ env });
-    await use(app);
-    await app.stop();
-    rmSync(app.dataDir, { recursive: true, force: true });
-  },
-  pos: async ({ page, app }, use) => {
-    await page.addInitScript(SCANNER_TIMING);
-    await page.goto(app.url);
-    await page.getByTestId('product-tile').first().waitFor();
-    await use(page);
-  },
-});
+import { expect, test } from '../support/web-app';
 
 async function toPay(till: PosPage): Promise<string> {
   await till.tile('DRI-001').click();
@@ -91,19 +72,23 @@ test.describe('intermediary payments in browser mode', () => {
     await till.complete();
   });
 
-  test('an unpaid QR expires: closed upstream, back to the method choice with the order intact', async ({ pos }) => {
-    const till = new PosPage(pos);
-    const number = await toPay(till);
-    await till.id('pay-alipay-qr').click();
-    await expect(till.id('payment-qr')).toBeVisible();
-    await expect(till.id('payment-qr')).toBeHidden({ timeout: 20_000 });
-    await expect(till.id('order-number')).toHaveText(number);
-    await expect(till.id('pay-cash')).toBeVisible();
-    await till.payCash('exact');
-    await till.complete();
-    await till.newSale();
-    await till.id('nav-orders').click();
-    await pos.locator(`[data-testid="order-row"][data-number="${number}"]`).click();
-    await expect(till.id('order-timeline')).toContainText(/expired/i);
+  test.describe('with a 6-second QR', () => {
+    test.use({ appEnv: { POS_QR_TTL_SECONDS: '6' } });
+
+    test('an unpaid QR expires: closed upstream, back to the method choice with the order intact', async ({ pos }) => {
+      const till = new PosPage(pos);
+      const number = await toPay(till);
+      await till.id('pay-alipay-qr').click();
+      await expect(till.id('payment-qr')).toBeVisible();
+      await expect(till.id('payment-qr')).toBeHidden({ timeout: 20_000 });
+      await expect(till.id('order-number')).toHaveText(number);
+      await expect(till.id('pay-cash')).toBeVisible();
+      await till.payCash('exact');
+      await till.complete();
+      await till.newSale();
+      await till.id('nav-orders').click();
+      await pos.locator(`[data-testid="order-row"][data-number="${number}"]`).click();
+      await expect(till.id('order-timeline')).toContainText(/expired/i);
+    });
   });
 });
