@@ -14,6 +14,7 @@ import type {
   AttemptView,
   PaymentOption,
   ProviderSettingsView,
+  TimelineExport,
   CartView,
   Category,
   Locale,
@@ -98,6 +99,7 @@ export const contract = {
   ),
   'orders.receipt': method<Receipt>()(z.object({ orderId: id }).strict()),
   'orders.print': method<PrintOutcome>()(z.object({ orderId: id }).strict()),
+  'orders.exportTimeline': method<TimelineExport>()(z.object({ orderId: id, format: z.enum(['json', 'csv']) }).strict()),
 
   'payments.options': method<PaymentOption[]>()(empty),
   'payments.start': method<AttemptView>()(

@@ -30,6 +30,7 @@ export const METHOD_NAMES = [
   'orders.cancel',
   'orders.receipt',
   'orders.print',
+  'orders.exportTimeline',
   'payments.options',
   'payments.start',
   'payments.get',

@@ -237,3 +237,10 @@ export interface ProviderSettingsView {
   problem: string | null;
   sandbox: boolean;
 }
+
+/** An order's payment timeline as a file, for disputes. */
+export interface TimelineExport {
+  filename: string;
+  mime: 'application/json' | 'text/csv';
+  content: string;
+}

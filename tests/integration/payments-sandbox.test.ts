@@ -180,4 +180,30 @@ describe('payments against the sandbox, over HTTP', () => {
     expect((await control(`trades/yeepay/${a.outTradeNo}/pay`)).status).toBe(200);
     expect(await pollUntil(core, clock, a.id, (s) => s === 'paid')).toBe('paid');
   });
+
+  it('exports the payment timeline of a QR sale as JSON and CSV, with every signed exchange and no key', async () => {
+    const { core, clock } = await start();
+    const o = order(core);
+    const a = await core.payments.start({ orderId: o.id, provider: 'alipay', mode: 'qr' });
+    await control(`trades/alipay/${a.outTradeNo}/pay`);
+    expect(await pollUntil(core, clock, a.id, (s) => s === 'paid')).toBe('paid');
+    const json = await core.dispatch('orders.exportTimeline', { orderId: o.id, format: 'json' });
+    const csv = await core.dispatch('orders.exportTimeline', { orderId: o.id, format: 'csv' });
+    if (!json.ok || !csv.ok) throw new Error('export failed');
+    const j = json.value as { filename: string; content: string };
+    const c = csv.value as { filename: string; content: string; mime: string };
+    expect(j.filename).toMatch(/^counter-pos-\d{8}-\d{4}-timeline\.json$/);
+    const parsed = JSON.parse(j.content) as { timeline: { kind: string; at: string }[]; payments: { state: string }[] };
+    expect(parsed.payments[0]!.state).toBe('paid');
+    expect(parsed.timeline.map((e) => e.kind)).toEqual(expect.arrayContaining(['attempt.created', 'wire.precreate', 'wire.query', 'transition', 'order.paid']));
+    expect(parsed.timeline[0]!.at).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    const lines = c.content.trimEnd().split('\r\n');
+    expect(lines[0]).toBe('at,order,attempt_id,kind,from_state,to_state,detail');
+    expect(lines.length).toBe(parsed.timeline.length + 1);
+    expect(c.content).toContain('wire.precreate');
+    expect(c.mime).toBe('text/csv');
+    for (const text of [j.content, c.content]) expect(text).not.toMatch(/PRIVATE KEY/);
+    const missing = await core.dispatch('orders.exportTimeline', { orderId: 999_999, format: 'csv' });
+    expect(missing.ok || missing.error.code).toBe('NOT_FOUND');
+  });
 });

@@ -170,6 +170,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       'orders.get': ({ orderId }) => orders.get(orderId),
       'orders.cancel': ({ orderId, restoreCart }) => orders.cancel(orderId, restoreCart ?? false),
       'orders.receipt': ({ orderId }) => orders.receipt(orderId, true),
+      'orders.exportTimeline': ({ orderId, format }) => orders.exportTimeline(orderId, format),
       'payments.options': () => payments.options(),
       'payments.start': (input) => payments.start(input),
       'payments.get': ({ attemptId }) => payments.view(attemptId),

@@ -14,6 +14,7 @@ import type {
   PaidOrder,
   PaymentView,
   Receipt,
+  TimelineExport,
 } from '../../shared/types';
 import type { Store } from '../store/db';
 import type { AttemptRow, OrderRow } from '../store/schema';
@@ -372,6 +373,32 @@ export class Orders {
       payments,
       journal,
     };
+  }
+
+  /**
+   * The payment timeline of an order (every signed request and answer, poll, notification and
+   * transition, secrets already redacted when journaled) as JSON or CSV, for a dispute.
+   */
+  exportTimeline(orderId: number, format: 'json' | 'csv'): TimelineExport {
+    const order = this.get(orderId);
+    const base = `counter-pos-${order.number}-timeline`;
+    if (format === 'json') {
+      const body = {
+        order: { number: order.number, status: order.status, totalFen: order.totalFen, createdAt: new Date(order.createdAt).toISOString() },
+        payments: order.payments,
+        timeline: order.journal.map((j) => ({ ...j, at: new Date(j.at).toISOString() })),
+      };
+      return { filename: `${base}.json`, mime: 'application/json', content: JSON.stringify(body, null, 2) + '\n' };
+    }
+    const cell = (v: unknown): string => {
+      const text = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+      return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+    };
+    const rows = [['at', 'order', 'attempt_id', 'kind', 'from_state', 'to_state', 'detail']];
+    for (const j of order.journal) {
+      rows.push([new Date(j.at).toISOString(), order.number, String(j.attemptId ?? ''), j.kind, j.fromState ?? '', j.toState ?? '', j.detail === null ? '' : JSON.stringify(j.detail)]);
+    }
+    return { filename: `${base}.csv`, mime: 'text/csv', content: rows.map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n' };
   }
 
   receipt(orderId: number, reprint: boolean): Receipt {

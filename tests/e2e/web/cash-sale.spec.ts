@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, test } from '../support/web-app';
 import { PosPage } from '../support/pos-page';
 
@@ -30,6 +31,14 @@ test.describe('a cash sale in browser mode', () => {
     await expect(till.id('order-detail')).toContainText('Coca-Cola 330ml');
     await till.id('reprint-receipt').click();
     await expect(till.id('receipt')).toContainText(/REPRINT/i);
+    await pos.keyboard.press('Escape');
+    const download = pos.waitForEvent('download');
+    await till.id('export-timeline-csv').click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe(`counter-pos-${number}-timeline.csv`);
+    const text = readFileSync((await file.path())!, 'utf8');
+    expect(text).toMatch(/^at,order,attempt_id,kind/);
+    expect(text).toContain('cash.tendered');
   });
 
   test('by scanner: the code never leaks into the search box, and an unknown code is named', async ({ pos }) => {

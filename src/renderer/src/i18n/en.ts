@@ -210,6 +210,8 @@ export const en = {
   'orders.created': 'Created',
   'orders.paidAt': 'Paid',
   'orders.cancelledAt': 'Cancelled',
+  'orders.exportCsv': 'Timeline CSV',
+  'orders.exportJson': 'Timeline JSON',
   'orders.reprint': 'Reprint receipt',
   'orders.cancel': 'Cancel order',
   'orders.confirmCancel': 'Cancel unpaid order {number}? It is kept as cancelled.',

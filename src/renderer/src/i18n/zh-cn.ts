@@ -209,6 +209,8 @@ export const zhCN = {
   'orders.created': '创建',
   'orders.paidAt': '付款',
   'orders.cancelledAt': '取消',
+  'orders.exportCsv': '导出记录 CSV',
+  'orders.exportJson': '导出记录 JSON',
   'orders.reprint': '重印小票',
   'orders.cancel': '取消订单',
   'orders.confirmCancel': '取消未付款订单 {number}？订单保留为“已取消”。',

@@ -76,6 +76,21 @@ export default function OrdersScreen({ businessDay, onBack }: OrdersProps) {
     }
   };
 
+  /** The payment timeline as a file (main builds it; the browser saves it). */
+  const exportTimeline = async (format: 'json' | 'csv'): Promise<void> => {
+    if (!detail) return;
+    const file = await call(api.orders.exportTimeline({ orderId: detail.id, format }));
+    if (!file) return;
+    const url = URL.createObjectURL(new Blob([file.content], { type: `${file.mime};charset=utf-8` }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = file.filename;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  };
+
   const cancel = async (): Promise<void> => {
     if (!detail) return;
     setBusy(true);
@@ -198,6 +213,12 @@ export default function OrdersScreen({ businessDay, onBack }: OrdersProps) {
                   {t('orders.reprint')}
                 </button>
               ) : null}
+              <button type="button" className="btn" onClick={() => void exportTimeline('csv')} data-testid="export-timeline-csv">
+                {t('orders.exportCsv')}
+              </button>
+              <button type="button" className="btn" onClick={() => void exportTimeline('json')} data-testid="export-timeline-json">
+                {t('orders.exportJson')}
+              </button>
               {detail.status === 'open' ? (
                 <button type="button" className="btn btn-danger" onClick={() => setConfirmCancel(true)} data-testid="cancel-order">
                   {t('orders.cancel')}
