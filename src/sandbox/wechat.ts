@@ -7,10 +7,10 @@ import { gzipSync } from 'node:zlib';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Ctx } from './context';
 import { randomAlnum, randomDigits } from './context';
-import { callerBase, parseForm, rawQuery, redirect, send } from './http';
-import { codeBehaviour, customerPayPlan, qrDeadReason } from './alipay';
+import { callerBase, parseForm, rawQuery } from './http';
+import { codeBehaviour } from './alipay';
+import { serveCustomerPage } from './customer';
 import { SANDBOX_BUYER } from './notify';
-import { customerPage, messagePage } from './pages';
 import { deliver } from './respond';
 import { numParam, type Operation, type TransportPlan } from './scenarios';
 import { wechatSign, wechatSignMatches, type WechatSignType } from './signing';
@@ -393,20 +393,10 @@ export async function handleApi(ctx: Ctx, req: IncomingMessage, res: ServerRespo
 /** `GET/POST /wechat/bizpayurl?pr=…`: the customer page behind a NATIVE code_url. */
 export function handleCustomerPage(ctx: Ctx, req: IncomingMessage, res: ServerResponse, body: Buffer): void {
   const token = parseForm(rawQuery(req.url), 'utf-8')['pr'] ?? '';
-  let t = ctx.store.tradeByQrToken('wechat', token);
-  if (!t) return send(res, 404, 'text/html; charset=utf-8', messagePage('二维码无效 Invalid code', '二维码无效 This code is not valid', { testid: 'customer-state' }));
-  const pagePath = wechatQrUrl('', token);
-  if (req.method === 'POST') {
-    const action = parseForm(body, 'utf-8')['action'];
-    if (!qrDeadReason(ctx, t) && (t.status === 'created' || t.status === 'scanned')) {
-      t = markScanned(ctx, t);
-      if (action === 'pay') {
-        const plan = customerPayPlan(ctx, t);
-        startPaying(ctx, t, plan.seconds, plan.outcome);
-      } else if (action === 'decline') markFailed(ctx, t, 'declined by the buyer');
-    }
-    return redirect(res, pagePath);
-  }
-  if (!qrDeadReason(ctx, t) && t.status === 'created') t = markScanned(ctx, t);
-  send(res, 200, 'text/html; charset=utf-8', customerPage({ trade: t, merchant: `Counter POS 沙箱商户 (${ctx.creds.wechat.mchId})`, action: pagePath, dead: qrDeadReason(ctx, t) }));
+  serveCustomerPage(ctx, req, res, body, {
+    provider: 'wechat',
+    token,
+    path: wechatQrUrl('', token),
+    merchant: `Counter POS 沙箱商户 (${ctx.creds.wechat.mchId})`,
+  });
 }
