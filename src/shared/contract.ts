@@ -97,7 +97,10 @@ export const contract = {
   'orders.cancel': method<OrderView>()(
     z.object({ orderId: id, restoreCart: z.boolean().optional() }).strict(),
   ),
-  'orders.receipt': method<Receipt>()(z.object({ orderId: id }).strict()),
+  'orders.receipt': method<Receipt>()(
+    /** reprint (default true) marks the receipt REPRINT; the first receipt after a payment is not one */
+    z.object({ orderId: id, reprint: z.boolean().optional() }).strict(),
+  ),
   'orders.print': method<PrintOutcome>()(z.object({ orderId: id }).strict()),
   'orders.exportTimeline': method<TimelineExport>()(z.object({ orderId: id, format: z.enum(['json', 'csv']) }).strict()),
 

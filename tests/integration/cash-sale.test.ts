@@ -52,6 +52,7 @@ describe('a cash sale over the loopback transport', () => {
 
     const again = must(await s.api.orders.receipt({ orderId: order.id }));
     expect(again.reprint).toBe(true);
+    expect(must(await s.api.orders.receipt({ orderId: order.id, reprint: false })).reprint).toBe(false);
     expect(again.changeFen).toBe(paid.receipt.changeFen);
     const printed = must(await s.api.orders.print({ orderId: order.id }));
     expect(printed.kind).toBe('browser');

@@ -169,7 +169,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       'orders.list': ({ businessDay: day }) => orders.list(day),
       'orders.get': ({ orderId }) => orders.get(orderId),
       'orders.cancel': ({ orderId, restoreCart }) => orders.cancel(orderId, restoreCart ?? false),
-      'orders.receipt': ({ orderId }) => orders.receipt(orderId, true),
+      'orders.receipt': ({ orderId, reprint }) => orders.receipt(orderId, reprint ?? true),
       'orders.exportTimeline': ({ orderId, format }) => orders.exportTimeline(orderId, format),
       'payments.options': () => payments.options(),
       'payments.start': (input) => payments.start(input),

@@ -164,10 +164,9 @@ export default function PayScreen({ order, sandbox, scanTargetRef, onPaid, onCan
     async (now?: OrderView): Promise<void> => {
       if (finished.current) return;
       finished.current = true;
-      const [o, receipt] = await Promise.all([now ? Promise.resolve(now) : call(api.orders.get({ orderId: order.id })), call(api.orders.receipt({ orderId: order.id }))]);
+      const [o, receipt] = await Promise.all([now ? Promise.resolve(now) : call(api.orders.get({ orderId: order.id })), call(api.orders.receipt({ orderId: order.id, reprint: false }))]);
       if (!alive.current) return;
-      // orders.receipt marks every receipt it serves as a reprint; this is the sale's first one
-      if (o && receipt) onPaid({ order: o, receipt: { ...receipt, reprint: false } });
+      if (o && receipt) onPaid({ order: o, receipt });
       else finished.current = false;
     },
     [order.id, call, onPaid],
