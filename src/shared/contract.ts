@@ -11,6 +11,11 @@ import type { MethodName } from './methods';
 import type { Result } from './result';
 import type {
   AppInfo,
+  AttentionView,
+  AuditEntryView,
+  ExceptionView,
+  RefundView,
+  UserView,
   AttemptView,
   PaymentOption,
   ProviderSettingsView,
@@ -35,6 +40,10 @@ const qty = z.number().int().min(1).max(MAX_QTY);
 const fen = z.number().int().min(0).max(MAX_FEN);
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const empty = z.object({}).strict();
+/** an owner's PIN, when a clerk asks for an owner action (the owner approves at the counter) */
+const approvalPin = z.string().regex(/^\d{4,8}$/).optional();
+/** why an owner decided as they did: kept in the audit log */
+const note = z.string().trim().min(3).max(500);
 
 export const discountSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('percent'), value: z.number().int().min(1).max(100) }).strict(),
@@ -88,6 +97,8 @@ export const contract = {
         tenderedFen: fen,
         /** take cash although an intermediary payment is still being closed upstream (the clerk was warned; journaled) */
         overrideOpenAttempt: z.boolean().optional(),
+        /** an owner's PIN for the override (a clerk cannot override alone) */
+        approvalPin,
       })
       .strict(),
   ),
@@ -122,6 +133,21 @@ export const contract = {
   'payments.stop': method<AttemptView>()(z.object({ attemptId: id }).strict()),
   'payments.openCashier': method<{ opened: boolean }>()(z.object({ attemptId: id }).strict()),
 
+  /** payments whose outcome is unknown or overdue, open exceptions, unfinished refunds */
+  'payments.attention': method<AttentionView>()(empty),
+  /** the owner lets the order be paid another way while this payment is still open (audited) */
+  'payments.override': method<AttemptView>()(z.object({ attemptId: id, note, approvalPin }).strict()),
+  'exceptions.resolve': method<ExceptionView>()(
+    z.object({ exceptionId: id, resolution: z.enum(['refund', 'accept', 'dismiss']), note, approvalPin }).strict(),
+  ),
+
+  'auth.users': method<UserView[]>()(empty),
+  'auth.current': method<UserView | null>()(empty),
+  'auth.login': method<UserView>()(z.object({ userId: id, pin: z.string().regex(/^\d{4,8}$/) }).strict()),
+  'audit.list': method<AuditEntryView[]>()(
+    z.object({ from: z.number().int().min(0).optional(), to: z.number().int().min(0).optional(), approvalPin }).strict(),
+  ),
+
   'settings.payments': method<ProviderSettingsView[]>()(empty),
   'settings.setPayment': method<ProviderSettingsView>()(setPaymentSchema),
 } as const satisfies Record<MethodName, unknown>;
@@ -136,6 +162,7 @@ export interface Events {
   'order.changed': { orderId: number; number: string; status: OrderStatus };
   'app.localeChanged': { locale: Locale };
   'payment.changed': AttemptView;
+  'refund.changed': RefundView;
 }
 export type EventName = keyof Events;
 

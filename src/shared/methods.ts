@@ -38,13 +38,20 @@ export const METHOD_NAMES = [
   'payments.queryNow',
   'payments.stop',
   'payments.openCashier',
+  'payments.attention',
+  'payments.override',
+  'exceptions.resolve',
+  'auth.users',
+  'auth.current',
+  'auth.login',
+  'audit.list',
   'settings.payments',
   'settings.setPayment',
 ] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];
 
-export const EVENT_NAMES = ['order.changed', 'app.localeChanged', 'payment.changed'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = ['order.changed', 'app.localeChanged', 'payment.changed', 'refund.changed'] as const satisfies readonly EventName[];
 
 /** The low-level shape a transport provides; `buildApi` turns it into a `PosApi`. */
 export interface Transport {

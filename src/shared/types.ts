@@ -244,3 +244,100 @@ export interface TimelineExport {
   mime: 'application/json' | 'text/csv';
   content: string;
 }
+
+export type UserRole = 'clerk' | 'owner';
+
+export interface UserView {
+  id: number;
+  name: string;
+  role: UserRole;
+  /** set while a lock-out after wrong PINs lasts */
+  lockedUntil: number | null;
+}
+
+export interface AuditEntryView {
+  id: number;
+  at: number;
+  actor: string;
+  role: UserRole | 'system';
+  approvedBy: string | null;
+  action: string;
+  subject: string | null;
+  before: unknown;
+  after: unknown;
+  note: string | null;
+}
+
+export type RefundState = 'requested' | 'pending' | 'succeeded' | 'failed';
+
+export interface RefundView {
+  id: number;
+  orderId: number;
+  orderNumber: string;
+  attemptId: number;
+  refundNo: string;
+  method: PaymentMethod;
+  amountFen: Fen;
+  state: RefundState;
+  /** the last refund call had no definite answer; it is retried with the same refund number */
+  unknown: boolean;
+  reason: string | null;
+  requestedBy: string;
+  createdAt: number;
+  finishedAt: number | null;
+  lastOutcome: string | null;
+  message: string | null;
+}
+
+/** What a payment exception is about (opened by the payment core; see docs/architecture.md). */
+export type ExceptionKind =
+  | 'amount_mismatch'
+  | 'paid_after_close'
+  | 'double_payment'
+  | 'refunded_by_cancel'
+  | 'refunded_upstream'
+  | 'untrusted_answer'
+  | 'paid_order_not_open';
+
+/** refund: give the money back through the intermediary; accept: keep it on the order; dismiss: acknowledged, nothing to move */
+export type ExceptionResolution = 'refund' | 'accept' | 'dismiss';
+
+export interface ExceptionView {
+  id: number;
+  orderId: number;
+  orderNumber: string;
+  orderStatus: OrderStatus;
+  attemptId: number | null;
+  provider: PaymentMethod | null;
+  outTradeNo: string | null;
+  kind: ExceptionKind;
+  detail: Record<string, unknown>;
+  /** money the intermediary holds for this attempt, as far as the exception tells */
+  amountFen: Fen | null;
+  openedAt: number;
+  resolvedAt: number | null;
+  /** `refunding` while a refund resolution is under way */
+  resolution: ExceptionResolution | 'refunding' | 'refunded' | 'accepted' | 'dismissed' | null;
+  note: string | null;
+  /** what the owner may choose now (empty once resolved or while refunding) */
+  resolutions: ExceptionResolution[];
+  refund: RefundView | null;
+}
+
+export type AttentionReason = 'unknown' | 'overdue' | 'closing' | 'unanswered' | 'overridden' | 'parked';
+
+export interface AttentionAttempt extends AttemptView {
+  reasons: AttentionReason[];
+  polls: number;
+  nextPollAt: number | null;
+  overriddenAt: number | null;
+}
+
+/** The "payments to check" screen: open payments whose outcome is unknown or overdue, open exceptions, unfinished refunds. */
+export interface AttentionView {
+  attempts: AttentionAttempt[];
+  exceptions: ExceptionView[];
+  refunds: RefundView[];
+  /** exceptions resolved in the last 7 days, newest first */
+  resolved: ExceptionView[];
+}

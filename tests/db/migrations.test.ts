@@ -146,6 +146,53 @@ describe('migrations', () => {
     store.close();
   });
 
+  it('0005-users-audit-refunds: users, an append-only audit log and refunds beside existing payments; overridden attempts leave the one-open index; a refunded payment leaves the one-success index', async () => {
+    const d = dir();
+    let { store } = await storeAt(d, '0004-payment-attempts');
+    store.sqlite
+      .prepare(
+        `insert into orders (number, business_day, seq, status, clerk, terminal, subtotal_fen, line_discount_fen,
+           order_discount_fen, total_fen, item_count, created_at) values ('20261126-0001', '2026-11-26', 1, 'open', 'c', 't', 100, 0, 0, 100, 1, 0)`,
+      )
+      .run();
+    const attempt = store.sqlite.prepare(
+      `insert into payment_attempts (order_id, method, mode, out_trade_no, amount_fen, state, created_at, updated_at, next_poll_at)
+       values (1, ?, ?, ?, 100, ?, 0, 0, 0)`,
+    );
+    attempt.run('alipay', 'qr', 'A1', 'pending');
+    store.close();
+    const next = await storeAt(d, '0005-users-audit-refunds');
+    store = next.store;
+    expect(next.migration.applied).toEqual(['0005-users-audit-refunds']);
+    const again = store.sqlite.prepare(
+      `insert into payment_attempts (order_id, method, mode, out_trade_no, amount_fen, state, created_at, updated_at, next_poll_at)
+       values (1, ?, ?, ?, 100, ?, 0, 0, 0)`,
+    );
+    expect(store.sqlite.prepare('select out_trade_no, overridden_at from payment_attempts').all()).toEqual([{ out_trade_no: 'A1', overridden_at: null }]);
+    // one open attempt per order, unless the open one was overridden by the owner
+    expect(() => again.run('wechat', 'qr', 'W2', 'pending')).toThrow(/UNIQUE/);
+    store.sqlite.prepare('update payment_attempts set overridden_at = 1 where id = 1').run();
+    again.run('wechat', 'qr', 'W2', 'pending');
+    // one success per order, but a payment refunded in full no longer counts
+    store.sqlite.prepare("update payment_attempts set state = 'paid' where id = 2").run();
+    expect(() => again.run('cash', 'cash', 'C3', 'paid')).toThrow(/UNIQUE/);
+    store.sqlite.prepare("update payment_attempts set state = 'refunded' where id = 2").run();
+    again.run('cash', 'cash', 'C3', 'paid');
+    store.sqlite.prepare(`insert into users (name, role, pin_hash, pin_salt, created_at, updated_at) values ('o', 'owner', 'h', 's', 0, 0)`).run();
+    expect(() => store.sqlite.prepare(`insert into users (name, role, pin_hash, pin_salt, created_at, updated_at) values ('x', 'boss', 'h', 's', 0, 0)`).run()).toThrow(/CHECK/);
+    store.sqlite.prepare(`insert into audit_log (at, actor_id, actor_name, actor_role, action) values (0, 1, 'o', 'owner', 'test')`).run();
+    expect(() => store.sqlite.prepare(`update audit_log set action = 'forged'`).run()).toThrow(/append-only/);
+    expect(() => store.sqlite.prepare(`delete from audit_log`).run()).toThrow(/append-only/);
+    const refund = store.sqlite.prepare(
+      `insert into refunds (order_id, attempt_id, refund_no, method, amount_fen, trade_fen, state, requested_by, created_at, updated_at)
+       values (1, 2, ?, 'wechat', ?, 100, 'requested', 'o', 0, 0)`,
+    );
+    refund.run('R1', 50);
+    expect(() => refund.run('R1', 50)).toThrow(/UNIQUE/);
+    expect(() => refund.run('R2', 0)).toThrow(/CHECK/);
+    store.close();
+  });
+
   it('opens with WAL, synchronous=FULL and foreign keys, and records each migration', async () => {
     const d = dir();
     const { store, migration } = await openStore({ dataDir: d });

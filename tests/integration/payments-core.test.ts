@@ -259,7 +259,7 @@ describe('intermediary payments in the core', () => {
     expect(t.core.payments.view(Number(id)).state).toBe('expired');
   });
 
-  it('cash while a WeChat QR is still closing: refused unless the clerk overrides; a late WeChat payment is a double payment, not a second sale', async () => {
+  it('cash while a WeChat QR is still closing: refused unless an owner overrides with a PIN (audited); a late WeChat payment is a double payment, not a second sale', async () => {
     await setup();
     const order = await openOrder();
     const a = await t.core.payments.start({ orderId: order.id, provider: 'wechat', mode: 'qr' });
@@ -267,13 +267,23 @@ describe('intermediary payments in the core', () => {
     expect(stopped).toMatchObject({ state: 'pending', closing: true }); // WeChat: no close within 5 minutes
     const refused = await t.core.dispatch('checkout.payCash', { orderId: order.id, tenderedFen: 1000 });
     expect(refused.ok || refused.error.code).toBe('PAYMENT_IN_PROGRESS');
+    // the clerk alone cannot override
+    const alone = await t.core.dispatch('checkout.payCash', { orderId: order.id, tenderedFen: 1000, overrideOpenAttempt: true });
+    expect(alone.ok || alone.error.code).toBe('OWNER_APPROVAL_REQUIRED');
+    const wrong = await t.core.dispatch('checkout.payCash', { orderId: order.id, tenderedFen: 1000, overrideOpenAttempt: true, approvalPin: '0000' });
+    expect(wrong.ok || wrong.error.code).toBe('WRONG_PIN');
+    expect(t.core.orders.get(order.id).status).toBe('open');
     const cash = await call<{ order: { status: string; journal: { kind: string }[] } }>('checkout.payCash', {
       orderId: order.id,
       tenderedFen: 1000,
       overrideOpenAttempt: true,
+      approvalPin: '8888',
     });
     expect(cash.order.status).toBe('paid');
-    expect(cash.order.journal.map((j) => j.kind)).toContain('cash.override');
+    expect(cash.order.journal.map((j) => j.kind)).toEqual(expect.arrayContaining(['cash.override', 'attempt.override']));
+    const audit = t.core.audit.list({ action: 'payment.override' });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ actor: '收银员 01', role: 'clerk', approvedBy: '店长', subject: `attempt:${a.id}` });
     // the customer pays the WeChat QR anyway
     wechat.defaults.query = { kind: 'paid', trade: trade(order.totalFen) };
     t.clock.advance(3_000);
@@ -285,11 +295,18 @@ describe('intermediary payments in the core', () => {
     expect(await t.core.payments.runDue()).toBe(0);
   });
 
-  it('an override does not let cash past a payment that is not being closed', async () => {
+  it('an owner override lets cash past a payment that is not being closed; that payment is then closed upstream', async () => {
     await setup();
     const order = await openOrder();
-    await t.core.payments.start({ orderId: order.id, provider: 'alipay', mode: 'qr' });
+    const a = await t.core.payments.start({ orderId: order.id, provider: 'alipay', mode: 'qr' });
     const r = await t.core.dispatch('checkout.payCash', { orderId: order.id, tenderedFen: 1000, overrideOpenAttempt: true });
-    expect(r.ok || r.error.code).toBe('PAYMENT_IN_PROGRESS');
+    expect(r.ok || r.error.code).toBe('OWNER_APPROVAL_REQUIRED');
+    await call('checkout.payCash', { orderId: order.id, tenderedFen: 1000, overrideOpenAttempt: true, approvalPin: '8888' });
+    expect(t.core.payments.view(a.id)).toMatchObject({ state: 'pending', closing: true });
+    alipay.defaults.query = { kind: 'pending' };
+    alipay.defaults.close = { kind: 'closed' };
+    await t.core.payments.runDue();
+    expect(t.core.payments.view(a.id).state).toBe('closed');
+    expect(t.core.orders.get(order.id).status).toBe('paid');
   });
 });

@@ -13,6 +13,7 @@ import type {
   PaymentProvider,
   ProviderId,
   QueryOutcome,
+  RefundInput,
   RefundOutcome,
   RefundQueryOutcome,
   StatementOutcome,
@@ -20,16 +21,25 @@ import type {
   Verified,
 } from '../../src/main/payments/provider';
 
-type Op = 'create' | 'query' | 'close' | 'cancel';
+type Op = 'create' | 'query' | 'close' | 'cancel' | 'refund' | 'refundQuery';
 
 export class FakeProvider implements PaymentProvider {
   readonly calls: { op: Op; input: unknown }[] = [];
-  readonly queue: Record<Op, unknown[]> = { create: [], query: [], close: [], cancel: [] };
-  defaults: { create: CreateOutcome; query: QueryOutcome; close: CloseOutcome; cancel: CancelOutcome } = {
+  readonly queue: Record<Op, unknown[]> = { create: [], query: [], close: [], cancel: [], refund: [], refundQuery: [] };
+  defaults: {
+    create: CreateOutcome;
+    query: QueryOutcome;
+    close: CloseOutcome;
+    cancel: CancelOutcome;
+    refund: RefundOutcome;
+    refundQuery: RefundQueryOutcome;
+  } = {
     create: { kind: 'qr', qrContent: 'https://sandbox.invalid/qr/1' },
     query: { kind: 'not_found' },
     close: { kind: 'closed' },
     cancel: { kind: 'closed' },
+    refund: { kind: 'unknown', reason: 'not scripted' },
+    refundQuery: { kind: 'unknown', reason: 'not scripted' },
   };
   incomingOutcome: Verified['outcome'] | null = null;
 
@@ -40,8 +50,8 @@ export class FakeProvider implements PaymentProvider {
       query: true,
       close: true,
       cancel: true,
-      refund: false,
-      refundQuery: false,
+      refund: true,
+      refundQuery: true,
       statement: false,
       notification: true,
       browserReturn: false,
@@ -79,11 +89,11 @@ export class FakeProvider implements PaymentProvider {
   cancel(ref: TradeRef) {
     return this.answer<CancelOutcome>('cancel', ref);
   }
-  refund(): Promise<Called<RefundOutcome>> {
-    return Promise.resolve({ outcome: { kind: 'unknown', reason: 'not scripted' }, exchanges: [] });
+  refund(input: RefundInput) {
+    return this.answer<RefundOutcome>('refund', input);
   }
-  refundQuery(): Promise<Called<RefundQueryOutcome>> {
-    return Promise.resolve({ outcome: { kind: 'unknown', reason: 'not scripted' }, exchanges: [] });
+  refundQuery(input: RefundInput) {
+    return this.answer<RefundQueryOutcome>('refundQuery', input);
   }
   statement(): Promise<Called<StatementOutcome>> {
     return Promise.resolve({ outcome: { kind: 'none' }, exchanges: [] });

@@ -13,14 +13,14 @@ import type { AttemptState } from '../../src/shared/types';
 
 /** The expected table, written out by hand: every (state, event) pair. */
 const EXPECTED: Record<AttemptState, Record<AttemptEvent, AttemptState | null>> = {
-  created: { submitted: 'pending', paid: 'paid', declined: 'failed', closed: 'closed', expired: 'expired', refunded_part: null, refunded_all: null },
-  pending: { submitted: null, paid: 'paid', declined: 'failed', closed: 'closed', expired: 'expired', refunded_part: null, refunded_all: null },
-  paid: { submitted: null, paid: null, declined: null, closed: null, expired: null, refunded_part: 'partially_refunded', refunded_all: 'refunded' },
-  partially_refunded: { submitted: null, paid: null, declined: null, closed: null, expired: null, refunded_part: 'partially_refunded', refunded_all: 'refunded' },
-  refunded: { submitted: null, paid: null, declined: null, closed: null, expired: null, refunded_part: null, refunded_all: null },
-  failed: { submitted: null, paid: null, declined: null, closed: null, expired: null, refunded_part: null, refunded_all: null },
-  closed: { submitted: null, paid: null, declined: null, closed: null, expired: null, refunded_part: null, refunded_all: null },
-  expired: { submitted: null, paid: null, declined: null, closed: null, expired: null, refunded_part: null, refunded_all: null },
+  created: { submitted: 'pending', paid: 'paid', declined: 'failed', closed: 'closed', expired: 'expired', refunded_part: null, refunded_all: null, late_accepted: null },
+  pending: { submitted: null, paid: 'paid', declined: 'failed', closed: 'closed', expired: 'expired', refunded_part: null, refunded_all: null, late_accepted: null },
+  paid: { submitted: null, paid: null, declined: null, closed: null, expired: null, refunded_part: 'partially_refunded', refunded_all: 'refunded', late_accepted: null },
+  partially_refunded: { submitted: null, paid: null, declined: null, closed: null, expired: null, refunded_part: 'partially_refunded', refunded_all: 'refunded', late_accepted: null },
+  refunded: { submitted: null, paid: null, declined: null, closed: null, expired: null, refunded_part: null, refunded_all: null, late_accepted: null },
+  failed: { submitted: null, paid: null, declined: null, closed: null, expired: null, refunded_part: null, refunded_all: null, late_accepted: 'paid' },
+  closed: { submitted: null, paid: null, declined: null, closed: null, expired: null, refunded_part: null, refunded_all: null, late_accepted: 'paid' },
+  expired: { submitted: null, paid: null, declined: null, closed: null, expired: null, refunded_part: null, refunded_all: null, late_accepted: 'paid' },
 };
 
 describe('payment attempt state machine', () => {
@@ -44,18 +44,30 @@ describe('payment attempt state machine', () => {
     );
   });
 
-  it('never leaves a final unpaid state', () => {
+  it('never leaves a final unpaid state, except by the owner accepting late money, and then only to paid', () => {
     fc.assert(
       fc.property(events, (es) => {
         let s: AttemptState = 'created';
         let final: AttemptState | null = null;
         for (const e of es) {
+          const before = s;
           s = transition(s, e) ?? s;
-          if (final) expect(s).toBe(final);
+          if (final && s !== final) {
+            expect(e).toBe('late_accepted');
+            expect(FINAL_UNPAID).toContain(before);
+            expect(s).toBe('paid');
+            final = null;
+          }
           if (FINAL_UNPAID.includes(s)) final = s;
         }
       }),
     );
+  });
+
+  it('only late_accepted leads out of failed, closed or expired', () => {
+    for (const from of FINAL_UNPAID) {
+      for (const e of ATTEMPT_EVENTS) expect(transition(from, e)).toBe(e === 'late_accepted' ? 'paid' : null);
+    }
   });
 
   it('replaying the journal gives the same state as applying it step by step, and replay is idempotent on prefixes', () => {

@@ -10,6 +10,8 @@ import { fail, ok, type Result } from '../../shared/result';
 import type { AppInfo, AttemptView, Locale } from '../../shared/types';
 import { openStore, type MigrationReport, type Store } from '../store/db';
 import { toPosError } from '../store/sqlite-errors';
+import { Audit } from './audit';
+import { Auth } from './auth';
 import { Carts } from './cart';
 import { Catalog } from './catalog';
 import { businessDay, systemClock, systemTimeZone, type Clock } from './clock';
@@ -18,7 +20,9 @@ import { Orders } from './orders';
 import { PaymentSettings } from './payment-settings';
 import { FileSecretStore, type SecretStore } from './secrets';
 import type { ClientDeps } from '../payments/provider';
+import { Exceptions } from './exceptions';
 import { DEFAULT_TIMING, Payments, type PaymentTiming, type ProviderSource } from './payments';
+import { DEFAULT_REFUND_TIMING, Refunds, type RefundTiming } from './refunds';
 import { browserPrinter, receiptHtml, type ReceiptPrinter } from './printing';
 import { seedIfEmpty } from './seed';
 import { Settings } from './settings';
@@ -52,6 +56,7 @@ export interface CoreOptions {
   /** Poll open payments in the background (default true; tests drive `payments.runDue()` instead). */
   poll?: boolean;
   timing?: PaymentTiming;
+  refundTiming?: RefundTiming;
   log?: (line: string) => void;
 }
 
@@ -73,6 +78,10 @@ export interface Core {
   readonly settings: Settings;
   readonly payments: Payments;
   readonly paymentSettings: PaymentSettings;
+  readonly refunds: Refunds;
+  readonly exceptions: Exceptions;
+  readonly auth: Auth;
+  readonly audit: Audit;
   readonly events: Events;
   readonly handlers: Handlers;
   readonly migration: MigrationReport;
@@ -103,10 +112,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       if (n > 0) log(`seeded the demo catalogue: ${n} products`);
     }
     const timeZone = () => options.timeZone ?? settings.values.timeZone ?? systemTimeZone();
+    const auth = new Auth(store, clock);
+    await auth.seedIfEmpty();
+    const audit = new Audit(store, clock);
     const events = new Events();
     const catalog = new Catalog(store);
     const carts = new Carts(store, catalog, clock);
-    const orders = new Orders(store, carts, settings, clock, events, timeZone);
+    const orders = new Orders(store, carts, settings, clock, events, timeZone, audit);
     const secrets = options.secrets ?? new FileSecretStore(options.dataDir);
     const paymentSettings = new PaymentSettings({
       store,
@@ -125,6 +137,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       options.timing ?? DEFAULT_TIMING,
       log,
     );
+    const providerSource = options.providers ?? paymentSettings;
+    const refunds = new Refunds(store, clock, events, providerSource, audit, options.refundTiming ?? DEFAULT_REFUND_TIMING, log);
+    const exceptions = new Exceptions(store, clock, events, payments, refunds, audit, (options.timing ?? DEFAULT_TIMING).orphanAfterMs);
+    const userView = (a: { userId: number | null }) => auth.users().find((u) => u.id === a.userId) ?? null;
     const locale = (): Locale => settings.values.locale ?? localeFrom(options.systemLocale);
 
     const info = (): AppInfo => ({
@@ -164,8 +180,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       'cart.parked': () => carts.parked(),
       'cart.resume': ({ cartId }) => carts.resume(cartId),
       'checkout.confirm': () => orders.confirm(),
-      'checkout.payCash': ({ orderId, tenderedFen, overrideOpenAttempt }) =>
-        orders.payCash(orderId, tenderedFen, overrideOpenAttempt ?? false),
+      'checkout.payCash': async ({ orderId, tenderedFen, overrideOpenAttempt, approvalPin }) => {
+        // an open intermediary payment blocks cash unless an owner overrides it
+        const overrideBy = overrideOpenAttempt && payments.openAttempt(orderId) ? await auth.authorize('owner', approvalPin) : null;
+        return orders.payCash(orderId, tenderedFen, overrideBy);
+      },
       'orders.list': ({ businessDay: day }) => orders.list(day),
       'orders.get': ({ orderId }) => orders.get(orderId),
       'orders.cancel': ({ orderId, restoreCart }) => orders.cancel(orderId, restoreCart ?? false),
@@ -181,6 +200,20 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         const view = payments.view(attemptId);
         if (!view.redirect) throw new PosError('PAYMENT_NOT_FOUND', `Payment ${attemptId} has no cashier page.`, { attemptId });
         return { opened: options.cashier ? await options.cashier.open(view) : false };
+      },
+      'payments.attention': () => exceptions.attention(),
+      'payments.override': async ({ attemptId, note, approvalPin }) => exceptions.override(attemptId, note, await auth.authorize('owner', approvalPin)),
+      'exceptions.resolve': async ({ exceptionId, resolution, note, approvalPin }) =>
+        exceptions.resolve(exceptionId, resolution, note, await auth.authorize('owner', approvalPin)),
+      'auth.users': () => auth.users(),
+      'auth.current': () => userView(auth.current()),
+      'auth.login': async ({ userId, pin }) => {
+        const actor = await auth.login(userId, pin);
+        return userView(actor) as NonNullable<ReturnType<typeof userView>>;
+      },
+      'audit.list': async ({ from, to, approvalPin }) => {
+        await auth.authorize('owner', approvalPin);
+        return audit.list({ from, to });
       },
       'settings.payments': () => paymentSettings.views(),
       'settings.setPayment': (input) => paymentSettings.set(input),
@@ -213,7 +246,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       }
     };
 
-    if (options.poll !== false) payments.startPolling();
+    if (options.poll !== false) {
+      payments.startPolling();
+      refunds.startPolling();
+    }
     return {
       store,
       catalog,
@@ -222,12 +258,17 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       settings,
       payments,
       paymentSettings,
+      refunds,
+      exceptions,
+      auth,
+      audit,
       events,
       handlers,
       migration,
       dispatch,
       close: () => {
         payments.stopPolling();
+        refunds.stopPolling();
         store.close();
       },
     };

@@ -20,7 +20,11 @@ import type { Store } from '../store/db';
 import type { AttemptRow, OrderRow } from '../store/schema';
 import { toDiscount, type Carts } from './cart';
 import { businessDay, type Clock } from './clock';
+import type { Audit } from './audit';
+import type { Actor } from './auth';
+import { crashPoint } from './crash-points';
 import type { Events } from './events';
+import { markOverridden } from './exceptions';
 import { priceCart } from './pricing';
 import type { Settings } from './settings';
 
@@ -41,6 +45,7 @@ export class Orders {
     private readonly clock: Clock,
     private readonly events: Events,
     private readonly timeZone: () => string,
+    private readonly audit?: Audit,
   ) {}
 
   private get k() {
@@ -132,6 +137,7 @@ export class Orders {
       this.journal(orderId, null, 'order.created', null, 'open', { totalFen: priced.totalFen, items: priced.itemCount });
       return orderId;
     });
+    crashPoint('order.confirmed');
     const order = this.get(id);
     this.events.emit('order.changed', { orderId: id, number: order.number, status: order.status });
     return order;
@@ -149,7 +155,12 @@ export class Orders {
     );
   }
 
-  payCash(orderId: number, tenderedFen: number, overrideOpenAttempt = false): PaidOrder {
+  /**
+   * Cash for an open order. An intermediary payment still open on the order blocks it, unless an
+   * owner overrides (`overrideBy`, authorized by the caller): that payment is then marked
+   * overridden and closed upstream, audited, and any late money on it becomes an exception.
+   */
+  payCash(orderId: number, tenderedFen: number, overrideBy: Actor | null = null): PaidOrder {
     const done = this.store.tx(() => {
       const order = this.row(orderId);
       if (order.status === 'paid') {
@@ -166,16 +177,16 @@ export class Orders {
       const open = this.store.first(
         this.k
           .selectFrom('payment_attempts')
-          .select(['id', 'method', 'closing_since'])
+          .selectAll()
           .where('order_id', '=', orderId)
-          .where('state', 'in', ['created', 'pending']),
+          .where('state', 'in', ['created', 'pending'])
+          .where('overridden_at', 'is', null),
       );
-      const overridden = open !== undefined && overrideOpenAttempt && open.closing_since !== null;
-      if (open && !overridden) {
+      if (open && !overrideBy) {
         throw new PosError(
           'PAYMENT_IN_PROGRESS',
-          `Order ${order.number} has a ${open.method} payment in progress; it must end (paid, or closed upstream) before cash is taken.`,
-          { number: order.number, attemptId: open.id },
+          `Order ${order.number} has a ${open.method} payment in progress; it must end (paid, or closed upstream) before cash is taken, unless the owner overrides.`,
+          { number: order.number, attemptId: open.id, closing: open.closing_since !== null },
         );
       }
       if (tenderedFen < order.total_fen) {
@@ -217,15 +228,20 @@ export class Orders {
         this.k.updateTable('orders').set({ status: 'paid', paid_at: now }).where('id', '=', orderId).where('status', '=', 'open'),
       ).changes;
       if (changed !== 1) throw new PosError('ORDER_NOT_PAYABLE', `Order ${order.number} changed while being paid.`);
-      if (open && overridden) {
+      if (open && overrideBy) {
+        if (!this.audit) throw new PosError('INTERNAL', 'No audit log to record the override.');
+        markOverridden(this.store, this.audit, now, open, overrideBy, `cash taken while the ${open.method} payment was still open`, 'cash');
         this.journal(orderId, open.id, 'cash.override', null, null, {
-          reason: `cash taken while the ${open.method} payment was still closing upstream; a late ${open.method} payment becomes an exception`,
+          by: overrideBy.name,
+          approvedBy: overrideBy.approvedBy,
+          reason: `cash taken while the ${open.method} payment was still open; a late ${open.method} payment becomes an exception`,
         });
       }
       this.journal(orderId, attemptId, 'cash.tendered', 'created', 'paid', { tenderedFen, changeFen, amountFen: order.total_fen });
       this.journal(orderId, null, 'order.paid', 'open', 'paid', { method: 'cash' });
       return true;
     });
+    crashPoint('order.cash-paid');
     const order = this.get(orderId);
     if (done) this.events.emit('order.changed', { orderId, number: order.number, status: order.status });
     return { order, receipt: this.receiptOf(order, false) };

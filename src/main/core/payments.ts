@@ -26,6 +26,7 @@ import { transition, type AttemptEvent } from '../payments/state';
 import type { Store } from '../store/db';
 import type { AttemptRow } from '../store/schema';
 import type { Clock } from './clock';
+import { crashPoint } from './crash-points';
 import type { Events } from './events';
 
 export interface ProviderEntry {
@@ -159,7 +160,7 @@ export class Payments {
     };
   }
 
-  /** The open (created or pending) attempt of an order, if any. */
+  /** The open (created or pending) attempt of an order, if any, unless the owner overrode it. */
   openAttempt(orderId: number): AttemptView | null {
     const r = this.store.first(
       this.k
@@ -167,6 +168,7 @@ export class Payments {
         .select('id')
         .where('order_id', '=', orderId)
         .where('state', 'in', ['created', 'pending'])
+        .where('overridden_at', 'is', null)
         .where('method', '!=', 'cash'),
     );
     return r ? this.view(r.id) : null;
@@ -245,6 +247,7 @@ export class Payments {
 
   private changed(attemptId: number): AttemptView {
     const v = this.view(attemptId);
+    if (v.state === 'paid') crashPoint('payment.paid-committed'); // committed, before any event or receipt
     this.events.emit('payment.changed', v);
     if (v.state === 'paid') {
       this.events.emit('order.changed', { orderId: v.orderId, number: v.orderNumber, status: 'paid' });
@@ -342,7 +345,12 @@ export class Payments {
         });
       }
       const open = this.store.first(
-        this.k.selectFrom('payment_attempts').select('id').where('order_id', '=', order.id).where('state', 'in', ['created', 'pending']),
+        this.k
+          .selectFrom('payment_attempts')
+          .select('id')
+          .where('order_id', '=', order.id)
+          .where('state', 'in', ['created', 'pending'])
+          .where('overridden_at', 'is', null),
       );
       if (open) {
         throw new PosError('PAYMENT_IN_PROGRESS', `Order ${order.number} already has a payment in progress.`, {
@@ -384,6 +392,7 @@ export class Payments {
       return id;
     });
 
+    crashPoint('payment.intent-written');
     this.inFlight.add(attemptId);
     try {
       const a = this.row(attemptId);
@@ -403,6 +412,7 @@ export class Payments {
       } catch (err) {
         called = { outcome: { kind: 'unknown', reason: (err as Error).message }, exchanges: [] };
       }
+      crashPoint('payment.create-answered');
       this.store.tx(() => this.applyCreate(this.row(attemptId), called));
     } finally {
       this.inFlight.delete(attemptId);
@@ -584,6 +594,7 @@ export class Payments {
       const closing = this.row(attemptId).closing_since !== null;
       // Always query first: money that arrived must be seen before anything is closed.
       const q = await this.safe(() => entry.provider.query(ref));
+      crashPoint('payment.query-answered');
       let settled = false;
       this.store.tx(() => {
         const cur = this.row(attemptId);
@@ -612,6 +623,7 @@ export class Payments {
     const sig = `${v.state}|${v.unknown}|${v.closing}|${v.lastOutcome}`;
     if (this.lastEmitted.get(attemptId) === sig) return;
     this.lastEmitted.set(attemptId, sig);
+    if (v.state === 'paid') crashPoint('payment.paid-committed'); // committed, before any event or receipt
     this.events.emit('payment.changed', v);
     if (v.state === 'paid') this.events.emit('order.changed', { orderId: v.orderId, number: v.orderNumber, status: 'paid' });
     if (v.state !== 'created' && v.state !== 'pending') this.lastEmitted.delete(attemptId);
@@ -679,6 +691,7 @@ export class Payments {
     const called: Called<CloseOutcome | CancelOutcome | { kind: 'unknown'; reason: string }> = useCancel
       ? await this.safe(() => provider.cancel(ref))
       : await this.safe(() => provider.close(ref));
+    crashPoint('payment.close-answered');
     this.store.tx(() => {
       const cur = this.row(attemptId);
       this.recordExchanges(cur, called.exchanges);

@@ -12,7 +12,9 @@
  *
  * `unknown` is not a state: it is a flag on a pending attempt whose last call had no definite
  * answer. `paid` is never downgraded; money reported for a closed, expired or failed attempt is not a
- * transition but an exception (late money) the owner resolves.
+ * transition but an exception (late money) the owner resolves: by a refund (the attempt stays as it
+ * is), or by accepting it onto the order — `late_accepted`, the one event that leaves a final unpaid
+ * state, only to `paid`, only by an owner's audited decision.
  */
 import type { AttemptState } from '../../shared/types';
 
@@ -23,7 +25,9 @@ export type AttemptEvent =
   | 'closed'
   | 'expired'
   | 'refunded_part'
-  | 'refunded_all';
+  | 'refunded_all'
+  /** the owner accepts money reported after the local close onto the order (audited) */
+  | 'late_accepted';
 
 export const ATTEMPT_STATES: readonly AttemptState[] = [
   'created',
@@ -44,6 +48,7 @@ export const ATTEMPT_EVENTS: readonly AttemptEvent[] = [
   'expired',
   'refunded_part',
   'refunded_all',
+  'late_accepted',
 ];
 
 /** States from which no payment outcome can change any more (refunds aside). */
@@ -57,9 +62,9 @@ const TABLE: Record<AttemptState, Partial<Record<AttemptEvent, AttemptState>>> =
   paid: { refunded_part: 'partially_refunded', refunded_all: 'refunded' },
   partially_refunded: { refunded_part: 'partially_refunded', refunded_all: 'refunded' },
   refunded: {},
-  failed: {},
-  closed: {},
-  expired: {},
+  failed: { late_accepted: 'paid' },
+  closed: { late_accepted: 'paid' },
+  expired: { late_accepted: 'paid' },
 };
 
 /** The state after `event`, or null when the event is not allowed from `from`. */

@@ -125,6 +125,8 @@ export interface PaymentAttemptsTable {
   closing_reason: 'stopped' | 'deadline' | null;
   last_outcome: string | null;
   last_message: string | null;
+  /** the owner let the order be charged another way while this attempt was still open */
+  overridden_at: Generated<number | null>;
 }
 
 export interface PaymentExceptionsTable {
@@ -150,6 +152,63 @@ export interface PaymentJournalTable {
   detail: string | null;
 }
 
+export type Role = 'clerk' | 'owner';
+
+export interface UsersTable {
+  id: Generated<number>;
+  name: string;
+  role: Role;
+  /** scrypt(pin, salt), hex */
+  pin_hash: string;
+  pin_salt: string;
+  failed_count: Generated<number>;
+  locked_until: number | null;
+  active: Generated<number>;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: number;
+  actor_id: number | null;
+  actor_name: string;
+  actor_role: Role | 'system';
+  /** the owner who approved a clerk's action with a PIN, when not the actor */
+  approved_by: string | null;
+  action: string;
+  subject: string | null;
+  before: string | null;
+  after: string | null;
+  note: string | null;
+}
+
+export type RefundState = 'requested' | 'pending' | 'succeeded' | 'failed';
+
+export interface RefundsTable {
+  id: Generated<number>;
+  order_id: number;
+  attempt_id: number;
+  exception_id: number | null;
+  refund_no: string;
+  method: 'cash' | 'yeepay' | 'alipay' | 'wechat';
+  amount_fen: number;
+  trade_fen: number;
+  state: RefundState;
+  unknown: Generated<number>;
+  reason: string | null;
+  lines: string | null;
+  restock: Generated<number>;
+  requested_by: string;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+  next_poll_at: number | null;
+  polls: Generated<number>;
+  last_outcome: string | null;
+  last_message: string | null;
+}
+
 export interface Database {
   settings: SettingsTable;
   categories: CategoriesTable;
@@ -162,6 +221,9 @@ export interface Database {
   payment_attempts: PaymentAttemptsTable;
   payment_journal: PaymentJournalTable;
   payment_exceptions: PaymentExceptionsTable;
+  users: UsersTable;
+  audit_log: AuditLogTable;
+  refunds: RefundsTable;
 }
 
 export type ProductRow = Selectable<ProductsTable>;
@@ -173,3 +235,6 @@ export type OrderLineRow = Selectable<OrderLinesTable>;
 export type AttemptRow = Selectable<PaymentAttemptsTable>;
 export type JournalRow = Selectable<PaymentJournalTable>;
 export type OrderUpdate = Updateable<OrdersTable>;
+export type UserRow = Selectable<UsersTable>;
+export type AuditRow = Selectable<AuditLogTable>;
+export type RefundRow = Selectable<RefundsTable>;

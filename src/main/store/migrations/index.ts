@@ -3,6 +3,7 @@ import { m0001Catalogue } from './0001-catalogue';
 import { m0002Carts } from './0002-carts';
 import { m0003OrdersPayments } from './0003-orders-payments';
 import { m0004PaymentAttempts } from './0004-payment-attempts';
+import { m0005UsersAuditRefunds } from './0005-users-audit-refunds';
 
 /**
  * The static, ordered list of migrations (bundlers cannot scan a folder). Names sort in the order
@@ -13,6 +14,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0002-carts': m0002Carts,
   '0003-orders-payments': m0003OrdersPayments,
   '0004-payment-attempts': m0004PaymentAttempts,
+  '0005-users-audit-refunds': m0005UsersAuditRefunds,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

@@ -330,6 +330,12 @@ export const en = {
   'error.STORAGE_CORRUPT': 'The database is damaged. Restore a backup or start with a fresh data directory.',
   'error.STORAGE_BUSY': 'The database is busy; nothing was saved. Try again.',
   'error.DATABASE_TOO_NEW': 'The database was written by a newer version of Counter POS. Nothing was changed.',
+  'error.REFUND_TOO_LARGE': 'That is more than what remains refundable.',
+  'error.EXCEPTION_RESOLVED': 'This was already resolved.',
+  'error.RESOLUTION_NOT_ALLOWED': 'That resolution is not possible for this case now.',
+  'error.OWNER_APPROVAL_REQUIRED': 'This needs the owner: ask the owner to enter their PIN.',
+  'error.WRONG_PIN': 'Wrong PIN.',
+  'error.PIN_LOCKED': 'Too many wrong PINs. Locked for a few minutes.',
   'error.INTERNAL': 'Something went wrong inside the till. Nothing was changed.',
 
   'errorDetail.UNKNOWN_BARCODE': 'Unknown barcode {code}',

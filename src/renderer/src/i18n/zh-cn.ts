@@ -329,6 +329,12 @@ export const zhCN = {
   'error.STORAGE_CORRUPT': '数据库已损坏。请恢复备份，或使用新的数据目录。',
   'error.STORAGE_BUSY': '数据库忙，未保存任何内容，请重试。',
   'error.DATABASE_TOO_NEW': '数据库由更新版本的 Counter POS 写入，未做任何更改。',
+  'error.REFUND_TOO_LARGE': '超过了可退款的剩余金额。',
+  'error.EXCEPTION_RESOLVED': '此异常已处理。',
+  'error.RESOLUTION_NOT_ALLOWED': '此情况目前不能这样处理。',
+  'error.OWNER_APPROVAL_REQUIRED': '此操作需要店长：请店长输入 PIN。',
+  'error.WRONG_PIN': 'PIN 错误。',
+  'error.PIN_LOCKED': 'PIN 错误次数过多，已锁定几分钟。',
   'error.INTERNAL': '收银系统内部出错，未做任何更改。',
 
   'errorDetail.UNKNOWN_BARCODE': '未知条码 {code}',

@@ -1,0 +1,62 @@
+/**
+ * The audit log: an append-only record of sensitive actions — who, what, when, the state before and
+ * after, and the note the person gave. Rows are written inside the same transaction as the change
+ * they describe, so an action and its audit row exist together or not at all. The database refuses
+ * updates and deletes (triggers in migration 0005).
+ */
+import type { AuditEntryView } from '../../shared/types';
+import type { Store } from '../store/db';
+import type { Actor } from './auth';
+import type { Clock } from './clock';
+
+export interface AuditChange {
+  before?: unknown;
+  after?: unknown;
+  note?: string | null;
+}
+
+export class Audit {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Call inside the transaction that makes the change. */
+  record(actor: Actor, action: string, subject: string | null, change: AuditChange = {}): number {
+    return this.store.run(
+      this.store.kysely.insertInto('audit_log').values({
+        at: this.clock.now(),
+        actor_id: actor.userId,
+        actor_name: actor.name,
+        actor_role: actor.role,
+        approved_by: actor.approvedBy,
+        action,
+        subject,
+        before: change.before === undefined ? null : JSON.stringify(change.before),
+        after: change.after === undefined ? null : JSON.stringify(change.after),
+        note: change.note ?? null,
+      }),
+    ).lastInsertRowid;
+  }
+
+  /** Newest first; `from`/`to` are epoch ms (to exclusive). */
+  list(filter: { from?: number; to?: number; action?: string; limit?: number } = {}): AuditEntryView[] {
+    let q = this.store.kysely.selectFrom('audit_log').selectAll();
+    if (filter.from !== undefined) q = q.where('at', '>=', filter.from);
+    if (filter.to !== undefined) q = q.where('at', '<', filter.to);
+    if (filter.action) q = q.where('action', '=', filter.action);
+    const rows = this.store.all(q.orderBy('id', 'desc').limit(filter.limit ?? 500));
+    return rows.map((r) => ({
+      id: r.id,
+      at: r.at,
+      actor: r.actor_name,
+      role: r.actor_role,
+      approvedBy: r.approved_by,
+      action: r.action,
+      subject: r.subject,
+      before: r.before === null ? null : (JSON.parse(r.before) as unknown),
+      after: r.after === null ? null : (JSON.parse(r.after) as unknown),
+      note: r.note,
+    }));
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * Named crash points for the SIGKILL crash matrix (tests/integration/crash-matrix.test.ts).
+ *
+ * When the environment variable POS_CRASH_POINT equals a point's name, reaching that point kills the
+ * process at once with SIGKILL: no `finally`, no exit handler, no flush — what a power cut or a kill
+ * from the task manager does. The variable is read once, at load; otherwise a call is one comparison.
+ *
+ * Points (docs/testing.md lists them with what the matrix expects after each):
+ *   order.confirmed, order.cash-paid                         (core/orders.ts)
+ *   payment.intent-written, payment.create-answered,
+ *   payment.query-answered, payment.paid-committed,
+ *   payment.close-answered                                   (core/payments.ts)
+ *   http:<op>  — the request reached the intermediary and was answered, the app never read the
+ *                answer: http:precreate, http:pay, http:unifiedorder, http:micropay, http:query,
+ *                http:orderquery, http:close, http:closeorder, http:cancel, http:reverse, …  (payments/http.ts)
+ */
+const armed: string | null = process.env['POS_CRASH_POINT'] || null;
+
+export function crashPoint(name: string): void {
+  if (armed !== null && armed === name) process.kill(process.pid, 'SIGKILL');
+}
