@@ -31,6 +31,11 @@ import type {
   PrintOutcome,
   Product,
   Receipt,
+  ReconDaySummary,
+  ReconDayView,
+  ReconItemView,
+  ReconRunResult,
+  ReconSettingsView,
 } from './types';
 
 export { MAX_QTY };
@@ -150,6 +155,31 @@ export const contract = {
 
   'settings.payments': method<ProviderSettingsView[]>()(empty),
   'settings.setPayment': method<ProviderSettingsView>()(setPaymentSchema),
+
+  /** daily reconciliation: recent days with each provider's status and open differences (yesterday first) */
+  'recon.days': method<ReconDaySummary[]>()(z.object({ limit: z.number().int().min(1).max(92).optional() }).strict()),
+  /** one day: totals per provider and payment mode (till vs statement) and the differences */
+  'recon.day': method<ReconDayView>()(z.object({ day }).strict()),
+  /** download, check and import the statements of a past day (owner) */
+  'recon.run': method<ReconRunResult>()(
+    z.object({ day, providers: z.array(z.enum(['alipay', 'wechat', 'yeepay'])).min(1).max(3).optional(), approvalPin }).strict(),
+  ),
+  /** settle a difference; the note goes to the audit log (owner) */
+  'recon.resolve': method<ReconItemView>()(
+    z.object({ itemId: id, resolution: z.enum(['accepted', 'refunded', 'written_off', 'corrected']), note, approvalPin }).strict(),
+  ),
+  'recon.settings': method<ReconSettingsView>()(empty),
+  'recon.setSettings': method<ReconSettingsView>()(
+    z
+      .object({
+        dailyAt: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
+        bufferMinutes: z.number().int().min(0).max(180),
+        /** parts per million of the amount (0.6 % = 6000) */
+        feeRatesPpm: z.object({ alipay: z.number().int().min(0).max(100_000), wechat: z.number().int().min(0).max(100_000), yeepay: z.number().int().min(0).max(100_000) }).partial().strict(),
+        approvalPin,
+      })
+      .strict(),
+  ),
 } as const satisfies Record<MethodName, unknown>;
 
 export type Contract = typeof contract;
@@ -163,6 +193,8 @@ export interface Events {
   'app.localeChanged': { locale: Locale };
   'payment.changed': AttemptView;
   'refund.changed': RefundView;
+  /** a reconciliation run or resolution changed this day */
+  'recon.changed': { day: string };
 }
 export type EventName = keyof Events;
 

@@ -47,11 +47,17 @@ export const METHOD_NAMES = [
   'audit.list',
   'settings.payments',
   'settings.setPayment',
+  'recon.days',
+  'recon.day',
+  'recon.run',
+  'recon.resolve',
+  'recon.settings',
+  'recon.setSettings',
 ] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];
 
-export const EVENT_NAMES = ['order.changed', 'app.localeChanged', 'payment.changed', 'refund.changed'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = ['order.changed', 'app.localeChanged', 'payment.changed', 'refund.changed', 'recon.changed'] as const satisfies readonly EventName[];
 
 /** The low-level shape a transport provides; `buildApi` turns it into a `PosApi`. */
 export interface Transport {

@@ -26,6 +26,7 @@ import { DEFAULT_REFUND_TIMING, Refunds, type RefundTiming } from './refunds';
 import { browserPrinter, receiptHtml, type ReceiptPrinter } from './printing';
 import { seedIfEmpty } from './seed';
 import { Settings } from './settings';
+import { Reconciliation } from './reconciliation';
 
 export interface CoreOptions {
   dataDir: string;
@@ -82,6 +83,7 @@ export interface Core {
   readonly exceptions: Exceptions;
   readonly auth: Auth;
   readonly audit: Audit;
+  readonly reconciliation: Reconciliation;
   readonly events: Events;
   readonly handlers: Handlers;
   readonly migration: MigrationReport;
@@ -139,6 +141,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     );
     const providerSource = options.providers ?? paymentSettings;
     const refunds = new Refunds(store, clock, events, providerSource, audit, options.refundTiming ?? DEFAULT_REFUND_TIMING, log);
+    const reconciliation = new Reconciliation({ store, clock, events, providers: providerSource, settings, audit, timeZone, log });
     const exceptions = new Exceptions(store, clock, events, payments, refunds, audit, (options.timing ?? DEFAULT_TIMING).orphanAfterMs);
     const userView = (a: { userId: number | null }) => auth.users().find((u) => u.id === a.userId) ?? null;
     const locale = (): Locale => settings.values.locale ?? localeFrom(options.systemLocale);
@@ -217,6 +220,16 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       },
       'settings.payments': () => paymentSettings.views(),
       'settings.setPayment': (input) => paymentSettings.set(input),
+      'recon.days': ({ limit }) => reconciliation.days(limit),
+      'recon.day': ({ day }) => reconciliation.day(day),
+      'recon.run': async ({ day, providers, approvalPin }) => {
+        reconciliation.assertRunnable(day);
+        return reconciliation.run(day, await auth.authorize('owner', approvalPin), { providers });
+      },
+      'recon.resolve': async ({ itemId, resolution, note, approvalPin }) =>
+        reconciliation.resolve(itemId, resolution, note, await auth.authorize('owner', approvalPin)),
+      'recon.settings': () => reconciliation.settingsView(),
+      'recon.setSettings': async ({ approvalPin, ...next }) => reconciliation.setSettings(next, await auth.authorize('owner', approvalPin)),
       'orders.print': async ({ orderId }) => {
         const receipt = orders.receipt(orderId, false);
         try {
@@ -249,6 +262,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     if (options.poll !== false) {
       payments.startPolling();
       refunds.startPolling();
+      reconciliation.startSchedule();
     }
     return {
       store,
@@ -262,6 +276,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       exceptions,
       auth,
       audit,
+      reconciliation,
       events,
       handlers,
       migration,
@@ -269,6 +284,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       close: () => {
         payments.stopPolling();
         refunds.stopPolling();
+        reconciliation.stopSchedule();
         store.close();
       },
     };

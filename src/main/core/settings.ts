@@ -11,6 +11,12 @@ export interface SettingsValues {
   locale: Locale | null;
   timeZone: string | null;
   catalogueSeeded: boolean;
+  /** the daily reconciliation run, store time `HH:MM` */
+  reconDailyAt: string;
+  /** the reconciliation's cross-midnight buffer, minutes */
+  reconBufferMinutes: number;
+  /** expected intermediary fees, parts per million of the amount, per provider (absent: not checked) */
+  reconFeeRatesPpm: Partial<Record<'alipay' | 'wechat' | 'yeepay', number>>;
 }
 
 const KEYS: Record<keyof SettingsValues, string> = {
@@ -22,6 +28,9 @@ const KEYS: Record<keyof SettingsValues, string> = {
   locale: 'ui.locale',
   timeZone: 'store.timeZone',
   catalogueSeeded: 'catalogue.seeded',
+  reconDailyAt: 'recon.dailyAt',
+  reconBufferMinutes: 'recon.bufferMinutes',
+  reconFeeRatesPpm: 'recon.feeRatesPpm',
 };
 
 export const DEFAULT_SETTINGS: SettingsValues = {
@@ -33,6 +42,9 @@ export const DEFAULT_SETTINGS: SettingsValues = {
   locale: null,
   timeZone: null,
   catalogueSeeded: false,
+  reconDailyAt: '10:00',
+  reconBufferMinutes: 30,
+  reconFeeRatesPpm: {},
 };
 
 export class Settings {

@@ -4,6 +4,7 @@ import { m0002Carts } from './0002-carts';
 import { m0003OrdersPayments } from './0003-orders-payments';
 import { m0004PaymentAttempts } from './0004-payment-attempts';
 import { m0005UsersAuditRefunds } from './0005-users-audit-refunds';
+import { m0006Reconciliation } from './0006-reconciliation';
 
 /**
  * The static, ordered list of migrations (bundlers cannot scan a folder). Names sort in the order
@@ -15,6 +16,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0003-orders-payments': m0003OrdersPayments,
   '0004-payment-attempts': m0004PaymentAttempts,
   '0005-users-audit-refunds': m0005UsersAuditRefunds,
+  '0006-reconciliation': m0006Reconciliation,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

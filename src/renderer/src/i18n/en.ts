@@ -336,6 +336,9 @@ export const en = {
   'error.OWNER_APPROVAL_REQUIRED': 'This needs the owner: ask the owner to enter their PIN.',
   'error.WRONG_PIN': 'Wrong PIN.',
   'error.PIN_LOCKED': 'Too many wrong PINs. Locked for a few minutes.',
+  'error.STATEMENT_REFUSED': 'The statement was refused and nothing was imported.',
+  'error.STATEMENT_UNAVAILABLE': 'The statement could not be downloaded. Try again later.',
+  'error.RECON_DAY_NOT_OVER': 'Only a day that is over can be reconciled.',
   'error.INTERNAL': 'Something went wrong inside the till. Nothing was changed.',
 
   'errorDetail.UNKNOWN_BARCODE': 'Unknown barcode {code}',

@@ -1,0 +1,897 @@
+/**
+ * Daily reconciliation: for a business day, download each enabled intermediary's statement, parse
+ * it, match it against the till's payment attempts and refunds (payments/reconciler.ts), and keep
+ * the differences as items an owner resolves with a note (audited).
+ *
+ * - The download runs outside any transaction; the parsed statement is checked again here, then
+ *   stored with its match in ONE transaction (run, lines, items, superseding an older statement of
+ *   the same day, settling items that waited for this day, the audit row). A statement that is
+ *   refused leaves only a `refused` run row with the reason: no lines, no items, nothing else.
+ * - A statement is identified by the SHA-256 of its parsed content (not of the file: an Alipay zip
+ *   carries its export time, so two downloads of the same bill differ byte for byte). Importing the
+ *   same statement again changes nothing ("already imported"); a different one for the same day
+ *   supersedes the earlier run, carrying the owner's decisions over to the same differences.
+ * - Days are the intermediaries' days (Beijing time, UTC+8), which is the store's business day for
+ *   a shop in China. Local rows are loaded with one range query per day (widened by the
+ *   cross-midnight buffer) plus one batched lookup for trades the statement names outside it.
+ * - The daily run: at `recon.dailyAt` (store time, default 10:00) the scheduler runs yesterday for
+ *   every enabled provider that has no statement for it yet; a download that failed is tried again
+ *   hourly, at most four times. What ran is persisted in `recon_runs`, so a day is never imported
+ *   twice, across restarts too.
+ */
+import { createHash } from 'node:crypto';
+import { PosError } from '../../shared/errors';
+import type {
+  ProviderId,
+  ReconAutoResolution,
+  ReconCategory,
+  ReconDaySummary,
+  ReconDayView,
+  ReconItemView,
+  ReconProviderDay,
+  ReconResolution,
+  ReconRunOutcome,
+  ReconRunResult,
+  ReconRunStatus,
+  ReconSettingsView,
+  ReconSide,
+} from '../../shared/types';
+import { beijingDateTime, isDay } from '../payments/money';
+import type { Statement, StatementOutcome } from '../payments/provider';
+import {
+  bufferZone,
+  reconcile,
+  RECON_CATEGORIES,
+  type LocalAttempt,
+  type LocalRefund,
+  type LocalState,
+  type MatchItem,
+  type MatchResult,
+  type MatchTotals,
+  type NeighbourDay,
+} from '../payments/reconciler';
+import type { Store } from '../store/db';
+import type { ReconItemRow, ReconRunRow } from '../store/schema';
+import type { Audit } from './audit';
+import { SYSTEM_ACTOR, type Actor } from './auth';
+import { businessDay, type Clock } from './clock';
+import { crashPoint } from './crash-points';
+import type { Events } from './events';
+import type { ProviderSource } from './payments';
+import type { Settings } from './settings';
+
+export const PROVIDER_ORDER: readonly ProviderId[] = ['alipay', 'wechat', 'yeepay'];
+const DAY_MS = 86_400_000;
+const BEIJING_OFFSET_MS = 8 * 3600_000;
+/** IN lists are cut to this many values */
+const CHUNK = 500;
+/** a download that failed is tried again by the scheduler after this long… */
+export const RETRY_UNAVAILABLE_MS = 60 * 60_000;
+/** …at most this many tries for a day in all */
+export const MAX_SCHEDULED_TRIES = 4;
+const PAID_STATES = ['paid', 'partially_refunded', 'refunded'] as const;
+const CURRENT: ReconRunRow['status'][] = ['imported', 'empty'];
+
+type Trigger = 'manual' | 'scheduled';
+
+// ---- days ---------------------------------------------------------------------------------------
+
+/** The statement day's window, epoch ms: Beijing midnight to midnight. */
+export function dayWindow(day: string): { from: number; to: number } {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const from = Date.UTC(y, m - 1, d) - BEIJING_OFFSET_MS;
+  return { from, to: from + DAY_MS };
+}
+
+/** `day` plus `n` calendar days. */
+export function shiftDay(day: string, n: number): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+}
+
+const timeFormatters = new Map<string, Intl.DateTimeFormat>();
+/** `HH:MM` of an instant in a time zone. */
+export function localTime(ms: number, timeZone: string): string {
+  let f = timeFormatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    timeFormatters.set(timeZone, f);
+  }
+  return f.format(new Date(ms));
+}
+
+// ---- statements ---------------------------------------------------------------------------------
+
+/**
+ * The parsers refuse bad files; this checks the parsed statement once more before anything is
+ * stored: the provider and the day, every row's order number, amount and date, and that the totals
+ * add up. Returns the reason to refuse it, or null.
+ */
+export function statementProblem(s: Statement, provider: ProviderId, day: string): string | null {
+  if (s.provider !== provider) return `the statement is from ${s.provider}, not ${provider}`;
+  if (s.day !== day) return `the statement is for ${s.day}, not ${day}`;
+  const { from, to } = dayWindow(day);
+  let amount = 0;
+  let refund = 0;
+  for (let i = 0; i < s.rows.length; i++) {
+    const r = s.rows[i]!;
+    const where = `row ${i + 1}`;
+    if (r.type !== 'payment' && r.type !== 'refund') return `${where} is neither a payment nor a refund`;
+    if (!r.outTradeNo || r.outTradeNo.length > 64 || !/^[\x21-\x7e]+$/.test(r.outTradeNo)) return `${where} has no usable order number`;
+    if (!Number.isSafeInteger(r.amountFen) || r.amountFen < 0) return `${where} has an impossible amount`;
+    if (!Number.isSafeInteger(r.feeFen)) return `${where} has an impossible fee`;
+    if (r.at !== null && (r.at < from || r.at >= to)) return `${where} is dated ${beijingDateTime(r.at)}, not ${day}: the wrong day's statement`;
+    if (r.type === 'payment') amount += r.amountFen;
+    else refund += r.amountFen;
+  }
+  if (s.totals.count !== s.rows.length || s.totals.amountFen !== amount || s.totals.refundFen !== refund) {
+    return "the statement's totals do not add up with its rows";
+  }
+  return null;
+}
+
+/** SHA-256 of the parsed statement: the same statement downloaded twice has the same hash. */
+export function statementSha256(s: Statement): string {
+  const h = createHash('sha256');
+  h.update(`${s.provider}\n${s.day}\n${s.merchantId ?? ''}\n`);
+  let buf = '';
+  for (const r of s.rows) {
+    buf += `${r.type}|${r.outTradeNo}|${r.tradeNo ?? ''}|${r.refundNo ?? ''}|${r.amountFen}|${r.feeFen}|${r.status}|${r.at ?? ''}\n`;
+    if (buf.length > 65_536) {
+      h.update(buf);
+      buf = '';
+    }
+  }
+  h.update(buf);
+  return h.digest('hex');
+}
+
+function emptyStatement(provider: ProviderId, day: string): Statement {
+  return { provider, day, merchantId: null, rows: [], totals: { count: 0, amountFen: 0, refundFen: 0, feeFen: 0 } };
+}
+
+function chunks<T>(xs: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += CHUNK) out.push(xs.slice(i, i + CHUNK));
+  return out;
+}
+
+const side = (): ReconSide => ({ count: 0, sumFen: 0 });
+
+// ---- the use-case -------------------------------------------------------------------------------
+
+export interface ReconciliationOptions {
+  store: Store;
+  clock: Clock;
+  events: Events;
+  providers: ProviderSource;
+  settings: Settings;
+  audit: Audit;
+  /** the store's time zone, for "yesterday" and the daily run's time */
+  timeZone: () => string;
+  log?: (line: string) => void;
+}
+
+interface RunContext {
+  provider: ProviderId;
+  day: string;
+  actor: Actor;
+  trigger: Trigger;
+  startedAt: number;
+}
+
+export interface ImportStats {
+  /** milliseconds spent loading, matching and storing (the transaction), and matching alone */
+  txMs: number;
+  matchMs: number;
+}
+
+export class Reconciliation {
+  private readonly inFlight = new Map<string, Promise<ReconRunOutcome>>();
+  private timer: NodeJS.Timeout | null = null;
+  private ticking: Promise<ProviderId[]> | null = null;
+  /** timings of the last import (bench) */
+  lastImport: ImportStats | null = null;
+
+  constructor(private readonly o: ReconciliationOptions) {}
+
+  private get k() {
+    return this.o.store.kysely;
+  }
+
+  private get store(): Store {
+    return this.o.store;
+  }
+
+  private log(line: string): void {
+    this.o.log?.(`reconciliation: ${line}`);
+  }
+
+  /** The store's business day now. */
+  today(): string {
+    return businessDay(this.o.clock.now(), this.o.timeZone());
+  }
+
+  /** Enabled providers that can download a statement. */
+  statementProviders(): ProviderId[] {
+    return this.o.providers
+      .all()
+      .filter((e) => e.provider.capabilities.statement)
+      .map((e) => e.provider.id)
+      .sort((a, b) => PROVIDER_ORDER.indexOf(a) - PROVIDER_ORDER.indexOf(b));
+  }
+
+  /** Throws unless `day` is a day that is over (statements cover whole days). */
+  assertRunnable(day: string): void {
+    if (!isDay(day)) throw new PosError('INVALID_INPUT', `${day} is not a day (YYYY-MM-DD).`, { field: 'day' });
+    const today = this.today();
+    if (day >= today) {
+      throw new PosError('RECON_DAY_NOT_OVER', `${day} is not over yet (today is ${today}); a statement covers a whole day.`, { day, today });
+    }
+  }
+
+  // ---- running ------------------------------------------------------------------------------------
+
+  /**
+   * Downloads, checks and imports the statement of each provider (default: every enabled one that
+   * has a statement) for a past day. Statement problems never throw: each provider's outcome says
+   * what happened (imported, already imported, empty, refused, unavailable).
+   */
+  async run(day: string, actor: Actor, options: { providers?: readonly ProviderId[]; trigger?: Trigger } = {}): Promise<ReconRunResult> {
+    this.assertRunnable(day);
+    const ids = options.providers ?? this.statementProviders();
+    const outcomes: ReconRunOutcome[] = [];
+    for (const provider of ids) outcomes.push(await this.runOne(provider, day, actor, options.trigger ?? 'manual'));
+    if (outcomes.length > 0) this.o.events.emit('recon.changed', { day });
+    return { day, outcomes, view: this.day(day) };
+  }
+
+  /** One provider and day at a time; a second request for the same joins the first. */
+  private runOne(provider: ProviderId, day: string, actor: Actor, trigger: Trigger): Promise<ReconRunOutcome> {
+    const key = `${provider}|${day}`;
+    const running = this.inFlight.get(key);
+    if (running) return running;
+    const p = this.download(provider, day, actor, trigger).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, p);
+    return p;
+  }
+
+  private async download(provider: ProviderId, day: string, actor: Actor, trigger: Trigger): Promise<ReconRunOutcome> {
+    const ctx: RunContext = { provider, day, actor, trigger, startedAt: this.o.clock.now() };
+    const entry = this.o.providers.get(provider);
+    if (!entry) return this.failed(ctx, 'unavailable', `${provider} is not enabled`);
+    if (!entry.provider.capabilities.statement) return this.failed(ctx, 'unavailable', `${provider} has no statement download configured`);
+    let outcome: StatementOutcome;
+    try {
+      // the network, outside any transaction
+      outcome = (await entry.provider.statement(day)).outcome;
+    } catch (err) {
+      outcome = { kind: 'unknown', reason: (err as Error).message };
+    }
+    crashPoint('recon.statement-downloaded');
+    switch (outcome.kind) {
+      case 'statement':
+        return this.importStatement(outcome.statement, ctx);
+      case 'none':
+        return this.importStatement(emptyStatement(provider, day), ctx);
+      case 'invalid':
+        return this.failed(ctx, 'refused', outcome.reason);
+      case 'untrusted':
+        return this.failed(ctx, 'refused', `the answer cannot be trusted (${outcome.reason}): ${outcome.detail}`);
+      case 'unknown':
+        return this.failed(ctx, 'unavailable', outcome.reason);
+    }
+  }
+
+  /** Records a refused or failed download: one run row with the reason, nothing imported. */
+  private failed(ctx: RunContext, status: 'refused' | 'unavailable', reason: string): ReconRunOutcome {
+    const code = status === 'refused' ? 'STATEMENT_REFUSED' : 'STATEMENT_UNAVAILABLE';
+    const runId = this.store.tx(() => {
+      const id = this.store.run(
+        this.k.insertInto('recon_runs').values({
+          provider: ctx.provider,
+          day: ctx.day,
+          sha256: null,
+          status,
+          trigger: ctx.trigger,
+          actor: actorName(ctx.actor),
+          started_at: ctx.startedAt,
+          imported_at: null,
+          merchant_id: null,
+          totals: null,
+          error_code: code,
+          error: reason.slice(0, 2000),
+        }),
+      ).lastInsertRowid;
+      this.o.audit.record(ctx.actor, 'recon.run', `${ctx.provider} ${ctx.day}`, { after: { runId: id, status, reason } });
+      return id;
+    });
+    this.log(`${ctx.provider} ${ctx.day}: ${status}: ${reason}`);
+    return { provider: ctx.provider, outcome: status, runId, rows: 0, items: 0, matched: 0, error: { code, message: reason } };
+  }
+
+  /**
+   * Checks, matches and stores a parsed statement in one transaction. Public for imports of a file
+   * already downloaded, tests and the bench.
+   */
+  importStatement(statement: Statement, ctx: Omit<RunContext, 'startedAt'> & { startedAt?: number }): ReconRunOutcome {
+    const run: RunContext = { ...ctx, startedAt: ctx.startedAt ?? this.o.clock.now() };
+    const problem = statementProblem(statement, run.provider, run.day);
+    if (problem) return this.failed(run, 'refused', problem);
+    const sha = statementSha256(statement);
+    const t0 = performance.now();
+    let matchMs = 0;
+    const outcome = this.store.tx((): ReconRunOutcome => {
+      const existing = this.store.first(
+        this.k.selectFrom('recon_runs').selectAll().where('provider', '=', run.provider).where('day', '=', run.day).where('sha256', '=', sha),
+      );
+      if (existing) {
+        const n = this.store.first(this.k.selectFrom('recon_items').select((eb) => eb.fn.countAll<number>().as('n')).where('run_id', '=', existing.id));
+        return { provider: run.provider, outcome: 'already_imported', runId: existing.id, rows: existing.row_count, items: Number(n?.n ?? 0), matched: existing.matched_count, error: null };
+      }
+      const now = this.o.clock.now();
+      const m0 = performance.now();
+      const match = this.match(statement);
+      matchMs = performance.now() - m0;
+      const matched = match.matched.payments + match.matched.refunds;
+      const runId = this.store.run(
+        this.k.insertInto('recon_runs').values({
+          provider: run.provider,
+          day: run.day,
+          sha256: sha,
+          status: statement.rows.length > 0 ? 'imported' : 'empty',
+          trigger: run.trigger,
+          actor: actorName(run.actor),
+          started_at: run.startedAt,
+          imported_at: now,
+          merchant_id: statement.merchantId,
+          row_count: statement.rows.length,
+          matched_count: matched,
+          totals: JSON.stringify({ ...match.totals, onNeighbourDay: match.onNeighbourDay }),
+          error_code: null,
+          error: null,
+        }),
+      ).lastInsertRowid;
+      crashPoint('recon.import-in-tx');
+      this.insertLines(runId, statement);
+      this.insertItems(runId, match.items, now);
+      const superseded = this.supersede(run, runId, now);
+      const settled = this.settleAwaiting(run, statement, now);
+      this.o.audit.record(run.actor, 'recon.run', `${run.provider} ${run.day}`, {
+        after: { runId, status: statement.rows.length > 0 ? 'imported' : 'empty', sha256: sha, rows: statement.rows.length, matched, items: match.items.length, superseded, settled },
+      });
+      return { provider: run.provider, outcome: statement.rows.length > 0 ? 'imported' : 'empty', runId, rows: statement.rows.length, items: match.items.length, matched, error: null };
+    });
+    this.lastImport = { txMs: performance.now() - t0, matchMs };
+    crashPoint('recon.import-committed');
+    if (outcome.outcome !== 'already_imported') this.log(`${run.provider} ${run.day}: ${outcome.outcome}, ${outcome.rows} rows, ${outcome.matched} matched, ${outcome.items} differences`);
+    return outcome;
+  }
+
+  /** Loads what the matcher needs for this statement (a few range and batched queries) and matches. */
+  private match(s: Statement): MatchResult {
+    const { from, to } = dayWindow(s.day);
+    const bufferMs = Math.max(0, this.o.settings.values.reconBufferMinutes) * 60_000;
+    const lo = from - bufferMs;
+    const hi = to + bufferMs;
+    const provider = s.provider;
+    const attemptCols = ['id', 'out_trade_no', 'mode', 'amount_fen', 'state', 'created_at', 'paid_at'] as const;
+    const toAttempt = (r: { id: number; out_trade_no: string; mode: string; amount_fen: number; state: string; created_at: number; paid_at: number | null }): LocalAttempt => ({
+      id: r.id,
+      outTradeNo: r.out_trade_no,
+      mode: r.mode,
+      amountFen: r.amount_fen,
+      state: r.state as LocalState,
+      createdAt: r.created_at,
+      paidAt: r.paid_at,
+    });
+
+    const attempts = new Map<string, LocalAttempt>();
+    // one range query for the (buffered) day
+    for (const r of this.store.all(
+      this.k
+        .selectFrom('payment_attempts')
+        .select(attemptCols)
+        .where('method', '=', provider)
+        .where((eb) => eb.or([eb.and([eb('paid_at', '>=', lo), eb('paid_at', '<', hi)]), eb.and([eb('created_at', '>=', lo), eb('created_at', '<', hi)])])),
+    )) {
+      attempts.set(r.out_trade_no, toAttempt(r));
+    }
+    // trades the statement names that the day's range did not bring (refunds of older payments, late money)
+    const named = new Set<string>();
+    for (const r of s.rows) if (!attempts.has(r.outTradeNo)) named.add(r.outTradeNo);
+    for (const part of chunks([...named])) {
+      for (const r of this.store.all(this.k.selectFrom('payment_attempts').select(attemptCols).where('method', '=', provider).where('out_trade_no', 'in', part))) {
+        attempts.set(r.out_trade_no, toAttempt(r));
+      }
+    }
+
+    const refunds = new Map<number, LocalRefund>();
+    const refundQuery = () =>
+      this.k
+        .selectFrom('refunds')
+        .innerJoin('payment_attempts', 'payment_attempts.id', 'refunds.attempt_id')
+        .select(['refunds.id', 'refunds.attempt_id', 'payment_attempts.out_trade_no', 'refunds.refund_no', 'refunds.amount_fen', 'refunds.state', 'refunds.finished_at'])
+        .where('refunds.method', '=', provider);
+    const putRefund = (r: { id: number; attempt_id: number; out_trade_no: string; refund_no: string; amount_fen: number; state: LocalRefund['state']; finished_at: number | null }): void => {
+      refunds.set(r.id, { id: r.id, attemptId: r.attempt_id, outTradeNo: r.out_trade_no, refundNo: r.refund_no, amountFen: r.amount_fen, state: r.state, finishedAt: r.finished_at });
+    };
+    for (const r of this.store.all(refundQuery().where('refunds.finished_at', '>=', lo).where('refunds.finished_at', '<', hi))) putRefund(r);
+    const refundNos = new Set<string>();
+    const refundedTrades = new Set<number>();
+    for (const r of s.rows) {
+      if (r.type !== 'refund') continue;
+      if (r.refundNo) refundNos.add(r.refundNo);
+      const a = attempts.get(r.outTradeNo);
+      if (a) refundedTrades.add(a.id);
+    }
+    for (const part of chunks([...refundNos])) for (const r of this.store.all(refundQuery().where('refunds.refund_no', 'in', part))) putRefund(r);
+    for (const part of chunks([...refundedTrades])) for (const r of this.store.all(refundQuery().where('refunds.attempt_id', 'in', part))) putRefund(r);
+
+    const localAttempts = [...attempts.values()];
+    const localRefunds = [...refunds.values()];
+    const zone = bufferZone(localAttempts, localRefunds, from, to, bufferMs);
+    const previousDay = shiftDay(s.day, -1);
+    const nextDay = shiftDay(s.day, 1);
+    const fee = this.o.settings.values.reconFeeRatesPpm[provider];
+    return reconcile({
+      day: s.day,
+      from,
+      to,
+      bufferMs,
+      rows: s.rows,
+      attempts: localAttempts,
+      refunds: localRefunds,
+      previous: this.neighbour(provider, previousDay, zone.previous),
+      next: this.neighbour(provider, nextDay, zone.next),
+      previousDay,
+      nextDay,
+      feeRatePpm: typeof fee === 'number' ? fee : null,
+    });
+  }
+
+  /** The statement in use for a provider and day (imported or empty), if any. */
+  private currentRun(provider: ProviderId, day: string): ReconRunRow | undefined {
+    return this.store.first(
+      this.k.selectFrom('recon_runs').selectAll().where('provider', '=', provider).where('day', '=', day).where('status', 'in', CURRENT).orderBy('id', 'desc').limit(1),
+    );
+  }
+
+  /** What a neighbour day's imported statement says about the given trades; null when not imported. */
+  private neighbour(provider: ProviderId, day: string, trades: ReadonlySet<string>): NeighbourDay | null {
+    const run = this.currentRun(provider, day);
+    if (!run) return null;
+    const payments = new Set<string>();
+    const refunds = new Set<string>();
+    for (const part of chunks([...trades])) {
+      const lines = this.store.all(
+        this.k.selectFrom('recon_lines').select(['type', 'out_trade_no', 'refund_no', 'amount_fen']).where('run_id', '=', run.id).where('out_trade_no', 'in', part),
+      );
+      for (const l of lines) {
+        if (l.type === 'payment') payments.add(l.out_trade_no);
+        else {
+          if (l.refund_no) refunds.add(l.refund_no);
+          refunds.add(`${l.out_trade_no}#${l.amount_fen}`);
+        }
+      }
+    }
+    return { day, payments, refunds };
+  }
+
+  /** The statement's rows, one prepared insert reused (kysely builds it once). */
+  private insertLines(runId: number, s: Statement): void {
+    if (s.rows.length === 0) return;
+    const compiled = this.k
+      .insertInto('recon_lines')
+      .values({ run_id: 0, line_no: 0, type: 'payment', out_trade_no: '', trade_no: null, refund_no: null, amount_fen: 0, fee_fen: 0, status: '', at: null })
+      .compile();
+    const stmt = this.store.sqlite.prepare(compiled.sql);
+    for (let i = 0; i < s.rows.length; i++) {
+      const r = s.rows[i]!;
+      stmt.run(runId, i + 1, r.type, r.outTradeNo, r.tradeNo, r.refundNo, r.amountFen, r.feeFen, r.status, r.at);
+    }
+  }
+
+  private insertItems(runId: number, items: readonly MatchItem[], now: number): void {
+    if (items.length === 0) return;
+    const compiled = this.k
+      .insertInto('recon_items')
+      .values({
+        run_id: 0,
+        category: 'missing_locally',
+        out_trade_no: '',
+        attempt_id: null,
+        refund_id: null,
+        refund_no: null,
+        ours_fen: null,
+        theirs_fen: null,
+        detail: '',
+        awaiting_day: null,
+        opened_at: 0,
+      })
+      .compile();
+    const stmt = this.store.sqlite.prepare(compiled.sql);
+    for (const i of items) {
+      stmt.run(runId, i.category, i.outTradeNo, i.attemptId, i.refundId, i.refundNo, i.oursFen, i.theirsFen, JSON.stringify(i.detail), i.awaitingDay, now);
+    }
+  }
+
+  /**
+   * A newer statement for the same day replaces the older: the older run is `superseded`, its open
+   * items closed as such, and the owner's decisions carried over to the same differences.
+   */
+  private supersede(run: RunContext, runId: number, now: number): number {
+    const older = this.store.all(
+      this.k.selectFrom('recon_runs').select('id').where('provider', '=', run.provider).where('day', '=', run.day).where('status', 'in', CURRENT).where('id', '!=', runId),
+    );
+    if (older.length === 0) return 0;
+    const ids = older.map((r) => r.id);
+    this.store.run(this.k.updateTable('recon_runs').set({ status: 'superseded' }).where('id', 'in', ids));
+    const key = (i: Pick<ReconItemRow, 'category' | 'out_trade_no' | 'refund_no'>) => `${i.category}|${i.out_trade_no}|${i.refund_no ?? ''}`;
+    const decided = new Map<string, ReconItemRow>();
+    for (const i of this.store.all(this.k.selectFrom('recon_items').selectAll().where('run_id', 'in', ids).where('resolution', 'in', ['accepted', 'refunded', 'written_off', 'corrected']))) {
+      decided.set(key(i), i);
+    }
+    for (const i of this.store.all(this.k.selectFrom('recon_items').selectAll().where('run_id', '=', runId))) {
+      const d = decided.get(key(i));
+      if (!d) continue;
+      this.store.run(
+        this.k
+          .updateTable('recon_items')
+          .set({ resolved_at: d.resolved_at, resolution: d.resolution, note: d.note, resolved_by: d.resolved_by })
+          .where('id', '=', i.id)
+          .where('resolved_at', 'is', null),
+      );
+    }
+    this.store.run(
+      this.k
+        .updateTable('recon_items')
+        .set({ resolved_at: now, resolution: 'superseded' satisfies ReconAutoResolution, resolved_by: 'system', note: `replaced by a newer statement (run ${runId})` })
+        .where('run_id', 'in', ids)
+        .where('resolved_at', 'is', null),
+    );
+    return ids.length;
+  }
+
+  /**
+   * Items of the neighbour days that waited for this day's statement: settled when the trade is on
+   * it (a payment near midnight billed on this day), otherwise they stand as differences.
+   */
+  private settleAwaiting(run: RunContext, s: Statement, now: number): number {
+    const waiting = this.store.all(
+      this.k
+        .selectFrom('recon_items')
+        .innerJoin('recon_runs', 'recon_runs.id', 'recon_items.run_id')
+        .selectAll('recon_items')
+        .where('recon_runs.provider', '=', run.provider)
+        .where('recon_items.awaiting_day', '=', run.day)
+        .where('recon_items.resolved_at', 'is', null),
+    );
+    if (waiting.length === 0) return 0;
+    const payments = new Set<string>();
+    const refunds = new Set<string>();
+    for (const r of s.rows) {
+      if (r.type === 'payment') payments.add(r.outTradeNo);
+      else {
+        if (r.refundNo) refunds.add(r.refundNo);
+        refunds.add(`${r.outTradeNo}#${r.amountFen}`);
+      }
+    }
+    let settled = 0;
+    for (const i of waiting) {
+      const found = i.refund_no !== null ? refunds.has(i.refund_no) || refunds.has(`${i.out_trade_no}#${i.ours_fen ?? -1}`) : payments.has(i.out_trade_no);
+      if (found) {
+        this.store.run(
+          this.k
+            .updateTable('recon_items')
+            .set({ resolved_at: now, resolution: 'matched_neighbour_day' satisfies ReconAutoResolution, resolved_by: 'system', note: `found on the ${run.day} statement` })
+            .where('id', '=', i.id)
+            .where('resolved_at', 'is', null),
+        );
+        this.o.audit.record(SYSTEM_ACTOR, 'recon.resolve', `recon_item:${i.id}`, {
+          before: { category: i.category, outTradeNo: i.out_trade_no, resolution: null },
+          after: { resolution: 'matched_neighbour_day' },
+          note: `found on the ${run.day} statement`,
+        });
+        settled++;
+      } else {
+        const detail = { ...(JSON.parse(i.detail) as Record<string, unknown>), checkedDay: run.day };
+        this.store.run(this.k.updateTable('recon_items').set({ awaiting_day: null, detail: JSON.stringify(detail) }).where('id', '=', i.id).where('resolved_at', 'is', null));
+      }
+    }
+    return settled;
+  }
+
+  // ---- resolving ----------------------------------------------------------------------------------
+
+  /** The owner settles a difference; the note is required; audited in the same transaction. */
+  resolve(itemId: number, resolution: ReconResolution, note: string, actor: Actor): ReconItemView {
+    const text = note.trim();
+    if (text.length === 0) throw new PosError('INVALID_INPUT', 'A note is required to resolve a difference.', { field: 'note' });
+    if (!(['accepted', 'refunded', 'written_off', 'corrected'] as const).includes(resolution)) {
+      throw new PosError('INVALID_INPUT', `Unknown resolution ${resolution}.`, { field: 'resolution' });
+    }
+    const view = this.store.tx(() => {
+      const item = this.store.first(this.k.selectFrom('recon_items').selectAll().where('id', '=', itemId));
+      if (!item) throw new PosError('NOT_FOUND', `There is no reconciliation item ${itemId}.`, { itemId });
+      if (item.resolved_at !== null) {
+        throw new PosError('EXCEPTION_RESOLVED', `Item ${itemId} is already resolved (${item.resolution ?? ''}).`, { itemId, resolution: item.resolution });
+      }
+      const now = this.o.clock.now();
+      const changed = this.store.run(
+        this.k
+          .updateTable('recon_items')
+          .set({ resolved_at: now, resolution, note: text, resolved_by: actorName(actor) })
+          .where('id', '=', itemId)
+          .where('resolved_at', 'is', null),
+      ).changes;
+      if (changed !== 1) throw new PosError('EXCEPTION_RESOLVED', `Item ${itemId} was resolved meanwhile.`, { itemId });
+      this.o.audit.record(actor, 'recon.resolve', `recon_item:${itemId}`, {
+        before: { category: item.category, outTradeNo: item.out_trade_no, oursFen: item.ours_fen, theirsFen: item.theirs_fen, resolution: null },
+        after: { resolution },
+        note: text,
+      });
+      return this.items([item.run_id]).find((i) => i.id === itemId)!;
+    });
+    this.o.events.emit('recon.changed', { day: view.day });
+    return view;
+  }
+
+  // ---- reading ------------------------------------------------------------------------------------
+
+  private items(runIds: readonly number[]): ReconItemView[] {
+    if (runIds.length === 0) return [];
+    const rows = this.store.all(
+      this.k
+        .selectFrom('recon_items')
+        .innerJoin('recon_runs', 'recon_runs.id', 'recon_items.run_id')
+        .leftJoin('payment_attempts', 'payment_attempts.id', 'recon_items.attempt_id')
+        .leftJoin('orders', 'orders.id', 'payment_attempts.order_id')
+        .selectAll('recon_items')
+        .select(['recon_runs.provider', 'recon_runs.day', 'orders.id as order_id', 'orders.number as order_number'])
+        .where('recon_items.run_id', 'in', runIds),
+    );
+    const rank = (c: ReconCategory) => RECON_CATEGORIES.indexOf(c);
+    return rows
+      .map((r): ReconItemView => {
+        const detail = JSON.parse(r.detail) as Record<string, string | number | boolean | null>;
+        return {
+          id: r.id,
+          runId: r.run_id,
+          provider: r.provider,
+          day: r.day,
+          category: r.category,
+          reason: typeof detail.reason === 'string' ? detail.reason : r.category,
+          outTradeNo: r.out_trade_no,
+          attemptId: r.attempt_id,
+          orderId: r.order_id,
+          orderNumber: r.order_number,
+          refundNo: r.refund_no,
+          oursFen: r.ours_fen,
+          theirsFen: r.theirs_fen,
+          awaitingDay: r.awaiting_day,
+          detail,
+          openedAt: r.opened_at,
+          resolvedAt: r.resolved_at,
+          resolution: r.resolution as ReconItemView['resolution'],
+          note: r.note,
+          resolvedBy: r.resolved_by,
+        };
+      })
+      .sort(
+        (a, b) =>
+          Number(a.resolvedAt !== null) - Number(b.resolvedAt !== null) ||
+          Number(a.awaitingDay !== null) - Number(b.awaitingDay !== null) ||
+          rank(a.category) - rank(b.category) ||
+          a.id - b.id,
+      );
+  }
+
+  /** A day: per provider the till's totals (now) against the statement's, and the differences. */
+  day(day: string): ReconDayView {
+    if (!isDay(day)) throw new PosError('INVALID_INPUT', `${day} is not a day (YYYY-MM-DD).`, { field: 'day' });
+    const { from, to } = dayWindow(day);
+    const runs = this.store.all(this.k.selectFrom('recon_runs').selectAll().where('day', '=', day).orderBy('id'));
+    const localPay = this.store.all(
+      this.k
+        .selectFrom('payment_attempts')
+        .select(['method', 'mode', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>('amount_fen').as('sum')])
+        .where('method', '!=', 'cash')
+        .where('state', 'in', PAID_STATES)
+        .where('paid_at', '>=', from)
+        .where('paid_at', '<', to)
+        .groupBy(['method', 'mode']),
+    );
+    const localRefunds = this.store.all(
+      this.k
+        .selectFrom('refunds')
+        .select(['method', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>('amount_fen').as('sum')])
+        .where('method', '!=', 'cash')
+        .where('state', '=', 'succeeded')
+        .where('finished_at', '>=', from)
+        .where('finished_at', '<', to)
+        .groupBy('method'),
+    );
+    const providers = new Set<ProviderId>(this.statementProviders());
+    for (const r of runs) providers.add(r.provider);
+    for (const r of localPay) providers.add(r.method as ProviderId);
+    for (const r of localRefunds) providers.add(r.method as ProviderId);
+
+    const current: number[] = [];
+    const views: ReconProviderDay[] = [];
+    for (const provider of PROVIDER_ORDER) {
+      if (!providers.has(provider)) continue;
+      const mine = runs.filter((r) => r.provider === provider);
+      const latest = mine.at(-1);
+      const inUse = [...mine].reverse().find((r) => CURRENT.includes(r.status));
+      if (inUse) current.push(inUse.id);
+      const lastFailed = latest && (latest.status === 'refused' || latest.status === 'unavailable') ? latest : undefined;
+      const totals = inUse?.totals ? (JSON.parse(inUse.totals) as MatchTotals) : null;
+      const local = { payments: side(), refunds: side() };
+      const modes = new Map<string, { mode: string; local: ReconSide; statement: ReconSide | null }>();
+      for (const r of localPay.filter((x) => x.method === provider)) {
+        const n = Number(r.n);
+        const sum = Number(r.sum ?? 0);
+        local.payments.count += n;
+        local.payments.sumFen += sum;
+        modes.set(r.mode, { mode: r.mode, local: { count: n, sumFen: sum }, statement: totals ? side() : null });
+      }
+      for (const r of localRefunds.filter((x) => x.method === provider)) local.refunds = { count: Number(r.n), sumFen: Number(r.sum ?? 0) };
+      for (const m of totals?.byMode ?? []) {
+        const v = modes.get(m.mode) ?? { mode: m.mode, local: side(), statement: side() };
+        v.statement = { ...m.statement };
+        modes.set(m.mode, v);
+      }
+      views.push({
+        provider,
+        status: inUse ? inUse.status : (latest?.status ?? 'not_run'),
+        runId: inUse?.id ?? null,
+        importedAt: inUse?.imported_at ?? null,
+        lastTriedAt: latest?.started_at ?? null,
+        lastTriedBy: latest?.actor ?? null,
+        error: lastFailed ? { code: lastFailed.error_code === 'STATEMENT_REFUSED' ? 'STATEMENT_REFUSED' : 'STATEMENT_UNAVAILABLE', message: lastFailed.error ?? '' } : null,
+        rowCount: inUse?.row_count ?? 0,
+        matched: inUse?.matched_count ?? 0,
+        local,
+        statement: totals ? { payments: totals.statement.payments, refunds: totals.statement.refunds, feeFen: totals.statement.feeFen } : null,
+        byMode: [...modes.values()].sort((a, b) => a.mode.localeCompare(b.mode)),
+        open: 0,
+        awaiting: 0,
+      });
+    }
+    const items = this.items(current);
+    for (const v of views) {
+      for (const i of items) {
+        if (i.provider !== v.provider || i.resolvedAt !== null) continue;
+        if (i.awaitingDay !== null) v.awaiting++;
+        else v.open++;
+      }
+    }
+    return { day, canRun: day < this.today(), providers: views, items };
+  }
+
+  /** The last `limit` days (yesterday first): per provider the status and the open differences. */
+  days(limit = 14): ReconDaySummary[] {
+    const last = shiftDay(this.today(), -1);
+    const first = shiftDay(last, -(Math.max(1, limit) - 1));
+    const runs = this.store.all(this.k.selectFrom('recon_runs').select(['id', 'provider', 'day', 'status']).where('day', '>=', first).where('day', '<=', last).orderBy('id'));
+    const counts = this.store.all(
+      this.k
+        .selectFrom('recon_items')
+        .innerJoin('recon_runs', 'recon_runs.id', 'recon_items.run_id')
+        .select(['recon_items.run_id', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.count<number>('recon_items.awaiting_day').as('awaiting')])
+        .where('recon_runs.day', '>=', first)
+        .where('recon_runs.day', '<=', last)
+        .where('recon_runs.status', 'in', CURRENT)
+        .where('recon_items.resolved_at', 'is', null)
+        .groupBy('recon_items.run_id'),
+    );
+    const open = new Map(counts.map((c) => [c.run_id, { open: Number(c.n) - Number(c.awaiting), awaiting: Number(c.awaiting) }]));
+    const providers = new Set<ProviderId>(this.statementProviders());
+    for (const r of runs) providers.add(r.provider);
+    const out: ReconDaySummary[] = [];
+    for (let d = last; d >= first; d = shiftDay(d, -1)) {
+      const summary: ReconDaySummary = { day: d, providers: [], open: 0, awaiting: 0 };
+      for (const provider of PROVIDER_ORDER) {
+        if (!providers.has(provider)) continue;
+        const mine = runs.filter((r) => r.day === d && r.provider === provider);
+        const inUse = [...mine].reverse().find((r) => CURRENT.includes(r.status));
+        const status: ReconRunStatus = inUse ? inUse.status : (mine.at(-1)?.status ?? 'not_run');
+        const c = inUse ? open.get(inUse.id) : undefined;
+        summary.providers.push({ provider, status, open: c?.open ?? 0 });
+        summary.open += c?.open ?? 0;
+        summary.awaiting += c?.awaiting ?? 0;
+      }
+      out.push(summary);
+    }
+    return out;
+  }
+
+  // ---- settings -----------------------------------------------------------------------------------
+
+  settingsView(): ReconSettingsView {
+    const v = this.o.settings.values;
+    return { dailyAt: v.reconDailyAt, bufferMinutes: v.reconBufferMinutes, feeRatesPpm: { ...v.reconFeeRatesPpm } };
+  }
+
+  setSettings(next: ReconSettingsView, actor: Actor): ReconSettingsView {
+    if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(next.dailyAt)) throw new PosError('INVALID_INPUT', `${next.dailyAt} is not a time of day (HH:MM).`, { field: 'dailyAt' });
+    if (!Number.isInteger(next.bufferMinutes) || next.bufferMinutes < 0 || next.bufferMinutes > 180) {
+      throw new PosError('INVALID_INPUT', 'The midnight buffer is 0 to 180 minutes.', { field: 'bufferMinutes' });
+    }
+    const rates: Partial<Record<ProviderId, number>> = {};
+    for (const p of PROVIDER_ORDER) {
+      const r = next.feeRatesPpm[p];
+      if (r === undefined) continue;
+      if (!Number.isInteger(r) || r < 0 || r > 100_000) throw new PosError('INVALID_INPUT', `The ${p} fee rate must be 0 % to 10 %.`, { field: `feeRatesPpm.${p}` });
+      rates[p] = r;
+    }
+    const before = this.settingsView();
+    this.store.tx(() => {
+      this.o.settings.set('reconDailyAt', next.dailyAt);
+      this.o.settings.set('reconBufferMinutes', next.bufferMinutes);
+      this.o.settings.set('reconFeeRatesPpm', rates);
+      this.o.audit.record(actor, 'recon.settings', null, { before, after: { dailyAt: next.dailyAt, bufferMinutes: next.bufferMinutes, feeRatesPpm: rates } });
+    });
+    return this.settingsView();
+  }
+
+  // ---- the daily run ------------------------------------------------------------------------------
+
+  /** Checks the clock every `intervalMs` (and once soon after start). */
+  startSchedule(intervalMs = 60_000): void {
+    if (this.timer) return;
+    const tick = () => {
+      this.tick().catch((err: unknown) => this.log(`daily run failed: ${(err as Error).stack ?? String(err)}`));
+    };
+    this.timer = setInterval(tick, intervalMs);
+    this.timer.unref?.();
+    setTimeout(tick, 5_000).unref?.();
+  }
+
+  stopSchedule(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /**
+   * Once the store's clock passes the daily time, runs yesterday for every enabled provider that has
+   * no statement for it yet (a failed download: again after an hour, at most four tries). Returns the
+   * providers it ran. Tests call this with a ManualClock.
+   */
+  tick(): Promise<ProviderId[]> {
+    if (this.ticking) return this.ticking;
+    this.ticking = this.tickOnce().finally(() => {
+      this.ticking = null;
+    });
+    return this.ticking;
+  }
+
+  private async tickOnce(): Promise<ProviderId[]> {
+    const now = this.o.clock.now();
+    const tz = this.o.timeZone();
+    if (localTime(now, tz) < this.o.settings.values.reconDailyAt) return [];
+    const day = shiftDay(businessDay(now, tz), -1);
+    const due = this.dueProviders(day, now);
+    if (due.length === 0) return [];
+    await this.run(day, SYSTEM_ACTOR, { providers: due, trigger: 'scheduled' });
+    return due;
+  }
+
+  /** Enabled statement providers that the daily run still owes `day`. */
+  dueProviders(day: string, now: number): ProviderId[] {
+    const runs = this.store.all(this.k.selectFrom('recon_runs').select(['provider', 'status', 'started_at']).where('day', '=', day).orderBy('id'));
+    return this.statementProviders().filter((p) => {
+      const mine = runs.filter((r) => r.provider === p);
+      if (mine.length === 0) return true;
+      if (mine.some((r) => CURRENT.includes(r.status) || r.status === 'superseded' || r.status === 'refused')) return false;
+      // every try failed to download: again after an hour, at most MAX_SCHEDULED_TRIES in all
+      const last = mine.at(-1)!;
+      return mine.length < MAX_SCHEDULED_TRIES && now - last.started_at >= RETRY_UNAVAILABLE_MS;
+    });
+  }
+}
+
+function actorName(actor: Actor): string {
+  return actor.approvedBy && actor.approvedBy !== actor.name ? `${actor.name} (${actor.approvedBy})` : actor.name;
+}
