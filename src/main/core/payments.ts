@@ -480,12 +480,19 @@ export class Payments {
     return this.changed(attemptId);
   }
 
-  /** "Query now": ask the intermediary at once (also what a notification or a browser return triggers). */
+  /**
+   * "Query now": ask the intermediary at once (also what a notification or a browser return
+   * triggers). On a closed, expired or failed payment it asks once more, for a customer who says
+   * they paid: money found then opens a paid-after-close exception.
+   */
   async queryNow(attemptId: number): Promise<AttemptView> {
     const a = this.row(attemptId);
     if (a.state === 'created' || a.state === 'pending') {
       this.update(a, { next_poll_at: this.clock.now() });
       await this.step(attemptId);
+    } else if (a.state === 'failed' || a.state === 'closed' || a.state === 'expired') {
+      // "the customer says they paid": ask once more; money found now is late money, an exception
+      await this.lateCheck(attemptId);
     }
     return this.changed(attemptId);
   }
@@ -510,7 +517,10 @@ export class Payments {
     }
     this.store.tx(() => this.journal(a, 'notification', null, null, { provider: providerId, outcome: o.kind, status: o.kind === 'other' ? o.status : 'paid' }));
     if (a.state === 'created' || a.state === 'pending') await this.queryNow(a.id);
-    else if (o.kind === 'paid' && a.state !== 'paid') await this.lateCheck(a.id);
+    else if (o.kind === 'paid' && a.state !== 'paid') {
+      await this.lateCheck(a.id);
+      this.events.emit('payment.changed', this.view(a.id));
+    }
     return verified.reply;
   }
 

@@ -4,10 +4,12 @@ import type { AppInfo, CartView, Locale, OrderView, PaidOrder, Receipt } from '.
 import { api, isBrowserMode } from './api';
 import { Header, type NavTarget } from './components/header';
 import { NoticeBanner } from './components/notice-banner';
+import { OwnerApprovalProvider } from './components/owner-approval';
 import { StartupError } from './components/startup-error';
 import { useScanner } from './hooks/use-scanner';
 import { I18nContext, makeT, type I18n } from './i18n';
 import { NoticeContext, thrownToError, type Notice, type Notifier } from './lib/notice';
+import AttentionScreen, { attentionCount } from './screens/attention';
 import OrdersScreen from './screens/orders';
 import PayScreen, { type ScanTarget } from './screens/pay';
 import ReceiptScreen from './screens/receipt';
@@ -19,6 +21,7 @@ type Screen =
   | { name: 'pay'; order: OrderView }
   | { name: 'receipt'; receipt: Receipt }
   | { name: 'orders' }
+  | { name: 'check' }
   | { name: 'settings' };
 
 type Boot = { state: 'loading' } | { state: 'failed'; error: PosErrorShape } | { state: 'ready'; info: AppInfo; cart: CartView };
@@ -49,6 +52,7 @@ export function App() {
   const [screen, setScreen] = useState<Screen>({ name: 'sell' });
   const [notice, setNotice] = useState<Notice | null>(null);
   const [parkedCount, setParkedCount] = useState(0);
+  const [checkCount, setCheckCount] = useState(0);
   const screenRef = useRef<Screen>(screen);
   /** The pay screen's payment-code step, while it shows: a scan there is the customer's code. */
   const payScanTarget: ScanTarget = useRef<((code: string) => void) | null>(null);
@@ -129,6 +133,28 @@ export function App() {
     document.documentElement.lang = locale;
   }, [locale]);
 
+  /** The header's "to check" badge: payments without a final answer, exceptions, refunds under way. */
+  useEffect(() => {
+    if (boot.state !== 'ready') return undefined;
+    let timer: number | undefined;
+    const refresh = () => {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(() => {
+        void safe(api.payments.attention({})).then((r) => {
+          if (r.ok) setCheckCount(attentionCount(r.value));
+        });
+      }, 300);
+    };
+    refresh();
+    const offs = [api.on('payment.changed', refresh), api.on('refund.changed', refresh), api.on('order.changed', refresh)];
+    const id = window.setInterval(refresh, 30_000);
+    return () => {
+      offs.forEach((off) => off());
+      window.clearInterval(id);
+      window.clearTimeout(timer);
+    };
+  }, [boot.state]);
+
   useEffect(
     () =>
       api.on('app.localeChanged', ({ locale: next }) => {
@@ -206,7 +232,7 @@ export function App() {
         return;
       }
       if (to === 'sell' && screenRef.current.name === 'receipt') newSale();
-      else setScreen(to === 'sell' ? { name: 'sell' } : to === 'orders' ? { name: 'orders' } : { name: 'settings' });
+      else setScreen({ name: to } as Screen);
     },
     [notifier, newSale],
   );
@@ -236,9 +262,14 @@ export function App() {
         <Header
           info={appInfo}
           current={
-            screen.name === 'orders' || screen.name === 'settings' ? screen.name : screen.name === 'sell' || screen.name === 'receipt' ? 'sell' : null
+            screen.name === 'orders' || screen.name === 'settings' || screen.name === 'check'
+              ? screen.name
+              : screen.name === 'sell' || screen.name === 'receipt'
+                ? 'sell'
+                : null
           }
           navBlocked={screen.name === 'pay'}
+          checkCount={checkCount}
           browserMode={isBrowserMode}
           onNav={onNav}
         />
@@ -264,6 +295,8 @@ export function App() {
             />
           ) : screen.name === 'receipt' ? (
             <ReceiptScreen receipt={screen.receipt} onNewSale={newSale} />
+          ) : screen.name === 'check' ? (
+            <AttentionScreen onBack={() => setScreen({ name: 'sell' })} onCount={setCheckCount} />
           ) : screen.name === 'settings' ? (
             <SettingsScreen info={appInfo} onSaved={refreshInfoQuietly} onBack={() => setScreen({ name: 'sell' })} />
           ) : (
@@ -277,7 +310,9 @@ export function App() {
 
   return (
     <I18nContext value={i18n}>
-      <NoticeContext value={notifier}>{body}</NoticeContext>
+      <NoticeContext value={notifier}>
+        <OwnerApprovalProvider>{body}</OwnerApprovalProvider>
+      </NoticeContext>
     </I18nContext>
   );
 }

@@ -7,6 +7,8 @@ import { test as base, type Page } from '@playwright/test';
 
 export interface WebApp {
   url: string;
+  /** the embedded sandbox's base URL (its control API is under /_sandbox/), when it started */
+  sandboxUrl: string | null;
   dataDir: string;
   process: ChildProcess;
   /** Stops the app (SIGTERM) and waits for it to exit. */
@@ -43,8 +45,10 @@ export async function startWebApp(options: { dataDir?: string; env?: Record<stri
       reject(new Error(`browser mode exited with ${code}:\n${output}`));
     });
   });
+  const sandboxUrl = /Intermediary sandbox \(demo mode\) at (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1] ?? null;
   return {
     url,
+    sandboxUrl,
     dataDir,
     process: child,
     stop: () =>

@@ -3,13 +3,15 @@ import { useNow } from '../hooks/use-now';
 import { useI18n } from '../i18n';
 import { formatTime } from '../lib/format';
 
-export type NavTarget = 'sell' | 'orders' | 'settings';
+export type NavTarget = 'sell' | 'orders' | 'check' | 'settings';
 
 export interface HeaderProps {
   info: AppInfo;
   current: NavTarget | null;
   navBlocked: boolean;
   browserMode: boolean;
+  /** payments without a final answer, exceptions and refunds under way: the "to check" badge */
+  checkCount: number;
   onNav: (to: NavTarget) => void;
 }
 
@@ -23,7 +25,7 @@ function Clock() {
   );
 }
 
-export function Header({ info, current, navBlocked, browserMode, onNav }: HeaderProps) {
+export function Header({ info, current, navBlocked, browserMode, checkCount, onNav }: HeaderProps) {
   const { t, locale, setLocale } = useI18n();
   const blockedTitle = navBlocked ? t('header.navBlocked') : undefined;
   return (
@@ -33,6 +35,7 @@ export function Header({ info, current, navBlocked, browserMode, onNav }: Header
         <span className="brand-store" data-testid="store-name">
           {info.storeName}
         </span>
+        {info.sandbox || browserMode ? <span className="brand-break" /> : null}
         {info.sandbox ? (
           <span className="tag tag-sandbox" title={t('header.sandboxTitle')} data-testid="sandbox-badge">
             {t('header.sandbox')}
@@ -66,6 +69,22 @@ export function Header({ info, current, navBlocked, browserMode, onNav }: Header
           data-testid="nav-orders"
         >
           {t('nav.orders')}
+        </button>
+        <button
+          type="button"
+          className={`nav-btn${current === 'check' ? ' nav-active' : ''}${checkCount > 0 ? ' nav-alert' : ''}`}
+          aria-current={current === 'check' ? 'page' : undefined}
+          onClick={() => onNav('check')}
+          disabled={navBlocked}
+          title={blockedTitle}
+          data-testid="nav-check"
+        >
+          {t('nav.check')}
+          {checkCount > 0 ? (
+            <span className="nav-badge" data-testid="check-count">
+              {checkCount}
+            </span>
+          ) : null}
         </button>
         <button
           type="button"

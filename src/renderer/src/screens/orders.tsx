@@ -91,6 +91,19 @@ export default function OrdersScreen({ businessDay, onBack }: OrdersProps) {
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
   };
 
+  /** The customer says they paid a payment the till closed: ask the intermediary once more. */
+  const checkLate = async (attemptId: number): Promise<void> => {
+    if (!detail) return;
+    setBusy(true);
+    const v = await call(api.payments.queryNow({ attemptId }));
+    setBusy(false);
+    if (!v) return;
+    void loadDetail(detail.id);
+    const late = await call(api.payments.attention({}));
+    const found = late?.exceptions.some((e) => e.attemptId === attemptId && e.resolvedAt === null);
+    notifier.say(found ? 'error' : 'info', found ? 'orders.lateFound' : 'orders.lateNone', { number: detail.number });
+  };
+
   const cancel = async (): Promise<void> => {
     if (!detail) return;
     setBusy(true);
@@ -289,6 +302,11 @@ export default function OrdersScreen({ businessDay, onBack }: OrdersProps) {
                       </span>
                     ) : null}
                     <span className="muted mono small">{p.outTradeNo}</span>
+                    {p.method !== 'cash' && (p.state === 'closed' || p.state === 'expired' || p.state === 'failed') ? (
+                      <button type="button" className="btn" onClick={() => void checkLate(p.id)} disabled={busy} data-testid="payment-check-late">
+                        {t('orders.checkLate', { provider: t(`method.${p.method}`) })}
+                      </button>
+                    ) : null}
                   </li>
                 ))}
               </ul>

@@ -1,3 +1,4 @@
+import { useOwnerApproval } from '../components/owner-approval';
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 import type { PosErrorShape } from '../../../shared/errors';
 import { fenToYuanString, formatFen, parseYuan } from '../../../shared/money';
@@ -105,6 +106,7 @@ function openCashierWindow(waitingText: string): Window | null {
 export default function PayScreen({ order, sandbox, scanTargetRef, onPaid, onCancelled }: PayProps) {
   const { t, locale } = useI18n();
   const call = useCall();
+  const approve = useOwnerApproval();
   const notifier = useNotifier();
   const [text, setText] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
@@ -437,7 +439,14 @@ export default function PayScreen({ order, sandbox, scanTargetRef, onPaid, onCan
     ownRequest.current = true;
     // while an intermediary payment is still being closed upstream the clerk has been warned (the
     // closing strip); taking cash then is an explicit override, recorded in the payment timeline
-    const paid = await call(api.checkout.payCash({ orderId: order.id, tenderedFen: tendered, overrideOpenAttempt: closing || undefined }));
+    // overriding it needs the owner: main refuses the clerk alone, and the owner approves with a PIN
+    const paid = closing
+      ? await approve(
+          (pin) => api.checkout.payCash({ orderId: order.id, tenderedFen: tendered, overrideOpenAttempt: true, approvalPin: pin }),
+          'approval.reason.cashOverride',
+          { number: order.number, provider: attempt ? t(`method.${attempt.provider}`) : '' },
+        )
+      : await call(api.checkout.payCash({ orderId: order.id, tenderedFen: tendered }));
     ownRequest.current = false;
     setBusy(false);
     if (paid) {

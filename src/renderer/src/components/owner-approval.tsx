@@ -1,0 +1,173 @@
+/**
+ * Owner approval at the counter. Main decides who may do what; the renderer only asks: a call is
+ * made as the signed-in user, and when main answers OWNER_APPROVAL_REQUIRED this dialog asks the
+ * owner for their PIN and makes the same call again with it. A wrong PIN stays in the dialog (with
+ * the attempts left); a lock-out closes it with the message from main.
+ *
+ *   const approve = useOwnerApproval();
+ *   const done = await approve((pin) => api.exceptions.resolve({ …, approvalPin: pin }), 'approval.reason.resolve');
+ */
+import { createContext, useCallback, useContext, useRef, useState, type ReactNode } from 'react';
+import type { PosErrorShape } from '../../../shared/errors';
+import type { Result } from '../../../shared/result';
+import { notOnButton, useShortcuts } from '../hooks/use-shortcuts';
+import { useI18n, type MessageKey, type Params } from '../i18n';
+import { thrownToError, useNotifier } from '../lib/notice';
+import { Modal } from './modal';
+
+type Run<T> = (pin: string | undefined) => Promise<Result<T>>;
+export type Approve = <T>(run: Run<T>, reason: MessageKey, params?: Params) => Promise<T | undefined>;
+
+const ApprovalContext = createContext<Approve | null>(null);
+
+export function useOwnerApproval(): Approve {
+  const approve = useContext(ApprovalContext);
+  if (!approve) throw new Error('useOwnerApproval outside OwnerApprovalProvider');
+  return approve;
+}
+
+async function settle<T>(pending: Promise<Result<T>>): Promise<Result<T>> {
+  try {
+    return await pending;
+  } catch (err) {
+    return { ok: false, error: thrownToError(err) };
+  }
+}
+
+interface Pending {
+  reason: MessageKey;
+  params: Params | undefined;
+  submit: (pin: string) => Promise<PosErrorShape | null>;
+  cancel: () => void;
+}
+
+export function OwnerApprovalProvider({ children }: { children: ReactNode }) {
+  const notifier = useNotifier();
+  const [pending, setPending] = useState<Pending | null>(null);
+
+  const approve = useCallback<Approve>(
+    async <T,>(run: Run<T>, reason: MessageKey, params?: Params) => {
+      const first = await settle(run(undefined));
+      if (first.ok) return first.value;
+      if (first.error.code !== 'OWNER_APPROVAL_REQUIRED') {
+        notifier.error(first.error);
+        return undefined;
+      }
+      return new Promise<T | undefined>((resolve) => {
+        setPending({
+          reason,
+          params,
+          cancel: () => {
+            setPending(null);
+            resolve(undefined);
+          },
+          submit: async (pin) => {
+            const r = await settle(run(pin));
+            if (r.ok) {
+              setPending(null);
+              resolve(r.value);
+              return null;
+            }
+            if (r.error.code === 'WRONG_PIN') return r.error;
+            setPending(null);
+            notifier.error(r.error);
+            resolve(undefined);
+            return null;
+          },
+        });
+      });
+    },
+    [notifier],
+  );
+
+  return (
+    <ApprovalContext value={approve}>
+      {children}
+      {pending ? <PinDialog pending={pending} /> : null}
+    </ApprovalContext>
+  );
+}
+
+const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'clear', '0', 'back'] as const;
+
+function PinDialog({ pending }: { pending: Pending }) {
+  const { t } = useI18n();
+  const [pin, setPin] = useState('');
+  const [error, setError] = useState<PosErrorShape | null>(null);
+  const [busy, setBusy] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+
+  const submit = async (): Promise<void> => {
+    if (busy || pin.length < 4) return;
+    setBusy(true);
+    const err = await pending.submit(pin);
+    setBusy(false);
+    if (err) {
+      setError(err);
+      setPin('');
+      input.current?.focus();
+    }
+  };
+  useShortcuts({ Enter: { run: () => void submit(), when: notOnButton } }, { layer: 'modal' });
+
+  const press = (k: (typeof KEYS)[number]): void => {
+    setError(null);
+    if (k === 'clear') setPin('');
+    else if (k === 'back') setPin((p) => p.slice(0, -1));
+    else setPin((p) => (p.length < 8 ? p + k : p));
+    input.current?.focus();
+  };
+
+  const left = error?.details?.attemptsLeft;
+  return (
+    <Modal title={t('approval.title')} onClose={pending.cancel} testId="owner-pin-dialog" className="pin-modal">
+      <p className="pin-reason" data-testid="owner-pin-reason">
+        {t(pending.reason, pending.params)}
+      </p>
+      <p className="pin-ask">{t('approval.ask')}</p>
+      <input
+        ref={input}
+        className="input input-lg pin-input"
+        type="password"
+        inputMode="numeric"
+        autoComplete="off"
+        maxLength={8}
+        value={pin}
+        onChange={(e) => {
+          setError(null);
+          setPin(e.target.value.replace(/\D/g, '').slice(0, 8));
+        }}
+        aria-label={t('approval.pin')}
+        data-testid="owner-pin-input"
+        autoFocus
+        data-autofocus
+      />
+      {error ? (
+        <p className="pin-error" role="alert" data-testid="owner-pin-error">
+          {typeof left === 'number' ? t('approval.wrong', { left }) : t('error.WRONG_PIN')}
+        </p>
+      ) : null}
+      <div className="pin-pad">
+        {KEYS.map((k) => (
+          <button key={k} type="button" className="btn btn-lg pin-key" onClick={() => press(k)} data-testid={`pin-key-${k}`}>
+            {k === 'clear' ? t('approval.clear') : k === 'back' ? '⌫' : k}
+          </button>
+        ))}
+      </div>
+      <div className="row-actions">
+        <button type="button" className="btn btn-lg" onClick={pending.cancel} data-testid="owner-pin-cancel">
+          {t('confirm.no')} <kbd>Esc</kbd>
+        </button>
+        <button
+          type="button"
+          className="btn btn-lg btn-primary"
+          disabled={busy || pin.length < 4}
+          onClick={() => void submit()}
+          data-testid="owner-pin-submit"
+        >
+          {t('approval.submit')} <kbd>Enter</kbd>
+        </button>
+      </div>
+    </Modal>
+  );
+}
