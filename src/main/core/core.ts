@@ -120,7 +120,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const events = new Events();
     const catalog = new Catalog(store);
     const carts = new Carts(store, catalog, clock);
-    const orders = new Orders(store, carts, settings, clock, events, timeZone, audit);
+    const orders = new Orders(store, carts, settings, clock, events, timeZone, audit, () => auth.current().name);
     const secrets = options.secrets ?? new FileSecretStore(options.dataDir);
     const paymentSettings = new PaymentSettings({
       store,
@@ -152,7 +152,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       dataDir: options.dataDir,
       storeName: settings.values.storeName,
       terminal: settings.values.terminal,
-      clerk: settings.values.clerk,
+      clerk: auth.current().name,
       locale: locale(),
       businessDay: businessDay(clock.now(), timeZone()),
       timeZone: timeZone(),

@@ -46,6 +46,8 @@ export class Orders {
     private readonly events: Events,
     private readonly timeZone: () => string,
     private readonly audit?: Audit,
+    /** who is selling: the signed-in user (default: the clerk name in the settings) */
+    private readonly clerkName?: () => string,
   ) {}
 
   private get k() {
@@ -96,7 +98,7 @@ export class Orders {
           business_day: day,
           seq,
           status: 'open',
-          clerk: s.clerk,
+          clerk: this.clerkName?.() ?? s.clerk,
           terminal: s.terminal,
           cart_id: cart.id,
           subtotal_fen: priced.subtotalFen,
