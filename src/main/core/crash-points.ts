@@ -5,11 +5,12 @@
  * process at once with SIGKILL: no `finally`, no exit handler, no flush — what a power cut or a kill
  * from the task manager does. The variable is read once, at load; otherwise a call is one comparison.
  *
- * Points (docs/testing.md lists them with what the matrix expects after each):
+ * Points (docs/testing.md lists them and says where each one dies):
  *   order.confirmed, order.cash-paid                         (core/orders.ts)
  *   payment.intent-written, payment.create-answered,
  *   payment.query-answered, payment.paid-committed,
  *   payment.close-answered                                   (core/payments.ts)
+ *   refund.intent-written, refund.answered                   (core/refunds.ts)
  *   http:<op>  — the request reached the intermediary and was answered, the app never read the
  *                answer: http:precreate, http:pay, http:unifiedorder, http:micropay, http:query,
  *                http:orderquery, http:close, http:closeorder, http:cancel, http:reverse, …  (payments/http.ts)

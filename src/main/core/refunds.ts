@@ -22,6 +22,7 @@ import type { Audit } from './audit';
 import type { Actor } from './auth';
 import { SYSTEM_ACTOR } from './auth';
 import type { Clock } from './clock';
+import { crashPoint } from './crash-points';
 import type { Events } from './events';
 import { writeExchanges, writeJournal } from './journal';
 import type { ProviderSource } from './payments';
@@ -168,6 +169,7 @@ export class Refunds {
 
   /** Sends (or re-sends) a refund now and waits for the answer. */
   async send(refundId: number): Promise<RefundView> {
+    crashPoint('refund.intent-written'); // the caller committed the intent; nothing sent yet
     await this.step(refundId);
     return this.view(refundId);
   }
@@ -197,6 +199,7 @@ export class Refunds {
       const called: Called<Answer> = await this.safe<Answer>(() =>
         r.state === 'requested' ? entry.provider.refund(input) : entry.provider.refundQuery(input),
       );
+      crashPoint('refund.answered');
       this.store.tx(() => this.apply(this.row(refundId), called));
     } finally {
       this.inFlight.delete(refundId);
