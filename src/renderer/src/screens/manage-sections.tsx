@@ -1,0 +1,16 @@
+/**
+ * The owner's back office ("Manage" in the header): one entry per section. A section is a screen
+ * component taking `onBack`; add yours here (one entry) and its title/description keys to both
+ * dictionaries. Which actions need the owner is decided in main, not here.
+ */
+import type { ReactNode } from 'react';
+import type { MessageKey } from '../i18n';
+
+export interface ManageSection {
+  id: string;
+  title: MessageKey;
+  description: MessageKey;
+  render: (props: { onBack: () => void; businessDay: string }) => ReactNode;
+}
+
+export const MANAGE_SECTIONS: ManageSection[] = [];
