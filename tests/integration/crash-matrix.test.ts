@@ -53,6 +53,7 @@ const QUERIES_FAIL = (provider: string) => ({ name: 'http_500', provider, operat
 const qr = (provider: 'alipay' | 'wechat', customerPays: boolean): CrashFlow => ({ kind: 'qr', provider, customerPays });
 const code = (provider: 'alipay' | 'wechat', authCode: string): CrashFlow => ({ kind: 'code', provider, authCode });
 const refund = (provider: 'alipay' | 'wechat', authCode: string): CrashFlow => ({ kind: 'refund', provider, authCode });
+const recon = (provider: 'alipay' | 'wechat', authCode: string): CrashFlow => ({ kind: 'recon', provider, authCode });
 
 /** the money never moved: the attempt ended unpaid here and there, the order can be paid again */
 const UNPAID = { order: 'open', attempts: ['expired'], upstream: ['closed'] } as const;
@@ -101,6 +102,11 @@ const CASES: Case[] = [
   { point: 'refund.intent-written', what: 'refund committed, not sent (Alipay)', flow: refund('alipay', ALIPAY_CODE), order: 'refunded', attempts: ['refunded'], upstream: ['paid'] },
   { point: 'http:refund', what: 'during the refund call (WeChat): sent again with the same number, refunded once', flow: refund('wechat', WECHAT_CODE), order: 'refunded', attempts: ['refunded'], upstream: ['paid'] },
   { point: 'refund.answered', what: 'refund answered, answer not stored (Alipay)', flow: refund('alipay', ALIPAY_CODE), order: 'refunded', attempts: ['refunded'], upstream: ['paid'] },
+  { point: 'http:bill_download', what: "during the statement download (Alipay): the restarted till's daily run imports it once", flow: recon('alipay', ALIPAY_CODE), ...PAID },
+  { point: 'recon.statement-downloaded', what: 'statement downloaded, nothing stored yet (Alipay)', flow: recon('alipay', ALIPAY_CODE), ...PAID },
+  { point: 'recon.import-in-tx', what: 'inside the import transaction (Alipay): nothing half-imported', flow: recon('alipay', ALIPAY_CODE), ...PAID },
+  { point: 'http:downloadbill', what: "during the WeChat statement download, after Alipay's was imported", flow: recon('wechat', WECHAT_CODE), ...PAID },
+  { point: 'recon.import-committed', what: 'statement imported (Alipay): the daily run owes nothing, a second run changes nothing', flow: recon('alipay', ALIPAY_CODE), ...PAID },
 ];
 
 let sandbox: SandboxHandle;
@@ -305,6 +311,36 @@ describe('SIGKILL crash matrix: the core dies at a named point, restarts on the 
           }
         }
         expect(attempts.filter((a) => PAID_STATES.includes(a.state)).length, 'one successful payment per order').toBeLessThanOrEqual(1);
+
+        const flow = c.flow;
+        if (flow.kind === 'recon') {
+          // statement import: each provider's statement for the day imported exactly once, whole
+          const said = find(recovered.lines, 'reconciled');
+          expect(said, recovered.stderr).toBeDefined();
+          // the restarted till's daily run took up what the crash interrupted
+          expect(said!.ran.includes(flow.provider), `the daily run after the restart: ${said!.ran.join(', ')}`).toBe(c.point !== 'recon.import-committed');
+          const runs = db.prepare('SELECT id, provider, status, row_count, matched_count FROM recon_runs WHERE day = ? ORDER BY id').all(said!.day) as {
+            id: number;
+            provider: string;
+            status: string;
+            row_count: number;
+            matched_count: number;
+          }[];
+          const providers = [...new Set(runs.map((r) => r.provider))];
+          expect(providers, 'a run for the sale\'s provider').toContain(flow.provider);
+          expect(runs.map((r) => r.provider).sort(), 'one run per provider: none lost, none doubled').toEqual([...providers].sort());
+          for (const r of runs) {
+            expect(['imported', 'empty'], `${r.provider} run`).toContain(r.status);
+            const lines = (db.prepare('SELECT count(*) AS n FROM recon_lines WHERE run_id = ?').get(r.id) as { n: number }).n;
+            expect(lines, `${r.provider}: every statement row stored, once`).toBe(r.row_count);
+          }
+          const mine = runs.find((r) => r.provider === flow.provider)!;
+          expect(mine).toMatchObject({ status: 'imported', row_count: 1, matched_count: 1 });
+          const items = db.prepare('SELECT category FROM recon_items WHERE run_id IN (SELECT id FROM recon_runs WHERE day = ?)').all(said!.day);
+          expect(items, 'the till and the statements agree').toEqual([]);
+          // running the day again (the owner's button) changes nothing
+          expect(said!.again.sort()).toEqual(providers.map((p) => `${p}:already_imported`).sort());
+        }
       } finally {
         db.close();
       }

@@ -15,10 +15,11 @@
  * milliseconds. Progress goes to stdout as one JSON object per line.
  */
 import { writeSync } from 'node:fs';
-import { ManualClock } from '../../src/main/core/clock';
+import { businessDay, ManualClock } from '../../src/main/core/clock';
 import { SYSTEM_ACTOR } from '../../src/main/core/auth';
 import { createCore, type Core } from '../../src/main/core/core';
 import type { PaymentTiming } from '../../src/main/core/payments';
+import { shiftDay } from '../../src/main/core/reconciliation';
 
 export type CrashFlow =
   | { kind: 'confirm' }
@@ -26,7 +27,9 @@ export type CrashFlow =
   | { kind: 'qr'; provider: 'alipay' | 'wechat'; customerPays: boolean }
   | { kind: 'code'; provider: 'alipay' | 'wechat'; authCode: string }
   /** paid by payment code, then refunded in full through the intermediary */
-  | { kind: 'refund'; provider: 'alipay' | 'wechat'; authCode: string };
+  | { kind: 'refund'; provider: 'alipay' | 'wechat'; authCode: string }
+  /** paid by payment code; the next day, past the daily time, the scheduled reconciliation imports the statements */
+  | { kind: 'recon'; provider: 'alipay' | 'wechat'; authCode: string };
 
 export interface ChildInput {
   mode: 'flow' | 'recover';
@@ -42,6 +45,8 @@ export type ChildLine =
   | { at: 'customer-paid'; outTradeNo: string }
   | { at: 'cash-paid'; orderId: number }
   | { at: 'refund'; refundId: number; refundNo: string }
+  | { at: 'reconcile'; day: string }
+  | { at: 'reconciled'; day: string; ran: string[]; again: string[] }
   | { at: 'done'; open: number; openRefunds: number; steps: number; clock: number };
 
 /** Short deadlines, so that a flow reaches its close in a few dozen jumps of the clock. */
@@ -72,6 +77,14 @@ async function control(base: string, path: string, body?: unknown): Promise<Reco
   return json;
 }
 
+/** Moves the till's clock and the sandbox's forward to `at` together. */
+async function jumpTo(clock: ManualClock, sandboxUrl: string, at: number): Promise<void> {
+  const jump = at - clock.now();
+  if (jump <= 0) return;
+  clock.advance(jump);
+  await control(sandboxUrl, 'clock/advance', { ms: jump });
+}
+
 /**
  * Polls until no attempt is open and no refund unfinished: jump the clock (and the sandbox's) to the
  * earliest due poll, run what is due, repeat. Returns the rounds and what is still open.
@@ -86,17 +99,13 @@ async function drive(core: Core, clock: ManualClock, sandboxUrl: string, maxRoun
     const due = Math.min(...[...open, ...refunds].map((o) => o.next_poll_at ?? Number.POSITIVE_INFINITY));
     // nothing open; or parked for the owner (no next poll); or stuck — the parent judges which
     if (!Number.isFinite(due) || steps >= maxRounds) return { open: open.length, openRefunds: refunds.length, steps };
-    const jump = due - clock.now();
-    if (jump > 0) {
-      clock.advance(jump);
-      await control(sandboxUrl, 'clock/advance', { ms: jump });
-    }
+    await jumpTo(clock, sandboxUrl, due);
     await core.payments.runDue();
     await core.refunds.runDue();
   }
 }
 
-async function sell(core: Core, input: ChildInput, flow: CrashFlow): Promise<void> {
+async function sell(core: Core, clock: ManualClock, input: ChildInput, flow: CrashFlow): Promise<void> {
   core.carts.add(core.catalog.findByCode('DRI-001')!.id, 2);
   core.carts.add(core.catalog.findByCode('SNA-001')!.id, 1);
   const order = core.orders.confirm();
@@ -116,6 +125,14 @@ async function sell(core: Core, input: ChildInput, flow: CrashFlow): Promise<voi
     // the customer scans and pays before the till's first poll
     await control(input.sandboxUrl, `trades/${flow.provider}/${a.outTradeNo}/pay`, {});
     emit({ at: 'customer-paid', outTradeNo: a.outTradeNo });
+  }
+  if (flow.kind === 'recon') {
+    if (a.state !== 'paid') throw new Error(`the payment to reconcile ended ${a.state}`);
+    // the next day at noon (the daily run is due from 10:00): the scheduled run imports yesterday
+    const day = businessDay(clock.now(), 'Asia/Shanghai');
+    await jumpTo(clock, input.sandboxUrl, Date.parse(`${day}T12:00:00+08:00`) + 86_400_000);
+    emit({ at: 'reconcile', day });
+    await core.reconciliation.tick();
   }
   if (flow.kind === 'refund') {
     if (a.state !== 'paid') throw new Error(`the payment to refund ended ${a.state}`);
@@ -142,8 +159,15 @@ async function main(): Promise<void> {
     log: (line) => process.stderr.write(`${line}\n`),
   });
   emit({ at: 'ready', clock: clock.now() });
-  if (input.mode === 'flow') await sell(core, input, input.flow ?? { kind: 'confirm' });
+  if (input.mode === 'flow') await sell(core, clock, input, input.flow ?? { kind: 'confirm' });
   const { open, openRefunds, steps } = await drive(core, clock, input.sandboxUrl);
+  if (input.mode === 'recover' && input.flow?.kind === 'recon') {
+    // what the app's schedule does at start-up; then the owner runs the day again by hand
+    const day = shiftDay(businessDay(clock.now(), 'Asia/Shanghai'), -1);
+    const ran = await core.reconciliation.tick();
+    const again = (await core.reconciliation.run(day, SYSTEM_ACTOR)).outcomes.map((o) => `${o.provider}:${o.outcome}`);
+    emit({ at: 'reconciled', day, ran, again });
+  }
   emit({ at: 'done', open, openRefunds, steps, clock: clock.now() });
   core.close();
 }

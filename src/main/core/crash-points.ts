@@ -11,9 +11,12 @@
  *   payment.query-answered, payment.paid-committed,
  *   payment.close-answered                                   (core/payments.ts)
  *   refund.intent-written, refund.answered                   (core/refunds.ts)
+ *   recon.statement-downloaded, recon.import-in-tx,
+ *   recon.import-committed                                   (core/reconciliation.ts)
  *   http:<op>  — the request reached the intermediary and was answered, the app never read the
  *                answer: http:precreate, http:pay, http:unifiedorder, http:micropay, http:query,
- *                http:orderquery, http:close, http:closeorder, http:cancel, http:reverse, …  (payments/http.ts)
+ *                http:orderquery, http:close, http:closeorder, http:cancel, http:reverse, http:refund,
+ *                http:bill_download, http:downloadbill, …                                 (payments/http.ts)
  */
 const armed: string | null = process.env['POS_CRASH_POINT'] || null;
 
