@@ -15,13 +15,14 @@ import { benchColdStart } from './cold-start';
 import { benchCrypto } from './crypto';
 import { openBigCatalogue, type BigCatalogue } from './generate';
 import { benchPayments } from './payments';
+import { benchReconcile } from './reconcile';
 import { benchRss } from './rss';
 import { benchSales } from './sales';
 import { benchScan } from './scan';
 import { benchSearch } from './search';
 import { cleanupAllTempDirs, fmt, progress, type Row } from './stats';
 
-const SECTIONS = ['sales', 'search', 'scan', 'cold-start', 'rss', 'payments', 'crypto'] as const;
+const SECTIONS = ['sales', 'search', 'scan', 'cold-start', 'rss', 'payments', 'reconcile', 'crypto'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const argv = process.argv.slice(2);
@@ -116,6 +117,7 @@ async function main(): Promise<number> {
   await section('cold-start', () => benchColdStart(SIZES.coldRuns));
   await section('rss', () => benchRss(SIZES.rssSales));
   await section('payments', () => benchPayments(SIZES.payments));
+  await section('reconcile', () => benchReconcile(quick ? { size: 10_000, runs: 2 } : { size: 100_000, runs: 5 }));
   await section('crypto', () => benchCrypto(SIZES.crypto));
 
   const load = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(' ');

@@ -249,7 +249,6 @@ export function reconcile(input: MatchInput): MatchResult {
   };
 
   // ---- theirs → ours: payments ----------------------------------------------------------------
-  const seenPay = new Set<string>();
   for (const r of input.rows) {
     totals.statement.feeFen += r.type === 'payment' ? r.feeFen : -r.feeFen;
     if (r.type !== 'payment') continue;
@@ -257,11 +256,11 @@ export function reconcile(input: MatchInput): MatchResult {
     const a = attempts.get(r.outTradeNo);
     add(modeOf(a?.mode ?? 'unknown').statement, r.amountFen);
     const base = { outTradeNo: r.outTradeNo, attemptId: a?.id ?? null, theirsFen: r.amountFen };
-    if (seenPay.has(r.outTradeNo)) {
+    if (payRows.get(r.outTradeNo) !== r) {
+      // the first payment row of a trade is the one indexed; any other is a duplicate
       raise({ ...base, category: 'status_mismatch', oursFen: a?.amountFen ?? null, detail: { reason: 'duplicate_row', tradeNo: r.tradeNo, at: r.at } });
       continue;
     }
-    seenPay.add(r.outTradeNo);
     checkFee(r, a?.id ?? null);
     if (!a) {
       raise({ ...base, category: 'missing_locally', oursFen: null, detail: { reason: 'unknown_trade', tradeNo: r.tradeNo, at: r.at } });

@@ -5,6 +5,7 @@
  */
 import type { ReactNode } from 'react';
 import type { MessageKey } from '../i18n';
+import ReconciliationScreen from './reconciliation';
 
 export interface ManageSection {
   id: string;
@@ -13,4 +14,11 @@ export interface ManageSection {
   render: (props: { onBack: () => void; businessDay: string }) => ReactNode;
 }
 
-export const MANAGE_SECTIONS: ManageSection[] = [];
+export const MANAGE_SECTIONS: ManageSection[] = [
+  {
+    id: 'reconciliation',
+    title: 'recon.title',
+    description: 'recon.manageDescription',
+    render: ({ onBack, businessDay }) => <ReconciliationScreen businessDay={businessDay} onBack={onBack} />,
+  },
+];
