@@ -7,12 +7,19 @@
 import { z } from 'zod';
 import { MAX_QTY } from './limits';
 import { MAX_FEN } from './money';
+import { DENOMINATION_KEYS, MAX_DENOMINATION_COUNT, Z_NUMBER_PATTERN, denominationTotal } from './cash';
 import type { MethodName } from './methods';
 import type { Result } from './result';
 import type {
   AppInfo,
   AttentionView,
   AuditEntryView,
+  CashPrintOutcome,
+  CashReport,
+  CashSessionState,
+  CashSessionView,
+  ZSummary,
+  ZView,
   ExceptionView,
   RefundView,
   UserView,
@@ -66,6 +73,14 @@ export const setPaymentSchema = z
     secrets: z.record(z.string().max(40), z.string().max(8192).nullable()).optional(),
   })
   .strict();
+
+/** how many of each CNY denomination (keys: its value in fen), e.g. `{ "10000": 2, "50": 3 }` */
+export const denominationsSchema = z
+  .partialRecord(z.enum(DENOMINATION_KEYS), z.number().int().min(0).max(MAX_DENOMINATION_COUNT))
+  .refine((d) => denominationTotal(d) <= MAX_FEN, { message: 'the counted amount is too large' });
+/** why cash moved, or why the count differs: kept on the Z and in the audit log */
+const cashReason = z.string().trim().min(3).max(200);
+const zNumberSchema = z.string().max(60).regex(Z_NUMBER_PATTERN);
 
 /** Declares a method: its input schema, and (as a phantom) its result type. */
 function method<Out>() {
@@ -180,6 +195,49 @@ export const contract = {
       })
       .strict(),
   ),
+
+  /** this terminal's cash session: the open one (with its expected cash), the last Z, sales made outside any session */
+  'cashSession.current': method<CashSessionState>()(empty),
+  /** open the drawer with a float, typed or counted by denomination (a clerk may) */
+  'cashSession.open': method<CashSessionView>()(
+    z
+      .object({ floatFen: fen.optional(), denominations: denominationsSchema.optional() })
+      .strict()
+      .refine((v) => v.floatFen !== undefined || v.denominations !== undefined, { message: 'give the float, or count it by denomination', path: ['floatFen'] })
+      .refine((v) => v.floatFen === undefined || v.denominations === undefined || denominationTotal(v.denominations) === v.floatFen, {
+        message: 'the float and its denominations differ',
+        path: ['denominations'],
+      }),
+  ),
+  /** paid in (a clerk may) or paid out (owner) with a reason; append-only */
+  'cashSession.move': method<CashSessionView>()(
+    z.object({ kind: z.enum(['in', 'out']), amountFen: fen.min(1), reason: cashReason, approvalPin }).strict(),
+  ),
+  /** the X report: a read-only snapshot of the open session */
+  'cashSession.x': method<CashReport>()(empty),
+  'cashSession.printX': method<CashPrintOutcome>()(empty),
+  /**
+   * close by counting the drawer (owner): writes the numbered, immutable Z. A variance needs a reason;
+   * intermediary payments still pending on this terminal refuse the close (CASH_PENDING_PAYMENTS,
+   * listed) until `acknowledgePending`.
+   */
+  'cashSession.close': method<ZView>()(
+    z
+      .object({
+        denominations: denominationsSchema,
+        varianceReason: cashReason.optional(),
+        acknowledgePending: z.boolean().optional(),
+        approvalPin,
+      })
+      .strict(),
+  ),
+  'cashSession.z': method<ZView>()(z.object({ number: zNumberSchema }).strict()),
+  /** Z reports, newest first (this terminal's by default) */
+  'cashSession.zList': method<ZSummary[]>()(
+    z.object({ limit: z.number().int().min(1).max(500).optional(), terminal: z.string().min(1).max(40).optional() }).strict(),
+  ),
+  /** print a Z through the receipt printer; every print after the first is marked COPY (audited) */
+  'cashSession.printZ': method<CashPrintOutcome>()(z.object({ number: zNumberSchema }).strict()),
 } as const satisfies Record<MethodName, unknown>;
 
 export type Contract = typeof contract;

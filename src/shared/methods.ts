@@ -53,6 +53,15 @@ export const METHOD_NAMES = [
   'recon.resolve',
   'recon.settings',
   'recon.setSettings',
+  'cashSession.current',
+  'cashSession.open',
+  'cashSession.move',
+  'cashSession.x',
+  'cashSession.printX',
+  'cashSession.close',
+  'cashSession.z',
+  'cashSession.zList',
+  'cashSession.printZ',
 ] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];

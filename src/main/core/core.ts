@@ -27,6 +27,7 @@ import { browserPrinter, receiptHtml, type ReceiptPrinter } from './printing';
 import { seedIfEmpty } from './seed';
 import { Settings } from './settings';
 import { Reconciliation } from './reconciliation';
+import { CashSessions } from './cash-sessions';
 
 export interface CoreOptions {
   dataDir: string;
@@ -84,6 +85,7 @@ export interface Core {
   readonly auth: Auth;
   readonly audit: Audit;
   readonly reconciliation: Reconciliation;
+  readonly cashSessions: CashSessions;
   readonly events: Events;
   readonly handlers: Handlers;
   readonly migration: MigrationReport;
@@ -143,6 +145,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const refunds = new Refunds(store, clock, events, providerSource, audit, options.refundTiming ?? DEFAULT_REFUND_TIMING, log);
     const reconciliation = new Reconciliation({ store, clock, events, providers: providerSource, settings, audit, timeZone, log });
     const exceptions = new Exceptions(store, clock, events, payments, refunds, audit, (options.timing ?? DEFAULT_TIMING).orphanAfterMs);
+    const cashSessions = new CashSessions({ store, clock, audit, settings, timeZone, statements: reconciliation });
     const userView = (a: { userId: number | null }) => auth.users().find((u) => u.id === a.userId) ?? null;
     const locale = (): Locale => settings.values.locale ?? localeFrom(options.systemLocale);
 
@@ -230,6 +233,23 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         reconciliation.resolve(itemId, resolution, note, await auth.authorize('owner', approvalPin)),
       'recon.settings': () => reconciliation.settingsView(),
       'recon.setSettings': async ({ approvalPin, ...next }) => reconciliation.setSettings(next, await auth.authorize('owner', approvalPin)),
+      'cashSession.current': () => cashSessions.current(),
+      'cashSession.open': (input) => cashSessions.open(input, auth.current()),
+      'cashSession.move': async ({ kind, amountFen, reason, approvalPin }) => {
+        // paid in: anyone at the till; paid out: the owner (checked after the cheap refusals, so no PIN is asked in vain)
+        cashSessions.checkMove(kind, amountFen);
+        const actor = kind === 'out' ? await auth.authorize('owner', approvalPin) : auth.current();
+        return cashSessions.move(kind, amountFen, reason, actor);
+      },
+      'cashSession.x': () => cashSessions.x(),
+      'cashSession.printX': () => cashSessions.printX(printer, locale()),
+      'cashSession.close': async ({ approvalPin, ...input }) => {
+        cashSessions.checkClose(input);
+        return cashSessions.close(input, await auth.authorize('owner', approvalPin));
+      },
+      'cashSession.z': ({ number }) => cashSessions.z(number),
+      'cashSession.zList': ({ limit, terminal }) => cashSessions.zList(limit, terminal),
+      'cashSession.printZ': ({ number }) => cashSessions.printZ(number, printer, locale(), auth.current()),
       'orders.print': async ({ orderId }) => {
         const receipt = orders.receipt(orderId, false);
         try {
@@ -277,6 +297,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       auth,
       audit,
       reconciliation,
+      cashSessions,
       events,
       handlers,
       migration,

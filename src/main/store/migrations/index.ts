@@ -5,6 +5,7 @@ import { m0003OrdersPayments } from './0003-orders-payments';
 import { m0004PaymentAttempts } from './0004-payment-attempts';
 import { m0005UsersAuditRefunds } from './0005-users-audit-refunds';
 import { m0006Reconciliation } from './0006-reconciliation';
+import { m0009CashSessions } from './0009-cash-sessions';
 
 /**
  * The static, ordered list of migrations (bundlers cannot scan a folder). Names sort in the order
@@ -17,6 +18,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0004-payment-attempts': m0004PaymentAttempts,
   '0005-users-audit-refunds': m0005UsersAuditRefunds,
   '0006-reconciliation': m0006Reconciliation,
+  '0009-cash-sessions': m0009CashSessions,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

@@ -5,6 +5,7 @@
  */
 import type { ReactNode } from 'react';
 import type { MessageKey } from '../i18n';
+import CashSessionScreen from './cash-session';
 import ReconciliationScreen from './reconciliation';
 
 export interface ManageSection {
@@ -20,5 +21,11 @@ export const MANAGE_SECTIONS: ManageSection[] = [
     title: 'recon.title',
     description: 'recon.manageDescription',
     render: ({ onBack, businessDay }) => <ReconciliationScreen businessDay={businessDay} onBack={onBack} />,
+  },
+  {
+    id: 'cash',
+    title: 'cash.title',
+    description: 'cash.manageDescription',
+    render: ({ onBack, businessDay }) => <CashSessionScreen businessDay={businessDay} onBack={onBack} />,
   },
 ];
