@@ -20,6 +20,7 @@ import type {
   CashSessionView,
   ZSummary,
   ZView,
+  RefundQuote,
   ExceptionView,
   RefundView,
   UserView,
@@ -159,6 +160,26 @@ export const contract = {
   'payments.override': method<AttemptView>()(z.object({ attemptId: id, note, approvalPin }).strict()),
   'exceptions.resolve': method<ExceptionView>()(
     z.object({ exceptionId: id, resolution: z.enum(['refund', 'accept', 'dismiss']), note, approvalPin }).strict(),
+  ),
+
+  'refunds.quote': method<RefundQuote>()(z.object({ orderId: id }).strict()),
+  /** give money back for a paid order: in full, by line or by amount, the way it was paid (owner) */
+  'refunds.create': method<RefundView>()(
+    z
+      .object({
+        orderId: id,
+        kind: z.enum(['full', 'lines', 'amount']),
+        lines: z.array(z.object({ lineNo: z.number().int().min(1).max(10_000), qty }).strict()).max(500).optional(),
+        amountFen: fen.min(1).optional(),
+        restock: z.boolean(),
+        reason: note,
+        /** the till's idempotency key: the same request sent twice refunds once */
+        requestKey: z.string().regex(/^[A-Za-z0-9-]{8,64}$/),
+        approvalPin,
+      })
+      .strict()
+      .refine((v) => v.kind !== 'amount' || v.amountFen !== undefined, { message: 'amountFen is required for a refund by amount', path: ['amountFen'] })
+      .refine((v) => v.kind !== 'lines' || (v.lines?.length ?? 0) > 0, { message: 'lines are required for a refund by line', path: ['lines'] }),
   ),
 
   'auth.users': method<UserView[]>()(empty),

@@ -41,6 +41,8 @@ export const METHOD_NAMES = [
   'payments.attention',
   'payments.override',
   'exceptions.resolve',
+  'refunds.quote',
+  'refunds.create',
   'auth.users',
   'auth.current',
   'auth.login',

@@ -460,6 +460,33 @@ export interface ReconSettingsView {
   feeRatesPpm: Partial<Record<ProviderId, number>>;
 }
 
+export interface RefundLineQuote {
+  lineNo: number;
+  nameZh: string;
+  nameEn: string;
+  qty: number;
+  totalFen: Fen;
+  refundedQty: number;
+  refundedFen: Fen;
+  refundableQty: number;
+}
+
+/** What an order's refund can still be: per line and in total, and the refunds so far. */
+export interface RefundQuote {
+  orderId: number;
+  number: string;
+  status: OrderStatus;
+  /** how it was paid; the money goes back the same way */
+  method: PaymentMethod | null;
+  attemptId: number | null;
+  paidFen: Fen;
+  /** refunded or being refunded (not failed) */
+  refundedFen: Fen;
+  refundableFen: Fen;
+  lines: RefundLineQuote[];
+  refunds: RefundView[];
+}
+
 // ---- cash sessions per terminal (src/main/core/cash-sessions.ts) ---------------------------------
 
 export type CashMoveKind = 'in' | 'out';

@@ -21,6 +21,7 @@ import { PaymentSettings } from './payment-settings';
 import { FileSecretStore, type SecretStore } from './secrets';
 import type { ClientDeps } from '../payments/provider';
 import { Exceptions } from './exceptions';
+import { OrderRefunds } from './order-refunds';
 import { DEFAULT_TIMING, Payments, type PaymentTiming, type ProviderSource } from './payments';
 import { DEFAULT_REFUND_TIMING, Refunds, type RefundTiming } from './refunds';
 import { browserPrinter, receiptHtml, type ReceiptPrinter } from './printing';
@@ -145,6 +146,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const refunds = new Refunds(store, clock, events, providerSource, audit, options.refundTiming ?? DEFAULT_REFUND_TIMING, log);
     const reconciliation = new Reconciliation({ store, clock, events, providers: providerSource, settings, audit, timeZone, log });
     const exceptions = new Exceptions(store, clock, events, payments, refunds, audit, (options.timing ?? DEFAULT_TIMING).orphanAfterMs);
+    const orderRefunds = new OrderRefunds(store, refunds, audit);
     const cashSessions = new CashSessions({ store, clock, audit, settings, timeZone, statements: reconciliation });
     const userView = (a: { userId: number | null }) => auth.users().find((u) => u.id === a.userId) ?? null;
     const locale = (): Locale => settings.values.locale ?? localeFrom(options.systemLocale);
@@ -211,6 +213,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       'payments.override': async ({ attemptId, note, approvalPin }) => exceptions.override(attemptId, note, await auth.authorize('owner', approvalPin)),
       'exceptions.resolve': async ({ exceptionId, resolution, note, approvalPin }) =>
         exceptions.resolve(exceptionId, resolution, note, await auth.authorize('owner', approvalPin)),
+      'refunds.quote': ({ orderId }) => orderRefunds.quote(orderId),
+      'refunds.create': async ({ approvalPin, ...input }) => orderRefunds.create(input, await auth.authorize('owner', approvalPin)),
       'auth.users': () => auth.users(),
       'auth.current': () => userView(auth.current()),
       'auth.login': async ({ userId, pin }) => {

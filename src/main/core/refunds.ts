@@ -45,6 +45,8 @@ export interface RefundRequest {
   tradeFen?: number;
   lines?: unknown;
   restock?: boolean;
+  /** the till's idempotency key (a double-submitted refund finds the first) */
+  requestKey?: string;
 }
 
 type Answer = RefundOutcome | RefundQueryOutcome | { kind: 'unknown'; reason: string };
@@ -154,6 +156,7 @@ export class Refunds {
         next_poll_at: cash ? null : now,
         last_outcome: cash ? 'cash' : null,
         last_message: null,
+        request_key: req.requestKey ?? null,
       }),
     ).lastInsertRowid;
     const r = this.row(id);

@@ -207,6 +207,8 @@ export interface RefundsTable {
   polls: Generated<number>;
   last_outcome: string | null;
   last_message: string | null;
+  /** the till's idempotency key for the request (migration 0010) */
+  request_key: Generated<string | null>;
 }
 
 export interface Database {

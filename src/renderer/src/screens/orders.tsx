@@ -4,6 +4,7 @@ import type { OrderStatus, OrderSummary, OrderView, Receipt } from '../../../sha
 import { api } from '../api';
 import { ConfirmDialog, Modal } from '../components/modal';
 import { ReceiptView } from '../components/receipt-view';
+import { RefundDialog } from '../components/refund-dialog';
 import { useShortcuts } from '../hooks/use-shortcuts';
 import { isMessageKey, names, useI18n, type MessageKey, type Params } from '../i18n';
 import { discountLabel, formatTime } from '../lib/format';
@@ -36,6 +37,7 @@ export default function OrdersScreen({ businessDay, onBack }: OrdersProps) {
   const [reprint, setReprint] = useState<Receipt | null>(null);
   const [printStatus, setPrintStatus] = useState<{ key: MessageKey; params?: Params } | null>(null);
   const [confirmCancel, setConfirmCancel] = useState(false);
+  const [refunding, setRefunding] = useState(false);
   const [busy, setBusy] = useState(false);
   const selectedRef = useRef<number | null>(null);
 
@@ -54,11 +56,19 @@ export default function OrdersScreen({ businessDay, onBack }: OrdersProps) {
 
   useEffect(() => {
     void loadList();
-    return api.on('order.changed', (change) => {
+    const offOrder = api.on('order.changed', (change) => {
       void loadList();
       if (change.orderId === selectedRef.current) void loadDetail(change.orderId);
     });
-  }, [loadList, loadDetail]);
+    const offRefund = api.on('refund.changed', (r) => {
+      if (r.orderId === selectedRef.current) void loadDetail(r.orderId);
+      if (r.state === 'succeeded' || r.state === 'failed') notifier.say(r.state === 'succeeded' ? 'success' : 'error', `orders.refund.${r.state}`, { number: r.orderNumber });
+    });
+    return () => {
+      offOrder();
+      offRefund();
+    };
+  }, [loadList, loadDetail, notifier]);
 
   const open = (orderId: number): void => {
     selectedRef.current = orderId;
@@ -232,6 +242,11 @@ export default function OrdersScreen({ businessDay, onBack }: OrdersProps) {
               <button type="button" className="btn" onClick={() => void exportTimeline('json')} data-testid="export-timeline-json">
                 {t('orders.exportJson')}
               </button>
+              {detail.status === 'paid' || detail.status === 'partially_refunded' ? (
+                <button type="button" className="btn btn-warn" onClick={() => setRefunding(true)} data-testid="order-refund">
+                  {t('orders.refund')}
+                </button>
+              ) : null}
               {detail.status === 'open' ? (
                 <button type="button" className="btn btn-danger" onClick={() => setConfirmCancel(true)} data-testid="cancel-order">
                   {t('orders.cancel')}
@@ -362,6 +377,18 @@ export default function OrdersScreen({ businessDay, onBack }: OrdersProps) {
             </button>
           </div>
         </Modal>
+      ) : null}
+      {refunding && detail ? (
+        <RefundDialog
+          orderId={detail.id}
+          onClose={() => setRefunding(false)}
+          onDone={(r) => {
+            setRefunding(false);
+            notifier.say(r.state === 'failed' ? 'error' : r.state === 'succeeded' ? 'success' : 'info', `orders.refund.${r.state}`, { number: r.orderNumber });
+            void loadDetail(r.orderId);
+            void loadList();
+          }}
+        />
       ) : null}
       {confirmCancel && detail ? (
         <ConfirmDialog
