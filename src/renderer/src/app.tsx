@@ -10,6 +10,7 @@ import { useScanner } from './hooks/use-scanner';
 import { I18nContext, makeT, type I18n } from './i18n';
 import { NoticeContext, thrownToError, type Notice, type Notifier } from './lib/notice';
 import AttentionScreen, { attentionCount } from './screens/attention';
+import ManageScreen from './screens/manage';
 import OrdersScreen from './screens/orders';
 import PayScreen, { type ScanTarget } from './screens/pay';
 import ReceiptScreen from './screens/receipt';
@@ -22,6 +23,7 @@ type Screen =
   | { name: 'receipt'; receipt: Receipt }
   | { name: 'orders' }
   | { name: 'check' }
+  | { name: 'manage'; section: string | null }
   | { name: 'settings' };
 
 type Boot = { state: 'loading' } | { state: 'failed'; error: PosErrorShape } | { state: 'ready'; info: AppInfo; cart: CartView };
@@ -232,7 +234,7 @@ export function App() {
         return;
       }
       if (to === 'sell' && screenRef.current.name === 'receipt') newSale();
-      else setScreen({ name: to } as Screen);
+      else setScreen(to === 'manage' ? { name: 'manage', section: null } : ({ name: to } as Screen));
     },
     [notifier, newSale],
   );
@@ -262,7 +264,7 @@ export function App() {
         <Header
           info={appInfo}
           current={
-            screen.name === 'orders' || screen.name === 'settings' || screen.name === 'check'
+            screen.name === 'orders' || screen.name === 'settings' || screen.name === 'check' || screen.name === 'manage'
               ? screen.name
               : screen.name === 'sell' || screen.name === 'receipt'
                 ? 'sell'
@@ -295,6 +297,13 @@ export function App() {
             />
           ) : screen.name === 'receipt' ? (
             <ReceiptScreen receipt={screen.receipt} onNewSale={newSale} />
+          ) : screen.name === 'manage' ? (
+            <ManageScreen
+              section={screen.section}
+              businessDay={appInfo.businessDay}
+              onSection={(section) => setScreen({ name: 'manage', section })}
+              onBack={() => setScreen({ name: 'sell' })}
+            />
           ) : screen.name === 'check' ? (
             <AttentionScreen onBack={() => setScreen({ name: 'sell' })} onCount={setCheckCount} />
           ) : screen.name === 'settings' ? (

@@ -3,7 +3,7 @@ import { useNow } from '../hooks/use-now';
 import { useI18n } from '../i18n';
 import { formatTime } from '../lib/format';
 
-export type NavTarget = 'sell' | 'orders' | 'check' | 'settings';
+export type NavTarget = 'sell' | 'orders' | 'check' | 'manage' | 'settings';
 
 export interface HeaderProps {
   info: AppInfo;
@@ -85,6 +85,17 @@ export function Header({ info, current, navBlocked, browserMode, checkCount, onN
               {checkCount}
             </span>
           ) : null}
+        </button>
+        <button
+          type="button"
+          className={`nav-btn${current === 'manage' ? ' nav-active' : ''}`}
+          aria-current={current === 'manage' ? 'page' : undefined}
+          onClick={() => onNav('manage')}
+          disabled={navBlocked}
+          title={blockedTitle}
+          data-testid="nav-manage"
+        >
+          {t('nav.manage')}
         </button>
         <button
           type="button"
