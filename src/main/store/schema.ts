@@ -31,6 +31,8 @@ export interface ProductsTable {
   active: number;
   created_at: number;
   updated_at: number;
+  /** how many the shop holds; may go negative (migration 0007; moved by triggers on sales and restocking refunds) */
+  stock: Generated<number>;
 }
 
 export type CartStatus = 'active' | 'parked' | 'ordered' | 'discarded';
@@ -310,6 +312,34 @@ export interface Database {
 
 export type ReconRunRow = Selectable<ReconRunsTable>;
 export type ReconItemRow = Selectable<ReconItemsTable>;
+
+// ---- stock (migration 0007) ----------------------------------------------------------------------
+
+export type StockReason = 'sale' | 'refund_restock' | 'adjustment' | 'import';
+
+/** Append-only: every change of a product's stock count. Sales and restocking refunds are written by triggers. */
+export interface StockMovesTable {
+  id: Generated<number>;
+  product_id: number;
+  delta: number;
+  reason: StockReason;
+  order_id: number | null;
+  refund_id: number | null;
+  /** who: the clerk of the order, who asked for the refund, or the owner who adjusted or imported */
+  actor: string;
+  /** the owner whose PIN approved a clerk's adjustment or import */
+  approved_by: string | null;
+  at: number;
+  note: string | null;
+  stock_after: number;
+}
+
+// Declaration merging adds the stock moves to `Database` above.
+export interface Database {
+  stock_moves: StockMovesTable;
+}
+
+export type StockMoveRow = Selectable<StockMovesTable>;
 
 // ---- cash sessions and Z reports (migration 0009) -------------------------------------------------
 

@@ -5,6 +5,7 @@ import { m0003OrdersPayments } from './0003-orders-payments';
 import { m0004PaymentAttempts } from './0004-payment-attempts';
 import { m0005UsersAuditRefunds } from './0005-users-audit-refunds';
 import { m0006Reconciliation } from './0006-reconciliation';
+import { m0007CatalogueStock } from './0007-catalogue-stock';
 import { m0009CashSessions } from './0009-cash-sessions';
 import { m0010RefundRequests } from './0010-refund-requests';
 
@@ -19,6 +20,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0004-payment-attempts': m0004PaymentAttempts,
   '0005-users-audit-refunds': m0005UsersAuditRefunds,
   '0006-reconciliation': m0006Reconciliation,
+  '0007-catalogue-stock': m0007CatalogueStock,
   '0009-cash-sessions': m0009CashSessions,
   '0010-refund-requests': m0010RefundRequests,
 };
