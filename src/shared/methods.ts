@@ -12,6 +12,18 @@ export const METHOD_NAMES = [
   'catalog.categories',
   'catalog.products',
   'catalog.search',
+  'catalog.adminProducts',
+  'catalog.adminCategories',
+  'catalog.saveProduct',
+  'catalog.setActive',
+  'catalog.saveCategory',
+  'catalog.reorderCategories',
+  'catalog.adjustStock',
+  'catalog.stockMoves',
+  'catalog.exportCsv',
+  'catalog.importUpload',
+  'catalog.importPreview',
+  'catalog.importApply',
   'cart.get',
   'cart.add',
   'cart.scan',
@@ -68,7 +80,7 @@ export const METHOD_NAMES = [
 
 export type MethodName = (typeof METHOD_NAMES)[number];
 
-export const EVENT_NAMES = ['order.changed', 'app.localeChanged', 'payment.changed', 'refund.changed', 'recon.changed'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = ['order.changed', 'app.localeChanged', 'catalog.changed', 'payment.changed', 'refund.changed', 'recon.changed'] as const satisfies readonly EventName[];
 
 /** The low-level shape a transport provides; `buildApi` turns it into a `PosApi`. */
 export interface Transport {

@@ -163,11 +163,13 @@ export class Catalog {
     return categoryId === null ? [...this.products_] : this.products_.filter((p) => p.categoryId === categoryId);
   }
 
-  /** An active product by id, or UNKNOWN_PRODUCT. */
+  /** An active product by id; PRODUCT_RETIRED for a retired one, else UNKNOWN_PRODUCT. */
   get(productId: number): Product {
     const p = this.byId.get(productId);
-    if (!p) throw new PosError('UNKNOWN_PRODUCT', `There is no product with id ${productId} for sale.`, { productId });
-    return p;
+    if (p) return p;
+    const retired = this.store.first(this.store.kysely.selectFrom('products').select(['sku']).where('id', '=', productId).where('active', '=', 0));
+    if (retired) throw new PosError('PRODUCT_RETIRED', `Product ${retired.sku} is retired: it is no longer sold.`, { productId, sku: retired.sku });
+    throw new PosError('UNKNOWN_PRODUCT', `There is no product with id ${productId} for sale.`, { productId });
   }
 
   /** Exact barcode or SKU (case-insensitive). */

@@ -14,6 +14,7 @@ import { Audit } from './audit';
 import { Auth } from './auth';
 import { Carts } from './cart';
 import { Catalog } from './catalog';
+import { CatalogAdmin } from './catalog-admin';
 import { businessDay, systemClock, systemTimeZone, type Clock } from './clock';
 import { Events } from './events';
 import { Orders } from './orders';
@@ -76,6 +77,7 @@ export function localeFrom(system: string | undefined): Locale {
 export interface Core {
   readonly store: Store;
   readonly catalog: Catalog;
+  readonly catalogAdmin: CatalogAdmin;
   readonly carts: Carts;
   readonly orders: Orders;
   readonly settings: Settings;
@@ -122,6 +124,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const audit = new Audit(store, clock);
     const events = new Events();
     const catalog = new Catalog(store);
+    const catalogAdmin = new CatalogAdmin(store, clock, catalog, audit, events, timeZone);
     const carts = new Carts(store, catalog, clock);
     const orders = new Orders(store, carts, settings, clock, events, timeZone, audit, () => auth.current().name);
     const secrets = options.secrets ?? new FileSecretStore(options.dataDir);
@@ -176,6 +179,19 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       'catalog.categories': () => catalog.categories(),
       'catalog.products': ({ categoryId }) => catalog.products(categoryId),
       'catalog.search': ({ query, limit }) => catalog.search(query, limit),
+      'catalog.adminProducts': (filter) => catalogAdmin.list(filter),
+      'catalog.adminCategories': () => catalogAdmin.categories(),
+      'catalog.saveProduct': async ({ approvalPin, ...input }) => catalogAdmin.saveProduct(input, await auth.authorize('owner', approvalPin)),
+      'catalog.setActive': async ({ productId, active, approvalPin }) => catalogAdmin.setActive(productId, active, await auth.authorize('owner', approvalPin)),
+      'catalog.saveCategory': async ({ approvalPin, ...input }) => catalogAdmin.saveCategory(input, await auth.authorize('owner', approvalPin)),
+      'catalog.reorderCategories': async ({ ids, approvalPin }) => catalogAdmin.reorderCategories(ids, await auth.authorize('owner', approvalPin)),
+      'catalog.adjustStock': async ({ productId, mode, value, reason, approvalPin }) =>
+        catalogAdmin.adjustStock(productId, mode, value, reason, await auth.authorize('owner', approvalPin)),
+      'catalog.stockMoves': ({ productId, limit }) => catalogAdmin.stockMoves(productId, limit),
+      'catalog.exportCsv': () => catalogAdmin.exportCsv(),
+      'catalog.importUpload': ({ uploadId, chunk }) => catalogAdmin.upload(uploadId, chunk),
+      'catalog.importPreview': ({ uploadId, retireMissing, setStock }) => catalogAdmin.preview(uploadId, { retireMissing, setStock }),
+      'catalog.importApply': async ({ token, approvalPin }) => catalogAdmin.apply(token, await auth.authorize('owner', approvalPin)),
       'cart.get': () => carts.view(),
       'cart.add': ({ productId, qty }) => carts.add(productId, qty),
       'cart.scan': ({ code }) => carts.scan(code),
@@ -291,6 +307,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     return {
       store,
       catalog,
+      catalogAdmin,
       carts,
       orders,
       settings,

@@ -5,6 +5,7 @@
  */
 import type { ReactNode } from 'react';
 import type { MessageKey } from '../i18n';
+import CatalogueScreen from './catalogue';
 import CashSessionScreen from './cash-session';
 import ReconciliationScreen from './reconciliation';
 
@@ -16,6 +17,12 @@ export interface ManageSection {
 }
 
 export const MANAGE_SECTIONS: ManageSection[] = [
+  {
+    id: 'catalogue',
+    title: 'catalogue.title',
+    description: 'catalogue.manageDescription',
+    render: ({ onBack }) => <CatalogueScreen onBack={onBack} />,
+  },
   {
     id: 'reconciliation',
     title: 'recon.title',

@@ -29,6 +29,12 @@ export interface SellProps {
 let categoriesCache: Category[] | null = null;
 const productsCache = new Map<number | 'all', Product[]>();
 let lastCategory: number | null = null;
+// A catalogue change made while this screen is not shown must not leave old tiles (or prices) in the caches.
+api.on('catalog.changed', ({ kind }) => {
+  if (kind === 'stock') return;
+  productsCache.clear();
+  categoriesCache = null;
+});
 
 const SEARCH_LIMIT = 200;
 
@@ -46,6 +52,17 @@ export default function SellScreen({ cart, flash, applyCart, reloadCart, parkedC
   const searchRef = useRef<HTMLInputElement>(null);
   const debounced = useDebouncedValue(query.trim(), 80, isScanInProgress);
   const searching = query.trim() !== '';
+  // the owner changed the catalogue (Manage → Catalogue, maybe in another window): reload tiles, tabs and search
+  const [catalogVersion, setCatalogVersion] = useState(0);
+  useEffect(
+    () =>
+      api.on('catalog.changed', ({ kind }) => {
+        if (kind === 'stock') return; // the sell screen shows no stock
+        productsCache.clear();
+        setCatalogVersion((v) => v + 1);
+      }),
+    [],
+  );
 
   useEffect(() => {
     void call(api.catalog.categories({})).then((list) => {
@@ -53,7 +70,7 @@ export default function SellScreen({ cart, flash, applyCart, reloadCart, parkedC
       categoriesCache = list;
       setCategories(list);
     });
-  }, [call]);
+  }, [call, catalogVersion]);
 
   useEffect(() => {
     lastCategory = categoryId;
@@ -67,7 +84,7 @@ export default function SellScreen({ cart, flash, applyCart, reloadCart, parkedC
     return () => {
       live = false;
     };
-  }, [categoryId, call]);
+  }, [categoryId, call, catalogVersion]);
 
   useEffect(() => {
     if (!debounced) return undefined;
@@ -78,7 +95,7 @@ export default function SellScreen({ cart, flash, applyCart, reloadCart, parkedC
     return () => {
       live = false;
     };
-  }, [debounced, call]);
+  }, [debounced, call, catalogVersion]);
 
   const colors = useMemo(() => new Map(categories.map((c) => [c.id, c.color])), [categories]);
 
