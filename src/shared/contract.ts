@@ -269,6 +269,16 @@ export const contract = {
   'auth.users': method<UserView[]>()(empty),
   'auth.current': method<UserView | null>()(empty),
   'auth.login': method<UserView>()(z.object({ userId: id, pin: z.string().regex(/^\d{4,8}$/) }).strict()),
+  /** lock the till: nothing but signing in works until someone does */
+  'auth.lock': method<null>()(empty),
+  'auth.addUser': method<UserView>()(
+    z.object({ name: z.string().trim().min(1).max(40), role: z.enum(['clerk', 'owner']), pin: z.string().regex(/^\d{4,8}$/), approvalPin }).strict(),
+  ),
+  'auth.setPin': method<UserView>()(z.object({ userId: id, pin: z.string().regex(/^\d{4,8}$/), approvalPin }).strict()),
+  'auth.retire': method<UserView>()(z.object({ userId: id, approvalPin }).strict()),
+  'audit.export': method<TimelineExport>()(
+    z.object({ from: z.number().int().min(0).optional(), to: z.number().int().min(0).optional(), approvalPin }).strict(),
+  ),
   'audit.list': method<AuditEntryView[]>()(
     z.object({ from: z.number().int().min(0).optional(), to: z.number().int().min(0).optional(), approvalPin }).strict(),
   ),

@@ -325,6 +325,8 @@ export interface AppInfo {
   sandbox: boolean;
   /** merchant keys are protected less well than by an OS keychain (browser mode) */
   secretsWarning: string | null;
+  /** nobody is signed in: only signing in works */
+  locked: boolean;
 }
 
 export type ProviderId = 'yeepay' | 'alipay' | 'wechat';

@@ -39,6 +39,22 @@ export class Audit {
     ).lastInsertRowid;
   }
 
+  /** The log as CSV (UTF-8 with a BOM for Excel), oldest first. */
+  csv(filter: { from?: number; to?: number } = {}): string {
+    const rows = this.list({ ...filter, limit: 100_000 }).reverse();
+    const cell = (v: unknown): string => {
+      const text = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+      // a leading = + - @ would be a formula in a spreadsheet
+      const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
+      return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+    };
+    const head = ['id', 'at', 'actor', 'role', 'approved_by', 'action', 'subject', 'before', 'after', 'note'];
+    const lines = rows.map((r) =>
+      [r.id, new Date(r.at).toISOString(), r.actor, r.role, r.approvedBy, r.action, r.subject, r.before, r.after, r.note].map(cell).join(','),
+    );
+    return `\uFEFF${[head.join(','), ...lines].join('\r\n')}\r\n`;
+  }
+
   /** Newest first; `from`/`to` are epoch ms (to exclusive). */
   list(filter: { from?: number; to?: number; action?: string; limit?: number } = {}): AuditEntryView[] {
     let q = this.store.kysely.selectFrom('audit_log').selectAll();

@@ -45,8 +45,12 @@ export async function hashPin(pin: string): Promise<{ hash: string; salt: string
   return { hash: (await scrypt(pin, salt)).toString('hex'), salt };
 }
 
+/** What a locked till still answers: who can sign in, and signing in. */
+export const WHILE_LOCKED: ReadonlySet<string> = new Set(['app.info', 'app.setLocale', 'auth.users', 'auth.current', 'auth.login']);
+
 export class Auth {
   private currentId: number | null = null;
+  private locked = false;
 
   constructor(
     private readonly store: Store,
@@ -84,6 +88,16 @@ export class Auth {
     return { id: u.id, name: u.name, role: u.role, lockedUntil: u.locked_until !== null && u.locked_until > now ? u.locked_until : null };
   }
 
+  /** Locked: nobody is signed in; main refuses everything but signing in until someone does. */
+  isLocked(): boolean {
+    return this.locked;
+  }
+
+  lock(): void {
+    this.locked = true;
+    this.currentId = null;
+  }
+
   /** The signed-in user; by default the first active clerk (the till opens ready to sell). */
   current(): Actor {
     let u = this.currentId === null ? undefined : this.store.first(this.k.selectFrom('users').selectAll().where('id', '=', this.currentId).where('active', '=', 1));
@@ -108,7 +122,59 @@ export class Auth {
   async login(userId: number, pin: string): Promise<Actor> {
     const u = await this.verify(userId, pin);
     this.currentId = u.id;
+    this.locked = false;
     return this.current();
+  }
+
+  private byName(name: string): UserRow | undefined {
+    return this.store.first(this.k.selectFrom('users').selectAll().where('name', '=', name));
+  }
+
+  /** Adds a user (owner; the caller audits inside `inTx`). */
+  async addUser(name: string, role: Role, pin: string, inTx: (u: UserView) => void): Promise<UserView> {
+    const { hash, salt } = await hashPin(pin);
+    return this.store.tx(() => {
+      if (this.byName(name)) throw new PosError('INVALID_INPUT', `There is already a user called ${name}.`, { field: 'name' });
+      const now = this.clock.now();
+      const id = this.store.run(
+        this.k.insertInto('users').values({ name, role, pin_hash: hash, pin_salt: salt, locked_until: null, created_at: now, updated_at: now }),
+      ).lastInsertRowid;
+      const v = this.users().find((u) => u.id === id) as UserView;
+      inTx(v);
+      return v;
+    });
+  }
+
+  /** Sets a user's PIN (and clears a lock-out). */
+  async setPin(userId: number, pin: string, inTx: (u: UserView) => void): Promise<UserView> {
+    const { hash, salt } = await hashPin(pin);
+    return this.store.tx(() => {
+      const u = this.store.first(this.k.selectFrom('users').selectAll().where('id', '=', userId).where('active', '=', 1));
+      if (!u) throw new PosError('NOT_FOUND', `There is no user ${userId}.`, { userId });
+      this.store.run(
+        this.k.updateTable('users').set({ pin_hash: hash, pin_salt: salt, failed_count: 0, locked_until: null, updated_at: this.clock.now() }).where('id', '=', userId),
+      );
+      const v = this.viewOf(u);
+      inTx(v);
+      return v;
+    });
+  }
+
+  /** Retires a user (never the last active owner). */
+  retire(userId: number, inTx: (u: UserView) => void): UserView {
+    return this.store.tx(() => {
+      const u = this.store.first(this.k.selectFrom('users').selectAll().where('id', '=', userId).where('active', '=', 1));
+      if (!u) throw new PosError('NOT_FOUND', `There is no user ${userId}.`, { userId });
+      if (u.role === 'owner') {
+        const owners = this.store.all(this.k.selectFrom('users').select('id').where('role', '=', 'owner').where('active', '=', 1));
+        if (owners.length <= 1) throw new PosError('INVALID_INPUT', 'The last owner cannot be removed.', { field: 'userId' });
+      }
+      this.store.run(this.k.updateTable('users').set({ active: 0, updated_at: this.clock.now() }).where('id', '=', userId));
+      if (this.currentId === userId) this.currentId = null;
+      const v = this.viewOf(u);
+      inTx(v);
+      return v;
+    });
   }
 
   /**

@@ -11,7 +11,7 @@ import type { AppInfo, AttemptView, Locale } from '../../shared/types';
 import { openStore, type MigrationReport, type Store } from '../store/db';
 import { toPosError } from '../store/sqlite-errors';
 import { Audit } from './audit';
-import { Auth } from './auth';
+import { Auth, WHILE_LOCKED } from './auth';
 import { Carts } from './cart';
 import { Catalog } from './catalog';
 import { CatalogAdmin } from './catalog-admin';
@@ -167,6 +167,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       productCount: catalog.size,
       sandbox: (options.providers ?? paymentSettings).all().some((e) => e.sandbox),
       secretsWarning: secrets.warning,
+      locked: auth.isLocked(),
     });
 
     const handlers: Handlers = {
@@ -232,10 +233,31 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       'refunds.quote': ({ orderId }) => orderRefunds.quote(orderId),
       'refunds.create': async ({ approvalPin, ...input }) => orderRefunds.create(input, await auth.authorize('owner', approvalPin)),
       'auth.users': () => auth.users(),
-      'auth.current': () => userView(auth.current()),
+      'auth.current': () => (auth.isLocked() ? null : userView(auth.current())),
       'auth.login': async ({ userId, pin }) => {
         const actor = await auth.login(userId, pin);
         return userView(actor) as NonNullable<ReturnType<typeof userView>>;
+      },
+      'auth.lock': () => {
+        auth.lock();
+        return null;
+      },
+      'auth.addUser': async ({ name, role, pin, approvalPin }) => {
+        const actor = await auth.authorize('owner', approvalPin);
+        return auth.addUser(name, role, pin, (u) => audit.record(actor, 'user.add', `user:${u.id}`, { after: { name: u.name, role: u.role } }));
+      },
+      'auth.setPin': async ({ userId, pin, approvalPin }) => {
+        const actor = await auth.authorize('owner', approvalPin);
+        return auth.setPin(userId, pin, (u) => audit.record(actor, 'user.setPin', `user:${u.id}`, { after: { name: u.name } }));
+      },
+      'auth.retire': async ({ userId, approvalPin }) => {
+        const actor = await auth.authorize('owner', approvalPin);
+        return auth.retire(userId, (u) => audit.record(actor, 'user.retire', `user:${u.id}`, { before: { name: u.name, role: u.role, active: true }, after: { active: false } }));
+      },
+      'audit.export': async ({ from, to, approvalPin }) => {
+        await auth.authorize('owner', approvalPin);
+        const day = businessDay(clock.now(), timeZone());
+        return { filename: `audit-log-${day}.csv`, mime: 'text/csv' as const, content: audit.csv({ from, to }) };
       },
       'audit.list': async ({ from, to, approvalPin }) => {
         await auth.authorize('owner', approvalPin);
@@ -283,6 +305,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const dispatch = async (method: unknown, input: unknown): Promise<Result<unknown>> => {
       if (!isMethodName(method)) {
         return fail({ code: 'UNKNOWN_METHOD', message: `There is no method ${JSON.stringify(method)}.` });
+      }
+      if (auth.isLocked() && !WHILE_LOCKED.has(method)) {
+        return fail({ code: 'LOCKED', message: 'The till is locked: sign in first.' });
       }
       const parsed = contract[method].input.safeParse(input ?? {});
       if (!parsed.success) {

@@ -5,6 +5,7 @@ import { api, isBrowserMode } from './api';
 import { Header, type NavTarget } from './components/header';
 import { NoticeBanner } from './components/notice-banner';
 import { OwnerApprovalProvider } from './components/owner-approval';
+import { SignIn } from './components/sign-in';
 import { StartupError } from './components/startup-error';
 import { useScanner } from './hooks/use-scanner';
 import { I18nContext, makeT, type I18n } from './i18n';
@@ -55,6 +56,7 @@ export function App() {
   const [notice, setNotice] = useState<Notice | null>(null);
   const [parkedCount, setParkedCount] = useState(0);
   const [checkCount, setCheckCount] = useState(0);
+  const [switchingUser, setSwitchingUser] = useState(false);
   const screenRef = useRef<Screen>(screen);
   /** The pay screen's payment-code step, while it shows: a scan there is the customer's code. */
   const payScanTarget: ScanTarget = useRef<((code: string) => void) | null>(null);
@@ -272,6 +274,7 @@ export function App() {
           }
           navBlocked={screen.name === 'pay'}
           checkCount={checkCount}
+          onUser={() => setSwitchingUser(true)}
           browserMode={isBrowserMode}
           onNav={onNav}
         />
@@ -313,6 +316,24 @@ export function App() {
           )}
         </main>
         <NoticeBanner notice={notice} onDismiss={() => setNotice(null)} />
+        {appInfo.locked || switchingUser ? (
+          <SignIn
+            locked={appInfo.locked}
+            onCancel={() => setSwitchingUser(false)}
+            onLock={() => {
+              void safe(api.auth.lock({})).then(() => {
+                setSwitchingUser(false);
+                setScreen({ name: 'sell' });
+                refreshInfoQuietly();
+              });
+            }}
+            onSignedIn={() => {
+              setSwitchingUser(false);
+              refreshInfoQuietly();
+              void reloadCart();
+            }}
+          />
+        ) : null}
       </div>
     );
   }

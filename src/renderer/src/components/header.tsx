@@ -12,6 +12,8 @@ export interface HeaderProps {
   browserMode: boolean;
   /** payments without a final answer, exceptions and refunds under way: the "to check" badge */
   checkCount: number;
+  /** switch user or lock the till */
+  onUser: () => void;
   onNav: (to: NavTarget) => void;
 }
 
@@ -25,7 +27,7 @@ function Clock() {
   );
 }
 
-export function Header({ info, current, navBlocked, browserMode, checkCount, onNav }: HeaderProps) {
+export function Header({ info, current, navBlocked, browserMode, checkCount, onUser, onNav }: HeaderProps) {
   const { t, locale, setLocale } = useI18n();
   const blockedTitle = navBlocked ? t('header.navBlocked') : undefined;
   return (
@@ -110,10 +112,10 @@ export function Header({ info, current, navBlocked, browserMode, checkCount, onN
         </button>
       </nav>
       <div className="header-info">
-        <span className="header-field" data-testid="clerk-name">
-          <small>{t('header.clerk')}</small>
+        <button type="button" className="header-field header-user" onClick={onUser} disabled={navBlocked} title={t('signin.title')} data-testid="clerk-name">
+          <small>{t('header.user')}</small>
           <span>{info.clerk}</span>
-        </span>
+        </button>
         <span className="header-field" data-testid="business-day">
           <small>{t('header.day')}</small>
           <span>{info.businessDay}</span>

@@ -7,6 +7,7 @@ import type { ReactNode } from 'react';
 import type { MessageKey } from '../i18n';
 import CatalogueScreen from './catalogue';
 import CashSessionScreen from './cash-session';
+import PeopleScreen from './people';
 import ReconciliationScreen from './reconciliation';
 
 export interface ManageSection {
@@ -34,5 +35,11 @@ export const MANAGE_SECTIONS: ManageSection[] = [
     title: 'cash.title',
     description: 'cash.manageDescription',
     render: ({ onBack, businessDay }) => <CashSessionScreen businessDay={businessDay} onBack={onBack} />,
+  },
+  {
+    id: 'people',
+    title: 'people.title',
+    description: 'people.manageDescription',
+    render: ({ onBack }) => <PeopleScreen onBack={onBack} />,
   },
 ];

@@ -1,0 +1,149 @@
+import { useEffect, useRef, useState } from 'react';
+import type { PosErrorShape } from '../../../shared/errors';
+import type { UserView } from '../../../shared/types';
+import { api } from '../api';
+import { notOnButton, registerModal, useShortcuts } from '../hooks/use-shortcuts';
+import { useI18n } from '../i18n';
+import { thrownToError } from '../lib/notice';
+
+export interface SignInProps {
+  /** the till is locked: there is no way back but signing in */
+  locked: boolean;
+  onSignedIn: (user: UserView) => void;
+  onCancel: () => void;
+  onLock: () => void;
+}
+
+const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'clear', '0', 'back'] as const;
+
+/**
+ * The lock screen and "switch user": pick yourself, type your PIN. Main checks the PIN (and locks a
+ * user out after five wrong ones); until someone signs in, a locked till answers nothing else.
+ */
+export function SignIn({ locked, onSignedIn, onCancel, onLock }: SignInProps) {
+  const { t } = useI18n();
+  const [users, setUsers] = useState<UserView[]>([]);
+  const [who, setWho] = useState<UserView | null>(null);
+  const [pin, setPin] = useState('');
+  const [error, setError] = useState<PosErrorShape | null>(null);
+  const [busy, setBusy] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+
+  useEffect(() => registerModal(), []);
+  useEffect(() => {
+    void api.auth
+      .users({})
+      .then((r) => {
+        if (r.ok) setUsers(r.value);
+      })
+      .catch(() => undefined);
+  }, []);
+  useEffect(() => {
+    if (who) input.current?.focus();
+  }, [who]);
+
+  const submit = async (): Promise<void> => {
+    if (!who || pin.length < 4 || busy) return;
+    setBusy(true);
+    let r;
+    try {
+      r = await api.auth.login({ userId: who.id, pin });
+    } catch (err) {
+      r = { ok: false as const, error: thrownToError(err) };
+    }
+    setBusy(false);
+    if (r.ok) onSignedIn(r.value);
+    else {
+      setError(r.error);
+      setPin('');
+      input.current?.focus();
+    }
+  };
+  useShortcuts({ Enter: { run: () => void submit(), when: notOnButton }, Escape: () => (locked ? undefined : onCancel()) }, { layer: 'modal' });
+
+  const press = (k: (typeof KEYS)[number]): void => {
+    setError(null);
+    if (k === 'clear') setPin('');
+    else if (k === 'back') setPin((p) => p.slice(0, -1));
+    else setPin((p) => (p.length < 8 ? p + k : p));
+    input.current?.focus();
+  };
+
+  const left = error?.details?.attemptsLeft;
+  return (
+    <div className="signin-backdrop" role="dialog" aria-modal="true" aria-label={t('signin.title')} data-testid="sign-in" data-locked={locked}>
+      <div className="signin">
+        <h1>{locked ? t('signin.locked') : t('signin.title')}</h1>
+        <div className="signin-users">
+          {users.map((u) => (
+            <button
+              key={u.id}
+              type="button"
+              className={`signin-user${who?.id === u.id ? ' signin-user-on' : ''}`}
+              onClick={() => {
+                setWho(u);
+                setError(null);
+                setPin('');
+              }}
+              data-testid="signin-user"
+              data-user-id={u.id}
+              data-role={u.role}
+            >
+              <strong>{u.name}</strong>
+              <span className="muted">{t(`signin.role.${u.role}`)}</span>
+            </button>
+          ))}
+        </div>
+        {who ? (
+          <>
+            <input
+              ref={input}
+              className="input input-lg pin-input"
+              type="password"
+              inputMode="numeric"
+              autoComplete="off"
+              maxLength={8}
+              value={pin}
+              onChange={(e) => {
+                setError(null);
+                setPin(e.target.value.replace(/\D/g, '').slice(0, 8));
+              }}
+              aria-label={t('signin.pin', { name: who.name })}
+              placeholder={t('signin.pin', { name: who.name })}
+              data-testid="signin-pin"
+            />
+            {error ? (
+              <p className="pin-error" role="alert" data-testid="signin-error">
+                {error.code === 'WRONG_PIN' && typeof left === 'number' ? t('approval.wrong', { left }) : t(`error.${error.code}`)}
+              </p>
+            ) : null}
+            <div className="pin-pad">
+              {KEYS.map((k) => (
+                <button key={k} type="button" className="btn btn-lg pin-key" onClick={() => press(k)} data-testid={`signin-key-${k}`}>
+                  {k === 'clear' ? t('approval.clear') : k === 'back' ? '⌫' : k}
+                </button>
+              ))}
+            </div>
+          </>
+        ) : (
+          <p className="muted">{t('signin.pick')}</p>
+        )}
+        <div className="row-actions">
+          {locked ? null : (
+            <>
+              <button type="button" className="btn btn-lg" onClick={onCancel} data-testid="signin-cancel">
+                {t('confirm.no')} <kbd>Esc</kbd>
+              </button>
+              <button type="button" className="btn btn-lg btn-warn" onClick={onLock} data-testid="lock-till">
+                {t('signin.lock')}
+              </button>
+            </>
+          )}
+          <button type="button" className="btn btn-lg btn-primary" disabled={!who || pin.length < 4 || busy} onClick={() => void submit()} data-testid="signin-submit">
+            {t('signin.submit')} <kbd>Enter</kbd>
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
