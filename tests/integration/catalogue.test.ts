@@ -295,6 +295,24 @@ describe('stock', () => {
     expect((await call<StockMoveView[]>('catalog.stockMoves', { productId: cola.id }))[0]).toMatchObject({ reason: 'sale', delta: -2, orderId: order.id });
   });
 
+  it('refunds.create: a refund by line with restock puts those items back; in full without restock, nothing', async () => {
+    await setup();
+    const cola = bySku('DRI-001');
+    must(await dispatch('cart.add', { productId: cola.id, qty: 4 }));
+    const order = await call<{ id: number; totalFen: number }>('checkout.confirm', {});
+    await call<PaidOrder>('checkout.payCash', { orderId: order.id, tenderedFen: order.totalFen });
+    expect((await admin('DRI-001')).stock).toBe(-4);
+    const refund = (input: object) => call('refunds.create', { orderId: order.id, reason: 'customer returned it', approvalPin: OWNER_PIN, ...input });
+    await refund({ kind: 'lines', lines: [{ lineNo: 1, qty: 1 }], restock: true, requestKey: 'catalogue-test-1' });
+    expect((await admin('DRI-001')).stock).toBe(-3);
+    await refund({ kind: 'full', restock: false, requestKey: 'catalogue-test-2' });
+    expect((await admin('DRI-001')).stock).toBe(-3);
+    expect((await call<StockMoveView[]>('catalog.stockMoves', { productId: cola.id })).map((m) => [m.reason, m.delta])).toEqual([
+      ['refund_restock', 1],
+      ['sale', -4],
+    ]);
+  });
+
   it('a refund with restock puts the refunded items back when it succeeds (cash at once, an intermediary on success); without restock it does not', async () => {
     await setup();
     const cola = bySku('DRI-001');
