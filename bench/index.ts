@@ -14,7 +14,9 @@ import { performance } from 'node:perf_hooks';
 import { benchColdStart } from './cold-start';
 import { benchCrypto } from './crypto';
 import { openBigCatalogue, type BigCatalogue } from './generate';
+import { benchPaymentLatency } from './payment-latency';
 import { benchPayments } from './payments';
+import { benchPendingLoad } from './pending-load';
 import { benchReconcile } from './reconcile';
 import { benchRss } from './rss';
 import { benchSales } from './sales';
@@ -22,7 +24,7 @@ import { benchScan } from './scan';
 import { benchSearch } from './search';
 import { cleanupAllTempDirs, fmt, progress, type Row } from './stats';
 
-const SECTIONS = ['sales', 'search', 'scan', 'cold-start', 'rss', 'payments', 'reconcile', 'crypto'] as const;
+const SECTIONS = ['sales', 'search', 'scan', 'cold-start', 'rss', 'payments', 'latency', 'pending', 'reconcile', 'crypto'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const argv = process.argv.slice(2);
@@ -117,6 +119,8 @@ async function main(): Promise<number> {
   await section('cold-start', () => benchColdStart(SIZES.coldRuns));
   await section('rss', () => benchRss(SIZES.rssSales));
   await section('payments', () => benchPayments(SIZES.payments));
+  await section('latency', () => benchPaymentLatency(quick ? { payments: 16, spreadMs: 2_000 } : { payments: 80, spreadMs: 4_000 }));
+  await section('pending', () => benchPendingLoad(quick ? { attempts: 200, seconds: 5, slowSeconds: 5 } : { attempts: 1_000, seconds: 20, slowSeconds: 15 }));
   await section('reconcile', () => benchReconcile(quick ? { size: 10_000, runs: 2 } : { size: 100_000, runs: 5 }));
   await section('crypto', () => benchCrypto(SIZES.crypto));
 
