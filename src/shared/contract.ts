@@ -188,8 +188,9 @@ export const contract = {
   'cart.setQty': method<CartView>()(z.object({ lineId: id, qty }).strict()),
   'cart.remove': method<CartView>()(z.object({ lineId: id }).strict()),
   'cart.clear': method<CartView>()(empty),
-  'cart.setLineDiscount': method<CartView>()(z.object({ lineId: id, discount: discountSchema.nullable() }).strict()),
-  'cart.setOrderDiscount': method<CartView>()(z.object({ discount: discountSchema.nullable() }).strict()),
+  /** above the store's discount limit a clerk needs the owner's PIN */
+  'cart.setLineDiscount': method<CartView>()(z.object({ lineId: id, discount: discountSchema.nullable(), approvalPin }).strict()),
+  'cart.setOrderDiscount': method<CartView>()(z.object({ discount: discountSchema.nullable(), approvalPin }).strict()),
   'cart.park': method<CartView>()(z.object({ label: z.string().max(40).optional() }).strict()),
   'cart.parked': method<ParkedCartView[]>()(empty),
   'cart.resume': method<CartView>()(z.object({ cartId: id }).strict()),
@@ -210,8 +211,9 @@ export const contract = {
 
   'orders.list': method<OrderSummary[]>()(z.object({ businessDay: day.optional() }).strict()),
   'orders.get': method<OrderView>()(z.object({ orderId: id }).strict()),
+  /** back to the cart (restoreCart) is the clerk's; voiding the order (no restore) needs the owner */
   'orders.cancel': method<OrderView>()(
-    z.object({ orderId: id, restoreCart: z.boolean().optional() }).strict(),
+    z.object({ orderId: id, restoreCart: z.boolean().optional(), approvalPin }).strict(),
   ),
   'orders.receipt': method<Receipt>()(
     /** reprint (default true) marks the receipt REPRINT; the first receipt after a payment is not one */
@@ -269,6 +271,8 @@ export const contract = {
   'auth.users': method<UserView[]>()(empty),
   'auth.current': method<UserView | null>()(empty),
   'auth.login': method<UserView>()(z.object({ userId: id, pin: z.string().regex(/^\d{4,8}$/) }).strict()),
+  /** open the cash drawer without a sale (owner, audited) */
+  'drawer.open': method<{ opened: boolean }>()(z.object({ reason: note, approvalPin }).strict()),
   /** lock the till: nothing but signing in works until someone does */
   'auth.lock': method<null>()(empty),
   'auth.addUser': method<UserView>()(

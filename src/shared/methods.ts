@@ -59,6 +59,7 @@ export const METHOD_NAMES = [
   'auth.current',
   'auth.login',
   'audit.list',
+  'drawer.open',
   'auth.lock',
   'auth.addUser',
   'auth.setPin',

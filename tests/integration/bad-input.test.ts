@@ -86,7 +86,7 @@ describe('bad input gets a clear error and changes nothing', () => {
     const detail = must(await s.api.orders.get({ orderId: order.id }));
     expect(detail.status).toBe('open');
     expect(detail.payments).toHaveLength(0);
-    must(await s.api.orders.cancel({ orderId: order.id }));
+    must(await s.api.orders.cancel({ orderId: order.id, approvalPin: '8888' }));
   });
 
   it('refuses checking out an empty cart and discounts larger than the amount', async () => {

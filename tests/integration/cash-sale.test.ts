@@ -118,7 +118,7 @@ describe('a cash sale over the loopback transport', () => {
     expect(cart.lines.map((l) => [l.sku, l.qty])).toEqual([['DRI-001', 2]]);
     const pay = await s.api.checkout.payCash({ orderId: order.id, tenderedFen: 10000 });
     expect(pay.ok || pay.error.code).toBe('ORDER_NOT_PAYABLE');
-    const again = await s.api.orders.cancel({ orderId: order.id });
+    const again = await s.api.orders.cancel({ orderId: order.id, approvalPin: '8888' });
     expect(again.ok || again.error.code).toBe('ORDER_NOT_CANCELLABLE');
   });
 

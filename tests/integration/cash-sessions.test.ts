@@ -192,7 +192,7 @@ describe('cash sessions', () => {
     const a1 = await alipaySale(3); // ¥9.00
     const a2 = await alipaySale(1);
     const cancelled = order(4);
-    await call('orders.cancel', { orderId: cancelled.id });
+    await call('orders.cancel', { orderId: cancelled.id, approvalPin: '8888' });
 
     const report = await x();
     const day = await call<OrderSummary[]>('orders.list', { businessDay: D });

@@ -78,7 +78,7 @@ describe('intermediary payments in the core', () => {
     await t.core.payments.start({ orderId: order.id, provider: 'alipay', mode: 'qr' });
     const again = await t.core.dispatch('payments.start', { orderId: order.id, provider: 'wechat', mode: 'qr' });
     expect(again.ok || again.error.code).toBe('PAYMENT_IN_PROGRESS');
-    const cash = await t.core.dispatch('orders.cancel', { orderId: order.id });
+    const cash = await t.core.dispatch('orders.cancel', { orderId: order.id, approvalPin: '8888' });
     expect(cash.ok || cash.error.code).toBe('PAYMENT_IN_PROGRESS');
   });
 

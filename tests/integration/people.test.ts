@@ -69,3 +69,42 @@ describe('people at the till', () => {
     expect(lines[2]).not.toMatch(/,=HYPERLINK/);
   });
 });
+
+describe('owner approval at the counter', () => {
+  it('a discount above the limit needs the owner; within it the clerk alone; approved ones are audited', async () => {
+    t = await startCore({ poll: false });
+    const cola = t.core.catalog.findByCode('DRI-001')!;
+    const cart = await call<{ lines: { lineId: number }[] }>('cart.add', { productId: cola.id, qty: 10 });
+    const lineId = cart.lines[0]!.lineId;
+    await call('cart.setLineDiscount', { lineId, discount: { kind: 'percent', value: 20 } });
+    expect(await code('cart.setLineDiscount', { lineId, discount: { kind: 'percent', value: 21 } })).toBe('OWNER_APPROVAL_REQUIRED');
+    // ¥7.00 off ¥30.00 is 23%: over the limit too
+    expect(await code('cart.setLineDiscount', { lineId, discount: { kind: 'amount', value: 700 } })).toBe('OWNER_APPROVAL_REQUIRED');
+    expect(await code('cart.setOrderDiscount', { discount: { kind: 'percent', value: 50 } })).toBe('OWNER_APPROVAL_REQUIRED');
+    expect(t.core.carts.view().lines[0]!.discount).toEqual({ kind: 'percent', value: 20 });
+    const v = await call<{ orderDiscount: unknown }>('cart.setOrderDiscount', { discount: { kind: 'percent', value: 50 }, approvalPin: '8888' });
+    expect(v.orderDiscount).toEqual({ kind: 'percent', value: 50 });
+    expect(t.core.audit.list().map((a) => [a.action, a.approvedBy])).toEqual([['discount.order', '店长']]);
+  });
+
+  it('voiding an order needs the owner; going back to the cart does not', async () => {
+    t = await startCore({ poll: false });
+    const cola = t.core.catalog.findByCode('DRI-001')!;
+    await call('cart.add', { productId: cola.id });
+    const o1 = await call<{ id: number }>('checkout.confirm', {});
+    expect(await code('orders.cancel', { orderId: o1.id })).toBe('OWNER_APPROVAL_REQUIRED');
+    expect(t.core.orders.get(o1.id).status).toBe('open');
+    await call('orders.cancel', { orderId: o1.id, restoreCart: true });
+    const o2 = await call<{ id: number }>('checkout.confirm', {});
+    await call('orders.cancel', { orderId: o2.id, approvalPin: '8888' });
+    expect(t.core.orders.get(o2.id).status).toBe('cancelled');
+    expect(t.core.audit.list({ action: 'order.void' })).toHaveLength(1);
+  });
+
+  it('opening the drawer without a sale needs the owner and is recorded, even where no drawer is connected', async () => {
+    t = await startCore({ poll: false });
+    expect(await code('drawer.open', { reason: 'change for the float' })).toBe('OWNER_APPROVAL_REQUIRED');
+    expect(await call('drawer.open', { reason: 'change for the float', approvalPin: '8888' })).toEqual({ opened: false });
+    expect(t.core.audit.list({ action: 'drawer.open' })[0]).toMatchObject({ note: 'change for the float', after: { opened: false } });
+  });
+});

@@ -11,7 +11,7 @@ import type { AppInfo, AttemptView, Locale } from '../../shared/types';
 import { openStore, type MigrationReport, type Store } from '../store/db';
 import { toPosError } from '../store/sqlite-errors';
 import { Audit } from './audit';
-import { Auth, WHILE_LOCKED } from './auth';
+import { Auth, WHILE_LOCKED, type Actor } from './auth';
 import { Carts } from './cart';
 import { Catalog } from './catalog';
 import { CatalogAdmin } from './catalog-admin';
@@ -151,6 +151,22 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const exceptions = new Exceptions(store, clock, events, payments, refunds, audit, (options.timing ?? DEFAULT_TIMING).orphanAfterMs);
     const orderRefunds = new OrderRefunds(store, refunds, audit);
     const cashSessions = new CashSessions({ store, clock, audit, settings, timeZone, statements: reconciliation });
+    /**
+     * A discount above the store's limit needs the owner (the signed-in owner, or an owner's PIN); the
+     * approving actor is returned so the change is audited, null when no approval was needed.
+     */
+    const discountApproval = async (
+      discount: { kind: 'percent' | 'amount'; value: number } | null,
+      baseFen: number,
+      approvalPin: string | undefined,
+    ): Promise<Actor | null> => {
+      if (!discount) return null;
+      // more than the amount is refused as DISCOUNT_TOO_LARGE by the cart, whoever asks
+      if (discount.kind === 'amount' && discount.value > baseFen) return null;
+      const percent = discount.kind === 'percent' ? discount.value : baseFen > 0 ? (discount.value * 100) / baseFen : 100;
+      if (percent <= settings.values.discountLimitPercent) return null;
+      return auth.authorize('owner', approvalPin);
+    };
     const userView = (a: { userId: number | null }) => auth.users().find((u) => u.id === a.userId) ?? null;
     const locale = (): Locale => settings.values.locale ?? localeFrom(options.systemLocale);
 
@@ -199,8 +215,25 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       'cart.setQty': ({ lineId, qty }) => carts.setQty(lineId, qty),
       'cart.remove': ({ lineId }) => carts.remove(lineId),
       'cart.clear': () => carts.clear(),
-      'cart.setLineDiscount': ({ lineId, discount }) => carts.setLineDiscount(lineId, discount),
-      'cart.setOrderDiscount': ({ discount }) => carts.setOrderDiscount(discount),
+      'cart.setLineDiscount': async ({ lineId, discount, approvalPin }) => {
+        const line = carts.view().lines.find((l) => l.lineId === lineId);
+        const actor = await discountApproval(discount, line?.grossFen ?? 0, approvalPin);
+        return store.tx(() => {
+          const before = line?.discount ?? null;
+          const view = carts.setLineDiscount(lineId, discount);
+          if (actor) audit.record(actor, 'discount.line', `cart-line:${lineId}`, { before, after: discount });
+          return view;
+        });
+      },
+      'cart.setOrderDiscount': async ({ discount, approvalPin }) => {
+        const cart = carts.view();
+        const actor = await discountApproval(discount, cart.subtotalFen - cart.lineDiscountFen, approvalPin);
+        return store.tx(() => {
+          const view = carts.setOrderDiscount(discount);
+          if (actor) audit.record(actor, 'discount.order', `cart:${cart.id}`, { before: cart.orderDiscount, after: discount });
+          return view;
+        });
+      },
       'cart.park': ({ label }) => carts.park(label),
       'cart.parked': () => carts.parked(),
       'cart.resume': ({ cartId }) => carts.resume(cartId),
@@ -212,7 +245,22 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       },
       'orders.list': ({ businessDay: day }) => orders.list(day),
       'orders.get': ({ orderId }) => orders.get(orderId),
-      'orders.cancel': ({ orderId, restoreCart }) => orders.cancel(orderId, restoreCart ?? false),
+      'orders.cancel': async ({ orderId, restoreCart, approvalPin }) => {
+        if (restoreCart) return orders.cancel(orderId, true);
+        // a void: the order is cancelled for good, which needs the owner
+        const actor = await auth.authorize('owner', approvalPin);
+        return store.tx(() => {
+          const view = orders.cancel(orderId, false);
+          audit.record(actor, 'order.void', `order:${orderId}`, { before: { status: 'open' }, after: { status: view.status }, note: view.number });
+          return view;
+        });
+      },
+      'drawer.open': async ({ reason, approvalPin }) => {
+        const actor = await auth.authorize('owner', approvalPin);
+        const opened = printer.openDrawer ? await printer.openDrawer().catch(() => false) : false;
+        store.tx(() => audit.record(actor, 'drawer.open', null, { after: { opened }, note: reason }));
+        return { opened };
+      },
       'orders.receipt': ({ orderId, reprint }) => orders.receipt(orderId, reprint ?? true),
       'orders.exportTimeline': ({ orderId, format }) => orders.exportTimeline(orderId, format),
       'payments.options': () => payments.options(),

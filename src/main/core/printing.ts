@@ -10,6 +10,8 @@ import type { CashReport, Locale, PrintOutcome, Receipt, ReconSide, ZReport, ZVi
 export interface ReceiptPrinter {
   /** `receipt.number` names the PDF when there is no printer (a receipt, or a Z such as `Z-T01-0001`). */
   print(receipt: Pick<Receipt, 'number'>, html: string): Promise<PrintOutcome>;
+  /** kicks the cash drawer wired to the receipt printer, where there is one; absent: no drawer connected */
+  openDrawer?(): Promise<boolean>;
 }
 
 export const browserPrinter: ReceiptPrinter = {

@@ -17,6 +17,8 @@ export interface SettingsValues {
   reconBufferMinutes: number;
   /** expected intermediary fees, parts per million of the amount, per provider (absent: not checked) */
   reconFeeRatesPpm: Partial<Record<'alipay' | 'wechat' | 'yeepay', number>>;
+  /** a clerk may give at most this discount (percent of what it applies to) without the owner */
+  discountLimitPercent: number;
 }
 
 const KEYS: Record<keyof SettingsValues, string> = {
@@ -31,6 +33,7 @@ const KEYS: Record<keyof SettingsValues, string> = {
   reconDailyAt: 'recon.dailyAt',
   reconBufferMinutes: 'recon.bufferMinutes',
   reconFeeRatesPpm: 'recon.feeRatesPpm',
+  discountLimitPercent: 'discount.limitPercent',
 };
 
 export const DEFAULT_SETTINGS: SettingsValues = {
@@ -45,6 +48,7 @@ export const DEFAULT_SETTINGS: SettingsValues = {
   reconDailyAt: '10:00',
   reconBufferMinutes: 30,
   reconFeeRatesPpm: {},
+  discountLimitPercent: 20,
 };
 
 export class Settings {

@@ -520,6 +520,13 @@ export const en = {
   'refund.confirm': 'Refund {amount}',
   'approval.reason.refund': 'Refund {amount} for order {number}.',
   // people: sign-in, users, audit log
+  'approval.reason.discount': 'Give a discount above the store’s limit.',
+  'approval.reason.void': 'Void order {number} for good.',
+  'approval.reason.noSale': 'Open the cash drawer without a sale.',
+  'noSale.title': 'Open drawer (no sale)',
+  'noSale.placeholder': 'e.g. change for the float',
+  'noSale.opened': 'The drawer was opened; recorded.',
+  'noSale.recorded': 'Recorded. No drawer is connected to this till: open it by key.',
   'header.user': 'Signed in',
   'signin.title': 'Switch user',
   'signin.locked': 'Till locked: sign in',

@@ -513,6 +513,13 @@ export const zhCN = {
   'refund.confirm': '退款 {amount}',
   'approval.reason.refund': '为订单 {number} 退款 {amount}。',
   // people: sign-in, users, audit log
+  'approval.reason.discount': '给予超过门店上限的折扣。',
+  'approval.reason.void': '作废订单 {number}。',
+  'approval.reason.noSale': '无销售打开钱箱。',
+  'noSale.title': '打开钱箱（无销售）',
+  'noSale.placeholder': '例如：备用金换零钱',
+  'noSale.opened': '钱箱已打开，已记录。',
+  'noSale.recorded': '已记录。此收银机未连接钱箱，请用钥匙打开。',
   'header.user': '当前用户',
   'signin.title': '切换用户',
   'signin.locked': '收银机已锁定：请登录',

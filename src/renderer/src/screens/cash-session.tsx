@@ -12,6 +12,7 @@ import type { Result } from '../../../shared/result';
 import type { CashMoveKind, CashPrintOutcome, CashReport, CashSessionState, PendingAttemptView, ZReport, ZSummary, ZView } from '../../../shared/types';
 import { api } from '../api';
 import { Modal } from '../components/modal';
+import { NoSaleDialog } from '../components/no-sale-dialog';
 import { useOwnerApproval } from '../components/owner-approval';
 import { notOnButton, useShortcuts } from '../hooks/use-shortcuts';
 import { useI18n, type MessageKey, type Params, type Translate } from '../i18n';
@@ -83,6 +84,7 @@ export default function CashSessionScreen({ businessDay, onBack }: CashSessionPr
     if (view) setDialog({ kind: 'z', view, justClosed: false });
   };
 
+  const [noSale, setNoSale] = useState(false);
   const session = state?.session ?? null;
   const time = (ms: number) => formatDateTime(ms, locale, timeZone);
 
@@ -94,6 +96,9 @@ export default function CashSessionScreen({ businessDay, onBack }: CashSessionPr
           {t('cash.terminal', { terminal: state?.terminal ?? '…' })}
         </span>
         <div className="spacer" />
+        <button type="button" className="btn btn-lg btn-warn" onClick={() => setNoSale(true)} data-testid="cash-no-sale">
+          {t('noSale.title')}
+        </button>
         <button type="button" className="btn btn-lg" onClick={onBack} data-testid="cash-back">
           {t('check.back')} <kbd>Esc</kbd>
         </button>
@@ -243,6 +248,7 @@ export default function CashSessionScreen({ businessDay, onBack }: CashSessionPr
         />
       ) : null}
       {dialog?.kind === 'z' ? <ZDialog view={dialog.view} justClosed={dialog.justClosed} onClose={() => setDialog(null)} onPrinted={() => void load()} /> : null}
+      {noSale ? <NoSaleDialog onClose={() => setNoSale(false)} /> : null}
     </div>
   );
 }

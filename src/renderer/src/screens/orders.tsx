@@ -4,6 +4,7 @@ import type { OrderStatus, OrderSummary, OrderView, Receipt } from '../../../sha
 import { api } from '../api';
 import { ConfirmDialog, Modal } from '../components/modal';
 import { ReceiptView } from '../components/receipt-view';
+import { useOwnerApproval } from '../components/owner-approval';
 import { RefundDialog } from '../components/refund-dialog';
 import { useShortcuts } from '../hooks/use-shortcuts';
 import { isMessageKey, names, useI18n, type MessageKey, type Params } from '../i18n';
@@ -30,6 +31,7 @@ export interface OrdersProps {
 export default function OrdersScreen({ businessDay, onBack }: OrdersProps) {
   const { t, locale, timeZone } = useI18n();
   const call = useCall();
+  const approve = useOwnerApproval();
   const notifier = useNotifier();
   const [orders, setOrders] = useState<OrderSummary[] | null>(null);
   const [selected, setSelected] = useState<number | null>(null);
@@ -117,7 +119,8 @@ export default function OrdersScreen({ businessDay, onBack }: OrdersProps) {
   const cancel = async (): Promise<void> => {
     if (!detail) return;
     setBusy(true);
-    const order = await call(api.orders.cancel({ orderId: detail.id }));
+    // cancelling for good (a void) needs the owner
+    const order = await approve((pin) => api.orders.cancel({ orderId: detail.id, approvalPin: pin }), 'approval.reason.void', { number: detail.number });
     setBusy(false);
     setConfirmCancel(false);
     if (order) {

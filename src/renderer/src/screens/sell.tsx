@@ -6,6 +6,7 @@ import type { CartLineView, CartView, Category, Discount, OrderView, Product } f
 import { api } from '../api';
 import { CartPanel, type CartOps } from '../components/cart-panel';
 import { CategoryTabs } from '../components/category-tabs';
+import { useOwnerApproval } from '../components/owner-approval';
 import { ProductGrid } from '../components/product-grid';
 import { useDebouncedValue } from '../hooks/use-debounced-value';
 import { isScanInProgress } from '../hooks/use-scanner';
@@ -42,6 +43,7 @@ export default function SellScreen({ cart, flash, applyCart, reloadCart, parkedC
   const { t } = useI18n();
   const call = useCall();
   const notifier = useNotifier();
+  const approve = useOwnerApproval();
   const [categories, setCategories] = useState<Category[]>(categoriesCache ?? []);
   const [categoryId, setCategoryId] = useState<number | null>(lastCategory);
   const [, setProductsLoaded] = useState(0);
@@ -126,6 +128,19 @@ export default function SellScreen({ cart, flash, applyCart, reloadCart, parkedC
     [applyCart],
   );
 
+  /** A discount above the store's limit: main asks for the owner, the approval dialog asks the owner. */
+  const approved = useCallback(
+    async (run: (pin: string | undefined) => Promise<Result<CartView>>): Promise<PosErrorShape | null> => {
+      const first = await direct(run(undefined));
+      if (first?.code !== 'OWNER_APPROVAL_REQUIRED') return first;
+      const view = await approve(run, 'approval.reason.discount');
+      if (!view) return first;
+      applyCart(view, true);
+      return null;
+    },
+    [direct, approve, applyCart],
+  );
+
   const addProduct = useCallback((p: Product) => void mutate(api.cart.add({ productId: p.id }), true), [mutate]);
 
   const ops: CartOps = useMemo(
@@ -145,8 +160,8 @@ export default function SellScreen({ cart, flash, applyCart, reloadCart, parkedC
       },
       remove: (line: CartLineView) => void mutate(api.cart.remove({ lineId: line.lineId }), false),
       setLineDiscount: (line: CartLineView, discount: Discount | null) =>
-        direct(api.cart.setLineDiscount({ lineId: line.lineId, discount })),
-      setOrderDiscount: (discount: Discount | null) => direct(api.cart.setOrderDiscount({ discount })),
+        approved((pin) => api.cart.setLineDiscount({ lineId: line.lineId, discount, approvalPin: pin })),
+      setOrderDiscount: (discount: Discount | null) => approved((pin) => api.cart.setOrderDiscount({ discount, approvalPin: pin })),
       clear: () => void mutate(api.cart.clear({}), false),
       park: () => {
         void (async () => {
@@ -173,7 +188,7 @@ export default function SellScreen({ cart, flash, applyCart, reloadCart, parkedC
         })();
       },
     }),
-    [mutate, direct, notifier, refreshParked, busy, call, onCheckout, reloadCart],
+    [mutate, approved, notifier, refreshParked, busy, call, onCheckout, reloadCart],
   );
 
   /** The line +/− keys act on: the last one touched, else the last one. */
