@@ -2,7 +2,7 @@
  * The sandbox's own signing code (PROTOCOLS.md §1.3, §2.2–2.4, §3.2, §3.5), written independently
  * of the app's clients in src/main/payments so that a bug on one side cannot hide in both.
  */
-import { createCipheriv, createDecipheriv, createHash, createHmac, createSign, createVerify, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, createPrivateKey, createPublicKey, createSign, createVerify, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 /** Constant-time comparison of two strings (lengths compared first; length is not secret here). */
 export function safeEqual(a: string, b: string): boolean {
@@ -49,13 +49,27 @@ export function alipaySignContent(params: Readonly<Record<string, string | undef
 }
 
 /** SHA256withRSA (PKCS#1 v1.5), base64. */
+/** Decoding a PEM costs more than the signature itself: keep each key decoded once. */
+const privateKeys = new Map<string, KeyObject>();
+const publicKeys = new Map<string, KeyObject>();
+function privateKeyOf(pem: string): KeyObject {
+  let k = privateKeys.get(pem);
+  if (!k) privateKeys.set(pem, (k = createPrivateKey(pem)));
+  return k;
+}
+function publicKeyOf(pem: string): KeyObject {
+  let k = publicKeys.get(pem);
+  if (!k) publicKeys.set(pem, (k = createPublicKey(pem)));
+  return k;
+}
+
 export function rsa2Sign(content: string, privateKeyPem: string): string {
-  return createSign('RSA-SHA256').update(content, 'utf8').sign(privateKeyPem, 'base64');
+  return createSign('RSA-SHA256').update(content, 'utf8').sign(privateKeyOf(privateKeyPem), 'base64');
 }
 
 export function rsa2Verify(content: string, signature: string, publicKeyPem: string): boolean {
   try {
-    return createVerify('RSA-SHA256').update(content, 'utf8').verify(publicKeyPem, signature, 'base64');
+    return createVerify('RSA-SHA256').update(content, 'utf8').verify(publicKeyOf(publicKeyPem), signature, 'base64');
   } catch {
     return false;
   }
