@@ -428,6 +428,8 @@ export class Payments {
     } finally {
       this.inFlight.delete(attemptId);
     }
+    // the first poll is due in a second: wake the pool for it rather than wait for the backstop tick
+    if (this.timer) this.armWake(this.clock.now());
     return this.changed(attemptId);
   }
 
