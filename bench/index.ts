@@ -18,13 +18,14 @@ import { benchPaymentLatency } from './payment-latency';
 import { benchPayments } from './payments';
 import { benchPendingLoad } from './pending-load';
 import { benchReconcile } from './reconcile';
+import { benchReports } from './reports';
 import { benchRss } from './rss';
 import { benchSales } from './sales';
 import { benchScan } from './scan';
 import { benchSearch } from './search';
 import { cleanupAllTempDirs, fmt, progress, type Row } from './stats';
 
-const SECTIONS = ['sales', 'search', 'scan', 'cold-start', 'rss', 'payments', 'latency', 'pending', 'reconcile', 'crypto'] as const;
+const SECTIONS = ['sales', 'search', 'scan', 'cold-start', 'rss', 'payments', 'latency', 'pending', 'reconcile', 'reports', 'crypto'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const argv = process.argv.slice(2);
@@ -122,6 +123,7 @@ async function main(): Promise<number> {
   await section('latency', () => benchPaymentLatency(quick ? { payments: 16, spreadMs: 2_000 } : { payments: 80, spreadMs: 4_000 }));
   await section('pending', () => benchPendingLoad(quick ? { attempts: 200, seconds: 5, slowSeconds: 5 } : { attempts: 1_000, seconds: 20, slowSeconds: 15 }));
   await section('reconcile', () => benchReconcile(quick ? { size: 10_000, runs: 2 } : { size: 100_000, runs: 5 }));
+  await section('reports', () => benchReports({ quick }));
   await section('crypto', () => benchCrypto(SIZES.crypto));
 
   const load = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(' ');

@@ -48,6 +48,9 @@ import type {
   ProductSaved,
   StockMoveView,
   Receipt,
+  ReportFile,
+  ReportPrintable,
+  SalesReport,
   ReconDaySummary,
   ReconDayView,
   ReconItemView,
@@ -285,6 +288,17 @@ export const contract = {
   ),
   'audit.list': method<AuditEntryView[]>()(
     z.object({ from: z.number().int().min(0).optional(), to: z.number().int().min(0).optional(), approvalPin }).strict(),
+  ),
+
+  /** sales review over business days `from`–`to` (owner): totals, by day, hour, method, clerk, terminal, product, category */
+  'reports.sales': method<SalesReport>()(
+    z.object({ from: day, to: day, top: z.number().int().min(1).max(50).optional(), approvalPin }).strict(),
+  ),
+  /** the same report as one CSV file (owner) */
+  'reports.exportCsv': method<ReportFile>()(z.object({ from: day, to: day, approvalPin }).strict()),
+  /** the same report as a printable A4 page (owner) */
+  'reports.printable': method<ReportPrintable>()(
+    z.object({ from: day, to: day, top: z.number().int().min(1).max(50).optional(), approvalPin }).strict(),
   ),
 
   'settings.payments': method<ProviderSettingsView[]>()(empty),

@@ -29,6 +29,8 @@ import { browserPrinter, receiptHtml, type ReceiptPrinter } from './printing';
 import { seedIfEmpty } from './seed';
 import { Settings } from './settings';
 import { Reconciliation } from './reconciliation';
+import { reportCsv, reportHtml } from './report-files';
+import { Reports, checkRange } from './reports';
 import { CashSessions } from './cash-sessions';
 
 export interface CoreOptions {
@@ -88,6 +90,7 @@ export interface Core {
   readonly auth: Auth;
   readonly audit: Audit;
   readonly reconciliation: Reconciliation;
+  readonly reports: Reports;
   readonly cashSessions: CashSessions;
   readonly events: Events;
   readonly handlers: Handlers;
@@ -148,6 +151,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const providerSource = options.providers ?? paymentSettings;
     const refunds = new Refunds(store, clock, events, providerSource, audit, options.refundTiming ?? DEFAULT_REFUND_TIMING, log);
     const reconciliation = new Reconciliation({ store, clock, events, providers: providerSource, settings, audit, timeZone, log });
+    const reports = new Reports(store, clock, timeZone);
+    if (reports.syncTimeZone()) log(`sales report tables recomputed for the time zone ${timeZone()}`);
     const exceptions = new Exceptions(store, clock, events, payments, refunds, audit, (options.timing ?? DEFAULT_TIMING).orphanAfterMs);
     const orderRefunds = new OrderRefunds(store, refunds, audit);
     const cashSessions = new CashSessions({ store, clock, audit, settings, timeZone, statements: reconciliation });
@@ -311,6 +316,22 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         await auth.authorize('owner', approvalPin);
         return audit.list({ from, to });
       },
+      // the range is checked before the owner is asked, so no PIN is asked for a report that cannot be made
+      'reports.sales': async ({ from, to, top, approvalPin }) => {
+        checkRange(from, to);
+        await auth.authorize('owner', approvalPin);
+        return reports.sales(from, to, top);
+      },
+      'reports.exportCsv': async ({ from, to, approvalPin }) => {
+        checkRange(from, to);
+        await auth.authorize('owner', approvalPin);
+        return reportCsv(reports.sales(from, to, Number.MAX_SAFE_INTEGER), locale());
+      },
+      'reports.printable': async ({ from, to, top, approvalPin }) => {
+        checkRange(from, to);
+        await auth.authorize('owner', approvalPin);
+        return reportHtml(reports.sales(from, to, top ?? 20), locale(), settings.values.storeName);
+      },
       'settings.payments': () => paymentSettings.views(),
       'settings.setPayment': (input) => paymentSettings.set(input),
       'recon.days': ({ limit }) => reconciliation.days(limit),
@@ -391,6 +412,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       auth,
       audit,
       reconciliation,
+      reports,
       cashSessions,
       events,
       handlers,

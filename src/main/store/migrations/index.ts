@@ -6,6 +6,7 @@ import { m0004PaymentAttempts } from './0004-payment-attempts';
 import { m0005UsersAuditRefunds } from './0005-users-audit-refunds';
 import { m0006Reconciliation } from './0006-reconciliation';
 import { m0007CatalogueStock } from './0007-catalogue-stock';
+import { m0008ReportRollups } from './0008-report-rollups';
 import { m0009CashSessions } from './0009-cash-sessions';
 import { m0010RefundRequests } from './0010-refund-requests';
 
@@ -21,6 +22,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0005-users-audit-refunds': m0005UsersAuditRefunds,
   '0006-reconciliation': m0006Reconciliation,
   '0007-catalogue-stock': m0007CatalogueStock,
+  '0008-report-rollups': m0008ReportRollups,
   '0009-cash-sessions': m0009CashSessions,
   '0010-refund-requests': m0010RefundRequests,
 };

@@ -3,12 +3,15 @@
  * component taking `onBack`; add yours here (one entry) and its title/description keys to both
  * dictionaries. Which actions need the owner is decided in main, not here.
  */
-import type { ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import type { MessageKey } from '../i18n';
 import CatalogueScreen from './catalogue';
 import CashSessionScreen from './cash-session';
 import PeopleScreen from './people';
 import ReconciliationScreen from './reconciliation';
+
+/** The sales review brings a charting library: loaded when first opened, not at start-up. */
+const ReportsScreen = lazy(() => import('./reports'));
 
 export interface ManageSection {
   id: string;
@@ -41,5 +44,15 @@ export const MANAGE_SECTIONS: ManageSection[] = [
     title: 'people.title',
     description: 'people.manageDescription',
     render: ({ onBack }) => <PeopleScreen onBack={onBack} />,
+  },
+  {
+    id: 'reports',
+    title: 'reports.title',
+    description: 'reports.manageDescription',
+    render: ({ onBack, businessDay }) => (
+      <Suspense fallback={<p className="muted">…</p>}>
+        <ReportsScreen businessDay={businessDay} onBack={onBack} />
+      </Suspense>
+    ),
   },
 ];
