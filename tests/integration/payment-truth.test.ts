@@ -180,6 +180,9 @@ describe('payments that need a person', () => {
     ]);
     const refunds = t.core.store.sqlite.prepare('select method, state, amount_fen from refunds').all();
     expect(refunds).toEqual([{ method: 'cash', state: 'succeeded', amount_fen: order.totalFen }]);
+    // a later refund of this order goes back through WeChat, which holds the money
+    const quote = await call<{ method: string; refundableFen: number; attemptId: number }>('refunds.quote', { orderId: order.id });
+    expect(quote).toMatchObject({ method: 'wechat', refundableFen: order.totalFen, attemptId: a.id });
   });
 
   it('a double payment refunded: the WeChat money goes back and that payment ends closed', async () => {

@@ -56,6 +56,9 @@ export class OrderRefunds {
         .selectAll()
         .where('order_id', '=', orderId)
         .where('state', 'in', ['paid', 'partially_refunded', 'refunded'])
+        // the payment that holds the money: a kept one before one given back (a double payment
+        // accepted leaves the cash refunded beside the intermediary's paid attempt)
+        .orderBy((eb) => eb.case().when('state', '=', 'refunded').then(1).else(0).end())
         .orderBy('id', 'desc'),
     );
   }

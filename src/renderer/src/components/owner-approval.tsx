@@ -14,6 +14,7 @@ import { notOnButton, useShortcuts } from '../hooks/use-shortcuts';
 import { useI18n, type MessageKey, type Params } from '../i18n';
 import { thrownToError, useNotifier } from '../lib/notice';
 import { Modal } from './modal';
+import { PinEntry } from './pin-entry';
 
 type Run<T> = (pin: string | undefined) => Promise<Result<T>>;
 export type Approve = <T>(run: Run<T>, reason: MessageKey, params?: Params) => Promise<T | undefined>;
@@ -88,8 +89,6 @@ export function OwnerApprovalProvider({ children }: { children: ReactNode }) {
   );
 }
 
-const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'clear', '0', 'back'] as const;
-
 function PinDialog({ pending }: { pending: Pending }) {
   const { t } = useI18n();
   const [pin, setPin] = useState('');
@@ -110,13 +109,6 @@ function PinDialog({ pending }: { pending: Pending }) {
   };
   useShortcuts({ Enter: { run: () => void submit(), when: notOnButton } }, { layer: 'modal' });
 
-  const press = (k: (typeof KEYS)[number]): void => {
-    setError(null);
-    if (k === 'clear') setPin('');
-    else if (k === 'back') setPin((p) => p.slice(0, -1));
-    else setPin((p) => (p.length < 8 ? p + k : p));
-    input.current?.focus();
-  };
 
   const left = error?.details?.attemptsLeft;
   return (
@@ -125,35 +117,23 @@ function PinDialog({ pending }: { pending: Pending }) {
         {t(pending.reason, pending.params)}
       </p>
       <p className="pin-ask">{t('approval.ask')}</p>
-      <input
+      <PinEntry
         ref={input}
-        className="input input-lg pin-input"
-        type="password"
-        inputMode="numeric"
-        autoComplete="off"
-        maxLength={8}
-        value={pin}
-        onChange={(e) => {
+        pin={pin}
+        onChange={(p) => {
           setError(null);
-          setPin(e.target.value.replace(/\D/g, '').slice(0, 8));
+          setPin(p);
         }}
-        aria-label={t('approval.pin')}
-        data-testid="owner-pin-input"
+        label={t('approval.pin')}
+        inputTestId="owner-pin-input"
+        keyPrefix="pin-key"
         autoFocus
-        data-autofocus
       />
       {error ? (
         <p className="pin-error" role="alert" data-testid="owner-pin-error">
           {typeof left === 'number' ? t('approval.wrong', { left }) : t('error.WRONG_PIN')}
         </p>
       ) : null}
-      <div className="pin-pad">
-        {KEYS.map((k) => (
-          <button key={k} type="button" className="btn btn-lg pin-key" onClick={() => press(k)} data-testid={`pin-key-${k}`}>
-            {k === 'clear' ? t('approval.clear') : k === 'back' ? '⌫' : k}
-          </button>
-        ))}
-      </div>
       <div className="row-actions">
         <button type="button" className="btn btn-lg" onClick={pending.cancel} data-testid="owner-pin-cancel">
           {t('confirm.no')} <kbd>Esc</kbd>

@@ -5,6 +5,7 @@ import { api } from '../api';
 import { notOnButton, registerModal, useShortcuts } from '../hooks/use-shortcuts';
 import { useI18n } from '../i18n';
 import { thrownToError } from '../lib/notice';
+import { PinEntry } from './pin-entry';
 
 export interface SignInProps {
   /** the till is locked: there is no way back but signing in */
@@ -13,8 +14,6 @@ export interface SignInProps {
   onCancel: () => void;
   onLock: () => void;
 }
-
-const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'clear', '0', 'back'] as const;
 
 /**
  * The lock screen and "switch user": pick yourself, type your PIN. Main checks the PIN (and locks a
@@ -61,13 +60,6 @@ export function SignIn({ locked, onSignedIn, onCancel, onLock }: SignInProps) {
   };
   useShortcuts({ Enter: { run: () => void submit(), when: notOnButton }, Escape: () => (locked ? undefined : onCancel()) }, { layer: 'modal' });
 
-  const press = (k: (typeof KEYS)[number]): void => {
-    setError(null);
-    if (k === 'clear') setPin('');
-    else if (k === 'back') setPin((p) => p.slice(0, -1));
-    else setPin((p) => (p.length < 8 ? p + k : p));
-    input.current?.focus();
-  };
 
   const left = error?.details?.attemptsLeft;
   return (
@@ -96,34 +88,22 @@ export function SignIn({ locked, onSignedIn, onCancel, onLock }: SignInProps) {
         </div>
         {who ? (
           <>
-            <input
+            <PinEntry
               ref={input}
-              className="input input-lg pin-input"
-              type="password"
-              inputMode="numeric"
-              autoComplete="off"
-              maxLength={8}
-              value={pin}
-              onChange={(e) => {
+              pin={pin}
+              onChange={(p) => {
                 setError(null);
-                setPin(e.target.value.replace(/\D/g, '').slice(0, 8));
+                setPin(p);
               }}
-              aria-label={t('signin.pin', { name: who.name })}
-              placeholder={t('signin.pin', { name: who.name })}
-              data-testid="signin-pin"
+              label={t('signin.pin', { name: who.name })}
+              inputTestId="signin-pin"
+              keyPrefix="signin-key"
             />
             {error ? (
               <p className="pin-error" role="alert" data-testid="signin-error">
                 {error.code === 'WRONG_PIN' && typeof left === 'number' ? t('approval.wrong', { left }) : t(`error.${error.code}`)}
               </p>
             ) : null}
-            <div className="pin-pad">
-              {KEYS.map((k) => (
-                <button key={k} type="button" className="btn btn-lg pin-key" onClick={() => press(k)} data-testid={`signin-key-${k}`}>
-                  {k === 'clear' ? t('approval.clear') : k === 'back' ? '⌫' : k}
-                </button>
-              ))}
-            </div>
           </>
         ) : (
           <p className="muted">{t('signin.pick')}</p>

@@ -24,6 +24,7 @@ import { useDebouncedValue } from '../hooks/use-debounced-value';
 import { notOnButton, useShortcuts } from '../hooks/use-shortcuts';
 import { isMessageKey, names, useI18n, type MessageKey, type Translate } from '../i18n';
 import { formatDateTime } from '../lib/format';
+import { saveFile } from '../lib/download';
 import { useCall, useNotifier } from '../lib/notice';
 import './catalogue.css';
 
@@ -901,14 +902,7 @@ function CsvTab() {
   const exportCsv = async (): Promise<void> => {
     const out = await call(api.catalog.exportCsv({}));
     if (!out) return;
-    const url = URL.createObjectURL(new Blob([out.content], { type: 'text/csv;charset=utf-8' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = out.filename;
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    saveFile({ filename: out.filename, mime: 'text/csv', content: out.content });
     notifier.say('success', 'catalogue.exported', { count: out.rows });
   };
 

@@ -40,12 +40,6 @@ export const MANAGE_SECTIONS: ManageSection[] = [
     render: ({ onBack, businessDay }) => <CashSessionScreen businessDay={businessDay} onBack={onBack} />,
   },
   {
-    id: 'people',
-    title: 'people.title',
-    description: 'people.manageDescription',
-    render: ({ onBack }) => <PeopleScreen onBack={onBack} />,
-  },
-  {
     id: 'reports',
     title: 'reports.title',
     description: 'reports.manageDescription',
@@ -54,5 +48,11 @@ export const MANAGE_SECTIONS: ManageSection[] = [
         <ReportsScreen businessDay={businessDay} onBack={onBack} />
       </Suspense>
     ),
+  },
+  {
+    id: 'people',
+    title: 'people.title',
+    description: 'people.manageDescription',
+    render: ({ onBack }) => <PeopleScreen onBack={onBack} />,
   },
 ];

@@ -8,6 +8,7 @@ import { useOwnerApproval } from '../components/owner-approval';
 import { RefundDialog } from '../components/refund-dialog';
 import { useShortcuts } from '../hooks/use-shortcuts';
 import { isMessageKey, names, useI18n, type MessageKey, type Params } from '../i18n';
+import { saveFile } from '../lib/download';
 import { discountLabel, formatTime } from '../lib/format';
 import { useCall, useNotifier } from '../lib/notice';
 import { printReceipt } from '../lib/print';
@@ -93,14 +94,7 @@ export default function OrdersScreen({ businessDay, onBack }: OrdersProps) {
     if (!detail) return;
     const file = await call(api.orders.exportTimeline({ orderId: detail.id, format }));
     if (!file) return;
-    const url = URL.createObjectURL(new Blob([file.content], { type: `${file.mime};charset=utf-8` }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = file.filename;
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    saveFile(file);
   };
 
   /** The customer says they paid a payment the till closed: ask the intermediary once more. */

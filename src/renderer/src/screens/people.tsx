@@ -4,20 +4,9 @@ import { api } from '../api';
 import { useOwnerApproval } from '../components/owner-approval';
 import { useShortcuts } from '../hooks/use-shortcuts';
 import { useI18n } from '../i18n';
+import { saveFile } from '../lib/download';
 import { formatDateTime } from '../lib/format';
 import { useCall, useNotifier } from '../lib/notice';
-
-/** Download a file main built (CSV), as the browser saves it. */
-function save(file: { filename: string; mime: string; content: string }): void {
-  const url = URL.createObjectURL(new Blob([file.content], { type: `${file.mime};charset=utf-8` }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = file.filename;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 function brief(v: unknown): string {
   if (v === null || v === undefined) return '';
@@ -89,7 +78,7 @@ export default function PeopleScreen({ onBack }: { onBack: () => void }) {
 
   const exportCsv = async (): Promise<void> => {
     const file = await approve((p) => api.audit.export({ approvalPin: p }), 'approval.reason.audit');
-    if (file) save(file);
+    if (file) saveFile(file);
   };
 
   return (

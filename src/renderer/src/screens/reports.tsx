@@ -28,6 +28,7 @@ import { ReportChart, type ChartSeries } from '../components/report-chart';
 import { useShortcuts } from '../hooks/use-shortcuts';
 import { names, useI18n, type MessageKey, type Translate } from '../i18n';
 import { formatDateTime } from '../lib/format';
+import { saveFile } from '../lib/download';
 import { useNotifier } from '../lib/notice';
 import { PROVIDER_LOOK } from '../lib/payments';
 import './reports.css';
@@ -62,17 +63,6 @@ function methodColor(m: Pick<ReportMethodRow, 'method' | 'mode'>): string {
 }
 
 const hourLabel = (h: number) => `${String(h).padStart(2, '0')}:00`;
-
-function download(file: { filename: string; mime: string; content: string }): void {
-  const url = URL.createObjectURL(new Blob([file.content], { type: `${file.mime};charset=utf-8` }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = file.filename;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 /** Prints main's printable page from a hidden frame (both modes): the app's own page is not printed. */
 function printHtml(html: string, title: string): void {
@@ -174,7 +164,7 @@ export default function ReportsScreen({ businessDay, onBack }: ReportsProps) {
     const file = await asOwner((approvalPin) => api.reports.exportCsv({ from: range.from, to: range.to, ...(approvalPin ? { approvalPin } : {}) }), range);
     setBusy(null);
     if (!file) return;
-    download(file);
+    saveFile(file);
     notifier.say('success', 'reports.exported', { filename: file.filename });
   };
 
