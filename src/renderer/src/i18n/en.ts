@@ -520,6 +520,7 @@ export const en = {
   'refund.confirm': 'Refund {amount}',
   'approval.reason.refund': 'Refund {amount} for order {number}.',
   // people: sign-in, users, audit log
+  'pay.drawerClosed': 'The cash drawer is not open: this cash will be on no Z. Open it in Manage → Cash drawer.',
   'approval.reason.discount': 'Give a discount above the store’s limit.',
   'approval.reason.void': 'Void order {number} for good.',
   'approval.reason.noSale': 'Open the cash drawer without a sale.',

@@ -513,6 +513,7 @@ export const zhCN = {
   'refund.confirm': '退款 {amount}',
   'approval.reason.refund': '为订单 {number} 退款 {amount}。',
   // people: sign-in, users, audit log
+  'pay.drawerClosed': '钱箱尚未开班：这笔现金不会计入任何 Z 报表。请在 管理 → 钱箱班次 中开班。',
   'approval.reason.discount': '给予超过门店上限的折扣。',
   'approval.reason.void': '作废订单 {number}。',
   'approval.reason.noSale': '无销售打开钱箱。',

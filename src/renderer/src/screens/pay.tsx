@@ -757,8 +757,27 @@ interface CashFormProps {
   onComplete: () => void;
 }
 
+/** Cash taken while the drawer is not open lands on no Z: say so where the cash is taken. */
+function useDrawerClosed(): boolean {
+  const [closed, setClosed] = useState(false);
+  useEffect(() => {
+    let live = true;
+    void api.cashSession
+      .current({})
+      .then((r) => {
+        if (live && r.ok) setClosed(r.value.session === null);
+      })
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, []);
+  return closed;
+}
+
 function CashForm({ inputRef, text, setText, setAmount, total, tendered, enough, problem, busy, onComplete }: CashFormProps) {
   const { t } = useI18n();
+  const drawerClosed = useDrawerClosed();
   return (
     <form
       className="cash"
@@ -767,6 +786,11 @@ function CashForm({ inputRef, text, setText, setAmount, total, tendered, enough,
         onComplete();
       }}
     >
+      {drawerClosed ? (
+        <p className="cash-no-session" data-testid="cash-no-session">
+          {t('pay.drawerClosed')}
+        </p>
+      ) : null}
       <label className="field">
         <span>{t('pay.tendered')}</span>
         <span className="input-affix">
