@@ -39,6 +39,19 @@ describe('pricing', () => {
   ) as fc.Arbitrary<Discount | null>;
   const line = fc.record({ unitPriceFen: fc.integer({ min: 0, max: 1_000_000 }), qty: fc.integer({ min: 1, max: 9999 }), discount });
 
+  it('shares an order discount exactly even when amount × weight passes 2^53 (a found counterexample)', () => {
+    const r = priceCart(
+      [
+        { unitPriceFen: 218988, qty: 8274, discount: { kind: 'amount', value: 45742 } },
+        { unitPriceFen: 590890, qty: 7544, discount: { kind: 'percent', value: 23 } },
+      ],
+      { kind: 'percent', value: 100 },
+    );
+    expect(r.lines.reduce((a, l) => a + l.orderDiscountShareFen, 0)).toBe(r.orderDiscountFen);
+    expect(r.totalFen).toBe(0);
+    r.lines.forEach((l) => expect(l.totalFen).toBe(0));
+  });
+
   it('keeps every total an integer, non-negative and consistent for any cart', () => {
     fc.assert(
       fc.property(fc.array(line, { maxLength: 30 }), discount, (lines, orderDiscount) => {

@@ -34,15 +34,20 @@ export function discountAmount(baseFen: Fen, discount: Discount | null): Fen {
   return Math.min(discount.value, baseFen);
 }
 
-/** Splits `amount` over `weights` in proportion, exactly (largest remainder, ties to the earlier line). */
+/**
+ * Splits `amount` over `weights` in proportion, exactly (largest remainder, ties to the earlier line).
+ * The products amount × weight can pass 2^53 on a large cart, so they are taken in BigInt.
+ */
 export function allocate(amount: Fen, weights: readonly Fen[]): Fen[] {
   const total = weights.reduce((a, b) => a + b, 0);
   if (amount === 0 || total === 0) return weights.map(() => 0);
-  const shares = weights.map((w) => Math.floor((amount * w) / total));
-  let left = amount - shares.reduce((a, b) => a + b, 0);
+  const a = BigInt(amount);
+  const t = BigInt(total);
+  const shares = weights.map((w) => Number((a * BigInt(w)) / t));
+  let left = amount - shares.reduce((x, y) => x + y, 0);
   const order = weights
-    .map((w, i) => ({ i, rem: (amount * w) % total }))
-    .sort((a, b) => b.rem - a.rem || a.i - b.i);
+    .map((w, i) => ({ i, rem: (a * BigInt(w)) % t }))
+    .sort((x, y) => (y.rem > x.rem ? 1 : y.rem < x.rem ? -1 : x.i - y.i));
   for (const { i } of order) {
     if (left <= 0) break;
     shares[i] = (shares[i] ?? 0) + 1;
