@@ -12,6 +12,7 @@ import { arch, cpus, loadavg, platform, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { benchColdStart } from './cold-start';
+import { benchCash } from './cash';
 import { benchCrypto } from './crypto';
 import { openBigCatalogue, type BigCatalogue } from './generate';
 import { benchPaymentLatency } from './payment-latency';
@@ -25,7 +26,7 @@ import { benchScan } from './scan';
 import { benchSearch } from './search';
 import { cleanupAllTempDirs, fmt, progress, type Row } from './stats';
 
-const SECTIONS = ['sales', 'search', 'scan', 'cold-start', 'rss', 'payments', 'latency', 'pending', 'reconcile', 'reports', 'crypto'] as const;
+const SECTIONS = ['sales', 'search', 'scan', 'cold-start', 'rss', 'payments', 'latency', 'pending', 'reconcile', 'reports', 'cash', 'crypto'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const argv = process.argv.slice(2);
@@ -124,6 +125,7 @@ async function main(): Promise<number> {
   await section('pending', () => benchPendingLoad(quick ? { attempts: 200, seconds: 5, slowSeconds: 5 } : { attempts: 1_000, seconds: 20, slowSeconds: 15 }));
   await section('reconcile', () => benchReconcile(quick ? { size: 10_000, runs: 2 } : { size: 100_000, runs: 5 }));
   await section('reports', () => benchReports({ quick }));
+  await section('cash', () => benchCash(quick ? { sessions: 2, salesPerSession: 50, xRuns: 5 } : { sessions: 5, salesPerSession: 1_000, xRuns: 20 }));
   await section('crypto', () => benchCrypto(SIZES.crypto));
 
   const load = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(' ');
