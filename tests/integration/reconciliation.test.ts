@@ -177,6 +177,9 @@ describe('reconciliation against the sandbox', () => {
     ]);
     const pac = view.items.find((i) => i.category === 'paid_after_close')!;
     expect(pac).toMatchObject({ outTradeNo: late.outTradeNo, attemptId: late.attemptId, oursFen: 1050, theirsFen: 1050, orderNumber: expect.stringMatching(/^20261126-\d{4}$/) });
+    // the late money is also a payment exception the owner can refund or keep from "To check"
+    const attention = await core.dispatch('payments.attention', {});
+    expect(attention).toMatchObject({ ok: true, value: { exceptions: [{ kind: 'paid_after_close', attemptId: late.attemptId, amountFen: 1050, resolutions: ['refund', 'accept'] }] } });
     expect(view.items.find((i) => i.category === 'missing_locally')).toMatchObject({ outTradeNo: 'FOREIGN0001', attemptId: null, theirsFen: 999 });
     expect(view.items.find((i) => i.category === 'amount_mismatch')).toMatchObject({ outTradeNo: sales[3]!.outTradeNo, oursFen: 1150, theirsFen: 1050 });
     const alipay = view.providers.find((p) => p.provider === 'alipay')!;

@@ -60,6 +60,7 @@ import { crashPoint } from './crash-points';
 import type { Events } from './events';
 import type { ProviderSource } from './payments';
 import type { Settings } from './settings';
+import { writeJournal } from './journal';
 
 export const PROVIDER_ORDER: readonly ProviderId[] = ['alipay', 'wechat', 'yeepay'];
 const DAY_MS = 86_400_000;
@@ -363,6 +364,7 @@ export class Reconciliation {
       crashPoint('recon.import-in-tx');
       this.insertLines(runId, statement);
       this.insertItems(runId, match.items, now);
+      this.openLateMoney(match.items, run.day, now);
       const superseded = this.supersede(run, runId, now);
       const settled = this.settleAwaiting(run, statement, now);
       writeMs = performance.now() - w0;
@@ -516,6 +518,37 @@ export class Reconciliation {
         params.push(runId, i + 1, r.type, r.outTradeNo, r.tradeNo, r.refundNo, r.amountFen, r.feeFen, r.status, r.at);
       }
       statementFor(end - start).run(...params);
+    }
+  }
+
+  /**
+   * Money the statement shows for an attempt the till had closed is late money: it opens the same
+   * `paid_after_close` exception the poller would (once per attempt), so the owner can refund it or
+   * keep it on the order from "To check"; the reconciliation item only records the decision.
+   */
+  private openLateMoney(items: readonly MatchItem[], day: string, now: number): void {
+    for (const i of items) {
+      if (i.category !== 'paid_after_close' || i.attemptId === null) continue;
+      const seen = this.store.first(
+        this.k.selectFrom('payment_exceptions').select('id').where('attempt_id', '=', i.attemptId).where('kind', '=', 'paid_after_close'),
+      );
+      if (seen) continue;
+      const a = this.store.first(this.k.selectFrom('payment_attempts').select(['order_id', 'state']).where('id', '=', i.attemptId));
+      if (!a) continue;
+      const detail = { amountFen: i.theirsFen, via: `statement ${day}`, state: a.state, outTradeNo: i.outTradeNo };
+      this.store.run(
+        this.k.insertInto('payment_exceptions').values({
+          order_id: a.order_id,
+          attempt_id: i.attemptId,
+          kind: 'paid_after_close',
+          detail: JSON.stringify(detail),
+          opened_at: now,
+          resolved_at: null,
+          resolution: null,
+          note: null,
+        }),
+      );
+      writeJournal(this.store, now, { orderId: a.order_id, attemptId: i.attemptId, kind: 'exception.paid_after_close', detail });
     }
   }
 
