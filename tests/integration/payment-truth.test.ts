@@ -6,9 +6,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore } from '../../src/main/core/core';
 import type { ProviderSource } from '../../src/main/core/payments';
-import type { ProviderId, Trade } from '../../src/main/payments/provider';
+import type { Trade } from '../../src/main/payments/provider';
 import type { AttentionView, ExceptionView, RefundView } from '../../src/shared/types';
-import { FakeProvider } from '../support/fake-provider';
+import { FakeProvider, scriptedProviders } from '../support/fake-provider';
 import { must, startCore, type TestCore } from '../support/core';
 
 let t: TestCore;
@@ -18,16 +18,7 @@ let providers: ProviderSource;
 afterEach(() => t?.close());
 
 async function setup(): Promise<void> {
-  alipay = new FakeProvider('alipay');
-  wechat = new FakeProvider('wechat');
-  const map = new Map<ProviderId, FakeProvider>([
-    ['alipay', alipay],
-    ['wechat', wechat],
-  ]);
-  providers = {
-    get: (id) => (map.has(id) ? { provider: map.get(id)!, sandbox: true } : undefined),
-    all: () => [...map.values()].map((provider) => ({ provider, sandbox: true })),
-  };
+  ({ alipay, wechat, providers } = scriptedProviders());
   t = await startCore({ providers, poll: false });
 }
 

@@ -3,9 +3,8 @@
  * checking every answer, closing at the deadline, and never marking anything paid by mistake.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ProviderSource } from '../../src/main/core/payments';
-import type { ProviderId, Trade } from '../../src/main/payments/provider';
-import { FakeProvider } from '../support/fake-provider';
+import type { Trade } from '../../src/main/payments/provider';
+import { scriptedProviders, type FakeProvider } from '../support/fake-provider';
 import { must, startCore, type TestCore } from '../support/core';
 
 let t: TestCore;
@@ -14,17 +13,9 @@ let wechat: FakeProvider;
 afterEach(() => t?.close());
 
 async function setup(): Promise<void> {
-  alipay = new FakeProvider('alipay');
-  wechat = new FakeProvider('wechat');
-  const map = new Map<ProviderId, FakeProvider>([
-    ['alipay', alipay],
-    ['wechat', wechat],
-  ]);
-  const providers: ProviderSource = {
-    get: (id) => (map.has(id) ? { provider: map.get(id)!, sandbox: true } : undefined),
-    all: () => [...map.values()].map((provider) => ({ provider, sandbox: true })),
-  };
-  t = await startCore({ providers, poll: false });
+  const scripted = scriptedProviders();
+  ({ alipay, wechat } = scripted);
+  t = await startCore({ providers: scripted.providers, poll: false });
 }
 
 const trade = (amountFen: number): Trade => ({ tradeNo: 'T1', amountFen, paidAt: null, buyer: null });

@@ -6,11 +6,10 @@
  * report is also checked against the reference GROUP BY over the raw tables.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ProviderSource } from '../../src/main/core/payments';
 import { referenceReport } from '../../src/main/core/report-reference';
-import type { ProviderId, Trade } from '../../src/main/payments/provider';
+import type { Trade } from '../../src/main/payments/provider';
 import type { AttentionView, ReportFile, ReportPrintable, SalesReport } from '../../src/shared/types';
-import { FakeProvider } from '../support/fake-provider';
+import { scriptedProviders, type FakeProvider } from '../support/fake-provider';
 import { must, startCore, type TestCore } from '../support/core';
 
 let t: TestCore;
@@ -19,17 +18,9 @@ let wechat: FakeProvider;
 afterEach(() => t?.close());
 
 async function setup(): Promise<void> {
-  alipay = new FakeProvider('alipay');
-  wechat = new FakeProvider('wechat');
-  const map = new Map<ProviderId, FakeProvider>([
-    ['alipay', alipay],
-    ['wechat', wechat],
-  ]);
-  const providers: ProviderSource = {
-    get: (id) => (map.has(id) ? { provider: map.get(id)!, sandbox: true } : undefined),
-    all: () => [...map.values()].map((provider) => ({ provider, sandbox: true })),
-  };
-  t = await startCore({ providers, poll: false });
+  const scripted = scriptedProviders();
+  ({ alipay, wechat } = scripted);
+  t = await startCore({ providers: scripted.providers, poll: false });
 }
 
 const OWNER = '8888';

@@ -20,6 +20,7 @@ import type {
   TradeRef,
   Verified,
 } from '../../src/main/payments/provider';
+import type { ProviderSource } from '../../src/main/core/payments';
 
 type Op = 'create' | 'query' | 'close' | 'cancel' | 'refund' | 'refundQuery';
 
@@ -107,4 +108,19 @@ export class FakeProvider implements PaymentProvider {
       reply: { status: 200, contentType: 'text/plain', body: 'success' },
     };
   }
+}
+
+/** Scripted Alipay and WeChat providers, and the ProviderSource the core takes them from. */
+export function scriptedProviders(): { alipay: FakeProvider; wechat: FakeProvider; providers: ProviderSource } {
+  const alipay = new FakeProvider('alipay');
+  const wechat = new FakeProvider('wechat');
+  const map = new Map<ProviderId, FakeProvider>([
+    ['alipay', alipay],
+    ['wechat', wechat],
+  ]);
+  const providers: ProviderSource = {
+    get: (id) => (map.has(id) ? { provider: map.get(id)!, sandbox: true } : undefined),
+    all: () => [...map.values()].map((provider) => ({ provider, sandbox: true })),
+  };
+  return { alipay, wechat, providers };
 }
