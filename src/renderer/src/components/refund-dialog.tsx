@@ -92,7 +92,7 @@ export function RefundDialog({ orderId, onClose, onDone }: RefundDialogProps) {
 
   const method = quote?.method ? t(`method.${quote.method}`) : '—';
   return (
-    <Modal title={t('refund.title', { number: quote?.number ?? '' })} onClose={onClose} testId="refund-dialog" wide>
+    <Modal title={t('refund.title', { number: quote?.number ?? '' })} onClose={onClose} testId="refund-dialog" className="refund-modal">
       {!quote ? (
         <p className="muted">…</p>
       ) : (
