@@ -53,6 +53,19 @@ async function lateMoney(): Promise<{ order: { id: number; totalFen: number }; a
   return { order, attemptId: a.id, exception: view.exceptions[0]! };
 }
 
+/** A WeChat QR stopped but still closing, cash taken past it by the owner, then the WeChat payment lands. */
+async function doublePayment(): Promise<{ order: { id: number; totalFen: number }; a: { id: number }; exc: ExceptionView }> {
+  const order = await openOrder();
+  const a = await t.core.payments.start({ orderId: order.id, provider: 'wechat', mode: 'qr' });
+  await t.core.payments.stop(a.id);
+  await call('checkout.payCash', { orderId: order.id, tenderedFen: 1000, overrideOpenAttempt: true, approvalPin: '8888' });
+  wechat.then('query', { kind: 'paid', trade: trade(order.totalFen) });
+  t.clock.advance(3_000);
+  await t.core.payments.runDue();
+  const exc = (await call<AttentionView>('payments.attention', {})).exceptions[0]!;
+  return { order, a, exc };
+}
+
 describe('payments that need a person', () => {
   it('lists unknown, unanswered and overdue payments; "query now" settles one', async () => {
     await setup();
@@ -152,14 +165,7 @@ describe('payments that need a person', () => {
 
   it('a double payment accepted: the cash goes back from the drawer and the WeChat payment is kept', async () => {
     await setup();
-    const order = await openOrder();
-    const a = await t.core.payments.start({ orderId: order.id, provider: 'wechat', mode: 'qr' });
-    await t.core.payments.stop(a.id);
-    await call('checkout.payCash', { orderId: order.id, tenderedFen: 1000, overrideOpenAttempt: true, approvalPin: '8888' });
-    wechat.then('query', { kind: 'paid', trade: trade(order.totalFen) });
-    t.clock.advance(3_000);
-    await t.core.payments.runDue();
-    const exc = (await call<AttentionView>('payments.attention', {})).exceptions[0]!;
+    const { order, a, exc } = await doublePayment();
     expect(exc).toMatchObject({ kind: 'double_payment', resolutions: ['refund', 'accept'] });
     await call('exceptions.resolve', { exceptionId: exc.id, resolution: 'accept', note: 'customer wants the cash back', approvalPin: '8888' });
     const detail = t.core.orders.get(order.id);
@@ -178,14 +184,7 @@ describe('payments that need a person', () => {
 
   it('a double payment refunded: the WeChat money goes back and that payment ends closed', async () => {
     await setup();
-    const order = await openOrder();
-    const a = await t.core.payments.start({ orderId: order.id, provider: 'wechat', mode: 'qr' });
-    await t.core.payments.stop(a.id);
-    await call('checkout.payCash', { orderId: order.id, tenderedFen: 1000, overrideOpenAttempt: true, approvalPin: '8888' });
-    wechat.then('query', { kind: 'paid', trade: trade(order.totalFen) });
-    t.clock.advance(3_000);
-    await t.core.payments.runDue();
-    const exc = (await call<AttentionView>('payments.attention', {})).exceptions[0]!;
+    const { order, a, exc } = await doublePayment();
     wechat.then('refund', { kind: 'succeeded', refundedFen: order.totalFen });
     const v = await call<ExceptionView>('exceptions.resolve', { exceptionId: exc.id, resolution: 'refund', note: 'paid twice, WeChat given back', approvalPin: '8888' });
     expect(v).toMatchObject({ resolution: 'refunded' });

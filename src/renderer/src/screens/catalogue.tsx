@@ -1213,33 +1213,17 @@ function PreviewView({ preview, busy, onApply, onCancel }: { preview: ImportPrev
                 <th>{t('catalogue.import.what')}</th>
               </tr>
             </thead>
-            {preview.added.length > 0 ? (
-              <tbody data-testid="import-added">
-                <tr className="change-group">
-                  <th colSpan={4}>{t('catalogue.import.added', { count: preview.counts.added })}</th>
-                </tr>
-                <ChangeRows list={preview.added} kind="added" t={t} />
-                {more(preview.added.length, preview.counts.added)}
-              </tbody>
-            ) : null}
-            {preview.changed.length > 0 ? (
-              <tbody data-testid="import-changed">
-                <tr className="change-group">
-                  <th colSpan={4}>{t('catalogue.import.changed', { count: preview.counts.changed })}</th>
-                </tr>
-                <ChangeRows list={preview.changed} kind="changed" t={t} />
-                {more(preview.changed.length, preview.counts.changed)}
-              </tbody>
-            ) : null}
-            {preview.retired.length > 0 ? (
-              <tbody data-testid="import-retired">
-                <tr className="change-group">
-                  <th colSpan={4}>{t('catalogue.import.retired', { count: preview.counts.retired })}</th>
-                </tr>
-                <ChangeRows list={preview.retired} kind="retired" t={t} />
-                {more(preview.retired.length, preview.counts.retired)}
-              </tbody>
-            ) : null}
+            {(['added', 'changed', 'retired'] as const).map((kind) =>
+              preview[kind].length > 0 ? (
+                <tbody key={kind} data-testid={`import-${kind}`}>
+                  <tr className="change-group">
+                    <th colSpan={4}>{t(`catalogue.import.${kind}`, { count: preview.counts[kind] })}</th>
+                  </tr>
+                  <ChangeRows list={preview[kind]} kind={kind} t={t} />
+                  {more(preview[kind].length, preview.counts[kind])}
+                </tbody>
+              ) : null,
+            )}
           </table>
         </div>
       ) : null}
