@@ -436,7 +436,9 @@ export type ExceptionKind =
   | 'refunded_by_cancel'
   | 'refunded_upstream'
   | 'untrusted_answer'
-  | 'paid_order_not_open';
+  | 'paid_order_not_open'
+  /** the intermediary answered about a trade the attempt did not create (its number was used elsewhere) */
+  | 'foreign_trade';
 
 /** refund: give the money back through the intermediary; accept: keep it on the order; dismiss: acknowledged, nothing to move */
 export type ExceptionResolution = 'refund' | 'accept' | 'dismiss';

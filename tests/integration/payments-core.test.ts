@@ -42,7 +42,7 @@ describe('intermediary payments in the core', () => {
     const a = await t.core.payments.start({ orderId: order.id, provider: 'alipay', mode: 'qr' });
     expect(a).toMatchObject({ state: 'pending', qrContent: 'https://sandbox.invalid/qr/1', amountFen: order.totalFen });
     expect(alipay.calls[0]!.input).toMatchObject({ outTradeNo: a.outTradeNo, amountFen: order.totalFen, mode: 'qr' });
-    expect(a.outTradeNo).toBe(`${order.number.replace('-', '')}A1`);
+    expect(a.outTradeNo).toBe(`${order.number.replace('-', '')}T01${t.core.identity.installation}A1`);
     // not yet due
     expect(await t.core.payments.runDue()).toBe(0);
     t.clock.advance(1_000);

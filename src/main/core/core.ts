@@ -28,6 +28,7 @@ import { DEFAULT_REFUND_TIMING, Refunds, type RefundTiming } from './refunds';
 import { browserPrinter, receiptHtml, type ReceiptPrinter } from './printing';
 import { seedIfEmpty } from './seed';
 import { Settings } from './settings';
+import { TillIdentity } from './till-identity';
 import { Reconciliation } from './reconciliation';
 import { reportCsv, reportHtml } from './report-files';
 import { Reports, checkRange } from './reports';
@@ -92,6 +93,8 @@ export interface Core {
   readonly reconciliation: Reconciliation;
   readonly reports: Reports;
   readonly cashSessions: CashSessions;
+  /** the till's identity in every trade and refund number (till-identity.ts) */
+  readonly identity: TillIdentity;
   readonly events: Events;
   readonly handlers: Handlers;
   readonly migration: MigrationReport;
@@ -122,6 +125,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       if (n > 0) log(`seeded the demo catalogue: ${n} products`);
     }
     const timeZone = () => options.timeZone ?? settings.values.timeZone ?? systemTimeZone();
+    // before anything is sent to an intermediary: a restored or copied database takes a new code
+    const identity = new TillIdentity(store, clock, options.dataDir, () => settings.values.terminal, log);
+    identity.check();
     const auth = new Auth(store, clock);
     await auth.seedIfEmpty();
     const audit = new Audit(store, clock);
@@ -129,7 +135,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const catalog = new Catalog(store);
     const catalogAdmin = new CatalogAdmin(store, clock, catalog, audit, events, timeZone);
     const carts = new Carts(store, catalog, clock);
-    const orders = new Orders(store, carts, settings, clock, events, timeZone, audit, () => auth.current().name);
+    const orders = new Orders(store, carts, settings, clock, events, timeZone, audit, () => auth.current().name, identity);
     const secrets = options.secrets ?? new FileSecretStore(options.dataDir);
     const paymentSettings = new PaymentSettings({
       store,
@@ -147,9 +153,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       options.returnUrl ?? (() => undefined),
       options.timing ?? DEFAULT_TIMING,
       log,
+      identity,
     );
     const providerSource = options.providers ?? paymentSettings;
-    const refunds = new Refunds(store, clock, events, providerSource, audit, options.refundTiming ?? DEFAULT_REFUND_TIMING, log);
+    const refunds = new Refunds(store, clock, events, providerSource, audit, options.refundTiming ?? DEFAULT_REFUND_TIMING, log, identity);
     const reconciliation = new Reconciliation({ store, clock, events, providers: providerSource, settings, audit, timeZone, log });
     const reports = new Reports(store, clock, timeZone);
     if (reports.syncTimeZone()) log(`sales report tables recomputed for the time zone ${timeZone()}`);
@@ -414,6 +421,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       reconciliation,
       reports,
       cashSessions,
+      identity,
       events,
       handlers,
       migration,

@@ -24,6 +24,7 @@ import type { Audit } from './audit';
 import type { Actor } from './auth';
 import { crashPoint } from './crash-points';
 import type { Events } from './events';
+import type { TillIdentity } from './till-identity';
 import { markOverridden } from './exceptions';
 import { priceCart } from './pricing';
 import type { Settings } from './settings';
@@ -48,6 +49,8 @@ export class Orders {
     private readonly audit?: Audit,
     /** who is selling: the signed-in user (default: the clerk name in the settings) */
     private readonly clerkName?: () => string,
+    /** payment numbers carry the till's identity (cash ones never leave the till, but stay unique with the rest) */
+    private readonly identity?: Pick<TillIdentity, 'tradeNo'>,
   ) {}
 
   private get k() {
@@ -215,7 +218,7 @@ export class Orders {
           order_id: orderId,
           method: 'cash',
           mode: 'cash',
-          out_trade_no: `${order.number.replace('-', '')}C${Number(n?.n ?? 0) + 1}`,
+          out_trade_no: this.identity?.tradeNo(order.number, 'C', Number(n?.n ?? 0) + 1) ?? `${order.number.replace('-', '')}C${Number(n?.n ?? 0) + 1}`,
           amount_fen: order.total_fen,
           state: 'paid',
           unknown: 0,

@@ -28,6 +28,7 @@ import type { AttemptRow } from '../store/schema';
 import type { Clock } from './clock';
 import { crashPoint } from './crash-points';
 import type { Events } from './events';
+import type { TillIdentity } from './till-identity';
 
 export interface ProviderEntry {
   provider: PaymentProvider;
@@ -84,6 +85,14 @@ export const DEFAULT_TIMING: PaymentTiming = {
 
 const PROVIDER_LETTER: Record<ProviderId, string> = { alipay: 'A', wechat: 'W', yeepay: 'Y' };
 
+/**
+ * A trade the intermediary reports paid more than this long before the attempt was created is not
+ * the attempt's trade (another till's, or this till's before a restore, under the same number): it
+ * never pays the order. The margin is wide because a till's clock may be minutes off the
+ * intermediary's; a trade number already taken at the create call is caught without it.
+ */
+export const FOREIGN_TRADE_MARGIN_MS = 10 * 60_000;
+
 interface Instrument {
   kind: 'qr' | 'redirect' | 'payment_code';
   qrContent?: string;
@@ -122,6 +131,8 @@ export class Payments {
     private readonly returnUrl: (attemptId: number) => string | undefined,
     private readonly timing: PaymentTiming = DEFAULT_TIMING,
     private readonly log: (line: string) => void = () => undefined,
+    /** builds trade numbers unique per merchant account, and takes a new code when one proves taken */
+    private readonly identity: Pick<TillIdentity, 'tradeNo' | 'rotate'>,
   ) {}
 
   private get k() {
@@ -264,8 +275,38 @@ export class Payments {
     return v;
   }
 
+  /**
+   * The intermediary answered about a trade this attempt did not create: the attempt ends as failed
+   * (an open one) or stays as it is (a final one), is marked foreign so that nothing — a later
+   * query, a notification, a statement — pays an order with it or closes, cancels or refunds that
+   * trade upstream, and the owner is told.
+   */
+  private markForeign(a: AttemptRow, detail: Record<string, unknown>): void {
+    if (a.foreign_at !== null) return;
+    const now = this.clock.now();
+    const set = { foreign_at: now, unknown: 0, next_poll_at: null, last_outcome: 'foreign_trade', last_message: `the intermediary's trade ${a.out_trade_no} is not this payment's` };
+    if (a.state === 'created' || a.state === 'pending') {
+      if (!this.apply(a, 'declined', set, { ...detail, foreign: true })) return;
+    } else {
+      this.update(a, { foreign_at: now });
+    }
+    this.openException(this.row(a.id), 'foreign_trade', { ...detail, outTradeNo: a.out_trade_no, attemptCreatedAt: a.created_at });
+  }
+
   /** Paid, checked: the amount must be the order's; the order becomes paid in the same transaction. */
   private settlePaid(a: AttemptRow, trade: Trade, via: string): void {
+    if (a.foreign_at !== null) {
+      // another till's trade under this number: recorded, never paid here
+      this.journal(a, 'foreign.paid_ignored', null, null, { via, tradeNo: trade.tradeNo, amountFen: trade.amountFen });
+      return;
+    }
+    if (a.state === 'paid' || a.state === 'partially_refunded' || a.state === 'refunded') {
+      if (trade.amountFen === a.amount_fen) return;
+    } else if (trade.paidAt !== null && trade.paidAt < a.created_at - FOREIGN_TRADE_MARGIN_MS) {
+      // paid before this attempt existed: not its trade
+      this.markForeign(a, { op: via, code: 'PAID_BEFORE_ATTEMPT', tradeNo: trade.tradeNo, amountFen: trade.amountFen, paidAt: trade.paidAt });
+      return;
+    }
     if (trade.amountFen !== a.amount_fen) {
       this.update(a, { unknown: 1, last_outcome: 'amount_mismatch', last_message: `reported paid ${trade.amountFen} fen, expected ${a.amount_fen}` });
       this.openException(a, 'amount_mismatch', { expectedFen: a.amount_fen, reportedFen: trade.amountFen, tradeNo: trade.tradeNo, via });
@@ -372,7 +413,7 @@ export class Payments {
       const n = this.store.first(
         this.k.selectFrom('payment_attempts').select((eb) => eb.fn.countAll<number>().as('n')).where('order_id', '=', order.id),
       );
-      const outTradeNo = `${order.number.replace('-', '')}${PROVIDER_LETTER[input.provider]}${Number(n?.n ?? 0) + 1}`;
+      const outTradeNo = this.identity.tradeNo(order.number, PROVIDER_LETTER[input.provider], Number(n?.n ?? 0) + 1);
       const id = this.store.run(
         this.k.insertInto('payment_attempts').values({
           order_id: order.id,
@@ -425,6 +466,10 @@ export class Payments {
       }
       crashPoint('payment.create-answered');
       this.store.tx(() => this.applyCreate(this.row(attemptId), called));
+      if (called.outcome.kind === 'taken') {
+        // the number is in use at the intermediary: the next attempt must not collide again
+        this.identity.rotate('collision', `${input.provider} ${called.outcome.code} for ${a.out_trade_no}`);
+      }
     } finally {
       this.inFlight.delete(attemptId);
     }
@@ -460,6 +505,9 @@ export class Payments {
         return;
       case 'declined':
         this.apply(a, 'declined', { last_outcome: `declined:${o.code}`, last_message: o.message }, { code: o.code, message: o.message });
+        return;
+      case 'taken':
+        this.markForeign(a, { op: 'create', code: o.code, message: o.message });
         return;
       case 'unknown':
         this.apply(a, 'submitted', {
@@ -771,15 +819,21 @@ export class Payments {
       a = this.row(a.id);
     }
     switch (o.kind) {
-      case 'paid':
+      case 'paid': {
         this.update(a, { polls });
         this.settlePaid(this.row(a.id), o.trade, 'query');
-        return this.row(a.id).state === 'paid';
-      case 'refunded':
+        const after = this.row(a.id);
+        // a foreign trade is final for this attempt: never closed or cancelled upstream (it is not ours)
+        return after.state === 'paid' || after.foreign_at !== null;
+      }
+      case 'refunded': {
         this.update(a, { polls });
         this.settlePaid(this.row(a.id), o.trade, 'query (refunded upstream)');
-        this.openException(this.row(a.id), 'refunded_upstream', { tradeNo: o.trade.tradeNo });
-        return this.row(a.id).state === 'paid';
+        const after = this.row(a.id);
+        if (after.foreign_at !== null) return true;
+        this.openException(after, 'refunded_upstream', { tradeNo: o.trade.tradeNo });
+        return after.state === 'paid';
+      }
       case 'failed':
         this.apply(a, 'declined', { polls, last_outcome: `failed:${o.code}`, last_message: o.message }, { code: o.code });
         return true;
@@ -804,6 +858,8 @@ export class Payments {
   /** Close (unpaid) or cancel/reverse (payment codes) upstream; final only on a definite answer. */
   private async closeUpstream(attemptId: number, provider: PaymentProvider, ref: Parameters<PaymentProvider['close']>[0]): Promise<void> {
     const a = this.row(attemptId);
+    // never close, cancel or reverse a trade this attempt did not create: it may be another till's paid sale
+    if (a.foreign_at !== null) return;
     const useCancel = a.mode === 'payment_code' && provider.capabilities.cancel;
     const now = this.clock.now();
     if (!useCancel && !provider.capabilities.close) {

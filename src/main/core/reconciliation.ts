@@ -533,8 +533,9 @@ export class Reconciliation {
         this.k.selectFrom('payment_exceptions').select('id').where('attempt_id', '=', i.attemptId).where('kind', '=', 'paid_after_close'),
       );
       if (seen) continue;
-      const a = this.store.first(this.k.selectFrom('payment_attempts').select(['order_id', 'state']).where('id', '=', i.attemptId));
-      if (!a) continue;
+      const a = this.store.first(this.k.selectFrom('payment_attempts').select(['order_id', 'state', 'foreign_at']).where('id', '=', i.attemptId));
+      // another till's trade under this attempt's number is not this till's money (a foreign_trade exception says so)
+      if (!a || a.foreign_at !== null) continue;
       const detail = { amountFen: i.theirsFen, via: `statement ${day}`, state: a.state, outTradeNo: i.outTradeNo };
       this.store.run(
         this.k.insertInto('payment_exceptions').values({

@@ -24,6 +24,7 @@ import { SYSTEM_ACTOR } from './auth';
 import type { Clock } from './clock';
 import { crashPoint } from './crash-points';
 import type { Events } from './events';
+import type { TillIdentity } from './till-identity';
 import { writeExchanges, writeJournal } from './journal';
 import type { ProviderSource } from './payments';
 
@@ -64,6 +65,8 @@ export class Refunds {
     private readonly audit: Audit,
     private readonly timing: RefundTiming = DEFAULT_REFUND_TIMING,
     private readonly log: (line: string) => void = () => undefined,
+    /** refund request numbers unique per merchant account, also after a restore */
+    private readonly identity: Pick<TillIdentity, 'refundNo'>,
   ) {}
 
   private get k() {
@@ -141,7 +144,7 @@ export class Refunds {
         order_id: a.order_id,
         attempt_id: a.id,
         exception_id: req.exceptionId ?? null,
-        refund_no: `${a.out_trade_no}R${Number(n?.n ?? 0) + 1}`,
+        refund_no: this.identity.refundNo(a.out_trade_no, Number(n?.n ?? 0) + 1),
         method: a.method,
         amount_fen: req.amountFen,
         trade_fen: cap,

@@ -284,8 +284,10 @@ export class AlipayClient implements PaymentProvider {
 
   private createFailure(a: Extract<Answer, { ok: true }>): CreateOutcome {
     if (isUnknownCode(a)) return { kind: 'unknown', reason: describe(a) };
-    // already paid under this out_trade_no: only a query can say what happened
-    if (a.subCode === 'ACQ.TRADE_HAS_SUCCESS') return { kind: 'unknown', reason: `${describe(a)}: query the order` };
+    // the number is already used at Alipay: a create is sent once per attempt, so it is not this attempt's trade
+    if (a.subCode === 'ACQ.TRADE_HAS_SUCCESS' || a.subCode === 'ACQ.TRADE_HAS_FINISHED' || a.subCode === 'ACQ.TRADE_HAS_CLOSE' || a.subCode === 'ACQ.CONTEXT_INCONSISTENT') {
+      return { kind: 'taken', code: a.subCode, message: a.subMsg || a.msg || 'the trade number is already used' };
+    }
     return { kind: 'declined', code: a.subCode || a.code, message: a.subMsg || a.msg || 'refused' };
   }
 

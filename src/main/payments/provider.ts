@@ -99,6 +99,14 @@ export type CreateOutcome =
   /** payment code: the buyer must confirm on the phone (Alipay 10003, WeChat USERPAYING): poll */
   | { kind: 'waiting' }
   | { kind: 'declined'; code: string; message: string }
+  /**
+   * The intermediary already has a trade under this number that this call did not create (paid,
+   * closed, or made with other parameters: Alipay ACQ.TRADE_HAS_SUCCESS / TRADE_HAS_CLOSE /
+   * CONTEXT_INCONSISTENT, WeChat ORDERPAID / ORDERCLOSED / OUT_TRADE_NO_USED). A create is sent once
+   * per attempt, so the trade is another till's (or this till's before a restore): never paid, never
+   * queried or closed as ours.
+   */
+  | { kind: 'taken'; code: string; message: string }
   | Unknown
   | Untrusted;
 

@@ -49,6 +49,8 @@ import type {
 export type WechatSignType = 'MD5' | 'HMAC-SHA256';
 type Fields = Record<string, string>;
 
+/** err_code of a create whose number is already used at WeChat Pay (paid, closed, or other parameters) */
+const TAKEN: ReadonlySet<string> = new Set(['ORDERPAID', 'ORDERCLOSED', 'OUT_TRADE_NO_USED']);
 const CLOSE_MIN_AGE_MS = 5 * 60_000;
 const REVERSE_MIN_AGE_MS = 15_000;
 const REVERSE_RETRY_MS = 5_000;
@@ -252,7 +254,9 @@ export class WechatClient implements PaymentProvider {
         return { outcome: { kind: 'qr', qrContent: a.d.code_url }, exchanges };
       }
       const err = a.d.err_code ?? '';
-      if (err === 'SYSTEMERROR' || err === 'ORDERPAID') return { outcome: { kind: 'unknown', reason: describeErr(a.d) }, exchanges };
+      // the number is already used at WeChat Pay: a create is sent once per attempt, so it is not this attempt's trade
+      if (TAKEN.has(err)) return { outcome: { kind: 'taken', code: err, message: a.d.err_code_des || err }, exchanges };
+      if (err === 'SYSTEMERROR') return { outcome: { kind: 'unknown', reason: describeErr(a.d) }, exchanges };
       return { outcome: { kind: 'declined', code: err || 'FAIL', message: a.d.err_code_des || err || 'refused' }, exchanges };
     }
     if (input.mode === 'payment_code') {
@@ -277,7 +281,8 @@ export class WechatClient implements PaymentProvider {
       if (wrong) return { outcome: wrong, exchanges };
       const err = a.d.err_code ?? '';
       if (err === 'USERPAYING') return { outcome: { kind: 'waiting' }, exchanges };
-      if (err === 'SYSTEMERROR' || err === 'BANKERROR' || err === 'ORDERPAID' || err === '') {
+      if (TAKEN.has(err)) return { outcome: { kind: 'taken', code: err, message: a.d.err_code_des || err }, exchanges };
+      if (err === 'SYSTEMERROR' || err === 'BANKERROR' || err === '') {
         return { outcome: { kind: 'unknown', reason: describeErr(a.d) }, exchanges };
       }
       return { outcome: { kind: 'declined', code: err, message: a.d.err_code_des || err }, exchanges };

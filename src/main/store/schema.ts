@@ -129,6 +129,8 @@ export interface PaymentAttemptsTable {
   last_message: string | null;
   /** the owner let the order be charged another way while this attempt was still open */
   overridden_at: Generated<number | null>;
+  /** the intermediary answered about a trade this attempt did not create (migration 0011): never paid, never closed upstream */
+  foreign_at: Generated<number | null>;
 }
 
 export interface PaymentExceptionsTable {
@@ -213,8 +215,18 @@ export interface RefundsTable {
   request_key: Generated<string | null>;
 }
 
+/** Every installation code this data has used (migration 0011; core/till-identity.ts), append-only. */
+export interface TillIdentityTable {
+  id: Generated<number>;
+  installation: string;
+  reason: 'new' | 'migrated' | 'restored' | 'moved' | 'collision';
+  detail: string | null;
+  created_at: number;
+}
+
 export interface Database {
   settings: SettingsTable;
+  till_identity: TillIdentityTable;
   categories: CategoriesTable;
   products: ProductsTable;
   carts: CartsTable;

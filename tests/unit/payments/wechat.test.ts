@@ -110,13 +110,13 @@ describe('WeChat create', () => {
     expect(await create(res(answer({ result_code: 'SUCCESS', code_url: 'weixin://x', brand_new_field: 'v', device_info: 'WEB' })))).toEqual({ kind: 'qr', qrContent: 'weixin://x' });
   });
 
-  it('unifiedorder refusals: return FAIL and business errors are declined, SYSTEMERROR unknown', async () => {
+  it('unifiedorder refusals: return FAIL and business errors are declined, a number already used is taken, SYSTEMERROR unknown', async () => {
     expect(await create(res(fail('签名错误')))).toEqual({ kind: 'declined', code: 'FAIL', message: '签名错误' });
-    expect(await create(res(answer({ result_code: 'FAIL', err_code: 'OUT_TRADE_NO_USED', err_code_des: '商户订单号重复' })))).toEqual({
-      kind: 'declined',
-      code: 'OUT_TRADE_NO_USED',
-      message: '商户订单号重复',
-    });
+    for (const err of ['OUT_TRADE_NO_USED', 'ORDERPAID', 'ORDERCLOSED']) {
+      expect(await create(res(answer({ result_code: 'FAIL', err_code: err, err_code_des: '商户订单号重复' })))).toEqual({ kind: 'taken', code: err, message: '商户订单号重复' });
+      expect(await create(res(answer({ result_code: 'FAIL', err_code: err, err_code_des: '订单已支付' })), codeInput)).toEqual({ kind: 'taken', code: err, message: '订单已支付' });
+    }
+    expect(await create(res(answer({ result_code: 'FAIL', err_code: 'PARAM_ERROR', err_code_des: '参数错误' })))).toEqual({ kind: 'declined', code: 'PARAM_ERROR', message: '参数错误' });
     expect(await create(res(answer({ result_code: 'FAIL', err_code: 'SYSTEMERROR' })))).toMatchObject({ kind: 'unknown' });
   });
 

@@ -98,6 +98,7 @@ export function attemptPhase(a: AttemptView, now: number): { phase: Phase; key: 
     case 'refunded':
       return { phase: 'paid', key: 'attempt.status.paid' };
     case 'failed':
+      if (a.lastOutcome === 'foreign_trade') return { phase: 'failed', key: 'attempt.status.foreign' };
       return { phase: 'failed', key: a.lastOutcome?.startsWith('declined') ? 'attempt.status.declined' : 'attempt.status.failed' };
     case 'closed':
       return { phase: 'closed', key: 'attempt.status.closed' };
