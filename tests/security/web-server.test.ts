@@ -136,7 +136,7 @@ describe('Origin', () => {
 
   it('a call with the right token from another origin, or marked cross-site/same-site, is refused 403 and changes nothing', async () => {
     const before = await cartLines();
-    for (const headers of [
+    const attempts: Record<string, string>[] = [
       { origin: 'http://evil.example' },
       { origin: 'null' },
       { origin: `http://127.0.0.1:${port + 1}` },
@@ -144,7 +144,8 @@ describe('Origin', () => {
       { 'sec-fetch-site': 'cross-site' },
       { 'sec-fetch-site': 'same-site' },
       { origin: `http://127.0.0.1:${port}`, 'sec-fetch-site': 'cross-site' },
-    ]) {
+    ];
+    for (const headers of attempts) {
       const res = await addCola(headers);
       expect(res.status, JSON.stringify(headers)).toBe(403);
       expect(await res.json()).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
