@@ -226,7 +226,8 @@ export async function startWebServer(core: Core, options: WebServerOptions): Pro
       });
     } catch (err) {
       log(`web server: upgrade ${short(req.url, 48)} failed: ${short((err as Error)?.message ?? err, 200)}`);
-      socket.destroy();
+      if (socket.writable) refuse(socket, '500 Internal Server Error');
+      else socket.destroy();
     }
   });
   const unsubscribe = core.events.subscribe((event, payload) => {

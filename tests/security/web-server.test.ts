@@ -130,6 +130,23 @@ describe('WebSocket upgrades', () => {
   }
 });
 
+describe('the events WebSocket once open', () => {
+  it('a frame over the size limit or a malformed frame closes that socket only (the ws error is handled)', async () => {
+    for (const send of [
+      (ws: WebSocket) => ws.send('x'.repeat(4_096)),
+      // an unmasked frame from a client is a protocol error
+      (ws: WebSocket) => (ws as unknown as { _socket: { write(b: Buffer): void } })._socket.write(Buffer.from([0x81, 0x02, 0x68, 0x69])),
+    ]) {
+      const ws = new WebSocket(`ws://${host}/api/events?token=${encodeURIComponent(web.token)}`);
+      ws.on('error', () => undefined);
+      await new Promise((done) => ws.once('open', done));
+      const closed = new Promise<number>((done) => ws.once('close', (code) => done(code)));
+      send(ws);
+      expect(await closed).toBeGreaterThanOrEqual(1002);
+    }
+  });
+});
+
 describe('Origin', () => {
   const cartLines = async () => ((await httpTransport(web).invoke('cart.get', {})) as { ok: true; value: { lines: unknown[] } }).value.lines.length;
   const addCola = (headers: Record<string, string>) => httpTransport(web).raw({ method: 'cart.add', input: { productId: 1 } }, headers);
