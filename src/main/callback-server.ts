@@ -50,7 +50,7 @@ export interface NotificationLimit {
  */
 export const DEFAULT_NOTIFICATION_LIMIT: NotificationLimit = { burst: 30, perSecond: 1 };
 
-/** Token buckets per source; at most `maxSources` remembered (the fullest are forgotten first). */
+/** Token buckets per source; at most `maxSources` remembered (beyond it the oldest half is forgotten). */
 export class NotificationLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
