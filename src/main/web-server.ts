@@ -2,16 +2,18 @@
  * Browser mode's loopback transport: serves the renderer build and the contract over HTTP
  * (`POST /api/invoke`) and a WebSocket (`/api/events`), bound to 127.0.0.1 only, every API request
  * authorised by a random per-run token, and Host/Origin checked so no other site (or DNS rebinding)
- * can reach the till.
+ * can reach the till. Requests go through `http-guard.ts`: no malformed or slow request stops it.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createReadStream, statSync } from 'node:fs';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { handleCallback, isCallbackPath } from './callback-server';
+import { callbackHandler, isCallbackPath, type NotificationLimit } from './callback-server';
 import type { Core } from './core/core';
+import { BodyError, DEFAULT_LIMITS, guardedServer, listenLoopback, parseTarget, plainError, readBody, short, type ServerLimits, type Target } from './http-guard';
 
 const MAX_BODY = 64 * 1024;
 
@@ -41,47 +43,93 @@ function sameToken(given: string | null | undefined, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.headersSent || res.destroyed) return;
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
+    ...headers,
   });
   res.end(text);
 }
 
-export async function startWebServer(core: Core, options: { port: number; rendererDir: string; token?: string }): Promise<WebServer> {
+/** What `startWebServer` was given; `limits` and `log` have defaults (tests pass smaller limits). */
+export interface WebServerOptions {
+  port: number;
+  rendererDir: string;
+  token?: string;
+  limits?: ServerLimits;
+  notificationLimit?: NotificationLimit;
+  log?: (line: string) => void;
+}
+
+export async function startWebServer(core: Core, options: WebServerOptions): Promise<WebServer> {
   const token = options.token ?? randomBytes(24).toString('base64url');
   const root = normalize(options.rendererDir);
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   let port = 0;
-  const allowedHost = (host: string | undefined) => host === `127.0.0.1:${port}` || host === `localhost:${port}`;
-  // callbacks from the local sandbox arrive on the same loopback origin
+  const allowedHost = (host: string | undefined | null) => host === `127.0.0.1:${port}` || host === `localhost:${port}`;
+  const allowedOrigin = (origin: string) => origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
+  /** Host, and the authority of an absolute-form target, must both be this server's (DNS rebinding). */
+  const hostOk = (req: IncomingMessage, target: Target) => allowedHost(req.headers.host) && (target.authority === null || allowedHost(target.authority));
+  /**
+   * A browser sends Origin on every cross-origin POST and on every WebSocket handshake, and
+   * Sec-Fetch-Site on every request: a page on another site is refused by either. A request
+   * without them comes from a program, not a page (the tests' fetch, a bench), and still needs
+   * the token (docs/architecture.md, Browser mode).
+   */
+  const fromOwnPage = (req: IncomingMessage) => {
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowedOrigin(origin)) return false;
+    const site = req.headers['sec-fetch-site'];
+    return site !== 'cross-site' && site !== 'same-site';
+  };
+  const callbacks = callbackHandler(core, { log, limits, notificationLimit: options.notificationLimit });
 
-  const serveStatic = (req: IncomingMessage, res: ServerResponse) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+  const serveStatic = (res: ServerResponse, target: Target, head: boolean) => {
+    const path = decodeURIComponent(target.pathname);
     let file = normalize(join(root, path === '/' ? 'index.html' : path));
     if (!file.startsWith(root + sep) && file !== root) {
-      res.writeHead(403).end();
+      plainError(res, 403, 'Forbidden.');
       return;
     }
-    if (!existsSync(file) || statSync(file).isDirectory()) file = join(root, 'index.html');
-    if (!existsSync(file)) {
-      res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end('The renderer has not been built: run `npm run build` (npm run web does this for you).');
+    if (!isFile(file)) file = join(root, 'index.html');
+    if (!isFile(file)) {
+      plainError(res, 500, 'The renderer has not been built: run `npm run build` (npm run web does this for you).');
       return;
     }
-    res.writeHead(200, {
-      ...(extname(file) === '.html' ? { 'content-security-policy': "frame-ancestors 'none'" } : {}),
-      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-      'x-content-type-options': 'nosniff',
-      'x-frame-options': 'DENY',
-      'cache-control': extname(file) === '.html' ? 'no-store' : 'max-age=3600',
+    const stream = createReadStream(file);
+    stream.on('error', (err) => {
+      log(`web server: reading ${short(path, 48)}: ${short(err.message, 120)}`);
+      plainError(res, 500, 'Internal error: the till could not read this file.');
     });
-    createReadStream(file).pipe(res);
+    stream.on('open', () => {
+      if (res.destroyed) return stream.destroy();
+      res.writeHead(200, {
+        ...(extname(file) === '.html' ? { 'content-security-policy': "frame-ancestors 'none'" } : {}),
+        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'DENY',
+        'cache-control': extname(file) === '.html' ? 'no-store' : 'max-age=3600',
+      });
+      if (head) {
+        stream.destroy();
+        res.end();
+        return;
+      }
+      stream.pipe(res);
+    });
+    res.on('close', () => stream.destroy());
   };
 
-  const invoke = (req: IncomingMessage, res: ServerResponse) => {
+  const invoke = async (req: IncomingMessage, res: ServerResponse) => {
+    if (!fromOwnPage(req)) {
+      sendJson(res, 403, { ok: false, error: { code: 'UNAUTHORIZED', message: "Calls are accepted only from the till's own page." } });
+      return;
+    }
     const auth = req.headers.authorization;
     if (!sameToken(auth?.startsWith('Bearer ') ? auth.slice(7) : null, token)) {
       sendJson(res, 401, { ok: false, error: { code: 'UNAUTHORIZED', message: 'Missing or wrong token: open the URL printed by npm run web.' } });
@@ -91,98 +139,103 @@ export async function startWebServer(core: Core, options: { port: number; render
       sendJson(res, 415, { ok: false, error: { code: 'INVALID_INPUT', message: 'Send the call as application/json.' } });
       return;
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        sendJson(res, 413, { ok: false, error: { code: 'INVALID_INPUT', message: `A call may be at most ${MAX_BODY} bytes.` } });
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => {
-      if (res.headersSent) return;
-      let body: unknown;
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      } catch {
-        sendJson(res, 400, { ok: false, error: { code: 'INVALID_INPUT', message: 'The call is not valid JSON.' } });
-        return;
-      }
-      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-        sendJson(res, 400, { ok: false, error: { code: 'INVALID_INPUT', message: 'A call is {"method": "...", "input": {...}}.' } });
-        return;
-      }
-      const { method, input, ...extra } = body as { method?: unknown; input?: unknown };
-      if (Object.keys(extra).length > 0) {
-        sendJson(res, 400, {
-          ok: false,
-          error: { code: 'INVALID_INPUT', message: `Unexpected field(s) in the call: ${Object.keys(extra).join(', ')}.` },
-        });
-        return;
-      }
-      void core.dispatch(method, input).then((result) => sendJson(res, 200, result));
-    });
-  };
-
-  const server = createServer((req, res) => {
-    if (!allowedHost(req.headers.host)) {
-      res.writeHead(421, { 'content-type': 'text/plain' }).end('Counter POS answers only on 127.0.0.1.');
+    let raw: Buffer;
+    try {
+      raw = await readBody(req, MAX_BODY, limits.bodyIdleMs);
+    } catch (err) {
+      if (!(err instanceof BodyError)) throw err;
+      const message = err.status === 413 ? `A call may be at most ${MAX_BODY} bytes.` : 'The call did not arrive in time.';
+      sendJson(res, err.status, { ok: false, error: { code: 'INVALID_INPUT', message } }, { connection: 'close' });
       return;
     }
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      sendJson(res, 400, { ok: false, error: { code: 'INVALID_INPUT', message: 'The call is not valid JSON.' } });
+      return;
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      sendJson(res, 400, { ok: false, error: { code: 'INVALID_INPUT', message: 'A call is {"method": "...", "input": {...}}.' } });
+      return;
+    }
+    const { method, input, ...extra } = body as { method?: unknown; input?: unknown };
+    if (Object.keys(extra).length > 0) {
+      sendJson(res, 400, {
+        ok: false,
+        error: { code: 'INVALID_INPUT', message: `Unexpected field(s) in the call: ${short(Object.keys(extra).join(', '))}.` },
+      });
+      return;
+    }
+    const result = await core.dispatch(method, input);
+    sendJson(res, 200, result);
+  };
+
+  const server = guardedServer('web server', limits, log, (req, res) => {
+    const target = parseTarget(req.url);
+    if (!target) {
+      sendJson(res, 400, { ok: false, error: { code: 'INVALID_INPUT', message: 'Bad request target.' } });
+      return;
+    }
+    if (!hostOk(req, target)) {
+      plainError(res, 421, 'Counter POS answers only on 127.0.0.1.');
+      return;
+    }
+    const path = target.pathname;
     if (isCallbackPath(path)) {
       // intermediaries' returns and notifications: verified by signature, not by the till's token
-      handleCallback(core, req, res);
-      return;
+      return callbacks(req, res, target);
     }
     if (path === '/api/invoke') {
       if (req.method !== 'POST') {
         sendJson(res, 405, { ok: false, error: { code: 'INVALID_INPUT', message: 'Use POST.' } });
         return;
       }
-      invoke(req, res);
-      return;
+      return invoke(req, res);
     }
-    if (path?.startsWith('/api/')) {
-      sendJson(res, 404, { ok: false, error: { code: 'UNKNOWN_METHOD', message: `No such endpoint ${path}.` } });
+    if (path.startsWith('/api/')) {
+      sendJson(res, 404, { ok: false, error: { code: 'UNKNOWN_METHOD', message: `No such endpoint ${short(path)}.` } });
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405).end();
+      plainError(res, 405, 'Method not allowed.');
       return;
     }
-    serveStatic(req, res);
+    serveStatic(res, target, req.method === 'HEAD');
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
   const sockets = new Set<WebSocket>();
-  server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    const origin = req.headers.origin;
-    const originOk = origin === undefined || origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
-    if (url.pathname !== '/api/events' || !allowedHost(req.headers.host) || !originOk || !sameToken(url.searchParams.get('token'), token)) {
-      socket.write('HTTP/1.1 401 Unauthorized\r\n\r\n');
-      socket.destroy();
-      return;
+  const refuse = (socket: Duplex, status: string) => {
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
+  };
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => undefined);
+    try {
+      const target = parseTarget(req.url);
+      if (!target) return refuse(socket, '400 Bad Request');
+      if (!hostOk(req, target)) return refuse(socket, '421 Misdirected Request');
+      if (target.pathname !== '/api/events') return refuse(socket, '404 Not Found');
+      if (!fromOwnPage(req)) return refuse(socket, '403 Forbidden');
+      if (!sameToken(target.searchParams.get('token'), token)) return refuse(socket, '401 Unauthorized');
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        sockets.add(ws);
+        ws.on('error', () => ws.terminate());
+        ws.on('close', () => sockets.delete(ws));
+        ws.on('message', () => ws.close(1008, 'events only'));
+      });
+    } catch (err) {
+      log(`web server: upgrade ${short(req.url, 48)} failed: ${short((err as Error)?.message ?? err, 200)}`);
+      if (socket.writable) refuse(socket, '500 Internal Server Error');
+      else socket.destroy();
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      sockets.add(ws);
-      ws.on('close', () => sockets.delete(ws));
-      ws.on('message', () => ws.close(1008, 'events only'));
-    });
   });
   const unsubscribe = core.events.subscribe((event, payload) => {
     const text = JSON.stringify({ event, payload });
     for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(text);
   });
 
-  await new Promise<void>((resolveListen, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => resolveListen());
-  });
+  await listenLoopback(server, options.port, log, 'web server');
   port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}/?token=${token}`;
   return {
@@ -199,4 +252,12 @@ export async function startWebServer(core: Core, options: { port: number; render
         server.close(() => done());
       }),
   };
+}
+
+function isFile(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
 }

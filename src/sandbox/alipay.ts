@@ -7,7 +7,7 @@ import { createHmac } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Ctx } from './context';
 import { randomAlnum } from './context';
-import { callerBase, contentTypeCharset, normaliseCharset, parseForm, rawQuery, send } from './http';
+import { callerBase, contentTypeCharset, normaliseCharset, parseForm, rawQuery, send, short } from './http';
 import { parseYuanStrict, yuan } from './money';
 import { SANDBOX_BUYER } from './notify';
 import { serveCustomerPage } from './customer';
@@ -414,7 +414,7 @@ function checkRequest(ctx: Ctx, params: Record<string, string>): Fields | null {
   if (params['format'] && params['format'].toUpperCase() !== 'JSON') return fail('40002', 'isv.invalid-format', '无效的数据格式参数');
   const content = alipaySignContent(params);
   if (!rsa2Verify(content, params['sign'], ctx.creds.alipay.appPublicKey))
-    return fail('40002', 'isv.invalid-signature', `验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配，网关生成的验签字符串为：${content}`);
+    return fail('40002', 'isv.invalid-signature', `验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配，网关生成的验签字符串为：${short(content, 64)}`);
   return null;
 }
 

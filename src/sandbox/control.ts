@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Ctx } from './context';
-import { callerBase, sendJson } from './http';
+import { callerBase, sendJson, short } from './http';
 import { alipayQrUrl, tradeStatus as alipayStatus } from './alipay';
 import { wechatQrUrl, tradeState as wechatState } from './wechat';
 import { cashierPath } from './yeepay';
@@ -86,6 +86,9 @@ async function jsonBody(body: Buffer): Promise<Record<string, unknown> | null> {
   }
 }
 
+/** The most the clock may be moved ahead in all (10 years). */
+const MAX_OFFSET_MS = 10 * 366 * 86_400_000;
+
 const err = (res: ServerResponse, status: number, message: string) => sendJson(res, status, { error: message });
 
 export async function handleControl(ctx: Ctx, clock: ClockControl, req: IncomingMessage, res: ServerResponse, path: string, body: Buffer): Promise<void> {
@@ -107,7 +110,7 @@ export async function handleControl(ctx: Ctx, clock: ClockControl, req: Incoming
     }
     if (!isProvider(b) || !c) return err(res, 404, 'use /_sandbox/trades/{alipay|wechat|yeepay}/{out_trade_no}');
     const t = ctx.store.trade(b, c);
-    if (!t) return err(res, 404, `no ${b} trade ${c}`);
+    if (!t) return err(res, 404, `no ${b} trade ${short(c)}`);
     if (!d && method === 'GET') return sendJson(res, 200, tradeView(ctx, t, base, true));
     if (method !== 'POST') return err(res, 405, 'use POST');
     const open = t.status === 'created' || t.status === 'scanned' || t.status === 'paying';
@@ -139,14 +142,15 @@ export async function handleControl(ctx: Ctx, clock: ClockControl, req: Incoming
       ctx.scenarios.clear();
       return sendJson(res, 200, { ok: true });
     }
-    if (method === 'DELETE' && b) return ctx.scenarios.remove(Number(b)) ? sendJson(res, 200, { ok: true }) : err(res, 404, `no scenario ${b}`);
+    if (method === 'DELETE' && b) return ctx.scenarios.remove(Number(b)) ? sendJson(res, 200, { ok: true }) : err(res, 404, `no scenario ${short(b)}`);
     return err(res, 405, 'GET, POST, DELETE');
   }
 
   if (a === 'clock') {
     if (b === 'advance' && method === 'POST') {
       const ms = typeof input['ms'] === 'number' ? input['ms'] : typeof input['seconds'] === 'number' ? input['seconds'] * 1000 : NaN;
-      if (!Number.isFinite(ms) || ms < 0) return err(res, 400, 'give {"seconds": N} or {"ms": N}, not negative');
+      // bounded: an offset past year 275760 would make every date, and so every later request, throw
+      if (!Number.isFinite(ms) || ms < 0 || clock.offsetMs() + ms > MAX_OFFSET_MS) return err(res, 400, 'give {"seconds": N} or {"ms": N}, not negative; the clock moves at most 10 years in all');
       clock.advance(Math.round(ms));
     } else if (b || method !== 'GET') return err(res, 404, 'GET /_sandbox/clock, POST /_sandbox/clock/advance');
     return sendJson(res, 200, { now: iso(ctx.now()), now_ms: ctx.now(), offset_ms: clock.offsetMs() });

@@ -7,24 +7,92 @@ import iconv from 'iconv-lite';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-export class BodyTooLarge extends Error {}
+/**
+ * The server's limits (src/sandbox/server.ts): a client of the sandbox is the till's poller (32
+ * calls in flight at most), a bench driver and a few browser pages; every body is sent at once.
+ * These are far above that and drop a slow-loris client within seconds.
+ */
+export interface ServerLimits {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** a body that stops arriving for this long is dropped */
+  bodyIdleMs: number;
+  keepAliveTimeoutMs: number;
+  maxConnections: number;
+  /** how often Node checks the two request timeouts */
+  checkEveryMs: number;
+}
 
-export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+export const SERVER_LIMITS: ServerLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  bodyIdleMs: 5_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 256,
+  checkEveryMs: 1_000,
+};
+
+export class BodyTooLarge extends Error {}
+export class BodyTooSlow extends Error {}
+
+export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES, idleMs = SERVER_LIMITS.bodyIdleMs): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let settled = false;
+    const settle = (err: Error | null) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (err) {
+        req.removeAllListeners('data');
+        req.pause();
+        reject(err);
+      } else resolve(Buffer.concat(chunks));
+    };
+    const idle = () => settle(new BodyTooSlow('the request body stopped arriving'));
+    let timer = setTimeout(idle, idleMs);
     req.on('data', (c: Buffer) => {
+      if (settled) return;
       size += c.length;
-      if (size > limit) {
-        reject(new BodyTooLarge(`body over ${limit} bytes`));
-        req.destroy();
-        return;
-      }
+      if (size > limit) return settle(new BodyTooLarge(`body over ${limit} bytes`));
       chunks.push(c);
+      clearTimeout(timer);
+      timer = setTimeout(idle, idleMs);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
+    req.on('end', () => settle(null));
+    req.on('error', (e) => settle(e));
+    req.on('close', () => settle(new Error('the request was aborted')));
   });
+}
+
+/** At most `max` characters of untrusted text, printable, for an error message or a log line. */
+export function short(text: unknown, max = 32): string {
+  const s = String(text ?? '').replace(/[^\x20-\x7e\u00a0-\uffff]/g, '?');
+  return s.length > max ? `${s.slice(0, max)}…` : s;
+}
+
+/**
+ * The request target as origin-form (`/path?query`), or null when it is malformed: not origin- or
+ * absolute-form, not a URL, or a path whose percent-encoding is not UTF-8 (`/%`, `/%ff`). An
+ * absolute-form target (`http://host/path`) becomes its path and query, raw bytes kept.
+ */
+export function originForm(raw: string | undefined): string | null {
+  const text = raw ?? '';
+  try {
+    let path: string;
+    if (text.startsWith('/')) path = text;
+    else if (/^https?:\/\//i.test(text)) {
+      new URL(text);
+      const slash = text.indexOf('/', text.indexOf('//') + 2);
+      path = slash < 0 ? '/' : text.slice(slash);
+      if (!path.startsWith('/')) return null;
+    } else return null;
+    decodeURIComponent(new URL(`http://target.invalid${path}`).pathname);
+    return path;
+  } catch {
+    return null;
+  }
 }
 
 export type Charset = 'utf-8' | 'gbk';

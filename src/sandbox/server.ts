@@ -6,11 +6,12 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import * as alipay from './alipay';
 import { loadCredentials } from './credentials';
 import { throwawayRsaKey, type Ctx } from './context';
 import { handleControl, type ClockControl } from './control';
-import { BodyTooLarge, readBody, send, sendJson } from './http';
+import { BodyTooLarge, BodyTooSlow, originForm, rawQuery, readBody, send, SERVER_LIMITS, sendJson, short, type ServerLimits } from './http';
 import { Notifier } from './notifier';
 import { messagePage } from './pages';
 import { held } from './respond';
@@ -31,6 +32,8 @@ export interface SandboxOptions {
   now?: () => number;
   /** multiplies notification retry delays; default 1 (real habits) */
   notifyTimeScale?: number;
+  /** timeouts and the connection cap (defaults: SERVER_LIMITS in ./http; tests pass smaller ones) */
+  limits?: Partial<ServerLimits>;
 }
 
 export interface SandboxHandle {
@@ -58,7 +61,7 @@ function internalError(ctx: Ctx, res: ServerResponse, family: Family, req: Incom
     return;
   }
   if (family === 'alipay') {
-    const method = new URL(req.url ?? '/', 'http://x').searchParams.get('method');
+    const method = new URLSearchParams(rawQuery(req.url)).get('method');
     const key = method && /^[A-Za-z0-9.]{1,100}$/.test(method) ? `${method.replace(/\./g, '_')}_response` : 'error_response';
     const inner = alipayJson({ code: '20000', msg: 'Service Currently Unavailable', sub_code: 'isp.unknow-error', sub_msg: '系统繁忙' });
     return send(res, 200, 'text/html;charset=utf-8', alipaySignedBody(key, inner, ctx.creds.alipay.platformPrivateKey));
@@ -70,8 +73,10 @@ function internalError(ctx: Ctx, res: ServerResponse, family: Family, req: Incom
 }
 
 function tooLarge(res: ServerResponse, family: Family): void {
-  if (family === 'wechat') return send(res, 200, 'text/xml; charset=utf-8', buildXml({ return_code: 'FAIL', return_msg: '请求数据过大' }));
-  send(res, 413, 'text/plain; charset=utf-8', 'request body too large');
+  // the rest of the body is never read: the connection closes after the answer
+  const close = { connection: 'close' };
+  if (family === 'wechat') return send(res, 200, 'text/xml; charset=utf-8', buildXml({ return_code: 'FAIL', return_msg: '请求数据过大' }), close);
+  send(res, 413, 'text/plain; charset=utf-8', 'request body too large', close);
 }
 
 async function route(ctx: Ctx, clock: ClockControl, req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
@@ -134,34 +139,62 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
   const notifier = new Notifier(ctx);
   let closing = false;
 
-  const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
-    const family = familyOf(path);
-    void (async () => {
-      let body: Buffer;
-      try {
-        body = await readBody(req);
-      } catch (e) {
-        if (e instanceof BodyTooLarge) return tooLarge(res, family);
-        return res.destroy();
-      }
-      if (closing) return res.destroy();
-      try {
-        // the linkSecret reset guard: a reset wipes kv, so put the secret back
-        if (!store.get('link_secret')) store.set('link_secret', ctx.linkSecret.toString('hex'));
-        tick(ctx);
-        await route(ctx, clock, req, res, body);
-      } catch (e) {
-        process.stderr.write(`sandbox: ${req.method} ${path}: ${(e as Error).message}\n`);
+  const limits: ServerLimits = { ...SERVER_LIMITS, ...options.limits };
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      connectionsCheckingInterval: limits.checkEveryMs,
+    },
+    (req, res) => {
+      // no request, however malformed, may stop the sandbox: a bad target is a 400, any other
+      // failure a 500 in the protocol's shape and one log line
+      const target = originForm(req.url);
+      if (target === null) return send(res, 400, 'text/plain; charset=utf-8', 'bad request target', { connection: 'close' });
+      req.url = target;
+      const path = target.split('?')[0] ?? '/';
+      const family = familyOf(path);
+      const fail = (e: unknown) => {
+        process.stderr.write(`sandbox: ${short(req.method, 12)} ${short(path, 64)}: ${short((e as Error)?.message ?? e, 200)}\n`);
         try {
           internalError(ctx, res, family, req);
         } catch {
           res.destroy();
         }
-      }
-    })();
+      };
+      void (async () => {
+        let body: Buffer;
+        try {
+          body = await readBody(req, undefined, limits.bodyIdleMs);
+        } catch (e) {
+          if (e instanceof BodyTooLarge) return tooLarge(res, family);
+          if (e instanceof BodyTooSlow) return send(res, 408, 'text/plain; charset=utf-8', 'request body too slow', { connection: 'close' });
+          return res.destroy();
+        }
+        if (closing) return res.destroy();
+        try {
+          // the linkSecret reset guard: a reset wipes kv, so put the secret back
+          if (!store.get('link_secret')) store.set('link_secret', ctx.linkSecret.toString('hex'));
+          tick(ctx);
+          await route(ctx, clock, req, res, body);
+        } catch (e) {
+          fail(e);
+        }
+      })().catch(fail);
+    },
+  );
+  server.maxConnections = limits.maxConnections;
+  server.on('clientError', (e: NodeJS.ErrnoException, socket: Duplex) => {
+    // what Node answers by default, kept explicit: 400 for a request its parser refuses, 408 when too slow
+    if (!socket.writable || e.code === 'ECONNRESET' || e.code === 'EPIPE') return socket.destroy();
+    const status = e.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : e.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
   });
-  server.on('clientError', (_e, socket) => socket.destroy());
+  server.on('upgrade', (_req, socket: Duplex) => {
+    socket.on('error', () => undefined);
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n', () => socket.destroy());
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -170,6 +203,8 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
       resolve();
     });
   });
+  // after listening, a server error (out of file descriptors on accept) is logged, never thrown
+  server.on('error', (e) => process.stderr.write(`sandbox: ${short(e.message, 200)}\n`));
   const port = (server.address() as AddressInfo).port;
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const baseUrl = `http://${shownHost}:${port}`;

@@ -29,6 +29,7 @@ import type { Clock } from './clock';
 import { crashPoint } from './crash-points';
 import type { Events } from './events';
 import type { TillIdentity } from './till-identity';
+import { SummaryLog } from './log-summary';
 
 export interface ProviderEntry {
   provider: PaymentProvider;
@@ -92,6 +93,13 @@ const PROVIDER_LETTER: Record<ProviderId, string> = { alipay: 'A', wechat: 'W', 
  * intermediary's; a trade number already taken at the create call is caught without it.
  */
 export const FOREIGN_TRADE_MARGIN_MS = 10 * 60_000;
+/** Repeated notifications for an open attempt query it at most once per this (see `incoming`). */
+export const NOTIFIED_QUERY_GAP_MS = 3_000;
+
+/** At most `max` characters of text that came from outside, for a log line. */
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
 
 interface Instrument {
   kind: 'qr' | 'redirect' | 'payment_code';
@@ -558,9 +566,20 @@ export class Payments {
     return this.changed(attemptId);
   }
 
+  /** notification-triggered queries: attempt id → when the last one started (see `incoming`) */
+  private readonly notifiedQueryAt = new Map<number, number>();
+  /** refused and unmatched notifications: one line per kind per minute, the rest counted */
+  private readonly refusedLog = new SummaryLog((line) => this.log(line));
+
   /**
    * A notification or browser return from an intermediary: verified by the client, then treated as
-   * a hint only — the status query decides.
+   * a hint only — the status query decides. Each costs at most what it can change:
+   * - refused (unsigned, bad signature…) or for an unknown order: no row, one log line per kind a minute;
+   * - the same notification again (identical journal detail) adds no journal row;
+   * - for an open attempt it triggers a query at once, but at most one per attempt per
+   *   NOTIFIED_QUERY_GAP_MS (the poller asks every few seconds anyway);
+   * - for a paid attempt nothing more; for a closed one, one "late money" query per close, so a
+   *   replay is answered `success` without a query or a row.
    */
   async incoming(providerId: ProviderId, incoming: Incoming): Promise<{ status: number; contentType: string; body: string }> {
     const entry = this.providers.get(providerId);
@@ -568,21 +587,48 @@ export class Payments {
     const verified = entry.provider.verifyIncoming(incoming);
     const o = verified.outcome;
     if (o.kind === 'untrusted') {
-      this.log(`${providerId} notification refused: ${o.reason} ${o.detail}`);
+      this.refusedLog.line(`${providerId} ${o.reason}`, `${providerId} notification refused: ${o.reason} ${clip(o.detail, 160)}`);
       return verified.reply;
     }
     const a = this.store.first(this.k.selectFrom('payment_attempts').selectAll().where('out_trade_no', '=', o.outTradeNo));
     if (!a) {
-      this.log(`${providerId} notification for unknown order ${o.outTradeNo}`);
+      this.refusedLog.line(`${providerId} unknown`, `${providerId} notification for unknown order ${clip(o.outTradeNo, 40)}`);
       return verified.reply;
     }
-    this.store.tx(() => this.journal(a, 'notification', null, null, { provider: providerId, outcome: o.kind, status: o.kind === 'other' ? o.status : 'paid' }));
-    if (a.state === 'created' || a.state === 'pending') await this.queryNow(a.id);
-    else if (o.kind === 'paid' && a.state !== 'paid') {
+    const open = a.state === 'created' || a.state === 'pending';
+    const paid = a.state === 'paid' || a.state === 'partially_refunded' || a.state === 'refunded';
+    const note = { provider: providerId, outcome: o.kind, status: o.kind === 'other' ? o.status : 'paid' };
+    // after a close, a "paid" notification is news once (late money), whatever came before the close
+    const seen = this.notifiedBefore(a, JSON.stringify(note), open || paid || o.kind !== 'paid' ? null : a.updated_at);
+    if (!seen) this.store.tx(() => this.journal(a, 'notification', null, null, note));
+    if (open) {
+      const now = this.clock.now();
+      const last = this.notifiedQueryAt.get(a.id);
+      if (last !== undefined && now - last < NOTIFIED_QUERY_GAP_MS && now >= last) return verified.reply;
+      this.notifiedQueryAt.set(a.id, now);
+      if (this.notifiedQueryAt.size > 1_000) {
+        for (const [id, at] of this.notifiedQueryAt) if (now - at >= NOTIFIED_QUERY_GAP_MS) this.notifiedQueryAt.delete(id);
+      }
+      await this.queryNow(a.id);
+    } else if (o.kind === 'paid' && !paid && !seen) {
+      this.notifiedQueryAt.delete(a.id);
       await this.lateCheck(a.id);
       this.events.emit('payment.changed', this.view(a.id));
     }
     return verified.reply;
+  }
+
+  /** Whether this attempt's journal already holds this notification (since `since`, if given). */
+  private notifiedBefore(a: AttemptRow, detail: string, since: number | null): boolean {
+    let q = this.k
+      .selectFrom('payment_journal')
+      .select('id')
+      .where('order_id', '=', a.order_id)
+      .where('attempt_id', '=', a.id)
+      .where('kind', '=', 'notification')
+      .where('detail', '=', detail);
+    if (since !== null) q = q.where('at', '>=', since);
+    return this.store.first(q.limit(1)) !== undefined;
   }
 
   /** A final unpaid attempt reported paid: confirm with a query, then raise the exception. */
