@@ -14,6 +14,7 @@ import { DEFAULT_TIMING } from './core/payments';
 import { registerIpc } from './electron/ipc';
 import { electronPrinter } from './electron/printer';
 import { hardenSessions } from './electron/security';
+import { utilityLauncher } from './electron/utility';
 import { createMainWindow } from './electron/window';
 
 let win: BrowserWindow | null = null;
@@ -28,7 +29,7 @@ async function start(): Promise<void> {
   hardenSessions();
   // the sandbox starts beside the core; payment methods appear as soon as it is up
   const sandboxStarting = launch.sandbox
-    ? startSandboxChild({ dataDir }).catch((err: Error) => {
+    ? startSandboxChild({ dataDir, launcher: utilityLauncher }).catch((err: Error) => {
         console.error(`The embedded sandbox did not start (${err.message}); intermediary payments are off.`);
         return null;
       })

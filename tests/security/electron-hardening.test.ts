@@ -6,7 +6,8 @@
  * - every permission is refused, on every session (the handlers call `permissionDecision`);
  * - a link opens in the system browser only for a configured gateway's origin or the embedded
  *   sandbox's customer pages (`externalUrlAllowed` over `PaymentSettings.cashierPages()`), where any
- *   https:// URL used to pass.
+ *   https:// URL used to pass;
+ * - the packaged app is built with the fuses that close run-as-Node, NODE_OPTIONS and --inspect.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -259,3 +260,53 @@ describe('PaymentSettings.cashierPages: the allow-list comes from the payment se
   });
 });
 
+describe('fuses: the packaged app cannot be run as Node, given NODE_OPTIONS, or inspected', () => {
+  const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { build: Record<string, unknown> & { electronFuses?: Record<string, boolean> } };
+  const WANTED = {
+    runAsNode: false,
+    enableNodeOptionsEnvironmentVariable: false,
+    enableNodeCliInspectArguments: false,
+    enableEmbeddedAsarIntegrityValidation: true,
+    onlyLoadAppFromAsar: true,
+    enableCookieEncryption: true,
+  };
+
+  it('package.json build.electronFuses asks for exactly these fuses', () => {
+    expect(pkg.build.electronFuses).toEqual(WANTED);
+  });
+
+  it("electron-builder's own schema accepts the build configuration", async () => {
+    const { validateConfiguration } = (await import('app-builder-lib/out/util/config/config')) as {
+      validateConfiguration: (config: unknown, logger: unknown) => Promise<void>;
+    };
+    const { DebugLogger } = (await import('builder-util')) as { DebugLogger: new (enabled: boolean) => unknown };
+    await expect(validateConfiguration(pkg.build, new DebugLogger(false))).resolves.toBeUndefined();
+    // and it would refuse a misspelt fuse, so a typo cannot silently leave one open
+    await expect(validateConfiguration({ ...pkg.build, electronFuses: { runAsNod: false } }, new DebugLogger(false))).rejects.toThrow();
+  });
+
+  it('electron-builder turns it into exactly those @electron/fuses wire settings', async () => {
+    const { PlatformPackager } = (await import('app-builder-lib')) as unknown as {
+      PlatformPackager: { prototype: { generateFuseConfig: (f: unknown) => Promise<Record<string, unknown>> } };
+    };
+    const { FuseV1Options, FuseVersion } = await import('@electron/fuses');
+    const wire = await PlatformPackager.prototype.generateFuseConfig.call({}, pkg.build.electronFuses);
+    expect(wire).toEqual({
+      version: FuseVersion.V1,
+      resetAdHocDarwinSignature: undefined,
+      [FuseV1Options.RunAsNode]: false,
+      [FuseV1Options.EnableNodeOptionsEnvironmentVariable]: false,
+      [FuseV1Options.EnableNodeCliInspectArguments]: false,
+      [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]: true,
+      [FuseV1Options.OnlyLoadAppFromAsar]: true,
+      [FuseV1Options.EnableCookieEncryption]: true,
+    });
+  });
+
+  it('nothing in the app still relies on ELECTRON_RUN_AS_NODE (the sandbox runs as a utility process)', () => {
+    for (const file of ['src/main/index.ts', 'src/main/sandbox-child.ts', 'src/main/electron/utility.ts']) {
+      expect(readFileSync(resolve(root, file), 'utf8'), file).not.toMatch(/ELECTRON_RUN_AS_NODE['"]?\s*:/);
+    }
+    expect(readFileSync(resolve(root, 'src/main/index.ts'), 'utf8')).toMatch(/startSandboxChild\(\{[^}]*launcher: utilityLauncher/);
+  });
+});
