@@ -140,9 +140,15 @@ describe('security.ts installs the refusals on every session', () => {
         expect(picked, event).toBe(cancelled);
       }
     }
-    // a page's Web Bluetooth chooser is cancelled too
-    const contents = new fake.Emitter();
+    // any page (the printing window too) opens no window and embeds no webview by default, and its
+    // Web Bluetooth chooser is cancelled
+    let openHandler: (() => unknown) | null = null;
+    const contents = Object.assign(new fake.Emitter(), { setWindowOpenHandler: (h: () => unknown) => (openHandler = h) });
     fake.app.emit('web-contents-created', {}, contents);
+    expect(openHandler!()).toEqual({ action: 'deny' });
+    let attached = true;
+    contents.emit('will-attach-webview', { preventDefault: () => (attached = false) });
+    expect(attached).toBe(false);
     let prevented = false;
     const device = await new Promise((done) => contents.emit('select-bluetooth-device', { preventDefault: () => (prevented = true) }, [{ deviceId: 'b1' }], done));
     expect({ prevented, device }).toEqual({ prevented: true, device: '' });

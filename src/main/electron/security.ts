@@ -83,8 +83,12 @@ export function hardenSessions(): void {
   app.on('session-created', hardenOne);
   hardenOne(session.defaultSession);
   hardenOne(session.fromPartition('cashier'));
-  // Web Bluetooth's chooser is per page: cancel it rather than let Electron pick the first device
   app.on('web-contents-created', (_event, contents) => {
+    // by default no page opens windows or embeds webviews (the main window then installs its own
+    // handler, hardenContents; the cashier window denies too; the printing window gets this one)
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    // Web Bluetooth's chooser is per page: cancel it rather than let Electron pick the first device
     contents.on('select-bluetooth-device', (event, _devices, callback) => {
       event.preventDefault();
       callback('');
