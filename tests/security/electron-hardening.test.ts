@@ -9,14 +9,15 @@
  *   https:// URL used to pass;
  * - the packaged app is built with the fuses that close run-as-Node, NODE_OPTIONS and --inspect.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { describeUrl, externalUrlAllowed, MAX_EXTERNAL_URL, permissionDecision } from '../../src/main/electron/policy';
 import { hardenContents, hardenSessions } from '../../src/main/electron/security';
 import { alipayQrUrl } from '../../src/sandbox/alipay';
 import { wechatQrUrl } from '../../src/sandbox/wechat';
-import { startCore, type TestCore } from '../support/core';
+import { nodeLauncher, startSandboxChild } from '../../src/main/sandbox-child';
+import { startCore, tempDir, type TestCore } from '../support/core';
 
 const root = resolve(__dirname, '../..');
 
@@ -307,6 +308,32 @@ describe('fuses: the packaged app cannot be run as Node, given NODE_OPTIONS, or 
       [FuseV1Options.OnlyLoadAppFromAsar]: true,
       [FuseV1Options.EnableCookieEncryption]: true,
     });
+  });
+
+  it('the sandbox child starts through a launcher (Node here, a utility process in Electron) and stops on request', async () => {
+    const { dir, cleanup } = tempDir('pos-launcher-');
+    try {
+      const script = join(dir, 'fake-sandbox.js');
+      writeFileSync(
+        script,
+        "process.on('SIGTERM', () => process.exit(0)); setInterval(() => {}, 1000); console.log('Counter POS sandbox listening at http://127.0.0.1:1/');",
+      );
+      const launched: { script: string; args: string[] }[] = [];
+      const child = await startSandboxChild({
+        dataDir: dir,
+        script,
+        launcher: (s, args) => {
+          launched.push({ script: s, args });
+          return nodeLauncher(s, args);
+        },
+      });
+      expect(child.baseUrl).toBe('http://127.0.0.1:1');
+      expect(launched).toEqual([{ script, args: ['--port', '0', '--data-dir', join(dir, 'sandbox')] }]);
+      await child.stop();
+      expect(child.process.exitCode).toBe(0);
+    } finally {
+      cleanup();
+    }
   });
 
   it('nothing in the app still relies on ELECTRON_RUN_AS_NODE (the sandbox runs as a utility process)', () => {
