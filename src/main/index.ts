@@ -13,7 +13,8 @@ import { parseLaunch, timingFrom } from './config';
 import { DEFAULT_TIMING } from './core/payments';
 import { registerIpc } from './electron/ipc';
 import { electronPrinter } from './electron/printer';
-import { hardenSession } from './electron/security';
+import { hardenSessions } from './electron/security';
+import { utilityLauncher } from './electron/utility';
 import { createMainWindow } from './electron/window';
 
 let win: BrowserWindow | null = null;
@@ -25,10 +26,10 @@ async function start(): Promise<void> {
   const launch = parseLaunch(process.argv, process.env);
   const dataDir = launch.dataDir ?? app.getPath('userData');
   if (launch.dataDir) app.setPath('userData', dataDir);
-  hardenSession();
+  hardenSessions();
   // the sandbox starts beside the core; payment methods appear as soon as it is up
   const sandboxStarting = launch.sandbox
-    ? startSandboxChild({ dataDir }).catch((err: Error) => {
+    ? startSandboxChild({ dataDir, launcher: utilityLauncher }).catch((err: Error) => {
         console.error(`The embedded sandbox did not start (${err.message}); intermediary payments are off.`);
         return null;
       })
@@ -57,7 +58,7 @@ async function start(): Promise<void> {
     app.on('will-quit', () => void sandbox.stop());
     core.paymentSettings.setSandboxBaseUrl(sandbox.baseUrl);
   });
-  win = createMainWindow();
+  win = createMainWindow(() => core?.paymentSettings.cashierPages() ?? []);
   win.on('closed', () => {
     win = null;
   });

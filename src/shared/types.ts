@@ -313,7 +313,6 @@ export interface PrintOutcome {
 export interface AppInfo {
   version: string;
   mode: 'electron' | 'browser';
-  dataDir: string;
   storeName: string;
   terminal: string;
   clerk: string;

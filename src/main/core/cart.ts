@@ -50,6 +50,15 @@ export class Carts {
     return this.store.first(this.k.selectFrom('carts').selectAll().where('id', '=', id)) as CartRow;
   }
 
+  /**
+   * The active cart as it is, or null when there is none yet. Unlike `view()` it never creates one:
+   * for checks made before a change that may still be refused (a refusal writes nothing).
+   */
+  peek(): CartView | null {
+    const row = this.store.first(this.k.selectFrom('carts').selectAll().where('status', '=', 'active').orderBy('id', 'desc').limit(1));
+    return row ? this.view(row) : null;
+  }
+
   /** Lines of a cart joined with current product data, in the order they were added. */
   private lines(cartId: number) {
     return this.store.all(

@@ -185,7 +185,6 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const info = (): AppInfo => ({
       version: options.version ?? '0.0.0',
       mode: options.mode,
-      dataDir: options.dataDir,
       storeName: settings.values.storeName,
       terminal: settings.values.terminal,
       clerk: auth.current().name,
@@ -228,7 +227,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       'cart.remove': ({ lineId }) => carts.remove(lineId),
       'cart.clear': () => carts.clear(),
       'cart.setLineDiscount': async ({ lineId, discount, approvalPin }) => {
-        const line = carts.view().lines.find((l) => l.lineId === lineId);
+        const line = carts.peek()?.lines.find((l) => l.lineId === lineId);
         const actor = await discountApproval(discount, line?.grossFen ?? 0, approvalPin);
         return store.tx(() => {
           const before = line?.discount ?? null;
@@ -238,11 +237,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         });
       },
       'cart.setOrderDiscount': async ({ discount, approvalPin }) => {
-        const cart = carts.view();
-        const actor = await discountApproval(discount, cart.subtotalFen - cart.lineDiscountFen, approvalPin);
+        const cart = carts.peek();
+        const actor = await discountApproval(discount, cart ? cart.subtotalFen - cart.lineDiscountFen : 0, approvalPin);
         return store.tx(() => {
           const view = carts.setOrderDiscount(discount);
-          if (actor) audit.record(actor, 'discount.order', `cart:${cart.id}`, { before: cart.orderDiscount, after: discount });
+          if (actor) audit.record(actor, 'discount.order', `cart:${view.id}`, { before: cart?.orderDiscount ?? null, after: discount });
           return view;
         });
       },

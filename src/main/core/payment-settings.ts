@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { PosError } from '../../shared/errors';
 import { type setPaymentSchema } from '../../shared/contract';
 import type { ProviderId, ProviderSettingsView } from '../../shared/types';
-import { createProvider, sandboxConfigs } from '../payments';
+import { createProvider, GATEWAY_URL_FIELDS, SANDBOX_CUSTOMER_PAGES, sandboxConfigs } from '../payments';
 import { InvalidProviderConfig, parseProviderConfig } from '../payments/config';
 import type { ClientDeps } from '../payments/provider';
 import type { Store } from '../store/db';
@@ -152,6 +152,28 @@ export class PaymentSettings implements ProviderSource {
   setSandboxBaseUrl(url: string | null): void {
     this.o.sandboxBaseUrl = url;
     this.rebuild();
+  }
+
+  /**
+   * The pages a link in the till may open in the system browser (Electron's window-open handler,
+   * src/main/electron/policy.ts): each enabled provider's gateway origin, and for the embedded
+   * sandbox only its customer pages. Everything else is refused.
+   */
+  cashierPages(): string[] {
+    const out = new Set<string>();
+    for (const provider of PROVIDERS) {
+      const s = this.stored(provider);
+      if (!s.enabled) continue;
+      if (s.target === 'embedded') {
+        for (const path of this.o.sandboxBaseUrl ? SANDBOX_CUSTOMER_PAGES[provider] : []) out.add(`${this.o.sandboxBaseUrl!.replace(/\/+$/, '')}${path}`);
+        continue;
+      }
+      for (const name of GATEWAY_URL_FIELDS[provider]) {
+        const url = URL.canParse(s.fields[name] ?? '') ? new URL(s.fields[name]!) : null;
+        if (url && (url.protocol === 'https:' || url.protocol === 'http:')) out.add(url.origin);
+      }
+    }
+    return [...out];
   }
 
   /** True when any enabled provider points at a sandbox: the UI shows a SANDBOX badge. */

@@ -2,7 +2,8 @@ import { BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { hardenContents, rendererEntry } from './security';
 
-export function createMainWindow(): BrowserWindow {
+/** The till's window; `allowList` names the pages a link in it may open in the system browser (security.ts). */
+export function createMainWindow(allowList: () => readonly string[]): BrowserWindow {
   const win = new BrowserWindow({
     width: 1280,
     height: 800,
@@ -21,7 +22,7 @@ export function createMainWindow(): BrowserWindow {
       spellcheck: false,
     },
   });
-  hardenContents(win.webContents);
+  hardenContents(win.webContents, allowList);
   win.once('ready-to-show', () => win.show());
   const entry = rendererEntry();
   if ('url' in entry) void win.loadURL(entry.url);

@@ -120,4 +120,23 @@ export function sandboxConfigs(baseUrl: string, dir: string = sandboxCredentials
   };
 }
 
+/**
+ * The sandbox's customer pages (behind an Alipay `qr_code` and a WeChat `code_url`: see
+ * `alipayQrUrl` in src/sandbox/alipay.ts and `wechatQrUrl` in src/sandbox/wechat.ts), as paths under
+ * its base URL: the only sandbox pages a link in the till may open (not its control API). YeePay's
+ * cashier page opens in the app's own cashier window, not through a link.
+ */
+export const SANDBOX_CUSTOMER_PAGES: Readonly<Record<ProviderId, readonly string[]>> = {
+  alipay: ['/alipay/qr/'],
+  wechat: ['/wechat/bizpayurl'],
+  yeepay: [],
+};
+
+/** The fields of each provider's configuration that name the gateway (not the till's own notify URL). */
+export const GATEWAY_URL_FIELDS: Readonly<Record<ProviderId, readonly string[]>> = {
+  alipay: ['gatewayUrl'],
+  wechat: ['apiBase'],
+  yeepay: ['nodeUrl', 'commandUrl'],
+};
+
 export const PROVIDER_IDS: readonly ProviderId[] = ['alipay', 'wechat', 'yeepay'];
