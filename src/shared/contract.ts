@@ -91,6 +91,8 @@ export const setPaymentSchema = z
     fields: z.record(z.string().max(40), z.string().max(8192)),
     /** new values for secrets; null clears one; absent keeps it */
     secrets: z.record(z.string().max(40), z.string().max(8192).nullable()).optional(),
+    /** where money goes is the owner's */
+    approvalPin,
   })
   .strict();
 

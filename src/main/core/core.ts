@@ -137,6 +137,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       sandboxBaseUrl: options.sandboxBaseUrl ?? null,
       deps: { now: () => clock.now(), ...options.clientDeps },
       log,
+      audit,
     });
     if (options.paymentsConfigFile) paymentSettings.applyFile(options.paymentsConfigFile);
     const payments = new Payments(
@@ -333,7 +334,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         return reportHtml(reports.sales(from, to, top ?? 20), locale(), settings.values.storeName);
       },
       'settings.payments': () => paymentSettings.views(),
-      'settings.setPayment': (input) => paymentSettings.set(input),
+      // where money goes is the owner's: a clerk learns nothing, not even whether the settings would be accepted; saved and audited together
+      'settings.setPayment': async ({ approvalPin, ...input }) => paymentSettings.set(input, await auth.authorize('owner', approvalPin)),
       'recon.days': ({ limit }) => reconciliation.days(limit),
       'recon.day': ({ day }) => reconciliation.day(day),
       'recon.run': async ({ day, providers, approvalPin }) => {
