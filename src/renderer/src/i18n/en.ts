@@ -222,7 +222,7 @@ export const en = {
 
   'settings.title': 'Payment settings',
   'settings.intro': 'Each intermediary can use the embedded sandbox (demo credentials, no real money) or your own gateway. Keys stay in the till’s main process: this screen only shows whether one is set.',
-  'settings.ownerNote': 'Where the money goes is the owner’s: saving asks for the owner’s PIN. A production gateway needs https:// addresses.',
+  'settings.ownerNote': 'Where the money goes is for the owner to decide: saving asks for the owner PIN. A production gateway needs https:// addresses.',
   'settings.loading': 'Loading…',
   'settings.enabled': 'Enabled',
   'settings.target': 'Connect to',
@@ -355,7 +355,7 @@ export const en = {
 
   // daily reconciliation
   'recon.manageDescription': 'Each payment service’s daily statement against the till: totals per method, differences to resolve.',
-  'recon.refused': 'Reconciliation is the owner’s: ask the owner to enter their PIN.',
+  'recon.refused': 'Reconciliation is for the owner: ask the owner to enter their PIN.',
   'recon.title': 'Daily reconciliation',
   'recon.recent': 'Recent days',
   'recon.yesterday': 'Yesterday',
@@ -663,7 +663,7 @@ export const en = {
   'cash.expected': 'Expected in the drawer',
   'cash.expectedHint': 'float + cash sales − cash refunds + paid in − paid out',
   'cash.expectedHidden': 'Owner only',
-  'cash.blindHint': 'The drawer is counted blind: the cash expected is the owner’s to see.',
+  'cash.blindHint': 'The drawer is counted blind: only the owner sees the cash expected.',
   'cash.showTotals': 'Show totals (owner)',
   'cash.paidIn': 'Paid in',
   'cash.paidOut': 'Paid out',
@@ -686,7 +686,7 @@ export const en = {
   'cash.outsideBeforeBlind.one': '1 sale was taken before this drawer was opened: it is on no Z.',
   'cash.zList': 'Z reports (closes)',
   'cash.zNone': 'No close yet on this till.',
-  'cash.zOwnerOnly': 'The Z reports are the owner’s.',
+  'cash.zOwnerOnly': 'The Z reports are for the owner.',
   'cash.closedAt': 'closed {time}',
   'cash.exact': 'Exact',
   'cash.exactLong': 'Exact: the count matches',
@@ -781,7 +781,7 @@ export const en = {
   // catalogue management (screens/catalogue.tsx)
   'catalogue.title': 'Catalogue',
   'catalogue.manageDescription': 'Products, prices, barcodes and stock; categories; import and export as CSV.',
-  'catalogue.refused': 'The catalogue with its stock is the owner’s: ask the owner to enter their PIN.',
+  'catalogue.refused': 'The catalogue with its stock is for the owner: ask the owner to enter their PIN.',
   'catalogue.tab.products': 'Products',
   'catalogue.tab.categories': 'Categories',
   'catalogue.tab.csv': 'Import & export',
