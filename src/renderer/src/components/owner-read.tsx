@@ -14,7 +14,7 @@
  *   const days = await owner.ask((pin) => api.recon.days({ ...withPin(pin) }), 'approval.reason.recon');
  *   const again = await owner.quiet((pin) => api.recon.days({ ...withPin(pin) }));   // never asks: a Result
  */
-import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode, type RefObject } from 'react';
+import { createContext, useCallback, useContext, useMemo, useRef, type ReactNode, type RefObject } from 'react';
 import type { ErrorCode } from '../../../shared/errors';
 import type { Result } from '../../../shared/result';
 import type { MessageKey, Params } from '../i18n';
@@ -32,8 +32,6 @@ export interface OwnerRead {
   ask<T>(run: Run<T>, reason: MessageKey, params?: Params): Promise<T | undefined>;
   /** The same read without ever asking (refreshes on events): the result, for the caller to handle. */
   quiet<T>(run: Run<T>): Promise<Result<T>>;
-  /** a PIN was given on this screen (the owner's reads are open) */
-  unlocked: boolean;
 }
 
 /** `{ approvalPin }` when there is one, for spreading into a call's input. */
@@ -49,8 +47,6 @@ interface Kept {
 
 interface Scope {
   kept: RefObject<Kept>;
-  unlocked: boolean;
-  setUnlocked: (on: boolean) => void;
 }
 
 const ScopeContext = createContext<Scope | null>(null);
@@ -58,8 +54,7 @@ const ScopeContext = createContext<Scope | null>(null);
 /** One screen's kept PIN: given once, forgotten when the scope unmounts. */
 export function OwnerReadScope({ children }: { children: ReactNode }) {
   const kept = useRef<Kept>({ pin: undefined, asking: null });
-  const [unlocked, setUnlocked] = useState(false);
-  const scope = useMemo(() => ({ kept, unlocked, setUnlocked }), [unlocked]);
+  const scope = useMemo(() => ({ kept }), []);
   return <ScopeContext value={scope}>{children}</ScopeContext>;
 }
 
@@ -80,14 +75,17 @@ export function useOwnerRead(): OwnerRead {
   const scope = useContext(ScopeContext);
   // outside a scope (a screen of its own), the component keeps the PIN itself
   const own = useRef<Kept>({ pin: undefined, asking: null });
-  const [ownUnlocked, setOwnUnlocked] = useState(false);
   const keptRef = scope?.kept ?? own;
-  const setUnlocked = scope?.setUnlocked ?? setOwnUnlocked;
 
   const quiet = useCallback(
     async <T,>(run: Run<T>): Promise<Result<T>> => {
       const kept = keptRef.current;
       if (kept.asking) await kept.asking;
+      const tried = kept.pin;
+      const r = await settle(run(tried));
+      if (r.ok || r.error.code !== 'WRONG_PIN' || tried === undefined) return r;
+      // the PIN kept changed meanwhile: forget it, and read as the signed-in user (blind, or refused)
+      if (kept.pin === tried) kept.pin = undefined;
       return settle(run(kept.pin));
     },
     [keptRef],
@@ -104,10 +102,7 @@ export function useOwnerRead(): OwnerRead {
         notifier.error(first.error);
         return undefined;
       }
-      if (kept.pin === tried && tried !== undefined) {
-        kept.pin = undefined; // the PIN changed meanwhile: ask again
-        setUnlocked(false);
-      }
+      if (kept.pin === tried && tried !== undefined) kept.pin = undefined; // the PIN changed meanwhile: ask again
       if (kept.asking) await kept.asking; // another read of this screen is asking: take its answer
       if (kept.pin !== undefined && kept.pin !== tried) {
         const again = await settle(run(kept.pin));
@@ -125,19 +120,15 @@ export function useOwnerRead(): OwnerRead {
           used = given;
           return run(given);
         }, reason, params);
-        if (value !== undefined && used !== undefined) {
-          kept.pin = used;
-          setUnlocked(true);
-        }
+        if (value !== undefined && used !== undefined) kept.pin = used;
         return value;
       } finally {
         kept.asking = null;
         answered();
       }
     },
-    [approve, keptRef, notifier, setUnlocked],
+    [approve, keptRef, notifier],
   );
 
-  const unlocked = scope?.unlocked ?? ownUnlocked;
-  return useMemo(() => ({ ask, quiet, unlocked }), [ask, quiet, unlocked]);
+  return useMemo(() => ({ ask, quiet }), [ask, quiet]);
 }
