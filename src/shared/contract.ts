@@ -67,6 +67,8 @@ const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const empty = z.object({}).strict();
 /** an owner's PIN, when a clerk asks for an owner action (the owner approves at the counter) */
 const approvalPin = z.string().regex(/^\d{4,8}$/).optional();
+/** a read that is the owner's (money totals, statements, wire exchanges, the catalogue with stock): only the PIN */
+const ownerRead = z.object({ approvalPin }).strict();
 /** why an owner decided as they did: kept in the audit log */
 const note = z.string().trim().min(3).max(500);
 /** catalogue management: a SKU is letters, digits and - _ . / (no spaces), at most 32 */
@@ -91,6 +93,8 @@ export const setPaymentSchema = z
     fields: z.record(z.string().max(40), z.string().max(8192)),
     /** new values for secrets; null clears one; absent keeps it */
     secrets: z.record(z.string().max(40), z.string().max(8192).nullable()).optional(),
+    /** where money goes is the owner's */
+    approvalPin,
   })
   .strict();
 
@@ -124,10 +128,11 @@ export const contract = {
         categoryId: id.nullable().optional(),
         status: z.enum(['active', 'retired', 'all']).optional(),
         limit: z.number().int().min(1).max(5000).optional(),
+        approvalPin,
       })
       .strict(),
   ),
-  'catalog.adminCategories': method<CatalogueCategory[]>()(empty),
+  'catalog.adminCategories': method<CatalogueCategory[]>()(ownerRead),
   /** add (no id) or edit a product (owner; audited). A barcode held by a retired product passes to this one. */
   'catalog.saveProduct': method<ProductSaved>()(
     z
@@ -166,21 +171,22 @@ export const contract = {
   'catalog.adjustStock': method<CatalogueProduct>()(
     z.object({ productId: id, mode: z.enum(['delta', 'count']), value: stockCount, reason: stockReason, approvalPin }).strict(),
   ),
-  'catalog.stockMoves': method<StockMoveView[]>()(z.object({ productId: id, limit: z.number().int().min(1).max(500).optional() }).strict()),
-  /** the whole catalogue as CSV (UTF-8 with BOM; columns in docs/testing.md) */
-  'catalog.exportCsv': method<CatalogueExport>()(empty),
+  'catalog.stockMoves': method<StockMoveView[]>()(z.object({ productId: id, limit: z.number().int().min(1).max(500).optional(), approvalPin }).strict()),
+  /** the whole catalogue as CSV (UTF-8 with BOM; columns in docs/testing.md) (owner) */
+  'catalog.exportCsv': method<CatalogueExport>()(ownerRead),
   /** send a CSV file in base64 pieces of at most 48 KiB (browser mode takes calls up to 64 KiB); the first piece opens an upload */
   'catalog.importUpload': method<ImportUpload>()(
     z
       .object({
         uploadId: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/).optional(),
         chunk: z.string().max(48 * 1024).regex(/^[A-Za-z0-9+/]*={0,2}$/),
+        approvalPin,
       })
       .strict(),
   ),
   /** check every row of an uploaded file and show what would change; nothing is written */
   'catalog.importPreview': method<ImportPreview>()(
-    z.object({ uploadId: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/), retireMissing: z.boolean(), setStock: z.boolean() }).strict(),
+    z.object({ uploadId: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/), retireMissing: z.boolean(), setStock: z.boolean(), approvalPin }).strict(),
   ),
   /** apply exactly what a preview showed, all or nothing (owner; audited) */
   'catalog.importApply': method<ImportApplied>()(z.object({ token: z.string().regex(/^[0-9a-f]{64}$/), approvalPin }).strict()),
@@ -212,7 +218,8 @@ export const contract = {
       .strict(),
   ),
 
-  'orders.list': method<OrderSummary[]>()(z.object({ businessDay: day.optional() }).strict()),
+  /** today's orders (anyone); another day's are the owner's */
+  'orders.list': method<OrderSummary[]>()(z.object({ businessDay: day.optional(), approvalPin }).strict()),
   'orders.get': method<OrderView>()(z.object({ orderId: id }).strict()),
   /** back to the cart (restoreCart) is the clerk's; voiding the order (no restore) needs the owner */
   'orders.cancel': method<OrderView>()(
@@ -223,7 +230,8 @@ export const contract = {
     z.object({ orderId: id, reprint: z.boolean().optional() }).strict(),
   ),
   'orders.print': method<PrintOutcome>()(z.object({ orderId: id }).strict()),
-  'orders.exportTimeline': method<TimelineExport>()(z.object({ orderId: id, format: z.enum(['json', 'csv']) }).strict()),
+  /** the payment timeline with its wire exchanges, for a dispute (owner) */
+  'orders.exportTimeline': method<TimelineExport>()(z.object({ orderId: id, format: z.enum(['json', 'csv']), approvalPin }).strict()),
 
   'payments.options': method<PaymentOption[]>()(empty),
   'payments.start': method<AttemptView>()(
@@ -305,9 +313,9 @@ export const contract = {
   'settings.setPayment': method<ProviderSettingsView>()(setPaymentSchema),
 
   /** daily reconciliation: recent days with each provider's status and open differences (yesterday first) */
-  'recon.days': method<ReconDaySummary[]>()(z.object({ limit: z.number().int().min(1).max(92).optional() }).strict()),
-  /** one day: totals per provider and payment mode (till vs statement) and the differences */
-  'recon.day': method<ReconDayView>()(z.object({ day }).strict()),
+  'recon.days': method<ReconDaySummary[]>()(z.object({ limit: z.number().int().min(1).max(92).optional(), approvalPin }).strict()),
+  /** one day: totals per provider and payment mode (till vs statement) and the differences (owner) */
+  'recon.day': method<ReconDayView>()(z.object({ day, approvalPin }).strict()),
   /** download, check and import the statements of a past day (owner) */
   'recon.run': method<ReconRunResult>()(
     z.object({ day, providers: z.array(z.enum(['alipay', 'wechat', 'yeepay'])).min(1).max(3).optional(), approvalPin }).strict(),
@@ -316,7 +324,7 @@ export const contract = {
   'recon.resolve': method<ReconItemView>()(
     z.object({ itemId: id, resolution: z.enum(['accepted', 'refunded', 'written_off', 'corrected']), note, approvalPin }).strict(),
   ),
-  'recon.settings': method<ReconSettingsView>()(empty),
+  'recon.settings': method<ReconSettingsView>()(ownerRead),
   'recon.setSettings': method<ReconSettingsView>()(
     z
       .object({
@@ -329,8 +337,12 @@ export const contract = {
       .strict(),
   ),
 
-  /** this terminal's cash session: the open one (with its expected cash), the last Z, sales made outside any session */
-  'cashSession.current': method<CashSessionState>()(empty),
+  /**
+   * this terminal's cash session: the open one, the last Z, sales made outside any session. The
+   * money totals (expected cash, the last Z, what was sold outside a session) are the owner's: a
+   * clerk without the owner's PIN gets the session `blind`, without them.
+   */
+  'cashSession.current': method<CashSessionState>()(ownerRead),
   /** open the drawer with a float, typed or counted by denomination (a clerk may) */
   'cashSession.open': method<CashSessionView>()(
     z
@@ -346,9 +358,9 @@ export const contract = {
   'cashSession.move': method<CashSessionView>()(
     z.object({ kind: z.enum(['in', 'out']), amountFen: fen.min(1), reason: cashReason, approvalPin }).strict(),
   ),
-  /** the X report: a read-only snapshot of the open session */
-  'cashSession.x': method<CashReport>()(empty),
-  'cashSession.printX': method<CashPrintOutcome>()(empty),
+  /** the X report: a read-only snapshot of the open session (owner: its expected cash lets a clerk skim) */
+  'cashSession.x': method<CashReport>()(ownerRead),
+  'cashSession.printX': method<CashPrintOutcome>()(ownerRead),
   /**
    * close by counting the drawer (owner): writes the numbered, immutable Z. A variance needs a reason;
    * intermediary payments still pending on this terminal refuse the close (CASH_PENDING_PAYMENTS,
@@ -364,13 +376,14 @@ export const contract = {
       })
       .strict(),
   ),
-  'cashSession.z': method<ZView>()(z.object({ number: zNumberSchema }).strict()),
-  /** Z reports, newest first (this terminal's by default) */
+  /** one Z report (owner) */
+  'cashSession.z': method<ZView>()(z.object({ number: zNumberSchema, approvalPin }).strict()),
+  /** Z reports, newest first (this terminal's by default) (owner) */
   'cashSession.zList': method<ZSummary[]>()(
-    z.object({ limit: z.number().int().min(1).max(500).optional(), terminal: z.string().min(1).max(40).optional() }).strict(),
+    z.object({ limit: z.number().int().min(1).max(500).optional(), terminal: z.string().min(1).max(40).optional(), approvalPin }).strict(),
   ),
-  /** print a Z through the receipt printer; every print after the first is marked COPY (audited) */
-  'cashSession.printZ': method<CashPrintOutcome>()(z.object({ number: zNumberSchema }).strict()),
+  /** print a Z through the receipt printer; every print after the first is marked COPY (owner; audited) */
+  'cashSession.printZ': method<CashPrintOutcome>()(z.object({ number: zNumberSchema, approvalPin }).strict()),
 } as const satisfies Record<MethodName, unknown>;
 
 export type Contract = typeof contract;

@@ -655,8 +655,11 @@ export interface CashSessionView {
   closedAt: number | null;
   closedBy: string | null;
   zNumber: string | null;
-  /** float + cash sales − cash refunds + paid in − paid out: now while open, at the close once closed */
-  expectedFen: Fen;
+  /**
+   * float + cash sales − cash refunds + paid in − paid out: now while open, at the close once closed;
+   * null for a clerk without the owner's PIN (the drawer is closed blind: docs/security.md)
+   */
+  expectedFen: Fen | null;
   moves: CashMoveView[];
 }
 
@@ -695,9 +698,12 @@ export interface CashSessionState {
   /** today's business day */
   businessDay: string;
   session: CashSessionView | null;
+  /** null for a clerk without the owner's PIN (`blind`) */
   lastZ: ZSummary | null;
-  /** sales paid on this terminal while no session was open (since the last close, or since the start of today): in no Z */
-  outsideSession: { count: number; salesFen: Fen; cashFen: Fen; since: number } | null;
+  /** sales paid on this terminal while no session was open (since the last close, or since the start of today): in no Z; the amounts are null when `blind` */
+  outsideSession: { count: number; salesFen: Fen | null; cashFen: Fen | null; since: number } | null;
+  /** the money totals are left out: a clerk asked without the owner's PIN (they are the owner's) */
+  blind: boolean;
 }
 
 export interface MethodTotals {

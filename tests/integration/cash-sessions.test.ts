@@ -77,7 +77,9 @@ async function alipaySale(qty = 1): Promise<{ id: number; totalFen: number; numb
 }
 
 const open = (floatFen = 20_000) => call<CashSessionView>('cashSession.open', { floatFen });
-const x = () => call<CashReport>('cashSession.x');
+/** the X, and every money total of the drawer, are the owner's: the clerk signed in passes the owner's PIN */
+const x = () => call<CashReport>('cashSession.x', { approvalPin: OWNER_PIN });
+const current = () => call<CashSessionState>('cashSession.current', { approvalPin: OWNER_PIN });
 /** denominations making exactly `fen` (¥100 notes, then ¥1, then 1 jiao and 1 fen coins) */
 function countOf(fen: number): Record<string, number> {
   const c: Record<string, number> = {};
@@ -103,8 +105,8 @@ const audit = (action: string) =>
 describe('cash sessions', () => {
   it('opens once per terminal, with a float typed or counted by denomination; inputs are checked', async () => {
     await setup();
-    expect((await call<CashSessionState>('cashSession.current')).session).toBeNull();
-    expect((await refused('cashSession.x', {})).code).toBe('CASH_SESSION_NOT_OPEN');
+    expect((await current()).session).toBeNull();
+    expect((await refused('cashSession.x', { approvalPin: OWNER_PIN })).code).toBe('CASH_SESSION_NOT_OPEN');
     expect((await refused('cashSession.move', { kind: 'in', amountFen: 100, reason: 'coins from the bank' })).code).toBe('CASH_SESSION_NOT_OPEN');
 
     for (const bad of [
@@ -123,14 +125,16 @@ describe('cash sessions', () => {
 
     // the clerk (signed in by default) opens: two ¥100, one ¥50, 5 ¥10, 10 one-jiao coins
     const s = await call<CashSessionView>('cashSession.open', { denominations: { '10000': 2, '5000': 1, '1000': 5, '10': 10 } });
-    expect(s).toMatchObject({ status: 'open', terminal: 'T01', businessDay: D, floatFen: 30_100, expectedFen: 30_100, openedBy: '收银员 01' });
+    // the clerk sees the drawer blind: no cash expected (tests/security/clerk-reads.test.ts)
+    expect(s).toMatchObject({ status: 'open', terminal: 'T01', businessDay: D, floatFen: 30_100, expectedFen: null, openedBy: '收银员 01' });
+    expect((await current()).session?.expectedFen).toBe(30_100);
     expect(s.floatDenominations).toEqual({ '10000': 2, '5000': 1, '1000': 5, '10': 10 });
     expect((await refused('cashSession.open', { floatFen: 0 })).code).toBe('CASH_SESSION_OPEN');
     // the database enforces it too
     expect(() =>
       t.core.store.sqlite.prepare(`insert into cash_sessions (terminal, business_day, status, opened_at, opened_by, float_fen) values ('T01', ?, 'open', 0, 'x', 0)`).run(D),
     ).toThrow(/UNIQUE/);
-    const state = await call<CashSessionState>('cashSession.current');
+    const state = await current();
     expect(state.session?.id).toBe(s.id);
     expect(audit('cash.session.open')).toMatchObject([{ actor_name: '收银员 01', subject: `T01 session ${s.id}` }]);
 
@@ -150,12 +154,14 @@ describe('cash sessions', () => {
     await open(10_000);
     // paid in: a clerk may
     const afterIn = await call<CashSessionView>('cashSession.move', { kind: 'in', amountFen: 5_000, reason: 'change from the bank' });
-    expect(afterIn.expectedFen).toBe(15_000);
+    expect(afterIn.expectedFen).toBeNull(); // blind for the clerk
+    expect((await current()).session?.expectedFen).toBe(15_000);
     // paid out: the owner
     expect((await refused('cashSession.move', { kind: 'out', amountFen: 2_000, reason: 'paid the window cleaner' })).code).toBe('OWNER_APPROVAL_REQUIRED');
     expect((await refused('cashSession.move', { kind: 'out', amountFen: 2_000, reason: 'paid the window cleaner', approvalPin: '1234' })).code).toBe('WRONG_PIN');
-    // more than the drawer holds is refused before any PIN is asked
-    expect((await refused('cashSession.move', { kind: 'out', amountFen: 15_001, reason: 'a typo in the amount' })).code).toBe('CASH_OUT_TOO_LARGE');
+    // more than the drawer holds is refused, but only once the owner is there (the refusal tells the cash expected)
+    expect((await refused('cashSession.move', { kind: 'out', amountFen: 15_001, reason: 'a typo in the amount' })).code).toBe('OWNER_APPROVAL_REQUIRED');
+    expect((await refused('cashSession.move', { kind: 'out', amountFen: 15_001, reason: 'a typo in the amount', approvalPin: OWNER_PIN })).code).toBe('CASH_OUT_TOO_LARGE');
     const afterOut = await call<CashSessionView>('cashSession.move', { kind: 'out', amountFen: 2_000, reason: 'paid the window cleaner', approvalPin: OWNER_PIN });
     expect(afterOut.expectedFen).toBe(13_000);
     expect(afterOut.moves.map((m) => [m.kind, m.amountFen, m.by, m.approvedBy])).toEqual([
@@ -166,7 +172,7 @@ describe('cash sessions', () => {
     const count = { denominations: countOf(13_000) };
     expect((await refused('cashSession.close', count)).code).toBe('OWNER_APPROVAL_REQUIRED');
     expect((await refused('cashSession.close', { ...count, approvalPin: '0000' })).code).toBe('WRONG_PIN');
-    expect((await call<CashSessionState>('cashSession.current')).session?.status).toBe('open');
+    expect((await current()).session?.status).toBe('open');
     const z = await call<ZView>('cashSession.close', { ...count, approvalPin: OWNER_PIN });
     expect(z.z).toMatchObject({ number: 'Z-T01-0001', closedBy: '收银员 01', approvedBy: '店长', varianceFen: 0, varianceReason: null });
 
@@ -224,7 +230,7 @@ describe('cash sessions', () => {
     expect(after.drawer.expectedFen).toBe(10_550);
     expect(after.methods[0]).toEqual({ method: 'cash', salesCount: 2, salesFen: 850, refundsCount: 1, refundsFen: 300, netFen: 550 });
     expect(after.totals).toEqual({ salesFen: 2_050, refundsFen: 300, netFen: 1_750 });
-    expect((await call<CashSessionState>('cashSession.current')).session?.expectedFen).toBe(10_550);
+    expect((await current()).session?.expectedFen).toBe(10_550);
 
     const z = await call<ZView>('cashSession.close', { denominations: countOf(10_550), approvalPin: OWNER_PIN });
     expect(z.z.methods).toEqual(after.methods);
@@ -282,16 +288,16 @@ describe('cash sessions', () => {
     await open(500);
     await close(500);
     t.core.settings.set('terminal', 'T01');
-    const list = await call<ZSummary[]>('cashSession.zList', {});
+    const list = await call<ZSummary[]>('cashSession.zList', { approvalPin: OWNER_PIN });
     expect(list.map((z) => z.number)).toEqual(['Z-T01-0003', 'Z-T01-0002', 'Z-T01-0001']);
     expect(list[0]).toMatchObject({ seq: 3, salesFen: 300, expectedFen: 1_300, countedFen: 1_300, varianceFen: 0 });
-    expect((await call<ZSummary[]>('cashSession.zList', { terminal: 'T02' })).map((z) => z.number)).toEqual(['Z-T02-0001']);
-    expect((await call<CashSessionState>('cashSession.current')).lastZ?.number).toBe('Z-T01-0003');
+    expect((await call<ZSummary[]>('cashSession.zList', { terminal: 'T02', approvalPin: OWNER_PIN })).map((z) => z.number)).toEqual(['Z-T02-0001']);
+    expect((await current()).lastZ?.number).toBe('Z-T01-0003');
 
     // immutable: later sales and sessions change nothing in it, and the database refuses to
     await open(0);
     await cashSale(3);
-    expect((await call<ZView>('cashSession.z', { number: 'Z-T01-0001' })).z).toEqual(first.z);
+    expect((await call<ZView>('cashSession.z', { number: 'Z-T01-0001', approvalPin: OWNER_PIN })).z).toEqual(first.z);
     const db = t.core.store.sqlite;
     expect(() => db.prepare(`update z_reports set counted_fen = 0 where number = 'Z-T01-0001'`).run()).toThrow(/append-only/);
     expect(() => db.prepare(`update z_reports set content = '{}'`).run()).toThrow(/append-only/);
@@ -299,8 +305,8 @@ describe('cash sessions', () => {
     expect(() => db.prepare(`update cash_sessions set variance_reason = 'rewritten' where id = 1`).run()).toThrow(/final/);
     expect(() => db.prepare(`insert into z_reports (session_id, terminal, seq, number, business_day, opened_at, closed_at, closed_by, sales_fen, net_fen, expected_fen, counted_fen, variance_fen, content)
       values (5, 'T01', 5, 'Z-T01-0005', ?, 0, 0, 'x', 0, 0, 0, 0, 0, '{}')`).run(D)).toThrow(/gapless/);
-    expect((await refused('cashSession.z', { number: 'Z-T01-0099' })).code).toBe('NOT_FOUND');
-    expect((await refused('cashSession.z', { number: 'drop table' })).code).toBe('INVALID_INPUT');
+    expect((await refused('cashSession.z', { number: 'Z-T01-0099', approvalPin: OWNER_PIN })).code).toBe('NOT_FOUND');
+    expect((await refused('cashSession.z', { number: 'drop table', approvalPin: OWNER_PIN })).code).toBe('INVALID_INPUT');
   });
 
   it('warns about intermediary payments still pending on this terminal, lists them, and closes once they are acknowledged', async () => {
@@ -315,12 +321,13 @@ describe('cash sessions', () => {
     expect(report.pendingAttempts).toEqual([
       expect.objectContaining({ attemptId: a.id, orderId: o.id, orderNumber: o.number, provider: 'alipay', mode: 'qr', amountFen: 600, state: 'pending' }),
     ]);
-    // listed before the owner is asked for a PIN
-    const e = await refused('cashSession.close', { denominations: countOf(300) });
+    // the owner is asked first (the count's checks would tell a clerk the cash expected), then they are listed
+    expect((await refused('cashSession.close', { denominations: countOf(300) })).code).toBe('OWNER_APPROVAL_REQUIRED');
+    const e = await refused('cashSession.close', { denominations: countOf(300), approvalPin: OWNER_PIN });
     expect(e).toMatchObject({ code: 'CASH_PENDING_PAYMENTS', details: { count: 1, orders: o.number, attemptIds: String(a.id) } });
     expect(e.message).toContain(o.number);
     expect((await refused('cashSession.close', { denominations: countOf(300), acknowledgePending: false, approvalPin: OWNER_PIN })).code).toBe('CASH_PENDING_PAYMENTS');
-    expect((await call<CashSessionState>('cashSession.current')).session?.status).toBe('open');
+    expect((await current()).session?.status).toBe('open');
 
     const z = await call<ZView>('cashSession.close', { denominations: countOf(300), acknowledgePending: true, approvalPin: OWNER_PIN });
     expect(z.z.pendingAttempts.map((p) => p.orderNumber)).toEqual([o.number]);
@@ -332,7 +339,7 @@ describe('cash sessions', () => {
   it('a session crossing midnight belongs to the day it was opened, and counts the sales on both sides', async () => {
     await setup('2026-11-26T21:00:00');
     await open(5_000);
-    expect((await call<CashSessionState>('cashSession.current')).session?.businessDay).toBe(D);
+    expect((await current()).session?.businessDay).toBe(D);
     t.clock.set(at('2026-11-26T23:50:00'));
     const before = await cashSale(1);
     t.clock.set(at('2026-11-27T00:20:00'));
@@ -344,7 +351,7 @@ describe('cash sessions', () => {
     expect(x1).toMatchObject({ businessDay: D, daysCovered: [D, '2026-11-27'] });
     const z = await call<ZView>('cashSession.close', { denominations: countOf(5_900), approvalPin: OWNER_PIN });
     expect(z.z).toMatchObject({ businessDay: D, daysCovered: [D, '2026-11-27'], closedAt: at('2026-11-27T00:40:00'), totals: { salesFen: 900, refundsFen: 0, netFen: 900 } });
-    expect((await call<ZSummary[]>('cashSession.zList', {}))[0]!.businessDay).toBe(D);
+    expect((await call<ZSummary[]>('cashSession.zList', { approvalPin: OWNER_PIN }))[0]!.businessDay).toBe(D);
     // the next session, opened after midnight, is on the new day
     t.clock.set(at('2026-11-27T00:50:00'));
     expect((await open(0)).businessDay).toBe('2026-11-27');
@@ -399,7 +406,7 @@ describe('cash sessions', () => {
     expect(line2.days[1]).toMatchObject({ day: '2026-11-27', status: 'not_run', statement: null });
 
     // printed: the reconciled day shows the statement, the other says so
-    const print = await call<{ kind: string; copy: boolean }>('cashSession.printZ', { number: z2.z.number });
+    const print = await call<{ kind: string; copy: boolean }>('cashSession.printZ', { number: z2.z.number, approvalPin: OWNER_PIN });
     expect(print).toEqual({ kind: 'pdf', path: `/receipts/${z2.z.number}.pdf`, copy: false });
     const html = printed.at(-1)!.html;
     expect(html).toContain('Z-T01-0002');
@@ -407,7 +414,7 @@ describe('cash sessions', () => {
     expect(html).toContain('statement not yet reconciled');
 
     // the first Z stays as written ("not reconciled"); its view shows the statement imported since, apart
-    const again = await call<ZView>('cashSession.z', { number: z1.z.number });
+    const again = await call<ZView>('cashSession.z', { number: z1.z.number, approvalPin: OWNER_PIN });
     expect(again.z).toEqual(z1.z);
     expect(again.reconciledSince).toEqual([{ provider: 'alipay', day: D, statement: { payments: { count: 2, sumFen: 900 }, refunds: { count: 0, sumFen: 0 }, feeFen: 6 } }]);
   });
@@ -415,7 +422,7 @@ describe('cash sessions', () => {
   it("counts only this terminal's sales, and points out sales taken while no drawer was open", async () => {
     await setup();
     const early = await cashSale(1); // no drawer open yet
-    let state = await call<CashSessionState>('cashSession.current');
+    let state = await current();
     expect(state.outsideSession).toMatchObject({ count: 1, salesFen: early.totalFen, cashFen: early.totalFen });
     t.clock.advance(60_000);
     await open(1_000);
@@ -429,36 +436,36 @@ describe('cash sessions', () => {
     expect(report.totals.salesFen).toBe(600);
     expect(report.drawer.expectedFen).toBe(1_600);
     // still shown while the session is open: those sales are on no Z
-    state = await call<CashSessionState>('cashSession.current');
+    state = await current();
     expect(state.outsideSession).toMatchObject({ count: 1, salesFen: 300 });
     t.clock.advance(60_000);
     await call('cashSession.close', { denominations: countOf(1_600), approvalPin: OWNER_PIN });
-    expect((await call<CashSessionState>('cashSession.current')).outsideSession).toBeNull();
+    expect((await current()).outsideSession).toBeNull();
   });
 
   it('prints the Z once as the original and marks every reprint COPY (audited); the X prints too', async () => {
     await setup();
     await open(1_000);
     await cashSale(1);
-    const xPrint = await call<{ kind: string; copy: boolean }>('cashSession.printX');
+    const xPrint = await call<{ kind: string; copy: boolean }>('cashSession.printX', { approvalPin: OWNER_PIN });
     expect(xPrint.copy).toBe(false);
     expect(printed[0]!.html).toContain('X REPORT');
     expect(printed[0]!.html).not.toContain('Variance');
     const z = await call<ZView>('cashSession.close', { denominations: countOf(1_000), varianceReason: 'the ¥3 sale was paid by card elsewhere', approvalPin: OWNER_PIN });
     expect(z.prints).toBe(0);
-    const first = await call<{ copy: boolean }>('cashSession.printZ', { number: z.z.number });
-    const second = await call<{ copy: boolean }>('cashSession.printZ', { number: z.z.number });
+    const first = await call<{ copy: boolean }>('cashSession.printZ', { number: z.z.number, approvalPin: OWNER_PIN });
+    const second = await call<{ copy: boolean }>('cashSession.printZ', { number: z.z.number, approvalPin: OWNER_PIN });
     expect([first.copy, second.copy]).toEqual([false, true]);
     expect(printed[1]!.html).not.toContain('COPY');
     expect(printed[2]!.html).toContain('COPY');
     expect(printed[2]!.html).toContain('-¥3.00 SHORT');
     expect(printed[2]!.html).toContain('the ¥3 sale was paid by card elsewhere');
-    expect((await call<ZView>('cashSession.z', { number: z.z.number })).prints).toBe(2);
+    expect((await call<ZView>('cashSession.z', { number: z.z.number, approvalPin: OWNER_PIN })).prints).toBe(2);
     expect(audit('cash.z.print').map((a) => a.subject)).toEqual([z.z.number]);
     expect(audit('cash.z.reprint').map((a) => a.subject)).toEqual([z.z.number]);
     // in Chinese
     await call('app.setLocale', { locale: 'zh-CN' });
-    await call('cashSession.printZ', { number: z.z.number });
+    await call('cashSession.printZ', { number: z.z.number, approvalPin: OWNER_PIN });
     expect(printed[3]!.html).toContain('副本');
     expect(printed[3]!.html).toContain('短款');
   });

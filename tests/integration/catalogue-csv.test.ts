@@ -30,25 +30,25 @@ async function upload(file: string | Buffer): Promise<string> {
   let uploadId: string | undefined;
   for (let i = 0; i === 0 || i < bytes.length; i += 36 * 1024) {
     const chunk = bytes.subarray(i, i + 36 * 1024).toString('base64');
-    uploadId = (await call<ImportUpload>('catalog.importUpload', uploadId ? { uploadId, chunk } : { chunk })).uploadId;
+    uploadId = (await call<ImportUpload>('catalog.importUpload', { ...(uploadId ? { uploadId, chunk } : { chunk }), approvalPin: PIN })).uploadId;
   }
   return uploadId as string;
 }
 
 async function preview(file: string | Buffer, options: { retireMissing?: boolean; setStock?: boolean } = {}): Promise<ImportPreview> {
   const uploadId = await upload(file);
-  return call<ImportPreview>('catalog.importPreview', { uploadId, retireMissing: options.retireMissing ?? false, setStock: options.setStock ?? false });
+  return call<ImportPreview>('catalog.importPreview', { uploadId, retireMissing: options.retireMissing ?? false, setStock: options.setStock ?? false, approvalPin: PIN });
 }
 
 async function refused(file: string | Buffer) {
   const uploadId = await upload(file);
-  return failure('catalog.importPreview', { uploadId, retireMissing: false, setStock: false });
+  return failure('catalog.importPreview', { uploadId, retireMissing: false, setStock: false, approvalPin: PIN });
 }
 
 const apply = (p: ImportPreview) => call<ImportApplied>('catalog.importApply', { token: p.token, approvalPin: PIN });
-const exported = () => call<CatalogueExport>('catalog.exportCsv', {});
+const exported = () => call<CatalogueExport>('catalog.exportCsv', { approvalPin: PIN });
 const product = async (sku: string) =>
-  (await call<CatalogueList>('catalog.adminProducts', { query: sku, status: 'all' })).products.find((p) => p.sku === sku) as CatalogueProduct;
+  (await call<CatalogueList>('catalog.adminProducts', { query: sku, status: 'all', approvalPin: PIN })).products.find((p) => p.sku === sku) as CatalogueProduct;
 const count = () => Number((t.core.store.sqlite.prepare('select count(*) n from products').get() as { n: number }).n);
 const csv = (...rows: string[]) => [HEADER, ...rows].join('\r\n') + '\r\n';
 
@@ -185,7 +185,7 @@ describe('CSV import', () => {
     expect(await product('NEW-2')).toMatchObject({ priceFen: 250, stock: 0, barcode: null });
     expect(t.core.catalog.search('mlhc')[0]?.sku).toBe('NEW-1');
     expect(t.core.catalog.findByCode('DRI-001')?.priceFen).toBe(320);
-    expect((await call<StockMoveView[]>('catalog.stockMoves', { productId: (await product('NEW-1')).id }))[0]).toMatchObject({ reason: 'import', delta: 10, stockAfter: 10 });
+    expect((await call<StockMoveView[]>('catalog.stockMoves', { productId: (await product('NEW-1')).id, approvalPin: PIN }))[0]).toMatchObject({ reason: 'import', delta: 10, stockAfter: 10 });
     const summary = t.core.audit.list({ action: 'catalog.import' });
     expect(summary).toHaveLength(1);
     expect(summary[0]).toMatchObject({ approvedBy: '店长', after: { added: 2, changed: 1, rows: 3, encoding: 'utf-8', retireMissing: false } });
@@ -211,7 +211,7 @@ describe('CSV import', () => {
     expect((await product('DRI-001')).stock).toBe(-2);
     expect(await apply(again)).toMatchObject({ changed: 1, stockMoves: 1 });
     expect(await product('DRI-001')).toMatchObject({ priceFen: 350, nameEn: 'Coca-Cola 330ml', stock: 40 });
-    expect((await call<StockMoveView[]>('catalog.stockMoves', { productId: cola.id }))[0]).toMatchObject({ reason: 'import', delta: 42, stockAfter: 40 });
+    expect((await call<StockMoveView[]>('catalog.stockMoves', { productId: cola.id, approvalPin: PIN }))[0]).toMatchObject({ reason: 'import', delta: 42, stockAfter: 40 });
   });
 
   it('stock in the file is left alone unless asked; retire-missing only when asked', async () => {
@@ -267,7 +267,9 @@ describe('CSV import', () => {
     expect(await refused(csv('A,,"甲,A,drinks,1.00,x,1,0'))).toMatchObject({ details: { reason: 'unclosed_quote', line: 2 } });
     const rows = Array.from({ length: 20_001 }, (_, i) => `S${i},,品${i},P${i},drinks,1.00,个,1,`);
     expect(await refused(csv(...rows))).toMatchObject({ details: { reason: 'too_many_rows', max: 20_000 } });
-    // too big: refused while uploading
+    // too big: refused while uploading (the owner signed in: no PIN to check on each of the 240 pieces)
+    const owner = t.core.auth.users().find((u) => u.role === 'owner')!;
+    await call('auth.login', { userId: owner.id, pin: PIN });
     let uploadId: string | undefined;
     const piece = Buffer.alloc(36 * 1024, 0x61).toString('base64');
     let error: unknown = null;
@@ -291,7 +293,7 @@ describe('CSV import', () => {
     const t0 = performance.now();
     const uploadId = await upload(file);
     const t1 = performance.now();
-    const p = await call<ImportPreview>('catalog.importPreview', { uploadId, retireMissing: false, setStock: false });
+    const p = await call<ImportPreview>('catalog.importPreview', { uploadId, retireMissing: false, setStock: false, approvalPin: PIN });
     const t2 = performance.now();
     expect(p).toMatchObject({ errors: [], counts: { added: 10_000 } });
     expect(p.added).toHaveLength(1000);

@@ -36,7 +36,7 @@ const code = async (method: string, input: unknown): Promise<string> => {
 };
 const bySku = (sku: string) => t.core.catalog.findByCode(sku) as Product;
 const admin = async (sku: string) =>
-  (await call<CatalogueList>('catalog.adminProducts', { query: sku, status: 'all' })).products.find((p) => p.sku === sku) as CatalogueProduct;
+  (await call<CatalogueList>('catalog.adminProducts', { query: sku, status: 'all', approvalPin: OWNER_PIN })).products.find((p) => p.sku === sku) as CatalogueProduct;
 const drinks = () => t.core.catalog.categories().find((c) => c.code === 'drinks')!.id;
 
 function events(): { name: EventName; payload: unknown }[] {
@@ -94,9 +94,10 @@ describe('catalogue management: the owner only, audited', () => {
       before: { sku: 'DRI-001', priceFen: 300, category: 'drinks', active: true },
       after: { sku: 'DRI-001', priceFen: 350, category: 'drinks', active: true },
     } satisfies Partial<AuditEntryView>);
-    // reading is for everyone
-    expect(await code('catalog.adminProducts', {})).toBe('ok');
-    expect(await code('catalog.exportCsv', {})).toBe('ok');
+    // the catalogue with its stock, and its export, are the owner's to read too (tests/security/clerk-reads.test.ts)
+    expect(await code('catalog.adminProducts', {})).toBe('OWNER_APPROVAL_REQUIRED');
+    expect(await code('catalog.exportCsv', {})).toBe('OWNER_APPROVAL_REQUIRED');
+    expect(await code('catalog.exportCsv', { approvalPin: OWNER_PIN })).toBe('ok');
   });
 
   it('an owner signed in needs no PIN', async () => {
@@ -146,7 +147,7 @@ describe('products', () => {
     expect((await call<Product[]>('catalog.search', { query: 'mlhc' }))[0]?.sku).toBe('TEA-100');
     const cart = await call<CartView>('cart.scan', { code: '6900000000014' });
     expect(cart.lines[0]).toMatchObject({ sku: 'TEA-100', unitPriceFen: 450 });
-    expect(await call<StockMoveView[]>('catalog.stockMoves', { productId: saved.product.id })).toMatchObject([
+    expect(await call<StockMoveView[]>('catalog.stockMoves', { productId: saved.product.id, approvalPin: OWNER_PIN })).toMatchObject([
       { delta: 12, reason: 'adjustment', note: 'opening count', stockAfter: 12, actor: '收银员 01', approvedBy: '店长' },
     ]);
     // one name is enough; the other takes its text
@@ -207,10 +208,10 @@ describe('products', () => {
     expect(await code('cart.scan', { code: chips.barcode })).toBe('UNKNOWN_BARCODE');
     expect(await code('cart.add', { productId: chips.id })).toBe('PRODUCT_RETIRED');
     expect(t.core.catalog.categories().find((c) => c.id === chips.categoryId)!.productCount).toBe(
-      (await call<CatalogueCategory[]>('catalog.adminCategories', {})).find((c) => c.id === chips.categoryId)!.activeCount,
+      (await call<CatalogueCategory[]>('catalog.adminCategories', { approvalPin: OWNER_PIN })).find((c) => c.id === chips.categoryId)!.activeCount,
     );
     expect(t.core.orders.get(paid.order.id).lines[0]).toMatchObject({ sku: 'SNA-001', nameEn: chips.nameEn });
-    expect((await call<CatalogueList>('catalog.adminProducts', { status: 'retired' })).products.map((p) => p.sku)).toEqual(['SNA-001']);
+    expect((await call<CatalogueList>('catalog.adminProducts', { status: 'retired', approvalPin: OWNER_PIN })).products.map((p) => p.sku)).toEqual(['SNA-001']);
     expect(t.core.audit.list({ action: 'catalog.product.retire' })[0]).toMatchObject({ subject: 'product:SNA-001', before: { active: true }, after: { active: false } });
 
     await call('catalog.setActive', { productId: chips.id, active: true, approvalPin: OWNER_PIN });
@@ -220,7 +221,7 @@ describe('products', () => {
 
   it('the owner list: search by name, pinyin, SKU and barcode; filter by category and status', async () => {
     await setup();
-    const list = (input: unknown) => call<CatalogueList>('catalog.adminProducts', input);
+    const list = (input: Record<string, unknown>) => call<CatalogueList>('catalog.adminProducts', { ...input, approvalPin: OWNER_PIN });
     expect((await list({ query: 'kkkl' })).products[0]?.sku).toBe('DRI-001');
     expect((await list({ query: '6901939621608' })).products.map((p) => p.sku)).toEqual(['DRI-001']);
     expect((await list({ query: '可口' })).products[0]?.sku).toBe('DRI-001');
@@ -241,7 +242,7 @@ describe('categories', () => {
     expect(await code('catalog.saveCategory', { code: 'tea', nameZh: '茶', nameEn: 'Tea 2', color: '#000000', approvalPin: OWNER_PIN })).toBe('CATEGORY_CODE_TAKEN');
     const renamed = await call<CatalogueCategory>('catalog.saveCategory', { id: tea.id, code: 'tea', nameZh: '茶', nameEn: 'Teas', color: '#123456', approvalPin: OWNER_PIN });
     expect(renamed).toMatchObject({ nameZh: '茶', nameEn: 'Teas', color: '#123456' });
-    const ids = (await call<CatalogueCategory[]>('catalog.adminCategories', {})).map((c) => c.id);
+    const ids = (await call<CatalogueCategory[]>('catalog.adminCategories', { approvalPin: OWNER_PIN })).map((c) => c.id);
     const reordered = await call<CatalogueCategory[]>('catalog.reorderCategories', { ids: [tea.id, ...ids.filter((i) => i !== tea.id)], approvalPin: OWNER_PIN });
     expect(reordered[0]?.code).toBe('tea');
     expect(t.core.catalog.categories()[0]).toMatchObject({ code: 'tea', nameEn: 'Teas' });
@@ -266,7 +267,7 @@ describe('stock', () => {
     expect((await admin('DRI-001')).stock).toBe(20);
     await sellCash('DRI-001', 25);
     expect((await admin('DRI-001')).stock).toBe(-5);
-    const moves = await call<StockMoveView[]>('catalog.stockMoves', { productId: cola.id });
+    const moves = await call<StockMoveView[]>('catalog.stockMoves', { productId: cola.id, approvalPin: OWNER_PIN });
     expect(moves.map((m) => [m.reason, m.delta, m.stockAfter, m.orderNumber])).toEqual([
       ['sale', -25, -5, expect.stringMatching(/-0002$/)],
       ['adjustment', -1, 20, null],
@@ -292,7 +293,7 @@ describe('stock', () => {
     await t.core.payments.runDue();
     expect(t.core.payments.view(a.id).state).toBe('paid');
     expect((await admin('DRI-001')).stock).toBe(-2);
-    expect((await call<StockMoveView[]>('catalog.stockMoves', { productId: cola.id }))[0]).toMatchObject({ reason: 'sale', delta: -2, orderId: order.id });
+    expect((await call<StockMoveView[]>('catalog.stockMoves', { productId: cola.id, approvalPin: OWNER_PIN }))[0]).toMatchObject({ reason: 'sale', delta: -2, orderId: order.id });
   });
 
   it('refunds.create: a refund by line with restock puts those items back; in full without restock, nothing', async () => {
@@ -307,7 +308,7 @@ describe('stock', () => {
     expect((await admin('DRI-001')).stock).toBe(-3);
     await refund({ kind: 'full', restock: false, requestKey: 'catalogue-test-2' });
     expect((await admin('DRI-001')).stock).toBe(-3);
-    expect((await call<StockMoveView[]>('catalog.stockMoves', { productId: cola.id })).map((m) => [m.reason, m.delta])).toEqual([
+    expect((await call<StockMoveView[]>('catalog.stockMoves', { productId: cola.id, approvalPin: OWNER_PIN })).map((m) => [m.reason, m.delta])).toEqual([
       ['refund_restock', 1],
       ['sale', -4],
     ]);
@@ -353,6 +354,6 @@ describe('stock', () => {
     await t.core.refunds.send(refundId);
     expect(t.core.refunds.view(refundId).state).toBe('succeeded');
     expect((await admin('DRI-001')).stock).toBe(-2);
-    expect((await call<StockMoveView[]>('catalog.stockMoves', { productId: cola.id }))[0]).toMatchObject({ reason: 'refund_restock', delta: 1, refundId, actor: '收银员 01 (approved by 店长)' });
+    expect((await call<StockMoveView[]>('catalog.stockMoves', { productId: cola.id, approvalPin: OWNER_PIN }))[0]).toMatchObject({ reason: 'refund_restock', delta: 1, refundId, actor: '收银员 01 (approved by 店长)' });
   });
 });

@@ -14,6 +14,8 @@ const creds = JSON.parse(readFileSync(resolve(__dirname, '../../resources/sandbo
   wechat: { appId: string; mchId: string; apiKey: string };
   alipay: { appId: string; sellerId: string };
 };
+/** changing payment settings is the owner's: the clerk signed in passes the owner's PIN */
+const OWNER_PIN = '8888';
 const pem = (f: string) => readFileSync(resolve(__dirname, '../../resources/sandbox', f), 'utf8');
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -70,6 +72,7 @@ describe('payment settings', () => {
   it('refuses a custom gateway that would not work, saving nothing', async () => {
     const { core } = await setup();
     const r = await core.dispatch('settings.setPayment', {
+      approvalPin: OWNER_PIN,
       provider: 'alipay',
       enabled: true,
       target: 'custom',
@@ -86,6 +89,7 @@ describe('payment settings', () => {
     }
     expect((await views(core))[0]).toMatchObject({ target: 'embedded' });
     const unknownField = await core.dispatch('settings.setPayment', {
+      approvalPin: OWNER_PIN,
       provider: 'wechat', enabled: true, target: 'custom', environment: 'sandbox', fields: { hostname: 'x' },
     });
     expect(unknownField.ok || unknownField.error.code).toBe('INVALID_INPUT');
@@ -94,6 +98,7 @@ describe('payment settings', () => {
   it('seals a custom key, shows only a fingerprint, and sells through the custom gateway', async () => {
     const { core, sandbox, dir } = await setup();
     const r = await core.dispatch('settings.setPayment', {
+      approvalPin: OWNER_PIN,
       provider: 'wechat',
       enabled: true,
       target: 'custom',
@@ -119,6 +124,7 @@ describe('payment settings', () => {
     expect(a.qrContent).toContain(sandbox.baseUrl);
     // a wrong key is refused by the gateway's signature check: the payment cannot start as paid
     const wrong = await core.dispatch('settings.setPayment', {
+      approvalPin: OWNER_PIN,
       provider: 'wechat', enabled: true, target: 'custom', environment: 'sandbox',
       fields: { apiBase: `${sandbox.baseUrl}/wechat`, appId: creds.wechat.appId, mchId: creds.wechat.mchId, signType: 'MD5' },
       secrets: { apiKey: 'x'.repeat(32) },

@@ -66,6 +66,9 @@ class TimedProvider extends FakeProvider {
   }
 }
 
+/** another day's orders are the owner's: the clerk signed in passes the owner's PIN */
+const OWNER_PIN = '8888';
+
 let t: TestCore;
 let alipay: TimedProvider;
 let wechat: TimedProvider;
@@ -274,10 +277,10 @@ describe('business days', () => {
     expect(at('2026-11-27T23:59:59.999Z')).toBe('2026-11-28 20261128-0001');
     expect(at('2026-11-28T00:00:00.000Z')).toBe('2026-11-28 20261128-0002');
 
-    expect(numbers(await call<OrderSummary[]>('orders.list', { businessDay: '2026-11-26' }))).toEqual(['20261126-0002', '20261126-0001']);
-    expect(numbers(await call<OrderSummary[]>('orders.list', { businessDay: '2026-11-27' }))).toEqual(['20261127-0002', '20261127-0001']);
-    expect(numbers(await call<OrderSummary[]>('orders.list', { businessDay: '2026-11-28' }))).toEqual(['20261128-0002', '20261128-0001']);
-    expect(await call<OrderSummary[]>('orders.list', { businessDay: '2026-11-29' })).toEqual([]);
+    expect(numbers(await call<OrderSummary[]>('orders.list', { businessDay: '2026-11-26', approvalPin: OWNER_PIN }))).toEqual(['20261126-0002', '20261126-0001']);
+    expect(numbers(await call<OrderSummary[]>('orders.list', { businessDay: '2026-11-27', approvalPin: OWNER_PIN }))).toEqual(['20261127-0002', '20261127-0001']);
+    expect(numbers(await call<OrderSummary[]>('orders.list', { businessDay: '2026-11-28', approvalPin: OWNER_PIN }))).toEqual(['20261128-0002', '20261128-0001']);
+    expect(await call<OrderSummary[]>('orders.list', { businessDay: '2026-11-29', approvalPin: OWNER_PIN })).toEqual([]);
     // without a day, the list is today's in the store's zone, on either side of midnight
     t.clock.set('2026-11-26T15:59:59.999Z');
     expect(numbers(await call<OrderSummary[]>('orders.list', {}))).toEqual(['20261126-0002', '20261126-0001']);
@@ -293,7 +296,7 @@ describe('business days', () => {
     expect(confirmOrder()).toMatchObject({ businessDay: '2026-11-27', number: '20261127-0001' });
     t.clock.set('2026-11-28T00:00:00.000Z');
     expect(confirmOrder()).toMatchObject({ businessDay: '2026-11-28', number: '20261128-0001' });
-    expect(numbers(await call<OrderSummary[]>('orders.list', { businessDay: '2026-11-27' }))).toEqual(['20261127-0001']);
+    expect(numbers(await call<OrderSummary[]>('orders.list', { businessDay: '2026-11-27', approvalPin: OWNER_PIN }))).toEqual(['20261127-0001']);
   });
 });
 

@@ -187,8 +187,8 @@ describe('payments against the sandbox, over HTTP', () => {
     const a = await core.payments.start({ orderId: o.id, provider: 'alipay', mode: 'qr' });
     await control(`trades/alipay/${a.outTradeNo}/pay`);
     expect(await pollUntil(core, clock, a.id, (s) => s === 'paid')).toBe('paid');
-    const json = await core.dispatch('orders.exportTimeline', { orderId: o.id, format: 'json' });
-    const csv = await core.dispatch('orders.exportTimeline', { orderId: o.id, format: 'csv' });
+    const json = await core.dispatch('orders.exportTimeline', { orderId: o.id, format: 'json', approvalPin: '8888' });
+    const csv = await core.dispatch('orders.exportTimeline', { orderId: o.id, format: 'csv', approvalPin: '8888' });
     if (!json.ok || !csv.ok) throw new Error('export failed');
     const j = json.value as { filename: string; content: string };
     const c = csv.value as { filename: string; content: string; mime: string };
@@ -203,7 +203,7 @@ describe('payments against the sandbox, over HTTP', () => {
     expect(c.content).toContain('wire.precreate');
     expect(c.mime).toBe('text/csv');
     for (const text of [j.content, c.content]) expect(text).not.toMatch(/PRIVATE KEY/);
-    const missing = await core.dispatch('orders.exportTimeline', { orderId: 999_999, format: 'csv' });
+    const missing = await core.dispatch('orders.exportTimeline', { orderId: 999_999, format: 'csv', approvalPin: '8888' });
     expect(missing.ok || missing.error.code).toBe('NOT_FOUND');
   });
 });

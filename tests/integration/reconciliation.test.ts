@@ -202,7 +202,7 @@ describe('reconciliation against the sandbox', () => {
     expect(brief(again.view.items)).toEqual(brief(view.items));
 
     // the days list
-    const days = await core.dispatch('recon.days', { limit: 3 });
+    const days = await core.dispatch('recon.days', { limit: 3, approvalPin: OWNER_PIN });
     expect(days).toMatchObject({ ok: true, value: [{ day: D, open: 5 }, { day: '2026-11-25', open: 0 }, { day: '2026-11-24' }] });
   });
 
@@ -237,7 +237,7 @@ describe('reconciliation against the sandbox', () => {
       ok: false,
       error: { code: 'EXCEPTION_RESOLVED' },
     });
-    const day = await core.dispatch('recon.day', { day: D });
+    const day = await core.dispatch('recon.day', { day: D, approvalPin: OWNER_PIN });
     expect(day).toMatchObject({ ok: true, value: { providers: expect.arrayContaining([expect.objectContaining({ provider: 'alipay', open: 0 })]) } });
   });
 
@@ -263,7 +263,7 @@ describe('reconciliation against the sandbox', () => {
     clock.set(at('2026-11-28T10:30:00'));
     const next = await run(env, '2026-11-27', ['yeepay']);
     expect(next.outcomes[0]).toMatchObject({ outcome: 'imported', matched: 1, items: 0 });
-    const settled = (await core.dispatch('recon.day', { day: D })) as { ok: true; value: { items: ReconItemView[] } };
+    const settled = (await core.dispatch('recon.day', { day: D, approvalPin: OWNER_PIN })) as { ok: true; value: { items: ReconItemView[] } };
     expect(settled.value.items).toMatchObject([{ outTradeNo: a.outTradeNo, resolution: 'matched_neighbour_day', resolvedBy: 'system', awaitingDay: '2026-11-27' }]);
   });
 

@@ -9,6 +9,7 @@
  *   https:// URL used to pass;
  * - the packaged app is built with the fuses that close run-as-Node, NODE_OPTIONS and --inspect.
  */
+import { SYSTEM_ACTOR } from '../../src/main/core/auth';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -247,7 +248,7 @@ describe('PaymentSettings.cashierPages: the allow-list comes from the payment se
       environment: 'production',
       fields: { apiBase: 'https://api.mch.weixin.qq.com/pay', appId: 'wx0000000000000001', mchId: '1900000109', notifyUrl: 'https://notify.example.org/wx' },
       secrets: { apiKey: 'a'.repeat(32) },
-    });
+    }, SYSTEM_ACTOR);
     const after = tc.core.paymentSettings.cashierPages();
     expect(after).toContain('https://api.mch.weixin.qq.com');
     expect(after).not.toContain(`${sandbox}/wechat/bizpayurl`);
@@ -256,7 +257,7 @@ describe('PaymentSettings.cashierPages: the allow-list comes from the payment se
     // every provider disabled: nothing may open
     for (const provider of ['alipay', 'wechat', 'yeepay'] as const) {
       const s = tc.core.paymentSettings.stored(provider);
-      tc.core.paymentSettings.set({ provider, enabled: false, target: s.target, environment: s.environment, fields: s.fields });
+      tc.core.paymentSettings.set({ provider, enabled: false, target: s.target, environment: s.environment, fields: s.fields }, SYSTEM_ACTOR);
     }
     expect(tc.core.paymentSettings.cashierPages()).toEqual([]);
   });

@@ -65,11 +65,6 @@ const KNOWN_UNTIL_MERGE: readonly { category: string; why: string; matches: (f: 
     why: 'NUL, other C0 controls, bidi overrides and lone surrogates in text fields are stored (another branch refuses them as INVALID_INPUT)',
     matches: (f) => f.kind === 'stored-control-characters',
   },
-  {
-    category: 'owner-only-payment-settings',
-    why: 'settings.setPayment is answered for a clerk without the owner (another branch makes it owner-only)',
-    matches: (f) => f.kind === 'clerk-changed-owner-data' && f.method === 'settings.setPayment',
-  },
 ];
 
 // ---- the contract, derived ----------------------------------------------------------------------

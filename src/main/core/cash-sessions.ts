@@ -95,6 +95,31 @@ function parseCounts(json: string | null): DenominationCounts | null {
   return json === null ? null : (JSON.parse(json) as DenominationCounts);
 }
 
+/**
+ * Who may see the drawer's money totals: the owner signed in, or a clerk the owner approved. A
+ * clerk alone must not: knowing the cash expected lets one skim the difference and hide it (the
+ * drawer is closed blind, docs/security.md).
+ */
+export function seesTotals(actor: Actor): boolean {
+  return actor.role === 'owner' || actor.approvedBy !== null;
+}
+
+/** A session as a clerk sees it: no expected cash. */
+export function blindView(view: CashSessionView): CashSessionView {
+  return { ...view, expectedFen: null };
+}
+
+/** The drawer's state as a clerk sees it: whether a session is open and its float, no totals. */
+export function blindState(state: CashSessionState): CashSessionState {
+  return {
+    ...state,
+    session: state.session ? blindView(state.session) : null,
+    lastZ: null,
+    outsideSession: state.outsideSession ? { ...state.outsideSession, salesFen: null, cashFen: null } : null,
+    blind: true,
+  };
+}
+
 export class CashSessions {
   constructor(private readonly o: CashSessionsOptions) {}
 
@@ -144,6 +169,7 @@ export class CashSessions {
       session: s ? this.view(s) : null,
       lastZ: last ? this.summary(last) : null,
       outsideSession: this.outsideSession(terminal, s?.opened_at ?? null, now),
+      blind: false,
     };
   }
 

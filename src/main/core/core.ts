@@ -7,7 +7,7 @@ import { type z } from 'zod';
 import { contract, isMethodName, type MethodInput, type MethodName, type MethodOutput } from '../../shared/contract';
 import { PosError } from '../../shared/errors';
 import { fail, ok, type Result } from '../../shared/result';
-import type { AppInfo, AttemptView, Locale } from '../../shared/types';
+import type { AppInfo, AttemptView, Locale, OrderView } from '../../shared/types';
 import { openStore, type MigrationReport, type Store } from '../store/db';
 import { toPosError } from '../store/sqlite-errors';
 import { Audit } from './audit';
@@ -32,7 +32,7 @@ import { TillIdentity } from './till-identity';
 import { Reconciliation } from './reconciliation';
 import { reportCsv, reportHtml } from './report-files';
 import { Reports, checkRange } from './reports';
-import { CashSessions } from './cash-sessions';
+import { CashSessions, blindState, blindView, seesTotals } from './cash-sessions';
 
 export interface CoreOptions {
   dataDir: string;
@@ -143,6 +143,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       sandboxBaseUrl: options.sandboxBaseUrl ?? null,
       deps: { now: () => clock.now(), ...options.clientDeps },
       log,
+      audit,
     });
     if (options.paymentsConfigFile) paymentSettings.applyFile(options.paymentsConfigFile);
     const payments = new Payments(
@@ -181,7 +182,16 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     };
     const userView = (a: { userId: number | null }) => auth.users().find((u) => u.id === a.userId) ?? null;
     const locale = (): Locale => settings.values.locale ?? localeFrom(options.systemLocale);
+    /** An owner's read (docs/security.md, "what a clerk may read"): the owner signed in, or a clerk with an owner's PIN. */
+    const ownerRead = (approvalPin: string | undefined): Promise<Actor> => auth.authorize('owner', approvalPin);
+    /** Whether this call may see money totals: the owner signed in, or an owner's PIN (a wrong one is refused); else a clerk's blind view. */
+    const seesMoney = async (approvalPin: string | undefined): Promise<boolean> =>
+      auth.current().role === 'owner' || (approvalPin !== undefined && seesTotals(await ownerRead(approvalPin)));
+    /** An order as a clerk sees it: its timeline without the wire exchanges (the owner exports them with `orders.exportTimeline`). */
+    const orderForCaller = (view: OrderView): OrderView =>
+      auth.current().role === 'owner' ? view : { ...view, journal: view.journal.map((j) => (j.kind.startsWith('wire.') ? { ...j, detail: null } : j)) };
 
+    // no data directory here: the renderer has no use for the machine's paths (docs/security.md)
     const info = (): AppInfo => ({
       version: options.version ?? '0.0.0',
       mode: options.mode,
@@ -207,18 +217,37 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       'catalog.categories': () => catalog.categories(),
       'catalog.products': ({ categoryId }) => catalog.products(categoryId),
       'catalog.search': ({ query, limit }) => catalog.search(query, limit),
-      'catalog.adminProducts': (filter) => catalogAdmin.list(filter),
-      'catalog.adminCategories': () => catalogAdmin.categories(),
+      // the catalogue management screen (stock counts, retired products, stock history, the export, imports) is the owner's
+      'catalog.adminProducts': async ({ approvalPin, ...filter }) => {
+        await ownerRead(approvalPin);
+        return catalogAdmin.list(filter);
+      },
+      'catalog.adminCategories': async ({ approvalPin }) => {
+        await ownerRead(approvalPin);
+        return catalogAdmin.categories();
+      },
       'catalog.saveProduct': async ({ approvalPin, ...input }) => catalogAdmin.saveProduct(input, await auth.authorize('owner', approvalPin)),
       'catalog.setActive': async ({ productId, active, approvalPin }) => catalogAdmin.setActive(productId, active, await auth.authorize('owner', approvalPin)),
       'catalog.saveCategory': async ({ approvalPin, ...input }) => catalogAdmin.saveCategory(input, await auth.authorize('owner', approvalPin)),
       'catalog.reorderCategories': async ({ ids, approvalPin }) => catalogAdmin.reorderCategories(ids, await auth.authorize('owner', approvalPin)),
       'catalog.adjustStock': async ({ productId, mode, value, reason, approvalPin }) =>
         catalogAdmin.adjustStock(productId, mode, value, reason, await auth.authorize('owner', approvalPin)),
-      'catalog.stockMoves': ({ productId, limit }) => catalogAdmin.stockMoves(productId, limit),
-      'catalog.exportCsv': () => catalogAdmin.exportCsv(),
-      'catalog.importUpload': ({ uploadId, chunk }) => catalogAdmin.upload(uploadId, chunk),
-      'catalog.importPreview': ({ uploadId, retireMissing, setStock }) => catalogAdmin.preview(uploadId, { retireMissing, setStock }),
+      'catalog.stockMoves': async ({ productId, limit, approvalPin }) => {
+        await ownerRead(approvalPin);
+        return catalogAdmin.stockMoves(productId, limit);
+      },
+      'catalog.exportCsv': async ({ approvalPin }) => {
+        await ownerRead(approvalPin);
+        return catalogAdmin.exportCsv();
+      },
+      'catalog.importUpload': async ({ uploadId, chunk, approvalPin }) => {
+        await ownerRead(approvalPin);
+        return catalogAdmin.upload(uploadId, chunk);
+      },
+      'catalog.importPreview': async ({ uploadId, retireMissing, setStock, approvalPin }) => {
+        await ownerRead(approvalPin);
+        return catalogAdmin.preview(uploadId, { retireMissing, setStock });
+      },
       'catalog.importApply': async ({ token, approvalPin }) => catalogAdmin.apply(token, await auth.authorize('owner', approvalPin)),
       'cart.get': () => carts.view(),
       'cart.add': ({ productId, qty }) => carts.add(productId, qty),
@@ -252,12 +281,17 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       'checkout.payCash': async ({ orderId, tenderedFen, overrideOpenAttempt, approvalPin }) => {
         // an open intermediary payment blocks cash unless an owner overrides it
         const overrideBy = overrideOpenAttempt && payments.openAttempt(orderId) ? await auth.authorize('owner', approvalPin) : null;
-        return orders.payCash(orderId, tenderedFen, overrideBy);
+        const paid = await orders.payCash(orderId, tenderedFen, overrideBy);
+        return { ...paid, order: orderForCaller(paid.order) };
       },
-      'orders.list': ({ businessDay: day }) => orders.list(day),
-      'orders.get': ({ orderId }) => orders.get(orderId),
+      // today's orders are the counter's; another day's are the owner's (a day's orders add up to its takings)
+      'orders.list': async ({ businessDay: day, approvalPin }) => {
+        if (day !== undefined && day !== businessDay(clock.now(), timeZone())) await ownerRead(approvalPin);
+        return orders.list(day);
+      },
+      'orders.get': ({ orderId }) => orderForCaller(orders.get(orderId)),
       'orders.cancel': async ({ orderId, restoreCart, approvalPin }) => {
-        if (restoreCart) return orders.cancel(orderId, true);
+        if (restoreCart) return orderForCaller(orders.cancel(orderId, true));
         // a void: the order is cancelled for good, which needs the owner
         const actor = await auth.authorize('owner', approvalPin);
         return store.tx(() => {
@@ -273,7 +307,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         return { opened };
       },
       'orders.receipt': ({ orderId, reprint }) => orders.receipt(orderId, reprint ?? true),
-      'orders.exportTimeline': ({ orderId, format }) => orders.exportTimeline(orderId, format),
+      'orders.exportTimeline': async ({ orderId, format, approvalPin }) => {
+        await ownerRead(approvalPin);
+        return orders.exportTimeline(orderId, format);
+      },
       'payments.options': () => payments.options(),
       'payments.start': (input) => payments.start(input),
       'payments.get': ({ attemptId }) => payments.view(attemptId),
@@ -339,34 +376,69 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         return reportHtml(reports.sales(from, to, top ?? 20), locale(), settings.values.storeName);
       },
       'settings.payments': () => paymentSettings.views(),
-      'settings.setPayment': (input) => paymentSettings.set(input),
-      'recon.days': ({ limit }) => reconciliation.days(limit),
-      'recon.day': ({ day }) => reconciliation.day(day),
+      // where money goes is the owner's: a clerk learns nothing, not even whether the settings would be accepted; saved and audited together
+      'settings.setPayment': async ({ approvalPin, ...input }) => paymentSettings.set(input, await auth.authorize('owner', approvalPin)),
+      'recon.days': async ({ limit, approvalPin }) => {
+        await ownerRead(approvalPin);
+        return reconciliation.days(limit);
+      },
+      'recon.day': async ({ day, approvalPin }) => {
+        await ownerRead(approvalPin);
+        return reconciliation.day(day);
+      },
       'recon.run': async ({ day, providers, approvalPin }) => {
         reconciliation.assertRunnable(day);
         return reconciliation.run(day, await auth.authorize('owner', approvalPin), { providers });
       },
       'recon.resolve': async ({ itemId, resolution, note, approvalPin }) =>
         reconciliation.resolve(itemId, resolution, note, await auth.authorize('owner', approvalPin)),
-      'recon.settings': () => reconciliation.settingsView(),
+      'recon.settings': async ({ approvalPin }) => {
+        await ownerRead(approvalPin);
+        return reconciliation.settingsView();
+      },
       'recon.setSettings': async ({ approvalPin, ...next }) => reconciliation.setSettings(next, await auth.authorize('owner', approvalPin)),
-      'cashSession.current': () => cashSessions.current(),
-      'cashSession.open': (input) => cashSessions.open(input, auth.current()),
+      // the drawer's money totals are the owner's: a clerk opens it, pays in and sells, and never sees the cash expected
+      'cashSession.current': async ({ approvalPin }) => {
+        const state = cashSessions.current();
+        return (await seesMoney(approvalPin)) ? state : blindState(state);
+      },
+      'cashSession.open': (input) => {
+        const actor = auth.current();
+        const view = cashSessions.open(input, actor);
+        return seesTotals(actor) ? view : blindView(view);
+      },
       'cashSession.move': async ({ kind, amountFen, reason, approvalPin }) => {
-        // paid in: anyone at the till; paid out: the owner (checked after the cheap refusals, so no PIN is asked in vain)
-        cashSessions.checkMove(kind, amountFen);
+        // paid in: anyone at the till; paid out: the owner. The owner is asked before the amount is checked
+        // against the cash expected, or the refusal would tell a clerk how much is in the drawer.
+        cashSessions.assertOpen();
         const actor = kind === 'out' ? await auth.authorize('owner', approvalPin) : auth.current();
-        return cashSessions.move(kind, amountFen, reason, actor);
+        const view = cashSessions.move(kind, amountFen, reason, actor);
+        return seesTotals(actor) ? view : blindView(view);
       },
-      'cashSession.x': () => cashSessions.x(),
-      'cashSession.printX': () => cashSessions.printX(printer, locale()),
+      'cashSession.x': async ({ approvalPin }) => {
+        await ownerRead(approvalPin);
+        return cashSessions.x();
+      },
+      'cashSession.printX': async ({ approvalPin }) => {
+        await ownerRead(approvalPin);
+        return cashSessions.printX(printer, locale());
+      },
       'cashSession.close': async ({ approvalPin, ...input }) => {
+        // the owner first: the count's checks (variance, pending payments) would tell a clerk the cash expected
+        cashSessions.assertOpen();
+        const actor = await auth.authorize('owner', approvalPin);
         cashSessions.checkClose(input);
-        return cashSessions.close(input, await auth.authorize('owner', approvalPin));
+        return cashSessions.close(input, actor);
       },
-      'cashSession.z': ({ number }) => cashSessions.z(number),
-      'cashSession.zList': ({ limit, terminal }) => cashSessions.zList(limit, terminal),
-      'cashSession.printZ': ({ number }) => cashSessions.printZ(number, printer, locale(), auth.current()),
+      'cashSession.z': async ({ number, approvalPin }) => {
+        await ownerRead(approvalPin);
+        return cashSessions.z(number);
+      },
+      'cashSession.zList': async ({ limit, terminal, approvalPin }) => {
+        await ownerRead(approvalPin);
+        return cashSessions.zList(limit, terminal);
+      },
+      'cashSession.printZ': async ({ number, approvalPin }) => cashSessions.printZ(number, printer, locale(), await ownerRead(approvalPin)),
       'orders.print': async ({ orderId }) => {
         const receipt = orders.receipt(orderId, false);
         try {

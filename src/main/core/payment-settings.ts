@@ -5,6 +5,10 @@
  *
  * Settings can also be given by a JSON file (`--payments-config FILE` / `POS_PAYMENTS_CONFIG`) for
  * automation: it is applied at start-up and stored like settings made in the UI.
+ *
+ * These settings decide where money goes: a change is the owner's (core.ts checks before `set`),
+ * is audited in the transaction that writes it (plain fields before/after, keys by fingerprint
+ * only), and a production gateway must be https:// (payments/config.ts `transportProblems`).
  */
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
@@ -13,9 +17,11 @@ import { PosError } from '../../shared/errors';
 import { type setPaymentSchema } from '../../shared/contract';
 import type { ProviderId, ProviderSettingsView } from '../../shared/types';
 import { createProvider, GATEWAY_URL_FIELDS, SANDBOX_CUSTOMER_PAGES, sandboxConfigs } from '../payments';
-import { InvalidProviderConfig, parseProviderConfig } from '../payments/config';
+import { InvalidProviderConfig, parseProviderConfig, transportProblems } from '../payments/config';
 import type { ClientDeps } from '../payments/provider';
 import type { Store } from '../store/db';
+import type { Audit } from './audit';
+import { SYSTEM_ACTOR, type Actor } from './auth';
 import type { ProviderEntry, ProviderSource } from './payments';
 import { fingerprint, type SecretStore } from './secrets';
 
@@ -48,7 +54,7 @@ const storedSchema = z
   })
   .strict();
 
-export type SetPaymentInput = z.infer<typeof setPaymentSchema>;
+export type SetPaymentInput = Omit<z.infer<typeof setPaymentSchema>, 'approvalPin'>;
 
 const KEY = (p: ProviderId) => `payments.${p}`;
 const SECRET_KEY = (p: ProviderId, name: string) => `secret.${p}.${name}`;
@@ -60,7 +66,20 @@ export interface PaymentSettingsOptions {
   sandboxBaseUrl: string | null;
   deps?: Partial<ClientDeps>;
   log?: (line: string) => void;
+  /** records every change (who, before/after); absent only in tests of the clients */
+  audit?: Audit;
 }
+
+/** What the audit log keeps of one provider's settings: plain fields, and for each key only its fingerprint. */
+interface Snapshot {
+  enabled: boolean;
+  target: Target;
+  environment: 'sandbox' | 'production';
+  fields: Record<string, string>;
+  secrets: Record<string, string | null>;
+}
+
+type SecretChange = 'set' | 'changed' | 'cleared' | 'unchanged';
 
 export class PaymentSettings implements ProviderSource {
   private entries = new Map<ProviderId, ProviderEntry>();
@@ -129,6 +148,9 @@ export class PaymentSettings implements ProviderSource {
       const s = this.stored(provider);
       if (!s.enabled) continue;
       try {
+        // a gateway stored before https was required is not used (the owner sees why in Settings)
+        const insecure = s.target === 'custom' ? transportProblems(provider, s.fields, s.environment) : [];
+        if (insecure.length > 0) throw new Error(insecure.map((p) => p.message).join('; '));
         const config = parseProviderConfig(this.configFor(provider, s));
         const client = createProvider(config, this.o.deps);
         this.entries.set(provider, { provider: client, sandbox: s.target === 'embedded' || s.environment === 'sandbox' });
@@ -208,10 +230,11 @@ export class PaymentSettings implements ProviderSource {
   }
 
   /**
-   * Saves one provider's settings after checking that they make a working client (or that the
-   * provider is being disabled). Nothing is saved when they do not.
+   * Checks one provider's would-be settings without saving anything: only its own fields, a
+   * working client (unless it is being disabled), and https:// for every URL of a production
+   * gateway. Throws INVALID_INPUT.
    */
-  set(input: SetPaymentInput): ProviderSettingsView {
+  check(input: SetPaymentInput): void {
     const { provider } = input;
     const allowedPlain = new Set<string>(FIELDS[provider].plain);
     const allowedSecret = new Set<string>(FIELDS[provider].secret);
@@ -221,11 +244,19 @@ export class PaymentSettings implements ProviderSource {
     for (const name of Object.keys(input.secrets ?? {})) {
       if (!allowedSecret.has(name)) throw new PosError('INVALID_INPUT', `${provider} has no secret "${name}".`, { field: name });
     }
-    const next: StoredProvider = { enabled: input.enabled, target: input.target, environment: input.environment, fields: input.fields };
-    if (next.enabled && next.target === 'custom') {
+    if (input.enabled && input.target === 'custom') {
+      const insecure = transportProblems(provider, input.fields, input.environment);
+      if (insecure.length > 0) {
+        const first = insecure[0]!;
+        throw new PosError('INVALID_INPUT', `The ${provider} settings were not saved: ${insecure.map((p) => p.message).join('; ')}`, {
+          provider,
+          field: first.field,
+          reason: 'https_required',
+        });
+      }
       // validate the would-be configuration before writing anything
       const config: Record<string, string> = { provider };
-      for (const [k, v] of Object.entries(next.fields)) if (v !== '') config[k] = v;
+      for (const [k, v] of Object.entries(input.fields)) if (v !== '') config[k] = v;
       for (const name of FIELDS[provider].secret) {
         const incoming = input.secrets?.[name];
         const value = incoming === undefined ? this.secret(provider, name) : incoming;
@@ -238,14 +269,49 @@ export class PaymentSettings implements ProviderSource {
         throw new PosError('INVALID_INPUT', `The ${provider} settings were not saved: ${problems}`, { provider });
       }
     }
+  }
+
+  /**
+   * Saves one provider's settings after `check`, and audits the change in the same transaction:
+   * `actor` is the owner (or the clerk with the owner's approval), or `system` for the automation
+   * file. Nothing is saved when the check fails.
+   */
+  set(input: SetPaymentInput, actor: Actor, note: string | null = null): ProviderSettingsView {
+    this.check(input);
+    const { provider } = input;
+    const next: StoredProvider = { enabled: input.enabled, target: input.target, environment: input.environment, fields: input.fields };
     this.o.store.tx(() => {
+      const before = this.snapshot(provider);
       this.writeSetting(KEY(provider), JSON.stringify(next));
       for (const [name, value] of Object.entries(input.secrets ?? {})) {
         this.writeSetting(SECRET_KEY(provider, name), value === null ? null : JSON.stringify(this.o.secrets.seal(value)));
       }
+      const after = this.snapshot(provider);
+      const secretChanges: Record<string, SecretChange> = {};
+      for (const name of Object.keys(input.secrets ?? {})) {
+        const was = before.secrets[name] ?? null;
+        const now = after.secrets[name] ?? null;
+        secretChanges[name] = was === now ? 'unchanged' : was === null ? 'set' : now === null ? 'cleared' : 'changed';
+      }
+      this.o.audit?.record(actor, 'payments.settings', `payments:${provider}`, { before, after: { ...after, secretChanges }, note });
     });
     this.rebuild();
     return this.views().find((v) => v.provider === provider)!;
+  }
+
+  /** One provider's settings as the audit log keeps them: keys only by fingerprint, never their value. */
+  private snapshot(provider: ProviderId): Snapshot {
+    const s = this.stored(provider);
+    const secrets: Record<string, string | null> = {};
+    for (const name of FIELDS[provider].secret) {
+      try {
+        const value = this.secret(provider, name);
+        secrets[name] = value === null ? null : fingerprint(value);
+      } catch {
+        secrets[name] = 'unreadable';
+      }
+    }
+    return { enabled: s.enabled, target: s.target, environment: s.environment, fields: { ...s.fields }, secrets };
   }
 
   /**
@@ -277,14 +343,19 @@ export class PaymentSettings implements ProviderSource {
         if ((FIELDS[p].secret as readonly string[]).includes(name)) secrets[name] = value;
         else fields[name] = value;
       }
-      this.set({
-        provider: p,
-        enabled: entry.enabled !== false,
-        target: entry.target === 'embedded' ? 'embedded' : 'custom',
-        environment: entry.environment === 'production' ? 'production' : 'sandbox',
-        fields,
-        secrets,
-      });
+      // whoever starts the till gives this file: applied, and audited, as the app itself
+      this.set(
+        {
+          provider: p,
+          enabled: entry.enabled !== false,
+          target: entry.target === 'embedded' ? 'embedded' : 'custom',
+          environment: entry.environment === 'production' ? 'production' : 'sandbox',
+          fields,
+          secrets,
+        },
+        SYSTEM_ACTOR,
+        'applied from the payments configuration file at start-up',
+      );
     }
   }
 }

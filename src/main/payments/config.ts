@@ -116,6 +116,56 @@ export type ProviderConfig = z.infer<typeof providerConfigSchema>;
 /** What callers may pass: optional fields with defaults may be left out. */
 export type ProviderConfigInput = z.input<typeof providerConfigSchema>;
 
+/** Every field of each provider's configuration that is a URL: the gateway's, or one the intermediary calls (notify). */
+export const URL_FIELDS = {
+  alipay: { gatewayUrl: 'Alipay gateway URL', notifyUrl: 'Alipay notify URL' },
+  wechat: { apiBase: 'WeChat API base URL', notifyUrl: 'WeChat notify URL' },
+  yeepay: { nodeUrl: 'YeePay node URL', commandUrl: 'YeePay command URL', statementUrl: 'YeePay statement URL' },
+} as const satisfies Record<ProviderConfig['provider'], Record<string, string>>;
+
+/** 127.0.0.0/8, ::1 and localhost: a gateway on this machine (the sandbox, a test double). */
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/\.$/, '');
+  if (h === 'localhost' || h === '[::1]' || h === '::1') return true;
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
+  return v4 !== null && v4[1] === '127' && v4.slice(2).every((o) => Number(o) <= 255);
+}
+
+export interface TransportProblem {
+  field: string;
+  message: string;
+}
+
+/**
+ * Where money is asked for and confirmed must not travel in clear: a production configuration needs
+ * https:// for every URL (docs/security.md); plain http:// is accepted only for a sandbox on this
+ * machine (loopback). Values that are not http(s) URLs at all are left to the schema above.
+ */
+export function transportProblems(
+  provider: ProviderConfig['provider'],
+  fields: Readonly<Record<string, string | undefined>>,
+  environment: 'sandbox' | 'production',
+): TransportProblem[] {
+  const problems: TransportProblem[] = [];
+  for (const [field, what] of Object.entries(URL_FIELDS[provider])) {
+    const value = fields[field]?.trim();
+    if (!value) continue;
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      continue;
+    }
+    if (url.protocol !== 'http:') continue;
+    if (environment === 'production') {
+      problems.push({ field, message: `${what} must be an https:// URL for a production gateway` });
+    } else if (!isLoopbackHost(url.hostname)) {
+      problems.push({ field, message: `${what} must be an https:// URL (plain http:// is accepted only for a sandbox on this computer: 127.0.0.1, ::1 or localhost)` });
+    }
+  }
+  return problems;
+}
+
 export class InvalidProviderConfig extends Error {
   constructor(
     readonly provider: string,

@@ -11,6 +11,7 @@
  * till closed which the buyer still paid (paid after close), and an Alipay trade the till never saw.
  * Start browser mode on DATA_DIR with POS_SANDBOX=off.
  */
+import { SYSTEM_ACTOR } from '../../../src/main/core/auth';
 import { ManualClock } from '../../../src/main/core/clock';
 import { createCore, type Core } from '../../../src/main/core/core';
 import { createProvider, sandboxConfigs } from '../../../src/main/payments';
@@ -72,7 +73,7 @@ async function main(): Promise<void> {
     // the stored settings point at this sandbox (browser mode runs with POS_SANDBOX=off)
     const cfg = sandboxConfigs(base);
     const set = (provider: 'alipay' | 'wechat' | 'yeepay', fields: Record<string, string>, secrets: Record<string, string>) =>
-      core.paymentSettings.set({ provider, enabled: true, target: 'custom', environment: 'sandbox', fields, secrets });
+      core.paymentSettings.set({ provider, enabled: true, target: 'custom', environment: 'sandbox', fields, secrets }, SYSTEM_ACTOR);
     set('alipay', { gatewayUrl: cfg.alipay.gatewayUrl, appId: cfg.alipay.appId, sellerId: cfg.alipay.sellerId ?? '', alipayPublicKeyPem: cfg.alipay.alipayPublicKeyPem }, { appPrivateKeyPem: cfg.alipay.appPrivateKeyPem });
     set('wechat', { apiBase: cfg.wechat.apiBase, appId: cfg.wechat.appId, mchId: cfg.wechat.mchId, signType: cfg.wechat.signType }, { apiKey: cfg.wechat.apiKey });
     set('yeepay', { nodeUrl: cfg.yeepay.nodeUrl, commandUrl: cfg.yeepay.commandUrl, merchantId: cfg.yeepay.merchantId, statementUrl: cfg.yeepay.statementUrl ?? '' }, { key: cfg.yeepay.key });

@@ -32,8 +32,12 @@ test.describe('a cash sale in browser mode', () => {
     await till.id('reprint-receipt').click();
     await expect(till.id('receipt')).toContainText(/REPRINT/i);
     await pos.keyboard.press('Escape');
+    // the payment timeline (its wire exchanges) is the owner's: the owner's PIN, then the download
     const download = pos.waitForEvent('download');
     await till.id('export-timeline-csv').click();
+    await expect(till.id('owner-pin-dialog')).toBeVisible();
+    await till.id('owner-pin-input').fill('8888');
+    await till.id('owner-pin-submit').click();
     const file = await download;
     expect(file.suggestedFilename()).toBe(`counter-pos-${number}-timeline.csv`);
     const text = readFileSync((await file.path())!, 'utf8');

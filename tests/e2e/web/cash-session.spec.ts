@@ -1,8 +1,9 @@
 /**
  * A day at the till in browser mode: the clerk opens the drawer with a float counted note by note,
- * sells for cash, and closes by counting the drawer ¥3 short; the close needs a reason and the
- * owner's PIN (through the approval dialog); the Z is shown and printed (window.print, stubbed),
- * a second print is marked COPY.
+ * sells for cash, and sees the drawer blind (the cash expected and the Z reports are the owner's);
+ * the owner's PIN, given once, shows the X and the totals; closing by counting the drawer ¥3 short
+ * needs a reason and the owner's PIN again (a change is always approved on its own); the Z is shown
+ * and printed (window.print, stubbed), a second print is marked COPY.
  */
 import { PosPage } from '../support/pos-page';
 import { expect, test } from '../support/web-app';
@@ -33,7 +34,9 @@ test.describe('cash drawer', () => {
     await expect(till.id('cash-open-dialog')).toBeHidden();
     await expect(till.id('cash-session-card')).toHaveAttribute('data-status', 'open');
     await expect(till.id('cash-float')).toHaveText('¥250.00');
-    await expect(till.id('cash-expected')).toHaveText('¥250.00');
+    // the clerk sees the drawer blind
+    await expect(till.id('cash-expected')).toHaveAttribute('data-hidden', 'true');
+    await expect(till.id('cash-z-owner-only')).toBeVisible();
 
     // a cash sale of ¥3.00
     await till.id('nav-sell').click();
@@ -44,16 +47,23 @@ test.describe('cash drawer', () => {
     await till.newSale();
 
     await openDrawerScreen();
-    await expect(till.id('cash-expected')).toHaveText('¥253.00');
+    await expect(till.id('cash-expected')).toHaveAttribute('data-hidden', 'true');
+    await expect(pos.getByText('¥253.00')).toHaveCount(0);
 
-    // the X report shows the sale
+    // the X report is the owner's: asked once for this screen
     await till.id('cash-x').click();
+    await expect(till.id('owner-pin-dialog')).toBeVisible();
+    for (const k of ['8', '8', '8', '8']) await till.id(`pin-key-${k}`).click();
+    await till.id('owner-pin-submit').click();
+    await expect(till.id('owner-pin-dialog')).toBeHidden();
     await expect(pos.locator('[data-testid="cash-report-method"][data-method="cash"]')).toHaveAttribute('data-sales', '300');
     await expect(till.id('cash-report-expected')).toContainText('¥253.00');
     await till.id('cash-x-close').click();
+    await expect(till.id('cash-expected')).toHaveText('¥253.00');
 
-    // close: ¥250.00 counted, ¥3.00 short
+    // close: ¥250.00 counted, ¥3.00 short (the totals are open on this screen now: no PIN to see them)
     await till.id('cash-close').click();
+    await expect(till.id('owner-pin-dialog')).toHaveCount(0);
     await expect(till.id('cash-close-expected')).toHaveText('¥253.00');
     await expect(till.id('cash-close-variance')).toHaveAttribute('data-state', 'waiting');
     await denom('10000').getByTestId('denom-count').fill('2');
@@ -68,7 +78,7 @@ test.describe('cash drawer', () => {
     await till.id('cash-close-reason').fill('gave ¥3 too much change');
     await till.id('cash-close-submit').click();
 
-    // the clerk is signed in: the owner approves with the PIN
+    // the clerk is signed in: the owner approves the close itself with the PIN
     await expect(till.id('owner-pin-dialog')).toBeVisible();
     for (const k of ['8', '8', '8', '8']) await till.id(`pin-key-${k}`).click();
     await till.id('owner-pin-submit').click();

@@ -3,19 +3,20 @@ import type { Page } from '@playwright/test';
 import { expect, test } from '../support/web-app';
 import { PosPage } from '../support/pos-page';
 
-/** Manage → Catalogue, from the sell screen. */
-async function openCatalogue(till: PosPage): Promise<void> {
-  await till.id('nav-manage').click();
-  await till.id('manage-catalogue').click();
-  await expect(till.id('catalogue-row').first()).toBeVisible();
-}
-
 /** The clerk is signed in: main asks for the owner's PIN, and the owner types it. */
 async function ownerApproves(page: Page): Promise<void> {
   await expect(page.getByTestId('owner-pin-dialog')).toBeVisible();
   await page.getByTestId('owner-pin-input').fill('8888');
   await page.getByTestId('owner-pin-submit').click();
   await expect(page.getByTestId('owner-pin-dialog')).toHaveCount(0);
+}
+
+/** Manage → Catalogue, from the sell screen: the catalogue with its stock is the owner's, asked once. */
+async function openCatalogue(till: PosPage): Promise<void> {
+  await till.id('nav-manage').click();
+  await till.id('manage-catalogue').click();
+  await ownerApproves(till.page);
+  await expect(till.id('catalogue-row').first()).toBeVisible();
 }
 
 async function backToSell(till: PosPage): Promise<void> {

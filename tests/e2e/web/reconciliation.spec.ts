@@ -75,6 +75,11 @@ test.describe('daily reconciliation', () => {
     await till.id('manage-reconciliation').click();
     const screen = till.id('recon-screen');
     await expect(screen).toBeVisible();
+    // reconciliation is the owner's to read: the clerk is signed in, the owner's PIN is asked once for the screen
+    await expect(till.id('owner-pin-dialog')).toBeVisible();
+    await till.id('owner-pin-input').fill('8888');
+    await till.id('owner-pin-submit').click();
+    await expect(till.id('owner-pin-dialog')).toBeHidden();
     if ((await screen.getAttribute('data-day')) !== day) await till.id('recon-day-input').fill(day);
     await expect(screen).toHaveAttribute('data-day', day);
     await expect(till.id('recon-queue')).toContainText(/Fetch the statements/);

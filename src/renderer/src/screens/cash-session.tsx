@@ -2,7 +2,9 @@
  * The cash drawer of this till: open it with a float, pay cash in or out, look at the X report,
  * close it by counting the drawer note by note (expected vs counted, the variance and why), and the
  * Z reports with view and print. Main computes every amount and decides who may do what: paying out
- * and closing ask for the owner's PIN when a clerk is signed in.
+ * and closing ask for the owner's PIN when a clerk is signed in. The money totals (the cash expected,
+ * the X, the Z reports) are the owner's: a clerk sees the drawer blind, and "Show totals" asks for the
+ * owner's PIN once for this screen (components/owner-read.tsx).
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { flushSync } from 'react-dom';
@@ -14,6 +16,7 @@ import { api } from '../api';
 import { Modal } from '../components/modal';
 import { NoSaleDialog } from '../components/no-sale-dialog';
 import { useOwnerApproval } from '../components/owner-approval';
+import { useOwnerRead, withPin, type OwnerRead } from '../components/owner-read';
 import { notOnButton, useShortcuts } from '../hooks/use-shortcuts';
 import { useI18n, type MessageKey, type Params, type Translate } from '../i18n';
 import { formatDateTime, formatTime } from '../lib/format';
@@ -25,7 +28,12 @@ export interface CashSessionProps {
   onBack: () => void;
 }
 
-type Dialog = { kind: 'open' } | { kind: 'move'; move: CashMoveKind } | { kind: 'x' } | { kind: 'close' } | { kind: 'z'; view: ZView; justClosed: boolean };
+type Dialog =
+  | { kind: 'open' }
+  | { kind: 'move'; move: CashMoveKind }
+  | { kind: 'x'; report: CashReport }
+  | { kind: 'close'; report: CashReport }
+  | { kind: 'z'; view: ZView; justClosed: boolean };
 
 /** `+¥1.00` / `-¥1.00` / `¥0.00` */
 function signed(fen: number): string {
@@ -60,16 +68,34 @@ async function printThrough(pending: Promise<Result<CashPrintOutcome>>, notifier
 
 export default function CashSessionScreen({ businessDay, onBack }: CashSessionProps) {
   const { t, locale, timeZone } = useI18n();
-  const call = useCall();
+  const notifier = useNotifier();
+  const owner = useOwnerRead();
   const [state, setState] = useState<CashSessionState | null>(null);
-  const [zList, setZList] = useState<ZSummary[]>([]);
+  /** null while the totals are the owner's (a clerk, no PIN given yet) */
+  const [zList, setZList] = useState<ZSummary[] | null>(null);
   const [dialog, setDialog] = useState<Dialog | null>(null);
 
+  /** Reloads without asking: blind for a clerk until the owner's PIN was given on this screen. */
   const load = useCallback(async () => {
-    const [s, list] = await Promise.all([call(api.cashSession.current({})), call(api.cashSession.zList({ limit: 30 }))]);
-    if (s) setState(s);
-    if (list) setZList(list);
-  }, [call]);
+    const s = await owner.quiet((pin) => api.cashSession.current(withPin(pin)));
+    if (!s.ok) return notifier.error(s.error);
+    setState(s.value);
+    if (s.value.blind) return setZList(null);
+    const list = await owner.quiet((pin) => api.cashSession.zList({ limit: 30, ...withPin(pin) }));
+    if (list.ok) setZList(list.value);
+    else notifier.error(list.error);
+  }, [owner, notifier]);
+
+  const terminal = state?.terminal ?? '';
+  /** The owner's X report (asking for the PIN if it was not given on this screen yet). */
+  const xReport = useCallback(
+    () => owner.ask((pin) => api.cashSession.x(withPin(pin)), 'approval.reason.cashTotals', { terminal }),
+    [owner, terminal],
+  );
+  const showTotals = async (): Promise<void> => {
+    const list = await owner.ask((pin) => api.cashSession.zList({ limit: 30, ...withPin(pin) }), 'approval.reason.cashTotals', { terminal });
+    if (list) void load();
+  };
 
   useEffect(() => {
     void load();
@@ -80,8 +106,14 @@ export default function CashSessionScreen({ businessDay, onBack }: CashSessionPr
   useShortcuts({ Escape: { run: onBack, inInput: false } });
 
   const openZ = async (number: string): Promise<void> => {
-    const view = await call(api.cashSession.z({ number }));
+    const view = await owner.ask((pin) => api.cashSession.z({ number, ...withPin(pin) }), 'approval.reason.cashTotals', { terminal });
     if (view) setDialog({ kind: 'z', view, justClosed: false });
+  };
+  const openX = async (kind: 'x' | 'close'): Promise<void> => {
+    const report = await xReport();
+    if (!report) return;
+    setDialog({ kind, report });
+    if (state?.blind) void load(); // the owner's PIN was just given: the card shows the totals too
   };
 
   const [noSale, setNoSale] = useState(false);
@@ -126,11 +158,24 @@ export default function CashSessionScreen({ businessDay, onBack }: CashSessionPr
                   <span>{t('cash.float')}</span>
                   <strong data-testid="cash-float">{formatFen(session.floatFen)}</strong>
                 </div>
-                <div className="cash-figure cash-figure-main">
-                  <span>{t('cash.expected')}</span>
-                  <strong data-testid="cash-expected">{formatFen(session.expectedFen)}</strong>
-                  <small className="muted">{t('cash.expectedHint')}</small>
-                </div>
+                {session.expectedFen === null ? (
+                  <div className="cash-figure cash-figure-main cash-figure-blind">
+                    <span>{t('cash.expected')}</span>
+                    <strong data-testid="cash-expected" data-hidden="true">
+                      {t('cash.expectedHidden')}
+                    </strong>
+                    <small className="muted">{t('cash.blindHint')}</small>
+                    <button type="button" className="btn" onClick={() => void showTotals()} data-testid="cash-show-totals">
+                      {t('cash.showTotals')}
+                    </button>
+                  </div>
+                ) : (
+                  <div className="cash-figure cash-figure-main">
+                    <span>{t('cash.expected')}</span>
+                    <strong data-testid="cash-expected">{formatFen(session.expectedFen)}</strong>
+                    <small className="muted">{t('cash.expectedHint')}</small>
+                  </div>
+                )}
               </div>
               <div className="cash-actions">
                 <button type="button" className="btn btn-lg" onClick={() => setDialog({ kind: 'move', move: 'in' })} data-testid="cash-paid-in">
@@ -139,10 +184,10 @@ export default function CashSessionScreen({ businessDay, onBack }: CashSessionPr
                 <button type="button" className="btn btn-lg" onClick={() => setDialog({ kind: 'move', move: 'out' })} data-testid="cash-paid-out">
                   {t('cash.paidOut')}
                 </button>
-                <button type="button" className="btn btn-lg" onClick={() => setDialog({ kind: 'x' })} data-testid="cash-x">
+                <button type="button" className="btn btn-lg" onClick={() => void openX('x')} data-testid="cash-x">
                   {t('cash.xReport')}
                 </button>
-                <button type="button" className="btn btn-lg btn-primary cash-close-btn" onClick={() => setDialog({ kind: 'close' })} data-testid="cash-close">
+                <button type="button" className="btn btn-lg btn-primary cash-close-btn" onClick={() => void openX('close')} data-testid="cash-close">
                   {t('cash.close')}
                 </button>
               </div>
@@ -179,18 +224,27 @@ export default function CashSessionScreen({ businessDay, onBack }: CashSessionPr
           )}
           {state?.outsideSession ? (
             <p className="cash-warning" role="status" data-testid="cash-outside-session" data-count={state.outsideSession.count}>
-              {t(session ? 'cash.outsideBefore' : 'cash.outsideNow', {
-                count: state.outsideSession.count,
-                amount: formatFen(state.outsideSession.salesFen),
-                cash: formatFen(state.outsideSession.cashFen),
-              })}
+              {state.outsideSession.salesFen === null || state.outsideSession.cashFen === null
+                ? t(session ? 'cash.outsideBeforeBlind' : 'cash.outsideNowBlind', { count: state.outsideSession.count })
+                : t(session ? 'cash.outsideBefore' : 'cash.outsideNow', {
+                    count: state.outsideSession.count,
+                    amount: formatFen(state.outsideSession.salesFen),
+                    cash: formatFen(state.outsideSession.cashFen),
+                  })}
             </p>
           ) : null}
         </section>
 
         <section className="cash-zs" data-testid="cash-z-list">
           <h2>{t('cash.zList')}</h2>
-          {zList.length === 0 ? (
+          {zList === null ? (
+            <div className="cash-z-owner" data-testid="cash-z-owner-only">
+              <p className="muted">{t('cash.zOwnerOnly')}</p>
+              <button type="button" className="btn" onClick={() => void showTotals()} data-testid="cash-z-show">
+                {t('cash.showTotals')}
+              </button>
+            </div>
+          ) : zList.length === 0 ? (
             <p className="muted empty-note">{t('cash.zNone')}</p>
           ) : (
             <ul>
@@ -228,7 +282,7 @@ export default function CashSessionScreen({ businessDay, onBack }: CashSessionPr
       {dialog?.kind === 'move' ? (
         <MoveDialog
           kind={dialog.move}
-          expectedFen={session?.expectedFen ?? 0}
+          expectedFen={session?.expectedFen ?? null}
           onClose={() => setDialog(null)}
           onDone={() => {
             setDialog(null);
@@ -236,10 +290,12 @@ export default function CashSessionScreen({ businessDay, onBack }: CashSessionPr
           }}
         />
       ) : null}
-      {dialog?.kind === 'x' ? <XDialog onClose={() => setDialog(null)} /> : null}
+      {dialog?.kind === 'x' ? <XDialog initial={dialog.report} owner={owner} onClose={() => setDialog(null)} /> : null}
       {dialog?.kind === 'close' && session ? (
         <CloseDialog
           terminal={session.terminal}
+          initial={dialog.report}
+          owner={owner}
           onClose={() => setDialog(null)}
           onClosed={(view) => {
             setDialog({ kind: 'z', view, justClosed: true });
@@ -247,7 +303,7 @@ export default function CashSessionScreen({ businessDay, onBack }: CashSessionPr
           }}
         />
       ) : null}
-      {dialog?.kind === 'z' ? <ZDialog view={dialog.view} justClosed={dialog.justClosed} onClose={() => setDialog(null)} onPrinted={() => void load()} /> : null}
+      {dialog?.kind === 'z' ? <ZDialog view={dialog.view} justClosed={dialog.justClosed} owner={owner} onClose={() => setDialog(null)} onPrinted={() => void load()} /> : null}
       {noSale ? <NoSaleDialog onClose={() => setNoSale(false)} /> : null}
     </div>
   );
@@ -387,7 +443,7 @@ function OpenDialog({ onClose, onDone }: { onClose: () => void; onDone: () => vo
 
 // ---- paid in / out ----------------------------------------------------------------------------------
 
-function MoveDialog({ kind, expectedFen, onClose, onDone }: { kind: CashMoveKind; expectedFen: number; onClose: () => void; onDone: () => void }) {
+function MoveDialog({ kind, expectedFen, onClose, onDone }: { kind: CashMoveKind; expectedFen: number | null; onClose: () => void; onDone: () => void }) {
   const { t } = useI18n();
   const approve = useOwnerApproval();
   const [amount, setAmount] = useState('');
@@ -411,7 +467,9 @@ function MoveDialog({ kind, expectedFen, onClose, onDone }: { kind: CashMoveKind
 
   return (
     <Modal title={t(kind === 'in' ? 'cash.paidInTitle' : 'cash.paidOutTitle')} onClose={onClose} testId="cash-move-dialog" className="cash-modal">
-      <p className="confirm-text">{t(kind === 'in' ? 'cash.paidInHint' : 'cash.paidOutHint', { expected: formatFen(expectedFen) })}</p>
+      <p className="confirm-text">
+        {kind === 'in' ? t('cash.paidInHint') : expectedFen === null ? t('cash.paidOutHintBlind') : t('cash.paidOutHint', { expected: formatFen(expectedFen) })}
+      </p>
       <label className="field">
         <span>{t('cash.amount')}</span>
         <input
@@ -462,19 +520,14 @@ function MoveDialog({ kind, expectedFen, onClose, onDone }: { kind: CashMoveKind
 
 // ---- X ------------------------------------------------------------------------------------------------
 
-function XDialog({ onClose }: { onClose: () => void }) {
+function XDialog({ initial, owner, onClose }: { initial: CashReport; owner: OwnerRead; onClose: () => void }) {
   const { t } = useI18n();
-  const call = useCall();
   const notifier = useNotifier();
-  const [report, setReport] = useState<CashReport | null>(null);
+  const report = initial;
   const [status, setStatus] = useState<{ key: MessageKey; params?: Params } | null>(null);
 
-  useEffect(() => {
-    void call(api.cashSession.x({})).then((r) => r && setReport(r));
-  }, [call]);
-
   const print = async (): Promise<void> => {
-    setStatus(await printThrough(api.cashSession.printX({}), notifier, () => undefined));
+    setStatus(await printThrough(owner.quiet((pin) => api.cashSession.printX(withPin(pin))), notifier, () => undefined));
   };
 
   return (
@@ -516,11 +569,23 @@ function XDialog({ onClose }: { onClose: () => void }) {
 
 // ---- close ----------------------------------------------------------------------------------------
 
-function CloseDialog({ terminal, onClose, onClosed }: { terminal: string; onClose: () => void; onClosed: (view: ZView) => void }) {
+function CloseDialog({
+  terminal,
+  initial,
+  owner,
+  onClose,
+  onClosed,
+}: {
+  terminal: string;
+  initial: CashReport;
+  owner: OwnerRead;
+  onClose: () => void;
+  onClosed: (view: ZView) => void;
+}) {
   const { t } = useI18n();
-  const call = useCall();
+  const notifier = useNotifier();
   const approve = useOwnerApproval();
-  const [report, setReport] = useState<CashReport | null>(null);
+  const [report, setReport] = useState<CashReport | null>(initial);
   const [counts, setCounts] = useState<DenominationCounts>({});
   const [reason, setReason] = useState('');
   const [acknowledged, setAcknowledged] = useState(false);
@@ -529,12 +594,13 @@ function CloseDialog({ terminal, onClose, onClosed }: { terminal: string; onClos
   /** nothing counted yet: no difference is shown (a drawer expected empty is exact at once) */
   const [touched, setTouched] = useState(false);
 
+  /** the X again (a sale or a payment changed it), with the owner's PIN given to open this dialog */
   const refresh = useCallback(async () => {
-    const r = await call(api.cashSession.x({}));
-    if (r) setReport(r);
-  }, [call]);
+    const r = await owner.quiet((pin) => api.cashSession.x(withPin(pin)));
+    if (r.ok) setReport(r.value);
+    else notifier.error(r.error);
+  }, [owner, notifier]);
   useEffect(() => {
-    void refresh();
     const offs = [api.on('order.changed', () => void refresh()), api.on('payment.changed', () => void refresh()), api.on('refund.changed', () => void refresh())];
     return () => offs.forEach((off) => off());
   }, [refresh]);
@@ -693,7 +759,7 @@ function CloseDialog({ terminal, onClose, onClosed }: { terminal: string; onClos
 
 // ---- Z ------------------------------------------------------------------------------------------------
 
-function ZDialog({ view, justClosed, onClose, onPrinted }: { view: ZView; justClosed: boolean; onClose: () => void; onPrinted: () => void }) {
+function ZDialog({ view, justClosed, owner, onClose, onPrinted }: { view: ZView; justClosed: boolean; owner: OwnerRead; onClose: () => void; onPrinted: () => void }) {
   const { t } = useI18n();
   const notifier = useNotifier();
   const [copy, setCopy] = useState(view.prints > 0);
@@ -703,7 +769,9 @@ function ZDialog({ view, justClosed, onClose, onPrinted }: { view: ZView; justCl
 
   const print = async (): Promise<void> => {
     setBusy(true);
-    const s = await printThrough(api.cashSession.printZ({ number: view.z.number }), notifier, (o) => setCopy(o.copy));
+    // a Z is the owner's: printed with the PIN given on this screen, else asking for it
+    const outcome = await owner.ask((pin) => api.cashSession.printZ({ number: view.z.number, ...withPin(pin) }), 'approval.reason.cashTotals', { terminal: view.z.terminal });
+    const s = outcome ? await printThrough(Promise.resolve({ ok: true, value: outcome }), notifier, (o) => setCopy(o.copy)) : null;
     setBusy(false);
     if (s) {
       setStatus(s);

@@ -20,12 +20,13 @@ import type {
 import { api } from '../api';
 import { Modal } from '../components/modal';
 import { useOwnerApproval } from '../components/owner-approval';
+import { useOwnerRead, withPin } from '../components/owner-read';
 import { useDebouncedValue } from '../hooks/use-debounced-value';
 import { notOnButton, useShortcuts } from '../hooks/use-shortcuts';
 import { isMessageKey, names, useI18n, type MessageKey, type Translate } from '../i18n';
 import { formatDateTime } from '../lib/format';
 import { saveFile } from '../lib/download';
-import { useCall, useNotifier } from '../lib/notice';
+import { useNotifier } from '../lib/notice';
 import './catalogue.css';
 
 type Tab = 'products' | 'categories' | 'csv';
@@ -39,15 +40,18 @@ const LIST_LIMIT = 300;
 
 export default function CatalogueScreen({ onBack }: CatalogueProps) {
   const { t } = useI18n();
-  const call = useCall();
+  // the catalogue with its stock is the owner's: a clerk is asked for the owner's PIN once, kept for this screen's reads
+  const owner = useOwnerRead();
   const [tab, setTab] = useState<Tab>('products');
   const [categories, setCategories] = useState<CatalogueCategory[]>([]);
+  const [access, setAccess] = useState<'asking' | 'open' | 'refused'>('asking');
   const [dialogOpen, setDialogOpen] = useState(false);
 
   const loadCategories = useCallback(async () => {
-    const list = await call(api.catalog.adminCategories({}));
+    const list = await owner.ask((pin) => api.catalog.adminCategories(withPin(pin)), 'approval.reason.catalogue');
     if (list) setCategories(list);
-  }, [call]);
+    setAccess((was) => (list ? 'open' : was === 'open' ? 'open' : 'refused'));
+  }, [owner]);
   useEffect(() => {
     void loadCategories();
     return api.on('catalog.changed', (e) => {
@@ -82,7 +86,18 @@ export default function CatalogueScreen({ onBack }: CatalogueProps) {
           {t('check.back')} <kbd>Esc</kbd>
         </button>
       </div>
-      {tab === 'products' ? (
+      {access !== 'open' ? (
+        access === 'refused' ? (
+          <div className="empty-state catalogue-refused" data-testid="catalogue-refused">
+            <p>{t('catalogue.refused')}</p>
+            <button type="button" className="btn btn-lg btn-primary" onClick={() => void loadCategories()} data-testid="catalogue-retry">
+              {t('approval.retry')}
+            </button>
+          </div>
+        ) : (
+          <p className="muted">…</p>
+        )
+      ) : tab === 'products' ? (
         <ProductsTab categories={categories} onDialog={setDialogOpen} />
       ) : tab === 'categories' ? (
         <CategoriesTab categories={categories} reload={loadCategories} onDialog={setDialogOpen} />
@@ -111,7 +126,7 @@ function StockCell({ stock }: { stock: number }) {
 
 function ProductsTab({ categories, onDialog }: { categories: CatalogueCategory[]; onDialog: (open: boolean) => void }) {
   const { t, locale } = useI18n();
-  const call = useCall();
+  const owner = useOwnerRead();
   const [query, setQuery] = useState('');
   const [categoryId, setCategoryId] = useState<number | null>(null);
   const [status, setStatus] = useState<Status>('active');
@@ -122,9 +137,9 @@ function ProductsTab({ categories, onDialog }: { categories: CatalogueCategory[]
   const searchRef = useRef<HTMLInputElement>(null);
 
   const load = useCallback(async () => {
-    const l = await call(api.catalog.adminProducts({ query: debounced, categoryId, status, limit: LIST_LIMIT }));
+    const l = await owner.ask((pin) => api.catalog.adminProducts({ query: debounced, categoryId, status, limit: LIST_LIMIT, ...withPin(pin) }), 'approval.reason.catalogue');
     if (l) setList(l);
-  }, [call, debounced, categoryId, status]);
+  }, [owner, debounced, categoryId, status]);
 
   useEffect(() => {
     void load();
@@ -552,7 +567,7 @@ const REASONS = ['delivery', 'damaged', 'count', 'other'] as const;
 
 function StockDialog({ product, onClose, onSaved }: { product: CatalogueProduct; onClose: () => void; onSaved: () => void }) {
   const { t, locale, timeZone } = useI18n();
-  const call = useCall();
+  const owner = useOwnerRead();
   const approve = useOwnerApproval();
   const notifier = useNotifier();
   const [current, setCurrent] = useState(product);
@@ -564,9 +579,9 @@ function StockDialog({ product, onClose, onSaved }: { product: CatalogueProduct;
   const [busy, setBusy] = useState(false);
 
   const loadMoves = useCallback(async () => {
-    const m = await call(api.catalog.stockMoves({ productId: product.id, limit: 50 }));
+    const m = await owner.ask((pin) => api.catalog.stockMoves({ productId: product.id, limit: 50, ...withPin(pin) }), 'approval.reason.catalogue');
     if (m) setMoves(m);
-  }, [call, product.id]);
+  }, [owner, product.id]);
   useEffect(() => {
     void loadMoves();
   }, [loadMoves]);
@@ -887,7 +902,7 @@ const PIECE = 36 * 1024;
 
 function CsvTab() {
   const { t } = useI18n();
-  const call = useCall();
+  const owner = useOwnerRead();
   const approve = useOwnerApproval();
   const notifier = useNotifier();
   const [file, setFile] = useState<{ name: string; uploadId: string } | null>(null);
@@ -900,7 +915,7 @@ function CsvTab() {
   const input = useRef<HTMLInputElement>(null);
 
   const exportCsv = async (): Promise<void> => {
-    const out = await call(api.catalog.exportCsv({}));
+    const out = await owner.ask((pin) => api.catalog.exportCsv(withPin(pin)), 'approval.reason.catalogue');
     if (!out) return;
     saveFile({ filename: out.filename, mime: 'text/csv', content: out.content });
     notifier.say('success', 'catalogue.exported', { count: out.rows });
@@ -911,7 +926,7 @@ function CsvTab() {
       setBusy('preview');
       setRefusal(null);
       try {
-        const r = await api.catalog.importPreview({ uploadId, ...options });
+        const r = await owner.quiet((pin) => api.catalog.importPreview({ uploadId, ...options, ...withPin(pin) }));
         if (r.ok) setPreview(r.value);
         else if (r.error.code === 'IMPORT_REFUSED') {
           setPreview(null);
@@ -925,7 +940,7 @@ function CsvTab() {
         setBusy(null);
       }
     },
-    [notifier],
+    [notifier, owner],
   );
 
   const choose = async (f: File | undefined): Promise<void> => {
@@ -938,7 +953,8 @@ function CsvTab() {
       const bytes = new Uint8Array(await f.arrayBuffer());
       let uploadId: string | undefined;
       for (let i = 0; i === 0 || i < bytes.length; i += PIECE) {
-        const r = await api.catalog.importUpload({ ...(uploadId ? { uploadId } : {}), chunk: base64(bytes.subarray(i, i + PIECE)) });
+        const piece = base64(bytes.subarray(i, i + PIECE));
+        const r = await owner.quiet((pin) => api.catalog.importUpload({ ...(uploadId ? { uploadId } : {}), chunk: piece, ...withPin(pin) }));
         if (!r.ok) {
           if (r.error.code === 'IMPORT_REFUSED') setRefusal({ reason: String(r.error.details?.reason ?? ''), message: r.error.message, details: r.error.details ?? {} });
           else notifier.error(r.error);

@@ -1,3 +1,4 @@
+import { OwnerReadScope } from '../components/owner-read';
 import { useShortcuts } from '../hooks/use-shortcuts';
 import { useI18n } from '../i18n';
 import { MANAGE_SECTIONS } from './manage-sections';
@@ -14,7 +15,8 @@ export default function ManageScreen({ section, businessDay, onSection, onBack }
   const { t } = useI18n();
   const current = MANAGE_SECTIONS.find((s) => s.id === section) ?? null;
   useShortcuts(current ? {} : { Escape: onBack });
-  if (current) return <>{current.render({ onBack: () => onSection(null), businessDay })}</>;
+  // each section keeps the owner's PIN for its reads while it is open (components/owner-read.tsx)
+  if (current) return <OwnerReadScope key={current.id}>{current.render({ onBack: () => onSection(null), businessDay })}</OwnerReadScope>;
   return (
     <div className="manage" data-testid="manage-screen">
       <div className="screen-head">

@@ -5,6 +5,7 @@ import { api } from '../api';
 import { ConfirmDialog, Modal } from '../components/modal';
 import { ReceiptView } from '../components/receipt-view';
 import { useOwnerApproval } from '../components/owner-approval';
+import { useOwnerRead, withPin } from '../components/owner-read';
 import { RefundDialog } from '../components/refund-dialog';
 import { useShortcuts } from '../hooks/use-shortcuts';
 import { isMessageKey, names, useI18n, type MessageKey, type Params } from '../i18n';
@@ -33,6 +34,7 @@ export default function OrdersScreen({ businessDay, onBack }: OrdersProps) {
   const { t, locale, timeZone } = useI18n();
   const call = useCall();
   const approve = useOwnerApproval();
+  const owner = useOwnerRead();
   const notifier = useNotifier();
   const [orders, setOrders] = useState<OrderSummary[] | null>(null);
   const [selected, setSelected] = useState<number | null>(null);
@@ -89,10 +91,11 @@ export default function OrdersScreen({ businessDay, onBack }: OrdersProps) {
     }
   };
 
-  /** The payment timeline as a file (main builds it; the browser saves it). */
+  /** The payment timeline as a file (main builds it; the browser saves it). Its wire exchanges are the owner's. */
   const exportTimeline = async (format: 'json' | 'csv'): Promise<void> => {
     if (!detail) return;
-    const file = await call(api.orders.exportTimeline({ orderId: detail.id, format }));
+    const orderId = detail.id;
+    const file = await owner.ask((pin) => api.orders.exportTimeline({ orderId, format, ...withPin(pin) }), 'approval.reason.timeline', { number: detail.number });
     if (!file) return;
     saveFile(file);
   };

@@ -24,7 +24,8 @@ import { Modal } from '../components/modal';
 import { notOnButton, useShortcuts } from '../hooks/use-shortcuts';
 import { errorText, isMessageKey, useI18n, type MessageKey, type Translate } from '../i18n';
 import { formatDateTime } from '../lib/format';
-import { thrownToError, useCall, useNotifier } from '../lib/notice';
+import { useOwnerRead, withPin } from '../components/owner-read';
+import { thrownToError, useNotifier } from '../lib/notice';
 import { PROVIDER_LOOK } from '../lib/payments';
 import './reconciliation.css';
 
@@ -62,8 +63,9 @@ export interface ReconciliationProps {
 
 export default function ReconciliationScreen({ businessDay, onBack }: ReconciliationProps) {
   const { t, locale, timeZone } = useI18n();
-  const call = useCall();
   const notifier = useNotifier();
+  // reconciliation is the owner's: a clerk is asked for the owner's PIN once, kept for this screen's reads
+  const owner = useOwnerRead();
   const yesterday = shiftDay(businessDay, -1);
   const [day, setDay] = useState(yesterday);
   const [view, setView] = useState<ReconDayView | null>(null);
@@ -76,12 +78,23 @@ export default function ReconciliationScreen({ businessDay, onBack }: Reconcilia
   const [resolving, setResolving] = useState<ReconItemView | null>(null);
   const [editing, setEditing] = useState(false);
   const [showResolved, setShowResolved] = useState(false);
+  /** the owner did not approve: the screen shows nothing but how to ask again */
+  const [refused, setRefused] = useState(false);
+
+  const loadDays = useCallback(async () => {
+    const list = await owner.quiet((pin) => api.recon.days({ limit: 14, ...withPin(pin) }));
+    if (list.ok) setDays(list.value);
+  }, [owner]);
 
   const load = useCallback(async () => {
-    const [v, list] = await Promise.all([call(api.recon.day({ day })), call(api.recon.days({ limit: 14 }))]);
-    if (v) setView(v);
-    if (list) setDays(list);
-  }, [call, day]);
+    const v = await owner.ask((pin) => api.recon.day({ day, ...withPin(pin) }), 'approval.reason.recon');
+    setRefused(v === undefined);
+    if (!v) return;
+    setView(v);
+    await loadDays();
+    const s = await owner.quiet((pin) => api.recon.settings(withPin(pin)));
+    if (s.ok) setSettings(s.value);
+  }, [owner, day, loadDays]);
 
   useEffect(() => {
     setView(null);
@@ -90,14 +103,13 @@ export default function ReconciliationScreen({ businessDay, onBack }: Reconcilia
   }, [load]);
 
   useEffect(() => {
-    void call(api.recon.settings({})).then((s) => s && setSettings(s));
     void api.auth
       .current({})
       .then((r) => setIsOwner(r.ok && r.value?.role === 'owner'))
       .catch(() => setIsOwner(false));
-  }, [call]);
+  }, []);
 
-  useEffect(() => api.on('recon.changed', (e) => (e.day === day ? void load() : void call(api.recon.days({ limit: 14 })).then((l) => l && setDays(l)))), [day, load, call]);
+  useEffect(() => api.on('recon.changed', (e) => (e.day === day ? void load() : void loadDays())), [day, load, loadDays]);
 
   useShortcuts({ Escape: { run: onBack, inInput: false } });
 
@@ -121,11 +133,10 @@ export default function ReconciliationScreen({ businessDay, onBack }: Reconcilia
       setAsking(null);
       setOutcomes(r.value.outcomes);
       setView(r.value.view);
-      const list = await call(api.recon.days({ limit: 14 }));
-      if (list) setDays(list);
+      await loadDays();
       return null;
     },
-    [day, call, notifier],
+    [day, loadDays, notifier],
   );
 
   const onRun = (): void => {
@@ -233,7 +244,14 @@ export default function ReconciliationScreen({ businessDay, onBack }: Reconcilia
           </ul>
         ) : null}
 
-        {view === null ? (
+        {view === null && refused ? (
+          <div className="empty-state recon-refused" data-testid="recon-refused">
+            <p>{t('recon.refused')}</p>
+            <button type="button" className="btn btn-lg btn-primary" onClick={() => void load()} data-testid="recon-retry">
+              {t('approval.retry')}
+            </button>
+          </div>
+        ) : view === null ? (
           <p className="muted">…</p>
         ) : (
           <>

@@ -1,7 +1,9 @@
 import { useEffect, useId, useState } from 'react';
-import type { PosErrorShape } from '../../../shared/errors';
+import type { ErrorCode, PosErrorShape } from '../../../shared/errors';
+import type { Result } from '../../../shared/result';
 import type { AppInfo, ProviderId, ProviderSettingsView } from '../../../shared/types';
 import { api } from '../api';
+import { useOwnerApproval } from '../components/owner-approval';
 import { useShortcuts } from '../hooks/use-shortcuts';
 import { errorText, useI18n, type MessageKey, type Params } from '../i18n';
 import { thrownToError, useCall, useNotifier } from '../lib/notice';
@@ -19,6 +21,8 @@ const URL_FIELDS = new Set(['gatewayUrl', 'notifyUrl', 'apiBase', 'nodeUrl', 'co
 const SIGN_TYPES = ['MD5', 'HMAC-SHA256'];
 /** A key file is a few kilobytes at most; main accepts up to 8192 characters. */
 const MAX_SECRET_CHARS = 8192;
+/** answered by the owner approval dialog (asked, or a wrong PIN); any other refusal is shown on the card */
+const APPROVAL_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['OWNER_APPROVAL_REQUIRED', 'WRONG_PIN']);
 
 type SecretDraft = { action: 'keep' } | { action: 'replace'; value: string } | { action: 'clear' };
 
@@ -73,6 +77,9 @@ export default function SettingsScreen({ info, onSaved, onBack }: SettingsProps)
         <header className="settings-head">
           <h2>{t('settings.title')}</h2>
           <p className="muted settings-intro">{t('settings.intro')}</p>
+          <p className="muted settings-intro" data-testid="settings-owner-note">
+            {t('settings.ownerNote')}
+          </p>
         </header>
         {info.secretsWarning ? (
           <div className="settings-warning" role="note" data-testid="settings-secrets-warning">
@@ -102,6 +109,7 @@ export default function SettingsScreen({ info, onSaved, onBack }: SettingsProps)
 function ProviderCard({ initial, onSaved }: { initial: ProviderSettingsView; onSaved: (v: ProviderSettingsView) => void }) {
   const { t, locale } = useI18n();
   const notifier = useNotifier();
+  const approve = useOwnerApproval();
   const [view, setView] = useState(initial);
   const [draft, setDraft] = useState(() => draftOf(initial));
   const [saving, setSaving] = useState(false);
@@ -133,33 +141,48 @@ function ProviderCard({ initial, onSaved }: { initial: ProviderSettingsView; onS
     }
     const fields: Record<string, string> = { ...view.fields };
     for (const n of FIELDS[provider].plain) fields[n] = (draft.fields[n] ?? '').trim();
-    let r;
-    try {
-      r = await api.settings.setPayment({
-        provider,
-        enabled: draft.enabled,
-        target: draft.target,
-        environment: draft.target === 'embedded' ? 'sandbox' : draft.environment,
-        fields,
-        ...(Object.keys(secrets).length > 0 ? { secrets } : {}),
-      });
-    } catch (err) {
-      r = { ok: false as const, error: thrownToError(err) };
-    }
+    // where the money goes is the owner's: main refuses a clerk, and the approval dialog asks for the
+    // owner's PIN (every save: a PIN is never kept for a change); other refusals stay on this card
+    let refused: PosErrorShape | null = null;
+    const value = await approve(async (pin): Promise<Result<ProviderSettingsView | null>> => {
+      let r: Result<ProviderSettingsView>;
+      try {
+        r = await api.settings.setPayment({
+          provider,
+          enabled: draft.enabled,
+          target: draft.target,
+          environment: draft.target === 'embedded' ? 'sandbox' : draft.environment,
+          fields,
+          ...(Object.keys(secrets).length > 0 ? { secrets } : {}),
+          ...(pin ? { approvalPin: pin } : {}),
+        });
+      } catch (err) {
+        r = { ok: false, error: thrownToError(err) };
+      }
+      if (r.ok || APPROVAL_CODES.has(r.error.code)) return r;
+      refused = r.error;
+      return { ok: true, value: null };
+    }, 'approval.reason.settings', { provider: name });
     setSaving(false);
-    if (!r.ok) {
-      setError(r.error);
+    if (refused) {
+      setError(refused);
       return;
     }
-    setView(r.value);
-    setDraft(draftOf(r.value)); // a new secret is forgotten here as soon as main has it
+    if (!value) return; // the owner did not approve: the changes stay on the card, unsaved
+    setView(value);
+    setDraft(draftOf(value)); // a new secret is forgotten here as soon as main has it
     setSaved(true);
     notifier.say('success', 'settings.saved', { provider: name });
-    onSaved(r.value);
+    onSaved(value);
   };
 
   const state = !view.enabled ? 'off' : view.problem ? 'problem' : 'ready';
-  const err = error ? errorText(error, locale) : null;
+  const httpsField = error?.code === 'INVALID_INPUT' && error.details?.reason === 'https_required' ? String(error.details.field ?? '') : null;
+  const err = httpsField
+    ? { text: t('settings.httpsRequired', { field: t(`settings.field.${httpsField}` as MessageKey) }), detail: null }
+    : error
+      ? errorText(error, locale)
+      : null;
   return (
     <section
       className={`settings-card${draft.enabled ? '' : ' settings-card-off'}`}
