@@ -122,7 +122,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       if (n > 0) log(`seeded the demo catalogue: ${n} products`);
     }
     const timeZone = () => options.timeZone ?? settings.values.timeZone ?? systemTimeZone();
-    const auth = new Auth(store, clock);
+    const auth = new Auth(store, clock, timeZone);
     await auth.seedIfEmpty();
     const audit = new Audit(store, clock);
     const events = new Events();

@@ -346,6 +346,8 @@ export const en = {
   'error.OWNER_APPROVAL_REQUIRED': 'This needs the owner: ask the owner to enter their PIN.',
   'error.WRONG_PIN': 'Wrong PIN.',
   'error.PIN_LOCKED': 'Too many wrong PINs. Locked for a few minutes.',
+  'errorDetail.PIN_LOCKED': 'Too many wrong PINs: locked for {minutes} min, until {until}.',
+  'error.PIN_BUSY': 'Another PIN is being checked: wait a moment and try again.',
   'error.STATEMENT_REFUSED': 'The statement was refused and nothing was imported.',
   'error.STATEMENT_UNAVAILABLE': 'The statement could not be downloaded. Try again later.',
   'error.RECON_DAY_NOT_OVER': 'Only a day that is over can be reconciled.',

@@ -345,6 +345,8 @@ export const zhCN = {
   'error.OWNER_APPROVAL_REQUIRED': '此操作需要店长：请店长输入 PIN。',
   'error.WRONG_PIN': 'PIN 错误。',
   'error.PIN_LOCKED': 'PIN 错误次数过多，已锁定几分钟。',
+  'errorDetail.PIN_LOCKED': 'PIN 错误次数过多：锁定 {minutes} 分钟，至 {until}。',
+  'error.PIN_BUSY': '正在核对其他 PIN，请稍候再试。',
   'error.STATEMENT_REFUSED': '对账单被拒收，未导入任何内容。',
   'error.STATEMENT_UNAVAILABLE': '无法下载对账单，请稍后再试。',
   'error.RECON_DAY_NOT_OVER': '只能对已结束的日期对账。',
