@@ -198,7 +198,8 @@ export const contract = {
   'cart.parked': method<ParkedCartView[]>()(empty),
   'cart.resume': method<CartView>()(z.object({ cartId: id }).strict()),
 
-  'checkout.confirm': method<OrderView>()(empty),
+  /** past the discount limit (judged on the final cart) and not approved yet, a clerk needs the owner's PIN */
+  'checkout.confirm': method<OrderView>()(z.object({ approvalPin }).strict()),
   'checkout.payCash': method<PaidOrder>()(
     z
       .object({
