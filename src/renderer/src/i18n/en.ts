@@ -344,6 +344,7 @@ export const en = {
   'error.RESOLUTION_NOT_ALLOWED': 'That resolution is not possible for this case now.',
   'error.LOCKED': 'The till is locked: sign in first.',
   'error.OWNER_APPROVAL_REQUIRED': 'This needs the owner: ask the owner to enter their PIN.',
+  'errorDetail.OWNER_APPROVAL_REQUIRED': 'A discount of {percent}% is above the {limitPercent}% a clerk may give: ask the owner to enter their PIN.',
   'error.WRONG_PIN': 'Wrong PIN.',
   'error.PIN_LOCKED': 'Too many wrong PINs. Locked for a few minutes.',
   'errorDetail.PIN_LOCKED': 'Too many wrong PINs: locked for {minutes} min, until {until}.',
@@ -524,6 +525,8 @@ export const en = {
   // people: sign-in, users, audit log
   'pay.drawerClosed': 'The cash drawer is not open: this cash will be on no Z. Open it in Manage → Cash drawer.',
   'approval.reason.discount': 'Give a discount above the store’s limit.',
+  'approval.reason.discountLine': 'Confirm the order with {percent}% off {name} (a clerk may give up to {limit}%).',
+  'approval.reason.discountOrder': 'Confirm the order with {percent}% off the whole order (a clerk may give up to {limit}%).',
   'approval.reason.void': 'Void order {number} for good.',
   'approval.reason.noSale': 'Open the cash drawer without a sale.',
   'noSale.title': 'Open drawer (no sale)',

@@ -343,6 +343,7 @@ export const zhCN = {
   'error.RESOLUTION_NOT_ALLOWED': '此情况目前不能这样处理。',
   'error.LOCKED': '收银机已锁定：请先登录。',
   'error.OWNER_APPROVAL_REQUIRED': '此操作需要店长：请店长输入 PIN。',
+  'errorDetail.OWNER_APPROVAL_REQUIRED': '折扣 {percent}% 超过收银员可给的 {limitPercent}%：请店长输入 PIN。',
   'error.WRONG_PIN': 'PIN 错误。',
   'error.PIN_LOCKED': 'PIN 错误次数过多，已锁定几分钟。',
   'errorDetail.PIN_LOCKED': 'PIN 错误次数过多：锁定 {minutes} 分钟，至 {until}。',
@@ -517,6 +518,8 @@ export const zhCN = {
   // people: sign-in, users, audit log
   'pay.drawerClosed': '钱箱尚未开班：这笔现金不会计入任何 Z 报表。请在 管理 → 钱箱班次 中开班。',
   'approval.reason.discount': '给予超过门店上限的折扣。',
+  'approval.reason.discountLine': '确认订单：{name} 优惠 {percent}%（收银员最多可给 {limit}%）。',
+  'approval.reason.discountOrder': '确认订单：整单优惠 {percent}%（收银员最多可给 {limit}%）。',
   'approval.reason.void': '作废订单 {number}。',
   'approval.reason.noSale': '无销售打开钱箱。',
   'noSale.title': '打开钱箱（无销售）',
