@@ -24,6 +24,7 @@ import { businessDay, type Clock } from './clock';
 import type { Audit } from './audit';
 import type { Actor } from './auth';
 import { crashPoint } from './crash-points';
+import { writeCsv } from './csv';
 import { shareOf } from './discount-limits';
 import type { Events } from './events';
 import { markOverridden } from './exceptions';
@@ -423,15 +424,11 @@ export class Orders {
       };
       return { filename: `${base}.json`, mime: 'application/json', content: JSON.stringify(body, null, 2) + '\n' };
     }
-    const cell = (v: unknown): string => {
-      const text = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-      return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-    };
     const rows = [['at', 'order', 'attempt_id', 'kind', 'from_state', 'to_state', 'detail']];
     for (const j of order.journal) {
       rows.push([new Date(j.at).toISOString(), order.number, String(j.attemptId ?? ''), j.kind, j.fromState ?? '', j.toState ?? '', j.detail === null ? '' : JSON.stringify(j.detail)]);
     }
-    return { filename: `${base}.csv`, mime: 'text/csv', content: rows.map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n' };
+    return { filename: `${base}.csv`, mime: 'text/csv', content: writeCsv(rows, { bom: false }) };
   }
 
   receipt(orderId: number, reprint: boolean): Receipt {
