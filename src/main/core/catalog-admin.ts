@@ -35,6 +35,7 @@ import type { Audit } from './audit';
 import type { Actor } from './auth';
 import { CSV_COLUMNS, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, REQUIRED_COLUMNS, decodeCsv, parseCsv, type CsvEncoding } from './catalog-csv';
 import { decimal, writeCsv } from './csv';
+import { shortPrefix } from '../../shared/text';
 import { planImport, type CatalogueSnapshot, type ImportOptions, type PlannedOp } from './catalog-import';
 import type { Catalog } from './catalog';
 import { businessDay, type Clock } from './clock';
@@ -633,8 +634,9 @@ export class CatalogAdmin {
     const header = head.cells.map((h) => h.trim().toLowerCase());
     const seen = new Set<string>();
     for (const h of header) {
+      // a header cell may be a megabyte: it is quoted as a short, printable prefix
       if (!(CSV_COLUMNS as readonly string[]).includes(h)) {
-        this.refuse('unknown_column', `The header names a column "${h}" the till does not know; the columns are ${CSV_COLUMNS.join(', ')}.`, { column: h });
+        this.refuse('unknown_column', `The header names a column "${shortPrefix(h)}" the till does not know; the columns are ${CSV_COLUMNS.join(', ')}.`, { column: shortPrefix(h) });
       }
       if (seen.has(h)) this.refuse('duplicate_column', `The header names the column "${h}" twice.`, { column: h });
       seen.add(h);

@@ -6,6 +6,7 @@
 import { type z } from 'zod';
 import { contract, isMethodName, type MethodInput, type MethodName, type MethodOutput } from '../../shared/contract';
 import { PosError } from '../../shared/errors';
+import { shortPrefix } from '../../shared/text';
 import { fail, ok, type Result } from '../../shared/result';
 import type { AppInfo, AttemptView, Locale } from '../../shared/types';
 import { openStore, type MigrationReport, type Store } from '../store/db';
@@ -101,11 +102,13 @@ export interface Core {
 }
 
 function describeIssues(error: z.ZodError): { message: string; field: string } {
+  // a path may hold a key the caller chose (a settings field): quoted as a short, printable prefix
+  const pathOf = (i: z.core.$ZodIssue) => i.path.map((p) => (typeof p === 'string' ? shortPrefix(p) : String(p))).join('.') || '(input)';
   const first = error.issues[0];
-  const field = first?.path.join('.') || '(input)';
+  const field = first ? pathOf(first) : '(input)';
   const text = error.issues
     .slice(0, 3)
-    .map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`)
+    .map((i) => `${pathOf(i)}: ${i.message}`)
     .join('; ');
   return { message: `Invalid input — ${text}`, field };
 }

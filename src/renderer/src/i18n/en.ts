@@ -942,6 +942,7 @@ export const en = {
   'catalogue.rowError.bad_sku': 'The SKU may hold only letters, digits and - _ . /, without spaces, at most 32.',
   'catalogue.rowError.missing_name': 'No name: give a Chinese or an English name.',
   'catalogue.rowError.too_long': 'Longer than {max} characters.',
+  'catalogue.rowError.bad_text': 'Holds a control character or a line break: type it again on one line.',
   'catalogue.rowError.unknown_category': 'No such category. Known codes: {known}.',
   'catalogue.rowError.bad_price': 'Not a price: write yuan such as 12.30 (no thousands commas, not negative).',
   'catalogue.rowError.invalid_barcode': 'Not a barcode: EAN-13, EAN-8, UPC-A, GTIN-14, or 6–32 letters, digits and dashes.',

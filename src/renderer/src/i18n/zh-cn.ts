@@ -940,6 +940,7 @@ export const zhCN = {
   'catalogue.rowError.bad_sku': '商品编码只能用字母、数字和 - _ . /，不含空格，最多 32 位。',
   'catalogue.rowError.missing_name': '缺少名称：请填写中文或英文名称。',
   'catalogue.rowError.too_long': '超过 {max} 个字符。',
+  'catalogue.rowError.bad_text': '含有控制字符或换行：请在一行内重新输入。',
   'catalogue.rowError.unknown_category': '分类不存在。现有代码：{known}。',
   'catalogue.rowError.bad_price': '售价无效：请以元填写，例如 12.30（不加千位分隔符，不能为负）。',
   'catalogue.rowError.invalid_barcode': '条码无效：应为 EAN-13、EAN-8、UPC-A、GTIN-14，或 6–32 位字母、数字、短横线。',
