@@ -125,3 +125,26 @@ for (const lang of ['en', 'zh-CN'] as const) {
     await shots(pos, `discount-confirmed-${lang}`);
   });
 }
+
+test('catalogue import: a bad name is refused as one line of text, a huge header is quoted short', async ({ pos }) => {
+  const till = new PosPage(pos);
+  const HEADER = 'sku,barcode,name_zh,name_en,category,price,unit,active,stock';
+  await till.id('nav-manage').click();
+  await till.id('manage-catalogue').click();
+  await pos.locator('[data-testid="catalogue-tab"][data-tab="csv"]').click();
+  for (const lang of ['en', 'zh-CN'] as const) {
+    await toLanguage(till, lang);
+    const file = [HEADER, 'TEA-001,,茉莉\u0007花茶,Jasmine tea,drinks,5.00,瓶,1,12', 'TEA-002,,乌龙茶,"Oolong\u202Eaet",drinks,4.50,瓶,1,'].join('\r\n') + '\r\n';
+    await till.id('import-file').setInputFiles({ name: `bad-${lang}.csv`, mimeType: 'text/csv', buffer: Buffer.from(file, 'utf8') });
+    await expect(till.id('import-preview')).toHaveAttribute('data-state', 'errors');
+    const errors = pos.locator('[data-testid="import-error"][data-kind="bad_text"]');
+    await expect(errors).toHaveCount(2);
+    await expect(errors.first()).toContainText(lang === 'en' ? 'control character' : '控制字符');
+    await shots(pos, `import-bad-text-${lang}`);
+    await till.id('import-file').setInputFiles({ name: `huge-${lang}.csv`, mimeType: 'text/csv', buffer: Buffer.from(`${HEADER},${'x'.repeat(1024 * 1024)}\r\nA,,甲,A,drinks,1.00,瓶,1,0,\r\n`, 'utf8') });
+    const refused = till.id('import-refused');
+    await expect(refused).toHaveAttribute('data-reason', 'unknown_column');
+    expect((await refused.innerText()).length).toBeLessThan(400);
+    await shots(pos, `import-huge-header-${lang}`);
+  }
+});
