@@ -5,17 +5,18 @@
  *
  * Refused everywhere: the C0 controls (NUL — SQLite's length() stops at it, so CHECKs misjudge the
  * text — BEL, ESC, …), DEL, the C1 controls, and the bidi embeddings, overrides and isolates
- * (U+202A–U+202E, U+2066–U+2069), which make a name or a reason read differently from what it holds.
+ * (U+202A–U+202E, U+2066–U+2069), which make a name or a reason read differently from what it holds,
+ * and lone surrogates (half a UTF-16 pair: no character at all, and not storable as UTF-8).
  * TAB, LF and CR are allowed only in multi-line text (notes, reasons typed in a text area, PEM keys).
  * Chinese, emoji and every other printable character pass.
  */
 
+/** half of a UTF-16 surrogate pair without the other half */
+const LONE_SURROGATE = '[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]';
 /** Not allowed in one line of text (names, codes, search): every control, TAB and line breaks too. */
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-export const UNSAFE_IN_LINE = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
+export const UNSAFE_IN_LINE = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f\\u202a-\\u202e\\u2066-\\u2069]|${LONE_SURROGATE}`);
 /** Not allowed in multi-line text: the same less TAB, LF and CR. */
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-export const UNSAFE_IN_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
+export const UNSAFE_IN_TEXT = new RegExp(`[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u202a-\\u202e\\u2066-\\u2069]|${LONE_SURROGATE}`);
 
 export const LINE_MESSAGE = 'must be one line without control characters';
 export const TEXT_MESSAGE = 'must not contain control characters';
@@ -25,8 +26,7 @@ export function isCleanText(text: string, multiLine = false): boolean {
   return !(multiLine ? UNSAFE_IN_TEXT : UNSAFE_IN_LINE).test(text);
 }
 
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const UNSAFE_GLOBAL = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+const UNSAFE_GLOBAL = new RegExp(UNSAFE_IN_LINE.source, 'g');
 
 /**
  * A short prefix of bad input, fit to quote in an error message: at most `max` characters (an

@@ -18,8 +18,8 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 const OWNER = '8888';
-/** refused in every free-text field */
-const ALWAYS = ['\u0000', '\u0001', '\u0007', '\u001b', '\u007f', '\u0085', '\u202e', '\u2066', '\u2069'];
+/** refused in every free-text field (the last two: lone surrogates, half a UTF-16 pair) */
+const ALWAYS = ['\u0000', '\u0001', '\u0007', '\u001b', '\u007f', '\u0085', '\u202e', '\u2066', '\u2069', '\ud800', '\udfff'];
 /** refused where the text is one line (names, codes, search) */
 const LINE_BREAKS = ['\t', '\n', '\r'];
 const bad = (c: string) => `收银 ok${c}text`;
@@ -124,7 +124,7 @@ describe('control characters in free text are refused at the contract', () => {
   it('nothing legitimate is refused: Chinese, emoji, a multi-line note, a PEM key', async () => {
     const ok = (method: keyof typeof contract, input: unknown) => expect(contract[method].input.safeParse(input).success).toBe(true);
     ok('catalog.saveProduct', { sku: 'TEA-1', barcode: null, nameZh: '🍵 铁观音 (特级)', nameEn: 'Tieguanyin tea — “premium” 🍵', categoryId: 1, priceFen: 100, unit: '袋', approvalPin: OWNER });
-    ok('auth.addUser', { name: '王芳 👩‍💼', role: 'clerk', pin: '2468' });
+    ok('auth.addUser', { name: '王芳 👩‍💼 مرحبا', role: 'clerk', pin: '2468' });
     ok('payments.override', { attemptId: 1, note: 'Customer showed the receipt.\nPaid twice;\tkeep the cash.\r\n顾客已付款。' });
     const pem = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\r\n+/abc=\n-----END PRIVATE KEY-----\n';
     ok('settings.setPayment', { provider: 'alipay', enabled: true, target: 'custom', environment: 'production', fields: { appId: '2021000100000001', gatewayUrl: 'https://openapi.alipay.com/gateway.do' }, secrets: { privateKey: pem, alipayPublicKey: null } });
@@ -135,6 +135,7 @@ describe('control characters in free text are refused at the contract', () => {
   it('a bad value quoted in a message is a short prefix, controls shown as U+FFFD', () => {
     expect(shortPrefix('x'.repeat(1_000_000))).toBe(`${'x'.repeat(40)}…`);
     expect(shortPrefix('a\u0000b\u202ec')).toBe('a\uFFFDb\uFFFDc');
-    expect(shortPrefix('可口可乐')).toBe('可口可乐');
+    expect(shortPrefix('可口可乐 🍵')).toBe('可口可乐 🍵');
+    expect(shortPrefix('x\ud800y')).toBe('x\uFFFDy');
   });
 });

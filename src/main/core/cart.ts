@@ -111,10 +111,12 @@ export class Carts {
     };
   }
 
-  /** What the owner approved of the cart's discounts (discount-limits.ts); the active cart by default. */
-  approvals(cartId: number = this.activeRow().id): CartApprovals {
-    const cart = this.store.first(this.k.selectFrom('carts').select('order_discount_approved_ppm').where('id', '=', cartId));
-    const lines = this.store.all(this.k.selectFrom('cart_lines').select(['id', 'discount_approved_ppm']).where('cart_id', '=', cartId));
+  /** What the owner approved of a cart's discounts (discount-limits.ts); the active cart by default (none is created). */
+  approvals(cartId?: number): CartApprovals {
+    const id = cartId ?? this.store.first(this.k.selectFrom('carts').select('id').where('status', '=', 'active').orderBy('id', 'desc').limit(1))?.id;
+    if (id === undefined) return { lines: new Map(), order: null };
+    const cart = this.store.first(this.k.selectFrom('carts').select('order_discount_approved_ppm').where('id', '=', id));
+    const lines = this.store.all(this.k.selectFrom('cart_lines').select(['id', 'discount_approved_ppm']).where('cart_id', '=', id));
     return { lines: new Map(lines.map((l) => [l.id, l.discount_approved_ppm])), order: cart?.order_discount_approved_ppm ?? null };
   }
 
