@@ -51,6 +51,9 @@ async function plant(): Promise<{ order: OrderView }> {
   }
   // a refund by amount: the report shows it as a negative amount, which must stay a number
   await call('refunds.create', { orderId: order.id, kind: 'amount', amountFen: 100, restock: false, reason: 'price match', requestKey: 'req-000000001', approvalPin: OWNER });
+  // the exports are the owner's: the owner signs in to take them
+  const owner = t.core.auth.users().find((u) => u.role === 'owner')!;
+  await call('auth.login', { userId: owner.id, pin: OWNER });
   return { order };
 }
 
