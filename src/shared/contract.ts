@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { MAX_QTY } from './limits';
 import { MAX_FEN } from './money';
 import { DENOMINATION_KEYS, MAX_DENOMINATION_COUNT, Z_NUMBER_PATTERN, denominationTotal } from './cash';
+import { LINE_MESSAGE, TEXT_MESSAGE, isCleanText } from './text';
 import type { MethodName } from './methods';
 import type { Result } from './result';
 import type {
@@ -65,19 +66,26 @@ const qty = z.number().int().min(1).max(MAX_QTY);
 const fen = z.number().int().min(0).max(MAX_FEN);
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const empty = z.object({}).strict();
+/**
+ * Free text is refused (INVALID_INPUT naming the field) when it holds control characters or bidi
+ * overrides (text.ts): `line` for one line (names, codes, search: no TAB or line break either),
+ * `multiline` where line breaks are legitimate (notes, reasons typed in a text area, PEM keys).
+ */
+const line = <S extends z.ZodString>(s: S) => s.refine((v) => isCleanText(v), { message: LINE_MESSAGE });
+const multiline = <S extends z.ZodString>(s: S) => s.refine((v) => isCleanText(v, true), { message: TEXT_MESSAGE });
 /** an owner's PIN, when a clerk asks for an owner action (the owner approves at the counter) */
 const approvalPin = z.string().regex(/^\d{4,8}$/).optional();
 /** a read that is the owner's (money totals, statements, wire exchanges, the catalogue with stock): only the PIN */
 const ownerRead = z.object({ approvalPin }).strict();
 /** why an owner decided as they did: kept in the audit log */
-const note = z.string().trim().min(3).max(500);
+const note = multiline(z.string().trim().min(3).max(500));
 /** catalogue management: a SKU is letters, digits and - _ . / (no spaces), at most 32 */
 const sku = z.string().trim().min(1).max(32).regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/);
 /** a name may be empty when the other language's is not (the core fills it in) */
-const productName = z.string().trim().max(80);
+const productName = line(z.string().trim().max(80));
 const stockCount = z.number().int().min(-9_999_999).max(9_999_999);
 /** why stock changed: two characters are enough in Chinese (到货, 盘点) */
-const stockReason = z.string().trim().min(2).max(200);
+const stockReason = line(z.string().trim().min(2).max(200));
 
 export const discountSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('percent'), value: z.number().int().min(1).max(100) }).strict(),
@@ -90,9 +98,9 @@ export const setPaymentSchema = z
     enabled: z.boolean(),
     target: z.enum(['embedded', 'custom']),
     environment: z.enum(['sandbox', 'production']),
-    fields: z.record(z.string().max(40), z.string().max(8192)),
+    fields: z.record(line(z.string().max(40)), multiline(z.string().max(8192))),
     /** new values for secrets; null clears one; absent keeps it */
-    secrets: z.record(z.string().max(40), z.string().max(8192).nullable()).optional(),
+    secrets: z.record(line(z.string().max(40)), multiline(z.string().max(8192)).nullable()).optional(),
     /** where money goes is the owner's */
     approvalPin,
   })
@@ -103,7 +111,7 @@ export const denominationsSchema = z
   .partialRecord(z.enum(DENOMINATION_KEYS), z.number().int().min(0).max(MAX_DENOMINATION_COUNT))
   .refine((d) => denominationTotal(d) <= MAX_FEN, { message: 'the counted amount is too large' });
 /** why cash moved, or why the count differs: kept on the Z and in the audit log */
-const cashReason = z.string().trim().min(3).max(200);
+const cashReason = multiline(z.string().trim().min(3).max(200));
 const zNumberSchema = z.string().max(60).regex(Z_NUMBER_PATTERN);
 
 /** Declares a method: its input schema, and (as a phantom) its result type. */
@@ -118,13 +126,13 @@ export const contract = {
   'catalog.categories': method<Category[]>()(empty),
   'catalog.products': method<Product[]>()(z.object({ categoryId: id.nullable() }).strict()),
   'catalog.search': method<Product[]>()(
-    z.object({ query: z.string().max(64), limit: z.number().int().min(1).max(200).optional() }).strict(),
+    z.object({ query: line(z.string().max(64)), limit: z.number().int().min(1).max(200).optional() }).strict(),
   ),
   /** the owner's catalogue (catalog-admin.ts): products with stock, retired too; search by name, pinyin, SKU or barcode */
   'catalog.adminProducts': method<CatalogueList>()(
     z
       .object({
-        query: z.string().max(64).optional(),
+        query: line(z.string().max(64)).optional(),
         categoryId: id.nullable().optional(),
         status: z.enum(['active', 'retired', 'all']).optional(),
         limit: z.number().int().min(1).max(5000).optional(),
@@ -139,12 +147,12 @@ export const contract = {
       .object({
         id: id.optional(),
         sku,
-        barcode: z.string().trim().max(32).nullable(),
+        barcode: line(z.string().trim().max(32)).nullable(),
         nameZh: productName,
         nameEn: productName,
         categoryId: id,
         priceFen: fen,
-        unit: z.string().trim().max(16),
+        unit: line(z.string().trim().max(16)),
         /** a new product's first count (an adjustment in its stock history) */
         openingStock: stockCount.optional(),
         approvalPin,
@@ -193,18 +201,19 @@ export const contract = {
 
   'cart.get': method<CartView>()(empty),
   'cart.add': method<CartView>()(z.object({ productId: id, qty: qty.optional() }).strict()),
-  'cart.scan': method<CartView>()(z.object({ code: z.string().min(1).max(64) }).strict()),
+  'cart.scan': method<CartView>()(z.object({ code: line(z.string().min(1).max(64)) }).strict()),
   'cart.setQty': method<CartView>()(z.object({ lineId: id, qty }).strict()),
   'cart.remove': method<CartView>()(z.object({ lineId: id }).strict()),
   'cart.clear': method<CartView>()(empty),
   /** above the store's discount limit a clerk needs the owner's PIN */
   'cart.setLineDiscount': method<CartView>()(z.object({ lineId: id, discount: discountSchema.nullable(), approvalPin }).strict()),
   'cart.setOrderDiscount': method<CartView>()(z.object({ discount: discountSchema.nullable(), approvalPin }).strict()),
-  'cart.park': method<CartView>()(z.object({ label: z.string().max(40).optional() }).strict()),
+  'cart.park': method<CartView>()(z.object({ label: line(z.string().max(40)).optional() }).strict()),
   'cart.parked': method<ParkedCartView[]>()(empty),
   'cart.resume': method<CartView>()(z.object({ cartId: id }).strict()),
 
-  'checkout.confirm': method<OrderView>()(empty),
+  /** past the discount limit (judged on the final cart) and not approved yet, a clerk needs the owner's PIN */
+  'checkout.confirm': method<OrderView>()(z.object({ approvalPin }).strict()),
   'checkout.payCash': method<PaidOrder>()(
     z
       .object({
@@ -287,7 +296,7 @@ export const contract = {
   /** lock the till: nothing but signing in works until someone does */
   'auth.lock': method<null>()(empty),
   'auth.addUser': method<UserView>()(
-    z.object({ name: z.string().trim().min(1).max(40), role: z.enum(['clerk', 'owner']), pin: z.string().regex(/^\d{4,8}$/), approvalPin }).strict(),
+    z.object({ name: line(z.string().trim().min(1).max(40)), role: z.enum(['clerk', 'owner']), pin: z.string().regex(/^\d{4,8}$/), approvalPin }).strict(),
   ),
   'auth.setPin': method<UserView>()(z.object({ userId: id, pin: z.string().regex(/^\d{4,8}$/), approvalPin }).strict()),
   'auth.retire': method<UserView>()(z.object({ userId: id, approvalPin }).strict()),
@@ -380,7 +389,7 @@ export const contract = {
   'cashSession.z': method<ZView>()(z.object({ number: zNumberSchema, approvalPin }).strict()),
   /** Z reports, newest first (this terminal's by default) (owner) */
   'cashSession.zList': method<ZSummary[]>()(
-    z.object({ limit: z.number().int().min(1).max(500).optional(), terminal: z.string().min(1).max(40).optional(), approvalPin }).strict(),
+    z.object({ limit: z.number().int().min(1).max(500).optional(), terminal: line(z.string().min(1).max(40)).optional(), approvalPin }).strict(),
   ),
   /** print a Z through the receipt printer; every print after the first is marked COPY (owner; audited) */
   'cashSession.printZ': method<CashPrintOutcome>()(z.object({ number: zNumberSchema, approvalPin }).strict()),

@@ -99,6 +99,7 @@ export type ImportErrorKind =
   | 'bad_sku'
   | 'missing_name'
   | 'too_long'
+  | 'bad_text'
   | 'unknown_category'
   | 'bad_price'
   | 'invalid_barcode'

@@ -14,9 +14,9 @@
  * path in it; nothing added to Object.prototype; and a refused call wrote nothing: every table of the
  * database is fingerprinted (all rows, serialised) before and after, with SQLite's total_changes()
  * telling when a new fingerprint is needed (and a random share checked in full anyway). A wrong PIN
- * may count itself (users.failed_count, locked_until) and nothing else. Two more checks stand for
- * defects other branches fix (see KNOWN_UNTIL_MERGE): no control characters stored from a text field,
- * and no owner-guarded data (payment settings, users, categories) changed by a clerk without the PIN.
+ * may count itself (users.failed_count, locked_until) and nothing else. Two more checks: no control
+ * characters stored from a text field, and no owner-guarded data (payment settings, users,
+ * categories) changed by a clerk without the PIN.
  *
  *   FUZZ_SEED=n      replay a run (the seed is printed on every failure and in the summary)
  *   FUZZ_PAYLOADS=n  how many payloads (default 5200)
@@ -53,19 +53,6 @@ const MAX_BODY = 64 * 1024;
 const DEMO_PINS: Record<Role, string> = { clerk: '1234', owner: '8888' };
 
 type Role = 'clerk' | 'owner';
-
-/**
- * Failures that are defects other engineers are fixing on their own branches (issue 9). Each entry
- * lets ONLY its category pass, and is counted in the summary. The lead empties this list at merge:
- * from then on each of these fails the fuzzer again.
- */
-const KNOWN_UNTIL_MERGE: readonly { category: string; why: string; matches: (f: Failure) => boolean }[] = [
-  {
-    category: 'text-control-characters',
-    why: 'NUL, other C0 controls, bidi overrides and lone surrogates in text fields are stored (another branch refuses them as INVALID_INPUT)',
-    matches: (f) => f.kind === 'stored-control-characters',
-  },
-];
 
 // ---- the contract, derived ----------------------------------------------------------------------
 
@@ -692,7 +679,6 @@ describe('the contract under a seeded fuzzer', () => {
   it(`${PAYLOADS} payloads over every method: no crash, no 5xx, no leak, no write on a refusal`, { timeout: 300_000 }, async () => {
     const started = performance.now();
     const failures: Failure[] = [];
-    const known = new Map<string, number>();
     const refusals = new Map<string, number>();
     const reached = new Map<string, number>();
     const sent = new Map<string, number>();
@@ -808,13 +794,7 @@ describe('the contract under a seeded fuzzer', () => {
       }
     }
 
-    // sort failures: the known defects of other branches pass (counted), anything else fails the run
-    const unexpected: Failure[] = [];
-    for (const f of failures) {
-      const k = KNOWN_UNTIL_MERGE.find((e) => e.matches(f));
-      if (k) known.set(`${k.category} (${f.method})`, (known.get(`${k.category} (${f.method})`) ?? 0) + 1);
-      else unexpected.push(f);
-    }
+    const unexpected: Failure[] = failures;
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     const byCount = (m: Map<string, number>) =>
       [...m]
@@ -824,7 +804,7 @@ describe('the contract under a seeded fuzzer', () => {
     console.log(
       `fuzz seed=${SEED}: ${payloads} payloads over ${sent.size - (sent.has('(bad method)') ? 1 : 0)}/${METHODS.length} methods in ${seconds} s; ` +
         `${ok} answered, refusals: ${byCount(refusals)}; handlers reached for ${reached.size} methods; ` +
-        `${snapshots} fingerprints compared (${fullChecks} spot checks); known until merge: ${byCount(known) || 'none'}; unexpected failures: ${unexpected.length}`,
+        `${snapshots} fingerprints compared (${fullChecks} spot checks); failures: ${unexpected.length}`,
     );
     const kinds = new Map<string, number>();
     for (const f of unexpected) kinds.set(`${f.kind} in ${f.method}`, (kinds.get(`${f.kind} in ${f.method}`) ?? 0) + 1);

@@ -2,7 +2,8 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { checkBarcode, gs1CheckDigit } from '../../src/shared/barcode';
-import { csvCell, decodeCsv, parseCsv, readCell, writeCsv } from '../../src/main/core/catalog-csv';
+import { decodeCsv, parseCsv, readCell } from '../../src/main/core/catalog-csv';
+import { csvCell, decimal, writeCsv } from '../../src/main/core/csv';
 import type { PosError } from '../../src/shared/errors';
 
 describe('barcodes', () => {
@@ -80,8 +81,9 @@ describe('writing', () => {
     expect(csvCell(' padded ')).toBe('" padded "');
     expect(readCell(' padded ')).toBe('padded');
     expect(csvCell('=1+1')).toBe("'=1+1");
-    expect(csvCell('-3', false)).toBe('-3');
+    expect(csvCell(-3)).toBe('-3');
+    expect(csvCell(decimal('-3.50'))).toBe('-3.50');
     expect(readCell('="0012345678905"')).toBe('0012345678905');
-    expect(writeCsv(['a', 'b'], [['1', 'x,y']])).toBe('\uFEFFa,b\r\n1,"x,y"\r\n');
+    expect(writeCsv([['a', 'b'], ['1', 'x,y']], { bom: true })).toBe('\uFEFFa,b\r\n1,"x,y"\r\n');
   });
 });

@@ -8,6 +8,7 @@ import type { AuditEntryView } from '../../shared/types';
 import type { Store } from '../store/db';
 import type { Actor } from './auth';
 import type { Clock } from './clock';
+import { writeCsv } from './csv';
 
 export interface AuditChange {
   before?: unknown;
@@ -42,17 +43,10 @@ export class Audit {
   /** The log as CSV (UTF-8 with a BOM for Excel), oldest first. */
   csv(filter: { from?: number; to?: number } = {}): string {
     const rows = this.list({ ...filter, limit: 100_000 }).reverse();
-    const cell = (v: unknown): string => {
-      const text = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-      // a leading = + - @ would be a formula in a spreadsheet
-      const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
-      return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-    };
+    const text = (v: unknown): string | null => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v));
     const head = ['id', 'at', 'actor', 'role', 'approved_by', 'action', 'subject', 'before', 'after', 'note'];
-    const lines = rows.map((r) =>
-      [r.id, new Date(r.at).toISOString(), r.actor, r.role, r.approvedBy, r.action, r.subject, r.before, r.after, r.note].map(cell).join(','),
-    );
-    return `\uFEFF${[head.join(','), ...lines].join('\r\n')}\r\n`;
+    const lines = rows.map((r) => [r.id, new Date(r.at).toISOString(), r.actor, r.role, r.approvedBy, r.action, r.subject, text(r.before), text(r.after), r.note]);
+    return writeCsv([head, ...lines], { bom: true });
   }
 
   /** Newest first; `from`/`to` are epoch ms (to exclusive). */

@@ -2,6 +2,12 @@
  * Users, PINs and owner approval, enforced in main. A PIN is kept as scrypt(pin, salt) — slow on
  * purpose — and compared in constant time; five wrong PINs lock the user for five minutes.
  *
+ * Guessing in parallel gains nothing: every PIN check (signing in, an owner's approval) goes through
+ * one queue, so checks never overlap, and a guess is counted — committed as a failure, locking at the
+ * fifth — before its hash is computed; a right PIN then takes the count back to zero. A till never
+ * checks two PINs at once, so a queue already holding MAX_PIN_QUEUE checks refuses more (PIN_BUSY)
+ * without checking them. The lock is `users.locked_until`, so it survives a restart.
+ *
  * The terminal has one signed-in user (`current`). An owner action is allowed when the current user
  * is an owner, or when the call carries an owner's PIN (the owner approves at the clerk's side); the
  * resulting Actor names both, and that is what the audit log records.
@@ -26,6 +32,8 @@ export const SYSTEM_ACTOR: Actor = { userId: null, name: 'system', role: 'system
 
 export const MAX_PIN_FAILURES = 5;
 export const LOCK_OUT_MS = 5 * 60_000;
+/** PIN checks running or waiting at most; more are refused at once (PIN_BUSY), unchecked and uncounted. */
+export const MAX_PIN_QUEUE = 8;
 const SCRYPT = { N: 16_384, r: 8, p: 1, keylen: 32 };
 
 /** Demo users seeded into a fresh data directory (documented in README and docs/testing.md). */
@@ -48,13 +56,26 @@ export async function hashPin(pin: string): Promise<{ hash: string; salt: string
 /** What a locked till still answers: who can sign in, and signing in. */
 export const WHILE_LOCKED: ReadonlySet<string> = new Set(['app.info', 'app.setLocale', 'auth.users', 'auth.current', 'auth.login']);
 
+/** A user's failure count and lock as they were before a guess was charged, and as charged. */
+interface Charge {
+  user: UserRow;
+  before: { failed_count: number; locked_until: number | null };
+  after: { failed_count: number; locked_until: number | null };
+  fails: number;
+}
+
 export class Auth {
   private currentId: number | null = null;
   private locked = false;
+  /** the PIN check queue: its tail, and how many checks are running or waiting */
+  private pinTail: Promise<void> = Promise.resolve();
+  private pinChecks = 0;
 
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
+    /** the store's time zone, to say until when a PIN is locked */
+    private readonly timeZone: () => string = () => 'UTC',
   ) {}
 
   private get k() {
@@ -108,15 +129,18 @@ export class Auth {
   }
 
   /** Checks one user's PIN, counting failures and locking after MAX_PIN_FAILURES. */
-  async verify(userId: number, pin: string): Promise<UserRow> {
-    const u = this.store.first(this.k.selectFrom('users').selectAll().where('id', '=', userId).where('active', '=', 1));
-    if (!u) throw new PosError('NOT_FOUND', `There is no user ${userId}.`, { userId });
-    this.refuseIfLocked(u);
-    if (await this.matches(u, pin)) {
-      this.store.tx(() => this.store.run(this.k.updateTable('users').set({ failed_count: 0, locked_until: null }).where('id', '=', u.id)));
-      return u;
-    }
-    throw this.failure([u]);
+  verify(userId: number, pin: string): Promise<UserRow> {
+    return this.serialized(async () => {
+      const u = this.store.first(this.k.selectFrom('users').selectAll().where('id', '=', userId).where('active', '=', 1));
+      if (!u) throw new PosError('NOT_FOUND', `There is no user ${userId}.`, { userId });
+      this.refuseIfLocked(u);
+      const charges = this.charge([u]);
+      if (await this.matches(u, pin)) {
+        this.settle(u, charges);
+        return u;
+      }
+      throw this.failure(charges);
+    });
   }
 
   async login(userId: number, pin: string): Promise<Actor> {
@@ -179,7 +203,7 @@ export class Auth {
 
   /**
    * Allows an owner action: the current user is an owner, or `approvalPin` is an active owner's PIN.
-   * Throws OWNER_APPROVAL_REQUIRED, WRONG_PIN (with the attempts left) or PIN_LOCKED.
+   * Throws OWNER_APPROVAL_REQUIRED, WRONG_PIN (with the attempts left), PIN_LOCKED or PIN_BUSY.
    */
   async authorize(need: 'owner', approvalPin?: string): Promise<Actor> {
     const me = this.current();
@@ -187,17 +211,79 @@ export class Auth {
     if (approvalPin === undefined || approvalPin === '') {
       throw new PosError('OWNER_APPROVAL_REQUIRED', 'This needs an owner: ask the owner to enter their PIN.', { role: me.role });
     }
-    const owners = this.store.all(this.k.selectFrom('users').selectAll().where('role', '=', 'owner').where('active', '=', 1));
-    const now = this.clock.now();
-    const open = owners.filter((o) => o.locked_until === null || o.locked_until <= now);
-    if (open.length === 0 && owners.length > 0) this.refuseIfLocked(owners[0] as UserRow);
-    for (const o of open) {
-      if (await this.matches(o, approvalPin)) {
-        this.store.tx(() => this.store.run(this.k.updateTable('users').set({ failed_count: 0, locked_until: null }).where('id', '=', o.id)));
-        return { ...me, approvedBy: o.name };
+    return this.serialized(async () => {
+      // the PIN could be any active owner's: each one not locked is charged a guess, and checked
+      const owners = this.store.all(this.k.selectFrom('users').selectAll().where('role', '=', 'owner').where('active', '=', 1));
+      const now = this.clock.now();
+      const open = owners.filter((o) => o.locked_until === null || o.locked_until <= now);
+      if (open.length === 0 && owners.length > 0) {
+        this.refuseIfLocked(owners.reduce((a, b) => ((a.locked_until ?? 0) <= (b.locked_until ?? 0) ? a : b)));
       }
+      const charges = this.charge(open);
+      for (const o of open) {
+        if (await this.matches(o, approvalPin)) {
+          this.settle(o, charges);
+          return { ...me, approvedBy: o.name };
+        }
+      }
+      throw this.failure(charges);
+    });
+  }
+
+  /**
+   * Runs one PIN check after the ones before it (never two at once, so no guess reads a failure
+   * count another is about to change); refuses at once when MAX_PIN_QUEUE are already queued.
+   */
+  private async serialized<T>(check: () => Promise<T>): Promise<T> {
+    if (this.pinChecks >= MAX_PIN_QUEUE) {
+      throw new PosError('PIN_BUSY', 'Other PINs are being checked: wait a moment and try again.', { queued: this.pinChecks });
     }
-    throw this.failure(open);
+    this.pinChecks++;
+    const before = this.pinTail;
+    let done!: () => void;
+    this.pinTail = new Promise<void>((resolve) => (done = resolve));
+    try {
+      await before;
+      return await check();
+    } finally {
+      this.pinChecks--;
+      done();
+    }
+  }
+
+  /**
+   * Counts a guess against each user it could be for, committed before the hash is computed (a
+   * crash or a hang mid-check leaves it counted): the fifth failure locks for LOCK_OUT_MS.
+   */
+  private charge(users: UserRow[]): Charge[] {
+    const now = this.clock.now();
+    return this.store.tx(() =>
+      users.flatMap((u) => {
+        const row = this.store.first(this.k.selectFrom('users').select(['failed_count', 'locked_until']).where('id', '=', u.id));
+        if (!row) return [];
+        const fails = row.failed_count + 1;
+        const lock = fails >= MAX_PIN_FAILURES ? now + LOCK_OUT_MS : null;
+        const after = { failed_count: lock ? 0 : fails, locked_until: lock };
+        this.store.run(this.k.updateTable('users').set({ ...after, updated_at: now }).where('id', '=', u.id));
+        return [{ user: u, before: row, after, fails }];
+      }),
+    );
+  }
+
+  /**
+   * A right PIN: its user's count goes back to zero, and the guess is taken back from the others it
+   * was charged to (unless their row changed meanwhile, e.g. a new PIN was set).
+   */
+  private settle(matched: UserRow, charges: Charge[]): void {
+    this.store.tx(() => {
+      this.store.run(this.k.updateTable('users').set({ failed_count: 0, locked_until: null }).where('id', '=', matched.id));
+      for (const c of charges) {
+        if (c.user.id === matched.id) continue;
+        let q = this.k.updateTable('users').set(c.before).where('id', '=', c.user.id).where('failed_count', '=', c.after.failed_count);
+        q = c.after.locked_until === null ? q.where('locked_until', 'is', null) : q.where('locked_until', '=', c.after.locked_until);
+        this.store.run(q);
+      }
+    });
   }
 
   private async matches(u: UserRow, pin: string): Promise<boolean> {
@@ -208,39 +294,31 @@ export class Auth {
 
   private refuseIfLocked(u: UserRow): void {
     const now = this.clock.now();
-    if (u.locked_until !== null && u.locked_until > now) {
-      throw new PosError('PIN_LOCKED', `Too many wrong PINs: ${u.name} is locked until ${new Date(u.locked_until).toISOString()}.`, {
-        lockedUntil: u.locked_until,
-        seconds: Math.ceil((u.locked_until - now) / 1000),
-      });
-    }
+    if (u.locked_until !== null && u.locked_until > now) throw this.lockedError(u.locked_until, `${u.name} is locked`);
   }
 
-  /** Counts a wrong PIN against each user it could have been for; returns the error to throw. */
-  private failure(users: UserRow[]): PosError {
-    const now = this.clock.now();
-    let left = MAX_PIN_FAILURES;
-    let lockedUntil: number | null = null;
-    this.store.tx(() => {
-      for (const u of users) {
-        const fails = u.failed_count + 1;
-        const lock = fails >= MAX_PIN_FAILURES ? now + LOCK_OUT_MS : null;
-        this.store.run(
-          this.k
-            .updateTable('users')
-            .set({ failed_count: lock ? 0 : fails, locked_until: lock, updated_at: now })
-            .where('id', '=', u.id),
-        );
-        left = Math.min(left, MAX_PIN_FAILURES - fails);
-        if (lock) lockedUntil = lock;
-      }
-    });
-    if (lockedUntil !== null) {
-      return new PosError('PIN_LOCKED', `Too many wrong PINs: locked for ${LOCK_OUT_MS / 60_000} minutes.`, {
-        lockedUntil,
-        seconds: LOCK_OUT_MS / 1000,
-      });
+  /** PIN_LOCKED, saying for how long and until when (store time, HH:MM), so the dialog can tell the person. */
+  private lockedError(lockedUntil: number, what: string): PosError {
+    const seconds = Math.max(1, Math.ceil((lockedUntil - this.clock.now()) / 1000));
+    let until: string;
+    try {
+      until = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: this.timeZone() }).format(lockedUntil);
+    } catch {
+      until = new Date(lockedUntil).toISOString().slice(11, 16);
     }
+    return new PosError('PIN_LOCKED', `Too many wrong PINs: ${what} for ${Math.ceil(seconds / 60)} minute(s), until ${until}.`, {
+      lockedUntil,
+      seconds,
+      minutes: Math.ceil(seconds / 60),
+      until,
+    });
+  }
+
+  /** The error for a wrong PIN whose guess was charged: WRONG_PIN with the attempts left, or the lock it caused. */
+  private failure(charges: Charge[]): PosError {
+    const lock = charges.find((c) => c.after.locked_until !== null);
+    if (lock) return this.lockedError(lock.after.locked_until as number, 'locked');
+    const left = Math.min(MAX_PIN_FAILURES, ...charges.map((c) => MAX_PIN_FAILURES - c.fails));
     return new PosError('WRONG_PIN', `Wrong PIN; ${left} attempt(s) left before a ${LOCK_OUT_MS / 60_000}-minute lock.`, { attemptsLeft: left });
   }
 }

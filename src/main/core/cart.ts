@@ -10,6 +10,7 @@ import type { Store } from '../store/db';
 import type { CartRow } from '../store/schema';
 import type { Catalog } from './catalog';
 import type { Clock } from './clock';
+import type { CartApprovals } from './discount-limits';
 import { priceCart } from './pricing';
 
 export function toDiscount(kind: 'percent' | 'amount' | null, value: number | null): Discount | null {
@@ -119,6 +120,15 @@ export class Carts {
     };
   }
 
+  /** What the owner approved of a cart's discounts (discount-limits.ts); the active cart by default (none is created). */
+  approvals(cartId?: number): CartApprovals {
+    const id = cartId ?? this.store.first(this.k.selectFrom('carts').select('id').where('status', '=', 'active').orderBy('id', 'desc').limit(1))?.id;
+    if (id === undefined) return { lines: new Map(), order: null };
+    const cart = this.store.first(this.k.selectFrom('carts').select('order_discount_approved_ppm').where('id', '=', id));
+    const lines = this.store.all(this.k.selectFrom('cart_lines').select(['id', 'discount_approved_ppm']).where('cart_id', '=', id));
+    return { lines: new Map(lines.map((l) => [l.id, l.discount_approved_ppm])), order: cart?.order_discount_approved_ppm ?? null };
+  }
+
   /** Marks the cart changed; returns it as it now is, so the caller need not read it again. */
   private touch(cart: CartRow, productId: number | null): CartRow {
     const updated_at = this.clock.now();
@@ -200,14 +210,15 @@ export class Carts {
       this.store.run(
         this.k
           .updateTable('carts')
-          .set({ order_discount_kind: null, order_discount_value: null, last_product_id: null, updated_at: this.clock.now() })
+          .set({ order_discount_kind: null, order_discount_value: null, order_discount_approved_ppm: null, last_product_id: null, updated_at: this.clock.now() })
           .where('id', '=', cart.id),
       );
       return this.view(this.activeRow());
     }, 'normal');
   }
 
-  setLineDiscount(lineId: number, discount: Discount | null): CartView {
+  /** `approvedPpm`: the share the owner has approved for this line's discount (null: none). */
+  setLineDiscount(lineId: number, discount: Discount | null, approvedPpm: number | null = null): CartView {
     return this.store.tx(() => {
       const cart = this.activeRow();
       const line = this.lineOf(cart.id, lineId);
@@ -224,14 +235,15 @@ export class Carts {
       this.store.run(
         this.k
           .updateTable('cart_lines')
-          .set({ discount_kind: discount?.kind ?? null, discount_value: discount?.value ?? null })
+          .set({ discount_kind: discount?.kind ?? null, discount_value: discount?.value ?? null, discount_approved_ppm: discount ? approvedPpm : null })
           .where('id', '=', line.id),
       );
       return this.view(this.touch(cart, line.product_id));
     }, 'normal');
   }
 
-  setOrderDiscount(discount: Discount | null): CartView {
+  /** `approvedPpm`: the share the owner has approved for the order discount (null: none). */
+  setOrderDiscount(discount: Discount | null, approvedPpm: number | null = null): CartView {
     return this.store.tx(() => {
       const cart = this.activeRow();
       if (discount?.kind === 'amount') {
@@ -250,6 +262,7 @@ export class Carts {
           .set({
             order_discount_kind: discount?.kind ?? null,
             order_discount_value: discount?.value ?? null,
+            order_discount_approved_ppm: discount ? approvedPpm : null,
             updated_at: this.clock.now(),
           })
           .where('id', '=', cart.id),

@@ -33,7 +33,9 @@ import type { Store } from '../store/db';
 import type { ProductRow } from '../store/schema';
 import type { Audit } from './audit';
 import type { Actor } from './auth';
-import { CSV_COLUMNS, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, REQUIRED_COLUMNS, decodeCsv, parseCsv, writeCsv, type CsvEncoding } from './catalog-csv';
+import { CSV_COLUMNS, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, REQUIRED_COLUMNS, decodeCsv, parseCsv, type CsvEncoding } from './catalog-csv';
+import { decimal, writeCsv } from './csv';
+import { shortPrefix } from '../../shared/text';
 import { planImport, type CatalogueSnapshot, type ImportOptions, type PlannedOp } from './catalog-import';
 import type { Catalog } from './catalog';
 import { businessDay, type Clock } from './clock';
@@ -538,12 +540,12 @@ export class CatalogAdmin {
       r.name_zh,
       r.name_en,
       r.category_code,
-      fenToYuanString(r.price_fen),
+      decimal(fenToYuanString(r.price_fen)),
       r.unit,
-      r.active ? '1' : '0',
-      String(r.stock),
+      r.active ? 1 : 0,
+      r.stock,
     ]);
-    const content = writeCsv(CSV_COLUMNS, cells, new Set([5, 7, 8]));
+    const content = writeCsv([CSV_COLUMNS, ...cells], { bom: true });
     return { filename: `counter-pos-catalogue-${businessDay(this.clock.now(), this.timeZone())}.csv`, content, rows: rows.length };
   }
 
@@ -632,8 +634,9 @@ export class CatalogAdmin {
     const header = head.cells.map((h) => h.trim().toLowerCase());
     const seen = new Set<string>();
     for (const h of header) {
+      // a header cell may be a megabyte: it is quoted as a short, printable prefix
       if (!(CSV_COLUMNS as readonly string[]).includes(h)) {
-        this.refuse('unknown_column', `The header names a column "${h}" the till does not know; the columns are ${CSV_COLUMNS.join(', ')}.`, { column: h });
+        this.refuse('unknown_column', `The header names a column "${shortPrefix(h)}" the till does not know; the columns are ${CSV_COLUMNS.join(', ')}.`, { column: shortPrefix(h) });
       }
       if (seen.has(h)) this.refuse('duplicate_column', `The header names the column "${h}" twice.`, { column: h });
       seen.add(h);

@@ -1,7 +1,8 @@
 /**
  * The catalogue's CSV file: decoding (UTF-8 with or without BOM, or GBK/GB18030 as Excel on a
- * Chinese Windows saves "CSV (逗号分隔)"), RFC 4180 parsing with the line each record starts on,
- * and writing (UTF-8 with a BOM so Excel opens it right, CRLF, quoted where needed).
+ * Chinese Windows saves "CSV (逗号分隔)") and RFC 4180 parsing with the line each record starts on.
+ * It is written by the one CSV writer, csv.ts (UTF-8 with a BOM so Excel opens it right, CRLF,
+ * quoted where needed, text guarded against formulas), whose guard `readCell` undoes.
  *
  * Columns (header row required, any order, names case-insensitive):
  *   sku, barcode, name_zh, name_en, category, price, unit, active, stock
@@ -9,6 +10,7 @@
  */
 import iconv from 'iconv-lite';
 import { PosError } from '../../shared/errors';
+import { FORMULA_START } from './csv';
 
 export const CSV_COLUMNS = ['sku', 'barcode', 'name_zh', 'name_en', 'category', 'price', 'unit', 'active', 'stock'] as const;
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
@@ -126,15 +128,6 @@ export function parseCsv(text: string, maxRecords = Number.POSITIVE_INFINITY): {
   return { records, more: false };
 }
 
-/** Excel runs a cell starting with = + - @ as a formula; such text is written with a leading ' (read back without it). */
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/** One cell as written: quoted where needed; text (not numbers: a stock may be -3) guarded against formulas. */
-export function csvCell(value: string, text = true): string {
-  const v = text && FORMULA_START.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(v) || v !== v.trim() ? `"${v.replaceAll('"', '""')}"` : v;
-}
-
 /** The text of an imported cell: trimmed, Excel's `="…"` text form and the formula guard undone. */
 export function readCell(raw: string): string {
   let v = raw.trim();
@@ -142,10 +135,4 @@ export function readCell(raw: string): string {
   if (excelText) v = (excelText[1] as string).replaceAll('""', '"');
   if (v.startsWith("'") && FORMULA_START.test(v.slice(1))) v = v.slice(1);
   return v;
-}
-
-/** A whole file: BOM, header, rows, CRLF line ends. `numeric` names the columns written without the formula guard. */
-export function writeCsv(header: readonly string[], rows: readonly (readonly string[])[], numeric: ReadonlySet<number> = new Set()): string {
-  const lines = [header.join(','), ...rows.map((r) => r.map((v, i) => csvCell(v, !numeric.has(i))).join(','))];
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
 }

@@ -15,6 +15,7 @@
  */
 import { checkBarcode } from '../../shared/barcode';
 import { parseYuan } from '../../shared/money';
+import { isCleanText, shortPrefix } from '../../shared/text';
 import type { ImportChange, ImportErrorKind, ImportField, ImportRowError, ImportValue } from '../../shared/types';
 import { readCell, type CsvRecord } from './catalog-csv';
 
@@ -105,6 +106,8 @@ function message(kind: ImportErrorKind, column: string | null, value: string | n
       return 'has neither a Chinese nor an English name';
     case 'too_long':
       return `${column}${v} is longer than ${p.max} characters`;
+    case 'bad_text':
+      return `${column}${v} holds a control character or a line break`;
     case 'unknown_category':
       return `category${v} does not exist (known: ${p.known})`;
     case 'bad_price':
@@ -173,8 +176,11 @@ export function planImport(header: readonly string[], records: readonly CsvRecor
 
   for (const r of records) {
     const errs: ImportRowError[] = [];
-    const err = (kind: ImportErrorKind, column: string | null, value: string | null, params: Record<string, string | number> = {}) =>
+    // a bad cell is quoted as a short, printable prefix (a cell may be a megabyte)
+    const err = (kind: ImportErrorKind, column: string | null, cellText: string | null, params: Record<string, string | number> = {}) => {
+      const value = cellText === null ? null : shortPrefix(cellText);
       errs.push({ line: r.line, kind, column, value, params, message: message(kind, column, value, params) });
+    };
     if (r.cells.length !== header.length) {
       err('column_count', null, null, { expected: header.length, got: r.cells.length });
       errors.push(...errs);
@@ -199,7 +205,9 @@ export function planImport(header: readonly string[], records: readonly CsvRecor
     const en = cell('name_en') ?? '';
     if (zh === '' && en === '') err('missing_name', 'name_zh', '');
     if (zh.length > MAX_NAME) err('too_long', 'name_zh', zh, { max: MAX_NAME });
+    else if (!isCleanText(zh)) err('bad_text', 'name_zh', zh);
     if (en.length > MAX_NAME) err('too_long', 'name_en', en, { max: MAX_NAME });
+    else if (!isCleanText(en)) err('bad_text', 'name_en', en);
 
     const code = cell('category') ?? '';
     const category = catByCode.get(code.toLowerCase());
@@ -227,6 +235,7 @@ export function planImport(header: readonly string[], records: readonly CsvRecor
 
     const unit = cell('unit');
     if (unit !== undefined && unit.length > MAX_UNIT) err('too_long', 'unit', unit, { max: MAX_UNIT });
+    else if (unit !== undefined && !isCleanText(unit)) err('bad_text', 'unit', unit);
 
     const activeText = cell('active');
     const active = activeText === undefined ? null : parseActive(activeText);

@@ -6,6 +6,7 @@
 import { type z } from 'zod';
 import { contract, isMethodName, type MethodInput, type MethodName, type MethodOutput } from '../../shared/contract';
 import { PosError } from '../../shared/errors';
+import { shortPrefix } from '../../shared/text';
 import { fail, ok, type Result } from '../../shared/result';
 import type { AppInfo, AttemptView, Locale, OrderView } from '../../shared/types';
 import { openStore, type MigrationReport, type Store } from '../store/db';
@@ -13,6 +14,7 @@ import { toPosError } from '../store/sqlite-errors';
 import { Audit } from './audit';
 import { Auth, WHILE_LOCKED, type Actor } from './auth';
 import { Carts } from './cart';
+import { approvalRequired, auditOf, covered, pastLimit, shareOf, unapproved as unapprovedDiscounts } from './discount-limits';
 import { Catalog } from './catalog';
 import { CatalogAdmin } from './catalog-admin';
 import { businessDay, systemClock, systemTimeZone, type Clock } from './clock';
@@ -103,11 +105,13 @@ export interface Core {
 }
 
 function describeIssues(error: z.ZodError): { message: string; field: string } {
+  // a path may hold a key the caller chose (a settings field): quoted as a short, printable prefix
+  const pathOf = (i: z.core.$ZodIssue) => i.path.map((p) => (typeof p === 'string' ? shortPrefix(p) : String(p))).join('.') || '(input)';
   const first = error.issues[0];
-  const field = first?.path.join('.') || '(input)';
+  const field = first ? pathOf(first) : '(input)';
   const text = error.issues
     .slice(0, 3)
-    .map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`)
+    .map((i) => `${pathOf(i)}: ${i.message}`)
     .join('; ');
   return { message: `Invalid input — ${text}`, field };
 }
@@ -128,7 +132,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     // before anything is sent to an intermediary: a restored or copied database takes a new code
     const identity = new TillIdentity(store, clock, options.dataDir, () => settings.values.terminal, log);
     identity.check();
-    const auth = new Auth(store, clock);
+    const auth = new Auth(store, clock, timeZone);
     await auth.seedIfEmpty();
     const audit = new Audit(store, clock);
     const events = new Events();
@@ -165,20 +169,22 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const orderRefunds = new OrderRefunds(store, refunds, audit);
     const cashSessions = new CashSessions({ store, clock, audit, settings, timeZone, statements: reconciliation });
     /**
-     * A discount above the store's limit needs the owner (the signed-in owner, or an owner's PIN); the
-     * approving actor is returned so the change is audited, null when no approval was needed.
+     * A discount above the store's limit needs the owner (the signed-in owner, or an owner's PIN)
+     * unless the owner already approved as large a share of it (discount-limits.ts). Returns the
+     * approving actor (the change is audited) or null, and the share to remember as approved.
      */
     const discountApproval = async (
       discount: { kind: 'percent' | 'amount'; value: number } | null,
       baseFen: number,
+      approvedPpm: number | null,
       approvalPin: string | undefined,
-    ): Promise<Actor | null> => {
-      if (!discount) return null;
+    ): Promise<{ actor: Actor | null; approvedPpm: number | null }> => {
+      if (!discount) return { actor: null, approvedPpm: null };
       // more than the amount is refused as DISCOUNT_TOO_LARGE by the cart, whoever asks
-      if (discount.kind === 'amount' && discount.value > baseFen) return null;
-      const percent = discount.kind === 'percent' ? discount.value : baseFen > 0 ? (discount.value * 100) / baseFen : 100;
-      if (percent <= settings.values.discountLimitPercent) return null;
-      return auth.authorize('owner', approvalPin);
+      if (discount.kind === 'amount' && discount.value > baseFen) return { actor: null, approvedPpm };
+      const ppm = shareOf(discount, baseFen);
+      if (!pastLimit(ppm, settings.values.discountLimitPercent) || covered(ppm, approvedPpm)) return { actor: null, approvedPpm };
+      return { actor: await auth.authorize('owner', approvalPin), approvedPpm: Math.max(ppm, approvedPpm ?? 0) };
     };
     const userView = (a: { userId: number | null }) => auth.users().find((u) => u.id === a.userId) ?? null;
     const locale = (): Locale => settings.values.locale ?? localeFrom(options.systemLocale);
@@ -257,19 +263,19 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       'cart.clear': () => carts.clear(),
       'cart.setLineDiscount': async ({ lineId, discount, approvalPin }) => {
         const line = carts.peek()?.lines.find((l) => l.lineId === lineId);
-        const actor = await discountApproval(discount, line?.grossFen ?? 0, approvalPin);
+        const { actor, approvedPpm } = await discountApproval(discount, line?.grossFen ?? 0, carts.approvals().lines.get(lineId) ?? null, approvalPin);
         return store.tx(() => {
           const before = line?.discount ?? null;
-          const view = carts.setLineDiscount(lineId, discount);
+          const view = carts.setLineDiscount(lineId, discount, approvedPpm);
           if (actor) audit.record(actor, 'discount.line', `cart-line:${lineId}`, { before, after: discount });
           return view;
         });
       },
       'cart.setOrderDiscount': async ({ discount, approvalPin }) => {
         const cart = carts.peek();
-        const actor = await discountApproval(discount, cart ? cart.subtotalFen - cart.lineDiscountFen : 0, approvalPin);
+        const { actor, approvedPpm } = await discountApproval(discount, cart ? cart.subtotalFen - cart.lineDiscountFen : 0, cart ? carts.approvals(cart.id).order : null, approvalPin);
         return store.tx(() => {
-          const view = carts.setOrderDiscount(discount);
+          const view = carts.setOrderDiscount(discount, approvedPpm);
           if (actor) audit.record(actor, 'discount.order', `cart:${view.id}`, { before: cart?.orderDiscount ?? null, after: discount });
           return view;
         });
@@ -277,7 +283,26 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       'cart.park': ({ label }) => carts.park(label),
       'cart.parked': () => carts.parked(),
       'cart.resume': ({ cartId }) => carts.resume(cartId),
-      'checkout.confirm': () => orders.confirm(),
+      'checkout.confirm': async ({ approvalPin }) => {
+        // the limits are judged again on the final cart: a discount past the limit the owner has not
+        // approved (at least as large a share) needs the owner now; that approval is audited with the order
+        const limit = () => settings.values.discountLimitPercent;
+        const asked = unapprovedDiscounts(carts.view(), carts.approvals(), limit());
+        let actor: Actor | null = null;
+        if (asked.length > 0) {
+          const me = auth.current();
+          if (me.role !== 'owner' && !approvalPin) throw approvalRequired(asked, limit(), me.role);
+          actor = await auth.authorize('owner', approvalPin);
+        }
+        return orders.confirm((cart, order) => {
+          const past = unapprovedDiscounts(cart, carts.approvals(cart.id), limit());
+          if (past.length === 0) return;
+          // the cart changed while the owner was asked: what the owner saw must cover what is confirmed
+          const seen = (j: (typeof past)[number]) => asked.some((a) => a.scope === j.scope && a.lineId === j.lineId && j.ppm <= a.ppm);
+          if (!actor || !past.every(seen)) throw approvalRequired(past, limit(), auth.current().role);
+          audit.record(actor, 'discount.confirm', `order:${order.id}`, { after: past.map(auditOf), note: order.number });
+        });
+      },
       'checkout.payCash': async ({ orderId, tenderedFen, overrideOpenAttempt, approvalPin }) => {
         // an open intermediary payment blocks cash unless an owner overrides it
         const overrideBy = overrideOpenAttempt && payments.openAttempt(orderId) ? await auth.authorize('owner', approvalPin) : null;

@@ -6,6 +6,7 @@
 import { PosError } from '../../shared/errors';
 import { formatFen } from '../../shared/money';
 import type {
+  CartView,
   JournalEntry,
   OrderLineView,
   OrderStatus,
@@ -23,6 +24,8 @@ import { businessDay, type Clock } from './clock';
 import type { Audit } from './audit';
 import type { Actor } from './auth';
 import { crashPoint } from './crash-points';
+import { writeCsv } from './csv';
+import { shareOf } from './discount-limits';
 import type { Events } from './events';
 import type { TillIdentity } from './till-identity';
 import { markOverridden } from './exceptions';
@@ -75,8 +78,12 @@ export class Orders {
     );
   }
 
-  /** Turns the active cart into an open order, priced from the database now. */
-  confirm(): OrderView {
+  /**
+   * Turns the active cart into an open order, priced from the database now. `inTx` runs inside the
+   * transaction with the cart as it is confirmed and the new order: it may refuse (throw: nothing is
+   * written) or write beside it (the owner's approval of its discounts, audited).
+   */
+  confirm(inTx?: (cart: CartView, order: { id: number; number: string }) => void): OrderView {
     const id = this.store.tx(() => {
       const cart = this.carts.activeRow();
       const view = this.carts.view(cart);
@@ -140,6 +147,7 @@ export class Orders {
       });
       this.store.run(this.k.updateTable('carts').set({ status: 'ordered', updated_at: now }).where('id', '=', cart.id));
       this.journal(orderId, null, 'order.created', null, 'open', { totalFen: priced.totalFen, items: priced.itemCount });
+      inTx?.(view, { id: orderId, number: orderNumber(day, seq) });
       return orderId;
     });
     crashPoint('order.confirmed');
@@ -277,6 +285,9 @@ export class Orders {
       );
       this.journal(orderId, null, 'order.cancelled', 'open', 'cancelled', { restoreCart });
       if (restoreCart) {
+        // the discounts go back approved as they were confirmed (within the limit, or approved by the owner)
+        const approved = (kind: string | null, value: number | null, baseFen: number): number | null =>
+          kind === null || value === null ? null : shareOf({ kind: kind as 'percent' | 'amount', value }, baseFen);
         const lines = this.store.all(this.k.selectFrom('order_lines').selectAll().where('order_id', '=', orderId).orderBy('line_no'));
         this.carts.clear();
         const cart = this.carts.activeRow();
@@ -288,6 +299,7 @@ export class Orders {
               qty: l.qty,
               discount_kind: l.discount_kind as 'percent' | 'amount' | null,
               discount_value: l.discount_value,
+              discount_approved_ppm: approved(l.discount_kind, l.discount_value, l.gross_fen),
               position: i + 1,
             }),
           );
@@ -295,7 +307,11 @@ export class Orders {
         this.store.run(
           this.k
             .updateTable('carts')
-            .set({ order_discount_kind: order.order_discount_kind, order_discount_value: order.order_discount_value })
+            .set({
+              order_discount_kind: order.order_discount_kind,
+              order_discount_value: order.order_discount_value,
+              order_discount_approved_ppm: approved(order.order_discount_kind, order.order_discount_value, order.subtotal_fen - order.line_discount_fen),
+            })
             .where('id', '=', cart.id),
         );
       }
@@ -411,15 +427,11 @@ export class Orders {
       };
       return { filename: `${base}.json`, mime: 'application/json', content: JSON.stringify(body, null, 2) + '\n' };
     }
-    const cell = (v: unknown): string => {
-      const text = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-      return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-    };
     const rows = [['at', 'order', 'attempt_id', 'kind', 'from_state', 'to_state', 'detail']];
     for (const j of order.journal) {
       rows.push([new Date(j.at).toISOString(), order.number, String(j.attemptId ?? ''), j.kind, j.fromState ?? '', j.toState ?? '', j.detail === null ? '' : JSON.stringify(j.detail)]);
     }
-    return { filename: `${base}.csv`, mime: 'text/csv', content: rows.map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n' };
+    return { filename: `${base}.csv`, mime: 'text/csv', content: writeCsv(rows, { bom: false }) };
   }
 
   receipt(orderId: number, reprint: boolean): Receipt {

@@ -5,6 +5,7 @@
  */
 import { fenToYuanString, formatFen } from '../../shared/money';
 import type { Locale, ReportTotals, SalesReport } from '../../shared/types';
+import { decimal, writeCsv, type CsvValue } from './csv';
 
 const LABELS = {
   en: {
@@ -101,17 +102,14 @@ export function methodLabel(L: Labels, method: string, mode: string): string {
   return `${m} · ${L[mode as 'qr']}`;
 }
 
-const csvCell = (v: string | number): string => {
-  const text = String(v);
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-};
-const yuan = (fen: number) => fenToYuanString(fen);
+/** an amount in yuan with two decimals, written as a number (csv.ts) */
+const yuan = (fen: number) => decimal(fenToYuanString(fen));
 
 /** One CSV file with every section of the report. */
 export function reportCsv(r: SalesReport, locale: Locale): { filename: string; mime: 'text/csv'; content: string } {
   const L = LABELS[locale];
   const head = [L.section, L.key, L.name, L.nameOther, L.orders, L.items, L.gross, L.discounts, L.sales, L.refunds, L.refundCount, L.net, L.avg];
-  const rows: (string | number)[][] = [head];
+  const rows: CsvValue[][] = [head];
   const line = (section: string, key: string, name: string, other: string, t: ReportTotals) =>
     rows.push([section, key, name, other, t.orders, t.items, yuan(t.grossFen), yuan(t.discountFen), yuan(t.salesFen), yuan(t.refundFen), t.refunds, yuan(t.netFen), t.avgTicketFen === null ? '' : yuan(t.avgTicketFen)]);
   line('summary', `${r.from}..${r.to}`, L.total, '', r.summary);
@@ -129,7 +127,7 @@ export function reportCsv(r: SalesReport, locale: Locale): { filename: string; m
   for (const p of r.products.top) product('product', p.sku, p);
   if (r.products.rest) product('product', '*', { ...r.products.rest, nameZh: LABELS['zh-CN'].others.replace('{count}', String(r.products.restCount)), nameEn: LABELS.en.others.replace('{count}', String(r.products.restCount)) });
   if (r.products.unallocatedRefundFen !== 0) rows.push(['product', '-', L.unallocated, '', '', '', '', '', '', yuan(r.products.unallocatedRefundFen), '', yuan(-r.products.unallocatedRefundFen), '']);
-  const content = '\uFEFF' + rows.map((x) => x.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  const content = writeCsv(rows, { bom: true });
   return { filename: `counter-pos-sales-${r.from}-to-${r.to}.csv`, mime: 'text/csv', content };
 }
 

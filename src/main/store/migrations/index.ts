@@ -10,6 +10,7 @@ import { m0008ReportRollups } from './0008-report-rollups';
 import { m0009CashSessions } from './0009-cash-sessions';
 import { m0010RefundRequests } from './0010-refund-requests';
 import { m0011TillIdentity } from './0011-till-identity';
+import { m0015DiscountApprovals } from './0015-discount-approvals';
 
 /**
  * The static, ordered list of migrations (bundlers cannot scan a folder). Names sort in the order
@@ -27,6 +28,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0009-cash-sessions': m0009CashSessions,
   '0010-refund-requests': m0010RefundRequests,
   '0011-till-identity': m0011TillIdentity,
+  '0015-discount-approvals': m0015DiscountApprovals,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

@@ -2,10 +2,13 @@
  * Owner approval at the counter. Main decides who may do what; the renderer only asks: a call is
  * made as the signed-in user, and when main answers OWNER_APPROVAL_REQUIRED this dialog asks the
  * owner for their PIN and makes the same call again with it. A wrong PIN stays in the dialog (with
- * the attempts left); a lock-out closes it with the message from main.
+ * the attempts left); so does a lock-out, saying how long it lasts and until when.
  *
  *   const approve = useOwnerApproval();
  *   const done = await approve((pin) => api.exceptions.resolve({ …, approvalPin: pin }), 'approval.reason.resolve');
+ *
+ * The reason may depend on why main asked (e.g. which discount is past the limit at confirm): pass a
+ * function of the OWNER_APPROVAL_REQUIRED error instead of a key.
  */
 import { createContext, useCallback, useContext, useRef, useState, type ReactNode } from 'react';
 import type { PosErrorShape } from '../../../shared/errors';
@@ -14,10 +17,11 @@ import { notOnButton, useShortcuts } from '../hooks/use-shortcuts';
 import { useI18n, type MessageKey, type Params } from '../i18n';
 import { thrownToError, useNotifier } from '../lib/notice';
 import { Modal } from './modal';
-import { PinEntry } from './pin-entry';
+import { PinEntry, PinProblem, isPinLock } from './pin-entry';
 
 type Run<T> = (pin: string | undefined) => Promise<Result<T>>;
-export type Approve = <T>(run: Run<T>, reason: MessageKey, params?: Params) => Promise<T | undefined>;
+export type Reason = MessageKey | ((asked: PosErrorShape) => { key: MessageKey; params?: Params });
+export type Approve = <T>(run: Run<T>, reason: Reason, params?: Params) => Promise<T | undefined>;
 
 const ApprovalContext = createContext<Approve | null>(null);
 
@@ -47,17 +51,18 @@ export function OwnerApprovalProvider({ children }: { children: ReactNode }) {
   const [pending, setPending] = useState<Pending | null>(null);
 
   const approve = useCallback<Approve>(
-    async <T,>(run: Run<T>, reason: MessageKey, params?: Params) => {
+    async <T,>(run: Run<T>, reason: Reason, params?: Params) => {
       const first = await settle(run(undefined));
       if (first.ok) return first.value;
       if (first.error.code !== 'OWNER_APPROVAL_REQUIRED') {
         notifier.error(first.error);
         return undefined;
       }
+      const why = typeof reason === 'function' ? reason(first.error) : { key: reason, params };
       return new Promise<T | undefined>((resolve) => {
         setPending({
-          reason,
-          params,
+          reason: why.key,
+          params: why.params,
           cancel: () => {
             setPending(null);
             resolve(undefined);
@@ -69,7 +74,8 @@ export function OwnerApprovalProvider({ children }: { children: ReactNode }) {
               resolve(r.value);
               return null;
             }
-            if (r.error.code === 'WRONG_PIN') return r.error;
+            // a wrong PIN, a lock-out or a busy queue: the dialog says so and stays
+            if (r.error.code === 'WRONG_PIN' || r.error.code === 'PIN_LOCKED' || r.error.code === 'PIN_BUSY') return r.error;
             setPending(null);
             notifier.error(r.error);
             resolve(undefined);
@@ -96,8 +102,9 @@ function PinDialog({ pending }: { pending: Pending }) {
   const [busy, setBusy] = useState(false);
   const input = useRef<HTMLInputElement>(null);
 
+  const locked = isPinLock(error);
   const submit = async (): Promise<void> => {
-    if (busy || pin.length < 4) return;
+    if (busy || locked || pin.length < 4) return;
     setBusy(true);
     const err = await pending.submit(pin);
     setBusy(false);
@@ -109,8 +116,6 @@ function PinDialog({ pending }: { pending: Pending }) {
   };
   useShortcuts({ Enter: { run: () => void submit(), when: notOnButton } }, { layer: 'modal' });
 
-
-  const left = error?.details?.attemptsLeft;
   return (
     <Modal title={t('approval.title')} onClose={pending.cancel} testId="owner-pin-dialog" className="pin-modal">
       <p className="pin-reason" data-testid="owner-pin-reason">
@@ -128,12 +133,9 @@ function PinDialog({ pending }: { pending: Pending }) {
         inputTestId="owner-pin-input"
         keyPrefix="pin-key"
         autoFocus
+        disabled={locked}
       />
-      {error ? (
-        <p className="pin-error" role="alert" data-testid="owner-pin-error">
-          {typeof left === 'number' ? t('approval.wrong', { left }) : t('error.WRONG_PIN')}
-        </p>
-      ) : null}
+      {error ? <PinProblem error={error} testId={locked ? 'owner-pin-locked' : 'owner-pin-error'} /> : null}
       <div className="row-actions">
         <button type="button" className="btn btn-lg" onClick={pending.cancel} data-testid="owner-pin-cancel">
           {t('confirm.no')} <kbd>Esc</kbd>
@@ -141,7 +143,7 @@ function PinDialog({ pending }: { pending: Pending }) {
         <button
           type="button"
           className="btn btn-lg btn-primary"
-          disabled={busy || pin.length < 4}
+          disabled={busy || locked || pin.length < 4}
           onClick={() => void submit()}
           data-testid="owner-pin-submit"
         >

@@ -5,7 +5,7 @@ import { api } from '../api';
 import { notOnButton, registerModal, useShortcuts } from '../hooks/use-shortcuts';
 import { useI18n } from '../i18n';
 import { thrownToError } from '../lib/notice';
-import { PinEntry } from './pin-entry';
+import { PinEntry, PinProblem, isPinLock } from './pin-entry';
 
 export interface SignInProps {
   /** the till is locked: there is no way back but signing in */
@@ -41,8 +41,9 @@ export function SignIn({ locked, onSignedIn, onCancel, onLock }: SignInProps) {
     if (who) input.current?.focus();
   }, [who]);
 
+  const lockedOut = isPinLock(error);
   const submit = async (): Promise<void> => {
-    if (!who || pin.length < 4 || busy) return;
+    if (!who || pin.length < 4 || busy || lockedOut) return;
     setBusy(true);
     let r;
     try {
@@ -60,8 +61,6 @@ export function SignIn({ locked, onSignedIn, onCancel, onLock }: SignInProps) {
   };
   useShortcuts({ Enter: { run: () => void submit(), when: notOnButton }, Escape: () => (locked ? undefined : onCancel()) }, { layer: 'modal' });
 
-
-  const left = error?.details?.attemptsLeft;
   return (
     <div className="signin-backdrop" role="dialog" aria-modal="true" aria-label={t('signin.title')} data-testid="sign-in" data-locked={locked}>
       <div className="signin">
@@ -98,12 +97,9 @@ export function SignIn({ locked, onSignedIn, onCancel, onLock }: SignInProps) {
               label={t('signin.pin', { name: who.name })}
               inputTestId="signin-pin"
               keyPrefix="signin-key"
+              disabled={lockedOut}
             />
-            {error ? (
-              <p className="pin-error" role="alert" data-testid="signin-error">
-                {error.code === 'WRONG_PIN' && typeof left === 'number' ? t('approval.wrong', { left }) : t(`error.${error.code}`)}
-              </p>
-            ) : null}
+            {error ? <PinProblem error={error} testId="signin-error" /> : null}
           </>
         ) : (
           <p className="muted">{t('signin.pick')}</p>
@@ -119,7 +115,7 @@ export function SignIn({ locked, onSignedIn, onCancel, onLock }: SignInProps) {
               </button>
             </>
           )}
-          <button type="button" className="btn btn-lg btn-primary" disabled={!who || pin.length < 4 || busy} onClick={() => void submit()} data-testid="signin-submit">
+          <button type="button" className="btn btn-lg btn-primary" disabled={!who || pin.length < 4 || busy || lockedOut} onClick={() => void submit()} data-testid="signin-submit">
             {t('signin.submit')} <kbd>Enter</kbd>
           </button>
         </div>

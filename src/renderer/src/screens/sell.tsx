@@ -11,7 +11,7 @@ import { ProductGrid } from '../components/product-grid';
 import { useDebouncedValue } from '../hooks/use-debounced-value';
 import { isScanInProgress } from '../hooks/use-scanner';
 import { useShortcuts } from '../hooks/use-shortcuts';
-import { useI18n } from '../i18n';
+import { names, useI18n, type MessageKey, type Params } from '../i18n';
 import { thrownToError, useCall, useNotifier } from '../lib/notice';
 
 export interface SellProps {
@@ -40,7 +40,7 @@ api.on('catalog.changed', ({ kind }) => {
 const SEARCH_LIMIT = 200;
 
 export default function SellScreen({ cart, flash, applyCart, reloadCart, parkedCount, refreshParked, onCheckout }: SellProps) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const call = useCall();
   const notifier = useNotifier();
   const approve = useOwnerApproval();
@@ -141,6 +141,18 @@ export default function SellScreen({ cart, flash, applyCart, reloadCart, parkedC
     [direct, approve, applyCart],
   );
 
+  /** Which discount the owner is asked to approve at confirm, and its percent (main says, in `details`). */
+  const confirmReason = useCallback(
+    (asked: PosErrorShape): { key: MessageKey; params?: Params } => {
+      const d = asked.details ?? {};
+      const params = { percent: Math.min(100, Number(d.percent)), limit: Number(d.limitPercent) };
+      if (d.discount === 'order') return { key: 'approval.reason.discountOrder', params };
+      if (d.discount === 'line') return { key: 'approval.reason.discountLine', params: { ...params, name: names(locale, { nameZh: String(d.nameZh ?? d.sku ?? ''), nameEn: String(d.nameEn ?? d.sku ?? '') }).main } };
+      return { key: 'approval.reason.discount' };
+    },
+    [locale],
+  );
+
   const addProduct = useCallback((p: Product) => void mutate(api.cart.add({ productId: p.id }), true), [mutate]);
 
   const ops: CartOps = useMemo(
@@ -181,14 +193,15 @@ export default function SellScreen({ cart, flash, applyCart, reloadCart, parkedC
         if (busy) return;
         void (async () => {
           setBusy(true);
-          const order = await call(api.checkout.confirm({}));
+          // a discount past the limit on the final cart, not approved yet: the owner approves it here
+          const order = await approve((pin) => api.checkout.confirm(pin ? { approvalPin: pin } : {}), confirmReason);
           setBusy(false);
           if (order) onCheckout(order);
           else reloadCart();
         })();
       },
     }),
-    [mutate, approved, notifier, refreshParked, busy, call, onCheckout, reloadCart],
+    [mutate, approved, approve, confirmReason, notifier, refreshParked, busy, onCheckout, reloadCart],
   );
 
   /** The line +/− keys act on: the last one touched, else the last one. */
