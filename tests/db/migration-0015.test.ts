@@ -1,6 +1,7 @@
 /** Migration 0015: carts remember the share of each discount the owner approved; existing carts keep theirs, with nothing approved. */
 import { afterEach, expect, it } from 'vitest';
 import { openStore } from '../../src/main/store/db';
+import { MIGRATION_NAMES } from '../../src/main/store/migrations';
 import { tempDir } from '../support/temp';
 
 const cleanups: (() => void)[] = [];
@@ -11,7 +12,7 @@ afterEach(() => {
 it('0015-discount-approvals: adds the approved shares to carts and cart lines, keeping every cart and its discounts', async () => {
   const t = tempDir('pos-db-');
   cleanups.push(t.cleanup);
-  const before = await openStore({ dataDir: t.dir, migrateTo: '0010-refund-requests' });
+  const before = await openStore({ dataDir: t.dir, migrateTo: MIGRATION_NAMES[MIGRATION_NAMES.indexOf('0015-discount-approvals') - 1] });
   const db = before.store.sqlite;
   db.prepare(`insert into categories (code, name_zh, name_en, color, sort) values ('dri', '饮料', 'Drinks', '#336699', 1)`).run();
   db.prepare(

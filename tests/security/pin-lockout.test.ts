@@ -30,7 +30,21 @@ async function till(via: 'in-process' | 'http'): Promise<{ core: Core; clock: Ma
   if (via === 'http') {
     const s: TestServer = await startServer({ poll: false });
     cleanups.push(() => s.stop());
-    return { core: s.core, clock: s.clock, invoke: (m, i) => s.transport.invoke(m as never, i as never) };
+    // browser mode takes at most 128 connections at once (the rest are dropped, see http-guard.ts): the
+    // attacker keeps 64 calls in flight, far more than the PIN queue lets wait
+    let inFlight = 0;
+    const waiting: (() => void)[] = [];
+    const invoke: Invoke = async (m, i) => {
+      if (inFlight >= 64) await new Promise<void>((go) => waiting.push(go));
+      inFlight++;
+      try {
+        return await s.transport.invoke(m as never, i as never);
+      } finally {
+        inFlight--;
+        waiting.shift()?.();
+      }
+    };
+    return { core: s.core, clock: s.clock, invoke };
   }
   const t: TestCore = await startCore({ poll: false });
   cleanups.push(() => t.close());
