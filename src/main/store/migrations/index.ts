@@ -9,6 +9,7 @@ import { m0007CatalogueStock } from './0007-catalogue-stock';
 import { m0008ReportRollups } from './0008-report-rollups';
 import { m0009CashSessions } from './0009-cash-sessions';
 import { m0010RefundRequests } from './0010-refund-requests';
+import { m0012DataRestores } from './0012-data-restores';
 
 /**
  * The static, ordered list of migrations (bundlers cannot scan a folder). Names sort in the order
@@ -25,6 +26,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0008-report-rollups': m0008ReportRollups,
   '0009-cash-sessions': m0009CashSessions,
   '0010-refund-requests': m0010RefundRequests,
+  '0012-data-restores': m0012DataRestores,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();
