@@ -32,6 +32,7 @@ import { Reconciliation } from './reconciliation';
 import { reportCsv, reportHtml } from './report-files';
 import { Reports, checkRange } from './reports';
 import { CashSessions } from './cash-sessions';
+import { confirmOwnerPin, DataSafety, type DataSafetyOptions } from './data-safety';
 
 export interface CoreOptions {
   dataDir: string;
@@ -64,6 +65,13 @@ export interface CoreOptions {
   timing?: PaymentTiming;
   refundTiming?: RefundTiming;
   log?: (line: string) => void;
+  /**
+   * Runs inside a restore's re-entry transaction on the restored database, before the till sells on
+   * it (core/data-safety.ts): wire `rotateTillIdentity(store, 'restored')` here.
+   */
+  afterRestore?: (store: Store) => void;
+  /** Backups and checks: the schedule's timing, and the copier (tests simulate a full disk). */
+  dataSafety?: Pick<DataSafetyOptions, 'timing' | 'copier'>;
 }
 
 export interface CashierOpener {
@@ -92,6 +100,7 @@ export interface Core {
   readonly reconciliation: Reconciliation;
   readonly reports: Reports;
   readonly cashSessions: CashSessions;
+  readonly dataSafety: DataSafety;
   readonly events: Events;
   readonly handlers: Handlers;
   readonly migration: MigrationReport;
@@ -156,6 +165,34 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const exceptions = new Exceptions(store, clock, events, payments, refunds, audit, (options.timing ?? DEFAULT_TIMING).orphanAfterMs);
     const orderRefunds = new OrderRefunds(store, refunds, audit);
     const cashSessions = new CashSessions({ store, clock, audit, settings, timeZone, statements: reconciliation });
+    const dataSafety = new DataSafety({
+      store,
+      dataDir: options.dataDir,
+      clock,
+      settings,
+      events,
+      log,
+      afterRestore: options.afterRestore,
+      ...options.dataSafety,
+      // a restore closes the store: background work stops first, and starts again on the restored file
+      pause: () => {
+        payments.stopPolling();
+        refunds.stopPolling();
+        reconciliation.stopSchedule();
+      },
+      resume: () => {
+        settings.reload();
+        catalog.reload();
+        paymentSettings.rebuild();
+        reports.syncTimeZone();
+        events.emit('catalog.changed', { kind: 'products' });
+        if (options.poll !== false) {
+          payments.startPolling();
+          refunds.startPolling();
+          reconciliation.startSchedule();
+        }
+      },
+    });
     /**
      * A discount above the store's limit needs the owner (the signed-in owner, or an owner's PIN); the
      * approving actor is returned so the change is audited, null when no approval was needed.
@@ -316,6 +353,27 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         await auth.authorize('owner', approvalPin);
         return audit.list({ from, to });
       },
+      'dataSafety.status': () => dataSafety.status(),
+      // owner-only: they show paths, or change what is kept
+      'dataSafety.overview': async ({ approvalPin }) => {
+        await auth.authorize('owner', approvalPin);
+        return dataSafety.overview();
+      },
+      'dataSafety.backupNow': async ({ approvalPin }) => {
+        await auth.authorize('owner', approvalPin);
+        return dataSafety.backup('manual');
+      },
+      'dataSafety.checkNow': async ({ approvalPin }) => {
+        await auth.authorize('owner', approvalPin);
+        return dataSafety.check('manual');
+      },
+      'dataSafety.setSettings': async ({ approvalPin, ...next }) => dataSafety.setSettings(next, await auth.authorize('owner', approvalPin), audit),
+      'dataSafety.restorePlan': async ({ backupId, approvalPin }) => {
+        await auth.authorize('owner', approvalPin);
+        return dataSafety.restorePlan(backupId);
+      },
+      // always with the owner's PIN: the database is replaced
+      'dataSafety.restore': async ({ approvalPin, ...input }) => dataSafety.restore(input, await confirmOwnerPin(auth, approvalPin)),
       // the range is checked before the owner is asked, so no PIN is asked for a report that cannot be made
       'reports.sales': async ({ from, to, top, approvalPin }) => {
         checkRange(from, to);
@@ -356,7 +414,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       'cashSession.printX': () => cashSessions.printX(printer, locale()),
       'cashSession.close': async ({ approvalPin, ...input }) => {
         cashSessions.checkClose(input);
-        return cashSessions.close(input, await auth.authorize('owner', approvalPin));
+        const z = cashSessions.close(input, await auth.authorize('owner', approvalPin));
+        void dataSafety.backup('z'); // after the Z committed; a failure is recorded for the owner, never thrown
+        return z;
       },
       'cashSession.z': ({ number }) => cashSessions.z(number),
       'cashSession.zList': ({ limit, terminal }) => cashSessions.zList(limit, terminal),
@@ -385,9 +445,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       }
       try {
         const handler = handlers[method] as (i: unknown) => unknown;
-        return ok(await handler(parsed.data));
+        return ok(await dataSafety.track(method, () => handler(parsed.data)));
       } catch (err) {
         const e = toPosError(err, store.file);
+        if (e.code === 'STORAGE_CORRUPT') dataSafety.reportCorruption(method, e.message);
         if (e.code === 'INTERNAL') log(`${method} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
         return fail(e.toShape());
       }
@@ -397,6 +458,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       payments.startPolling();
       refunds.startPolling();
       reconciliation.startSchedule();
+      dataSafety.startSchedule();
     }
     return {
       store,
@@ -414,6 +476,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       reconciliation,
       reports,
       cashSessions,
+      dataSafety,
       events,
       handlers,
       migration,
@@ -422,6 +485,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         payments.stopPolling();
         refunds.stopPolling();
         reconciliation.stopSchedule();
+        dataSafety.close();
         store.close();
       },
     };
