@@ -653,7 +653,7 @@ export class DataSafety {
       } catch (err) {
         this.log(`data safety: closing the damaged store: ${(err as Error).message}`);
       }
-      let result: { set: RecoveredSet; restoreId: number; failed: NotReentered[] };
+      let result: { set: RecoveredSet; restoreId: number; failed: NotReentered[]; checkMs: number };
       try {
         result = await this.stageAndSwap({ backup, actor, at, dir, damagedFile, exportFile, exportCsv, rel });
       } finally {
@@ -662,6 +662,8 @@ export class DataSafety {
         store.adopt(reopened);
       }
       this.manifest.damage = null;
+      // the restored file was checked before it took the damaged one's place
+      this.manifest.checks = [{ at: this.o.clock.now(), trigger: 'restore' as const, ok: true, findings: [], ms: result.checkMs, error: null }, ...this.manifest.checks].slice(0, 20);
       this.backupSoon = true;
       this.restoring = false;
       this.changed();
@@ -697,7 +699,7 @@ export class DataSafety {
     exportFile: string;
     exportCsv: string;
     rel: (path: string) => string;
-  }): Promise<{ set: RecoveredSet; restoreId: number; failed: NotReentered[] }> {
+  }): Promise<{ set: RecoveredSet; restoreId: number; failed: NotReentered[]; checkMs: number }> {
     const live = this.o.store.file;
     // 1. what was written since the backup, read from the damaged file (closed: nothing is added meanwhile)
     const set = readSinceBackup(live, this.backupFile(a.backup));
@@ -754,6 +756,6 @@ export class DataSafety {
       throw err;
     }
     await rm(staging, { recursive: true, force: true });
-    return { set, ...outcome };
+    return { set, ...outcome, checkMs: check.ms };
   }
 }
