@@ -69,8 +69,8 @@ export const DATA_SAFETY_TIMING = {
 };
 export type DataSafetyTiming = typeof DATA_SAFETY_TIMING;
 
-/** Calls that still answer while a restore is being applied (the banner asks them). */
-const WHILE_RESTORING: ReadonlySet<string> = new Set(['app.info', 'dataSafety.status']);
+/** The one call that answers while a restore is applied (the banner's: memory only, the store may be closed). */
+const WHILE_RESTORING: ReadonlySet<string> = new Set(['dataSafety.status']);
 
 interface BackupRecord extends BackupView {
   /** the last migration the copy has */
