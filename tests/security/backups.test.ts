@@ -54,7 +54,8 @@ async function until(ok: () => boolean, ms = 10_000): Promise<void> {
 
 describe('automatic verified backups', () => {
   it('daily by the store clock: due at once on a store without one, then a day after the last good one', async () => {
-    const { core, clock, dir } = await till();
+    let afterBackup = 0;
+    const { core, clock, dir } = await till({ dataSafety: { afterBackup: () => void afterBackup++ } });
     const checks = () => core.dataSafety.overview().checks.map((c) => [c.trigger, c.ok]);
     await core.dataSafety.runDue();
     expect(core.dataSafety.records().map((b) => [b.reason, b.ok])).toEqual([['daily', true]]);
@@ -74,6 +75,7 @@ describe('automatic verified backups', () => {
     await core.dataSafety.runDue();
     expect(core.dataSafety.records().map((b) => b.reason)).toEqual(['daily', 'daily']);
     expect(backupFiles(dir)).toHaveLength(2);
+    expect(afterBackup).toBe(2); // the hook the till identity reseals in, once per good backup
     // … then daily
     clock.advance(3 * 60_000);
     await core.dataSafety.runDue();

@@ -70,8 +70,8 @@ export interface CoreOptions {
    * it (core/data-safety.ts): wire `rotateTillIdentity(store, 'restored')` here.
    */
   afterRestore?: (store: Store) => void;
-  /** Backups and checks: the schedule's timing, and the copier (tests simulate a full disk). */
-  dataSafety?: Pick<DataSafetyOptions, 'timing' | 'copier'>;
+  /** Backups and checks: the schedule's timing, the copier (tests simulate a full disk), the hook after each backup. */
+  dataSafety?: Pick<DataSafetyOptions, 'timing' | 'copier' | 'afterBackup'>;
 }
 
 export interface CashierOpener {

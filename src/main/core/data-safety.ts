@@ -102,6 +102,11 @@ export interface DataSafetyOptions {
    * database never repeats a trade number used after its backup.
    */
   afterRestore?: (store: Store) => void;
+  /**
+   * Runs after each verified backup, on the live store: the till identity reseals the live database
+   * here (`identity.afterBackup()`), so the backup, if ever put back, is recognised as older.
+   */
+  afterBackup?: () => void;
   /** stops the background work on the store (pollers, schedules) before a restore closes it … */
   pause?: () => void;
   /** … and starts it again, with the caches reloaded, once the store is open again */
@@ -411,6 +416,11 @@ export class DataSafety {
         record.ok = true;
         record.counts = verified.counts ?? null;
         record.migration = verified.migration ?? null;
+        try {
+          this.o.afterBackup?.();
+        } catch (err) {
+          this.log(`data safety: after the backup: ${(err as Error).message}`);
+        }
       }
     } catch (err) {
       const isVerify = err instanceof JobError && isCorrupt(err.code);
