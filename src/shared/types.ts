@@ -544,6 +544,8 @@ export interface DataSafetyStatus {
   restoring: boolean;
   lastBackupAt: number | null;
   lastBackupOk: boolean | null;
+  /** the last backup's copy to the second folder (null: none was asked for) */
+  lastCopyOk: boolean | null;
 }
 
 export interface DataSafetySettingsView {

@@ -261,6 +261,7 @@ export class DataSafety {
       restoring: this.restoring,
       lastBackupAt: last?.at ?? null,
       lastBackupOk: last ? last.ok : null,
+      lastCopyOk: last?.copy ? last.copy.ok : null,
     };
   }
 

@@ -160,3 +160,51 @@ test('the owner’s Data safety screen, and the drill: damage found, banner ever
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test('the owner — only the owner — is told when a backup could not be copied to the second folder', async ({ page }) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pos-e2e-'));
+  const usb = mkdtempSync(join(tmpdir(), 'pos-usb-'));
+  const app = await startWebApp({ dataDir, env: ENV });
+  try {
+    const till = await open(page, app);
+    // the owner signs in
+    await till.id('clerk-name').click();
+    await page.locator('[data-testid="signin-user"][data-role="owner"]').click();
+    await till.id('signin-pin').fill('8888');
+    await till.id('signin-submit').click();
+    await expect(till.id('sign-in')).toBeHidden();
+
+    await till.id('nav-manage').click();
+    await till.id('manage-data-safety').click();
+    await till.id('safety-second-folder').fill(usb);
+    await till.id('safety-settings-save').click();
+    await expect(till.id('info-banner')).toBeVisible();
+    rmSync(usb, { recursive: true, force: true }); // the drive is unplugged
+    await till.id('safety-backup-now').click();
+    await expect(till.id('error-banner')).toContainText('not copied to the second folder');
+    await expect(page.locator('[data-testid="safety-backup"]').first()).toHaveAttribute('data-ok', 'true');
+    await expect(page.locator('[data-testid="safety-backup"]').first()).toContainText('folder is missing');
+    await till.id('safety-back').click();
+    await till.id('nav-sell').click();
+    await expect(till.id('safety-banner')).toHaveAttribute('data-state', 'backup-failed');
+    await shots(page, '5-copy-failed-owner');
+    // a clerk is not told (nothing they can do); the owner is, until they dismiss it
+    const signIn = async (role: 'clerk' | 'owner', pin: string) => {
+      await till.id('clerk-name').click();
+      await page.locator(`[data-testid="signin-user"][data-role="${role}"]`).first().click();
+      await till.id('signin-pin').fill(pin);
+      await till.id('signin-submit').click();
+      await expect(till.id('sign-in')).toBeHidden();
+    };
+    await signIn('clerk', '1234');
+    await expect(till.id('safety-banner')).toHaveCount(0);
+    await signIn('owner', '8888');
+    await expect(till.id('safety-banner')).toHaveAttribute('data-state', 'backup-failed');
+    await till.id('safety-banner-dismiss').click();
+    await expect(till.id('safety-banner')).toHaveCount(0);
+  } finally {
+    await app.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(usb, { recursive: true, force: true });
+  }
+});

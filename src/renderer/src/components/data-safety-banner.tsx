@@ -2,7 +2,9 @@
  * The damaged-database banner, on every screen (app.tsx): main's integrity check, or any operation
  * that met a damaged page, says the database is damaged. A clerk is told to call the owner; the
  * button leads to the guided restore (Manage → Data safety), which asks a clerk for the owner's PIN. While a restore is applied
- * everyone is asked to wait. No path or detail is shown here: `dataSafety.status` is everyone's.
+ * everyone is asked to wait. When the last backup (or its copy to the second folder) failed, the
+ * owner — only the owner — is told so until they dismiss it or a backup succeeds. No path or detail
+ * is shown here: `dataSafety.status` is everyone's.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { DataSafetyStatus, UserRole } from '../../../shared/types';
@@ -14,6 +16,8 @@ export function DataSafetyBanner({ clerk, onOpen, onRestored }: { clerk: string;
   const { t } = useI18n();
   const [status, setStatus] = useState<DataSafetyStatus | null>(null);
   const [role, setRole] = useState<UserRole | null>(null);
+  /** the failed backup the owner dismissed (its time) */
+  const [dismissed, setDismissed] = useState<number | null>(null);
   const wasRestoring = useRef(false);
 
   const apply = useCallback(
@@ -46,8 +50,9 @@ export function DataSafetyBanner({ clerk, onOpen, onRestored }: { clerk: string;
   }, [apply]);
 
   const damaged = status?.damaged ?? false;
+  const backupFailed = status !== null && (status.lastBackupOk === false || status.lastCopyOk === false);
   useEffect(() => {
-    if (!damaged) return;
+    if (!damaged && !backupFailed) return;
     let live = true;
     void api.auth
       .current({})
@@ -58,8 +63,27 @@ export function DataSafetyBanner({ clerk, onOpen, onRestored }: { clerk: string;
     return () => {
       live = false;
     };
-  }, [damaged, clerk]);
+  }, [damaged, backupFailed, clerk]);
 
+  // (not on the Data safety screen itself, which shows the failure in full)
+  if (status && !status.damaged && !status.restoring && backupFailed && role === 'owner' && onOpen && dismissed !== status.lastBackupAt) {
+    return (
+      <div className="safety-slot">
+        <div className="safety-banner safety-banner-warn" role="status" data-testid="safety-banner" data-state="backup-failed">
+          <span className="safety-banner-icon" aria-hidden="true">
+            !
+          </span>
+          <strong className="safety-banner-text">{t(status.lastBackupOk === false ? 'safety.banner.backupFailed' : 'safety.banner.copyFailed')}</strong>
+          <button type="button" className="btn safety-banner-open" onClick={onOpen} data-testid="safety-banner-open">
+            {t('safety.banner.open')}
+          </button>
+          <button type="button" className="btn btn-ghost safety-banner-x" onClick={() => setDismissed(status.lastBackupAt)} aria-label={t('app.dismiss')} data-testid="safety-banner-dismiss">
+            ×
+          </button>
+        </div>
+      </div>
+    );
+  }
   if (!status || (!status.damaged && !status.restoring)) return <div className="safety-slot" />;
   if (status.restoring) {
     return (

@@ -113,8 +113,9 @@ export default function DataSafetyScreen({ onBack }: { onBack: () => void }) {
     const b = await approve((p) => api.dataSafety.backupNow({ approvalPin: p }), 'approval.reason.safety');
     setBusy(null);
     if (!b) return;
-    if (b.ok) notifier.say('success', 'safety.backups.done');
-    else notifier.say('error', 'safety.backups.failed', { problem: problemText(t, b) });
+    if (!b.ok) notifier.say('error', 'safety.backups.failed', { problem: problemText(t, b) });
+    else if (b.copy && !b.copy.ok) notifier.say('error', 'safety.backups.copyFailed', { problem: problemText(t, b.copy) });
+    else notifier.say('success', 'safety.backups.done');
     void load();
   };
 
