@@ -5,8 +5,8 @@
  * re-enters the sales made since (marked recovered), keeps the damaged file, and the till sells again.
  */
 import { randomUUID } from 'node:crypto';
-import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, existsSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../src/main/core/core';
@@ -192,6 +192,11 @@ describe('a damaged database: found, reported, restored with the later sales re-
     const exported = JSON.parse(readFileSync(result.exportFile, 'utf8')) as { rows: { orders: { inserted: { number: string }[] } } };
     expect(exported.rows.orders.inserted.map((o) => o.number)).toEqual([s.c.number, s.d.number, s.e.number]);
     expect(readFileSync(result.exportCsv, 'utf8')).toContain(s.d.number);
+    if (process.platform !== 'win32') {
+      // what was read from the damaged file is as private as the database (store/file-modes.ts)
+      const mode = (p: string) => (statSync(p).mode & 0o777).toString(8);
+      expect([dirname(result.exportFile), result.exportFile, result.exportCsv, result.damagedFile, s.file].map(mode)).toEqual(['700', '600', '600', '600', '600']);
+    }
 
     // the live database is healthy, and every later order, amount and payment is back, marked recovered
     expect(integrity(s.file)).toEqual(['ok']);
