@@ -686,7 +686,9 @@ export class DataSafety {
         damagedFile,
         exportFile,
         exportCsv,
-        reentered: countRows(result.set),
+        reentered: Object.fromEntries(
+          Object.entries(countRows(result.set)).map(([table, n]) => [table, n - result.failed.filter((f) => f.table === table).length]),
+        ),
         orders: recoveredOrders(result.set),
         unreadable,
       };
