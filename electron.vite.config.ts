@@ -16,6 +16,8 @@ export default defineConfig({
           web: resolve(__dirname, 'src/main/web.ts'),
           // the intermediary sandbox: a separate program the app starts as a child process
           sandbox: resolve(__dirname, 'src/sandbox/main.ts'),
+          // backups and integrity checks run here, in a worker thread (src/main/store/sqlite-jobs.ts)
+          'sqlite-worker': resolve(__dirname, 'src/main/store/sqlite-worker.cjs'),
         },
       },
     },

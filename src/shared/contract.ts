@@ -19,6 +19,13 @@ import type {
   CashReport,
   CashSessionState,
   CashSessionView,
+  BackupView,
+  DataSafetyOverview,
+  DataSafetySettingsView,
+  DataSafetyStatus,
+  IntegrityCheckView,
+  RestorePlan,
+  RestoreResult,
   ZSummary,
   ZView,
   RefundQuote,
@@ -113,6 +120,8 @@ export const denominationsSchema = z
 /** why cash moved, or why the count differs: kept on the Z and in the audit log */
 const cashReason = multiline(z.string().trim().min(3).max(200));
 const zNumberSchema = z.string().max(60).regex(Z_NUMBER_PATTERN);
+/** a backup by its file name in backups/ (no path) */
+const backupId = z.string().max(120).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*\.sqlite$/);
 
 /** Declares a method: its input schema, and (as a phantom) its result type. */
 function method<Out>() {
@@ -307,6 +316,35 @@ export const contract = {
     z.object({ from: z.number().int().min(0).optional(), to: z.number().int().min(0).optional(), approvalPin }).strict(),
   ),
 
+  /** data safety (core/data-safety.ts): is the database damaged, is a restore under way — for the banner (anyone; no paths) */
+  'dataSafety.status': method<DataSafetyStatus>()(empty),
+  /** backups with their verification, integrity checks, the damage found, settings, past restores (owner: it shows paths) */
+  'dataSafety.overview': method<DataSafetyOverview>()(z.object({ approvalPin }).strict()),
+  /** take a verified backup now (owner) */
+  'dataSafety.backupNow': method<BackupView>()(z.object({ approvalPin }).strict()),
+  /** check the live database now (owner) */
+  'dataSafety.checkNow': method<IntegrityCheckView>()(z.object({ approvalPin }).strict()),
+  /** how long backups are kept, and a second folder or drive for a copy of each (owner; audited) */
+  'dataSafety.setSettings': method<DataSafetySettingsView>()(
+    z
+      .object({
+        retentionDays: z.number().int().min(1).max(365),
+        secondFolder: z.string().trim().max(500).regex(/^\P{Cc}*$/u).nullable(),
+        approvalPin,
+      })
+      .strict(),
+  ),
+  /** what a restore would bring back and re-enter; changes nothing (owner) */
+  'dataSafety.restorePlan': method<RestorePlan>()(z.object({ backupId: backupId.optional(), approvalPin }).strict()),
+  /**
+   * restore a verified backup and re-enter what was written since (owner, always with the owner's
+   * PIN, also when an owner is signed in). Over a database that passes its check it needs
+   * `confirmHealthy` (RESTORE_NOT_NEEDED otherwise).
+   */
+  'dataSafety.restore': method<RestoreResult>()(
+    z.object({ backupId: backupId.optional(), confirmHealthy: z.boolean().optional(), approvalPin: z.string().regex(/^\d{4,8}$/) }).strict(),
+  ),
+
   /** sales review over business days `from`–`to` (owner): totals, by day, hour, method, clerk, terminal, product, category */
   'reports.sales': method<SalesReport>()(
     z.object({ from: day, to: day, top: z.number().int().min(1).max(50).optional(), approvalPin }).strict(),
@@ -410,6 +448,8 @@ export interface Events {
   'refund.changed': RefundView;
   /** a reconciliation run or resolution changed this day */
   'recon.changed': { day: string };
+  /** damage found or cleared, a backup or check recorded, a restore begun or ended */
+  'dataSafety.changed': DataSafetyStatus;
 }
 export type EventName = keyof Events;
 

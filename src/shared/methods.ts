@@ -65,6 +65,13 @@ export const METHOD_NAMES = [
   'auth.setPin',
   'auth.retire',
   'audit.export',
+  'dataSafety.status',
+  'dataSafety.overview',
+  'dataSafety.backupNow',
+  'dataSafety.checkNow',
+  'dataSafety.setSettings',
+  'dataSafety.restorePlan',
+  'dataSafety.restore',
   'reports.sales',
   'reports.exportCsv',
   'reports.printable',
@@ -89,7 +96,7 @@ export const METHOD_NAMES = [
 
 export type MethodName = (typeof METHOD_NAMES)[number];
 
-export const EVENT_NAMES = ['order.changed', 'app.localeChanged', 'catalog.changed', 'payment.changed', 'refund.changed', 'recon.changed'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = ['order.changed', 'app.localeChanged', 'catalog.changed', 'payment.changed', 'refund.changed', 'recon.changed', 'dataSafety.changed'] as const satisfies readonly EventName[];
 
 /** The low-level shape a transport provides; `buildApi` turns it into a `PosApi`. */
 export interface Transport {

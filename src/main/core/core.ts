@@ -35,6 +35,7 @@ import { Reconciliation } from './reconciliation';
 import { reportCsv, reportHtml } from './report-files';
 import { Reports, checkRange } from './reports';
 import { CashSessions, blindState, blindView, seesTotals } from './cash-sessions';
+import { confirmOwnerPin, DataSafety, type DataSafetyOptions } from './data-safety';
 
 export interface CoreOptions {
   dataDir: string;
@@ -67,6 +68,13 @@ export interface CoreOptions {
   timing?: PaymentTiming;
   refundTiming?: RefundTiming;
   log?: (line: string) => void;
+  /**
+   * Runs inside a restore's re-entry transaction on the restored database, before the till sells on
+   * it (core/data-safety.ts): wire `rotateTillIdentity(store, 'restored')` here.
+   */
+  afterRestore?: (store: Store) => void;
+  /** Backups and checks: the schedule's timing, the copier (tests simulate a full disk), the hook after each backup. */
+  dataSafety?: Pick<DataSafetyOptions, 'timing' | 'copier' | 'afterBackup'>;
 }
 
 export interface CashierOpener {
@@ -97,6 +105,7 @@ export interface Core {
   readonly cashSessions: CashSessions;
   /** the till's identity in every trade and refund number (till-identity.ts) */
   readonly identity: TillIdentity;
+  readonly dataSafety: DataSafety;
   readonly events: Events;
   readonly handlers: Handlers;
   readonly migration: MigrationReport;
@@ -168,6 +177,45 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const exceptions = new Exceptions(store, clock, events, payments, refunds, audit, (options.timing ?? DEFAULT_TIMING).orphanAfterMs);
     const orderRefunds = new OrderRefunds(store, refunds, audit);
     const cashSessions = new CashSessions({ store, clock, audit, settings, timeZone, statements: reconciliation });
+    const dataSafety = new DataSafety({
+      store,
+      dataDir: options.dataDir,
+      clock,
+      settings,
+      events,
+      log,
+      ...options.dataSafety,
+      // a restored database would repeat the trade numbers used after its backup: it takes a new
+      // installation code in the re-entry transaction (the hook gets the staged store)
+      afterRestore: (restored) => {
+        new TillIdentity(restored, clock, options.dataDir, () => settings.values.terminal, log).rotate('restored', 'the guided restore put back a backup');
+        options.afterRestore?.(restored);
+      },
+      // the live database and its folder get a new seal, so the backup, if ever put back by hand, is known as older
+      afterBackup: () => {
+        identity.afterBackup();
+        options.dataSafety?.afterBackup?.();
+      },
+      // a restore closes the store: background work stops first, and starts again on the restored file
+      pause: () => {
+        payments.stopPolling();
+        refunds.stopPolling();
+        reconciliation.stopSchedule();
+      },
+      resume: () => {
+        identity.afterBackup(); // the restored file's seal is the backup's: seal it as the live one
+        settings.reload();
+        catalog.reload();
+        paymentSettings.rebuild();
+        reports.syncTimeZone();
+        events.emit('catalog.changed', { kind: 'products' });
+        if (options.poll !== false) {
+          payments.startPolling();
+          refunds.startPolling();
+          reconciliation.startSchedule();
+        }
+      },
+    });
     /**
      * A discount above the store's limit needs the owner (the signed-in owner, or an owner's PIN)
      * unless the owner already approved as large a share of it (discount-limits.ts). Returns the
@@ -384,6 +432,27 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         await auth.authorize('owner', approvalPin);
         return audit.list({ from, to });
       },
+      'dataSafety.status': () => dataSafety.status(),
+      // owner-only: they show paths, or change what is kept
+      'dataSafety.overview': async ({ approvalPin }) => {
+        await auth.authorize('owner', approvalPin);
+        return dataSafety.overview();
+      },
+      'dataSafety.backupNow': async ({ approvalPin }) => {
+        await auth.authorize('owner', approvalPin);
+        return dataSafety.backup('manual');
+      },
+      'dataSafety.checkNow': async ({ approvalPin }) => {
+        await auth.authorize('owner', approvalPin);
+        return dataSafety.check('manual');
+      },
+      'dataSafety.setSettings': async ({ approvalPin, ...next }) => dataSafety.setSettings(next, await auth.authorize('owner', approvalPin), audit),
+      'dataSafety.restorePlan': async ({ backupId, approvalPin }) => {
+        await auth.authorize('owner', approvalPin);
+        return dataSafety.restorePlan(backupId);
+      },
+      // always with the owner's PIN: the database is replaced
+      'dataSafety.restore': async ({ approvalPin, ...input }) => dataSafety.restore(input, await confirmOwnerPin(auth, approvalPin)),
       // the range is checked before the owner is asked, so no PIN is asked for a report that cannot be made
       'reports.sales': async ({ from, to, top, approvalPin }) => {
         checkRange(from, to);
@@ -453,7 +522,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         cashSessions.assertOpen();
         const actor = await auth.authorize('owner', approvalPin);
         cashSessions.checkClose(input);
-        return cashSessions.close(input, actor);
+        const z = cashSessions.close(input, actor);
+        void dataSafety.backup('z'); // after the Z committed; a failure is recorded for the owner, never thrown
+        return z;
       },
       'cashSession.z': async ({ number, approvalPin }) => {
         await ownerRead(approvalPin);
@@ -488,9 +559,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       }
       try {
         const handler = handlers[method] as (i: unknown) => unknown;
-        return ok(await handler(parsed.data));
+        return ok(await dataSafety.track(method, () => handler(parsed.data)));
       } catch (err) {
         const e = toPosError(err, store.file);
+        if (e.code === 'STORAGE_CORRUPT') dataSafety.reportCorruption(method, e.message);
         if (e.code === 'INTERNAL') log(`${method} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
         return fail(e.toShape());
       }
@@ -500,6 +572,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       payments.startPolling();
       refunds.startPolling();
       reconciliation.startSchedule();
+      dataSafety.startSchedule();
     }
     return {
       store,
@@ -518,6 +591,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       reports,
       cashSessions,
       identity,
+      dataSafety,
       events,
       handlers,
       migration,
@@ -526,6 +600,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         payments.stopPolling();
         refunds.stopPolling();
         reconciliation.stopSchedule();
+        dataSafety.close();
         store.close();
       },
     };

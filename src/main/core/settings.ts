@@ -19,6 +19,10 @@ export interface SettingsValues {
   reconFeeRatesPpm: Partial<Record<'alipay' | 'wechat' | 'yeepay', number>>;
   /** a clerk may give at most this discount (percent of what it applies to) without the owner */
   discountLimitPercent: number;
+  /** automatic backups are kept this many days (core/data-safety.ts) */
+  backupRetentionDays: number;
+  /** a second folder or drive receiving a copy of every backup (owner) */
+  backupSecondFolder: string | null;
 }
 
 const KEYS: Record<keyof SettingsValues, string> = {
@@ -34,6 +38,8 @@ const KEYS: Record<keyof SettingsValues, string> = {
   reconBufferMinutes: 'recon.bufferMinutes',
   reconFeeRatesPpm: 'recon.feeRatesPpm',
   discountLimitPercent: 'discount.limitPercent',
+  backupRetentionDays: 'backup.retentionDays',
+  backupSecondFolder: 'backup.secondFolder',
 };
 
 export const DEFAULT_SETTINGS: SettingsValues = {
@@ -49,6 +55,8 @@ export const DEFAULT_SETTINGS: SettingsValues = {
   reconBufferMinutes: 30,
   reconFeeRatesPpm: {},
   discountLimitPercent: 20,
+  backupRetentionDays: 14,
+  backupSecondFolder: null,
 };
 
 export class Settings {
@@ -68,6 +76,11 @@ export class Settings {
       (v as Record<string, unknown>)[field] = JSON.parse(raw) as unknown;
     }
     return v;
+  }
+
+  /** Reads the settings again (after a restore replaced the database). */
+  reload(): void {
+    this.cache = this.load();
   }
 
   get values(): Readonly<SettingsValues> {

@@ -3,9 +3,10 @@
  * (or printing fails) the receipt is saved as a PDF in the data directory instead.
  */
 import { BrowserWindow } from 'electron';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ReceiptPrinter } from '../core/printing';
+import { ensurePrivateDir, makePrivate, PRIVATE_FILE_MODE } from '../store/file-modes';
 
 export function electronPrinter(dataDir: string): ReceiptPrinter {
   return {
@@ -26,9 +27,10 @@ export function electronPrinter(dataDir: string): ReceiptPrinter {
         }
         const pdf = await win.webContents.printToPDF({ pageSize: { width: 3.15, height: 11 }, printBackground: false });
         const dir = join(dataDir, 'receipts');
-        mkdirSync(dir, { recursive: true });
+        ensurePrivateDir(dir);
         const path = join(dir, `${receipt.number}.pdf`);
-        writeFileSync(path, pdf);
+        writeFileSync(path, pdf, { mode: PRIVATE_FILE_MODE });
+        makePrivate(path); // a reprint overwrites a file that may predate private modes
         return { kind: 'pdf', path };
       } finally {
         win.destroy();

@@ -7,7 +7,7 @@
  * better-sqlite3 synchronously, so a transaction is one synchronous block that no network call or
  * other request can interleave with.
  */
-import { existsSync, mkdirSync, accessSync, constants as fsConstants } from 'node:fs';
+import { existsSync, accessSync, constants as fsConstants } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import {
@@ -22,6 +22,7 @@ import {
 } from 'kysely';
 import { PosError } from '../../shared/errors';
 import { LATEST_MIGRATION, MIGRATIONS, MIGRATION_NAMES } from './migrations';
+import { createPrivateFile, ensurePrivateDir, privatizeDataDir } from './file-modes';
 import type { Database } from './schema';
 import { toPosError } from './sqlite-errors';
 
@@ -61,15 +62,36 @@ export interface MigrationReport {
 }
 
 export class Store {
-  readonly sqlite: BetterSqlite3.Database;
-  readonly kysely: Kysely<Database>;
+  private connection: BetterSqlite3.Database;
+  private builder: Kysely<Database>;
   readonly file: string;
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
 
   constructor(sqlite: BetterSqlite3.Database, file: string) {
-    this.sqlite = sqlite;
+    this.connection = sqlite;
     this.file = file;
-    this.kysely = new Kysely<Database>({ dialect: new TransactionalSqliteDialect({ database: sqlite }) });
+    this.builder = new Kysely<Database>({ dialect: new TransactionalSqliteDialect({ database: sqlite }) });
+  }
+
+  get sqlite(): BetterSqlite3.Database {
+    return this.connection;
+  }
+
+  get kysely(): Kysely<Database> {
+    return this.builder;
+  }
+
+  /**
+   * Takes over another store's connection (a restored database opened on the same path), closing
+   * this one's first. Everything in the core holds this Store and reads `sqlite`/`kysely` per call,
+   * so after `adopt` every module works on the new file; in-memory caches are the caller's to reload
+   * (core/data-safety.ts).
+   */
+  adopt(other: Store): void {
+    if (other.file !== this.file) throw new Error(`a store on ${other.file} cannot replace one on ${this.file}`);
+    this.close();
+    this.connection = other.connection;
+    this.builder = other.builder;
   }
 
   private prepare(query: CompiledQuery): BetterSqlite3.Statement {
@@ -169,7 +191,7 @@ export async function openStore(options: OpenOptions): Promise<{ store: Store; m
   const target = options.migrateTo ?? LATEST_MIGRATION;
   const now = options.now ?? Date.now;
   try {
-    mkdirSync(dataDir, { recursive: true });
+    ensurePrivateDir(dataDir);
     accessSync(dataDir, fsConstants.W_OK);
   } catch (err) {
     throw new PosError(
@@ -180,10 +202,15 @@ export async function openStore(options: OpenOptions): Promise<{ store: Store; m
   }
   const file = join(dataDir, DB_FILE);
   const existed = existsSync(file);
+  // the data directory 0700, the database, its -wal/-shm, secrets.key and backups 0600, also for a
+  // store written before they were private (store/file-modes.ts)
+  privatizeDataDir(dataDir, DB_FILE);
   const before = existed ? inspectExisting(file) : [];
 
   let sqlite: BetterSqlite3.Database;
   try {
+    // created 0600 before SQLite opens it: SQLite gives the -wal and -shm files the main file's mode
+    if (!existed) createPrivateFile(file);
     sqlite = new BetterSqlite3(file);
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = FULL');
@@ -199,9 +226,10 @@ export async function openStore(options: OpenOptions): Promise<{ store: Store; m
     let backup: string | null = null;
     if (before.length > 0 && pending.length > 0) {
       const dir = join(dataDir, 'backups');
-      mkdirSync(dir, { recursive: true });
+      ensurePrivateDir(dir);
       const stamp = new Date(now()).toISOString().replace(/[:.]/g, '-');
       backup = join(dir, `${DB_FILE.replace('.sqlite', '')}-${before[before.length - 1]}-${stamp}.sqlite`);
+      createPrivateFile(backup);
       await sqlite.backup(backup);
     }
     const applied: string[] = [];

@@ -422,6 +422,36 @@ export type CashSessionRow = Selectable<CashSessionsTable>;
 export type CashMoveRow = Selectable<CashMovesTable>;
 export type ZReportRow = Selectable<ZReportsTable>;
 
+// ---- restores from a damaged database (migration 0012) ------------------------------------------
+
+export interface DataRestoresTable {
+  id: Generated<number>;
+  at: number;
+  actor: string;
+  approved_by: string | null;
+  backup_file: string;
+  backup_at: number;
+  damaged_file: string;
+  export_file: string;
+  /** JSON: rows re-entered per table */
+  reentered: string;
+  /** JSON: what could not be read from the damaged file */
+  unreadable: string;
+}
+
+export interface RecoveredRowsTable {
+  restore_id: number;
+  table_name: string;
+  row_id: number;
+  action: 'inserted' | 'updated';
+}
+
+// Declaration merging adds the restore tables to `Database` above.
+export interface Database {
+  data_restores: DataRestoresTable;
+  recovered_rows: RecoveredRowsTable;
+}
+
 // ---- report summary tables (migration 0008), kept by triggers ------------------------------------
 
 /** Measures of sales and refunds, for `report_sales_day` and `report_sales_hour`. */

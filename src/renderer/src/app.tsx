@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { PosErrorShape } from '../../shared/errors';
 import type { AppInfo, CartView, Locale, OrderView, PaidOrder, Receipt } from '../../shared/types';
 import { api, isBrowserMode } from './api';
+import { DataSafetyBanner } from './components/data-safety-banner';
 import { Header, type NavTarget } from './components/header';
 import { NoticeBanner } from './components/notice-banner';
 import { OwnerApprovalProvider } from './components/owner-approval';
@@ -241,6 +242,17 @@ export function App() {
     [notifier, newSale],
   );
 
+  /** the damaged-database banner's way to the guided restore, and back to selling once it is done */
+  const openDataSafety = useCallback(() => {
+    if (screenRef.current.name === 'pay') notifier.say('error', 'header.navBlocked');
+    else setScreen({ name: 'manage', section: 'data-safety' });
+  }, [notifier]);
+  const afterRestore = useCallback(() => {
+    refreshInfoQuietly();
+    void reloadCart();
+    void refreshParked();
+  }, [refreshInfoQuietly, reloadCart, refreshParked]);
+
   let body;
   if (boot.state === 'loading') {
     body = (
@@ -277,6 +289,11 @@ export function App() {
           onUser={() => setSwitchingUser(true)}
           browserMode={isBrowserMode}
           onNav={onNav}
+        />
+        <DataSafetyBanner
+          clerk={appInfo.clerk}
+          onOpen={screen.name === 'manage' && screen.section === 'data-safety' ? null : openDataSafety}
+          onRestored={afterRestore}
         />
         <main className="screen">
           {screen.name === 'sell' ? (

@@ -10,6 +10,7 @@ import { m0008ReportRollups } from './0008-report-rollups';
 import { m0009CashSessions } from './0009-cash-sessions';
 import { m0010RefundRequests } from './0010-refund-requests';
 import { m0011TillIdentity } from './0011-till-identity';
+import { m0012DataRestores } from './0012-data-restores';
 import { m0015DiscountApprovals } from './0015-discount-approvals';
 
 /**
@@ -28,6 +29,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0009-cash-sessions': m0009CashSessions,
   '0010-refund-requests': m0010RefundRequests,
   '0011-till-identity': m0011TillIdentity,
+  '0012-data-restores': m0012DataRestores,
   '0015-discount-approvals': m0015DiscountApprovals,
 };
 

@@ -7,6 +7,7 @@ import { lazy, Suspense, type ReactNode } from 'react';
 import type { MessageKey } from '../i18n';
 import CatalogueScreen from './catalogue';
 import CashSessionScreen from './cash-session';
+import DataSafetyScreen from './data-safety';
 import PeopleScreen from './people';
 import ReconciliationScreen from './reconciliation';
 
@@ -54,5 +55,11 @@ export const MANAGE_SECTIONS: ManageSection[] = [
     title: 'people.title',
     description: 'people.manageDescription',
     render: ({ onBack }) => <PeopleScreen onBack={onBack} />,
+  },
+  {
+    id: 'data-safety',
+    title: 'safety.title',
+    description: 'safety.manageDescription',
+    render: ({ onBack }) => <DataSafetyScreen onBack={onBack} />,
   },
 ];
