@@ -7,7 +7,7 @@
  * discount of the cart after line discounts. It is past the limit when it is more than the store lets
  * a clerk give (`discountLimitPercent`), or when it takes the whole of what it applies to (a cart
  * given away, or an amount larger than what remains), whatever the limit. The owner's approval is
- * remembered on the cart as the share approved (ppm, migration 0015): a discount past the limit but no
+ * remembered on the cart as the share approved (ppm, migration 0013): a discount past the limit but no
  * larger a share than that needs no second PIN.
  */
 import { PosError } from '../../shared/errors';

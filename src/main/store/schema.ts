@@ -43,7 +43,7 @@ export interface CartsTable {
   label: string | null;
   order_discount_kind: 'percent' | 'amount' | null;
   order_discount_value: number | null;
-  /** the largest share of its base (ppm) the owner approved for the order discount (migration 0015) */
+  /** the largest share of its base (ppm) the owner approved for the order discount (migration 0013) */
   order_discount_approved_ppm: number | null;
   last_product_id: number | null;
   created_at: number;
@@ -58,7 +58,7 @@ export interface CartLinesTable {
   qty: number;
   discount_kind: 'percent' | 'amount' | null;
   discount_value: number | null;
-  /** the largest share of the line's gross (ppm) the owner approved for its discount (migration 0015) */
+  /** the largest share of the line's gross (ppm) the owner approved for its discount (migration 0013) */
   discount_approved_ppm: number | null;
   position: number;
 }

@@ -11,7 +11,7 @@ import { m0009CashSessions } from './0009-cash-sessions';
 import { m0010RefundRequests } from './0010-refund-requests';
 import { m0011TillIdentity } from './0011-till-identity';
 import { m0012DataRestores } from './0012-data-restores';
-import { m0015DiscountApprovals } from './0015-discount-approvals';
+import { m0013DiscountApprovals } from './0013-discount-approvals';
 
 /**
  * The static, ordered list of migrations (bundlers cannot scan a folder). Names sort in the order
@@ -30,7 +30,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0010-refund-requests': m0010RefundRequests,
   '0011-till-identity': m0011TillIdentity,
   '0012-data-restores': m0012DataRestores,
-  '0015-discount-approvals': m0015DiscountApprovals,
+  '0013-discount-approvals': m0013DiscountApprovals,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

@@ -1,4 +1,4 @@
-/** Migration 0015: carts remember the share of each discount the owner approved; existing carts keep theirs, with nothing approved. */
+/** Migration 0013: carts remember the share of each discount the owner approved; existing carts keep theirs, with nothing approved. */
 import { afterEach, expect, it } from 'vitest';
 import { openStore } from '../../src/main/store/db';
 import { MIGRATION_NAMES } from '../../src/main/store/migrations';
@@ -9,10 +9,10 @@ afterEach(() => {
   while (cleanups.length) cleanups.pop()!();
 });
 
-it('0015-discount-approvals: adds the approved shares to carts and cart lines, keeping every cart and its discounts', async () => {
+it('0013-discount-approvals: adds the approved shares to carts and cart lines, keeping every cart and its discounts', async () => {
   const t = tempDir('pos-db-');
   cleanups.push(t.cleanup);
-  const before = await openStore({ dataDir: t.dir, migrateTo: MIGRATION_NAMES[MIGRATION_NAMES.indexOf('0015-discount-approvals') - 1] });
+  const before = await openStore({ dataDir: t.dir, migrateTo: MIGRATION_NAMES[MIGRATION_NAMES.indexOf('0013-discount-approvals') - 1] });
   const db = before.store.sqlite;
   db.prepare(`insert into categories (code, name_zh, name_en, color, sort) values ('dri', '饮料', 'Drinks', '#336699', 1)`).run();
   db.prepare(
@@ -25,9 +25,9 @@ it('0015-discount-approvals: adds the approved shares to carts and cart lines, k
   db.prepare(`insert into cart_lines (cart_id, product_id, qty, discount_kind, discount_value, position) values (1, 1, 3, 'amount', 100, 1)`).run();
   before.store.close();
 
-  const after = await openStore({ dataDir: t.dir, migrateTo: '0015-discount-approvals' });
+  const after = await openStore({ dataDir: t.dir, migrateTo: '0013-discount-approvals' });
   cleanups.push(() => after.store.close());
-  expect(after.migration.applied).toEqual(['0015-discount-approvals']);
+  expect(after.migration.applied).toEqual(['0013-discount-approvals']);
   const s = after.store.sqlite;
   expect(s.prepare('select order_discount_kind, order_discount_value, order_discount_approved_ppm from carts').all()).toEqual([
     { order_discount_kind: 'percent', order_discount_value: 50, order_discount_approved_ppm: null },

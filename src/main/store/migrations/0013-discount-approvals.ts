@@ -7,7 +7,7 @@ import type { Kysely, Migration } from 'kysely';
  * owner unless it is no larger a share than this. Null: nothing approved (a discount set before this
  * migration is asked for again at confirm if it is past the limit).
  */
-export const m0015DiscountApprovals: Migration = {
+export const m0013DiscountApprovals: Migration = {
   async up(db: Kysely<unknown>) {
     await db.schema.alterTable('cart_lines').addColumn('discount_approved_ppm', 'integer').execute();
     await db.schema.alterTable('carts').addColumn('order_discount_approved_ppm', 'integer').execute();
