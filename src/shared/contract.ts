@@ -329,7 +329,7 @@ export const contract = {
     z
       .object({
         retentionDays: z.number().int().min(1).max(365),
-        secondFolder: z.string().trim().max(500).regex(/^\P{Cc}*$/u).nullable(),
+        secondFolder: line(z.string().trim().max(500)).nullable(),
         approvalPin,
       })
       .strict(),

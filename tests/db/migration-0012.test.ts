@@ -11,7 +11,7 @@ afterEach(() => {
 it('0012-data-restores: adds data_restores and recovered_rows, keeping existing rows; both refuse updates and deletes', async () => {
   const t = tempDir('pos-db-');
   cleanups.push(t.cleanup);
-  const before = await openStore({ dataDir: t.dir, migrateTo: '0010-refund-requests' });
+  const before = await openStore({ dataDir: t.dir, migrateTo: '0011-till-identity' });
   before.store.sqlite
     .prepare(
       `insert into orders (number, business_day, seq, status, clerk, terminal, subtotal_fen, line_discount_fen,

@@ -18,6 +18,16 @@ afterEach(async () => {
 const carts = (t: TestServer) => t.core.store.sqlite.prepare('SELECT id, status, order_discount_kind, order_discount_value FROM carts ORDER BY id').all();
 
 describe('found by the fuzzer', () => {
+  it('an unknown method is named short in the answer, not echoed whole (a 60 KiB name)', async () => {
+    s = await startServer({ poll: false });
+    const name = `x${'A'.repeat(60_000)}`;
+    const r = await s.transport.invoke(name as never, {} as never);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.code).toBe('UNKNOWN_METHOD');
+    expect(r.error.message.length).toBeLessThan(120);
+  });
+
   it('no answer names the data directory: app.info, app.setLocale', async () => {
     s = await startServer({ poll: false });
     const dirs = [s.dir, realpathSync(s.dir)];
@@ -30,6 +40,17 @@ describe('found by the fuzzer', () => {
       for (const dir of dirs) expect(text, method).not.toContain(dir);
       expect(text, method).not.toMatch(/"dataDir"/);
     }
+  });
+
+  it('confirming with no active cart is refused and writes nothing (no empty cart is created)', async () => {
+    s = await startServer({ poll: false });
+    const product = must(await s.api.catalog.search({ query: 'DRI-001' }))[0]!;
+    must(await s.api.cart.add({ productId: product.id }));
+    must(await s.api.checkout.confirm({})); // the cart became an order: no active cart now
+    const before = carts(s);
+    const r = await s.api.checkout.confirm({});
+    expect(r.ok || r.error.code).toBe('CART_EMPTY');
+    expect(carts(s)).toEqual(before);
   });
 
   it('a refused discount with no active cart writes nothing (no empty cart is created)', async () => {

@@ -310,7 +310,7 @@ export class DataSafety {
     let folder = next.secondFolder?.trim() || null;
     if (folder !== null) {
       if (!isAbsolute(folder)) {
-        throw new PosError('INVALID_INPUT', 'The second backup folder must be a full path (for example /media/usb/backups or E:\\backups).', { field: 'secondFolder' });
+        throw new PosError('INVALID_INPUT', 'The second backup folder must be a full path, from the root of a drive (a USB drive or another disk).', { field: 'secondFolder' });
       }
       folder = resolve(folder);
       const inside = relative(this.o.dataDir, folder);
