@@ -292,7 +292,8 @@ export class Payments {
   private markForeign(a: AttemptRow, detail: Record<string, unknown>): void {
     if (a.foreign_at !== null) return;
     const now = this.clock.now();
-    const set = { foreign_at: now, unknown: 0, next_poll_at: null, last_outcome: 'foreign_trade', last_message: `the intermediary's trade ${a.out_trade_no} is not this payment's` };
+    // the screen words it from last_outcome (attempt.status.foreign); the details are in the exception
+    const set = { foreign_at: now, unknown: 0, next_poll_at: null, last_outcome: 'foreign_trade', last_message: null };
     if (a.state === 'created' || a.state === 'pending') {
       if (!this.apply(a, 'declined', set, { ...detail, foreign: true })) return;
     } else {
