@@ -22,9 +22,11 @@ import type {
   ExceptionResolution,
   ExceptionView,
 } from '../../shared/types';
-import { FINAL_UNPAID, transition } from '../payments/state';
+import { FINAL_UNPAID, OPEN_STATES, transition } from '../payments/state';
+import { inList } from '../store/sql';
+import type { Kysely } from 'kysely';
 import type { Store } from '../store/db';
-import type { AttemptRow, PaymentExceptionsTable } from '../store/schema';
+import type { AttemptRow, Database, PaymentExceptionsTable } from '../store/schema';
 import type { Selectable } from 'kysely';
 import type { Audit } from './audit';
 import type { Actor } from './auth';
@@ -66,6 +68,23 @@ export function markOverridden(store: Store, audit: Audit, now: number, a: Attem
   });
 }
 
+// ---- hot queries (To check and its badge, on every refresh; explained in tests/db/query-plans.test.ts) ----
+
+/** Open intermediary payments, oldest first (the partial index payment_attempts_open). */
+export function openAttemptsQuery(k: Kysely<Database>) {
+  return k.selectFrom('payment_attempts').selectAll().where(inList('state', OPEN_STATES)).where('method', '!=', 'cash').orderBy('created_at');
+}
+
+/** Exceptions not yet resolved (payment_exceptions_open). */
+export function openExceptionsQuery(k: Kysely<Database>) {
+  return k.selectFrom('payment_exceptions').select('id').where('resolved_at', 'is', null).orderBy('id');
+}
+
+/** Decisions of the last 7 days, newest first. */
+export function recentlyResolvedQuery(k: Kysely<Database>, now: number) {
+  return k.selectFrom('payment_exceptions').select('id').where('resolved_at', '>=', now - WEEK_MS).orderBy('resolved_at', 'desc').limit(50);
+}
+
 export class Exceptions {
   constructor(
     private readonly store: Store,
@@ -99,7 +118,7 @@ export class Exceptions {
         .selectAll()
         .where('order_id', '=', orderId)
         .where('id', '!=', attemptId)
-        .where('state', 'in', ['paid', 'partially_refunded']),
+        .where(inList('state', ['paid', 'partially_refunded'])),
     );
   }
 
@@ -164,14 +183,7 @@ export class Exceptions {
   /** The "payments to check" screen. */
   attention(): AttentionView {
     const now = this.clock.now();
-    const open = this.store.all(
-      this.k
-        .selectFrom('payment_attempts')
-        .selectAll()
-        .where('state', 'in', ['created', 'pending'])
-        .where('method', '!=', 'cash')
-        .orderBy('created_at'),
-    );
+    const open = this.store.all(openAttemptsQuery(this.k));
     const attempts: AttentionAttempt[] = [];
     for (const a of open) {
       const reasons: AttentionReason[] = [];
@@ -184,15 +196,8 @@ export class Exceptions {
       if (reasons.length === 0) continue;
       attempts.push({ ...this.payments.view(a.id), reasons, polls: a.polls, nextPollAt: a.next_poll_at, overriddenAt: a.overridden_at });
     }
-    const openExc = this.store.all(this.k.selectFrom('payment_exceptions').select('id').where('resolved_at', 'is', null).orderBy('id'));
-    const resolved = this.store.all(
-      this.k
-        .selectFrom('payment_exceptions')
-        .select('id')
-        .where('resolved_at', '>=', now - WEEK_MS)
-        .orderBy('resolved_at', 'desc')
-        .limit(50),
-    );
+    const openExc = this.store.all(openExceptionsQuery(this.k));
+    const resolved = this.store.all(recentlyResolvedQuery(this.k, now));
     return {
       attempts,
       exceptions: openExc.map((e) => this.view(e.id)),

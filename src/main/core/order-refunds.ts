@@ -14,6 +14,7 @@
  */
 import { PosError } from '../../shared/errors';
 import type { RefundLineQuote, RefundQuote, RefundView } from '../../shared/types';
+import { inList } from '../store/sql';
 import type { Store } from '../store/db';
 import type { AttemptRow } from '../store/schema';
 import type { Audit } from './audit';
@@ -55,7 +56,7 @@ export class OrderRefunds {
         .selectFrom('payment_attempts')
         .selectAll()
         .where('order_id', '=', orderId)
-        .where('state', 'in', ['paid', 'partially_refunded', 'refunded'])
+        .where(inList('state', ['paid', 'partially_refunded', 'refunded']))
         // the payment that holds the money: a kept one before one given back (a double payment
         // accepted leaves the cash refunded beside the intermediary's paid attempt)
         .orderBy((eb) => eb.case().when('state', '=', 'refunded').then(1).else(0).end())

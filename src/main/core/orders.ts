@@ -17,8 +17,10 @@ import type {
   Receipt,
   TimelineExport,
 } from '../../shared/types';
+import { inList } from '../store/sql';
 import type { Store } from '../store/db';
-import type { AttemptRow, OrderRow } from '../store/schema';
+import type { Kysely } from 'kysely';
+import type { AttemptRow, Database, OrderRow } from '../store/schema';
 import { toDiscount, type Carts } from './cart';
 import { businessDay, type Clock } from './clock';
 import type { Audit } from './audit';
@@ -40,6 +42,17 @@ export function orderNumber(day: string, seq: number): string {
 }
 
 const PAID_STATES: readonly AttemptRow['state'][] = ['paid', 'partially_refunded', 'refunded'];
+
+/** A business day's orders, newest first, with how each was paid (a clerk's "today's orders"; orders_day). */
+export function ordersOfDayQuery(k: Kysely<Database>, day: string) {
+  return k
+    .selectFrom('orders')
+    .leftJoin('payment_attempts as pa', (j) => j.onRef('pa.order_id', '=', 'orders.id').on('pa.state', 'in', PAID_STATES))
+    .selectAll('orders')
+    .select('pa.method as method')
+    .where('orders.business_day', '=', day)
+    .orderBy('orders.seq', 'desc');
+}
 
 export class Orders {
   constructor(
@@ -192,7 +205,7 @@ export class Orders {
           .selectFrom('payment_attempts')
           .selectAll()
           .where('order_id', '=', orderId)
-          .where('state', 'in', ['created', 'pending'])
+          .where(inList('state', ['created', 'pending']))
           .where('overridden_at', 'is', null),
       );
       if (open && !overrideBy) {
@@ -271,7 +284,7 @@ export class Orders {
         });
       }
       const open = this.store.first(
-        this.k.selectFrom('payment_attempts').select('id').where('order_id', '=', orderId).where('state', 'in', ['created', 'pending']),
+        this.k.selectFrom('payment_attempts').select('id').where('order_id', '=', orderId).where(inList('state', ['created', 'pending'])),
       );
       if (open) {
         throw new PosError('PAYMENT_IN_PROGRESS', `Order ${order.number} has a payment in progress; stop it before cancelling the order.`, {
@@ -322,17 +335,7 @@ export class Orders {
   }
 
   list(day?: string): OrderSummary[] {
-    const rows = this.store.all(
-      this.k
-        .selectFrom('orders')
-        .leftJoin('payment_attempts as pa', (j) =>
-          j.onRef('pa.order_id', '=', 'orders.id').on('pa.state', 'in', PAID_STATES),
-        )
-        .selectAll('orders')
-        .select('pa.method as method')
-        .where('orders.business_day', '=', day ?? this.today())
-        .orderBy('orders.seq', 'desc'),
-    );
+    const rows = this.store.all(ordersOfDayQuery(this.k, day ?? this.today()));
     return rows.map((r) => this.summary(r, r.method ?? null));
   }
 

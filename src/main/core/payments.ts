@@ -22,9 +22,11 @@ import type {
   QueryOutcome,
   Trade,
 } from '../payments/provider';
-import { transition, type AttemptEvent } from '../payments/state';
+import type { Kysely } from 'kysely';
+import { OPEN_STATES, transition, type AttemptEvent } from '../payments/state';
+import { inList } from '../store/sql';
 import type { Store } from '../store/db';
-import type { AttemptRow } from '../store/schema';
+import type { AttemptRow, Database } from '../store/schema';
 import type { Clock } from './clock';
 import { crashPoint } from './crash-points';
 import type { Events } from './events';
@@ -93,6 +95,29 @@ const PROVIDER_LETTER: Record<ProviderId, string> = { alipay: 'A', wechat: 'W', 
  * intermediary's; a trade number already taken at the create call is caught without it.
  */
 export const FOREIGN_TRADE_MARGIN_MS = 10 * 60_000;
+// ---- hot queries (run by the poller on a timer; explained in tests/db/query-plans.test.ts) ----
+
+/** Open intermediary attempts due at `now`, most overdue first (the partial index payment_attempts_due). */
+export function dueAttemptsQuery(k: Kysely<Database>, now: number) {
+  return k
+    .selectFrom('payment_attempts')
+    .select('id')
+    .where(inList('state', OPEN_STATES))
+    .where('method', '!=', 'cash')
+    .where('next_poll_at', '<=', now)
+    .orderBy('next_poll_at');
+}
+
+/** The earliest future poll, for the poller's wake-up timer (the same partial index). */
+export function nextPollQuery(k: Kysely<Database>, now: number) {
+  return k
+    .selectFrom('payment_attempts')
+    .select((eb) => eb.fn.min('next_poll_at').as('at'))
+    .where(inList('state', OPEN_STATES))
+    .where('method', '!=', 'cash')
+    .where('next_poll_at', '>', now);
+}
+
 /** Repeated notifications for an open attempt query it at most once per this (see `incoming`). */
 export const NOTIFIED_QUERY_GAP_MS = 3_000;
 
@@ -195,7 +220,7 @@ export class Payments {
         .selectFrom('payment_attempts')
         .select('id')
         .where('order_id', '=', orderId)
-        .where('state', 'in', ['created', 'pending'])
+        .where(inList('state', ['created', 'pending']))
         .where('overridden_at', 'is', null)
         .where('method', '!=', 'cash'),
     );
@@ -333,7 +358,7 @@ export class Payments {
         .select(['id', 'method'])
         .where('order_id', '=', a.order_id)
         .where('id', '!=', a.id)
-        .where('state', 'in', ['paid', 'partially_refunded', 'refunded']),
+        .where(inList('state', ['paid', 'partially_refunded', 'refunded'])),
     );
     if (other) {
       // the order was paid another way while this payment was still closing: the customer paid twice
@@ -410,7 +435,7 @@ export class Payments {
           .selectFrom('payment_attempts')
           .select('id')
           .where('order_id', '=', order.id)
-          .where('state', 'in', ['created', 'pending'])
+          .where(inList('state', ['created', 'pending']))
           .where('overridden_at', 'is', null),
       );
       if (open) {
@@ -699,13 +724,7 @@ export class Payments {
   /** Open attempts due at `now`, most overdue first (at most `limit`, or all), skipping those with a call in flight. */
   private dueAttempts(now: number, limit: number | null, skip: ReadonlySet<number> = new Set()): number[] {
     if (limit !== null && limit <= 0) return [];
-    const query = this.k
-      .selectFrom('payment_attempts')
-      .select('id')
-      .where('state', 'in', ['created', 'pending'])
-      .where('method', '!=', 'cash')
-      .where('next_poll_at', '<=', now)
-      .orderBy('next_poll_at');
+    const query = dueAttemptsQuery(this.k, now);
     const rows = this.store.all(limit === null ? query : query.limit(limit + this.inFlight.size + skip.size));
     const out: number[] = [];
     for (const r of rows) {
@@ -742,14 +761,7 @@ export class Payments {
 
   /** Sets the one-shot timer for the earliest future `next_poll_at` (what is due now was just taken or waits for a slot). */
   private armWake(now: number): void {
-    const next = this.store.first(
-      this.k
-        .selectFrom('payment_attempts')
-        .select((eb) => eb.fn.min('next_poll_at').as('at'))
-        .where('state', 'in', ['created', 'pending'])
-        .where('method', '!=', 'cash')
-        .where('next_poll_at', '>', now),
-    );
+    const next = this.store.first(nextPollQuery(this.k, now));
     const at = next?.at ?? null;
     if (at === null) return;
     if (this.wake && this.wakeAt <= at) return;

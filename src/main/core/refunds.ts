@@ -16,8 +16,10 @@ import { PosError } from '../../shared/errors';
 import type { ProviderId, RefundView } from '../../shared/types';
 import type { Called, RefundInput, RefundOutcome, RefundQueryOutcome } from '../payments/provider';
 import { transition } from '../payments/state';
+import { inList } from '../store/sql';
 import type { Store } from '../store/db';
-import type { AttemptRow, RefundRow } from '../store/schema';
+import type { Kysely } from 'kysely';
+import type { AttemptRow, Database, RefundRow } from '../store/schema';
 import type { Audit } from './audit';
 import type { Actor } from './auth';
 import { SYSTEM_ACTOR } from './auth';
@@ -51,6 +53,20 @@ export interface RefundRequest {
 }
 
 type Answer = RefundOutcome | RefundQueryOutcome | { kind: 'unknown'; reason: string };
+
+// ---- hot queries (the refund poller's timer, To check; explained in tests/db/query-plans.test.ts) ----
+
+const OPEN_REFUND_STATES = ['requested', 'pending'] as const;
+
+/** Unfinished refunds (the partial index refunds_due). */
+export function unfinishedRefundsQuery(k: Kysely<Database>) {
+  return k.selectFrom('refunds').select('id').where(inList('state', OPEN_REFUND_STATES));
+}
+
+/** Unfinished refunds due at `now`, most overdue first. */
+export function dueRefundsQuery(k: Kysely<Database>, now: number) {
+  return unfinishedRefundsQuery(k).where('next_poll_at', '<=', now).orderBy('next_poll_at').limit(100);
+}
 
 export class Refunds {
   private readonly inFlight = new Set<number>();
@@ -104,7 +120,9 @@ export class Refunds {
   /** Unfinished refunds (requested or pending), oldest first. */
   unfinished(): RefundView[] {
     return this.store
-      .all(this.k.selectFrom('refunds').select('id').where('state', 'in', ['requested', 'pending']).orderBy('id'))
+      .all(unfinishedRefundsQuery(this.k))
+      // sorted here: an ORDER BY id makes SQLite walk every refund by rowid instead of the few open ones
+      .sort((a, b) => a.id - b.id)
       .map((r) => this.view(r.id));
   }
 
@@ -394,15 +412,7 @@ export class Refunds {
 
   /** Every unfinished refund whose time has come. Tests call this directly. */
   async runDue(): Promise<number> {
-    const due = this.store.all(
-      this.k
-        .selectFrom('refunds')
-        .select('id')
-        .where('state', 'in', ['requested', 'pending'])
-        .where('next_poll_at', '<=', this.clock.now())
-        .orderBy('next_poll_at')
-        .limit(100),
-    );
+    const due = this.store.all(dueRefundsQuery(this.k, this.clock.now()));
     const work = due.filter((d) => !this.inFlight.has(d.id)).map((d) => this.step(d.id));
     await Promise.all(work);
     return work.length;

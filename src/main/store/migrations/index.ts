@@ -12,6 +12,7 @@ import { m0010RefundRequests } from './0010-refund-requests';
 import { m0011TillIdentity } from './0011-till-identity';
 import { m0012DataRestores } from './0012-data-restores';
 import { m0013DiscountApprovals } from './0013-discount-approvals';
+import { m0014HotIndexes } from './0014-hot-indexes';
 
 /**
  * The static, ordered list of migrations (bundlers cannot scan a folder). Names sort in the order
@@ -31,6 +32,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0011-till-identity': m0011TillIdentity,
   '0012-data-restores': m0012DataRestores,
   '0013-discount-approvals': m0013DiscountApprovals,
+  '0014-hot-indexes': m0014HotIndexes,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

@@ -1,0 +1,32 @@
+/**
+ * The registry of hot queries: those that run on a timer (the pollers, the schedulers) or on every
+ * refresh of a clerk's screen. Each is built by a function exported beside the code that runs it;
+ * this list names them with realistic parameters, and `tests/db/query-plans.test.ts` explains every
+ * one on a generated history, failing on a full scan or a temporary b-tree over a large table (the
+ * same test also explains every statement a scripted day at the counter runs).
+ */
+import type { Compilable, Kysely } from 'kysely';
+import type { Database } from '../store/schema';
+import { openAttemptsQuery, openExceptionsQuery, recentlyResolvedQuery } from './exceptions';
+import { ordersOfDayQuery } from './orders';
+import { dueAttemptsQuery, nextPollQuery } from './payments';
+import { dueRefundsQuery, unfinishedRefundsQuery } from './refunds';
+
+export type HotQuery = (k: Kysely<Database>, now: number) => Compilable<unknown>;
+
+const today = (now: number) => new Date(now + 8 * 3_600_000).toISOString().slice(0, 10);
+
+export const HOT_QUERIES: Readonly<Record<string, HotQuery>> = {
+  /** the payment poller, every wake-up */
+  'payments.due': (k, now) => dueAttemptsQuery(k, now).limit(32),
+  'payments.nextPoll': (k, now) => nextPollQuery(k, now),
+  /** the refund poller, every tick */
+  'refunds.due': (k, now) => dueRefundsQuery(k, now),
+  'refunds.unfinished': (k) => unfinishedRefundsQuery(k),
+  /** To check, and the header's count */
+  'attention.openAttempts': (k) => openAttemptsQuery(k),
+  'attention.openExceptions': (k) => openExceptionsQuery(k),
+  'attention.resolved': (k, now) => recentlyResolvedQuery(k, now),
+  /** today's orders */
+  'orders.ofDay': (k, now) => ordersOfDayQuery(k, today(now)),
+};
