@@ -113,7 +113,23 @@ describe('automatic verified backups', () => {
     expect(kept).toHaveLength(4); // today's and the three days before
     expect(Math.min(...kept.map((b) => b.at))).toBeGreaterThanOrEqual(clock.now() - 4 * DAY);
     expect(backupFiles(dir)).toEqual([...kept.map((b) => b.id), 'my-copy.sqlite'].sort());
+  });
 
+  it('retention keeps one backup a day for the days before today (a Z\'s backup and the daily one are near copies)', async () => {
+    const { core, clock, dir, call } = await till();
+    await call<DataSafetySettingsView>('dataSafety.setSettings', { retentionDays: 7, secondFolder: null, approvalPin: OWNER_PIN });
+    for (let day = 0; day < 3; day++) {
+      const morning = await core.dataSafety.backup('manual');
+      clock.advance(8 * 3_600_000);
+      const evening = await core.dataSafety.backup('z');
+      expect(morning.ok && evening.ok).toBe(true);
+      clock.advance(16 * 3_600_000);
+    }
+    await core.dataSafety.backup('manual'); // today's first: prunes
+    const kept = core.dataSafety.records();
+    // today's, then the newest of each earlier day (the Z's), never two of one day
+    expect(kept.map((b) => b.reason)).toEqual(['manual', 'z', 'z', 'z']);
+    expect(backupFiles(dir)).toEqual(kept.map((b) => b.id).sort());
   });
 
   it('keeps the newest good backup past the retention when every later one fails', async () => {

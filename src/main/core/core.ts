@@ -181,6 +181,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       store,
       dataDir: options.dataDir,
       clock,
+      timeZone,
       settings,
       events,
       log,

@@ -47,7 +47,7 @@ import { createPrivateFile, ensurePrivateDir, makePrivate, PRIVATE_FILE_MODE } f
 import { JobError, runJob, type Finding } from '../store/sqlite-jobs';
 import { Audit } from './audit';
 import type { Actor, Auth } from './auth';
-import type { Clock } from './clock';
+import { businessDay, type Clock } from './clock';
 import type { Events } from './events';
 import { countRows, readSinceBackup, recoveredOrders, recoveryCsv, reenter, RECOVERY_TABLES, type NotReentered, type RecoveredSet } from './recovery';
 import type { Settings } from './settings';
@@ -93,6 +93,8 @@ export interface DataSafetyOptions {
   settings: Settings;
   events: Events;
   log?: (line: string) => void;
+  /** the store's time zone: the retention keeps one backup per store day */
+  timeZone?: () => string;
   timing?: Partial<DataSafetyTiming>;
   /** copies the live database to a file (default: the online backup in a worker); tests simulate a full disk here */
   copier?: (source: string, dest: string) => Promise<void>;
@@ -474,14 +476,27 @@ export class DataSafety {
     }
   }
 
-  /** Deletes backups older than the retention, never the newest good one, and nothing while damage is known. */
+  /**
+   * Deletes backups older than the retention, and of the older days all but the newest good backup of
+   * each day (a Z's backup and the daily one are near copies: a year-old store is ~750 MB a copy), so
+   * the folder holds about one copy a day. Never the newest good one, and nothing while damage is known.
+   */
   private async prune(): Promise<void> {
     if (this.manifest.damage) return;
-    const cutoff = this.o.clock.now() - this.o.settings.values.backupRetentionDays * DAY;
+    const now = this.o.clock.now();
+    const cutoff = now - this.o.settings.values.backupRetentionDays * DAY;
     const newestGood = this.manifest.backups.find((b) => b.ok);
     const keep: BackupRecord[] = [];
-    for (const b of this.manifest.backups) {
-      if (b.at >= cutoff || b === newestGood) {
+    const daysKept = new Set<string>();
+    const dayOf = (at: number) => (this.o.timeZone ? businessDay(at, this.o.timeZone()) : new Date(at).toDateString());
+    const today = dayOf(now);
+    // newest first: the first good backup met for a past day is that day's newest
+    for (const b of [...this.manifest.backups].sort((x, y) => y.at - x.at)) {
+      const age = dayOf(b.at);
+      const dayKeeper = b.ok && (age === today || !daysKept.has(age));
+      // a failed backup left no file, only its record, which the owner still sees within the retention
+      if (b === newestGood || (b.at >= cutoff && (dayKeeper || !b.ok))) {
+        if (b.ok) daysKept.add(age);
         keep.push(b);
         continue;
       }

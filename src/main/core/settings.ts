@@ -55,7 +55,7 @@ export const DEFAULT_SETTINGS: SettingsValues = {
   reconBufferMinutes: 30,
   reconFeeRatesPpm: {},
   discountLimitPercent: 20,
-  backupRetentionDays: 14,
+  backupRetentionDays: 7,
   backupSecondFolder: null,
 };
 
