@@ -210,16 +210,22 @@ describe('an answer about a trade this attempt did not create never pays the ord
     expect(b.identity.installation).toBe(a.identity.installation);
   }
 
-  it.each(['alipay', 'wechat'] as const)('%s: the create call says the number is taken or paid → failed, a foreign_trade exception, a new code, never paid', async (provider) => {
-    const { baseUrl } = await sandbox();
-    const a = await till(baseUrl);
-    const b = await till(baseUrl);
-    await cloneIdentity(a.core, b.core);
+  /** Till A sells a Sprite by QR and its customer pays; the attempt is returned. */
+  async function paidAtA(baseUrl: string, a: { core: Core; clock: ManualClock }, provider: 'alipay' | 'wechat'): Promise<{ id: number; outTradeNo: string }> {
     const oa = sellSprite(a.core);
     const pa = await a.core.payments.start({ orderId: oa.id, provider, mode: 'qr' });
     await customerPays(baseUrl, a.core, pa.id);
     await poll(a.core, a.clock, 3);
     expect(a.core.orders.get(oa.id).status).toBe('paid');
+    return pa;
+  }
+
+  it.each(['alipay', 'wechat'] as const)('%s: the create call says the number is taken or paid → failed, a foreign_trade exception, a new code, never paid', async (provider) => {
+    const { baseUrl } = await sandbox();
+    const a = await till(baseUrl);
+    const b = await till(baseUrl);
+    await cloneIdentity(a.core, b.core);
+    const pa = await paidAtA(baseUrl, a, provider);
 
     const ob = sellSprite(b.core);
     const code = b.core.identity.installation;
@@ -262,11 +268,7 @@ describe('an answer about a trade this attempt did not create never pays the ord
       // till B's clock is 15 minutes on: its attempt is created well after A's trade was paid
       const b = await till(baseUrl, { clock: new ManualClock(Date.now() + 15 * 60_000) });
       await cloneIdentity(a.core, b.core);
-      const oa = sellSprite(a.core);
-      const pa = await a.core.payments.start({ orderId: oa.id, provider, mode: 'qr' });
-      await customerPays(baseUrl, a.core, pa.id);
-      await poll(a.core, a.clock, 3);
-      expect(a.core.orders.get(oa.id).status).toBe('paid');
+      const pa = await paidAtA(baseUrl, a, provider);
 
       const ob = sellSprite(b.core);
       const scenario = await fetch(`${baseUrl}/_sandbox/scenarios`, {
