@@ -133,7 +133,10 @@ describe('intermediary payments in the core', () => {
     t.clock.advance(3_000);
     await t.core.payments.runDue();
     expect(t.core.payments.view(a.id).state).toBe('pending');
-    t.clock.advance(3_000);
+    // the second retry in a row waits twice as long (the backoff)
+    t.clock.advance(5_999);
+    expect(await t.core.payments.runDue()).toBe(0);
+    t.clock.advance(1);
     await t.core.payments.runDue();
     expect(t.core.payments.view(a.id).state).toBe('expired');
     expect(alipay.count('close')).toBe(3);
