@@ -588,7 +588,13 @@ export class Payments {
         called = { outcome: { kind: 'unknown', reason: (err as Error).message }, exchanges: [] };
       }
       crashPoint('payment.create-answered');
-      this.store.tx(() => this.applyCreate(this.row(attemptId), called));
+      // A QR, a cashier page or "the buyer is confirming" moves no money: that answer is committed
+      // without waiting for the disk, like a routine poll (it survives the app being killed; a power
+      // cut in the next moments can lose it, and the attempt, committed in full before the call,
+      // is then found by the poller as one whose answer was lost and settled from what the
+      // intermediary says). Every other answer (paid, declined, taken, unknown, untrusted) is FULL.
+      const offered = called.outcome.kind === 'qr' || called.outcome.kind === 'redirect' || called.outcome.kind === 'waiting';
+      this.store.tx(() => this.applyCreate(this.row(attemptId), called), offered ? 'normal' : 'full');
       if (called.outcome.kind === 'taken') {
         // the number is in use at the intermediary: the next attempt must not collide again
         this.identity.rotate('collision', `${input.provider} ${called.outcome.code} for ${a.out_trade_no}`);
