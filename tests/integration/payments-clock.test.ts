@@ -5,6 +5,7 @@
  * background poller (`startPolling`) with scripted answers: a hanging answer must not stall the
  * others, and no more calls than the pool allows are in flight.
  */
+import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_MAX_POLLS_PER_SECOND, DEFAULT_TIMING, MIN_POLL_GAP_MS, nextPollAt, type PaymentTiming, type ProviderSource } from '../../src/main/core/payments';
 import type { Called, CancelOutcome, CloseOutcome, CreateInput, CreateOutcome, ProviderId, QueryOutcome, TradeRef } from '../../src/main/payments/provider';
@@ -311,6 +312,33 @@ describe('answers that settle nothing: a backoff per attempt, never more than on
     expect(closes.length).toBeLessThanOrEqual(15);
     expect(gaps(closes).slice(0, 4)).toEqual([3_000, 6_000, 12_000, 24_000]);
     expect(t.core.orders.get(a.orderId).status).toBe('open');
+  });
+
+  it('whatever the answers (seeded mixes of pending, none yet, no answer, untrusted, wrong amount): never two asks within a second, and the deadline asked and closed on time', async () => {
+    await setup();
+    const outcomes: QueryOutcome[] = [
+      { kind: 'pending' },
+      { kind: 'not_found' },
+      { kind: 'unknown', reason: 'timeout' },
+      { kind: 'untrusted', reason: 'bad_signature', detail: 'sign does not verify' },
+      paidWrong(1),
+    ];
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer({ min: 0, max: outcomes.length - 1 }), { minLength: 1, maxLength: 60 }), async (picks) => {
+        alipay.log.length = 0;
+        const a = await startQr('alipay');
+        alipay.then('query', ...picks.map((i) => outcomes[i]));
+        alipay.defaults.query = { kind: 'pending' };
+        await drive(a.id);
+        const queries = alipay.times('query', a.outTradeNo);
+        expect(Math.min(...gaps(queries))).toBeGreaterThanOrEqual(MIN_POLL_GAP_MS);
+        expect(queries.at(-1)).toBe(a.deadlineAt);
+        expect(alipay.times('close', a.outTradeNo)).toEqual([a.deadlineAt]);
+        expect(t.core.payments.view(a.id).state).toBe('expired');
+        alipay.queue.query.length = 0;
+      }),
+      { numRuns: 15, seed: 10 },
+    );
   });
 
   it('the rule itself: at least a second after the last ask, on the deadline rather than past it or within a second of it', () => {
