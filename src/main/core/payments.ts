@@ -94,8 +94,10 @@ export const MIN_POLL_GAP_MS = 1_000;
  * max(its interval, open attempts ÷ this) seconds — 1,000 open QR payments are each asked every
  * 10 s instead of every second — most overdue first, each in turn, and every deadline still gets
  * its poll on time. It also bounds the share of the event loop (which the clerk's screen shares)
- * that polling takes: a query costs the core ~2 ms of CPU (sign, HTTP, verify, one commit), so
- * 100 a second is about a fifth of a core (`npm run bench -- --only pending`).
+ * that polling takes: a query costs the core 2–3 ms of CPU on a busy 2-core machine (sign, HTTP,
+ * verify, one commit), so 100 a second is a fifth to a third of a core; uncapped, 1,000 attempts in
+ * their first minute took 60 % of a core, fell seconds behind and held a clerk's search up to
+ * ~115 ms at p95 (`npm run bench -- --only pending`).
  */
 export const DEFAULT_MAX_POLLS_PER_SECOND = 100;
 
