@@ -163,7 +163,7 @@ export async function benchPayments(options: PaymentsOptions): Promise<Row[]> {
           s.total,
           'p50 ≤ 10 ms, p99 ≤ 30 ms',
           `p99 ${fmt(p99(s.total))} ms; ratio p50/bare-RTT p50 = ${fmt(ratio)} (goal ≤ 3); ${n}; ` +
-            `3 core commits at synchronous=FULL (confirm; start: attempt, then outcome) + 1 signed exchange with the in-process sandbox (its own FULL commit inside)`,
+            `core commits: confirm and the attempt at synchronous=FULL, the QR answer at NORMAL (no money moved) + 1 signed exchange with the in-process sandbox (its own FULL commit inside)`,
         ),
       );
       rows.push({
@@ -191,7 +191,7 @@ export async function benchPayments(options: PaymentsOptions): Promise<Row[]> {
       const rest = s.start.map((ms, i) => ms - (s.http[i] as number));
       rows.push(
         row(
-          `  payments.start alone, ${LABEL[p]} (2 tx + exchange)`,
+          `  payments.start alone, ${LABEL[p]} (2 tx, one FULL + exchange)`,
           'ms',
           s.start,
           '—',

@@ -5,8 +5,9 @@
  * background poller (`startPolling`) with scripted answers: a hanging answer must not stall the
  * others, and no more calls than the pool allows are in flight.
  */
+import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_TIMING, type PaymentTiming, type ProviderSource } from '../../src/main/core/payments';
+import { DEFAULT_MAX_POLLS_PER_SECOND, DEFAULT_TIMING, MIN_POLL_GAP_MS, nextPollAt, type PaymentTiming, type ProviderSource } from '../../src/main/core/payments';
 import type { Called, CancelOutcome, CloseOutcome, CreateInput, CreateOutcome, ProviderId, QueryOutcome, TradeRef } from '../../src/main/payments/provider';
 import type { AttemptView, OrderSummary, OrderView } from '../../src/shared/types';
 import { FakeProvider } from '../support/fake-provider';
@@ -255,6 +256,164 @@ describe('polling cadence', () => {
     expect(DEFAULT_TIMING.fastPollMs).toBeGreaterThanOrEqual(1_000);
     expect(DEFAULT_TIMING.slowPollMs).toBeGreaterThan(DEFAULT_TIMING.fastPollMs);
     expect(DEFAULT_TIMING.fastForMs).toBeGreaterThanOrEqual(30_000);
+  });
+});
+
+describe('answers that settle nothing: a backoff per attempt, never more than once a second, and the deadline still polled', () => {
+  const paidWrong = (fen: number): QueryOutcome => ({ kind: 'paid', trade: { tradeNo: 'T-WRONG', amountFen: fen, paidAt: null, buyer: null } });
+  const backoff = [3_000, 6_000, 12_000, 24_000, 30_000];
+
+  it('a validly signed answer with the wrong amount: asked again after 3, 6, 12, 24, then every 30 s, then at the deadline; never paid', async () => {
+    await setup();
+    const a = await startQr('alipay');
+    alipay.defaults.query = paidWrong(a.amountFen + 100);
+    // before the backoff, this answer left the attempt due at once: every tick (~3.6 a second) asked again
+    const steps = await drive(a.id);
+    expect(steps).toBeLessThan(20);
+    const queries = alipay.times('query');
+    expect(queries[0]).toBe(a.createdAt + DEFAULT_TIMING.fastPollMs);
+    const g = gaps(queries);
+    expect(g.slice(0, backoff.length)).toEqual(backoff);
+    expect(new Set(g.slice(backoff.length, -1))).toEqual(new Set([30_000]));
+    expect(Math.min(...g)).toBeGreaterThanOrEqual(1_000);
+    // the last look is on the deadline, then the close
+    expect(queries.at(-1)).toBe(a.deadlineAt);
+    expect(alipay.times('close')).toEqual([a.deadlineAt]);
+    expect(t.core.orders.get(a.orderId).status).toBe('open');
+    expect(t.core.store.sqlite.prepare('select kind from payment_exceptions').all()).toEqual([{ kind: 'amount_mismatch' }]);
+    expect(t.core.payments.view(a.id).state).toBe('expired');
+  });
+
+  it('an answer that fails verification (untrusted), or no answer at all (unknown), backs off the same way; a good answer puts it back on its schedule', async () => {
+    await setup();
+    const a = await startQr('alipay');
+    const untrusted: QueryOutcome = { kind: 'untrusted', reason: 'bad_signature', detail: 'sign does not verify' };
+    const unknown: QueryOutcome = { kind: 'unknown', reason: 'timeout' };
+    alipay.then('query', untrusted, untrusted, unknown, unknown, { kind: 'pending' }, unknown, { kind: 'pending' });
+    alipay.defaults.query = { kind: 'pending' };
+    for (let i = 0; i < 8; i++) await toNextPoll(a.id);
+    // 1 s (schedule), then untrusted ×2 and unknown ×2 in a row: 3, 6, 12, 24 s; pending: back to the 1 s schedule;
+    // one unknown: 3 s again (the streak restarts); pending: 1 s
+    expect(gaps(alipay.times('query'))).toEqual([3_000, 6_000, 12_000, 24_000, 1_000, 3_000, 1_000]);
+    expect(t.core.payments.view(a.id)).toMatchObject({ state: 'pending', unknown: false });
+  });
+
+  it('a close that keeps failing backs off too, and a close that says "paid" while the amount is wrong does not make it ask every tick', async () => {
+    await setup();
+    const a = await startQr('alipay');
+    alipay.defaults.query = paidWrong(a.amountFen - 1);
+    alipay.defaults.close = { kind: 'paid' };
+    t.clock.set(a.deadlineAt!);
+    await drive(a.id, () => t.clock.now() > a.deadlineAt! + 5 * 60_000);
+    const closes = alipay.times('close');
+    expect(closes[0]).toBe(a.deadlineAt);
+    expect(Math.min(...gaps(alipay.times('query')))).toBeGreaterThanOrEqual(1_000);
+    // 5 minutes of a paid-with-the-wrong-amount trade: a query and a close every 30 s at most after the backoff, not ~4 a second
+    expect(closes.length).toBeLessThanOrEqual(15);
+    expect(gaps(closes).slice(0, 4)).toEqual([3_000, 6_000, 12_000, 24_000]);
+    expect(t.core.orders.get(a.orderId).status).toBe('open');
+  });
+
+  it('whatever the answers (seeded mixes of pending, none yet, no answer, untrusted, wrong amount): never two asks within a second, and the deadline asked and closed on time', async () => {
+    await setup();
+    const outcomes: QueryOutcome[] = [
+      { kind: 'pending' },
+      { kind: 'not_found' },
+      { kind: 'unknown', reason: 'timeout' },
+      { kind: 'untrusted', reason: 'bad_signature', detail: 'sign does not verify' },
+      paidWrong(1),
+    ];
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer({ min: 0, max: outcomes.length - 1 }), { minLength: 1, maxLength: 60 }), async (picks) => {
+        alipay.log.length = 0;
+        const a = await startQr('alipay');
+        alipay.then('query', ...picks.map((i) => outcomes[i]));
+        alipay.defaults.query = { kind: 'pending' };
+        await drive(a.id);
+        const queries = alipay.times('query', a.outTradeNo);
+        expect(Math.min(...gaps(queries))).toBeGreaterThanOrEqual(MIN_POLL_GAP_MS);
+        expect(queries.at(-1)).toBe(a.deadlineAt);
+        expect(alipay.times('close', a.outTradeNo)).toEqual([a.deadlineAt]);
+        expect(t.core.payments.view(a.id).state).toBe('expired');
+        alipay.queue.query.length = 0;
+      }),
+      { numRuns: 15, seed: 10 },
+    );
+  });
+
+  it('the rule itself: at least a second after the last ask, on the deadline rather than past it or within a second of it', () => {
+    const now = 1_000_000;
+    expect(nextPollAt(now, 0, null)).toBe(now + MIN_POLL_GAP_MS);
+    expect(nextPollAt(now, 250, null)).toBe(now + MIN_POLL_GAP_MS);
+    expect(nextPollAt(now, 3_000, null)).toBe(now + 3_000);
+    expect(nextPollAt(now, 3_000, null, 10_000)).toBe(now + 10_000); // stretched
+    expect(nextPollAt(now, 3_000, now + 10_000)).toBe(now + 3_000);
+    expect(nextPollAt(now, 3_000, now + 3_500)).toBe(now + 3_500); // the poll half a second before the deadline moves onto it
+    expect(nextPollAt(now, 3_000, now + 2_000)).toBe(now + 2_000);
+    expect(nextPollAt(now, 30_000, now + 5_000, 60_000)).toBe(now + 5_000); // neither backoff nor stretch skips the deadline
+    expect(nextPollAt(now, 1_000, now + 1)).toBe(now + 1); // asked off the schedule a ms before the deadline: the deadline still gets its poll
+    expect(nextPollAt(now, 1_000, now)).toBe(now + 1_000); // past the deadline: the closing step decides
+  });
+});
+
+describe('many open payments: the schedule stretches to the published cap, fairly', () => {
+  async function openMany(n: number): Promise<AttemptView[]> {
+    const out: AttemptView[] = [];
+    for (let i = 0; i < n; i++) out.push(await startQr(i % 2 === 0 ? 'alipay' : 'wechat'));
+    return out;
+  }
+  const queriesOf = (a: AttemptView) => (a.provider === 'alipay' ? alipay : wechat).times('query', a.outTradeNo);
+
+  /** Runs the poller's steps in time order until `until` (manual clock); every ask lands in the providers' logs. */
+  async function runUntil(until: number): Promise<void> {
+    for (;;) {
+      const next = t.core.store.sqlite.prepare("select min(next_poll_at) as at from payment_attempts where state in ('created', 'pending')").get() as { at: number | null };
+      if (next.at === null || next.at > until) return;
+      if (next.at > t.clock.now()) t.clock.set(next.at);
+      await t.core.payments.runDue();
+    }
+  }
+
+  it('40 open QR payments with a cap of 10 queries/s: each asked every 4 s instead of every second, all in turn, no second over the cap, deadlines on time', async () => {
+    await setup({ timing: { ...DEFAULT_TIMING, maxPollsPerSecond: 10 } });
+    const attempts = await openMany(40);
+    const start = t.clock.now();
+    alipay.defaults.query = { kind: 'pending' };
+    wechat.defaults.query = { kind: 'pending' };
+    await runUntil(start + 60_000);
+    const all = [...alipay.times('query'), ...wechat.times('query')].filter((q) => q <= start + 60_000).sort((x, y) => x - y);
+    // at most the cap on average: any 4 s (the stretched interval) holds at most 40 asks, one per attempt
+    for (const from of all) expect(all.filter((q) => q >= from && q < from + 4_000).length).toBeLessThanOrEqual(40);
+    expect(all.length).toBeLessThanOrEqual(10 * 60 + 40);
+    // each attempt: asked every 4 s (40 ÷ 10/s), never more often; everyone in turn (the same count, ±1)
+    const counts = attempts.map((a) => queriesOf(a).filter((q) => q <= start + 60_000).length);
+    expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
+    for (const a of attempts) {
+      const g = gaps(queriesOf(a).filter((q) => q <= start + 60_000));
+      expect(Math.min(...g)).toBeGreaterThanOrEqual(4_000);
+      expect(Math.max(...g)).toBeLessThanOrEqual(4_000);
+    }
+    // and every deadline still gets its poll and its close on time
+    await runUntil(start + DEFAULT_TIMING.qrTtlMs + 10 * 60_000);
+    for (const a of attempts) {
+      const p = a.provider === 'alipay' ? alipay : wechat;
+      expect(queriesOf(a)).toContain(a.deadlineAt);
+      if (a.provider === 'alipay') expect(p.times('close', a.outTradeNo)).toEqual([a.deadlineAt]);
+      expect(t.core.payments.view(a.id).state).toBe('expired');
+    }
+  });
+
+  it('below the cap nothing stretches: 10 open payments with a cap of 10/s are each asked every second', async () => {
+    await setup({ timing: { ...DEFAULT_TIMING, maxPollsPerSecond: 10 } });
+    const attempts = await openMany(10);
+    const start = t.clock.now();
+    await runUntil(start + 20_000);
+    for (const a of attempts) expect(new Set(gaps(queriesOf(a)))).toEqual(new Set([1_000]));
+  });
+
+  it('the shipped cap is published and a till with a few open payments never meets it', () => {
+    expect(DEFAULT_MAX_POLLS_PER_SECOND).toBeGreaterThanOrEqual(50);
+    expect(MIN_POLL_GAP_MS).toBe(1_000);
   });
 });
 

@@ -2,7 +2,7 @@
  * The core's payment logic against a scripted provider: starting attempts, polling to the truth,
  * checking every answer, closing at the deadline, and never marking anything paid by mistake.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Trade } from '../../src/main/payments/provider';
 import { scriptedProviders, type FakeProvider } from '../support/fake-provider';
 import { must, startCore, type TestCore } from '../support/core';
@@ -61,6 +61,31 @@ describe('intermediary payments in the core', () => {
     // a paid attempt is not polled again
     t.clock.advance(10_000);
     expect(await t.core.payments.runDue()).toBe(0);
+  });
+
+  it('commits the attempt in full before the create call; a QR answer (no money moved) without waiting for the disk, a paid one in full', async () => {
+    await setup();
+    const first = await openOrder();
+    const second = await openOrder();
+    const steps: string[] = [];
+    const tx = t.core.store.tx.bind(t.core.store);
+    vi.spyOn(t.core.store, 'tx').mockImplementation(((fn: () => unknown, durability?: 'full' | 'normal') => {
+      steps.push(`tx:${durability ?? 'full'}`);
+      return tx(fn, durability);
+    }) as typeof t.core.store.tx);
+    const create = alipay.create.bind(alipay);
+    vi.spyOn(alipay, 'create').mockImplementation((input) => {
+      steps.push('create');
+      return create(input);
+    });
+    await t.core.payments.start({ orderId: first.id, provider: 'alipay', mode: 'qr' });
+    expect(steps).toEqual(['tx:full', 'create', 'tx:normal']);
+
+    steps.length = 0;
+    alipay.then('create', { kind: 'paid', trade: trade(second.totalFen) });
+    const paid = await t.core.payments.start({ orderId: second.id, provider: 'alipay', mode: 'payment_code', authCode: '281234567890123456' });
+    expect(paid.state).toBe('paid');
+    expect(steps).toEqual(['tx:full', 'create', 'tx:full']);
   });
 
   it('refuses a second payment while one is open, and refuses to cancel the order meanwhile', async () => {
@@ -133,7 +158,10 @@ describe('intermediary payments in the core', () => {
     t.clock.advance(3_000);
     await t.core.payments.runDue();
     expect(t.core.payments.view(a.id).state).toBe('pending');
-    t.clock.advance(3_000);
+    // the second retry in a row waits twice as long (the backoff)
+    t.clock.advance(5_999);
+    expect(await t.core.payments.runDue()).toBe(0);
+    t.clock.advance(1);
     await t.core.payments.runDue();
     expect(t.core.payments.view(a.id).state).toBe('expired');
     expect(alipay.count('close')).toBe(3);

@@ -9,7 +9,7 @@ import type { Compilable, Kysely } from 'kysely';
 import type { Database } from '../store/schema';
 import { openAttemptsQuery, openExceptionsQuery, recentlyResolvedQuery } from './exceptions';
 import { ordersOfDayQuery } from './orders';
-import { dueAttemptsQuery, nextPollQuery } from './payments';
+import { dueAttemptsQuery, nextPollQuery, polledCountQuery } from './payments';
 import { dueRefundsQuery, unfinishedRefundsQuery } from './refunds';
 
 export type HotQuery = (k: Kysely<Database>, now: number) => Compilable<unknown>;
@@ -20,6 +20,8 @@ export const HOT_QUERIES: Readonly<Record<string, HotQuery>> = {
   /** the payment poller, every wake-up */
   'payments.due': (k, now) => dueAttemptsQuery(k, now).limit(32),
   'payments.nextPoll': (k, now) => nextPollQuery(k, now),
+  /** every answer the poller stores: how far the schedule stretches */
+  'payments.polledCount': (k) => polledCountQuery(k),
   /** the refund poller, every tick */
   'refunds.due': (k, now) => dueRefundsQuery(k, now),
   'refunds.unfinished': (k) => unfinishedRefundsQuery(k),

@@ -64,6 +64,13 @@ export interface PaymentTiming {
   orphanAfterMs: number;
   /** the background poller's pool: calls in flight at most (default DEFAULT_MAX_CONCURRENT_POLLS) */
   maxConcurrentPolls?: number;
+  /**
+   * The status queries per second the schedule plans for at most, all open attempts together
+   * (default DEFAULT_MAX_POLLS_PER_SECOND): see `nextPollAt`.
+   */
+  maxPollsPerSecond?: number;
+  /** after answers that settle nothing, the wait doubles from `retryMs` up to this (default DEFAULT_MAX_RETRY_MS) */
+  maxRetryMs?: number;
 }
 
 /**
@@ -73,6 +80,51 @@ export interface PaymentTiming {
  * flight, whatever this is.
  */
 export const DEFAULT_MAX_CONCURRENT_POLLS = 32;
+
+/**
+ * The poller never asks about one attempt twice within this, whatever its answers: a notification
+ * or the clerk's "check now" may ask sooner, the poller's own schedule never does.
+ */
+export const MIN_POLL_GAP_MS = 1_000;
+
+/**
+ * The published cap on the poller's status queries, all open attempts together. A till has a few
+ * open payments: up to this many attempts in their first minute are each asked every second.
+ * Beyond it the schedule stretches rather than falls behind: every open attempt is asked every
+ * max(its interval, open attempts ÷ this) seconds — 1,000 open QR payments are each asked every
+ * 10 s instead of every second — most overdue first, each in turn, and every deadline still gets
+ * its poll on time. It also bounds the share of the event loop (which the clerk's screen shares)
+ * that polling takes: a query costs the core 2–3 ms of CPU on a busy 2-core machine (sign, HTTP,
+ * verify, one commit), so 100 a second is a fifth to a third of a core; uncapped, 1,000 attempts in
+ * their first minute took 60 % of a core, fell seconds behind and held a clerk's search up to
+ * ~115 ms at p95 (`npm run bench -- --only pending`).
+ */
+export const DEFAULT_MAX_POLLS_PER_SECOND = 100;
+
+/**
+ * Answers that settle nothing (no answer, an answer that fails verification, a signed answer with
+ * the wrong amount) are asked again after `retryMs`, then twice as long each time, up to this: a
+ * broken or hostile answer is not fetched again every few hundred milliseconds, and an attempt
+ * whose answers come right again is back on its ordinary schedule at once.
+ */
+export const DEFAULT_MAX_RETRY_MS = 30_000;
+
+/**
+ * When the poller asks next about an attempt it has just asked about at `now` (pure; the rule in
+ * one place):
+ * - `wantedMs` after `now` (the schedule's interval, or a retry's backoff), but no sooner than the
+ *   stretch (open attempts ÷ the cap, see DEFAULT_MAX_POLLS_PER_SECOND) and never within
+ *   MIN_POLL_GAP_MS;
+ * - a poll that would land after the deadline, or within MIN_POLL_GAP_MS before it, lands on the
+ *   deadline itself, so the step that closes or cancels runs on time and the poll before it is at
+ *   least a second earlier (the gap is shorter only after an ask off the schedule, a clerk's or a
+ *   notification's, in the last second).
+ */
+export function nextPollAt(now: number, wantedMs: number, deadlineAt: number | null, stretchMs = 0): number {
+  const delay = Math.max(wantedMs, stretchMs, MIN_POLL_GAP_MS);
+  if (deadlineAt !== null && deadlineAt > now && now + delay > deadlineAt - MIN_POLL_GAP_MS) return deadlineAt;
+  return now + delay;
+}
 
 export const DEFAULT_TIMING: PaymentTiming = {
   qrTtlMs: 3 * 60_000,
@@ -106,6 +158,18 @@ export function dueAttemptsQuery(k: Kysely<Database>, now: number) {
     .where('method', '!=', 'cash')
     .where('next_poll_at', '<=', now)
     .orderBy('next_poll_at');
+}
+
+/**
+ * How many open attempts the poller asks about (the stretch of `nextPollAt`): a count over the same
+ * partial index, never the table (a cash payment is never open, so the index's rows are the polled ones).
+ */
+export function polledCountQuery(k: Kysely<Database>) {
+  return k
+    .selectFrom('payment_attempts')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where(inList('state', OPEN_STATES))
+    .where('next_poll_at', 'is not', null);
 }
 
 /** The earliest future poll, for the poller's wake-up timer (the same partial index). */
@@ -398,12 +462,39 @@ export class Payments {
     return now + this.timing.codeTtlMs[provider];
   }
 
-  private pollDelay(a: Pick<AttemptRow, 'method' | 'mode' | 'created_at' | 'deadline_at'>, now: number): number {
+  /** The schedule's interval for an attempt at `now`: fast while the customer is likely paying, then slow; payment codes at their provider's. */
+  private pollInterval(a: Pick<AttemptRow, 'method' | 'mode' | 'created_at'>, now: number): number {
     const provider = a.method as ProviderId;
-    const delay =
-      a.mode === 'payment_code' ? this.timing.codePollMs[provider] : now - a.created_at < this.timing.fastForMs ? this.timing.fastPollMs : this.timing.slowPollMs;
-    // the step that closes or cancels at the deadline runs at the deadline, not up to one interval after it
-    return a.deadline_at !== null && a.deadline_at > now ? Math.min(delay, a.deadline_at - now) : delay;
+    return a.mode === 'payment_code' ? this.timing.codePollMs[provider] : now - a.created_at < this.timing.fastForMs ? this.timing.fastPollMs : this.timing.slowPollMs;
+  }
+
+  /**
+   * The next poll of an attempt asked about at `now` (`nextPollAt`): `wantedMs` later, stretched when
+   * more attempts are open than the cap allows at their intervals, on the deadline rather than past it
+   * (the step that closes or cancels at the deadline runs at the deadline, not up to one interval after it).
+   */
+  private nextPoll(a: Pick<AttemptRow, 'deadline_at' | 'closing_since'>, now: number, wantedMs: number, stretchMs = this.stretchMs()): number {
+    return nextPollAt(now, wantedMs, a.closing_since === null ? a.deadline_at : null, stretchMs);
+  }
+
+  private get maxPollsPerSecond(): number {
+    return Math.max(1, this.timing.maxPollsPerSecond ?? DEFAULT_MAX_POLLS_PER_SECOND);
+  }
+
+  /** open attempts ÷ the cap: the shortest interval that keeps all of them within it */
+  private stretchMs(): number {
+    const open = Number(this.store.first(polledCountQuery(this.k))?.n ?? 0);
+    return Math.ceil((open * 1000) / this.maxPollsPerSecond);
+  }
+
+  /** attempt id → how many steps in a row ended without a settling answer (unknown, untrusted, wrong amount) */
+  private readonly unsettled = new Map<number, number>();
+
+  /** The backoff after an answer that settles nothing: `retryMs`, doubling with each such step in a row, up to `maxRetryMs`. */
+  private retryDelay(attemptId: number): number {
+    const streak = this.unsettled.get(attemptId) ?? 0;
+    const max = Math.max(this.timing.retryMs, this.timing.maxRetryMs ?? DEFAULT_MAX_RETRY_MS);
+    return Math.min(max, this.timing.retryMs * 2 ** Math.min(streak, 16));
   }
 
   async start(input: StartInput): Promise<AttemptView> {
@@ -499,7 +590,13 @@ export class Payments {
         called = { outcome: { kind: 'unknown', reason: (err as Error).message }, exchanges: [] };
       }
       crashPoint('payment.create-answered');
-      this.store.tx(() => this.applyCreate(this.row(attemptId), called));
+      // A QR, a cashier page or "the buyer is confirming" moves no money: that answer is committed
+      // without waiting for the disk, like a routine poll (it survives the app being killed; a power
+      // cut in the next moments can lose it, and the attempt, committed in full before the call,
+      // is then found by the poller as one whose answer was lost and settled from what the
+      // intermediary says). Every other answer (paid, declined, taken, unknown, untrusted) is FULL.
+      const offered = called.outcome.kind === 'qr' || called.outcome.kind === 'redirect' || called.outcome.kind === 'waiting';
+      this.store.tx(() => this.applyCreate(this.row(attemptId), called), offered ? 'normal' : 'full');
       if (called.outcome.kind === 'taken') {
         // the number is in use at the intermediary: the next attempt must not collide again
         this.identity.rotate('collision', `${input.provider} ${called.outcome.code} for ${a.out_trade_no}`);
@@ -516,7 +613,7 @@ export class Payments {
     this.recordExchanges(a, called.exchanges);
     const o = called.outcome;
     const now = this.clock.now();
-    const next = now + this.pollDelay(a, now);
+    const next = this.nextPoll(a, now, this.pollInterval(a, now));
     switch (o.kind) {
       case 'qr':
       case 'redirect': {
@@ -546,14 +643,14 @@ export class Payments {
       case 'unknown':
         this.apply(a, 'submitted', {
           unknown: 1,
-          next_poll_at: now + this.timing.retryMs,
+          next_poll_at: this.nextPoll(a, now, this.timing.retryMs),
           last_outcome: 'unknown',
           last_message: o.reason,
           instrument: a.mode === 'payment_code' ? JSON.stringify({ kind: 'payment_code' }) : null,
         });
         return;
       case 'untrusted':
-        this.apply(a, 'submitted', { unknown: 1, next_poll_at: now + this.timing.retryMs, last_outcome: `untrusted:${o.reason}`, last_message: o.detail });
+        this.apply(a, 'submitted', { unknown: 1, next_poll_at: this.nextPoll(a, now, this.timing.retryMs), last_outcome: `untrusted:${o.reason}`, last_message: o.detail });
         this.openException(this.row(a.id), 'untrusted_answer', { op: 'create', reason: o.reason, detail: o.detail });
         return;
     }
@@ -835,28 +932,39 @@ export class Payments {
       // parked (a double payment waits for the owner): no close, no more polling
       if (this.row(attemptId).next_poll_at === null) return;
       const notBefore = closeNotBefore(a);
-      if (this.clock.now() < notBefore) {
+      const later = this.clock.now();
+      if (later < notBefore) {
         // WeChat refuses closeorder within 5 minutes of creation: keep querying until then
-        this.update(this.row(attemptId), { next_poll_at: Math.min(notBefore, this.clock.now() + this.timing.slowPollMs) });
+        this.update(this.row(attemptId), { next_poll_at: nextPollAt(later, Math.min(notBefore - later, this.timing.slowPollMs), null, this.stretchMs()) });
         return;
       }
       await this.closeUpstream(attemptId, entry.provider, ref);
     } finally {
       this.inFlight.delete(attemptId);
-      this.emitIfChanged(attemptId);
+      const v = this.emitIfChanged(attemptId);
+      // the backoff counts the steps in a row that ended unsettled; a settling answer resets it
+      if ((v.state === 'created' || v.state === 'pending') && v.unknown) {
+        const streak = Math.min((this.unsettled.get(attemptId) ?? 0) + 1, 16);
+        this.unsettled.delete(attemptId); // re-inserted last: the oldest entries go first below
+        this.unsettled.set(attemptId, streak);
+        if (this.unsettled.size > 10_000) this.unsettled.delete(this.unsettled.keys().next().value as number);
+      } else {
+        this.unsettled.delete(attemptId);
+      }
     }
   }
 
   private lastEmitted = new Map<number, string>();
-  private emitIfChanged(attemptId: number): void {
+  private emitIfChanged(attemptId: number): AttemptView {
     const v = this.view(attemptId);
     const sig = `${v.state}|${v.unknown}|${v.closing}|${v.lastOutcome}`;
-    if (this.lastEmitted.get(attemptId) === sig) return;
+    if (this.lastEmitted.get(attemptId) === sig) return v;
     this.lastEmitted.set(attemptId, sig);
     if (v.state === 'paid') crashPoint('payment.paid-committed'); // committed, before any event or receipt
     this.events.emit('payment.changed', v);
     if (v.state === 'paid') this.events.emit('order.changed', { orderId: v.orderId, number: v.orderNumber, status: 'paid' });
     if (v.state !== 'created' && v.state !== 'pending') this.lastEmitted.delete(attemptId);
+    return v;
   }
 
   private async safe<T>(call: () => Promise<Called<T>>): Promise<Called<T | { kind: 'unknown'; reason: string }>> {
@@ -871,7 +979,10 @@ export class Payments {
   private applyQuery(a: AttemptRow, o: QueryOutcome, closing: boolean): boolean {
     const now = this.clock.now();
     const polls = a.polls + 1;
-    const next = now + (closing ? 0 : this.pollDelay(a, now));
+    // closing: the close or cancel follows in this step and sets the next poll
+    const stretch = this.stretchMs();
+    const next = closing ? now : this.nextPoll(a, now, this.pollInterval(a, now), stretch);
+    const retry = this.nextPoll(a, now, this.retryDelay(a.id), stretch);
     if (a.state === 'created') {
       // the create answer was never stored (the app died during the call): whatever upstream says, we are past it
       this.apply(a, 'submitted', { next_poll_at: next, instrument: a.instrument ?? JSON.stringify({ kind: a.mode }) }, { recovered: true });
@@ -881,14 +992,14 @@ export class Payments {
       case 'paid': {
         this.update(a, { polls });
         this.settlePaid(this.row(a.id), o.trade, 'query');
-        const after = this.row(a.id);
+        const after = this.unsettledPaid(this.row(a.id), retry);
         // a foreign trade is final for this attempt: never closed or cancelled upstream (it is not ours)
         return after.state === 'paid' || after.foreign_at !== null;
       }
       case 'refunded': {
         this.update(a, { polls });
         this.settlePaid(this.row(a.id), o.trade, 'query (refunded upstream)');
-        const after = this.row(a.id);
+        const after = this.unsettledPaid(this.row(a.id), retry);
         if (after.foreign_at !== null) return true;
         this.openException(after, 'refunded_upstream', { tradeNo: o.trade.tradeNo });
         return after.state === 'paid';
@@ -905,13 +1016,23 @@ export class Payments {
         this.update(a, { polls, unknown: 0, next_poll_at: next, last_outcome: o.kind, last_message: null });
         return false;
       case 'unknown':
-        this.update(a, { polls, unknown: 1, next_poll_at: now + this.timing.retryMs, last_outcome: 'unknown', last_message: o.reason });
+        this.update(a, { polls, unknown: 1, next_poll_at: retry, last_outcome: 'unknown', last_message: o.reason });
         return false;
       case 'untrusted':
-        this.update(a, { polls, unknown: 1, next_poll_at: now + this.timing.retryMs, last_outcome: `untrusted:${o.reason}`, last_message: o.detail });
+        this.update(a, { polls, unknown: 1, next_poll_at: retry, last_outcome: `untrusted:${o.reason}`, last_message: o.detail });
         this.openException(a, 'untrusted_answer', { op: 'query', reason: o.reason, detail: o.detail });
         return false;
     }
+  }
+
+  /**
+   * A "paid" answer that did not pay the attempt and left it open and scheduled — a signed answer
+   * with the wrong amount — is asked again only after the backoff, not at the next tick.
+   */
+  private unsettledPaid(after: AttemptRow, retry: number): AttemptRow {
+    if ((after.state !== 'created' && after.state !== 'pending') || after.next_poll_at === null || after.foreign_at !== null) return after;
+    this.update(after, { next_poll_at: retry });
+    return this.row(after.id);
   }
 
   /** Close (unpaid) or cancel/reverse (payment codes) upstream; final only on a definite answer. */
@@ -923,13 +1044,15 @@ export class Payments {
     const now = this.clock.now();
     if (!useCancel && !provider.capabilities.close) {
       // YeePay has no close: the attempt ends only when a query proves there is no trade or it was cancelled
-      this.update(a, { next_poll_at: now + this.timing.slowPollMs });
+      this.update(a, { next_poll_at: nextPollAt(now, this.timing.slowPollMs, null, this.stretchMs()) });
       return;
     }
     const called: Called<CloseOutcome | CancelOutcome | { kind: 'unknown'; reason: string }> = useCancel
       ? await this.safe(() => provider.cancel(ref))
       : await this.safe(() => provider.close(ref));
     crashPoint('payment.close-answered');
+    // past the deadline: the wanted wait, at least a second, stretched like every poll
+    const again = (wantedMs: number) => nextPollAt(this.clock.now(), wantedMs, null, this.stretchMs());
     this.store.tx(() => {
       const cur = this.row(attemptId);
       this.recordExchanges(cur, called.exchanges);
@@ -947,17 +1070,18 @@ export class Payments {
           this.openException(this.row(cur.id), 'refunded_by_cancel', { outTradeNo: cur.out_trade_no });
           return;
         case 'paid':
-          this.update(cur, { next_poll_at: this.clock.now(), last_outcome: 'close:paid' });
+          // query again to settle it: in a second, or after the backoff when the query before could not settle it (a wrong amount)
+          this.update(cur, { next_poll_at: again(cur.unknown === 1 ? this.retryDelay(cur.id) : 0), last_outcome: 'close:paid' });
           return;
         case 'too_early':
         case 'retry':
-          this.update(cur, { next_poll_at: Math.max(o.retryAt, this.clock.now() + 1_000), last_outcome: `${useCancel ? 'cancel' : 'close'}:${o.kind}` });
+          this.update(cur, { next_poll_at: again(o.retryAt - this.clock.now()), last_outcome: `${useCancel ? 'cancel' : 'close'}:${o.kind}` });
           return;
         case 'unknown':
-          this.update(cur, { unknown: 1, next_poll_at: this.clock.now() + this.timing.retryMs, last_outcome: 'close:unknown', last_message: o.reason });
+          this.update(cur, { unknown: 1, next_poll_at: again(this.retryDelay(cur.id)), last_outcome: 'close:unknown', last_message: o.reason });
           return;
         case 'untrusted':
-          this.update(cur, { unknown: 1, next_poll_at: this.clock.now() + this.timing.retryMs, last_outcome: `close:untrusted:${o.reason}` });
+          this.update(cur, { unknown: 1, next_poll_at: again(this.retryDelay(cur.id)), last_outcome: `close:untrusted:${o.reason}` });
           this.openException(cur, 'untrusted_answer', { op: useCancel ? 'cancel' : 'close', reason: o.reason, detail: o.detail });
           return;
       }

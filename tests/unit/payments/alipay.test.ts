@@ -1,4 +1,4 @@
-import { createVerify } from 'node:crypto';
+import { createSign, createVerify, KeyObject } from 'node:crypto';
 import iconv from 'iconv-lite';
 import JSZip from 'jszip';
 import { AlipaySdk } from 'alipay-sdk';
@@ -105,6 +105,29 @@ describe('Alipay request signing (§2.2)', () => {
     expect(stringToSign).toMatch(/^app_id=2021000100000001&biz_content=\{"out_trade_no":"T1001",.*\}&charset=utf-8&method=alipay\.trade\.precreate&sign_type=RSA2&timestamp=2024-01-15 10:00:00&version=1\.0$/);
     expect(createVerify('RSA-SHA256').update(stringToSign, 'utf8').verify(APP_PUBLIC, sign, 'base64')).toBe(true);
     expect(sign).toHaveLength(344);
+  });
+
+  it('signs with the key parsed once: the same bytes as the SDK signing with the PEM text, for every request', async () => {
+    const deps = scripted(precreateOk(), res(alipayAnswer('alipay.trade.query', { code: '10000', out_trade_no: 'T1001', trade_status: 'WAIT_BUYER_PAY', total_amount: '12.30' })));
+    const client = new AlipayClient(cfg(), deps);
+    await client.create(qrInput);
+    expect(await client.query({ outTradeNo: 'T1001', amountFen: 1230, tradeNo: null })).toMatchObject({ outcome: { kind: 'pending' } });
+    for (const req of deps.requests) {
+      const all: Record<string, string> = { ...Object.fromEntries(new URL(req.url).searchParams), ...Object.fromEntries(new URLSearchParams(String(req.body))) };
+      const sent = all.sign!;
+      delete all.sign;
+      const stringToSign = Object.keys(all).sort().map((k) => `${k}=${all[k]}`).join('&');
+      // RSA PKCS#1 v1.5 is deterministic: a signature made from the PEM text is byte for byte the one sent
+      expect(sent).toBe(createSign('RSA-SHA256').update(stringToSign, 'utf8').sign(APP_PRIVATE, 'base64'));
+    }
+    // parsed once, kept in the SDK's configuration (not parsed again from the PEM per request)
+    const inner = (client as unknown as { sdk: AlipaySdk }).sdk.config as unknown as Record<string, unknown>;
+    expect(inner.privateKey).toBeInstanceOf(KeyObject);
+    expect(inner.alipayPublicKey).toBeInstanceOf(KeyObject);
+    // the SDK itself, with its keys as text, signs the same request the same way
+    const sdk = new AlipaySdk({ appId: '2021000100000001', privateKey: APP_PRIVATE, keyType: 'PKCS8', alipayPublicKey: PLATFORM_PUBLIC, gateway: GATEWAY, signType: 'RSA2', camelcase: false });
+    const fromText = new URLSearchParams(sdk.sdkExecute('alipay.trade.query', { bizContent: { out_trade_no: 'T1001' }, timestamp: '2024-01-15 10:00:00' }, { bizContentAutoSnakeCase: false })).get('sign');
+    expect(client.signRequest('alipay.trade.query', { out_trade_no: 'T1001' }).params.sign).toBe(fromText);
   });
 
   it('never sends empty params and never puts a key in the journal', async () => {
