@@ -496,8 +496,8 @@ export async function benchAged(options: AgedOptions): Promise<Row[]> {
     const cpuOneOffs = cpuBefore === null ? null : (cpuSeconds(webAged.pid) as number) - cpuBefore;
     progress(`aged: start-up one-offs done ${fmt((Date.now() - startedAt) / 1000)} s after start (waited ${fmt(oneOffS)} s)`);
 
-    // ---- idle: nothing calls either till
-    await sleep(2_000);
+    // ---- idle: nothing calls either till (after 10 s for the last answers' garbage to be collected)
+    await sleep(10_000);
     const sandboxA = childPids(webAged.pid);
     const idle0 = { aged: cpuSeconds(webAged.pid), empty: cpuSeconds(webEmpty.pid), sandbox: sandboxA.map(cpuSeconds) };
     const idleStart = performance.now();
