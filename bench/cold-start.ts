@@ -18,14 +18,14 @@ const TILE = '[data-testid="product-tile"]';
 const TILE_TIMEOUT_MS = 15_000;
 const SETTLE_MS = 500;
 
-async function launchBrowser(): Promise<Browser> {
+export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     ...(existsSync(CHROMIUM) ? { executablePath: CHROMIUM } : {}),
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
 }
 
-interface Start {
+export interface Start {
   readyMs: number;
   mainMs: number | null;
   dclMs: number | null;
@@ -33,16 +33,16 @@ interface Start {
 }
 
 /** One start of web.js on `dataDir`, timed to its ready line and (with a page) to the first tile. */
-async function startOnce(dataDir: string, page: Page | undefined): Promise<Start & { tileError?: string }> {
+export async function startOnce(dataDir: string, page: Page | undefined, timeoutMs = TILE_TIMEOUT_MS): Promise<Start & { tileError?: string }> {
   const t0 = performance.now();
-  const web = await startWebProcess(dataDir, TILE_TIMEOUT_MS, t0);
+  const web = await startWebProcess(dataDir, timeoutMs, t0);
   try {
     const result: Start & { tileError?: string } = { readyMs: web.readyMs, mainMs: null, dclMs: null, tileMs: null };
     if (page) {
       try {
-        await page.goto(web.url, { waitUntil: 'domcontentloaded', timeout: TILE_TIMEOUT_MS });
+        await page.goto(web.url, { waitUntil: 'domcontentloaded', timeout: timeoutMs });
         result.dclMs = performance.now() - t0;
-        await page.waitForSelector(TILE, { state: 'visible', timeout: Math.max(1, TILE_TIMEOUT_MS - (performance.now() - t0)) });
+        await page.waitForSelector(TILE, { state: 'visible', timeout: Math.max(1, timeoutMs - (performance.now() - t0)) });
         result.tileMs = performance.now() - t0;
       } catch (err) {
         result.tileError = (err as Error).message.split('\n')[0] ?? String(err);
@@ -55,7 +55,7 @@ async function startOnce(dataDir: string, page: Page | undefined): Promise<Start
   }
 }
 
-async function freshPage(browser: Browser | undefined) {
+export async function freshPage(browser: Browser | undefined) {
   if (!browser) return { page: undefined, close: async () => undefined };
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();

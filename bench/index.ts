@@ -6,11 +6,13 @@
  *   npm run bench                          # everything (~2–3 min on 2 cores)
  *   node scripts/node.mjs --import tsx bench/index.ts --quick           # small sizes, a smoke run
  *   node scripts/node.mjs --import tsx bench/index.ts --only sales,search
+ *   node scripts/node.mjs --import tsx bench/index.ts --only aged     # a year-old store (bench/aged.ts); only when named
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, platform, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { agedOptions, benchAged } from './aged';
 import { benchColdStart } from './cold-start';
 import { benchCash } from './cash';
 import { benchCrypto } from './crypto';
@@ -26,14 +28,15 @@ import { benchScan } from './scan';
 import { benchSearch } from './search';
 import { cleanupAllTempDirs, fmt, progress, type Row } from './stats';
 
-const SECTIONS = ['sales', 'search', 'scan', 'cold-start', 'rss', 'payments', 'latency', 'pending', 'reconcile', 'reports', 'cash', 'crypto'] as const;
+const SECTIONS = ['sales', 'search', 'scan', 'cold-start', 'rss', 'payments', 'latency', 'pending', 'reconcile', 'reports', 'cash', 'crypto', 'aged'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const onlyArg = argv.find((a, i) => a.startsWith('--only=') || argv[i - 1] === '--only');
 const only = onlyArg ? new Set(onlyArg.replace(/^--only=/, '').split(',')) : null;
-const enabled = (s: Section) => !only || only.has(s);
+// `aged` (a 750 MB store, ~4 min) runs only when named
+const enabled = (s: Section) => (only ? only.has(s) : s !== 'aged');
 for (const name of only ?? []) {
   if (!(SECTIONS as readonly string[]).includes(name)) {
     process.stderr.write(`[bench] unknown section "${name}"; sections: ${SECTIONS.join(', ')}\n`);
@@ -127,6 +130,7 @@ async function main(): Promise<number> {
   await section('reports', () => benchReports({ quick }));
   await section('cash', () => benchCash(quick ? { sessions: 2, salesPerSession: 50, xRuns: 5 } : { sessions: 5, salesPerSession: 1_000, xRuns: 20 }));
   await section('crypto', () => benchCrypto(SIZES.crypto));
+  await section('aged', () => benchAged(agedOptions(argv, quick)));
 
   const load = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(' ');
   const header =

@@ -44,18 +44,17 @@ async function main(): Promise<void> {
   console.log(`Counter POS (browser mode) — data in ${dataDir}`);
   console.log(`Counter POS ready at ${web.url}`);
   console.log(`(started in ${Math.round(performance.now() - started)} ms; Ctrl+C to stop)`);
-  // load the Alipay SDK while the till is idle, so the first Alipay payment does not wait for it
-  setTimeout(() => loadAlipaySdk(), 2_000).unref();
-  await new Promise((r) => setTimeout(r, 800));
-  const sandbox = await startSandbox();
-  if (sandbox) {
-    core.paymentSettings.setSandboxBaseUrl(sandbox.baseUrl);
-    console.log(`Intermediary sandbox (demo mode) at ${sandbox.baseUrl}`);
-  }
+  // stopped before the sandbox is up (a Ctrl+C, a test or bench that is done with the till), the
+  // sandbox is stopped too once it has started, never left running without its till
+  let sandbox: Promise<Awaited<ReturnType<typeof startSandbox>>> = Promise.resolve(null);
+  let stopping = false;
   const stop = () => {
+    if (stopping) return;
+    stopping = true;
     void web
       .close()
-      .then(() => sandbox?.stop())
+      .then(() => sandbox)
+      .then((s) => s?.stop())
       .then(() => {
         core.close();
         process.exit(0);
@@ -63,6 +62,16 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // load the Alipay SDK while the till is idle, so the first Alipay payment does not wait for it
+  setTimeout(() => loadAlipaySdk(), 2_000).unref();
+  await new Promise((r) => setTimeout(r, 800));
+  if (stopping) return;
+  sandbox = startSandbox();
+  const child = await sandbox;
+  if (child && !stopping) {
+    core.paymentSettings.setSandboxBaseUrl(child.baseUrl);
+    console.log(`Intermediary sandbox (demo mode) at ${child.baseUrl}`);
+  }
 }
 
 main().catch((err: unknown) => {

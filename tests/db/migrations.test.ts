@@ -3,7 +3,7 @@
  * a newer database, a corrupt file, an unwritable directory, each without writing anything.
  */
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -220,6 +220,34 @@ describe('migrations', () => {
     expect(copy.prepare('select value from settings').get()).toEqual({ value: '"v"' });
     expect(tables(copy)).not.toContain('carts');
     copy.close();
+  });
+});
+
+describe('the copy before migrating', () => {
+  it('holds what was still in the WAL when the till was killed, opens on its own, and is private', async () => {
+    const d = dir();
+    const { store } = await storeAt(d, '0001-catalogue');
+    store.close();
+    // a till killed with its last write only in the WAL: the files as a live connection leaves them
+    const live = new BetterSqlite3(join(d, DB_FILE));
+    live.pragma('journal_mode = WAL');
+    live.pragma('wal_autocheckpoint = 0');
+    live.prepare(`insert into settings (key, value) values ('in-wal', '"yes"')`).run();
+    const killed = dir();
+    for (const f of readdirSync(d)) if (f.startsWith(DB_FILE)) copyFileSync(join(d, f), join(killed, f));
+    live.close();
+    expect(statSync(join(killed, `${DB_FILE}-wal`)).size).toBeGreaterThan(0);
+
+    const next = await openStore({ dataDir: killed });
+    next.store.close();
+    const [name] = readdirSync(join(killed, 'backups'));
+    expect(next.migration.backup).toBe(join(killed, 'backups', name!));
+    const copy = new BetterSqlite3(join(killed, 'backups', name!), { readonly: true });
+    expect(copy.prepare(`select value from settings where key = 'in-wal'`).get()).toEqual({ value: '"yes"' });
+    expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(tables(copy)).not.toContain('carts');
+    copy.close();
+    if (process.platform !== 'win32') expect(statSync(join(killed, 'backups', name!)).mode & 0o777).toBe(0o600);
   });
 });
 

@@ -57,16 +57,53 @@ interface Seen {
   where: string;
 }
 
-/** A plan's problems: full scans and temporary b-trees over a large table. */
+/** The tables a statement names by alias (`"payment_attempts" as "pa"`): EXPLAIN calls a table by its alias. */
+function aliases(sql: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [, table, alias] of sql.matchAll(/"(\w+)"\s+as\s+"(\w+)"/gi)) if (LARGE_TABLES.includes(table!)) out.set(alias!, table!);
+  return out;
+}
+
+/**
+ * A search through an index on equality alone (`terminal=?`) where one value of those columns holds
+ * a tenth of the table or more: that index narrows nothing, and every row of that value is walked.
+ * Without statistics SQLite takes any equality on an indexed column to narrow to a few rows, so it
+ * prefers such an index to a selective range (the X report walked every order of its terminal).
+ */
+function unselective(db: BetterSqlite3.Database, table: string, terms: string[]): string | null {
+  if (!terms.every((t) => /^\w+=\?$/.test(t))) return null;
+  const cols = terms.map((t) => `"${t.slice(0, -2)}"`).join(', ');
+  const { n } = db.prepare(`select count(*) as n from "${table}"`).get() as { n: number };
+  const { biggest } = db.prepare(`select max(c) as biggest from (select count(*) as c from "${table}" group by ${cols})`).get() as { biggest: number | null };
+  if (n < 1_000 || (biggest ?? 0) * 10 < n) return null;
+  return `one value of ${cols} holds ${biggest} of ${n} rows of ${table}: the index narrows nothing`;
+}
+
+/**
+ * A plan's problems: full scans and temporary b-trees over a large table, and searches through an
+ * index that does not narrow it (see `unselective`).
+ */
 export function planProblems(db: BetterSqlite3.Database, sql: string, params: unknown[]): string[] {
   const rows = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...(params as never[])) as { detail: string }[];
   const limited = /\blimit\b/i.test(sql);
+  const named = aliases(sql);
   const out: string[] = [];
   for (const { detail } of rows) {
+    const search = /^SEARCH (\w+)(?: AS \w+)? USING (?:COVERING )?INDEX (\w+) \((.+)\)$/.exec(detail);
+    if (search) {
+      const [, name, index, terms] = search;
+      const table = named.get(name!) ?? name!;
+      const sorted = rows.some((r) => r.detail.includes('TEMP B-TREE'));
+      if (LARGE_TABLES.includes(table) && !PARTIAL_INDEXES.has(index!) && !(limited && !sorted)) {
+        const why = unselective(db, table, terms!.split(' AND '));
+        if (why) out.push(`${detail} (${why})`);
+      }
+    }
     const scan = /^SCAN (\w+)(?: AS \w+)?(?: USING (?:COVERING )?INDEX (\w+))?/.exec(detail);
     if (scan) {
-      const [, table, index] = scan;
-      if (!LARGE_TABLES.includes(table!)) continue;
+      const [, name, index] = scan;
+      const table = named.get(name!) ?? name!;
+      if (!LARGE_TABLES.includes(table)) continue;
       // walking a small partial index, or rows in order up to a LIMIT, is not a full scan
       if (index && PARTIAL_INDEXES.has(index)) continue;
       if (limited && !rows.some((r) => r.detail.includes('TEMP B-TREE'))) continue;

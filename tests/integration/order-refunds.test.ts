@@ -4,10 +4,11 @@
  * pending before it succeeds and one the intermediary refuses.
  */
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../src/main/core/clock';
 import { createCore, type Core } from '../../src/main/core/core';
 import type { ProviderSource } from '../../src/main/core/payments';
+import { DEFAULT_REFUND_TIMING } from '../../src/main/core/refunds';
 import type { ProviderId, Trade } from '../../src/main/payments/provider';
 import type { RefundQuote, RefundView } from '../../src/shared/types';
 import { startSandbox } from '../../src/sandbox/server';
@@ -141,6 +142,43 @@ describe('refunds of paid orders', () => {
     expect(alipay.count('refund')).toBe(1);
     const later = must(await refund(tc.core, { orderId: o.id, kind: 'amount', amountFen: 500, requestKey })) as RefundView;
     expect(later.state).toBe('succeeded');
+  });
+});
+
+describe('the refund poller', () => {
+  it('reads nothing on its ticks while no refund is unfinished; a refund accepted upstream is followed to its end, then it is quiet again', async () => {
+    const tc = await setup();
+    const o = await paidByAlipay(tc);
+    const store = tc.core.store;
+    let reads = 0;
+    const spies = (['first', 'all'] as const).map((m) => {
+      const original = store[m].bind(store) as (q: never) => unknown;
+      return vi.spyOn(store, m).mockImplementation(((q: never) => {
+        reads++;
+        return original(q);
+      }) as never);
+    });
+    tc.core.refunds.startPolling(5);
+    try {
+      await new Promise((r) => setTimeout(r, 30));
+      const idle = reads;
+      await new Promise((r) => setTimeout(r, 100));
+      expect(reads - idle).toBe(0);
+
+      alipay.then('refund', { kind: 'accepted' }).then('refundQuery', { kind: 'succeeded', refundedFen: o.totalFen });
+      const r = must(await refund(tc.core, { orderId: o.id, kind: 'full' })) as RefundView;
+      expect(r.state).toBe('pending');
+      tc.clock.advance(DEFAULT_REFUND_TIMING.queryMs);
+      await vi.waitFor(() => expect(tc.core.orders.get(o.id).status).toBe('refunded'));
+
+      await new Promise((r) => setTimeout(r, 30));
+      const done = reads;
+      await new Promise((r) => setTimeout(r, 100));
+      expect(reads - done).toBe(0);
+    } finally {
+      tc.core.refunds.stopPolling();
+      for (const s of spies) s.mockRestore();
+    }
   });
 });
 

@@ -497,6 +497,43 @@ describe('the background poller', () => {
     await vi.waitFor(() => expect(attempt(stuck!.id).next_poll_at).toBeGreaterThan(t.clock.now()));
   });
 
+  it('an idle till asks the database nothing on each tick; a new payment wakes the poller, and it goes quiet again once the payment is final', async () => {
+    await setup();
+    const store = t.core.store;
+    let reads = 0;
+    const spies = (['first', 'all'] as const).map((m) => {
+      const original = store[m].bind(store) as (q: never) => unknown;
+      return vi.spyOn(store, m).mockImplementation(((q: never) => {
+        reads++;
+        return original(q);
+      }) as never);
+    });
+    t.core.payments.startPolling(5);
+    try {
+      // the first round finds nothing open; the ticks after it (every 5 ms) read nothing
+      await new Promise((r) => setTimeout(r, 30));
+      const after = reads;
+      await new Promise((r) => setTimeout(r, 100));
+      expect(reads - after).toBe(0);
+
+      // a payment started while it is quiet is polled on its schedule
+      const a = await startQr('alipay');
+      alipay.then('query', { kind: 'paid', trade: { tradeNo: 'T1', amountFen: a.amountFen, paidAt: t.clock.now(), buyer: null } });
+      t.clock.advance(DEFAULT_TIMING.fastPollMs);
+      await vi.waitFor(() => expect(attempt(a.id).state).toBe('paid'));
+      expect(alipay.times('query', a.outTradeNo)).toHaveLength(1);
+
+      // paid: nothing open, quiet again
+      await new Promise((r) => setTimeout(r, 30));
+      const paid = reads;
+      await new Promise((r) => setTimeout(r, 100));
+      expect(reads - paid).toBe(0);
+    } finally {
+      t.core.payments.stopPolling();
+      for (const s of spies) s.mockRestore();
+    }
+  });
+
   it('never more calls in flight than maxConcurrentPolls, in the background and in runDue', async () => {
     await setup({ timing: { ...DEFAULT_TIMING, maxConcurrentPolls: 2 } });
     const attempts = await openAttempts(5);

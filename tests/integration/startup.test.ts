@@ -48,6 +48,45 @@ describe('browser mode start-up', () => {
     expect(existsSync(join(t.dir, DB_FILE))).toBe(true);
   });
 
+  it('stopped while its sandbox is starting, it stops the sandbox too and exits cleanly', async () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    // SIGTERM at 0.2 s to 1.4 s after the ready line: before, during and after the sandbox's start (0.8 s after ready)
+    for (const afterMs of [200, 900, 1_100, 1_400]) {
+      const code = await new Promise<number | null>((done) => {
+        const child = spawn(process.execPath, [web, '--data-dir', t.dir, '--port', '0'], { env: { ...process.env, POS_LOCALE: 'en' } });
+        let output = '';
+        child.stdout.on('data', (b: Buffer) => {
+          output += b.toString();
+          if (/ready at http/.test(output) && !output.includes('[stopping]')) {
+            output += '[stopping]';
+            setTimeout(() => child.kill('SIGTERM'), afterMs);
+          }
+        });
+        const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+        child.on('exit', (c) => {
+          clearTimeout(timer);
+          done(c);
+        });
+      });
+      expect(code, `SIGTERM ${afterMs} ms after ready`).toBe(0);
+    }
+    if (process.platform === 'linux') {
+      // no sandbox of this data directory is left running
+      await new Promise((r) => setTimeout(r, 500));
+      const { readdirSync } = await import('node:fs');
+      const left = readdirSync('/proc').filter((pid) => {
+        if (!/^\d+$/.test(pid)) return false;
+        try {
+          return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(join(t.dir, 'sandbox'));
+        } catch {
+          return false;
+        }
+      });
+      expect(left).toEqual([]);
+    }
+  }, 60_000);
+
   it('refuses a corrupt database with a clear message and exit code 3, leaving the file as it was', async () => {
     const t = tempDir();
     cleanups.push(t.cleanup);

@@ -12,12 +12,13 @@
  * is an owner, or when the call carries an owner's PIN (the owner approves at the clerk's side); the
  * resulting Actor names both, and that is what the audit log records.
  */
-import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { PosError } from '../../shared/errors';
 import type { UserView } from '../../shared/types';
 import type { Store } from '../store/db';
 import type { Role, UserRow } from '../store/schema';
 import type { Clock } from './clock';
+import { scryptPin } from './pin-hash';
 
 export interface Actor {
   userId: number | null;
@@ -42,10 +43,9 @@ export const DEMO_USERS: readonly { name: string; role: Role; pin: string }[] = 
   { name: '店长', role: 'owner', pin: '8888' },
 ];
 
+/** In one thread of its own (pin-hash.ts: each hash takes 16 MB, kept by every pool thread that made one). */
 function scrypt(pin: string, salt: string): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    scryptCb(pin, salt, SCRYPT.keylen, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p }, (err, key) => (err ? reject(err) : resolve(key))),
-  );
+  return scryptPin(pin, salt, SCRYPT.keylen, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p });
 }
 
 export async function hashPin(pin: string): Promise<{ hash: string; salt: string }> {

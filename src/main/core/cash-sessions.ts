@@ -42,8 +42,10 @@ import type {
   ZSummary,
   ZView,
 } from '../../shared/types';
+import type { Kysely } from 'kysely';
 import type { Store } from '../store/db';
-import type { CashSessionRow, ZReportRow } from '../store/schema';
+import { inList, unindexed } from '../store/sql';
+import type { CashSessionRow, Database, ZReportRow } from '../store/schema';
 import type { Audit } from './audit';
 import type { Actor } from './auth';
 import { businessDay, type Clock } from './clock';
@@ -57,6 +59,54 @@ const PROVIDER_ORDER: readonly ProviderId[] = ['alipay', 'wechat', 'yeepay'];
 const RECONCILED: ReadonlySet<string> = new Set(['imported', 'empty']);
 /** a session left open for weeks still gets a report; beyond this many days the statements are not looked up */
 const MAX_DAYS_COVERED = 62;
+
+/*
+ * The payments of a terminal's window. A terminal holds half of a two-till shop's orders, so its
+ * index narrows nothing: these queries find the window's payments by `paid_at` (or the few open ones
+ * by their partial index) and check the terminal on each (`unindexed`, store/sql.ts). Registered in
+ * core/hot-queries.ts (the drawer's state is on the clerk's screen).
+ */
+
+/** Cash taken on `terminal` from `from` to `until` (inclusive): the drawer's cash sales. */
+export function drawerCashQuery(k: Kysely<Database>, terminal: string, from: number, until: number) {
+  return k
+    .selectFrom('payment_attempts as pa')
+    .innerJoin('orders as o', 'o.id', 'pa.order_id')
+    .select((eb) => eb.fn.sum<number>('pa.amount_fen').as('fen'))
+    .where(unindexed<string>('o.terminal'), '=', terminal)
+    .where('pa.method', '=', 'cash')
+    .where(inList('pa.state', PAID_STATES))
+    .where('pa.paid_at', '>=', from)
+    .where('pa.paid_at', '<=', until);
+}
+
+/** Sales per method on `terminal` from `from` to `until` (inclusive): the X and the Z. */
+export function sessionSalesQuery(k: Kysely<Database>, terminal: string, from: number, until: number) {
+  return k
+    .selectFrom('payment_attempts as pa')
+    .innerJoin('orders as o', 'o.id', 'pa.order_id')
+    .select(['pa.method', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>('pa.amount_fen').as('fen')])
+    .where(unindexed<string>('o.terminal'), '=', terminal)
+    .where(inList('pa.state', PAID_STATES))
+    .where('pa.paid_at', '>=', from)
+    .where('pa.paid_at', '<=', until)
+    .groupBy('pa.method');
+}
+
+/** Intermediary payments not final yet on `terminal`'s orders. */
+export function pendingAttemptsQuery(k: Kysely<Database>, terminal: string) {
+  return (
+    k
+      .selectFrom('payment_attempts as pa')
+      .innerJoin('orders as o', 'o.id', 'pa.order_id')
+      .select(['pa.id', 'pa.order_id', 'o.number', 'pa.method', 'pa.mode', 'pa.amount_fen', 'pa.state', 'pa.unknown', 'pa.created_at'])
+      .where(unindexed<string>('o.terminal'), '=', terminal)
+      .where('pa.method', '!=', 'cash')
+      .where(inList('pa.state', OPEN_STATES))
+      // sorted once the few open rows are found: in rowid order SQLite would walk every payment
+      .orderBy(unindexed<number>('pa.id'))
+  );
+}
 
 /** Where the statements come from: the reconciliation's day view. */
 export interface StatementSource {
@@ -189,8 +239,8 @@ export class CashSessions {
       .selectFrom('payment_attempts as pa')
       .innerJoin('orders as o', 'o.id', 'pa.order_id')
       .select(['pa.method', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>('pa.amount_fen').as('fen'), (eb) => eb.fn.min<number>('pa.paid_at').as('since')])
-      .where('o.terminal', '=', terminal)
-      .where('pa.state', 'in', PAID_STATES);
+      .where(unindexed<string>('o.terminal'), '=', terminal)
+      .where(inList('pa.state', PAID_STATES));
     q = lastClose !== null && lastClose !== undefined ? q.where('pa.paid_at', '>', lastClose) : q.where('o.business_day', '=', this.day(now));
     if (openedAt !== null) q = q.where('pa.paid_at', '<', openedAt);
     const rows = this.store.all(q.groupBy('pa.method'));
@@ -343,23 +393,13 @@ export class CashSessions {
   /** The drawer's lines over the session's window, up to `until` (inclusive). */
   private drawer(s: CashSessionRow, until: number): DrawerTotals {
     const from = this.windowStart(s);
-    const cash = this.store.first(
-      this.k
-        .selectFrom('payment_attempts as pa')
-        .innerJoin('orders as o', 'o.id', 'pa.order_id')
-        .select((eb) => eb.fn.sum<number>('pa.amount_fen').as('fen'))
-        .where('o.terminal', '=', s.terminal)
-        .where('pa.method', '=', 'cash')
-        .where('pa.state', 'in', PAID_STATES)
-        .where('pa.paid_at', '>=', from)
-        .where('pa.paid_at', '<=', until),
-    );
+    const cash = this.store.first(drawerCashQuery(this.k, s.terminal, from, until));
     const refunds = this.store.first(
       this.k
         .selectFrom('refunds as r')
         .innerJoin('orders as o', 'o.id', 'r.order_id')
         .select((eb) => eb.fn.sum<number>('r.amount_fen').as('fen'))
-        .where('o.terminal', '=', s.terminal)
+        .where(unindexed<string>('o.terminal'), '=', s.terminal)
         .where('r.method', '=', 'cash')
         .where('r.state', '=', 'succeeded')
         .where('r.finished_at', '>=', from)
@@ -390,16 +430,7 @@ export class CashSessions {
   /** Intermediary payments not final yet on this terminal's orders (any age: each still matters). */
   pending(terminal = this.terminal()): PendingAttemptView[] {
     return this.store
-      .all(
-        this.k
-          .selectFrom('payment_attempts as pa')
-          .innerJoin('orders as o', 'o.id', 'pa.order_id')
-          .select(['pa.id', 'pa.order_id', 'o.number', 'pa.method', 'pa.mode', 'pa.amount_fen', 'pa.state', 'pa.unknown', 'pa.created_at'])
-          .where('o.terminal', '=', terminal)
-          .where('pa.method', '!=', 'cash')
-          .where('pa.state', 'in', OPEN_STATES)
-          .orderBy('pa.id'),
-      )
+      .all(pendingAttemptsQuery(this.k, terminal))
       .map((a) => ({
         attemptId: a.id,
         orderId: a.order_id,
@@ -416,23 +447,13 @@ export class CashSessions {
   private report(s: CashSessionRow, until: number): CashReport {
     const from = this.windowStart(s);
     const terminal = s.terminal;
-    const sales = this.store.all(
-      this.k
-        .selectFrom('payment_attempts as pa')
-        .innerJoin('orders as o', 'o.id', 'pa.order_id')
-        .select(['pa.method', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>('pa.amount_fen').as('fen')])
-        .where('o.terminal', '=', terminal)
-        .where('pa.state', 'in', PAID_STATES)
-        .where('pa.paid_at', '>=', from)
-        .where('pa.paid_at', '<=', until)
-        .groupBy('pa.method'),
-    );
+    const sales = this.store.all(sessionSalesQuery(this.k, terminal, from, until));
     const refunds = this.store.all(
       this.k
         .selectFrom('refunds as r')
         .innerJoin('orders as o', 'o.id', 'r.order_id')
         .select(['r.method', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>('r.amount_fen').as('fen')])
-        .where('o.terminal', '=', terminal)
+        .where(unindexed<string>('o.terminal'), '=', terminal)
         .where('r.state', '=', 'succeeded')
         .where('r.finished_at', '>=', from)
         .where('r.finished_at', '<=', until)
@@ -448,9 +469,9 @@ export class CashSessions {
           (eb) => eb.fn.sum<number>('o.order_discount_fen').as('order'),
           (eb) => eb.fn.sum<number>(eb.case().when(eb(eb('o.line_discount_fen', '+', eb.ref('o.order_discount_fen')), '>', 0)).then(1).else(0).end()).as('discounted'),
         ])
-        .where('o.terminal', '=', terminal)
+        .where(unindexed<string>('o.terminal'), '=', terminal)
         .where('o.id', 'in', (eb) =>
-          eb.selectFrom('payment_attempts').select('order_id').where('state', 'in', PAID_STATES).where('paid_at', '>=', from).where('paid_at', '<=', until),
+          eb.selectFrom('payment_attempts').select('order_id').where(inList('state', PAID_STATES)).where('paid_at', '>=', from).where('paid_at', '<=', until),
         ),
     );
     const cancelled = this.store.first(

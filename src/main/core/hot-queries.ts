@@ -7,6 +7,7 @@
  */
 import type { Compilable, Kysely } from 'kysely';
 import type { Database } from '../store/schema';
+import { drawerCashQuery, pendingAttemptsQuery, sessionSalesQuery } from './cash-sessions';
 import { openAttemptsQuery, openExceptionsQuery, recentlyResolvedQuery } from './exceptions';
 import { ordersOfDayQuery } from './orders';
 import { dueAttemptsQuery, nextPollQuery, polledCountQuery } from './payments';
@@ -31,4 +32,8 @@ export const HOT_QUERIES: Readonly<Record<string, HotQuery>> = {
   'attention.resolved': (k, now) => recentlyResolvedQuery(k, now),
   /** today's orders */
   'orders.ofDay': (k, now) => ordersOfDayQuery(k, today(now)),
+  /** the drawer (the clerk's screen: cash expected), the X and the Z: a session's window on one terminal */
+  'cash.drawerCash': (k, now) => drawerCashQuery(k, 'T01', now - 10 * 3_600_000, now),
+  'cash.sessionSales': (k, now) => sessionSalesQuery(k, 'T01', now - 10 * 3_600_000, now),
+  'cash.pending': (k) => pendingAttemptsQuery(k, 'T01'),
 };

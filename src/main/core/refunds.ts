@@ -157,6 +157,7 @@ export class Refunds {
     const n = this.store.first(this.k.selectFrom('refunds').select((eb) => eb.fn.countAll<number>().as('n')).where('attempt_id', '=', a.id));
     const now = this.clock.now();
     const cash = a.method === 'cash';
+    this.quiet = false;
     const id = this.store.run(
       this.k.insertInto('refunds').values({
         order_id: a.order_id,
@@ -240,6 +241,7 @@ export class Refunds {
   }
 
   private update(r: RefundRow, set: Partial<RefundRow>): void {
+    this.quiet = false;
     this.store.run(this.k.updateTable('refunds').set({ ...set, updated_at: this.clock.now() }).where('id', '=', r.id));
   }
 
@@ -388,9 +390,18 @@ export class Refunds {
 
   // ---- polling -------------------------------------------------------------------------------
 
+  /**
+   * No unfinished refund: the tick skips its query (the idle till's main wake-up once the payment
+   * poller is quiet) until a refund is requested here — a finished refund never becomes unfinished.
+   */
+  private quiet = false;
+
   startPolling(intervalMs = 1_000): void {
     if (this.timer) return;
-    this.timer = setInterval(() => this.kick(), intervalMs);
+    this.quiet = false;
+    this.timer = setInterval(() => {
+      if (!this.quiet) this.kick();
+    }, intervalMs);
     this.timer.unref?.();
     this.kick();
   }
@@ -403,7 +414,9 @@ export class Refunds {
   private kick(): void {
     if (this.running || !this.timer) return;
     this.running = this.runDue()
-      .then(() => undefined)
+      .then(() => {
+        if (this.inFlight.size === 0 && !this.store.first(unfinishedRefundsQuery(this.k).limit(1))) this.quiet = true;
+      })
       .catch((err: unknown) => this.log(`refunds: ${(err as Error).stack ?? String(err)}`))
       .finally(() => {
         this.running = null;
