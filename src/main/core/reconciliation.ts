@@ -39,14 +39,15 @@ import type {
   ReconSide,
 } from '../../shared/types';
 import { beijingDateTime, isDay } from '../payments/money';
-import type { Statement, StatementFileOutcome, StatementFormat, StatementOutcome } from '../payments/provider';
+import type { Statement, StatementFileOutcome, StatementFormat, StatementOutcome, StatementRow } from '../payments/provider';
 import {
   bufferZone,
+  indexAttempts,
   reconcile,
+  type LocalState,
   RECON_CATEGORIES,
   type LocalAttempt,
   type LocalRefund,
-  type LocalState,
   type MatchItem,
   type MatchResult,
   type MatchTotals,
@@ -165,16 +166,12 @@ function chunks<T>(xs: readonly T[]): T[][] {
 
 const side = (): ReconSide => ({ count: 0, sumFen: 0 });
 
-const ATTEMPT_COLUMNS = ['id', 'out_trade_no', 'mode', 'amount_fen', 'state', 'created_at', 'paid_at'] as const;
+/** An attempt's columns, read as arrays (Store.allRaw) and made the matcher's LocalAttempt by `attemptOf`. */
+const ATTEMPT_COLUMNS = ['id', 'out_trade_no', 'mode', 'amount_fen', 'state', 'paid_at'] as const;
+type AttemptValues = [id: number, outTradeNo: string, mode: string, amountFen: number, state: LocalState, paidAt: number | null];
 
-interface AttemptColumns {
-  id: number;
-  out_trade_no: string;
-  mode: string;
-  amount_fen: number;
-  state: string;
-  created_at: number;
-  paid_at: number | null;
+function attemptOf(v: AttemptValues): LocalAttempt {
+  return { id: v[0], outTradeNo: v[1], mode: v[2], amountFen: v[3], state: v[4], paidAt: v[5] };
 }
 
 interface RefundColumns {
@@ -187,9 +184,6 @@ interface RefundColumns {
   finished_at: number | null;
 }
 
-function toAttempt(r: AttemptColumns): LocalAttempt {
-  return { id: r.id, outTradeNo: r.out_trade_no, mode: r.mode, amountFen: r.amount_fen, state: r.state as LocalState, createdAt: r.created_at, paidAt: r.paid_at };
-}
 
 // ---- the use-case -------------------------------------------------------------------------------
 
@@ -226,6 +220,8 @@ export type WithWriteLock = <T>(fn: () => T) => Promise<T>;
 interface ReadPhase {
   match: MatchResult;
   digest: string;
+  /** what had been written when it was read (`dataVersion`) */
+  version: string;
   keys: DigestKeys;
   loadMs: number;
   matchMs: number;
@@ -257,6 +253,8 @@ export interface ImportStats {
    * rows the match read changed meanwhile, so it was matched again with the lock held */
   parseMs?: number;
   lockMs?: number;
+  /** in the write phase: the digest of the rows the match read, computed again */
+  digestMs?: number;
   rematched?: boolean;
 }
 
@@ -466,7 +464,7 @@ export class Reconciliation {
         const existing = this.alreadyImported(run, sha);
         if (existing) return existing;
         const phase = this.readAndMatch(statement);
-        return { ...phase, digest: this.inputsDigest(statement, phase.keys) };
+        return { ...phase, digest: this.inputsDigest(statement, phase.keys), version: this.dataVersion() };
       })
       .deferred();
     if ('outcome' in read) {
@@ -475,6 +473,7 @@ export class Reconciliation {
     }
     let lockMs = 0;
     let writeMs = 0;
+    let digestMs = 0;
     let rematched = false;
     const outcome = await write(() => {
       const l0 = performance.now();
@@ -483,7 +482,11 @@ export class Reconciliation {
           const existing = this.alreadyImported(run, sha);
           if (existing) return existing;
           let match = read.match;
-          if (this.inputsDigest(statement, read.keys) !== read.digest) {
+          const d0 = performance.now();
+          // nothing committed by another connection since the read: the rows are the same without asking
+          const same = this.dataVersion() === read.version || this.inputsDigest(statement, read.keys) === read.digest;
+          digestMs = performance.now() - d0;
+          if (!same) {
             rematched = true;
             match = this.readAndMatch(statement).match;
           }
@@ -496,12 +499,22 @@ export class Reconciliation {
         lockMs = performance.now() - l0;
       }
     });
-    this.lastImport = { txMs: performance.now() - t0, loadMs: read.loadMs, matchMs: read.matchMs, writeMs, lockMs, rematched };
+    this.lastImport = { txMs: performance.now() - t0, loadMs: read.loadMs, matchMs: read.matchMs, writeMs, lockMs, digestMs, rematched };
     crashPoint('recon.import-committed');
     if (outcome.outcome !== 'already_imported') {
       this.log(`${run.provider} ${run.day}: ${outcome.outcome}, ${outcome.rows} rows, ${outcome.matched} matched, ${outcome.items} differences${rematched ? ' (matched again: its payments changed meanwhile)' : ''}`);
     }
     return outcome;
+  }
+
+  /**
+   * What has been written to the database since this connection opened: SQLite's count of commits by
+   * other connections (PRAGMA data_version) and this connection's own changes (total_changes()).
+   * Unchanged: nothing was written in between.
+   */
+  private dataVersion(): string {
+    const own = this.store.sqlite.prepare('select total_changes() as n').get() as { n: number };
+    return `${String(this.store.sqlite.pragma('data_version', { simple: true }))}:${own.n}`;
   }
 
   /** The outcome of a statement imported before (the same SHA-256), if it was. */
@@ -556,7 +569,7 @@ export class Reconciliation {
     return { from, to, bufferMs, lo: from - bufferMs, hi: to + bufferMs };
   }
 
-  /** The provider's attempts created or paid within the buffered day (one range query). */
+  /** The provider's attempts created or paid within the buffered day (one range query), as the matcher takes them. */
   private attemptsInRange(provider: ProviderId, lo: number, hi: number) {
     return this.k
       .selectFrom('payment_attempts')
@@ -577,20 +590,44 @@ export class Reconciliation {
       .where('refunds.method', '=', provider);
   }
 
-  /** Loads what the matcher needs for this statement (a few range and batched queries) and matches. */
+  /**
+   * Loads what the matcher needs for this statement (a few range and batched queries) and matches.
+   * The rows come out of SQLite in the matcher's own shape (no second object per attempt), and each
+   * statement row is joined to its attempt here, once, for the matcher too.
+   */
   private readAndMatch(s: Statement): { match: MatchResult; keys: DigestKeys; loadMs: number; matchMs: number } {
     const t0 = performance.now();
     const { from, to, bufferMs, lo, hi } = this.window(s);
     const provider = s.provider;
-    const attempts = new Map<string, LocalAttempt>();
     // one range query for the (buffered) day
-    for (const r of this.store.all(this.attemptsInRange(provider, lo, hi))) attempts.set(r.out_trade_no, toAttempt(r));
+    const attempts = this.store.allRaw<AttemptValues>(this.attemptsInRange(provider, lo, hi)).map(attemptOf);
+    const index = indexAttempts(attempts);
+    const { byTrade } = index;
+    let unique = index.unique;
+    const rowAttempt = new Int32Array(s.rows.length);
     // trades the statement names that the day's range did not bring (refunds of older payments, late money)
     const named = new Set<string>();
-    for (const r of s.rows) if (!attempts.has(r.outTradeNo)) named.add(r.outTradeNo);
+    for (let k = 0; k < s.rows.length; k++) {
+      const trade = (s.rows[k] as StatementRow).outTradeNo;
+      const i = byTrade.get(trade);
+      if (i === undefined) {
+        rowAttempt[k] = -1;
+        named.add(trade);
+      } else rowAttempt[k] = i;
+    }
     const namedList = [...named];
+    let found = 0;
     for (const part of chunks(namedList)) {
-      for (const r of this.store.all(this.attemptsNamed(provider, part))) attempts.set(r.out_trade_no, toAttempt(r));
+      for (const r of this.store.allRaw<AttemptValues>(this.attemptsNamed(provider, part)).map(attemptOf)) {
+        const size = byTrade.size;
+        byTrade.set(r.outTradeNo, attempts.length);
+        if (byTrade.size === size) unique = false;
+        attempts.push(r);
+        found++;
+      }
+    }
+    if (found > 0) {
+      for (let k = 0; k < s.rows.length; k++) if (rowAttempt[k] === -1) rowAttempt[k] = byTrade.get((s.rows[k] as StatementRow).outTradeNo) ?? -1;
     }
 
     const refunds = new Map<number, LocalRefund>();
@@ -600,19 +637,19 @@ export class Reconciliation {
     for (const r of this.store.all(this.refunds(provider).where('refunds.finished_at', '>=', lo).where('refunds.finished_at', '<', hi))) putRefund(r);
     const refundNos = new Set<string>();
     const refundedTrades = new Set<number>();
-    for (const r of s.rows) {
+    for (let k = 0; k < s.rows.length; k++) {
+      const r = s.rows[k] as StatementRow;
       if (r.type !== 'refund') continue;
       if (r.refundNo) refundNos.add(r.refundNo);
-      const a = attempts.get(r.outTradeNo);
-      if (a) refundedTrades.add(a.id);
+      const i = rowAttempt[k] as number;
+      if (i >= 0) refundedTrades.add((attempts[i] as LocalAttempt).id);
     }
     const keys: DigestKeys = { named: namedList, refundNos: [...refundNos], refundedTrades: [...refundedTrades] };
     for (const part of chunks(keys.refundNos)) for (const r of this.store.all(this.refunds(provider).where('refunds.refund_no', 'in', part))) putRefund(r);
     for (const part of chunks(keys.refundedTrades)) for (const r of this.store.all(this.refunds(provider).where('refunds.attempt_id', 'in', part))) putRefund(r);
 
-    const localAttempts = [...attempts.values()];
     const localRefunds = [...refunds.values()];
-    const zone = bufferZone(localAttempts, localRefunds, from, to, bufferMs);
+    const zone = bufferZone(attempts, localRefunds, from, to, bufferMs);
     const previousDay = shiftDay(s.day, -1);
     const nextDay = shiftDay(s.day, 1);
     const fee = this.o.settings.values.reconFeeRatesPpm[provider];
@@ -626,8 +663,8 @@ export class Reconciliation {
       to,
       bufferMs,
       rows: s.rows,
-      attempts: localAttempts,
-      attemptsByTrade: attempts,
+      attempts,
+      index: { byTrade, unique, rowAttempt },
       refunds: localRefunds,
       previous,
       next,
@@ -653,7 +690,7 @@ export class Reconciliation {
           .selectFrom(q.as('d'))
           .select([
             sql<number>`count(*)`.as('n'),
-            sql<string | null>`group_concat(d.id || ',' || d.state || ',' || ifnull(d.paid_at, '') || ',' || d.amount_fen || ',' || d.created_at, ';')`.as('g'),
+            sql<string | null>`group_concat(d.id || ',' || d.state || ',' || ifnull(d.paid_at, '') || ',' || d.amount_fen, ';')`.as('g'),
           ]),
       );
       h.update(`a${r?.n ?? 0}:${r?.g ?? ''}\n`);
@@ -730,7 +767,7 @@ export class Reconciliation {
         const r = s.rows[i]!;
         params.push(runId, i + 1, r.type, r.outTradeNo, r.tradeNo, r.refundNo, r.amountFen, r.feeFen, r.status, r.at);
       }
-      statementFor(end - start).run(...params);
+      statementFor(end - start).run(params);
     }
   }
 

@@ -113,6 +113,21 @@ export class Store {
     return (stmt.reader ? stmt.all(...(c.parameters as unknown[])) : (stmt.run(...(c.parameters as unknown[])), [])) as R[];
   }
 
+  /**
+   * The rows as arrays of their values, in the order selected: a hundred thousand rows come out of
+   * SQLite about a third faster than as objects (better-sqlite3 builds each object through V8's API).
+   */
+  allRaw<V extends unknown[]>(q: Compilable<unknown>): V[] {
+    const c = q.compile();
+    const stmt = this.prepare(c);
+    stmt.raw(true);
+    try {
+      return stmt.all(...(c.parameters as unknown[])) as V[];
+    } finally {
+      stmt.raw(false);
+    }
+  }
+
   first<R>(q: Compilable<R>): R | undefined {
     const c = q.compile();
     const stmt = this.prepare(c);
