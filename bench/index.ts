@@ -24,9 +24,10 @@ import { benchRss } from './rss';
 import { benchSales } from './sales';
 import { benchScan } from './scan';
 import { benchSearch } from './search';
+import { benchStall } from './stall';
 import { cleanupAllTempDirs, fmt, progress, type Row } from './stats';
 
-const SECTIONS = ['sales', 'search', 'scan', 'cold-start', 'rss', 'payments', 'latency', 'pending', 'reconcile', 'reports', 'cash', 'crypto'] as const;
+const SECTIONS = ['sales', 'search', 'scan', 'cold-start', 'rss', 'payments', 'latency', 'pending', 'reconcile', 'reports', 'cash', 'crypto', 'stall'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const argv = process.argv.slice(2);
@@ -127,6 +128,7 @@ async function main(): Promise<number> {
   await section('reports', () => benchReports({ quick }));
   await section('cash', () => benchCash(quick ? { sessions: 2, salesPerSession: 50, xRuns: 5 } : { sessions: 5, salesPerSession: 1_000, xRuns: 20 }));
   await section('crypto', () => benchCrypto(SIZES.crypto));
+  await section('stall', () => benchStall({ quick }));
 
   const load = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(' ');
   const header =
