@@ -18,6 +18,7 @@
  * - Opening, paid in/out, the close and every Z print are in the audit log, in the same transaction.
  * Roles are checked by the caller (core.ts): closing and paying out need the owner.
  */
+import { sql } from 'kysely';
 import { compactCounts, denominationTotal, zNumber, type DenominationCounts } from '../../shared/cash';
 import { PosError } from '../../shared/errors';
 import { formatFen } from '../../shared/money';
@@ -189,7 +190,9 @@ export class CashSessions {
       .selectFrom('payment_attempts as pa')
       .innerJoin('orders as o', 'o.id', 'pa.order_id')
       .select(['pa.method', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>('pa.amount_fen').as('fen'), (eb) => eb.fn.min<number>('pa.paid_at').as('since')])
-      .where('o.terminal', '=', terminal)
+      // `+terminal` keeps SQLite off the terminal index, which holds every order the till ever took
+      // (0.9–1.3 s on a year of a million orders); the day or the payment time narrows it instead (3 ms)
+      .where(sql<string>`+${sql.ref('o.terminal')}`, '=', terminal)
       .where('pa.state', 'in', PAID_STATES);
     q = lastClose !== null && lastClose !== undefined ? q.where('pa.paid_at', '>', lastClose) : q.where('o.business_day', '=', this.day(now));
     if (openedAt !== null) q = q.where('pa.paid_at', '<', openedAt);
