@@ -62,7 +62,6 @@ import { crashPoint } from './crash-points';
 import type { Events } from './events';
 import type { ProviderSource } from './payments';
 import type { SettingsValues } from './settings';
-import { writeJournal } from './journal';
 import type { Tasks } from './worker-tasks';
 
 export const PROVIDER_ORDER: readonly ProviderId[] = ['alipay', 'wechat', 'yeepay'];
@@ -777,29 +776,37 @@ export class Reconciliation {
    * keep it on the order from "To check"; the reconciliation item only records the decision.
    */
   private openLateMoney(items: readonly MatchItem[], day: string, now: number): void {
-    for (const i of items) {
-      if (i.category !== 'paid_after_close' || i.attemptId === null) continue;
-      const seen = this.store.first(
-        this.k.selectFrom('payment_exceptions').select('id').where('attempt_id', '=', i.attemptId).where('kind', '=', 'paid_after_close'),
-      );
-      if (seen) continue;
-      const a = this.store.first(this.k.selectFrom('payment_attempts').select(['order_id', 'state', 'foreign_at']).where('id', '=', i.attemptId));
+    const late = items.filter((i) => i.category === 'paid_after_close' && i.attemptId !== null);
+    if (late.length === 0) return;
+    // what is known of those attempts, in a few batched queries (a thousand late payments were four
+    // compiled queries each, with the write lock held)
+    const ids = [...new Set(late.map((i) => i.attemptId as number))];
+    const seen = new Set<number>();
+    const attempts = new Map<number, { order_id: number; state: string; foreign_at: number | null }>();
+    for (const part of chunks(ids)) {
+      for (const e of this.store.all(this.k.selectFrom('payment_exceptions').select('attempt_id').where('attempt_id', 'in', part).where('kind', '=', 'paid_after_close'))) {
+        if (e.attempt_id !== null) seen.add(e.attempt_id);
+      }
+      for (const a of this.store.all(this.k.selectFrom('payment_attempts').select(['id', 'order_id', 'state', 'foreign_at']).where('id', 'in', part))) attempts.set(a.id, a);
+    }
+    const insertException = this.k
+      .insertInto('payment_exceptions')
+      .values({ order_id: 0, attempt_id: 0, kind: 'paid_after_close', detail: '', opened_at: 0, resolved_at: null, resolution: null, note: null })
+      .compile().sql;
+    const insertJournal = this.k
+      .insertInto('payment_journal')
+      .values({ order_id: 0, attempt_id: 0, at: 0, kind: '', from_state: null, to_state: null, detail: null })
+      .compile().sql;
+    for (const i of late) {
+      const attemptId = i.attemptId as number;
+      if (seen.has(attemptId)) continue;
+      const a = attempts.get(attemptId);
       // another till's trade under this attempt's number is not this till's money (a foreign_trade exception says so)
       if (!a || a.foreign_at !== null) continue;
-      const detail = { amountFen: i.theirsFen, via: `statement ${day}`, state: a.state, outTradeNo: i.outTradeNo };
-      this.store.run(
-        this.k.insertInto('payment_exceptions').values({
-          order_id: a.order_id,
-          attempt_id: i.attemptId,
-          kind: 'paid_after_close',
-          detail: JSON.stringify(detail),
-          opened_at: now,
-          resolved_at: null,
-          resolution: null,
-          note: null,
-        }),
-      );
-      writeJournal(this.store, now, { orderId: a.order_id, attemptId: i.attemptId, kind: 'exception.paid_after_close', detail });
+      const detail = JSON.stringify({ amountFen: i.theirsFen, via: `statement ${day}`, state: a.state, outTradeNo: i.outTradeNo });
+      this.store.runCompiled(insertException, [a.order_id, attemptId, 'paid_after_close', detail, now, null, null, null]);
+      this.store.runCompiled(insertJournal, [a.order_id, attemptId, now, 'exception.paid_after_close', null, null, detail]);
+      seen.add(attemptId);
     }
   }
 
