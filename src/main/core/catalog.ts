@@ -34,17 +34,20 @@ class Haystack {
   /** starts[i] = offset in `text` where product i's keys begin (ascending). */
   starts: number[] = [];
 
-  build(keys: readonly string[]): void {
-    const parts: string[] = [];
-    let at = 0;
-    this.starts = [];
-    for (const k of keys) {
-      this.starts.push(at);
-      const chunk = SEP + k;
-      parts.push(chunk);
-      at += chunk.length;
-    }
-    this.text = parts.join('');
+  private parts: string[] = [];
+  private at = 0;
+
+  /** Adds the next product's keys (in catalogue order); `finish` makes them searchable. */
+  add(key: string): void {
+    this.starts.push(this.at);
+    this.parts.push(SEP, key);
+    this.at += SEP.length + key.length;
+  }
+
+  finish(): this {
+    this.text = this.parts.join('');
+    this.parts = [];
+    return this;
   }
 
   /** Index of the product whose keys contain offset `pos`. */
@@ -95,8 +98,8 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** The index being built: products in catalogue order and their search keys. */
 class IndexBuild {
   readonly products: Product[] = [];
-  readonly asciiKeys: string[] = [];
-  readonly zhKeys: string[] = [];
+  readonly ascii = new Haystack();
+  readonly zh = new Haystack();
   readonly byCode = new Map<string, Product>();
   readonly byId = new Map<number, Product>();
 
@@ -106,8 +109,8 @@ class IndexBuild {
     const zh = r.name_zh.toLowerCase();
     let ascii = `${r.name_en.toLowerCase()}${SEP}${r.pinyin}${SEP}${r.pinyin_initials}${SEP}${r.sku.toLowerCase()}${SEP}${r.barcode ?? ''}`;
     for (const word of zh.match(ASCII_WORDS) ?? []) ascii += SEP + word;
-    this.asciiKeys.push(ascii);
-    this.zhKeys.push(zh);
+    this.ascii.add(ascii);
+    this.zh.add(zh);
     this.byId.set(r.id, product);
     this.byCode.set(r.sku.toLowerCase(), product);
     if (r.barcode) this.byCode.set(r.barcode, product);
@@ -177,15 +180,11 @@ export class Catalog {
   }
 
   private install(build: IndexBuild): void {
-    const ascii = new Haystack();
-    const zh = new Haystack();
-    ascii.build(build.asciiKeys);
-    zh.build(build.zhKeys);
     this.products_ = build.products;
     this.byCode = build.byCode;
     this.byId = build.byId;
-    this.ascii = ascii;
-    this.zh = zh;
+    this.ascii = build.ascii.finish();
+    this.zh = build.zh.finish();
   }
 
   get size(): number {
