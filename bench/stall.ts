@@ -16,7 +16,7 @@
  * The 1M-order store: `POS_AGED_STORE=DIR` (a generated data directory, copied, never opened in
  * place), else the reports bench's cached history (bench/reports.ts; generated once if missing).
  */
-import { cpSync, existsSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
@@ -147,11 +147,28 @@ interface Measured {
    * (a stall the machine causes, a thread descheduled while it waits, is not in it)
    */
   ownMs: number;
+  /**
+   * Linux: within those turns, the most CPU time the thread used, and the longest it waited for a
+   * CPU while runnable (/proc/thread-self/schedstat): what of a stall is the till's work and what
+   * the machine's other load
+   */
+  cpuMs: number | null;
+  queuedMs: number | null;
   scans: number[];
   failed: number;
 }
 
 const epoch = () => performance.timeOrigin + performance.now();
+
+/** This thread's time on a CPU and waiting for one, in ns (Linux), or null. */
+function schedstat(): { run: number; wait: number } | null {
+  try {
+    const [run, wait] = readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ').map(Number);
+    return run === undefined || wait === undefined ? null : { run, wait };
+  } catch {
+    return null;
+  }
+}
 
 /** Records how long background writers hold the store's write gate (the time a scan can wait for a commit). */
 function watchGate(core: Core): { take(): number } {
@@ -185,10 +202,19 @@ async function measure(probe: Probe, gate: { take(): number } | null, job: () =>
   const elu = performance.eventLoopUtilization();
   let tick = elu;
   let ownMs = 0;
+  let sched = schedstat();
+  let cpuMs: number | null = sched ? 0 : null;
+  let queuedMs: number | null = sched ? 0 : null;
   const turns = setInterval(() => {
     const now = performance.eventLoopUtilization();
     ownMs = Math.max(ownMs, performance.eventLoopUtilization(now, tick).active);
     tick = now;
+    const s = schedstat();
+    if (s && sched) {
+      cpuMs = Math.max(cpuMs ?? 0, (s.run - sched.run) / 1e6);
+      queuedMs = Math.max(queuedMs ?? 0, (s.wait - sched.wait) / 1e6);
+      sched = s;
+    }
   }, 1);
   gate?.take();
   const t0 = performance.now();
@@ -201,7 +227,7 @@ async function measure(probe: Probe, gate: { take(): number } | null, job: () =>
   h.disable();
   const busy = performance.eventLoopUtilization(elu);
   const { ms: scans, failed } = await probe.window(from, to);
-  return { ms, gateMs: gate?.take() ?? 0, stall: h.max / 1e6, p99: h.percentile(99) / 1e6, busyMs: busy.active, ownMs, scans, failed };
+  return { ms, gateMs: gate?.take() ?? 0, stall: h.max / 1e6, p99: h.percentile(99) / 1e6, busyMs: busy.active, ownMs, cpuMs, queuedMs, scans, failed };
 }
 
 // ---- the till -------------------------------------------------------------------------------------
@@ -266,13 +292,20 @@ interface Pair {
   after: Measured[];
 }
 
+/** Of the thread's turns: the most CPU one used, the longest it waited for a CPU. */
+function cpu(m: Measured[]): string {
+  const used = m.map((x) => x.cpuMs).filter((x): x is number => x !== null);
+  const queued = m.map((x) => x.queuedMs).filter((x): x is number => x !== null);
+  return used.length === 0 ? '' : `, on a CPU at most ${fmt(median(used))} ms a turn, waiting for one up to ${fmt(median(queued))}`;
+}
+
 function describe(m: Measured[]): string {
   const scans = m.flatMap((x) => x.scans);
   const failed = m.reduce((a, x) => a + x.failed, 0);
   const stall = m.map((x) => x.stall);
   const gate = median(m.map((x) => x.gateMs));
   return (
-    `longest stall ${fmt(median(stall))} ms (max ${fmt(Math.max(...stall))}; its own longest block ${fmt(median(m.map((x) => x.ownMs)))}), job ${fmt(median(m.map((x) => x.ms)))} ms, the till's thread busy ${fmt(median(m.map((x) => x.busyMs)))} ms of it` +
+    `longest stall ${fmt(median(stall))} ms (max ${fmt(Math.max(...stall))}; its own longest block ${fmt(median(m.map((x) => x.ownMs)))}${cpu(m)}), job ${fmt(median(m.map((x) => x.ms)))} ms, the till's thread busy ${fmt(median(m.map((x) => x.busyMs)))} ms of it` +
     `${gate > 0 ? `, the write gate held ${fmt(gate)} ms` : ''}; ` +
     `scan→cart p50 ${fmt(quantile(scans, 0.5))} / p95 ${fmt(p95(scans))} / max ${fmt(Math.max(...scans))} ms (${scans.length} scans${failed ? `, ${failed} failed` : ''})`
   );
@@ -287,7 +320,7 @@ function rows(pairs: readonly Pair[], idle: Measured[]): Row[] {
       'ms',
       idle.map((x) => x.stall),
       '—',
-      `longest event-loop delay over 2 s while the probe scans (its own longest block ${fmt(median(idle.map((x) => x.ownMs)))} ms, busy ${fmt(median(idle.map((x) => x.busyMs)))} ms with the probe's scans); ` +
+      `longest event-loop delay over 2 s while the probe scans (its own longest block ${fmt(median(idle.map((x) => x.ownMs)))} ms${cpu(idle)}, busy ${fmt(median(idle.map((x) => x.busyMs)))} ms with the probe's scans); ` +
         `scan→cart p50 ${fmt(quantile(idleScans, 0.5))} / p95 ${fmt(p95(idleScans))} / max ${fmt(Math.max(...idleScans))} ms`,
     ),
   );
@@ -310,7 +343,7 @@ async function counterJobs(template: string, mode: 'inline' | 'worker', runs: nu
       const p = out.get(job) ?? { job, before: [], after: [] };
       (mode === 'inline' ? p.before : p.after).push(m);
       out.set(job, p);
-      progress(`stall: ${mode} ${job}: ${fmt(m.ms)} ms, longest stall ${fmt(m.stall)} ms (own block ${fmt(m.ownMs)}), busy ${fmt(m.busyMs)} ms, gate ${fmt(m.gateMs)} ms, scans p95 ${fmt(p95(m.scans))} ms`);
+      progress(`stall: ${mode} ${job}: ${fmt(m.ms)} ms, longest stall ${fmt(m.stall)} ms (own block ${fmt(m.ownMs)}${cpu([m])}), busy ${fmt(m.busyMs)} ms, gate ${fmt(m.gateMs)} ms, scans p95 ${fmt(p95(m.scans))} ms`);
     };
     try {
       if (mode === 'worker') for (let i = 0; i < runs; i++) idle.push(await measure(till.probe, till.gate, () => new Promise((r) => setTimeout(r, 2_000))));
@@ -331,9 +364,11 @@ async function counterJobs(template: string, mode: 'inline' | 'worker', runs: nu
       }
       for (const [provider, file] of [['alipay', files.alipay], ['wechat', files.wechat]] as const) {
         const label = `${provider === 'alipay' ? 'Alipay' : 'WeChat'} statement import, 100k rows from the file (${(file.file.length / 1024 ** 2).toFixed(1)} MB: parse, check, match, store)`;
+        // a copy of the file, made before: the download's own buffer is handed to the worker
+        const copy = new Uint8Array(file.file);
         put(label, await measure(till.probe, till.gate, async () => {
           const outcome = await till.core.reconciliation.importInBackground(
-            { file: new Uint8Array(file.file), format: file.format },
+            { file: copy, format: file.format },
             { provider, day: DAY, actor: SYSTEM_ACTOR, trigger: 'manual', startedAt: Date.parse(CLOCK) },
           );
           if (outcome.outcome !== 'imported') throw new Error(`${provider}: ${JSON.stringify(outcome)}`);
@@ -364,7 +399,7 @@ async function agedJobs(source: string, runs: number, out: Map<string, Pair>): P
           const p = out.get(job) ?? { job, before: [], after: [] };
           (mode === 'inline' ? p.before : p.after).push(m);
           out.set(job, p);
-          progress(`stall: ${mode} ${job}: ${fmt(m.ms)} ms, longest stall ${fmt(m.stall)} ms (own block ${fmt(m.ownMs)}), busy ${fmt(m.busyMs)} ms, gate ${fmt(m.gateMs)} ms, scans p95 ${fmt(p95(m.scans))} ms`);
+          progress(`stall: ${mode} ${job}: ${fmt(m.ms)} ms, longest stall ${fmt(m.stall)} ms (own block ${fmt(m.ownMs)}${cpu([m])}), busy ${fmt(m.busyMs)} ms, gate ${fmt(m.gateMs)} ms, scans p95 ${fmt(p95(m.scans))} ms`);
         };
         await till.call('reports.exportCsv', { from: first, to: last }); // warm: pages cached, the worker started
         for (let i = 0; i < runs; i++) {
