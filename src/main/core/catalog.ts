@@ -88,7 +88,7 @@ function isAscii(s: string): boolean {
 }
 
 /** Products per slice of a rebuild in the background (`Catalog.refresh`): a few milliseconds each. */
-const SLICE = 500;
+const SLICE = 250;
 
 /** ASCII words inside a Chinese name ("330ml" in "可口可乐 330ml"), so ASCII queries never need the Chinese haystack */
 const ASCII_WORDS = /[\x21-\x7e]+/g;
