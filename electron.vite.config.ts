@@ -18,6 +18,8 @@ export default defineConfig({
           sandbox: resolve(__dirname, 'src/sandbox/main.ts'),
           // backups and integrity checks run here, in a worker thread (src/main/store/sqlite-jobs.ts)
           'sqlite-worker': resolve(__dirname, 'src/main/store/sqlite-worker.cjs'),
+          // the core's heavy tasks, loaded by that worker (src/main/core/worker-tasks.ts)
+          'worker-tasks': resolve(__dirname, 'src/main/core/worker-tasks.ts'),
         },
       },
     },

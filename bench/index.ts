@@ -26,9 +26,10 @@ import { benchRss } from './rss';
 import { benchSales } from './sales';
 import { benchScan } from './scan';
 import { benchSearch } from './search';
+import { benchStall } from './stall';
 import { cleanupAllTempDirs, fmt, progress, type Row } from './stats';
 
-const SECTIONS = ['sales', 'search', 'scan', 'cold-start', 'rss', 'payments', 'latency', 'pending', 'reconcile', 'reports', 'cash', 'crypto', 'aged'] as const;
+const SECTIONS = ['sales', 'search', 'scan', 'cold-start', 'rss', 'payments', 'latency', 'pending', 'reconcile', 'reports', 'cash', 'crypto', 'stall', 'aged'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const argv = process.argv.slice(2);
@@ -130,6 +131,7 @@ async function main(): Promise<number> {
   await section('reports', () => benchReports({ quick }));
   await section('cash', () => benchCash(quick ? { sessions: 2, salesPerSession: 50, xRuns: 5 } : { sessions: 5, salesPerSession: 1_000, xRuns: 20 }));
   await section('crypto', () => benchCrypto(SIZES.crypto));
+  await section('stall', () => benchStall({ quick }));
   await section('aged', () => benchAged(agedOptions(argv, quick)));
 
   const load = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(' ');

@@ -129,9 +129,13 @@ beforeAll(async () => {
   try {
     const esbuild = await import('esbuild');
     // inside the repository so that its packages (left external) resolve from node_modules
-    bundle = join(ROOT, 'node_modules', '.cache', 'crash-matrix', `crash-child-${process.pid}.cjs`);
-    await esbuild.build({ entryPoints: [join(ROOT, CHILD)], bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', outfile: bundle, logLevel: 'error' });
-    childCommand = [bundle];
+    bundle = join(ROOT, 'node_modules', '.cache', 'crash-matrix', String(process.pid));
+    const built = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', logLevel: 'error' } as const;
+    await esbuild.build({ ...built, entryPoints: [join(ROOT, CHILD)], outfile: join(bundle, 'crash-child.cjs') });
+    // the worker thread the core starts for its heavy tasks (the statement import) beside it, as in out/main
+    await esbuild.build({ ...built, entryPoints: [join(ROOT, 'src/main/store/sqlite-worker.cjs')], outfile: join(bundle, 'sqlite-worker.js') });
+    await esbuild.build({ ...built, entryPoints: [join(ROOT, 'src/main/core/worker-tasks.ts')], outfile: join(bundle, 'worker-tasks.js') });
+    childCommand = [join(bundle, 'crash-child.cjs')];
   } catch {
     bundle = null;
   }
@@ -141,7 +145,7 @@ afterAll(async () => {
   await sandbox?.close();
   sandboxDir?.cleanup();
   template?.cleanup();
-  if (bundle) rmSync(bundle, { force: true });
+  if (bundle) rmSync(bundle, { recursive: true, force: true });
 });
 
 interface Run {

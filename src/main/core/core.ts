@@ -32,10 +32,11 @@ import { seedIfEmpty } from './seed';
 import { Settings } from './settings';
 import { TillIdentity } from './till-identity';
 import { Reconciliation } from './reconciliation';
-import { reportCsv, reportHtml } from './report-files';
 import { Reports, checkRange } from './reports';
 import { CashSessions, blindState, blindView, seesTotals } from './cash-sessions';
 import { confirmOwnerPin, DataSafety, type DataSafetyOptions } from './data-safety';
+import { TaskPool } from '../store/sqlite-jobs';
+import { inlineTasks, workerTasks, type Tasks } from './worker-tasks';
 
 export interface CoreOptions {
   dataDir: string;
@@ -75,7 +76,36 @@ export interface CoreOptions {
   afterRestore?: (store: Store) => void;
   /** Backups and checks: the schedule's timing, the copier (tests simulate a full disk), the hook after each backup. */
   dataSafety?: Pick<DataSafetyOptions, 'timing' | 'copier' | 'afterBackup'>;
+  /** Where heavy work runs (core/worker-tasks.ts): worker threads (default), or `inline` on this thread (the bench's baseline). */
+  tasks?: 'worker' | 'inline';
 }
+
+/** A report over more days than this is made in a worker (a year is tens of milliseconds of reads). */
+const REPORT_IN_PLACE_DAYS = 92;
+
+/**
+ * Calls that only read: they answer while a worker holds the store's write lock. Every other call
+ * first waits, with `await`, for that lock to be given back (store/write-gate.ts), so that none of
+ * them waits inside SQLite with the counter's event loop stopped.
+ */
+const READ_ONLY: ReadonlySet<string> = new Set([
+  'app.info',
+  'catalog.categories',
+  'catalog.products',
+  'catalog.search',
+  'orders.get',
+  'orders.list',
+  'payments.attention',
+  'payments.get',
+  'payments.options',
+  'payments.forOrder',
+  'refunds.quote',
+  'settings.payments',
+  'auth.users',
+  'auth.current',
+  'dataSafety.status',
+  'cart.parked',
+]);
 
 export interface CashierOpener {
   open(attempt: AttemptView): Promise<boolean>;
@@ -146,7 +176,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const audit = new Audit(store, clock);
     const events = new Events();
     const catalog = new Catalog(store);
-    const catalogAdmin = new CatalogAdmin(store, clock, catalog, audit, events, timeZone);
+    const tasks: Tasks = options.tasks === 'inline' ? inlineTasks(store) : workerTasks(store, new TaskPool({ onError: (err) => log(`task worker failed: ${String(err)}`) }));
+    const catalogAdmin = new CatalogAdmin(store, clock, catalog, audit, events, timeZone, undefined, tasks);
     const carts = new Carts(store, catalog, clock);
     const orders = new Orders(store, carts, settings, clock, events, timeZone, audit, () => auth.current().name, identity);
     const secrets = options.secrets ?? new FileSecretStore(options.dataDir);
@@ -171,7 +202,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     );
     const providerSource = options.providers ?? paymentSettings;
     const refunds = new Refunds(store, clock, events, providerSource, audit, options.refundTiming ?? DEFAULT_REFUND_TIMING, log, identity);
-    const reconciliation = new Reconciliation({ store, clock, events, providers: providerSource, settings, audit, timeZone, log });
+    const reconciliation = new Reconciliation({ store, clock, events, providers: providerSource, settings, audit, timeZone, log, tasks });
     const reports = new Reports(store, clock, timeZone);
     if (reports.syncTimeZone()) log(`sales report tables recomputed for the time zone ${timeZone()}`);
     const exceptions = new Exceptions(store, clock, events, payments, refunds, audit, (options.timing ?? DEFAULT_TIMING).orphanAfterMs);
@@ -429,7 +460,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       'audit.export': async ({ from, to, approvalPin }) => {
         await auth.authorize('owner', approvalPin);
         const day = businessDay(clock.now(), timeZone());
-        return { filename: `audit-log-${day}.csv`, mime: 'text/csv' as const, content: audit.csv({ from, to }) };
+        return { filename: `audit-log-${day}.csv`, mime: 'text/csv' as const, content: await tasks.run('audit.csv', { from, to, now: clock.now() }) };
       },
       'audit.list': async ({ from, to, approvalPin }) => {
         await auth.authorize('owner', approvalPin);
@@ -457,20 +488,22 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       // always with the owner's PIN: the database is replaced
       'dataSafety.restore': async ({ approvalPin, ...input }) => dataSafety.restore(input, await confirmOwnerPin(auth, approvalPin)),
       // the range is checked before the owner is asked, so no PIN is asked for a report that cannot be made
+      // a long range, every export and the printable page are made in a worker (core/worker-tasks.ts)
       'reports.sales': async ({ from, to, top, approvalPin }) => {
-        checkRange(from, to);
+        const days = checkRange(from, to);
         await auth.authorize('owner', approvalPin);
-        return reports.sales(from, to, top);
+        if (days <= REPORT_IN_PLACE_DAYS) return reports.sales(from, to, top);
+        return tasks.run('reports.sales', { from, to, top: top ?? 10, now: clock.now(), timeZone: timeZone() });
       },
       'reports.exportCsv': async ({ from, to, approvalPin }) => {
         checkRange(from, to);
         await auth.authorize('owner', approvalPin);
-        return reportCsv(reports.sales(from, to, Number.MAX_SAFE_INTEGER), locale());
+        return tasks.run('reports.csv', { from, to, locale: locale(), now: clock.now(), timeZone: timeZone() });
       },
       'reports.printable': async ({ from, to, top, approvalPin }) => {
         checkRange(from, to);
         await auth.authorize('owner', approvalPin);
-        return reportHtml(reports.sales(from, to, top ?? 20), locale(), settings.values.storeName);
+        return tasks.run('reports.printable', { from, to, top: top ?? 20, locale: locale(), storeName: settings.values.storeName, now: clock.now(), timeZone: timeZone() });
       },
       'settings.payments': () => paymentSettings.views(),
       // where money goes is the owner's: a clerk learns nothing, not even whether the settings would be accepted; saved and audited together
@@ -561,6 +594,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         return fail({ code: 'INVALID_INPUT', message, details: { field, method } });
       }
       try {
+        // a worker writing a large transaction: wait for its commit here, not inside SQLite
+        if (store.writeGate.closed && !READ_ONLY.has(method)) await store.writeGate.open();
         const handler = handlers[method] as (i: unknown) => unknown;
         return ok(await dataSafety.track(method, () => handler(parsed.data)));
       } catch (err) {
@@ -604,6 +639,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         refunds.stopPolling();
         reconciliation.stopSchedule();
         dataSafety.close();
+        void tasks.close();
         store.close();
       },
     };

@@ -208,6 +208,15 @@ export type StatementOutcome =
   | Unknown
   | Untrusted;
 
+/** How a statement file is read (payments/statement-file.ts): the parser and the account it must be for. */
+export type StatementFormat =
+  | { kind: 'alipay'; sellerId: string | null }
+  | { kind: 'wechat'; mchId: string | null }
+  | { kind: 'yeepay'; merchantId: string };
+
+/** A statement downloaded but not parsed yet: parsing 100k rows is left to whoever imports it (a worker). */
+export type StatementFileOutcome = { kind: 'file'; file: Buffer; format: StatementFormat } | Exclude<StatementOutcome, { kind: 'statement' }>;
+
 /** An incoming notification or browser return, as the transport received it. */
 export interface Incoming {
   method: 'GET' | 'POST';
@@ -238,6 +247,8 @@ export interface PaymentProvider {
   refundQuery(input: RefundInput): Promise<Called<RefundQueryOutcome>>;
   /** download and parse the statement for a business day (YYYY-MM-DD) */
   statement(day: string): Promise<Called<StatementOutcome>>;
+  /** download it only: the file and how to parse it (reconciliation parses it off the counter's thread) */
+  statementFile?(day: string): Promise<Called<StatementFileOutcome>>;
   /** parse a statement file already downloaded (pure; used by imports and tests) */
   parseStatement(file: Buffer, day: string): StatementOutcome;
   /** verify a server-to-server notification (or, for YeePay, the browser return too) */

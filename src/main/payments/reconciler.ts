@@ -79,7 +79,8 @@ export interface LocalAttempt {
   mode: string;
   amountFen: number;
   state: LocalState;
-  createdAt: number;
+  /** not used by the match (the core loads attempts by it; left out of the 100k rows it reads) */
+  createdAt?: number;
   paidAt: number | null;
 }
 
@@ -116,6 +117,8 @@ export interface MatchInput {
   /** local attempts of this provider: at least those created or paid within the buffered day, plus
    * those the statement names */
   attempts: readonly LocalAttempt[];
+  /** lookups the caller made already (`indexAttempts`, and each row's attempt): 100k × 2 hash lookups saved */
+  index?: MatchIndex;
   /** local refunds of this provider: those finished within the buffered day, plus those of the
    * attempts and refund numbers the statement names */
   refunds: readonly LocalRefund[];
@@ -186,6 +189,33 @@ function isReversal(r: StatementRow): boolean {
   return r.status === 'REVOKED' || (r.refundNo !== null && r.refundNo === r.outTradeNo);
 }
 
+/**
+ * The attempts by out_trade_no (index in the attempts array), and whether every out_trade_no is
+ * there once (it is the database's unique key; a test may give the same twice).
+ */
+export interface MatchIndex {
+  byTrade: ReadonlyMap<string, number>;
+  unique: boolean;
+  /** for each statement row, the index of its attempt, or -1 */
+  rowAttempt?: Int32Array;
+}
+
+export function indexAttempts(attempts: readonly LocalAttempt[]): { byTrade: Map<string, number>; unique: boolean } {
+  const byTrade = new Map<string, number>();
+  let unique = true;
+  for (let i = 0; i < attempts.length; i++) {
+    const size = byTrade.size;
+    byTrade.set((attempts[i] as LocalAttempt).outTradeNo, i); // the last one wins, as a lookup by number would
+    if (byTrade.size === size) unique = false;
+  }
+  return { byTrade, unique };
+}
+
+/**
+ * Rows are joined to attempts once, by index: the statement's rows and the till's attempts are each
+ * looked up by out_trade_no a single time (hash lookups on 100k string keys are most of the cost of
+ * a match), the rest of the work follows indexes into the two arrays.
+ */
 export function reconcile(input: MatchInput): MatchResult {
   const { from, to, bufferMs, feeRatePpm } = input;
   const items: MatchItem[] = [];
@@ -193,8 +223,18 @@ export function reconcile(input: MatchInput): MatchResult {
   let onNeighbourDay = 0;
 
   // ---- indexes ----------------------------------------------------------------------------------
-  const attempts = new Map<string, LocalAttempt>();
-  for (const a of input.attempts) attempts.set(a.outTradeNo, a);
+  const attempts = input.attempts;
+  const rows = input.rows;
+  const { byTrade, unique } = input.index ?? indexAttempts(attempts);
+  let rowAttempt = input.index?.rowAttempt;
+  if (!rowAttempt) {
+    rowAttempt = new Int32Array(rows.length);
+    for (let k = 0; k < rows.length; k++) rowAttempt[k] = byTrade.get((rows[k] as StatementRow).outTradeNo) ?? -1;
+  }
+  const attemptOf = (k: number): LocalAttempt | undefined => {
+    const i = (rowAttempt as Int32Array)[k] as number;
+    return i < 0 ? undefined : attempts[i];
+  };
   const refundsByNo = new Map<string, LocalRefund>();
   const refundsByAttempt = new Map<number, LocalRefund[]>();
   for (const r of input.refunds) {
@@ -203,16 +243,27 @@ export function reconcile(input: MatchInput): MatchResult {
     if (list) list.push(r);
     else refundsByAttempt.set(r.attemptId, [r]);
   }
-  const payRows = new Map<string, StatementRow>();
+  /** per attempt: the row of its first payment on the statement (any other is a duplicate), or -1 */
+  const firstPay = new Int32Array(attempts.length).fill(-1);
+  /** the same for trades the till does not know */
+  const firstUnknownPay = new Map<string, number>();
   /** per trade: refund rows that are reversals, summed */
   const reversedFen = new Map<string, number>();
-  for (const r of input.rows) {
+  for (let k = 0; k < rows.length; k++) {
+    const r = rows[k] as StatementRow;
     if (r.type === 'payment') {
-      if (!payRows.has(r.outTradeNo)) payRows.set(r.outTradeNo, r);
+      const i = rowAttempt[k] as number;
+      if (i >= 0) {
+        if (firstPay[i] === -1) firstPay[i] = k;
+      } else if (!firstUnknownPay.has(r.outTradeNo)) firstUnknownPay.set(r.outTradeNo, k);
     } else if (isReversal(r)) {
       reversedFen.set(r.outTradeNo, (reversedFen.get(r.outTradeNo) ?? 0) + r.amountFen);
     }
   }
+  const isFirstPayment = (k: number): boolean => {
+    const i = (rowAttempt as Int32Array)[k] as number;
+    return i >= 0 ? firstPay[i] === k : firstUnknownPay.get((rows[k] as StatementRow).outTradeNo) === k;
+  };
 
   const totals: MatchTotals = {
     local: { payments: side(), refunds: side() },
@@ -249,14 +300,15 @@ export function reconcile(input: MatchInput): MatchResult {
   };
 
   // ---- theirs → ours: payments ----------------------------------------------------------------
-  for (const r of input.rows) {
+  for (let k = 0; k < rows.length; k++) {
+    const r = rows[k] as StatementRow;
     totals.statement.feeFen += r.type === 'payment' ? r.feeFen : -r.feeFen;
     if (r.type !== 'payment') continue;
     add(totals.statement.payments, r.amountFen);
-    const a = attempts.get(r.outTradeNo);
+    const a = attemptOf(k);
     add(modeOf(a?.mode ?? 'unknown').statement, r.amountFen);
     const base = { outTradeNo: r.outTradeNo, attemptId: a?.id ?? null, theirsFen: r.amountFen };
-    if (payRows.get(r.outTradeNo) !== r) {
+    if (!isFirstPayment(k)) {
       // the first payment row of a trade is the one indexed; any other is a duplicate
       raise({ ...base, category: 'status_mismatch', oursFen: a?.amountFen ?? null, detail: { reason: 'duplicate_row', tradeNo: r.tradeNo, at: r.at } });
       continue;
@@ -286,10 +338,11 @@ export function reconcile(input: MatchInput): MatchResult {
 
   // ---- theirs → ours: refunds -------------------------------------------------------------------
   const usedRefunds = new Set<number>();
-  for (const r of input.rows) {
+  for (let k = 0; k < rows.length; k++) {
+    const r = rows[k] as StatementRow;
     if (r.type !== 'refund') continue;
     add(totals.statement.refunds, r.amountFen);
-    const a = attempts.get(r.outTradeNo);
+    const a = attemptOf(k);
     checkFee(r, a?.id ?? null);
     const base = { outTradeNo: r.outTradeNo, attemptId: a?.id ?? null, refundNo: r.refundNo, theirsFen: r.amountFen };
     if (!a) {
@@ -339,13 +392,15 @@ export function reconcile(input: MatchInput): MatchResult {
     return { home: 'this', neighbour: undefined, neighbourDay: null };
   };
 
-  for (const a of input.attempts) {
+  for (let i = 0; i < attempts.length; i++) {
+    const a = attempts[i] as LocalAttempt;
     if (!PAID.has(a.state) || a.paidAt === null) continue;
     if (a.paidAt >= from && a.paidAt < to) {
       add(totals.local.payments, a.amountFen);
       add(modeOf(a.mode).local, a.amountFen);
     }
-    if (payRows.has(a.outTradeNo)) continue;
+    // on the statement: a payment row of its trade (an out_trade_no given twice is looked up)
+    if (firstPay[unique ? i : (byTrade.get(a.outTradeNo) as number)] !== -1) continue;
     const p = place(a.paidAt);
     if (p.home !== 'this') continue; // the neighbour day's run answers for it
     if (p.neighbour && p.neighbour.payments.has(a.outTradeNo)) {

@@ -39,6 +39,7 @@ import type {
   RefundInput,
   RefundOutcome,
   RefundQueryOutcome,
+  StatementFileOutcome,
   StatementOutcome,
   Trade,
   TradeRef,
@@ -337,6 +338,11 @@ export class YeepayClient implements PaymentProvider {
   }
 
   async statement(day: string): Promise<Called<StatementOutcome>> {
+    const { outcome, exchanges } = await this.statementFile(day);
+    return { outcome: outcome.kind === 'file' ? this.parseStatement(outcome.file, day) : outcome, exchanges };
+  }
+
+  async statementFile(day: string): Promise<Called<StatementFileOutcome>> {
     if (!this.cfg.statementUrl) throw new UnsupportedOperation('yeepay', 'statement (no statement URL configured)');
     const exchanges: Exchange[] = [];
     if (!isDay(day)) return { outcome: { kind: 'invalid', reason: `${day} is not a day (YYYY-MM-DD)` }, exchanges };
@@ -354,7 +360,7 @@ export class YeepayClient implements PaymentProvider {
       const a = parseCommandAnswer(body);
       return { outcome: { kind: 'unknown', reason: `YeePay refused the statement (r1_Code=${a.fields.r1_Code ?? '?'}${a.text.length ? `: ${a.text.join(' ')}` : ''})` }, exchanges };
     }
-    return { outcome: this.parseStatement(body, day), exchanges };
+    return { outcome: { kind: 'file', file: body, format: { kind: 'yeepay', merchantId: this.cfg.merchantId } }, exchanges };
   }
 
   parseStatement(file: Buffer, day: string): StatementOutcome {

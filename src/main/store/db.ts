@@ -25,6 +25,7 @@ import { LATEST_MIGRATION, MIGRATIONS, MIGRATION_NAMES } from './migrations';
 import { createPrivateFile, ensurePrivateDir, makePrivate, privatizeDataDir } from './file-modes';
 import type { Database } from './schema';
 import { toPosError } from './sqlite-errors';
+import { WriteGate } from './write-gate';
 
 export const DB_FILE = 'counter-pos.sqlite';
 
@@ -65,6 +66,8 @@ export class Store {
   private connection: BetterSqlite3.Database;
   private builder: Kysely<Database>;
   readonly file: string;
+  /** held while a worker thread's connection writes to this file (store/write-gate.ts) */
+  readonly writeGate = new WriteGate();
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
 
   constructor(sqlite: BetterSqlite3.Database, file: string) {
@@ -110,6 +113,21 @@ export class Store {
     return (stmt.reader ? stmt.all(...(c.parameters as unknown[])) : (stmt.run(...(c.parameters as unknown[])), [])) as R[];
   }
 
+  /**
+   * The rows as arrays of their values, in the order selected: a hundred thousand rows come out of
+   * SQLite about a third faster than as objects (better-sqlite3 builds each object through V8's API).
+   */
+  allRaw<V extends unknown[]>(q: Compilable<unknown>): V[] {
+    const c = q.compile();
+    const stmt = this.prepare(c);
+    stmt.raw(true);
+    try {
+      return stmt.all(...(c.parameters as unknown[])) as V[];
+    } finally {
+      stmt.raw(false);
+    }
+  }
+
   first<R>(q: Compilable<R>): R | undefined {
     const c = q.compile();
     const stmt = this.prepare(c);
@@ -120,6 +138,21 @@ export class Store {
   run(q: Compilable<unknown>): { changes: number; lastInsertRowid: number } {
     const c = q.compile();
     const r = this.prepare(c).run(...(c.parameters as unknown[]));
+    return { changes: r.changes, lastInsertRowid: Number(r.lastInsertRowid) };
+  }
+
+  /**
+   * Runs SQL that kysely compiled earlier, with new parameters (in the compiled query's order): for a
+   * statement run thousands of times in one transaction, where compiling the query again each time
+   * would cost more than running it.
+   */
+  runCompiled(sql: string, parameters: readonly unknown[]): { changes: number; lastInsertRowid: number } {
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      stmt = this.sqlite.prepare(sql);
+      this.statements.set(sql, stmt);
+    }
+    const r = stmt.run(...parameters);
     return { changes: r.changes, lastInsertRowid: Number(r.lastInsertRowid) };
   }
 

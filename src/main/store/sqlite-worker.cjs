@@ -5,6 +5,7 @@
  * backup API, checking a file (`PRAGMA integrity_check` / `quick_check`) and counting what a backup
  * holds. Each job runs in its own worker thread with its own connection (read-only on the live
  * file: WAL lets it read while the till writes), so a 750 MB store never holds a clerk's click.
+ * The same script also serves the core's heavy tasks in a thread kept warm (`serveTasks` below).
  *
  * Plain CommonJS so that the same file runs from the sources (tests) and from the build
  * (electron.vite.config.ts bundles it as out/main/sqlite-worker.js). The caller is
@@ -179,7 +180,30 @@ async function run(job) {
   throw new Error(`unknown job ${job.kind}`);
 }
 
-run(workerData).then(
-  (value) => parentPort.postMessage({ ok: true, value }),
-  (err) => parentPort.postMessage({ ok: false, error: errorOf(err) }),
-);
+/**
+ * The core's own heavy work (src/main/core/worker-tasks.ts: statement imports, the catalogue CSV,
+ * long reports): this thread stays up between tasks and answers the messages that module defines.
+ * The module is the bundled worker-tasks.js beside this file, or, from the sources (tests, bench),
+ * the TypeScript file itself, loaded through tsx.
+ */
+async function serveTasks(job) {
+  yieldToTheCounter();
+  // from the sources only: the TypeScript loader for require and for import() (a development
+  // dependency, named by the caller so that no bundler takes it in); messages wait in the port meanwhile
+  if (job.loader) {
+    require(job.loader.cjs).register();
+    (await import(job.loader.esm)).register();
+  }
+  require(job.module).serve(parentPort);
+}
+
+if (workerData && workerData.kind === 'tasks') {
+  serveTasks(workerData).catch((err) => {
+    throw err; // an 'error' event for the pool: every task of this worker fails
+  });
+} else {
+  run(workerData).then(
+    (value) => parentPort.postMessage({ ok: true, value }),
+    (err) => parentPort.postMessage({ ok: false, error: errorOf(err) }),
+  );
+}

@@ -1,0 +1,255 @@
+/**
+ * The core's heavy work, off the counter's event loop: a statement download's parse, match and
+ * import, the catalogue CSV (preview, apply, export), the sales report over long ranges and its
+ * files, the audit log export. Each task runs in a worker thread kept warm by the task pool
+ * (store/sqlite-jobs.ts, the worker script store/sqlite-worker.cjs, which loads this module) with its
+ * own SQLite connection: WAL lets it read while the till sells, and a task that writes holds the
+ * store's write gate only while its transaction runs (store/write-gate.ts), so a clerk's call waits
+ * with `await`, never inside SQLite.
+ *
+ * The same functions run in place with `inlineTasks` (the bench's "before", measured on the
+ * counter's own thread): what a task computes does not depend on where it runs.
+ */
+import { performance } from 'node:perf_hooks';
+import BetterSqlite3 from 'better-sqlite3';
+import { PosError } from '../../shared/errors';
+import type { CatalogueExport, Locale, ReconRunOutcome, SalesReport } from '../../shared/types';
+import { parseStatementFile } from '../payments/statement-file';
+import type { Statement } from '../payments/provider';
+import { Store } from '../store/db';
+import { TaskPool, type FromTaskWorker, type TaskErrorShape, type ToTaskWorker } from '../store/sqlite-jobs';
+import { Audit } from './audit';
+import type { Actor } from './auth';
+import { CatalogAdmin, type SerializedPlan } from './catalog-admin';
+import type { ImportOptions } from './catalog-import';
+import type { Clock } from './clock';
+import { Events } from './events';
+import { emptyStatement, Reconciliation, type ImportStats, type ReconSettingsSource, type RunContext, type StatementSource } from './reconciliation';
+import { reportCsv, reportHtml } from './report-files';
+import { Reports } from './reports';
+
+/** What a task may ask of where it runs. */
+export interface TaskContext {
+  /** The store to work on: in a worker its own connection (read-only unless `write`), in place the till's. */
+  store(mode: 'read' | 'write'): Store;
+  /** Runs `fn` (a transaction) holding the store's write lock: a worker asks the counter's thread for the gate first. */
+  write<T>(fn: () => T): Promise<T>;
+}
+
+const clockAt = (now: number): Clock => ({ now: () => now });
+
+/** Reads in one snapshot (a deferred transaction): a report's queries all see the same sales. */
+function snapshot<T>(store: Store, fn: () => T): T {
+  return store.sqlite.inTransaction ? fn() : store.sqlite.transaction(fn).deferred();
+}
+
+/** The catalogue's side of CatalogAdmin, without the search index (the counter's thread rebuilds that). */
+function catalogAdmin(store: Store, now: number, timeZone: string): CatalogAdmin {
+  const clock = clockAt(now);
+  return new CatalogAdmin(store, clock, { refresh: () => Promise.resolve() }, new Audit(store, clock), new Events(), () => timeZone);
+}
+
+type ReconSettings = ReconSettingsSource['values'];
+
+export interface ReconImportResult {
+  outcome: ReconRunOutcome;
+  stats: ImportStats | null;
+  /** log lines, for the counter's log */
+  log: string[];
+}
+
+const NO_PROVIDERS = { get: () => undefined, all: () => [] };
+
+async function reconImport(
+  i: { source: StatementSource; ctx: RunContext; now: number; timeZone: string; settings: ReconSettings },
+  ctx: TaskContext,
+): Promise<ReconImportResult> {
+  const store = ctx.store('write');
+  const clock = clockAt(i.now);
+  const log: string[] = [];
+  const settings: ReconSettingsSource = {
+    values: i.settings,
+    set: () => {
+      throw new Error('settings are changed on the counter');
+    },
+  };
+  const rec = new Reconciliation({ store, clock, events: new Events(), providers: NO_PROVIDERS, settings, audit: new Audit(store, clock), timeZone: () => i.timeZone, log: (l) => log.push(l) });
+  let statement: Statement;
+  let parseMs: number | undefined;
+  if ('file' in i.source) {
+    const t0 = performance.now();
+    const file = i.source.file;
+    const parsed = parseStatementFile(i.source.format, Buffer.from(file.buffer, file.byteOffset, file.byteLength), i.ctx.day);
+    parseMs = performance.now() - t0;
+    if (parsed.kind === 'statement') statement = parsed.statement;
+    else if (parsed.kind === 'none') statement = emptyStatement(i.ctx.provider, i.ctx.day);
+    else {
+      const reason = parsed.kind === 'invalid' ? parsed.reason : `the file cannot be read (${parsed.kind})`;
+      return { outcome: await ctx.write(() => rec.failed(i.ctx, 'refused', reason)), stats: null, log };
+    }
+  } else statement = i.source.statement;
+  const outcome = await rec.importStaged(statement, i.ctx, (fn) => ctx.write(fn));
+  return { outcome, stats: rec.lastImport ? { ...rec.lastImport, ...(parseMs === undefined ? {} : { parseMs }) } : null, log };
+}
+
+/** Every task: its input (plain data: it is copied to the worker) and its result. */
+export const TASKS = {
+  'reports.sales': (i: { from: string; to: string; top: number; now: number; timeZone: string }, ctx: TaskContext): SalesReport => {
+    const store = ctx.store('read');
+    return snapshot(store, () => new Reports(store, clockAt(i.now), () => i.timeZone).sales(i.from, i.to, i.top));
+  },
+  'reports.csv': (i: { from: string; to: string; locale: Locale; now: number; timeZone: string }, ctx: TaskContext) => {
+    const store = ctx.store('read');
+    return reportCsv(snapshot(store, () => new Reports(store, clockAt(i.now), () => i.timeZone).sales(i.from, i.to, Number.MAX_SAFE_INTEGER)), i.locale);
+  },
+  'reports.printable': (i: { from: string; to: string; top: number; locale: Locale; storeName: string; now: number; timeZone: string }, ctx: TaskContext) => {
+    const store = ctx.store('read');
+    return reportHtml(snapshot(store, () => new Reports(store, clockAt(i.now), () => i.timeZone).sales(i.from, i.to, i.top)), i.locale, i.storeName);
+  },
+  'audit.csv': (i: { from?: number | undefined; to?: number | undefined; now: number }, ctx: TaskContext): string => {
+    const store = ctx.store('read');
+    return snapshot(store, () => new Audit(store, clockAt(i.now)).csv({ ...(i.from === undefined ? {} : { from: i.from }), ...(i.to === undefined ? {} : { to: i.to }) }));
+  },
+  'catalog.export': (i: { now: number; timeZone: string }, ctx: TaskContext): CatalogueExport => {
+    const store = ctx.store('read');
+    return snapshot(store, () => catalogAdmin(store, i.now, i.timeZone).buildExport());
+  },
+  'catalog.preview': (i: { bytes: Uint8Array; options: ImportOptions; now: number; timeZone: string }, ctx: TaskContext) => {
+    const bytes = Buffer.from(i.bytes.buffer, i.bytes.byteOffset, i.bytes.byteLength);
+    return catalogAdmin(ctx.store('read'), i.now, i.timeZone).computePreview(bytes, i.options);
+  },
+  'catalog.apply': (i: { plan: SerializedPlan; actor: Actor; now: number; timeZone: string }, ctx: TaskContext) => {
+    const admin = catalogAdmin(ctx.store('write'), i.now, i.timeZone);
+    // every row worked out first; the write lock only for the transaction
+    const prepared = admin.prepareApply(i.plan, i.actor);
+    return ctx.write(() => admin.writeApply(prepared));
+  },
+  'recon.import': reconImport,
+} as const;
+
+export type TaskName = keyof typeof TASKS;
+export type TaskInput<N extends TaskName> = Parameters<(typeof TASKS)[N]>[0];
+export type TaskOutput<N extends TaskName> = Awaited<ReturnType<(typeof TASKS)[N]>>;
+
+/** Runs the core's tasks: in the worker (`workerTasks`), or in place (`inlineTasks`). */
+export interface Tasks {
+  run<N extends TaskName>(name: N, input: TaskInput<N>, transfer?: readonly Uint8Array[]): Promise<TaskOutput<N>>;
+  close(): Promise<void>;
+}
+
+const runTask = <N extends TaskName>(name: N, input: TaskInput<N>, ctx: TaskContext): Promise<TaskOutput<N>> =>
+  Promise.resolve((TASKS[name] as (i: TaskInput<N>, c: TaskContext) => TaskOutput<N> | Promise<TaskOutput<N>>)(input, ctx));
+
+/** The tasks on the counter's own thread, on the till's connection: what the app did before (the bench's baseline). */
+export function inlineTasks(store: Store): Tasks {
+  const ctx: TaskContext = { store: () => store, write: (fn) => Promise.resolve(fn()) };
+  return { run: (name, input) => runTask(name, input, ctx), close: () => Promise.resolve() };
+}
+
+/** What a task worker receives: the database file and the task's own input. */
+interface Envelope {
+  file: string;
+  input: unknown;
+}
+
+/** The buffers of `views` that can be handed over whole (a view of part of a shared pool is copied instead). */
+function transferList(views: readonly Uint8Array[]): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [];
+  for (const v of views) {
+    if (v.buffer instanceof ArrayBuffer && v.byteOffset === 0 && v.byteLength === v.buffer.byteLength && !out.includes(v.buffer)) out.push(v.buffer);
+  }
+  return out;
+}
+
+/** The tasks in worker threads (the pool keeps them warm), each on its own connection to `store`'s file. */
+export function workerTasks(store: Store, pool: TaskPool = new TaskPool()): Tasks {
+  return {
+    run: <N extends TaskName>(name: N, input: TaskInput<N>, transfer: readonly Uint8Array[] = []) =>
+      pool.run<TaskOutput<N>>(name, { file: store.file, input } satisfies Envelope, { gate: store.writeGate, transfer: transferList(transfer) }),
+    close: () => pool.close(),
+  };
+}
+
+// ---- the worker's side --------------------------------------------------------------------------
+
+function openStore(file: string, mode: 'read' | 'write'): Store {
+  const db = new BetterSqlite3(file, { readonly: mode === 'read', fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 5000');
+    if (mode === 'write') {
+      db.pragma('synchronous = FULL');
+      db.pragma('foreign_keys = ON');
+    }
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return new Store(db, file);
+}
+
+function shapeOf(err: unknown): TaskErrorShape {
+  if (err instanceof PosError) return { pos: true, code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) };
+  const e = err as { code?: unknown; message?: unknown } | null;
+  return { pos: false, code: typeof e?.code === 'string' ? e.code : 'ERROR', message: typeof e?.message === 'string' ? e.message : String(err) };
+}
+
+interface Port {
+  on(event: 'message', listener: (m: ToTaskWorker) => void): unknown;
+  postMessage(m: FromTaskWorker, transfer?: ArrayBuffer[]): void;
+}
+
+/** The byte arrays in a result, two levels down (a plan's ops): handed over, not copied. */
+function bytesIn(value: unknown, depth = 0): Uint8Array[] {
+  if (value instanceof Uint8Array) return [value];
+  if (depth >= 2 || typeof value !== 'object' || value === null) return [];
+  return Object.values(value).flatMap((v) => bytesIn(v, depth + 1));
+}
+
+/** Answers the task pool's messages (called by store/sqlite-worker.cjs in the worker thread). */
+export function serve(port: Port): void {
+  const grants = new Map<number, () => void>();
+  const post = (m: FromTaskWorker) => port.postMessage(m);
+  const runOne = async (id: number, name: TaskName, envelope: Envelope): Promise<void> => {
+    const opened = new Map<'read' | 'write', Store>();
+    const ctx: TaskContext = {
+      store: (mode) => {
+        let s = opened.get(mode);
+        if (!s) {
+          s = openStore(envelope.file, mode);
+          opened.set(mode, s);
+        }
+        return s;
+      },
+      write: async (fn) => {
+        const granted = new Promise<void>((resolve) => grants.set(id, resolve));
+        post({ type: 'write', id });
+        await granted;
+        try {
+          return fn();
+        } finally {
+          post({ type: 'written', id });
+        }
+      },
+    };
+    try {
+      const value = await runTask(name, envelope.input as TaskInput<typeof name>, ctx);
+      port.postMessage({ type: 'done', id, ok: true, value }, transferList(bytesIn(value)));
+    } catch (err) {
+      post({ type: 'done', id, ok: false, error: shapeOf(err) });
+    } finally {
+      for (const s of opened.values()) s.close();
+    }
+  };
+  port.on('message', (m) => {
+    if (m.type === 'granted') {
+      grants.get(m.id)?.();
+      grants.delete(m.id);
+      return;
+    }
+    if (!(m.name in TASKS)) {
+      post({ type: 'done', id: m.id, ok: false, error: { pos: false, code: 'ERROR', message: `no task ${m.name}` } });
+      return;
+    }
+    void runOne(m.id, m.name as TaskName, m.input as Envelope);
+  });
+}
