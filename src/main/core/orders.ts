@@ -97,76 +97,101 @@ export class Orders {
    * written) or write beside it (the owner's approval of its discounts, audited).
    */
   confirm(inTx?: (cart: CartView, order: { id: number; number: string }) => void): OrderView {
-    const id = this.store.tx(() => {
-      const cart = this.carts.activeRow();
-      const view = this.carts.view(cart);
-      if (view.lines.length === 0) throw new PosError('CART_EMPTY', 'The cart is empty: add something before checking out.');
-      const priced = priceCart(
-        view.lines.map((l) => ({ unitPriceFen: l.unitPriceFen, qty: l.qty, discount: l.discount })),
-        view.orderDiscount,
-      );
-      const now = this.clock.now();
-      const day = businessDay(now, this.timeZone());
-      const counter = this.store.first(this.k.selectFrom('day_counters').select('last_seq').where('business_day', '=', day));
-      const seq = (counter?.last_seq ?? 0) + 1;
-      if (counter) {
-        this.store.run(this.k.updateTable('day_counters').set({ last_seq: seq }).where('business_day', '=', day));
-      } else {
-        this.store.run(this.k.insertInto('day_counters').values({ business_day: day, last_seq: seq }));
-      }
-      const s = this.settings.values;
-      const orderId = this.store.run(
-        this.k.insertInto('orders').values({
-          number: orderNumber(day, seq),
-          business_day: day,
-          seq,
-          status: 'open',
-          clerk: this.clerkName?.() ?? s.clerk,
-          terminal: s.terminal,
-          cart_id: cart.id,
-          subtotal_fen: priced.subtotalFen,
-          line_discount_fen: priced.lineDiscountFen,
-          order_discount_kind: view.orderDiscount?.kind ?? null,
-          order_discount_value: view.orderDiscount?.value ?? null,
-          order_discount_fen: priced.orderDiscountFen,
-          total_fen: priced.totalFen,
-          item_count: priced.itemCount,
-          created_at: now,
-          paid_at: null,
-          cancelled_at: null,
-        }),
-      ).lastInsertRowid;
-      view.lines.forEach((l, i) => {
-        const p = priced.lines[i]!;
-        this.store.run(
-          this.k.insertInto('order_lines').values({
-            order_id: orderId,
-            line_no: i + 1,
-            product_id: l.productId,
-            sku: l.sku,
-            barcode: l.barcode,
-            name_zh: l.nameZh,
-            name_en: l.nameEn,
-            unit_price_fen: l.unitPriceFen,
-            qty: l.qty,
-            gross_fen: p.grossFen,
-            discount_kind: l.discount?.kind ?? null,
-            discount_value: l.discount?.value ?? null,
-            line_discount_fen: p.lineDiscountFen,
-            order_discount_share_fen: p.orderDiscountShareFen,
-            total_fen: p.totalFen,
-          }),
-        );
-      });
-      this.store.run(this.k.updateTable('carts').set({ status: 'ordered', updated_at: now }).where('id', '=', cart.id));
-      this.journal(orderId, null, 'order.created', null, 'open', { totalFen: priced.totalFen, items: priced.itemCount });
-      inTx?.(view, { id: orderId, number: orderNumber(day, seq) });
-      return orderId;
-    });
+    const id = this.store.tx(() => this.writeOrder(inTx));
     crashPoint('order.confirmed');
     const order = this.get(id);
     this.events.emit('order.changed', { orderId: id, number: order.number, status: order.status });
     return order;
+  }
+
+  /**
+   * The common sale in one step: the active cart confirmed and paid in cash, in ONE transaction
+   * committed at synchronous=FULL (one fsync instead of two). It writes exactly what `confirm` then
+   * `payCash` write — the order, its lines, the same journal rows — so the timeline, the receipt,
+   * the stock and report triggers and the Z see no difference. A refusal (an empty cart, a discount
+   * the owner has not approved, too little or too much tendered) writes nothing: no open order is
+   * left behind, the cart stays as it was.
+   */
+  cashSale(tenderedFen: number, inTx?: (cart: CartView, order: { id: number; number: string }) => void): PaidOrder {
+    const id = this.store.tx(() => {
+      const orderId = this.writeOrder(inTx);
+      // a kill here leaves nothing of the sale on disk (the transaction never committed): the cart is as it was
+      crashPoint('order.cash-sale-in-tx');
+      this.takeCash(orderId, tenderedFen, null);
+      return orderId;
+    });
+    crashPoint('order.cash-sale-committed');
+    const order = this.get(id);
+    this.events.emit('order.changed', { orderId: id, number: order.number, status: order.status });
+    return { order, receipt: this.receiptOf(order, false) };
+  }
+
+  /** Writes the active cart as an open order (inside the caller's transaction); returns its id. */
+  private writeOrder(inTx?: (cart: CartView, order: { id: number; number: string }) => void): number {
+    const cart = this.carts.activeRow();
+    const view = this.carts.view(cart);
+    if (view.lines.length === 0) throw new PosError('CART_EMPTY', 'The cart is empty: add something before checking out.');
+    const priced = priceCart(
+      view.lines.map((l) => ({ unitPriceFen: l.unitPriceFen, qty: l.qty, discount: l.discount })),
+      view.orderDiscount,
+    );
+    const now = this.clock.now();
+    const day = businessDay(now, this.timeZone());
+    const counter = this.store.first(this.k.selectFrom('day_counters').select('last_seq').where('business_day', '=', day));
+    const seq = (counter?.last_seq ?? 0) + 1;
+    if (counter) {
+      this.store.run(this.k.updateTable('day_counters').set({ last_seq: seq }).where('business_day', '=', day));
+    } else {
+      this.store.run(this.k.insertInto('day_counters').values({ business_day: day, last_seq: seq }));
+    }
+    const s = this.settings.values;
+    const orderId = this.store.run(
+      this.k.insertInto('orders').values({
+        number: orderNumber(day, seq),
+        business_day: day,
+        seq,
+        status: 'open',
+        clerk: this.clerkName?.() ?? s.clerk,
+        terminal: s.terminal,
+        cart_id: cart.id,
+        subtotal_fen: priced.subtotalFen,
+        line_discount_fen: priced.lineDiscountFen,
+        order_discount_kind: view.orderDiscount?.kind ?? null,
+        order_discount_value: view.orderDiscount?.value ?? null,
+        order_discount_fen: priced.orderDiscountFen,
+        total_fen: priced.totalFen,
+        item_count: priced.itemCount,
+        created_at: now,
+        paid_at: null,
+        cancelled_at: null,
+      }),
+    ).lastInsertRowid;
+    view.lines.forEach((l, i) => {
+      const p = priced.lines[i]!;
+      this.store.run(
+        this.k.insertInto('order_lines').values({
+          order_id: orderId,
+          line_no: i + 1,
+          product_id: l.productId,
+          sku: l.sku,
+          barcode: l.barcode,
+          name_zh: l.nameZh,
+          name_en: l.nameEn,
+          unit_price_fen: l.unitPriceFen,
+          qty: l.qty,
+          gross_fen: p.grossFen,
+          discount_kind: l.discount?.kind ?? null,
+          discount_value: l.discount?.value ?? null,
+          line_discount_fen: p.lineDiscountFen,
+          order_discount_share_fen: p.orderDiscountShareFen,
+          total_fen: p.totalFen,
+        }),
+      );
+    });
+    this.store.run(this.k.updateTable('carts').set({ status: 'ordered', updated_at: now }).where('id', '=', cart.id));
+    this.journal(orderId, null, 'order.created', null, 'open', { totalFen: priced.totalFen, items: priced.itemCount });
+    inTx?.(view, { id: orderId, number: orderNumber(day, seq) });
+    return orderId;
   }
 
   private row(orderId: number): OrderRow {
@@ -187,90 +212,93 @@ export class Orders {
    * overridden and closed upstream, audited, and any late money on it becomes an exception.
    */
   payCash(orderId: number, tenderedFen: number, overrideBy: Actor | null = null): PaidOrder {
-    const done = this.store.tx(() => {
-      const order = this.row(orderId);
-      if (order.status === 'paid') {
-        // A double-submitted "complete": the same cash tender is answered with the same sale.
-        const paid = this.paidAttempt(orderId);
-        if (paid?.method === 'cash' && paid.tendered_fen === tenderedFen) return false;
-      }
-      if (order.status !== 'open') {
-        throw new PosError('ORDER_NOT_PAYABLE', `Order ${order.number} is ${order.status} and cannot be paid.`, {
-          number: order.number,
-          status: order.status,
-        });
-      }
-      const open = this.store.first(
-        this.k
-          .selectFrom('payment_attempts')
-          .selectAll()
-          .where('order_id', '=', orderId)
-          .where(inList('state', ['created', 'pending']))
-          .where('overridden_at', 'is', null),
-      );
-      if (open && !overrideBy) {
-        throw new PosError(
-          'PAYMENT_IN_PROGRESS',
-          `Order ${order.number} has a ${open.method} payment in progress; it must end (paid, or closed upstream) before cash is taken, unless the owner overrides.`,
-          { number: order.number, attemptId: open.id, closing: open.closing_since !== null },
-        );
-      }
-      if (tenderedFen < order.total_fen) {
-        throw new PosError(
-          'TENDER_TOO_LOW',
-          `${formatFen(tenderedFen)} tendered is less than the ${formatFen(order.total_fen)} due.`,
-          { tenderedFen, totalFen: order.total_fen },
-        );
-      }
-      const changeFen = tenderedFen - order.total_fen;
-      if (changeFen > MAX_CHANGE_FEN) {
-        throw new PosError(
-          'INVALID_INPUT',
-          `${formatFen(tenderedFen)} tendered for ${formatFen(order.total_fen)} would mean ${formatFen(changeFen)} change; check the amount.`,
-          { tenderedFen, totalFen: order.total_fen, field: 'tenderedFen' },
-        );
-      }
-      const now = this.clock.now();
-      const n = this.store.first(
-        this.k.selectFrom('payment_attempts').select((eb) => eb.fn.countAll<number>().as('n')).where('order_id', '=', orderId),
-      );
-      const attemptId = this.store.run(
-        this.k.insertInto('payment_attempts').values({
-          order_id: orderId,
-          method: 'cash',
-          mode: 'cash',
-          out_trade_no: this.identity?.tradeNo(order.number, 'C', Number(n?.n ?? 0) + 1) ?? `${order.number.replace('-', '')}C${Number(n?.n ?? 0) + 1}`,
-          amount_fen: order.total_fen,
-          state: 'paid',
-          unknown: 0,
-          tendered_fen: tenderedFen,
-          change_fen: changeFen,
-          created_at: now,
-          updated_at: now,
-          paid_at: now,
-        }),
-      ).lastInsertRowid;
-      const changed = this.store.run(
-        this.k.updateTable('orders').set({ status: 'paid', paid_at: now }).where('id', '=', orderId).where('status', '=', 'open'),
-      ).changes;
-      if (changed !== 1) throw new PosError('ORDER_NOT_PAYABLE', `Order ${order.number} changed while being paid.`);
-      if (open && overrideBy) {
-        if (!this.audit) throw new PosError('INTERNAL', 'No audit log to record the override.');
-        markOverridden(this.store, this.audit, now, open, overrideBy, `cash taken while the ${open.method} payment was still open`, 'cash');
-        this.journal(orderId, open.id, 'cash.override', null, null, {
-          by: overrideBy.name,
-          approvedBy: overrideBy.approvedBy,
-          reason: `cash taken while the ${open.method} payment was still open; a late ${open.method} payment becomes an exception`,
-        });
-      }
-      this.journal(orderId, attemptId, 'cash.tendered', 'created', 'paid', { tenderedFen, changeFen, amountFen: order.total_fen });
-      this.journal(orderId, null, 'order.paid', 'open', 'paid', { method: 'cash' });
-      return true;
-    });
+    const done = this.store.tx(() => this.takeCash(orderId, tenderedFen, overrideBy));
     crashPoint('order.cash-paid');
     const order = this.get(orderId);
     if (done) this.events.emit('order.changed', { orderId, number: order.number, status: order.status });
     return { order, receipt: this.receiptOf(order, false) };
+  }
+
+  /** Records cash for an open order (inside the caller's transaction); false when it was already paid with this very tender. */
+  private takeCash(orderId: number, tenderedFen: number, overrideBy: Actor | null): boolean {
+    const order = this.row(orderId);
+    if (order.status === 'paid') {
+      // A double-submitted "complete": the same cash tender is answered with the same sale.
+      const paid = this.paidAttempt(orderId);
+      if (paid?.method === 'cash' && paid.tendered_fen === tenderedFen) return false;
+    }
+    if (order.status !== 'open') {
+      throw new PosError('ORDER_NOT_PAYABLE', `Order ${order.number} is ${order.status} and cannot be paid.`, {
+        number: order.number,
+        status: order.status,
+      });
+    }
+    const open = this.store.first(
+      this.k
+        .selectFrom('payment_attempts')
+        .selectAll()
+        .where('order_id', '=', orderId)
+        .where(inList('state', ['created', 'pending']))
+        .where('overridden_at', 'is', null),
+    );
+    if (open && !overrideBy) {
+      throw new PosError(
+        'PAYMENT_IN_PROGRESS',
+        `Order ${order.number} has a ${open.method} payment in progress; it must end (paid, or closed upstream) before cash is taken, unless the owner overrides.`,
+        { number: order.number, attemptId: open.id, closing: open.closing_since !== null },
+      );
+    }
+    if (tenderedFen < order.total_fen) {
+      throw new PosError(
+        'TENDER_TOO_LOW',
+        `${formatFen(tenderedFen)} tendered is less than the ${formatFen(order.total_fen)} due.`,
+        { tenderedFen, totalFen: order.total_fen },
+      );
+    }
+    const changeFen = tenderedFen - order.total_fen;
+    if (changeFen > MAX_CHANGE_FEN) {
+      throw new PosError(
+        'INVALID_INPUT',
+        `${formatFen(tenderedFen)} tendered for ${formatFen(order.total_fen)} would mean ${formatFen(changeFen)} change; check the amount.`,
+        { tenderedFen, totalFen: order.total_fen, field: 'tenderedFen' },
+      );
+    }
+    const now = this.clock.now();
+    const n = this.store.first(
+      this.k.selectFrom('payment_attempts').select((eb) => eb.fn.countAll<number>().as('n')).where('order_id', '=', orderId),
+    );
+    const attemptId = this.store.run(
+      this.k.insertInto('payment_attempts').values({
+        order_id: orderId,
+        method: 'cash',
+        mode: 'cash',
+        out_trade_no: this.identity?.tradeNo(order.number, 'C', Number(n?.n ?? 0) + 1) ?? `${order.number.replace('-', '')}C${Number(n?.n ?? 0) + 1}`,
+        amount_fen: order.total_fen,
+        state: 'paid',
+        unknown: 0,
+        tendered_fen: tenderedFen,
+        change_fen: changeFen,
+        created_at: now,
+        updated_at: now,
+        paid_at: now,
+      }),
+    ).lastInsertRowid;
+    const changed = this.store.run(
+      this.k.updateTable('orders').set({ status: 'paid', paid_at: now }).where('id', '=', orderId).where('status', '=', 'open'),
+    ).changes;
+    if (changed !== 1) throw new PosError('ORDER_NOT_PAYABLE', `Order ${order.number} changed while being paid.`);
+    if (open && overrideBy) {
+      if (!this.audit) throw new PosError('INTERNAL', 'No audit log to record the override.');
+      markOverridden(this.store, this.audit, now, open, overrideBy, `cash taken while the ${open.method} payment was still open`, 'cash');
+      this.journal(orderId, open.id, 'cash.override', null, null, {
+        by: overrideBy.name,
+        approvedBy: overrideBy.approvedBy,
+        reason: `cash taken while the ${open.method} payment was still open; a late ${open.method} payment becomes an exception`,
+      });
+    }
+    this.journal(orderId, attemptId, 'cash.tendered', 'created', 'paid', { tenderedFen, changeFen, amountFen: order.total_fen });
+    this.journal(orderId, null, 'order.paid', 'open', 'paid', { method: 'cash' });
+    return true;
   }
 
   /** Cancels an unpaid order; with `restoreCart`, its lines go back into the active cart for editing. */
