@@ -36,19 +36,23 @@ export class Carts {
     );
     if (row) return row;
     const now = this.clock.now();
-    const id = this.store.run(
-      this.k.insertInto('carts').values({
-        status: 'active',
-        label: null,
-        order_discount_kind: null,
-        order_discount_value: null,
-        last_product_id: null,
-        created_at: now,
-        updated_at: now,
-        parked_at: null,
-      }),
-    ).lastInsertRowid;
-    return this.store.first(this.k.selectFrom('carts').selectAll().where('id', '=', id)) as CartRow;
+    // an empty cart is nothing a power cut could lose: outside a transaction (the screen's first
+    // read after a sale) it is written without an fsync, like every cart edit
+    return this.store.tx(() => {
+      const id = this.store.run(
+        this.k.insertInto('carts').values({
+          status: 'active',
+          label: null,
+          order_discount_kind: null,
+          order_discount_value: null,
+          last_product_id: null,
+          created_at: now,
+          updated_at: now,
+          parked_at: null,
+        }),
+      ).lastInsertRowid;
+      return this.store.first(this.k.selectFrom('carts').selectAll().where('id', '=', id)) as CartRow;
+    }, 'normal');
   }
 
   /**

@@ -133,14 +133,24 @@ export class Store {
    */
   tx<T>(fn: () => T, durability: 'full' | 'normal' = 'full'): T {
     if (durability === 'normal' && !this.sqlite.inTransaction) {
-      this.sqlite.pragma('synchronous = NORMAL');
+      const sync = this.syncStatements();
+      sync.normal.run();
       try {
         return this.sqlite.transaction(fn).immediate();
       } finally {
-        this.sqlite.pragma('synchronous = FULL');
+        sync.full.run();
       }
     }
     return this.sqlite.transaction(fn).immediate();
+  }
+
+  /** The two pragmas `tx` switches between, prepared once per connection (`pragma()` prepares anew on every call). */
+  private sync: { db: BetterSqlite3.Database; normal: BetterSqlite3.Statement; full: BetterSqlite3.Statement } | null = null;
+  private syncStatements() {
+    if (this.sync?.db !== this.sqlite) {
+      this.sync = { db: this.sqlite, normal: this.sqlite.prepare('PRAGMA synchronous = NORMAL'), full: this.sqlite.prepare('PRAGMA synchronous = FULL') };
+    }
+    return this.sync;
   }
 
   close(): void {
