@@ -280,6 +280,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       let actor: Actor | null = null;
       if (asked.length > 0) actor = await auth.authorize('owner', approvalPin);
       return (cart: CartView, order: { id: number; number: string }) => {
+        // a cart without a discount has nothing to judge, and its approvals need not be read
+        if (cart.orderDiscount === null && cart.lines.every((l) => l.discount === null)) return;
         const past = unapprovedDiscounts(cart, carts.approvals(cart.id), limit());
         if (past.length === 0) return;
         // the cart changed while the owner was asked: what the owner saw must cover what is confirmed

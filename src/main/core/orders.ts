@@ -18,9 +18,9 @@ import type {
   TimelineExport,
 } from '../../shared/types';
 import { inList } from '../store/sql';
-import type { Store } from '../store/db';
+import { prepared, type Store } from '../store/db';
 import type { Kysely } from 'kysely';
-import type { AttemptRow, Database, OrderRow } from '../store/schema';
+import type { AttemptRow, Database, JournalRow, OrderLineRow, OrderRow } from '../store/schema';
 import { toDiscount, type Carts } from './cart';
 import { businessDay, type Clock } from './clock';
 import type { Audit } from './audit';
@@ -54,6 +54,97 @@ export function ordersOfDayQuery(k: Kysely<Database>, day: string) {
     .orderBy('orders.seq', 'desc');
 }
 
+// The queries of every sale, built and compiled once (store/db.ts `prepared`).
+const DAY_COUNTER = prepared((k, day: string) => k.selectFrom('day_counters').select('last_seq').where('business_day', '=', day));
+const SET_DAY_COUNTER = prepared((k, day: string, seq: number) => k.updateTable('day_counters').set({ last_seq: seq }).where('business_day', '=', day));
+const NEW_DAY_COUNTER = prepared((k, day: string, seq: number) => k.insertInto('day_counters').values({ business_day: day, last_seq: seq }));
+const NEW_ORDER = prepared((k, o: Omit<OrderRow, 'id'>) =>
+  k.insertInto('orders').values({
+    number: o.number,
+    business_day: o.business_day,
+    seq: o.seq,
+    status: o.status,
+    clerk: o.clerk,
+    terminal: o.terminal,
+    cart_id: o.cart_id,
+    subtotal_fen: o.subtotal_fen,
+    line_discount_fen: o.line_discount_fen,
+    order_discount_kind: o.order_discount_kind,
+    order_discount_value: o.order_discount_value,
+    order_discount_fen: o.order_discount_fen,
+    total_fen: o.total_fen,
+    item_count: o.item_count,
+    created_at: o.created_at,
+    paid_at: o.paid_at,
+    cancelled_at: o.cancelled_at,
+  }),
+);
+const NEW_ORDER_LINE = prepared((k, l: Omit<OrderLineRow, 'id'>) =>
+  k.insertInto('order_lines').values({
+    order_id: l.order_id,
+    line_no: l.line_no,
+    product_id: l.product_id,
+    sku: l.sku,
+    barcode: l.barcode,
+    name_zh: l.name_zh,
+    name_en: l.name_en,
+    unit_price_fen: l.unit_price_fen,
+    qty: l.qty,
+    gross_fen: l.gross_fen,
+    discount_kind: l.discount_kind,
+    discount_value: l.discount_value,
+    line_discount_fen: l.line_discount_fen,
+    order_discount_share_fen: l.order_discount_share_fen,
+    total_fen: l.total_fen,
+  }),
+);
+const CART_ORDERED = prepared((k, cartId: number, now: number) => k.updateTable('carts').set({ status: 'ordered', updated_at: now }).where('id', '=', cartId));
+const NEW_JOURNAL = prepared((k, j: Omit<JournalRow, 'id'>) =>
+  k.insertInto('payment_journal').values({
+    order_id: j.order_id,
+    attempt_id: j.attempt_id,
+    at: j.at,
+    kind: j.kind,
+    from_state: j.from_state,
+    to_state: j.to_state,
+    detail: j.detail,
+  }),
+);
+const ORDER = prepared((k, id: number) => k.selectFrom('orders').selectAll().where('id', '=', id));
+const ORDER_LINES = prepared((k, orderId: number) => k.selectFrom('order_lines').selectAll().where('order_id', '=', orderId).orderBy('line_no'));
+const ORDER_ATTEMPTS = prepared((k, orderId: number) => k.selectFrom('payment_attempts').selectAll().where('order_id', '=', orderId).orderBy('id'));
+const ORDER_JOURNAL = prepared((k, orderId: number) => k.selectFrom('payment_journal').selectAll().where('order_id', '=', orderId).orderBy('id'));
+const OPEN_ATTEMPT = prepared((k, orderId: number) =>
+  k
+    .selectFrom('payment_attempts')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .where(inList('state', ['created', 'pending']))
+    .where('overridden_at', 'is', null),
+);
+const ATTEMPT_COUNT = prepared((k, orderId: number) =>
+  k.selectFrom('payment_attempts').select((eb) => eb.fn.countAll<number>().as('n')).where('order_id', '=', orderId),
+);
+const NEW_CASH_ATTEMPT = prepared((k, a: { orderId: number; outTradeNo: string; amountFen: number; tenderedFen: number; changeFen: number; now: number }) =>
+  k.insertInto('payment_attempts').values({
+    order_id: a.orderId,
+    method: 'cash',
+    mode: 'cash',
+    out_trade_no: a.outTradeNo,
+    amount_fen: a.amountFen,
+    state: 'paid',
+    unknown: 0,
+    tendered_fen: a.tenderedFen,
+    change_fen: a.changeFen,
+    created_at: a.now,
+    updated_at: a.now,
+    paid_at: a.now,
+  }),
+);
+const ORDER_PAID = prepared((k, orderId: number, now: number) =>
+  k.updateTable('orders').set({ status: 'paid', paid_at: now }).where('id', '=', orderId).where('status', '=', 'open'),
+);
+
 export class Orders {
   constructor(
     private readonly store: Store,
@@ -79,7 +170,7 @@ export class Orders {
 
   private journal(orderId: number, attemptId: number | null, kind: string, from: string | null, to: string | null, detail: unknown): void {
     this.store.run(
-      this.k.insertInto('payment_journal').values({
+      NEW_JOURNAL({
         order_id: orderId,
         attempt_id: attemptId,
         at: this.clock.now(),
@@ -137,16 +228,16 @@ export class Orders {
     );
     const now = this.clock.now();
     const day = businessDay(now, this.timeZone());
-    const counter = this.store.first(this.k.selectFrom('day_counters').select('last_seq').where('business_day', '=', day));
+    const counter = this.store.first(DAY_COUNTER(day));
     const seq = (counter?.last_seq ?? 0) + 1;
     if (counter) {
-      this.store.run(this.k.updateTable('day_counters').set({ last_seq: seq }).where('business_day', '=', day));
+      this.store.run(SET_DAY_COUNTER(day, seq));
     } else {
-      this.store.run(this.k.insertInto('day_counters').values({ business_day: day, last_seq: seq }));
+      this.store.run(NEW_DAY_COUNTER(day, seq));
     }
     const s = this.settings.values;
     const orderId = this.store.run(
-      this.k.insertInto('orders').values({
+      NEW_ORDER({
         number: orderNumber(day, seq),
         business_day: day,
         seq,
@@ -169,7 +260,7 @@ export class Orders {
     view.lines.forEach((l, i) => {
       const p = priced.lines[i]!;
       this.store.run(
-        this.k.insertInto('order_lines').values({
+        NEW_ORDER_LINE({
           order_id: orderId,
           line_no: i + 1,
           product_id: l.productId,
@@ -188,14 +279,14 @@ export class Orders {
         }),
       );
     });
-    this.store.run(this.k.updateTable('carts').set({ status: 'ordered', updated_at: now }).where('id', '=', cart.id));
+    this.store.run(CART_ORDERED(cart.id, now));
     this.journal(orderId, null, 'order.created', null, 'open', { totalFen: priced.totalFen, items: priced.itemCount });
     inTx?.(view, { id: orderId, number: orderNumber(day, seq) });
     return orderId;
   }
 
   private row(orderId: number): OrderRow {
-    const row = this.store.first(this.k.selectFrom('orders').selectAll().where('id', '=', orderId));
+    const row = this.store.first(ORDER(orderId));
     if (!row) throw new PosError('NOT_FOUND', `There is no order ${orderId}.`, { orderId });
     return row;
   }
@@ -233,14 +324,7 @@ export class Orders {
         status: order.status,
       });
     }
-    const open = this.store.first(
-      this.k
-        .selectFrom('payment_attempts')
-        .selectAll()
-        .where('order_id', '=', orderId)
-        .where(inList('state', ['created', 'pending']))
-        .where('overridden_at', 'is', null),
-    );
+    const open = this.store.first(OPEN_ATTEMPT(orderId));
     if (open && !overrideBy) {
       throw new PosError(
         'PAYMENT_IN_PROGRESS',
@@ -264,28 +348,18 @@ export class Orders {
       );
     }
     const now = this.clock.now();
-    const n = this.store.first(
-      this.k.selectFrom('payment_attempts').select((eb) => eb.fn.countAll<number>().as('n')).where('order_id', '=', orderId),
-    );
+    const n = Number(this.store.first(ATTEMPT_COUNT(orderId))?.n ?? 0) + 1;
     const attemptId = this.store.run(
-      this.k.insertInto('payment_attempts').values({
-        order_id: orderId,
-        method: 'cash',
-        mode: 'cash',
-        out_trade_no: this.identity?.tradeNo(order.number, 'C', Number(n?.n ?? 0) + 1) ?? `${order.number.replace('-', '')}C${Number(n?.n ?? 0) + 1}`,
-        amount_fen: order.total_fen,
-        state: 'paid',
-        unknown: 0,
-        tendered_fen: tenderedFen,
-        change_fen: changeFen,
-        created_at: now,
-        updated_at: now,
-        paid_at: now,
+      NEW_CASH_ATTEMPT({
+        orderId,
+        outTradeNo: this.identity?.tradeNo(order.number, 'C', n) ?? `${order.number.replace('-', '')}C${n}`,
+        amountFen: order.total_fen,
+        tenderedFen,
+        changeFen,
+        now,
       }),
     ).lastInsertRowid;
-    const changed = this.store.run(
-      this.k.updateTable('orders').set({ status: 'paid', paid_at: now }).where('id', '=', orderId).where('status', '=', 'open'),
-    ).changes;
+    const changed = this.store.run(ORDER_PAID(orderId, now)).changes;
     if (changed !== 1) throw new PosError('ORDER_NOT_PAYABLE', `Order ${order.number} changed while being paid.`);
     if (open && overrideBy) {
       if (!this.audit) throw new PosError('INTERNAL', 'No audit log to record the override.');
@@ -384,7 +458,7 @@ export class Orders {
 
   private lines(orderId: number): OrderLineView[] {
     return this.store
-      .all(this.k.selectFrom('order_lines').selectAll().where('order_id', '=', orderId).orderBy('line_no'))
+      .all(ORDER_LINES(orderId))
       .map((l) => ({
         lineNo: l.line_no,
         productId: l.product_id,
@@ -404,7 +478,7 @@ export class Orders {
   get(orderId: number): OrderView {
     const r = this.row(orderId);
     const payments: PaymentView[] = this.store
-      .all(this.k.selectFrom('payment_attempts').selectAll().where('order_id', '=', orderId).orderBy('id'))
+      .all(ORDER_ATTEMPTS(orderId))
       .map((a) => ({
         id: a.id,
         method: a.method,
@@ -418,7 +492,7 @@ export class Orders {
         paidAt: a.paid_at,
       }));
     const journal: JournalEntry[] = this.store
-      .all(this.k.selectFrom('payment_journal').selectAll().where('order_id', '=', orderId).orderBy('id'))
+      .all(ORDER_JOURNAL(orderId))
       .map((j) => ({
         id: j.id,
         attemptId: j.attempt_id,
