@@ -100,7 +100,13 @@ export function prepared<A extends unknown[], R>(build: (k: Kysely<Database>, ..
   let compiled: { query: CompiledQuery<R>; slots: (Slot[typeof SLOT] | { value: unknown })[] } | null = null;
   return (...args: A) => {
     if (compiled === null) {
-      const c = build(builder, ...(args.map((_, i) => standIn(i)) as A)).compile();
+      let c: CompiledQuery<R>;
+      try {
+        c = build(builder, ...(args.map((_, i) => standIn(i)) as A)).compile();
+      } catch (err) {
+        // a stand-in turned into text or a number (arithmetic, a template, sql.raw) cannot be converted
+        throw new Error(`a prepared query must use each of its ${args.length} arguments as a parameter (${(err as Error).message})`);
+      }
       const slots = c.parameters.map((v) => (isSlot(v) ? v[SLOT] : { value: v }));
       const used = new Set(slots.flatMap((x) => ('value' in x ? [] : [x[0]])));
       if (used.size !== args.length || c.sql.includes('[object Object]')) {
