@@ -94,7 +94,8 @@ const builder = new Kysely<Database>({
  * compiling costs ~15 µs a query, more than SQLite takes to run most of them, and a sale runs
  * dozens. Only for queries whose shape does not depend on the values: `build` must use each
  * argument as a value and nothing else (no branching on it, no arithmetic, no list made from it);
- * one that does not use every argument as a parameter is refused at its first call.
+ * one that does not use every argument as a parameter is refused at its first call. Values are
+ * bound as they are: an `undefined` is NULL, not a column left out as kysely would leave it.
  */
 export function prepared<A extends unknown[], R>(build: (k: Kysely<Database>, ...args: A) => Compilable<R>): (...args: A) => Compilable<R> {
   let compiled: { query: CompiledQuery<R>; slots: (Slot[typeof SLOT] | { value: unknown })[] } | null = null;
