@@ -23,13 +23,13 @@ import { benchPendingLoad } from './pending-load';
 import { benchReconcile } from './reconcile';
 import { benchReports } from './reports';
 import { benchRss } from './rss';
-import { benchSales } from './sales';
+import { benchSales, benchSalesHttp } from './sales';
 import { benchScan } from './scan';
 import { benchSearch } from './search';
 import { benchStall } from './stall';
 import { cleanupAllTempDirs, fmt, progress, type Row } from './stats';
 
-const SECTIONS = ['sales', 'search', 'scan', 'cold-start', 'rss', 'payments', 'latency', 'pending', 'reconcile', 'reports', 'cash', 'crypto', 'stall', 'aged'] as const;
+const SECTIONS = ['sales', 'sales-http', 'search', 'scan', 'cold-start', 'rss', 'payments', 'latency', 'pending', 'reconcile', 'reports', 'cash', 'crypto', 'stall', 'aged'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const argv = process.argv.slice(2);
@@ -98,6 +98,7 @@ async function main(): Promise<number> {
   };
 
   await section('sales', () => benchSales(SIZES.sales));
+  await section('sales-http', () => benchSalesHttp(quick ? { sales: 30, warmup: 5, traced: 10 } : { sales: 300, warmup: 30, traced: 50 }));
 
   let big: BigCatalogue | undefined;
   const needBig = enabled('search') || enabled('scan');

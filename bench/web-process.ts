@@ -26,11 +26,11 @@ export interface WebProcess {
   stop: () => Promise<void>;
 }
 
-export async function startWebProcess(dataDir: string, timeoutMs = 15_000, t0 = performance.now()): Promise<WebProcess> {
+export async function startWebProcess(dataDir: string, timeoutMs = 15_000, t0 = performance.now(), env: NodeJS.ProcessEnv = {}): Promise<WebProcess> {
   if (!existsSync(WEB_JS)) throw new Error(`${WEB_JS} is missing: run npm run build`);
   const child = spawn(process.execPath, [WEB_JS, '--data-dir', dataDir, '--port', '0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, POS_LOCALE: 'zh-CN' },
+    env: { ...process.env, POS_LOCALE: 'zh-CN', ...env },
   });
   let out = '';
   const exited = new Promise<void>((done) => child.once('exit', () => done()));

@@ -45,14 +45,16 @@ function sameToken(given: string | null | undefined, token: string): boolean {
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.headersSent || res.destroyed) return;
-  const text = JSON.stringify(body);
+  // one buffer with its length: the answer leaves in one write, not as chunked encoding (header, chunk, trailer)
+  const bytes = Buffer.from(JSON.stringify(body), 'utf8');
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
+    'content-length': String(bytes.length),
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
     ...headers,
   });
-  res.end(text);
+  res.end(bytes);
 }
 
 /** What `startWebServer` was given; `limits` and `log` have defaults (tests pass smaller limits). */

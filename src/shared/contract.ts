@@ -236,6 +236,12 @@ export const contract = {
       .strict(),
   ),
 
+  /**
+   * the common sale in one call: the active cart confirmed and paid in cash in one transaction (one
+   * durable commit); the same checks as confirm then payCash, and a refusal writes nothing
+   */
+  'checkout.cashSale': method<PaidOrder>()(z.object({ tenderedFen: fen, approvalPin }).strict()),
+
   /** today's orders (anyone); another day's are the owner's */
   'orders.list': method<OrderSummary[]>()(z.object({ businessDay: day.optional(), approvalPin }).strict()),
   'orders.get': method<OrderView>()(z.object({ orderId: id }).strict()),

@@ -37,6 +37,7 @@ export const METHOD_NAMES = [
   'cart.resume',
   'checkout.confirm',
   'checkout.payCash',
+  'checkout.cashSale',
   'orders.list',
   'orders.get',
   'orders.cancel',

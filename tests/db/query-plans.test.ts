@@ -196,6 +196,10 @@ describe('query plans on an aged store', () => {
     const o1 = (await call('checkout.confirm')) as { id: number; totalFen: number };
     await call('checkout.payCash', { orderId: o1.id, tenderedFen: o1.totalFen + 1000 });
     await call('orders.receipt', { orderId: o1.id, reprint: false });
+    // the common sale in one step: confirmed and paid in cash in one transaction
+    await call('cart.scan', { code: 'DRI-001' });
+    const c1 = (await call('cart.add', { productId: p[0]!.id })) as { totalFen: number };
+    await call('checkout.cashSale', { tenderedFen: c1.totalFen });
 
     where = 'a QR payment, polled';
     await call('cart.scan', { code: 'DRI-001' });

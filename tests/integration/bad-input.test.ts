@@ -128,4 +128,29 @@ describe('bad input gets a clear error and changes nothing', () => {
     const order = must(await s.api.checkout.confirm({}));
     expect(order.number).toMatch(/-0002$/);
   });
+  it('sells nothing in one step on a full disk: no order, no payment, the cart whole', async () => {
+    const products = must(await s.api.catalog.products({ categoryId: null })).slice(0, 50);
+    let cart = must(await s.api.cart.get({}));
+    for (const p of products) cart = must(await s.api.cart.add({ productId: p.id, qty: 3 }));
+    const db = s.core.store.sqlite;
+    const count = (table: string) => (db.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+    const before = { orders: count('orders'), attempts: count('payment_attempts'), journal: count('payment_journal') };
+    db.exec('create table filler_sale(x)');
+    db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
+    const fill = db.prepare('insert into filler_sale values (randomblob(500))');
+    for (let i = 0; i < 100_000; i++) {
+      try {
+        fill.run();
+      } catch {
+        break;
+      }
+    }
+    const r = await s.api.checkout.cashSale({ tenderedFen: cart.totalFen });
+    db.pragma('max_page_count = 1073741823');
+    expect(code(r)).toBe('STORAGE_FULL');
+    expect({ orders: count('orders'), attempts: count('payment_attempts'), journal: count('payment_journal') }).toEqual(before);
+    expect(must(await s.api.cart.get({})).lines).toHaveLength(50);
+    const sale = must(await s.api.checkout.cashSale({ tenderedFen: cart.totalFen }));
+    expect(sale.order).toMatchObject({ status: 'paid', totalFen: cart.totalFen });
+  });
 });

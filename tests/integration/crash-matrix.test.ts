@@ -34,8 +34,11 @@ interface Case {
   paysWhileDown?: boolean;
   /** sandbox scenarios (docs/sandbox.md) in force until the crash; the network "comes back" while the till is down */
   scenarios?: Record<string, unknown>[];
-  /** after recovery: the order's status, each attempt's state and each trade's status at the sandbox */
-  order: 'open' | 'paid' | 'refunded';
+  /**
+   * after recovery: the order's status, each attempt's state and each trade's status at the sandbox;
+   * `none`: the sale never committed, so there is no order, no number was taken and the cart is whole
+   */
+  order: 'open' | 'paid' | 'refunded' | 'none';
   attempts: readonly string[];
   upstream: readonly string[];
   /** open exceptions expected for the owner (default none) */
@@ -99,6 +102,15 @@ const CASES: Case[] = [
   },
   { point: 'payment.intent-written', what: 'payment code committed, never sent: the buyer was not charged', flow: code('wechat', WECHAT_CODE), ...UNPAID, upstream: [] },
   { point: 'order.cash-paid', what: 'after a cash payment is committed, before the receipt', flow: { kind: 'cash' }, order: 'paid', attempts: ['paid'], upstream: [] },
+  {
+    point: 'order.cash-sale-in-tx',
+    what: 'one-step cash sale, inside its transaction (order written, cash not yet): nothing of it is on disk, the cart is whole',
+    flow: { kind: 'cash-sale' },
+    order: 'none',
+    attempts: [],
+    upstream: [],
+  },
+  { point: 'order.cash-sale-committed', what: 'one-step cash sale committed (order and cash at once), before the receipt', flow: { kind: 'cash-sale' }, order: 'paid', attempts: ['paid'], upstream: [] },
   { point: 'refund.intent-written', what: 'refund committed, not sent (Alipay)', flow: refund('alipay', ALIPAY_CODE), order: 'refunded', attempts: ['refunded'], upstream: ['paid'] },
   { point: 'http:refund', what: 'during the refund call (WeChat): sent again with the same number, refunded once', flow: refund('wechat', WECHAT_CODE), order: 'refunded', attempts: ['refunded'], upstream: ['paid'] },
   { point: 'refund.answered', what: 'refund answered, answer not stored (Alipay)', flow: refund('alipay', ALIPAY_CODE), order: 'refunded', attempts: ['refunded'], upstream: ['paid'] },
@@ -252,6 +264,21 @@ describe('SIGKILL crash matrix: the core dies at a named point, restarts on the 
         // ---- no lost sale: the one order the flow confirmed is there, whole (even if the till died
         // before it could say so)
         const orders = db.prepare('SELECT * FROM orders').all() as { id: number; number: string; status: string; total_fen: number }[];
+        if (c.order === 'none') {
+          // all or nothing: no order, no payment, no journal row, no number taken, the cart as the clerk left it
+          expect(orders, 'no half-written sale').toEqual([]);
+          expect(db.prepare('SELECT count(*) AS n FROM payment_attempts').get()).toEqual({ n: 0 });
+          expect(db.prepare('SELECT count(*) AS n FROM payment_journal').get()).toEqual({ n: 0 });
+          expect(db.prepare('SELECT count(*) AS n FROM day_counters').get()).toEqual({ n: 0 });
+          const cart = db
+            .prepare("SELECT p.sku, l.qty FROM carts c JOIN cart_lines l ON l.cart_id = c.id JOIN products p ON p.id = l.product_id WHERE c.status = 'active' ORDER BY l.position")
+            .all();
+          expect(cart, 'the cart is whole, ready to sell again').toEqual([
+            { sku: 'DRI-001', qty: 2 },
+            { sku: 'SNA-001', qty: 1 },
+          ]);
+          return;
+        }
         expect(orders, 'no lost sale: the confirmed order exists').toHaveLength(1);
         const o = orders[0]!;
         const said = find(crashed.lines, 'order');
@@ -286,7 +313,7 @@ describe('SIGKILL crash matrix: the core dies at a named point, restarts on the 
         expect(trades.map((t) => t.status)).toEqual(c.upstream);
         expect(exceptions.map((e) => e.kind), 'open exceptions for the owner').toEqual(c.exceptions ?? []);
         expect(journal.filter((j) => j.kind === 'order.paid'), 'order.paid journaled once, iff paid').toHaveLength(c.order === 'open' ? 0 : 1);
-        if (c.flow.kind === 'cash') expect(attempts.map((a) => a.method)).toEqual(['cash']);
+        if (c.flow.kind === 'cash' || c.flow.kind === 'cash-sale') expect(attempts.map((a) => a.method)).toEqual(['cash']);
 
         for (const a of attempts) {
           expect(['created', 'pending'], `attempt ${a.out_trade_no} left open`).not.toContain(a.state);

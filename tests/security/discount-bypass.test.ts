@@ -53,6 +53,24 @@ describe('the discount limit is judged again at confirm', () => {
     await call('checkout.payCash', { orderId: order.id, tenderedFen: 0 });
   });
 
+  it('the one-step cash sale (checkout.cashSale) judges the same limits: refused without the owner, nothing written; with the PIN it sells, audited once', async () => {
+    t = await startCore({ poll: false });
+    const { lineId } = await colaCart(100);
+    await call('cart.setLineDiscount', { lineId, discount: { kind: 'amount', value: 6000 } }); // 20 %: no PIN
+    await call('cart.setQty', { lineId, qty: 20 });
+    const refused = await failed('checkout.cashSale', { tenderedFen: 0 });
+    expect(refused.code).toBe('OWNER_APPROVAL_REQUIRED');
+    expect(refused.details).toMatchObject({ discount: 'line', lineId, sku: 'DRI-001', percent: 100, limitPercent: 20 });
+    expect(orders()).toHaveLength(0);
+    expect(t.core.carts.view().lines).toHaveLength(1);
+    expect((await failed('checkout.cashSale', { tenderedFen: 0, approvalPin: '0000' })).code).toBe('WRONG_PIN');
+    expect(orders()).toHaveLength(0);
+    const { order } = await call<{ order: OrderView }>('checkout.cashSale', { tenderedFen: 0, approvalPin: OWNER });
+    expect(order).toMatchObject({ status: 'paid', totalFen: 0 });
+    expect(t.core.audit.list({ action: 'discount.confirm' })).toHaveLength(1);
+    expect(audits()).toEqual([['discount.confirm', '收银员 01', '店长']]);
+  });
+
   it('the same with an order discount: ¥60 off 100 × ¥3, then 20 left, is refused at confirm', async () => {
     t = await startCore({ poll: false });
     const { lineId } = await colaCart(100);

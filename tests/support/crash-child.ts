@@ -4,7 +4,7 @@
  *
  *   node --import tsx tests/support/crash-child.ts '<json ChildInput>'
  *
- * `flow` mode sells: cart → confirm → cash, a QR or a payment code → the customer pays (or not)
+ * `flow` mode sells: cart → confirm → cash, a QR or a payment code (or cart → cash in one step) → the customer pays (or not)
  * through the sandbox's control API → polling until every attempt is final. With POS_CRASH_POINT
  * set, the core kills this process with SIGKILL at that point (src/main/core/crash-points.ts).
  * `recover` mode only opens the core on the same directory and drives the poller until every
@@ -24,6 +24,8 @@ import { shiftDay } from '../../src/main/core/reconciliation';
 export type CrashFlow =
   | { kind: 'confirm' }
   | { kind: 'cash' }
+  /** the active cart confirmed and paid in cash in one transaction (checkout.cashSale) */
+  | { kind: 'cash-sale' }
   | { kind: 'qr'; provider: 'alipay' | 'wechat'; customerPays: boolean }
   | { kind: 'code'; provider: 'alipay' | 'wechat'; authCode: string }
   /** paid by payment code, then refunded in full through the intermediary */
@@ -108,6 +110,12 @@ async function drive(core: Core, clock: ManualClock, sandboxUrl: string, maxRoun
 async function sell(core: Core, clock: ManualClock, input: ChildInput, flow: CrashFlow): Promise<void> {
   core.carts.add(core.catalog.findByCode('DRI-001')!.id, 2);
   core.carts.add(core.catalog.findByCode('SNA-001')!.id, 1);
+  if (flow.kind === 'cash-sale') {
+    const { order } = core.orders.cashSale(core.carts.view().totalFen + 500);
+    emit({ at: 'order', orderId: order.id, number: order.number, totalFen: order.totalFen });
+    emit({ at: 'cash-paid', orderId: order.id });
+    return;
+  }
   const order = core.orders.confirm();
   emit({ at: 'order', orderId: order.id, number: order.number, totalFen: order.totalFen });
   if (flow.kind === 'confirm') return;

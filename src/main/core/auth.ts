@@ -15,7 +15,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { PosError } from '../../shared/errors';
 import type { UserView } from '../../shared/types';
-import type { Store } from '../store/db';
+import { prepared, type Store } from '../store/db';
 import type { Role, UserRow } from '../store/schema';
 import type { Clock } from './clock';
 import { scryptPin } from './pin-hash';
@@ -63,6 +63,9 @@ interface Charge {
   after: { failed_count: number; locked_until: number | null };
   fails: number;
 }
+
+/** Who is signed in, read on every call that records a clerk: built and compiled once (store/db.ts `prepared`). */
+const ACTIVE_USER = prepared((k, id: number) => k.selectFrom('users').selectAll().where('id', '=', id).where('active', '=', 1));
 
 export class Auth {
   private currentId: number | null = null;
@@ -121,7 +124,7 @@ export class Auth {
 
   /** The signed-in user; by default the first active clerk (the till opens ready to sell). */
   current(): Actor {
-    let u = this.currentId === null ? undefined : this.store.first(this.k.selectFrom('users').selectAll().where('id', '=', this.currentId).where('active', '=', 1));
+    let u = this.currentId === null ? undefined : this.store.first(ACTIVE_USER(this.currentId));
     u ??= this.store.first(this.k.selectFrom('users').selectAll().where('active', '=', 1).orderBy('role').orderBy('id'));
     if (!u) return SYSTEM_ACTOR;
     this.currentId = u.id;

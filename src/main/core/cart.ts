@@ -6,7 +6,7 @@
 import { MAX_QTY } from '../../shared/contract';
 import { PosError } from '../../shared/errors';
 import type { CartView, Discount, ParkedCartView } from '../../shared/types';
-import type { Store } from '../store/db';
+import { prepared, type Store } from '../store/db';
 import type { CartRow } from '../store/schema';
 import type { Catalog } from './catalog';
 import type { Clock } from './clock';
@@ -17,6 +17,60 @@ export function toDiscount(kind: 'percent' | 'amount' | null, value: number | nu
   if (kind === null || value === null) return null;
   return { kind, value };
 }
+
+// The queries of every cart edit, built and compiled once (store/db.ts `prepared`).
+const ACTIVE_CART = prepared((k) => k.selectFrom('carts').selectAll().where('status', '=', 'active').orderBy('id', 'desc').limit(1));
+const CART_BY_ID = prepared((k, id: number) => k.selectFrom('carts').selectAll().where('id', '=', id));
+const NEW_CART = prepared((k, now: number) =>
+  k.insertInto('carts').values({
+    status: 'active',
+    label: null,
+    order_discount_kind: null,
+    order_discount_value: null,
+    last_product_id: null,
+    created_at: now,
+    updated_at: now,
+    parked_at: null,
+  }),
+);
+/** Lines of a cart joined with current product data, in the order they were added. */
+const CART_LINES = prepared((k, cartId: number) =>
+  k
+    .selectFrom('cart_lines')
+    .innerJoin('products', 'products.id', 'cart_lines.product_id')
+    .select([
+      'cart_lines.id as lineId',
+      'cart_lines.product_id as productId',
+      'cart_lines.qty',
+      'cart_lines.discount_kind',
+      'cart_lines.discount_value',
+      'products.sku',
+      'products.barcode',
+      'products.name_zh',
+      'products.name_en',
+      'products.price_fen',
+    ])
+    .where('cart_lines.cart_id', '=', cartId)
+    .orderBy('cart_lines.position'),
+);
+const LINE_OF_PRODUCT = prepared((k, cartId: number, productId: number) =>
+  k.selectFrom('cart_lines').selectAll().where('cart_id', '=', cartId).where('product_id', '=', productId),
+);
+const LAST_POSITION = prepared((k, cartId: number) =>
+  k
+    .selectFrom('cart_lines')
+    .select((eb) => eb.fn.max<number | null>('position').as('p'))
+    .where('cart_id', '=', cartId),
+);
+const NEW_LINE = prepared((k, cartId: number, productId: number, qty: number, position: number) =>
+  k.insertInto('cart_lines').values({ cart_id: cartId, product_id: productId, qty, discount_kind: null, discount_value: null, position }),
+);
+const SET_LINE_QTY = prepared((k, lineId: number, qty: number) => k.updateTable('cart_lines').set({ qty }).where('id', '=', lineId));
+const TOUCH_CART = prepared((k, cartId: number, updatedAt: number, productId: number | null) =>
+  k.updateTable('carts').set({ updated_at: updatedAt, last_product_id: productId }).where('id', '=', cartId),
+);
+const CART_APPROVAL = prepared((k, cartId: number) => k.selectFrom('carts').select('order_discount_approved_ppm').where('id', '=', cartId));
+const LINE_APPROVALS = prepared((k, cartId: number) => k.selectFrom('cart_lines').select(['id', 'discount_approved_ppm']).where('cart_id', '=', cartId));
 
 export class Carts {
   constructor(
@@ -31,24 +85,15 @@ export class Carts {
 
   /** The active cart, created if there is none. */
   activeRow(): CartRow {
-    const row = this.store.first(
-      this.k.selectFrom('carts').selectAll().where('status', '=', 'active').orderBy('id', 'desc').limit(1),
-    );
+    const row = this.store.first(ACTIVE_CART());
     if (row) return row;
     const now = this.clock.now();
-    const id = this.store.run(
-      this.k.insertInto('carts').values({
-        status: 'active',
-        label: null,
-        order_discount_kind: null,
-        order_discount_value: null,
-        last_product_id: null,
-        created_at: now,
-        updated_at: now,
-        parked_at: null,
-      }),
-    ).lastInsertRowid;
-    return this.store.first(this.k.selectFrom('carts').selectAll().where('id', '=', id)) as CartRow;
+    // an empty cart is nothing a power cut could lose: outside a transaction (the screen's first
+    // read after a sale) it is written without an fsync, like every cart edit
+    return this.store.tx(() => {
+      const id = this.store.run(NEW_CART(now)).lastInsertRowid;
+      return this.store.first(CART_BY_ID(id)) as CartRow;
+    }, 'normal');
   }
 
   /**
@@ -56,31 +101,13 @@ export class Carts {
    * for checks made before a change that may still be refused (a refusal writes nothing).
    */
   peek(): CartView | null {
-    const row = this.store.first(this.k.selectFrom('carts').selectAll().where('status', '=', 'active').orderBy('id', 'desc').limit(1));
+    const row = this.store.first(ACTIVE_CART());
     return row ? this.view(row) : null;
   }
 
   /** Lines of a cart joined with current product data, in the order they were added. */
   private lines(cartId: number) {
-    return this.store.all(
-      this.k
-        .selectFrom('cart_lines')
-        .innerJoin('products', 'products.id', 'cart_lines.product_id')
-        .select([
-          'cart_lines.id as lineId',
-          'cart_lines.product_id as productId',
-          'cart_lines.qty',
-          'cart_lines.discount_kind',
-          'cart_lines.discount_value',
-          'products.sku',
-          'products.barcode',
-          'products.name_zh',
-          'products.name_en',
-          'products.price_fen',
-        ])
-        .where('cart_lines.cart_id', '=', cartId)
-        .orderBy('cart_lines.position'),
-    );
+    return this.store.all(CART_LINES(cartId));
   }
 
   view(row: CartRow = this.activeRow()): CartView {
@@ -122,17 +149,17 @@ export class Carts {
 
   /** What the owner approved of a cart's discounts (discount-limits.ts); the active cart by default (none is created). */
   approvals(cartId?: number): CartApprovals {
-    const id = cartId ?? this.store.first(this.k.selectFrom('carts').select('id').where('status', '=', 'active').orderBy('id', 'desc').limit(1))?.id;
+    const id = cartId ?? this.store.first(ACTIVE_CART())?.id;
     if (id === undefined) return { lines: new Map(), order: null };
-    const cart = this.store.first(this.k.selectFrom('carts').select('order_discount_approved_ppm').where('id', '=', id));
-    const lines = this.store.all(this.k.selectFrom('cart_lines').select(['id', 'discount_approved_ppm']).where('cart_id', '=', id));
+    const cart = this.store.first(CART_APPROVAL(id));
+    const lines = this.store.all(LINE_APPROVALS(id));
     return { lines: new Map(lines.map((l) => [l.id, l.discount_approved_ppm])), order: cart?.order_discount_approved_ppm ?? null };
   }
 
   /** Marks the cart changed; returns it as it now is, so the caller need not read it again. */
   private touch(cart: CartRow, productId: number | null): CartRow {
     const updated_at = this.clock.now();
-    this.store.run(this.k.updateTable('carts').set({ updated_at, last_product_id: productId }).where('id', '=', cart.id));
+    this.store.run(TOUCH_CART(cart.id, updated_at, productId));
     return { ...cart, updated_at, last_product_id: productId };
   }
 
@@ -148,32 +175,16 @@ export class Carts {
     const product = this.catalog.get(productId);
     return this.store.tx(() => {
       const cart = this.activeRow();
-      const existing = this.store.first(
-        this.k.selectFrom('cart_lines').selectAll().where('cart_id', '=', cart.id).where('product_id', '=', product.id),
-      );
+      const existing = this.store.first(LINE_OF_PRODUCT(cart.id, product.id));
       if (existing) {
         const next = existing.qty + qty;
         if (next > MAX_QTY) {
           throw new PosError('INVALID_QUANTITY', `A line can hold at most ${MAX_QTY} of one product.`, { max: MAX_QTY, qty: next });
         }
-        this.store.run(this.k.updateTable('cart_lines').set({ qty: next }).where('id', '=', existing.id));
+        this.store.run(SET_LINE_QTY(existing.id, next));
       } else {
-        const pos = this.store.first(
-          this.k
-            .selectFrom('cart_lines')
-            .select((eb) => eb.fn.max<number | null>('position').as('p'))
-            .where('cart_id', '=', cart.id),
-        );
-        this.store.run(
-          this.k.insertInto('cart_lines').values({
-            cart_id: cart.id,
-            product_id: product.id,
-            qty,
-            discount_kind: null,
-            discount_value: null,
-            position: (pos?.p ?? 0) + 1,
-          }),
-        );
+        const pos = this.store.first(LAST_POSITION(cart.id));
+        this.store.run(NEW_LINE(cart.id, product.id, qty, (pos?.p ?? 0) + 1));
       }
       return this.view(this.touch(cart, product.id));
     }, 'normal');

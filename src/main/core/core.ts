@@ -8,7 +8,7 @@ import { contract, isMethodName, type MethodInput, type MethodName, type MethodO
 import { PosError } from '../../shared/errors';
 import { shortPrefix } from '../../shared/text';
 import { fail, ok, type Result } from '../../shared/result';
-import type { AppInfo, AttemptView, Locale, OrderView } from '../../shared/types';
+import type { AppInfo, AttemptView, CartView, Locale, OrderView } from '../../shared/types';
 import { openStore, type MigrationReport, type Store } from '../store/db';
 import { toPosError } from '../store/sqlite-errors';
 import { Audit } from './audit';
@@ -293,6 +293,35 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       locked: auth.isLocked(),
     });
 
+    /**
+     * Before an order is written (checkout.confirm, checkout.cashSale): the limits are judged again on
+     * the final cart; a discount past the limit the owner has not approved (at least as large a share)
+     * needs the owner now. Returns the check to run inside the order's transaction, where that
+     * approval is audited with the order.
+     */
+    const confirmChecks = async (approvalPin: string | undefined) => {
+      const limit = () => settings.values.discountLimitPercent;
+      const me = auth.current();
+      // Only the owner signed in, or a PIN given, can approve here: then the cart is read first
+      // (without creating one: confirming an empty till writes nothing) and the owner asked before
+      // the transaction. A clerk without a PIN is refused by the check inside it, on the same cart.
+      const canApprove = me.role === 'owner' || approvalPin !== undefined;
+      const current = canApprove ? carts.peek() : null;
+      const asked = current ? unapprovedDiscounts(current, carts.approvals(current.id), limit()) : [];
+      let actor: Actor | null = null;
+      if (asked.length > 0) actor = await auth.authorize('owner', approvalPin);
+      return (cart: CartView, order: { id: number; number: string }) => {
+        // a cart without a discount has nothing to judge, and its approvals need not be read
+        if (cart.orderDiscount === null && cart.lines.every((l) => l.discount === null)) return;
+        const past = unapprovedDiscounts(cart, carts.approvals(cart.id), limit());
+        if (past.length === 0) return;
+        // the cart changed while the owner was asked: what the owner saw must cover what is confirmed
+        const seen = (j: (typeof past)[number]) => asked.some((a) => a.scope === j.scope && a.lineId === j.lineId && j.ppm <= a.ppm);
+        if (!actor || !past.every(seen)) throw approvalRequired(past, limit(), auth.current().role);
+        audit.record(actor, 'discount.confirm', `order:${order.id}`, { after: past.map(auditOf), note: order.number });
+      };
+    };
+
     const handlers: Handlers = {
       'app.info': () => info(),
       'app.setLocale': ({ locale: next }) => {
@@ -363,27 +392,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       'cart.park': ({ label }) => carts.park(label),
       'cart.parked': () => carts.parked(),
       'cart.resume': ({ cartId }) => carts.resume(cartId),
-      'checkout.confirm': async ({ approvalPin }) => {
-        // the limits are judged again on the final cart: a discount past the limit the owner has not
-        // approved (at least as large a share) needs the owner now; that approval is audited with the order
-        const limit = () => settings.values.discountLimitPercent;
-        // read without creating a cart: confirming an empty till writes nothing
-        const current = carts.peek();
-        const asked = current ? unapprovedDiscounts(current, carts.approvals(current.id), limit()) : [];
-        let actor: Actor | null = null;
-        if (asked.length > 0) {
-          const me = auth.current();
-          if (me.role !== 'owner' && !approvalPin) throw approvalRequired(asked, limit(), me.role);
-          actor = await auth.authorize('owner', approvalPin);
-        }
-        return orders.confirm((cart, order) => {
-          const past = unapprovedDiscounts(cart, carts.approvals(cart.id), limit());
-          if (past.length === 0) return;
-          // the cart changed while the owner was asked: what the owner saw must cover what is confirmed
-          const seen = (j: (typeof past)[number]) => asked.some((a) => a.scope === j.scope && a.lineId === j.lineId && j.ppm <= a.ppm);
-          if (!actor || !past.every(seen)) throw approvalRequired(past, limit(), auth.current().role);
-          audit.record(actor, 'discount.confirm', `order:${order.id}`, { after: past.map(auditOf), note: order.number });
-        });
+      'checkout.confirm': async ({ approvalPin }) => orders.confirm(await confirmChecks(approvalPin)),
+      // confirm and payCash in one transaction: the same checks, one durable commit, nothing written on a refusal
+      'checkout.cashSale': async ({ tenderedFen, approvalPin }) => {
+        const paid = orders.cashSale(tenderedFen, await confirmChecks(approvalPin));
+        return { ...paid, order: orderForCaller(paid.order) };
       },
       'checkout.payCash': async ({ orderId, tenderedFen, overrideOpenAttempt, approvalPin }) => {
         // an open intermediary payment blocks cash unless an owner overrides it

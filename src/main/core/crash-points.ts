@@ -6,7 +6,8 @@
  * from the task manager does. The variable is read once, at load; otherwise a call is one comparison.
  *
  * Points (docs/testing.md lists them and says where each one dies):
- *   order.confirmed, order.cash-paid                         (core/orders.ts)
+ *   order.confirmed, order.cash-paid,
+ *   order.cash-sale-in-tx, order.cash-sale-committed         (core/orders.ts)
  *   payment.intent-written, payment.create-answered,
  *   payment.query-answered, payment.paid-committed,
  *   payment.close-answered                                   (core/payments.ts)

@@ -18,9 +18,9 @@ import type {
   TimelineExport,
 } from '../../shared/types';
 import { inList } from '../store/sql';
-import type { Store } from '../store/db';
+import { prepared, type Store } from '../store/db';
 import type { Kysely } from 'kysely';
-import type { AttemptRow, Database, OrderRow } from '../store/schema';
+import type { AttemptRow, Database, JournalRow, OrderLineRow, OrderRow } from '../store/schema';
 import { toDiscount, type Carts } from './cart';
 import { businessDay, type Clock } from './clock';
 import type { Audit } from './audit';
@@ -54,6 +54,97 @@ export function ordersOfDayQuery(k: Kysely<Database>, day: string) {
     .orderBy('orders.seq', 'desc');
 }
 
+// The queries of every sale, built and compiled once (store/db.ts `prepared`).
+const DAY_COUNTER = prepared((k, day: string) => k.selectFrom('day_counters').select('last_seq').where('business_day', '=', day));
+const SET_DAY_COUNTER = prepared((k, day: string, seq: number) => k.updateTable('day_counters').set({ last_seq: seq }).where('business_day', '=', day));
+const NEW_DAY_COUNTER = prepared((k, day: string, seq: number) => k.insertInto('day_counters').values({ business_day: day, last_seq: seq }));
+const NEW_ORDER = prepared((k, o: Omit<OrderRow, 'id'>) =>
+  k.insertInto('orders').values({
+    number: o.number,
+    business_day: o.business_day,
+    seq: o.seq,
+    status: o.status,
+    clerk: o.clerk,
+    terminal: o.terminal,
+    cart_id: o.cart_id,
+    subtotal_fen: o.subtotal_fen,
+    line_discount_fen: o.line_discount_fen,
+    order_discount_kind: o.order_discount_kind,
+    order_discount_value: o.order_discount_value,
+    order_discount_fen: o.order_discount_fen,
+    total_fen: o.total_fen,
+    item_count: o.item_count,
+    created_at: o.created_at,
+    paid_at: o.paid_at,
+    cancelled_at: o.cancelled_at,
+  }),
+);
+const NEW_ORDER_LINE = prepared((k, l: Omit<OrderLineRow, 'id'>) =>
+  k.insertInto('order_lines').values({
+    order_id: l.order_id,
+    line_no: l.line_no,
+    product_id: l.product_id,
+    sku: l.sku,
+    barcode: l.barcode,
+    name_zh: l.name_zh,
+    name_en: l.name_en,
+    unit_price_fen: l.unit_price_fen,
+    qty: l.qty,
+    gross_fen: l.gross_fen,
+    discount_kind: l.discount_kind,
+    discount_value: l.discount_value,
+    line_discount_fen: l.line_discount_fen,
+    order_discount_share_fen: l.order_discount_share_fen,
+    total_fen: l.total_fen,
+  }),
+);
+const CART_ORDERED = prepared((k, cartId: number, now: number) => k.updateTable('carts').set({ status: 'ordered', updated_at: now }).where('id', '=', cartId));
+const NEW_JOURNAL = prepared((k, j: Omit<JournalRow, 'id'>) =>
+  k.insertInto('payment_journal').values({
+    order_id: j.order_id,
+    attempt_id: j.attempt_id,
+    at: j.at,
+    kind: j.kind,
+    from_state: j.from_state,
+    to_state: j.to_state,
+    detail: j.detail,
+  }),
+);
+const ORDER = prepared((k, id: number) => k.selectFrom('orders').selectAll().where('id', '=', id));
+const ORDER_LINES = prepared((k, orderId: number) => k.selectFrom('order_lines').selectAll().where('order_id', '=', orderId).orderBy('line_no'));
+const ORDER_ATTEMPTS = prepared((k, orderId: number) => k.selectFrom('payment_attempts').selectAll().where('order_id', '=', orderId).orderBy('id'));
+const ORDER_JOURNAL = prepared((k, orderId: number) => k.selectFrom('payment_journal').selectAll().where('order_id', '=', orderId).orderBy('id'));
+const OPEN_ATTEMPT = prepared((k, orderId: number) =>
+  k
+    .selectFrom('payment_attempts')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .where(inList('state', ['created', 'pending']))
+    .where('overridden_at', 'is', null),
+);
+const ATTEMPT_COUNT = prepared((k, orderId: number) =>
+  k.selectFrom('payment_attempts').select((eb) => eb.fn.countAll<number>().as('n')).where('order_id', '=', orderId),
+);
+const NEW_CASH_ATTEMPT = prepared((k, a: { orderId: number; outTradeNo: string; amountFen: number; tenderedFen: number; changeFen: number; now: number }) =>
+  k.insertInto('payment_attempts').values({
+    order_id: a.orderId,
+    method: 'cash',
+    mode: 'cash',
+    out_trade_no: a.outTradeNo,
+    amount_fen: a.amountFen,
+    state: 'paid',
+    unknown: 0,
+    tendered_fen: a.tenderedFen,
+    change_fen: a.changeFen,
+    created_at: a.now,
+    updated_at: a.now,
+    paid_at: a.now,
+  }),
+);
+const ORDER_PAID = prepared((k, orderId: number, now: number) =>
+  k.updateTable('orders').set({ status: 'paid', paid_at: now }).where('id', '=', orderId).where('status', '=', 'open'),
+);
+
 export class Orders {
   constructor(
     private readonly store: Store,
@@ -79,7 +170,7 @@ export class Orders {
 
   private journal(orderId: number, attemptId: number | null, kind: string, from: string | null, to: string | null, detail: unknown): void {
     this.store.run(
-      this.k.insertInto('payment_journal').values({
+      NEW_JOURNAL({
         order_id: orderId,
         attempt_id: attemptId,
         at: this.clock.now(),
@@ -97,80 +188,105 @@ export class Orders {
    * written) or write beside it (the owner's approval of its discounts, audited).
    */
   confirm(inTx?: (cart: CartView, order: { id: number; number: string }) => void): OrderView {
-    const id = this.store.tx(() => {
-      const cart = this.carts.activeRow();
-      const view = this.carts.view(cart);
-      if (view.lines.length === 0) throw new PosError('CART_EMPTY', 'The cart is empty: add something before checking out.');
-      const priced = priceCart(
-        view.lines.map((l) => ({ unitPriceFen: l.unitPriceFen, qty: l.qty, discount: l.discount })),
-        view.orderDiscount,
-      );
-      const now = this.clock.now();
-      const day = businessDay(now, this.timeZone());
-      const counter = this.store.first(this.k.selectFrom('day_counters').select('last_seq').where('business_day', '=', day));
-      const seq = (counter?.last_seq ?? 0) + 1;
-      if (counter) {
-        this.store.run(this.k.updateTable('day_counters').set({ last_seq: seq }).where('business_day', '=', day));
-      } else {
-        this.store.run(this.k.insertInto('day_counters').values({ business_day: day, last_seq: seq }));
-      }
-      const s = this.settings.values;
-      const orderId = this.store.run(
-        this.k.insertInto('orders').values({
-          number: orderNumber(day, seq),
-          business_day: day,
-          seq,
-          status: 'open',
-          clerk: this.clerkName?.() ?? s.clerk,
-          terminal: s.terminal,
-          cart_id: cart.id,
-          subtotal_fen: priced.subtotalFen,
-          line_discount_fen: priced.lineDiscountFen,
-          order_discount_kind: view.orderDiscount?.kind ?? null,
-          order_discount_value: view.orderDiscount?.value ?? null,
-          order_discount_fen: priced.orderDiscountFen,
-          total_fen: priced.totalFen,
-          item_count: priced.itemCount,
-          created_at: now,
-          paid_at: null,
-          cancelled_at: null,
-        }),
-      ).lastInsertRowid;
-      view.lines.forEach((l, i) => {
-        const p = priced.lines[i]!;
-        this.store.run(
-          this.k.insertInto('order_lines').values({
-            order_id: orderId,
-            line_no: i + 1,
-            product_id: l.productId,
-            sku: l.sku,
-            barcode: l.barcode,
-            name_zh: l.nameZh,
-            name_en: l.nameEn,
-            unit_price_fen: l.unitPriceFen,
-            qty: l.qty,
-            gross_fen: p.grossFen,
-            discount_kind: l.discount?.kind ?? null,
-            discount_value: l.discount?.value ?? null,
-            line_discount_fen: p.lineDiscountFen,
-            order_discount_share_fen: p.orderDiscountShareFen,
-            total_fen: p.totalFen,
-          }),
-        );
-      });
-      this.store.run(this.k.updateTable('carts').set({ status: 'ordered', updated_at: now }).where('id', '=', cart.id));
-      this.journal(orderId, null, 'order.created', null, 'open', { totalFen: priced.totalFen, items: priced.itemCount });
-      inTx?.(view, { id: orderId, number: orderNumber(day, seq) });
-      return orderId;
-    });
+    const id = this.store.tx(() => this.writeOrder(inTx));
     crashPoint('order.confirmed');
     const order = this.get(id);
     this.events.emit('order.changed', { orderId: id, number: order.number, status: order.status });
     return order;
   }
 
+  /**
+   * The common sale in one step: the active cart confirmed and paid in cash, in ONE transaction
+   * committed at synchronous=FULL (one fsync instead of two). It writes exactly what `confirm` then
+   * `payCash` write — the order, its lines, the same journal rows — so the timeline, the receipt,
+   * the stock and report triggers and the Z see no difference. A refusal (an empty cart, a discount
+   * the owner has not approved, too little or too much tendered) writes nothing: no open order is
+   * left behind, the cart stays as it was.
+   */
+  cashSale(tenderedFen: number, inTx?: (cart: CartView, order: { id: number; number: string }) => void): PaidOrder {
+    const id = this.store.tx(() => {
+      const orderId = this.writeOrder(inTx);
+      // a kill here leaves nothing of the sale on disk (the transaction never committed): the cart is as it was
+      crashPoint('order.cash-sale-in-tx');
+      this.takeCash(orderId, tenderedFen, null);
+      return orderId;
+    });
+    crashPoint('order.cash-sale-committed');
+    const order = this.get(id);
+    this.events.emit('order.changed', { orderId: id, number: order.number, status: order.status });
+    return { order, receipt: this.receiptOf(order, false) };
+  }
+
+  /** Writes the active cart as an open order (inside the caller's transaction); returns its id. */
+  private writeOrder(inTx?: (cart: CartView, order: { id: number; number: string }) => void): number {
+    const cart = this.carts.activeRow();
+    const view = this.carts.view(cart);
+    if (view.lines.length === 0) throw new PosError('CART_EMPTY', 'The cart is empty: add something before checking out.');
+    const priced = priceCart(
+      view.lines.map((l) => ({ unitPriceFen: l.unitPriceFen, qty: l.qty, discount: l.discount })),
+      view.orderDiscount,
+    );
+    const now = this.clock.now();
+    const day = businessDay(now, this.timeZone());
+    const counter = this.store.first(DAY_COUNTER(day));
+    const seq = (counter?.last_seq ?? 0) + 1;
+    if (counter) {
+      this.store.run(SET_DAY_COUNTER(day, seq));
+    } else {
+      this.store.run(NEW_DAY_COUNTER(day, seq));
+    }
+    const s = this.settings.values;
+    const orderId = this.store.run(
+      NEW_ORDER({
+        number: orderNumber(day, seq),
+        business_day: day,
+        seq,
+        status: 'open',
+        clerk: this.clerkName?.() ?? s.clerk,
+        terminal: s.terminal,
+        cart_id: cart.id,
+        subtotal_fen: priced.subtotalFen,
+        line_discount_fen: priced.lineDiscountFen,
+        order_discount_kind: view.orderDiscount?.kind ?? null,
+        order_discount_value: view.orderDiscount?.value ?? null,
+        order_discount_fen: priced.orderDiscountFen,
+        total_fen: priced.totalFen,
+        item_count: priced.itemCount,
+        created_at: now,
+        paid_at: null,
+        cancelled_at: null,
+      }),
+    ).lastInsertRowid;
+    view.lines.forEach((l, i) => {
+      const p = priced.lines[i]!;
+      this.store.run(
+        NEW_ORDER_LINE({
+          order_id: orderId,
+          line_no: i + 1,
+          product_id: l.productId,
+          sku: l.sku,
+          barcode: l.barcode,
+          name_zh: l.nameZh,
+          name_en: l.nameEn,
+          unit_price_fen: l.unitPriceFen,
+          qty: l.qty,
+          gross_fen: p.grossFen,
+          discount_kind: l.discount?.kind ?? null,
+          discount_value: l.discount?.value ?? null,
+          line_discount_fen: p.lineDiscountFen,
+          order_discount_share_fen: p.orderDiscountShareFen,
+          total_fen: p.totalFen,
+        }),
+      );
+    });
+    this.store.run(CART_ORDERED(cart.id, now));
+    this.journal(orderId, null, 'order.created', null, 'open', { totalFen: priced.totalFen, items: priced.itemCount });
+    inTx?.(view, { id: orderId, number: orderNumber(day, seq) });
+    return orderId;
+  }
+
   private row(orderId: number): OrderRow {
-    const row = this.store.first(this.k.selectFrom('orders').selectAll().where('id', '=', orderId));
+    const row = this.store.first(ORDER(orderId));
     if (!row) throw new PosError('NOT_FOUND', `There is no order ${orderId}.`, { orderId });
     return row;
   }
@@ -187,90 +303,76 @@ export class Orders {
    * overridden and closed upstream, audited, and any late money on it becomes an exception.
    */
   payCash(orderId: number, tenderedFen: number, overrideBy: Actor | null = null): PaidOrder {
-    const done = this.store.tx(() => {
-      const order = this.row(orderId);
-      if (order.status === 'paid') {
-        // A double-submitted "complete": the same cash tender is answered with the same sale.
-        const paid = this.paidAttempt(orderId);
-        if (paid?.method === 'cash' && paid.tendered_fen === tenderedFen) return false;
-      }
-      if (order.status !== 'open') {
-        throw new PosError('ORDER_NOT_PAYABLE', `Order ${order.number} is ${order.status} and cannot be paid.`, {
-          number: order.number,
-          status: order.status,
-        });
-      }
-      const open = this.store.first(
-        this.k
-          .selectFrom('payment_attempts')
-          .selectAll()
-          .where('order_id', '=', orderId)
-          .where(inList('state', ['created', 'pending']))
-          .where('overridden_at', 'is', null),
-      );
-      if (open && !overrideBy) {
-        throw new PosError(
-          'PAYMENT_IN_PROGRESS',
-          `Order ${order.number} has a ${open.method} payment in progress; it must end (paid, or closed upstream) before cash is taken, unless the owner overrides.`,
-          { number: order.number, attemptId: open.id, closing: open.closing_since !== null },
-        );
-      }
-      if (tenderedFen < order.total_fen) {
-        throw new PosError(
-          'TENDER_TOO_LOW',
-          `${formatFen(tenderedFen)} tendered is less than the ${formatFen(order.total_fen)} due.`,
-          { tenderedFen, totalFen: order.total_fen },
-        );
-      }
-      const changeFen = tenderedFen - order.total_fen;
-      if (changeFen > MAX_CHANGE_FEN) {
-        throw new PosError(
-          'INVALID_INPUT',
-          `${formatFen(tenderedFen)} tendered for ${formatFen(order.total_fen)} would mean ${formatFen(changeFen)} change; check the amount.`,
-          { tenderedFen, totalFen: order.total_fen, field: 'tenderedFen' },
-        );
-      }
-      const now = this.clock.now();
-      const n = this.store.first(
-        this.k.selectFrom('payment_attempts').select((eb) => eb.fn.countAll<number>().as('n')).where('order_id', '=', orderId),
-      );
-      const attemptId = this.store.run(
-        this.k.insertInto('payment_attempts').values({
-          order_id: orderId,
-          method: 'cash',
-          mode: 'cash',
-          out_trade_no: this.identity?.tradeNo(order.number, 'C', Number(n?.n ?? 0) + 1) ?? `${order.number.replace('-', '')}C${Number(n?.n ?? 0) + 1}`,
-          amount_fen: order.total_fen,
-          state: 'paid',
-          unknown: 0,
-          tendered_fen: tenderedFen,
-          change_fen: changeFen,
-          created_at: now,
-          updated_at: now,
-          paid_at: now,
-        }),
-      ).lastInsertRowid;
-      const changed = this.store.run(
-        this.k.updateTable('orders').set({ status: 'paid', paid_at: now }).where('id', '=', orderId).where('status', '=', 'open'),
-      ).changes;
-      if (changed !== 1) throw new PosError('ORDER_NOT_PAYABLE', `Order ${order.number} changed while being paid.`);
-      if (open && overrideBy) {
-        if (!this.audit) throw new PosError('INTERNAL', 'No audit log to record the override.');
-        markOverridden(this.store, this.audit, now, open, overrideBy, `cash taken while the ${open.method} payment was still open`, 'cash');
-        this.journal(orderId, open.id, 'cash.override', null, null, {
-          by: overrideBy.name,
-          approvedBy: overrideBy.approvedBy,
-          reason: `cash taken while the ${open.method} payment was still open; a late ${open.method} payment becomes an exception`,
-        });
-      }
-      this.journal(orderId, attemptId, 'cash.tendered', 'created', 'paid', { tenderedFen, changeFen, amountFen: order.total_fen });
-      this.journal(orderId, null, 'order.paid', 'open', 'paid', { method: 'cash' });
-      return true;
-    });
+    const done = this.store.tx(() => this.takeCash(orderId, tenderedFen, overrideBy));
     crashPoint('order.cash-paid');
     const order = this.get(orderId);
     if (done) this.events.emit('order.changed', { orderId, number: order.number, status: order.status });
     return { order, receipt: this.receiptOf(order, false) };
+  }
+
+  /** Records cash for an open order (inside the caller's transaction); false when it was already paid with this very tender. */
+  private takeCash(orderId: number, tenderedFen: number, overrideBy: Actor | null): boolean {
+    const order = this.row(orderId);
+    if (order.status === 'paid') {
+      // A double-submitted "complete": the same cash tender is answered with the same sale.
+      const paid = this.paidAttempt(orderId);
+      if (paid?.method === 'cash' && paid.tendered_fen === tenderedFen) return false;
+    }
+    if (order.status !== 'open') {
+      throw new PosError('ORDER_NOT_PAYABLE', `Order ${order.number} is ${order.status} and cannot be paid.`, {
+        number: order.number,
+        status: order.status,
+      });
+    }
+    const open = this.store.first(OPEN_ATTEMPT(orderId));
+    if (open && !overrideBy) {
+      throw new PosError(
+        'PAYMENT_IN_PROGRESS',
+        `Order ${order.number} has a ${open.method} payment in progress; it must end (paid, or closed upstream) before cash is taken, unless the owner overrides.`,
+        { number: order.number, attemptId: open.id, closing: open.closing_since !== null },
+      );
+    }
+    if (tenderedFen < order.total_fen) {
+      throw new PosError(
+        'TENDER_TOO_LOW',
+        `${formatFen(tenderedFen)} tendered is less than the ${formatFen(order.total_fen)} due.`,
+        { tenderedFen, totalFen: order.total_fen },
+      );
+    }
+    const changeFen = tenderedFen - order.total_fen;
+    if (changeFen > MAX_CHANGE_FEN) {
+      throw new PosError(
+        'INVALID_INPUT',
+        `${formatFen(tenderedFen)} tendered for ${formatFen(order.total_fen)} would mean ${formatFen(changeFen)} change; check the amount.`,
+        { tenderedFen, totalFen: order.total_fen, field: 'tenderedFen' },
+      );
+    }
+    const now = this.clock.now();
+    const n = Number(this.store.first(ATTEMPT_COUNT(orderId))?.n ?? 0) + 1;
+    const attemptId = this.store.run(
+      NEW_CASH_ATTEMPT({
+        orderId,
+        outTradeNo: this.identity?.tradeNo(order.number, 'C', n) ?? `${order.number.replace('-', '')}C${n}`,
+        amountFen: order.total_fen,
+        tenderedFen,
+        changeFen,
+        now,
+      }),
+    ).lastInsertRowid;
+    const changed = this.store.run(ORDER_PAID(orderId, now)).changes;
+    if (changed !== 1) throw new PosError('ORDER_NOT_PAYABLE', `Order ${order.number} changed while being paid.`);
+    if (open && overrideBy) {
+      if (!this.audit) throw new PosError('INTERNAL', 'No audit log to record the override.');
+      markOverridden(this.store, this.audit, now, open, overrideBy, `cash taken while the ${open.method} payment was still open`, 'cash');
+      this.journal(orderId, open.id, 'cash.override', null, null, {
+        by: overrideBy.name,
+        approvedBy: overrideBy.approvedBy,
+        reason: `cash taken while the ${open.method} payment was still open; a late ${open.method} payment becomes an exception`,
+      });
+    }
+    this.journal(orderId, attemptId, 'cash.tendered', 'created', 'paid', { tenderedFen, changeFen, amountFen: order.total_fen });
+    this.journal(orderId, null, 'order.paid', 'open', 'paid', { method: 'cash' });
+    return true;
   }
 
   /** Cancels an unpaid order; with `restoreCart`, its lines go back into the active cart for editing. */
@@ -356,7 +458,7 @@ export class Orders {
 
   private lines(orderId: number): OrderLineView[] {
     return this.store
-      .all(this.k.selectFrom('order_lines').selectAll().where('order_id', '=', orderId).orderBy('line_no'))
+      .all(ORDER_LINES(orderId))
       .map((l) => ({
         lineNo: l.line_no,
         productId: l.product_id,
@@ -376,7 +478,7 @@ export class Orders {
   get(orderId: number): OrderView {
     const r = this.row(orderId);
     const payments: PaymentView[] = this.store
-      .all(this.k.selectFrom('payment_attempts').selectAll().where('order_id', '=', orderId).orderBy('id'))
+      .all(ORDER_ATTEMPTS(orderId))
       .map((a) => ({
         id: a.id,
         method: a.method,
@@ -390,7 +492,7 @@ export class Orders {
         paidAt: a.paid_at,
       }));
     const journal: JournalEntry[] = this.store
-      .all(this.k.selectFrom('payment_journal').selectAll().where('order_id', '=', orderId).orderBy('id'))
+      .all(ORDER_JOURNAL(orderId))
       .map((j) => ({
         id: j.id,
         attemptId: j.attempt_id,

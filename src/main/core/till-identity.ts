@@ -26,7 +26,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Store } from '../store/db';
+import { prepared, type Store } from '../store/db';
 import { newInstallationCode } from '../store/migrations/0011-till-identity';
 import type { Clock } from './clock';
 
@@ -56,6 +56,9 @@ export function terminalCode(terminal: string): string {
   return code || 'T';
 }
 
+/** Read on every trade and refund number (a sale): built and compiled once (store/db.ts `prepared`). */
+const LATEST_INSTALLATION = prepared((k) => k.selectFrom('till_identity').select('installation').orderBy('id', 'desc').limit(1));
+
 export class TillIdentity {
   constructor(
     private readonly store: Store,
@@ -73,7 +76,7 @@ export class TillIdentity {
   }
 
   private latest(): string {
-    const row = this.store.first(this.k.selectFrom('till_identity').select('installation').orderBy('id', 'desc').limit(1));
+    const row = this.store.first(LATEST_INSTALLATION());
     if (!row) throw new Error('the database has no till identity (migration 0011 did not run)');
     return row.installation;
   }

@@ -170,4 +170,36 @@ test.describe('a cash sale in browser mode', () => {
     await expect(pos.locator(`[data-testid="order-row"][data-number="${number}"]`)).toHaveAttribute('data-status', 'cancelled');
     await expect(pos.locator(`[data-testid="order-row"][data-number="${second}"]`)).toHaveAttribute('data-status', 'paid');
   });
+
+  test('a one-step cash sale through the API (checkout.cashSale) shows on the open orders screen at once, paid in cash, with its receipt', async ({ pos, app }) => {
+    const till = new PosPage(pos);
+    await till.id('nav-orders').click();
+    await expect(till.id('orders-none')).toBeVisible();
+    // another program at the counter (a self-checkout, a test harness) sells through the same API
+    const url = new URL(app.url);
+    const call = async <T>(method: string, input: unknown): Promise<T> => {
+      const res = await fetch(new URL('/api/invoke', url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${url.searchParams.get('token')}` },
+        body: JSON.stringify({ method, input }),
+      });
+      const body = (await res.json()) as { ok: boolean; value: T; error?: { code: string } };
+      expect(body.ok, body.error?.code).toBe(true);
+      return body.value;
+    };
+    const [cola] = await call<{ id: number }[]>('catalog.search', { query: 'DRI-001' });
+    await call('cart.add', { productId: cola!.id, qty: 2 });
+    const sale = await call<{ order: { number: string; status: string } }>('checkout.cashSale', { tenderedFen: 1000 });
+    expect(sale.order.status).toBe('paid');
+
+    // pushed to the page (order.changed): no refresh needed
+    const row = pos.locator(`[data-testid="order-row"][data-number="${sale.order.number}"]`);
+    await expect(row).toHaveAttribute('data-status', 'paid');
+    await expect(row).toContainText('¥6.00');
+    await row.click();
+    await expect(till.id('order-detail')).toContainText('Coca-Cola 330ml');
+    await till.id('reprint-receipt').click();
+    await expect(till.id('receipt-tendered')).toHaveText('¥10.00');
+    await expect(till.id('receipt-change')).toHaveText('¥4.00');
+  });
 });
