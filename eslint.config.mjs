@@ -8,7 +8,9 @@ import reactHooks from 'eslint-plugin-react-hooks';
 const nodeBuiltins = ['node:*', 'fs', 'path', 'crypto', 'os', 'child_process', 'http', 'net'];
 
 export default tseslint.config(
-  { ignores: ['out/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'bench/results/**'] },
+  {
+    ignores: ['out/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'bench/results/**'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -22,7 +24,17 @@ export default tseslint.config(
     files: ['src/main/**/*.ts', 'src/sandbox/**/*.ts'],
     ignores: ['src/main/index.ts', 'src/main/electron/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Only the Electron shell (src/main/index.ts, src/main/electron/) may import electron.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'electron',
+              message: 'Only the Electron shell (src/main/index.ts, src/main/electron/) may import electron.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -37,7 +49,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: nodeBuiltins, message: 'The renderer has no Node: ask main through the contract.' },
-            { group: ['electron', 'better-sqlite3', 'kysely'], message: 'The renderer has no Node: ask main through the contract.' },
+            {
+              group: ['electron', 'better-sqlite3', 'kysely'],
+              message: 'The renderer has no Node: ask main through the contract.',
+            },
             { group: ['**/main/**', '**/preload/**'], message: 'The renderer may import only src/shared.' },
           ],
         },
@@ -51,8 +66,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: [...nodeBuiltins, 'electron', 'react', 'react-dom', 'better-sqlite3', 'kysely'], message: 'src/shared runs in every process: no Node, Electron, React or database code.' },
-            { group: ['**/main/**', '**/renderer/**', '**/preload/**'], message: 'src/shared may not import process code.' },
+            {
+              group: [...nodeBuiltins, 'electron', 'react', 'react-dom', 'better-sqlite3', 'kysely'],
+              message: 'src/shared runs in every process: no Node, Electron, React or database code.',
+            },
+            {
+              group: ['**/main/**', '**/renderer/**', '**/preload/**'],
+              message: 'src/shared may not import process code.',
+            },
           ],
         },
       ],

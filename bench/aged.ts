@@ -34,7 +34,17 @@
  */
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { constants, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  constants,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Browser } from '@playwright/test';
@@ -57,7 +67,13 @@ export interface AgedInputs {
   endDay: string;
 }
 
-export const AGED_DEFAULTS: AgedInputs = { orders: 1_000_000, days: 365, seed: 20261126, products: 1_000, endDay: '2026-12-01' };
+export const AGED_DEFAULTS: AgedInputs = {
+  orders: 1_000_000,
+  days: 365,
+  seed: 20261126,
+  products: 1_000,
+  endDay: '2026-12-01',
+};
 
 export interface AgedOptions {
   inputs: AgedInputs;
@@ -77,7 +93,8 @@ export function agedOptions(argv: readonly string[], quick: boolean): AgedOption
     const raw = value(name);
     if (raw === undefined) return fallback;
     const n = Number(raw.replaceAll('_', ''));
-    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be a whole number from ${min} to ${max} (got ${raw})`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new Error(`${name} must be a whole number from ${min} to ${max} (got ${raw})`);
     return n;
   };
   const endDay = value('--aged-end-day') ?? AGED_DEFAULTS.endDay;
@@ -98,7 +115,10 @@ interface Made {
   schema: string;
   generatedAt: string;
   /** how long the generator took, and what it wrote */
-  result: Pick<HistoryResult, 'orders' | 'lines' | 'payments' | 'refunds' | 'firstDay' | 'lastDay' | 'totalMs' | 'bytes'>;
+  result: Pick<
+    HistoryResult,
+    'orders' | 'lines' | 'payments' | 'refunds' | 'firstDay' | 'lastDay' | 'totalMs' | 'bytes'
+  >;
 }
 
 export function cacheKey(inputs: AgedInputs): string {
@@ -113,21 +133,34 @@ export function cacheKey(inputs: AgedInputs): string {
 export async function agedStore(inputs: AgedInputs): Promise<{ dir: string; made: Made; generated: boolean }> {
   const dir = join(CACHE_ROOT, `aged-${cacheKey(inputs)}`);
   const marker = join(dir, 'made.json');
-  if (existsSync(marker) && existsSync(join(dir, 'store'))) return { dir, made: JSON.parse(readFileSync(marker, 'utf8')) as Made, generated: false };
+  if (existsSync(marker) && existsSync(join(dir, 'store')))
+    return { dir, made: JSON.parse(readFileSync(marker, 'utf8')) as Made, generated: false };
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const staging = join(dir, 'store.partial');
-  progress(`aged: generating ${inputs.orders.toLocaleString('en')} orders over ${inputs.days} days ending ${inputs.endDay} into ${dir} (once; cached)…`);
+  progress(
+    `aged: generating ${inputs.orders.toLocaleString('en')} orders over ${inputs.days} days ending ${inputs.endDay} into ${dir} (once; cached)…`,
+  );
   const result = await generateHistory({ dataDir: staging, ...inputs, progress: (line) => progress(`  ${line}`) });
   // only the database: the generator's run leaves no backups, and a seal would tie it to this folder
-  for (const f of readdirSync(staging)) if (!f.startsWith('counter-pos.sqlite')) rmSync(join(staging, f), { recursive: true, force: true });
+  for (const f of readdirSync(staging))
+    if (!f.startsWith('counter-pos.sqlite')) rmSync(join(staging, f), { recursive: true, force: true });
   renameSync(staging, join(dir, 'store'));
   const made: Made = {
     inputs,
     generatorVersion: GENERATOR_VERSION,
     schema: LATEST_MIGRATION,
     generatedAt: new Date().toISOString(),
-    result: { orders: result.orders, lines: result.lines, payments: result.payments, refunds: result.refunds, firstDay: result.firstDay, lastDay: result.lastDay, totalMs: result.totalMs, bytes: result.bytes },
+    result: {
+      orders: result.orders,
+      lines: result.lines,
+      payments: result.payments,
+      refunds: result.refunds,
+      firstDay: result.firstDay,
+      lastDay: result.lastDay,
+      totalMs: result.totalMs,
+      bytes: result.bytes,
+    },
   };
   writeFileSync(marker, `${JSON.stringify(made, null, 1)}\n`);
   progress(`aged: generated in ${fmt(result.totalMs / 1000)} s, ${fmt(result.bytes / 1024 ** 2)} MB`);
@@ -177,7 +210,8 @@ class Till {
     while (!this.sandboxUrl) {
       const m = /Intermediary sandbox \(demo mode\) at (http:\/\/\S+)/.exec(this.web.output());
       if (m?.[1]) this.sandboxUrl = m[1].replace(/\/$/, '');
-      else if (performance.now() > until) throw new Error(`${this.label}: the embedded sandbox did not start:\n${this.web.output()}`);
+      else if (performance.now() > until)
+        throw new Error(`${this.label}: the embedded sandbox did not start:\n${this.web.output()}`);
       else await sleep(100);
     }
     return this.sandboxUrl;
@@ -185,12 +219,18 @@ class Till {
 
   /** The sandbox's customer pays a trade (its control API). */
   async customerPays(provider: string, outTradeNo: string): Promise<void> {
-    const res = await fetch(`${await this.sandbox()}/_sandbox/trades/${provider}/${encodeURIComponent(outTradeNo)}/pay`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{}',
-    });
-    if (!res.ok) throw new Error(`${this.label}: the sandbox refused to pay ${provider} ${outTradeNo}: HTTP ${res.status} ${await res.text()}`);
+    const res = await fetch(
+      `${await this.sandbox()}/_sandbox/trades/${provider}/${encodeURIComponent(outTradeNo)}/pay`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      },
+    );
+    if (!res.ok)
+      throw new Error(
+        `${this.label}: the sandbox refused to pay ${provider} ${outTradeNo}: HTTP ${res.status} ${await res.text()}`,
+      );
   }
 }
 
@@ -266,7 +306,12 @@ export async function benchAged(options: AgedOptions): Promise<Row[]> {
   // ---- cold start: first start after an upgrade (migrates an older store), then everyday restarts
   const coldRuns = quick ? 1 : 2;
   const restarts = quick ? 1 : 2;
-  const cold = { agedFirst: [] as Start[], agedRestart: [] as Start[], emptyFirst: [] as Start[], emptyRestart: [] as Start[] };
+  const cold = {
+    agedFirst: [] as Start[],
+    agedRestart: [] as Start[],
+    emptyFirst: [] as Start[],
+    emptyRestart: [] as Start[],
+  };
   const copyMs: number[] = [];
   let browser: Browser | undefined;
   let tileNote = '';
@@ -286,7 +331,9 @@ export async function benchAged(options: AgedOptions): Promise<Row[]> {
         const s = await startOnce(dataDir, page, 120_000);
         if (s.tileError) tileNote = `n/a (no product tile: ${s.tileError})`;
         into.push(s);
-        progress(`aged: ${label}: ready ${fmt(s.readyMs)} ms (main() ${fmt(s.mainMs)} ms), first tile ${fmt(s.tileMs)} ms`);
+        progress(
+          `aged: ${label}: ready ${fmt(s.readyMs)} ms (main() ${fmt(s.mainMs)} ms), first tile ${fmt(s.tileMs)} ms`,
+        );
       } finally {
         await close();
       }
@@ -295,8 +342,13 @@ export async function benchAged(options: AgedOptions): Promise<Row[]> {
       const copy = copyStore(storeDir);
       copyMs.push(copy.ms);
       try {
-        await startTimed(copy.tmp.dir, cold.agedFirst, `first start ${r + 1}/${coldRuns} (${oldSchema ? 'migrates' : 'nothing to migrate'})`);
-        for (let i = 0; i < restarts; i++) await startTimed(copy.tmp.dir, cold.agedRestart, `restart ${i + 1}/${restarts}`);
+        await startTimed(
+          copy.tmp.dir,
+          cold.agedFirst,
+          `first start ${r + 1}/${coldRuns} (${oldSchema ? 'migrates' : 'nothing to migrate'})`,
+        );
+        for (let i = 0; i < restarts; i++)
+          await startTimed(copy.tmp.dir, cold.agedRestart, `restart ${i + 1}/${restarts}`);
       } finally {
         // the till's pre-migration copy is 750 MB more: gone at once
         rmSync(join(copy.tmp.dir, 'backups'), { recursive: true, force: true });
@@ -327,7 +379,13 @@ export async function benchAged(options: AgedOptions): Promise<Row[]> {
       '≤ 1 s',
       `${tileNote ? `${tileNote}; ` : ''}${coldNote(cold.agedFirst, cold.emptyFirst)} (first start, seeding); store copied in ${fmt(median(copyMs))} ms before each (not counted)`,
     ),
-    row('aged: everyday restart → first tile', 'ms', tiles(cold.agedRestart), '≤ 1 s', `${tileNote ? `${tileNote}; ` : ''}${coldNote(cold.agedRestart, cold.emptyRestart)} (restart)`),
+    row(
+      'aged: everyday restart → first tile',
+      'ms',
+      tiles(cold.agedRestart),
+      '≤ 1 s',
+      `${tileNote ? `${tileNote}; ` : ''}${coldNote(cold.agedRestart, cold.emptyRestart)} (restart)`,
+    ),
   );
 
   // ---- the running tills
@@ -393,7 +451,10 @@ export async function benchAged(options: AgedOptions): Promise<Row[]> {
       await c.till.timed(s('scan'), 'cart.scan', { code: pick(random, c.coded).barcode });
       for (let i = 0; i < 2; i++) await c.till.timed(s('add'), 'cart.add', { productId: pick(random, c.products).id });
       const order = await c.till.timed<OrderView>(s('confirm'), 'checkout.confirm');
-      const paid = await c.till.timed<PaidOrder>(s('cash'), 'checkout.payCash', { orderId: order.id, tenderedFen: Math.ceil((order.totalFen + 1) / 10_000) * 10_000 });
+      const paid = await c.till.timed<PaidOrder>(s('cash'), 'checkout.payCash', {
+        orderId: order.id,
+        tenderedFen: Math.ceil((order.totalFen + 1) / 10_000) * 10_000,
+      });
       if (paid.order.status !== 'paid') throw new Error(`${c.side}: order ${order.number} not paid`);
       c.sold.push(order.id);
       await c.till.timed(s('attention'), 'payments.attention');
@@ -408,13 +469,17 @@ export async function benchAged(options: AgedOptions): Promise<Row[]> {
       const order = await c.till.call<OrderView>('checkout.confirm');
       const attempt = await c.till.call<AttemptView>('payments.start', { orderId: order.id, provider, mode: 'qr' });
       const ms = performance.now() - t;
-      if (!attempt.qrContent) throw new Error(`${c.side}: ${provider} gave no QR (${attempt.state}: ${attempt.message ?? ''})`);
+      if (!attempt.qrContent)
+        throw new Error(`${c.side}: ${provider} gave no QR (${attempt.state}: ${attempt.message ?? ''})`);
       if (record) S[provider === 'alipay' ? 'qrAlipay' : 'qrWechat'][c.side].push(ms);
       await c.till.customerPays(provider, attempt.outTradeNo);
       for (let i = 0; ; i++) {
-        const v = await c.till.call<AttemptView>(i === 0 ? 'payments.queryNow' : 'payments.get', { attemptId: attempt.id });
+        const v = await c.till.call<AttemptView>(i === 0 ? 'payments.queryNow' : 'payments.get', {
+          attemptId: attempt.id,
+        });
         if (v.state === 'paid') break;
-        if (i > 50) throw new Error(`${c.side}: ${provider} ${attempt.outTradeNo} not paid after the customer paid (${v.state})`);
+        if (i > 50)
+          throw new Error(`${c.side}: ${provider} ${attempt.outTradeNo} not paid after the customer paid (${v.state})`);
         await sleep(100);
       }
       c.sold.push(order.id);
@@ -438,7 +503,8 @@ export async function benchAged(options: AgedOptions): Promise<Row[]> {
 
     // the owner's reads, signed in as the owner (a PIN per call would time scrypt, not the read)
     const endDay = made.result.lastDay;
-    const minus = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
+    const minus = (day: string, n: number) =>
+      new Date(Date.parse(`${day}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
     const reconDay = { aged: endDay, empty: minus(new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10), 1) };
     let reconItems = 0;
     for (const c of [cA, cE]) {
@@ -478,7 +544,10 @@ export async function benchAged(options: AgedOptions): Promise<Row[]> {
     const waitStart = performance.now();
     const probe: number[] = [];
     const probeCode = pick(random, cA.coded).barcode as string;
-    let oneOffs: { backup: Manifest['backups'][number] | undefined; check: Manifest['checks'][number] | undefined } = { backup: undefined, check: undefined };
+    let oneOffs: { backup: Manifest['backups'][number] | undefined; check: Manifest['checks'][number] | undefined } = {
+      backup: undefined,
+      check: undefined,
+    };
     const waitForCheck = !quick;
     for (;;) {
       const m = manifest(aged.dir);
@@ -494,7 +563,9 @@ export async function benchAged(options: AgedOptions): Promise<Row[]> {
     await A.call('cart.clear');
     const oneOffS = (performance.now() - waitStart) / 1000;
     const cpuOneOffs = cpuBefore === null ? null : (cpuSeconds(webAged.pid) as number) - cpuBefore;
-    progress(`aged: start-up one-offs done ${fmt((Date.now() - startedAt) / 1000)} s after start (waited ${fmt(oneOffS)} s)`);
+    progress(
+      `aged: start-up one-offs done ${fmt((Date.now() - startedAt) / 1000)} s after start (waited ${fmt(oneOffS)} s)`,
+    );
 
     // ---- idle: nothing calls either till (after 10 s for the last answers' garbage to be collected)
     await sleep(10_000);
@@ -527,7 +598,12 @@ export async function benchAged(options: AgedOptions): Promise<Row[]> {
       );
     };
     line('no-op call (app.info), the floor of every call over HTTP', S.noop, '—');
-    line('catalog.search (limit 200)', S.search, clerkGoal, `${cA.products.length} products (empty store ${cE.products.length})`);
+    line(
+      'catalog.search (limit 200)',
+      S.search,
+      clerkGoal,
+      `${cA.products.length} products (empty store ${cE.products.length})`,
+    );
     line('scan → cart (cart.scan)', S.scan, clerkGoal);
     line('cart.add', S.add, clerkGoal);
     line('checkout.confirm (3 lines)', S.confirm, clerkGoal);
@@ -537,13 +613,28 @@ export async function benchAged(options: AgedOptions): Promise<Row[]> {
     line('To check (payments.attention)', S.attention, clerkGoal);
     line("the drawer's state (cashSession.current, the clerk's blind view)", S.drawer, clerkGoal);
     line("today's orders (orders.list)", S.today, clerkGoal, `today holds the run's ${cA.sold.length} sales`);
-    line("an order's detail (orders.get)", S.detail, clerkGoal, 'aged: a random order of the year; empty: one sold in the run');
+    line(
+      "an order's detail (orders.get)",
+      S.detail,
+      clerkGoal,
+      'aged: a random order of the year; empty: one sold in the run',
+    );
     line('X report (cashSession.x, owner)', S.x, '≤ 50 ms', `a session of the run's ${cA.sold.length} sales`);
-    line(`a full day's orders (orders.list ${endDay}, owner)`, S.dayOrders, '≤ 50 ms', `${dayOrders.toLocaleString('en')} orders on the aged store: today's list at closing time`);
+    line(
+      `a full day's orders (orders.list ${endDay}, owner)`,
+      S.dayOrders,
+      '≤ 50 ms',
+      `${dayOrders.toLocaleString('en')} orders on the aged store: today's list at closing time`,
+    );
     line(`reports.sales, a day (${endDay})`, S.reportDay, '≤ 50 ms');
     line('reports.sales, 30 days', S.reportMonth, '≤ 50 ms');
     line('reports.sales, 365 days', S.reportYear, '≤ 50 ms');
-    line(`a reconciliation day (recon.day ${reconDay.aged})`, S.recon, '≤ 50 ms', `${reconItems.toLocaleString('en')} differences on the aged store (its sandbox knows none of the history's trades: every payment of the day is missing upstream)`);
+    line(
+      `a reconciliation day (recon.day ${reconDay.aged})`,
+      S.recon,
+      '≤ 50 ms',
+      `${reconItems.toLocaleString('en')} differences on the aged store (its sandbox knows none of the history's trades: every payment of the day is missing upstream)`,
+    );
     rows.push(
       row(
         'aged: scan → cart while the start-up one-offs run',

@@ -47,9 +47,14 @@ export async function benchCash(opts: { sessions: number; salesPerSession: numbe
       }
       const expected = core.cashSessions.x().drawer.expectedFen;
       const t = performance.now();
-      core.cashSessions.close({ denominations: { '10000': Math.floor(expected / 10_000), '1': expected % 10_000 }, varianceReason: 'bench' }, actor);
+      core.cashSessions.close(
+        { denominations: { '10000': Math.floor(expected / 10_000), '1': expected % 10_000 }, varianceReason: 'bench' },
+        actor,
+      );
       zMs.push(performance.now() - t);
-      progress(`cash: session ${s + 1}/${opts.sessions} closed (${opts.salesPerSession} sales), Z in ${fmt(zMs.at(-1) ?? 0)} ms`);
+      progress(
+        `cash: session ${s + 1}/${opts.sessions} closed (${opts.salesPerSession} sales), Z in ${fmt(zMs.at(-1) ?? 0)} ms`,
+      );
       clock.advance(3_600_000);
     }
     const note = `${opts.sessions} sessions × ${opts.salesPerSession} cash sales (3 items each, 1 % refunded) through the core; synchronous=FULL`;

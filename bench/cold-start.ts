@@ -21,7 +21,14 @@ const SETTLE_MS = 500;
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     ...(existsSync(CHROMIUM) ? { executablePath: CHROMIUM } : {}),
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -33,7 +40,11 @@ export interface Start {
 }
 
 /** One start of web.js on `dataDir`, timed to its ready line and (with a page) to the first tile. */
-export async function startOnce(dataDir: string, page: Page | undefined, timeoutMs = TILE_TIMEOUT_MS): Promise<Start & { tileError?: string }> {
+export async function startOnce(
+  dataDir: string,
+  page: Page | undefined,
+  timeoutMs = TILE_TIMEOUT_MS,
+): Promise<Start & { tileError?: string }> {
   const t0 = performance.now();
   const web = await startWebProcess(dataDir, timeoutMs, t0);
   try {
@@ -42,7 +53,10 @@ export async function startOnce(dataDir: string, page: Page | undefined, timeout
       try {
         await page.goto(web.url, { waitUntil: 'domcontentloaded', timeout: timeoutMs });
         result.dclMs = performance.now() - t0;
-        await page.waitForSelector(TILE, { state: 'visible', timeout: Math.max(1, timeoutMs - (performance.now() - t0)) });
+        await page.waitForSelector(TILE, {
+          state: 'visible',
+          timeout: Math.max(1, timeoutMs - (performance.now() - t0)),
+        });
         result.tileMs = performance.now() - t0;
       } catch (err) {
         result.tileError = (err as Error).message.split('\n')[0] ?? String(err);
@@ -90,13 +104,19 @@ export async function benchColdStart(runs: number): Promise<Row[]> {
     for (let r = 0; r < runs; r++) {
       const tmp = tempDir('cold');
       try {
-        for (const [kind, into] of [['cold', cold], ['restart', warm]] as const) {
+        for (const [kind, into] of [
+          ['cold', cold],
+          ['restart', warm],
+        ] as const) {
           const { page, close } = await freshPage(tileNote ? undefined : browser);
           try {
             const s = await startOnce(tmp.dir, page);
             into.push(s);
-            if (s.tileError) tileNote = `n/a (renderer not ready: no ${TILE} within ${TILE_TIMEOUT_MS / 1000} s: ${s.tileError})`;
-            progress(`${kind} start ${r + 1}/${runs}: server ready ${fmt(s.readyMs)} ms (main() ${fmt(s.mainMs)} ms), DOMContentLoaded ${fmt(s.dclMs)} ms, first tile ${fmt(s.tileMs)} ms`);
+            if (s.tileError)
+              tileNote = `n/a (renderer not ready: no ${TILE} within ${TILE_TIMEOUT_MS / 1000} s: ${s.tileError})`;
+            progress(
+              `${kind} start ${r + 1}/${runs}: server ready ${fmt(s.readyMs)} ms (main() ${fmt(s.mainMs)} ms), DOMContentLoaded ${fmt(s.dclMs)} ms, first tile ${fmt(s.tileMs)} ms`,
+            );
           } finally {
             await close();
           }
@@ -131,11 +151,29 @@ export async function benchColdStart(runs: number): Promise<Row[]> {
   const tiles = (xs: Start[]) => (tileNote ? null : pickAll(xs, (s) => s.tileMs));
   const na = tileNote || 'n/a (renderer not ready)';
   return [
-    row('cold start: spawn → server ready ("ready at")', 'ms', cold.map((s) => s.readyMs), '—', `${runs} runs, fresh data dir each; ${breakdown(cold)}`),
+    row(
+      'cold start: spawn → server ready ("ready at")',
+      'ms',
+      cold.map((s) => s.readyMs),
+      '—',
+      `${runs} runs, fresh data dir each; ${breakdown(cold)}`,
+    ),
     tiles(cold)
-      ? row('cold start: spawn → first product tile visible', 'ms', tiles(cold), goal, `${runs} runs; Chromium started beforehand, fresh context per run`)
+      ? row(
+          'cold start: spawn → first product tile visible',
+          'ms',
+          tiles(cold),
+          goal,
+          `${runs} runs; Chromium started beforehand, fresh context per run`,
+        )
       : row('cold start: spawn → first product tile visible', 'ms', null, goal, na),
-    row('restart (existing data dir): spawn → server ready', 'ms', warm.map((s) => s.readyMs), '—', breakdown(warm)),
+    row(
+      'restart (existing data dir): spawn → server ready',
+      'ms',
+      warm.map((s) => s.readyMs),
+      '—',
+      breakdown(warm),
+    ),
     tiles(warm)
       ? row('restart (existing data dir): spawn → first tile', 'ms', tiles(warm), goal, 'no migration, no seeding')
       : row('restart (existing data dir): spawn → first tile', 'ms', null, goal, na),

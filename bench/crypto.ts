@@ -22,13 +22,28 @@
  * is the median per-batch ops/s; its p95 column is the 5th percentile of per-batch ops/s (the slow
  * tail, i.e. the p95 batch time expressed as a rate).
  */
-import { createHash, createHmac, createPrivateKey, createPublicKey, createSign, createVerify, sign, verify } from 'node:crypto';
+import {
+  createHash,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  createSign,
+  createVerify,
+  sign,
+  verify,
+} from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { AlipayClient, WechatClient, YeepayClient, defaultDeps, sandboxConfigs } from '../src/main/payments';
 import { BUY_ORDER } from '../src/main/payments/yeepay';
 import type { CreateInput, Http } from '../src/main/payments/provider';
 import { loadCredentials } from '../src/sandbox/credentials';
-import { alipayJson, alipaySignContent, alipaySignedBody, wechatSign as sandboxWechatSign, wechatSignContent } from '../src/sandbox/signing';
+import {
+  alipayJson,
+  alipaySignContent,
+  alipaySignedBody,
+  wechatSign as sandboxWechatSign,
+  wechatSignContent,
+} from '../src/sandbox/signing';
 import { buildXml } from '../src/sandbox/xml';
 import { fmt, median, progress, quantile, type Row } from './stats';
 
@@ -96,11 +111,14 @@ export async function benchCrypto(options: CryptoOptions): Promise<Row[]> {
   const cfg = sandboxConfigs('http://127.0.0.1:9');
   const sb = loadCredentials();
   // deterministic clock and nonce: every call signs the same bytes, so the raw op can use them too
-  const deps = (http?: Http) => defaultDeps({ now: () => FIXED_NOW, nonce: () => '5K8264ILTKCH16CQ2502SI8ZNMTM67VS', ...(http ? { http } : {}) });
+  const deps = (http?: Http) =>
+    defaultDeps({ now: () => FIXED_NOW, nonce: () => '5K8264ILTKCH16CQ2502SI8ZNMTM67VS', ...(http ? { http } : {}) });
   const rows: Row[] = [];
   const pairRows = (label: string, clientRates: number[], rawLabel: string, rawRates: number[], extra: string) => {
     const ratio = median(clientRates) / median(rawRates);
-    rows.push(rateRow(label, clientRates, `client/raw = ${fmt(ratio)} (client costs ${fmt(1 / ratio)}× the raw op); ${extra}`));
+    rows.push(
+      rateRow(label, clientRates, `client/raw = ${fmt(ratio)} (client costs ${fmt(1 / ratio)}× the raw op); ${extra}`),
+    );
     rows.push(rateRow(`  ${rawLabel}`, rawRates, ''));
   };
 
@@ -119,7 +137,10 @@ export async function benchCrypto(options: CryptoOptions): Promise<Row[]> {
   const signBytes = Buffer.from(signString, 'utf8');
   const appPrivate = createPrivateKey(cfg.alipay.appPrivateKeyPem);
   const appPublic = createPublicKey(sb.alipay.appPublicKey);
-  check(verify('sha256', signBytes, appPublic, Buffer.from(signed.params.sign ?? '', 'base64')), 'the rebuilt Alipay string-to-sign verifies the client signature');
+  check(
+    verify('sha256', signBytes, appPublic, Buffer.from(signed.params.sign ?? '', 'base64')),
+    'the rebuilt Alipay string-to-sign verifies the client signature',
+  );
   {
     const [client, raw, rawPem] = await rates(
       [
@@ -156,7 +177,10 @@ export async function benchCrypto(options: CryptoOptions): Promise<Row[]> {
       [
         () => alipay.verifyAnswer(method, answer),
         () => verify('sha256', innerBytes, platformPublic, answerSig),
-        () => createVerify('RSA-SHA256').update(inner, 'utf8').verify(cfg.alipay.alipayPublicKeyPem, answerSigB64, 'base64'),
+        () =>
+          createVerify('RSA-SHA256')
+            .update(inner, 'utf8')
+            .verify(cfg.alipay.alipayPublicKeyPem, answerSigB64, 'base64'),
       ],
       options,
     );
@@ -188,7 +212,10 @@ export async function benchCrypto(options: CryptoOptions): Promise<Row[]> {
     const client = new WechatClient({ ...cfg.wechat, signType }, deps());
     const fields = client.signed(unified);
     const temp = `${wechatSignContent(fields)}&key=${apiKey}`;
-    check(sandboxWechatSign(fields, apiKey, signType) === fields.sign, `the sandbox's ${signType} sign matches the client's`);
+    check(
+      sandboxWechatSign(fields, apiKey, signType) === fields.sign,
+      `the sandbox's ${signType} sign matches the client's`,
+    );
     const raw: Op =
       signType === 'MD5'
         ? () => createHash('md5').update(temp, 'utf8').digest('hex')
@@ -220,7 +247,10 @@ export async function benchCrypto(options: CryptoOptions): Promise<Row[]> {
     const xml = buildXml(answerFields);
     const temp = `${wechatSignContent(answerFields)}&key=${apiKey}`;
     check(client.verifyAnswer(xml).ok === true, 'the client accepts the sandbox-signed WeChat answer');
-    const [c, r] = await rates([() => client.verifyAnswer(xml), () => createHash('md5').update(temp, 'utf8').digest('hex')], options);
+    const [c, r] = await rates(
+      [() => client.verifyAnswer(xml), () => createHash('md5').update(temp, 'utf8').digest('hex')],
+      options,
+    );
     pairRows(
       'WeChat MD5 answer verification: WechatClient.verifyAnswer',
       c as number[],
@@ -245,8 +275,14 @@ export async function benchCrypto(options: CryptoOptions): Promise<Row[]> {
     const fields = yeepay.buyFields(input);
     const joined = BUY_ORDER.map((k) => fields[k] ?? '').join('');
     const keyBytes = Buffer.from(cfg.yeepay.key, 'utf8');
-    check(createHmac('md5', keyBytes).update(joined, 'utf8').digest('hex') === fields.hmac, 'the raw HMAC-MD5 matches the client hmac');
-    const [c, r] = await rates([() => yeepay.buyFields(input), () => createHmac('md5', keyBytes).update(joined, 'utf8').digest('hex')], options);
+    check(
+      createHmac('md5', keyBytes).update(joined, 'utf8').digest('hex') === fields.hmac,
+      'the raw HMAC-MD5 matches the client hmac',
+    );
+    const [c, r] = await rates(
+      [() => yeepay.buyFields(input), () => createHmac('md5', keyBytes).update(joined, 'utf8').digest('hex')],
+      options,
+    );
     pairRows(
       'YeePay HMAC-MD5 signing: YeepayClient.buyFields',
       c as number[],
@@ -278,7 +314,13 @@ export async function benchCrypto(options: CryptoOptions): Promise<Row[]> {
       async () => ({ status: 200, headers: { 'content-type': contentType }, body });
     const alipayStubbed = new AlipayClient(cfg.alipay, deps(stub(alipayAnswer, 'text/html;charset=utf-8')));
     const wechatStubbed = new WechatClient(cfg.wechat, deps(stub(wechatAnswer, 'text/xml')));
-    const input: CreateInput = { outTradeNo: OUT_TRADE_NO, amountFen: 2350, subject: `Order ${OUT_TRADE_NO}`, mode: 'qr', expiresAt: FIXED_NOW + 180_000 };
+    const input: CreateInput = {
+      outTradeNo: OUT_TRADE_NO,
+      amountFen: 2350,
+      subject: `Order ${OUT_TRADE_NO}`,
+      mode: 'qr',
+      expiresAt: FIXED_NOW + 180_000,
+    };
     for (const client of [alipayStubbed, wechatStubbed]) {
       const got = await client.create(input);
       check(got.outcome.kind === 'qr', `${client.id} create() with the stub gives a QR (got ${got.outcome.kind})`);

@@ -98,7 +98,12 @@ const HOUR_WEIGHTS = [0, 0, 0, 0, 0, 0, 0, 5, 9, 6, 4, 5, 9, 8, 4, 3, 4, 6, 10, 
 /** Monday … Sunday */
 const WEEKDAY_WEIGHTS = [0.92, 0.9, 0.93, 0.97, 1.1, 1.22, 1.15];
 
-const METHODS: readonly { method: 'cash' | 'alipay' | 'wechat' | 'yeepay'; mode: 'cash' | 'qr' | 'payment_code' | 'redirect'; letter: string; weight: number }[] = [
+const METHODS: readonly {
+  method: 'cash' | 'alipay' | 'wechat' | 'yeepay';
+  mode: 'cash' | 'qr' | 'payment_code' | 'redirect';
+  letter: string;
+  weight: number;
+}[] = [
   { method: 'cash', mode: 'cash', letter: 'C', weight: 44 },
   { method: 'alipay', mode: 'qr', letter: 'A', weight: 17 },
   { method: 'alipay', mode: 'payment_code', letter: 'A', weight: 10 },
@@ -124,7 +129,9 @@ export async function generateHistory(options: HistoryOptions): Promise<HistoryR
     const firstDay = addDays(endDay, -(options.days - 1));
 
     // the store: settings, users, catalogue
-    const setting = db.prepare(`insert into settings (key, value) values (?, ?) on conflict (key) do update set value = excluded.value`);
+    const setting = db.prepare(
+      `insert into settings (key, value) values (?, ?) on conflict (key) do update set value = excluded.value`,
+    );
     setting.run('store.timeZone', JSON.stringify(HISTORY_TIME_ZONE));
     setting.run('catalogue.seeded', 'true');
     const users = [
@@ -136,13 +143,17 @@ export async function generateHistory(options: HistoryOptions): Promise<HistoryR
     const now0 = dayMs(firstDay) - 86_400_000;
     for (const u of users) {
       const { hash, salt } = await hashPin(u.pin);
-      db.prepare(`insert into users (name, role, pin_hash, pin_salt, created_at, updated_at) values (?, ?, ?, ?, ?, ?)`).run(u.name, u.role, hash, salt, now0, now0);
+      db.prepare(
+        `insert into users (name, role, pin_hash, pin_salt, created_at, updated_at) values (?, ?, ?, ?, ?, ?)`,
+      ).run(u.name, u.role, hash, salt, now0, now0);
     }
     const pinyin = await loadPinyin();
     importCatalogue(store, DEMO_CATALOGUE, now0, pinyin);
     importCatalogue(store, generateCatalogue(options.products ?? 1_000, options.seed), now0, pinyin);
     new Reports(store, new ManualClock(now0), () => HISTORY_TIME_ZONE).syncTimeZone();
-    const products = db.prepare(`select id, sku, barcode, name_zh, name_en, price_fen from products order by id`).all() as {
+    const products = db
+      .prepare(`select id, sku, barcode, name_zh, name_en, price_fen from products order by id`)
+      .all() as {
       id: number;
       sku: string;
       barcode: string | null;
@@ -159,19 +170,36 @@ export async function generateHistory(options: HistoryOptions): Promise<HistoryR
     const rankOf = new Map(ranks.map((p, rank) => [p, rank]));
     const productWeights = products.map((_, i) => 1 / Math.pow(1 + (rankOf.get(i) ?? i), 0.85));
     const pickProduct = weighted(products, productWeights, random);
-    const pickMethod = weighted(METHODS, METHODS.map((m) => m.weight), random);
-    const pickHour = weighted(HOUR_WEIGHTS.map((_, h) => h), HOUR_WEIGHTS, random);
+    const pickMethod = weighted(
+      METHODS,
+      METHODS.map((m) => m.weight),
+      random,
+    );
+    const pickHour = weighted(
+      HOUR_WEIGHTS.map((_, h) => h),
+      HOUR_WEIGHTS,
+      random,
+    );
     const pickLines = weighted([1, 2, 3, 4, 5, 6, 7, 8], [20, 21, 19, 14, 10, 7, 5, 4], random);
 
     // orders per day: weekday shape, a slow growth over the period, day-to-day noise
     const dayWeights: number[] = [];
     for (let d = 0; d < options.days; d++) {
       const weekday = (new Date(dayMs(addDays(firstDay, d))).getUTCDay() + 6) % 7;
-      dayWeights.push((WEEKDAY_WEIGHTS[weekday] as number) * (0.85 + (0.3 * d) / Math.max(1, options.days - 1)) * (0.9 + 0.2 * random()));
+      dayWeights.push(
+        (WEEKDAY_WEIGHTS[weekday] as number) *
+          (0.85 + (0.3 * d) / Math.max(1, options.days - 1)) *
+          (0.9 + 0.2 * random()),
+      );
     }
     const weightSum = dayWeights.reduce((a, b) => a + b, 0);
     const perDay = dayWeights.map((w) => Math.floor((w / weightSum) * options.orders));
-    for (let i = 0, short = options.orders - perDay.reduce((a, b) => a + b, 0); short > 0; i = (i + 1) % perDay.length, short--) perDay[i]! += 1;
+    for (
+      let i = 0, short = options.orders - perDay.reduce((a, b) => a + b, 0);
+      short > 0;
+      i = (i + 1) % perDay.length, short--
+    )
+      perDay[i]! += 1;
 
     const insOrder = db.prepare(
       `insert into orders (number, business_day, seq, status, clerk, terminal, subtotal_fen, line_discount_fen, order_discount_kind, order_discount_value,
@@ -192,7 +220,20 @@ export async function generateHistory(options: HistoryOptions): Promise<HistoryR
     const insCounter = db.prepare(`insert into day_counters (business_day, last_seq) values (?, ?)`);
     const setStatus = db.prepare(`update orders set status = ? where id = ?`);
 
-    const result: HistoryResult = { orders: 0, lines: 0, payments: 0, refunds: 0, cancelled: 0, open: 0, firstDay, lastDay: endDay, writeMs: 0, rollupMs: 0, totalMs: 0, bytes: 0 };
+    const result: HistoryResult = {
+      orders: 0,
+      lines: 0,
+      payments: 0,
+      refunds: 0,
+      cancelled: 0,
+      open: 0,
+      firstDay,
+      lastDay: endDay,
+      writeMs: 0,
+      rollupMs: 0,
+      totalMs: 0,
+      bytes: 0,
+    };
     const nowMs = Date.now();
     const lastInstant = dayMs(addDays(endDay, 1)) - TZ_OFFSET_MS - 2 * 3_600_000; // 22:00 on the last day
     /** `t`, or the next time the shop is open (07:00–22:00 store time) */
@@ -212,7 +253,8 @@ export async function generateHistory(options: HistoryOptions): Promise<HistoryR
       const n = perDay[d] as number;
       // the day's instants, in order, so numbers follow the clock
       const times: number[] = [];
-      for (let i = 0; i < n; i++) times.push(dayMs(day) - TZ_OFFSET_MS + pickHour() * 3_600_000 + Math.floor(random() * 3_600_000));
+      for (let i = 0; i < n; i++)
+        times.push(dayMs(day) - TZ_OFFSET_MS + pickHour() * 3_600_000 + Math.floor(random() * 3_600_000));
       times.sort((a, b) => a - b);
       let seq = 0;
       for (const created of times) {
@@ -233,10 +275,20 @@ export async function generateHistory(options: HistoryOptions): Promise<HistoryR
         const pricing: PricingLine[] = items.map((p) => {
           const q = random();
           const qty = q < 0.78 ? 1 : q < 0.93 ? 2 : q < 0.98 ? 3 : 4 + Math.floor(random() * 6);
-          const discount: Discount | null = random() < 0.04 ? (random() < 0.6 ? { kind: 'percent', value: [5, 10, 15, 20][Math.floor(random() * 4)] as number } : { kind: 'amount', value: Math.min(p.price_fen * qty, 50 * (1 + Math.floor(random() * 4))) }) : null;
+          const discount: Discount | null =
+            random() < 0.04
+              ? random() < 0.6
+                ? { kind: 'percent', value: [5, 10, 15, 20][Math.floor(random() * 4)] as number }
+                : { kind: 'amount', value: Math.min(p.price_fen * qty, 50 * (1 + Math.floor(random() * 4))) }
+              : null;
           return { unitPriceFen: p.price_fen, qty, discount };
         });
-        const orderDiscount: Discount | null = random() < 0.03 ? (random() < 0.7 ? { kind: 'percent', value: 5 + 5 * Math.floor(random() * 3) } : { kind: 'amount', value: 100 * (1 + Math.floor(random() * 5)) }) : null;
+        const orderDiscount: Discount | null =
+          random() < 0.03
+            ? random() < 0.7
+              ? { kind: 'percent', value: 5 + 5 * Math.floor(random() * 3) }
+              : { kind: 'amount', value: 100 * (1 + Math.floor(random() * 5)) }
+            : null;
         const priced = priceCart(pricing, orderDiscount);
         const number = orderNumber(day, seq);
         const fate = random();
@@ -244,7 +296,10 @@ export async function generateHistory(options: HistoryOptions): Promise<HistoryR
         // a few orders confirmed and never paid nor cancelled (the customer walked away, nobody tidied up)
         const open = !cancelled && fate < 0.0035;
         const m = pickMethod();
-        const paidAt = created + (m.mode === 'cash' ? 20_000 : m.mode === 'payment_code' ? 8_000 : 45_000) + Math.floor(random() * 20_000);
+        const paidAt =
+          created +
+          (m.mode === 'cash' ? 20_000 : m.mode === 'payment_code' ? 8_000 : 45_000) +
+          Math.floor(random() * 20_000);
         const status = cancelled ? 'cancelled' : open ? 'open' : 'paid';
         const orderId = Number(
           insOrder.run(
@@ -269,7 +324,23 @@ export async function generateHistory(options: HistoryOptions): Promise<HistoryR
         items.forEach((p, i) => {
           const l = pricing[i] as PricingLine;
           const pl = priced.lines[i]!;
-          insLine.run(orderId, i + 1, p.id, p.sku, p.barcode, p.name_zh, p.name_en, p.price_fen, l.qty, pl.grossFen, l.discount?.kind ?? null, l.discount?.value ?? null, pl.lineDiscountFen, pl.orderDiscountShareFen, pl.totalFen);
+          insLine.run(
+            orderId,
+            i + 1,
+            p.id,
+            p.sku,
+            p.barcode,
+            p.name_zh,
+            p.name_en,
+            p.price_fen,
+            l.qty,
+            pl.grossFen,
+            l.discount?.kind ?? null,
+            l.discount?.value ?? null,
+            pl.lineDiscountFen,
+            pl.orderDiscountShareFen,
+            pl.totalFen,
+          );
         });
         result.orders++;
         result.lines += items.length;
@@ -291,9 +362,21 @@ export async function generateHistory(options: HistoryOptions): Promise<HistoryR
         if (refund) {
           const kind = random();
           // the same day mostly, else within five days, while the shop is open, never after the history ends
-          const finished = Math.min(lastInstant, opening(paidAt + (random() < 0.6 ? Math.floor(random() * 4 * 3_600_000) : Math.floor(random() * 5 * 86_400_000))));
+          const finished = Math.min(
+            lastInstant,
+            opening(
+              paidAt + (random() < 0.6 ? Math.floor(random() * 4 * 3_600_000) : Math.floor(random() * 5 * 86_400_000)),
+            ),
+          );
           if (kind < 0.4 || items.length === 1) {
-            refundRow = { fen: priced.totalFen, lines: JSON.stringify(priced.lines.map((pl, i) => ({ lineNo: i + 1, qty: pricing[i]!.qty, amountFen: pl.totalFen }))), finished, restock: 1 };
+            refundRow = {
+              fen: priced.totalFen,
+              lines: JSON.stringify(
+                priced.lines.map((pl, i) => ({ lineNo: i + 1, qty: pricing[i]!.qty, amountFen: pl.totalFen })),
+              ),
+              finished,
+              restock: 1,
+            };
             attemptState = 'refunded';
             orderStatus = 'refunded';
           } else if (kind < 0.8) {
@@ -301,7 +384,12 @@ export async function generateHistory(options: HistoryOptions): Promise<HistoryR
             const qty = pricing[i]!.qty;
             const back = 1 + Math.floor(random() * qty);
             const fen = back === qty ? priced.lines[i]!.totalFen : Math.round((priced.lines[i]!.totalFen * back) / qty);
-            refundRow = { fen, lines: JSON.stringify([{ lineNo: i + 1, qty: back, amountFen: fen }]), finished, restock: random() < 0.5 ? 1 : 0 };
+            refundRow = {
+              fen,
+              lines: JSON.stringify([{ lineNo: i + 1, qty: back, amountFen: fen }]),
+              finished,
+              restock: random() < 0.5 ? 1 : 0,
+            };
             attemptState = fen >= priced.totalFen ? 'refunded' : 'partially_refunded';
             orderStatus = attemptState;
           } else {
@@ -337,7 +425,21 @@ export async function generateHistory(options: HistoryOptions): Promise<HistoryR
         if (orderStatus !== 'paid') setStatus.run(orderStatus, orderId);
         if (refundRow) {
           const { fen, lines, finished, restock } = refundRow;
-          insRefund.run(orderId, attemptId, `${outTradeNo}R1`, m.method, fen, priced.totalFen, reasons[Math.floor(random() * reasons.length)], lines, restock, finished - (cash ? 0 : 4_000), finished, finished, cash ? 'cash' : 'succeeded');
+          insRefund.run(
+            orderId,
+            attemptId,
+            `${outTradeNo}R1`,
+            m.method,
+            fen,
+            priced.totalFen,
+            reasons[Math.floor(random() * reasons.length)],
+            lines,
+            restock,
+            finished - (cash ? 0 : 4_000),
+            finished,
+            finished,
+            cash ? 'cash' : 'succeeded',
+          );
           result.refunds++;
         }
       }
@@ -352,7 +454,9 @@ export async function generateHistory(options: HistoryOptions): Promise<HistoryR
         pending = 0;
         while (d < options.days && pending < CHUNK) writeDay(d++);
       });
-      say(`${result.orders.toLocaleString('en')} orders (${firstDay} … ${addDays(firstDay, d - 1)}), ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      say(
+        `${result.orders.toLocaleString('en')} orders (${firstDay} … ${addDays(firstDay, d - 1)}), ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      );
     }
     result.writeMs = performance.now() - t0;
     say('filling the report summary tables…');
@@ -361,7 +465,9 @@ export async function generateHistory(options: HistoryOptions): Promise<HistoryR
     result.rollupMs = performance.now() - t1;
     db.pragma('synchronous = FULL');
     db.pragma('wal_checkpoint(TRUNCATE)');
-    const size = db.prepare('select page_count * page_size as bytes from pragma_page_count(), pragma_page_size()').get() as { bytes: number };
+    const size = db
+      .prepare('select page_count * page_size as bytes from pragma_page_count(), pragma_page_size()')
+      .get() as { bytes: number };
     result.bytes = size.bytes;
     result.totalMs = performance.now() - started;
     return result;

@@ -29,7 +29,23 @@ import { benchSearch } from './search';
 import { benchStall } from './stall';
 import { cleanupAllTempDirs, fmt, progress, type Row } from './stats';
 
-const SECTIONS = ['sales', 'sales-http', 'search', 'scan', 'cold-start', 'rss', 'payments', 'latency', 'pending', 'reconcile', 'reports', 'cash', 'crypto', 'stall', 'aged'] as const;
+const SECTIONS = [
+  'sales',
+  'sales-http',
+  'search',
+  'scan',
+  'cold-start',
+  'rss',
+  'payments',
+  'latency',
+  'pending',
+  'reconcile',
+  'reports',
+  'cash',
+  'crypto',
+  'stall',
+  'aged',
+] as const;
 type Section = (typeof SECTIONS)[number];
 
 const argv = process.argv.slice(2);
@@ -46,8 +62,26 @@ for (const name of only ?? []) {
 }
 
 const SIZES = quick
-  ? { sales: { runs: 2, salesPerRun: 20, warmup: 5 }, products: 10_000, searchRounds: 5, scans: 30, coldRuns: 2, rssSales: 50, payments: { samples: 30, warmup: 5 }, crypto: { batches: 4, batchMs: 20 } }
-  : { sales: { runs: 5, salesPerRun: 200, warmup: 20 }, products: 100_000, searchRounds: 30, scans: 300, coldRuns: 5, rssSales: 1000, payments: { samples: 300, warmup: 30 }, crypto: { batches: 12, batchMs: 50 } };
+  ? {
+      sales: { runs: 2, salesPerRun: 20, warmup: 5 },
+      products: 10_000,
+      searchRounds: 5,
+      scans: 30,
+      coldRuns: 2,
+      rssSales: 50,
+      payments: { samples: 30, warmup: 5 },
+      crypto: { batches: 4, batchMs: 20 },
+    }
+  : {
+      sales: { runs: 5, salesPerRun: 200, warmup: 20 },
+      products: 100_000,
+      searchRounds: 30,
+      scans: 300,
+      coldRuns: 5,
+      rssSales: 1000,
+      payments: { samples: 300, warmup: 30 },
+      crypto: { batches: 12, batchMs: 50 },
+    };
 
 export const RESULTS_FILE = resolve(__dirname, 'results/latest.json');
 
@@ -72,7 +106,9 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 function table(rows: readonly Row[]): string {
   const lines = ['| measure | median | p95 | goal | ratio/notes |', '|---|---:|---:|---|---|'];
   for (const r of rows) {
-    lines.push(`| ${cell(r.measure)} | ${fmt(r.median, r.unit)} | ${fmt(r.p95, r.unit)} | ${cell(r.goal)} | ${cell(r.notes)} |`);
+    lines.push(
+      `| ${cell(r.measure)} | ${fmt(r.median, r.unit)} | ${fmt(r.p95, r.unit)} | ${cell(r.goal)} | ${cell(r.notes)} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -92,13 +128,22 @@ async function main(): Promise<number> {
       crashed = true;
       const e = err as Error;
       process.stderr.write(`[bench] ${name} crashed: ${e.stack ?? e.message}\n`);
-      rows.push({ measure: name, unit: '', median: null, p95: null, goal: '—', notes: `CRASHED: ${e.message.split('\n')[0] ?? ''}` });
+      rows.push({
+        measure: name,
+        unit: '',
+        median: null,
+        p95: null,
+        goal: '—',
+        notes: `CRASHED: ${e.message.split('\n')[0] ?? ''}`,
+      });
     }
     progress(`${name} took ${fmt((performance.now() - t) / 1000)} s`);
   };
 
   await section('sales', () => benchSales(SIZES.sales));
-  await section('sales-http', () => benchSalesHttp(quick ? { sales: 30, warmup: 5, traced: 10 } : { sales: 300, warmup: 30, traced: 50 }));
+  await section('sales-http', () =>
+    benchSalesHttp(quick ? { sales: 30, warmup: 5, traced: 10 } : { sales: 300, warmup: 30, traced: 50 }),
+  );
 
   let big: BigCatalogue | undefined;
   const needBig = enabled('search') || enabled('scan');
@@ -111,7 +156,14 @@ async function main(): Promise<number> {
         crashed = true;
         const e = err as Error;
         process.stderr.write(`[bench] catalogue generation crashed: ${e.stack ?? e.message}\n`);
-        rows.push({ measure: 'generated catalogue', unit: '', median: null, p95: null, goal: '—', notes: `CRASHED: ${e.message}` });
+        rows.push({
+          measure: 'generated catalogue',
+          unit: '',
+          median: null,
+          p95: null,
+          goal: '—',
+          notes: `CRASHED: ${e.message}`,
+        });
       }
     }
     const b = big;
@@ -126,11 +178,21 @@ async function main(): Promise<number> {
   await section('cold-start', () => benchColdStart(SIZES.coldRuns));
   await section('rss', () => benchRss(SIZES.rssSales));
   await section('payments', () => benchPayments(SIZES.payments));
-  await section('latency', () => benchPaymentLatency(quick ? { payments: 16, spreadMs: 2_000 } : { payments: 80, spreadMs: 4_000 }));
-  await section('pending', () => benchPendingLoad(quick ? { attempts: 200, seconds: 5, slowSeconds: 5 } : { attempts: 1_000, seconds: 20, slowSeconds: 15 }));
+  await section('latency', () =>
+    benchPaymentLatency(quick ? { payments: 16, spreadMs: 2_000 } : { payments: 80, spreadMs: 4_000 }),
+  );
+  await section('pending', () =>
+    benchPendingLoad(
+      quick ? { attempts: 200, seconds: 5, slowSeconds: 5 } : { attempts: 1_000, seconds: 20, slowSeconds: 15 },
+    ),
+  );
   await section('reconcile', () => benchReconcile(quick ? { size: 10_000, runs: 2 } : { size: 100_000, runs: 5 }));
   await section('reports', () => benchReports({ quick }));
-  await section('cash', () => benchCash(quick ? { sessions: 2, salesPerSession: 50, xRuns: 5 } : { sessions: 5, salesPerSession: 1_000, xRuns: 20 }));
+  await section('cash', () =>
+    benchCash(
+      quick ? { sessions: 2, salesPerSession: 50, xRuns: 5 } : { sessions: 5, salesPerSession: 1_000, xRuns: 20 },
+    ),
+  );
   await section('crypto', () => benchCrypto(SIZES.crypto));
   await section('stall', () => benchStall({ quick }));
   await section('aged', () => benchAged(agedOptions(argv, quick)));

@@ -44,7 +44,10 @@ export async function startSandboxProcess(dataDir: string, timeoutMs = 20_000): 
   };
   try {
     const baseUrl = await new Promise<string>((done, fail) => {
-      const timer = setTimeout(() => fail(new Error(`the sandbox printed no listening line within ${timeoutMs} ms:\n${out}`)), timeoutMs);
+      const timer = setTimeout(
+        () => fail(new Error(`the sandbox printed no listening line within ${timeoutMs} ms:\n${out}`)),
+        timeoutMs,
+      );
       child.stdout?.on('data', (c: Buffer) => {
         out += c.toString('utf8');
         const m = /listening at (http:\/\/\S+)/.exec(out);
@@ -59,7 +62,11 @@ export async function startSandboxProcess(dataDir: string, timeoutMs = 20_000): 
         fail(new Error(`the sandbox exited (${code ?? signal}) before it was ready:\n${out}`));
       });
     });
-    const control = async <T>(path: string, body?: unknown, method: 'GET' | 'POST' = body === undefined ? 'GET' : 'POST'): Promise<T> => {
+    const control = async <T>(
+      path: string,
+      body?: unknown,
+      method: 'GET' | 'POST' = body === undefined ? 'GET' : 'POST',
+    ): Promise<T> => {
       for (let attempt = 1; ; attempt++) {
         let res: Response;
         try {
@@ -91,9 +98,11 @@ export async function startSandboxProcess(dataDir: string, timeoutMs = 20_000): 
  * sandbox might have been given, and checks.
  */
 export async function noNotifications(sandbox: SandboxProcess): Promise<void> {
-  for (const provider of ['alipay', 'wechat', 'yeepay'] as const) await sandbox.control('notify-url', { provider, url: null });
+  for (const provider of ['alipay', 'wechat', 'yeepay'] as const)
+    await sandbox.control('notify-url', { provider, url: null });
   const urls = await sandbox.control<Record<string, { url: string | null }>>('notify-url');
-  for (const [p, v] of Object.entries(urls)) if (v.url !== null) throw new Error(`the sandbox still has a ${p} notify URL: ${v.url}`);
+  for (const [p, v] of Object.entries(urls))
+    if (v.url !== null) throw new Error(`the sandbox still has a ${p} notify URL: ${v.url}`);
 }
 
 export interface QueryObserver {

@@ -26,7 +26,14 @@ import { createCore, type Core } from '../src/main/core/core';
 import { DEFAULT_TIMING, type PaymentTiming } from '../src/main/core/payments';
 import { startWebServer, type WebServer } from '../src/main/web-server';
 import type { AttemptView } from '../src/shared/types';
-import { isNetworkError, noNotifications, observedProviders, sleep, startSandboxProcess, type SandboxProcess } from './pay-env';
+import {
+  isNetworkError,
+  noNotifications,
+  observedProviders,
+  sleep,
+  startSandboxProcess,
+  type SandboxProcess,
+} from './pay-env';
 import { fmt, median, must, pick, progress, quantile, rng, tempDir, type Row, type TempDir } from './stats';
 
 export interface LatencyOptions {
@@ -102,7 +109,9 @@ async function openLane(schedule: Schedule): Promise<Lane> {
       dataDir: dir.dir,
       mode: 'browser',
       timeZone: 'Asia/Shanghai',
-      providers: observedProviders(sandbox.baseUrl, { start: (_p, ref) => queries.set(ref.outTradeNo, (queries.get(ref.outTradeNo) ?? 0) + 1) }),
+      providers: observedProviders(sandbox.baseUrl, {
+        start: (_p, ref) => queries.set(ref.outTradeNo, (queries.get(ref.outTradeNo) ?? 0) + 1),
+      }),
       timing: schedule.timing,
       // poll: default true — createCore starts the background poller, as the app does
     });
@@ -112,7 +121,21 @@ async function openLane(schedule: Schedule): Promise<Lane> {
       ws.once('open', () => done());
       ws.once('error', fail);
     });
-    const lane: Lane = { schedule, sandbox, sbDir, dir, core, web, ws, wsPaid: new Map(), busPaid: new Map(), waiters: new Map(), samples: [], missed: [], queries };
+    const lane: Lane = {
+      schedule,
+      sandbox,
+      sbDir,
+      dir,
+      core,
+      web,
+      ws,
+      wsPaid: new Map(),
+      busPaid: new Map(),
+      waiters: new Map(),
+      samples: [],
+      missed: [],
+      queries,
+    };
     ws.on('message', (data: Buffer) => {
       const at = Date.now();
       const msg = JSON.parse(data.toString('utf8')) as { event: string; payload: AttemptView };
@@ -122,7 +145,8 @@ async function openLane(schedule: Schedule): Promise<Lane> {
     });
     core.events.subscribe((event, payload) => {
       const v = payload as AttemptView;
-      if (event === 'payment.changed' && v.state === 'paid' && !lane.busPaid.has(v.id)) lane.busPaid.set(v.id, Date.now());
+      if (event === 'payment.changed' && v.state === 'paid' && !lane.busPaid.has(v.id))
+        lane.busPaid.set(v.id, Date.now());
     });
     return lane;
   } catch (err) {
@@ -145,7 +169,12 @@ async function closeLane(lane: Lane): Promise<void> {
 }
 
 /** The buyer's action; a network error is retried only after the sandbox shows the action did not land. */
-async function customerPays(sandbox: SandboxProcess, provider: string, view: AttemptView, via: Sample['via']): Promise<void> {
+async function customerPays(
+  sandbox: SandboxProcess,
+  provider: string,
+  view: AttemptView,
+  via: Sample['via'],
+): Promise<void> {
   const path = `trades/${provider}/${encodeURIComponent(view.outTradeNo)}`;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -170,7 +199,13 @@ async function customerPays(sandbox: SandboxProcess, provider: string, view: Att
   }
 }
 
-async function onePayment(lane: Lane, i: number, random: () => number, spreadMs: number, signal: AbortSignal): Promise<void> {
+async function onePayment(
+  lane: Lane,
+  i: number,
+  random: () => number,
+  spreadMs: number,
+  signal: AbortSignal,
+): Promise<void> {
   const c = lane.core;
   const sandbox = lane.sandbox;
   const provider = i % 2 === 0 ? 'alipay' : 'wechat';
@@ -185,7 +220,8 @@ async function onePayment(lane: Lane, i: number, random: () => number, spreadMs:
   const order = c.orders.confirm();
   const view = must(await c.dispatch('payments.start', { orderId: order.id, provider, mode: 'qr' })) as AttemptView;
   const qrAt = Date.now();
-  if (!view.qrContent) throw new Error(`${provider} start gave no QR (${view.state}: ${view.lastOutcome ?? ''} ${view.message ?? ''})`);
+  if (!view.qrContent)
+    throw new Error(`${provider} start gave no QR (${view.state}: ${view.lastOutcome ?? ''} ${view.message ?? ''})`);
   const paidEvent = new Promise<boolean>((done) => {
     if (lane.wsPaid.has(view.id)) return done(true);
     const timer = setTimeout(() => done(false), PAY_MAX_MS + 30_000);
@@ -209,7 +245,9 @@ async function onePayment(lane: Lane, i: number, random: () => number, spreadMs:
     lane.missed.push(view.outTradeNo);
     return;
   }
-  const trade = await sandbox.control<{ paid_at: string | null }>(`trades/${provider}/${encodeURIComponent(view.outTradeNo)}`);
+  const trade = await sandbox.control<{ paid_at: string | null }>(
+    `trades/${provider}/${encodeURIComponent(view.outTradeNo)}`,
+  );
   if (!trade.paid_at) throw new Error(`the sandbox has no paid_at for ${view.outTradeNo}`);
   lane.samples.push({
     provider,
@@ -245,22 +283,32 @@ export async function benchPaymentLatency(options: LatencyOptions): Promise<Row[
     const settled = await Promise.allSettled(tasks);
     const failed = settled.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
-    progress(`latency: ${SCHEDULES.length} schedules × ${options.payments} QR payments in ${fmt((performance.now() - t0) / 1000)} s`);
+    progress(
+      `latency: ${SCHEDULES.length} schedules × ${options.payments} QR payments in ${fmt((performance.now() - t0) / 1000)} s`,
+    );
 
     const rows: Row[] = [];
     const p50s: Record<string, number> = {};
     for (const lane of lanes) {
       const db = lane.core.store.sqlite;
-      const notes = db.prepare("select count(*) as n from payment_journal where kind = 'notification'").get() as { n: number };
-      if (notes.n !== 0) throw new Error(`${lane.schedule.key}: the core journaled ${notes.n} notifications; this bench must run on polling alone`);
+      const notes = db.prepare("select count(*) as n from payment_journal where kind = 'notification'").get() as {
+        n: number;
+      };
+      if (notes.n !== 0)
+        throw new Error(
+          `${lane.schedule.key}: the core journaled ${notes.n} notifications; this bench must run on polling alone`,
+        );
       // the journal holds every exchange (`wire.query` for Alipay, `wire.orderquery` for WeChat): it must agree with the queries the clients were asked for
-      const journaled = db.prepare("select count(*) as n from payment_journal where kind in ('wire.query', 'wire.orderquery')").get() as { n: number };
+      const journaled = db
+        .prepare("select count(*) as n from payment_journal where kind in ('wire.query', 'wire.orderquery')")
+        .get() as { n: number };
       let asked = 0;
       for (const smp of lane.samples) {
         smp.queries = lane.queries.get(smp.outTradeNo) ?? 0;
         asked += smp.queries;
       }
-      if (lane.missed.length === 0 && journaled.n !== asked) throw new Error(`${lane.schedule.key}: ${asked} queries asked of the clients, ${journaled.n} in the journal`);
+      if (lane.missed.length === 0 && journaled.n !== asked)
+        throw new Error(`${lane.schedule.key}: ${asked} queries asked of the clients, ${journaled.n} in the journal`);
       const lat = lane.samples.map((x) => x.wsAt - x.paidAt);
       const bus = lane.samples.map((x) => x.busAt - x.paidAt);
       const queries = lane.samples.map((x) => x.queries);
@@ -284,7 +332,14 @@ export async function benchPaymentLatency(options: LatencyOptions): Promise<Row[
           `event bus → WebSocket adds p50 ${fmt(median(lat.map((l, i) => l - (bus[i] as number))))} ms; ` +
           `${lane.samples.length} payments paid 2–20 s after the QR${missed}`,
       });
-      rows.push({ measure: `  queries per payment (QR shown → paid), ${lane.schedule.label}`, unit: '', median: median(queries), p95: quantile(queries, 0.95), goal: '—', notes: `mean ${fmt(queries.reduce((a, b) => a + b, 0) / queries.length)}` });
+      rows.push({
+        measure: `  queries per payment (QR shown → paid), ${lane.schedule.label}`,
+        unit: '',
+        median: median(queries),
+        p95: quantile(queries, 0.95),
+        goal: '—',
+        notes: `mean ${fmt(queries.reduce((a, b) => a + b, 0) / queries.length)}`,
+      });
       rows.push({
         measure: `  queries/s per open payment, ${lane.schedule.label}`,
         unit: 'q/s',

@@ -93,7 +93,8 @@ export async function benchPayments(options: PaymentsOptions): Promise<Row[]> {
     const c = core;
     const offered = c.payments.options();
     for (const p of PROVIDERS) {
-      if (!offered.some((o) => o.provider === p && o.mode === 'qr')) throw new Error(`${p} qr is not offered with the embedded sandbox`);
+      if (!offered.some((o) => o.provider === p && o.mode === 'qr'))
+        throw new Error(`${p} qr is not offered with the embedded sandbox`);
     }
     bare = await bareServer();
     const bareUrl = bare.url;
@@ -119,9 +120,12 @@ export async function benchPayments(options: PaymentsOptions): Promise<Row[]> {
       const view = must(await c.dispatch('payments.start', { orderId: order.id, provider, mode: 'qr' })) as AttemptView;
       const t2 = performance.now();
       if (!view.qrContent) {
-        throw new Error(`${provider} start for order ${order.number} gave no QR (state ${view.state}: ${view.lastOutcome ?? ''} ${view.message ?? ''})`);
+        throw new Error(
+          `${provider} start for order ${order.number} gave no QR (state ${view.state}: ${view.lastOutcome ?? ''} ${view.message ?? ''})`,
+        );
       }
-      if (exchanges - before !== 1) throw new Error(`${provider} start made ${exchanges - before} HTTP exchanges, expected 1`);
+      if (exchanges - before !== 1)
+        throw new Error(`${provider} start made ${exchanges - before} HTTP exchanges, expected 1`);
       if (record) {
         const s = samples[provider];
         s.total.push(t2 - t0);
@@ -148,7 +152,9 @@ export async function benchPayments(options: PaymentsOptions): Promise<Row[]> {
       await roundTrip(record);
     }
     const loopS = (performance.now() - started) / 1000;
-    progress(`payments: ${options.samples} samples × (Alipay, WeChat, bare RTT) after ${options.warmup} warm-up in ${fmt(loopS)} s`);
+    progress(
+      `payments: ${options.samples} samples × (Alipay, WeChat, bare RTT) after ${options.warmup} warm-up in ${fmt(loopS)} s`,
+    );
 
     const rttP50 = median(rtt);
     const n = `${options.samples} samples after ${options.warmup} warm-up, fresh order each`;
@@ -185,7 +191,15 @@ export async function benchPayments(options: PaymentsOptions): Promise<Row[]> {
       ),
     );
     const allConfirm = PROVIDERS.flatMap((p) => samples[p].confirm);
-    rows.push(row('  checkout.confirm alone (1 tx)', 'ms', allConfirm, '—', `p99 ${fmt(p99(allConfirm))} ms; both providers' samples; writes the order, re-reads it`));
+    rows.push(
+      row(
+        '  checkout.confirm alone (1 tx)',
+        'ms',
+        allConfirm,
+        '—',
+        `p99 ${fmt(p99(allConfirm))} ms; both providers' samples; writes the order, re-reads it`,
+      ),
+    );
     for (const p of PROVIDERS) {
       const s = samples[p];
       const rest = s.start.map((ms, i) => ms - (s.http[i] as number));

@@ -37,7 +37,12 @@
 import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createCore, type Core } from '../src/main/core/core';
-import { DEFAULT_MAX_CONCURRENT_POLLS, DEFAULT_MAX_POLLS_PER_SECOND, DEFAULT_TIMING, type PaymentTiming } from '../src/main/core/payments';
+import {
+  DEFAULT_MAX_CONCURRENT_POLLS,
+  DEFAULT_MAX_POLLS_PER_SECOND,
+  DEFAULT_TIMING,
+  type PaymentTiming,
+} from '../src/main/core/payments';
 import type { AttemptView } from '../src/shared/types';
 import { noNotifications, observedProviders, sleep, startSandboxProcess, type SandboxProcess } from './pay-env';
 import { fmt, median, must, pick, progress, quantile, rng, tempDir, type Row } from './stats';
@@ -77,7 +82,10 @@ async function createAttempts(core: Core, n: number): Promise<number> {
       const order = core.orders.confirm();
       const provider = i % 2 === 0 ? 'alipay' : 'wechat';
       const v = must(await core.dispatch('payments.start', { orderId: order.id, provider, mode: 'qr' })) as AttemptView;
-      if (v.state !== 'pending' || !v.qrContent) throw new Error(`attempt ${i} (${provider}) did not open: ${v.state} ${v.lastOutcome ?? ''} ${v.message ?? ''}`);
+      if (v.state !== 'pending' || !v.qrContent)
+        throw new Error(
+          `attempt ${i} (${provider}) did not open: ${v.state} ${v.lastOutcome ?? ''} ${v.message ?? ''}`,
+        );
     }
   };
   await Promise.all(Array.from({ length: 16 }, worker));
@@ -125,8 +133,18 @@ export async function benchPendingLoad(options: PendingOptions): Promise<Row[]> 
     await noNotifications(sandbox);
     const cap = options.maxPollsPerSecond ?? DEFAULT_MAX_POLLS_PER_SECOND;
     // the bench's own object: the poller reads it on every answer, so each window sets its cap here
-    const timing: PaymentTiming = { ...DEFAULT_TIMING, maxPollsPerSecond: cap, ...(options.maxConcurrentPolls ? { maxConcurrentPolls: options.maxConcurrentPolls } : {}) };
-    let current: { lag: number[]; rtt: number[]; gaps: number[]; last: Map<string, number>; outcomes: Map<string, number> } | null = null;
+    const timing: PaymentTiming = {
+      ...DEFAULT_TIMING,
+      maxPollsPerSecond: cap,
+      ...(options.maxConcurrentPolls ? { maxConcurrentPolls: options.maxConcurrentPolls } : {}),
+    };
+    let current: {
+      lag: number[];
+      rtt: number[];
+      gaps: number[];
+      last: Map<string, number>;
+      outcomes: Map<string, number>;
+    } | null = null;
     let nextPollOf: ((outTradeNo: string) => number | null) | null = null;
     const providers = observedProviders(sandbox.baseUrl, {
       start: (_p, ref) => {
@@ -144,7 +162,14 @@ export async function benchPendingLoad(options: PendingOptions): Promise<Row[]> 
         current.outcomes.set(outcome, (current.outcomes.get(outcome) ?? 0) + 1);
       },
     });
-    core = await createCore({ dataDir: coreDir.dir, mode: 'browser', timeZone: 'Asia/Shanghai', providers, poll: false, timing });
+    core = await createCore({
+      dataDir: coreDir.dir,
+      mode: 'browser',
+      timeZone: 'Asia/Shanghai',
+      providers,
+      poll: false,
+      timing,
+    });
     const c = core;
     const sb = sandbox;
     const stmt = c.store.sqlite.prepare('select next_poll_at from payment_attempts where out_trade_no = ?');
@@ -153,23 +178,36 @@ export async function benchPendingLoad(options: PendingOptions): Promise<Row[]> 
     const tc = performance.now();
     await createAttempts(c, options.attempts);
     const createS = (performance.now() - tc) / 1000;
-    const ids = (c.store.sqlite.prepare("select id from payment_attempts where state = 'pending'").all() as { id: number }[]).map((r) => r.id);
+    const ids = (
+      c.store.sqlite.prepare("select id from payment_attempts where state = 'pending'").all() as { id: number }[]
+    ).map((r) => r.id);
     if (ids.length !== options.attempts) throw new Error(`${ids.length} of ${options.attempts} attempts are pending`);
     progress(`pending: ${ids.length} attempts created through the core in ${fmt(createS)} s`);
     const random = rng(78);
 
     const runPhase = async (phase: Phase): Promise<PhaseResult> => {
       timing.maxPollsPerSecond = phase.cap;
-      const plannedMs = Math.max(phase.intervalMs, Number.isFinite(phase.cap) ? Math.ceil((ids.length * 1000) / phase.cap) : 0);
+      const plannedMs = Math.max(
+        phase.intervalMs,
+        Number.isFinite(phase.cap) ? Math.ceil((ids.length * 1000) / phase.cap) : 0,
+      );
       // the attempts' age puts them in the fast or the slow part of the shipped schedule; no deadline
       // falls in the run; the next polls are spread evenly over one planned interval, starting shortly
       const t0 = Date.now() + 300;
-      const set = c.store.sqlite.prepare('update payment_attempts set created_at = ?, deadline_at = ?, next_poll_at = ? where id = ?');
+      const set = c.store.sqlite.prepare(
+        'update payment_attempts set created_at = ?, deadline_at = ?, next_poll_at = ? where id = ?',
+      );
       c.store.sqlite.transaction(() => {
         for (const id of ids) set.run(t0 - phase.ageMs, t0 + 3_600_000, t0 + Math.floor(random() * plannedMs), id);
       })();
       await sleep(t0 - Date.now());
-      const acc = { lag: [] as number[], rtt: [] as number[], gaps: [] as number[], last: new Map<string, number>(), outcomes: new Map<string, number>() };
+      const acc = {
+        lag: [] as number[],
+        rtt: [] as number[],
+        gaps: [] as number[],
+        last: new Map<string, number>(),
+        outcomes: new Map<string, number>(),
+      };
       const clerk: number[] = [];
       const hist = monitorEventLoopDelay({ resolution: 10 });
       const cpu0 = process.cpuUsage();
@@ -203,7 +241,9 @@ export async function benchPendingLoad(options: PendingOptions): Promise<Row[]> 
       const sb1 = procCpuSeconds(sb.child.pid);
       const at = Date.now();
       const overdue = c.store.sqlite
-        .prepare("select count(*) as n, min(next_poll_at) as oldest from payment_attempts where state = 'pending' and next_poll_at <= ?")
+        .prepare(
+          "select count(*) as n, min(next_poll_at) as oldest from payment_attempts where state = 'pending' and next_poll_at <= ?",
+        )
         .get(at) as { n: number; oldest: number | null };
       // let what is in flight land before the next phase or closing the store
       const drain = performance.now();
@@ -227,7 +267,14 @@ export async function benchPendingLoad(options: PendingOptions): Promise<Row[]> 
     };
 
     const results = [
-      await runPhase({ label: 'the poller off', poll: false, cap, intervalMs: timing.fastPollMs, ageMs: 0, seconds: Math.min(5, options.seconds) }),
+      await runPhase({
+        label: 'the poller off',
+        poll: false,
+        cap,
+        intervalMs: timing.fastPollMs,
+        ageMs: 0,
+        seconds: Math.min(5, options.seconds),
+      }),
       await runPhase({
         label: `all in their first minute (every ${fmt(timing.fastPollMs / 1000)} s), NO cap (the schedule before the rule)`,
         cap: Number.POSITIVE_INFINITY,
@@ -273,7 +320,14 @@ export async function benchPendingLoad(options: PendingOptions): Promise<Row[]> 
     for (const r of results) {
       const n = r.n;
       if (r.phase.poll === false) {
-        rows.push({ measure: `${n.toLocaleString('en')} pending attempts, ${r.phase.label}, ${fmt(r.wallS)} s (the machine's own delays, for comparison)`, unit: '', median: null, p95: null, goal: '—', notes: '' });
+        rows.push({
+          measure: `${n.toLocaleString('en')} pending attempts, ${r.phase.label}, ${fmt(r.wallS)} s (the machine's own delays, for comparison)`,
+          unit: '',
+          median: null,
+          p95: null,
+          goal: '—',
+          notes: '',
+        });
         rows.push(clerkRow(r), loopRow(r, 'with the poller off'));
         continue;
       }

@@ -57,10 +57,27 @@ function generate(size: number): Data {
     const paidAt = FROM + 60_000 + i * step;
     const kind = i % 100; // 1 in 100 differs, in four ways
     const state = kind === 98 ? 'closed' : 'paid';
-    attempts.push({ id: i + 1, outTradeNo, mode: i % 3 === 0 ? 'payment_code' : 'qr', amountFen, state, createdAt: paidAt - 30_000, paidAt: state === 'paid' ? paidAt : null });
+    attempts.push({
+      id: i + 1,
+      outTradeNo,
+      mode: i % 3 === 0 ? 'payment_code' : 'qr',
+      amountFen,
+      state,
+      createdAt: paidAt - 30_000,
+      paidAt: state === 'paid' ? paidAt : null,
+    });
     if (kind === 97) {
       differences++; // paid locally, not on the statement: a trade the intermediary lacks…
-      rows.push({ outTradeNo: `FOREIGN${i}`, tradeNo: `T${i}`, type: 'payment', amountFen, feeFen: Math.round(amountFen * 0.006), refundNo: null, status: 'SUCCESS', at: paidAt });
+      rows.push({
+        outTradeNo: `FOREIGN${i}`,
+        tradeNo: `T${i}`,
+        type: 'payment',
+        amountFen,
+        feeFen: Math.round(amountFen * 0.006),
+        refundNo: null,
+        status: 'SUCCESS',
+        at: paidAt,
+      });
       differences++; // …and, in its place, one the till never saw
       continue;
     }
@@ -84,7 +101,13 @@ function generate(size: number): Data {
   }
   return {
     attempts,
-    statement: { provider: 'alipay', day: DAY, merchantId: '20880000000000010156', rows, totals: { count: rows.length, amountFen: amount, refundFen: 0, feeFen: fee } },
+    statement: {
+      provider: 'alipay',
+      day: DAY,
+      merchantId: '20880000000000010156',
+      rows,
+      totals: { count: rows.length, amountFen: amount, refundFen: 0, feeFen: fee },
+    },
     differences,
   };
 }
@@ -92,7 +115,14 @@ function generate(size: number): Data {
 /** A database with the attempts (and one order each), closed, ready to be copied. */
 async function seedDatabase(dir: string, data: Data): Promise<void> {
   const clock = new ManualClock(TO + 10 * 3600_000);
-  const core = await createCore({ dataDir: dir, mode: 'browser', clock, timeZone: 'Asia/Shanghai', seed: false, poll: false });
+  const core = await createCore({
+    dataDir: dir,
+    mode: 'browser',
+    clock,
+    timeZone: 'Asia/Shanghai',
+    seed: false,
+    poll: false,
+  });
   try {
     const db = core.store.sqlite;
     const order = db.prepare(
@@ -105,8 +135,28 @@ async function seedDatabase(dir: string, data: Data): Promise<void> {
     );
     db.transaction(() => {
       for (const a of data.attempts) {
-        order.run(a.id, `20261126-${String(a.id).padStart(6, '0')}`, DAY, a.id, a.state === 'paid' ? 'paid' : 'open', a.amountFen, a.amountFen, a.createdAt, a.paidAt);
-        attempt.run(a.id, a.id, a.mode, a.outTradeNo, a.amountFen, a.state, a.createdAt, a.paidAt ?? a.createdAt, a.paidAt);
+        order.run(
+          a.id,
+          `20261126-${String(a.id).padStart(6, '0')}`,
+          DAY,
+          a.id,
+          a.state === 'paid' ? 'paid' : 'open',
+          a.amountFen,
+          a.amountFen,
+          a.createdAt,
+          a.paidAt,
+        );
+        attempt.run(
+          a.id,
+          a.id,
+          a.mode,
+          a.outTradeNo,
+          a.amountFen,
+          a.state,
+          a.createdAt,
+          a.paidAt ?? a.createdAt,
+          a.paidAt,
+        );
       }
     })();
   } finally {
@@ -137,7 +187,8 @@ export async function benchReconcile(options: ReconcileOptions): Promise<Row[]> 
       feeRatePpm: 6000,
     });
   const warm = match();
-  if (warm.items.length !== data.differences) throw new Error(`expected ${data.differences} differences, the matcher found ${warm.items.length}`);
+  if (warm.items.length !== data.differences)
+    throw new Error(`expected ${data.differences} differences, the matcher found ${warm.items.length}`);
   const pure: number[] = [];
   for (let i = 0; i < runs * 2; i++) {
     const t = performance.now();
@@ -160,12 +211,28 @@ export async function benchReconcile(options: ReconcileOptions): Promise<Row[]> 
       try {
         copyFileSync(join(seed.dir, DB_FILE), join(run.dir, DB_FILE));
         const clock = new ManualClock(TO + 10 * 3600_000);
-        const core = await createCore({ dataDir: run.dir, mode: 'browser', clock, timeZone: 'Asia/Shanghai', seed: false, poll: false });
+        const core = await createCore({
+          dataDir: run.dir,
+          mode: 'browser',
+          clock,
+          timeZone: 'Asia/Shanghai',
+          seed: false,
+          poll: false,
+        });
         try {
           const t = performance.now();
-          const outcome = core.reconciliation.importStatement(data.statement, { provider: 'alipay', day: DAY, actor: SYSTEM_ACTOR, trigger: 'manual' });
+          const outcome = core.reconciliation.importStatement(data.statement, {
+            provider: 'alipay',
+            day: DAY,
+            actor: SYSTEM_ACTOR,
+            trigger: 'manual',
+          });
           full.push(performance.now() - t);
-          if (outcome.outcome !== 'imported' || outcome.items !== data.differences || outcome.rows !== data.statement.rows.length) {
+          if (
+            outcome.outcome !== 'imported' ||
+            outcome.items !== data.differences ||
+            outcome.rows !== data.statement.rows.length
+          ) {
             throw new Error(`unexpected import: ${JSON.stringify(outcome)}`);
           }
           const s = core.reconciliation.lastImport!;
@@ -188,11 +255,26 @@ export async function benchReconcile(options: ReconcileOptions): Promise<Row[]> 
   // ---- as the till does it: the downloaded file, parsed, matched and stored in the worker thread
   const files = tempDir('reconcile-file-seed');
   const viaWorker: number[] = [];
-  const stats: { parse: number[]; read: number[]; lock: number[]; digest: number[]; write: number[] } = { parse: [], read: [], lock: [], digest: [], write: [] };
+  const stats: { parse: number[]; read: number[]; lock: number[]; digest: number[]; write: number[] } = {
+    parse: [],
+    read: [],
+    lock: [],
+    digest: [],
+    write: [],
+  };
   let fileMb = 0;
   try {
     const payments = dayPayments('alipay', DAY, size, 7);
-    (await createCore({ dataDir: files.dir, mode: 'browser', clock: new ManualClock(TO + 10 * 3600_000), timeZone: 'Asia/Shanghai', seed: false, poll: false })).close();
+    (
+      await createCore({
+        dataDir: files.dir,
+        mode: 'browser',
+        clock: new ManualClock(TO + 10 * 3600_000),
+        timeZone: 'Asia/Shanghai',
+        seed: false,
+        poll: false,
+      })
+    ).close();
     const db = new BetterSqlite3(join(files.dir, DB_FILE));
     seedPayments(db, payments, 1);
     db.pragma('wal_checkpoint(TRUNCATE)');
@@ -203,13 +285,35 @@ export async function benchReconcile(options: ReconcileOptions): Promise<Row[]> 
       const run = tempDir('reconcile-file-run');
       try {
         copyFileSync(join(files.dir, DB_FILE), join(run.dir, DB_FILE));
-        const core = await createCore({ dataDir: run.dir, mode: 'browser', clock: new ManualClock(TO + 10 * 3600_000), timeZone: 'Asia/Shanghai', seed: false, poll: false });
+        const core = await createCore({
+          dataDir: run.dir,
+          mode: 'browser',
+          clock: new ManualClock(TO + 10 * 3600_000),
+          timeZone: 'Asia/Shanghai',
+          seed: false,
+          poll: false,
+        });
         try {
-          await core.reconciliation.importInBackground({ statement: { provider: 'alipay', day: '2026-11-20', merchantId: null, rows: [], totals: { count: 0, amountFen: 0, refundFen: 0, feeFen: 0 } } }, { provider: 'alipay', day: '2026-11-20', actor: SYSTEM_ACTOR, trigger: 'manual', startedAt: TO }); // the worker started
+          await core.reconciliation.importInBackground(
+            {
+              statement: {
+                provider: 'alipay',
+                day: '2026-11-20',
+                merchantId: null,
+                rows: [],
+                totals: { count: 0, amountFen: 0, refundFen: 0, feeFen: 0 },
+              },
+            },
+            { provider: 'alipay', day: '2026-11-20', actor: SYSTEM_ACTOR, trigger: 'manual', startedAt: TO },
+          ); // the worker started
           const t = performance.now();
-          const outcome = await core.reconciliation.importInBackground({ file: new Uint8Array(bill.file), format: bill.format }, { provider: 'alipay', day: DAY, actor: SYSTEM_ACTOR, trigger: 'manual', startedAt: TO });
+          const outcome = await core.reconciliation.importInBackground(
+            { file: new Uint8Array(bill.file), format: bill.format },
+            { provider: 'alipay', day: DAY, actor: SYSTEM_ACTOR, trigger: 'manual', startedAt: TO },
+          );
           viaWorker.push(performance.now() - t);
-          if (outcome.outcome !== 'imported' || outcome.rows !== size) throw new Error(`unexpected import: ${JSON.stringify(outcome)}`);
+          if (outcome.outcome !== 'imported' || outcome.rows !== size)
+            throw new Error(`unexpected import: ${JSON.stringify(outcome)}`);
           const s = core.reconciliation.lastImport!;
           stats.parse.push(s.parseMs ?? Number.NaN);
           stats.read.push(s.loadMs + s.matchMs);
@@ -228,7 +332,13 @@ export async function benchReconcile(options: ReconcileOptions): Promise<Row[]> 
     files.cleanup();
   }
   return [
-    row(`reconcile: match ${label} statement rows × ${label} attempts (pure, in memory)`, 'ms', pure, '≤ 1000 ms', `${data.differences} differences found; Maps by out_trade_no, no queries`),
+    row(
+      `reconcile: match ${label} statement rows × ${label} attempts (pure, in memory)`,
+      'ms',
+      pure,
+      '≤ 1000 ms',
+      `${data.differences} differences found; Maps by out_trade_no, no queries`,
+    ),
     row(
       `reconcile: import ${label} rows (check, hash, load, match, store; one tx)`,
       'ms',

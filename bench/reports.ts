@@ -42,7 +42,14 @@ async function dataset(orders: number, days: number): Promise<{ dir: string; cac
   }
   rmSync(dir, { recursive: true, force: true });
   progress(`generating ${orders.toLocaleString('en')} orders into ${dir} (cached for later runs)…`);
-  const result = await generateHistory({ dataDir: dir, orders, days, seed: SEED, endDay: END_DAY, progress: (l) => progress(`  ${l}`) });
+  const result = await generateHistory({
+    dataDir: dir,
+    orders,
+    days,
+    seed: SEED,
+    endDay: END_DAY,
+    progress: (l) => progress(`  ${l}`),
+  });
   const cached: Cached = { version: CACHE_VERSION, generatedAt: new Date().toISOString(), result };
   writeFileSync(marker, JSON.stringify(cached, null, 1));
   return { dir, cached, fresh: true };
@@ -67,7 +74,8 @@ function timeIt(runs: number, fn: () => unknown): number[] {
 const PAID = `('paid', 'partially_refunded', 'refunded')`;
 const HOLDER = (order: string) =>
   `(select x.id from payment_attempts x where x.order_id = ${order} and x.state in ${PAID} order by x.state = 'refunded', x.paid_at desc, x.id desc limit 1)`;
-const OFFSET = (t: string) => `coalesce((select z.offset_min from report_tz z where z.from_ms <= ${t} order by z.from_ms desc limit 1), 0) * 60000`;
+const OFFSET = (t: string) =>
+  `coalesce((select z.offset_min from report_tz z where z.from_ms <= ${t} order by z.from_ms desc limit 1), 0) * 60000`;
 const LOCAL_DAY = (t: string) => `strftime('%Y-%m-%d', (${t} + ${OFFSET(t)}) / 1000, 'unixepoch')`;
 const LOCAL_HOUR = (t: string) => `cast(strftime('%H', (${t} + ${OFFSET(t)}) / 1000, 'unixepoch') as integer)`;
 const T = 'coalesce(r.finished_at, r.updated_at)';
@@ -79,7 +87,12 @@ const COUNTED_REFUNDS = `refunds r join orders o on o.id = r.order_id
 function naive(core: Core) {
   const db = core.store.sqlite;
   const q = (sql: string) => db.prepare(sql);
-  const window = (from: string, to: string) => [Date.parse(`${from}T00:00:00Z`) - 86_400_000, Date.parse(`${to}T00:00:00Z`) + 2 * 86_400_000, from, to];
+  const window = (from: string, to: string) => [
+    Date.parse(`${from}T00:00:00Z`) - 86_400_000,
+    Date.parse(`${to}T00:00:00Z`) + 2 * 86_400_000,
+    from,
+    to,
+  ];
   const s = {
     day: [
       q(`select o.business_day, count(*), sum(o.item_count), sum(o.subtotal_fen), sum(o.line_discount_fen + o.order_discount_fen)
@@ -105,7 +118,7 @@ function naive(core: Core) {
          from orders o join order_lines l on l.order_id = o.id join products p on p.id = l.product_id
          where o.status in ${PAID} and o.business_day between ? and ? group by l.product_id order by 6 desc`),
       q(`select l.product_id, sum(json_extract(r.lines, j.fullkey || '.amountFen')), sum(json_extract(r.lines, j.fullkey || '.qty'))
-         from ${COUNTED_REFUNDS.replace('join orders o on o.id = r.order_id', 'join orders o on o.id = r.order_id join json_each(r.lines) j join order_lines l on l.order_id = r.order_id and l.line_no = json_extract(r.lines, j.fullkey || \'.lineNo\')')}
+         from ${COUNTED_REFUNDS.replace('join orders o on o.id = r.order_id', "join orders o on o.id = r.order_id join json_each(r.lines) j join order_lines l on l.order_id = r.order_id and l.line_no = json_extract(r.lines, j.fullkey || '.lineNo')")}
            and json_valid(r.lines)
          group by l.product_id`),
     ],
@@ -154,9 +167,17 @@ export async function benchReports(options: ReportsBenchOptions): Promise<Row[]>
       const ref = referenceReport(core.store, from, to, 15);
       const refMs = performance.now() - tRef;
       const got = core.reports.sales(from, to, 15);
-      const same = JSON.stringify({ ...got, timeZone: '', generatedAt: 0 }) === JSON.stringify({ ...ref, timeZone: '', generatedAt: 0 });
+      const same =
+        JSON.stringify({ ...got, timeZone: '', generatedAt: 0 }) ===
+        JSON.stringify({ ...ref, timeZone: '', generatedAt: 0 });
       rows.push(
-        row(`reports.sales, all sections, ${span}`, 'ms', full, '≤ 50 ms', `reference report ${fmt(refMs)} ms (×${fmt(refMs / median(full))}); ${same ? 'equal to the reference ✓' : 'DIFFERS from the reference ✗'}`),
+        row(
+          `reports.sales, all sections, ${span}`,
+          'ms',
+          full,
+          '≤ 50 ms',
+          `reference report ${fmt(refMs)} ms (×${fmt(refMs / median(full))}); ${same ? 'equal to the reference ✓' : 'DIFFERS from the reference ✗'}`,
+        ),
       );
       if (!same) throw new Error(`the ${label} report differs from the reference`);
       const sections: [string, () => unknown, (f: string, t: string) => unknown][] = [
@@ -168,7 +189,15 @@ export async function benchReports(options: ReportsBenchOptions): Promise<Row[]>
       for (const [name, fast, slow] of sections) {
         const a = timeIt(runs, fast);
         const b = timeIt(naiveRuns, () => slow(from, to));
-        rows.push(row(`report ${name}, ${span}`, 'ms', a, '≤ 50 ms', `naive GROUP BY ${fmt(median(b))} ms median, ${fmt(p95(b))} p95 (×${fmt(median(b) / median(a))})`));
+        rows.push(
+          row(
+            `report ${name}, ${span}`,
+            'ms',
+            a,
+            '≤ 50 ms',
+            `naive GROUP BY ${fmt(median(b))} ms median, ${fmt(p95(b))} p95 (×${fmt(median(b) / median(a))})`,
+          ),
+        );
       }
     }
     // what the owner waits for through the contract (the owner signed in: no PIN to check)
@@ -182,7 +211,15 @@ export async function benchReports(options: ReportsBenchOptions): Promise<Row[]>
       if (!r.ok) throw new Error(r.error.message);
       viaContract.push(performance.now() - t);
     }
-    rows.push(row(`reports.sales through the contract (owner), year`, 'ms', viaContract, '≤ 50 ms', 'validation, authorization and the result object; a clerk with a PIN adds one scrypt (~50–100 ms)'));
+    rows.push(
+      row(
+        `reports.sales through the contract (owner), year`,
+        'ms',
+        viaContract,
+        '≤ 50 ms',
+        'validation, authorization and the result object; a clerk with a PIN adds one scrypt (~50–100 ms)',
+      ),
+    );
     const csv: number[] = [];
     for (let i = 0; i < Math.min(runs, 5); i++) {
       const t = performance.now();

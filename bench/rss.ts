@@ -34,7 +34,10 @@ export async function benchRss(sales: number): Promise<Row[]> {
         while (ids.size < 3) ids.add((products[Math.floor(random() * products.length)] as Product).id);
         for (const productId of ids) await invoke('cart.add', { productId });
         const order = (await invoke('checkout.confirm', {})) as OrderView;
-        const paid = (await invoke('checkout.payCash', { orderId: order.id, tenderedFen: Math.ceil((order.totalFen + 1) / 10_000) * 10_000 })) as PaidOrder;
+        const paid = (await invoke('checkout.payCash', {
+          orderId: order.id,
+          tenderedFen: Math.ceil((order.totalFen + 1) / 10_000) * 10_000,
+        })) as PaidOrder;
         if (paid.order.status !== 'paid') throw new Error(`order ${order.number} not paid`);
       }
       const httpRate = (sales / (performance.now() - t0)) * 1000;
@@ -43,13 +46,20 @@ export async function benchRss(sales: number): Promise<Row[]> {
       progress(`rss: ${sales} sales over HTTP at ${fmt(httpRate)}/s; RSS ${fmt(rssStart)} → ${fmt(rssAfter)} MB`);
       const na = rssStart === null ? 'n/a (no /proc on this platform)' : '';
       return [
-        row('main-process RSS after start (web.js)', 'MB', rssStart === null ? null : [rssStart], '—', na || 'VmRSS at the "ready at" line, fresh data dir'),
+        row(
+          'main-process RSS after start (web.js)',
+          'MB',
+          rssStart === null ? null : [rssStart],
+          '—',
+          na || 'VmRSS at the "ready at" line, fresh data dir',
+        ),
         row(
           `main-process RSS after ${sales.toLocaleString('en')} sales over HTTP`,
           'MB',
           rssAfter === null ? null : [rssAfter],
           '—',
-          na || `${fmt(rssHalf)} MB after ${sales / 2}; peak (VmHWM) ${fmt(peak)} MB; ${fmt(httpRate)} sales/s over HTTP (5 requests per sale)`,
+          na ||
+            `${fmt(rssHalf)} MB after ${sales / 2}; peak (VmHWM) ${fmt(peak)} MB; ${fmt(httpRate)} sales/s over HTTP (5 requests per sale)`,
         ),
       ];
     } finally {

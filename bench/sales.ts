@@ -88,7 +88,8 @@ async function coreRun(options: SalesOptions, seed: number, direct: boolean, one
         const t = performance.now();
         const tenderedFen = tenderFor(cart!.totalFen);
         const paid = must(await core.dispatch('checkout.cashSale', { tenderedFen })) as PaidOrder;
-        if (paid.order.status !== 'paid') throw new Error(`order ${paid.order.number} is ${paid.order.status} after cashSale`);
+        if (paid.order.status !== 'paid')
+          throw new Error(`order ${paid.order.number} is ${paid.order.status} after cashSale`);
         if (record) {
           payMs.push(performance.now() - t);
           saleMs.push(performance.now() - t0);
@@ -171,7 +172,9 @@ async function bareRun(options: SalesOptions, seed: number, shape: '1tx' | '2tx'
     const pragma = `${String(db.pragma('journal_mode', { simple: true }))}/${String(db.pragma('synchronous', { simple: true }))}`;
     if (pragma !== 'wal/2') throw new Error(`bare baseline runs at ${pragma}, not wal/2 (FULL)`);
     const products = db
-      .prepare('select id, sku, barcode, name_zh as nameZh, name_en as nameEn, price_fen as priceFen from products order by category_id, sku')
+      .prepare(
+        'select id, sku, barcode, name_zh as nameZh, name_en as nameEn, price_fen as priceFen from products order by category_id, sku',
+      )
       .all() as Item[];
     const s = statements(db);
     const random = rng(seed);
@@ -188,19 +191,42 @@ async function bareRun(options: SalesOptions, seed: number, shape: '1tx' | '2tx'
       const number = orderNumber(day, seq);
       const total = items.reduce((a, p) => a + p.priceFen, 0);
       const orderId = Number(
-        s.order.run(number, day, seq, status, 'clerk', 'T1', cartId, total, total, items.length, now, status === 'paid' ? now : null)
-          .lastInsertRowid,
+        s.order.run(
+          number,
+          day,
+          seq,
+          status,
+          'clerk',
+          'T1',
+          cartId,
+          total,
+          total,
+          items.length,
+          now,
+          status === 'paid' ? now : null,
+        ).lastInsertRowid,
       );
-      items.forEach((p, i) => s.line.run(orderId, i + 1, p.id, p.sku, p.barcode, p.nameZh, p.nameEn, p.priceFen, p.priceFen, p.priceFen));
+      items.forEach((p, i) =>
+        s.line.run(orderId, i + 1, p.id, p.sku, p.barcode, p.nameZh, p.nameEn, p.priceFen, p.priceFen, p.priceFen),
+      );
       return { orderId, number, total };
     };
     const writePayment = (orderId: number, number: string, total: number, now: number, markPaid: boolean) => {
       const tendered = tenderFor(total);
       const attemptId = Number(
-        s.attempt.run(orderId, `${number.replace('-', '')}C1`, total, tendered, tendered - total, now, now, now).lastInsertRowid,
+        s.attempt.run(orderId, `${number.replace('-', '')}C1`, total, tendered, tendered - total, now, now, now)
+          .lastInsertRowid,
       );
       if (markPaid && s.paid.run(now, orderId).changes !== 1) throw new Error('order not open');
-      s.journal.run(orderId, attemptId, now, 'cash.tendered', 'created', 'paid', JSON.stringify({ tenderedFen: tendered, changeFen: tendered - total, amountFen: total }));
+      s.journal.run(
+        orderId,
+        attemptId,
+        now,
+        'cash.tendered',
+        'created',
+        'paid',
+        JSON.stringify({ tenderedFen: tendered, changeFen: tendered - total, amountFen: total }),
+      );
       s.journal.run(orderId, null, now, 'order.paid', 'open', 'paid', JSON.stringify({ method: 'cash' }));
     };
 
@@ -208,7 +234,15 @@ async function bareRun(options: SalesOptions, seed: number, shape: '1tx' | '2tx'
       immediate(() => {
         const now = Date.now();
         const { orderId, number, total } = writeOrder(items, null, 'paid', now);
-        s.journal.run(orderId, null, now, 'order.created', null, 'open', JSON.stringify({ totalFen: total, items: items.length }));
+        s.journal.run(
+          orderId,
+          null,
+          now,
+          'order.created',
+          null,
+          'open',
+          JSON.stringify({ totalFen: total, items: items.length }),
+        );
         writePayment(orderId, number, total, now, false);
       });
 
@@ -226,7 +260,15 @@ async function bareRun(options: SalesOptions, seed: number, shape: '1tx' | '2tx'
       const { orderId, number, total } = immediate(() => {
         const now = Date.now();
         const o = writeOrder(items, null, 'open', now);
-        s.journal.run(o.orderId, null, now, 'order.created', null, 'open', JSON.stringify({ totalFen: o.total, items: items.length }));
+        s.journal.run(
+          o.orderId,
+          null,
+          now,
+          'order.created',
+          null,
+          'open',
+          JSON.stringify({ totalFen: o.total, items: items.length }),
+        );
         return o;
       });
       immediate(() => writePayment(orderId, number, total, Date.now(), true));
@@ -246,7 +288,15 @@ async function bareRun(options: SalesOptions, seed: number, shape: '1tx' | '2tx'
         const now = Date.now();
         const o = writeOrder(items, cartId, 'open', now);
         s.cartOrdered.run(now, cartId);
-        s.journal.run(o.orderId, null, now, 'order.created', null, 'open', JSON.stringify({ totalFen: o.total, items: items.length }));
+        s.journal.run(
+          o.orderId,
+          null,
+          now,
+          'order.created',
+          null,
+          'open',
+          JSON.stringify({ totalFen: o.total, items: items.length }),
+        );
         return o;
       });
       immediate(() => writePayment(orderId, number, total, Date.now(), true));
@@ -325,7 +375,12 @@ export async function benchSales(options: SalesOptions): Promise<Row[]> {
       '—',
       'the rows a paid sale leaves, in the two durable commits the design requires (the order is on disk before tender)',
     ),
-    rateRow('cash sales/s, bare SQLite (1 tx/sale)', bare1, '—', `WAL + synchronous=FULL, same schema, prepared statements`),
+    rateRow(
+      'cash sales/s, bare SQLite (1 tx/sale)',
+      bare1,
+      '—',
+      `WAL + synchronous=FULL, same schema, prepared statements`,
+    ),
     rateRow(
       'cash sales/s, bare SQLite (5 tx/sale, same shape)',
       bare5,
@@ -344,11 +399,41 @@ export async function benchSales(options: SalesOptions): Promise<Row[]> {
       '—',
       `ratio one-call/bare(1 tx) = ${fmt(rate(oneCall) / bare1Rate)}; one-call/5-call = ${fmt(rate(oneCall) / coreRate)}; the order and its cash in one FULL commit`,
     ),
-    row('  sale latency through the core', 'ms', latency(core), '—', `bare 1 tx: median ${fmt(median(latency(bare1)))} ms; one call: median ${fmt(median(latency(oneCall)))} ms`),
-    row('  per checkout.cashSale (1 tx)', 'ms', all(oneCall, (x) => x.payMs), '—', 'order, lines, cash attempt, journal in one transaction, then order + receipt'),
-    row('  per cart.add (1 tx)', 'ms', all(core, (x) => x.addMs), '—', 'dispatch → validate → tx → cart view'),
-    row('  per checkout.confirm (1 tx)', 'ms', all(core, (x) => x.confirmMs), '—', 'writes the order, then re-reads it'),
-    row('  per checkout.payCash (1 tx)', 'ms', all(core, (x) => x.payMs), '—', 'attempt + journal, then order + receipt'),
+    row(
+      '  sale latency through the core',
+      'ms',
+      latency(core),
+      '—',
+      `bare 1 tx: median ${fmt(median(latency(bare1)))} ms; one call: median ${fmt(median(latency(oneCall)))} ms`,
+    ),
+    row(
+      '  per checkout.cashSale (1 tx)',
+      'ms',
+      all(oneCall, (x) => x.payMs),
+      '—',
+      'order, lines, cash attempt, journal in one transaction, then order + receipt',
+    ),
+    row(
+      '  per cart.add (1 tx)',
+      'ms',
+      all(core, (x) => x.addMs),
+      '—',
+      'dispatch → validate → tx → cart view',
+    ),
+    row(
+      '  per checkout.confirm (1 tx)',
+      'ms',
+      all(core, (x) => x.confirmMs),
+      '—',
+      'writes the order, then re-reads it',
+    ),
+    row(
+      '  per checkout.payCash (1 tx)',
+      'ms',
+      all(core, (x) => x.payMs),
+      '—',
+      'attempt + journal, then order + receipt',
+    ),
   ];
 }
 
@@ -376,14 +461,22 @@ class HttpApi {
           path: '/api/invoke',
           method: 'POST',
           agent: this.agent,
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${this.token}`, 'content-length': Buffer.byteLength(body) },
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${this.token}`,
+            'content-length': Buffer.byteLength(body),
+          },
         },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
             try {
-              const r = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { ok: boolean; value?: T; error?: { code: string; message: string } };
+              const r = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+                ok: boolean;
+                value?: T;
+                error?: { code: string; message: string };
+              };
               if (r.ok) resolve(r.value as T);
               else reject(new Error(`${method}: ${r.error?.code}: ${r.error?.message}`));
             } catch (err) {
@@ -441,7 +534,9 @@ async function traceFsyncs(pid: number): Promise<{ stop: () => Promise<number> }
   const out = join(tmpdir(), `counter-pos-bench-fsyncs-${process.pid}-${pid}-${Date.now()}.txt`);
   let child: ChildProcess;
   try {
-    child = spawn('strace', ['-f', '-p', String(pid), '-e', 'trace=fsync,fdatasync', '-o', out], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child = spawn('strace', ['-f', '-p', String(pid), '-e', 'trace=fsync,fdatasync', '-o', out], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
   } catch {
     return null;
   }
@@ -503,7 +598,12 @@ interface PathSamples {
 
 const NOOP = 'dataSafety.status';
 
-async function httpSalesOn(label: string, dataDir: string, options: HttpSalesOptions, startTimeoutMs: number): Promise<Row[]> {
+async function httpSalesOn(
+  label: string,
+  dataDir: string,
+  options: HttpSalesOptions,
+  startTimeoutMs: number,
+): Promise<Row[]> {
   const web = await startWebProcess(dataDir, startTimeoutMs, performance.now(), { POS_SANDBOX: 'off' });
   const api = new HttpApi(new URL(web.origin), web.token);
   let counter: ReturnType<typeof commitCounter> | undefined;
@@ -514,7 +614,15 @@ async function httpSalesOn(label: string, dataDir: string, options: HttpSalesOpt
     counter = commitCounter(dataDir);
     const commits = counter.read;
     const random = rng(7);
-    const per: Record<string, number[]> = { add: [], confirm: [], payCash: [], cashSale: [], noop: [], noopFetch: [], cashSaleFetchSale: [] };
+    const per: Record<string, number[]> = {
+      add: [],
+      confirm: [],
+      payCash: [],
+      cashSale: [],
+      noop: [],
+      noopFetch: [],
+      cashSaleFetchSale: [],
+    };
     const old: PathSamples = { saleMs: [], commits: [], fsyncsPerSale: null };
     const fast: PathSamples = { saleMs: [], commits: [], fsyncsPerSale: null };
 
@@ -546,13 +654,18 @@ async function httpSalesOn(label: string, dataDir: string, options: HttpSalesOpt
       let cart: CartView | undefined;
       for (const p of basket(random, products)) {
         const t = performance.now();
-        cart = viaFetch ? await api.fetch<CartView>('cart.add', { productId: p.id }) : await api.call<CartView>('cart.add', { productId: p.id });
+        cart = viaFetch
+          ? await api.fetch<CartView>('cart.add', { productId: p.id })
+          : await api.call<CartView>('cart.add', { productId: p.id });
         if (record && !viaFetch) per.add!.push(performance.now() - t);
       }
       const t = performance.now();
       const input = { tenderedFen: cart!.totalFen };
-      const paid = viaFetch ? await api.fetch<PaidOrder>('checkout.cashSale', input) : await api.call<PaidOrder>('checkout.cashSale', input);
-      if (paid.order.status !== 'paid' || paid.order.totalFen !== cart!.totalFen) throw new Error(`cash sale ${paid.order.number}: ${paid.order.status}, ${paid.order.totalFen}`);
+      const paid = viaFetch
+        ? await api.fetch<PaidOrder>('checkout.cashSale', input)
+        : await api.call<PaidOrder>('checkout.cashSale', input);
+      if (paid.order.status !== 'paid' || paid.order.totalFen !== cart!.totalFen)
+        throw new Error(`cash sale ${paid.order.number}: ${paid.order.status}, ${paid.order.totalFen}`);
       if (viaFetch) {
         if (record) per.cashSaleFetchSale!.push(performance.now() - t0);
         return;
@@ -629,9 +742,27 @@ async function httpSalesOn(label: string, dataDir: string, options: HttpSalesOpt
       row(`  checkout.confirm over HTTP (${label})`, 'ms', per.confirm!, '—', 'old path'),
       row(`  checkout.payCash over HTTP (${label})`, 'ms', per.payCash!, '—', 'old path'),
       row(`  checkout.cashSale over HTTP (${label})`, 'ms', per.cashSale!, '—', 'one-call path'),
-      row(`no-op call over HTTP: ${NOOP} (${label})`, 'ms', per.noop!, '—', 'node:http client, one kept-alive connection: transport + dispatch'),
-      row(`  the same no-op through fetch (${label})`, 'ms', per.noopFetch!, '—', 'undici on the client side adds this much per call'),
-      row(`  one-call cash sale through fetch (${label})`, 'ms', per.cashSaleFetchSale!, '—', `4 calls with fetch; every 4th round`),
+      row(
+        `no-op call over HTTP: ${NOOP} (${label})`,
+        'ms',
+        per.noop!,
+        '—',
+        'node:http client, one kept-alive connection: transport + dispatch',
+      ),
+      row(
+        `  the same no-op through fetch (${label})`,
+        'ms',
+        per.noopFetch!,
+        '—',
+        'undici on the client side adds this much per call',
+      ),
+      row(
+        `  one-call cash sale through fetch (${label})`,
+        'ms',
+        per.cashSaleFetchSale!,
+        '—',
+        `4 calls with fetch; every 4th round`,
+      ),
     ];
   } finally {
     counter?.close();
@@ -656,10 +787,18 @@ export async function benchSalesHttp(options: HttpSalesOptions): Promise<Row[]> 
   }
   const aged = options.agedStore ?? process.env.BENCH_AGED_STORE ?? null;
   if (!aged) {
-    rows.push({ measure: 'cash sale over HTTP (aged store)', unit: '', median: null, p95: null, goal: '—', notes: 'not run: set BENCH_AGED_STORE to a generated data directory (npm run generate)' });
+    rows.push({
+      measure: 'cash sale over HTTP (aged store)',
+      unit: '',
+      median: null,
+      p95: null,
+      goal: '—',
+      notes: 'not run: set BENCH_AGED_STORE to a generated data directory (npm run generate)',
+    });
     return rows;
   }
-  if (!existsSync(join(aged, 'counter-pos.sqlite'))) throw new Error(`BENCH_AGED_STORE=${aged} holds no counter-pos.sqlite`);
+  if (!existsSync(join(aged, 'counter-pos.sqlite')))
+    throw new Error(`BENCH_AGED_STORE=${aged} holds no counter-pos.sqlite`);
   const copy = tempDir('sales-http-aged');
   try {
     progress(`sales over HTTP: copying the aged store…`);

@@ -16,7 +16,10 @@ export interface ScanOptions {
   cartLines: number;
 }
 
-type Invoke = (method: string, input: unknown) => Promise<{ ok: true; value: unknown } | { ok: false; error: { code: string; message: string } }>;
+type Invoke = (
+  method: string,
+  input: unknown,
+) => Promise<{ ok: true; value: unknown } | { ok: false; error: { code: string; message: string } }>;
 
 async function scanLoop(big: BigCatalogue, invoke: Invoke, options: ScanOptions, seed: number): Promise<number[]> {
   const { core } = big;
@@ -73,7 +76,19 @@ export async function benchScan(big: BigCatalogue, options: ScanOptions): Promis
   progress(`scan: ${options.scans} scans in process and over HTTP done`);
   const n = core.catalog.size.toLocaleString('en');
   return [
-    row('scan-to-cart: dispatch(cart.scan)', 'ms', inProcess, '≤ 50 ms', `${n} products, cart of ${options.cartLines} lines; ${options.scans} scans`),
-    row('scan-to-cart: over loopback HTTP', 'ms', overHttp, '≤ 50 ms', 'POST /api/invoke with bearer token, fetch keep-alive'),
+    row(
+      'scan-to-cart: dispatch(cart.scan)',
+      'ms',
+      inProcess,
+      '≤ 50 ms',
+      `${n} products, cart of ${options.cartLines} lines; ${options.scans} scans`,
+    ),
+    row(
+      'scan-to-cart: over loopback HTTP',
+      'ms',
+      overHttp,
+      '≤ 50 ms',
+      'POST /api/invoke with bearer token, fetch keep-alive',
+    ),
   ];
 }

@@ -26,10 +26,12 @@ export async function benchSearch(big: BigCatalogue, options: SearchOptions): Pr
     hits.set(kind, counts);
   }
   for (const [i, sku] of queries['SKU (exact)'].entries()) {
-    if (catalog.search(sku, options.limit)[0]?.sku !== sku) throw new Error(`search for SKU ${sku} (#${i}) did not find it first`);
+    if (catalog.search(sku, options.limit)[0]?.sku !== sku)
+      throw new Error(`search for SKU ${sku} (#${i}) did not find it first`);
   }
   for (const code of queries['barcode (exact)']) {
-    if (catalog.search(code, options.limit)[0]?.barcode !== code) throw new Error(`search for barcode ${code} did not find it first`);
+    if (catalog.search(code, options.limit)[0]?.barcode !== code)
+      throw new Error(`search for barcode ${code} did not find it first`);
   }
   if (hits.get('no match (full scan)')?.some((n) => n !== 0)) throw new Error('a no-match query found something');
 
@@ -77,10 +79,11 @@ export async function benchSearch(big: BigCatalogue, options: SearchOptions): Pr
   for (const kind of kinds) {
     const qs = queries[kind];
     const counts = hits.get(kind) ?? [];
-    const example = qs.slice(0, 3).map((q) => `"${q}"`).join(', ');
-    const slowest = qs
-      .map((q) => ({ q, ms: median(perQuery.get(q) ?? []) }))
-      .reduce((a, b) => (b.ms > a.ms ? b : a));
+    const example = qs
+      .slice(0, 3)
+      .map((q) => `"${q}"`)
+      .join(', ');
+    const slowest = qs.map((q) => ({ q, ms: median(perQuery.get(q) ?? []) })).reduce((a, b) => (b.ms > a.ms ? b : a));
     rows.push(
       row(
         `search: ${kind}`,
@@ -91,6 +94,14 @@ export async function benchSearch(big: BigCatalogue, options: SearchOptions): Pr
       ),
     );
   }
-  rows.push(row('search: whole mix via dispatch(catalog.search)', 'ms', viaDispatch, '≤ 10 ms', 'zod + Result wrapping included'));
+  rows.push(
+    row(
+      'search: whole mix via dispatch(catalog.search)',
+      'ms',
+      viaDispatch,
+      '≤ 10 ms',
+      'zod + Result wrapping included',
+    ),
+  );
   return rows;
 }

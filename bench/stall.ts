@@ -227,7 +227,18 @@ async function measure(probe: Probe, gate: { take(): number } | null, job: () =>
   h.disable();
   const busy = performance.eventLoopUtilization(elu);
   const { ms: scans, failed } = await probe.window(from, to);
-  return { ms, gateMs: gate?.take() ?? 0, stall: h.max / 1e6, p99: h.percentile(99) / 1e6, busyMs: busy.active, ownMs, cpuMs, queuedMs, scans, failed };
+  return {
+    ms,
+    gateMs: gate?.take() ?? 0,
+    stall: h.max / 1e6,
+    p99: h.percentile(99) / 1e6,
+    busyMs: busy.active,
+    ownMs,
+    cpuMs,
+    queuedMs,
+    scans,
+    failed,
+  };
 }
 
 // ---- the till -------------------------------------------------------------------------------------
@@ -241,9 +252,25 @@ interface Till {
   close(): Promise<void>;
 }
 
-async function openTill(dir: string, tasks: 'inline' | 'worker', options: { clock?: ManualClock; seed?: boolean } = {}): Promise<Till> {
-  const core = await createCore({ dataDir: dir, mode: 'browser', poll: false, tasks, timeZone: 'Asia/Shanghai', ...(options.clock ? { clock: options.clock } : {}), seed: options.seed ?? true });
-  const web = await startWebServer(core, { port: 0, rendererDir: resolve(__dirname, '../out/renderer'), log: () => undefined });
+async function openTill(
+  dir: string,
+  tasks: 'inline' | 'worker',
+  options: { clock?: ManualClock; seed?: boolean } = {},
+): Promise<Till> {
+  const core = await createCore({
+    dataDir: dir,
+    mode: 'browser',
+    poll: false,
+    tasks,
+    timeZone: 'Asia/Shanghai',
+    ...(options.clock ? { clock: options.clock } : {}),
+    seed: options.seed ?? true,
+  });
+  const web = await startWebServer(core, {
+    port: 0,
+    rendererDir: resolve(__dirname, '../out/renderer'),
+    log: () => undefined,
+  });
   const owner = core.auth.users().find((u) => u.role === 'owner');
   if (!owner) throw new Error('no owner');
   must(await core.dispatch('auth.login', { userId: owner.id, pin: OWNER_PIN }));
@@ -267,7 +294,8 @@ async function upload(t: Till, bytes: Buffer): Promise<string> {
   let uploadId: string | undefined;
   for (let i = 0; i === 0 || i < bytes.length; i += 36 * 1024) {
     const chunk = bytes.subarray(i, i + 36 * 1024).toString('base64');
-    uploadId = (await t.call<ImportUpload>('catalog.importUpload', uploadId ? { uploadId, chunk } : { chunk })).uploadId;
+    uploadId = (await t.call<ImportUpload>('catalog.importUpload', uploadId ? { uploadId, chunk } : { chunk }))
+      .uploadId;
   }
   return uploadId as string;
 }
@@ -275,13 +303,29 @@ async function upload(t: Till, bytes: Buffer): Promise<string> {
 /** `n` new products as the catalogue CSV (UTF-8 with a BOM, as the export writes it). */
 function catalogueCsv(n: number): Buffer {
   const cat = generateCatalogue(n, 4242);
-  const rows = cat.products.map((p, i) => [`N${p.sku}`, p.barcode ? barcodeOf(700_000 + i) : '', p.nameZh, p.nameEn, p.category, decimal(fenToYuanString(p.priceFen)), p.unit, 1, 5]);
-  return Buffer.from(writeCsv([['sku', 'barcode', 'name_zh', 'name_en', 'category', 'price', 'unit', 'active', 'stock'], ...rows], { bom: true }));
+  const rows = cat.products.map((p, i) => [
+    `N${p.sku}`,
+    p.barcode ? barcodeOf(700_000 + i) : '',
+    p.nameZh,
+    p.nameEn,
+    p.category,
+    decimal(fenToYuanString(p.priceFen)),
+    p.unit,
+    1,
+    5,
+  ]);
+  return Buffer.from(
+    writeCsv([['sku', 'barcode', 'name_zh', 'name_en', 'category', 'price', 'unit', 'active', 'stock'], ...rows], {
+      bom: true,
+    }),
+  );
 }
 
 /** A file with one 7 MB cell (a name), as someone pasted by mistake: refused row by row, read whole. */
 function bigCellCsv(): Buffer {
-  return Buffer.from(`sku,barcode,name_zh,name_en,category,price,unit,active,stock\r\nBIG-1,,"${'x'.repeat(7 * 1024 * 1024)}",Long,drinks,1.00,瓶,1,0\r\n`);
+  return Buffer.from(
+    `sku,barcode,name_zh,name_en,category,price,unit,active,stock\r\nBIG-1,,"${'x'.repeat(7 * 1024 * 1024)}",Long,drinks,1.00,瓶,1,0\r\n`,
+  );
 }
 
 // ---- results ----------------------------------------------------------------------------------------
@@ -296,7 +340,9 @@ interface Pair {
 function cpu(m: Measured[]): string {
   const used = m.map((x) => x.cpuMs).filter((x): x is number => x !== null);
   const queued = m.map((x) => x.queuedMs).filter((x): x is number => x !== null);
-  return used.length === 0 ? '' : `, on a CPU at most ${fmt(median(used))} ms a turn, waiting for one up to ${fmt(median(queued))}`;
+  return used.length === 0
+    ? ''
+    : `, on a CPU at most ${fmt(median(used))} ms a turn, waiting for one up to ${fmt(median(queued))}`;
 }
 
 function describe(m: Measured[]): string {
@@ -316,7 +362,7 @@ function rows(pairs: readonly Pair[], idle: Measured[]): Row[] {
   const idleScans = idle.flatMap((x) => x.scans);
   out.push(
     row(
-      'stall: nothing running (the machine\'s own noise)',
+      "stall: nothing running (the machine's own noise)",
       'ms',
       idle.map((x) => x.stall),
       '—',
@@ -325,16 +371,37 @@ function rows(pairs: readonly Pair[], idle: Measured[]): Row[] {
     ),
   );
   for (const p of pairs) {
-    const before = p.before.length > 0 ? `before (the same job on the counter's thread, this run): ${describe(p.before)}` : 'before: not measured';
-    const ratio = p.before.length > 0 ? ` (×${fmt(median(p.before.map((x) => x.stall)) / Math.max(1, median(p.after.map((x) => x.stall))))} shorter)` : '';
-    out.push(row(`stall: ${p.job}`, 'ms', p.after.map((x) => x.stall), '≤ 50 ms', `after (worker): ${describe(p.after)}${ratio}; ${before}`));
+    const before =
+      p.before.length > 0
+        ? `before (the same job on the counter's thread, this run): ${describe(p.before)}`
+        : 'before: not measured';
+    const ratio =
+      p.before.length > 0
+        ? ` (×${fmt(median(p.before.map((x) => x.stall)) / Math.max(1, median(p.after.map((x) => x.stall))))} shorter)`
+        : '';
+    out.push(
+      row(
+        `stall: ${p.job}`,
+        'ms',
+        p.after.map((x) => x.stall),
+        '≤ 50 ms',
+        `after (worker): ${describe(p.after)}${ratio}; ${before}`,
+      ),
+    );
   }
   return out;
 }
 
 // ---- the run ----------------------------------------------------------------------------------------
 
-async function counterJobs(template: string, mode: 'inline' | 'worker', runs: number, files: { alipay: Awaited<ReturnType<typeof alipayBill>>; wechat: ReturnType<typeof wechatBill> }, out: Map<string, Pair>, idle: Measured[]): Promise<void> {
+async function counterJobs(
+  template: string,
+  mode: 'inline' | 'worker',
+  runs: number,
+  files: { alipay: Awaited<ReturnType<typeof alipayBill>>; wechat: ReturnType<typeof wechatBill> },
+  out: Map<string, Pair>,
+  idle: Measured[],
+): Promise<void> {
   const t = tempDir(`stall-${mode}`);
   try {
     cpSync(template, t.dir, { recursive: true });
@@ -343,36 +410,61 @@ async function counterJobs(template: string, mode: 'inline' | 'worker', runs: nu
       const p = out.get(job) ?? { job, before: [], after: [] };
       (mode === 'inline' ? p.before : p.after).push(m);
       out.set(job, p);
-      progress(`stall: ${mode} ${job}: ${fmt(m.ms)} ms, longest stall ${fmt(m.stall)} ms (own block ${fmt(m.ownMs)}${cpu([m])}), busy ${fmt(m.busyMs)} ms, gate ${fmt(m.gateMs)} ms, scans p95 ${fmt(p95(m.scans))} ms`);
+      progress(
+        `stall: ${mode} ${job}: ${fmt(m.ms)} ms, longest stall ${fmt(m.stall)} ms (own block ${fmt(m.ownMs)}${cpu([m])}), busy ${fmt(m.busyMs)} ms, gate ${fmt(m.gateMs)} ms, scans p95 ${fmt(p95(m.scans))} ms`,
+      );
     };
     try {
-      if (mode === 'worker') for (let i = 0; i < runs; i++) idle.push(await measure(till.probe, till.gate, () => new Promise((r) => setTimeout(r, 2_000))));
+      if (mode === 'worker')
+        for (let i = 0; i < runs; i++)
+          idle.push(await measure(till.probe, till.gate, () => new Promise((r) => setTimeout(r, 2_000))));
       const csv = catalogueCsv(20_000);
       const id = await upload(till, csv);
       let preview: ImportPreview | null = null;
       for (let i = 0; i < runs; i++) {
-        put('catalogue CSV preview, 20,000 new products (2.2 MB, pinyin)', await measure(till.probe, till.gate, async () => {
-          preview = await till.call<ImportPreview>('catalog.importPreview', { uploadId: id, retireMissing: false, setStock: false });
-        }));
+        put(
+          'catalogue CSV preview, 20,000 new products (2.2 MB, pinyin)',
+          await measure(till.probe, till.gate, async () => {
+            preview = await till.call<ImportPreview>('catalog.importPreview', {
+              uploadId: id,
+              retireMissing: false,
+              setStock: false,
+            });
+          }),
+        );
       }
       const token = (preview as ImportPreview | null)?.token;
       if (!token) throw new Error('the 20,000-row preview has no token');
-      put('catalogue CSV apply, 20,000 new products (write + search index)', await measure(till.probe, till.gate, () => till.call('catalog.importApply', { token })));
+      put(
+        'catalogue CSV apply, 20,000 new products (write + search index)',
+        await measure(till.probe, till.gate, () => till.call('catalog.importApply', { token })),
+      );
       const big = await upload(till, bigCellCsv());
       for (let i = 0; i < runs; i++) {
-        put('catalogue CSV preview, one 7 MB cell', await measure(till.probe, till.gate, () => till.call('catalog.importPreview', { uploadId: big, retireMissing: false, setStock: false })));
+        put(
+          'catalogue CSV preview, one 7 MB cell',
+          await measure(till.probe, till.gate, () =>
+            till.call('catalog.importPreview', { uploadId: big, retireMissing: false, setStock: false }),
+          ),
+        );
       }
-      for (const [provider, file] of [['alipay', files.alipay], ['wechat', files.wechat]] as const) {
+      for (const [provider, file] of [
+        ['alipay', files.alipay],
+        ['wechat', files.wechat],
+      ] as const) {
         const label = `${provider === 'alipay' ? 'Alipay' : 'WeChat'} statement import, 100k rows from the file (${(file.file.length / 1024 ** 2).toFixed(1)} MB: parse, check, match, store)`;
         // a copy of the file, made before: the download's own buffer is handed to the worker
         const copy = new Uint8Array(file.file);
-        put(label, await measure(till.probe, till.gate, async () => {
-          const outcome = await till.core.reconciliation.importInBackground(
-            { file: copy, format: file.format },
-            { provider, day: DAY, actor: SYSTEM_ACTOR, trigger: 'manual', startedAt: Date.parse(CLOCK) },
-          );
-          if (outcome.outcome !== 'imported') throw new Error(`${provider}: ${JSON.stringify(outcome)}`);
-        }));
+        put(
+          label,
+          await measure(till.probe, till.gate, async () => {
+            const outcome = await till.core.reconciliation.importInBackground(
+              { file: copy, format: file.format },
+              { provider, day: DAY, actor: SYSTEM_ACTOR, trigger: 'manual', startedAt: Date.parse(CLOCK) },
+            );
+            if (outcome.outcome !== 'imported') throw new Error(`${provider}: ${JSON.stringify(outcome)}`);
+          }),
+        );
       }
     } finally {
       await till.close();
@@ -390,7 +482,9 @@ async function agedJobs(source: string, runs: number, out: Map<string, Pair>): P
     rmSync(join(t.dir, 'backups'), { recursive: true, force: true });
     rmSync(join(t.dir, 'generated.json'), { force: true });
     const db = new BetterSqlite3(join(t.dir, DB_FILE), { readonly: true });
-    const { first, last } = db.prepare('select min(business_day) as first, max(business_day) as last from orders').get() as { first: string; last: string };
+    const { first, last } = db
+      .prepare('select min(business_day) as first, max(business_day) as last from orders')
+      .get() as { first: string; last: string };
     db.close();
     for (const mode of ['inline', 'worker'] as const) {
       const till = await openTill(t.dir, mode, { seed: false });
@@ -399,18 +493,27 @@ async function agedJobs(source: string, runs: number, out: Map<string, Pair>): P
           const p = out.get(job) ?? { job, before: [], after: [] };
           (mode === 'inline' ? p.before : p.after).push(m);
           out.set(job, p);
-          progress(`stall: ${mode} ${job}: ${fmt(m.ms)} ms, longest stall ${fmt(m.stall)} ms (own block ${fmt(m.ownMs)}${cpu([m])}), busy ${fmt(m.busyMs)} ms, gate ${fmt(m.gateMs)} ms, scans p95 ${fmt(p95(m.scans))} ms`);
+          progress(
+            `stall: ${mode} ${job}: ${fmt(m.ms)} ms, longest stall ${fmt(m.stall)} ms (own block ${fmt(m.ownMs)}${cpu([m])}), busy ${fmt(m.busyMs)} ms, gate ${fmt(m.gateMs)} ms, scans p95 ${fmt(p95(m.scans))} ms`,
+          );
         };
         await till.call('reports.exportCsv', { from: first, to: last }); // warm: pages cached, the worker started
         for (let i = 0; i < runs; i++) {
-          put(`sales report CSV export, a year (${first}…${last}) of a 1M-order store`, await measure(till.probe, till.gate, () => till.call('reports.exportCsv', { from: first, to: last })));
+          put(
+            `sales report CSV export, a year (${first}…${last}) of a 1M-order store`,
+            await measure(till.probe, till.gate, () => till.call('reports.exportCsv', { from: first, to: last })),
+          );
         }
         if (mode === 'worker') {
-          put('verified backup + integrity check of the 1M-order store (worker before and after this change)', await measure(till.probe, till.gate, async () => {
-            const backup = await till.core.dataSafety.backup('manual');
-            const check = await till.core.dataSafety.check('manual');
-            if (!backup.ok || !check.ok) throw new Error(`backup ${backup.ok} (${backup.message ?? ''}), check ${check.ok}`);
-          }));
+          put(
+            'verified backup + integrity check of the 1M-order store (worker before and after this change)',
+            await measure(till.probe, till.gate, async () => {
+              const backup = await till.core.dataSafety.backup('manual');
+              const check = await till.core.dataSafety.check('manual');
+              if (!backup.ok || !check.ok)
+                throw new Error(`backup ${backup.ok} (${backup.message ?? ''}), check ${check.ok}`);
+            }),
+          );
         }
       } finally {
         await till.close();
@@ -430,8 +533,16 @@ export async function benchStall(options: StallOptions): Promise<Row[]> {
   // a till with the day's intermediary payments, copied for each mode
   const template = tempDir('stall-template');
   try {
-    progress(`stall: a till with ${size.toLocaleString('en')} Alipay and ${size.toLocaleString('en')} WeChat payments on ${DAY}…`);
-    const core = await createCore({ dataDir: template.dir, mode: 'browser', poll: false, clock: new ManualClock(CLOCK), timeZone: 'Asia/Shanghai' });
+    progress(
+      `stall: a till with ${size.toLocaleString('en')} Alipay and ${size.toLocaleString('en')} WeChat payments on ${DAY}…`,
+    );
+    const core = await createCore({
+      dataDir: template.dir,
+      mode: 'browser',
+      poll: false,
+      clock: new ManualClock(CLOCK),
+      timeZone: 'Asia/Shanghai',
+    });
     core.close();
     const alipay = dayPayments('alipay', DAY, size, 1);
     const wechat = dayPayments('wechat', DAY, size, 2);

@@ -55,7 +55,16 @@ export function seedPayments(db: BetterSqlite3.Database, p: DayPayments, firstId
   db.transaction(() => {
     p.trades.forEach((t, i) => {
       const id = firstId + i;
-      order.run(id, `${p.day.replaceAll('-', '')}-${String(id).padStart(7, '0')}`, p.day, id, t.amountFen, t.amountFen, t.paidAt - 30_000, t.paidAt);
+      order.run(
+        id,
+        `${p.day.replaceAll('-', '')}-${String(id).padStart(7, '0')}`,
+        p.day,
+        id,
+        t.amountFen,
+        t.amountFen,
+        t.paidAt - 30_000,
+        t.paidAt,
+      );
       attempt.run(id, id, p.provider, t.mode, t.outTradeNo, t.amountFen, t.paidAt - 30_000, t.paidAt, t.paidAt);
     });
   })();
@@ -78,8 +87,33 @@ export async function alipayBill(p: DayPayments): Promise<{ file: Buffer; format
   for (const t of p.trades) {
     received += t.amountFen;
     lines.push(
-      [`${t.tradeNo}\t`, `${t.outTradeNo}\t`, '交易', '便利店消费', fmtDateTime(t.paidAt - 30_000), fmtDateTime(t.paidAt), '', '', '', 'T01', 'buyer@example.com',
-        yuan(t.amountFen), yuan(t.amountFen), '0.00', '0.00', '0.00', '0.00', '0.00', '', '0.00', '0.00', '', `-${yuan(fee(t.amountFen))}`, '0.00', ''].join(','),
+      [
+        `${t.tradeNo}\t`,
+        `${t.outTradeNo}\t`,
+        '交易',
+        '便利店消费',
+        fmtDateTime(t.paidAt - 30_000),
+        fmtDateTime(t.paidAt),
+        '',
+        '',
+        '',
+        'T01',
+        'buyer@example.com',
+        yuan(t.amountFen),
+        yuan(t.amountFen),
+        '0.00',
+        '0.00',
+        '0.00',
+        '0.00',
+        '0.00',
+        '',
+        '0.00',
+        '0.00',
+        '',
+        `-${yuan(fee(t.amountFen))}`,
+        '0.00',
+        '',
+      ].join(','),
     );
   }
   lines.push(
@@ -89,8 +123,14 @@ export async function alipayBill(p: DayPayments): Promise<{ file: Buffer; format
     `#导出时间：[${fmtChinese(from + 86_400_000 + 3_600_000)}]`,
   );
   const zip = new JSZip();
-  zip.file(`${BENCH_ALIPAY_ACCOUNT}_${p.day.replaceAll('-', '')}_业务明细.csv`, iconv.encode(`${lines.join('\r\n')}\r\n`, 'gbk'));
-  return { file: await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }), format: { kind: 'alipay', sellerId: null } };
+  zip.file(
+    `${BENCH_ALIPAY_ACCOUNT}_${p.day.replaceAll('-', '')}_业务明细.csv`,
+    iconv.encode(`${lines.join('\r\n')}\r\n`, 'gbk'),
+  );
+  return {
+    file: await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }),
+    format: { kind: 'alipay', sellerId: null },
+  };
 }
 
 /** The WeChat Pay downloadbill (ALL) for the day. */
@@ -101,11 +141,42 @@ export function wechatBill(p: DayPayments): { file: Buffer; format: StatementFor
   for (const t of p.trades) {
     settled += t.amountFen;
     fees += fee(t.amountFen);
-    const cells = [fmtDateTime(t.paidAt), 'wx2421b1c4370ec43b', BENCH_MCH_ID, '0', 'T01', t.tradeNo, t.outTradeNo, 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o', t.mode === 'payment_code' ? 'MICROPAY' : 'NATIVE',
-      'SUCCESS', 'OTHERS', 'CNY', yuan(t.amountFen), '0.00', '0', '0', '0.00', '0.00', '', '', '便利店消费', '', `${yuan(fee(t.amountFen))}000`, '0.60%', yuan(t.amountFen), '0.00', ''];
+    const cells = [
+      fmtDateTime(t.paidAt),
+      'wx2421b1c4370ec43b',
+      BENCH_MCH_ID,
+      '0',
+      'T01',
+      t.tradeNo,
+      t.outTradeNo,
+      'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o',
+      t.mode === 'payment_code' ? 'MICROPAY' : 'NATIVE',
+      'SUCCESS',
+      'OTHERS',
+      'CNY',
+      yuan(t.amountFen),
+      '0.00',
+      '0',
+      '0',
+      '0.00',
+      '0.00',
+      '',
+      '',
+      '便利店消费',
+      '',
+      `${yuan(fee(t.amountFen))}000`,
+      '0.60%',
+      yuan(t.amountFen),
+      '0.00',
+      '',
+    ];
     lines.push(cells.map((c) => `\`${c}`).join(','));
   }
   lines.push(WECHAT_ALL_TOTALS.join(','));
-  lines.push([String(p.trades.length), yuan(settled), '0.00', '0.00', `${yuan(fees)}000`, yuan(settled), '0.00'].map((c) => `\`${c}`).join(','));
+  lines.push(
+    [String(p.trades.length), yuan(settled), '0.00', '0.00', `${yuan(fees)}000`, yuan(settled), '0.00']
+      .map((c) => `\`${c}`)
+      .join(','),
+  );
   return { file: Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8'), format: { kind: 'wechat', mchId: BENCH_MCH_ID } };
 }

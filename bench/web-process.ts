@@ -26,7 +26,12 @@ export interface WebProcess {
   stop: () => Promise<void>;
 }
 
-export async function startWebProcess(dataDir: string, timeoutMs = 15_000, t0 = performance.now(), env: NodeJS.ProcessEnv = {}): Promise<WebProcess> {
+export async function startWebProcess(
+  dataDir: string,
+  timeoutMs = 15_000,
+  t0 = performance.now(),
+  env: NodeJS.ProcessEnv = {},
+): Promise<WebProcess> {
   if (!existsSync(WEB_JS)) throw new Error(`${WEB_JS} is missing: run npm run build`);
   const child = spawn(process.execPath, [WEB_JS, '--data-dir', dataDir, '--port', '0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -44,7 +49,10 @@ export async function startWebProcess(dataDir: string, timeoutMs = 15_000, t0 = 
   };
   try {
     const { url, readyMs } = await new Promise<{ url: string; readyMs: number }>((done, fail) => {
-      const timer = setTimeout(() => fail(new Error(`web.js printed no "ready at" line within ${timeoutMs} ms:\n${out}`)), timeoutMs);
+      const timer = setTimeout(
+        () => fail(new Error(`web.js printed no "ready at" line within ${timeoutMs} ms:\n${out}`)),
+        timeoutMs,
+      );
       let ready: { url: string; readyMs: number } | undefined;
       const onData = (chunk: Buffer) => {
         const now = performance.now() - t0;

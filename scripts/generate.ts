@@ -32,11 +32,15 @@ function int(name: string, fallback: number, min: number, max: number): number {
 async function main(): Promise<void> {
   const dir = arg('data-dir') ?? process.env.POS_DATA_DIR;
   if (!dir) {
-    process.stderr.write('usage: npm run generate -- --data-dir DIR [--orders 1000000] [--days 365] [--seed N] [--products 1000] [--end-day YYYY-MM-DD]\n');
+    process.stderr.write(
+      'usage: npm run generate -- --data-dir DIR [--orders 1000000] [--days 365] [--seed N] [--products 1000] [--end-day YYYY-MM-DD]\n',
+    );
     process.exit(2);
   }
   if (existsSync(join(resolve(dir), DB_FILE))) {
-    process.stderr.write(`${join(resolve(dir), DB_FILE)} exists: the generator writes only into a fresh data directory (nothing was changed).\n`);
+    process.stderr.write(
+      `${join(resolve(dir), DB_FILE)} exists: the generator writes only into a fresh data directory (nothing was changed).\n`,
+    );
     process.exit(2);
   }
   const endDay = arg('end-day');
@@ -53,7 +57,9 @@ async function main(): Promise<void> {
     ...(endDay ? { endDay } : {}),
     progress: (line: string) => process.stderr.write(`[generate] ${line}\n`),
   };
-  process.stderr.write(`[generate] ${options.orders.toLocaleString('en')} orders over ${options.days} days into ${options.dataDir}\n`);
+  process.stderr.write(
+    `[generate] ${options.orders.toLocaleString('en')} orders over ${options.days} days into ${options.dataDir}\n`,
+  );
   const r = await generateHistory(options);
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   process.stdout.write(

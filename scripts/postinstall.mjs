@@ -5,13 +5,20 @@ import { spawnSync } from 'node:child_process';
 import { electronBinary } from './runtime.mjs';
 
 if (process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) {
-  console.log('counter-pos: ELECTRON_SKIP_BINARY_DOWNLOAD is set — keeping better-sqlite3 built for Node; browser mode and tests run under plain Node.');
+  console.log(
+    'counter-pos: ELECTRON_SKIP_BINARY_DOWNLOAD is set — keeping better-sqlite3 built for Node; browser mode and tests run under plain Node.',
+  );
 } else if (!electronBinary()) {
   console.log('counter-pos: the Electron binary is not installed — keeping better-sqlite3 built for Node.');
 } else {
-  const r = spawnSync('npx', ['electron-builder', 'install-app-deps'], { stdio: 'inherit', shell: process.platform === 'win32' });
+  const r = spawnSync('npx', ['electron-builder', 'install-app-deps'], {
+    stdio: 'inherit',
+    shell: process.platform === 'win32',
+  });
   if (r.status !== 0) {
-    console.error('counter-pos: rebuilding better-sqlite3 for Electron failed; run `npx electron-builder install-app-deps` by hand.');
+    console.error(
+      'counter-pos: rebuilding better-sqlite3 for Electron failed; run `npx electron-builder install-app-deps` by hand.',
+    );
     process.exit(r.status ?? 1);
   }
 }

@@ -29,7 +29,8 @@ function sqliteLoadsUnder(cmd, env) {
 
 /** `{ cmd, env, name }` to run a Node script that loads better-sqlite3. */
 export function pickRuntime() {
-  if (sqliteLoadsUnder(process.execPath, {})) return { cmd: process.execPath, env: {}, name: `node ${process.version}` };
+  if (sqliteLoadsUnder(process.execPath, {}))
+    return { cmd: process.execPath, env: {}, name: `node ${process.version}` };
   const electron = electronBinary();
   if (electron && sqliteLoadsUnder(electron, { ELECTRON_RUN_AS_NODE: '1' })) {
     return { cmd: electron, env: { ELECTRON_RUN_AS_NODE: '1' }, name: 'electron (ELECTRON_RUN_AS_NODE)' };

@@ -4,13 +4,17 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { electronBinary } from './runtime.mjs';
 
-const build = spawnSync(process.execPath, ['node_modules/electron-vite/bin/electron-vite.js', 'build'], { stdio: 'inherit' });
+const build = spawnSync(process.execPath, ['node_modules/electron-vite/bin/electron-vite.js', 'build'], {
+  stdio: 'inherit',
+});
 if (build.status !== 0) process.exit(build.status ?? 1);
 const args = process.argv.slice(2);
 const electron = electronBinary();
 const child = electron
   ? spawn(electron, ['.', ...args], { stdio: 'inherit' })
-  : (console.log('counter-pos: the Electron binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD?) — starting browser mode instead.'),
+  : (console.log(
+      'counter-pos: the Electron binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD?) — starting browser mode instead.',
+    ),
     spawn(process.execPath, ['scripts/node.mjs', 'out/main/web.js', ...args], { stdio: 'inherit' }));
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code) => process.exit(code ?? 0));

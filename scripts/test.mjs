@@ -10,7 +10,8 @@ import { electronBinary, pickRuntime } from './runtime.mjs';
 const results = join('test-results', 'summary');
 rmSync(results, { recursive: true, force: true });
 mkdirSync(results, { recursive: true });
-const run = (cmd, args, env = {}) => spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
+const run = (cmd, args, env = {}) =>
+  spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
 
 console.log('\n== build ==');
 if (run(process.execPath, ['node_modules/electron-vite/bin/electron-vite.js', 'build']) !== 0) {
@@ -29,15 +30,15 @@ const vitestStatus = run(
 
 console.log('\n== end-to-end tests (Playwright) ==');
 if (!electronBinary()) {
-  console.log('Electron e2e specs skipped: no Electron binary is installed (ELECTRON_SKIP_BINARY_DOWNLOAD=1); browser-mode specs still run.');
+  console.log(
+    'Electron e2e specs skipped: no Electron binary is installed (ELECTRON_SKIP_BINARY_DOWNLOAD=1); browser-mode specs still run.',
+  );
 }
 const pwJson = join(results, 'playwright.json'); // written by the json reporter (playwright.config.ts)
 const pwArgs = ['node_modules/@playwright/test/cli.js', 'test'];
 const needsDisplay = electronBinary() && !process.env.DISPLAY && process.platform === 'linux';
 const xvfb = needsDisplay && spawnSync('which', ['xvfb-run']).status === 0;
-const pwStatus = xvfb
-  ? run('xvfb-run', ['-a', process.execPath, ...pwArgs])
-  : run(process.execPath, pwArgs);
+const pwStatus = xvfb ? run('xvfb-run', ['-a', process.execPath, ...pwArgs]) : run(process.execPath, pwArgs);
 
 let passed = 0;
 let failed = 0;

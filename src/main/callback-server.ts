@@ -9,13 +9,26 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Core } from './core/core';
 import { SummaryLog } from './core/log-summary';
-import { BodyError, DEFAULT_LIMITS, guardedServer, listenLoopback, parseTarget, plainError, readBody, short, type ServerLimits, type Target } from './http-guard';
+import {
+  BodyError,
+  DEFAULT_LIMITS,
+  guardedServer,
+  listenLoopback,
+  parseTarget,
+  plainError,
+  readBody,
+  short,
+  type ServerLimits,
+  type Target,
+} from './http-guard';
 import type { ProviderId } from '../shared/types';
 
 const PATH = /^\/pay\/(alipay|wechat|yeepay)\/callback$/;
 const MAX = 64 * 1024;
 
-const RETURN_PAGE = (ok: boolean) => `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>Counter POS</title>
+const RETURN_PAGE = (
+  ok: boolean,
+) => `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>Counter POS</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>body{font:20px/1.5 system-ui,sans-serif;display:grid;place-items:center;height:100vh;margin:0;background:#f4f6f8;color:#1c2430}
 main{background:#fff;padding:32px 40px;border-radius:12px;box-shadow:0 2px 12px #0002;text-align:center}</style></head>
@@ -119,8 +132,15 @@ export function callbackHandler(core: Core, options: CallbackOptions = {}): Call
     const browserReturn = provider === 'yeepay' && query.r9_BType === '1';
     const source = `${req.socket.remoteAddress ?? '?'} ${provider}`;
     if (!limiter.take(source)) {
-      summary.line(`rate ${source}`, `${provider} notifications from ${short(req.socket.remoteAddress)} over the rate limit: answered 429`);
-      res.writeHead(429, { 'content-type': browserReturn ? 'text/html; charset=utf-8' : FAIL_BODY[provider].contentType, 'retry-after': '5', connection: 'close' });
+      summary.line(
+        `rate ${source}`,
+        `${provider} notifications from ${short(req.socket.remoteAddress)} over the rate limit: answered 429`,
+      );
+      res.writeHead(429, {
+        'content-type': browserReturn ? 'text/html; charset=utf-8' : FAIL_BODY[provider].contentType,
+        'retry-after': '5',
+        connection: 'close',
+      });
       res.end(browserReturn ? RETURN_PAGE(false) : FAIL_BODY[provider].body);
       return;
     }
@@ -168,7 +188,8 @@ export async function startCallbackServer(
   const limits = options.limits ?? { ...DEFAULT_LIMITS, maxConnections: 32 };
   const callbacks = callbackHandler(core, { ...options, log, limits });
   let bound = 0;
-  const allowedHost = (host: string | undefined | null) => host === `127.0.0.1:${bound}` || host === `localhost:${bound}`;
+  const allowedHost = (host: string | undefined | null) =>
+    host === `127.0.0.1:${bound}` || host === `localhost:${bound}`;
   const server = guardedServer('callback server', limits, log, (req, res) => {
     const target = parseTarget(req.url);
     if (!target) return plainError(res, 400, 'Bad request target.');

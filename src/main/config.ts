@@ -34,12 +34,15 @@ export function parseLaunch(argv: readonly string[], env: NodeJS.ProcessEnv): La
     throw new Error(`--port must be a whole number from 0 to 65535, not "${portText}"`);
   }
   const paymentsConfig = readFlag(argv, '--payments-config') ?? env.POS_PAYMENTS_CONFIG;
-  const sandbox = !argv.includes('--no-sandbox-child') && !['off', '0', 'false', 'no'].includes((env.POS_SANDBOX ?? '').toLowerCase());
+  const sandbox =
+    !argv.includes('--no-sandbox-child') &&
+    !['off', '0', 'false', 'no'].includes((env.POS_SANDBOX ?? '').toLowerCase());
   const seconds = (name: string): number | undefined => {
     const raw = env[name];
     if (raw === undefined || raw === '') return undefined;
     const n = Number(raw);
-    if (!Number.isFinite(n) || n < 1 || n > 86_400) throw new Error(`${name} must be a number of seconds from 1 to 86400, not "${raw}"`);
+    if (!Number.isFinite(n) || n < 1 || n > 86_400)
+      throw new Error(`${name} must be a number of seconds from 1 to 86400, not "${raw}"`);
     return Math.round(n * 1000);
   };
   const timing = {
@@ -51,14 +54,21 @@ export function parseLaunch(argv: readonly string[], env: NodeJS.ProcessEnv): La
     dataDir: dir ? resolve(dir) : undefined,
     port,
     // a path, or the JSON itself (POS_PAYMENTS_CONFIG='{"alipay": {…}}') for environments without files
-    paymentsConfig: paymentsConfig ? (paymentsConfig.trim().startsWith('{') ? paymentsConfig : resolve(paymentsConfig)) : undefined,
+    paymentsConfig: paymentsConfig
+      ? paymentsConfig.trim().startsWith('{')
+        ? paymentsConfig
+        : resolve(paymentsConfig)
+      : undefined,
     sandbox,
     timing,
   };
 }
 
 /** The same folder Electron's `app.getPath('userData')` gives, so both modes share a till's data. */
-export function defaultDataDir(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): string {
+export function defaultDataDir(
+  platform: NodeJS.Platform = process.platform,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   const home = homedir();
   if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), PRODUCT_NAME);
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', PRODUCT_NAME);
@@ -71,8 +81,6 @@ export function timingFrom(base: PaymentTiming, o: LaunchOptions['timing']): Pay
     ...base,
     qrTtlMs: o.qrTtlMs ?? base.qrTtlMs,
     redirectTtlMs: o.redirectTtlMs ?? base.redirectTtlMs,
-    codeTtlMs: o.codeTtlMs
-      ? { alipay: o.codeTtlMs, wechat: o.codeTtlMs, yeepay: o.codeTtlMs }
-      : base.codeTtlMs,
+    codeTtlMs: o.codeTtlMs ? { alipay: o.codeTtlMs, wechat: o.codeTtlMs, yeepay: o.codeTtlMs } : base.codeTtlMs,
   };
 }

@@ -85,20 +85,29 @@ export function plainError(res: ServerResponse, status: number, text: string): v
     res.destroy();
     return;
   }
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  res.writeHead(status, {
+    'content-type': 'text/plain; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
   res.end(text);
 }
 
 /** Node's own answer to a request its parser refused (bad request line, headers too big, too slow). */
 function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
   try {
-    const answered = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
+    const answered =
+      (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
     if (!socket.writable || answered || err.code === 'ECONNRESET' || err.code === 'EPIPE') {
       socket.destroy();
       return;
     }
     const status =
-      err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+      err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? '408 Request Timeout'
+        : err.code === 'HPE_HEADER_OVERFLOW'
+          ? '431 Request Header Fields Too Large'
+          : '400 Bad Request';
     socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
   } catch {
     socket.destroy();
@@ -112,10 +121,17 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<voi
  * 500 (or a dropped connection if the answer had begun) and one log line naming the method and a
  * short prefix of the path, never a stack trace in the answer.
  */
-export function guardedServer(name: string, limits: ServerLimits, log: (line: string) => void, handler: Handler): Server {
+export function guardedServer(
+  name: string,
+  limits: ServerLimits,
+  log: (line: string) => void,
+  handler: Handler,
+): Server {
   const fail = (req: IncomingMessage, res: ServerResponse, err: unknown) => {
     try {
-      log(`${name}: ${short(req.method, 12)} ${short(req.url, 48)} failed: ${short((err as Error)?.message ?? err, 200)}`);
+      log(
+        `${name}: ${short(req.method, 12)} ${short(req.url, 48)} failed: ${short((err as Error)?.message ?? err, 200)}`,
+      );
       plainError(res, 500, 'Internal error: the till could not answer this request.');
     } catch {
       res.destroy();
@@ -143,7 +159,12 @@ export function guardedServer(name: string, limits: ServerLimits, log: (line: st
 }
 
 /** Listens on 127.0.0.1; afterwards a server error (e.g. out of file descriptors on accept) is logged, not thrown. */
-export async function listenLoopback(server: Server, port: number, log: (line: string) => void, name: string): Promise<void> {
+export async function listenLoopback(
+  server: Server,
+  port: number,
+  log: (line: string) => void,
+  name: string,
+): Promise<void> {
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
     server.listen(port, '127.0.0.1', () => {

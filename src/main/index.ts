@@ -45,7 +45,10 @@ async function start(): Promise<void> {
     paymentsConfigFile: launch.paymentsConfig,
     returnUrl: () => (callbackBase ? `${callbackBase}/pay/yeepay/callback` : undefined),
     timing: timingFrom(DEFAULT_TIMING, launch.timing),
-    cashier: electronCashier(() => win, () => (callbackBase ? `${callbackBase}/pay/` : null)),
+    cashier: electronCashier(
+      () => win,
+      () => (callbackBase ? `${callbackBase}/pay/` : null),
+    ),
     systemLocale: process.env.POS_LOCALE ?? app.getLocale(),
     log: (line) => console.error(`[core] ${line}`),
   });
@@ -73,12 +76,15 @@ if (!app.requestSingleInstanceLock()) {
       win.focus();
     }
   });
-  app.whenReady().then(start).catch((err: unknown) => {
-    const message = err instanceof Error ? err.message : String(err);
-    console.error(`Counter POS could not start: ${message}`);
-    dialog.showErrorBox('Counter POS could not start', message);
-    app.exit(3);
-  });
+  app
+    .whenReady()
+    .then(start)
+    .catch((err: unknown) => {
+      const message = err instanceof Error ? err.message : String(err);
+      console.error(`Counter POS could not start: ${message}`);
+      dialog.showErrorBox('Counter POS could not start', message);
+      app.exit(3);
+    });
   app.on('window-all-closed', () => {
     core?.close();
     app.quit();

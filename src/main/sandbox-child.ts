@@ -58,12 +58,25 @@ export interface SandboxChild {
 
 const READY = /Counter POS sandbox listening at (http:\/\/[^\s]+)/;
 
-export function startSandboxChild(options: { dataDir: string; script?: string; log?: (line: string) => void; launcher?: SandboxLauncher }): Promise<SandboxChild> {
+export function startSandboxChild(options: {
+  dataDir: string;
+  script?: string;
+  log?: (line: string) => void;
+  launcher?: SandboxLauncher;
+}): Promise<SandboxChild> {
   // out/main/sandbox.js, seen from out/main (an entry) or out/main/chunks (a shared chunk)
   const script =
-    options.script ?? [join(__dirname, 'sandbox.js'), join(__dirname, '..', 'sandbox.js')].find((f) => existsSync(f)) ?? join(__dirname, 'sandbox.js');
-  if (!existsSync(script)) return Promise.reject(new Error(`the sandbox program ${script} is missing: run npm run build`));
-  const child = (options.launcher ?? nodeLauncher)(script, ['--port', '0', '--data-dir', join(options.dataDir, 'sandbox')]);
+    options.script ??
+    [join(__dirname, 'sandbox.js'), join(__dirname, '..', 'sandbox.js')].find((f) => existsSync(f)) ??
+    join(__dirname, 'sandbox.js');
+  if (!existsSync(script))
+    return Promise.reject(new Error(`the sandbox program ${script} is missing: run npm run build`));
+  const child = (options.launcher ?? nodeLauncher)(script, [
+    '--port',
+    '0',
+    '--data-dir',
+    join(options.dataDir, 'sandbox'),
+  ]);
   return new Promise((resolveStart, reject) => {
     let output = '';
     const timer = setTimeout(() => {

@@ -13,7 +13,18 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { callbackHandler, isCallbackPath, type NotificationLimit } from './callback-server';
 import type { Core } from './core/core';
-import { BodyError, DEFAULT_LIMITS, guardedServer, listenLoopback, parseTarget, plainError, readBody, short, type ServerLimits, type Target } from './http-guard';
+import {
+  BodyError,
+  DEFAULT_LIMITS,
+  guardedServer,
+  listenLoopback,
+  parseTarget,
+  plainError,
+  readBody,
+  short,
+  type ServerLimits,
+  type Target,
+} from './http-guard';
 
 const MAX_BODY = 64 * 1024;
 
@@ -74,9 +85,11 @@ export async function startWebServer(core: Core, options: WebServerOptions): Pro
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   let port = 0;
   const allowedHost = (host: string | undefined | null) => host === `127.0.0.1:${port}` || host === `localhost:${port}`;
-  const allowedOrigin = (origin: string) => origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
+  const allowedOrigin = (origin: string) =>
+    origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
   /** Host, and the authority of an absolute-form target, must both be this server's (DNS rebinding). */
-  const hostOk = (req: IncomingMessage, target: Target) => allowedHost(req.headers.host) && (target.authority === null || allowedHost(target.authority));
+  const hostOk = (req: IncomingMessage, target: Target) =>
+    allowedHost(req.headers.host) && (target.authority === null || allowedHost(target.authority));
   /**
    * A browser sends Origin on every cross-origin POST and on every WebSocket handshake, and
    * Sec-Fetch-Site on every request: a page on another site is refused by either. A request
@@ -129,16 +142,25 @@ export async function startWebServer(core: Core, options: WebServerOptions): Pro
 
   const invoke = async (req: IncomingMessage, res: ServerResponse) => {
     if (!fromOwnPage(req)) {
-      sendJson(res, 403, { ok: false, error: { code: 'UNAUTHORIZED', message: "Calls are accepted only from the till's own page." } });
+      sendJson(res, 403, {
+        ok: false,
+        error: { code: 'UNAUTHORIZED', message: "Calls are accepted only from the till's own page." },
+      });
       return;
     }
     const auth = req.headers.authorization;
     if (!sameToken(auth?.startsWith('Bearer ') ? auth.slice(7) : null, token)) {
-      sendJson(res, 401, { ok: false, error: { code: 'UNAUTHORIZED', message: 'Missing or wrong token: open the URL printed by npm run web.' } });
+      sendJson(res, 401, {
+        ok: false,
+        error: { code: 'UNAUTHORIZED', message: 'Missing or wrong token: open the URL printed by npm run web.' },
+      });
       return;
     }
     if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
-      sendJson(res, 415, { ok: false, error: { code: 'INVALID_INPUT', message: 'Send the call as application/json.' } });
+      sendJson(res, 415, {
+        ok: false,
+        error: { code: 'INVALID_INPUT', message: 'Send the call as application/json.' },
+      });
       return;
     }
     let raw: Buffer;
@@ -146,7 +168,8 @@ export async function startWebServer(core: Core, options: WebServerOptions): Pro
       raw = await readBody(req, MAX_BODY, limits.bodyIdleMs);
     } catch (err) {
       if (!(err instanceof BodyError)) throw err;
-      const message = err.status === 413 ? `A call may be at most ${MAX_BODY} bytes.` : 'The call did not arrive in time.';
+      const message =
+        err.status === 413 ? `A call may be at most ${MAX_BODY} bytes.` : 'The call did not arrive in time.';
       sendJson(res, err.status, { ok: false, error: { code: 'INVALID_INPUT', message } }, { connection: 'close' });
       return;
     }
@@ -158,14 +181,20 @@ export async function startWebServer(core: Core, options: WebServerOptions): Pro
       return;
     }
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      sendJson(res, 400, { ok: false, error: { code: 'INVALID_INPUT', message: 'A call is {"method": "...", "input": {...}}.' } });
+      sendJson(res, 400, {
+        ok: false,
+        error: { code: 'INVALID_INPUT', message: 'A call is {"method": "...", "input": {...}}.' },
+      });
       return;
     }
     const { method, input, ...extra } = body as { method?: unknown; input?: unknown };
     if (Object.keys(extra).length > 0) {
       sendJson(res, 400, {
         ok: false,
-        error: { code: 'INVALID_INPUT', message: `Unexpected field(s) in the call: ${short(Object.keys(extra).join(', '))}.` },
+        error: {
+          code: 'INVALID_INPUT',
+          message: `Unexpected field(s) in the call: ${short(Object.keys(extra).join(', '))}.`,
+        },
       });
       return;
     }

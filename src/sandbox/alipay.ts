@@ -63,7 +63,11 @@ function answerBody(ctx: Ctx, responseKey: string, fields: Fields, plan: Transpo
     }
   }
   const inner = alipayJson(fields);
-  return alipaySignedBody(responseKey, inner, plan.badSignature ? ctx.wrongAlipayKey : ctx.creds.alipay.platformPrivateKey);
+  return alipaySignedBody(
+    responseKey,
+    inner,
+    plan.badSignature ? ctx.wrongAlipayKey : ctx.creds.alipay.platformPrivateKey,
+  );
 }
 
 const NO_PLAN: TransportPlan = { delayMs: 0, fault: null, badSignature: false, amountDeltaFen: 0 };
@@ -101,7 +105,8 @@ function tradeFields(ctx: Ctx, t: Trade): Fields {
 
 /** §2.6: WAIT_BUYER_PAY, TRADE_SUCCESS, TRADE_CLOSED (unpaid, cancelled, or fully refunded). */
 export function tradeStatus(ctx: Ctx, t: Trade): string {
-  if (t.status === 'paid') return ctx.store.refundedFen('alipay', t.out_trade_no) >= t.amount_fen ? 'TRADE_CLOSED' : 'TRADE_SUCCESS';
+  if (t.status === 'paid')
+    return ctx.store.refundedFen('alipay', t.out_trade_no) >= t.amount_fen ? 'TRADE_CLOSED' : 'TRADE_SUCCESS';
   if (t.status === 'scanned' || t.status === 'paying' || t.status === 'created') return 'WAIT_BUYER_PAY';
   return 'TRADE_CLOSED';
 }
@@ -119,7 +124,10 @@ function findTrade(ctx: Ctx, biz: Fields): Trade | null {
 }
 
 /** Magic payment-code suffixes (docs/sandbox.md): what the buyer's phone does by default. */
-export function codeBehaviour(authCode: string, amountFen: number): { kind: 'pay' | 'decline' | 'system_error'; seconds: number; outcome: 'pay' | 'decline' } {
+export function codeBehaviour(
+  authCode: string,
+  amountFen: number,
+): { kind: 'pay' | 'decline' | 'system_error'; seconds: number; outcome: 'pay' | 'decline' } {
   if (authCode.endsWith('4444')) return { kind: 'decline', seconds: 0, outcome: 'decline' };
   if (authCode.endsWith('1111')) return { kind: 'pay', seconds: 10, outcome: 'pay' };
   if (authCode.endsWith('2222')) return { kind: 'pay', seconds: 10, outcome: 'decline' };
@@ -157,7 +165,8 @@ function validateNewTrade(biz: Fields): Checked {
   if (!otn) return no(invalid('out_trade_no 不能为空'));
   if (!/^[A-Za-z0-9_]{1,64}$/.test(otn)) return no(invalid('out_trade_no 只能由字母、数字、下划线组成，长度不超过64'));
   const fen = parseYuanStrict(bizStr(biz, 'total_amount'));
-  if (fen === null || fen < 1 || fen > 10_000_000_000) return no(invalid('total_amount 金额必须在0.01~100000000之间，最多两位小数'));
+  if (fen === null || fen < 1 || fen > 10_000_000_000)
+    return no(invalid('total_amount 金额必须在0.01~100000000之间，最多两位小数'));
   const subject = bizStr(biz, 'subject');
   if (!subject) return no(invalid('subject 不能为空'));
   return { ok: true, otn, fen, subject };
@@ -169,8 +178,10 @@ function precreate({ ctx, params, biz, base }: Req): Fields {
   const existing = ctx.store.trade('alipay', v.otn);
   if (existing) {
     if (existing.status === 'paid') return fail('40004', 'ACQ.TRADE_HAS_SUCCESS', '交易已被支付');
-    if (existing.status !== 'created' && existing.status !== 'scanned') return fail('40004', 'ACQ.TRADE_HAS_CLOSE', '交易已经关闭');
-    if (existing.amount_fen !== v.fen || existing.mode !== 'qr') return fail('40004', 'ACQ.CONTEXT_INCONSISTENT', '交易信息被篡改');
+    if (existing.status !== 'created' && existing.status !== 'scanned')
+      return fail('40004', 'ACQ.TRADE_HAS_CLOSE', '交易已经关闭');
+    if (existing.amount_fen !== v.fen || existing.mode !== 'qr')
+      return fail('40004', 'ACQ.CONTEXT_INCONSISTENT', '交易信息被篡改');
     return ok({ out_trade_no: v.otn, qr_code: alipayQrUrl(base, existing.qr_token ?? '') });
   }
   const now = ctx.now();
@@ -192,7 +203,11 @@ function precreate({ ctx, params, biz, base }: Req): Fields {
     expires_at: expires,
     // the QR is valid for 2 h at most, whatever is asked (§2.5)
     qr_expires_at: now + Math.min(2 * 3600_000, qrMs ?? 2 * 3600_000, Math.max(0, expires - now)),
-    extra: JSON.stringify({ store_id: bizStr(biz, 'store_id') ?? '', operator_id: bizStr(biz, 'operator_id') ?? '', terminal_id: bizStr(biz, 'terminal_id') ?? '' }),
+    extra: JSON.stringify({
+      store_id: bizStr(biz, 'store_id') ?? '',
+      operator_id: bizStr(biz, 'operator_id') ?? '',
+      terminal_id: bizStr(biz, 'terminal_id') ?? '',
+    }),
   });
   return ok({ out_trade_no: v.otn, qr_code: alipayQrUrl(base, token) });
 }
@@ -204,7 +219,11 @@ function pay({ ctx, params, biz }: Req): Fields {
   const v = validateNewTrade(biz);
   if (!v.ok) return v.answer;
   if (!/^(2[5-9]|30)\d{14,22}$/.test(authCode))
-    return fail('40004', 'ACQ.PAYMENT_AUTH_CODE_INVALID', '支付失败，获取顾客账户信息失败，请顾客刷新付款码后重新收款，如再次收款失败，请联系管理员处理。[SOUNDWAVE_PARSER_FAIL]');
+    return fail(
+      '40004',
+      'ACQ.PAYMENT_AUTH_CODE_INVALID',
+      '支付失败，获取顾客账户信息失败，请顾客刷新付款码后重新收款，如再次收款失败，请联系管理员处理。[SOUNDWAVE_PARSER_FAIL]',
+    );
   let t = ctx.store.trade('alipay', v.otn);
   if (t) {
     if (t.amount_fen !== v.fen) return fail('40004', 'ACQ.CONTEXT_INCONSISTENT', '交易信息被篡改');
@@ -228,7 +247,11 @@ function pay({ ctx, params, biz }: Req): Fields {
       auth_code: authCode,
       notify_url: params['notify_url'] ?? null,
       expires_at: null,
-      extra: JSON.stringify({ store_id: bizStr(biz, 'store_id') ?? '', operator_id: bizStr(biz, 'operator_id') ?? '', terminal_id: bizStr(biz, 'terminal_id') ?? '' }),
+      extra: JSON.stringify({
+        store_id: bizStr(biz, 'store_id') ?? '',
+        operator_id: bizStr(biz, 'operator_id') ?? '',
+        terminal_id: bizStr(biz, 'terminal_id') ?? '',
+      }),
     });
   }
   const b = codeBehaviour(authCode, v.fen);
@@ -259,7 +282,9 @@ function payFields(t: Trade, paid: boolean): Fields {
     buyer_pay_amount: paid ? amount : '0.00',
     point_amount: '0.00',
     invoice_amount: paid ? amount : '0.00',
-    ...(paid && t.paid_at !== null ? { gmt_payment: fmtDateTime(t.paid_at), fund_bill_list: [{ fund_channel: 'ALIPAYACCOUNT', amount }] } : {}),
+    ...(paid && t.paid_at !== null
+      ? { gmt_payment: fmtDateTime(t.paid_at), fund_bill_list: [{ fund_channel: 'ALIPAYACCOUNT', amount }] }
+      : {}),
     buyer_user_id: SANDBOX_BUYER.alipayUserId,
   };
 }
@@ -285,7 +310,13 @@ function cancel({ ctx, biz }: Req): Fields {
   switch (t.status) {
     case 'paid':
       closeByMerchant(ctx, t, 'revoked', 'cancelled after payment (refunded)', 'cancel');
-      return ok({ ...ids, retry_flag: 'N', action: 'refund', gmt_refund_pay: fmtDateTime(ctx.now()), refund_settlement_id: '' });
+      return ok({
+        ...ids,
+        retry_flag: 'N',
+        action: 'refund',
+        gmt_refund_pay: fmtDateTime(ctx.now()),
+        refund_settlement_id: '',
+      });
     case 'revoked':
       return ok({ ...ids, retry_flag: 'N', action: 'refund' });
     case 'closed':
@@ -306,7 +337,8 @@ function close({ ctx, biz }: Req): Fields {
   }
   if (!t) return notExist();
   if (t.status === 'paid') return fail('40004', 'ACQ.TRADE_STATUS_ERROR', '交易状态不合法');
-  if (t.status === 'closed' || t.status === 'failed' || t.status === 'revoked') return fail('40004', 'ACQ.TRADE_HAS_CLOSE', '交易已经关闭');
+  if (t.status === 'closed' || t.status === 'failed' || t.status === 'revoked')
+    return fail('40004', 'ACQ.TRADE_HAS_CLOSE', '交易已经关闭');
   closeByMerchant(ctx, t, 'closed', 'closed by merchant', 'close');
   return ok({ trade_no: t.trade_no, out_trade_no: t.out_trade_no });
 }
@@ -322,13 +354,28 @@ function refund({ ctx, biz }: Req): Fields {
   const previous = ctx.store.refund('alipay', t.out_trade_no, requestNo);
   if (previous) {
     if (previous.amount_fen !== fen) return fail('40004', 'ACQ.DISCORDANT_REPEAT_REQUEST', '请求信息不一致');
-    return ok({ ...base, fund_change: 'N', refund_fee: yuan(ctx.store.refundedFen('alipay', t.out_trade_no)), gmt_refund_pay: fmtDateTime(previous.created_at), buyer_user_id: SANDBOX_BUYER.alipayUserId });
+    return ok({
+      ...base,
+      fund_change: 'N',
+      refund_fee: yuan(ctx.store.refundedFen('alipay', t.out_trade_no)),
+      gmt_refund_pay: fmtDateTime(previous.created_at),
+      buyer_user_id: SANDBOX_BUYER.alipayUserId,
+    });
   }
   if (t.status !== 'paid') return fail('40004', 'ACQ.TRADE_STATUS_ERROR', '交易状态不合法');
-  if (ctx.scenarios.take('refund_failed', 'alipay', t.out_trade_no, 'refund')) return fail('40004', 'ACQ.SELLER_BALANCE_NOT_ENOUGH', '卖家余额不足');
-  if (fen > t.amount_fen - ctx.store.refundedFen('alipay', t.out_trade_no)) return fail('40004', 'ACQ.REFUND_AMT_NOT_EQUAL_TOTAL', '退款金额超限');
+  if (ctx.scenarios.take('refund_failed', 'alipay', t.out_trade_no, 'refund'))
+    return fail('40004', 'ACQ.SELLER_BALANCE_NOT_ENOUGH', '卖家余额不足');
+  if (fen > t.amount_fen - ctx.store.refundedFen('alipay', t.out_trade_no))
+    return fail('40004', 'ACQ.REFUND_AMT_NOT_EQUAL_TOTAL', '退款金额超限');
   const pending = ctx.scenarios.take('refund_pending', 'alipay', t.out_trade_no, 'refund');
-  const r = addRefund(ctx, t, requestNo, fen, bizStr(biz, 'refund_reason') ?? '', pending ? numParam(pending, 'seconds', 60) : 0);
+  const r = addRefund(
+    ctx,
+    t,
+    requestNo,
+    fen,
+    bizStr(biz, 'refund_reason') ?? '',
+    pending ? numParam(pending, 'seconds', 60) : 0,
+  );
   return ok({
     ...base,
     fund_change: r.status === 'SUCCESS' ? 'Y' : 'N',
@@ -346,7 +393,12 @@ function refundQuery({ ctx, biz }: Req): Fields {
   const r = ctx.store.refund('alipay', t.out_trade_no, requestNo);
   const ids = { trade_no: t.trade_no, out_trade_no: t.out_trade_no };
   // no refund_status: the refund was not received, failed, or is still processing (§2.5)
-  if (!r || r.status !== 'SUCCESS') return ok(r ? { ...ids, out_request_no: requestNo, total_amount: yuan(t.amount_fen), refund_amount: yuan(r.amount_fen) } : {});
+  if (!r || r.status !== 'SUCCESS')
+    return ok(
+      r
+        ? { ...ids, out_request_no: requestNo, total_amount: yuan(t.amount_fen), refund_amount: yuan(r.amount_fen) }
+        : {},
+    );
   return ok({
     ...ids,
     out_request_no: requestNo,
@@ -380,8 +432,10 @@ function billUrl({ ctx, biz, base }: Req): Fields {
   const type = bizStr(biz, 'bill_type');
   const date = bizStr(biz, 'bill_date');
   if (!type) return fail('40004', 'isv.missing-parameter', 'bill_type 不能为空');
-  if (type !== 'trade') return fail('40004', 'isp.bill_not_exist', '账单不存在 (the sandbox serves bill_type=trade only)');
-  if (!date || !/^\d{4}-\d{2}(-\d{2})?$/.test(date)) return fail('40004', 'isv.invalid-bill-date', '账单日期格式不正确');
+  if (type !== 'trade')
+    return fail('40004', 'isp.bill_not_exist', '账单不存在 (the sandbox serves bill_type=trade only)');
+  if (!date || !/^\d{4}-\d{2}(-\d{2})?$/.test(date))
+    return fail('40004', 'isv.invalid-bill-date', '账单日期格式不正确');
   if (!hasBillData(ctx, 'alipay', date)) return fail('40004', 'isp.bill_not_exist', '账单不存在');
   const token = billToken(ctx, date, ctx.now() + 30_000);
   const name = `${ctx.creds.alipay.sellerId}0156_${date.replace(/-/g, '')}.csv.zip`;
@@ -406,15 +460,21 @@ function checkRequest(ctx: Ctx, params: Record<string, string>): Fields | null {
   if (params['app_id'] !== ctx.creds.alipay.appId) return fail('40002', 'isv.invalid-app-id', '无效的AppID参数');
   if (!params['sign']) return fail('40001', 'isv.missing-signature', '缺少签名参数');
   if (!params['sign_type']) return fail('40001', 'isv.missing-signature-type', '缺少签名类型参数');
-  if (params['sign_type'] !== 'RSA2') return fail('40002', 'isv.invalid-signature-type', '无效的签名类型参数 (the sandbox accepts RSA2)');
+  if (params['sign_type'] !== 'RSA2')
+    return fail('40002', 'isv.invalid-signature-type', '无效的签名类型参数 (the sandbox accepts RSA2)');
   if (!params['timestamp']) return fail('40001', 'isv.missing-timestamp', '缺少时间戳参数');
   if (parseDateTime(params['timestamp']) === null) return fail('40002', 'isv.invalid-timestamp', '非法的时间戳参数');
   if (!params['version']) return fail('40001', 'isv.missing-version', '缺少版本参数');
   if (params['version'] !== '1.0') return fail('40002', 'isv.invalid-parameter', '参数无效: version');
-  if (params['format'] && params['format'].toUpperCase() !== 'JSON') return fail('40002', 'isv.invalid-format', '无效的数据格式参数');
+  if (params['format'] && params['format'].toUpperCase() !== 'JSON')
+    return fail('40002', 'isv.invalid-format', '无效的数据格式参数');
   const content = alipaySignContent(params);
   if (!rsa2Verify(content, params['sign'], ctx.creds.alipay.appPublicKey))
-    return fail('40002', 'isv.invalid-signature', `验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配，网关生成的验签字符串为：${short(content, 64)}`);
+    return fail(
+      '40002',
+      'isv.invalid-signature',
+      `验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配，网关生成的验签字符串为：${short(content, 64)}`,
+    );
   return null;
 }
 
@@ -427,8 +487,10 @@ export async function handleGateway(ctx: Ctx, req: IncomingMessage, res: ServerR
   const method = params['method'];
   const op = method ? ALIPAY_METHODS[method] : undefined;
   // the answer is keyed by the method asked for (even an unknown one); error_response only without one
-  const responseKey = method && /^[A-Za-z0-9.]{1,100}$/.test(method) ? `${method.replace(/\./g, '_')}_response` : 'error_response';
-  const answer = (fields: Fields, plan = NO_PLAN) => deliver(res, plan, JSON_TYPE, answerBody(ctx, responseKey, fields, plan));
+  const responseKey =
+    method && /^[A-Za-z0-9.]{1,100}$/.test(method) ? `${method.replace(/\./g, '_')}_response` : 'error_response';
+  const answer = (fields: Fields, plan = NO_PLAN) =>
+    deliver(res, plan, JSON_TYPE, answerBody(ctx, responseKey, fields, plan));
 
   if (!method) return answer(fail('40001', 'isv.missing-method', '缺少方法名参数'));
   if (!op) return answer(fail('40002', 'isv.invalid-method', '不存在的方法名'));
@@ -445,7 +507,11 @@ export async function handleGateway(ctx: Ctx, req: IncomingMessage, res: ServerR
       return answer(fail('40002', 'isv.invalid-parameter', 'biz_content 不是合法的JSON'));
     }
   }
-  const otn = bizStr(biz, 'out_trade_no') ?? (bizStr(biz, 'trade_no') ? (ctx.store.tradeByTradeNo('alipay', bizStr(biz, 'trade_no') ?? '')?.out_trade_no ?? null) : null);
+  const otn =
+    bizStr(biz, 'out_trade_no') ??
+    (bizStr(biz, 'trade_no')
+      ? (ctx.store.tradeByTradeNo('alipay', bizStr(biz, 'trade_no') ?? '')?.out_trade_no ?? null)
+      : null);
   const plan = ctx.scenarios.transport('alipay', otn, op);
   if (plan.fault === 'http_500') return deliver(res, plan, JSON_TYPE, '');
   const fields = OPS[op]({ ctx, params, biz, base: callerBase(req, ctx.baseUrl) });
@@ -465,7 +531,13 @@ export async function handleBillDownload(ctx: Ctx, req: IncomingMessage, res: Se
 
 // ---------------------------------------------------------------- the customer page
 
-export async function handleCustomerPage(ctx: Ctx, req: IncomingMessage, res: ServerResponse, token: string, body: Buffer): Promise<void> {
+export async function handleCustomerPage(
+  ctx: Ctx,
+  req: IncomingMessage,
+  res: ServerResponse,
+  token: string,
+  body: Buffer,
+): Promise<void> {
   serveCustomerPage(ctx, req, res, body, {
     provider: 'alipay',
     token,

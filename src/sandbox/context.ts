@@ -25,7 +25,9 @@ export interface Ctx {
 let wrongKey: string | null = null;
 /** One throwaway RSA key per process, generated on first use. */
 export function throwawayRsaKey(): string {
-  wrongKey ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  wrongKey ??= generateKeyPairSync('rsa', { modulusLength: 2048 })
+    .privateKey.export({ type: 'pkcs8', format: 'pem' })
+    .toString();
   return wrongKey;
 }
 

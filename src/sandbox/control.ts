@@ -23,9 +23,14 @@ function iso(ms: number | null): string | null {
 }
 
 function providerStatus(ctx: Ctx, t: Trade): string {
-  if (t.provider === 'alipay') return t.mode === 'qr' && t.scanned_at === null ? 'TRADE_NOT_EXIST' : alipayStatus(ctx, t);
+  if (t.provider === 'alipay')
+    return t.mode === 'qr' && t.scanned_at === null ? 'TRADE_NOT_EXIST' : alipayStatus(ctx, t);
   if (t.provider === 'wechat') return wechatState(ctx, t);
-  return t.status === 'paid' ? 'SUCCESS' : t.status === 'closed' || t.status === 'failed' || t.status === 'revoked' ? 'CANCELED' : 'INIT';
+  return t.status === 'paid'
+    ? 'SUCCESS'
+    : t.status === 'closed' || t.status === 'failed' || t.status === 'revoked'
+      ? 'CANCELED'
+      : 'INIT';
 }
 
 export function tradeView(ctx: Ctx, t: Trade, base: string, detail = false): Record<string, unknown> {
@@ -40,7 +45,11 @@ export function tradeView(ctx: Ctx, t: Trade, base: string, detail = false): Rec
     amount: yuan(t.amount_fen),
     refunded_fen: ctx.store.refundedFen(t.provider, t.out_trade_no),
     subject: t.subject,
-    customer_url: t.qr_token ? (t.provider === 'alipay' ? alipayQrUrl(base, t.qr_token) : wechatQrUrl(base, t.qr_token)) : null,
+    customer_url: t.qr_token
+      ? t.provider === 'alipay'
+        ? alipayQrUrl(base, t.qr_token)
+        : wechatQrUrl(base, t.qr_token)
+      : null,
     cashier_url: t.provider === 'yeepay' ? base + cashierPath(t) : null,
     created_at: iso(t.created_at),
     scanned_at: iso(t.scanned_at),
@@ -53,7 +62,12 @@ export function tradeView(ctx: Ctx, t: Trade, base: string, detail = false): Rec
   };
   if (detail) {
     view['extra'] = extraOf(t);
-    view['refunds'] = ctx.store.refunds(t.provider, t.out_trade_no).map((r) => ({ ...r, created_at: iso(r.created_at), finished_at: iso(r.finished_at), settle_at: iso(r.settle_at) }));
+    view['refunds'] = ctx.store.refunds(t.provider, t.out_trade_no).map((r) => ({
+      ...r,
+      created_at: iso(r.created_at),
+      finished_at: iso(r.finished_at),
+      settle_at: iso(r.settle_at),
+    }));
     view['notifications'] = ctx.store.notifications(t.provider, t.out_trade_no).map(notificationView);
   }
   return view;
@@ -91,7 +105,14 @@ const MAX_OFFSET_MS = 10 * 366 * 86_400_000;
 
 const err = (res: ServerResponse, status: number, message: string) => sendJson(res, status, { error: message });
 
-export async function handleControl(ctx: Ctx, clock: ClockControl, req: IncomingMessage, res: ServerResponse, path: string, body: Buffer): Promise<void> {
+export async function handleControl(
+  ctx: Ctx,
+  clock: ClockControl,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  body: Buffer,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
   const method = req.method ?? 'GET';
   const base = callerBase(req, ctx.baseUrl);
@@ -100,7 +121,15 @@ export async function handleControl(ctx: Ctx, clock: ClockControl, req: Incoming
   if (input === null) return err(res, 400, 'body must be a JSON object');
 
   const [a, b, c, d] = parts;
-  if (!a || a === 'health') return sendJson(res, 200, { ok: true, now: iso(ctx.now()), clock_offset_ms: clock.offsetMs(), providers: PROVIDERS, scenarios: SCENARIO_NAMES, operations: OPERATIONS });
+  if (!a || a === 'health')
+    return sendJson(res, 200, {
+      ok: true,
+      now: iso(ctx.now()),
+      clock_offset_ms: clock.offsetMs(),
+      providers: PROVIDERS,
+      scenarios: SCENARIO_NAMES,
+      operations: OPERATIONS,
+    });
 
   if (a === 'trades') {
     if (!b) {
@@ -119,7 +148,8 @@ export async function handleControl(ctx: Ctx, clock: ClockControl, req: Incoming
       return sendJson(res, 200, tradeView(ctx, markScanned(ctx, t), base, true));
     }
     if (d === 'pay') {
-      if (!open) return err(res, 409, `trade is ${t.status}; it can no longer be paid (see the pay_after_close scenario)`);
+      if (!open)
+        return err(res, 409, `trade is ${t.status}; it can no longer be paid (see the pay_after_close scenario)`);
       const seconds = typeof input['password_seconds'] === 'number' ? input['password_seconds'] : 0;
       const scanned = markScanned(ctx, t);
       const after = seconds > 0 ? startPaying(ctx, scanned, seconds, 'pay') : markPaid(ctx, scanned);
@@ -127,7 +157,11 @@ export async function handleControl(ctx: Ctx, clock: ClockControl, req: Incoming
     }
     if (d === 'decline') {
       if (!open) return err(res, 409, `trade is ${t.status}`);
-      return sendJson(res, 200, tradeView(ctx, markFailed(ctx, markScanned(ctx, t), 'declined by the buyer'), base, true));
+      return sendJson(
+        res,
+        200,
+        tradeView(ctx, markFailed(ctx, markScanned(ctx, t), 'declined by the buyer'), base, true),
+      );
     }
     return err(res, 404, 'actions: scan, pay, decline');
   }
@@ -142,15 +176,24 @@ export async function handleControl(ctx: Ctx, clock: ClockControl, req: Incoming
       ctx.scenarios.clear();
       return sendJson(res, 200, { ok: true });
     }
-    if (method === 'DELETE' && b) return ctx.scenarios.remove(Number(b)) ? sendJson(res, 200, { ok: true }) : err(res, 404, `no scenario ${short(b)}`);
+    if (method === 'DELETE' && b)
+      return ctx.scenarios.remove(Number(b))
+        ? sendJson(res, 200, { ok: true })
+        : err(res, 404, `no scenario ${short(b)}`);
     return err(res, 405, 'GET, POST, DELETE');
   }
 
   if (a === 'clock') {
     if (b === 'advance' && method === 'POST') {
-      const ms = typeof input['ms'] === 'number' ? input['ms'] : typeof input['seconds'] === 'number' ? input['seconds'] * 1000 : NaN;
+      const ms =
+        typeof input['ms'] === 'number'
+          ? input['ms']
+          : typeof input['seconds'] === 'number'
+            ? input['seconds'] * 1000
+            : NaN;
       // bounded: an offset past year 275760 would make every date, and so every later request, throw
-      if (!Number.isFinite(ms) || ms < 0 || clock.offsetMs() + ms > MAX_OFFSET_MS) return err(res, 400, 'give {"seconds": N} or {"ms": N}, not negative; the clock moves at most 10 years in all');
+      if (!Number.isFinite(ms) || ms < 0 || clock.offsetMs() + ms > MAX_OFFSET_MS)
+        return err(res, 400, 'give {"seconds": N} or {"ms": N}, not negative; the clock moves at most 10 years in all');
       clock.advance(Math.round(ms));
     } else if (b || method !== 'GET') return err(res, 404, 'GET /_sandbox/clock, POST /_sandbox/clock/advance');
     return sendJson(res, 200, { now: iso(ctx.now()), now_ms: ctx.now(), offset_ms: clock.offsetMs() });
@@ -161,19 +204,25 @@ export async function handleControl(ctx: Ctx, clock: ClockControl, req: Incoming
       const p = input['provider'];
       if (!isProvider(p)) return err(res, 400, 'provider must be alipay, wechat or yeepay');
       const u = input['url'];
-      if (u !== null && (typeof u !== 'string' || !/^https?:\/\//i.test(u))) return err(res, 400, 'url must be an http(s) URL or null');
+      if (u !== null && (typeof u !== 'string' || !/^https?:\/\//i.test(u)))
+        return err(res, 400, 'url must be an http(s) URL or null');
       ctx.store.set(`notify_url.${p}`, u as string | null);
       ctx.store.set(`notify_url.${p}.override`, input['override'] === true ? '1' : null);
     } else if (method !== 'GET') return err(res, 405, 'GET or POST');
     const out: Record<string, unknown> = {};
-    for (const p of PROVIDERS as readonly Provider[]) out[p] = { url: ctx.store.get(`notify_url.${p}`), override: ctx.store.get(`notify_url.${p}.override`) === '1' };
+    for (const p of PROVIDERS as readonly Provider[])
+      out[p] = { url: ctx.store.get(`notify_url.${p}`), override: ctx.store.get(`notify_url.${p}.override`) === '1' };
     return sendJson(res, 200, out);
   }
 
   if (a === 'notifications') {
     const p = url.searchParams.get('provider');
     if (p !== null && !isProvider(p)) return err(res, 400, 'provider must be alipay, wechat or yeepay');
-    return sendJson(res, 200, { notifications: ctx.store.notifications(p ?? undefined, url.searchParams.get('out_trade_no') ?? undefined).map(notificationView) });
+    return sendJson(res, 200, {
+      notifications: ctx.store
+        .notifications(p ?? undefined, url.searchParams.get('out_trade_no') ?? undefined)
+        .map(notificationView),
+    });
   }
 
   if (a === 'reset' && method === 'POST') {

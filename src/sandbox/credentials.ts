@@ -11,7 +11,13 @@ import { YEEPAY_MAX_KEY_BYTES } from './signing';
 export interface SandboxCredentials {
   file: string;
   yeepay: { merchantId: string; key: string };
-  alipay: { appId: string; sellerId: string; appPublicKey: string; platformPrivateKey: string; platformPublicKey: string };
+  alipay: {
+    appId: string;
+    sellerId: string;
+    appPublicKey: string;
+    platformPrivateKey: string;
+    platformPublicKey: string;
+  };
   wechat: { appId: string; mchId: string; apiKey: string };
 }
 
@@ -57,7 +63,8 @@ export function loadCredentials(file?: string): SandboxCredentials {
     },
     wechat: { appId: str(json, 'wechat.appId'), mchId: str(json, 'wechat.mchId'), apiKey: str(json, 'wechat.apiKey') },
   };
-  if (Buffer.byteLength(creds.yeepay.key, 'utf8') > YEEPAY_MAX_KEY_BYTES) throw new Error('credentials: the YeePay key is longer than 64 bytes');
+  if (Buffer.byteLength(creds.yeepay.key, 'utf8') > YEEPAY_MAX_KEY_BYTES)
+    throw new Error('credentials: the YeePay key is longer than 64 bytes');
   // fail at start-up, not on the first request, if a key file is not a usable key
   createPublicKey(creds.alipay.appPublicKey);
   createPrivateKey(creds.alipay.platformPrivateKey);

@@ -14,7 +14,8 @@ import { markFailed, markScanned, startPaying } from './trades';
 export function qrDeadReason(ctx: Ctx, t: Trade): string | null {
   if (t.status === 'paid' || t.status === 'paying' || t.status === 'failed') return null;
   if (t.late_pay_at !== null) return null; // pay_after_close: the buyer can still pay
-  if (t.status === 'closed' || t.status === 'revoked') return t.close_reason === 'expired' ? '订单已过期 Order expired' : '订单已关闭 Order closed';
+  if (t.status === 'closed' || t.status === 'revoked')
+    return t.close_reason === 'expired' ? '订单已过期 Order expired' : '订单已关闭 Order closed';
   if (t.qr_expires_at !== null && ctx.now() > t.qr_expires_at) return '二维码已过期 QR code expired';
   return null;
 }
@@ -35,7 +36,13 @@ export function serveCustomerPage(
   page: { provider: 'alipay' | 'wechat'; token: string; path: string; merchant: string },
 ): void {
   let t = ctx.store.tradeByQrToken(page.provider, page.token);
-  if (!t) return send(res, 404, 'text/html; charset=utf-8', messagePage('二维码无效 Invalid code', '二维码无效 This code is not valid', { testid: 'customer-state' }));
+  if (!t)
+    return send(
+      res,
+      404,
+      'text/html; charset=utf-8',
+      messagePage('二维码无效 Invalid code', '二维码无效 This code is not valid', { testid: 'customer-state' }),
+    );
   if (req.method === 'POST') {
     const action = parseForm(body, 'utf-8')['action'];
     if (!qrDeadReason(ctx, t) && (t.status === 'created' || t.status === 'scanned')) {
@@ -49,5 +56,10 @@ export function serveCustomerPage(
   }
   if (!qrDeadReason(ctx, t) && t.status === 'created') t = markScanned(ctx, t);
   if (t.late_pay_at !== null && t.scanned_at === null) t = markScanned(ctx, t);
-  send(res, 200, 'text/html; charset=utf-8', customerPage({ trade: t, merchant: page.merchant, action: page.path, dead: qrDeadReason(ctx, t) }));
+  send(
+    res,
+    200,
+    'text/html; charset=utf-8',
+    customerPage({ trade: t, merchant: page.merchant, action: page.path, dead: qrDeadReason(ctx, t) }),
+  );
 }

@@ -35,7 +35,11 @@ export const SERVER_LIMITS: ServerLimits = {
 export class BodyTooLarge extends Error {}
 export class BodyTooSlow extends Error {}
 
-export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES, idleMs = SERVER_LIMITS.bodyIdleMs): Promise<Buffer> {
+export function readBody(
+  req: IncomingMessage,
+  limit = MAX_BODY_BYTES,
+  idleMs = SERVER_LIMITS.bodyIdleMs,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -117,7 +121,11 @@ function percentBytes(text: string): Buffer {
   const src = Buffer.from(text.replace(/\+/g, ' '), 'latin1');
   for (let i = 0; i < src.length; i++) {
     const b = src[i] as number;
-    if (b === 0x25 && i + 2 < src.length + 0 && /^[0-9a-fA-F]{2}$/.test(String.fromCharCode(src[i + 1] ?? 0, src[i + 2] ?? 0))) {
+    if (
+      b === 0x25 &&
+      i + 2 < src.length + 0 &&
+      /^[0-9a-fA-F]{2}$/.test(String.fromCharCode(src[i + 1] ?? 0, src[i + 2] ?? 0))
+    ) {
       out.push(parseInt(String.fromCharCode(src[i + 1] as number, src[i + 2] as number), 16));
       i += 2;
     } else out.push(b);
@@ -177,10 +185,21 @@ export function gbkUrlEncode(value: string): string {
   return out;
 }
 
-export function send(res: ServerResponse, status: number, contentType: string, body: string | Buffer, headers: Record<string, string> = {}): void {
+export function send(
+  res: ServerResponse,
+  status: number,
+  contentType: string,
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent || res.destroyed) return;
   const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-  res.writeHead(status, { 'content-type': contentType, 'content-length': String(buf.length), 'cache-control': 'no-store', ...headers });
+  res.writeHead(status, {
+    'content-type': contentType,
+    'content-length': String(buf.length),
+    'cache-control': 'no-store',
+    ...headers,
+  });
   res.end(buf);
 }
 
@@ -194,7 +213,8 @@ export function redirect(res: ServerResponse, location: string, status = 303): v
   res.end();
 }
 
-export const HTML_500 = '<html><head><title>500 Internal Server Error</title></head><body><center><h1>500 Internal Server Error</h1></center><hr><center>Tengine</center></body></html>';
+export const HTML_500 =
+  '<html><head><title>500 Internal Server Error</title></head><body><center><h1>500 Internal Server Error</h1></center><hr><center>Tengine</center></body></html>';
 
 /** The base URL as the caller reached us (Host header), so QR links work however the app is configured. */
 export function callerBase(req: IncomingMessage, fallback: string): string {

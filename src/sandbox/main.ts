@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LISTENING_PREFIX, startSandbox, type SandboxOptions } from './server';
 
-const USAGE = 'usage: sandbox [--port N] [--data-dir DIR] [--host 127.0.0.1] [--credentials FILE] [--notify-time-scale X]';
+const USAGE =
+  'usage: sandbox [--port N] [--data-dir DIR] [--host 127.0.0.1] [--credentials FILE] [--notify-time-scale X]';
 
 function parseArgs(argv: string[]): SandboxOptions {
   const opts: SandboxOptions = { dataDir: join(tmpdir(), 'counter-pos-sandbox') };

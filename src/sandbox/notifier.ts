@@ -57,7 +57,10 @@ export class Notifier {
     try {
       const res = await fetch(n.url, {
         method: n.method,
-        headers: n.method === 'POST' ? { 'content-type': n.content_type, 'user-agent': 'Counter POS sandbox notifier' } : { 'user-agent': 'Counter POS sandbox notifier' },
+        headers:
+          n.method === 'POST'
+            ? { 'content-type': n.content_type, 'user-agent': 'Counter POS sandbox notifier' }
+            : { 'user-agent': 'Counter POS sandbox notifier' },
         body: n.method === 'POST' ? n.body : undefined,
         redirect: 'manual',
         signal: ac.signal,
@@ -87,9 +90,18 @@ export class Notifier {
       const schedule = JSON.parse(n.schedule) as number[];
       const now = this.ctx.now();
       if (outcome.ok) {
-        this.ctx.store.updateNotification(n.id, { attempts, status: 'delivered', delivered_at: now, last_result: outcome.result });
+        this.ctx.store.updateNotification(n.id, {
+          attempts,
+          status: 'delivered',
+          delivered_at: now,
+          last_result: outcome.result,
+        });
       } else if (attempts - 1 < schedule.length) {
-        this.ctx.store.updateNotification(n.id, { attempts, next_at: now + (schedule[attempts - 1] ?? 0), last_result: outcome.result });
+        this.ctx.store.updateNotification(n.id, {
+          attempts,
+          next_at: now + (schedule[attempts - 1] ?? 0),
+          last_result: outcome.result,
+        });
       } else {
         this.ctx.store.updateNotification(n.id, { attempts, status: 'gave_up', last_result: outcome.result });
       }

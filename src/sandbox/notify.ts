@@ -7,7 +7,14 @@ import type { Ctx } from './context';
 import { randomAlnum } from './context';
 import { gbkUrlEncode } from './http';
 import { feeFen, yeepayAmount, yuan } from './money';
-import { alipaySignContent, rsa2Sign, wechatEncryptReqInfo, wechatSign, yeepayHmac, type WechatSignType } from './signing';
+import {
+  alipaySignContent,
+  rsa2Sign,
+  wechatEncryptReqInfo,
+  wechatSign,
+  yeepayHmac,
+  type WechatSignType,
+} from './signing';
 import type { Refund, Trade } from './store';
 import { fmtCompact, fmtDateTime } from './time';
 import { extraOf, notifyUrlFor, type NotificationMods } from './trades';
@@ -98,7 +105,10 @@ export function yeepayCallbackParams(ctx: Ctx, t: Trade, btype: '1' | '2', mods:
     ['r9_BType', btype],
   ];
   const key = mods.badSignature ? 'sandbox-wrong-key' : ctx.creds.yeepay.key;
-  const hmac = yeepayHmac(key, signed.map(([, v]) => v));
+  const hmac = yeepayHmac(
+    key,
+    signed.map(([, v]) => v),
+  );
   return [
     ...signed,
     ['rb_BankId', x['bank'] ?? '1000000-NET'],
@@ -124,7 +134,13 @@ export function buildPaidNotification(ctx: Ctx, t: Trade, mods: NotificationMods
     const url = notifyUrlFor(ctx, 'alipay', t.notify_url);
     if (!url) return null;
     const fields = alipaySignNotify(ctx, alipayNotifyFields(ctx, t, mods), mods.badSignature);
-    return { url, method: 'POST', contentType: 'application/x-www-form-urlencoded; charset=utf-8', body: form(fields), retries: true };
+    return {
+      url,
+      method: 'POST',
+      contentType: 'application/x-www-form-urlencoded; charset=utf-8',
+      body: form(fields),
+      retries: true,
+    };
   }
   if (t.provider === 'wechat') {
     if (t.mode !== 'qr') return null; // micropay sends no notification (§3.3)
@@ -149,7 +165,13 @@ export function buildPaidNotification(ctx: Ctx, t: Trade, mods: NotificationMods
       transaction_id: t.trade_no,
     };
     if (!fields['attach']) delete fields['attach'];
-    return { url, method: 'POST', contentType: 'text/xml; charset=utf-8', body: wechatNotify(ctx, t, fields, mods), retries: true };
+    return {
+      url,
+      method: 'POST',
+      contentType: 'text/xml; charset=utf-8',
+      body: wechatNotify(ctx, t, fields, mods),
+      retries: true,
+    };
   }
   const url = notifyUrlFor(ctx, 'yeepay', x['p8_Url'] ?? null);
   if (!url) return null;
@@ -162,7 +184,12 @@ export function buildPaidNotification(ctx: Ctx, t: Trade, mods: NotificationMods
   };
 }
 
-export function buildRefundNotification(ctx: Ctx, t: Trade, r: Refund, mods: NotificationMods): BuiltNotification | null {
+export function buildRefundNotification(
+  ctx: Ctx,
+  t: Trade,
+  r: Refund,
+  mods: NotificationMods,
+): BuiltNotification | null {
   if (t.provider === 'alipay') {
     const url = notifyUrlFor(ctx, 'alipay', t.notify_url);
     if (!url) return null;
@@ -173,7 +200,13 @@ export function buildRefundNotification(ctx: Ctx, t: Trade, r: Refund, mods: Not
     fields['gmt_refund'] = fmtDateTime(r.finished_at ?? ctx.now());
     fields['out_biz_no'] = r.out_request_no;
     if (fields['trade_status'] === 'TRADE_CLOSED') fields['gmt_close'] = fields['gmt_refund'];
-    return { url, method: 'POST', contentType: 'application/x-www-form-urlencoded; charset=utf-8', body: form(alipaySignNotify(ctx, fields, mods.badSignature)), retries: true };
+    return {
+      url,
+      method: 'POST',
+      contentType: 'application/x-www-form-urlencoded; charset=utf-8',
+      body: form(alipaySignNotify(ctx, fields, mods.badSignature)),
+      retries: true,
+    };
   }
   if (t.provider === 'wechat') {
     const stored = ctx.store.get(`refund_notify_url.wechat.${r.refund_id}`);
@@ -193,7 +226,9 @@ export function buildRefundNotification(ctx: Ctx, t: Trade, r: Refund, mods: Not
       success_time: fmtDateTime(r.finished_at ?? ctx.now()),
       total_fee: String(t.amount_fen),
       transaction_id: t.trade_no,
-    }).replace(/^<xml>/, '<root>').replace(/<\/xml>$/, '</root>');
+    })
+      .replace(/^<xml>/, '<root>')
+      .replace(/<\/xml>$/, '</root>');
     const key = mods.badSignature ? 'sandbox-wrong-key-sandbox-wrong-k' : ctx.creds.wechat.apiKey;
     const body = buildXml({
       return_code: 'SUCCESS',
@@ -213,4 +248,3 @@ export function acknowledged(provider: Trade['provider'], body: string): boolean
   if (provider === 'wechat') return /<return_code>\s*(<!\[CDATA\[)?\s*SUCCESS\s*(\]\]>)?\s*<\/return_code>/.test(body);
   return /^success/i.test(body.trimStart());
 }
-

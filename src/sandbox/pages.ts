@@ -7,7 +7,10 @@ import type { Provider, Trade } from './store';
 import { yuan } from './money';
 
 export function esc(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
 }
 
 const STYLE = `
@@ -65,22 +68,29 @@ export function customerPage(v: CustomerView): string {
 <div class="subject">${esc(t.subject)}</div>`;
   let state: string;
   let refresh: number | undefined;
-  if (t.status === 'paid') state = `<div class="state ok" data-testid="customer-state" data-state="paid">支付成功 Paid ✓</div>`;
+  if (t.status === 'paid')
+    state = `<div class="state ok" data-testid="customer-state" data-state="paid">支付成功 Paid ✓</div>`;
   else if (t.status === 'paying') {
     state = `<div class="state wait" data-testid="customer-state" data-state="paying">正在输入密码… Entering password…</div>`;
     refresh = 1;
-  } else if (t.status === 'failed') state = `<div class="state bad" data-testid="customer-state" data-state="declined">已拒绝支付 Declined</div>`;
-  else if (v.dead) state = `<div class="state bad" data-testid="customer-state" data-state="closed">${esc(v.dead)}</div>`;
+  } else if (t.status === 'failed')
+    state = `<div class="state bad" data-testid="customer-state" data-state="declined">已拒绝支付 Declined</div>`;
+  else if (v.dead)
+    state = `<div class="state bad" data-testid="customer-state" data-state="closed">${esc(v.dead)}</div>`;
   else
     state = `<div data-testid="customer-state" data-state="open"></div>
 <form method="post" action="${esc(v.action)}" class="row">
 <button class="pay" name="action" value="pay" data-testid="customer-pay">确认支付 Pay</button>
 <button class="decline" name="action" value="decline" data-testid="customer-decline">取消 Decline</button>
 </form>`;
-  return page(`${PROVIDER_LABEL[t.provider]} ¥${yuan(t.amount_fen)}`, `${head}${state}<small>订单号 Order ${esc(t.out_trade_no)}</small>`, {
-    cls: t.provider,
-    ...(refresh ? { refreshSeconds: refresh } : {}),
-  });
+  return page(
+    `${PROVIDER_LABEL[t.provider]} ¥${yuan(t.amount_fen)}`,
+    `${head}${state}<small>订单号 Order ${esc(t.out_trade_no)}</small>`,
+    {
+      cls: t.provider,
+      ...(refresh ? { refreshSeconds: refresh } : {}),
+    },
+  );
 }
 
 export const BANKS: readonly [string, string][] = [
@@ -131,7 +141,11 @@ ${bank}
 }
 
 /** A plain message page (cashier result, gateway errors shown to a browser). */
-export function messagePage(title: string, message: string, opts: { testid?: string; cls?: 'ok' | 'bad' | 'wait'; refreshSeconds?: number } = {}): string {
+export function messagePage(
+  title: string,
+  message: string,
+  opts: { testid?: string; cls?: 'ok' | 'bad' | 'wait'; refreshSeconds?: number } = {},
+): string {
   return page(
     title,
     `<div class="state ${opts.cls ?? 'bad'}" data-testid="${esc(opts.testid ?? 'sandbox-message')}">${esc(message)}</div>`,

@@ -29,13 +29,23 @@ export function hold(res: ServerResponse): void {
  * Send `body`, or what the plan makes of it. A malformed body is the real answer cut in half
  * (plus trailing garbage), so that it looks like the start of a good one.
  */
-export async function deliver(res: ServerResponse, plan: TransportPlan, contentType: string, body: string | Buffer): Promise<void> {
+export async function deliver(
+  res: ServerResponse,
+  plan: TransportPlan,
+  contentType: string,
+  body: string | Buffer,
+): Promise<void> {
   if (plan.delayMs > 0) await sleep(plan.delayMs);
   if (plan.fault === 'no_answer') return hold(res);
   if (plan.fault === 'http_500') return send(res, 500, 'text/html; charset=utf-8', HTML_500);
   if (plan.fault === 'malformed_body') {
     const text = typeof body === 'string' ? body : body.toString('latin1');
-    return send(res, 200, contentType, text.slice(0, Math.max(1, Math.floor(text.length / 2))) + '\u0000<!-- upstream reset -->');
+    return send(
+      res,
+      200,
+      contentType,
+      text.slice(0, Math.max(1, Math.floor(text.length / 2))) + '\u0000<!-- upstream reset -->',
+    );
   }
   send(res, 200, contentType, body);
 }

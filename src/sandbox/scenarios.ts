@@ -25,7 +25,17 @@ export const SCENARIO_NAMES = [
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 /** The operations a scenario can be limited to, normalised across providers. */
-export const OPERATIONS = ['create', 'pay', 'query', 'close', 'cancel', 'refund', 'refund_query', 'bill', 'notify'] as const;
+export const OPERATIONS = [
+  'create',
+  'pay',
+  'query',
+  'close',
+  'cancel',
+  'refund',
+  'refund_query',
+  'bill',
+  'notify',
+] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
 export interface Scenario {
@@ -47,7 +57,13 @@ function toScenario(row: ScenarioRow): Scenario {
   } catch {
     /* stored by us; ignore */
   }
-  return { ...row, name: row.name as ScenarioName, provider: row.provider, operation: row.operation as Operation | null, params };
+  return {
+    ...row,
+    name: row.name as ScenarioName,
+    provider: row.provider,
+    operation: row.operation as Operation | null,
+    params,
+  };
 }
 
 export function numParam(s: Scenario | null, key: string, fallback: number): number {
@@ -82,16 +98,25 @@ export class Scenarios {
     if (typeof name !== 'string' || !(SCENARIO_NAMES as readonly string[]).includes(name))
       return { ok: false, error: `name must be one of ${SCENARIO_NAMES.join(', ')}` };
     const provider = o['provider'] ?? null;
-    if (provider !== null && !isProvider(provider)) return { ok: false, error: 'provider must be alipay, wechat or yeepay' };
+    if (provider !== null && !isProvider(provider))
+      return { ok: false, error: 'provider must be alipay, wechat or yeepay' };
     const otn = o['out_trade_no'] ?? null;
-    if (otn !== null && (typeof otn !== 'string' || otn === '')) return { ok: false, error: 'out_trade_no must be a non-empty string' };
+    if (otn !== null && (typeof otn !== 'string' || otn === ''))
+      return { ok: false, error: 'out_trade_no must be a non-empty string' };
     const op = o['operation'] ?? null;
-    if (op !== null && !(OPERATIONS as readonly unknown[]).includes(op)) return { ok: false, error: `operation must be one of ${OPERATIONS.join(', ')}` };
+    if (op !== null && !(OPERATIONS as readonly unknown[]).includes(op))
+      return { ok: false, error: `operation must be one of ${OPERATIONS.join(', ')}` };
     const times = o['times'] ?? null;
-    if (times !== null && !(typeof times === 'number' && Number.isInteger(times) && times > 0)) return { ok: false, error: 'times must be a positive integer' };
+    if (times !== null && !(typeof times === 'number' && Number.isInteger(times) && times > 0))
+      return { ok: false, error: 'times must be a positive integer' };
     const nested = o['params'] ?? {};
-    if (typeof nested !== 'object' || nested === null || Array.isArray(nested)) return { ok: false, error: 'params must be an object' };
-    const top = Object.fromEntries(Object.entries(o).filter(([k]) => !['name', 'scenario', 'provider', 'out_trade_no', 'operation', 'times', 'params'].includes(k)));
+    if (typeof nested !== 'object' || nested === null || Array.isArray(nested))
+      return { ok: false, error: 'params must be an object' };
+    const top = Object.fromEntries(
+      Object.entries(o).filter(
+        ([k]) => !['name', 'scenario', 'provider', 'out_trade_no', 'operation', 'times', 'params'].includes(k),
+      ),
+    );
     const params = { ...top, ...(nested as Record<string, unknown>) };
     const row = {
       name,
@@ -117,7 +142,10 @@ export class Scenarios {
   /** The applicable scenario of that name (specific order first, then global), not consumed. */
   find(name: ScenarioName, provider: Provider, outTradeNo: string | null, op: Operation | null): Scenario | null {
     const all = this.list().filter(
-      (s) => s.name === name && (s.provider === null || s.provider === provider) && (s.operation === null || op === null || s.operation === op),
+      (s) =>
+        s.name === name &&
+        (s.provider === null || s.provider === provider) &&
+        (s.operation === null || op === null || s.operation === op),
     );
     const specific = outTradeNo === null ? undefined : all.find((s) => s.out_trade_no === outTradeNo);
     return specific ?? all.find((s) => s.out_trade_no === null) ?? null;

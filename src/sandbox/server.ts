@@ -11,7 +11,18 @@ import * as alipay from './alipay';
 import { loadCredentials } from './credentials';
 import { throwawayRsaKey, type Ctx } from './context';
 import { handleControl, type ClockControl } from './control';
-import { BodyTooLarge, BodyTooSlow, originForm, rawQuery, readBody, send, SERVER_LIMITS, sendJson, short, type ServerLimits } from './http';
+import {
+  BodyTooLarge,
+  BodyTooSlow,
+  originForm,
+  rawQuery,
+  readBody,
+  send,
+  SERVER_LIMITS,
+  sendJson,
+  short,
+  type ServerLimits,
+} from './http';
 import { Notifier } from './notifier';
 import { messagePage } from './pages';
 import { held } from './respond';
@@ -49,7 +60,8 @@ type Family = 'alipay' | 'wechat' | 'yeepay' | 'control' | 'page';
 function familyOf(path: string): Family {
   if (path.startsWith('/alipay/gateway.do')) return 'alipay';
   if (path.startsWith('/wechat/pay/') || path.startsWith('/wechat/secapi/')) return 'wechat';
-  if (path.startsWith('/yeepay/app-merchant-proxy/command') || path.startsWith('/yeepay/app-merchant-proxy/statement')) return 'yeepay';
+  if (path.startsWith('/yeepay/app-merchant-proxy/command') || path.startsWith('/yeepay/app-merchant-proxy/statement'))
+    return 'yeepay';
   if (path.startsWith('/_sandbox')) return 'control';
   return 'page';
 }
@@ -62,11 +74,23 @@ function internalError(ctx: Ctx, res: ServerResponse, family: Family, req: Incom
   }
   if (family === 'alipay') {
     const method = new URLSearchParams(rawQuery(req.url)).get('method');
-    const key = method && /^[A-Za-z0-9.]{1,100}$/.test(method) ? `${method.replace(/\./g, '_')}_response` : 'error_response';
-    const inner = alipayJson({ code: '20000', msg: 'Service Currently Unavailable', sub_code: 'isp.unknow-error', sub_msg: '系统繁忙' });
+    const key =
+      method && /^[A-Za-z0-9.]{1,100}$/.test(method) ? `${method.replace(/\./g, '_')}_response` : 'error_response';
+    const inner = alipayJson({
+      code: '20000',
+      msg: 'Service Currently Unavailable',
+      sub_code: 'isp.unknow-error',
+      sub_msg: '系统繁忙',
+    });
     return send(res, 200, 'text/html;charset=utf-8', alipaySignedBody(key, inner, ctx.creds.alipay.platformPrivateKey));
   }
-  if (family === 'wechat') return send(res, 200, 'text/xml; charset=utf-8', buildXml({ return_code: 'FAIL', return_msg: '系统错误', err_code: 'SYSTEMERROR' }));
+  if (family === 'wechat')
+    return send(
+      res,
+      200,
+      'text/xml; charset=utf-8',
+      buildXml({ return_code: 'FAIL', return_msg: '系统错误', err_code: 'SYSTEMERROR' }),
+    );
   if (family === 'yeepay') return send(res, 200, 'text/plain;charset=GBK', 'r1_Code=-100\nsystem error\n');
   if (family === 'control') return sendJson(res, 500, { error: 'internal error' });
   return send(res, 500, 'text/html; charset=utf-8', messagePage('Error', '系统繁忙 System busy, try again'));
@@ -75,11 +99,24 @@ function internalError(ctx: Ctx, res: ServerResponse, family: Family, req: Incom
 function tooLarge(res: ServerResponse, family: Family): void {
   // the rest of the body is never read: the connection closes after the answer
   const close = { connection: 'close' };
-  if (family === 'wechat') return send(res, 200, 'text/xml; charset=utf-8', buildXml({ return_code: 'FAIL', return_msg: '请求数据过大' }), close);
+  if (family === 'wechat')
+    return send(
+      res,
+      200,
+      'text/xml; charset=utf-8',
+      buildXml({ return_code: 'FAIL', return_msg: '请求数据过大' }),
+      close,
+    );
   send(res, 413, 'text/plain; charset=utf-8', 'request body too large', close);
 }
 
-async function route(ctx: Ctx, clock: ClockControl, req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
+async function route(
+  ctx: Ctx,
+  clock: ClockControl,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: Buffer,
+): Promise<void> {
   const path = (req.url ?? '/').split('?')[0] ?? '/';
   const method = req.method ?? 'GET';
   if (path === '/alipay/gateway.do') return alipay.handleGateway(ctx, req, res, body);
@@ -100,9 +137,14 @@ async function route(ctx: Ctx, clock: ClockControl, req: IncomingMessage, res: S
       res,
       200,
       'text/html; charset=utf-8',
-      messagePage('Counter POS sandbox', 'Counter POS intermediary sandbox — see docs/sandbox.md; control API at /_sandbox/health', { cls: 'ok' }),
+      messagePage(
+        'Counter POS sandbox',
+        'Counter POS intermediary sandbox — see docs/sandbox.md; control API at /_sandbox/health',
+        { cls: 'ok' },
+      ),
     );
-  if (path.startsWith('/wechat/')) return send(res, 404, 'text/xml; charset=utf-8', buildXml({ return_code: 'FAIL', return_msg: '接口不存在' }));
+  if (path.startsWith('/wechat/'))
+    return send(res, 404, 'text/xml; charset=utf-8', buildXml({ return_code: 'FAIL', return_msg: '接口不存在' }));
   send(res, 404, 'text/plain; charset=utf-8', 'not found');
 }
 
@@ -151,12 +193,15 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
       // no request, however malformed, may stop the sandbox: a bad target is a 400, any other
       // failure a 500 in the protocol's shape and one log line
       const target = originForm(req.url);
-      if (target === null) return send(res, 400, 'text/plain; charset=utf-8', 'bad request target', { connection: 'close' });
+      if (target === null)
+        return send(res, 400, 'text/plain; charset=utf-8', 'bad request target', { connection: 'close' });
       req.url = target;
       const path = target.split('?')[0] ?? '/';
       const family = familyOf(path);
       const fail = (e: unknown) => {
-        process.stderr.write(`sandbox: ${short(req.method, 12)} ${short(path, 64)}: ${short((e as Error)?.message ?? e, 200)}\n`);
+        process.stderr.write(
+          `sandbox: ${short(req.method, 12)} ${short(path, 64)}: ${short((e as Error)?.message ?? e, 200)}\n`,
+        );
         try {
           internalError(ctx, res, family, req);
         } catch {
@@ -169,7 +214,8 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
           body = await readBody(req, undefined, limits.bodyIdleMs);
         } catch (e) {
           if (e instanceof BodyTooLarge) return tooLarge(res, family);
-          if (e instanceof BodyTooSlow) return send(res, 408, 'text/plain; charset=utf-8', 'request body too slow', { connection: 'close' });
+          if (e instanceof BodyTooSlow)
+            return send(res, 408, 'text/plain; charset=utf-8', 'request body too slow', { connection: 'close' });
           return res.destroy();
         }
         if (closing) return res.destroy();
@@ -188,7 +234,12 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
   server.on('clientError', (e: NodeJS.ErrnoException, socket: Duplex) => {
     // what Node answers by default, kept explicit: 400 for a request its parser refuses, 408 when too slow
     if (!socket.writable || e.code === 'ECONNRESET' || e.code === 'EPIPE') return socket.destroy();
-    const status = e.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : e.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    const status =
+      e.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? '408 Request Timeout'
+        : e.code === 'HPE_HEADER_OVERFLOW'
+          ? '431 Request Header Fields Too Large'
+          : '400 Bad Request';
     socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
   });
   server.on('upgrade', (_req, socket: Duplex) => {

@@ -2,7 +2,18 @@
  * The sandbox's own signing code (PROTOCOLS.md §1.3, §2.2–2.4, §3.2, §3.5), written independently
  * of the app's clients in src/main/payments so that a bug on one side cannot hide in both.
  */
-import { createCipheriv, createDecipheriv, createHash, createHmac, createPrivateKey, createPublicKey, createSign, createVerify, timingSafeEqual, type KeyObject } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  createSign,
+  createVerify,
+  timingSafeEqual,
+  type KeyObject,
+} from 'node:crypto';
 
 /** Constant-time comparison of two strings (lengths compared first; length is not secret here). */
 export function safeEqual(a: string, b: string): boolean {
@@ -21,8 +32,11 @@ export const YEEPAY_MAX_KEY_BYTES = 64;
  */
 export function yeepayHmac(key: string, values: readonly string[]): string {
   const k = Buffer.from(key, 'utf8');
-  if (k.length > YEEPAY_MAX_KEY_BYTES) throw new RangeError(`YeePay key is ${k.length} bytes; at most ${YEEPAY_MAX_KEY_BYTES} are accepted`);
-  return createHmac('md5', k).update(Buffer.from(values.join(''), 'utf8')).digest('hex');
+  if (k.length > YEEPAY_MAX_KEY_BYTES)
+    throw new RangeError(`YeePay key is ${k.length} bytes; at most ${YEEPAY_MAX_KEY_BYTES} are accepted`);
+  return createHmac('md5', k)
+    .update(Buffer.from(values.join(''), 'utf8'))
+    .digest('hex');
 }
 
 /** Compare a received hmac (any case) with the expected one, in constant time. */
@@ -36,7 +50,10 @@ export function yeepayHmacMatches(key: string, values: readonly string[], receiv
  * The string to sign: every parameter except `sign` (and the `exclude`d ones), empty values
  * dropped, sorted by key in code-unit (ASCII) order, joined as raw `k=v` with `&`.
  */
-export function alipaySignContent(params: Readonly<Record<string, string | undefined>>, exclude: readonly string[] = []): string {
+export function alipaySignContent(
+  params: Readonly<Record<string, string | undefined>>,
+  exclude: readonly string[] = [],
+): string {
   return Object.keys(params)
     .filter((k) => k !== 'sign' && !exclude.includes(k))
     .filter((k) => {
@@ -109,7 +126,11 @@ export function wechatSignContent(fields: Readonly<Record<string, string | undef
     .join('&');
 }
 
-export function wechatSign(fields: Readonly<Record<string, string | undefined>>, apiKey: string, signType: WechatSignType): string {
+export function wechatSign(
+  fields: Readonly<Record<string, string | undefined>>,
+  apiKey: string,
+  signType: WechatSignType,
+): string {
   const temp = `${wechatSignContent(fields)}&key=${apiKey}`;
   const digest =
     signType === 'HMAC-SHA256'
@@ -118,7 +139,11 @@ export function wechatSign(fields: Readonly<Record<string, string | undefined>>,
   return digest.toUpperCase();
 }
 
-export function wechatSignMatches(fields: Readonly<Record<string, string | undefined>>, apiKey: string, signType: WechatSignType): boolean {
+export function wechatSignMatches(
+  fields: Readonly<Record<string, string | undefined>>,
+  apiKey: string,
+  signType: WechatSignType,
+): boolean {
   const got = fields['sign'];
   if (!got) return false;
   return safeEqual(wechatSign(fields, apiKey, signType), got.toUpperCase());

@@ -39,12 +39,14 @@ export function billRows(ctx: Ctx, provider: Provider, date: string): Row[] {
   const w = billWindow(date);
   if (!w) return [];
   const rows: Row[] = [];
-  for (const t of ctx.store.tradesPaidBetween(provider, w.from, w.to)) rows.push({ kind: 'trade', at: t.paid_at ?? 0, trade: t });
+  for (const t of ctx.store.tradesPaidBetween(provider, w.from, w.to))
+    rows.push({ kind: 'trade', at: t.paid_at ?? 0, trade: t });
   for (const r of ctx.store.refundsFinishedBetween(provider, w.from, w.to)) {
     const t = ctx.store.trade(provider, r.out_trade_no);
     if (t) rows.push({ kind: 'refund', at: r.finished_at ?? r.created_at, trade: t, refund: r });
   }
-  for (const t of ctx.store.tradesRevokedBetween(provider, w.from, w.to)) rows.push({ kind: 'revoke', at: t.closed_at ?? 0, trade: t });
+  for (const t of ctx.store.tradesRevokedBetween(provider, w.from, w.to))
+    rows.push({ kind: 'revoke', at: t.closed_at ?? 0, trade: t });
   return rows.sort((a, b) => a.at - b.at);
 }
 
@@ -61,14 +63,50 @@ const neg = (fen: number): string => (fen === 0 ? '0.00' : `-${yuan(fen)}`);
 // ---------------------------------------------------------------- Alipay
 
 export const ALIPAY_DETAIL_HEADER = [
-  '支付宝交易号', '商户订单号', '业务类型', '商品名称', '创建时间', '完成时间', '门店编号', '门店名称', '操作员', '终端号', '对方账户',
-  '订单金额（元）', '商家实收（元）', '支付宝红包（元）', '集分宝（元）', '支付宝优惠（元）', '商家优惠（元）', '券核销金额（元）', '券名称',
-  '商家红包消费金额（元）', '卡消费金额（元）', '退款批次号/请求号', '服务费（元）', '分润（元）', '备注',
+  '支付宝交易号',
+  '商户订单号',
+  '业务类型',
+  '商品名称',
+  '创建时间',
+  '完成时间',
+  '门店编号',
+  '门店名称',
+  '操作员',
+  '终端号',
+  '对方账户',
+  '订单金额（元）',
+  '商家实收（元）',
+  '支付宝红包（元）',
+  '集分宝（元）',
+  '支付宝优惠（元）',
+  '商家优惠（元）',
+  '券核销金额（元）',
+  '券名称',
+  '商家红包消费金额（元）',
+  '卡消费金额（元）',
+  '退款批次号/请求号',
+  '服务费（元）',
+  '分润（元）',
+  '备注',
 ];
 
 export const ALIPAY_SUMMARY_HEADER = [
-  '门店编号', '门店名称', '交易订单总笔数', '退款订单总笔数', '订单金额（元）', '商家实收（元）', '支付宝红包（元）', '集分宝（元）',
-  '支付宝优惠（元）', '商家优惠（元）', '券核销金额（元）', '商家红包消费金额（元）', '卡消费金额（元）', '服务费（元）', '分润（元）', '实收净额（元）',
+  '门店编号',
+  '门店名称',
+  '交易订单总笔数',
+  '退款订单总笔数',
+  '订单金额（元）',
+  '商家实收（元）',
+  '支付宝红包（元）',
+  '集分宝（元）',
+  '支付宝优惠（元）',
+  '商家优惠（元）',
+  '券核销金额（元）',
+  '商家红包消费金额（元）',
+  '卡消费金额（元）',
+  '服务费（元）',
+  '分润（元）',
+  '实收净额（元）',
 ];
 
 /** The `trade` bill: a zip holding the GBK detail and summary CSVs. */
@@ -98,8 +136,28 @@ export async function alipayBillZip(ctx: Ctx, date: string): Promise<Buffer> {
       s.amount += t.amount_fen;
       s.received += t.amount_fen;
       s.fee -= fee;
-      detail.push([...common, '交易', t.subject, fmtDateTime(t.created_at), fmtDateTime(row.at), ...where, yuan(t.amount_fen), yuan(t.amount_fen),
-        '0.00', '0.00', '0.00', '0.00', '0.00', '', '0.00', '0.00', '', neg(fee), '0.00', '']);
+      detail.push([
+        ...common,
+        '交易',
+        t.subject,
+        fmtDateTime(t.created_at),
+        fmtDateTime(row.at),
+        ...where,
+        yuan(t.amount_fen),
+        yuan(t.amount_fen),
+        '0.00',
+        '0.00',
+        '0.00',
+        '0.00',
+        '0.00',
+        '',
+        '0.00',
+        '0.00',
+        '',
+        neg(fee),
+        '0.00',
+        '',
+      ]);
     } else {
       const amount = row.kind === 'refund' ? row.refund.amount_fen : t.amount_fen;
       const fee = feeFen(amount);
@@ -108,9 +166,28 @@ export async function alipayBillZip(ctx: Ctx, date: string): Promise<Buffer> {
       s.refunds++;
       s.received -= amount;
       s.fee += fee;
-      detail.push([...common, '退款', t.subject, fmtDateTime(t.created_at), fmtDateTime(row.at), ...where, yuan(t.amount_fen), neg(amount),
-        '0.00', '0.00', '0.00', '0.00', '0.00', '', '0.00', '0.00', row.kind === 'refund' ? row.refund.out_request_no : t.out_trade_no, yuan(fee), '0.00',
-        row.kind === 'refund' ? row.refund.reason : '撤销退款']);
+      detail.push([
+        ...common,
+        '退款',
+        t.subject,
+        fmtDateTime(t.created_at),
+        fmtDateTime(row.at),
+        ...where,
+        yuan(t.amount_fen),
+        neg(amount),
+        '0.00',
+        '0.00',
+        '0.00',
+        '0.00',
+        '0.00',
+        '',
+        '0.00',
+        '0.00',
+        row.kind === 'refund' ? row.refund.out_request_no : t.out_trade_no,
+        yuan(fee),
+        '0.00',
+        row.kind === 'refund' ? row.refund.reason : '撤销退款',
+      ]);
     }
   }
   const range = `#起始日期：[${fmtChinese(w.from)}]   终止日期：[${fmtChinese(w.to)}]`;
@@ -129,10 +206,50 @@ export async function alipayBillZip(ctx: Ctx, date: string): Promise<Buffer> {
   const summary: string[][] = [];
   let total = { trades: 0, refunds: 0, amount: 0, received: 0, fee: 0 };
   for (const [storeId, s] of stores) {
-    summary.push([storeId, '', String(s.trades), String(s.refunds), yuan(s.amount), signed(s.received), '0.00', '0.00', '0.00', '0.00', '0.00', '0.00', '0.00', signed(s.fee), '0.00', signed(s.received + s.fee)]);
-    total = { trades: total.trades + s.trades, refunds: total.refunds + s.refunds, amount: total.amount + s.amount, received: total.received + s.received, fee: total.fee + s.fee };
+    summary.push([
+      storeId,
+      '',
+      String(s.trades),
+      String(s.refunds),
+      yuan(s.amount),
+      signed(s.received),
+      '0.00',
+      '0.00',
+      '0.00',
+      '0.00',
+      '0.00',
+      '0.00',
+      '0.00',
+      signed(s.fee),
+      '0.00',
+      signed(s.received + s.fee),
+    ]);
+    total = {
+      trades: total.trades + s.trades,
+      refunds: total.refunds + s.refunds,
+      amount: total.amount + s.amount,
+      received: total.received + s.received,
+      fee: total.fee + s.fee,
+    };
   }
-  summary.push(['合计', '', String(total.trades), String(total.refunds), yuan(total.amount), signed(total.received), '0.00', '0.00', '0.00', '0.00', '0.00', '0.00', '0.00', signed(total.fee), '0.00', signed(total.received + total.fee)]);
+  summary.push([
+    '合计',
+    '',
+    String(total.trades),
+    String(total.refunds),
+    yuan(total.amount),
+    signed(total.received),
+    '0.00',
+    '0.00',
+    '0.00',
+    '0.00',
+    '0.00',
+    '0.00',
+    '0.00',
+    signed(total.fee),
+    '0.00',
+    signed(total.received + total.fee),
+  ]);
   const summaryLines = [
     '#支付宝业务汇总查询',
     `#账号：[${account}]`,
@@ -157,11 +274,43 @@ function signed(fen: number): string {
 // ---------------------------------------------------------------- WeChat
 
 export const WECHAT_ALL_HEADER = [
-  '交易时间', '公众账号ID', '商户号', '特约商户号', '设备号', '微信订单号', '商户订单号', '用户标识', '交易类型', '交易状态', '付款银行', '货币种类',
-  '应结订单金额', '代金券金额', '微信退款单号', '商户退款单号', '退款金额', '充值券退款金额', '退款类型', '退款状态', '商品名称', '商户数据包',
-  '手续费', '费率', '订单金额', '申请退款金额', '费率备注',
+  '交易时间',
+  '公众账号ID',
+  '商户号',
+  '特约商户号',
+  '设备号',
+  '微信订单号',
+  '商户订单号',
+  '用户标识',
+  '交易类型',
+  '交易状态',
+  '付款银行',
+  '货币种类',
+  '应结订单金额',
+  '代金券金额',
+  '微信退款单号',
+  '商户退款单号',
+  '退款金额',
+  '充值券退款金额',
+  '退款类型',
+  '退款状态',
+  '商品名称',
+  '商户数据包',
+  '手续费',
+  '费率',
+  '订单金额',
+  '申请退款金额',
+  '费率备注',
 ];
-export const WECHAT_ALL_TOTALS = ['总交易单数', '应结订单总金额', '退款总金额', '充值券退款总金额', '手续费总金额', '订单总金额', '申请退款总金额'];
+export const WECHAT_ALL_TOTALS = [
+  '总交易单数',
+  '应结订单总金额',
+  '退款总金额',
+  '充值券退款总金额',
+  '手续费总金额',
+  '订单总金额',
+  '申请退款总金额',
+];
 
 /** WeChat fees carry 5 decimals in bills (the sandbox's fee is whole fen, so the last 3 are 0). */
 function fee5(fen: number): string {
@@ -171,7 +320,9 @@ function fee5(fen: number): string {
 /** The downloadbill text for `yyyyMMdd`, or null when there is nothing ("No Bill Exist"). */
 export function wechatBill(ctx: Ctx, billDate: string, billType: 'ALL' | 'SUCCESS' | 'REFUND'): string | null {
   const day = `${billDate.slice(0, 4)}-${billDate.slice(4, 6)}-${billDate.slice(6, 8)}`;
-  const rows = billRows(ctx, 'wechat', day).filter((r) => (billType === 'ALL' ? true : billType === 'SUCCESS' ? r.kind === 'trade' : r.kind !== 'trade'));
+  const rows = billRows(ctx, 'wechat', day).filter((r) =>
+    billType === 'ALL' ? true : billType === 'SUCCESS' ? r.kind === 'trade' : r.kind !== 'trade',
+  );
   if (rows.length === 0) return null;
   let settled = 0;
   let refundedSum = 0;
@@ -183,33 +334,100 @@ export function wechatBill(ctx: Ctx, billDate: string, billType: 'ALL' | 'SUCCES
     const t = row.trade;
     const x = extraOf(t);
     const type = t.mode === 'code' ? 'MICROPAY' : 'NATIVE';
-    const head = [fmtDateTime(row.at), ctx.creds.wechat.appId, ctx.creds.wechat.mchId, '0', x['device_info'] ?? '', t.trade_no, t.out_trade_no, SANDBOX_BUYER.wechatOpenId, type];
+    const head = [
+      fmtDateTime(row.at),
+      ctx.creds.wechat.appId,
+      ctx.creds.wechat.mchId,
+      '0',
+      x['device_info'] ?? '',
+      t.trade_no,
+      t.out_trade_no,
+      SANDBOX_BUYER.wechatOpenId,
+      type,
+    ];
     let cells: string[];
     if (row.kind === 'trade') {
       const fee = feeFen(t.amount_fen);
       settled += t.amount_fen;
       orderSum += t.amount_fen;
       feeSum += fee;
-      cells = [...head, 'SUCCESS', 'OTHERS', 'CNY', yuan(t.amount_fen), '0.00', '0', '0', '0.00', '0.00', '', '', t.subject, x['attach'] ?? '', fee5(fee), FEE_RATE_TEXT, yuan(t.amount_fen), '0.00', ''];
+      cells = [
+        ...head,
+        'SUCCESS',
+        'OTHERS',
+        'CNY',
+        yuan(t.amount_fen),
+        '0.00',
+        '0',
+        '0',
+        '0.00',
+        '0.00',
+        '',
+        '',
+        t.subject,
+        x['attach'] ?? '',
+        fee5(fee),
+        FEE_RATE_TEXT,
+        yuan(t.amount_fen),
+        '0.00',
+        '',
+      ];
     } else {
       const amount = row.kind === 'refund' ? row.refund.amount_fen : t.amount_fen;
       const fee = feeFen(amount);
       refundedSum += amount;
       appliedSum += amount;
       feeSum -= fee;
-      const ids = row.kind === 'refund' ? [row.refund.refund_id, row.refund.out_request_no] : [t.trade_no, t.out_trade_no];
-      cells = [...head, row.kind === 'refund' ? 'REFUND' : 'REVOKED', 'OTHERS', 'CNY', '0.00', '0.00', ...ids, yuan(amount), '0.00', 'ORIGINAL', 'SUCCESS', t.subject, x['attach'] ?? '', fee5(-fee), FEE_RATE_TEXT, '0.00', yuan(amount), ''];
+      const ids =
+        row.kind === 'refund' ? [row.refund.refund_id, row.refund.out_request_no] : [t.trade_no, t.out_trade_no];
+      cells = [
+        ...head,
+        row.kind === 'refund' ? 'REFUND' : 'REVOKED',
+        'OTHERS',
+        'CNY',
+        '0.00',
+        '0.00',
+        ...ids,
+        yuan(amount),
+        '0.00',
+        'ORIGINAL',
+        'SUCCESS',
+        t.subject,
+        x['attach'] ?? '',
+        fee5(-fee),
+        FEE_RATE_TEXT,
+        '0.00',
+        yuan(amount),
+        '',
+      ];
     }
     lines.push(cells.map((c) => '`' + c).join(','));
   }
   lines.push(WECHAT_ALL_TOTALS.join(','));
-  lines.push([String(rows.length), yuan(settled), yuan(refundedSum), '0.00', fee5(feeSum), yuan(orderSum), yuan(appliedSum)].map((c) => '`' + c).join(','));
+  lines.push(
+    [String(rows.length), yuan(settled), yuan(refundedSum), '0.00', fee5(feeSum), yuan(orderSum), yuan(appliedSum)]
+      .map((c) => '`' + c)
+      .join(','),
+  );
   return lines.join('\r\n') + '\r\n';
 }
 
 // ---------------------------------------------------------------- YeePay (the sandbox's own format)
 
-export const YEEPAY_STATEMENT_HEADER = ['time', 'merchant_id', 'trx_id', 'order_id', 'type', 'amount', 'refund_amount', 'fee', 'net', 'bank_id', 'product', 'refund_id'];
+export const YEEPAY_STATEMENT_HEADER = [
+  'time',
+  'merchant_id',
+  'trx_id',
+  'order_id',
+  'type',
+  'amount',
+  'refund_amount',
+  'fee',
+  'net',
+  'bank_id',
+  'product',
+  'refund_id',
+];
 
 /** UTF-8 CSV, one row per payment or refund, then a `#total` line (docs/sandbox.md). */
 export function yeepayStatement(ctx: Ctx, date: string): string {
@@ -226,15 +444,51 @@ export function yeepayStatement(ctx: Ctx, date: string): string {
       const fee = feeFen(t.amount_fen);
       amount += t.amount_fen;
       fees += fee;
-      lines.push([fmtDateTime(row.at), ctx.creds.yeepay.merchantId, t.trade_no, t.out_trade_no, 'PAYMENT', yuan(t.amount_fen), '0.00', yuan(fee), yuan(t.amount_fen - fee), x['bank'] ?? '', x['p5_Pid'] ?? '', ''].map(csvCell).join(','));
+      lines.push(
+        [
+          fmtDateTime(row.at),
+          ctx.creds.yeepay.merchantId,
+          t.trade_no,
+          t.out_trade_no,
+          'PAYMENT',
+          yuan(t.amount_fen),
+          '0.00',
+          yuan(fee),
+          yuan(t.amount_fen - fee),
+          x['bank'] ?? '',
+          x['p5_Pid'] ?? '',
+          '',
+        ]
+          .map(csvCell)
+          .join(','),
+      );
     } else {
       const r = row.kind === 'refund' ? row.refund.amount_fen : t.amount_fen;
       const fee = feeFen(r);
       refunds += r;
       fees -= fee;
-      lines.push([fmtDateTime(row.at), ctx.creds.yeepay.merchantId, t.trade_no, t.out_trade_no, 'REFUND', '0.00', yuan(r), neg(fee), neg(r - fee), x['bank'] ?? '', x['p5_Pid'] ?? '', row.kind === 'refund' ? row.refund.refund_id : ''].map(csvCell).join(','));
+      lines.push(
+        [
+          fmtDateTime(row.at),
+          ctx.creds.yeepay.merchantId,
+          t.trade_no,
+          t.out_trade_no,
+          'REFUND',
+          '0.00',
+          yuan(r),
+          neg(fee),
+          neg(r - fee),
+          x['bank'] ?? '',
+          x['p5_Pid'] ?? '',
+          row.kind === 'refund' ? row.refund.refund_id : '',
+        ]
+          .map(csvCell)
+          .join(','),
+      );
     }
   }
-  lines.push(['#total', String(count), yuan(amount), yuan(refunds), signed(fees), signed(amount - refunds - fees)].join(','));
+  lines.push(
+    ['#total', String(count), yuan(amount), yuan(refunds), signed(fees), signed(amount - refunds - fees)].join(','),
+  );
   return lines.join('\n') + '\n';
 }

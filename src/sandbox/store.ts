@@ -215,21 +215,36 @@ export class Store {
 
   set(key: string, value: string | null): void {
     if (value === null) this.prepare('DELETE FROM kv WHERE key = ?').run(key);
-    else this.prepare('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+    else
+      this.prepare(
+        'INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      ).run(key, value);
   }
 
   // ---------------------------------------------------------------- trades
 
   trade(provider: Provider, outTradeNo: string): Trade | null {
-    return (this.prepare('SELECT * FROM trades WHERE provider = ? AND out_trade_no = ?').get(provider, outTradeNo) as Trade | undefined) ?? null;
+    return (
+      (this.prepare('SELECT * FROM trades WHERE provider = ? AND out_trade_no = ?').get(provider, outTradeNo) as
+        | Trade
+        | undefined) ?? null
+    );
   }
 
   tradeByTradeNo(provider: Provider, tradeNo: string): Trade | null {
-    return (this.prepare('SELECT * FROM trades WHERE provider = ? AND trade_no = ?').get(provider, tradeNo) as Trade | undefined) ?? null;
+    return (
+      (this.prepare('SELECT * FROM trades WHERE provider = ? AND trade_no = ?').get(provider, tradeNo) as
+        | Trade
+        | undefined) ?? null
+    );
   }
 
   tradeByQrToken(provider: Provider, token: string): Trade | null {
-    return (this.prepare('SELECT * FROM trades WHERE provider = ? AND qr_token = ?').get(provider, token) as Trade | undefined) ?? null;
+    return (
+      (this.prepare('SELECT * FROM trades WHERE provider = ? AND qr_token = ?').get(provider, token) as
+        | Trade
+        | undefined) ?? null
+    );
   }
 
   insertTrade(t: Trade): void {
@@ -240,57 +255,75 @@ export class Store {
   updateTrade(provider: Provider, outTradeNo: string, patch: Partial<Trade>): void {
     const cols = Object.keys(patch).filter((k) => k !== 'provider' && k !== 'out_trade_no');
     if (cols.length === 0) return;
-    this.prepare(`UPDATE trades SET ${cols.map((c) => `${c} = @${c}`).join(', ')} WHERE provider = @provider AND out_trade_no = @out_trade_no`)
-      .run({ ...patch, provider, out_trade_no: outTradeNo });
+    this.prepare(
+      `UPDATE trades SET ${cols.map((c) => `${c} = @${c}`).join(', ')} WHERE provider = @provider AND out_trade_no = @out_trade_no`,
+    ).run({ ...patch, provider, out_trade_no: outTradeNo });
   }
 
   listTrades(provider?: Provider, limit = 500): Trade[] {
     return provider
-      ? (this.prepare('SELECT * FROM trades WHERE provider = ? ORDER BY created_at DESC LIMIT ?').all(provider, limit) as Trade[])
+      ? (this.prepare('SELECT * FROM trades WHERE provider = ? ORDER BY created_at DESC LIMIT ?').all(
+          provider,
+          limit,
+        ) as Trade[])
       : (this.prepare('SELECT * FROM trades ORDER BY created_at DESC LIMIT ?').all(limit) as Trade[]);
   }
 
   /** Trades with a timer that may have fired by `now`. */
   dueTrades(now: number): Trade[] {
     return this.prepare(
-        `SELECT * FROM trades WHERE (status = 'paying' AND paying_until <= @now)
+      `SELECT * FROM trades WHERE (status = 'paying' AND paying_until <= @now)
            OR (late_pay_at IS NOT NULL AND late_pay_at <= @now AND status <> 'paid')
            OR (status IN ('created','scanned') AND expires_at IS NOT NULL AND expires_at <= @now)`,
-      )
-      .all({ now }) as Trade[];
+    ).all({ now }) as Trade[];
   }
 
   /** Paid trades, and trades with refunds, touching a Beijing-day window (bills). */
   tradesPaidBetween(provider: Provider, from: number, to: number): Trade[] {
-    return this.prepare('SELECT * FROM trades WHERE provider = ? AND paid_at IS NOT NULL AND paid_at >= ? AND paid_at < ? ORDER BY paid_at')
-      .all(provider, from, to) as Trade[];
+    return this.prepare(
+      'SELECT * FROM trades WHERE provider = ? AND paid_at IS NOT NULL AND paid_at >= ? AND paid_at < ? ORDER BY paid_at',
+    ).all(provider, from, to) as Trade[];
   }
 
   tradesRevokedBetween(provider: Provider, from: number, to: number): Trade[] {
-    return this.prepare("SELECT * FROM trades WHERE provider = ? AND status = 'revoked' AND paid_at IS NOT NULL AND closed_at >= ? AND closed_at < ? ORDER BY closed_at")
-      .all(provider, from, to) as Trade[];
+    return this.prepare(
+      "SELECT * FROM trades WHERE provider = ? AND status = 'revoked' AND paid_at IS NOT NULL AND closed_at >= ? AND closed_at < ? ORDER BY closed_at",
+    ).all(provider, from, to) as Trade[];
   }
 
   // ---------------------------------------------------------------- refunds
 
   refunds(provider: Provider, outTradeNo: string): Refund[] {
-    return this.prepare('SELECT * FROM refunds WHERE provider = ? AND out_trade_no = ? ORDER BY created_at, rowid').all(provider, outTradeNo) as Refund[];
+    return this.prepare('SELECT * FROM refunds WHERE provider = ? AND out_trade_no = ? ORDER BY created_at, rowid').all(
+      provider,
+      outTradeNo,
+    ) as Refund[];
   }
 
   refund(provider: Provider, outTradeNo: string, outRequestNo: string): Refund | null {
     return (
-      (this.prepare('SELECT * FROM refunds WHERE provider = ? AND out_trade_no = ? AND out_request_no = ?').get(provider, outTradeNo, outRequestNo) as
+      (this.prepare('SELECT * FROM refunds WHERE provider = ? AND out_trade_no = ? AND out_request_no = ?').get(
+        provider,
+        outTradeNo,
+        outRequestNo,
+      ) as Refund | undefined) ?? null
+    );
+  }
+
+  refundById(provider: Provider, refundId: string): Refund | null {
+    return (
+      (this.prepare('SELECT * FROM refunds WHERE provider = ? AND refund_id = ?').get(provider, refundId) as
         | Refund
         | undefined) ?? null
     );
   }
 
-  refundById(provider: Provider, refundId: string): Refund | null {
-    return (this.prepare('SELECT * FROM refunds WHERE provider = ? AND refund_id = ?').get(provider, refundId) as Refund | undefined) ?? null;
-  }
-
   refundByRequestNo(provider: Provider, outRequestNo: string): Refund | null {
-    return (this.prepare('SELECT * FROM refunds WHERE provider = ? AND out_request_no = ?').get(provider, outRequestNo) as Refund | undefined) ?? null;
+    return (
+      (this.prepare('SELECT * FROM refunds WHERE provider = ? AND out_request_no = ?').get(provider, outRequestNo) as
+        | Refund
+        | undefined) ?? null
+    );
   }
 
   insertRefund(r: Refund): void {
@@ -300,19 +333,22 @@ export class Store {
 
   /** Settle PROCESSING refunds whose time has come. */
   settleRefunds(now: number): void {
-    this.prepare("UPDATE refunds SET status = settle_to, finished_at = settle_at WHERE status = 'PROCESSING' AND settle_at IS NOT NULL AND settle_at <= ?")
-      .run(now);
+    this.prepare(
+      "UPDATE refunds SET status = settle_to, finished_at = settle_at WHERE status = 'PROCESSING' AND settle_at IS NOT NULL AND settle_at <= ?",
+    ).run(now);
   }
 
   refundsFinishedBetween(provider: Provider, from: number, to: number): Refund[] {
-    return this.prepare("SELECT * FROM refunds WHERE provider = ? AND status = 'SUCCESS' AND finished_at >= ? AND finished_at < ? ORDER BY finished_at")
-      .all(provider, from, to) as Refund[];
+    return this.prepare(
+      "SELECT * FROM refunds WHERE provider = ? AND status = 'SUCCESS' AND finished_at >= ? AND finished_at < ? ORDER BY finished_at",
+    ).all(provider, from, to) as Refund[];
   }
 
   /** Sum of refunds that count against the trade (succeeded or still processing). */
   refundedFen(provider: Provider, outTradeNo: string): number {
-    const row = this.prepare("SELECT COALESCE(SUM(amount_fen), 0) AS s FROM refunds WHERE provider = ? AND out_trade_no = ? AND status IN ('SUCCESS','PROCESSING')")
-      .get(provider, outTradeNo) as { s: number };
+    const row = this.prepare(
+      "SELECT COALESCE(SUM(amount_fen), 0) AS s FROM refunds WHERE provider = ? AND out_trade_no = ? AND status IN ('SUCCESS','PROCESSING')",
+    ).get(provider, outTradeNo) as { s: number };
     return row.s;
   }
 
@@ -323,8 +359,9 @@ export class Store {
   }
 
   insertScenario(s: Omit<ScenarioRow, 'id'>): number {
-    const r = this.prepare('INSERT INTO scenarios (name, provider, out_trade_no, operation, times, params, created_at) VALUES (@name, @provider, @out_trade_no, @operation, @times, @params, @created_at)')
-      .run(s);
+    const r = this.prepare(
+      'INSERT INTO scenarios (name, provider, out_trade_no, operation, times, params, created_at) VALUES (@name, @provider, @out_trade_no, @operation, @times, @params, @created_at)',
+    ).run(s);
     return Number(r.lastInsertRowid);
   }
 
@@ -342,29 +379,39 @@ export class Store {
 
   insertNotification(n: Omit<NotificationRow, 'id' | 'attempts' | 'status' | 'last_result' | 'delivered_at'>): number {
     const r = this.prepare(
-        `INSERT INTO notifications (provider, out_trade_no, kind, url, method, content_type, body, schedule, next_at, duplicate, expect, created_at)
+      `INSERT INTO notifications (provider, out_trade_no, kind, url, method, content_type, body, schedule, next_at, duplicate, expect, created_at)
          VALUES (@provider, @out_trade_no, @kind, @url, @method, @content_type, @body, @schedule, @next_at, @duplicate, @expect, @created_at)`,
-      )
-      .run(n);
+    ).run(n);
     return Number(r.lastInsertRowid);
   }
 
   dueNotifications(now: number, exclude: readonly number[]): NotificationRow[] {
-    const rows = this.prepare("SELECT * FROM notifications WHERE status = 'pending' AND next_at <= ? ORDER BY next_at LIMIT 50").all(now) as NotificationRow[];
+    const rows = this.prepare(
+      "SELECT * FROM notifications WHERE status = 'pending' AND next_at <= ? ORDER BY next_at LIMIT 50",
+    ).all(now) as NotificationRow[];
     return rows.filter((r) => !exclude.includes(r.id));
   }
 
   notifications(provider?: Provider, outTradeNo?: string): NotificationRow[] {
     if (provider && outTradeNo)
-      return this.prepare('SELECT * FROM notifications WHERE provider = ? AND out_trade_no = ? ORDER BY id').all(provider, outTradeNo) as NotificationRow[];
-    if (provider) return this.prepare('SELECT * FROM notifications WHERE provider = ? ORDER BY id DESC LIMIT 500').all(provider) as NotificationRow[];
+      return this.prepare('SELECT * FROM notifications WHERE provider = ? AND out_trade_no = ? ORDER BY id').all(
+        provider,
+        outTradeNo,
+      ) as NotificationRow[];
+    if (provider)
+      return this.prepare('SELECT * FROM notifications WHERE provider = ? ORDER BY id DESC LIMIT 500').all(
+        provider,
+      ) as NotificationRow[];
     return this.prepare('SELECT * FROM notifications ORDER BY id DESC LIMIT 500').all() as NotificationRow[];
   }
 
   updateNotification(id: number, patch: Partial<NotificationRow>): void {
     const cols = Object.keys(patch).filter((k) => k !== 'id');
     if (cols.length === 0) return;
-    this.prepare(`UPDATE notifications SET ${cols.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`).run({ ...patch, id });
+    this.prepare(`UPDATE notifications SET ${cols.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`).run({
+      ...patch,
+      id,
+    });
   }
 
   reset(): void {

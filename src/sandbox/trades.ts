@@ -18,7 +18,10 @@ export function extraOf(t: Trade): Record<string, string> {
   }
 }
 
-export function newTrade(ctx: Ctx, fields: Partial<Trade> & Pick<Trade, 'provider' | 'out_trade_no' | 'trade_no' | 'mode' | 'status' | 'amount_fen'>): Trade {
+export function newTrade(
+  ctx: Ctx,
+  fields: Partial<Trade> & Pick<Trade, 'provider' | 'out_trade_no' | 'trade_no' | 'mode' | 'status' | 'amount_fen'>,
+): Trade {
   const now = ctx.now();
   const t: Trade = {
     subject: '',
@@ -94,14 +97,26 @@ export function markPaid(ctx: Ctx, t: Trade, at = ctx.now(), late = false): Trad
 
 export function markFailed(ctx: Ctx, t: Trade, reason: string): Trade {
   if (t.status === 'paid') return t;
-  return update(ctx, t, { status: 'failed', closed_at: ctx.now(), close_reason: reason, paying_until: null, paying_outcome: null });
+  return update(ctx, t, {
+    status: 'failed',
+    closed_at: ctx.now(),
+    close_reason: reason,
+    paying_until: null,
+    paying_outcome: null,
+  });
 }
 
 /**
  * The merchant closed, cancelled or reversed the trade. With the `pay_after_close` scenario the
  * buyer's payment still lands `seconds` later (default 2) and the trade ends paid.
  */
-export function closeByMerchant(ctx: Ctx, t: Trade, status: Extract<TradeStatus, 'closed' | 'revoked'>, reason: string, op: Operation): Trade {
+export function closeByMerchant(
+  ctx: Ctx,
+  t: Trade,
+  status: Extract<TradeStatus, 'closed' | 'revoked'>,
+  reason: string,
+  op: Operation,
+): Trade {
   const late = t.status === 'paid' ? null : ctx.scenarios.take('pay_after_close', t.provider, t.out_trade_no, op);
   return update(ctx, t, {
     status,
@@ -152,7 +167,23 @@ const H = 60 * MIN;
 /** Delays before attempts 2, 3, … (PROTOCOLS §2.4, §3.5; YeePay's is undocumented: our choice). */
 export const RETRY_SCHEDULES: Record<Provider, readonly number[]> = {
   alipay: [4 * MIN, 10 * MIN, 10 * MIN, H, 2 * H, 6 * H, 15 * H],
-  wechat: [15_000, 15_000, 30_000, 3 * MIN, 10 * MIN, 20 * MIN, 30 * MIN, 30 * MIN, 30 * MIN, 60 * MIN, 3 * H, 3 * H, 3 * H, 6 * H, 6 * H],
+  wechat: [
+    15_000,
+    15_000,
+    30_000,
+    3 * MIN,
+    10 * MIN,
+    20 * MIN,
+    30 * MIN,
+    30 * MIN,
+    30 * MIN,
+    60 * MIN,
+    3 * H,
+    3 * H,
+    3 * H,
+    6 * H,
+    6 * H,
+  ],
   yeepay: [MIN, 2 * MIN, 5 * MIN, 15 * MIN, 30 * MIN, H, 2 * H, 6 * H],
 };
 
@@ -165,12 +196,17 @@ function enqueue(
   ctx: Ctx,
   t: Trade,
   kind: string,
-  build: (mods: NotificationMods) => { url: string; method: 'GET' | 'POST'; contentType: string; body: string; retries: boolean } | null,
+  build: (
+    mods: NotificationMods,
+  ) => { url: string; method: 'GET' | 'POST'; contentType: string; body: string; retries: boolean } | null,
 ): void {
   const otn = t.out_trade_no;
   const mismatch = ctx.scenarios.take('amount_mismatch', t.provider, otn, 'notify');
   const bad = ctx.scenarios.take('bad_signature', t.provider, otn, 'notify');
-  const built = build({ amountDeltaFen: mismatch ? numParam(mismatch, 'delta_fen', 100) : 0, badSignature: Boolean(bad) });
+  const built = build({
+    amountDeltaFen: mismatch ? numParam(mismatch, 'delta_fen', 100) : 0,
+    badSignature: Boolean(bad),
+  });
   if (!built) return;
   const dup = ctx.scenarios.take('duplicate_notification', t.provider, otn, 'notify');
   const late = ctx.scenarios.take('late_notification', t.provider, otn, 'notify');
@@ -205,13 +241,22 @@ export function enqueueRefund(ctx: Ctx, r: Refund): void {
 }
 
 /** Create a refund record; `pendingSeconds` > 0 keeps it PROCESSING that long. */
-export function addRefund(ctx: Ctx, t: Trade, outRequestNo: string, amountFen: number, reason: string, pendingSeconds: number, extra: { refundId?: string; notifyUrl?: string | null } = {}): Refund {
+export function addRefund(
+  ctx: Ctx,
+  t: Trade,
+  outRequestNo: string,
+  amountFen: number,
+  reason: string,
+  pendingSeconds: number,
+  extra: { refundId?: string; notifyUrl?: string | null } = {},
+): Refund {
   const now = ctx.now();
   const r: Refund = {
     provider: t.provider,
     out_trade_no: t.out_trade_no,
     out_request_no: outRequestNo,
-    refund_id: extra.refundId ?? (t.provider === 'wechat' ? `50000${randomDigits(24)}` : `${t.trade_no}R${randomDigits(6)}`),
+    refund_id:
+      extra.refundId ?? (t.provider === 'wechat' ? `50000${randomDigits(24)}` : `${t.trade_no}R${randomDigits(6)}`),
     amount_fen: amountFen,
     status: pendingSeconds > 0 ? 'PROCESSING' : 'SUCCESS',
     reason,

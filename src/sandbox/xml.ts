@@ -23,7 +23,7 @@ export function parseXml(text: string): Record<string, string> | null {
   }
   if (typeof doc !== 'object' || doc === null) return null;
   const root = (doc as Record<string, unknown>)['xml'];
-  if (root === '' ) return {};
+  if (root === '') return {};
   if (typeof root !== 'object' || root === null || Array.isArray(root)) return null;
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(root as Record<string, unknown>)) {

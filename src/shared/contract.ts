@@ -81,13 +81,21 @@ const empty = z.object({}).strict();
 const line = <S extends z.ZodString>(s: S) => s.refine((v) => isCleanText(v), { message: LINE_MESSAGE });
 const multiline = <S extends z.ZodString>(s: S) => s.refine((v) => isCleanText(v, true), { message: TEXT_MESSAGE });
 /** an owner's PIN, when a clerk asks for an owner action (the owner approves at the counter) */
-const approvalPin = z.string().regex(/^\d{4,8}$/).optional();
+const approvalPin = z
+  .string()
+  .regex(/^\d{4,8}$/)
+  .optional();
 /** a read that is the owner's (money totals, statements, wire exchanges, the catalogue with stock): only the PIN */
 const ownerRead = z.object({ approvalPin }).strict();
 /** why an owner decided as they did: kept in the audit log */
 const note = multiline(z.string().trim().min(3).max(500));
 /** catalogue management: a SKU is letters, digits and - _ . / (no spaces), at most 32 */
-const sku = z.string().trim().min(1).max(32).regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/);
+const sku = z
+  .string()
+  .trim()
+  .min(1)
+  .max(32)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/);
 /** a name may be empty when the other language's is not (the core fills it in) */
 const productName = line(z.string().trim().max(80));
 const stockCount = z.number().int().min(-9_999_999).max(9_999_999);
@@ -121,7 +129,10 @@ export const denominationsSchema = z
 const cashReason = multiline(z.string().trim().min(3).max(200));
 const zNumberSchema = z.string().max(60).regex(Z_NUMBER_PATTERN);
 /** a backup by its file name in backups/ (no path) */
-const backupId = z.string().max(120).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*\.sqlite$/);
+const backupId = z
+  .string()
+  .max(120)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*\.sqlite$/);
 
 /** Declares a method: its input schema, and (as a phantom) its result type. */
 function method<Out>() {
@@ -169,12 +180,19 @@ export const contract = {
       .strict(),
   ),
   /** retire (gone from the grid, search and scan; kept in past orders) or bring back (owner; audited) */
-  'catalog.setActive': method<CatalogueProduct>()(z.object({ productId: id, active: z.boolean(), approvalPin }).strict()),
+  'catalog.setActive': method<CatalogueProduct>()(
+    z.object({ productId: id, active: z.boolean(), approvalPin }).strict(),
+  ),
   'catalog.saveCategory': method<CatalogueCategory>()(
     z
       .object({
         id: id.optional(),
-        code: z.string().trim().min(1).max(24).regex(/^[a-z0-9][a-z0-9_-]*$/),
+        code: z
+          .string()
+          .trim()
+          .min(1)
+          .max(24)
+          .regex(/^[a-z0-9][a-z0-9_-]*$/),
         nameZh: productName,
         nameEn: productName,
         color: z.string().regex(/^#[0-9a-fA-F]{6}$/),
@@ -183,30 +201,51 @@ export const contract = {
       .strict(),
   ),
   /** every category's id, in the new order */
-  'catalog.reorderCategories': method<CatalogueCategory[]>()(z.object({ ids: z.array(id).min(1).max(500), approvalPin }).strict()),
+  'catalog.reorderCategories': method<CatalogueCategory[]>()(
+    z.object({ ids: z.array(id).min(1).max(500), approvalPin }).strict(),
+  ),
   /** change a stock count by a delta (received +24, damaged −2) or to a counted value, with the reason (owner; audited) */
   'catalog.adjustStock': method<CatalogueProduct>()(
-    z.object({ productId: id, mode: z.enum(['delta', 'count']), value: stockCount, reason: stockReason, approvalPin }).strict(),
+    z
+      .object({ productId: id, mode: z.enum(['delta', 'count']), value: stockCount, reason: stockReason, approvalPin })
+      .strict(),
   ),
-  'catalog.stockMoves': method<StockMoveView[]>()(z.object({ productId: id, limit: z.number().int().min(1).max(500).optional(), approvalPin }).strict()),
+  'catalog.stockMoves': method<StockMoveView[]>()(
+    z.object({ productId: id, limit: z.number().int().min(1).max(500).optional(), approvalPin }).strict(),
+  ),
   /** the whole catalogue as CSV (UTF-8 with BOM; columns in docs/testing.md) (owner) */
   'catalog.exportCsv': method<CatalogueExport>()(ownerRead),
   /** send a CSV file in base64 pieces of at most 48 KiB (browser mode takes calls up to 64 KiB); the first piece opens an upload */
   'catalog.importUpload': method<ImportUpload>()(
     z
       .object({
-        uploadId: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/).optional(),
-        chunk: z.string().max(48 * 1024).regex(/^[A-Za-z0-9+/]*={0,2}$/),
+        uploadId: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{16,64}$/)
+          .optional(),
+        chunk: z
+          .string()
+          .max(48 * 1024)
+          .regex(/^[A-Za-z0-9+/]*={0,2}$/),
         approvalPin,
       })
       .strict(),
   ),
   /** check every row of an uploaded file and show what would change; nothing is written */
   'catalog.importPreview': method<ImportPreview>()(
-    z.object({ uploadId: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/), retireMissing: z.boolean(), setStock: z.boolean(), approvalPin }).strict(),
+    z
+      .object({
+        uploadId: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/),
+        retireMissing: z.boolean(),
+        setStock: z.boolean(),
+        approvalPin,
+      })
+      .strict(),
   ),
   /** apply exactly what a preview showed, all or nothing (owner; audited) */
-  'catalog.importApply': method<ImportApplied>()(z.object({ token: z.string().regex(/^[0-9a-f]{64}$/), approvalPin }).strict()),
+  'catalog.importApply': method<ImportApplied>()(
+    z.object({ token: z.string().regex(/^[0-9a-f]{64}$/), approvalPin }).strict(),
+  ),
 
   'cart.get': method<CartView>()(empty),
   'cart.add': method<CartView>()(z.object({ productId: id, qty: qty.optional() }).strict()),
@@ -215,7 +254,9 @@ export const contract = {
   'cart.remove': method<CartView>()(z.object({ lineId: id }).strict()),
   'cart.clear': method<CartView>()(empty),
   /** above the store's discount limit a clerk needs the owner's PIN */
-  'cart.setLineDiscount': method<CartView>()(z.object({ lineId: id, discount: discountSchema.nullable(), approvalPin }).strict()),
+  'cart.setLineDiscount': method<CartView>()(
+    z.object({ lineId: id, discount: discountSchema.nullable(), approvalPin }).strict(),
+  ),
   'cart.setOrderDiscount': method<CartView>()(z.object({ discount: discountSchema.nullable(), approvalPin }).strict()),
   'cart.park': method<CartView>()(z.object({ label: line(z.string().max(40)).optional() }).strict()),
   'cart.parked': method<ParkedCartView[]>()(empty),
@@ -255,7 +296,9 @@ export const contract = {
   ),
   'orders.print': method<PrintOutcome>()(z.object({ orderId: id }).strict()),
   /** the payment timeline with its wire exchanges, for a dispute (owner) */
-  'orders.exportTimeline': method<TimelineExport>()(z.object({ orderId: id, format: z.enum(['json', 'csv']), approvalPin }).strict()),
+  'orders.exportTimeline': method<TimelineExport>()(
+    z.object({ orderId: id, format: z.enum(['json', 'csv']), approvalPin }).strict(),
+  ),
 
   'payments.options': method<PaymentOption[]>()(empty),
   'payments.start': method<AttemptView>()(
@@ -264,8 +307,14 @@ export const contract = {
         orderId: id,
         provider: z.enum(['alipay', 'wechat', 'yeepay']),
         mode: z.enum(['qr', 'redirect', 'payment_code']),
-        authCode: z.string().regex(/^[0-9a-z]{10,40}$/i).optional(),
-        bankCode: z.string().regex(/^[A-Z0-9-]{2,40}$/).optional(),
+        authCode: z
+          .string()
+          .regex(/^[0-9a-z]{10,40}$/i)
+          .optional(),
+        bankCode: z
+          .string()
+          .regex(/^[A-Z0-9-]{2,40}$/)
+          .optional(),
       })
       .strict(),
   ),
@@ -290,7 +339,10 @@ export const contract = {
       .object({
         orderId: id,
         kind: z.enum(['full', 'lines', 'amount']),
-        lines: z.array(z.object({ lineNo: z.number().int().min(1).max(10_000), qty }).strict()).max(500).optional(),
+        lines: z
+          .array(z.object({ lineNo: z.number().int().min(1).max(10_000), qty }).strict())
+          .max(500)
+          .optional(),
         amountFen: fen.min(1).optional(),
         restock: z.boolean(),
         reason: note,
@@ -299,8 +351,14 @@ export const contract = {
         approvalPin,
       })
       .strict()
-      .refine((v) => v.kind !== 'amount' || v.amountFen !== undefined, { message: 'amountFen is required for a refund by amount', path: ['amountFen'] })
-      .refine((v) => v.kind !== 'lines' || (v.lines?.length ?? 0) > 0, { message: 'lines are required for a refund by line', path: ['lines'] }),
+      .refine((v) => v.kind !== 'amount' || v.amountFen !== undefined, {
+        message: 'amountFen is required for a refund by amount',
+        path: ['amountFen'],
+      })
+      .refine((v) => v.kind !== 'lines' || (v.lines?.length ?? 0) > 0, {
+        message: 'lines are required for a refund by line',
+        path: ['lines'],
+      }),
   ),
 
   'auth.users': method<UserView[]>()(empty),
@@ -311,15 +369,26 @@ export const contract = {
   /** lock the till: nothing but signing in works until someone does */
   'auth.lock': method<null>()(empty),
   'auth.addUser': method<UserView>()(
-    z.object({ name: line(z.string().trim().min(1).max(40)), role: z.enum(['clerk', 'owner']), pin: z.string().regex(/^\d{4,8}$/), approvalPin }).strict(),
+    z
+      .object({
+        name: line(z.string().trim().min(1).max(40)),
+        role: z.enum(['clerk', 'owner']),
+        pin: z.string().regex(/^\d{4,8}$/),
+        approvalPin,
+      })
+      .strict(),
   ),
   'auth.setPin': method<UserView>()(z.object({ userId: id, pin: z.string().regex(/^\d{4,8}$/), approvalPin }).strict()),
   'auth.retire': method<UserView>()(z.object({ userId: id, approvalPin }).strict()),
   'audit.export': method<TimelineExport>()(
-    z.object({ from: z.number().int().min(0).optional(), to: z.number().int().min(0).optional(), approvalPin }).strict(),
+    z
+      .object({ from: z.number().int().min(0).optional(), to: z.number().int().min(0).optional(), approvalPin })
+      .strict(),
   ),
   'audit.list': method<AuditEntryView[]>()(
-    z.object({ from: z.number().int().min(0).optional(), to: z.number().int().min(0).optional(), approvalPin }).strict(),
+    z
+      .object({ from: z.number().int().min(0).optional(), to: z.number().int().min(0).optional(), approvalPin })
+      .strict(),
   ),
 
   /** data safety (core/data-safety.ts): is the database damaged, is a restore under way — for the banner (anyone; no paths) */
@@ -348,7 +417,13 @@ export const contract = {
    * `confirmHealthy` (RESTORE_NOT_NEEDED otherwise).
    */
   'dataSafety.restore': method<RestoreResult>()(
-    z.object({ backupId: backupId.optional(), confirmHealthy: z.boolean().optional(), approvalPin: z.string().regex(/^\d{4,8}$/) }).strict(),
+    z
+      .object({
+        backupId: backupId.optional(),
+        confirmHealthy: z.boolean().optional(),
+        approvalPin: z.string().regex(/^\d{4,8}$/),
+      })
+      .strict(),
   ),
 
   /** sales review over business days `from`–`to` (owner): totals, by day, hour, method, clerk, terminal, product, category */
@@ -366,16 +441,35 @@ export const contract = {
   'settings.setPayment': method<ProviderSettingsView>()(setPaymentSchema),
 
   /** daily reconciliation: recent days with each provider's status and open differences (yesterday first) */
-  'recon.days': method<ReconDaySummary[]>()(z.object({ limit: z.number().int().min(1).max(92).optional(), approvalPin }).strict()),
+  'recon.days': method<ReconDaySummary[]>()(
+    z.object({ limit: z.number().int().min(1).max(92).optional(), approvalPin }).strict(),
+  ),
   /** one day: totals per provider and payment mode (till vs statement) and the differences (owner) */
   'recon.day': method<ReconDayView>()(z.object({ day, approvalPin }).strict()),
   /** download, check and import the statements of a past day (owner) */
   'recon.run': method<ReconRunResult>()(
-    z.object({ day, providers: z.array(z.enum(['alipay', 'wechat', 'yeepay'])).min(1).max(3).optional(), approvalPin }).strict(),
+    z
+      .object({
+        day,
+        providers: z
+          .array(z.enum(['alipay', 'wechat', 'yeepay']))
+          .min(1)
+          .max(3)
+          .optional(),
+        approvalPin,
+      })
+      .strict(),
   ),
   /** settle a difference; the note goes to the audit log (owner) */
   'recon.resolve': method<ReconItemView>()(
-    z.object({ itemId: id, resolution: z.enum(['accepted', 'refunded', 'written_off', 'corrected']), note, approvalPin }).strict(),
+    z
+      .object({
+        itemId: id,
+        resolution: z.enum(['accepted', 'refunded', 'written_off', 'corrected']),
+        note,
+        approvalPin,
+      })
+      .strict(),
   ),
   'recon.settings': method<ReconSettingsView>()(ownerRead),
   'recon.setSettings': method<ReconSettingsView>()(
@@ -384,7 +478,14 @@ export const contract = {
         dailyAt: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
         bufferMinutes: z.number().int().min(0).max(180),
         /** parts per million of the amount (0.6 % = 6000) */
-        feeRatesPpm: z.object({ alipay: z.number().int().min(0).max(100_000), wechat: z.number().int().min(0).max(100_000), yeepay: z.number().int().min(0).max(100_000) }).partial().strict(),
+        feeRatesPpm: z
+          .object({
+            alipay: z.number().int().min(0).max(100_000),
+            wechat: z.number().int().min(0).max(100_000),
+            yeepay: z.number().int().min(0).max(100_000),
+          })
+          .partial()
+          .strict(),
         approvalPin,
       })
       .strict(),
@@ -401,11 +502,20 @@ export const contract = {
     z
       .object({ floatFen: fen.optional(), denominations: denominationsSchema.optional() })
       .strict()
-      .refine((v) => v.floatFen !== undefined || v.denominations !== undefined, { message: 'give the float, or count it by denomination', path: ['floatFen'] })
-      .refine((v) => v.floatFen === undefined || v.denominations === undefined || denominationTotal(v.denominations) === v.floatFen, {
-        message: 'the float and its denominations differ',
-        path: ['denominations'],
-      }),
+      .refine((v) => v.floatFen !== undefined || v.denominations !== undefined, {
+        message: 'give the float, or count it by denomination',
+        path: ['floatFen'],
+      })
+      .refine(
+        (v) =>
+          v.floatFen === undefined ||
+          v.denominations === undefined ||
+          denominationTotal(v.denominations) === v.floatFen,
+        {
+          message: 'the float and its denominations differ',
+          path: ['denominations'],
+        },
+      ),
   ),
   /** paid in (a clerk may) or paid out (owner) with a reason; append-only */
   'cashSession.move': method<CashSessionView>()(
@@ -433,7 +543,13 @@ export const contract = {
   'cashSession.z': method<ZView>()(z.object({ number: zNumberSchema, approvalPin }).strict()),
   /** Z reports, newest first (this terminal's by default) (owner) */
   'cashSession.zList': method<ZSummary[]>()(
-    z.object({ limit: z.number().int().min(1).max(500).optional(), terminal: line(z.string().min(1).max(40)).optional(), approvalPin }).strict(),
+    z
+      .object({
+        limit: z.number().int().min(1).max(500).optional(),
+        terminal: line(z.string().min(1).max(40)).optional(),
+        approvalPin,
+      })
+      .strict(),
   ),
   /** print a Z through the receipt printer; every print after the first is marked COPY (owner; audited) */
   'cashSession.printZ': method<CashPrintOutcome>()(z.object({ number: zNumberSchema, approvalPin }).strict()),

@@ -97,7 +97,15 @@ export const METHOD_NAMES = [
 
 export type MethodName = (typeof METHOD_NAMES)[number];
 
-export const EVENT_NAMES = ['order.changed', 'app.localeChanged', 'catalog.changed', 'payment.changed', 'refund.changed', 'recon.changed', 'dataSafety.changed'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = [
+  'order.changed',
+  'app.localeChanged',
+  'catalog.changed',
+  'payment.changed',
+  'refund.changed',
+  'recon.changed',
+  'dataSafety.changed',
+] as const satisfies readonly EventName[];
 
 /** The low-level shape a transport provides; `buildApi` turns it into a `PosApi`. */
 export interface Transport {

@@ -16,7 +16,8 @@ export const REPORT_PRESETS: readonly ReportPreset[] = ['today', 'yesterday', 'w
 export const MAX_REPORT_DAYS = 400;
 
 export const dayMs = (day: string): number => Date.parse(`${day}T00:00:00Z`);
-export const shiftDay = (day: string, n: number): string => new Date(dayMs(day) + n * 86_400_000).toISOString().slice(0, 10);
+export const shiftDay = (day: string, n: number): string =>
+  new Date(dayMs(day) + n * 86_400_000).toISOString().slice(0, 10);
 export const daysIn = (r: ReportRange): number => Math.round((dayMs(r.to) - dayMs(r.from)) / 86_400_000) + 1;
 
 /** The range of a preset, from the store's business day. Weeks start on Monday. */
@@ -43,7 +44,8 @@ export function presetRange(p: ReportPreset, today: string): ReportRange {
 
 /** Why a range cannot be reported (the reasons main gives too), or null. */
 export function rangeProblem(r: ReportRange): 'bad_date' | 'backwards' | 'too_long' | null {
-  const real = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(dayMs(d)) && new Date(dayMs(d)).toISOString().slice(0, 10) === d;
+  const real = (d: string) =>
+    /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(dayMs(d)) && new Date(dayMs(d)).toISOString().slice(0, 10) === d;
   if (!real(r.from) || !real(r.to)) return 'bad_date';
   if (r.to < r.from) return 'backwards';
   if (daysIn(r) > MAX_REPORT_DAYS) return 'too_long';

@@ -14,9 +14,13 @@
 /** half of a UTF-16 surrogate pair without the other half */
 const LONE_SURROGATE = '[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]';
 /** Not allowed in one line of text (names, codes, search): every control, TAB and line breaks too. */
-export const UNSAFE_IN_LINE = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f\\u202a-\\u202e\\u2066-\\u2069]|${LONE_SURROGATE}`);
+export const UNSAFE_IN_LINE = new RegExp(
+  `[\\u0000-\\u001f\\u007f-\\u009f\\u202a-\\u202e\\u2066-\\u2069]|${LONE_SURROGATE}`,
+);
 /** Not allowed in multi-line text: the same less TAB, LF and CR. */
-export const UNSAFE_IN_TEXT = new RegExp(`[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u202a-\\u202e\\u2066-\\u2069]|${LONE_SURROGATE}`);
+export const UNSAFE_IN_TEXT = new RegExp(
+  `[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u202a-\\u202e\\u2066-\\u2069]|${LONE_SURROGATE}`,
+);
 
 export const LINE_MESSAGE = 'must be one line without control characters';
 export const TEXT_MESSAGE = 'must not contain control characters';

@@ -509,7 +509,18 @@ export interface BackupView {
 }
 
 /** What part of the till a damaged table belongs to. */
-export type DataArea = 'sales' | 'payments' | 'cash' | 'catalogue' | 'people' | 'reports' | 'reconciliation' | 'settings' | 'carts' | 'other' | 'unknown';
+export type DataArea =
+  | 'sales'
+  | 'payments'
+  | 'cash'
+  | 'catalogue'
+  | 'people'
+  | 'reports'
+  | 'reconciliation'
+  | 'settings'
+  | 'carts'
+  | 'other'
+  | 'unknown';
 
 export interface IntegrityFinding {
   /** SQLite's message (English), shortened */
@@ -928,7 +939,11 @@ export interface ZView {
   /** how many times it was printed (a later print is marked COPY) */
   prints: number;
   /** statements reconciled after the close for the days it covers; shown beside the Z, not part of it */
-  reconciledSince: { provider: ProviderId; day: string; statement: { payments: ReconSide; refunds: ReconSide; feeFen: Fen } }[];
+  reconciledSince: {
+    provider: ProviderId;
+    day: string;
+    statement: { payments: ReconSide; refunds: ReconSide; feeFen: Fen };
+  }[];
 }
 
 export interface CashPrintOutcome extends PrintOutcome {

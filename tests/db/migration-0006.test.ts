@@ -45,9 +45,20 @@ describe('0006-reconciliation', () => {
     expect(db().prepare('select out_trade_no, state, paid_at from payment_attempts').all()).toEqual([
       { out_trade_no: '202611260001A1', state: 'partially_refunded', paid_at: 150 },
     ]);
-    expect(db().prepare('select refund_no, finished_at from refunds').all()).toEqual([{ refund_no: '202611260001A1R1', finished_at: 310 }]);
-    const indexes = (db().prepare(`select name from sqlite_master where type = 'index'`).all() as { name: string }[]).map((r) => r.name);
-    expect(indexes).toEqual(expect.arrayContaining(['payment_attempts_paid_at', 'payment_attempts_created_at', 'refunds_finished_at', 'recon_lines_trade']));
+    expect(db().prepare('select refund_no, finished_at from refunds').all()).toEqual([
+      { refund_no: '202611260001A1R1', finished_at: 310 },
+    ]);
+    const indexes = (
+      db().prepare(`select name from sqlite_master where type = 'index'`).all() as { name: string }[]
+    ).map((r) => r.name);
+    expect(indexes).toEqual(
+      expect.arrayContaining([
+        'payment_attempts_paid_at',
+        'payment_attempts_created_at',
+        'refunds_finished_at',
+        'recon_lines_trade',
+      ]),
+    );
 
     const run = db().prepare(
       `insert into recon_runs (provider, day, sha256, status, trigger, actor, started_at) values (?, '2026-11-26', ?, ?, 'manual', 'owner', 0)`,
@@ -78,10 +89,20 @@ describe('0006-reconciliation', () => {
     expect(() => item.run('lost_in_the_post')).toThrow(/CHECK/);
     // a resolution needs its time and vice versa
     expect(() => db().prepare(`update recon_items set resolution = 'accepted' where id = 1`).run()).toThrow(/CHECK/);
-    db().prepare(`update recon_items set resolved_at = 5, resolution = 'accepted', note = 'checked', resolved_by = 'owner' where id = 1`).run();
+    db()
+      .prepare(
+        `update recon_items set resolved_at = 5, resolution = 'accepted', note = 'checked', resolved_by = 'owner' where id = 1`,
+      )
+      .run();
     expect(() => db().prepare(`update recon_items set note = 'changed' where id = 1`).run()).toThrow(/final/);
     expect(() => db().prepare(`delete from recon_items`).run()).toThrow(/cannot be deleted/);
-    expect(() => db().prepare(`insert into recon_items (run_id, category, out_trade_no, detail, opened_at) values (99, 'fee_mismatch', 'x', '{}', 0)`).run()).toThrow(/FOREIGN KEY/);
+    expect(() =>
+      db()
+        .prepare(
+          `insert into recon_items (run_id, category, out_trade_no, detail, opened_at) values (99, 'fee_mismatch', 'x', '{}', 0)`,
+        )
+        .run(),
+    ).toThrow(/FOREIGN KEY/);
     store.close();
   });
 });

@@ -16,7 +16,9 @@ afterEach(() => {
 });
 
 function seed(db: BetterSqlite3.Database): void {
-  db.prepare(`insert into categories (code, name_zh, name_en, color, sort) values ('x', '甲', 'X', '#000000', 0)`).run();
+  db.prepare(
+    `insert into categories (code, name_zh, name_en, color, sort) values ('x', '甲', 'X', '#000000', 0)`,
+  ).run();
   const p = db.prepare(
     `insert into products (sku, barcode, name_zh, name_en, pinyin, pinyin_initials, category_id, price_fen, unit, created_at, updated_at)
      values (?, ?, ?, ?, '', '', 1, ?, '件', 0, 0)`,
@@ -46,7 +48,15 @@ function seed(db: BetterSqlite3.Database): void {
   a.run(3, 'wechat', 'qr', 'T3', 'closed');
 }
 
-const refund = (db: BetterSqlite3.Database, orderId: number, attemptId: number, no: string, state: string, restock: number, lines: string | null) =>
+const refund = (
+  db: BetterSqlite3.Database,
+  orderId: number,
+  attemptId: number,
+  no: string,
+  state: string,
+  restock: number,
+  lines: string | null,
+) =>
   Number(
     db
       .prepare(
@@ -71,7 +81,11 @@ describe('0007-catalogue-stock', () => {
   }
   const stock = (db: BetterSqlite3.Database) => db.prepare('select sku, stock from products order by id').all();
   const moves = (db: BetterSqlite3.Database) =>
-    db.prepare('select product_id, delta, reason, order_id, refund_id, actor, at, stock_after from stock_moves order by id').all();
+    db
+      .prepare(
+        'select product_id, delta, reason, order_id, refund_id, actor, at, stock_after from stock_moves order by id',
+      )
+      .all();
 
   it('keeps the catalogue and orders, every product at stock 0, no moves for the past', async () => {
     const store = await migrated();
@@ -90,13 +104,19 @@ describe('0007-catalogue-stock', () => {
 
   it('stock_moves is append-only and checks its reason and delta', async () => {
     const db = (await migrated()).sqlite;
-    const ins = db.prepare(`insert into stock_moves (product_id, delta, reason, actor, at, stock_after) values (1, ?, ?, 'o', 0, 0)`);
+    const ins = db.prepare(
+      `insert into stock_moves (product_id, delta, reason, actor, at, stock_after) values (1, ?, ?, 'o', 0, 0)`,
+    );
     ins.run(5, 'adjustment');
     expect(() => ins.run(0, 'adjustment')).toThrow(/CHECK/);
     expect(() => ins.run(1, 'theft')).toThrow(/CHECK/);
-    expect(() => db.prepare(`insert into stock_moves (product_id, delta, reason, actor, at, stock_after) values (99, 1, 'import', 'o', 0, 0)`).run()).toThrow(
-      /FOREIGN KEY/,
-    );
+    expect(() =>
+      db
+        .prepare(
+          `insert into stock_moves (product_id, delta, reason, actor, at, stock_after) values (99, 1, 'import', 'o', 0, 0)`,
+        )
+        .run(),
+    ).toThrow(/FOREIGN KEY/);
     expect(() => db.prepare(`update stock_moves set delta = 6`).run()).toThrow(/append-only/);
     expect(() => db.prepare(`delete from stock_moves`).run()).toThrow(/append-only/);
   });
@@ -109,8 +129,26 @@ describe('0007-catalogue-stock', () => {
       { sku: 'B-1', stock: -1 },
     ]);
     expect(moves(db)).toEqual([
-      { product_id: 1, delta: -3, reason: 'sale', order_id: 2, refund_id: null, actor: '收银员 01', at: 1000, stock_after: -3 },
-      { product_id: 2, delta: -1, reason: 'sale', order_id: 2, refund_id: null, actor: '收银员 01', at: 1000, stock_after: -1 },
+      {
+        product_id: 1,
+        delta: -3,
+        reason: 'sale',
+        order_id: 2,
+        refund_id: null,
+        actor: '收银员 01',
+        at: 1000,
+        stock_after: -3,
+      },
+      {
+        product_id: 2,
+        delta: -1,
+        reason: 'sale',
+        order_id: 2,
+        refund_id: null,
+        actor: '收银员 01',
+        at: 1000,
+        stock_after: -1,
+      },
     ]);
     // later transitions take nothing more
     db.prepare(`update orders set status = 'partially_refunded' where id = 2`).run();
@@ -136,7 +174,16 @@ describe('0007-catalogue-stock', () => {
       { sku: 'A-1', stock: -1 },
       { sku: 'B-1', stock: -1 },
     ]);
-    expect(moves(db).at(-1)).toEqual({ product_id: 1, delta: 2, reason: 'refund_restock', order_id: 2, refund_id: r1, actor: '店长', at: 60, stock_after: -1 });
+    expect(moves(db).at(-1)).toEqual({
+      product_id: 1,
+      delta: 2,
+      reason: 'refund_restock',
+      order_id: 2,
+      refund_id: r1,
+      actor: '店长',
+      at: 60,
+      stock_after: -1,
+    });
     // intermediary: requested, then succeeded
     const r2 = refund(db, 2, 2, 'R2', 'requested', 1, JSON.stringify([{ lineNo: 2, qty: 1, amountFen: 750 }]));
     expect(stock(db)).toEqual([
@@ -162,7 +209,15 @@ describe('0007-catalogue-stock', () => {
     refund(db, 2, 2, 'R5', 'failed', 1, JSON.stringify([{ lineNo: 1, qty: 1, amountFen: 300 }]));
     refund(db, 2, 2, 'R6', 'succeeded', 1, 'not json');
     refund(db, 2, 2, 'R7', 'succeeded', 1, '{"lineNo": 1, "qty": 1}');
-    refund(db, 2, 2, 'R8', 'succeeded', 1, '[1, "x", null, {"lineNo": "a", "qty": 1}, {"lineNo": 9, "qty": 1}, {"lineNo": 1, "qty": -4}]');
+    refund(
+      db,
+      2,
+      2,
+      'R8',
+      'succeeded',
+      1,
+      '[1, "x", null, {"lineNo": "a", "qty": 1}, {"lineNo": 9, "qty": 1}, {"lineNo": 1, "qty": -4}]',
+    );
     const r9 = refund(db, 2, 2, 'R9', 'requested', 1, '[{"lineNo": 1, "qty": "lots"}]');
     db.prepare(`update refunds set state = 'succeeded' where id = ?`).run(r9);
     expect(db.prepare(`select count(*) n from refunds where state = 'succeeded'`).get()).toEqual({ n: 8 });

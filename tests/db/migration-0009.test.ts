@@ -42,8 +42,12 @@ describe(N, () => {
     store = next.store;
     expect(next.migration.applied).toEqual([N]);
     expect(next.migration.backup).not.toBeNull();
-    expect(db().prepare('select number, status from orders').all()).toEqual([{ number: '20261126-0001', status: 'paid' }]);
-    expect(db().prepare('select out_trade_no, amount_fen from payment_attempts').all()).toEqual([{ out_trade_no: '202611260001C1', amount_fen: 300 }]);
+    expect(db().prepare('select number, status from orders').all()).toEqual([
+      { number: '20261126-0001', status: 'paid' },
+    ]);
+    expect(db().prepare('select out_trade_no, amount_fen from payment_attempts').all()).toEqual([
+      { out_trade_no: '202611260001C1', amount_fen: 300 },
+    ]);
 
     const open = db().prepare(
       `insert into cash_sessions (terminal, business_day, status, opened_at, opened_by, float_fen) values (?, '2026-11-26', 'open', 100, 'clerk', ?)`,
@@ -54,7 +58,9 @@ describe(N, () => {
     open.run('T02', 0);
     expect(() => open.run('T03', -1)).toThrow(/CHECK/);
 
-    const move = db().prepare(`insert into cash_moves (session_id, kind, amount_fen, reason, at, actor) values (?, ?, ?, ?, 200, 'clerk')`);
+    const move = db().prepare(
+      `insert into cash_moves (session_id, kind, amount_fen, reason, at, actor) values (?, ?, ?, ?, 200, 'clerk')`,
+    );
     move.run(1, 'in', 1000, 'change from the bank');
     expect(() => move.run(1, 'sideways', 1000, 'nope')).toThrow(/CHECK/);
     expect(() => move.run(1, 'out', 0, 'nothing at all')).toThrow(/CHECK/);
@@ -71,7 +77,9 @@ describe(N, () => {
     expect(() => db().prepare(`update cash_sessions set status = 'closed' where id = 1`).run()).toThrow(/CHECK/);
     close.run(21_300, 21_000, -300, 'a 3 yuan coin fell behind the drawer');
     // a closed session is final, cannot be deleted, and takes no more moves
-    expect(() => db().prepare(`update cash_sessions set variance_reason = 'changed my mind' where id = 1`).run()).toThrow(/final/);
+    expect(() =>
+      db().prepare(`update cash_sessions set variance_reason = 'changed my mind' where id = 1`).run(),
+    ).toThrow(/final/);
     expect(() => db().prepare(`delete from cash_sessions where id = 2`).run()).toThrow(/cannot be deleted/);
     expect(() => move.run(1, 'in', 100, 'too late for this')).toThrow(/open cash session/);
     // after the close, the terminal may open again
@@ -89,9 +97,14 @@ describe(N, () => {
     expect(() => z.run(2, 'T02', 1, 'Z-T01-0001')).toThrow(/UNIQUE/); // numbers are unique
     z.run(2, 'T02', 1, 'Z-T02-0001'); // each terminal counts its own
     expect(() => db().prepare(`update z_reports set counted_fen = 21300`).run()).toThrow(/append-only/);
-    expect(() => db().prepare(`update z_reports set content = '{"forged":true}' where number = 'Z-T01-0001'`).run()).toThrow(/append-only/);
+    expect(() =>
+      db().prepare(`update z_reports set content = '{"forged":true}' where number = 'Z-T01-0001'`).run(),
+    ).toThrow(/append-only/);
     expect(() => db().prepare(`delete from z_reports`).run()).toThrow(/append-only/);
-    expect(db().prepare('select number from z_reports order by id').all()).toEqual([{ number: 'Z-T01-0001' }, { number: 'Z-T02-0001' }]);
+    expect(db().prepare('select number from z_reports order by id').all()).toEqual([
+      { number: 'Z-T01-0001' },
+      { number: 'Z-T02-0001' },
+    ]);
     store.close();
   });
 });

@@ -30,7 +30,9 @@ it('0010-refund-requests: adds a unique request key to existing refunds, keeping
   cleanups.push(() => after.store.close());
   expect(after.migration.applied).toContain('0010-refund-requests');
   const s = after.store.sqlite;
-  expect(s.prepare('select refund_no, request_key from refunds').all()).toEqual([{ refund_no: 'A1R1', request_key: null }]);
+  expect(s.prepare('select refund_no, request_key from refunds').all()).toEqual([
+    { refund_no: 'A1R1', request_key: null },
+  ]);
   const insert = s.prepare(
     `insert into refunds (order_id, attempt_id, refund_no, method, amount_fen, trade_fen, state, requested_by, created_at, updated_at, request_key)
      values (1, 1, ?, 'alipay', 10, 100, 'requested', 'o', 0, 0, ?)`,

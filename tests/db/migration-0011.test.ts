@@ -26,13 +26,22 @@ it('0011-till-identity: gives an existing store a fresh installation code and le
   cleanups.push(() => after.store.close());
   expect(after.migration.applied).toEqual(['0011-till-identity']);
   const s = after.store.sqlite;
-  const ids = s.prepare('select installation, reason from till_identity').all() as { installation: string; reason: string }[];
+  const ids = s.prepare('select installation, reason from till_identity').all() as {
+    installation: string;
+    reason: string;
+  }[];
   expect(ids).toHaveLength(1);
   expect(ids[0]).toMatchObject({ reason: 'migrated' });
   expect(ids[0]!.installation).toMatch(/^[0-9A-HJKMNP-TV-Z]{6}$/);
-  expect(s.prepare('select out_trade_no, state, foreign_at from payment_attempts').all()).toEqual([{ out_trade_no: '202611260001A1', state: 'paid', foreign_at: null }]);
+  expect(s.prepare('select out_trade_no, state, foreign_at from payment_attempts').all()).toEqual([
+    { out_trade_no: '202611260001A1', state: 'paid', foreign_at: null },
+  ]);
   // a code is never taken twice, and the history is never rewritten
-  expect(() => s.prepare(`insert into till_identity (installation, reason, created_at) values (?, 'collision', 0)`).run(ids[0]!.installation)).toThrow(/UNIQUE/);
+  expect(() =>
+    s
+      .prepare(`insert into till_identity (installation, reason, created_at) values (?, 'collision', 0)`)
+      .run(ids[0]!.installation),
+  ).toThrow(/UNIQUE/);
   expect(() => s.prepare(`update till_identity set reason = 'new'`).run()).toThrow(/never changed/);
 });
 

@@ -28,7 +28,9 @@ it('0012-data-restores: adds data_restores and recovered_rows, keeping existing 
     `insert into data_restores (at, actor, approved_by, backup_file, backup_at, damaged_file, export_file, reentered, unreadable)
      values (1, '店长', null, 'counter-pos-daily-x.sqlite', 0, 'restores/x/damaged-counter-pos.sqlite', 'restores/x/sales-since-backup.json', '{}', '{}')`,
   ).run();
-  const mark = db.prepare(`insert into recovered_rows (restore_id, table_name, row_id, action) values (?, 'orders', 1, ?)`);
+  const mark = db.prepare(
+    `insert into recovered_rows (restore_id, table_name, row_id, action) values (?, 'orders', 1, ?)`,
+  );
   mark.run(1, 'inserted');
   expect(() => mark.run(1, 'inserted')).toThrow(/UNIQUE|PRIMARY KEY/);
   expect(() => mark.run(1, 'guessed')).toThrow(/CHECK/);

@@ -12,7 +12,10 @@ afterEach(() => {
 it('0014-hot-indexes: indexes the open payments, refunds by payment, audit rows by subject and reconciliation items by payment and refund', async () => {
   const t = tempDir('pos-db-');
   cleanups.push(t.cleanup);
-  const before = await openStore({ dataDir: t.dir, migrateTo: MIGRATION_NAMES[MIGRATION_NAMES.indexOf('0014-hot-indexes') - 1] });
+  const before = await openStore({
+    dataDir: t.dir,
+    migrateTo: MIGRATION_NAMES[MIGRATION_NAMES.indexOf('0014-hot-indexes') - 1],
+  });
   const db = before.store.sqlite;
   db.prepare(
     `insert into orders (number, business_day, seq, status, clerk, terminal, subtotal_fen, line_discount_fen,
@@ -26,11 +29,18 @@ it('0014-hot-indexes: indexes the open payments, refunds by payment, audit rows 
   cleanups.push(() => after.store.close());
   expect(after.migration.applied).toEqual(['0014-hot-indexes']);
   const s = after.store.sqlite;
-  const plan = (sql: string) => (s.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join('; ');
-  expect(plan(`select * from payment_attempts where state in ('created', 'pending') and method != 'cash' order by created_at`)).toContain('payment_attempts_open');
+  const plan = (sql: string) =>
+    (s.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join('; ');
+  expect(
+    plan(
+      `select * from payment_attempts where state in ('created', 'pending') and method != 'cash' order by created_at`,
+    ),
+  ).toContain('payment_attempts_open');
   expect(plan(`select count(*) from refunds where attempt_id = 1`)).toContain('refunds_attempt');
   expect(plan(`select count(*) from audit_log where subject = 'Z-T01-0001'`)).toContain('audit_log_subject');
   expect(plan(`select id from recon_items where refund_id = 1`)).toContain('recon_items_refund');
   expect(plan(`select id from recon_items where attempt_id = 1`)).toContain('recon_items_attempt');
-  expect(s.prepare('select out_trade_no, state from payment_attempts').all()).toEqual([{ out_trade_no: 'A1', state: 'pending' }]);
+  expect(s.prepare('select out_trade_no, state from payment_attempts').all()).toEqual([
+    { out_trade_no: 'A1', state: 'pending' },
+  ]);
 });

@@ -23,7 +23,9 @@ function dir(): string {
 }
 const hash = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 const tables = (db: BetterSqlite3.Database) =>
-  (db.prepare(`select name from sqlite_master where type='table' order by name`).all() as { name: string }[]).map((r) => r.name);
+  (db.prepare(`select name from sqlite_master where type='table' order by name`).all() as { name: string }[]).map(
+    (r) => r.name,
+  );
 
 async function storeAt(d: string, migrateTo: string) {
   const { store, migration } = await openStore({ dataDir: d, migrateTo });
@@ -42,7 +44,9 @@ describe('migrations', () => {
     expect(migration.applied).toEqual(['0001-catalogue']);
     expect(tables(store.sqlite)).toEqual(expect.arrayContaining(['settings', 'categories', 'products']));
     expect(tables(store.sqlite)).not.toContain('carts');
-    store.sqlite.prepare(`insert into categories (code, name_zh, name_en, color, sort) values ('x', '甲', 'X', '#000', 0)`).run();
+    store.sqlite
+      .prepare(`insert into categories (code, name_zh, name_en, color, sort) values ('x', '甲', 'X', '#000', 0)`)
+      .run();
     const insert = store.sqlite.prepare(
       `insert into products (sku, barcode, name_zh, name_en, pinyin, pinyin_initials, category_id, price_fen, unit, created_at, updated_at)
        values (?, ?, '甲', 'A', 'jia', 'j', ?, ?, '', 0, 0)`,
@@ -57,7 +61,9 @@ describe('migrations', () => {
   it('0002-carts: adds carts to a database holding a catalogue, keeping it', async () => {
     const d = dir();
     let { store } = await storeAt(d, '0001-catalogue');
-    store.sqlite.prepare(`insert into categories (code, name_zh, name_en, color, sort) values ('x', '甲', 'X', '#000', 0)`).run();
+    store.sqlite
+      .prepare(`insert into categories (code, name_zh, name_en, color, sort) values ('x', '甲', 'X', '#000', 0)`)
+      .run();
     store.sqlite
       .prepare(
         `insert into products (sku, barcode, name_zh, name_en, pinyin, pinyin_initials, category_id, price_fen, unit, created_at, updated_at)
@@ -71,11 +77,15 @@ describe('migrations', () => {
     expect(next.migration.backup).not.toBeNull();
     expect(store.sqlite.prepare('select sku from products').all()).toEqual([{ sku: 'A-1' }]);
     store.sqlite.prepare(`insert into carts (status, created_at, updated_at) values ('active', 0, 0)`).run();
-    const line = store.sqlite.prepare(`insert into cart_lines (cart_id, product_id, qty, position) values (1, 1, ?, 1)`);
+    const line = store.sqlite.prepare(
+      `insert into cart_lines (cart_id, product_id, qty, position) values (1, 1, ?, 1)`,
+    );
     expect(() => line.run(0)).toThrow(/CHECK/);
     expect(() => line.run(10_000)).toThrow(/CHECK/);
     line.run(2);
-    expect(() => store.sqlite.prepare(`insert into carts (status, created_at, updated_at) values ('bogus', 0, 0)`).run()).toThrow(/CHECK/);
+    expect(() =>
+      store.sqlite.prepare(`insert into carts (status, created_at, updated_at) values ('bogus', 0, 0)`).run(),
+    ).toThrow(/CHECK/);
     store.close();
   });
 
@@ -106,8 +116,12 @@ describe('migrations', () => {
     expect(() => store.sqlite.prepare(`update payment_journal set kind = 'y'`).run()).toThrow(/append-only/);
     expect(() => store.sqlite.prepare(`delete from payment_journal`).run()).toThrow(/append-only/);
     expect(() =>
-      store.sqlite.prepare(`insert into orders (number, business_day, seq, status, clerk, terminal, subtotal_fen, line_discount_fen,
-           order_discount_fen, total_fen, item_count, created_at) values ('20261126-0001b', '2026-11-26', 1, 'open', 'c', 't', 1, 0, 0, 1, 1, 0)`).run(),
+      store.sqlite
+        .prepare(
+          `insert into orders (number, business_day, seq, status, clerk, terminal, subtotal_fen, line_discount_fen,
+           order_discount_fen, total_fen, item_count, created_at) values ('20261126-0001b', '2026-11-26', 1, 'open', 'c', 't', 1, 0, 0, 1, 1, 0)`,
+        )
+        .run(),
     ).toThrow(/UNIQUE/);
     store.close();
   });
@@ -131,9 +145,9 @@ describe('migrations', () => {
     const next = await storeAt(d, '0004-payment-attempts');
     store = next.store;
     expect(next.migration.applied).toEqual(['0004-payment-attempts']);
-    expect(store.sqlite.prepare('select out_trade_no, polls, trade_no, deadline_at from payment_attempts').all()).toEqual([
-      { out_trade_no: 'C1', polls: 0, trade_no: null, deadline_at: null },
-    ]);
+    expect(
+      store.sqlite.prepare('select out_trade_no, polls, trade_no, deadline_at from payment_attempts').all(),
+    ).toEqual([{ out_trade_no: 'C1', polls: 0, trade_no: null, deadline_at: null }]);
     const attempt = store.sqlite.prepare(
       `insert into payment_attempts (order_id, method, mode, out_trade_no, amount_fen, state, created_at, updated_at, next_poll_at)
        values (1, 'alipay', 'qr', ?, 100, ?, 0, 0, 0)`,
@@ -141,8 +155,14 @@ describe('migrations', () => {
     attempt.run('A1', 'pending');
     expect(() => attempt.run('A2', 'created')).toThrow(/UNIQUE/);
     attempt.run('A3', 'closed');
-    store.sqlite.prepare(`insert into payment_exceptions (order_id, attempt_id, kind, opened_at) values (1, 2, 'amount_mismatch', 0)`).run();
-    expect(store.sqlite.prepare('select kind, resolved_at from payment_exceptions').all()).toEqual([{ kind: 'amount_mismatch', resolved_at: null }]);
+    store.sqlite
+      .prepare(
+        `insert into payment_exceptions (order_id, attempt_id, kind, opened_at) values (1, 2, 'amount_mismatch', 0)`,
+      )
+      .run();
+    expect(store.sqlite.prepare('select kind, resolved_at from payment_exceptions').all()).toEqual([
+      { kind: 'amount_mismatch', resolved_at: null },
+    ]);
     store.close();
   });
 
@@ -168,7 +188,9 @@ describe('migrations', () => {
       `insert into payment_attempts (order_id, method, mode, out_trade_no, amount_fen, state, created_at, updated_at, next_poll_at)
        values (1, ?, ?, ?, 100, ?, 0, 0, 0)`,
     );
-    expect(store.sqlite.prepare('select out_trade_no, overridden_at from payment_attempts').all()).toEqual([{ out_trade_no: 'A1', overridden_at: null }]);
+    expect(store.sqlite.prepare('select out_trade_no, overridden_at from payment_attempts').all()).toEqual([
+      { out_trade_no: 'A1', overridden_at: null },
+    ]);
     // one open attempt per order, unless the open one was overridden by the owner
     expect(() => again.run('wechat', 'qr', 'W2', 'pending')).toThrow(/UNIQUE/);
     store.sqlite.prepare('update payment_attempts set overridden_at = 1 where id = 1').run();
@@ -178,9 +200,23 @@ describe('migrations', () => {
     expect(() => again.run('cash', 'cash', 'C3', 'paid')).toThrow(/UNIQUE/);
     store.sqlite.prepare("update payment_attempts set state = 'refunded' where id = 2").run();
     again.run('cash', 'cash', 'C3', 'paid');
-    store.sqlite.prepare(`insert into users (name, role, pin_hash, pin_salt, created_at, updated_at) values ('o', 'owner', 'h', 's', 0, 0)`).run();
-    expect(() => store.sqlite.prepare(`insert into users (name, role, pin_hash, pin_salt, created_at, updated_at) values ('x', 'boss', 'h', 's', 0, 0)`).run()).toThrow(/CHECK/);
-    store.sqlite.prepare(`insert into audit_log (at, actor_id, actor_name, actor_role, action) values (0, 1, 'o', 'owner', 'test')`).run();
+    store.sqlite
+      .prepare(
+        `insert into users (name, role, pin_hash, pin_salt, created_at, updated_at) values ('o', 'owner', 'h', 's', 0, 0)`,
+      )
+      .run();
+    expect(() =>
+      store.sqlite
+        .prepare(
+          `insert into users (name, role, pin_hash, pin_salt, created_at, updated_at) values ('x', 'boss', 'h', 's', 0, 0)`,
+        )
+        .run(),
+    ).toThrow(/CHECK/);
+    store.sqlite
+      .prepare(
+        `insert into audit_log (at, actor_id, actor_name, actor_role, action) values (0, 1, 'o', 'owner', 'test')`,
+      )
+      .run();
     expect(() => store.sqlite.prepare(`update audit_log set action = 'forged'`).run()).toThrow(/append-only/);
     expect(() => store.sqlite.prepare(`delete from audit_log`).run()).toThrow(/append-only/);
     const refund = store.sqlite.prepare(
@@ -263,7 +299,9 @@ describe('refusals that write nothing', () => {
     const err = await openStore({ dataDir: d }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PosError);
     expect((err as PosError).code).toBe('DATABASE_TOO_NEW');
-    expect((err as PosError).message).toMatch(/newer version of Counter POS.*9999-from-the-future.*Nothing was changed/);
+    expect((err as PosError).message).toMatch(
+      /newer version of Counter POS.*9999-from-the-future.*Nothing was changed/,
+    );
     expect(hash(file)).toBe(before);
     expect(existsSync(join(d, 'backups'))).toBe(false);
   });

@@ -60,7 +60,8 @@ interface Seen {
 /** The tables a statement names by alias (`"payment_attempts" as "pa"`): EXPLAIN calls a table by its alias. */
 function aliases(sql: string): Map<string, string> {
   const out = new Map<string, string>();
-  for (const [, table, alias] of sql.matchAll(/"(\w+)"\s+as\s+"(\w+)"/gi)) if (LARGE_TABLES.includes(table!)) out.set(alias!, table!);
+  for (const [, table, alias] of sql.matchAll(/"(\w+)"\s+as\s+"(\w+)"/gi))
+    if (LARGE_TABLES.includes(table!)) out.set(alias!, table!);
   return out;
 }
 
@@ -74,7 +75,9 @@ function unselective(db: BetterSqlite3.Database, table: string, terms: string[])
   if (!terms.every((t) => /^\w+=\?$/.test(t))) return null;
   const cols = terms.map((t) => `"${t.slice(0, -2)}"`).join(', ');
   const { n } = db.prepare(`select count(*) as n from "${table}"`).get() as { n: number };
-  const { biggest } = db.prepare(`select max(c) as biggest from (select count(*) as c from "${table}" group by ${cols})`).get() as { biggest: number | null };
+  const { biggest } = db
+    .prepare(`select max(c) as biggest from (select count(*) as c from "${table}" group by ${cols})`)
+    .get() as { biggest: number | null };
   if (n < 1_000 || (biggest ?? 0) * 10 < n) return null;
   return `one value of ${cols} holds ${biggest} of ${n} rows of ${table}: the index narrows nothing`;
 }
@@ -123,7 +126,13 @@ export function planProblems(db: BetterSqlite3.Database, sql: string, params: un
 }
 
 /** Partial indexes over the open few rows of a large table (see the migrations). */
-const PARTIAL_INDEXES = new Set(['payment_attempts_due', 'payment_attempts_open', 'refunds_due', 'payment_attempts_one_open', 'cash_sessions_one_open']);
+const PARTIAL_INDEXES = new Set([
+  'payment_attempts_due',
+  'payment_attempts_open',
+  'refunds_due',
+  'payment_attempts_one_open',
+  'cash_sessions_one_open',
+]);
 
 let core: Core;
 let clock: ManualClock;
@@ -139,11 +148,24 @@ beforeAll(async () => {
   clock = new ManualClock(Date.now());
   const { providers, alipay } = scriptedProviders();
   alipay.defaults.query = { kind: 'pending' };
-  core = await createCore({ dataDir: t.dir, mode: 'browser', clock, timeZone: 'Asia/Shanghai', poll: false, providers });
+  core = await createCore({
+    dataDir: t.dir,
+    mode: 'browser',
+    clock,
+    timeZone: 'Asia/Shanghai',
+    poll: false,
+    providers,
+  });
   // record every statement the till runs from here on, with its parameters
   for (const m of ['all', 'first', 'run'] as const) {
-    const original = Store.prototype[m] as (this: Store, q: { compile(): { sql: string; parameters: readonly unknown[] } }) => unknown;
-    (Store.prototype as unknown as Record<string, unknown>)[m] = function (this: Store, q: { compile(): { sql: string; parameters: readonly unknown[] } }) {
+    const original = Store.prototype[m] as (
+      this: Store,
+      q: { compile(): { sql: string; parameters: readonly unknown[] } },
+    ) => unknown;
+    (Store.prototype as unknown as Record<string, unknown>)[m] = function (
+      this: Store,
+      q: { compile(): { sql: string; parameters: readonly unknown[] } },
+    ) {
       const c = q.compile();
       if (!seen.has(c.sql)) seen.set(c.sql, { sql: c.sql, params: [...c.parameters], where });
       return original.call(this, q);
@@ -232,7 +254,7 @@ describe('query plans on an aged store', () => {
     await call('orders.cancel', { orderId: o3.id, restoreCart: true });
     await call('cart.clear');
 
-    where = 'today\'s orders and an order';
+    where = "today's orders and an order";
     await call('orders.list', {});
     await call('orders.get', { orderId: o1.id });
     await call('orders.get', { orderId: 1 });
@@ -242,7 +264,13 @@ describe('query plans on an aged store', () => {
     where = 'the owner';
     await core.auth.login(owner.id, '8888');
     await call('orders.list', { businessDay: yesterday });
-    await call('refunds.create', { orderId: o1.id, kind: 'full', restock: true, reason: 'customer returned it', requestKey: 'plan-test-0001' });
+    await call('refunds.create', {
+      orderId: o1.id,
+      kind: 'full',
+      restock: true,
+      reason: 'customer returned it',
+      requestKey: 'plan-test-0001',
+    });
     await call('cashSession.x');
     await call('cashSession.zList', {});
     await call('reports.sales', { from: day, to: day });
@@ -253,7 +281,11 @@ describe('query plans on an aged store', () => {
     await call('audit.list', {});
     await call('catalog.adminProducts', {});
     await call('catalog.stockMoves', { productId: p[0]!.id });
-    await call('cashSession.close', { denominations: { '10000': 2, '1000': 1 }, varianceReason: 'counted it', acknowledgePending: true });
+    await call('cashSession.close', {
+      denominations: { '10000': 2, '1000': 1 },
+      varianceReason: 'counted it',
+      acknowledgePending: true,
+    });
 
     const db = core.store.sqlite;
     const bad: string[] = [];

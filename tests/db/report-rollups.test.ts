@@ -30,7 +30,9 @@ function snapshot(store: Store): Record<string, unknown[]> {
   const out: Record<string, unknown[]> = {};
   for (const t of REPORT_TABLES) {
     const rows = store.sqlite.prepare(`select * from ${t} order by 1, 2, 3`).all() as Record<string, unknown>[];
-    out[t] = rows.filter((r) => Object.entries(r).some(([k, v]) => typeof v === 'number' && v !== 0 && !['hour', 'product_id'].includes(k)));
+    out[t] = rows.filter((r) =>
+      Object.entries(r).some(([k, v]) => typeof v === 'number' && v !== 0 && !['hour', 'product_id'].includes(k)),
+    );
   }
   return out;
 }
@@ -40,7 +42,9 @@ function checkLocalTime(w: World, from: string, to: string, report: SalesReport)
   const hour = new Intl.DateTimeFormat('en-GB', { timeZone: w.zone, hour: '2-digit', hourCycle: 'h23' });
   const h = (t: number) => Number(hour.format(new Date(t)));
   const sales = w.store.sqlite
-    .prepare(`select business_day as day, created_at as t from orders where status in ('paid', 'partially_refunded', 'refunded') and business_day between ? and ?`)
+    .prepare(
+      `select business_day as day, created_at as t from orders where status in ('paid', 'partially_refunded', 'refunded') and business_day between ? and ?`,
+    )
     .all(from, to) as { day: string; t: number }[];
   const byHour = new Array<number>(24).fill(0);
   for (const s of sales) {
@@ -69,27 +73,33 @@ describe('report rollups against the reference GROUP BY', () => {
   for (const zone of ['Asia/Shanghai', 'America/New_York']) {
     it(`agree on random histories (${zone}), for every range, by Intl's clock too; a rebuild gives the same rows`, async () => {
       await fc.assert(
-        fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 12 }), async (seed, top) => {
-          const w = await world(zone);
-          history(w, seed, 70);
-          const days = (w.store.sqlite.prepare('select min(business_day) as a, max(business_day) as b from orders').get() as { a: string; b: string });
-          const first = addDays(days.a, -1);
-          const last = addDays(days.b, 3);
-          const random = rng(seed ^ 0x5bd1e995);
-          const ranges: [string, string][] = [[first, last]];
-          for (let i = 0; i < 6; i++) {
-            const a = addDays(first, Math.floor(random() * 6));
-            ranges.push([a, addDays(a, Math.floor(random() * 4))]);
-          }
-          for (const [from, to] of ranges) {
-            const got = w.reports.sales(from, to, top);
-            expect(comparable(got)).toEqual(comparable(referenceReport(w.store, from, to, top)));
-            checkLocalTime(w, from, to, got);
-          }
-          const before = snapshot(w.store);
-          w.reports.rebuild();
-          expect(snapshot(w.store)).toEqual(before);
-        }),
+        fc.asyncProperty(
+          fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+          fc.integer({ min: 1, max: 12 }),
+          async (seed, top) => {
+            const w = await world(zone);
+            history(w, seed, 70);
+            const days = w.store.sqlite
+              .prepare('select min(business_day) as a, max(business_day) as b from orders')
+              .get() as { a: string; b: string };
+            const first = addDays(days.a, -1);
+            const last = addDays(days.b, 3);
+            const random = rng(seed ^ 0x5bd1e995);
+            const ranges: [string, string][] = [[first, last]];
+            for (let i = 0; i < 6; i++) {
+              const a = addDays(first, Math.floor(random() * 6));
+              ranges.push([a, addDays(a, Math.floor(random() * 4))]);
+            }
+            for (const [from, to] of ranges) {
+              const got = w.reports.sales(from, to, top);
+              expect(comparable(got)).toEqual(comparable(referenceReport(w.store, from, to, top)));
+              checkLocalTime(w, from, to, got);
+            }
+            const before = snapshot(w.store);
+            w.reports.rebuild();
+            expect(snapshot(w.store)).toEqual(before);
+          },
+        ),
         { numRuns: 12 },
       );
     }, 120_000);
@@ -120,7 +130,9 @@ describe('report rollups against the reference GROUP BY', () => {
       ).run(o, p.id, p.price, qty, p.price * qty, p.price * qty);
       const a = Number(
         db
-          .prepare(`insert into payment_attempts (order_id, method, mode, out_trade_no, amount_fen, state, created_at, updated_at, paid_at) values (?, 'cash', 'cash', ?, ?, 'paid', ?, ?, ?)`)
+          .prepare(
+            `insert into payment_attempts (order_id, method, mode, out_trade_no, amount_fen, state, created_at, updated_at, paid_at) values (?, 'cash', 'cash', ?, ?, 'paid', ?, ?, ?)`,
+          )
           .run(o, `C${d}`, p.price * qty, t, t, t).lastInsertRowid,
       );
       db.prepare(`update orders set status = 'paid' where id = ?`).run(o);
@@ -129,7 +141,17 @@ describe('report rollups against the reference GROUP BY', () => {
         db.prepare(
           `insert into refunds (order_id, attempt_id, refund_no, method, amount_fen, trade_fen, state, lines, requested_by, created_at, updated_at, finished_at)
            values (?, ?, ?, 'cash', ?, ?, 'succeeded', ?, 'owner', ?, ?, ?)`,
-        ).run(o, a, `R${d}`, p.price, p.price * qty, JSON.stringify([{ lineNo: 1, qty: 1, amountFen: p.price }]), rt, rt, rt);
+        ).run(
+          o,
+          a,
+          `R${d}`,
+          p.price,
+          p.price * qty,
+          JSON.stringify([{ lineNo: 1, qty: 1, amountFen: p.price }]),
+          rt,
+          rt,
+          rt,
+        );
       }
     }
     for (const [from, to] of [
@@ -155,7 +177,9 @@ describe('report rollups against the reference GROUP BY', () => {
       `insert into order_lines (order_id, line_no, product_id, sku, name_zh, name_en, unit_price_fen, qty, gross_fen, line_discount_fen, order_discount_share_fen, total_fen)
        values (1, 1, ?, 'S', '甲', 'A', ?, 1, ?, 0, 0, ?)`,
     ).run(p.id, p.price, p.price, p.price);
-    db.prepare(`insert into payment_attempts (order_id, method, mode, out_trade_no, amount_fen, state, created_at, updated_at) values (1, 'cash', 'cash', 'C1', ?, 'paid', 0, 0)`).run(p.price);
+    db.prepare(
+      `insert into payment_attempts (order_id, method, mode, out_trade_no, amount_fen, state, created_at, updated_at) values (1, 'cash', 'cash', 'C1', ?, 'paid', 0, 0)`,
+    ).run(p.price);
     db.prepare(`update orders set status = 'paid' where id = 1`).run();
     const t = Date.parse('2026-11-26T03:00:00Z');
     for (const [i, lines] of ['{oops', '[{"lineNo": 1, "qty": "many"}]', '"text"'].entries()) {

@@ -52,7 +52,12 @@ describe('a cash sale over the loopback transport', () => {
 
     const list = must(await s.api.orders.list({}));
     expect(list).toHaveLength(1);
-    expect(list[0]).toMatchObject({ number: '20261126-0001', status: 'paid', method: 'cash', totalFen: order.totalFen });
+    expect(list[0]).toMatchObject({
+      number: '20261126-0001',
+      status: 'paid',
+      method: 'cash',
+      totalFen: order.totalFen,
+    });
 
     const again = must(await s.api.orders.receipt({ orderId: order.id }));
     expect(again.reprint).toBe(true);
@@ -85,7 +90,9 @@ describe('a cash sale over the loopback transport', () => {
     must(await s.api.cart.add({ productId: cola.id, qty: 3 }));
     let cart = must(await s.api.cart.add({ productId: chips.id }));
     const colaLine = cart.lines.find((l) => l.sku === 'DRI-001')!;
-    cart = must(await s.api.cart.setLineDiscount({ lineId: colaLine.lineId, discount: { kind: 'percent', value: 10 } }));
+    cart = must(
+      await s.api.cart.setLineDiscount({ lineId: colaLine.lineId, discount: { kind: 'percent', value: 10 } }),
+    );
     expect(cart.lineDiscountFen).toBe(90);
     cart = must(await s.api.cart.setOrderDiscount({ discount: { kind: 'amount', value: 101 } }));
     expect(cart.subtotalFen).toBe(900 + 750);
@@ -155,13 +162,22 @@ function commitsSoFar(dir: string): number {
 }
 
 describe('the one-step cash sale (checkout.cashSale)', () => {
-  const rows = (sql: string, ...params: unknown[]) => s.core.store.sqlite.prepare(sql).all(...params) as Record<string, unknown>[];
+  const rows = (sql: string, ...params: unknown[]) =>
+    s.core.store.sqlite.prepare(sql).all(...params) as Record<string, unknown>[];
   const counts = () =>
     Object.fromEntries(
-      ['orders', 'order_lines', 'payment_attempts', 'payment_journal', 'day_counters', 'stock_moves', 'carts', 'cart_lines', 'audit_log', 'report_sales_day'].map((t) => [
-        t,
-        (rows(`SELECT count(*) AS n FROM ${t}`)[0] as { n: number }).n,
-      ]),
+      [
+        'orders',
+        'order_lines',
+        'payment_attempts',
+        'payment_journal',
+        'day_counters',
+        'stock_moves',
+        'carts',
+        'cart_lines',
+        'audit_log',
+        'report_sales_day',
+      ].map((t) => [t, (rows(`SELECT count(*) AS n FROM ${t}`)[0] as { n: number }).n]),
     );
   const threeItems = async () => {
     const cola = await bySku('DRI-001');
@@ -187,34 +203,71 @@ describe('the one-step cash sale (checkout.cashSale)', () => {
     const sale = must(await s.api.checkout.cashSale({ tenderedFen: 5000 }));
     expect(commitsSoFar(s.dir) - before, 'one write transaction (at synchronous=FULL)').toBe(1);
     off();
-    expect(sale.order).toMatchObject({ number: '20261126-0002', status: 'paid', totalFen: cart.totalFen, itemCount: 3, method: 'cash' });
-    expect(sale.receipt).toMatchObject({ number: '20261126-0002', method: 'cash', tenderedFen: 5000, changeFen: 5000 - cart.totalFen, reprint: false });
-    expect(sale.order.payments).toEqual([expect.objectContaining({ method: 'cash', mode: 'cash', state: 'paid', amountFen: cart.totalFen, tenderedFen: 5000 })]);
+    expect(sale.order).toMatchObject({
+      number: '20261126-0002',
+      status: 'paid',
+      totalFen: cart.totalFen,
+      itemCount: 3,
+      method: 'cash',
+    });
+    expect(sale.receipt).toMatchObject({
+      number: '20261126-0002',
+      method: 'cash',
+      tenderedFen: 5000,
+      changeFen: 5000 - cart.totalFen,
+      reprint: false,
+    });
+    expect(sale.order.payments).toEqual([
+      expect.objectContaining({
+        method: 'cash',
+        mode: 'cash',
+        state: 'paid',
+        amountFen: cart.totalFen,
+        tenderedFen: 5000,
+      }),
+    ]);
     expect(sale.order.journal.map((j) => [j.kind, j.fromState, j.toState])).toEqual([
       ['order.created', null, 'open'],
       ['cash.tendered', 'created', 'paid'],
       ['order.paid', 'open', 'paid'],
     ]);
     // one event, for the order as it ends
-    expect(events).toEqual([{ event: 'order.changed', payload: { orderId: sale.order.id, number: '20261126-0002', status: 'paid' } }]);
+    expect(events).toEqual([
+      { event: 'order.changed', payload: { orderId: sale.order.id, number: '20261126-0002', status: 'paid' } },
+    ]);
     // the cart was consumed
     expect(must(await s.api.cart.get({})).lines).toHaveLength(0);
 
     // row for row what the two calls wrote, but for ids, numbers and times
     const order1 = old.order.id;
     const order2 = sale.order.id;
-    const strip = (r: Record<string, unknown>, ...keys: string[]) => Object.fromEntries(Object.entries(r).filter(([k]) => !keys.includes(k)));
-    const orderRow = (id: number) => strip(rows('SELECT * FROM orders WHERE id = ?', id)[0]!, 'id', 'number', 'seq', 'cart_id', 'created_at', 'paid_at');
+    const strip = (r: Record<string, unknown>, ...keys: string[]) =>
+      Object.fromEntries(Object.entries(r).filter(([k]) => !keys.includes(k)));
+    const orderRow = (id: number) =>
+      strip(
+        rows('SELECT * FROM orders WHERE id = ?', id)[0]!,
+        'id',
+        'number',
+        'seq',
+        'cart_id',
+        'created_at',
+        'paid_at',
+      );
     expect(orderRow(order2)).toEqual(orderRow(order1));
-    const lines = (id: number) => rows('SELECT * FROM order_lines WHERE order_id = ? ORDER BY line_no', id).map((r) => strip(r, 'id', 'order_id'));
+    const lines = (id: number) =>
+      rows('SELECT * FROM order_lines WHERE order_id = ? ORDER BY line_no', id).map((r) => strip(r, 'id', 'order_id'));
     expect(lines(order2)).toEqual(lines(order1));
     const attempts = (id: number) =>
-      rows('SELECT * FROM payment_attempts WHERE order_id = ?', id).map((r) => strip(r, 'id', 'order_id', 'out_trade_no', 'created_at', 'updated_at', 'paid_at'));
+      rows('SELECT * FROM payment_attempts WHERE order_id = ?', id).map((r) =>
+        strip(r, 'id', 'order_id', 'out_trade_no', 'created_at', 'updated_at', 'paid_at'),
+      );
     expect(attempts(order2)).toEqual(attempts(order1));
-    const journal = (id: number) => rows('SELECT kind, from_state, to_state, detail FROM payment_journal WHERE order_id = ? ORDER BY id', id);
+    const journal = (id: number) =>
+      rows('SELECT kind, from_state, to_state, detail FROM payment_journal WHERE order_id = ? ORDER BY id', id);
     expect(journal(order2)).toEqual(journal(order1));
     // the triggers counted it the same: stock taken once per line, the sale in the report tables
-    const moves = (id: number) => rows('SELECT product_id, delta, reason FROM stock_moves WHERE order_id = ? ORDER BY id', id);
+    const moves = (id: number) =>
+      rows('SELECT product_id, delta, reason FROM stock_moves WHERE order_id = ? ORDER BY id', id);
     expect(moves(order2)).toEqual(moves(order1));
     expect(moves(order2)).toHaveLength(2);
     const day = rows('SELECT sum(orders) AS orders, sum(gross_fen) AS gross FROM report_sales_day')[0];
@@ -234,7 +287,10 @@ describe('the one-step cash sale (checkout.cashSale)', () => {
     const cart = await threeItems();
     const start = counts();
     const low = await s.api.checkout.cashSale({ tenderedFen: cart.totalFen - 1 });
-    expect(low.ok || low.error).toMatchObject({ code: 'TENDER_TOO_LOW', details: { tenderedFen: cart.totalFen - 1, totalFen: cart.totalFen } });
+    expect(low.ok || low.error).toMatchObject({
+      code: 'TENDER_TOO_LOW',
+      details: { tenderedFen: cart.totalFen - 1, totalFen: cart.totalFen },
+    });
     const silly = await s.api.checkout.cashSale({ tenderedFen: cart.totalFen + 100_001 });
     expect(silly.ok || silly.error).toMatchObject({ code: 'INVALID_INPUT', details: { field: 'tenderedFen' } });
     expect(counts(), 'no order, no payment, no journal row, no number taken, the cart as it was').toEqual(start);
@@ -251,7 +307,10 @@ describe('the one-step cash sale (checkout.cashSale)', () => {
 
   it('sent twice at once, it sells the cart once: the second finds the till empty', async () => {
     const cart = await threeItems();
-    const [a, b] = await Promise.all([s.api.checkout.cashSale({ tenderedFen: cart.totalFen }), s.api.checkout.cashSale({ tenderedFen: cart.totalFen })]);
+    const [a, b] = await Promise.all([
+      s.api.checkout.cashSale({ tenderedFen: cart.totalFen }),
+      s.api.checkout.cashSale({ tenderedFen: cart.totalFen }),
+    ]);
     const outcomes = [a, b].map((r) => (r.ok ? r.value.order.status : r.error.code)).sort();
     expect(outcomes).toEqual(['CART_EMPTY', 'paid']);
     expect(rows('SELECT count(*) AS n FROM payment_attempts')[0]).toEqual({ n: 1 });

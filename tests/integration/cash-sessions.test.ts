@@ -8,7 +8,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ProviderSource } from '../../src/main/core/payments';
 import type { ProviderId, Trade } from '../../src/main/payments/provider';
 import type { ErrorCode } from '../../src/shared/errors';
-import type { CashReport, CashSessionState, CashSessionView, OrderSummary, PrintOutcome, ZSummary, ZView } from '../../src/shared/types';
+import type {
+  CashReport,
+  CashSessionState,
+  CashSessionView,
+  OrderSummary,
+  PrintOutcome,
+  ZSummary,
+  ZView,
+} from '../../src/shared/types';
 import { FakeProvider } from '../support/fake-provider';
 import { must, startCore, type TestCore } from '../support/core';
 
@@ -43,8 +51,12 @@ async function setup(start?: string): Promise<void> {
   if (start) t.clock.set(at(start));
 }
 
-const call = async <T>(method: string, input: unknown = {}): Promise<T> => must(await t.core.dispatch(method, input)) as T;
-async function refused(method: string, input: unknown): Promise<{ code: ErrorCode; message: string; details?: Record<string, unknown> }> {
+const call = async <T>(method: string, input: unknown = {}): Promise<T> =>
+  must(await t.core.dispatch(method, input)) as T;
+async function refused(
+  method: string,
+  input: unknown,
+): Promise<{ code: ErrorCode; message: string; details?: Record<string, unknown> }> {
   const r = await t.core.dispatch(method, input);
   if (r.ok) throw new Error(`${method} should have been refused`);
   return r.error;
@@ -58,9 +70,15 @@ function order(qty = 1, discountFen = 0): { id: number; totalFen: number; number
   return { id: o.id, totalFen: o.totalFen, number: o.number };
 }
 
-async function cashSale(qty = 1, discountFen = 0): Promise<{ id: number; totalFen: number; number: string; attemptId: number }> {
+async function cashSale(
+  qty = 1,
+  discountFen = 0,
+): Promise<{ id: number; totalFen: number; number: string; attemptId: number }> {
   const o = order(qty, discountFen);
-  const paid = await call<{ order: { payments: { id: number }[] } }>('checkout.payCash', { orderId: o.id, tenderedFen: o.totalFen + 1000 });
+  const paid = await call<{ order: { payments: { id: number }[] } }>('checkout.payCash', {
+    orderId: o.id,
+    tenderedFen: o.totalFen + 1000,
+  });
   return { ...o, attemptId: paid.order.payments[0]!.id };
 }
 
@@ -94,7 +112,9 @@ function countOf(fen: number): Record<string, number> {
   return c;
 }
 const audit = (action: string) =>
-  t.core.store.sqlite.prepare(`select actor_name, approved_by, subject, after, note from audit_log where action = ? order by id`).all(action) as {
+  t.core.store.sqlite
+    .prepare(`select actor_name, approved_by, subject, after, note from audit_log where action = ? order by id`)
+    .all(action) as {
     actor_name: string;
     approved_by: string | null;
     subject: string;
@@ -107,7 +127,9 @@ describe('cash sessions', () => {
     await setup();
     expect((await current()).session).toBeNull();
     expect((await refused('cashSession.x', { approvalPin: OWNER_PIN })).code).toBe('CASH_SESSION_NOT_OPEN');
-    expect((await refused('cashSession.move', { kind: 'in', amountFen: 100, reason: 'coins from the bank' })).code).toBe('CASH_SESSION_NOT_OPEN');
+    expect(
+      (await refused('cashSession.move', { kind: 'in', amountFen: 100, reason: 'coins from the bank' })).code,
+    ).toBe('CASH_SESSION_NOT_OPEN');
 
     for (const bad of [
       { denominations: { '300': 1 } }, // no such note
@@ -124,15 +146,28 @@ describe('cash sessions', () => {
     }
 
     // the clerk (signed in by default) opens: two ¥100, one ¥50, 5 ¥10, 10 one-jiao coins
-    const s = await call<CashSessionView>('cashSession.open', { denominations: { '10000': 2, '5000': 1, '1000': 5, '10': 10 } });
+    const s = await call<CashSessionView>('cashSession.open', {
+      denominations: { '10000': 2, '5000': 1, '1000': 5, '10': 10 },
+    });
     // the clerk sees the drawer blind: no cash expected (tests/security/clerk-reads.test.ts)
-    expect(s).toMatchObject({ status: 'open', terminal: 'T01', businessDay: D, floatFen: 30_100, expectedFen: null, openedBy: '收银员 01' });
+    expect(s).toMatchObject({
+      status: 'open',
+      terminal: 'T01',
+      businessDay: D,
+      floatFen: 30_100,
+      expectedFen: null,
+      openedBy: '收银员 01',
+    });
     expect((await current()).session?.expectedFen).toBe(30_100);
     expect(s.floatDenominations).toEqual({ '10000': 2, '5000': 1, '1000': 5, '10': 10 });
     expect((await refused('cashSession.open', { floatFen: 0 })).code).toBe('CASH_SESSION_OPEN');
     // the database enforces it too
     expect(() =>
-      t.core.store.sqlite.prepare(`insert into cash_sessions (terminal, business_day, status, opened_at, opened_by, float_fen) values ('T01', ?, 'open', 0, 'x', 0)`).run(D),
+      t.core.store.sqlite
+        .prepare(
+          `insert into cash_sessions (terminal, business_day, status, opened_at, opened_by, float_fen) values ('T01', ?, 'open', 0, 'x', 0)`,
+        )
+        .run(D),
     ).toThrow(/UNIQUE/);
     const state = await current();
     expect(state.session?.id).toBe(s.id);
@@ -153,16 +188,47 @@ describe('cash sessions', () => {
     await setup();
     await open(10_000);
     // paid in: a clerk may
-    const afterIn = await call<CashSessionView>('cashSession.move', { kind: 'in', amountFen: 5_000, reason: 'change from the bank' });
+    const afterIn = await call<CashSessionView>('cashSession.move', {
+      kind: 'in',
+      amountFen: 5_000,
+      reason: 'change from the bank',
+    });
     expect(afterIn.expectedFen).toBeNull(); // blind for the clerk
     expect((await current()).session?.expectedFen).toBe(15_000);
     // paid out: the owner
-    expect((await refused('cashSession.move', { kind: 'out', amountFen: 2_000, reason: 'paid the window cleaner' })).code).toBe('OWNER_APPROVAL_REQUIRED');
-    expect((await refused('cashSession.move', { kind: 'out', amountFen: 2_000, reason: 'paid the window cleaner', approvalPin: '1234' })).code).toBe('WRONG_PIN');
+    expect(
+      (await refused('cashSession.move', { kind: 'out', amountFen: 2_000, reason: 'paid the window cleaner' })).code,
+    ).toBe('OWNER_APPROVAL_REQUIRED');
+    expect(
+      (
+        await refused('cashSession.move', {
+          kind: 'out',
+          amountFen: 2_000,
+          reason: 'paid the window cleaner',
+          approvalPin: '1234',
+        })
+      ).code,
+    ).toBe('WRONG_PIN');
     // more than the drawer holds is refused, but only once the owner is there (the refusal tells the cash expected)
-    expect((await refused('cashSession.move', { kind: 'out', amountFen: 15_001, reason: 'a typo in the amount' })).code).toBe('OWNER_APPROVAL_REQUIRED');
-    expect((await refused('cashSession.move', { kind: 'out', amountFen: 15_001, reason: 'a typo in the amount', approvalPin: OWNER_PIN })).code).toBe('CASH_OUT_TOO_LARGE');
-    const afterOut = await call<CashSessionView>('cashSession.move', { kind: 'out', amountFen: 2_000, reason: 'paid the window cleaner', approvalPin: OWNER_PIN });
+    expect(
+      (await refused('cashSession.move', { kind: 'out', amountFen: 15_001, reason: 'a typo in the amount' })).code,
+    ).toBe('OWNER_APPROVAL_REQUIRED');
+    expect(
+      (
+        await refused('cashSession.move', {
+          kind: 'out',
+          amountFen: 15_001,
+          reason: 'a typo in the amount',
+          approvalPin: OWNER_PIN,
+        })
+      ).code,
+    ).toBe('CASH_OUT_TOO_LARGE');
+    const afterOut = await call<CashSessionView>('cashSession.move', {
+      kind: 'out',
+      amountFen: 2_000,
+      reason: 'paid the window cleaner',
+      approvalPin: OWNER_PIN,
+    });
     expect(afterOut.expectedFen).toBe(13_000);
     expect(afterOut.moves.map((m) => [m.kind, m.amountFen, m.by, m.approvedBy])).toEqual([
       ['in', 5_000, '收银员 01', null],
@@ -174,12 +240,27 @@ describe('cash sessions', () => {
     expect((await refused('cashSession.close', { ...count, approvalPin: '0000' })).code).toBe('WRONG_PIN');
     expect((await current()).session?.status).toBe('open');
     const z = await call<ZView>('cashSession.close', { ...count, approvalPin: OWNER_PIN });
-    expect(z.z).toMatchObject({ number: 'Z-T01-0001', closedBy: '收银员 01', approvedBy: '店长', varianceFen: 0, varianceReason: null });
+    expect(z.z).toMatchObject({
+      number: 'Z-T01-0001',
+      closedBy: '收银员 01',
+      approvedBy: '店长',
+      varianceFen: 0,
+      varianceReason: null,
+    });
 
-    expect(audit('cash.paid_in')).toMatchObject([{ actor_name: '收银员 01', approved_by: null, note: 'change from the bank' }]);
-    expect(audit('cash.paid_out')).toMatchObject([{ actor_name: '收银员 01', approved_by: '店长', note: 'paid the window cleaner' }]);
+    expect(audit('cash.paid_in')).toMatchObject([
+      { actor_name: '收银员 01', approved_by: null, note: 'change from the bank' },
+    ]);
+    expect(audit('cash.paid_out')).toMatchObject([
+      { actor_name: '收银员 01', approved_by: '店长', note: 'paid the window cleaner' },
+    ]);
     expect(audit('cash.session.close')).toMatchObject([{ approved_by: '店长' }]);
-    expect(JSON.parse(audit('cash.session.close')[0]!.after)).toMatchObject({ z: 'Z-T01-0001', expectedFen: 13_000, countedFen: 13_000, varianceFen: 0 });
+    expect(JSON.parse(audit('cash.session.close')[0]!.after)).toMatchObject({
+      z: 'Z-T01-0001',
+      expectedFen: 13_000,
+      countedFen: 13_000,
+      varianceFen: 0,
+    });
 
     // the owner signed in needs no PIN
     const owner = t.core.auth.users().find((u) => u.role === 'owner')!;
@@ -187,7 +268,10 @@ describe('cash sessions', () => {
     await open(0);
     await call('cashSession.move', { kind: 'in', amountFen: 100, reason: 'float top-up' });
     await call('cashSession.move', { kind: 'out', amountFen: 100, reason: 'stamps for the post' });
-    expect((await call<ZView>('cashSession.close', { denominations: {} })).z).toMatchObject({ closedBy: '店长', approvedBy: null });
+    expect((await call<ZView>('cashSession.close', { denominations: {} })).z).toMatchObject({
+      closedBy: '店长',
+      approvedBy: null,
+    });
   });
 
   it("the X report equals the day's sales by method; a cash refund reduces the expected cash", async () => {
@@ -208,15 +292,31 @@ describe('cash sessions', () => {
       byMethod.set(o.method!, { n: m.n + 1, fen: m.fen + o.totalFen });
     }
     const sorted = <T extends unknown[]>(rows: T[]) => rows.sort((a, b) => String(a[0]).localeCompare(String(b[0])));
-    expect(sorted(report.methods.map((m) => [m.method, m.salesCount, m.salesFen]))).toEqual(sorted([...byMethod.entries()].map(([method, v]) => [method, v.n, v.fen])));
+    expect(sorted(report.methods.map((m) => [m.method, m.salesCount, m.salesFen]))).toEqual(
+      sorted([...byMethod.entries()].map(([method, v]) => [method, v.n, v.fen])),
+    );
     expect(report.methods).toEqual([
       { method: 'cash', salesCount: 2, salesFen: 850, refundsCount: 0, refundsFen: 0, netFen: 850 },
-      { method: 'alipay', salesCount: 2, salesFen: a1.totalFen + a2.totalFen, refundsCount: 0, refundsFen: 0, netFen: 1_200 },
+      {
+        method: 'alipay',
+        salesCount: 2,
+        salesFen: a1.totalFen + a2.totalFen,
+        refundsCount: 0,
+        refundsFen: 0,
+        netFen: 1_200,
+      },
     ]);
     expect(report.totals).toEqual({ salesFen: 2_050, refundsFen: 0, netFen: 2_050 });
     expect(report.orders).toEqual({ paidCount: 4, itemCount: 7, cancelledCount: 1, cancelledFen: cancelled.totalFen });
     expect(report.discounts).toEqual({ lineFen: 0, orderFen: 50, totalFen: 50, orderCount: 1 });
-    expect(report.drawer).toEqual({ floatFen: 10_000, cashSalesFen: 850, cashRefundsFen: 0, paidInFen: 0, paidOutFen: 0, expectedFen: 10_850 });
+    expect(report.drawer).toEqual({
+      floatFen: 10_000,
+      cashSalesFen: 850,
+      cashRefundsFen: 0,
+      paidInFen: 0,
+      paidOutFen: 0,
+      expectedFen: 10_850,
+    });
     expect(report.kind).toBe('X');
     // the X changes nothing
     expect(await x()).toEqual(report);
@@ -224,11 +324,20 @@ describe('cash sessions', () => {
     // a cash refund of ¥3.00 on the first sale is given from the drawer
     const owner = { userId: null, name: 'owner', role: 'owner' as const, approvedBy: null };
     t.clock.advance(60_000);
-    t.core.store.tx(() => t.core.refunds.intent({ attemptId: c1.attemptId, amountFen: 300, reason: 'one bottle returned' }, owner));
+    t.core.store.tx(() =>
+      t.core.refunds.intent({ attemptId: c1.attemptId, amountFen: 300, reason: 'one bottle returned' }, owner),
+    );
     const after = await x();
     expect(after.drawer.cashRefundsFen).toBe(300);
     expect(after.drawer.expectedFen).toBe(10_550);
-    expect(after.methods[0]).toEqual({ method: 'cash', salesCount: 2, salesFen: 850, refundsCount: 1, refundsFen: 300, netFen: 550 });
+    expect(after.methods[0]).toEqual({
+      method: 'cash',
+      salesCount: 2,
+      salesFen: 850,
+      refundsCount: 1,
+      refundsFen: 300,
+      netFen: 550,
+    });
     expect(after.totals).toEqual({ salesFen: 2_050, refundsFen: 300, netFen: 1_750 });
     expect((await current()).session?.expectedFen).toBe(10_550);
 
@@ -243,13 +352,26 @@ describe('cash sessions', () => {
     await cashSale(5); // ¥15.00
     const short = { denominations: { ...countOf(21_500 - 300) } };
     const e = await refused('cashSession.close', { ...short, approvalPin: OWNER_PIN });
-    expect(e).toMatchObject({ code: 'CASH_VARIANCE_REASON_REQUIRED', details: { expectedFen: 21_500, countedFen: 21_200, varianceFen: -300 } });
-    expect((await refused('cashSession.close', { ...short, varianceReason: '  ', approvalPin: OWNER_PIN })).code).toBe('INVALID_INPUT');
-    const z = await call<ZView>('cashSession.close', { ...short, varianceReason: 'gave ¥3 too much change', approvalPin: OWNER_PIN });
+    expect(e).toMatchObject({
+      code: 'CASH_VARIANCE_REASON_REQUIRED',
+      details: { expectedFen: 21_500, countedFen: 21_200, varianceFen: -300 },
+    });
+    expect((await refused('cashSession.close', { ...short, varianceReason: '  ', approvalPin: OWNER_PIN })).code).toBe(
+      'INVALID_INPUT',
+    );
+    const z = await call<ZView>('cashSession.close', {
+      ...short,
+      varianceReason: 'gave ¥3 too much change',
+      approvalPin: OWNER_PIN,
+    });
     expect(z.z).toMatchObject({ countedFen: 21_200, varianceFen: -300, varianceReason: 'gave ¥3 too much change' });
     expect(z.z.drawer.expectedFen).toBe(21_500);
     expect(z.z.countedDenominations).toEqual(countOf(21_200));
-    expect(t.core.store.sqlite.prepare(`select status, expected_fen, counted_fen, variance_fen, variance_reason from cash_sessions`).get()).toEqual({
+    expect(
+      t.core.store.sqlite
+        .prepare(`select status, expected_fen, counted_fen, variance_fen, variance_reason from cash_sessions`)
+        .get(),
+    ).toEqual({
       status: 'closed',
       expected_fen: 21_500,
       counted_fen: 21_200,
@@ -260,11 +382,17 @@ describe('cash sessions', () => {
 
     // over: counted more than expected, also with a reason
     await open(1_000);
-    const over = await call<ZView>('cashSession.close', { denominations: { '1000': 1, '100': 2 }, varianceReason: 'customer left the change', approvalPin: OWNER_PIN });
+    const over = await call<ZView>('cashSession.close', {
+      denominations: { '1000': 1, '100': 2 },
+      varianceReason: 'customer left the change',
+      approvalPin: OWNER_PIN,
+    });
     expect(over.z.varianceFen).toBe(200);
     // exact: no reason asked
     await open(1_000);
-    expect((await call<ZView>('cashSession.close', { denominations: { '500': 2 }, approvalPin: OWNER_PIN })).z).toMatchObject({ varianceFen: 0, varianceReason: null });
+    expect(
+      (await call<ZView>('cashSession.close', { denominations: { '500': 2 }, approvalPin: OWNER_PIN })).z,
+    ).toMatchObject({ varianceFen: 0, varianceReason: null });
   });
 
   it('numbers Z reports per terminal without gaps, and keeps each exactly as written at the close', async () => {
@@ -278,7 +406,9 @@ describe('cash sessions', () => {
     const first = await close(1_000);
     await open(1_000);
     // a refused close does not use up a number
-    expect((await refused('cashSession.close', { denominations: countOf(900), approvalPin: OWNER_PIN })).code).toBe('CASH_VARIANCE_REASON_REQUIRED');
+    expect((await refused('cashSession.close', { denominations: countOf(900), approvalPin: OWNER_PIN })).code).toBe(
+      'CASH_VARIANCE_REASON_REQUIRED',
+    );
     await close(1_000);
     await open(1_000);
     t.clock.advance(1_000);
@@ -291,7 +421,9 @@ describe('cash sessions', () => {
     const list = await call<ZSummary[]>('cashSession.zList', { approvalPin: OWNER_PIN });
     expect(list.map((z) => z.number)).toEqual(['Z-T01-0003', 'Z-T01-0002', 'Z-T01-0001']);
     expect(list[0]).toMatchObject({ seq: 3, salesFen: 300, expectedFen: 1_300, countedFen: 1_300, varianceFen: 0 });
-    expect((await call<ZSummary[]>('cashSession.zList', { terminal: 'T02', approvalPin: OWNER_PIN })).map((z) => z.number)).toEqual(['Z-T02-0001']);
+    expect(
+      (await call<ZSummary[]>('cashSession.zList', { terminal: 'T02', approvalPin: OWNER_PIN })).map((z) => z.number),
+    ).toEqual(['Z-T02-0001']);
     expect((await current()).lastZ?.number).toBe('Z-T01-0003');
 
     // immutable: later sales and sessions change nothing in it, and the database refuses to
@@ -299,14 +431,26 @@ describe('cash sessions', () => {
     await cashSale(3);
     expect((await call<ZView>('cashSession.z', { number: 'Z-T01-0001', approvalPin: OWNER_PIN })).z).toEqual(first.z);
     const db = t.core.store.sqlite;
-    expect(() => db.prepare(`update z_reports set counted_fen = 0 where number = 'Z-T01-0001'`).run()).toThrow(/append-only/);
+    expect(() => db.prepare(`update z_reports set counted_fen = 0 where number = 'Z-T01-0001'`).run()).toThrow(
+      /append-only/,
+    );
     expect(() => db.prepare(`update z_reports set content = '{}'`).run()).toThrow(/append-only/);
     expect(() => db.prepare(`delete from z_reports where number = 'Z-T01-0003'`).run()).toThrow(/append-only/);
-    expect(() => db.prepare(`update cash_sessions set variance_reason = 'rewritten' where id = 1`).run()).toThrow(/final/);
-    expect(() => db.prepare(`insert into z_reports (session_id, terminal, seq, number, business_day, opened_at, closed_at, closed_by, sales_fen, net_fen, expected_fen, counted_fen, variance_fen, content)
-      values (5, 'T01', 5, 'Z-T01-0005', ?, 0, 0, 'x', 0, 0, 0, 0, 0, '{}')`).run(D)).toThrow(/gapless/);
+    expect(() => db.prepare(`update cash_sessions set variance_reason = 'rewritten' where id = 1`).run()).toThrow(
+      /final/,
+    );
+    expect(() =>
+      db
+        .prepare(
+          `insert into z_reports (session_id, terminal, seq, number, business_day, opened_at, closed_at, closed_by, sales_fen, net_fen, expected_fen, counted_fen, variance_fen, content)
+      values (5, 'T01', 5, 'Z-T01-0005', ?, 0, 0, 'x', 0, 0, 0, 0, 0, '{}')`,
+        )
+        .run(D),
+    ).toThrow(/gapless/);
     expect((await refused('cashSession.z', { number: 'Z-T01-0099', approvalPin: OWNER_PIN })).code).toBe('NOT_FOUND');
-    expect((await refused('cashSession.z', { number: 'drop table', approvalPin: OWNER_PIN })).code).toBe('INVALID_INPUT');
+    expect((await refused('cashSession.z', { number: 'drop table', approvalPin: OWNER_PIN })).code).toBe(
+      'INVALID_INPUT',
+    );
   });
 
   it('warns about intermediary payments still pending on this terminal, lists them, and closes once they are acknowledged', async () => {
@@ -319,21 +463,46 @@ describe('cash sessions', () => {
 
     const report = await x();
     expect(report.pendingAttempts).toEqual([
-      expect.objectContaining({ attemptId: a.id, orderId: o.id, orderNumber: o.number, provider: 'alipay', mode: 'qr', amountFen: 600, state: 'pending' }),
+      expect.objectContaining({
+        attemptId: a.id,
+        orderId: o.id,
+        orderNumber: o.number,
+        provider: 'alipay',
+        mode: 'qr',
+        amountFen: 600,
+        state: 'pending',
+      }),
     ]);
     // the owner is asked first (the count's checks would tell a clerk the cash expected), then they are listed
     expect((await refused('cashSession.close', { denominations: countOf(300) })).code).toBe('OWNER_APPROVAL_REQUIRED');
     const e = await refused('cashSession.close', { denominations: countOf(300), approvalPin: OWNER_PIN });
-    expect(e).toMatchObject({ code: 'CASH_PENDING_PAYMENTS', details: { count: 1, orders: o.number, attemptIds: String(a.id) } });
+    expect(e).toMatchObject({
+      code: 'CASH_PENDING_PAYMENTS',
+      details: { count: 1, orders: o.number, attemptIds: String(a.id) },
+    });
     expect(e.message).toContain(o.number);
-    expect((await refused('cashSession.close', { denominations: countOf(300), acknowledgePending: false, approvalPin: OWNER_PIN })).code).toBe('CASH_PENDING_PAYMENTS');
+    expect(
+      (
+        await refused('cashSession.close', {
+          denominations: countOf(300),
+          acknowledgePending: false,
+          approvalPin: OWNER_PIN,
+        })
+      ).code,
+    ).toBe('CASH_PENDING_PAYMENTS');
     expect((await current()).session?.status).toBe('open');
 
-    const z = await call<ZView>('cashSession.close', { denominations: countOf(300), acknowledgePending: true, approvalPin: OWNER_PIN });
+    const z = await call<ZView>('cashSession.close', {
+      denominations: countOf(300),
+      acknowledgePending: true,
+      approvalPin: OWNER_PIN,
+    });
     expect(z.z.pendingAttempts.map((p) => p.orderNumber)).toEqual([o.number]);
     // the pending payment is not counted
     expect(z.z.totals.salesFen).toBe(300);
-    expect(JSON.parse(audit('cash.session.close')[0]!.after).pendingAcknowledged).toEqual([{ order: o.number, provider: 'alipay', amountFen: 600 }]);
+    expect(JSON.parse(audit('cash.session.close')[0]!.after).pendingAcknowledged).toEqual([
+      { order: o.number, provider: 'alipay', amountFen: 600 },
+    ]);
   });
 
   it('a session crossing midnight belongs to the day it was opened, and counts the sales on both sides', async () => {
@@ -350,7 +519,12 @@ describe('cash sessions', () => {
     const x1 = await x();
     expect(x1).toMatchObject({ businessDay: D, daysCovered: [D, '2026-11-27'] });
     const z = await call<ZView>('cashSession.close', { denominations: countOf(5_900), approvalPin: OWNER_PIN });
-    expect(z.z).toMatchObject({ businessDay: D, daysCovered: [D, '2026-11-27'], closedAt: at('2026-11-27T00:40:00'), totals: { salesFen: 900, refundsFen: 0, netFen: 900 } });
+    expect(z.z).toMatchObject({
+      businessDay: D,
+      daysCovered: [D, '2026-11-27'],
+      closedAt: at('2026-11-27T00:40:00'),
+      totals: { salesFen: 900, refundsFen: 0, netFen: 900 },
+    });
     expect((await call<ZSummary[]>('cashSession.zList', { approvalPin: OWNER_PIN }))[0]!.businessDay).toBe(D);
     // the next session, opened after midnight, is on the new day
     t.clock.set(at('2026-11-27T00:50:00'));
@@ -367,7 +541,14 @@ describe('cash sessions', () => {
     const z1 = await call<ZView>('cashSession.close', { denominations: {}, approvalPin: OWNER_PIN });
     const line1 = z1.z.intermediaries.find((i) => i.provider === 'alipay')!;
     expect(line1.session.payments).toEqual({ count: 1, sumFen: 600 });
-    expect(line1.days).toEqual([{ day: D, status: 'not_run', statement: null, till: { payments: { count: 1, sumFen: 600 }, refunds: { count: 0, sumFen: 0 } } }]);
+    expect(line1.days).toEqual([
+      {
+        day: D,
+        status: 'not_run',
+        statement: null,
+        till: { payments: { count: 1, sumFen: 600 }, refunds: { count: 0, sumFen: 0 } },
+      },
+    ]);
     expect(z1.reconciledSince).toEqual([]);
 
     // a second session crosses midnight; the statement for the 26th is imported before it closes
@@ -389,7 +570,13 @@ describe('cash sessions', () => {
     const rows = [row(s1.outTradeNo, 600, '2026-11-26T20:00:01'), row(s2.outTradeNo, 300, '2026-11-26T23:00:01')];
     const owner = { userId: null, name: 'owner', role: 'owner' as const, approvedBy: null };
     const imported = t.core.reconciliation.importStatement(
-      { provider: 'alipay', day: D, merchantId: '2088000000000001', rows, totals: { count: 2, amountFen: 900, refundFen: 0, feeFen: 6 } },
+      {
+        provider: 'alipay',
+        day: D,
+        merchantId: '2088000000000001',
+        rows,
+        totals: { count: 2, amountFen: 900, refundFen: 0, feeFen: 6 },
+      },
       { provider: 'alipay', day: D, actor: owner, trigger: 'manual' },
     );
     expect(imported.outcome).toBe('imported');
@@ -406,7 +593,10 @@ describe('cash sessions', () => {
     expect(line2.days[1]).toMatchObject({ day: '2026-11-27', status: 'not_run', statement: null });
 
     // printed: the reconciled day shows the statement, the other says so
-    const print = await call<{ kind: string; copy: boolean }>('cashSession.printZ', { number: z2.z.number, approvalPin: OWNER_PIN });
+    const print = await call<{ kind: string; copy: boolean }>('cashSession.printZ', {
+      number: z2.z.number,
+      approvalPin: OWNER_PIN,
+    });
     expect(print).toEqual({ kind: 'pdf', path: `/receipts/${z2.z.number}.pdf`, copy: false });
     const html = printed.at(-1)!.html;
     expect(html).toContain('Z-T01-0002');
@@ -416,7 +606,13 @@ describe('cash sessions', () => {
     // the first Z stays as written ("not reconciled"); its view shows the statement imported since, apart
     const again = await call<ZView>('cashSession.z', { number: z1.z.number, approvalPin: OWNER_PIN });
     expect(again.z).toEqual(z1.z);
-    expect(again.reconciledSince).toEqual([{ provider: 'alipay', day: D, statement: { payments: { count: 2, sumFen: 900 }, refunds: { count: 0, sumFen: 0 }, feeFen: 6 } }]);
+    expect(again.reconciledSince).toEqual([
+      {
+        provider: 'alipay',
+        day: D,
+        statement: { payments: { count: 2, sumFen: 900 }, refunds: { count: 0, sumFen: 0 }, feeFen: 6 },
+      },
+    ]);
   });
 
   it("counts only this terminal's sales, and points out sales taken while no drawer was open", async () => {
@@ -451,7 +647,11 @@ describe('cash sessions', () => {
     expect(xPrint.copy).toBe(false);
     expect(printed[0]!.html).toContain('X REPORT');
     expect(printed[0]!.html).not.toContain('Variance');
-    const z = await call<ZView>('cashSession.close', { denominations: countOf(1_000), varianceReason: 'the ¥3 sale was paid by card elsewhere', approvalPin: OWNER_PIN });
+    const z = await call<ZView>('cashSession.close', {
+      denominations: countOf(1_000),
+      varianceReason: 'the ¥3 sale was paid by card elsewhere',
+      approvalPin: OWNER_PIN,
+    });
     expect(z.prints).toBe(0);
     const first = await call<{ copy: boolean }>('cashSession.printZ', { number: z.z.number, approvalPin: OWNER_PIN });
     const second = await call<{ copy: boolean }>('cashSession.printZ', { number: z.z.number, approvalPin: OWNER_PIN });

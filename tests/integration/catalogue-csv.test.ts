@@ -8,7 +8,17 @@
 import iconv from 'iconv-lite';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Result } from '../../src/shared/result';
-import type { CatalogueExport, CatalogueList, CatalogueProduct, ImportApplied, ImportPreview, ImportUpload, PaidOrder, Product, StockMoveView } from '../../src/shared/types';
+import type {
+  CatalogueExport,
+  CatalogueList,
+  CatalogueProduct,
+  ImportApplied,
+  ImportPreview,
+  ImportUpload,
+  PaidOrder,
+  Product,
+  StockMoveView,
+} from '../../src/shared/types';
 import { must, startCore, type TestCore } from '../support/core';
 
 let t: TestCore;
@@ -30,14 +40,27 @@ async function upload(file: string | Buffer): Promise<string> {
   let uploadId: string | undefined;
   for (let i = 0; i === 0 || i < bytes.length; i += 36 * 1024) {
     const chunk = bytes.subarray(i, i + 36 * 1024).toString('base64');
-    uploadId = (await call<ImportUpload>('catalog.importUpload', { ...(uploadId ? { uploadId, chunk } : { chunk }), approvalPin: PIN })).uploadId;
+    uploadId = (
+      await call<ImportUpload>('catalog.importUpload', {
+        ...(uploadId ? { uploadId, chunk } : { chunk }),
+        approvalPin: PIN,
+      })
+    ).uploadId;
   }
   return uploadId as string;
 }
 
-async function preview(file: string | Buffer, options: { retireMissing?: boolean; setStock?: boolean } = {}): Promise<ImportPreview> {
+async function preview(
+  file: string | Buffer,
+  options: { retireMissing?: boolean; setStock?: boolean } = {},
+): Promise<ImportPreview> {
   const uploadId = await upload(file);
-  return call<ImportPreview>('catalog.importPreview', { uploadId, retireMissing: options.retireMissing ?? false, setStock: options.setStock ?? false, approvalPin: PIN });
+  return call<ImportPreview>('catalog.importPreview', {
+    uploadId,
+    retireMissing: options.retireMissing ?? false,
+    setStock: options.setStock ?? false,
+    approvalPin: PIN,
+  });
 }
 
 async function refused(file: string | Buffer) {
@@ -48,7 +71,9 @@ async function refused(file: string | Buffer) {
 const apply = (p: ImportPreview) => call<ImportApplied>('catalog.importApply', { token: p.token, approvalPin: PIN });
 const exported = () => call<CatalogueExport>('catalog.exportCsv', { approvalPin: PIN });
 const product = async (sku: string) =>
-  (await call<CatalogueList>('catalog.adminProducts', { query: sku, status: 'all', approvalPin: PIN })).products.find((p) => p.sku === sku) as CatalogueProduct;
+  (await call<CatalogueList>('catalog.adminProducts', { query: sku, status: 'all', approvalPin: PIN })).products.find(
+    (p) => p.sku === sku,
+  ) as CatalogueProduct;
 const count = () => Number((t.core.store.sqlite.prepare('select count(*) n from products').get() as { n: number }).n);
 const csv = (...rows: string[]) => [HEADER, ...rows].join('\r\n') + '\r\n';
 
@@ -79,16 +104,38 @@ describe('CSV import', () => {
       unit: '-瓶',
       approvalPin: PIN,
     });
-    await call('catalog.adjustStock', { productId: cola.id, mode: 'delta', value: -7, reason: 'broken', approvalPin: PIN });
-    await call('catalog.setActive', { productId: (t.core.catalog.findByCode('SNA-001') as Product).id, active: false, approvalPin: PIN });
+    await call('catalog.adjustStock', {
+      productId: cola.id,
+      mode: 'delta',
+      value: -7,
+      reason: 'broken',
+      approvalPin: PIN,
+    });
+    await call('catalog.setActive', {
+      productId: (t.core.catalog.findByCode('SNA-001') as Product).id,
+      active: false,
+      approvalPin: PIN,
+    });
     const before = await exported();
     expect(before.content).toContain(`"'=可口可乐, ""经典"""`);
     const p = await preview(before.content, { retireMissing: true, setStock: true });
-    expect(p).toMatchObject({ errors: [], errorCount: 0, encoding: 'utf-8-bom', rows: 68, counts: { added: 0, changed: 0, unchanged: 68, retired: 0 }, stockIgnored: 0 });
+    expect(p).toMatchObject({
+      errors: [],
+      errorCount: 0,
+      encoding: 'utf-8-bom',
+      rows: 68,
+      counts: { added: 0, changed: 0, unchanged: 68, retired: 0 },
+      stockIgnored: 0,
+    });
     expect(p.token).toMatch(/^[0-9a-f]{64}$/);
     expect(await apply(p)).toEqual({ added: 0, changed: 0, retired: 0, unchanged: 68, stockMoves: 0 });
     expect((await exported()).content).toBe(before.content);
-    expect(await product('DRI-001')).toMatchObject({ nameZh: '=可口可乐, "经典"', nameEn: 'Coca-Cola, "classic" – two', unit: '-瓶', stock: -7 });
+    expect(await product('DRI-001')).toMatchObject({
+      nameZh: '=可口可乐, "经典"',
+      nameEn: 'Coca-Cola, "classic" – two',
+      unit: '-瓶',
+      stock: -7,
+    });
   });
 
   it('refuses every bad row with its line and reason, and applies nothing', async () => {
@@ -140,7 +187,11 @@ describe('CSV import', () => {
     ]);
     const at = (line: number) => p.errors.find((e) => e.line === line)!;
     expect(at(3)).toMatchObject({ column: 'price', value: 'abc' });
-    expect(at(4)).toMatchObject({ column: 'category', value: 'nosuch', params: { known: expect.stringContaining('drinks') } });
+    expect(at(4)).toMatchObject({
+      column: 'category',
+      value: 'nosuch',
+      params: { known: expect.stringContaining('drinks') },
+    });
     expect(at(5)).toMatchObject({ params: { otherLine: 2 }, message: 'SKU "new-1" is also on line 2' });
     expect(at(6)).toMatchObject({ params: { otherLine: 2 } });
     expect(at(7)).toMatchObject({ column: 'barcode', params: { otherSku: 'DRI-001' } });
@@ -153,17 +204,30 @@ describe('CSV import', () => {
     expect(p).toMatchObject({ rows: 19, errorCount: 18, badRows: 18, counts: { added: 1 } });
     expect(p.added.map((a) => [a.line, a.sku])).toEqual([[2, 'NEW-1']]);
     // nothing can be applied, and nothing was
-    expect(await failure('catalog.importApply', { token: 'f'.repeat(64), approvalPin: PIN })).toMatchObject({ code: 'IMPORT_EXPIRED' });
+    expect(await failure('catalog.importApply', { token: 'f'.repeat(64), approvalPin: PIN })).toMatchObject({
+      code: 'IMPORT_EXPIRED',
+    });
     expect(count()).toBe(68);
   });
 
   it('the fixed file previews clean and applies: products added with pinyin and stock, audited; a clerk needs the PIN', async () => {
     t = await startCore();
-    const file = csv('NEW-1,6900000000014,茉莉花茶,Jasmine tea,drinks,5.00,瓶,1,10', 'NEW-2,,新品二,New two,drinks,2.5,瓶,,', 'DRI-001,6901939621608,可口可乐 330ml,Coca-Cola 330ml,drinks,3.20,瓶,1,0');
+    const file = csv(
+      'NEW-1,6900000000014,茉莉花茶,Jasmine tea,drinks,5.00,瓶,1,10',
+      'NEW-2,,新品二,New two,drinks,2.5,瓶,,',
+      'DRI-001,6901939621608,可口可乐 330ml,Coca-Cola 330ml,drinks,3.20,瓶,1,0',
+    );
     const p = await preview(file);
     expect(p).toMatchObject({ errors: [], counts: { added: 2, changed: 1, unchanged: 0, retired: 0 } });
     expect(p.changed).toEqual([
-      { line: 4, productId: expect.any(Number), sku: 'DRI-001', nameZh: '可口可乐 330ml', nameEn: 'Coca-Cola 330ml', fields: [{ field: 'priceFen', from: 300, to: 320 }] },
+      {
+        line: 4,
+        productId: expect.any(Number),
+        sku: 'DRI-001',
+        nameZh: '可口可乐 330ml',
+        nameEn: 'Coca-Cola 330ml',
+        fields: [{ field: 'priceFen', from: 300, to: 320 }],
+      },
     ]);
     expect(p.added[0]!.fields).toEqual([
       { field: 'barcode', from: null, to: '6900000000014' },
@@ -184,11 +248,22 @@ describe('CSV import', () => {
     expect(await product('NEW-2')).toMatchObject({ priceFen: 250, stock: 0, barcode: null });
     expect(t.core.catalog.search('mlhc')[0]?.sku).toBe('NEW-1');
     expect(t.core.catalog.findByCode('DRI-001')?.priceFen).toBe(320);
-    expect((await call<StockMoveView[]>('catalog.stockMoves', { productId: (await product('NEW-1')).id, approvalPin: PIN }))[0]).toMatchObject({ reason: 'import', delta: 10, stockAfter: 10 });
+    expect(
+      (
+        await call<StockMoveView[]>('catalog.stockMoves', { productId: (await product('NEW-1')).id, approvalPin: PIN })
+      )[0],
+    ).toMatchObject({ reason: 'import', delta: 10, stockAfter: 10 });
     const summary = t.core.audit.list({ action: 'catalog.import' });
     expect(summary).toHaveLength(1);
-    expect(summary[0]).toMatchObject({ approvedBy: '店长', after: { added: 2, changed: 1, rows: 3, encoding: 'utf-8', retireMissing: false } });
-    expect(t.core.audit.list({ action: 'catalog.product.update' })[0]).toMatchObject({ subject: 'product:DRI-001', before: { priceFen: 300 }, after: { priceFen: 320 } });
+    expect(summary[0]).toMatchObject({
+      approvedBy: '店长',
+      after: { added: 2, changed: 1, rows: 3, encoding: 'utf-8', retireMissing: false },
+    });
+    expect(t.core.audit.list({ action: 'catalog.product.update' })[0]).toMatchObject({
+      subject: 'product:DRI-001',
+      before: { priceFen: 300 },
+      after: { priceFen: 320 },
+    });
     // the same token again: the same answer, nothing applied twice
     expect(await apply(p)).toEqual({ added: 2, changed: 1, retired: 0, unchanged: 0, stockMoves: 1 });
     expect(t.core.audit.list({ action: 'catalog.import' })).toHaveLength(1);
@@ -196,12 +271,28 @@ describe('CSV import', () => {
 
   it('applies exactly the preview: a catalogue change in between makes it stale (nothing applied); a sale does not', async () => {
     t = await startCore();
-    const p = await preview(csv('DRI-001,6901939621608,可口可乐 330ml,Coca-Cola 330ml,drinks,3.50,瓶,1,40'), { setStock: true });
+    const p = await preview(csv('DRI-001,6901939621608,可口可乐 330ml,Coca-Cola 330ml,drinks,3.50,瓶,1,40'), {
+      setStock: true,
+    });
     const cola = t.core.catalog.findByCode('DRI-001') as Product;
-    await call('catalog.saveProduct', { id: cola.id, sku: cola.sku, barcode: cola.barcode, nameZh: cola.nameZh, nameEn: 'Cola', categoryId: cola.categoryId, priceFen: 300, unit: cola.unit, approvalPin: PIN });
-    expect(await failure('catalog.importApply', { token: p.token, approvalPin: PIN })).toMatchObject({ code: 'IMPORT_STALE' });
+    await call('catalog.saveProduct', {
+      id: cola.id,
+      sku: cola.sku,
+      barcode: cola.barcode,
+      nameZh: cola.nameZh,
+      nameEn: 'Cola',
+      categoryId: cola.categoryId,
+      priceFen: 300,
+      unit: cola.unit,
+      approvalPin: PIN,
+    });
+    expect(await failure('catalog.importApply', { token: p.token, approvalPin: PIN })).toMatchObject({
+      code: 'IMPORT_STALE',
+    });
     expect(await product('DRI-001')).toMatchObject({ priceFen: 300, nameEn: 'Cola', stock: 0 });
-    const again = await preview(csv('DRI-001,6901939621608,可口可乐 330ml,Coca-Cola 330ml,drinks,3.50,瓶,1,40'), { setStock: true });
+    const again = await preview(csv('DRI-001,6901939621608,可口可乐 330ml,Coca-Cola 330ml,drinks,3.50,瓶,1,40'), {
+      setStock: true,
+    });
     expect(again.changed[0]!.fields.map((f) => f.field)).toEqual(['nameEn', 'priceFen', 'stock']);
     // a sale between preview and apply: the count in the file is what the shelf holds
     must(await dispatch('cart.add', { productId: cola.id, qty: 2 }));
@@ -210,12 +301,17 @@ describe('CSV import', () => {
     expect((await product('DRI-001')).stock).toBe(-2);
     expect(await apply(again)).toMatchObject({ changed: 1, stockMoves: 1 });
     expect(await product('DRI-001')).toMatchObject({ priceFen: 350, nameEn: 'Coca-Cola 330ml', stock: 40 });
-    expect((await call<StockMoveView[]>('catalog.stockMoves', { productId: cola.id, approvalPin: PIN }))[0]).toMatchObject({ reason: 'import', delta: 42, stockAfter: 40 });
+    expect(
+      (await call<StockMoveView[]>('catalog.stockMoves', { productId: cola.id, approvalPin: PIN }))[0],
+    ).toMatchObject({ reason: 'import', delta: 42, stockAfter: 40 });
   });
 
   it('stock in the file is left alone unless asked; retire-missing only when asked', async () => {
     t = await startCore();
-    const file = csv('DRI-001,6901939621608,可口可乐 330ml,Coca-Cola 330ml,drinks,3.00,瓶,1,12', 'DRI-002,,百事可乐 330ml,Pepsi 330ml,drinks,3.00,瓶,1,');
+    const file = csv(
+      'DRI-001,6901939621608,可口可乐 330ml,Coca-Cola 330ml,drinks,3.00,瓶,1,12',
+      'DRI-002,,百事可乐 330ml,Pepsi 330ml,drinks,3.00,瓶,1,',
+    );
     const plain = await preview(file);
     expect(plain).toMatchObject({ counts: { added: 0, changed: 1, unchanged: 1, retired: 0 }, stockIgnored: 1 });
     expect(plain.changed[0]).toMatchObject({ sku: 'DRI-002', fields: [{ field: 'barcode', to: null }] });
@@ -223,7 +319,10 @@ describe('CSV import', () => {
     expect(both).toMatchObject({ counts: { added: 0, changed: 2, unchanged: 0, retired: 66 }, stockIgnored: 0 });
     expect(both.retired[0]).toMatchObject({ line: null, fields: [{ field: 'active', from: true, to: false }] });
     expect(await apply(both)).toMatchObject({ retired: 66, changed: 2, stockMoves: 1 });
-    expect((await call<Product[]>('catalog.products', { categoryId: null })).map((p) => p.sku)).toEqual(['DRI-001', 'DRI-002']);
+    expect((await call<Product[]>('catalog.products', { categoryId: null })).map((p) => p.sku)).toEqual([
+      'DRI-001',
+      'DRI-002',
+    ]);
     expect((await product('DRI-001')).stock).toBe(12);
     expect(t.core.audit.list({ action: 'catalog.product.retire' })).toHaveLength(66);
   });
@@ -232,9 +331,20 @@ describe('CSV import', () => {
     t = await startCore();
     const chips = t.core.catalog.findByCode('SNA-001') as Product;
     await call('catalog.setActive', { productId: chips.id, active: false, approvalPin: PIN });
-    const p = await preview(csv(`NEW-1,="${chips.barcode}",薯片新装,Chips new,snacks,8.00,袋,是,`, 'NEW-2,,新品,New,snacks,1.00,袋,否,'));
+    const p = await preview(
+      csv(`NEW-1,="${chips.barcode}",薯片新装,Chips new,snacks,8.00,袋,是,`, 'NEW-2,,新品,New,snacks,1.00,袋,否,'),
+    );
     expect(p.errors).toEqual([]);
-    expect(p.changed).toEqual([{ line: null, productId: chips.id, sku: 'SNA-001', nameZh: chips.nameZh, nameEn: chips.nameEn, fields: [{ field: 'barcode', from: chips.barcode, to: null }] }]);
+    expect(p.changed).toEqual([
+      {
+        line: null,
+        productId: chips.id,
+        sku: 'SNA-001',
+        nameZh: chips.nameZh,
+        nameEn: chips.nameEn,
+        fields: [{ field: 'barcode', from: chips.barcode, to: null }],
+      },
+    ]);
     await apply(p);
     expect(t.core.catalog.findByCode(chips.barcode as string)?.sku).toBe('NEW-1');
     expect(await product('SNA-001')).toMatchObject({ barcode: null, active: false });
@@ -246,7 +356,10 @@ describe('CSV import', () => {
     const text = csv('NEW-1,,绿茶,Green tea,drinks,4.00,瓶,1,');
     const gbk = await preview(iconv.encode(text, 'gbk'));
     expect(gbk).toMatchObject({ encoding: 'gbk', errors: [], added: [{ nameZh: '绿茶', nameEn: 'Green tea' }] });
-    expect(await preview(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]))).toMatchObject({ encoding: 'utf-8-bom', errors: [] });
+    expect(await preview(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]))).toMatchObject({
+      encoding: 'utf-8-bom',
+      errors: [],
+    });
     expect(await preview(text)).toMatchObject({ encoding: 'utf-8', errors: [] });
     await apply(gbk);
     expect(t.core.catalog.search('lc')[0]?.sku).toBe('NEW-1');
@@ -258,12 +371,19 @@ describe('CSV import', () => {
     expect(await reason(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(HEADER, 'utf16le')]))).toBe('utf16');
     expect(await reason(Buffer.from([0x73, 0x6b, 0x75, 0xff, 0xff, 0x0a]))).toBe('encoding');
     expect(await reason(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00]))).toBe('binary');
-    expect(await refused(HEADER.replace('unit', 'colour') + '\nA,,甲,A,drinks,1,x,1,0\n')).toMatchObject({ code: 'IMPORT_REFUSED', details: { reason: 'unknown_column', column: 'colour' } });
-    expect(await refused('sku,name_zh,name_en,category\nA,甲,A,drinks\n')).toMatchObject({ details: { reason: 'missing_column', column: 'price' } });
+    expect(await refused(HEADER.replace('unit', 'colour') + '\nA,,甲,A,drinks,1,x,1,0\n')).toMatchObject({
+      code: 'IMPORT_REFUSED',
+      details: { reason: 'unknown_column', column: 'colour' },
+    });
+    expect(await refused('sku,name_zh,name_en,category\nA,甲,A,drinks\n')).toMatchObject({
+      details: { reason: 'missing_column', column: 'price' },
+    });
     expect(await reason('sku,sku,name_zh,name_en,category,price\n')).toBe('duplicate_column');
     expect(await reason('')).toBe('empty');
     expect(await reason(HEADER + '\r\n\r\n')).toBe('no_rows');
-    expect(await refused(csv('A,,"甲,A,drinks,1.00,x,1,0'))).toMatchObject({ details: { reason: 'unclosed_quote', line: 2 } });
+    expect(await refused(csv('A,,"甲,A,drinks,1.00,x,1,0'))).toMatchObject({
+      details: { reason: 'unclosed_quote', line: 2 },
+    });
     const rows = Array.from({ length: 20_001 }, (_, i) => `S${i},,品${i},P${i},drinks,1.00,个,1,`);
     expect(await refused(csv(...rows))).toMatchObject({ details: { reason: 'too_many_rows', max: 20_000 } });
     // too big: refused while uploading (the owner signed in: no PIN to check on each of the 240 pieces)
@@ -278,7 +398,9 @@ describe('CSV import', () => {
       else error = r.error;
     }
     expect(error).toMatchObject({ code: 'IMPORT_REFUSED', details: { reason: 'too_big' } });
-    expect(await failure('catalog.importPreview', { uploadId, retireMissing: false, setStock: false })).toMatchObject({ code: 'IMPORT_EXPIRED' });
+    expect(await failure('catalog.importPreview', { uploadId, retireMissing: false, setStock: false })).toMatchObject({
+      code: 'IMPORT_EXPIRED',
+    });
     expect(count()).toBe(68);
   });
 
@@ -292,7 +414,12 @@ describe('CSV import', () => {
     const t0 = performance.now();
     const uploadId = await upload(file);
     const t1 = performance.now();
-    const p = await call<ImportPreview>('catalog.importPreview', { uploadId, retireMissing: false, setStock: false, approvalPin: PIN });
+    const p = await call<ImportPreview>('catalog.importPreview', {
+      uploadId,
+      retireMissing: false,
+      setStock: false,
+      approvalPin: PIN,
+    });
     const t2 = performance.now();
     expect(p).toMatchObject({ errors: [], counts: { added: 10_000 } });
     expect(p.added).toHaveLength(1000);

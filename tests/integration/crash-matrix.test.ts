@@ -53,7 +53,11 @@ const WECHAT_CODE_LOST = '134567890123453333';
 /** every status query fails (HTTP 500) while the scenario lasts */
 const QUERIES_FAIL = (provider: string) => ({ name: 'http_500', provider, operation: 'query' });
 
-const qr = (provider: 'alipay' | 'wechat', customerPays: boolean): CrashFlow => ({ kind: 'qr', provider, customerPays });
+const qr = (provider: 'alipay' | 'wechat', customerPays: boolean): CrashFlow => ({
+  kind: 'qr',
+  provider,
+  customerPays,
+});
 const code = (provider: 'alipay' | 'wechat', authCode: string): CrashFlow => ({ kind: 'code', provider, authCode });
 const refund = (provider: 'alipay' | 'wechat', authCode: string): CrashFlow => ({ kind: 'refund', provider, authCode });
 const recon = (provider: 'alipay' | 'wechat', authCode: string): CrashFlow => ({ kind: 'recon', provider, authCode });
@@ -64,24 +68,103 @@ const UNPAID = { order: 'open', attempts: ['expired'], upstream: ['closed'] } as
 const PAID = { order: 'paid', attempts: ['paid'], upstream: ['paid'] } as const;
 
 const CASES: Case[] = [
-  { point: 'order.confirmed', what: 'after the order is written, before any payment', flow: qr('alipay', true), order: 'open', attempts: [], upstream: [] },
-  { point: 'payment.intent-written', what: 'attempt committed, create never sent (Alipay QR)', flow: qr('alipay', true), ...UNPAID, upstream: [] },
-  { point: 'http:precreate', what: 'during the create call (Alipay QR): the trade exists upstream, the QR was never shown', flow: qr('alipay', false), ...UNPAID },
-  { point: 'http:unifiedorder', what: 'during the create call (WeChat QR), closed after the 5-minute rule', flow: qr('wechat', false), ...UNPAID },
-  { point: 'http:pay', what: 'during the create call (Alipay payment code): the money was taken, the answer lost', flow: code('alipay', ALIPAY_CODE), ...PAID },
-  { point: 'http:micropay', what: 'during the create call (WeChat payment code): the money was taken, the answer lost', flow: code('wechat', WECHAT_CODE), ...PAID },
-  { point: 'payment.create-answered', what: 'WeChat payment code answered paid, answer not stored', flow: code('wechat', WECHAT_CODE), ...PAID },
-  { point: 'payment.create-answered', what: 'Alipay QR answered, answer not stored (no QR shown)', flow: qr('alipay', false), ...UNPAID },
+  {
+    point: 'order.confirmed',
+    what: 'after the order is written, before any payment',
+    flow: qr('alipay', true),
+    order: 'open',
+    attempts: [],
+    upstream: [],
+  },
+  {
+    point: 'payment.intent-written',
+    what: 'attempt committed, create never sent (Alipay QR)',
+    flow: qr('alipay', true),
+    ...UNPAID,
+    upstream: [],
+  },
+  {
+    point: 'http:precreate',
+    what: 'during the create call (Alipay QR): the trade exists upstream, the QR was never shown',
+    flow: qr('alipay', false),
+    ...UNPAID,
+  },
+  {
+    point: 'http:unifiedorder',
+    what: 'during the create call (WeChat QR), closed after the 5-minute rule',
+    flow: qr('wechat', false),
+    ...UNPAID,
+  },
+  {
+    point: 'http:pay',
+    what: 'during the create call (Alipay payment code): the money was taken, the answer lost',
+    flow: code('alipay', ALIPAY_CODE),
+    ...PAID,
+  },
+  {
+    point: 'http:micropay',
+    what: 'during the create call (WeChat payment code): the money was taken, the answer lost',
+    flow: code('wechat', WECHAT_CODE),
+    ...PAID,
+  },
+  {
+    point: 'payment.create-answered',
+    what: 'WeChat payment code answered paid, answer not stored',
+    flow: code('wechat', WECHAT_CODE),
+    ...PAID,
+  },
+  {
+    point: 'payment.create-answered',
+    what: 'Alipay QR answered, answer not stored (no QR shown)',
+    flow: qr('alipay', false),
+    ...UNPAID,
+  },
   { point: 'http:query', what: 'during a poll (Alipay QR) after the customer paid', flow: qr('alipay', true), ...PAID },
-  { point: 'http:orderquery', what: 'during a poll (WeChat QR); the customer pays while the till is down', flow: qr('wechat', false), paysWhileDown: true, ...PAID },
+  {
+    point: 'http:orderquery',
+    what: 'during a poll (WeChat QR); the customer pays while the till is down',
+    flow: qr('wechat', false),
+    paysWhileDown: true,
+    ...PAID,
+  },
   { point: 'payment.query-answered', what: 'WeChat QR: a "paid" answer not stored', flow: qr('wechat', true), ...PAID },
-  { point: 'payment.query-answered', what: 'Alipay QR: a "not paid" answer not stored; the customer walks away', flow: qr('alipay', false), ...UNPAID },
-  { point: 'payment.paid-committed', what: 'Alipay QR paid and committed, before the event and receipt', flow: qr('alipay', true), ...PAID },
-  { point: 'payment.paid-committed', what: 'Alipay payment code paid at once, before the event and receipt', flow: code('alipay', ALIPAY_CODE), ...PAID },
+  {
+    point: 'payment.query-answered',
+    what: 'Alipay QR: a "not paid" answer not stored; the customer walks away',
+    flow: qr('alipay', false),
+    ...UNPAID,
+  },
+  {
+    point: 'payment.paid-committed',
+    what: 'Alipay QR paid and committed, before the event and receipt',
+    flow: qr('alipay', true),
+    ...PAID,
+  },
+  {
+    point: 'payment.paid-committed',
+    what: 'Alipay payment code paid at once, before the event and receipt',
+    flow: code('alipay', ALIPAY_CODE),
+    ...PAID,
+  },
   { point: 'http:close', what: 'during the close at the deadline (Alipay QR)', flow: qr('alipay', false), ...UNPAID },
-  { point: 'http:closeorder', what: 'during the close at the deadline (WeChat QR)', flow: qr('wechat', false), ...UNPAID },
-  { point: 'payment.close-answered', what: 'WeChat QR close answered, answer not stored', flow: qr('wechat', false), ...UNPAID },
-  { point: 'http:cancel', what: 'during the cancel at the deadline (Alipay payment code, buyer still confirming)', flow: code('alipay', ALIPAY_CODE_SLOW), ...UNPAID },
+  {
+    point: 'http:closeorder',
+    what: 'during the close at the deadline (WeChat QR)',
+    flow: qr('wechat', false),
+    ...UNPAID,
+  },
+  {
+    point: 'payment.close-answered',
+    what: 'WeChat QR close answered, answer not stored',
+    flow: qr('wechat', false),
+    ...UNPAID,
+  },
+  {
+    point: 'http:cancel',
+    what: 'during the cancel at the deadline (Alipay payment code, buyer still confirming)',
+    flow: code('alipay', ALIPAY_CODE_SLOW),
+    ...UNPAID,
+  },
   {
     point: 'http:reverse',
     what: 'during the reverse at the deadline (WeChat payment code paid unseen: the reverse gives the money back)',
@@ -100,8 +183,21 @@ const CASES: Case[] = [
     // Alipay's cancel says it refunded (action=refund): the owner is told the buyer was charged and repaid
     exceptions: ['refunded_by_cancel'],
   },
-  { point: 'payment.intent-written', what: 'payment code committed, never sent: the buyer was not charged', flow: code('wechat', WECHAT_CODE), ...UNPAID, upstream: [] },
-  { point: 'order.cash-paid', what: 'after a cash payment is committed, before the receipt', flow: { kind: 'cash' }, order: 'paid', attempts: ['paid'], upstream: [] },
+  {
+    point: 'payment.intent-written',
+    what: 'payment code committed, never sent: the buyer was not charged',
+    flow: code('wechat', WECHAT_CODE),
+    ...UNPAID,
+    upstream: [],
+  },
+  {
+    point: 'order.cash-paid',
+    what: 'after a cash payment is committed, before the receipt',
+    flow: { kind: 'cash' },
+    order: 'paid',
+    attempts: ['paid'],
+    upstream: [],
+  },
   {
     point: 'order.cash-sale-in-tx',
     what: 'one-step cash sale, inside its transaction (order written, cash not yet): nothing of it is on disk, the cart is whole',
@@ -110,15 +206,68 @@ const CASES: Case[] = [
     attempts: [],
     upstream: [],
   },
-  { point: 'order.cash-sale-committed', what: 'one-step cash sale committed (order and cash at once), before the receipt', flow: { kind: 'cash-sale' }, order: 'paid', attempts: ['paid'], upstream: [] },
-  { point: 'refund.intent-written', what: 'refund committed, not sent (Alipay)', flow: refund('alipay', ALIPAY_CODE), order: 'refunded', attempts: ['refunded'], upstream: ['paid'] },
-  { point: 'http:refund', what: 'during the refund call (WeChat): sent again with the same number, refunded once', flow: refund('wechat', WECHAT_CODE), order: 'refunded', attempts: ['refunded'], upstream: ['paid'] },
-  { point: 'refund.answered', what: 'refund answered, answer not stored (Alipay)', flow: refund('alipay', ALIPAY_CODE), order: 'refunded', attempts: ['refunded'], upstream: ['paid'] },
-  { point: 'http:bill_download', what: "during the statement download (Alipay): the restarted till's daily run imports it once", flow: recon('alipay', ALIPAY_CODE), ...PAID },
-  { point: 'recon.statement-downloaded', what: 'statement downloaded, nothing stored yet (Alipay)', flow: recon('alipay', ALIPAY_CODE), ...PAID },
-  { point: 'recon.import-in-tx', what: 'inside the import transaction (Alipay): nothing half-imported', flow: recon('alipay', ALIPAY_CODE), ...PAID },
-  { point: 'http:downloadbill', what: "during the WeChat statement download, after Alipay's was imported", flow: recon('wechat', WECHAT_CODE), ...PAID },
-  { point: 'recon.import-committed', what: 'statement imported (Alipay): the daily run owes nothing, a second run changes nothing', flow: recon('alipay', ALIPAY_CODE), ...PAID },
+  {
+    point: 'order.cash-sale-committed',
+    what: 'one-step cash sale committed (order and cash at once), before the receipt',
+    flow: { kind: 'cash-sale' },
+    order: 'paid',
+    attempts: ['paid'],
+    upstream: [],
+  },
+  {
+    point: 'refund.intent-written',
+    what: 'refund committed, not sent (Alipay)',
+    flow: refund('alipay', ALIPAY_CODE),
+    order: 'refunded',
+    attempts: ['refunded'],
+    upstream: ['paid'],
+  },
+  {
+    point: 'http:refund',
+    what: 'during the refund call (WeChat): sent again with the same number, refunded once',
+    flow: refund('wechat', WECHAT_CODE),
+    order: 'refunded',
+    attempts: ['refunded'],
+    upstream: ['paid'],
+  },
+  {
+    point: 'refund.answered',
+    what: 'refund answered, answer not stored (Alipay)',
+    flow: refund('alipay', ALIPAY_CODE),
+    order: 'refunded',
+    attempts: ['refunded'],
+    upstream: ['paid'],
+  },
+  {
+    point: 'http:bill_download',
+    what: "during the statement download (Alipay): the restarted till's daily run imports it once",
+    flow: recon('alipay', ALIPAY_CODE),
+    ...PAID,
+  },
+  {
+    point: 'recon.statement-downloaded',
+    what: 'statement downloaded, nothing stored yet (Alipay)',
+    flow: recon('alipay', ALIPAY_CODE),
+    ...PAID,
+  },
+  {
+    point: 'recon.import-in-tx',
+    what: 'inside the import transaction (Alipay): nothing half-imported',
+    flow: recon('alipay', ALIPAY_CODE),
+    ...PAID,
+  },
+  {
+    point: 'http:downloadbill',
+    what: "during the WeChat statement download, after Alipay's was imported",
+    flow: recon('wechat', WECHAT_CODE),
+    ...PAID,
+  },
+  {
+    point: 'recon.import-committed',
+    what: 'statement imported (Alipay): the daily run owes nothing, a second run changes nothing',
+    flow: recon('alipay', ALIPAY_CODE),
+    ...PAID,
+  },
 ];
 
 let sandbox: SandboxHandle;
@@ -137,16 +286,39 @@ beforeAll(async () => {
   const frozen = Date.now();
   sandbox = await startSandbox({ port: 0, dataDir: sandboxDir.dir, now: () => frozen });
   template = tempDir('pos-crash-template-');
-  (await createCore({ dataDir: template.dir, mode: 'browser', timeZone: 'Asia/Shanghai', poll: false, sandboxBaseUrl: sandbox.baseUrl })).close();
+  (
+    await createCore({
+      dataDir: template.dir,
+      mode: 'browser',
+      timeZone: 'Asia/Shanghai',
+      poll: false,
+      sandboxBaseUrl: sandbox.baseUrl,
+    })
+  ).close();
   try {
     const esbuild = await import('esbuild');
     // inside the repository so that its packages (left external) resolve from node_modules
     bundle = join(ROOT, 'node_modules', '.cache', 'crash-matrix', String(process.pid));
-    const built = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', logLevel: 'error' } as const;
+    const built = {
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      packages: 'external',
+      logLevel: 'error',
+    } as const;
     await esbuild.build({ ...built, entryPoints: [join(ROOT, CHILD)], outfile: join(bundle, 'crash-child.cjs') });
     // the worker thread the core starts for its heavy tasks (the statement import) beside it, as in out/main
-    await esbuild.build({ ...built, entryPoints: [join(ROOT, 'src/main/store/sqlite-worker.cjs')], outfile: join(bundle, 'sqlite-worker.js') });
-    await esbuild.build({ ...built, entryPoints: [join(ROOT, 'src/main/core/worker-tasks.ts')], outfile: join(bundle, 'worker-tasks.js') });
+    await esbuild.build({
+      ...built,
+      entryPoints: [join(ROOT, 'src/main/store/sqlite-worker.cjs')],
+      outfile: join(bundle, 'sqlite-worker.js'),
+    });
+    await esbuild.build({
+      ...built,
+      entryPoints: [join(ROOT, 'src/main/core/worker-tasks.ts')],
+      outfile: join(bundle, 'worker-tasks.js'),
+    });
     childCommand = [join(bundle, 'crash-child.cjs')];
   } catch {
     bundle = null;
@@ -172,7 +344,11 @@ function runChild(input: ChildInput, crashPoint: string | null): Promise<Run> {
   delete env['POS_CRASH_POINT'];
   if (crashPoint) env['POS_CRASH_POINT'] = crashPoint;
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [...childCommand, JSON.stringify(input)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...childCommand, JSON.stringify(input)], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
@@ -244,7 +420,10 @@ describe('SIGKILL crash matrix: the core dies at a named point, restarts on the 
       for (const sc of c.scenarios ?? []) await control('scenarios', sc);
       const crashed = await runChild(input, c.point);
       // it died at the point, by SIGKILL: not an exception, not a clean exit, not a flow that never got there
-      expect(crashed.signal, `the flow should die by SIGKILL at ${c.point}; stdout: ${JSON.stringify(crashed.lines)}; stderr:\n${crashed.stderr}`).toBe('SIGKILL');
+      expect(
+        crashed.signal,
+        `the flow should die by SIGKILL at ${c.point}; stdout: ${JSON.stringify(crashed.lines)}; stderr:\n${crashed.stderr}`,
+      ).toBe('SIGKILL');
       expect(find(crashed.lines, 'done')).toBeUndefined();
 
       if (c.scenarios) await control('scenarios', 'DELETE');
@@ -257,13 +436,21 @@ describe('SIGKILL crash matrix: the core dies at a named point, restarts on the 
 
       const recovered = await runChild({ ...input, mode: 'recover' }, null);
       expect(recovered.code, `recovery failed:\n${recovered.stderr}`).toBe(0);
-      expect(find(recovered.lines, 'done'), `attempts or refunds still open after recovery:\n${recovered.stderr}`).toMatchObject({ open: 0, openRefunds: 0 });
+      expect(
+        find(recovered.lines, 'done'),
+        `attempts or refunds still open after recovery:\n${recovered.stderr}`,
+      ).toMatchObject({ open: 0, openRefunds: 0 });
 
       const db = new BetterSqlite3(join(app.dir, DB_FILE), { readonly: true, fileMustExist: true });
       try {
         // ---- no lost sale: the one order the flow confirmed is there, whole (even if the till died
         // before it could say so)
-        const orders = db.prepare('SELECT * FROM orders').all() as { id: number; number: string; status: string; total_fen: number }[];
+        const orders = db.prepare('SELECT * FROM orders').all() as {
+          id: number;
+          number: string;
+          status: string;
+          total_fen: number;
+        }[];
         if (c.order === 'none') {
           // all or nothing: no order, no payment, no journal row, no number taken, the cart as the clerk left it
           expect(orders, 'no half-written sale').toEqual([]);
@@ -271,7 +458,9 @@ describe('SIGKILL crash matrix: the core dies at a named point, restarts on the 
           expect(db.prepare('SELECT count(*) AS n FROM payment_journal').get()).toEqual({ n: 0 });
           expect(db.prepare('SELECT count(*) AS n FROM day_counters').get()).toEqual({ n: 0 });
           const cart = db
-            .prepare("SELECT p.sku, l.qty FROM carts c JOIN cart_lines l ON l.cart_id = c.id JOIN products p ON p.id = l.product_id WHERE c.status = 'active' ORDER BY l.position")
+            .prepare(
+              "SELECT p.sku, l.qty FROM carts c JOIN cart_lines l ON l.cart_id = c.id JOIN products p ON p.id = l.product_id WHERE c.status = 'active' ORDER BY l.position",
+            )
             .all();
           expect(cart, 'the cart is whole, ready to sell again').toEqual([
             { sku: 'DRI-001', qty: 2 },
@@ -283,23 +472,35 @@ describe('SIGKILL crash matrix: the core dies at a named point, restarts on the 
         const o = orders[0]!;
         const said = find(crashed.lines, 'order');
         if (said) expect(o).toMatchObject({ id: said.orderId, number: said.number, total_fen: said.totalFen });
-        const lineCount = (db.prepare('SELECT count(*) AS n FROM order_lines WHERE order_id = ?').get(o.id) as { n: number }).n;
+        const lineCount = (
+          db.prepare('SELECT count(*) AS n FROM order_lines WHERE order_id = ?').get(o.id) as { n: number }
+        ).n;
         expect(lineCount).toBe(2);
 
         // ---- the sandbox's truth
         const prefix = o.number.replace('-', '');
-        const trades = ((await control('trades')).trades as UpstreamTrade[]).filter((t) => t.out_trade_no.startsWith(prefix));
+        const trades = ((await control('trades')).trades as UpstreamTrade[]).filter((t) =>
+          t.out_trade_no.startsWith(prefix),
+        );
         const paidUpstream = trades.filter((t) => t.status === 'paid');
         expect(paidUpstream.length, 'at most one successful charge per order').toBeLessThanOrEqual(1);
 
         // ---- the till's truth
-        const attempts = db.prepare('SELECT * FROM payment_attempts WHERE order_id = ? ORDER BY id').all(o.id) as AttemptRow[];
-        const journal = db.prepare('SELECT attempt_id, kind, from_state, to_state FROM payment_journal WHERE order_id = ? ORDER BY id').all(o.id) as JournalRow[];
-        const exceptions = db.prepare('SELECT attempt_id, kind FROM payment_exceptions WHERE order_id = ? AND resolved_at IS NULL').all(o.id) as {
+        const attempts = db
+          .prepare('SELECT * FROM payment_attempts WHERE order_id = ? ORDER BY id')
+          .all(o.id) as AttemptRow[];
+        const journal = db
+          .prepare('SELECT attempt_id, kind, from_state, to_state FROM payment_journal WHERE order_id = ? ORDER BY id')
+          .all(o.id) as JournalRow[];
+        const exceptions = db
+          .prepare('SELECT attempt_id, kind FROM payment_exceptions WHERE order_id = ? AND resolved_at IS NULL')
+          .all(o.id) as {
           attempt_id: number | null;
           kind: string;
         }[];
-        const refunds = db.prepare('SELECT attempt_id, refund_no, amount_fen, state FROM refunds WHERE order_id = ?').all(o.id) as {
+        const refunds = db
+          .prepare('SELECT attempt_id, refund_no, amount_fen, state FROM refunds WHERE order_id = ?')
+          .all(o.id) as {
           attempt_id: number;
           refund_no: string;
           amount_fen: number;
@@ -311,15 +512,28 @@ describe('SIGKILL crash matrix: the core dies at a named point, restarts on the 
         expect(o.status).toBe(c.order);
         expect(attempts.map((a) => a.state)).toEqual(c.attempts);
         expect(trades.map((t) => t.status)).toEqual(c.upstream);
-        expect(exceptions.map((e) => e.kind), 'open exceptions for the owner').toEqual(c.exceptions ?? []);
-        expect(journal.filter((j) => j.kind === 'order.paid'), 'order.paid journaled once, iff paid').toHaveLength(c.order === 'open' ? 0 : 1);
-        if (c.flow.kind === 'cash' || c.flow.kind === 'cash-sale') expect(attempts.map((a) => a.method)).toEqual(['cash']);
+        expect(
+          exceptions.map((e) => e.kind),
+          'open exceptions for the owner',
+        ).toEqual(c.exceptions ?? []);
+        expect(
+          journal.filter((j) => j.kind === 'order.paid'),
+          'order.paid journaled once, iff paid',
+        ).toHaveLength(c.order === 'open' ? 0 : 1);
+        if (c.flow.kind === 'cash' || c.flow.kind === 'cash-sale')
+          expect(attempts.map((a) => a.method)).toEqual(['cash']);
 
         for (const a of attempts) {
           expect(['created', 'pending'], `attempt ${a.out_trade_no} left open`).not.toContain(a.state);
           // the journal tells the attempt's story from `created` to where it is now, one transition at a time
-          const story = journal.filter((j) => j.attempt_id === a.id && ['attempt.created', 'transition', 'cash.tendered'].includes(j.kind));
-          if (a.method !== 'cash') expect(story[0], `journal of ${a.out_trade_no}`).toMatchObject({ kind: 'attempt.created', to_state: 'created' });
+          const story = journal.filter(
+            (j) => j.attempt_id === a.id && ['attempt.created', 'transition', 'cash.tendered'].includes(j.kind),
+          );
+          if (a.method !== 'cash')
+            expect(story[0], `journal of ${a.out_trade_no}`).toMatchObject({
+              kind: 'attempt.created',
+              to_state: 'created',
+            });
           let state = 'created';
           for (const j of story.filter((x) => x.kind !== 'attempt.created')) {
             expect(j.from_state, `journal of ${a.out_trade_no}`).toBe(state);
@@ -330,18 +544,28 @@ describe('SIGKILL crash matrix: the core dies at a named point, restarts on the 
           const up = trades.find((t) => t.out_trade_no === a.out_trade_no);
           // paid here iff paid upstream (an open exception would explain a difference; none is expected here)
           if (PAID_STATES.includes(a.state) !== (up?.status === 'paid')) {
-            expect(exceptions.some((e) => e.attempt_id === a.id), `${a.out_trade_no}: ${a.state} here, ${up?.status ?? 'no trade'} upstream`).toBe(true);
+            expect(
+              exceptions.some((e) => e.attempt_id === a.id),
+              `${a.out_trade_no}: ${a.state} here, ${up?.status ?? 'no trade'} upstream`,
+            ).toBe(true);
           }
           if (up?.status === 'paid') expect(up.amount_fen, 'the amount charged is the order total').toBe(o.total_fen);
           // refunds: every one final; what the sandbox gave back is exactly what succeeded here, each refund number once
           const mine = refunds.filter((r) => r.attempt_id === a.id);
           for (const r of mine) expect(r.state, `refund ${r.refund_no}`).toBe('succeeded');
           if (up) {
-            const detail = (await control(`trades/${up.provider}/${up.out_trade_no}`)) as { refunds: { out_request_no: string; amount_fen: number; status: string }[] };
-            expect(detail.refunds.map((r) => [r.out_request_no, r.amount_fen, r.status])).toEqual(mine.map((r) => [r.refund_no, r.amount_fen, 'SUCCESS']));
+            const detail = (await control(`trades/${up.provider}/${up.out_trade_no}`)) as {
+              refunds: { out_request_no: string; amount_fen: number; status: string }[];
+            };
+            expect(detail.refunds.map((r) => [r.out_request_no, r.amount_fen, r.status])).toEqual(
+              mine.map((r) => [r.refund_no, r.amount_fen, 'SUCCESS']),
+            );
           }
         }
-        expect(attempts.filter((a) => PAID_STATES.includes(a.state)).length, 'one successful payment per order').toBeLessThanOrEqual(1);
+        expect(
+          attempts.filter((a) => PAID_STATES.includes(a.state)).length,
+          'one successful payment per order',
+        ).toBeLessThanOrEqual(1);
 
         const flow = c.flow;
         if (flow.kind === 'recon') {
@@ -349,8 +573,12 @@ describe('SIGKILL crash matrix: the core dies at a named point, restarts on the 
           const said = find(recovered.lines, 'reconciled');
           expect(said, recovered.stderr).toBeDefined();
           // the restarted till's daily run took up what the crash interrupted
-          expect(said!.ran.includes(flow.provider), `the daily run after the restart: ${said!.ran.join(', ')}`).toBe(c.point !== 'recon.import-committed');
-          const runs = db.prepare('SELECT id, provider, status, row_count, matched_count FROM recon_runs WHERE day = ? ORDER BY id').all(said!.day) as {
+          expect(said!.ran.includes(flow.provider), `the daily run after the restart: ${said!.ran.join(', ')}`).toBe(
+            c.point !== 'recon.import-committed',
+          );
+          const runs = db
+            .prepare('SELECT id, provider, status, row_count, matched_count FROM recon_runs WHERE day = ? ORDER BY id')
+            .all(said!.day) as {
             id: number;
             provider: string;
             status: string;
@@ -358,16 +586,22 @@ describe('SIGKILL crash matrix: the core dies at a named point, restarts on the 
             matched_count: number;
           }[];
           const providers = [...new Set(runs.map((r) => r.provider))];
-          expect(providers, 'a run for the sale\'s provider').toContain(flow.provider);
-          expect(runs.map((r) => r.provider).sort(), 'one run per provider: none lost, none doubled').toEqual([...providers].sort());
+          expect(providers, "a run for the sale's provider").toContain(flow.provider);
+          expect(runs.map((r) => r.provider).sort(), 'one run per provider: none lost, none doubled').toEqual(
+            [...providers].sort(),
+          );
           for (const r of runs) {
             expect(['imported', 'empty'], `${r.provider} run`).toContain(r.status);
-            const lines = (db.prepare('SELECT count(*) AS n FROM recon_lines WHERE run_id = ?').get(r.id) as { n: number }).n;
+            const lines = (
+              db.prepare('SELECT count(*) AS n FROM recon_lines WHERE run_id = ?').get(r.id) as { n: number }
+            ).n;
             expect(lines, `${r.provider}: every statement row stored, once`).toBe(r.row_count);
           }
           const mine = runs.find((r) => r.provider === flow.provider)!;
           expect(mine).toMatchObject({ status: 'imported', row_count: 1, matched_count: 1 });
-          const items = db.prepare('SELECT category FROM recon_items WHERE run_id IN (SELECT id FROM recon_runs WHERE day = ?)').all(said!.day);
+          const items = db
+            .prepare('SELECT category FROM recon_items WHERE run_id IN (SELECT id FROM recon_runs WHERE day = ?)')
+            .all(said!.day);
           expect(items, 'the till and the statements agree').toEqual([]);
           // running the day again (the owner's button) changes nothing
           expect(said!.again.sort()).toEqual(providers.map((p) => `${p}:already_imported`).sort());

@@ -55,14 +55,26 @@ async function paidByAlipay(tc: TestCore): Promise<{ id: number; totalFen: numbe
 }
 
 const refund = (core: Core, input: Record<string, unknown>) =>
-  core.dispatch('refunds.create', { restock: true, reason: 'customer returned it', requestKey: randomUUID(), approvalPin: '8888', ...input });
+  core.dispatch('refunds.create', {
+    restock: true,
+    reason: 'customer returned it',
+    requestKey: randomUUID(),
+    approvalPin: '8888',
+    ...input,
+  });
 
 describe('refunds of paid orders', () => {
   it('a full cash refund comes from the drawer at once; the order and payment are refunded; audited', async () => {
     const { core } = await setup();
     const o = confirm(core);
     core.orders.payCash(o.id, 5000);
-    const clerk = await core.dispatch('refunds.create', { orderId: o.id, kind: 'full', restock: true, reason: 'wrong items', requestKey: randomUUID() });
+    const clerk = await core.dispatch('refunds.create', {
+      orderId: o.id,
+      kind: 'full',
+      restock: true,
+      reason: 'wrong items',
+      requestKey: randomUUID(),
+    });
     expect(clerk.ok || clerk.error.code).toBe('OWNER_APPROVAL_REQUIRED');
     const r = must(await refund(core, { orderId: o.id, kind: 'full' })) as RefundView;
     expect(r).toMatchObject({ method: 'cash', state: 'succeeded', amountFen: o.totalFen });
@@ -79,9 +91,16 @@ describe('refunds of paid orders', () => {
     const q0 = must(await tc.core.dispatch('refunds.quote', { orderId: o.id })) as RefundQuote;
     const cola = q0.lines.find((l) => l.qty === 3)!;
     const snack = q0.lines.find((l) => l.qty === 1)!;
-    alipay.then('refund', { kind: 'accepted' }, { kind: 'succeeded', refundedFen: 0 }, { kind: 'succeeded', refundedFen: 0 });
+    alipay.then(
+      'refund',
+      { kind: 'accepted' },
+      { kind: 'succeeded', refundedFen: 0 },
+      { kind: 'succeeded', refundedFen: 0 },
+    );
     // one cola: accepted, then the refund query says succeeded
-    const first = must(await refund(tc.core, { orderId: o.id, kind: 'lines', lines: [{ lineNo: cola.lineNo, qty: 1 }] })) as RefundView;
+    const first = must(
+      await refund(tc.core, { orderId: o.id, kind: 'lines', lines: [{ lineNo: cola.lineNo, qty: 1 }] }),
+    ) as RefundView;
     expect(first.state).toBe('pending');
     alipay.then('refundQuery', { kind: 'succeeded', refundedFen: first.amountFen });
     tc.clock.advance(5_000);
@@ -94,18 +113,29 @@ describe('refunds of paid orders', () => {
     const rest = q1.lines.find((l) => l.lineNo === cola.lineNo)!;
     expect(rest).toMatchObject({ refundedQty: 1, refundableQty: 2 });
     const restFen = cola.totalFen - first.amountFen;
-    alipay.then('refund', { kind: 'succeeded', refundedFen: restFen }, { kind: 'succeeded', refundedFen: snack.totalFen });
-    const second = must(await refund(tc.core, { orderId: o.id, kind: 'lines', lines: [{ lineNo: cola.lineNo, qty: 2 }] })) as RefundView;
+    alipay.then(
+      'refund',
+      { kind: 'succeeded', refundedFen: restFen },
+      { kind: 'succeeded', refundedFen: snack.totalFen },
+    );
+    const second = must(
+      await refund(tc.core, { orderId: o.id, kind: 'lines', lines: [{ lineNo: cola.lineNo, qty: 2 }] }),
+    ) as RefundView;
     expect(second).toMatchObject({ state: 'succeeded', amountFen: restFen });
     expect(first.amountFen + second.amountFen).toBe(cola.totalFen);
-    const third = must(await refund(tc.core, { orderId: o.id, kind: 'lines', lines: [{ lineNo: snack.lineNo, qty: 1 }] })) as RefundView;
+    const third = must(
+      await refund(tc.core, { orderId: o.id, kind: 'lines', lines: [{ lineNo: snack.lineNo, qty: 1 }] }),
+    ) as RefundView;
     expect(third.amountFen).toBe(snack.totalFen);
     expect(first.amountFen + second.amountFen + third.amountFen).toBe(o.totalFen);
     expect(tc.core.orders.get(o.id).status).toBe('refunded');
     const q2 = must(await tc.core.dispatch('refunds.quote', { orderId: o.id })) as RefundQuote;
     expect(q2.refundableFen).toBe(0);
     // the same refund number is never reused; the refunds record the restock
-    const rows = tc.core.store.sqlite.prepare('select refund_no, restock from refunds order by id').all() as { refund_no: string; restock: number }[];
+    const rows = tc.core.store.sqlite.prepare('select refund_no, restock from refunds order by id').all() as {
+      refund_no: string;
+      restock: number;
+    }[];
     expect(new Set(rows.map((r) => r.refund_no)).size).toBe(3);
     expect(rows.every((r) => r.restock === 1)).toBe(true);
   });
@@ -120,9 +150,20 @@ describe('refunds of paid orders', () => {
     const tooMuch = await refund(tc.core, { orderId: o.id, kind: 'amount', amountFen: o.totalFen + 1 });
     expect(tooMuch.ok || tooMuch.error.code).toBe('REFUND_TOO_LARGE');
     const q = must(await tc.core.dispatch('refunds.quote', { orderId: o.id })) as RefundQuote;
-    const tooMany = await refund(tc.core, { orderId: o.id, kind: 'lines', lines: [{ lineNo: q.lines[0]!.lineNo, qty: q.lines[0]!.qty + 1 }] });
+    const tooMany = await refund(tc.core, {
+      orderId: o.id,
+      kind: 'lines',
+      lines: [{ lineNo: q.lines[0]!.lineNo, qty: q.lines[0]!.qty + 1 }],
+    });
     expect(tooMany.ok || tooMany.error.code).toBe('REFUND_TOO_LARGE');
-    const noAmount = await tc.core.dispatch('refunds.create', { orderId: o.id, kind: 'amount', restock: false, reason: 'x y z', requestKey: randomUUID(), approvalPin: '8888' });
+    const noAmount = await tc.core.dispatch('refunds.create', {
+      orderId: o.id,
+      kind: 'amount',
+      restock: false,
+      reason: 'x y z',
+      requestKey: randomUUID(),
+      approvalPin: '8888',
+    });
     expect(noAmount.ok || noAmount.error.code).toBe('INVALID_INPUT');
     expect(tc.core.store.sqlite.prepare('select count(*) as n from refunds').get()).toEqual({ n: 0 });
     expect(alipay.count('refund')).toBe(0);
@@ -140,7 +181,9 @@ describe('refunds of paid orders', () => {
     expect((must(a) as RefundView).id).toBe((must(b) as RefundView).id);
     expect(tc.core.store.sqlite.prepare('select count(*) as n from refunds').get()).toEqual({ n: 1 });
     expect(alipay.count('refund')).toBe(1);
-    const later = must(await refund(tc.core, { orderId: o.id, kind: 'amount', amountFen: 500, requestKey })) as RefundView;
+    const later = must(
+      await refund(tc.core, { orderId: o.id, kind: 'amount', amountFen: 500, requestKey }),
+    ) as RefundView;
     expect(later.state).toBe('succeeded');
   });
 });
@@ -188,7 +231,14 @@ describe('refunds against the sandbox, over HTTP', () => {
     const sb = tempDir('pos-sandbox-');
     const sandbox = await startSandbox({ port: 0, dataDir: sb.dir });
     const clock = new ManualClock(Date.now());
-    const core = await createCore({ dataDir: app.dir, mode: 'browser', clock, timeZone: 'Asia/Shanghai', sandboxBaseUrl: sandbox.baseUrl, poll: false });
+    const core = await createCore({
+      dataDir: app.dir,
+      mode: 'browser',
+      clock,
+      timeZone: 'Asia/Shanghai',
+      sandboxBaseUrl: sandbox.baseUrl,
+      poll: false,
+    });
     cleanups.push(async () => {
       core.close();
       await sandbox.close();
@@ -196,7 +246,11 @@ describe('refunds against the sandbox, over HTTP', () => {
       sb.cleanup();
     });
     const control = (path: string, body: unknown = {}) =>
-      fetch(`${sandbox.baseUrl}/_sandbox/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${sandbox.baseUrl}/_sandbox/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const paid = async (provider: 'alipay' | 'wechat') => {
       const o = confirm(core);
       const a = await core.payments.start({ orderId: o.id, provider, mode: 'qr' });
@@ -206,25 +260,35 @@ describe('refunds against the sandbox, over HTTP', () => {
       return { ...o, outTradeNo: a.outTradeNo };
     };
     const tradeView = async (provider: string, outTradeNo: string) =>
-      (await (await fetch(`${sandbox.baseUrl}/_sandbox/trades/${provider}/${outTradeNo}`)).json()) as Record<string, unknown>;
+      (await (await fetch(`${sandbox.baseUrl}/_sandbox/trades/${provider}/${outTradeNo}`)).json()) as Record<
+        string,
+        unknown
+      >;
     return { core, clock, sandbox, control, paid, tradeView };
   }
 
-  it.each(['alipay', 'wechat'] as const)('%s: a refund pending at the intermediary is followed by the refund query until it succeeds', async (provider) => {
-    const { core, clock, control, paid, tradeView } = await sandboxEnv();
-    const o = await paid(provider);
-    expect((await control('scenarios', { name: 'refund_pending', provider, params: { seconds: 30 } })).status).toBeLessThan(300);
-    const r = must(await refund(core, { orderId: o.id, kind: 'amount', amountFen: 300, restock: false })) as RefundView;
-    expect(r.state).toBe('pending');
-    await control('clock/advance', { seconds: 31 });
-    for (let i = 0; i < 5 && core.refunds.view(r.id).state === 'pending'; i++) {
-      clock.advance(5_000);
-      await core.refunds.runDue();
-    }
-    expect(core.refunds.view(r.id).state).toBe('succeeded');
-    expect(core.orders.get(o.id).status).toBe('partially_refunded');
-    expect(JSON.stringify(await tradeView(provider, o.outTradeNo))).toMatch(/"refunded_fen":300\b/);
-  });
+  it.each(['alipay', 'wechat'] as const)(
+    '%s: a refund pending at the intermediary is followed by the refund query until it succeeds',
+    async (provider) => {
+      const { core, clock, control, paid, tradeView } = await sandboxEnv();
+      const o = await paid(provider);
+      expect(
+        (await control('scenarios', { name: 'refund_pending', provider, params: { seconds: 30 } })).status,
+      ).toBeLessThan(300);
+      const r = must(
+        await refund(core, { orderId: o.id, kind: 'amount', amountFen: 300, restock: false }),
+      ) as RefundView;
+      expect(r.state).toBe('pending');
+      await control('clock/advance', { seconds: 31 });
+      for (let i = 0; i < 5 && core.refunds.view(r.id).state === 'pending'; i++) {
+        clock.advance(5_000);
+        await core.refunds.runDue();
+      }
+      expect(core.refunds.view(r.id).state).toBe('succeeded');
+      expect(core.orders.get(o.id).status).toBe('partially_refunded');
+      expect(JSON.stringify(await tradeView(provider, o.outTradeNo))).toMatch(/"refunded_fen":300\b/);
+    },
+  );
 
   it('a refund the intermediary refuses ends failed, and the order stays paid and refundable', async () => {
     const { core, control, paid } = await sandboxEnv();

@@ -77,7 +77,11 @@ describe('payment settings', () => {
       enabled: true,
       target: 'custom',
       environment: 'production',
-      fields: { gatewayUrl: 'ftp://example', appId: '123', alipayPublicKeyPem: pem('alipay-app-private-key.SANDBOX-ONLY.pem') },
+      fields: {
+        gatewayUrl: 'ftp://example',
+        appId: '123',
+        alipayPublicKeyPem: pem('alipay-app-private-key.SANDBOX-ONLY.pem'),
+      },
       secrets: { appPrivateKeyPem: pem('alipay-platform-public-key.SANDBOX-ONLY.pem') },
     });
     expect(r.ok).toBe(false);
@@ -90,7 +94,11 @@ describe('payment settings', () => {
     expect((await views(core))[0]).toMatchObject({ target: 'embedded' });
     const unknownField = await core.dispatch('settings.setPayment', {
       approvalPin: OWNER_PIN,
-      provider: 'wechat', enabled: true, target: 'custom', environment: 'sandbox', fields: { hostname: 'x' },
+      provider: 'wechat',
+      enabled: true,
+      target: 'custom',
+      environment: 'sandbox',
+      fields: { hostname: 'x' },
     });
     expect(unknownField.ok || unknownField.error.code).toBe('INVALID_INPUT');
   });
@@ -103,7 +111,12 @@ describe('payment settings', () => {
       enabled: true,
       target: 'custom',
       environment: 'sandbox',
-      fields: { apiBase: `${sandbox.baseUrl}/wechat`, appId: creds.wechat.appId, mchId: creds.wechat.mchId, signType: 'HMAC-SHA256' },
+      fields: {
+        apiBase: `${sandbox.baseUrl}/wechat`,
+        appId: creds.wechat.appId,
+        mchId: creds.wechat.mchId,
+        signType: 'HMAC-SHA256',
+      },
       secrets: { apiKey: creds.wechat.apiKey },
     });
     expect(r.ok).toBe(true);
@@ -125,8 +138,16 @@ describe('payment settings', () => {
     // a wrong key is refused by the gateway's signature check: the payment cannot start as paid
     const wrong = await core.dispatch('settings.setPayment', {
       approvalPin: OWNER_PIN,
-      provider: 'wechat', enabled: true, target: 'custom', environment: 'sandbox',
-      fields: { apiBase: `${sandbox.baseUrl}/wechat`, appId: creds.wechat.appId, mchId: creds.wechat.mchId, signType: 'MD5' },
+      provider: 'wechat',
+      enabled: true,
+      target: 'custom',
+      environment: 'sandbox',
+      fields: {
+        apiBase: `${sandbox.baseUrl}/wechat`,
+        appId: creds.wechat.appId,
+        mchId: creds.wechat.mchId,
+        signType: 'MD5',
+      },
       secrets: { apiKey: 'x'.repeat(32) },
     });
     expect(wrong.ok).toBe(true);
@@ -160,7 +181,10 @@ describe('payment settings', () => {
           appId: creds.alipay.appId,
           sellerId: creds.alipay.sellerId,
           appPrivateKeyPemFile: 'app.pem',
-          alipayPublicKeyPemFile: resolve(__dirname, '../../resources/sandbox/alipay-platform-public-key.SANDBOX-ONLY.pem'),
+          alipayPublicKeyPemFile: resolve(
+            __dirname,
+            '../../resources/sandbox/alipay-platform-public-key.SANDBOX-ONLY.pem',
+          ),
         },
         wechat: { enabled: false },
         yeepay: { enabled: false },
@@ -174,9 +198,17 @@ describe('payment settings', () => {
   });
 
   it('takes the same settings inline, as the environment gives them', async () => {
-    const { core } = await setup({ sandbox: false, file: JSON.stringify({ alipay: { enabled: false }, wechat: { enabled: false }, yeepay: { enabled: false } }) });
+    const { core } = await setup({
+      sandbox: false,
+      file: JSON.stringify({ alipay: { enabled: false }, wechat: { enabled: false }, yeepay: { enabled: false } }),
+    });
     expect((await views(core)).map((v) => v.enabled)).toEqual([false, false, false]);
-    const bad = await createCore({ dataDir: tempDir().dir, mode: 'browser', poll: false, paymentsConfigFile: '{"paypal": {}}' }).catch((e: Error) => e);
+    const bad = await createCore({
+      dataDir: tempDir().dir,
+      mode: 'browser',
+      poll: false,
+      paymentsConfigFile: '{"paypal": {}}',
+    }).catch((e: Error) => e);
     expect((bad as Error).message).toMatch(/unknown provider "paypal"/);
   });
 });

@@ -37,7 +37,11 @@ async function openOrder(): Promise<{ id: number; totalFen: number; number: stri
 }
 
 /** An Alipay QR that expires unpaid, then is reported paid: a paid-after-close exception. */
-async function lateMoney(): Promise<{ order: { id: number; totalFen: number }; attemptId: number; exception: ExceptionView }> {
+async function lateMoney(): Promise<{
+  order: { id: number; totalFen: number };
+  attemptId: number;
+  exception: ExceptionView;
+}> {
   const order = await openOrder();
   const a = await t.core.payments.start({ orderId: order.id, provider: 'alipay', mode: 'qr' });
   t.clock.advance(181_000);
@@ -47,18 +51,32 @@ async function lateMoney(): Promise<{ order: { id: number; totalFen: number }; a
   expect(t.core.payments.view(a.id).state).toBe('expired');
   alipay.then('query', { kind: 'paid', trade: trade(order.totalFen, 'LATE-1') });
   alipay.incomingOutcome = { kind: 'paid', outTradeNo: a.outTradeNo, trade: trade(order.totalFen, 'LATE-1') };
-  await t.core.payments.incoming('alipay', { method: 'POST', query: {}, body: Buffer.from(''), contentType: 'application/x-www-form-urlencoded' });
+  await t.core.payments.incoming('alipay', {
+    method: 'POST',
+    query: {},
+    body: Buffer.from(''),
+    contentType: 'application/x-www-form-urlencoded',
+  });
   const view = await call<AttentionView>('payments.attention', {});
   expect(view.exceptions).toHaveLength(1);
   return { order, attemptId: a.id, exception: view.exceptions[0]! };
 }
 
 /** A WeChat QR stopped but still closing, cash taken past it by the owner, then the WeChat payment lands. */
-async function doublePayment(): Promise<{ order: { id: number; totalFen: number }; a: { id: number }; exc: ExceptionView }> {
+async function doublePayment(): Promise<{
+  order: { id: number; totalFen: number };
+  a: { id: number };
+  exc: ExceptionView;
+}> {
   const order = await openOrder();
   const a = await t.core.payments.start({ orderId: order.id, provider: 'wechat', mode: 'qr' });
   await t.core.payments.stop(a.id);
-  await call('checkout.payCash', { orderId: order.id, tenderedFen: 1000, overrideOpenAttempt: true, approvalPin: '8888' });
+  await call('checkout.payCash', {
+    orderId: order.id,
+    tenderedFen: 1000,
+    overrideOpenAttempt: true,
+    approvalPin: '8888',
+  });
   wechat.then('query', { kind: 'paid', trade: trade(order.totalFen) });
   t.clock.advance(3_000);
   await t.core.payments.runDue();
@@ -80,10 +98,7 @@ describe('payments that need a person', () => {
     expect(view.attempts.map((a) => [a.orderId, a.reasons])).toEqual([[o1.id, ['unknown']]]);
     t.clock.advance(200_000);
     view = await call<AttentionView>('payments.attention', {});
-    expect(view.attempts.map((a) => a.reasons)).toEqual([
-      ['unknown', 'overdue'],
-      ['overdue'],
-    ]);
+    expect(view.attempts.map((a) => a.reasons)).toEqual([['unknown', 'overdue'], ['overdue']]);
     alipay.then('query', { kind: 'paid', trade: trade(o1.totalFen) });
     const settled = await call<{ state: string }>('payments.queryNow', { attemptId: unknown.id });
     expect(settled.state).toBe('paid');
@@ -96,25 +111,56 @@ describe('payments that need a person', () => {
     const order = await openOrder();
     alipay.then('create', new Error('timeout'));
     const a = await t.core.payments.start({ orderId: order.id, provider: 'alipay', mode: 'qr' });
-    expect(await code('payments.start', { orderId: order.id, provider: 'wechat', mode: 'qr' })).toBe('PAYMENT_IN_PROGRESS');
-    expect(await code('payments.override', { attemptId: a.id, note: 'customer will pay by WeChat' })).toBe('OWNER_APPROVAL_REQUIRED');
+    expect(await code('payments.start', { orderId: order.id, provider: 'wechat', mode: 'qr' })).toBe(
+      'PAYMENT_IN_PROGRESS',
+    );
+    expect(await code('payments.override', { attemptId: a.id, note: 'customer will pay by WeChat' })).toBe(
+      'OWNER_APPROVAL_REQUIRED',
+    );
     expect(await code('payments.override', { attemptId: a.id, note: 'x', approvalPin: '8888' })).toBe('INVALID_INPUT');
-    const over = await call<{ closing: boolean }>('payments.override', { attemptId: a.id, note: 'customer will pay by WeChat', approvalPin: '8888' });
+    const over = await call<{ closing: boolean }>('payments.override', {
+      attemptId: a.id,
+      note: 'customer will pay by WeChat',
+      approvalPin: '8888',
+    });
     expect(over.closing).toBe(true);
     const w = await call<{ state: string }>('payments.start', { orderId: order.id, provider: 'wechat', mode: 'qr' });
     expect(w.state).toBe('pending');
     const entry = t.core.audit.list({ action: 'payment.override' })[0]!;
-    expect(entry).toMatchObject({ approvedBy: '店长', note: 'customer will pay by WeChat', subject: `attempt:${a.id}` });
+    expect(entry).toMatchObject({
+      approvedBy: '店长',
+      note: 'customer will pay by WeChat',
+      subject: `attempt:${a.id}`,
+    });
     const view = await call<AttentionView>('payments.attention', {});
-    expect(view.attempts.find((x) => x.id === a.id)?.reasons).toEqual(expect.arrayContaining(['overridden', 'closing']));
+    expect(view.attempts.find((x) => x.id === a.id)?.reasons).toEqual(
+      expect.arrayContaining(['overridden', 'closing']),
+    );
   });
 
   it('late money accepted onto the order: the attempt becomes paid, the order paid, and it is audited once', async () => {
     await setup();
     const { order, attemptId, exception } = await lateMoney();
-    expect(exception).toMatchObject({ kind: 'paid_after_close', amountFen: order.totalFen, resolutions: ['refund', 'accept'] });
-    expect(await code('exceptions.resolve', { exceptionId: exception.id, resolution: 'accept', note: 'customer showed the receipt' })).toBe('OWNER_APPROVAL_REQUIRED');
-    expect(await code('exceptions.resolve', { exceptionId: exception.id, resolution: 'dismiss', note: 'nothing to do', approvalPin: '8888' })).toBe('RESOLUTION_NOT_ALLOWED');
+    expect(exception).toMatchObject({
+      kind: 'paid_after_close',
+      amountFen: order.totalFen,
+      resolutions: ['refund', 'accept'],
+    });
+    expect(
+      await code('exceptions.resolve', {
+        exceptionId: exception.id,
+        resolution: 'accept',
+        note: 'customer showed the receipt',
+      }),
+    ).toBe('OWNER_APPROVAL_REQUIRED');
+    expect(
+      await code('exceptions.resolve', {
+        exceptionId: exception.id,
+        resolution: 'dismiss',
+        note: 'nothing to do',
+        approvalPin: '8888',
+      }),
+    ).toBe('RESOLUTION_NOT_ALLOWED');
     const done = await call<ExceptionView>('exceptions.resolve', {
       exceptionId: exception.id,
       resolution: 'accept',
@@ -124,8 +170,17 @@ describe('payments that need a person', () => {
     expect(done).toMatchObject({ resolution: 'accepted', orderStatus: 'paid', resolutions: [] });
     expect(done.resolvedAt).not.toBeNull();
     expect(t.core.payments.view(attemptId)).toMatchObject({ state: 'paid' });
-    expect(t.core.orders.get(order.id).journal.map((j) => j.kind)).toEqual(expect.arrayContaining(['exception.accepted', 'order.paid']));
-    expect(await code('exceptions.resolve', { exceptionId: exception.id, resolution: 'refund', note: 'changed my mind', approvalPin: '8888' })).toBe('EXCEPTION_RESOLVED');
+    expect(t.core.orders.get(order.id).journal.map((j) => j.kind)).toEqual(
+      expect.arrayContaining(['exception.accepted', 'order.paid']),
+    );
+    expect(
+      await code('exceptions.resolve', {
+        exceptionId: exception.id,
+        resolution: 'refund',
+        note: 'changed my mind',
+        approvalPin: '8888',
+      }),
+    ).toBe('EXCEPTION_RESOLVED');
     expect(t.core.audit.list({ action: 'exception.accept' })).toHaveLength(1);
   });
 
@@ -134,11 +189,23 @@ describe('payments that need a person', () => {
     const { order, attemptId, exception } = await lateMoney();
     alipay.then('refund', { kind: 'unknown', reason: 'timeout' }, { kind: 'accepted' });
     alipay.then('refundQuery', { kind: 'pending' }, { kind: 'succeeded', refundedFen: order.totalFen });
-    let v = await call<ExceptionView>('exceptions.resolve', { exceptionId: exception.id, resolution: 'refund', note: 'customer had paid cash', approvalPin: '8888' });
+    let v = await call<ExceptionView>('exceptions.resolve', {
+      exceptionId: exception.id,
+      resolution: 'refund',
+      note: 'customer had paid cash',
+      approvalPin: '8888',
+    });
     expect(v).toMatchObject({ resolution: 'refunding', resolvedAt: null, resolutions: [] });
     expect(v.refund).toMatchObject({ state: 'requested', unknown: true, amountFen: order.totalFen });
     // a second decision while the refund runs is refused
-    expect(await code('exceptions.resolve', { exceptionId: exception.id, resolution: 'accept', note: 'double click', approvalPin: '8888' })).toBe('EXCEPTION_RESOLVED');
+    expect(
+      await code('exceptions.resolve', {
+        exceptionId: exception.id,
+        resolution: 'accept',
+        note: 'double click',
+        approvalPin: '8888',
+      }),
+    ).toBe('EXCEPTION_RESOLVED');
     for (let i = 0; i < 3; i++) {
       t.clock.advance(5_000);
       await t.core.refunds.runDue();
@@ -146,7 +213,9 @@ describe('payments that need a person', () => {
     v = (await call<AttentionView>('payments.attention', {})).resolved[0]!;
     expect(v).toMatchObject({ id: exception.id, resolution: 'refunded' });
     expect(v.refund).toMatchObject({ state: 'succeeded' });
-    const refundCalls = alipay.calls.filter((c) => c.op === 'refund').map((c) => (c.input as { refundNo: string }).refundNo);
+    const refundCalls = alipay.calls
+      .filter((c) => c.op === 'refund')
+      .map((c) => (c.input as { refundNo: string }).refundNo);
     expect(refundCalls).toHaveLength(2);
     expect(new Set(refundCalls).size).toBe(1);
     // the late attempt stays expired: the money went back, the order is still to be paid
@@ -158,7 +227,12 @@ describe('payments that need a person', () => {
     await setup();
     const { exception } = await lateMoney();
     alipay.then('refund', { kind: 'declined', code: 'ACQ.SELLER_BALANCE_NOT_ENOUGH', message: 'balance' });
-    const v = await call<ExceptionView>('exceptions.resolve', { exceptionId: exception.id, resolution: 'refund', note: 'give it back', approvalPin: '8888' });
+    const v = await call<ExceptionView>('exceptions.resolve', {
+      exceptionId: exception.id,
+      resolution: 'refund',
+      note: 'give it back',
+      approvalPin: '8888',
+    });
     expect(v).toMatchObject({ resolution: null, resolvedAt: null, resolutions: ['refund', 'accept'] });
     expect(v.refund).toMatchObject({ state: 'failed', lastOutcome: 'declined:ACQ.SELLER_BALANCE_NOT_ENOUGH' });
   });
@@ -167,10 +241,17 @@ describe('payments that need a person', () => {
     await setup();
     const { order, a, exc } = await doublePayment();
     expect(exc).toMatchObject({ kind: 'double_payment', resolutions: ['refund', 'accept'] });
-    await call('exceptions.resolve', { exceptionId: exc.id, resolution: 'accept', note: 'customer wants the cash back', approvalPin: '8888' });
+    await call('exceptions.resolve', {
+      exceptionId: exc.id,
+      resolution: 'accept',
+      note: 'customer wants the cash back',
+      approvalPin: '8888',
+    });
     const detail = t.core.orders.get(order.id);
     expect(detail.status).toBe('paid');
-    const states = t.core.store.sqlite.prepare('select method, state from payment_attempts where order_id = ? order by id').all(order.id);
+    const states = t.core.store.sqlite
+      .prepare('select method, state from payment_attempts where order_id = ? order by id')
+      .all(order.id);
     expect(states).toEqual([
       { method: 'wechat', state: 'paid' },
       { method: 'cash', state: 'refunded' },
@@ -178,7 +259,9 @@ describe('payments that need a person', () => {
     const refunds = t.core.store.sqlite.prepare('select method, state, amount_fen from refunds').all();
     expect(refunds).toEqual([{ method: 'cash', state: 'succeeded', amount_fen: order.totalFen }]);
     // a later refund of this order goes back through WeChat, which holds the money
-    const quote = await call<{ method: string; refundableFen: number; attemptId: number }>('refunds.quote', { orderId: order.id });
+    const quote = await call<{ method: string; refundableFen: number; attemptId: number }>('refunds.quote', {
+      orderId: order.id,
+    });
     expect(quote).toMatchObject({ method: 'wechat', refundableFen: order.totalFen, attemptId: a.id });
   });
 
@@ -186,7 +269,12 @@ describe('payments that need a person', () => {
     await setup();
     const { order, a, exc } = await doublePayment();
     wechat.then('refund', { kind: 'succeeded', refundedFen: order.totalFen });
-    const v = await call<ExceptionView>('exceptions.resolve', { exceptionId: exc.id, resolution: 'refund', note: 'paid twice, WeChat given back', approvalPin: '8888' });
+    const v = await call<ExceptionView>('exceptions.resolve', {
+      exceptionId: exc.id,
+      resolution: 'refund',
+      note: 'paid twice, WeChat given back',
+      approvalPin: '8888',
+    });
     expect(v).toMatchObject({ resolution: 'refunded' });
     expect(t.core.payments.view(a.id).state).toBe('closed');
     expect(t.core.orders.get(order.id).status).toBe('paid');
@@ -199,7 +287,15 @@ describe('payments that need a person', () => {
     // the refund intent is written, and the app dies before the call answers
     t.core.store.tx(() => {
       const actor = { userId: null, name: 'test', role: 'owner' as const, approvedBy: null };
-      t.core.refunds.intent({ attemptId: exception.attemptId!, amountFen: exception.amountFen!, reason: 'restart test', exceptionId: exception.id }, actor);
+      t.core.refunds.intent(
+        {
+          attemptId: exception.attemptId!,
+          amountFen: exception.amountFen!,
+          reason: 'restart test',
+          exceptionId: exception.id,
+        },
+        actor,
+      );
     });
     const before = t.core.store.sqlite.prepare('select refund_no from refunds').get() as { refund_no: string };
     t.core.close();
@@ -211,7 +307,10 @@ describe('payments that need a person', () => {
       clock: t.clock,
       timeZone: 'Asia/Shanghai',
       poll: false,
-      providers: { get: (id) => (id === 'alipay' ? { provider: alipay2, sandbox: true } : undefined), all: () => [{ provider: alipay2, sandbox: true }] },
+      providers: {
+        get: (id) => (id === 'alipay' ? { provider: alipay2, sandbox: true } : undefined),
+        all: () => [{ provider: alipay2, sandbox: true }],
+      },
     });
     try {
       expect(await core.refunds.runDue()).toBe(1);
@@ -229,7 +328,12 @@ describe('payments that need a person', () => {
     const { exception } = await lateMoney();
     const actor = { userId: null, name: 'test', role: 'owner' as const, approvedBy: null };
     expect(() =>
-      t.core.store.tx(() => t.core.refunds.intent({ attemptId: exception.attemptId!, amountFen: exception.amountFen! + 1, reason: 'too much' }, actor)),
+      t.core.store.tx(() =>
+        t.core.refunds.intent(
+          { attemptId: exception.attemptId!, amountFen: exception.amountFen! + 1, reason: 'too much' },
+          actor,
+        ),
+      ),
     ).toThrow(/exceed/);
     expect(t.core.store.sqlite.prepare('select count(*) as n from refunds').get()).toEqual({ n: 0 });
   });
@@ -261,7 +365,10 @@ describe('PINs and the audit log', () => {
 
   it('PINs are stored as salted scrypt hashes, and the audit log refuses to be rewritten', async () => {
     await setup();
-    const rows = t.core.store.sqlite.prepare('select pin_hash, pin_salt from users').all() as { pin_hash: string; pin_salt: string }[];
+    const rows = t.core.store.sqlite.prepare('select pin_hash, pin_salt from users').all() as {
+      pin_hash: string;
+      pin_salt: string;
+    }[];
     expect(rows).toHaveLength(2);
     for (const r of rows) {
       expect(r.pin_hash).toMatch(/^[0-9a-f]{64}$/);
@@ -269,7 +376,12 @@ describe('PINs and the audit log', () => {
     }
     expect(rows[0]!.pin_salt).not.toBe(rows[1]!.pin_salt);
     await lateMoney().then(({ exception }) =>
-      call('exceptions.resolve', { exceptionId: exception.id, resolution: 'accept', note: 'kept', approvalPin: '8888' }),
+      call('exceptions.resolve', {
+        exceptionId: exception.id,
+        resolution: 'accept',
+        note: 'kept',
+        approvalPin: '8888',
+      }),
     );
     expect(() => t.core.store.sqlite.prepare("update audit_log set note = 'forged'").run()).toThrow(/append-only/);
     expect(() => t.core.store.sqlite.prepare('delete from audit_log').run()).toThrow(/append-only/);

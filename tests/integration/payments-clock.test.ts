@@ -7,8 +7,24 @@
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_MAX_POLLS_PER_SECOND, DEFAULT_TIMING, MIN_POLL_GAP_MS, nextPollAt, type PaymentTiming, type ProviderSource } from '../../src/main/core/payments';
-import type { Called, CancelOutcome, CloseOutcome, CreateInput, CreateOutcome, ProviderId, QueryOutcome, TradeRef } from '../../src/main/payments/provider';
+import {
+  DEFAULT_MAX_POLLS_PER_SECOND,
+  DEFAULT_TIMING,
+  MIN_POLL_GAP_MS,
+  nextPollAt,
+  type PaymentTiming,
+  type ProviderSource,
+} from '../../src/main/core/payments';
+import type {
+  Called,
+  CancelOutcome,
+  CloseOutcome,
+  CreateInput,
+  CreateOutcome,
+  ProviderId,
+  QueryOutcome,
+  TradeRef,
+} from '../../src/main/payments/provider';
 import type { AttemptView, OrderSummary, OrderView } from '../../src/shared/types';
 import { FakeProvider } from '../support/fake-provider';
 import { must, startCore, type TestCore } from '../support/core';
@@ -99,7 +115,9 @@ async function startQr(provider: ProviderId): Promise<AttemptView> {
 }
 
 function attempt(id: number): { next_poll_at: number | null; state: string; closing_since: number | null } {
-  return t.core.store.sqlite.prepare('select next_poll_at, state, closing_since from payment_attempts where id = ?').get(id) as {
+  return t.core.store.sqlite
+    .prepare('select next_poll_at, state, closing_since from payment_attempts where id = ?')
+    .get(id) as {
     next_poll_at: number | null;
     state: string;
     closing_since: number | null;
@@ -127,7 +145,9 @@ async function drive(id: number, until: () => boolean = () => false, maxSteps = 
 }
 
 function journalKinds(attemptId: number): { kind: string; at: number; to_state: string | null }[] {
-  return t.core.store.sqlite.prepare('select kind, at, to_state from payment_journal where attempt_id = ? order by id').all(attemptId) as {
+  return t.core.store.sqlite
+    .prepare('select kind, at, to_state from payment_journal where attempt_id = ? order by id')
+    .all(attemptId) as {
     kind: string;
     at: number;
     to_state: string | null;
@@ -169,7 +189,14 @@ describe('deadlines', () => {
     const deadlineRow = journalKinds(a.id).find((j) => j.kind === 'attempt.deadline');
     expect(deadlineRow?.at).toBe(deadline);
     const from = kinds.indexOf('attempt.deadline');
-    expect(kinds.slice(from)).toEqual(['attempt.deadline', 'wire.query', 'wire.close', 'wire.query', 'wire.close', 'transition']);
+    expect(kinds.slice(from)).toEqual([
+      'attempt.deadline',
+      'wire.query',
+      'wire.close',
+      'wire.query',
+      'wire.close',
+      'transition',
+    ]);
     expect(journalKinds(a.id).at(-1)?.to_state).toBe('expired');
   });
 
@@ -188,31 +215,39 @@ describe('deadlines', () => {
   it.each([
     ['alipay', '281234567890123456'],
     ['wechat', '134567890123456789'],
-  ] as const)('a %s payment code: queried at its documented interval, cancelled at its own deadline', async (provider, code) => {
-    await setup();
-    const p = provider === 'alipay' ? alipay : wechat;
-    p.then('create', { kind: 'waiting' });
-    p.defaults.query = { kind: 'pending' };
-    const a = await t.core.payments.start({ orderId: confirmOrder().id, provider, mode: 'payment_code', authCode: code });
-    expect(a).toMatchObject({ state: 'pending', lastOutcome: 'waiting' });
-    const deadline = a.deadlineAt!;
-    expect(deadline - a.createdAt).toBe(DEFAULT_TIMING.codeTtlMs[provider]);
-    // the clerk presses "query now" after 1 s: the poller's beat is now off the deadline's
-    t.clock.set(a.createdAt + 1_000);
-    await t.core.payments.queryNow(a.id);
-    await drive(a.id);
+  ] as const)(
+    'a %s payment code: queried at its documented interval, cancelled at its own deadline',
+    async (provider, code) => {
+      await setup();
+      const p = provider === 'alipay' ? alipay : wechat;
+      p.then('create', { kind: 'waiting' });
+      p.defaults.query = { kind: 'pending' };
+      const a = await t.core.payments.start({
+        orderId: confirmOrder().id,
+        provider,
+        mode: 'payment_code',
+        authCode: code,
+      });
+      expect(a).toMatchObject({ state: 'pending', lastOutcome: 'waiting' });
+      const deadline = a.deadlineAt!;
+      expect(deadline - a.createdAt).toBe(DEFAULT_TIMING.codeTtlMs[provider]);
+      // the clerk presses "query now" after 1 s: the poller's beat is now off the deadline's
+      t.clock.set(a.createdAt + 1_000);
+      await t.core.payments.queryNow(a.id);
+      await drive(a.id);
 
-    const queries = p.times('query');
-    expect(queries[0]).toBe(a.createdAt + 1_000);
-    const onBeat = queries.filter((q) => q < deadline);
-    expect(onBeat.length).toBeGreaterThan(5);
-    expect(new Set(gaps(onBeat))).toEqual(new Set([DEFAULT_TIMING.codePollMs[provider]]));
-    expect(queries.at(-1)).toBe(deadline); // the last look before cancelling, at the deadline
-    expect(p.times('cancel')).toEqual([deadline]);
-    expect(p.log.at(-1)?.op).toBe('cancel');
-    expect(p.count('close')).toBe(0);
-    expect(t.core.payments.view(a.id).state).toBe('expired');
-  });
+      const queries = p.times('query');
+      expect(queries[0]).toBe(a.createdAt + 1_000);
+      const onBeat = queries.filter((q) => q < deadline);
+      expect(onBeat.length).toBeGreaterThan(5);
+      expect(new Set(gaps(onBeat))).toEqual(new Set([DEFAULT_TIMING.codePollMs[provider]]));
+      expect(queries.at(-1)).toBe(deadline); // the last look before cancelling, at the deadline
+      expect(p.times('cancel')).toEqual([deadline]);
+      expect(p.log.at(-1)?.op).toBe('cancel');
+      expect(p.count('close')).toBe(0);
+      expect(t.core.payments.view(a.id).state).toBe('expired');
+    },
+  );
 
   it("WeChat's QR: closing from its deadline, queried meanwhile, and no close call before created + 5 minutes", async () => {
     await setup();
@@ -240,7 +275,13 @@ describe('deadlines', () => {
 
 describe('polling cadence', () => {
   it('fast while the customer is likely paying, then slow: queries counted minute by minute', async () => {
-    const timing: PaymentTiming = { ...DEFAULT_TIMING, fastPollMs: 1_000, fastForMs: 60_000, slowPollMs: 3_000, qrTtlMs: 5 * 60_000 };
+    const timing: PaymentTiming = {
+      ...DEFAULT_TIMING,
+      fastPollMs: 1_000,
+      fastForMs: 60_000,
+      slowPollMs: 3_000,
+      qrTtlMs: 5 * 60_000,
+    };
     await setup({ timing });
     const a = await startQr('alipay');
     await drive(a.id);
@@ -260,7 +301,10 @@ describe('polling cadence', () => {
 });
 
 describe('answers that settle nothing: a backoff per attempt, never more than once a second, and the deadline still polled', () => {
-  const paidWrong = (fen: number): QueryOutcome => ({ kind: 'paid', trade: { tradeNo: 'T-WRONG', amountFen: fen, paidAt: null, buyer: null } });
+  const paidWrong = (fen: number): QueryOutcome => ({
+    kind: 'paid',
+    trade: { tradeNo: 'T-WRONG', amountFen: fen, paidAt: null, buyer: null },
+  });
   const backoff = [3_000, 6_000, 12_000, 24_000, 30_000];
 
   it('a validly signed answer with the wrong amount: asked again after 3, 6, 12, 24, then every 30 s, then at the deadline; never paid', async () => {
@@ -280,7 +324,9 @@ describe('answers that settle nothing: a backoff per attempt, never more than on
     expect(queries.at(-1)).toBe(a.deadlineAt);
     expect(alipay.times('close')).toEqual([a.deadlineAt]);
     expect(t.core.orders.get(a.orderId).status).toBe('open');
-    expect(t.core.store.sqlite.prepare('select kind from payment_exceptions').all()).toEqual([{ kind: 'amount_mismatch' }]);
+    expect(t.core.store.sqlite.prepare('select kind from payment_exceptions').all()).toEqual([
+      { kind: 'amount_mismatch' },
+    ]);
     expect(t.core.payments.view(a.id).state).toBe('expired');
   });
 
@@ -324,19 +370,22 @@ describe('answers that settle nothing: a backoff per attempt, never more than on
       paidWrong(1),
     ];
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.integer({ min: 0, max: outcomes.length - 1 }), { minLength: 1, maxLength: 60 }), async (picks) => {
-        alipay.log.length = 0;
-        const a = await startQr('alipay');
-        alipay.then('query', ...picks.map((i) => outcomes[i]));
-        alipay.defaults.query = { kind: 'pending' };
-        await drive(a.id);
-        const queries = alipay.times('query', a.outTradeNo);
-        expect(Math.min(...gaps(queries))).toBeGreaterThanOrEqual(MIN_POLL_GAP_MS);
-        expect(queries.at(-1)).toBe(a.deadlineAt);
-        expect(alipay.times('close', a.outTradeNo)).toEqual([a.deadlineAt]);
-        expect(t.core.payments.view(a.id).state).toBe('expired');
-        alipay.queue.query.length = 0;
-      }),
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: outcomes.length - 1 }), { minLength: 1, maxLength: 60 }),
+        async (picks) => {
+          alipay.log.length = 0;
+          const a = await startQr('alipay');
+          alipay.then('query', ...picks.map((i) => outcomes[i]));
+          alipay.defaults.query = { kind: 'pending' };
+          await drive(a.id);
+          const queries = alipay.times('query', a.outTradeNo);
+          expect(Math.min(...gaps(queries))).toBeGreaterThanOrEqual(MIN_POLL_GAP_MS);
+          expect(queries.at(-1)).toBe(a.deadlineAt);
+          expect(alipay.times('close', a.outTradeNo)).toEqual([a.deadlineAt]);
+          expect(t.core.payments.view(a.id).state).toBe('expired');
+          alipay.queue.query.length = 0;
+        },
+      ),
       { numRuns: 15, seed: 10 },
     );
   });
@@ -367,7 +416,9 @@ describe('many open payments: the schedule stretches to the published cap, fairl
   /** Runs the poller's steps in time order until `until` (manual clock); every ask lands in the providers' logs. */
   async function runUntil(until: number): Promise<void> {
     for (;;) {
-      const next = t.core.store.sqlite.prepare("select min(next_poll_at) as at from payment_attempts where state in ('created', 'pending')").get() as { at: number | null };
+      const next = t.core.store.sqlite
+        .prepare("select min(next_poll_at) as at from payment_attempts where state in ('created', 'pending')")
+        .get() as { at: number | null };
       if (next.at === null || next.at > until) return;
       if (next.at > t.clock.now()) t.clock.set(next.at);
       await t.core.payments.runDue();
@@ -381,7 +432,9 @@ describe('many open payments: the schedule stretches to the published cap, fairl
     alipay.defaults.query = { kind: 'pending' };
     wechat.defaults.query = { kind: 'pending' };
     await runUntil(start + 60_000);
-    const all = [...alipay.times('query'), ...wechat.times('query')].filter((q) => q <= start + 60_000).sort((x, y) => x - y);
+    const all = [...alipay.times('query'), ...wechat.times('query')]
+      .filter((q) => q <= start + 60_000)
+      .sort((x, y) => x - y);
     // at most the cap on average: any 4 s (the stretched interval) holds at most 40 asks, one per attempt
     for (const from of all) expect(all.filter((q) => q >= from && q < from + 4_000).length).toBeLessThanOrEqual(40);
     expect(all.length).toBeLessThanOrEqual(10 * 60 + 40);
@@ -436,10 +489,18 @@ describe('business days', () => {
     expect(at('2026-11-27T23:59:59.999Z')).toBe('2026-11-28 20261128-0001');
     expect(at('2026-11-28T00:00:00.000Z')).toBe('2026-11-28 20261128-0002');
 
-    expect(numbers(await call<OrderSummary[]>('orders.list', { businessDay: '2026-11-26', approvalPin: OWNER_PIN }))).toEqual(['20261126-0002', '20261126-0001']);
-    expect(numbers(await call<OrderSummary[]>('orders.list', { businessDay: '2026-11-27', approvalPin: OWNER_PIN }))).toEqual(['20261127-0002', '20261127-0001']);
-    expect(numbers(await call<OrderSummary[]>('orders.list', { businessDay: '2026-11-28', approvalPin: OWNER_PIN }))).toEqual(['20261128-0002', '20261128-0001']);
-    expect(await call<OrderSummary[]>('orders.list', { businessDay: '2026-11-29', approvalPin: OWNER_PIN })).toEqual([]);
+    expect(
+      numbers(await call<OrderSummary[]>('orders.list', { businessDay: '2026-11-26', approvalPin: OWNER_PIN })),
+    ).toEqual(['20261126-0002', '20261126-0001']);
+    expect(
+      numbers(await call<OrderSummary[]>('orders.list', { businessDay: '2026-11-27', approvalPin: OWNER_PIN })),
+    ).toEqual(['20261127-0002', '20261127-0001']);
+    expect(
+      numbers(await call<OrderSummary[]>('orders.list', { businessDay: '2026-11-28', approvalPin: OWNER_PIN })),
+    ).toEqual(['20261128-0002', '20261128-0001']);
+    expect(await call<OrderSummary[]>('orders.list', { businessDay: '2026-11-29', approvalPin: OWNER_PIN })).toEqual(
+      [],
+    );
     // without a day, the list is today's in the store's zone, on either side of midnight
     t.clock.set('2026-11-26T15:59:59.999Z');
     expect(numbers(await call<OrderSummary[]>('orders.list', {}))).toEqual(['20261126-0002', '20261126-0001']);
@@ -455,7 +516,9 @@ describe('business days', () => {
     expect(confirmOrder()).toMatchObject({ businessDay: '2026-11-27', number: '20261127-0001' });
     t.clock.set('2026-11-28T00:00:00.000Z');
     expect(confirmOrder()).toMatchObject({ businessDay: '2026-11-28', number: '20261128-0001' });
-    expect(numbers(await call<OrderSummary[]>('orders.list', { businessDay: '2026-11-27', approvalPin: OWNER_PIN }))).toEqual(['20261127-0001']);
+    expect(
+      numbers(await call<OrderSummary[]>('orders.list', { businessDay: '2026-11-27', approvalPin: OWNER_PIN })),
+    ).toEqual(['20261127-0001']);
   });
 });
 
@@ -518,7 +581,10 @@ describe('the background poller', () => {
 
       // a payment started while it is quiet is polled on its schedule
       const a = await startQr('alipay');
-      alipay.then('query', { kind: 'paid', trade: { tradeNo: 'T1', amountFen: a.amountFen, paidAt: t.clock.now(), buyer: null } });
+      alipay.then('query', {
+        kind: 'paid',
+        trade: { tradeNo: 'T1', amountFen: a.amountFen, paidAt: t.clock.now(), buyer: null },
+      });
       t.clock.advance(DEFAULT_TIMING.fastPollMs);
       await vi.waitFor(() => expect(attempt(a.id).state).toBe('paid'));
       expect(alipay.times('query', a.outTradeNo)).toHaveLength(1);

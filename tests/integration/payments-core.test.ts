@@ -33,7 +33,12 @@ describe('intermediary payments in the core', () => {
   it('offers every enabled provider mode', async () => {
     await setup();
     const options = await call<{ provider: string; mode: string }[]>('payments.options', {});
-    expect(options.map((o) => `${o.provider}:${o.mode}`)).toEqual(['alipay:qr', 'alipay:payment_code', 'wechat:qr', 'wechat:payment_code']);
+    expect(options.map((o) => `${o.provider}:${o.mode}`)).toEqual([
+      'alipay:qr',
+      'alipay:payment_code',
+      'wechat:qr',
+      'wechat:payment_code',
+    ]);
   });
 
   it('QR: shows the code, polls, and marks the order paid when the query says so', async () => {
@@ -83,7 +88,12 @@ describe('intermediary payments in the core', () => {
 
     steps.length = 0;
     alipay.then('create', { kind: 'paid', trade: trade(second.totalFen) });
-    const paid = await t.core.payments.start({ orderId: second.id, provider: 'alipay', mode: 'payment_code', authCode: '281234567890123456' });
+    const paid = await t.core.payments.start({
+      orderId: second.id,
+      provider: 'alipay',
+      mode: 'payment_code',
+      authCode: '281234567890123456',
+    });
     expect(paid.state).toBe('paid');
     expect(steps).toEqual(['tx:full', 'create', 'tx:full']);
   });
@@ -123,7 +133,9 @@ describe('intermediary payments in the core', () => {
     t.clock.advance(1_000);
     await t.core.payments.runDue();
     expect(t.core.payments.view(a.id)).toMatchObject({ state: 'pending', unknown: true });
-    expect(t.core.store.sqlite.prepare('select kind from payment_exceptions').all()).toEqual([{ kind: 'untrusted_answer' }]);
+    expect(t.core.store.sqlite.prepare('select kind from payment_exceptions').all()).toEqual([
+      { kind: 'untrusted_answer' },
+    ]);
   });
 
   it('at the deadline: queries, closes upstream, and ends expired; a payment afterwards becomes an exception', async () => {
@@ -137,14 +149,24 @@ describe('intermediary payments in the core', () => {
     expect(v.state).toBe('expired');
     expect(t.core.orders.get(order.id).status).toBe('open');
     // the order can now be paid another way
-    const cash = await call<{ order: { status: string } }>('checkout.payCash', { orderId: order.id, tenderedFen: 1000 });
+    const cash = await call<{ order: { status: string } }>('checkout.payCash', {
+      orderId: order.id,
+      tenderedFen: 1000,
+    });
     expect(cash.order.status).toBe('paid');
     // and late money for the expired attempt is an exception, not a second charge
     alipay.incomingOutcome = { kind: 'paid', outTradeNo: a.outTradeNo, trade: trade(order.totalFen) };
     alipay.then('query', { kind: 'paid', trade: trade(order.totalFen) });
-    await t.core.payments.incoming('alipay', { method: 'POST', query: {}, body: Buffer.from(''), contentType: 'application/x-www-form-urlencoded' });
+    await t.core.payments.incoming('alipay', {
+      method: 'POST',
+      query: {},
+      body: Buffer.from(''),
+      contentType: 'application/x-www-form-urlencoded',
+    });
     expect(t.core.payments.view(a.id).state).toBe('expired');
-    expect(t.core.store.sqlite.prepare('select kind from payment_exceptions').all()).toEqual([{ kind: 'paid_after_close' }]);
+    expect(t.core.store.sqlite.prepare('select kind from payment_exceptions').all()).toEqual([
+      { kind: 'paid_after_close' },
+    ]);
   });
 
   it('a close that cannot get a definite answer is retried, and the attempt stays open meanwhile', async () => {
@@ -206,11 +228,21 @@ describe('intermediary payments in the core', () => {
   it('payment code: waiting, then paid; the code format is checked before anything is sent', async () => {
     await setup();
     const order = await openOrder();
-    const bad = await t.core.dispatch('payments.start', { orderId: order.id, provider: 'alipay', mode: 'payment_code', authCode: '123456789012' });
+    const bad = await t.core.dispatch('payments.start', {
+      orderId: order.id,
+      provider: 'alipay',
+      mode: 'payment_code',
+      authCode: '123456789012',
+    });
     expect(bad.ok || bad.error.code).toBe('INVALID_PAYMENT_CODE');
     expect(alipay.calls).toHaveLength(0);
     alipay.then('create', { kind: 'waiting' });
-    const a = await t.core.payments.start({ orderId: order.id, provider: 'alipay', mode: 'payment_code', authCode: '281234567890123456' });
+    const a = await t.core.payments.start({
+      orderId: order.id,
+      provider: 'alipay',
+      mode: 'payment_code',
+      authCode: '281234567890123456',
+    });
     expect(a).toMatchObject({ state: 'pending', lastOutcome: 'waiting' });
     alipay.then('query', { kind: 'pending' }, { kind: 'paid', trade: trade(order.totalFen) });
     t.clock.advance(3_000);
@@ -226,21 +258,33 @@ describe('intermediary payments in the core', () => {
     alipay.then('create', { kind: 'waiting' });
     alipay.defaults.query = { kind: 'pending' };
     alipay.then('cancel', { kind: 'retry', retryAt: 0, reason: 'retry_flag=Y' }, { kind: 'refunded' });
-    const a = await t.core.payments.start({ orderId: order.id, provider: 'alipay', mode: 'payment_code', authCode: '281234567890123456' });
+    const a = await t.core.payments.start({
+      orderId: order.id,
+      provider: 'alipay',
+      mode: 'payment_code',
+      authCode: '281234567890123456',
+    });
     for (let i = 0; i < 30 && t.core.payments.view(a.id).state === 'pending'; i++) {
       t.clock.advance(3_000);
       await t.core.payments.runDue();
     }
     expect(alipay.count('cancel')).toBe(2);
     expect(t.core.payments.view(a.id).state).toBe('expired');
-    expect(t.core.store.sqlite.prepare('select kind from payment_exceptions').all()).toEqual([{ kind: 'refunded_by_cancel' }]);
+    expect(t.core.store.sqlite.prepare('select kind from payment_exceptions').all()).toEqual([
+      { kind: 'refunded_by_cancel' },
+    ]);
   });
 
   it('declined at once: the attempt fails and the order stays payable', async () => {
     await setup();
     const order = await openOrder();
     alipay.then('create', { kind: 'declined', code: 'ACQ.BUYER_BALANCE_NOT_ENOUGH', message: 'balance not enough' });
-    const a = await t.core.payments.start({ orderId: order.id, provider: 'alipay', mode: 'payment_code', authCode: '281234567890123456' });
+    const a = await t.core.payments.start({
+      orderId: order.id,
+      provider: 'alipay',
+      mode: 'payment_code',
+      authCode: '281234567890123456',
+    });
     expect(a.state).toBe('failed');
     const next = await t.core.payments.start({ orderId: order.id, provider: 'wechat', mode: 'qr' });
     expect(next.state).toBe('pending');
@@ -251,7 +295,12 @@ describe('intermediary payments in the core', () => {
     await setup();
     const order = await openOrder();
     alipay.then('create', new Error('connect ECONNREFUSED'));
-    const a = await t.core.payments.start({ orderId: order.id, provider: 'alipay', mode: 'payment_code', authCode: '281234567890123456' });
+    const a = await t.core.payments.start({
+      orderId: order.id,
+      provider: 'alipay',
+      mode: 'payment_code',
+      authCode: '281234567890123456',
+    });
     expect(a).toMatchObject({ state: 'pending', unknown: true });
     alipay.then('query', { kind: 'paid', trade: trade(order.totalFen) });
     t.clock.advance(3_000);
@@ -268,7 +317,14 @@ describe('intermediary payments in the core', () => {
         `insert into payment_attempts (order_id, method, mode, out_trade_no, amount_fen, state, created_at, updated_at, deadline_at, next_poll_at)
          values (?, 'alipay', 'qr', 'X1', ?, 'created', ?, ?, ?, ?)`,
       )
-      .run(order.id, order.totalFen, t.clock.now(), t.clock.now(), t.clock.now() + 180_000, t.clock.now() + 15_000).lastInsertRowid;
+      .run(
+        order.id,
+        order.totalFen,
+        t.clock.now(),
+        t.clock.now(),
+        t.clock.now() + 180_000,
+        t.clock.now() + 15_000,
+      ).lastInsertRowid;
     t.clock.advance(15_000);
     alipay.then('query', { kind: 'not_found' });
     await t.core.payments.runDue();
@@ -287,9 +343,18 @@ describe('intermediary payments in the core', () => {
     const refused = await t.core.dispatch('checkout.payCash', { orderId: order.id, tenderedFen: 1000 });
     expect(refused.ok || refused.error.code).toBe('PAYMENT_IN_PROGRESS');
     // the clerk alone cannot override
-    const alone = await t.core.dispatch('checkout.payCash', { orderId: order.id, tenderedFen: 1000, overrideOpenAttempt: true });
+    const alone = await t.core.dispatch('checkout.payCash', {
+      orderId: order.id,
+      tenderedFen: 1000,
+      overrideOpenAttempt: true,
+    });
     expect(alone.ok || alone.error.code).toBe('OWNER_APPROVAL_REQUIRED');
-    const wrong = await t.core.dispatch('checkout.payCash', { orderId: order.id, tenderedFen: 1000, overrideOpenAttempt: true, approvalPin: '0000' });
+    const wrong = await t.core.dispatch('checkout.payCash', {
+      orderId: order.id,
+      tenderedFen: 1000,
+      overrideOpenAttempt: true,
+      approvalPin: '0000',
+    });
     expect(wrong.ok || wrong.error.code).toBe('WRONG_PIN');
     expect(t.core.orders.get(order.id).status).toBe('open');
     const cash = await call<{ order: { status: string; journal: { kind: string }[] } }>('checkout.payCash', {
@@ -299,16 +364,25 @@ describe('intermediary payments in the core', () => {
       approvalPin: '8888',
     });
     expect(cash.order.status).toBe('paid');
-    expect(cash.order.journal.map((j) => j.kind)).toEqual(expect.arrayContaining(['cash.override', 'attempt.override']));
+    expect(cash.order.journal.map((j) => j.kind)).toEqual(
+      expect.arrayContaining(['cash.override', 'attempt.override']),
+    );
     const audit = t.core.audit.list({ action: 'payment.override' });
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ actor: '收银员 01', role: 'clerk', approvedBy: '店长', subject: `attempt:${a.id}` });
+    expect(audit[0]).toMatchObject({
+      actor: '收银员 01',
+      role: 'clerk',
+      approvedBy: '店长',
+      subject: `attempt:${a.id}`,
+    });
     // the customer pays the WeChat QR anyway
     wechat.defaults.query = { kind: 'paid', trade: trade(order.totalFen) };
     t.clock.advance(3_000);
     await t.core.payments.runDue();
     expect(t.core.payments.view(a.id)).toMatchObject({ state: 'pending', lastOutcome: 'double_payment' });
-    expect(t.core.store.sqlite.prepare('select kind from payment_exceptions').all()).toEqual([{ kind: 'double_payment' }]);
+    expect(t.core.store.sqlite.prepare('select kind from payment_exceptions').all()).toEqual([
+      { kind: 'double_payment' },
+    ]);
     // and it is not polled again
     t.clock.advance(60_000);
     expect(await t.core.payments.runDue()).toBe(0);
@@ -318,9 +392,18 @@ describe('intermediary payments in the core', () => {
     await setup();
     const order = await openOrder();
     const a = await t.core.payments.start({ orderId: order.id, provider: 'alipay', mode: 'qr' });
-    const r = await t.core.dispatch('checkout.payCash', { orderId: order.id, tenderedFen: 1000, overrideOpenAttempt: true });
+    const r = await t.core.dispatch('checkout.payCash', {
+      orderId: order.id,
+      tenderedFen: 1000,
+      overrideOpenAttempt: true,
+    });
     expect(r.ok || r.error.code).toBe('OWNER_APPROVAL_REQUIRED');
-    await call('checkout.payCash', { orderId: order.id, tenderedFen: 1000, overrideOpenAttempt: true, approvalPin: '8888' });
+    await call('checkout.payCash', {
+      orderId: order.id,
+      tenderedFen: 1000,
+      overrideOpenAttempt: true,
+      approvalPin: '8888',
+    });
     expect(t.core.payments.view(a.id)).toMatchObject({ state: 'pending', closing: true });
     alipay.defaults.query = { kind: 'pending' };
     alipay.defaults.close = { kind: 'closed' };

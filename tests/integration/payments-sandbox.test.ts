@@ -65,7 +65,13 @@ function order(core: Core): { id: number; totalFen: number } {
   return { id: o.id, totalFen: o.totalFen };
 }
 
-async function pollUntil(core: Core, clock: ManualClock, attemptId: number, done: (s: string) => boolean, steps = 20): Promise<string> {
+async function pollUntil(
+  core: Core,
+  clock: ManualClock,
+  attemptId: number,
+  done: (s: string) => boolean,
+  steps = 20,
+): Promise<string> {
   for (let i = 0; i < steps; i++) {
     const s = core.payments.view(attemptId).state;
     if (done(s)) return s;
@@ -78,30 +84,36 @@ async function pollUntil(core: Core, clock: ManualClock, attemptId: number, done
 describe('payments against the sandbox, over HTTP', () => {
   it('offers every provider of the embedded default', async () => {
     const { core } = await start();
-    expect(core.payments.options().map((o) => `${o.provider}:${o.mode}`).sort()).toEqual(
-      ['alipay:payment_code', 'alipay:qr', 'wechat:payment_code', 'wechat:qr', 'yeepay:redirect'].sort(),
-    );
+    expect(
+      core.payments
+        .options()
+        .map((o) => `${o.provider}:${o.mode}`)
+        .sort(),
+    ).toEqual(['alipay:payment_code', 'alipay:qr', 'wechat:payment_code', 'wechat:qr', 'yeepay:redirect'].sort());
     expect(core.paymentSettings.sandboxActive()).toBe(true);
   });
 
-  it.each(['alipay', 'wechat'] as const)('%s QR: the customer pays, the poller sees it, the order is paid', async (provider) => {
-    const { core, clock } = await start();
-    const o = order(core);
-    const a = await core.payments.start({ orderId: o.id, provider, mode: 'qr' });
-    expect(a.state).toBe('pending');
-    expect(a.qrContent).toMatch(/^https?:\/\//);
-    clock.advance(1_000);
-    await core.payments.runDue();
-    expect(core.payments.view(a.id).state).toBe('pending');
-    const paid = await control(`trades/${provider}/${a.outTradeNo}/pay`);
-    expect(paid.status).toBe(200);
-    expect(await pollUntil(core, clock, a.id, (s) => s === 'paid')).toBe('paid');
-    expect(core.orders.get(o.id).status).toBe('paid');
-    const wire = core.orders.get(o.id).journal.filter((j) => j.kind.startsWith('wire.'));
-    expect(wire.length).toBeGreaterThanOrEqual(2);
-    // secrets never reach the journal
-    expect(JSON.stringify(core.orders.get(o.id).journal)).not.toMatch(/PRIVATE KEY|7d4f2c0993a99691bfeaa696641c3f48/);
-  });
+  it.each(['alipay', 'wechat'] as const)(
+    '%s QR: the customer pays, the poller sees it, the order is paid',
+    async (provider) => {
+      const { core, clock } = await start();
+      const o = order(core);
+      const a = await core.payments.start({ orderId: o.id, provider, mode: 'qr' });
+      expect(a.state).toBe('pending');
+      expect(a.qrContent).toMatch(/^https?:\/\//);
+      clock.advance(1_000);
+      await core.payments.runDue();
+      expect(core.payments.view(a.id).state).toBe('pending');
+      const paid = await control(`trades/${provider}/${a.outTradeNo}/pay`);
+      expect(paid.status).toBe(200);
+      expect(await pollUntil(core, clock, a.id, (s) => s === 'paid')).toBe('paid');
+      expect(core.orders.get(o.id).status).toBe('paid');
+      const wire = core.orders.get(o.id).journal.filter((j) => j.kind.startsWith('wire.'));
+      expect(wire.length).toBeGreaterThanOrEqual(2);
+      // secrets never reach the journal
+      expect(JSON.stringify(core.orders.get(o.id).journal)).not.toMatch(/PRIVATE KEY|7d4f2c0993a99691bfeaa696641c3f48/);
+    },
+  );
 
   it.each([
     ['alipay', '281234567890123456'],
@@ -117,16 +129,19 @@ describe('payments against the sandbox, over HTTP', () => {
   it.each([
     ['alipay', '281234567890123457'],
     ['wechat', '134567890123456780'],
-  ] as const)('%s payment code: the buyer confirms on the phone (10003 / USERPAYING), then paid', async (provider, code) => {
-    const { core, clock } = await start();
-    const o = order(core);
-    const s = await control('scenarios', { provider, scenario: 'user_paying', seconds: 6 });
-    expect(s.status).toBe(201);
-    const a = await core.payments.start({ orderId: o.id, provider, mode: 'payment_code', authCode: code });
-    expect(a).toMatchObject({ state: 'pending', lastOutcome: 'waiting' });
-    await control('clock/advance', { seconds: 7 });
-    expect(await pollUntil(core, clock, a.id, (st) => st !== 'pending')).toBe('paid');
-  });
+  ] as const)(
+    '%s payment code: the buyer confirms on the phone (10003 / USERPAYING), then paid',
+    async (provider, code) => {
+      const { core, clock } = await start();
+      const o = order(core);
+      const s = await control('scenarios', { provider, scenario: 'user_paying', seconds: 6 });
+      expect(s.status).toBe(201);
+      const a = await core.payments.start({ orderId: o.id, provider, mode: 'payment_code', authCode: code });
+      expect(a).toMatchObject({ state: 'pending', lastOutcome: 'waiting' });
+      await control('clock/advance', { seconds: 7 });
+      expect(await pollUntil(core, clock, a.id, (st) => st !== 'pending')).toBe('paid');
+    },
+  );
 
   it('a declined QR ends failed and the order can be paid in cash', async () => {
     const { core, clock } = await start();
@@ -195,7 +210,9 @@ describe('payments against the sandbox, over HTTP', () => {
     expect(j.filename).toMatch(/^counter-pos-\d{8}-\d{4}-timeline\.json$/);
     const parsed = JSON.parse(j.content) as { timeline: { kind: string; at: string }[]; payments: { state: string }[] };
     expect(parsed.payments[0]!.state).toBe('paid');
-    expect(parsed.timeline.map((e) => e.kind)).toEqual(expect.arrayContaining(['attempt.created', 'wire.precreate', 'wire.query', 'transition', 'order.paid']));
+    expect(parsed.timeline.map((e) => e.kind)).toEqual(
+      expect.arrayContaining(['attempt.created', 'wire.precreate', 'wire.query', 'transition', 'order.paid']),
+    );
     expect(parsed.timeline[0]!.at).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     const lines = c.content.trimEnd().split('\r\n');
     expect(lines[0]).toBe('at,order,attempt_id,kind,from_state,to_state,detail');
@@ -203,7 +220,11 @@ describe('payments against the sandbox, over HTTP', () => {
     expect(c.content).toContain('wire.precreate');
     expect(c.mime).toBe('text/csv');
     for (const text of [j.content, c.content]) expect(text).not.toMatch(/PRIVATE KEY/);
-    const missing = await core.dispatch('orders.exportTimeline', { orderId: 999_999, format: 'csv', approvalPin: '8888' });
+    const missing = await core.dispatch('orders.exportTimeline', {
+      orderId: 999_999,
+      format: 'csv',
+      approvalPin: '8888',
+    });
     expect(missing.ok || missing.error.code).toBe('NOT_FOUND');
   });
 });

@@ -37,9 +37,18 @@ describe('people at the till', () => {
 
   it('the owner adds a clerk, sets a PIN and retires a user; a clerk cannot; the last owner stays', async () => {
     t = await startCore({ poll: false });
-    expect(await code('auth.addUser', { name: '收银员 02', role: 'clerk', pin: '2468' })).toBe('OWNER_APPROVAL_REQUIRED');
-    const added = await call<UserView>('auth.addUser', { name: '收银员 02', role: 'clerk', pin: '2468', approvalPin: '8888' });
-    expect(await code('auth.addUser', { name: '收银员 02', role: 'clerk', pin: '1357', approvalPin: '8888' })).toBe('INVALID_INPUT');
+    expect(await code('auth.addUser', { name: '收银员 02', role: 'clerk', pin: '2468' })).toBe(
+      'OWNER_APPROVAL_REQUIRED',
+    );
+    const added = await call<UserView>('auth.addUser', {
+      name: '收银员 02',
+      role: 'clerk',
+      pin: '2468',
+      approvalPin: '8888',
+    });
+    expect(await code('auth.addUser', { name: '收银员 02', role: 'clerk', pin: '1357', approvalPin: '8888' })).toBe(
+      'INVALID_INPUT',
+    );
     await call('auth.login', { userId: added.id, pin: '2468' });
     expect((await call<UserView>('auth.current', {})).name).toBe('收银员 02');
     await call('auth.setPin', { userId: added.id, pin: '97531', approvalPin: '8888' });
@@ -59,9 +68,14 @@ describe('people at the till', () => {
     // a note typed by someone is the kind of cell a spreadsheet would run as a formula
     t.core.store.tx(() => t.core.audit.record(t.core.auth.current(), 'test.note', null, { note: '=HYPERLINK("x")' }));
     expect(await code('audit.export', {})).toBe('OWNER_APPROVAL_REQUIRED');
-    const file = await call<{ filename: string; mime: string; content: string }>('audit.export', { approvalPin: '8888' });
+    const file = await call<{ filename: string; mime: string; content: string }>('audit.export', {
+      approvalPin: '8888',
+    });
     expect(file.filename).toMatch(/^audit-log-2026-11-26\.csv$/);
-    const lines = file.content.replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = file.content
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(lines[0]).toBe('id,at,actor,role,approved_by,action,subject,before,after,note');
     expect(lines).toHaveLength(3);
     expect(lines[1]).toContain('user.add');
@@ -77,12 +91,21 @@ describe('owner approval at the counter', () => {
     const cart = await call<{ lines: { lineId: number }[] }>('cart.add', { productId: cola.id, qty: 10 });
     const lineId = cart.lines[0]!.lineId;
     await call('cart.setLineDiscount', { lineId, discount: { kind: 'percent', value: 20 } });
-    expect(await code('cart.setLineDiscount', { lineId, discount: { kind: 'percent', value: 21 } })).toBe('OWNER_APPROVAL_REQUIRED');
+    expect(await code('cart.setLineDiscount', { lineId, discount: { kind: 'percent', value: 21 } })).toBe(
+      'OWNER_APPROVAL_REQUIRED',
+    );
     // ¥7.00 off ¥30.00 is 23%: over the limit too
-    expect(await code('cart.setLineDiscount', { lineId, discount: { kind: 'amount', value: 700 } })).toBe('OWNER_APPROVAL_REQUIRED');
-    expect(await code('cart.setOrderDiscount', { discount: { kind: 'percent', value: 50 } })).toBe('OWNER_APPROVAL_REQUIRED');
+    expect(await code('cart.setLineDiscount', { lineId, discount: { kind: 'amount', value: 700 } })).toBe(
+      'OWNER_APPROVAL_REQUIRED',
+    );
+    expect(await code('cart.setOrderDiscount', { discount: { kind: 'percent', value: 50 } })).toBe(
+      'OWNER_APPROVAL_REQUIRED',
+    );
     expect(t.core.carts.view().lines[0]!.discount).toEqual({ kind: 'percent', value: 20 });
-    const v = await call<{ orderDiscount: unknown }>('cart.setOrderDiscount', { discount: { kind: 'percent', value: 50 }, approvalPin: '8888' });
+    const v = await call<{ orderDiscount: unknown }>('cart.setOrderDiscount', {
+      discount: { kind: 'percent', value: 50 },
+      approvalPin: '8888',
+    });
     expect(v.orderDiscount).toEqual({ kind: 'percent', value: 50 });
     expect(t.core.audit.list().map((a) => [a.action, a.approvedBy])).toEqual([['discount.order', '店长']]);
   });
@@ -104,7 +127,12 @@ describe('owner approval at the counter', () => {
   it('opening the drawer without a sale needs the owner and is recorded, even where no drawer is connected', async () => {
     t = await startCore({ poll: false });
     expect(await code('drawer.open', { reason: 'change for the float' })).toBe('OWNER_APPROVAL_REQUIRED');
-    expect(await call('drawer.open', { reason: 'change for the float', approvalPin: '8888' })).toEqual({ opened: false });
-    expect(t.core.audit.list({ action: 'drawer.open' })[0]).toMatchObject({ note: 'change for the float', after: { opened: false } });
+    expect(await call('drawer.open', { reason: 'change for the float', approvalPin: '8888' })).toEqual({
+      opened: false,
+    });
+    expect(t.core.audit.list({ action: 'drawer.open' })[0]).toMatchObject({
+      note: 'change for the float',
+      after: { opened: false },
+    });
   });
 });

@@ -31,15 +31,23 @@ const error = async (method: string, input: unknown) => {
   if (r.ok) throw new Error(`${method} should have failed`);
   return r.error;
 };
-const report = (from: string, to = from, top?: number) => call<SalesReport>('reports.sales', { from, to, approvalPin: OWNER, ...(top ? { top } : {}) });
+const report = (from: string, to = from, top?: number) =>
+  call<SalesReport>('reports.sales', { from, to, approvalPin: OWNER, ...(top ? { top } : {}) });
 /** the report equals the reference GROUP BY over the raw tables */
 async function checked(from: string, to = from): Promise<SalesReport> {
   const r = await report(from, to);
-  expect({ ...r, timeZone: '', generatedAt: 0 }).toEqual({ ...referenceReport(t.core.store, from, to), timeZone: '', generatedAt: 0 });
+  expect({ ...r, timeZone: '', generatedAt: 0 }).toEqual({
+    ...referenceReport(t.core.store, from, to),
+    timeZone: '',
+    generatedAt: 0,
+  });
   return r;
 }
 
-function sell(items: [sku: string, qty: number][], discount?: { kind: 'percent' | 'amount'; value: number }): { id: number; totalFen: number; number: string } {
+function sell(
+  items: [sku: string, qty: number][],
+  discount?: { kind: 'percent' | 'amount'; value: number },
+): { id: number; totalFen: number; number: string } {
   for (const [sku, qty] of items) t.core.carts.add(t.core.catalog.findByCode(sku)!.id, qty);
   if (discount) t.core.carts.setOrderDiscount(discount);
   const o = t.core.orders.confirm();
@@ -63,13 +71,26 @@ async function qr(provider: 'alipay' | 'wechat', items: [string, number][]) {
 }
 
 function attemptOf(orderId: number): number {
-  return (t.core.store.sqlite.prepare(`select id from payment_attempts where order_id = ? and state in ('paid', 'partially_refunded')`).get(orderId) as { id: number }).id;
+  return (
+    t.core.store.sqlite
+      .prepare(`select id from payment_attempts where order_id = ? and state in ('paid', 'partially_refunded')`)
+      .get(orderId) as { id: number }
+  ).id;
 }
 
 /** A refund through the core (cash: from the drawer at once; intermediary: sent and answered). */
-async function refund(orderId: number, amountFen: number, lines?: { lineNo: number; qty: number; amountFen: number }[]) {
+async function refund(
+  orderId: number,
+  amountFen: number,
+  lines?: { lineNo: number; qty: number; amountFen: number }[],
+) {
   const attemptId = attemptOf(orderId);
-  const id = t.core.store.tx(() => t.core.refunds.intent({ attemptId, amountFen, reason: 'customer returned it', ...(lines ? { lines } : {}) }, t.core.auth.current()));
+  const id = t.core.store.tx(() =>
+    t.core.refunds.intent(
+      { attemptId, amountFen, reason: 'customer returned it', ...(lines ? { lines } : {}) },
+      t.core.auth.current(),
+    ),
+  );
   const r = t.core.refunds.view(id);
   if (r.state === 'requested') {
     (r.method === 'alipay' ? alipay : wechat).then('refund', { kind: 'succeeded', refundedFen: amountFen });
@@ -81,7 +102,13 @@ async function refund(orderId: number, amountFen: number, lines?: { lineNo: numb
 describe('sales review', () => {
   it('totals, methods, products and categories: discounts shown, cancelled and open orders left out', async () => {
     await setup();
-    const a = await cash([['DRI-001', 2], ['SNA-001', 1]], { kind: 'percent', value: 10 });
+    const a = await cash(
+      [
+        ['DRI-001', 2],
+        ['SNA-001', 1],
+      ],
+      { kind: 'percent', value: 10 },
+    );
     t.clock.advance(3_600_000);
     const b = await qr('alipay', [['DRI-001', 1]]);
     const c = sell([['SNA-001', 5]]);
@@ -91,7 +118,14 @@ describe('sales review', () => {
     sell([['SNA-001', 7]]); // left open
     const r = await checked('2026-11-26');
     const gross = 2 * 300 + t.core.catalog.findByCode('SNA-001')!.priceFen + 300;
-    expect(r.summary).toMatchObject({ orders: 2, items: 4, grossFen: gross, salesFen: a.totalFen + b.totalFen, refundFen: 0, netFen: a.totalFen + b.totalFen });
+    expect(r.summary).toMatchObject({
+      orders: 2,
+      items: 4,
+      grossFen: gross,
+      salesFen: a.totalFen + b.totalFen,
+      refundFen: 0,
+      netFen: a.totalFen + b.totalFen,
+    });
     expect(r.summary.discountFen).toBe(gross - a.totalFen - b.totalFen);
     expect(r.summary.avgTicketFen).toBe(Math.round((a.totalFen + b.totalFen) / 2));
     expect(r.byMethod.map((m) => [m.method, m.mode, m.orders, m.netFen])).toEqual([
@@ -114,13 +148,22 @@ describe('sales review', () => {
 
   it('refunds are deducted from the method the sale was paid with, and by line from the product and its category', async () => {
     await setup();
-    const a = await cash([['DRI-001', 2], ['SNA-001', 1]]);
+    const a = await cash([
+      ['DRI-001', 2],
+      ['SNA-001', 1],
+    ]);
     const b = await qr('alipay', [['DRI-001', 4]]);
     t.clock.advance(600_000);
     await refund(a.id, 300, [{ lineNo: 1, qty: 1, amountFen: 300 }]); // one cola back, from the drawer
     await refund(b.id, 250); // ¥2.50 back through Alipay, by amount
     const r = await checked('2026-11-26');
-    expect(r.summary).toMatchObject({ orders: 2, refunds: 2, refundFen: 550, refundItems: 1, netFen: a.totalFen + b.totalFen - 550 });
+    expect(r.summary).toMatchObject({
+      orders: 2,
+      refunds: 2,
+      refundFen: 550,
+      refundItems: 1,
+      netFen: a.totalFen + b.totalFen - 550,
+    });
     expect(r.byMethod.map((m) => [m.method, m.refundFen, m.netFen])).toEqual([
       ['cash', 300, a.totalFen - 300],
       ['alipay', 250, b.totalFen - 250],
@@ -154,21 +197,35 @@ describe('sales review', () => {
     const order = sell([['DRI-001', 2]]);
     const a = await t.core.payments.start({ orderId: order.id, provider: 'wechat', mode: 'qr' });
     await t.core.payments.stop(a.id);
-    await call('checkout.payCash', { orderId: order.id, tenderedFen: 1000, overrideOpenAttempt: true, approvalPin: OWNER });
+    await call('checkout.payCash', {
+      orderId: order.id,
+      tenderedFen: 1000,
+      overrideOpenAttempt: true,
+      approvalPin: OWNER,
+    });
     let r = await checked('2026-11-26');
     expect(r.byMethod.map((m) => [m.method, m.orders])).toEqual([['cash', 1]]);
     wechat.then('query', { kind: 'paid', trade: trade(order.totalFen) });
     t.clock.advance(3_000);
     await t.core.payments.runDue();
     const exc = (await call<AttentionView>('payments.attention', {})).exceptions[0]!;
-    await call('exceptions.resolve', { exceptionId: exc.id, resolution: 'accept', note: 'customer wants the cash back', approvalPin: OWNER });
+    await call('exceptions.resolve', {
+      exceptionId: exc.id,
+      resolution: 'accept',
+      note: 'customer wants the cash back',
+      approvalPin: OWNER,
+    });
     r = await checked('2026-11-26');
     expect(r.summary).toMatchObject({ orders: 1, refundFen: 0, refunds: 0, netFen: order.totalFen });
-    expect(r.byMethod.map((m) => [m.method, m.mode, m.orders, m.netFen])).toEqual([['wechat', 'qr', 1, order.totalFen]]);
+    expect(r.byMethod.map((m) => [m.method, m.mode, m.orders, m.netFen])).toEqual([
+      ['wechat', 'qr', 1, order.totalFen],
+    ]);
     // and when the kept payment is later refunded in full, that refund is the sale's
     t.clock.advance(60_000);
     const kept = attemptOf(order.id);
-    const id = t.core.store.tx(() => t.core.refunds.intent({ attemptId: kept, amountFen: order.totalFen, reason: 'returned' }, t.core.auth.current()));
+    const id = t.core.store.tx(() =>
+      t.core.refunds.intent({ attemptId: kept, amountFen: order.totalFen, reason: 'returned' }, t.core.auth.current()),
+    );
     wechat.then('refund', { kind: 'succeeded', refundedFen: order.totalFen });
     await t.core.refunds.send(id);
     r = await checked('2026-11-26');
@@ -180,13 +237,23 @@ describe('sales review', () => {
     const order = sell([['DRI-001', 1]]);
     const a = await t.core.payments.start({ orderId: order.id, provider: 'wechat', mode: 'qr' });
     await t.core.payments.stop(a.id);
-    await call('checkout.payCash', { orderId: order.id, tenderedFen: 1000, overrideOpenAttempt: true, approvalPin: OWNER });
+    await call('checkout.payCash', {
+      orderId: order.id,
+      tenderedFen: 1000,
+      overrideOpenAttempt: true,
+      approvalPin: OWNER,
+    });
     wechat.then('query', { kind: 'paid', trade: trade(order.totalFen) });
     t.clock.advance(3_000);
     await t.core.payments.runDue();
     const exc = (await call<AttentionView>('payments.attention', {})).exceptions[0]!;
     wechat.then('refund', { kind: 'succeeded', refundedFen: order.totalFen });
-    await call('exceptions.resolve', { exceptionId: exc.id, resolution: 'refund', note: 'paid twice, WeChat given back', approvalPin: OWNER });
+    await call('exceptions.resolve', {
+      exceptionId: exc.id,
+      resolution: 'refund',
+      note: 'paid twice, WeChat given back',
+      approvalPin: OWNER,
+    });
     let r = await checked('2026-11-26');
     expect(r.byMethod.map((m) => [m.method, m.orders, m.refundFen])).toEqual([['cash', 1, 0]]);
 
@@ -203,9 +270,21 @@ describe('sales review', () => {
     expect(r.summary.orders).toBe(1);
     alipay.then('query', { kind: 'paid', trade: trade(late.totalFen, 'LATE') });
     alipay.incomingOutcome = { kind: 'paid', outTradeNo: q.outTradeNo, trade: trade(late.totalFen, 'LATE') };
-    await t.core.payments.incoming('alipay', { method: 'POST', query: {}, body: Buffer.from(''), contentType: 'application/x-www-form-urlencoded' });
-    const lateExc = (await call<AttentionView>('payments.attention', {})).exceptions.find((e) => e.orderId === late.id)!;
-    await call('exceptions.resolve', { exceptionId: lateExc.id, resolution: 'accept', note: 'customer showed the receipt', approvalPin: OWNER });
+    await t.core.payments.incoming('alipay', {
+      method: 'POST',
+      query: {},
+      body: Buffer.from(''),
+      contentType: 'application/x-www-form-urlencoded',
+    });
+    const lateExc = (await call<AttentionView>('payments.attention', {})).exceptions.find(
+      (e) => e.orderId === late.id,
+    )!;
+    await call('exceptions.resolve', {
+      exceptionId: lateExc.id,
+      resolution: 'accept',
+      note: 'customer showed the receipt',
+      approvalPin: OWNER,
+    });
     r = await checked('2026-11-26');
     expect(r.byMethod.map((m) => [m.method, m.mode, m.orders])).toEqual([
       ['cash', 'cash', 1],
@@ -258,21 +337,33 @@ describe('sales review', () => {
     expect(await reason('1999-12-31', '2000-01-01')).toEqual(['REPORT_RANGE_INVALID', 'bad_date']);
     expect(await reason('2026-13-01', '2026-13-02')).toEqual(['REPORT_RANGE_INVALID', 'bad_date']);
     expect((await error('reports.sales', { from: '26-11-2026', to: '2026-11-27' })).code).toBe('INVALID_INPUT');
-    expect((await error('reports.exportCsv', { from: '2026-11-27', to: '2026-11-01', approvalPin: OWNER })).code).toBe('REPORT_RANGE_INVALID');
+    expect((await error('reports.exportCsv', { from: '2026-11-27', to: '2026-11-01', approvalPin: OWNER })).code).toBe(
+      'REPORT_RANGE_INVALID',
+    );
     // 400 days is the limit, both ends included
     expect((await report('2025-10-23', '2026-11-26')).days).toBe(400);
-    expect((await error('reports.sales', { from: '2025-10-22', to: '2026-11-26', approvalPin: OWNER })).code).toBe('REPORT_RANGE_INVALID');
+    expect((await error('reports.sales', { from: '2025-10-22', to: '2026-11-26', approvalPin: OWNER })).code).toBe(
+      'REPORT_RANGE_INVALID',
+    );
   });
 
   it('exports every section as one CSV and renders a printable page, in the store language', async () => {
     await setup();
     const a = await cash([['DRI-001', 2]]);
     await refund(a.id, 300, [{ lineNo: 1, qty: 1, amountFen: 300 }]);
-    const file = await call<ReportFile>('reports.exportCsv', { from: '2026-11-26', to: '2026-11-26', approvalPin: OWNER });
+    const file = await call<ReportFile>('reports.exportCsv', {
+      from: '2026-11-26',
+      to: '2026-11-26',
+      approvalPin: OWNER,
+    });
     expect(file.filename).toBe('counter-pos-sales-2026-11-26-to-2026-11-26.csv');
     expect(file.mime).toBe('text/csv');
     expect(file.content.startsWith('\uFEFF')).toBe(true);
-    const rows = file.content.slice(1).trimEnd().split('\r\n').map((l) => l.split(','));
+    const rows = file.content
+      .slice(1)
+      .trimEnd()
+      .split('\r\n')
+      .map((l) => l.split(','));
     expect(rows[0]!.slice(0, 4)).toEqual(['section', 'key', 'name', 'name (zh)']);
     const summary = rows.find((r) => r[0] === 'summary')!;
     expect(summary.slice(4)).toEqual(['1', '2', '6.00', '0.00', '6.00', '3.00', '1', '3.00', '6.00']);
@@ -280,17 +371,29 @@ describe('sales review', () => {
     expect(rows.find((r) => r[0] === 'method')!.slice(1, 3)).toEqual(['cash/cash', 'Cash']);
     expect(rows.find((r) => r[0] === 'product')!.slice(1, 3)).toEqual(['DRI-001', 'Coca-Cola 330ml']);
 
-    const page = await call<ReportPrintable>('reports.printable', { from: '2026-11-26', to: '2026-11-26', approvalPin: OWNER });
+    const page = await call<ReportPrintable>('reports.printable', {
+      from: '2026-11-26',
+      to: '2026-11-26',
+      approvalPin: OWNER,
+    });
     expect(page.title).toBe('Sales review 2026-11-26');
     expect(page.html).toContain('<!doctype html>');
     expect(page.html).toContain("default-src 'none'");
     expect(page.html).not.toMatch(/<script/i);
     expect(page.html).toContain('¥3.00');
     await call('app.setLocale', { locale: 'zh-CN' });
-    const zh = await call<ReportPrintable>('reports.printable', { from: '2026-11-26', to: '2026-11-26', approvalPin: OWNER });
+    const zh = await call<ReportPrintable>('reports.printable', {
+      from: '2026-11-26',
+      to: '2026-11-26',
+      approvalPin: OWNER,
+    });
     expect(zh.title).toBe('销售报表 2026-11-26');
     expect(zh.html).toContain('净销售额');
-    const zhCsv = await call<ReportFile>('reports.exportCsv', { from: '2026-11-26', to: '2026-11-26', approvalPin: OWNER });
+    const zhCsv = await call<ReportFile>('reports.exportCsv', {
+      from: '2026-11-26',
+      to: '2026-11-26',
+      approvalPin: OWNER,
+    });
     expect(zhCsv.content).toContain('现金');
   });
 });

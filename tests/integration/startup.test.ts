@@ -54,7 +54,9 @@ describe('browser mode start-up', () => {
     // SIGTERM at 0.2 s to 1.4 s after the ready line: before, during and after the sandbox's start (0.8 s after ready)
     for (const afterMs of [200, 900, 1_100, 1_400]) {
       const code = await new Promise<number | null>((done) => {
-        const child = spawn(process.execPath, [web, '--data-dir', t.dir, '--port', '0'], { env: { ...process.env, POS_LOCALE: 'en' } });
+        const child = spawn(process.execPath, [web, '--data-dir', t.dir, '--port', '0'], {
+          env: { ...process.env, POS_LOCALE: 'en' },
+        });
         let output = '';
         child.stdout.on('data', (b: Buffer) => {
           output += b.toString();

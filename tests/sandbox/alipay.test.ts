@@ -8,7 +8,22 @@ import iconv from 'iconv-lite';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALIPAY_DETAIL_HEADER } from '../../src/sandbox/statements';
-import { APP_PRIVATE_KEY, CREDS, PLATFORM_PRIVATE_KEY, PLATFORM_PUBLIC_KEY, advance, control, receiver, removeDir, scenario, start, tradeOf, uniq, until, type Running } from './support';
+import {
+  APP_PRIVATE_KEY,
+  CREDS,
+  PLATFORM_PRIVATE_KEY,
+  PLATFORM_PUBLIC_KEY,
+  advance,
+  control,
+  receiver,
+  removeDir,
+  scenario,
+  start,
+  tradeOf,
+  uniq,
+  until,
+  type Running,
+} from './support';
 
 let r: Running;
 let sdk: AlipaySdk;
@@ -31,14 +46,22 @@ const exec = (method: string, bizContent: Record<string, unknown>, extra: Record
 
 async function precreate(amount = '12.30', extra: Record<string, unknown> = {}): Promise<{ otn: string; qr: string }> {
   const otn = uniq('A');
-  const res = await exec('alipay.trade.precreate', { outTradeNo: otn, totalAmount: amount, subject: 'Counter POS 测试' }, extra);
+  const res = await exec(
+    'alipay.trade.precreate',
+    { outTradeNo: otn, totalAmount: amount, subject: 'Counter POS 测试' },
+    extra,
+  );
   expect(res.code).toBe('10000');
   return { otn, qr: res['qrCode'] as string };
 }
 
 const query = (otn: string) => exec('alipay.trade.query', { outTradeNo: otn });
 const payCode = (otn: string, authCode: string, amount = '8.00', extra: Record<string, unknown> = {}) =>
-  exec('alipay.trade.pay', { outTradeNo: otn, scene: 'bar_code', authCode, subject: 'code sale', totalAmount: amount }, extra);
+  exec(
+    'alipay.trade.pay',
+    { outTradeNo: otn, scene: 'bar_code', authCode, subject: 'code sale', totalAmount: amount },
+    extra,
+  );
 
 beforeAll(async () => {
   r = await start();
@@ -60,10 +83,15 @@ describe('QR (precreate) through the customer page', () => {
   it('scan, pay, query, partial and full refunds (idempotent), refund query', async () => {
     const { otn, qr } = await precreate('12.30');
     const page = await (await fetch(qr)).text();
-    for (const id of ['customer-pay', 'customer-decline', 'customer-amount']) expect(page).toContain(`data-testid="${id}"`);
+    for (const id of ['customer-pay', 'customer-decline', 'customer-amount'])
+      expect(page).toContain(`data-testid="${id}"`);
     expect(page).toContain('¥12.30');
     expect((await query(otn)).tradeStatus).toBe('WAIT_BUYER_PAY');
-    const posted = await fetch(qr, { method: 'POST', body: 'action=pay', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const posted = await fetch(qr, {
+      method: 'POST',
+      body: 'action=pay',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(await posted.text()).toContain('data-state="paying"');
     expect((await query(otn)).tradeStatus).toBe('WAIT_BUYER_PAY');
     await advance(r.base, 3);
@@ -71,24 +99,49 @@ describe('QR (precreate) through the customer page', () => {
     expect(paid).toMatchObject({ code: '10000', tradeStatus: 'TRADE_SUCCESS', totalAmount: '12.30', outTradeNo: otn });
     expect(paid['sendPayDate']).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
 
-    const refund1 = await exec('alipay.trade.refund', { outTradeNo: otn, refundAmount: '2.30', outRequestNo: `${otn}R1` });
+    const refund1 = await exec('alipay.trade.refund', {
+      outTradeNo: otn,
+      refundAmount: '2.30',
+      outRequestNo: `${otn}R1`,
+    });
     expect(refund1).toMatchObject({ code: '10000', fundChange: 'Y', refundFee: '2.30' });
-    const again = await exec('alipay.trade.refund', { outTradeNo: otn, refundAmount: '2.30', outRequestNo: `${otn}R1` });
+    const again = await exec('alipay.trade.refund', {
+      outTradeNo: otn,
+      refundAmount: '2.30',
+      outRequestNo: `${otn}R1`,
+    });
     expect(again).toMatchObject({ code: '10000', fundChange: 'N', refundFee: '2.30' });
-    expect((await exec('alipay.trade.refund', { outTradeNo: otn, refundAmount: '2.00', outRequestNo: `${otn}R1` })).subCode).toBe('ACQ.DISCORDANT_REPEAT_REQUEST');
-    expect((await exec('alipay.trade.refund', { outTradeNo: otn, refundAmount: '10.01', outRequestNo: `${otn}R2` })).subCode).toBe('ACQ.REFUND_AMT_NOT_EQUAL_TOTAL');
+    expect(
+      (await exec('alipay.trade.refund', { outTradeNo: otn, refundAmount: '2.00', outRequestNo: `${otn}R1` })).subCode,
+    ).toBe('ACQ.DISCORDANT_REPEAT_REQUEST');
+    expect(
+      (await exec('alipay.trade.refund', { outTradeNo: otn, refundAmount: '10.01', outRequestNo: `${otn}R2` })).subCode,
+    ).toBe('ACQ.REFUND_AMT_NOT_EQUAL_TOTAL');
     const rq = await exec('alipay.trade.fastpay.refund.query', { outTradeNo: otn, outRequestNo: `${otn}R1` });
-    expect(rq).toMatchObject({ code: '10000', refundStatus: 'REFUND_SUCCESS', refundAmount: '2.30', totalAmount: '12.30' });
-    expect((await exec('alipay.trade.fastpay.refund.query', { outTradeNo: otn, outRequestNo: 'nope' }))['refundStatus']).toBeUndefined();
+    expect(rq).toMatchObject({
+      code: '10000',
+      refundStatus: 'REFUND_SUCCESS',
+      refundAmount: '2.30',
+      totalAmount: '12.30',
+    });
+    expect(
+      (await exec('alipay.trade.fastpay.refund.query', { outTradeNo: otn, outRequestNo: 'nope' }))['refundStatus'],
+    ).toBeUndefined();
     expect((await query(otn)).tradeStatus).toBe('TRADE_SUCCESS');
-    expect((await exec('alipay.trade.refund', { outTradeNo: otn, refundAmount: '10.00', outRequestNo: `${otn}R2` })).code).toBe('10000');
+    expect(
+      (await exec('alipay.trade.refund', { outTradeNo: otn, refundAmount: '10.00', outRequestNo: `${otn}R2` })).code,
+    ).toBe('10000');
     expect((await query(otn)).tradeStatus).toBe('TRADE_CLOSED');
   });
 
   it('decline on the page closes the trade; a closed QR page says so', async () => {
     const { otn, qr } = await precreate();
     await fetch(qr);
-    await fetch(qr, { method: 'POST', body: 'action=decline', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    await fetch(qr, {
+      method: 'POST',
+      body: 'action=decline',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect((await query(otn)).tradeStatus).toBe('TRADE_CLOSED');
     const { otn: otn2, qr: qr2 } = await precreate();
     await fetch(qr2);
@@ -101,11 +154,15 @@ describe('QR (precreate) through the customer page', () => {
     const { otn, qr } = await precreate('1.00');
     const again = await exec('alipay.trade.precreate', { outTradeNo: otn, totalAmount: '1.00', subject: 'x' });
     expect(again['qrCode']).toBe(qr);
-    expect((await exec('alipay.trade.precreate', { outTradeNo: otn, totalAmount: '2.00', subject: 'x' })).subCode).toBe('ACQ.CONTEXT_INCONSISTENT');
+    expect((await exec('alipay.trade.precreate', { outTradeNo: otn, totalAmount: '2.00', subject: 'x' })).subCode).toBe(
+      'ACQ.CONTEXT_INCONSISTENT',
+    );
     const t = await control(r.base, 'POST', `/trades/alipay/${otn}/pay`);
     expect(t).toMatchObject({ status: 'paid', provider_status: 'TRADE_SUCCESS' });
     expect((await query(otn)).tradeStatus).toBe('TRADE_SUCCESS');
-    expect((await exec('alipay.trade.precreate', { outTradeNo: otn, totalAmount: '1.00', subject: 'x' })).subCode).toBe('ACQ.TRADE_HAS_SUCCESS');
+    expect((await exec('alipay.trade.precreate', { outTradeNo: otn, totalAmount: '1.00', subject: 'x' })).subCode).toBe(
+      'ACQ.TRADE_HAS_SUCCESS',
+    );
     const { otn: o2 } = await precreate('1.00');
     await control(r.base, 'POST', `/trades/alipay/${o2}/decline`);
     expect((await query(o2)).tradeStatus).toBe('TRADE_CLOSED');
@@ -135,13 +192,21 @@ describe('payment code (alipay.trade.pay)', () => {
     expect((await query(otn)).tradeStatus).toBe('TRADE_CLOSED');
     const o2 = uniq('P');
     expect((await payCode(o2, '251234567890121111')).code).toBe('10003');
-    expect(await exec('alipay.trade.cancel', { outTradeNo: o2 })).toMatchObject({ code: '10000', action: 'close', retryFlag: 'N' });
+    expect(await exec('alipay.trade.cancel', { outTradeNo: o2 })).toMatchObject({
+      code: '10000',
+      action: 'close',
+      retryFlag: 'N',
+    });
     expect((await query(o2)).tradeStatus).toBe('TRADE_CLOSED');
   });
   it('cancel of a paid trade refunds it', async () => {
     const otn = uniq('P');
     await payCode(otn, '281234567890123456');
-    expect(await exec('alipay.trade.cancel', { outTradeNo: otn })).toMatchObject({ code: '10000', action: 'refund', retryFlag: 'N' });
+    expect(await exec('alipay.trade.cancel', { outTradeNo: otn })).toMatchObject({
+      code: '10000',
+      action: 'refund',
+      retryFlag: 'N',
+    });
     expect((await query(otn)).tradeStatus).toBe('TRADE_CLOSED');
     expect((await exec('alipay.trade.cancel', { outTradeNo: uniq('none') })).subCode).toBe('ACQ.TRADE_NOT_EXIST');
   });
@@ -156,8 +221,15 @@ describe('payment code (alipay.trade.pay)', () => {
 
 describe('gateway checks, as the real one', () => {
   it('wrong app id, request signed with the wrong key, unknown method, missing method', async () => {
-    expect(await exec('alipay.trade.query', { outTradeNo: 'x' }, {}, makeSdk({ appId: '2021000199999999' }))).toMatchObject({ code: '40002', subCode: 'isv.invalid-app-id' });
-    const bad = await exec('alipay.trade.query', { outTradeNo: 'x' }, {}, makeSdk({ privateKey: PLATFORM_PRIVATE_KEY }));
+    expect(
+      await exec('alipay.trade.query', { outTradeNo: 'x' }, {}, makeSdk({ appId: '2021000199999999' })),
+    ).toMatchObject({ code: '40002', subCode: 'isv.invalid-app-id' });
+    const bad = await exec(
+      'alipay.trade.query',
+      { outTradeNo: 'x' },
+      {},
+      makeSdk({ privateKey: PLATFORM_PRIVATE_KEY }),
+    );
     expect(bad).toMatchObject({ code: '40002', subCode: 'isv.invalid-signature' });
     expect(bad['subMsg']).toContain('app_id=2021000100000001&biz_content=');
     expect(await exec('alipay.trade.nonsense', {})).toMatchObject({ code: '40002', subCode: 'isv.invalid-method' });
@@ -166,7 +238,10 @@ describe('gateway checks, as the real one', () => {
   });
   it('garbage never crashes it', async () => {
     for (const body of ['%%%', 'biz_content={', '\u0000\u0001', 'a=' + 'x'.repeat(5000)]) {
-      const res = await fetch(r.base + '/alipay/gateway.do?method=alipay.trade.query&charset=utf-8', { method: 'POST', body });
+      const res = await fetch(r.base + '/alipay/gateway.do?method=alipay.trade.query&charset=utf-8', {
+        method: 'POST',
+        body,
+      });
       expect(res.status).toBe(200);
       expect(JSON.parse(await res.text())).toHaveProperty('alipay_trade_query_response.code', '40001');
     }
@@ -237,13 +312,23 @@ describe('scenarios', () => {
     const otn = uniq('P');
     await payCode(otn, '281234567890123456', '9.00');
     await scenario(r.base, { name: 'refund_pending', out_trade_no: otn, params: { seconds: 20 } });
-    expect(await exec('alipay.trade.refund', { outTradeNo: otn, refundAmount: '1.00', outRequestNo: 'R1' })).toMatchObject({ code: '10000', fundChange: 'N' });
-    expect((await exec('alipay.trade.fastpay.refund.query', { outTradeNo: otn, outRequestNo: 'R1' }))['refundStatus']).toBeUndefined();
+    expect(
+      await exec('alipay.trade.refund', { outTradeNo: otn, refundAmount: '1.00', outRequestNo: 'R1' }),
+    ).toMatchObject({ code: '10000', fundChange: 'N' });
+    expect(
+      (await exec('alipay.trade.fastpay.refund.query', { outTradeNo: otn, outRequestNo: 'R1' }))['refundStatus'],
+    ).toBeUndefined();
     await advance(r.base, 21);
-    expect((await exec('alipay.trade.fastpay.refund.query', { outTradeNo: otn, outRequestNo: 'R1' }))['refundStatus']).toBe('REFUND_SUCCESS');
+    expect(
+      (await exec('alipay.trade.fastpay.refund.query', { outTradeNo: otn, outRequestNo: 'R1' }))['refundStatus'],
+    ).toBe('REFUND_SUCCESS');
     await scenario(r.base, { name: 'refund_failed', out_trade_no: otn, times: 1 });
-    expect((await exec('alipay.trade.refund', { outTradeNo: otn, refundAmount: '1.00', outRequestNo: 'R2' })).subCode).toBe('ACQ.SELLER_BALANCE_NOT_ENOUGH');
-    expect((await exec('alipay.trade.refund', { outTradeNo: otn, refundAmount: '1.00', outRequestNo: 'R2' })).code).toBe('10000');
+    expect(
+      (await exec('alipay.trade.refund', { outTradeNo: otn, refundAmount: '1.00', outRequestNo: 'R2' })).subCode,
+    ).toBe('ACQ.SELLER_BALANCE_NOT_ENOUGH');
+    expect(
+      (await exec('alipay.trade.refund', { outTradeNo: otn, refundAmount: '1.00', outRequestNo: 'R2' })).code,
+    ).toBe('10000');
   });
 });
 
@@ -258,11 +343,23 @@ describe('notifications', () => {
       await new Promise((res) => setTimeout(res, 200));
       expect(rec.got).toHaveLength(3);
       const fields = Object.fromEntries(new URLSearchParams(rec.got[2]?.body ?? ''));
-      expect(fields).toMatchObject({ out_trade_no: otn, total_amount: '3.21', trade_status: 'TRADE_SUCCESS', app_id: CREDS.alipay.appId, seller_id: CREDS.alipay.sellerId });
+      expect(fields).toMatchObject({
+        out_trade_no: otn,
+        total_amount: '3.21',
+        trade_status: 'TRADE_SUCCESS',
+        app_id: CREDS.alipay.appId,
+        seller_id: CREDS.alipay.sellerId,
+      });
       expect(sdk.checkNotifySignV2(fields)).toBe(true);
       expect(sdk.checkNotifySignV2({ ...fields, total_amount: '3.22' })).toBe(false);
       expect(rec.got[0]?.body).toBe(rec.got[1]?.body); // same notify_id across retries
-      const n = (await control<{ notifications: { status: string; attempts: number }[] }>(r.base, 'GET', `/notifications?provider=alipay&out_trade_no=${otn}`)).notifications;
+      const n = (
+        await control<{ notifications: { status: string; attempts: number }[] }>(
+          r.base,
+          'GET',
+          `/notifications?provider=alipay&out_trade_no=${otn}`,
+        )
+      ).notifications;
       expect(n[0]).toMatchObject({ status: 'delivered', attempts: 3 });
     } finally {
       await rec.close();
@@ -299,10 +396,31 @@ describe('bill download', () => {
     (s.config as { gateway: string }).gateway = fresh.base + '/alipay/gateway.do';
     try {
       const otn = uniq('B');
-      await s.exec('alipay.trade.pay', { bizContent: { outTradeNo: otn, scene: 'bar_code', authCode: '281234567890123456', subject: '账单,测试', totalAmount: '100.00', storeId: 'S1' } }, V);
-      await s.exec('alipay.trade.refund', { bizContent: { outTradeNo: otn, refundAmount: '10.00', outRequestNo: 'RF1' } }, V);
+      await s.exec(
+        'alipay.trade.pay',
+        {
+          bizContent: {
+            outTradeNo: otn,
+            scene: 'bar_code',
+            authCode: '281234567890123456',
+            subject: '账单,测试',
+            totalAmount: '100.00',
+            storeId: 'S1',
+          },
+        },
+        V,
+      );
+      await s.exec(
+        'alipay.trade.refund',
+        { bizContent: { outTradeNo: otn, refundAmount: '10.00', outRequestNo: 'RF1' } },
+        V,
+      );
       const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-      const res = (await s.exec('alipay.data.dataservice.bill.downloadurl.query', { bizContent: { billType: 'trade', billDate: today } }, V)) as Res;
+      const res = (await s.exec(
+        'alipay.data.dataservice.bill.downloadurl.query',
+        { bizContent: { billType: 'trade', billDate: today } },
+        V,
+      )) as Res;
       expect(res.code).toBe('10000');
       const url = res['billDownloadUrl'] as string;
       const zip = await JSZip.loadAsync(Buffer.from(await (await fetch(url)).arrayBuffer()));
@@ -311,20 +429,31 @@ describe('bill download', () => {
       const detailName = names.find((n) => !n.includes('汇总')) as string;
       const detail = iconv.decode(await zip.file(detailName)!.async('nodebuffer'), 'gbk').split('\r\n');
       expect(detail[4]?.split(',')).toEqual(ALIPAY_DETAIL_HEADER);
-      const rows = detail.slice(5, detail.findIndex((l) => l.includes('业务明细列表结束')));
+      const rows = detail.slice(
+        5,
+        detail.findIndex((l) => l.includes('业务明细列表结束')),
+      );
       expect(rows).toHaveLength(2);
-      const cells = (line: string) => (line.match(/("([^"]|"")*"|[^,]*)(,|$)/g) ?? []).map((c) => c.replace(/,$/, '').replace(/^"|"$/g, '').trim());
+      const cells = (line: string) =>
+        (line.match(/("([^"]|"")*"|[^,]*)(,|$)/g) ?? []).map((c) => c.replace(/,$/, '').replace(/^"|"$/g, '').trim());
       const trade = cells(rows[0] ?? '');
       const refund = cells(rows[1] ?? '');
       expect(trade.slice(0, 4)).toEqual([trade[0], otn, '交易', '账单,测试']);
       expect(trade).toHaveLength(25);
       expect([trade[6], trade[11], trade[12], trade[22]]).toEqual(['S1', '100.00', '100.00', '-0.60']);
       expect([refund[2], refund[12], refund[21], refund[22]]).toEqual(['退款', '-10.00', 'RF1', '0.06']);
-      const summary = iconv.decode(await zip.file(names.find((n) => n.includes('汇总')) as string)!.async('nodebuffer'), 'gbk');
+      const summary = iconv.decode(
+        await zip.file(names.find((n) => n.includes('汇总')) as string)!.async('nodebuffer'),
+        'gbk',
+      );
       expect(summary).toContain('合计,,1,1,100.00,90.00');
       await control(fresh.base, 'POST', '/clock/advance', { seconds: 31 });
       expect((await fetch(url)).status).toBe(403);
-      const none = (await s.exec('alipay.data.dataservice.bill.downloadurl.query', { bizContent: { billType: 'trade', billDate: '2001-01-01' } }, V)) as Res;
+      const none = (await s.exec(
+        'alipay.data.dataservice.bill.downloadurl.query',
+        { bizContent: { billType: 'trade', billDate: '2001-01-01' } },
+        V,
+      )) as Res;
       expect(none.subCode).toBe('isp.bill_not_exist');
     } finally {
       await fresh.stop();

@@ -5,7 +5,19 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AlipaySdk } from 'alipay-sdk';
 import { describe, expect, it } from 'vitest';
-import { APP_PRIVATE_KEY, CREDS, PLATFORM_PUBLIC_KEY, control, receiver, removeDir, scenario, start, uniq, until, wx } from './support';
+import {
+  APP_PRIVATE_KEY,
+  CREDS,
+  PLATFORM_PUBLIC_KEY,
+  control,
+  receiver,
+  removeDir,
+  scenario,
+  start,
+  uniq,
+  until,
+  wx,
+} from './support';
 
 describe('durability', () => {
   it('trades, refunds, scenarios, clock offset and pending notifications survive a restart', async () => {
@@ -13,23 +25,60 @@ describe('durability', () => {
     const rec = await receiver((n) => (n === 0 ? 'fail' : 'success'));
     try {
       let r = await start({ notifyTimeScale: 0.01 }, dir); // Alipay's first retry: 4 min × 0.01 = 2.4 s
-      const sdk = new AlipaySdk({ appId: CREDS.alipay.appId, privateKey: APP_PRIVATE_KEY, alipayPublicKey: PLATFORM_PUBLIC_KEY, gateway: r.base + '/alipay/gateway.do', keyType: 'PKCS8' });
+      const sdk = new AlipaySdk({
+        appId: CREDS.alipay.appId,
+        privateKey: APP_PRIVATE_KEY,
+        alipayPublicKey: PLATFORM_PUBLIC_KEY,
+        gateway: r.base + '/alipay/gateway.do',
+        keyType: 'PKCS8',
+      });
       const otn = uniq('D');
-      const paid = (await sdk.exec('alipay.trade.pay', { bizContent: { outTradeNo: otn, scene: 'bar_code', authCode: '281234567890123456', subject: 'd', totalAmount: '5.00' }, notifyUrl: rec.url }, { validateSign: true })) as { code: string };
+      const paid = (await sdk.exec(
+        'alipay.trade.pay',
+        {
+          bizContent: {
+            outTradeNo: otn,
+            scene: 'bar_code',
+            authCode: '281234567890123456',
+            subject: 'd',
+            totalAmount: '5.00',
+          },
+          notifyUrl: rec.url,
+        },
+        { validateSign: true },
+      )) as { code: string };
       expect(paid.code).toBe('10000');
       await until(() => rec.got.length >= 1);
       const wxo = uniq('D');
-      await wx(r.base, '/pay/micropay', { body: 'd', out_trade_no: wxo, total_fee: '100', spbill_create_ip: '127.0.0.1', auth_code: '134567890123456789' });
-      await wx(r.base, '/secapi/pay/refund', { out_trade_no: wxo, out_refund_no: 'R1', total_fee: '100', refund_fee: '10' });
+      await wx(r.base, '/pay/micropay', {
+        body: 'd',
+        out_trade_no: wxo,
+        total_fee: '100',
+        spbill_create_ip: '127.0.0.1',
+        auth_code: '134567890123456789',
+      });
+      await wx(r.base, '/secapi/pay/refund', {
+        out_trade_no: wxo,
+        out_refund_no: 'R1',
+        total_fee: '100',
+        refund_fee: '10',
+      });
       await scenario(r.base, { name: 'decline', out_trade_no: 'later' });
       await control(r.base, 'POST', '/clock/advance', { seconds: 100 });
       await r.stop();
 
       r = await start({ notifyTimeScale: 0.01 }, dir);
       (sdk.config as { gateway: string }).gateway = r.base + '/alipay/gateway.do';
-      const q = (await sdk.exec('alipay.trade.query', { bizContent: { outTradeNo: otn } }, { validateSign: true })) as unknown as { tradeStatus: string };
+      const q = (await sdk.exec(
+        'alipay.trade.query',
+        { bizContent: { outTradeNo: otn } },
+        { validateSign: true },
+      )) as unknown as { tradeStatus: string };
       expect(q.tradeStatus).toBe('TRADE_SUCCESS');
-      expect((await wx(r.base, '/pay/refundquery', { out_trade_no: wxo })).f).toMatchObject({ refund_count: '1', refund_fee_0: '10' });
+      expect((await wx(r.base, '/pay/refundquery', { out_trade_no: wxo })).f).toMatchObject({
+        refund_count: '1',
+        refund_fee_0: '10',
+      });
       expect((await control<{ scenarios: unknown[] }>(r.base, 'GET', '/scenarios')).scenarios).toHaveLength(1);
       expect((await control<{ offset_ms: number }>(r.base, 'GET', '/clock')).offset_ms).toBe(100_000);
       // the notification left pending before the restart is retried after it
@@ -47,7 +96,9 @@ describe('the program', () => {
   const source = resolve(__dirname, '../../src/sandbox/main.ts');
   const cmd = existsSync(built) ? [built] : ['--import', 'tsx', source];
 
-  function run(args: string[]): Promise<{ code: number | null; out: string; line: string | null; base: string | null }> {
+  function run(
+    args: string[],
+  ): Promise<{ code: number | null; out: string; line: string | null; base: string | null }> {
     return new Promise((done) => {
       const child = spawn(process.execPath, [...cmd, ...args], { cwd: resolve(__dirname, '../..') });
       let out = '';
@@ -93,7 +144,12 @@ describe('the program', () => {
     const res = await run(['--port', 'x']);
     expect(res.code).toBe(2);
     expect(res.out).toContain('usage:');
-    const missing = await run(['--credentials', '/nonexistent/creds.json', '--data-dir', mkdtempSync(join(tmpdir(), 'sandbox-cli-'))]);
+    const missing = await run([
+      '--credentials',
+      '/nonexistent/creds.json',
+      '--data-dir',
+      mkdtempSync(join(tmpdir(), 'sandbox-cli-')),
+    ]);
     expect(missing.code).toBe(1);
     expect(missing.out).toContain('credentials file not found');
   });

@@ -15,7 +15,14 @@ import { startSandbox, type SandboxHandle, type SandboxOptions } from '../../src
 export const RESOURCES = resolve(__dirname, '../../resources/sandbox');
 export const CREDS = JSON.parse(readFileSync(join(RESOURCES, 'credentials.json'), 'utf8')) as {
   yeepay: { merchantId: string; key: string };
-  alipay: { appId: string; sellerId: string; appPrivateKeyFile: string; appPublicKeyFile: string; alipayPrivateKeyFile: string; alipayPublicKeyFile: string };
+  alipay: {
+    appId: string;
+    sellerId: string;
+    appPrivateKeyFile: string;
+    appPublicKeyFile: string;
+    alipayPrivateKeyFile: string;
+    alipayPublicKeyFile: string;
+  };
   wechat: { appId: string; mchId: string; apiKey: string };
 };
 export const pem = (name: string): string => readFileSync(join(RESOURCES, name), 'utf8');
@@ -30,7 +37,10 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-export async function start(opts: Partial<SandboxOptions> = {}, dir = mkdtempSync(join(tmpdir(), 'sandbox-test-'))): Promise<Running> {
+export async function start(
+  opts: Partial<SandboxOptions> = {},
+  dir = mkdtempSync(join(tmpdir(), 'sandbox-test-')),
+): Promise<Running> {
   const sb = await startSandbox({ port: 0, dataDir: dir, notifyTimeScale: 0.0002, ...opts });
   return {
     sb,
@@ -48,7 +58,12 @@ export function removeDir(dir: string): void {
 
 // ---------------------------------------------------------------- control API
 
-export async function control<T = Record<string, unknown>>(base: string, method: string, path: string, body?: unknown): Promise<T> {
+export async function control<T = Record<string, unknown>>(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
   const res = await fetch(base + '/_sandbox' + path, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -61,10 +76,15 @@ export async function control<T = Record<string, unknown>>(base: string, method:
 
 export const scenario = (base: string, s: Record<string, unknown>) => control(base, 'POST', '/scenarios', s);
 export const advance = (base: string, seconds: number) => control(base, 'POST', '/clock/advance', { seconds });
-export const tradeOf = (base: string, provider: string, otn: string) => control<Record<string, unknown>>(base, 'GET', `/trades/${provider}/${otn}`);
+export const tradeOf = (base: string, provider: string, otn: string) =>
+  control<Record<string, unknown>>(base, 'GET', `/trades/${provider}/${otn}`);
 
 /** Wait (bounded) until `check` returns a truthy value. */
-export async function until<T>(check: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 8000, stepMs = 25): Promise<T> {
+export async function until<T>(
+  check: () => Promise<T | null | undefined | false> | T | null | undefined | false,
+  timeoutMs = 8000,
+  stepMs = 25,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
@@ -100,7 +120,12 @@ export async function receiver(reply: (n: number, r: Received) => string): Promi
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const r = { method: req.method ?? '', url: req.url ?? '', body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
+      const r = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        body: Buffer.concat(chunks).toString('utf8'),
+        at: Date.now(),
+      };
       got.push(r);
       res.end(rec.reply(got.length - 1, r));
     });
@@ -120,11 +145,21 @@ export function wxSign(fields: Record<string, string>, key: string, type: 'MD5' 
       .sort()
       .map((k) => `${k}=${fields[k]}`)
       .join('&') + `&key=${key}`;
-  return (type === 'MD5' ? createHash('md5').update(s, 'utf8').digest('hex') : createHmac('sha256', key).update(s, 'utf8').digest('hex')).toUpperCase();
+  return (
+    type === 'MD5'
+      ? createHash('md5').update(s, 'utf8').digest('hex')
+      : createHmac('sha256', key).update(s, 'utf8').digest('hex')
+  ).toUpperCase();
 }
 
 export function wxXml(fields: Record<string, string>): string {
-  return '<xml>' + Object.entries(fields).map(([k, v]) => `<${k}><![CDATA[${v}]]></${k}>`).join('') + '</xml>';
+  return (
+    '<xml>' +
+    Object.entries(fields)
+      .map(([k, v]) => `<${k}><![CDATA[${v}]]></${k}>`)
+      .join('') +
+    '</xml>'
+  );
 }
 
 export function wxParse(xml: string): Record<string, string> {
@@ -141,21 +176,42 @@ export interface WxAnswer {
   signOk: boolean;
 }
 
-export async function wx(base: string, path: string, fields: Record<string, string>, opts: { signType?: 'MD5' | 'HMAC-SHA256'; key?: string; timeoutMs?: number } = {}): Promise<WxAnswer> {
+export async function wx(
+  base: string,
+  path: string,
+  fields: Record<string, string>,
+  opts: { signType?: 'MD5' | 'HMAC-SHA256'; key?: string; timeoutMs?: number } = {},
+): Promise<WxAnswer> {
   const signType = opts.signType ?? 'MD5';
-  const all: Record<string, string> = { appid: CREDS.wechat.appId, mch_id: CREDS.wechat.mchId, nonce_str: Math.random().toString(36).slice(2), ...fields };
+  const all: Record<string, string> = {
+    appid: CREDS.wechat.appId,
+    mch_id: CREDS.wechat.mchId,
+    nonce_str: Math.random().toString(36).slice(2),
+    ...fields,
+  };
   if (signType === 'HMAC-SHA256') all['sign_type'] = 'HMAC-SHA256';
   all['sign'] = wxSign(all, opts.key ?? CREDS.wechat.apiKey, signType);
-  const res = await fetch(base + '/wechat' + path, { method: 'POST', body: wxXml(all), signal: AbortSignal.timeout(opts.timeoutMs ?? 8000) });
+  const res = await fetch(base + '/wechat' + path, {
+    method: 'POST',
+    body: wxXml(all),
+    signal: AbortSignal.timeout(opts.timeoutMs ?? 8000),
+  });
   const text = await res.text();
   const f = wxParse(text);
-  return { status: res.status, text, f, signOk: f['sign'] !== undefined && f['sign'] === wxSign(f, CREDS.wechat.apiKey, signType) };
+  return {
+    status: res.status,
+    text,
+    f,
+    signOk: f['sign'] !== undefined && f['sign'] === wxSign(f, CREDS.wechat.apiKey, signType),
+  };
 }
 
 // ---------------------------------------------------------------- YeePay client (PROTOCOLS §1)
 
 export function ypHmac(values: string[], key = CREDS.yeepay.key): string {
-  return createHmac('md5', Buffer.from(key, 'utf8')).update(Buffer.from(values.join(''), 'utf8')).digest('hex');
+  return createHmac('md5', Buffer.from(key, 'utf8'))
+    .update(Buffer.from(values.join(''), 'utf8'))
+    .digest('hex');
 }
 
 export function gbkForm(fields: [string, string][]): string {
@@ -178,7 +234,10 @@ export function ypLines(body: Buffer): Record<string, string> {
     const i = line.indexOf('=');
     if (i < 0) continue;
     const raw = line.slice(i + 1).replace(/\+/g, ' ');
-    const bytes = Buffer.from(raw.replace(/%([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1');
+    const bytes = Buffer.from(
+      raw.replace(/%([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
+      'latin1',
+    );
     out[line.slice(0, i)] = iconv.decode(bytes, 'gbk');
   }
   return out;

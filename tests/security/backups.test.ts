@@ -29,9 +29,17 @@ async function till(options: Partial<CoreOptions> = {}) {
   const t = tempDir();
   cleanups.push(t.cleanup);
   const clock = new ManualClock('2026-11-26T02:00:00Z');
-  const core = await createCore({ dataDir: t.dir, mode: 'browser', clock, timeZone: 'Asia/Shanghai', poll: false, ...options });
+  const core = await createCore({
+    dataDir: t.dir,
+    mode: 'browser',
+    clock,
+    timeZone: 'Asia/Shanghai',
+    poll: false,
+    ...options,
+  });
   cleanups.unshift(() => core.close());
-  const call = async <T,>(method: string, input: unknown = {}): Promise<T> => must(await core.dispatch(method, input)) as T;
+  const call = async <T>(method: string, input: unknown = {}): Promise<T> =>
+    must(await core.dispatch(method, input)) as T;
   return { core, clock, dir: t.dir, call };
 }
 
@@ -41,7 +49,10 @@ function sell(core: Core): void {
   core.orders.payCash(o.id, o.totalFen, null);
 }
 
-const backupFiles = (dir: string) => readdirSync(join(dir, 'backups')).filter((f) => f.endsWith('.sqlite')).sort();
+const backupFiles = (dir: string) =>
+  readdirSync(join(dir, 'backups'))
+    .filter((f) => f.endsWith('.sqlite'))
+    .sort();
 
 async function until(ok: () => boolean, ms = 10_000): Promise<void> {
   const end = Date.now() + ms;
@@ -88,7 +99,10 @@ describe('automatic verified backups', () => {
     const { core, call } = await till();
     await call('cashSession.open', { floatFen: 20_000 });
     sell(core);
-    const z = await call<{ z: { number: string } }>('cashSession.close', { denominations: { '10000': 2, '100': 3 }, approvalPin: OWNER_PIN });
+    const z = await call<{ z: { number: string } }>('cashSession.close', {
+      denominations: { '10000': 2, '100': 3 },
+      approvalPin: OWNER_PIN,
+    });
     expect(z.z.number).toBe('Z-T01-0001');
     await until(() => core.dataSafety.records().some((b) => b.reason === 'z'));
     const backup = core.dataSafety.records().find((b) => b.reason === 'z')!;
@@ -104,7 +118,11 @@ describe('automatic verified backups', () => {
     // an owner's own file and a pre-migration copy in the same folder are not the schedule's to delete
     writeFileSync(join(dir, 'backups', 'my-copy.sqlite'), 'x');
     expect((await core.dispatch('dataSafety.setSettings', { retentionDays: 3, secondFolder: null })).ok).toBe(false); // a clerk: owner only
-    await call<DataSafetySettingsView>('dataSafety.setSettings', { retentionDays: 3, secondFolder: null, approvalPin: OWNER_PIN });
+    await call<DataSafetySettingsView>('dataSafety.setSettings', {
+      retentionDays: 3,
+      secondFolder: null,
+      approvalPin: OWNER_PIN,
+    });
     for (let day = 0; day < 6; day++) {
       await core.dataSafety.runDue();
       clock.advance(DAY);
@@ -115,9 +133,13 @@ describe('automatic verified backups', () => {
     expect(backupFiles(dir)).toEqual([...kept.map((b) => b.id), 'my-copy.sqlite'].sort());
   });
 
-  it('retention keeps one backup a day for the days before today (a Z\'s backup and the daily one are near copies)', async () => {
+  it("retention keeps one backup a day for the days before today (a Z's backup and the daily one are near copies)", async () => {
     const { core, clock, dir, call } = await till();
-    await call<DataSafetySettingsView>('dataSafety.setSettings', { retentionDays: 7, secondFolder: null, approvalPin: OWNER_PIN });
+    await call<DataSafetySettingsView>('dataSafety.setSettings', {
+      retentionDays: 7,
+      secondFolder: null,
+      approvalPin: OWNER_PIN,
+    });
     for (let day = 0; day < 3; day++) {
       const morning = await core.dataSafety.backup('manual');
       clock.advance(8 * 3_600_000);
@@ -213,9 +235,17 @@ describe('automatic verified backups', () => {
     const { core, call } = await till();
     const usb = tempDir('pos-usb-');
     cleanups.push(usb.cleanup);
-    const missing = await core.dispatch('dataSafety.setSettings', { retentionDays: 14, secondFolder: join(usb.dir, 'nope'), approvalPin: OWNER_PIN });
+    const missing = await core.dispatch('dataSafety.setSettings', {
+      retentionDays: 14,
+      secondFolder: join(usb.dir, 'nope'),
+      approvalPin: OWNER_PIN,
+    });
     expect(missing.ok || missing.error.code).toBe('BACKUP_FOLDER_MISSING');
-    const inside = await core.dispatch('dataSafety.setSettings', { retentionDays: 14, secondFolder: join(core.dataSafety.backupDir), approvalPin: OWNER_PIN });
+    const inside = await core.dispatch('dataSafety.setSettings', {
+      retentionDays: 14,
+      secondFolder: join(core.dataSafety.backupDir),
+      approvalPin: OWNER_PIN,
+    });
     expect(inside.ok || inside.error.code).toBe('INVALID_INPUT');
     const folder = join(usb.dir, 'pos');
     mkdirSync(folder);
@@ -235,7 +265,12 @@ describe('automatic verified backups', () => {
 
   it('backups and the overview are the owner’s: a clerk is asked for the PIN', async () => {
     const { core } = await till();
-    for (const method of ['dataSafety.overview', 'dataSafety.backupNow', 'dataSafety.checkNow', 'dataSafety.restorePlan']) {
+    for (const method of [
+      'dataSafety.overview',
+      'dataSafety.backupNow',
+      'dataSafety.checkNow',
+      'dataSafety.restorePlan',
+    ]) {
       const r = await core.dispatch(method, {});
       expect(r.ok || r.error.code, method).toBe('OWNER_APPROVAL_REQUIRED');
     }
@@ -246,7 +281,7 @@ describe('automatic verified backups', () => {
 });
 
 describe('no stall at the counter', () => {
-  it('a backup and an integrity check of a large store run off the counter\'s thread (it stays mostly idle)', async () => {
+  it("a backup and an integrity check of a large store run off the counter's thread (it stays mostly idle)", async () => {
     const { core, dir } = await till();
     sell(core);
     // a large store, quickly: bulk rows in the payment journal (append-only, like a year of polls)
@@ -271,7 +306,12 @@ describe('no stall at the counter', () => {
         h.disable();
         // the counter's thread's own work in the window (not time it waited for a CPU while idle)
         const busy = performance.eventLoopUtilization(elu);
-        return { max: h.max / 1e6, p99: h.percentile(99) / 1e6, activeMs: busy.active, windowMs: busy.idle + busy.active };
+        return {
+          max: h.max / 1e6,
+          p99: h.percentile(99) / 1e6,
+          activeMs: busy.active,
+          windowMs: busy.idle + busy.active,
+        };
       };
     };
     const idle = probe();

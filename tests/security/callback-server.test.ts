@@ -12,7 +12,14 @@ import { startCore, type TestCore } from '../support/core';
 import { scriptedProviders, type FakeProvider } from '../support/fake-provider';
 import { collect, head, LEAK, open, raw, sleep } from '../support/raw-http';
 
-const LIMITS: ServerLimits = { ...DEFAULT_LIMITS, headersTimeoutMs: 1_500, requestTimeoutMs: 3_000, bodyIdleMs: 1_000, maxConnections: 4, checkEveryMs: 250 };
+const LIMITS: ServerLimits = {
+  ...DEFAULT_LIMITS,
+  headersTimeoutMs: 1_500,
+  requestTimeoutMs: 3_000,
+  bodyIdleMs: 1_000,
+  maxConnections: 4,
+  checkEveryMs: 250,
+};
 
 let t: TestCore;
 let alipay: FakeProvider;
@@ -25,7 +32,11 @@ beforeAll(async () => {
   const scripted = scriptedProviders();
   alipay = scripted.alipay;
   t = await startCore({ providers: scripted.providers });
-  server = await startCallbackServer(t.core, 0, { limits: LIMITS, log: (line) => logs.push(line), notificationLimit: { burst: 1_000, perSecond: 1_000 } });
+  server = await startCallbackServer(t.core, 0, {
+    limits: LIMITS,
+    log: (line) => logs.push(line),
+    notificationLimit: { burst: 1_000, perSecond: 1_000 },
+  });
   port = Number(new URL(server.base).port);
   host = `127.0.0.1:${port}`;
 });
@@ -41,15 +52,28 @@ afterEach(async () => {
 
 /** A (scripted, refused) Alipay notification is still answered. */
 async function stillAnswers(): Promise<void> {
-  const res = await fetch(`${server.base}/pay/alipay/callback`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1' });
+  const res = await fetch(`${server.base}/pay/alipay/callback`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'a=1',
+  });
   expect(res.status).toBe(200);
   expect(await res.text()).toBe('success');
 }
 
-const get = (target: string, extra: Record<string, string> = {}) => head(`GET ${target} HTTP/1.1`, { Host: host, Connection: 'close', ...extra });
+const get = (target: string, extra: Record<string, string> = {}) =>
+  head(`GET ${target} HTTP/1.1`, { Host: host, Connection: 'close', ...extra });
 
 describe('the callback server', () => {
-  for (const target of ['/%', '/%E0%A4%A', '/assets/%ff', 'http://[', '*', '/pay/%ff/callback', '/pay/alipay/callback%']) {
+  for (const target of [
+    '/%',
+    '/%E0%A4%A',
+    '/assets/%ff',
+    'http://[',
+    '*',
+    '/pay/%ff/callback',
+    '/pay/alipay/callback%',
+  ]) {
     it(`answers GET ${target} with 400 and keeps serving`, async () => {
       const a = await raw(port, get(target));
       expect(a.status).toBe(400);
@@ -59,7 +83,15 @@ describe('the callback server', () => {
 
   it('refuses other Host names and absolute-form targets naming another host with 421 (DNS rebinding)', async () => {
     const post = (target: string, hostHeader: string) =>
-      raw(port, head(`POST ${target} HTTP/1.1`, { Host: hostHeader, Connection: 'close', 'Content-Length': 3, 'Content-Type': 'application/x-www-form-urlencoded' }) + 'a=1');
+      raw(
+        port,
+        head(`POST ${target} HTTP/1.1`, {
+          Host: hostHeader,
+          Connection: 'close',
+          'Content-Length': 3,
+          'Content-Type': 'application/x-www-form-urlencoded',
+        }) + 'a=1',
+      );
     expect((await post('/pay/alipay/callback', 'evil.example')).status).toBe(421);
     expect((await post('/pay/alipay/callback', `evil.example:${port}`)).status).toBe(421);
     expect((await post('/pay/alipay/callback', `127.0.0.1:${port + 1}`)).status).toBe(421);
@@ -71,12 +103,28 @@ describe('the callback server', () => {
 
   it('answers other paths 404 and other methods 405', async () => {
     expect((await raw(port, get('/api/invoke'))).status).toBe(404);
-    expect((await raw(port, head('PUT /pay/alipay/callback HTTP/1.1', { Host: host, Connection: 'close', 'Content-Length': 0 }))).status).toBe(405);
+    expect(
+      (
+        await raw(
+          port,
+          head('PUT /pay/alipay/callback HTTP/1.1', { Host: host, Connection: 'close', 'Content-Length': 0 }),
+        )
+      ).status,
+    ).toBe(405);
   });
 
   it('refuses WebSocket upgrades, malformed or not', async () => {
     for (const target of ['http://[', '/%', '/pay/alipay/callback']) {
-      const a = await raw(port, head(`GET ${target} HTTP/1.1`, { Host: host, Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': 13, 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' }));
+      const a = await raw(
+        port,
+        head(`GET ${target} HTTP/1.1`, {
+          Host: host,
+          Connection: 'Upgrade',
+          Upgrade: 'websocket',
+          'Sec-WebSocket-Version': 13,
+          'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+        }),
+      );
       expect(a.status, target).toBeGreaterThanOrEqual(400);
       expect(a.closedByServer).toBe(true);
     }
@@ -91,7 +139,13 @@ describe('the callback server', () => {
   it('drops a body that stops arriving (408) and headers that never finish (408)', async () => {
     const s1 = await open(port);
     const body = collect(s1, 10_000);
-    s1.write(head('POST /pay/alipay/callback HTTP/1.1', { Host: host, 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': 500 }) + 'a=');
+    s1.write(
+      head('POST /pay/alipay/callback HTTP/1.1', {
+        Host: host,
+        'Content-Type': 'application/x-www-form-urlencoded',
+        'Content-Length': 500,
+      }) + 'a=',
+    );
     const s2 = await open(port);
     const headers = collect(s2, 10_000);
     s2.write(`POST /pay/alipay/callback HTTP/1.1\r\nHost: ${host}\r\n`);
@@ -120,7 +174,10 @@ describe('the callback server', () => {
     };
     try {
       logs.length = 0;
-      const a = await raw(port, head('POST /pay/alipay/callback HTTP/1.1', { Host: host, Connection: 'close', 'Content-Length': 3 }) + 'a=1');
+      const a = await raw(
+        port,
+        head('POST /pay/alipay/callback HTTP/1.1', { Host: host, Connection: 'close', 'Content-Length': 3 }) + 'a=1',
+      );
       expect(a.status).toBe(500);
       expect(a.text).not.toMatch(LEAK);
       expect(a.text).not.toContain('boom');
@@ -148,7 +205,8 @@ describe('the notification rate limit on the callback server', () => {
     const limited = await startCallbackServer(t.core, 0, { log: (line) => logs.push(line) });
     try {
       logs.length = 0;
-      const send = (provider: string) => fetch(`${limited.base}/pay/${provider}/callback`, { method: 'POST', body: 'a=1' });
+      const send = (provider: string) =>
+        fetch(`${limited.base}/pay/${provider}/callback`, { method: 'POST', body: 'a=1' });
       const answers: { status: number; body: string }[] = [];
       const started = Date.now();
       for (let i = 0; i < 50; i++) {

@@ -31,7 +31,11 @@ async function setup(): Promise<void> {
     get: (id: ProviderId) => (id === 'alipay' ? { provider: alipay, sandbox: true } : undefined),
     all: () => [{ provider: alipay, sandbox: true }],
   };
-  t = await startCore({ providers, poll: false, printer: { print: () => Promise.resolve({ kind: 'pdf', path: null }) } });
+  t = await startCore({
+    providers,
+    poll: false,
+    printer: { print: () => Promise.resolve({ kind: 'pdf', path: null }) },
+  });
 }
 
 async function ok<T>(method: string, input: unknown = {}): Promise<T> {
@@ -54,7 +58,10 @@ async function history(): Promise<{ orderId: number; alipayOrderId: number; prod
   t.core.carts.add(productId, 2);
   const first = t.core.orders.confirm();
   await ok<PaidOrder>('checkout.payCash', { orderId: first.id, tenderedFen: first.totalFen });
-  const closed = await ok<ZView>('cashSession.close', { denominations: { '10000': 1, '100': 6 }, approvalPin: OWNER_PIN });
+  const closed = await ok<ZView>('cashSession.close', {
+    denominations: { '10000': 1, '100': 6 },
+    approvalPin: OWNER_PIN,
+  });
   await ok('cashSession.open', { floatFen: 5_000 });
   t.core.carts.add(productId, 1);
   const second = t.core.orders.confirm();
@@ -69,7 +76,10 @@ function ownerReads(h: { orderId: number; productId: number; z: string }): [stri
     ['catalog.adminCategories', {}],
     ['catalog.stockMoves', { productId: h.productId }],
     ['catalog.exportCsv', {}],
-    ['catalog.importUpload', { chunk: Buffer.from('sku,barcode,name_zh,name_en,category,price,unit,active,stock\r\n').toString('base64') }],
+    [
+      'catalog.importUpload',
+      { chunk: Buffer.from('sku,barcode,name_zh,name_en,category,price,unit,active,stock\r\n').toString('base64') },
+    ],
     ['orders.list', { businessDay: YESTERDAY }],
     ['orders.exportTimeline', { orderId: h.orderId, format: 'json' }],
     ['recon.days', {}],
@@ -93,14 +103,28 @@ describe('what a clerk may read', () => {
     const h = await history();
     expect(t.core.auth.current().role).toBe('clerk');
     const reads = ownerReads(h);
-    for (const [method, input] of reads) expect([method, await code(method, input)]).toEqual([method, 'OWNER_APPROVAL_REQUIRED']);
+    for (const [method, input] of reads)
+      expect([method, await code(method, input)]).toEqual([method, 'OWNER_APPROVAL_REQUIRED']);
     // the import preview needs an upload (the owner's too): the catalogue as exported, which changes nothing
     const csv = await ok<{ content: string }>('catalog.exportCsv', { approvalPin: OWNER_PIN });
-    const upload = await ok<{ uploadId: string }>('catalog.importUpload', { chunk: Buffer.from(csv.content, 'utf8').toString('base64'), approvalPin: OWNER_PIN });
-    expect(await code('catalog.importPreview', { uploadId: upload.uploadId, retireMissing: false, setStock: false })).toBe('OWNER_APPROVAL_REQUIRED');
-    expect(await code('catalog.importPreview', { uploadId: upload.uploadId, retireMissing: false, setStock: false, approvalPin: OWNER_PIN })).toBe('ok');
+    const upload = await ok<{ uploadId: string }>('catalog.importUpload', {
+      chunk: Buffer.from(csv.content, 'utf8').toString('base64'),
+      approvalPin: OWNER_PIN,
+    });
+    expect(
+      await code('catalog.importPreview', { uploadId: upload.uploadId, retireMissing: false, setStock: false }),
+    ).toBe('OWNER_APPROVAL_REQUIRED');
+    expect(
+      await code('catalog.importPreview', {
+        uploadId: upload.uploadId,
+        retireMissing: false,
+        setStock: false,
+        approvalPin: OWNER_PIN,
+      }),
+    ).toBe('ok');
 
-    for (const [method, input] of reads) expect([method, await code(method, { ...input, approvalPin: OWNER_PIN })]).toEqual([method, 'ok']);
+    for (const [method, input] of reads)
+      expect([method, await code(method, { ...input, approvalPin: OWNER_PIN })]).toEqual([method, 'ok']);
     // a clerk's own PIN is not an owner's (and counts as a wrong one)
     expect(await code('cashSession.x', { approvalPin: '1234' })).toBe('WRONG_PIN');
 
@@ -138,13 +162,22 @@ describe('what a clerk may read', () => {
     await ok('checkout.payCash', { orderId: early.id, tenderedFen: early.totalFen });
     t.clock.advance(60_000);
     const outside = await ok<CashSessionState>('cashSession.current');
-    expect(outside).toMatchObject({ blind: true, session: null, lastZ: null, outsideSession: { count: 1, salesFen: null, cashFen: null } });
+    expect(outside).toMatchObject({
+      blind: true,
+      session: null,
+      lastZ: null,
+      outsideSession: { count: 1, salesFen: null, cashFen: null },
+    });
     const opened = await ok<CashSessionView>('cashSession.open', { floatFen: 20_000 });
     expect(opened).toMatchObject({ floatFen: 20_000, expectedFen: null });
     t.core.carts.add(productId, 3);
     const sale = t.core.orders.confirm();
     await ok('checkout.payCash', { orderId: sale.id, tenderedFen: sale.totalFen });
-    const paidIn = await ok<CashSessionView>('cashSession.move', { kind: 'in', amountFen: 1_000, reason: 'coins from the bank' });
+    const paidIn = await ok<CashSessionView>('cashSession.move', {
+      kind: 'in',
+      amountFen: 1_000,
+      reason: 'coins from the bank',
+    });
     expect(paidIn.expectedFen).toBeNull();
 
     const blind = await ok<CashSessionState>('cashSession.current');
@@ -153,10 +186,16 @@ describe('what a clerk may read', () => {
     expect(JSON.stringify(blind)).not.toContain(String(20_000 + sale.totalFen + 1_000));
 
     const seen = await ok<CashSessionState>('cashSession.current', { approvalPin: OWNER_PIN });
-    expect(seen).toMatchObject({ blind: false, session: { expectedFen: 20_000 + sale.totalFen + 1_000 }, outsideSession: { count: 1, salesFen: early.totalFen } });
+    expect(seen).toMatchObject({
+      blind: false,
+      session: { expectedFen: 20_000 + sale.totalFen + 1_000 },
+      outsideSession: { count: 1, salesFen: early.totalFen },
+    });
     expect(await code('cashSession.current', { approvalPin: '0000' })).toBe('WRONG_PIN');
     await signIn(owner(), OWNER_PIN);
-    expect((await ok<CashSessionState>('cashSession.current')).session?.expectedFen).toBe(20_000 + sale.totalFen + 1_000);
+    expect((await ok<CashSessionState>('cashSession.current')).session?.expectedFen).toBe(
+      20_000 + sale.totalFen + 1_000,
+    );
   });
 
   it('does not let a refusal tell the clerk the cash expected (paid out, close)', async () => {
@@ -165,14 +204,30 @@ describe('what a clerk may read', () => {
     // paid out: the owner is asked before the amount is compared with the cash expected
     for (const amountFen of [1, 9_999, 10_001, 99_999_999]) {
       const r = await t.core.dispatch('cashSession.move', { kind: 'out', amountFen, reason: 'stamps for the post' });
-      expect(r.ok || [amountFen, r.error.code, r.error.details]).toEqual([amountFen, 'OWNER_APPROVAL_REQUIRED', { role: 'clerk' }]);
+      expect(r.ok || [amountFen, r.error.code, r.error.details]).toEqual([
+        amountFen,
+        'OWNER_APPROVAL_REQUIRED',
+        { role: 'clerk' },
+      ]);
     }
     // closing: a count that is off, without a reason, is not answered with the variance
     const r = await t.core.dispatch('cashSession.close', { denominations: { '100': 1 } });
-    expect(r.ok || [r.error.code, JSON.stringify(r.error)]).toEqual(['OWNER_APPROVAL_REQUIRED', expect.not.stringContaining('10000')]);
+    expect(r.ok || [r.error.code, JSON.stringify(r.error)]).toEqual([
+      'OWNER_APPROVAL_REQUIRED',
+      expect.not.stringContaining('10000'),
+    ]);
     // with the owner, the same checks still hold
-    expect(await code('cashSession.move', { kind: 'out', amountFen: 10_001, reason: 'stamps for the post', approvalPin: OWNER_PIN })).toBe('CASH_OUT_TOO_LARGE');
-    expect(await code('cashSession.close', { denominations: { '100': 1 }, approvalPin: OWNER_PIN })).toBe('CASH_VARIANCE_REASON_REQUIRED');
+    expect(
+      await code('cashSession.move', {
+        kind: 'out',
+        amountFen: 10_001,
+        reason: 'stamps for the post',
+        approvalPin: OWNER_PIN,
+      }),
+    ).toBe('CASH_OUT_TOO_LARGE');
+    expect(await code('cashSession.close', { denominations: { '100': 1 }, approvalPin: OWNER_PIN })).toBe(
+      'CASH_VARIANCE_REASON_REQUIRED',
+    );
   });
 
   it('gives the clerk an order’s timeline without its wire exchanges; the owner exports them', async () => {
@@ -183,13 +238,20 @@ describe('what a clerk may read', () => {
     expect(wire.length).toBeGreaterThan(0);
     expect(wire.every((j) => j.detail === null)).toBe(true);
     expect(JSON.stringify(asClerk)).not.toContain('fake://alipay');
-    const exported = await ok<{ content: string }>('orders.exportTimeline', { orderId: h.alipayOrderId, format: 'json', approvalPin: OWNER_PIN });
+    const exported = await ok<{ content: string }>('orders.exportTimeline', {
+      orderId: h.alipayOrderId,
+      format: 'json',
+      approvalPin: OWNER_PIN,
+    });
     expect(exported.content).toContain('fake://alipay/create');
     await signIn(owner(), OWNER_PIN);
     const asOwner = await ok<OrderView>('orders.get', { orderId: h.alipayOrderId });
     expect(asOwner.journal.filter((j) => j.kind.startsWith('wire.')).every((j) => j.detail !== null)).toBe(true);
     await signIn(clerk(), '1234');
-    expect((await ok<OrderView>('orders.get', { orderId: h.alipayOrderId })).journal.find((j) => j.kind.startsWith('wire.'))?.detail).toBeNull();
+    expect(
+      (await ok<OrderView>('orders.get', { orderId: h.alipayOrderId })).journal.find((j) => j.kind.startsWith('wire.'))
+        ?.detail,
+    ).toBeNull();
   });
 
   it('app.info does not hand the renderer the data directory', async () => {

@@ -16,7 +16,16 @@ afterEach(() => t?.close());
 
 const OWNER = '8888';
 /** the eight shapes a spreadsheet runs (or starts to run) as a formula */
-const SHAPES = ['=1+1', '+1+1', '-1+1', '@SUM(1+1)', '\t=1+1', '\r=1+1', '=HYPERLINK("http://example.invalid/x","click")', '-2+3'];
+const SHAPES = [
+  '=1+1',
+  '+1+1',
+  '-1+1',
+  '@SUM(1+1)',
+  '\t=1+1',
+  '\r=1+1',
+  '=HYPERLINK("http://example.invalid/x","click")',
+  '-2+3',
+];
 const SKUS = ['DRI-001', 'DRI-002', 'SNA-001', 'SNA-002', 'DRI-003', 'DRI-004', 'SNA-003', 'SNA-004'];
 const DANGEROUS = /^[=+\-@\t\r]/;
 const NUMBER = /^-?\d+(\.\d+)?$/;
@@ -39,7 +48,9 @@ function expectNeutralised(content: string, shapes: readonly string[]): void {
 async function plant(): Promise<{ order: OrderView }> {
   t = await startCore({ poll: false });
   const db = t.core.store.sqlite;
-  SKUS.forEach((sku, i) => db.prepare('update products set name_zh = ?, name_en = ? where sku = ?').run(SHAPES[i], SHAPES[i], sku));
+  SKUS.forEach((sku, i) =>
+    db.prepare('update products set name_zh = ?, name_en = ? where sku = ?').run(SHAPES[i], SHAPES[i], sku),
+  );
   db.prepare("update categories set name_zh = ?, name_en = ? where code = 'drinks'").run('=1+2', '@cat');
   db.prepare("update users set name = '@clerk' where role = 'clerk'").run();
   t.core.catalog.reload();
@@ -50,7 +61,15 @@ async function plant(): Promise<{ order: OrderView }> {
     await call('checkout.payCash', { orderId: order.id, tenderedFen: order.totalFen });
   }
   // a refund by amount: the report shows it as a negative amount, which must stay a number
-  await call('refunds.create', { orderId: order.id, kind: 'amount', amountFen: 100, restock: false, reason: 'price match', requestKey: 'req-000000001', approvalPin: OWNER });
+  await call('refunds.create', {
+    orderId: order.id,
+    kind: 'amount',
+    amountFen: 100,
+    restock: false,
+    reason: 'price match',
+    requestKey: 'req-000000001',
+    approvalPin: OWNER,
+  });
   // the exports are the owner's: the owner signs in to take them
   const owner = t.core.auth.users().find((u) => u.role === 'owner')!;
   await call('auth.login', { userId: owner.id, pin: OWNER });
@@ -60,10 +79,16 @@ async function plant(): Promise<{ order: OrderView }> {
 describe('every CSV export neutralises formulas and keeps numbers numbers', () => {
   it('the sales report', async () => {
     await plant();
-    const file = await call<ReportFile>('reports.exportCsv', { from: '2026-11-26', to: '2026-11-26', approvalPin: OWNER });
+    const file = await call<ReportFile>('reports.exportCsv', {
+      from: '2026-11-26',
+      to: '2026-11-26',
+      approvalPin: OWNER,
+    });
     expect(file.content.startsWith('\uFEFF')).toBe(true);
     expectNeutralised(file.content, [...SHAPES, '=1+2', '@cat', '@clerk']);
-    const unallocated = parseCsv(file.content.slice(1)).records.find((r) => r.cells[2] === 'Refunds by amount (no product)')!;
+    const unallocated = parseCsv(file.content.slice(1)).records.find(
+      (r) => r.cells[2] === 'Refunds by amount (no product)',
+    )!;
     expect(unallocated.cells[11]).toBe('-1.00');
   });
 
@@ -88,7 +113,9 @@ describe('every CSV export neutralises formulas and keeps numbers numbers', () =
 
   it("an order's payment timeline", async () => {
     const { order } = await plant();
-    const insert = t.core.store.sqlite.prepare('insert into payment_journal (order_id, attempt_id, at, kind, from_state, to_state, detail) values (?, null, 0, ?, ?, null, null)');
+    const insert = t.core.store.sqlite.prepare(
+      'insert into payment_journal (order_id, attempt_id, at, kind, from_state, to_state, detail) values (?, null, 0, ?, ?, null, null)',
+    );
     for (const s of SHAPES) insert.run(order.id, s, s);
     const file = await call<TimelineExport>('orders.exportTimeline', { orderId: order.id, format: 'csv' });
     expect(file.content.startsWith('\uFEFF')).toBe(false);

@@ -51,7 +51,8 @@ async function start(dir: string, clock: ManualClock): Promise<Till> {
     if (!closed) core.close();
     closed = true;
   });
-  const call = async <T,>(method: string, input: unknown = {}): Promise<T> => must(await core.dispatch(method, input)) as T;
+  const call = async <T>(method: string, input: unknown = {}): Promise<T> =>
+    must(await core.dispatch(method, input)) as T;
   return { core, alipay: scripted.alipay, call, restored };
 }
 
@@ -81,7 +82,9 @@ function overwritePage(file: string, pageno: number): void {
 function pagesOf(file: string, name: string): number[] {
   const db = new BetterSqlite3(file, { readonly: true });
   try {
-    return (db.prepare(`select pageno from dbstat where name = ? order by pageno`).all(name) as { pageno: number }[]).map((r) => r.pageno);
+    return (
+      db.prepare(`select pageno from dbstat where name = ? order by pageno`).all(name) as { pageno: number }[]
+    ).map((r) => r.pageno);
   } finally {
     db.close();
   }
@@ -125,18 +128,31 @@ async function storeWithSalesAfterBackup() {
   const d = core.orders.confirm();
   const dAttempt = await core.payments.start({ orderId: d.id, provider: 'alipay', mode: 'qr' });
   clock.advance(1_000);
-  alipay.then('query', { kind: 'paid', trade: trade('ALI-P', p.totalFen) }, { kind: 'paid', trade: trade('ALI-D', d.totalFen) });
+  alipay.then(
+    'query',
+    { kind: 'paid', trade: trade('ALI-P', p.totalFen) },
+    { kind: 'paid', trade: trade('ALI-D', d.totalFen) },
+  );
   await core.payments.runDue();
   expect(core.payments.view(pAttempt.id).state).toBe('paid');
   expect(core.payments.view(dAttempt.id).state).toBe('paid');
-  await call('refunds.create', { orderId: a.id, kind: 'full', restock: true, reason: 'customer returned it', requestKey: randomUUID(), approvalPin: OWNER_PIN });
+  await call('refunds.create', {
+    orderId: a.id,
+    kind: 'full',
+    restock: true,
+    reason: 'customer returned it',
+    requestKey: randomUUID(),
+    approvalPin: OWNER_PIN,
+  });
   await call('cashSession.move', { kind: 'in', amountFen: 5_000, reason: 'coins from the bank' });
   core.carts.add(core.catalog.findByCode('DRI-001')!.id, 1);
   const e = core.orders.confirm();
 
   const file = join(t.dir, DB_FILE);
   const before = {
-    stock: Object.fromEntries(['DRI-001', 'DRI-002', 'DRI-003', 'SNA-001', 'SNA-002'].map((code) => [code, core.catalog.findByCode(code)!.id])),
+    stock: Object.fromEntries(
+      ['DRI-001', 'DRI-002', 'DRI-003', 'SNA-001', 'SNA-002'].map((code) => [code, core.catalog.findByCode(code)!.id]),
+    ),
     stockCounts: core.store.sqlite.prepare('select id, stock from products order by id').all(),
     lastOrderNumber: e.number,
     report: core.reports.sales('2026-11-26', '2026-11-26', 50),
@@ -194,13 +210,17 @@ describe('a damaged database: found, reported, restored with the later sales re-
     // the damaged file is kept aside (still damaged), the export is there
     expect(existsSync(result.damagedFile)).toBe(true);
     expect(integrity(result.damagedFile)).not.toEqual(['ok']);
-    const exported = JSON.parse(readFileSync(result.exportFile, 'utf8')) as { rows: { orders: { inserted: { number: string }[] } } };
+    const exported = JSON.parse(readFileSync(result.exportFile, 'utf8')) as {
+      rows: { orders: { inserted: { number: string }[] } };
+    };
     expect(exported.rows.orders.inserted.map((o) => o.number)).toEqual([s.c.number, s.d.number, s.e.number]);
     expect(readFileSync(result.exportCsv, 'utf8')).toContain(s.d.number);
     if (process.platform !== 'win32') {
       // what was read from the damaged file is as private as the database (store/file-modes.ts)
       const mode = (p: string) => (statSync(p).mode & 0o777).toString(8);
-      expect([dirname(result.exportFile), result.exportFile, result.exportCsv, result.damagedFile, s.file].map(mode)).toEqual(['700', '600', '600', '600', '600']);
+      expect(
+        [dirname(result.exportFile), result.exportFile, result.exportCsv, result.damagedFile, s.file].map(mode),
+      ).toEqual(['700', '600', '600', '600', '600']);
     }
 
     // the live database is healthy, and every later order, amount and payment is back, marked recovered
@@ -208,14 +228,20 @@ describe('a damaged database: found, reported, restored with the later sales re-
     expect(core.dataSafety.status()).toMatchObject({ damaged: false, restoring: false });
     const db = core.store.sqlite;
     const recovered = (table: string, id: number) =>
-      db.prepare('select action from recovered_rows where table_name = ? and row_id = ?').get(table, id) as { action: string } | undefined;
+      db.prepare('select action from recovered_rows where table_name = ? and row_id = ?').get(table, id) as
+        | { action: string }
+        | undefined;
     for (const o of [s.c, s.d]) {
       const view = core.orders.get(o.id);
       expect(view).toMatchObject({ number: o.number, totalFen: o.totalFen, status: 'paid' });
       expect(recovered('orders', o.id)?.action).toBe('inserted');
     }
     expect(core.orders.get(s.e.id).status).toBe('open');
-    expect(core.payments.view(s.dAttempt.id)).toMatchObject({ state: 'paid', amountFen: s.d.totalFen, provider: 'alipay' });
+    expect(core.payments.view(s.dAttempt.id)).toMatchObject({
+      state: 'paid',
+      amountFen: s.d.totalFen,
+      provider: 'alipay',
+    });
     expect(recovered('payment_attempts', s.dAttempt.id)?.action).toBe('inserted');
     // the payment pending at the backup, paid after it: updated
     expect(core.payments.view(s.pAttempt.id).state).toBe('paid');
@@ -223,11 +249,18 @@ describe('a damaged database: found, reported, restored with the later sales re-
     expect(recovered('payment_attempts', s.pAttempt.id)?.action).toBe('updated');
     // the cash refund of an order sold before the backup
     expect(core.orders.get(s.a.id).status).toBe('refunded');
-    const refund = db.prepare('select id, amount_fen, state from refunds where order_id = ?').get(s.a.id) as { id: number; amount_fen: number; state: string };
+    const refund = db.prepare('select id, amount_fen, state from refunds where order_id = ?').get(s.a.id) as {
+      id: number;
+      amount_fen: number;
+      state: string;
+    };
     expect(refund).toMatchObject({ amount_fen: s.a.totalFen, state: 'succeeded' });
     expect(recovered('refunds', refund.id)?.action).toBe('inserted');
     // the paid-in
-    const move = db.prepare(`select id, amount_fen from cash_moves where kind = 'in'`).get() as { id: number; amount_fen: number };
+    const move = db.prepare(`select id, amount_fen from cash_moves where kind = 'in'`).get() as {
+      id: number;
+      amount_fen: number;
+    };
     expect(move.amount_fen).toBe(5_000);
     expect(recovered('cash_moves', move.id)?.action).toBe('inserted');
 
@@ -235,7 +268,11 @@ describe('a damaged database: found, reported, restored with the later sales re-
     expect(db.prepare('select id, stock from products order by id').all()).toEqual(s.before.stockCounts);
     expect(core.reports.sales('2026-11-26', '2026-11-26', 50)).toEqual(s.before.report);
     const reference = referenceReport(core.store, '2026-11-26', '2026-11-26', 50);
-    expect({ ...core.reports.sales('2026-11-26', '2026-11-26', 50), generatedAt: 0, timeZone: '' }).toEqual({ ...reference, generatedAt: 0, timeZone: '' });
+    expect({ ...core.reports.sales('2026-11-26', '2026-11-26', 50), generatedAt: 0, timeZone: '' }).toEqual({
+      ...reference,
+      generatedAt: 0,
+      timeZone: '',
+    });
 
     // audited, with the restore recorded
     expect(core.audit.list({ action: 'data.restore' })).toHaveLength(1);
@@ -251,8 +288,11 @@ describe('a damaged database: found, reported, restored with the later sales re-
     const s = await storeWithSalesAfterBackup();
     // more journal after the backup (the timeline of order D), so that it spans pages
     const w = new BetterSqlite3(s.file);
-    const add = w.prepare(`insert into payment_journal (order_id, attempt_id, at, kind, detail) values (?, ?, ?, 'wire.query', ?)`);
-    for (let i = 0; i < 120; i++) add.run(s.d.id, s.dAttempt.id, s.clock.now(), JSON.stringify({ poll: i, answer: 'x'.repeat(400) }));
+    const add = w.prepare(
+      `insert into payment_journal (order_id, attempt_id, at, kind, detail) values (?, ?, ?, 'wire.query', ?)`,
+    );
+    for (let i = 0; i < 120; i++)
+      add.run(s.d.id, s.dAttempt.id, s.clock.now(), JSON.stringify({ poll: i, answer: 'x'.repeat(400) }));
     w.close();
     // the journal's last leaf page holds rows written after the backup
     const pages = pagesOf(s.file, 'payment_journal');
@@ -269,7 +309,8 @@ describe('a damaged database: found, reported, restored with the later sales re-
     const csv = readFileSync(result.exportCsv, 'utf8');
     expect(csv).toContain('UNREADABLE');
     // the sales themselves are all back
-    for (const o of [s.c, s.d]) expect(core.orders.get(o.id)).toMatchObject({ number: o.number, totalFen: o.totalFen, status: 'paid' });
+    for (const o of [s.c, s.d])
+      expect(core.orders.get(o.id)).toMatchObject({ number: o.number, totalFen: o.totalFen, status: 'paid' });
     expect(integrity(s.file)).toEqual(['ok']);
     cashSale(core);
   });

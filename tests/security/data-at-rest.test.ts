@@ -20,7 +20,13 @@ const mode = (path: string) => statSync(path).mode & 0o777;
 const octal = (path: string) => `${path.split('/').slice(-2).join('/')} ${mode(path).toString(8)}`;
 
 async function core(dir: string) {
-  const c = await createCore({ dataDir: dir, mode: 'browser', clock: new ManualClock('2026-11-26T02:00:00Z'), timeZone: 'Asia/Shanghai', poll: false });
+  const c = await createCore({
+    dataDir: dir,
+    mode: 'browser',
+    clock: new ManualClock('2026-11-26T02:00:00Z'),
+    timeZone: 'Asia/Shanghai',
+    poll: false,
+  });
   cleanups.unshift(() => c.close());
   return c;
 }
@@ -38,8 +44,13 @@ describe.skipIf(process.platform === 'win32')('data at rest: private files (POSI
     const backup = await c.dataSafety.backup('manual');
     expect(backup.ok).toBe(true);
 
-    const files = [DB_FILE, `${DB_FILE}-wal`, `${DB_FILE}-shm`, 'secrets.key', join('backups', backup.id)].map((f) => join(dir, f));
-    expect([dir, join(dir, 'backups')].map(octal)).toEqual([`${dir.split('/').slice(-2).join('/')} 700`, `till/backups 700`]);
+    const files = [DB_FILE, `${DB_FILE}-wal`, `${DB_FILE}-shm`, 'secrets.key', join('backups', backup.id)].map((f) =>
+      join(dir, f),
+    );
+    expect([dir, join(dir, 'backups')].map(octal)).toEqual([
+      `${dir.split('/').slice(-2).join('/')} 700`,
+      `till/backups 700`,
+    ]);
     expect(files.map(octal)).toEqual(files.map((f) => `${f.split('/').slice(-2).join('/')} 600`));
   });
 
@@ -67,7 +78,12 @@ describe.skipIf(process.platform === 'win32')('data at rest: private files (POSI
     writeFileSync(join(t.dir, 'receipts', '20261126-0001.pdf'), 'pdf');
     const loose = [t.dir, join(t.dir, 'backups'), join(t.dir, 'receipts')];
     for (const d of loose) chmodSync(d, 0o755);
-    const looseFiles = [join(t.dir, DB_FILE), join(t.dir, 'secrets.key'), join(t.dir, 'receipts', '20261126-0001.pdf'), ...first.dataSafety.records().map((b) => join(t.dir, 'backups', b.file))];
+    const looseFiles = [
+      join(t.dir, DB_FILE),
+      join(t.dir, 'secrets.key'),
+      join(t.dir, 'receipts', '20261126-0001.pdf'),
+      ...first.dataSafety.records().map((b) => join(t.dir, 'backups', b.file)),
+    ];
     for (const f of looseFiles) chmodSync(f, 0o644);
     expect(mode(join(t.dir, DB_FILE))).toBe(0o644);
 

@@ -48,7 +48,12 @@ describe('the discount limit is judged again at confirm', () => {
     expect(order.totalFen).toBe(0);
     const confirmAudits = t.core.audit.list({ action: 'discount.confirm' });
     expect(confirmAudits).toHaveLength(1);
-    expect(confirmAudits[0]).toMatchObject({ actor: '收银员 01', approvedBy: '店长', subject: `order:${order.id}`, note: order.number });
+    expect(confirmAudits[0]).toMatchObject({
+      actor: '收银员 01',
+      approvedBy: '店长',
+      subject: `order:${order.id}`,
+      note: order.number,
+    });
     expect(audits()).toEqual([['discount.confirm', '收银员 01', '店长']]);
     await call('checkout.payCash', { orderId: order.id, tenderedFen: 0 });
   });
@@ -140,7 +145,9 @@ describe('the discount limit is judged again at confirm', () => {
     t = await startCore({ poll: false });
     t.core.settings.set('discountLimitPercent', 100);
     const { lineId } = await colaCart(2);
-    expect((await failed('cart.setLineDiscount', { lineId, discount: { kind: 'percent', value: 100 } })).code).toBe('OWNER_APPROVAL_REQUIRED');
+    expect((await failed('cart.setLineDiscount', { lineId, discount: { kind: 'percent', value: 100 } })).code).toBe(
+      'OWNER_APPROVAL_REQUIRED',
+    );
     await call('cart.setLineDiscount', { lineId, discount: { kind: 'percent', value: 99 } });
     await call('checkout.confirm', {});
   });

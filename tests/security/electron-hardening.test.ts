@@ -90,7 +90,20 @@ describe('permissions: every request and check is refused', () => {
 
   it("reads Electron's list of permissions", () => {
     expect(permissions.length).toBeGreaterThan(20);
-    expect(permissions).toEqual(expect.arrayContaining(['geolocation', 'media', 'notifications', 'display-capture', 'hid', 'serial', 'usb', 'openExternal', 'clipboard-read', 'unknown']));
+    expect(permissions).toEqual(
+      expect.arrayContaining([
+        'geolocation',
+        'media',
+        'notifications',
+        'display-capture',
+        'hid',
+        'serial',
+        'usb',
+        'openExternal',
+        'clipboard-read',
+        'unknown',
+      ]),
+    );
   });
 
   it.each([
@@ -109,7 +122,9 @@ describe('security.ts installs the refusals on every session', () => {
   type S = InstanceType<typeof fake.FakeSession>;
   /** What one session answers to a page asking for `permission`, through every handler installed on it. */
   async function answers(ses: S, permission: string) {
-    const requested = await new Promise<boolean>((done) => ses.request!({}, permission, done, { requestingUrl: 'https://cashier.example-gateway.com/pay' }));
+    const requested = await new Promise<boolean>((done) =>
+      ses.request!({}, permission, done, { requestingUrl: 'https://cashier.example-gateway.com/pay' }),
+    );
     const checked = ses.check!({}, permission, 'https://cashier.example-gateway.com', {});
     return { requested, checked };
   }
@@ -120,7 +135,15 @@ describe('security.ts installs the refusals on every session', () => {
     fake.app.emit('session-created', later);
     for (const ses of [fake.session.defaultSession, fake.session.fromPartition('cashier'), later]) {
       expect(ses.request, 'a permission request handler').not.toBeNull();
-      for (const permission of ['geolocation', 'media', 'notifications', 'display-capture', 'clipboard-read', 'hid', 'openExternal']) {
+      for (const permission of [
+        'geolocation',
+        'media',
+        'notifications',
+        'display-capture',
+        'clipboard-read',
+        'hid',
+        'openExternal',
+      ]) {
         expect(await answers(ses, permission), permission).toEqual({ requested: false, checked: false });
       }
       expect(ses.device!({ deviceType: 'usb', origin: 'https://cashier.example-gateway.com', device: {} })).toBe(false);
@@ -145,14 +168,23 @@ describe('security.ts installs the refusals on every session', () => {
     // any page (the printing window too) opens no window and embeds no webview by default, and its
     // Web Bluetooth chooser is cancelled
     let openHandler: (() => unknown) | null = null;
-    const contents = Object.assign(new fake.Emitter(), { setWindowOpenHandler: (h: () => unknown) => (openHandler = h) });
+    const contents = Object.assign(new fake.Emitter(), {
+      setWindowOpenHandler: (h: () => unknown) => (openHandler = h),
+    });
     fake.app.emit('web-contents-created', {}, contents);
     expect(openHandler!()).toEqual({ action: 'deny' });
     let attached = true;
     contents.emit('will-attach-webview', { preventDefault: () => (attached = false) });
     expect(attached).toBe(false);
     let prevented = false;
-    const device = await new Promise((done) => contents.emit('select-bluetooth-device', { preventDefault: () => (prevented = true) }, [{ deviceId: 'b1' }], done));
+    const device = await new Promise((done) =>
+      contents.emit(
+        'select-bluetooth-device',
+        { preventDefault: () => (prevented = true) },
+        [{ deviceId: 'b1' }],
+        done,
+      ),
+    );
     expect({ prevented, device }).toEqual({ prevented: true, device: '' });
   });
 
@@ -167,7 +199,12 @@ describe('security.ts installs the refusals on every session', () => {
     hardenContents(contents as never, () => [`${sandbox}/alipay/qr/`]);
     fake.opened.length = 0;
     const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    for (const url of ['https://example.com/', 'https://evil.example/alipay/qr/1', `${sandbox}/_sandbox/reset`, alipayQrUrl(sandbox, 'Q1')]) {
+    for (const url of [
+      'https://example.com/',
+      'https://evil.example/alipay/qr/1',
+      `${sandbox}/_sandbox/reset`,
+      alipayQrUrl(sandbox, 'Q1'),
+    ]) {
       expect(openHandler!({ url })).toEqual({ action: 'deny' });
     }
     expect(fake.opened).toEqual([alipayQrUrl(sandbox, 'Q1')]);
@@ -179,7 +216,12 @@ describe('security.ts installs the refusals on every session', () => {
 
 describe('shell.openExternal: only configured gateways and the sandbox customer pages', () => {
   const sandbox = 'http://127.0.0.1:45123';
-  const allow = ['https://openapi.alipay.com', 'https://api.mch.weixin.qq.com', `${sandbox}/alipay/qr/`, `${sandbox}/wechat/bizpayurl`];
+  const allow = [
+    'https://openapi.alipay.com',
+    'https://api.mch.weixin.qq.com',
+    `${sandbox}/alipay/qr/`,
+    `${sandbox}/wechat/bizpayurl`,
+  ];
 
   it('opens a configured gateway page and the sandbox customer pages', () => {
     expect(externalUrlAllowed('https://openapi.alipay.com/gateway.do?x=1', allow)).toBe(true);
@@ -214,7 +256,9 @@ describe('shell.openExternal: only configured gateways and the sandbox customer 
 
   it('refuses everything when nothing is configured, and ignores garbage in the list', () => {
     expect(externalUrlAllowed('https://openapi.alipay.com/', [])).toBe(false);
-    expect(externalUrlAllowed('https://openapi.alipay.com/', ['not a url', 'javascript:alert(1)', 'file:///'])).toBe(false);
+    expect(externalUrlAllowed('https://openapi.alipay.com/', ['not a url', 'javascript:alert(1)', 'file:///'])).toBe(
+      false,
+    );
     expect(externalUrlAllowed('file:///etc/passwd', ['file:///'])).toBe(false);
   });
 
@@ -241,14 +285,22 @@ describe('PaymentSettings.cashierPages: the allow-list comes from the payment se
     expect(externalUrlAllowed(`${sandbox}/yeepay/app-merchant-proxy/command`, pages)).toBe(false);
 
     // WeChat moves to a custom gateway: its origin is allowed, its notify URL (the till's own) is not
-    tc.core.paymentSettings.set({
-      provider: 'wechat',
-      enabled: true,
-      target: 'custom',
-      environment: 'production',
-      fields: { apiBase: 'https://api.mch.weixin.qq.com/pay', appId: 'wx0000000000000001', mchId: '1900000109', notifyUrl: 'https://notify.example.org/wx' },
-      secrets: { apiKey: 'a'.repeat(32) },
-    }, SYSTEM_ACTOR);
+    tc.core.paymentSettings.set(
+      {
+        provider: 'wechat',
+        enabled: true,
+        target: 'custom',
+        environment: 'production',
+        fields: {
+          apiBase: 'https://api.mch.weixin.qq.com/pay',
+          appId: 'wx0000000000000001',
+          mchId: '1900000109',
+          notifyUrl: 'https://notify.example.org/wx',
+        },
+        secrets: { apiKey: 'a'.repeat(32) },
+      },
+      SYSTEM_ACTOR,
+    );
     const after = tc.core.paymentSettings.cashierPages();
     expect(after).toContain('https://api.mch.weixin.qq.com');
     expect(after).not.toContain(`${sandbox}/wechat/bizpayurl`);
@@ -257,7 +309,10 @@ describe('PaymentSettings.cashierPages: the allow-list comes from the payment se
     // every provider disabled: nothing may open
     for (const provider of ['alipay', 'wechat', 'yeepay'] as const) {
       const s = tc.core.paymentSettings.stored(provider);
-      tc.core.paymentSettings.set({ provider, enabled: false, target: s.target, environment: s.environment, fields: s.fields }, SYSTEM_ACTOR);
+      tc.core.paymentSettings.set(
+        { provider, enabled: false, target: s.target, environment: s.environment, fields: s.fields },
+        SYSTEM_ACTOR,
+      );
     }
     expect(tc.core.paymentSettings.cashierPages()).toEqual([]);
   });
@@ -269,7 +324,9 @@ describe('PaymentSettings.cashierPages: the allow-list comes from the payment se
 });
 
 describe('fuses: the packaged app cannot be run as Node, given NODE_OPTIONS, or inspected', () => {
-  const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { build: Record<string, unknown> & { electronFuses?: Record<string, boolean> } };
+  const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as {
+    build: Record<string, unknown> & { electronFuses?: Record<string, boolean> };
+  };
   const WANTED = {
     runAsNode: false,
     enableNodeOptionsEnvironmentVariable: false,
@@ -290,7 +347,9 @@ describe('fuses: the packaged app cannot be run as Node, given NODE_OPTIONS, or 
     const { DebugLogger } = (await import('builder-util')) as { DebugLogger: new (enabled: boolean) => unknown };
     await expect(validateConfiguration(pkg.build, new DebugLogger(false))).resolves.toBeUndefined();
     // and it would refuse a misspelt fuse, so a typo cannot silently leave one open
-    await expect(validateConfiguration({ ...pkg.build, electronFuses: { runAsNod: false } }, new DebugLogger(false))).rejects.toThrow();
+    await expect(
+      validateConfiguration({ ...pkg.build, electronFuses: { runAsNod: false } }, new DebugLogger(false)),
+    ).rejects.toThrow();
   });
 
   it('electron-builder turns it into exactly those @electron/fuses wire settings', async () => {
@@ -341,6 +400,8 @@ describe('fuses: the packaged app cannot be run as Node, given NODE_OPTIONS, or 
     for (const file of ['src/main/index.ts', 'src/main/sandbox-child.ts', 'src/main/electron/utility.ts']) {
       expect(readFileSync(resolve(root, file), 'utf8'), file).not.toMatch(/ELECTRON_RUN_AS_NODE['"]?\s*:/);
     }
-    expect(readFileSync(resolve(root, 'src/main/index.ts'), 'utf8')).toMatch(/startSandboxChild\(\{[^}]*launcher: utilityLauncher/);
+    expect(readFileSync(resolve(root, 'src/main/index.ts'), 'utf8')).toMatch(
+      /startSandboxChild\(\{[^}]*launcher: utilityLauncher/,
+    );
   });
 });

@@ -15,7 +15,10 @@ afterEach(async () => {
   s = null;
 });
 
-const carts = (t: TestServer) => t.core.store.sqlite.prepare('SELECT id, status, order_discount_kind, order_discount_value FROM carts ORDER BY id').all();
+const carts = (t: TestServer) =>
+  t.core.store.sqlite
+    .prepare('SELECT id, status, order_discount_kind, order_discount_value FROM carts ORDER BY id')
+    .all();
 
 describe('found by the fuzzer', () => {
   it('an unknown method is named short in the answer, not echoed whole (a 60 KiB name)', async () => {

@@ -109,7 +109,13 @@ interface Answer {
 function poster(s: TestServer) {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   /** `fresh`: a new connection (the ping, and bodies over the limit, after which the server drops the socket) */
-  const send = (method: 'POST' | 'GET', path: string, body: string | Buffer | null, headers: Record<string, string>, fresh = false) =>
+  const send = (
+    method: 'POST' | 'GET',
+    path: string,
+    body: string | Buffer | null,
+    headers: Record<string, string>,
+    fresh = false,
+  ) =>
     new Promise<Answer>((resolve) => {
       const req = request(
         {
@@ -118,7 +124,11 @@ function poster(s: TestServer) {
           path,
           method,
           agent: fresh ? false : agent,
-          headers: { host: `127.0.0.1:${s.web.port}`, ...(body !== null ? { 'content-length': String(Buffer.byteLength(body)) } : {}), ...headers },
+          headers: {
+            host: `127.0.0.1:${s.web.port}`,
+            ...(body !== null ? { 'content-length': String(Buffer.byteLength(body)) } : {}),
+            ...headers,
+          },
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -154,16 +164,31 @@ const OWNER_GUARDED = ['users/identity', 'categories', 'settings/owner'];
 
 function fingerprinter(s: TestServer) {
   const db = s.core.store.sqlite;
-  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map(
-    (t) => t.name,
-  );
+  const tables = (
+    db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+      .all() as { name: string }[]
+  ).map((t) => t.name);
   // the identity seal is rewritten after every backup, which may finish in the background (after a Z)
   // while a later call runs: it is not that call's write (core/till-identity.ts)
-  const all = new Map(tables.map((t) => [t, db.prepare(t === 'settings' ? `SELECT * FROM settings WHERE key <> 'till.seal' ORDER BY key` : `SELECT * FROM "${t}"`).raw()]));
-  const userCols = (db.prepare('PRAGMA table_info(users)').all() as { name: string }[]).map((c) => c.name).filter((c) => !PIN_COUNTERS.has(c));
+  const all = new Map(
+    tables.map((t) => [
+      t,
+      db
+        .prepare(
+          t === 'settings' ? `SELECT * FROM settings WHERE key <> 'till.seal' ORDER BY key` : `SELECT * FROM "${t}"`,
+        )
+        .raw(),
+    ]),
+  );
+  const userCols = (db.prepare('PRAGMA table_info(users)').all() as { name: string }[])
+    .map((c) => c.name)
+    .filter((c) => !PIN_COUNTERS.has(c));
   const identity = db.prepare(`SELECT ${userCols.map((c) => `"${c}"`).join(', ')} FROM users ORDER BY id`).raw();
   const ownerSettings = db
-    .prepare("SELECT * FROM settings WHERE key LIKE 'payments.%' OR key LIKE 'secret.%' OR key LIKE 'recon.%' OR key LIKE 'discount.%' ORDER BY key")
+    .prepare(
+      "SELECT * FROM settings WHERE key LIKE 'payments.%' OR key LIKE 'secret.%' OR key LIKE 'recon.%' OR key LIKE 'discount.%' ORDER BY key",
+    )
     .raw();
   const changes = db.prepare('SELECT total_changes()').pluck();
   const snapshot = (): Snapshot => {
@@ -196,7 +221,11 @@ function controlCount(snap: Snapshot): number {
   let n = 0;
   for (const [k, text] of snap) {
     if (k.includes('/')) continue;
-    n += (text.match(/\\u00(?:0[0-8bcef]|1[0-9a-f])|\\[bf]|\u007f|[\u202a-\u202e\u2066-\u2069]|\\ud[89a-f][0-9a-f]{2}|\ufffd/g) ?? []).length;
+    n += (
+      text.match(
+        /\\u00(?:0[0-8bcef]|1[0-9a-f])|\\[bf]|\u007f|[\u202a-\u202e\u2066-\u2069]|\\ud[89a-f][0-9a-f]{2}|\ufffd/g,
+      ) ?? []
+    ).length;
   }
   return n;
 }
@@ -208,14 +237,26 @@ function controlCount(snap: Snapshot): number {
  * owner must find those files on disk. Only there, and only in an answer (never an error), may a path
  * appear (docs/security.md).
  */
-const PATH_VIEWS: ReadonlySet<string> = new Set(['dataSafety.overview', 'dataSafety.restorePlan', 'dataSafety.restore', 'dataSafety.setSettings']);
+const PATH_VIEWS: ReadonlySet<string> = new Set([
+  'dataSafety.overview',
+  'dataSafety.restorePlan',
+  'dataSafety.restore',
+  'dataSafety.setSettings',
+]);
 
-function leakIn(text: string, echo: readonly string[], dataDirs: readonly string[], pathsAllowed = false): string | null {
+function leakIn(
+  text: string,
+  echo: readonly string[],
+  dataDirs: readonly string[],
+  pathsAllowed = false,
+): string | null {
   let t = text;
   for (const s of [...new Set(echo)].filter((e) => e.length >= 3).sort((a, b) => b.length - a.length)) {
     t = t.split(JSON.stringify(s).slice(1, -1)).join(' ').split(s).join(' ');
   }
-  if (!pathsAllowed) for (const dir of dataDirs) if (t.includes(dir) || t.includes(JSON.stringify(dir).slice(1, -1))) return `the data directory (${dir})`;
+  if (!pathsAllowed)
+    for (const dir of dataDirs)
+      if (t.includes(dir) || t.includes(JSON.stringify(dir).slice(1, -1))) return `the data directory (${dir})`;
   const checks: [string, RegExp][] = [
     ['a stack frame', /\\n\s+at \S|\n\s+at \S|\bat (?:async )?[\w$.<>]+ \([^)]*:\d+:\d+\)/],
     ['a source file path', /(?:[\\/][\w.@-]+)+\.(?:ts|tsx|mjs|cjs|js)\b/],
@@ -279,7 +320,10 @@ async function startPhase(role: Role): Promise<PhaseState> {
   };
   if (role === 'owner') await must('auth.login', { userId: st.userId, pin: DEMO_PINS.owner });
   // something to refer to: a paid order, an open order with a QR payment, a parked cart, an open drawer
-  const products = s.core.store.sqlite.prepare('SELECT id FROM products WHERE active = 1 ORDER BY id LIMIT 5').pluck().all() as number[];
+  const products = s.core.store.sqlite
+    .prepare('SELECT id FROM products WHERE active = 1 ORDER BY id LIMIT 5')
+    .pluck()
+    .all() as number[];
   const pid = (i: number) => products[i % products.length]!;
   await must('cashSession.open', { floatFen: 10_000 });
   await must('cart.add', { productId: pid(0), qty: 2 });
@@ -317,8 +361,25 @@ function refreshIds(st: PhaseState): void {
   };
 }
 
-const DAYS = ['2026-11-26', '2026-11-25', '2026-11-20', '2026-11-01', '2026-10-26', '2025-11-26', '2026-02-29', '2026-13-01', '1999-12-31', '2100-01-01'];
-const URLS = ['https://gw.example.com/gateway.do', 'http://127.0.0.1:9/x', 'https://api.mch.weixin.qq.com', 'javascript:alert(1)', 'ftp://x/y'];
+const DAYS = [
+  '2026-11-26',
+  '2026-11-25',
+  '2026-11-20',
+  '2026-11-01',
+  '2026-10-26',
+  '2025-11-26',
+  '2026-02-29',
+  '2026-13-01',
+  '1999-12-31',
+  '2100-01-01',
+];
+const URLS = [
+  'https://gw.example.com/gateway.do',
+  'http://127.0.0.1:9/x',
+  'https://api.mch.weixin.qq.com',
+  'javascript:alert(1)',
+  'ftp://x/y',
+];
 
 function eanWithCheck(rng: Rng): string {
   const body = '69' + Array.from({ length: 10 }, () => rng.int(0, 9)).join('');
@@ -370,8 +431,15 @@ function validInput(rng: Rng, st: PhaseState, method: MethodName): unknown {
         return [false, false, false, true];
       case 'chunk': {
         const code = (st.ids.categoryCodes?.[0] as string | undefined) ?? 'drinks';
-        const rows = Array.from({ length: rng.int(1, 3) }, (_, i) => `FZ-IMP-${n}-${i},,导入${i},Import ${i},${code},${rng.int(1, 99)}.50,个,1,${rng.int(0, 9)}`);
-        return [Buffer.from(['sku,barcode,name_zh,name_en,category,price,unit,active,stock', ...rows].join('\r\n') + '\r\n').toString('base64')];
+        const rows = Array.from(
+          { length: rng.int(1, 3) },
+          (_, i) => `FZ-IMP-${n}-${i},,导入${i},Import ${i},${code},${rng.int(1, 99)}.50,个,1,${rng.int(0, 9)}`,
+        );
+        return [
+          Buffer.from(
+            ['sku,barcode,name_zh,name_en,category,price,unit,active,stock', ...rows].join('\r\n') + '\r\n',
+          ).toString('base64'),
+        ];
       }
       case 'number':
         return [...st.zNumbers, 'Z-T01-0001', 'Z-T01-9999'];
@@ -451,7 +519,8 @@ function validInput(rng: Rng, st: PhaseState, method: MethodName): unknown {
 
 /** One mutation of a valid input: each keeps the rest valid, so the call reaches as deep as it can. */
 function mutate(rng: Rng, input: unknown): { input: unknown; how: string } {
-  if (!input || typeof input !== 'object' || Array.isArray(input)) return { input: [input], how: 'wrapped in an array' };
+  if (!input || typeof input !== 'object' || Array.isArray(input))
+    return { input: [input], how: 'wrapped in an array' };
   const obj = { ...(input as Record<string, unknown>) };
   const keys = Object.keys(obj);
   const key = keys.length ? rng.pick(keys) : 'x';
@@ -474,7 +543,12 @@ function mutate(rng: Rng, input: unknown): { input: unknown; how: string } {
     case 'extra': {
       const k = rng.pick(HOSTILE_KEYS);
       // an own "__proto__" key, as JSON.parse makes it (assignment would set the prototype instead)
-      Object.defineProperty(obj, k, { value: rng.pick([true, 'owner', 1, { role: 'owner' }, null]), enumerable: true, configurable: true, writable: true });
+      Object.defineProperty(obj, k, {
+        value: rng.pick([true, 'owner', 1, { role: 'owner' }, null]),
+        enumerable: true,
+        configurable: true,
+        writable: true,
+      });
       return { input: obj, how: `extra key ${JSON.stringify(k)}` };
     }
     case 'retype':
@@ -545,7 +619,24 @@ const call = (method: unknown, input: unknown) => JSON.stringify(input === undef
 function rawBody(rng: Rng, method: MethodName, valid: unknown): { body: string | Buffer; how: string } {
   const text = call(method, valid);
   const numbers = [...text.matchAll(/:(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)(?=[,}\]])/g)];
-  const swap = rng.pick(['1e400', '-1e400', '-0', '-0.0', '1E2', '1.0', '0.1e1', '1e-400', '123456789012345678901234567890', '0x10', '.5', '01', 'NaN', 'Infinity', '-Infinity', '+1']);
+  const swap = rng.pick([
+    '1e400',
+    '-1e400',
+    '-0',
+    '-0.0',
+    '1E2',
+    '1.0',
+    '0.1e1',
+    '1e-400',
+    '123456789012345678901234567890',
+    '0x10',
+    '.5',
+    '01',
+    'NaN',
+    'Infinity',
+    '-Infinity',
+    '+1',
+  ]);
   const kind = rng.int(0, 13);
   switch (kind) {
     case 0:
@@ -557,7 +648,10 @@ function rawBody(rng: Rng, method: MethodName, valid: unknown): { body: string |
       return { body: text.slice(0, m.index + 1) + swap + text.slice(m.index + m[0].length), how: `raw number ${swap}` };
     }
     case 4:
-      return { body: text.replace('"input":{', '"input":{"__proto__":{"approvalPin":"8888","role":"owner"},'), how: 'raw __proto__ in input' };
+      return {
+        body: text.replace('"input":{', '"input":{"__proto__":{"approvalPin":"8888","role":"owner"},'),
+        how: 'raw __proto__ in input',
+      };
     case 5:
       return { body: text.replace(/\}$/, ',"__proto__":{"role":"owner"}}'), how: 'raw __proto__ beside method' };
     case 6: {
@@ -567,21 +661,55 @@ function rawBody(rng: Rng, method: MethodName, valid: unknown): { body: string |
     case 7:
       return { body: '\ufeff' + text, how: 'BOM before the JSON' };
     case 8:
-      return { body: Buffer.concat([Buffer.from(text.slice(0, -2)), Buffer.from([0xff, 0xfe, 0xc3, 0x28]), Buffer.from(text.slice(-2))]), how: 'invalid UTF-8' };
+      return {
+        body: Buffer.concat([
+          Buffer.from(text.slice(0, -2)),
+          Buffer.from([0xff, 0xfe, 0xc3, 0x28]),
+          Buffer.from(text.slice(-2)),
+        ]),
+        how: 'invalid UTF-8',
+      };
     case 9:
-      return { body: rng.pick(['', 'null', '[]', '"x"', '1', 'true', '{', '{"method":', text + 'x', text.slice(0, -1), `${text},${text}`]), how: 'not a call' };
+      return {
+        body: rng.pick([
+          '',
+          'null',
+          '[]',
+          '"x"',
+          '1',
+          'true',
+          '{',
+          '{"method":',
+          text + 'x',
+          text.slice(0, -1),
+          `${text},${text}`,
+        ]),
+        how: 'not a call',
+      };
     case 10: {
       const depth = rng.int(1_000, 30_000);
-      return { body: `{"method":"${method}","input":${'['.repeat(depth)}${']'.repeat(depth)}}`, how: `raw nesting ${depth}` };
+      return {
+        body: `{"method":"${method}","input":${'['.repeat(depth)}${']'.repeat(depth)}}`,
+        how: `raw nesting ${depth}`,
+      };
     }
     case 11:
       return { body: text.replace('"input":', '"input":{"a":1},"input":'), how: 'input given twice' };
     case 12:
-      return { body: text.replace(`"${method}"`, JSON.stringify(method).replace(/[a-z]/, (c) => `\\u00${c.charCodeAt(0).toString(16)}`)), how: 'method name with \\u escapes' };
+      return {
+        body: text.replace(
+          `"${method}"`,
+          JSON.stringify(method).replace(/[a-z]/, (c) => `\\u00${c.charCodeAt(0).toString(16)}`),
+        ),
+        how: 'method name with \\u escapes',
+      };
     default: {
       // right at the 64 KiB limit, and just over it
       const pad = MAX_BODY - text.length - 10 + rng.int(0, 20);
-      return { body: text.replace(/\}$/, `,"pad":"${'p'.repeat(Math.max(0, pad))}"}`), how: `body of ${text.length + pad + 10} bytes` };
+      return {
+        body: text.replace(/\}$/, `,"pad":"${'p'.repeat(Math.max(0, pad))}"}`),
+        how: `body of ${text.length + pad + 10} bytes`,
+      };
     }
   }
 }
@@ -639,7 +767,12 @@ function makePayload(rng: Rng, st: PhaseState): Payload {
     }
     case 'method': {
       const bad = rng.pick(BAD_METHODS);
-      return { method: '(bad method)', label: `method ${JSON.stringify(bad) ?? 'missing'}`, body: call(bad, rng.chance(0.5) ? {} : undefined), input: bad };
+      return {
+        method: '(bad method)',
+        label: `method ${JSON.stringify(bad) ?? 'missing'}`,
+        body: call(bad, rng.chance(0.5) ? {} : undefined),
+        input: bad,
+      };
     }
     default: {
       const body = call(method, validInput(rng, st, method));
@@ -681,150 +814,186 @@ function harvest(st: PhaseState, method: string, input: unknown, value: unknown)
     const number = (v?.z as { number?: unknown } | undefined)?.number;
     if (typeof number === 'string') st.zNumbers.push(number);
   }
-  if (method === 'auth.setPin' && typeof i?.userId === 'number' && typeof i.pin === 'string') st.pins.set(i.userId, i.pin);
+  if (method === 'auth.setPin' && typeof i?.userId === 'number' && typeof i.pin === 'string')
+    st.pins.set(i.userId, i.pin);
   if (method === 'auth.addUser' && typeof v?.id === 'number' && typeof i?.pin === 'string') st.pins.set(v.id, i.pin);
 }
 
 describe('the contract under a seeded fuzzer', () => {
-  it(`${PAYLOADS} payloads over every method: no crash, no 5xx, no leak, no write on a refusal`, { timeout: 300_000 }, async () => {
-    const started = performance.now();
-    const failures: Failure[] = [];
-    const refusals = new Map<string, number>();
-    const reached = new Map<string, number>();
-    const sent = new Map<string, number>();
-    let payloads = 0;
-    let ok = 0;
-    let fullChecks = 0;
-    let snapshots = 0;
-    const protoKeys = Object.getOwnPropertyNames(Object.prototype).sort().join();
-    const perPhase = Math.ceil(PAYLOADS / PHASES.length);
+  it(
+    `${PAYLOADS} payloads over every method: no crash, no 5xx, no leak, no write on a refusal`,
+    { timeout: 300_000 },
+    async () => {
+      const started = performance.now();
+      const failures: Failure[] = [];
+      const refusals = new Map<string, number>();
+      const reached = new Map<string, number>();
+      const sent = new Map<string, number>();
+      let payloads = 0;
+      let ok = 0;
+      let fullChecks = 0;
+      let snapshots = 0;
+      const protoKeys = Object.getOwnPropertyNames(Object.prototype).sort().join();
+      const perPhase = Math.ceil(PAYLOADS / PHASES.length);
 
-    for (let phase = 0; phase < PHASES.length; phase++) {
-      const role = PHASES[phase]!;
-      const rng = new Rng(SEED * 31 + phase);
-      let st = await startPhase(role);
-      const dataDirs = [st.s.dir, realpathSync(st.s.dir)];
-      try {
-        for (let i = 0; i < perPhase && payloads < PAYLOADS; i++) {
-          if (i > 0 && i % 250 === 0) st.s.clock.advance(LOCK_OUT_MS + 1_000); // lock-outs end on the store's clock
-          const p = makePayload(rng, st);
-          payloads++;
-          sent.set(p.method, (sent.get(p.method) ?? 0) + 1);
-          const before = st.fp.current();
-          const changesBefore = st.fp.changes();
-          const a = await st.http.invoke(p.body, p.headers);
-          const bodyText = Buffer.isBuffer(p.body) ? p.body.toString('utf8') : p.body;
-          const fail = (kind: Failure['kind'], detail: string) =>
-            failures.push({ kind, method: p.method, detail, phase, index: i, label: p.label, body: bodyText.length > 300 ? `${bodyText.slice(0, 300)}… (${bodyText.length} bytes)` : bodyText });
+      for (let phase = 0; phase < PHASES.length; phase++) {
+        const role = PHASES[phase]!;
+        const rng = new Rng(SEED * 31 + phase);
+        let st = await startPhase(role);
+        const dataDirs = [st.s.dir, realpathSync(st.s.dir)];
+        try {
+          for (let i = 0; i < perPhase && payloads < PAYLOADS; i++) {
+            if (i > 0 && i % 250 === 0) st.s.clock.advance(LOCK_OUT_MS + 1_000); // lock-outs end on the store's clock
+            const p = makePayload(rng, st);
+            payloads++;
+            sent.set(p.method, (sent.get(p.method) ?? 0) + 1);
+            const before = st.fp.current();
+            const changesBefore = st.fp.changes();
+            const a = await st.http.invoke(p.body, p.headers);
+            const bodyText = Buffer.isBuffer(p.body) ? p.body.toString('utf8') : p.body;
+            const fail = (kind: Failure['kind'], detail: string) =>
+              failures.push({
+                kind,
+                method: p.method,
+                detail,
+                phase,
+                index: i,
+                label: p.label,
+                body: bodyText.length > 300 ? `${bodyText.slice(0, 300)}… (${bodyText.length} bytes)` : bodyText,
+              });
 
-          // 1. the server still answers
-          if (a.error) {
-            const oversize = Buffer.byteLength(p.body) > MAX_BODY;
-            if (!oversize) fail('no-answer', a.error);
-            else refusals.set('HTTP 413 (connection closed)', (refusals.get('HTTP 413 (connection closed)') ?? 0) + 1);
-          }
-          const ping = await st.http.ping();
-          if (ping.status !== 404) {
-            fail('server-down', `ping answered ${ping.status} ${ping.error ?? ''}`);
-            break;
-          }
-          if (a.error) continue;
+            // 1. the server still answers
+            if (a.error) {
+              const oversize = Buffer.byteLength(p.body) > MAX_BODY;
+              if (!oversize) fail('no-answer', a.error);
+              else
+                refusals.set('HTTP 413 (connection closed)', (refusals.get('HTTP 413 (connection closed)') ?? 0) + 1);
+            }
+            const ping = await st.http.ping();
+            if (ping.status !== 404) {
+              fail('server-down', `ping answered ${ping.status} ${ping.error ?? ''}`);
+              break;
+            }
+            if (a.error) continue;
 
-          // 2. no 5xx, a well-formed result, a known code, never INTERNAL
-          if (a.status >= 500) fail('http-5xx', `HTTP ${a.status}: ${a.text.slice(0, 200)}`);
-          let result = null as Wire | null;
-          try {
-            result = JSON.parse(a.text) as Wire;
-          } catch {
-            fail('malformed-answer', `not JSON: ${a.text.slice(0, 120)}`);
-          }
-          if (!result || typeof result.ok !== 'boolean' || (result.ok === false && (typeof result.error?.message !== 'string' || !result.error.message))) {
-            if (result) fail('malformed-answer', a.text.slice(0, 200));
-            continue;
-          }
-          const refused = result.ok === false || a.status !== 200;
-          const code = result.ok ? 'ok' : String(result.error!.code);
-          if (!result.ok && !(ERROR_CODES as readonly unknown[]).includes(result.error!.code)) fail('unknown-error-code', code);
-          if (code === 'INTERNAL') fail('internal-error', String(result.error!.message).slice(0, 300));
-          if (refused) {
-            const label = a.status === 200 ? code : `HTTP ${a.status} ${code}`;
-            refusals.set(label, (refusals.get(label) ?? 0) + 1);
-          } else ok++;
-          if (!['INVALID_INPUT', 'UNKNOWN_METHOD', 'LOCKED', 'UNAUTHORIZED'].includes(code) && a.status === 200) reached.set(p.method, (reached.get(p.method) ?? 0) + 1);
+            // 2. no 5xx, a well-formed result, a known code, never INTERNAL
+            if (a.status >= 500) fail('http-5xx', `HTTP ${a.status}: ${a.text.slice(0, 200)}`);
+            let result = null as Wire | null;
+            try {
+              result = JSON.parse(a.text) as Wire;
+            } catch {
+              fail('malformed-answer', `not JSON: ${a.text.slice(0, 120)}`);
+            }
+            if (
+              !result ||
+              typeof result.ok !== 'boolean' ||
+              (result.ok === false && (typeof result.error?.message !== 'string' || !result.error.message))
+            ) {
+              if (result) fail('malformed-answer', a.text.slice(0, 200));
+              continue;
+            }
+            const refused = result.ok === false || a.status !== 200;
+            const code = result.ok ? 'ok' : String(result.error!.code);
+            if (!result.ok && !(ERROR_CODES as readonly unknown[]).includes(result.error!.code))
+              fail('unknown-error-code', code);
+            if (code === 'INTERNAL') fail('internal-error', String(result.error!.message).slice(0, 300));
+            if (refused) {
+              const label = a.status === 200 ? code : `HTTP ${a.status} ${code}`;
+              refusals.set(label, (refusals.get(label) ?? 0) + 1);
+            } else ok++;
+            if (!['INVALID_INPUT', 'UNKNOWN_METHOD', 'LOCKED', 'UNAUTHORIZED'].includes(code) && a.status === 200)
+              reached.set(p.method, (reached.get(p.method) ?? 0) + 1);
 
-          // 3. no stack trace, source path, data directory or /-rooted path in the answer
-          const echo = [...stringsIn(p.input), ...(p.input === undefined ? [bodyText] : [])];
-          const leak = leakIn(JSON.stringify(result), echo, dataDirs, result.ok === true && PATH_VIEWS.has(p.method));
-          if (leak) fail('leak', leak);
+            // 3. no stack trace, source path, data directory or /-rooted path in the answer
+            const echo = [...stringsIn(p.input), ...(p.input === undefined ? [bodyText] : [])];
+            const leak = leakIn(JSON.stringify(result), echo, dataDirs, result.ok === true && PATH_VIEWS.has(p.method));
+            if (leak) fail('leak', leak);
 
-          // 4. nothing reached Object.prototype
-          if (Object.getOwnPropertyNames(Object.prototype).sort().join() !== protoKeys) fail('prototype-pollution', Object.getOwnPropertyNames(Object.prototype).join());
+            // 4. nothing reached Object.prototype
+            if (Object.getOwnPropertyNames(Object.prototype).sort().join() !== protoKeys)
+              fail('prototype-pollution', Object.getOwnPropertyNames(Object.prototype).join());
 
-          // 5. a refusal wrote nothing. A PIN check keeps its own counters: a wrong PIN counts in
-          //    users.failed_count / locked_until, a right one clears them, also when the action is then
-          //    refused for another reason; the users' identity (names, roles, PINs, active) may not change.
-          const changed = st.fp.changes() !== changesBefore;
-          const fullCheck = refused && !changed && rng.chance(0.03);
-          if (refused && (changed || fullCheck)) {
-            if (fullCheck) fullChecks++;
-            snapshots++;
-            const after = st.fp.snapshot();
-            const pinCount = code === 'WRONG_PIN' || code === 'PIN_LOCKED' || /"(?:approvalPin|pin)"\s*:/.test(bodyText);
-            const diff = differing(before, after).filter((k) => !(pinCount && k === 'users'));
-            if (diff.length) fail('write-on-refusal', `${code} changed ${diff.join(', ')}`);
-          }
-          if (!refused && changed) {
-            const controls = echo.some(hasControl);
-            const ownerPin = st.pins.get(st.ownerId)!;
-            const clerkUnapproved = st.role === 'clerk' && !echo.some((e) => e.includes(ownerPin));
-            if (controls || clerkUnapproved) {
+            // 5. a refusal wrote nothing. A PIN check keeps its own counters: a wrong PIN counts in
+            //    users.failed_count / locked_until, a right one clears them, also when the action is then
+            //    refused for another reason; the users' identity (names, roles, PINs, active) may not change.
+            const changed = st.fp.changes() !== changesBefore;
+            const fullCheck = refused && !changed && rng.chance(0.03);
+            if (refused && (changed || fullCheck)) {
+              if (fullCheck) fullChecks++;
               snapshots++;
-              const after = st.fp.current();
-              if (controls && controlCount(after) > controlCount(before)) fail('stored-control-characters', `${p.method} stored ${p.label}`);
-              const guarded = clerkUnapproved ? differing(before, after, OWNER_GUARDED) : [];
-              if (guarded.length) fail('clerk-changed-owner-data', `${p.method} changed ${guarded.join(', ')} for a clerk without the owner's PIN`);
+              const after = st.fp.snapshot();
+              const pinCount =
+                code === 'WRONG_PIN' || code === 'PIN_LOCKED' || /"(?:approvalPin|pin)"\s*:/.test(bodyText);
+              const diff = differing(before, after).filter((k) => !(pinCount && k === 'users'));
+              if (diff.length) fail('write-on-refusal', `${code} changed ${diff.join(', ')}`);
             }
-          }
-          if (!refused) harvest(st, p.method, p.input, result.value);
+            if (!refused && changed) {
+              const controls = echo.some(hasControl);
+              const ownerPin = st.pins.get(st.ownerId)!;
+              const clerkUnapproved = st.role === 'clerk' && !echo.some((e) => e.includes(ownerPin));
+              if (controls || clerkUnapproved) {
+                snapshots++;
+                const after = st.fp.current();
+                if (controls && controlCount(after) > controlCount(before))
+                  fail('stored-control-characters', `${p.method} stored ${p.label}`);
+                const guarded = clerkUnapproved ? differing(before, after, OWNER_GUARDED) : [];
+                if (guarded.length)
+                  fail(
+                    'clerk-changed-owner-data',
+                    `${p.method} changed ${guarded.join(', ')} for a clerk without the owner's PIN`,
+                  );
+              }
+            }
+            if (!refused) harvest(st, p.method, p.input, result.value);
 
-          // keep the phase's user signed in
-          if (p.method.startsWith('auth.') || code === 'LOCKED') {
-            if (!(await ensureSession(st))) {
-              // the fuzzer retired or re-keyed this user beyond recall: carry on in a fresh data directory
-              await st.s.stop();
-              st.http.close();
-              st = await startPhase(role);
-              dataDirs.push(st.s.dir, realpathSync(st.s.dir));
+            // keep the phase's user signed in
+            if (p.method.startsWith('auth.') || code === 'LOCKED') {
+              if (!(await ensureSession(st))) {
+                // the fuzzer retired or re-keyed this user beyond recall: carry on in a fresh data directory
+                await st.s.stop();
+                st.http.close();
+                st = await startPhase(role);
+                dataDirs.push(st.s.dir, realpathSync(st.s.dir));
+              }
             }
           }
+        } finally {
+          st.http.close();
+          await st.s.stop();
         }
-      } finally {
-        st.http.close();
-        await st.s.stop();
       }
-    }
 
-    const unexpected: Failure[] = failures;
-    const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    const byCount = (m: Map<string, number>) =>
-      [...m]
-        .sort((a, b) => b[1] - a[1])
-        .map(([k, n]) => `${k} ${n}`)
-        .join(', ');
-    console.log(
-      `fuzz seed=${SEED}: ${payloads} payloads over ${sent.size - (sent.has('(bad method)') ? 1 : 0)}/${METHODS.length} methods in ${seconds} s; ` +
-        `${ok} answered, refusals: ${byCount(refusals)}; handlers reached for ${reached.size} methods; ` +
-        `${snapshots} fingerprints compared (${fullChecks} spot checks); failures: ${unexpected.length}`,
-    );
-    const kinds = new Map<string, number>();
-    for (const f of unexpected) kinds.set(`${f.kind} in ${f.method}`, (kinds.get(`${f.kind} in ${f.method}`) ?? 0) + 1);
-    // the first failure of each kind and method, then the rest up to a dozen
-    const firsts = [...new Map(unexpected.map((f) => [`${f.kind} in ${f.method}`, f])).values()];
-    const shown = [...new Set([...firsts, ...unexpected])].slice(0, 12).map((f) => `  [${f.kind}] ${f.method} (phase ${f.phase}, #${f.index}, ${f.label}): ${f.detail}\n      body: ${f.body}`);
-    expect(unexpected, `replay with FUZZ_SEED=${SEED} FUZZ_PAYLOADS=${PAYLOADS}; ${byCount(kinds)}; first failures:\n${shown.join('\n')}`).toEqual([]);
-    expect(payloads).toBeGreaterThanOrEqual(Math.min(PAYLOADS, 5_000));
-    // every method was called, and every method's handler was reached past its schema at least once
-    expect(METHODS.filter((m) => !sent.has(m))).toEqual([]);
-    expect(METHODS.filter((m) => !reached.has(m))).toEqual([]);
-  });
+      const unexpected: Failure[] = failures;
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      const byCount = (m: Map<string, number>) =>
+        [...m]
+          .sort((a, b) => b[1] - a[1])
+          .map(([k, n]) => `${k} ${n}`)
+          .join(', ');
+      console.log(
+        `fuzz seed=${SEED}: ${payloads} payloads over ${sent.size - (sent.has('(bad method)') ? 1 : 0)}/${METHODS.length} methods in ${seconds} s; ` +
+          `${ok} answered, refusals: ${byCount(refusals)}; handlers reached for ${reached.size} methods; ` +
+          `${snapshots} fingerprints compared (${fullChecks} spot checks); failures: ${unexpected.length}`,
+      );
+      const kinds = new Map<string, number>();
+      for (const f of unexpected)
+        kinds.set(`${f.kind} in ${f.method}`, (kinds.get(`${f.kind} in ${f.method}`) ?? 0) + 1);
+      // the first failure of each kind and method, then the rest up to a dozen
+      const firsts = [...new Map(unexpected.map((f) => [`${f.kind} in ${f.method}`, f])).values()];
+      const shown = [...new Set([...firsts, ...unexpected])]
+        .slice(0, 12)
+        .map(
+          (f) =>
+            `  [${f.kind}] ${f.method} (phase ${f.phase}, #${f.index}, ${f.label}): ${f.detail}\n      body: ${f.body}`,
+        );
+      expect(
+        unexpected,
+        `replay with FUZZ_SEED=${SEED} FUZZ_PAYLOADS=${PAYLOADS}; ${byCount(kinds)}; first failures:\n${shown.join('\n')}`,
+      ).toEqual([]);
+      expect(payloads).toBeGreaterThanOrEqual(Math.min(PAYLOADS, 5_000));
+      // every method was called, and every method's handler was reached past its schema at least once
+      expect(METHODS.filter((m) => !sent.has(m))).toEqual([]);
+      expect(METHODS.filter((m) => !reached.has(m))).toEqual([]);
+    },
+  );
 });

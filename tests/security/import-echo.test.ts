@@ -34,7 +34,8 @@ async function asOwner(): Promise<void> {
   await call('auth.login', { userId: owner.id, pin: '8888' });
 }
 
-const preview = async (text: string) => t.core.dispatch('catalog.importPreview', { uploadId: await upload(text), retireMissing: false, setStock: false });
+const preview = async (text: string) =>
+  t.core.dispatch('catalog.importPreview', { uploadId: await upload(text), retireMissing: false, setStock: false });
 
 describe('catalogue import errors quote a short prefix, never the bad input whole', () => {
   it('a 1 MB header cell', async () => {

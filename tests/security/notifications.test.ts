@@ -25,7 +25,12 @@ async function setup(): Promise<void> {
 }
 
 const trade = (amountFen: number, tradeNo = 'T1'): Trade => ({ tradeNo, amountFen, paidAt: null, buyer: null });
-const NOTE: Incoming = { method: 'POST', query: {}, body: Buffer.from(''), contentType: 'application/x-www-form-urlencoded' };
+const NOTE: Incoming = {
+  method: 'POST',
+  query: {},
+  body: Buffer.from(''),
+  contentType: 'application/x-www-form-urlencoded',
+};
 const notify = () => t.core.payments.incoming('alipay', NOTE);
 
 async function openAttempt(): Promise<{ orderId: number; totalFen: number; attemptId: number; outTradeNo: string }> {
@@ -36,13 +41,23 @@ async function openAttempt(): Promise<{ orderId: number; totalFen: number; attem
   return { orderId: o.id, totalFen: o.totalFen, attemptId: a.id, outTradeNo: a.outTradeNo };
 }
 
-const journalRows = () => (t.core.store.sqlite.prepare('select count(*) as n from payment_journal').get() as { n: number }).n;
-const notificationRows = () => (t.core.store.sqlite.prepare("select count(*) as n from payment_journal where kind = 'notification'").get() as { n: number }).n;
+const journalRows = () =>
+  (t.core.store.sqlite.prepare('select count(*) as n from payment_journal').get() as { n: number }).n;
+const notificationRows = () =>
+  (
+    t.core.store.sqlite.prepare("select count(*) as n from payment_journal where kind = 'notification'").get() as {
+      n: number;
+    }
+  ).n;
 
 describe('refused notifications', () => {
   it('a flood of unsigned, badly signed or unknown-order notifications writes one log line per kind, each short', async () => {
     await setup();
-    alipay.incomingOutcome = { kind: 'untrusted', reason: 'unsigned', detail: `the notification carries no sign ${'x'.repeat(10_000)}` };
+    alipay.incomingOutcome = {
+      kind: 'untrusted',
+      reason: 'unsigned',
+      detail: `the notification carries no sign ${'x'.repeat(10_000)}`,
+    };
     for (let i = 0; i < 2_000; i++) expect((await notify()).body).toBe('success');
     alipay.incomingOutcome = { kind: 'untrusted', reason: 'bad_signature', detail: 'the signature does not verify' };
     for (let i = 0; i < 500; i++) await notify();
@@ -57,7 +72,11 @@ describe('refused notifications', () => {
   it('the counted lines are written as one summary line per interval', () => {
     const out: string[] = [];
     let now = 0;
-    const log = new SummaryLog((l) => out.push(l), 60_000, () => now);
+    const log = new SummaryLog(
+      (l) => out.push(l),
+      60_000,
+      () => now,
+    );
     for (let i = 0; i < 1_000; i++) log.line('alipay unsigned', 'alipay notification refused: unsigned');
     expect(out).toEqual(['alipay notification refused: unsigned']);
     now += 60_000;
@@ -102,7 +121,9 @@ describe('replayed notifications', () => {
     const before = alipay.count('query');
     await notify();
     expect(alipay.count('query')).toBe(before + 1);
-    expect(t.core.store.sqlite.prepare('select kind from payment_exceptions').all()).toEqual([{ kind: 'paid_after_close' }]);
+    expect(t.core.store.sqlite.prepare('select kind from payment_exceptions').all()).toEqual([
+      { kind: 'paid_after_close' },
+    ]);
     const rows = journalRows();
     for (let i = 0; i < 20; i++) expect((await notify()).body).toBe('success');
     expect(alipay.count('query')).toBe(before + 1);
@@ -137,7 +158,11 @@ describe('the rate limit on the callback path (browser mode)', () => {
 
   it("answers notifications beyond the per-source limit with 429 and the provider's fail body, without verifying them", async () => {
     await setup();
-    web = await startWebServer(t.core, { port: 0, rendererDir: resolve(__dirname, '../../out/renderer'), log: (line) => logs.push(line) });
+    web = await startWebServer(t.core, {
+      port: 0,
+      rendererDir: resolve(__dirname, '../../out/renderer'),
+      log: (line) => logs.push(line),
+    });
     alipay.incomingOutcome = { kind: 'untrusted', reason: 'unsigned', detail: 'no sign' };
     let verified = 0;
     const verify = alipay.verifyIncoming.bind(alipay);
@@ -145,7 +170,8 @@ describe('the rate limit on the callback path (browser mode)', () => {
       verified++;
       return verify(incoming);
     };
-    const post = (provider: string, query = '') => fetch(`http://127.0.0.1:${web!.port}/pay/${provider}/callback${query}`, { method: 'POST', body: 'a=1' });
+    const post = (provider: string, query = '') =>
+      fetch(`http://127.0.0.1:${web!.port}/pay/${provider}/callback${query}`, { method: 'POST', body: 'a=1' });
     const answers: { status: number; body: string }[] = [];
     const started = Date.now();
     for (let i = 0; i < 100; i++) {
@@ -168,6 +194,9 @@ describe('the rate limit on the callback path (browser mode)', () => {
       wechat.push({ status: res.status, body: await res.text() });
     }
     expect(wechat[0]!.status).toBe(200);
-    expect(wechat.at(-1)).toMatchObject({ status: 429, body: expect.stringContaining('<return_code><![CDATA[FAIL]]></return_code>') });
+    expect(wechat.at(-1)).toMatchObject({
+      status: 429,
+      body: expect.stringContaining('<return_code><![CDATA[FAIL]]></return_code>'),
+    });
   });
 });

@@ -48,14 +48,22 @@ async function ok<T>(method: string, input: unknown = {}): Promise<T> {
   if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`);
   return r.value as T;
 }
-async function refused(method: string, input: unknown): Promise<{ code: ErrorCode; message: string; details?: Record<string, unknown> }> {
+async function refused(
+  method: string,
+  input: unknown,
+): Promise<{ code: ErrorCode; message: string; details?: Record<string, unknown> }> {
   const r = await t.core.dispatch(method, input);
   if (r.ok) throw new Error(`${method} should have been refused`);
   return r.error;
 }
-const wechat = async () => (await ok<ProviderSettingsView[]>('settings.payments')).find((v) => v.provider === 'wechat')!;
+const wechat = async () =>
+  (await ok<ProviderSettingsView[]>('settings.payments')).find((v) => v.provider === 'wechat')!;
 const auditRows = () =>
-  t.core.store.sqlite.prepare(`select actor_name, actor_role, approved_by, subject, before, after, note from audit_log where action = 'payments.settings' order by id`).all() as {
+  t.core.store.sqlite
+    .prepare(
+      `select actor_name, actor_role, approved_by, subject, before, after, note from audit_log where action = 'payments.settings' order by id`,
+    )
+    .all() as {
     actor_name: string;
     actor_role: string;
     approved_by: string | null;
@@ -83,15 +91,25 @@ describe('payment settings are the owner’s', () => {
     // a clerk's own PIN is not an owner's
     expect((await refused('settings.setPayment', { ...HTTPS_REPRO, approvalPin: '1234' })).code).toBe('WRONG_PIN');
     // nor is disabling a provider (cash only) a clerk's decision
-    expect((await refused('settings.setPayment', { provider: 'wechat', enabled: false, target: 'embedded', environment: 'sandbox', fields: {} })).code).toBe(
-      'OWNER_APPROVAL_REQUIRED',
-    );
+    expect(
+      (
+        await refused('settings.setPayment', {
+          provider: 'wechat',
+          enabled: false,
+          target: 'embedded',
+          environment: 'sandbox',
+          fields: {},
+        })
+      ).code,
+    ).toBe('OWNER_APPROVAL_REQUIRED');
 
     expect(await wechat()).toEqual(before);
     expect(before).toMatchObject({ target: 'embedded', sandbox: true, secrets: { apiKey: { set: false } } });
     expect((await ok<AppInfo>('app.info')).sandbox).toBe(true);
     expect(t.core.paymentSettings.get('wechat')?.sandbox).toBe(true);
-    const raw = t.core.store.sqlite.prepare(`select group_concat(key) as k from settings`).get() as { k: string | null };
+    const raw = t.core.store.sqlite.prepare(`select group_concat(key) as k from settings`).get() as {
+      k: string | null;
+    };
     expect(raw.k ?? '').not.toContain('wechat');
     expect(auditRows()).toEqual([]);
   });
@@ -99,14 +117,29 @@ describe('payment settings are the owner’s', () => {
   it('saves with the owner’s PIN and writes one audit row with fingerprints, never the key', async () => {
     await setup();
     const saved = await ok<ProviderSettingsView>('settings.setPayment', { ...HTTPS_REPRO, approvalPin: OWNER_PIN });
-    expect(saved).toMatchObject({ target: 'custom', environment: 'production', sandbox: false, fields: { apiBase: 'https://pay.example.test/wechat' } });
+    expect(saved).toMatchObject({
+      target: 'custom',
+      environment: 'production',
+      sandbox: false,
+      fields: { apiBase: 'https://pay.example.test/wechat' },
+    });
     expect(saved.secrets.apiKey).toEqual({ set: true, fingerprint: fingerprint(ATTACKER_KEY) });
 
     const rows = auditRows();
     expect(rows).toHaveLength(1);
     const row = rows[0]!;
-    expect(row).toMatchObject({ actor_name: '收银员 01', actor_role: 'clerk', approved_by: '店长', subject: 'payments:wechat' });
-    expect(JSON.parse(row.before)).toMatchObject({ enabled: true, target: 'embedded', environment: 'sandbox', secrets: { apiKey: null } });
+    expect(row).toMatchObject({
+      actor_name: '收银员 01',
+      actor_role: 'clerk',
+      approved_by: '店长',
+      subject: 'payments:wechat',
+    });
+    expect(JSON.parse(row.before)).toMatchObject({
+      enabled: true,
+      target: 'embedded',
+      environment: 'sandbox',
+      secrets: { apiKey: null },
+    });
     expect(JSON.parse(row.after)).toEqual({
       enabled: true,
       target: 'custom',
@@ -125,9 +158,16 @@ describe('payment settings are the owner’s', () => {
     await ok('settings.setPayment', { ...HTTPS_REPRO, enabled: false, secrets: { apiKey: null } });
     const [, changed, cleared] = auditRows();
     expect(changed).toMatchObject({ actor_name: '店长', actor_role: 'owner', approved_by: null });
-    expect(JSON.parse(changed!.after)).toMatchObject({ secrets: { apiKey: fingerprint(creds.wechat.apiKey) }, secretChanges: { apiKey: 'changed' } });
+    expect(JSON.parse(changed!.after)).toMatchObject({
+      secrets: { apiKey: fingerprint(creds.wechat.apiKey) },
+      secretChanges: { apiKey: 'changed' },
+    });
     expect(JSON.parse(changed!.before)).toMatchObject({ secrets: { apiKey: fingerprint(ATTACKER_KEY) } });
-    expect(JSON.parse(cleared!.after)).toMatchObject({ enabled: false, secrets: { apiKey: null }, secretChanges: { apiKey: 'cleared' } });
+    expect(JSON.parse(cleared!.after)).toMatchObject({
+      enabled: false,
+      secrets: { apiKey: null },
+      secretChanges: { apiKey: 'cleared' },
+    });
     expect(JSON.stringify(auditRows())).not.toContain(creds.wechat.apiKey);
   });
 
@@ -140,21 +180,62 @@ describe('payment settings are the owner’s', () => {
     expect(e.message).not.toContain(ATTACKER_KEY);
 
     await signInOwner();
-    expect((await refused('settings.setPayment', REPRO)).details).toMatchObject({ field: 'apiBase', reason: 'https_required' });
+    expect((await refused('settings.setPayment', REPRO)).details).toMatchObject({
+      field: 'apiBase',
+      reason: 'https_required',
+    });
     // every URL of every provider: the gateway's and the one the intermediary calls
     const cases: [string, Record<string, string>, string][] = [
       ['alipay', { gatewayUrl: 'http://openapi.example.test/gateway.do' }, 'gatewayUrl'],
-      ['alipay', { gatewayUrl: 'https://openapi.example.test/gateway.do', notifyUrl: 'http://till.example.test/pay/alipay/callback' }, 'notifyUrl'],
-      ['wechat', { apiBase: 'https://api.example.test', notifyUrl: 'http://till.example.test/pay/wechat/callback' }, 'notifyUrl'],
-      ['yeepay', { nodeUrl: 'http://yeepay.example.test/node', commandUrl: 'https://yeepay.example.test/command' }, 'nodeUrl'],
-      ['yeepay', { nodeUrl: 'https://yeepay.example.test/node', commandUrl: 'http://yeepay.example.test/command' }, 'commandUrl'],
-      ['yeepay', { nodeUrl: 'https://y.example.test/n', commandUrl: 'https://y.example.test/c', statementUrl: 'http://y.example.test/s' }, 'statementUrl'],
+      [
+        'alipay',
+        {
+          gatewayUrl: 'https://openapi.example.test/gateway.do',
+          notifyUrl: 'http://till.example.test/pay/alipay/callback',
+        },
+        'notifyUrl',
+      ],
+      [
+        'wechat',
+        { apiBase: 'https://api.example.test', notifyUrl: 'http://till.example.test/pay/wechat/callback' },
+        'notifyUrl',
+      ],
+      [
+        'yeepay',
+        { nodeUrl: 'http://yeepay.example.test/node', commandUrl: 'https://yeepay.example.test/command' },
+        'nodeUrl',
+      ],
+      [
+        'yeepay',
+        { nodeUrl: 'https://yeepay.example.test/node', commandUrl: 'http://yeepay.example.test/command' },
+        'commandUrl',
+      ],
+      [
+        'yeepay',
+        {
+          nodeUrl: 'https://y.example.test/n',
+          commandUrl: 'https://y.example.test/c',
+          statementUrl: 'http://y.example.test/s',
+        },
+        'statementUrl',
+      ],
       // loopback is no excuse in production
       ['yeepay', { nodeUrl: 'http://localhost:8000/node', commandUrl: 'https://y.example.test/c' }, 'nodeUrl'],
     ];
     for (const [provider, fields, field] of cases) {
-      const r = await refused('settings.setPayment', { provider, enabled: true, target: 'custom', environment: 'production', fields });
-      expect([provider, r.code, r.details?.field, r.details?.reason]).toEqual([provider, 'INVALID_INPUT', field, 'https_required']);
+      const r = await refused('settings.setPayment', {
+        provider,
+        enabled: true,
+        target: 'custom',
+        environment: 'production',
+        fields,
+      });
+      expect([provider, r.code, r.details?.field, r.details?.reason]).toEqual([
+        provider,
+        'INVALID_INPUT',
+        field,
+        'https_required',
+      ]);
     }
     expect((await wechat()).target).toBe('embedded');
     expect(auditRows()).toEqual([]);
@@ -171,11 +252,21 @@ describe('payment settings are the owner’s', () => {
       fields: { apiBase, appId: creds.wechat.appId, mchId: creds.wechat.mchId, signType: 'MD5' },
       secrets: { apiKey: creds.wechat.apiKey },
     });
-    for (const url of ['http://127.0.0.1:8000/wechat', 'http://127.8.9.10/wechat', 'http://localhost:8000/wechat', 'http://[::1]:8000/wechat', 'https://sandbox.example.test/wechat']) {
+    for (const url of [
+      'http://127.0.0.1:8000/wechat',
+      'http://127.8.9.10/wechat',
+      'http://localhost:8000/wechat',
+      'http://[::1]:8000/wechat',
+      'https://sandbox.example.test/wechat',
+    ]) {
       const v = await ok<ProviderSettingsView>('settings.setPayment', sandboxAt(url));
       expect([url, v.sandbox, v.problem]).toEqual([url, true, null]);
     }
-    for (const url of ['http://192.168.1.20:8000/wechat', 'http://127.0.0.1.example.test/wechat', 'http://sandbox.example.test/wechat']) {
+    for (const url of [
+      'http://192.168.1.20:8000/wechat',
+      'http://127.0.0.1.example.test/wechat',
+      'http://sandbox.example.test/wechat',
+    ]) {
       const r = await refused('settings.setPayment', sandboxAt(url));
       expect([url, r.code, r.details?.reason]).toEqual([url, 'INVALID_INPUT', 'https_required']);
     }
@@ -191,7 +282,9 @@ describe('payment settings are the owner’s', () => {
     await setup();
     const stored = { enabled: true, target: 'custom', environment: 'production', fields: REPRO.fields };
     const sealed = new FileSecretStore(t.dir).seal(ATTACKER_KEY);
-    t.core.store.sqlite.prepare(`insert into settings (key, value) values ('payments.wechat', ?), ('secret.wechat.apiKey', ?)`).run(JSON.stringify(stored), JSON.stringify(sealed));
+    t.core.store.sqlite
+      .prepare(`insert into settings (key, value) values ('payments.wechat', ?), ('secret.wechat.apiKey', ?)`)
+      .run(JSON.stringify(stored), JSON.stringify(sealed));
     t.core.paymentSettings.rebuild();
     expect(t.core.paymentSettings.get('wechat')).toBeUndefined();
     expect((await wechat()).problem).toMatch(/must be an https:\/\/ URL/);
@@ -199,14 +292,30 @@ describe('payment settings are the owner’s', () => {
 
   it('applies the automation file at start-up, audited as the system', async () => {
     const file = JSON.stringify({
-      wechat: { enabled: true, target: 'custom', environment: 'sandbox', apiBase: 'http://127.0.0.1:9/wechat', appId: creds.wechat.appId, mchId: creds.wechat.mchId, apiKey: creds.wechat.apiKey },
+      wechat: {
+        enabled: true,
+        target: 'custom',
+        environment: 'sandbox',
+        apiBase: 'http://127.0.0.1:9/wechat',
+        appId: creds.wechat.appId,
+        mchId: creds.wechat.mchId,
+        apiKey: creds.wechat.apiKey,
+      },
     });
     await setup({ paymentsConfigFile: file });
     expect((await wechat()).target).toBe('custom');
     const rows = auditRows();
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ actor_name: 'system', actor_role: 'system', approved_by: null, subject: 'payments:wechat' });
-    expect(JSON.parse(rows[0]!.after)).toMatchObject({ secrets: { apiKey: fingerprint(creds.wechat.apiKey) }, secretChanges: { apiKey: 'set' } });
+    expect(rows[0]).toMatchObject({
+      actor_name: 'system',
+      actor_role: 'system',
+      approved_by: null,
+      subject: 'payments:wechat',
+    });
+    expect(JSON.parse(rows[0]!.after)).toMatchObject({
+      secrets: { apiKey: fingerprint(creds.wechat.apiKey) },
+      secretChanges: { apiKey: 'set' },
+    });
     expect(JSON.stringify(rows)).not.toContain(creds.wechat.apiKey);
   });
 
@@ -214,7 +323,9 @@ describe('payment settings are the owner’s', () => {
     const file = JSON.stringify({ wechat: { ...REPRO.fields, environment: 'production', apiKey: ATTACKER_KEY } });
     const { dir, cleanup } = tempDir();
     try {
-      await expect(createCore({ dataDir: dir, mode: 'browser', poll: false, sandboxBaseUrl: SANDBOX, paymentsConfigFile: file })).rejects.toThrow(/https:\/\//);
+      await expect(
+        createCore({ dataDir: dir, mode: 'browser', poll: false, sandboxBaseUrl: SANDBOX, paymentsConfigFile: file }),
+      ).rejects.toThrow(/https:\/\//);
     } finally {
       cleanup();
     }

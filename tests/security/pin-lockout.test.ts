@@ -53,7 +53,9 @@ async function till(via: 'in-process' | 'http'): Promise<{ core: Core; clock: Ma
 
 const ownerOf = (core: Core): UserView => core.auth.users().find((u) => u.role === 'owner')!;
 const row = (core: Core, id: number) =>
-  core.store.first(core.store.kysely.selectFrom('users').select(['failed_count', 'locked_until']).where('id', '=', id))!;
+  core.store.first(
+    core.store.kysely.selectFrom('users').select(['failed_count', 'locked_until']).where('id', '=', id),
+  )!;
 const codeOf = (r: Result<unknown>) => (r.ok ? 'ok' : r.error.code);
 
 /** 400 distinct wrong PINs, then the right one. */
@@ -80,7 +82,9 @@ describe('the PIN lock-out holds against parallel guesses', () => {
     it(`auth.login: 400 wrong PINs at once, the right one last, never sign in as the owner (${via})`, async () => {
       const { core, clock, invoke } = await till(via);
       const owner = ownerOf(core);
-      const results = await Promise.all(guesses(OWNER_PIN).map((pin) => invoke('auth.login', { userId: owner.id, pin })));
+      const results = await Promise.all(
+        guesses(OWNER_PIN).map((pin) => invoke('auth.login', { userId: owner.id, pin })),
+      );
       expect(tally(results).ok ?? 0).toBe(0);
       expect(codeOf(results.at(-1)!)).not.toBe('ok');
       expectFiveCounted(results);
@@ -89,19 +93,28 @@ describe('the PIN lock-out holds against parallel guesses', () => {
       // locked: the right PIN is refused too, and says until when
       const again = await invoke('auth.login', { userId: owner.id, pin: OWNER_PIN });
       expect(codeOf(again)).toBe('PIN_LOCKED');
-      if (!again.ok) expect(again.error.details).toMatchObject({ lockedUntil: clock.now() + LOCK_OUT_MS, minutes: 5, until: '10:05' });
+      if (!again.ok)
+        expect(again.error.details).toMatchObject({
+          lockedUntil: clock.now() + LOCK_OUT_MS,
+          minutes: 5,
+          until: '10:05',
+        });
     }, 120_000);
 
     it(`an owner's approvalPin on a clerk's reports.sales: 400 wrong PINs at once, the right one last, never approve (${via})`, async () => {
       const { core, clock, invoke } = await till(via);
       const owner = ownerOf(core);
       const results = await Promise.all(
-        guesses(OWNER_PIN).map((pin) => invoke('reports.sales', { from: '2026-11-26', to: '2026-11-26', approvalPin: pin })),
+        guesses(OWNER_PIN).map((pin) =>
+          invoke('reports.sales', { from: '2026-11-26', to: '2026-11-26', approvalPin: pin }),
+        ),
       );
       expect(tally(results).ok ?? 0).toBe(0);
       expectFiveCounted(results);
       expect(row(core, owner.id).locked_until).toBe(clock.now() + LOCK_OUT_MS);
-      expect(codeOf(await invoke('reports.sales', { from: '2026-11-26', to: '2026-11-26', approvalPin: OWNER_PIN }))).toBe('PIN_LOCKED');
+      expect(
+        codeOf(await invoke('reports.sales', { from: '2026-11-26', to: '2026-11-26', approvalPin: OWNER_PIN })),
+      ).toBe('PIN_LOCKED');
       // the owner's own sign-in is the same lock
       expect(codeOf(await invoke('auth.login', { userId: owner.id, pin: OWNER_PIN }))).toBe('PIN_LOCKED');
     }, 120_000);
@@ -117,7 +130,8 @@ describe('the PIN lock-out holds against parallel guesses', () => {
     expect(row(core, owner.id)).toEqual({ failed_count: 4, locked_until: null });
     must(await invoke('auth.login', { userId: owner.id, pin: OWNER_PIN }));
     expect(row(core, owner.id)).toEqual({ failed_count: 0, locked_until: null });
-    for (let i = 0; i < MAX_PIN_FAILURES - 1; i++) expect(codeOf(await invoke('auth.login', { userId: owner.id, pin: '0000' }))).toBe('WRONG_PIN');
+    for (let i = 0; i < MAX_PIN_FAILURES - 1; i++)
+      expect(codeOf(await invoke('auth.login', { userId: owner.id, pin: '0000' }))).toBe('WRONG_PIN');
     expect(codeOf(await invoke('auth.login', { userId: owner.id, pin: '0000' }))).toBe('PIN_LOCKED');
     clock.advance(LOCK_OUT_MS - 1);
     expect(codeOf(await invoke('auth.login', { userId: owner.id, pin: OWNER_PIN }))).toBe('PIN_LOCKED');
@@ -144,24 +158,39 @@ describe('the PIN lock-out holds against parallel guesses', () => {
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup);
     const open = async () => {
-      const core = await createCore({ dataDir: dir, mode: 'browser', clock: new ManualClock(START), timeZone: 'Asia/Shanghai', poll: false });
+      const core = await createCore({
+        dataDir: dir,
+        mode: 'browser',
+        clock: new ManualClock(START),
+        timeZone: 'Asia/Shanghai',
+        poll: false,
+      });
       return core;
     };
     const first = await open();
     const owner = ownerOf(first);
-    await Promise.all(guesses(OWNER_PIN).slice(0, 20).map((pin) => first.dispatch('reports.sales', { from: '2026-11-26', to: '2026-11-26', approvalPin: pin })));
+    await Promise.all(
+      guesses(OWNER_PIN)
+        .slice(0, 20)
+        .map((pin) => first.dispatch('reports.sales', { from: '2026-11-26', to: '2026-11-26', approvalPin: pin })),
+    );
     first.close();
     const second = await open();
     cleanups.push(() => second.close());
     expect(codeOf(await second.dispatch('auth.login', { userId: owner.id, pin: OWNER_PIN }))).toBe('PIN_LOCKED');
-    expect(codeOf(await second.dispatch('reports.sales', { from: '2026-11-26', to: '2026-11-26', approvalPin: OWNER_PIN }))).toBe('PIN_LOCKED');
+    expect(
+      codeOf(await second.dispatch('reports.sales', { from: '2026-11-26', to: '2026-11-26', approvalPin: OWNER_PIN })),
+    ).toBe('PIN_LOCKED');
     expect(row(second, owner.id).locked_until).toBe(Date.parse(START) + LOCK_OUT_MS);
   });
 
   it("one owner's right PIN does not count against another owner; a clerk's lock is the clerk's alone", async () => {
     const { core, invoke } = await till('in-process');
-    const second = must(await invoke('auth.addUser', { name: '店长 2', role: 'owner', pin: '24680', approvalPin: OWNER_PIN })) as UserView;
-    for (let i = 0; i < 8; i++) must(await invoke('reports.sales', { from: '2026-11-26', to: '2026-11-26', approvalPin: OWNER_PIN }));
+    const second = must(
+      await invoke('auth.addUser', { name: '店长 2', role: 'owner', pin: '24680', approvalPin: OWNER_PIN }),
+    ) as UserView;
+    for (let i = 0; i < 8; i++)
+      must(await invoke('reports.sales', { from: '2026-11-26', to: '2026-11-26', approvalPin: OWNER_PIN }));
     expect(row(core, second.id)).toEqual({ failed_count: 0, locked_until: null });
     must(await invoke('reports.sales', { from: '2026-11-26', to: '2026-11-26', approvalPin: '24680' }));
     const clerk = core.auth.users().find((u) => u.role === 'clerk')!;

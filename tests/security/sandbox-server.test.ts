@@ -10,7 +10,14 @@ import { Store } from '../../src/sandbox/store';
 import { collect, head, LEAK, open, raw, sleep } from '../support/raw-http';
 import { CREDS, removeDir, start, type Running } from '../sandbox/support';
 
-const LIMITS: ServerLimits = { ...SERVER_LIMITS, headersTimeoutMs: 1_500, requestTimeoutMs: 3_000, bodyIdleMs: 1_000, maxConnections: 4, checkEveryMs: 250 };
+const LIMITS: ServerLimits = {
+  ...SERVER_LIMITS,
+  headersTimeoutMs: 1_500,
+  requestTimeoutMs: 3_000,
+  bodyIdleMs: 1_000,
+  maxConnections: 4,
+  checkEveryMs: 250,
+};
 
 let sb: Running;
 let port: number;
@@ -40,7 +47,16 @@ async function stillServes(): Promise<void> {
 const get = (target: string) => head(`GET ${target} HTTP/1.1`, { Host: host, Connection: 'close' });
 
 describe('the sandbox', () => {
-  for (const target of ['/%', '/%E0%A4%A', '/assets/%ff', 'http://[', '*', '/_sandbox/trades/alipay/%E4', '/yeepay/app-merchant-proxy/cashier/%ff', '/wechat/pay/%']) {
+  for (const target of [
+    '/%',
+    '/%E0%A4%A',
+    '/assets/%ff',
+    'http://[',
+    '*',
+    '/_sandbox/trades/alipay/%E4',
+    '/yeepay/app-merchant-proxy/cashier/%ff',
+    '/wechat/pay/%',
+  ]) {
     it(`answers GET ${target} with 400 and keeps serving`, async () => {
       const a = await raw(port, get(target));
       expect(a.status).toBe(400);
@@ -58,7 +74,16 @@ describe('the sandbox', () => {
 
   it('refuses WebSocket upgrades, malformed or not', async () => {
     for (const target of ['http://[', '/%', '/_sandbox/health']) {
-      const a = await raw(port, head(`GET ${target} HTTP/1.1`, { Host: host, Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': 13, 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' }));
+      const a = await raw(
+        port,
+        head(`GET ${target} HTTP/1.1`, {
+          Host: host,
+          Connection: 'Upgrade',
+          Upgrade: 'websocket',
+          'Sec-WebSocket-Version': 13,
+          'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+        }),
+      );
       expect(a.status, target).toBeGreaterThanOrEqual(400);
       expect(a.closedByServer).toBe(true);
     }
@@ -73,7 +98,13 @@ describe('the sandbox', () => {
   it('drops a body that stops arriving (408) and headers that never finish (408)', async () => {
     const s1 = await open(port);
     const body = collect(s1, 10_000);
-    s1.write(head('POST /alipay/gateway.do HTTP/1.1', { Host: host, 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': 500 }) + 'app_id=');
+    s1.write(
+      head('POST /alipay/gateway.do HTTP/1.1', {
+        Host: host,
+        'Content-Type': 'application/x-www-form-urlencoded',
+        'Content-Length': 500,
+      }) + 'app_id=',
+    );
     const s2 = await open(port);
     const headers = collect(s2, 10_000);
     s2.write(`POST /alipay/gateway.do HTTP/1.1\r\nHost: ${host}\r\n`);
@@ -117,7 +148,11 @@ describe('the sandbox', () => {
   });
 
   it('refuses to move its clock out of range (which would break every later request)', async () => {
-    const res = await fetch(`${sb.base}/_sandbox/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms: 1e308 }) });
+    const res = await fetch(`${sb.base}/_sandbox/clock/advance`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ms: 1e308 }),
+    });
     expect(res.status).toBe(400);
     const clock = await fetch(`${sb.base}/_sandbox/clock`);
     expect(clock.status).toBe(200);
@@ -141,13 +176,22 @@ describe('the sandbox', () => {
       sign: 'AAAA',
       biz_content: JSON.stringify({ out_trade_no: long }),
     });
-    const gw = await fetch(`${sb.base}/alipay/gateway.do`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded;charset=utf-8' }, body: form.toString() });
+    const gw = await fetch(`${sb.base}/alipay/gateway.do`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded;charset=utf-8' },
+      body: form.toString(),
+    });
     const text = await gw.text();
     expect(text).toContain('isv.invalid-signature');
     expect(text).not.toContain('B'.repeat(100));
   });
 
   it('runs with 256 connections, headers 10 s, request 30 s and a 5 s idle body by default', async () => {
-    expect(SERVER_LIMITS).toMatchObject({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, bodyIdleMs: 5_000, maxConnections: 256 });
+    expect(SERVER_LIMITS).toMatchObject({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      bodyIdleMs: 5_000,
+      maxConnections: 256,
+    });
   });
 });

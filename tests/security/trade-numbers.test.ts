@@ -25,12 +25,18 @@ afterEach(async () => {
 async function sandbox(): Promise<{ baseUrl: string }> {
   const sb = tempDir('pos-sandbox-');
   const s = await startSandbox({ port: 0, dataDir: sb.dir });
-  cleanups.push(() => sb.cleanup(), () => s.close());
+  cleanups.push(
+    () => sb.cleanup(),
+    () => s.close(),
+  );
   return s;
 }
 
 /** A till on its own data directory (a fresh one unless given), pointed at the shared sandbox. */
-async function till(baseUrl: string, opts: { dir?: string; clock?: ManualClock } = {}): Promise<{ core: Core; clock: ManualClock; dir: string; close: () => void }> {
+async function till(
+  baseUrl: string,
+  opts: { dir?: string; clock?: ManualClock } = {},
+): Promise<{ core: Core; clock: ManualClock; dir: string; close: () => void }> {
   let dir = opts.dir;
   if (!dir) {
     const t = tempDir('pos-till-');
@@ -38,7 +44,15 @@ async function till(baseUrl: string, opts: { dir?: string; clock?: ManualClock }
     dir = t.dir;
   }
   const clock = opts.clock ?? new ManualClock(Date.now());
-  const core = await createCore({ dataDir: dir, mode: 'browser', clock, timeZone: 'Asia/Shanghai', sandboxBaseUrl: baseUrl, poll: false, returnUrl: () => 'http://127.0.0.1:9/pay/yeepay/callback' });
+  const core = await createCore({
+    dataDir: dir,
+    mode: 'browser',
+    clock,
+    timeZone: 'Asia/Shanghai',
+    sandboxBaseUrl: baseUrl,
+    poll: false,
+    returnUrl: () => 'http://127.0.0.1:9/pay/yeepay/callback',
+  });
   let open = true;
   const close = () => {
     if (open) core.close();
@@ -56,7 +70,11 @@ function sellSprite(core: Core): { id: number; number: string } {
 }
 
 async function control(baseUrl: string, path: string): Promise<Response> {
-  return fetch(`${baseUrl}/_sandbox/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  return fetch(`${baseUrl}/_sandbox/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
 }
 
 /** The customer pays this attempt at the sandbox (a YeePay trade exists once the cashier form is posted). */
@@ -84,32 +102,35 @@ async function poll(core: Core, clock: ManualClock, steps = 8): Promise<void> {
 const modeOf = (p: Provider) => (p === 'yeepay' ? 'redirect' : 'qr') as 'qr' | 'redirect';
 
 describe('trade numbers are unique per merchant account: two tills, one sandbox', () => {
-  it.each(['alipay', 'wechat', 'yeepay'] as const)('%s: till A is paid, till B sells the same item and nobody pays: B stays unpaid', async (provider) => {
-    const { baseUrl } = await sandbox();
-    const a = await till(baseUrl);
-    const b = await till(baseUrl);
-    const oa = sellSprite(a.core);
-    const ob = sellSprite(b.core);
-    // the same order number on both tills: the case that used to collide
-    expect(ob.number).toBe(oa.number);
-    const pa = await a.core.payments.start({ orderId: oa.id, provider, mode: modeOf(provider) });
-    await customerPays(baseUrl, a.core, pa.id);
-    await poll(a.core, a.clock, 3);
-    expect(a.core.orders.get(oa.id).status).toBe('paid');
+  it.each(['alipay', 'wechat', 'yeepay'] as const)(
+    '%s: till A is paid, till B sells the same item and nobody pays: B stays unpaid',
+    async (provider) => {
+      const { baseUrl } = await sandbox();
+      const a = await till(baseUrl);
+      const b = await till(baseUrl);
+      const oa = sellSprite(a.core);
+      const ob = sellSprite(b.core);
+      // the same order number on both tills: the case that used to collide
+      expect(ob.number).toBe(oa.number);
+      const pa = await a.core.payments.start({ orderId: oa.id, provider, mode: modeOf(provider) });
+      await customerPays(baseUrl, a.core, pa.id);
+      await poll(a.core, a.clock, 3);
+      expect(a.core.orders.get(oa.id).status).toBe('paid');
 
-    const pb = await b.core.payments.start({ orderId: ob.id, provider, mode: modeOf(provider) });
-    expect(pb.outTradeNo).not.toBe(pa.outTradeNo);
-    expect(pb.state).toBe('pending');
-    await poll(b.core, b.clock);
-    expect(b.core.orders.get(ob.id).status).toBe('open');
-    expect(b.core.payments.view(pb.id).state).toBe('pending');
-    // B's own customer can still pay B's own trade
-    await customerPays(baseUrl, b.core, pb.id);
-    await poll(b.core, b.clock, 3);
-    expect(b.core.orders.get(ob.id).status).toBe('paid');
-  });
+      const pb = await b.core.payments.start({ orderId: ob.id, provider, mode: modeOf(provider) });
+      expect(pb.outTradeNo).not.toBe(pa.outTradeNo);
+      expect(pb.state).toBe('pending');
+      await poll(b.core, b.clock);
+      expect(b.core.orders.get(ob.id).status).toBe('open');
+      expect(b.core.payments.view(pb.id).state).toBe('pending');
+      // B's own customer can still pay B's own trade
+      await customerPays(baseUrl, b.core, pb.id);
+      await poll(b.core, b.clock, 3);
+      expect(b.core.orders.get(ob.id).status).toBe('paid');
+    },
+  );
 
-  it('numbers carry the terminal and an installation code, within every intermediary\'s limits', async () => {
+  it("numbers carry the terminal and an installation code, within every intermediary's limits", async () => {
     const { baseUrl } = await sandbox();
     const a = await till(baseUrl);
     const o = sellSprite(a.core);
@@ -119,7 +140,9 @@ describe('trade numbers are unique per merchant account: two tills, one sandbox'
     const cash = sellSprite(a.core);
     const paid = await a.core.dispatch('checkout.payCash', { orderId: cash.id, tenderedFen: 500 });
     expect(paid.ok).toBe(true);
-    const row = a.core.store.sqlite.prepare(`select out_trade_no from payment_attempts where order_id = ?`).get(cash.id) as { out_trade_no: string };
+    const row = a.core.store.sqlite
+      .prepare(`select out_trade_no from payment_attempts where order_id = ?`)
+      .get(cash.id) as { out_trade_no: string };
     expect(row.out_trade_no).toBe(`${cash.number.replace('-', '')}T01${a.core.identity.installation}C1`);
   });
 });
@@ -191,13 +214,29 @@ describe('a reinstalled or restored till never repeats a number', () => {
     await poll(a.core, a.clock, 3);
     const owner = a.core.auth.users().find((u) => u.role === 'owner')!;
     await a.core.auth.login(owner.id, '8888');
-    const r1 = await a.core.dispatch('refunds.create', { orderId: o.id, kind: 'amount', amountFen: 100, restock: false, reason: 'part of it', requestKey: 'req-00000001' });
+    const r1 = await a.core.dispatch('refunds.create', {
+      orderId: o.id,
+      kind: 'amount',
+      amountFen: 100,
+      restock: false,
+      reason: 'part of it',
+      requestKey: 'req-00000001',
+    });
     expect(r1.ok).toBe(true);
     const code1 = a.core.identity.installation;
     a.core.identity.rotate('restored', 'test');
-    const r2 = await a.core.dispatch('refunds.create', { orderId: o.id, kind: 'amount', amountFen: 100, restock: false, reason: 'another part', requestKey: 'req-00000002' });
+    const r2 = await a.core.dispatch('refunds.create', {
+      orderId: o.id,
+      kind: 'amount',
+      amountFen: 100,
+      restock: false,
+      reason: 'another part',
+      requestKey: 'req-00000002',
+    });
     expect(r2.ok).toBe(true);
-    const nos = (a.core.store.sqlite.prepare('select refund_no from refunds order by id').all() as { refund_no: string }[]).map((r) => r.refund_no);
+    const nos = (
+      a.core.store.sqlite.prepare('select refund_no from refunds order by id').all() as { refund_no: string }[]
+    ).map((r) => r.refund_no);
     expect(nos).toEqual([`${p.outTradeNo}R${code1}1`, `${p.outTradeNo}R${a.core.identity.installation}2`]);
     expect(new Set(nos).size).toBe(2);
   });
@@ -206,12 +245,20 @@ describe('a reinstalled or restored till never repeats a number', () => {
 describe('an answer about a trade this attempt did not create never pays the order', () => {
   /** Till B made a clone of till A's identity (as if detection had failed): its numbers repeat A's. */
   async function cloneIdentity(a: Core, b: Core): Promise<void> {
-    b.store.sqlite.prepare(`insert into till_identity (installation, reason, detail, created_at) values (?, 'moved', 'test clone', 0)`).run(a.identity.installation);
+    b.store.sqlite
+      .prepare(
+        `insert into till_identity (installation, reason, detail, created_at) values (?, 'moved', 'test clone', 0)`,
+      )
+      .run(a.identity.installation);
     expect(b.identity.installation).toBe(a.identity.installation);
   }
 
   /** Till A sells a Sprite by QR and its customer pays; the attempt is returned. */
-  async function paidAtA(baseUrl: string, a: { core: Core; clock: ManualClock }, provider: 'alipay' | 'wechat'): Promise<{ id: number; outTradeNo: string }> {
+  async function paidAtA(
+    baseUrl: string,
+    a: { core: Core; clock: ManualClock },
+    provider: 'alipay' | 'wechat',
+  ): Promise<{ id: number; outTradeNo: string }> {
     const oa = sellSprite(a.core);
     const pa = await a.core.payments.start({ orderId: oa.id, provider, mode: 'qr' });
     await customerPays(baseUrl, a.core, pa.id);
@@ -220,40 +267,43 @@ describe('an answer about a trade this attempt did not create never pays the ord
     return pa;
   }
 
-  it.each(['alipay', 'wechat'] as const)('%s: the create call says the number is taken or paid → failed, a foreign_trade exception, a new code, never paid', async (provider) => {
-    const { baseUrl } = await sandbox();
-    const a = await till(baseUrl);
-    const b = await till(baseUrl);
-    await cloneIdentity(a.core, b.core);
-    const pa = await paidAtA(baseUrl, a, provider);
+  it.each(['alipay', 'wechat'] as const)(
+    '%s: the create call says the number is taken or paid → failed, a foreign_trade exception, a new code, never paid',
+    async (provider) => {
+      const { baseUrl } = await sandbox();
+      const a = await till(baseUrl);
+      const b = await till(baseUrl);
+      await cloneIdentity(a.core, b.core);
+      const pa = await paidAtA(baseUrl, a, provider);
 
-    const ob = sellSprite(b.core);
-    const code = b.core.identity.installation;
-    const pb = await b.core.payments.start({ orderId: ob.id, provider, mode: 'qr' });
-    expect(pb.outTradeNo).toBe(pa.outTradeNo);
-    expect(pb).toMatchObject({ state: 'failed', lastOutcome: 'foreign_trade' });
-    await poll(b.core, b.clock);
-    // a notification or "customer says they paid" for that number cannot pay it either
-    await b.core.payments.queryNow(pb.id);
-    expect(b.core.orders.get(ob.id).status).toBe('open');
-    expect(b.core.payments.view(pb.id).state).toBe('failed');
-    const att = b.core.exceptions.attention();
-    const ex = att.exceptions.find((e) => e.attemptId === pb.id);
-    expect(ex).toMatchObject({ kind: 'foreign_trade' });
-    // nothing to refund or accept: it is not this till's money
-    expect(ex!.resolutions).toEqual(['dismiss']);
-    // the till took a new code; the clerk tries again and this customer's own payment goes through
-    expect(b.core.identity.installation).not.toBe(code);
-    expect(b.core.identity.history().at(-1)).toMatchObject({ reason: 'collision' });
-    const retry = await b.core.payments.start({ orderId: ob.id, provider, mode: 'qr' });
-    expect(retry.outTradeNo).not.toBe(pa.outTradeNo);
-    await customerPays(baseUrl, b.core, retry.id);
-    await poll(b.core, b.clock, 3);
-    expect(b.core.orders.get(ob.id).status).toBe('paid');
-    // till A's sale is untouched upstream: still paid, never closed or reversed by B
-    await a.core.payments.queryNow(pa.id);
-    expect(a.core.payments.view(pa.id).state).toBe('paid');
-  });
+      const ob = sellSprite(b.core);
+      const code = b.core.identity.installation;
+      const pb = await b.core.payments.start({ orderId: ob.id, provider, mode: 'qr' });
+      expect(pb.outTradeNo).toBe(pa.outTradeNo);
+      expect(pb).toMatchObject({ state: 'failed', lastOutcome: 'foreign_trade' });
+      await poll(b.core, b.clock);
+      // a notification or "customer says they paid" for that number cannot pay it either
+      await b.core.payments.queryNow(pb.id);
+      expect(b.core.orders.get(ob.id).status).toBe('open');
+      expect(b.core.payments.view(pb.id).state).toBe('failed');
+      const att = b.core.exceptions.attention();
+      const ex = att.exceptions.find((e) => e.attemptId === pb.id);
+      expect(ex).toMatchObject({ kind: 'foreign_trade' });
+      // nothing to refund or accept: it is not this till's money
+      expect(ex!.resolutions).toEqual(['dismiss']);
+      // the till took a new code; the clerk tries again and this customer's own payment goes through
+      expect(b.core.identity.installation).not.toBe(code);
+      expect(b.core.identity.history().at(-1)).toMatchObject({ reason: 'collision' });
+      const retry = await b.core.payments.start({ orderId: ob.id, provider, mode: 'qr' });
+      expect(retry.outTradeNo).not.toBe(pa.outTradeNo);
+      await customerPays(baseUrl, b.core, retry.id);
+      await poll(b.core, b.clock, 3);
+      expect(b.core.orders.get(ob.id).status).toBe('paid');
+      // till A's sale is untouched upstream: still paid, never closed or reversed by B
+      await a.core.payments.queryNow(pa.id);
+      expect(a.core.payments.view(pa.id).state).toBe('paid');
+    },
+  );
 
   /*
    * YeePay's order query (QueryOrdDetail) carries no pay time and its cashier page is a form the
@@ -283,11 +333,16 @@ describe('an answer about a trade this attempt did not create never pays the ord
       await poll(b.core, b.clock);
       expect(b.core.orders.get(ob.id).status).toBe('open');
       expect(b.core.payments.view(pb.id)).toMatchObject({ state: 'failed', lastOutcome: 'foreign_trade' });
-      expect(b.core.exceptions.attention().exceptions.find((e) => e.attemptId === pb.id)).toMatchObject({ kind: 'foreign_trade' });
+      expect(b.core.exceptions.attention().exceptions.find((e) => e.attemptId === pb.id)).toMatchObject({
+        kind: 'foreign_trade',
+      });
       // past its deadline nothing is closed, cancelled or reversed upstream for it
       b.clock.advance(20 * 60_000);
       await b.core.payments.runDue();
-      const wire = b.core.orders.get(ob.id).journal.filter((j) => j.kind.startsWith('wire.')).map((j) => j.kind);
+      const wire = b.core.orders
+        .get(ob.id)
+        .journal.filter((j) => j.kind.startsWith('wire.'))
+        .map((j) => j.kind);
       expect(wire.filter((k) => /close|cancel|reverse/.test(k))).toEqual([]);
       await a.core.payments.queryNow(pa.id);
       expect(a.core.payments.view(pa.id).state).toBe('paid');
@@ -306,7 +361,14 @@ describe('the till identity itself', () => {
     const clock = new ManualClock('2026-12-02T02:00:00Z');
     let host = 'counter-1';
     let terminal = '收银台 front-desk 2';
-    const id = new TillIdentity(store, clock, t.dir, () => terminal, undefined, () => host);
+    const id = new TillIdentity(
+      store,
+      clock,
+      t.dir,
+      () => terminal,
+      undefined,
+      () => host,
+    );
     expect(id.check().rotated).toBeNull();
     expect(id.check().rotated).toBeNull();
     host = 'counter-2';
@@ -324,7 +386,9 @@ describe('the till identity itself', () => {
     expect(no).toMatch(/^[0-9A-Z]{1,32}$/);
     expect(no.length).toBeLessThanOrEqual(26);
     // the history is append-only
-    expect(() => store.sqlite.prepare('update till_identity set installation = ?').run('AAAAAA')).toThrow(/never changed/);
+    expect(() => store.sqlite.prepare('update till_identity set installation = ?').run('AAAAAA')).toThrow(
+      /never changed/,
+    );
     expect(() => store.sqlite.prepare('delete from till_identity').run()).toThrow(/never deleted/);
   });
 });

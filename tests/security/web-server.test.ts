@@ -16,7 +16,14 @@ import { httpTransport, startCore, startServer, type TestCore } from '../support
 import { collect, head, LEAK, open, raw, sleep } from '../support/raw-http';
 
 /** Smaller than the defaults so that the slow-client tests take seconds (the defaults are checked below). */
-const LIMITS: ServerLimits = { ...DEFAULT_LIMITS, headersTimeoutMs: 1_500, requestTimeoutMs: 3_000, bodyIdleMs: 1_000, maxConnections: 8, checkEveryMs: 250 };
+const LIMITS: ServerLimits = {
+  ...DEFAULT_LIMITS,
+  headersTimeoutMs: 1_500,
+  requestTimeoutMs: 3_000,
+  bodyIdleMs: 1_000,
+  maxConnections: 8,
+  checkEveryMs: 250,
+};
 
 let t: TestCore;
 let web: WebServer;
@@ -66,7 +73,17 @@ function upgrade(target: string, extra: Record<string, string> = {}): string {
 }
 
 describe('malformed request targets', () => {
-  const targets = ['/%', '/%E0%A4%A', '/assets/%ff', 'http://[', 'http://[/', '*', '/api/%', '/pay/%ff/callback', '/%00%'];
+  const targets = [
+    '/%',
+    '/%E0%A4%A',
+    '/assets/%ff',
+    'http://[',
+    'http://[/',
+    '*',
+    '/api/%',
+    '/pay/%ff/callback',
+    '/%00%',
+  ];
 
   for (const target of targets) {
     it(`GET ${target} is answered 400 and the till keeps serving`, async () => {
@@ -77,7 +94,12 @@ describe('malformed request targets', () => {
   }
 
   it('the same targets by POST and HEAD, and an absolute-form target whose path is malformed, are 400 too', async () => {
-    for (const line of ['POST /% HTTP/1.1', 'HEAD /assets/%ff HTTP/1.1', `GET http://${host}/% HTTP/1.1`, `POST http://${host}/api/%E0%A4%A HTTP/1.1`]) {
+    for (const line of [
+      'POST /% HTTP/1.1',
+      'HEAD /assets/%ff HTTP/1.1',
+      `GET http://${host}/% HTTP/1.1`,
+      `POST http://${host}/api/%E0%A4%A HTTP/1.1`,
+    ]) {
       const a = await raw(port, head(line, { Host: host, Connection: 'close', 'Content-Length': 0 }));
       expect(a.status, line).toBe(400);
       expect(a.text).not.toMatch(LEAK);
@@ -88,7 +110,10 @@ describe('malformed request targets', () => {
     const cases: [string, number][] = [
       ['HELLO\r\n\r\n', 400],
       [`GET / HTTP/1.1\r\nHost: ${host}\r\nBad Header Line\r\n\r\n`, 400],
-      [`POST /api/invoke HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${web.token}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n`, 400],
+      [
+        `POST /api/invoke HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${web.token}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n`,
+        400,
+      ],
       [`GET / HTTP/1.1\r\nHost: ${host}\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431],
     ];
     for (const [bytes, status] of cases) {
@@ -135,7 +160,8 @@ describe('the events WebSocket once open', () => {
     for (const send of [
       (ws: WebSocket) => ws.send('x'.repeat(4_096)),
       // an unmasked frame from a client is a protocol error
-      (ws: WebSocket) => (ws as unknown as { _socket: { write(b: Buffer): void } })._socket.write(Buffer.from([0x81, 0x02, 0x68, 0x69])),
+      (ws: WebSocket) =>
+        (ws as unknown as { _socket: { write(b: Buffer): void } })._socket.write(Buffer.from([0x81, 0x02, 0x68, 0x69])),
     ]) {
       const ws = new WebSocket(`ws://${host}/api/events?token=${encodeURIComponent(web.token)}`);
       ws.on('error', () => undefined);
@@ -148,8 +174,10 @@ describe('the events WebSocket once open', () => {
 });
 
 describe('Origin', () => {
-  const cartLines = async () => ((await httpTransport(web).invoke('cart.get', {})) as { ok: true; value: { lines: unknown[] } }).value.lines.length;
-  const addCola = (headers: Record<string, string>) => httpTransport(web).raw({ method: 'cart.add', input: { productId: 1 } }, headers);
+  const cartLines = async () =>
+    ((await httpTransport(web).invoke('cart.get', {})) as { ok: true; value: { lines: unknown[] } }).value.lines.length;
+  const addCola = (headers: Record<string, string>) =>
+    httpTransport(web).raw({ method: 'cart.add', input: { productId: 1 } }, headers);
 
   it('a call with the right token from another origin, or marked cross-site/same-site, is refused 403 and changes nothing', async () => {
     const before = await cartLines();
@@ -207,7 +235,11 @@ describe('Origin', () => {
   });
 
   it('the callback paths need neither token nor Origin (they are verified by signature)', async () => {
-    const res = await fetch(`http://${host}/pay/alipay/callback`, { method: 'POST', headers: { origin: 'http://evil.example' }, body: 'a=1' });
+    const res = await fetch(`http://${host}/pay/alipay/callback`, {
+      method: 'POST',
+      headers: { origin: 'http://evil.example' },
+      body: 'a=1',
+    });
     expect(res.status).not.toBe(403);
     expect(res.status).not.toBe(401);
   });
@@ -247,7 +279,14 @@ describe('slow clients and the connection cap', () => {
   it('a body dripped one byte at a time (never idle long enough) is dropped by the request timeout', async () => {
     const s = await open(port);
     const a = collect(s, 15_000);
-    s.write(head('POST /api/invoke HTTP/1.1', { Host: host, Authorization: `Bearer ${web.token}`, 'Content-Type': 'application/json', 'Content-Length': 1000 }));
+    s.write(
+      head('POST /api/invoke HTTP/1.1', {
+        Host: host,
+        Authorization: `Bearer ${web.token}`,
+        'Content-Type': 'application/json',
+        'Content-Length': 1000,
+      }),
+    );
     const drip = setInterval(() => s.writable && s.write(' '), LIMITS.bodyIdleMs / 3);
     const answer = await a;
     clearInterval(drip);
@@ -274,7 +313,12 @@ describe('slow clients and the connection cap', () => {
   it('a call over 64 KiB is answered 413 and the connection closed', async () => {
     const a = await raw(
       port,
-      head('POST /api/invoke HTTP/1.1', { Host: host, Authorization: `Bearer ${web.token}`, 'Content-Type': 'application/json', 'Content-Length': 70_000 }) + 'x'.repeat(70_000),
+      head('POST /api/invoke HTTP/1.1', {
+        Host: host,
+        Authorization: `Bearer ${web.token}`,
+        'Content-Type': 'application/json',
+        'Content-Length': 70_000,
+      }) + 'x'.repeat(70_000),
     );
     expect(a.status).toBe(413);
     expect(a.closedByServer).toBe(true);
@@ -300,24 +344,35 @@ describe('errors inside a handler', () => {
     }
   });
 
-  it.skipIf(process.platform !== 'linux')('a static file that fails while being read drops that answer, logs it and keeps serving', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pos-renderer-'));
-    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>t</title>');
-    // reading /proc/self/mem from offset 0 fails with EIO after the file has opened
-    symlinkSync('/proc/self/mem', join(dir, 'broken.js'));
-    const other = await startWebServer(t.core, { port: 0, rendererDir: dir, limits: LIMITS, log: (line) => logs.push(line) });
-    try {
-      logs.length = 0;
-      const a = await raw(other.port, head('GET /broken.js HTTP/1.1', { Host: `127.0.0.1:${other.port}`, Connection: 'close' }));
-      expect(a.closedByServer).toBe(true);
-      expect(a.text).not.toMatch(LEAK);
-      expect(logs.some((l) => l.includes('broken.js'))).toBe(true);
-      expect((await fetch(`http://127.0.0.1:${other.port}/`)).status).toBe(200);
-    } finally {
-      await other.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it.skipIf(process.platform !== 'linux')(
+    'a static file that fails while being read drops that answer, logs it and keeps serving',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'pos-renderer-'));
+      writeFileSync(join(dir, 'index.html'), '<!doctype html><title>t</title>');
+      // reading /proc/self/mem from offset 0 fails with EIO after the file has opened
+      symlinkSync('/proc/self/mem', join(dir, 'broken.js'));
+      const other = await startWebServer(t.core, {
+        port: 0,
+        rendererDir: dir,
+        limits: LIMITS,
+        log: (line) => logs.push(line),
+      });
+      try {
+        logs.length = 0;
+        const a = await raw(
+          other.port,
+          head('GET /broken.js HTTP/1.1', { Host: `127.0.0.1:${other.port}`, Connection: 'close' }),
+        );
+        expect(a.closedByServer).toBe(true);
+        expect(a.text).not.toMatch(LEAK);
+        expect(logs.some((l) => l.includes('broken.js'))).toBe(true);
+        expect((await fetch(`http://127.0.0.1:${other.port}/`)).status).toBe(200);
+      } finally {
+        await other.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('error messages quote at most a short prefix of bad input', async () => {
     const long = 'A'.repeat(5_000);
@@ -338,7 +393,12 @@ describe('the limits browser mode runs with', () => {
       expect(s.web.server.requestTimeout).toBe(DEFAULT_LIMITS.requestTimeoutMs);
       expect(s.web.server.keepAliveTimeout).toBe(DEFAULT_LIMITS.keepAliveTimeoutMs);
       expect(s.web.server.maxConnections).toBe(DEFAULT_LIMITS.maxConnections);
-      expect(DEFAULT_LIMITS).toMatchObject({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, bodyIdleMs: 5_000, maxConnections: 128 });
+      expect(DEFAULT_LIMITS).toMatchObject({
+        headersTimeoutMs: 10_000,
+        requestTimeoutMs: 30_000,
+        bodyIdleMs: 5_000,
+        maxConnections: 128,
+      });
     } finally {
       await s.stop();
     }

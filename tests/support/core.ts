@@ -33,7 +33,9 @@ export async function startCore(options: Partial<CoreOptions> = {}): Promise<Tes
   };
 }
 
-export function httpTransport(web: WebServer): Transport & { raw: (body: unknown, headers?: Record<string, string>) => Promise<Response> } {
+export function httpTransport(
+  web: WebServer,
+): Transport & { raw: (body: unknown, headers?: Record<string, string>) => Promise<Response> } {
   const base = `http://127.0.0.1:${web.port}`;
   const raw = (body: unknown, headers: Record<string, string> = {}) =>
     fetch(`${base}/api/invoke`, {

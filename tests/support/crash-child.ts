@@ -91,13 +91,24 @@ async function jumpTo(clock: ManualClock, sandboxUrl: string, at: number): Promi
  * Polls until no attempt is open and no refund unfinished: jump the clock (and the sandbox's) to the
  * earliest due poll, run what is due, repeat. Returns the rounds and what is still open.
  */
-async function drive(core: Core, clock: ManualClock, sandboxUrl: string, maxRounds = 400): Promise<{ open: number; openRefunds: number; steps: number }> {
+async function drive(
+  core: Core,
+  clock: ManualClock,
+  sandboxUrl: string,
+  maxRounds = 400,
+): Promise<{ open: number; openRefunds: number; steps: number }> {
   const k = core.store.kysely;
   for (let steps = 0; ; steps++) {
     const open = core.store.all(
-      k.selectFrom('payment_attempts').select(['id', 'next_poll_at']).where('state', 'in', ['created', 'pending']).where('method', '!=', 'cash'),
+      k
+        .selectFrom('payment_attempts')
+        .select(['id', 'next_poll_at'])
+        .where('state', 'in', ['created', 'pending'])
+        .where('method', '!=', 'cash'),
     );
-    const refunds = core.store.all(k.selectFrom('refunds').select(['id', 'next_poll_at']).where('state', 'in', ['requested', 'pending']));
+    const refunds = core.store.all(
+      k.selectFrom('refunds').select(['id', 'next_poll_at']).where('state', 'in', ['requested', 'pending']),
+    );
     const due = Math.min(...[...open, ...refunds].map((o) => o.next_poll_at ?? Number.POSITIVE_INFINITY));
     // nothing open; or parked for the owner (no next poll); or stuck — the parent judges which
     if (!Number.isFinite(due) || steps >= maxRounds) return { open: open.length, openRefunds: refunds.length, steps };
@@ -127,7 +138,12 @@ async function sell(core: Core, clock: ManualClock, input: ChildInput, flow: Cra
   const a =
     flow.kind === 'qr'
       ? await core.payments.start({ orderId: order.id, provider: flow.provider, mode: 'qr' })
-      : await core.payments.start({ orderId: order.id, provider: flow.provider, mode: 'payment_code', authCode: flow.authCode });
+      : await core.payments.start({
+          orderId: order.id,
+          provider: flow.provider,
+          mode: 'payment_code',
+          authCode: flow.authCode,
+        });
   emit({ at: 'attempt', attemptId: a.id, outTradeNo: a.outTradeNo, state: a.state });
   if (flow.kind === 'qr' && flow.customerPays) {
     // the customer scans and pays before the till's first poll
@@ -145,7 +161,12 @@ async function sell(core: Core, clock: ManualClock, input: ChildInput, flow: Cra
   if (flow.kind === 'refund') {
     if (a.state !== 'paid') throw new Error(`the payment to refund ended ${a.state}`);
     // the refund outbox: the intent is committed (in the caller's transaction), then sent
-    const refundId = core.store.tx(() => core.refunds.intent({ attemptId: a.id, amountFen: a.amountFen, reason: 'the customer brought it back' }, SYSTEM_ACTOR));
+    const refundId = core.store.tx(() =>
+      core.refunds.intent(
+        { attemptId: a.id, amountFen: a.amountFen, reason: 'the customer brought it back' },
+        SYSTEM_ACTOR,
+      ),
+    );
     emit({ at: 'refund', refundId, refundNo: core.refunds.view(refundId).refundNo });
     await core.refunds.send(refundId);
   }

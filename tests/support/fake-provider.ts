@@ -74,7 +74,19 @@ export class FakeProvider implements PaymentProvider {
     if (outcome instanceof Error) return Promise.reject(outcome);
     return Promise.resolve({
       outcome,
-      exchanges: [{ op, at: 0, method: 'POST', url: `fake://${this.id}/${op}`, request: JSON.stringify(input), status: 200, response: JSON.stringify(outcome), error: null, ms: 1 }],
+      exchanges: [
+        {
+          op,
+          at: 0,
+          method: 'POST',
+          url: `fake://${this.id}/${op}`,
+          request: JSON.stringify(input),
+          status: 200,
+          response: JSON.stringify(outcome),
+          error: null,
+          ms: 1,
+        },
+      ],
     });
   }
 

@@ -187,7 +187,9 @@ export const CONTROL_STRINGS: readonly string[] = [
 /** True when `s` holds one of the characters above (tabs and line breaks are ordinary text). */
 export function hasControl(s: string): boolean {
   // eslint-disable-next-line no-control-regex
-  return /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s);
+  return /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(
+    s,
+  );
 }
 
 export const EDGE_NUMBERS: readonly number[] = [
@@ -216,7 +218,20 @@ export const EDGE_NUMBERS: readonly number[] = [
 ];
 
 /** Keys that must never reach an object's prototype, plus keys that look privileged. */
-export const HOSTILE_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', 'role', 'isOwner', 'approvedBy', 'userId', 'priceFen', ''];
+export const HOSTILE_KEYS: readonly string[] = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  'role',
+  'isOwner',
+  'approvedBy',
+  'userId',
+  'priceFen',
+  '',
+];
 
 /** A value nested `depth` levels deep, arrays or objects. */
 export function nested(depth: number, kind: 'array' | 'object' | 'mixed', rng: Rng): unknown {
@@ -318,7 +333,8 @@ export function generate(rng: Rng, schema: JsonSchema, pools: Pools, path: reado
       if (extra && typeof extra === 'object') {
         const names = schema.propertyNames?.enum as string[] | undefined;
         const keyPool = names ?? (pools(`${key}[]`, path) as string[] | null) ?? ['a', 'b'];
-        for (const k of rng.shuffle(keyPool).slice(0, rng.int(0, Math.min(3, keyPool.length)))) out[k] = generate(rng, extra, pools, [...path, k]);
+        for (const k of rng.shuffle(keyPool).slice(0, rng.int(0, Math.min(3, keyPool.length))))
+          out[k] = generate(rng, extra, pools, [...path, k]);
       }
       return out;
     }

@@ -36,7 +36,12 @@ export async function world(zone: string, cleanups: (() => void)[]): Promise<Wor
   importCatalogue(store, DEMO_CATALOGUE, 0, () => ({ pinyin: 'x', initials: 'x' }));
   const reports = new Reports(store, new ManualClock(0), () => zone);
   reports.syncTimeZone();
-  const products = (store.sqlite.prepare('select id, price_fen as price from products order by id').all() as { id: number; price: number }[]).slice(0, 12);
+  const products = (
+    store.sqlite.prepare('select id, price_fen as price from products order by id').all() as {
+      id: number;
+      price: number;
+    }[]
+  ).slice(0, 12);
   return { store, reports, zone, products };
 }
 
@@ -44,7 +49,12 @@ export async function world(zone: string, cleanups: (() => void)[]): Promise<Wor
 function instants(zone: string, random: () => number): () => number {
   const start = zone === 'America/New_York' ? Date.parse('2026-03-06T00:00:00Z') : Date.parse('2026-11-25T00:00:00Z');
   const span = 5 * 86_400_000;
-  const specials = [Date.parse('2026-03-08T07:00:00Z'), Date.parse('2026-03-08T06:59:59Z'), Date.parse('2026-11-26T16:00:00Z'), Date.parse('2026-11-26T15:59:59.999Z')];
+  const specials = [
+    Date.parse('2026-03-08T07:00:00Z'),
+    Date.parse('2026-03-08T06:59:59Z'),
+    Date.parse('2026-11-26T16:00:00Z'),
+    Date.parse('2026-11-26T15:59:59.999Z'),
+  ];
   return () => {
     const x = random();
     if (x < 0.3) {
@@ -90,7 +100,9 @@ export function history(w: World, seed: number, orders: number): void {
      values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const attemptState = db.prepare(`update payment_attempts set state = ?, updated_at = ? where id = ?`);
-  const attemptPaid = db.prepare(`update payment_attempts set state = 'paid', updated_at = ?, paid_at = ? where id = ?`);
+  const attemptPaid = db.prepare(
+    `update payment_attempts set state = 'paid', updated_at = ?, paid_at = ? where id = ?`,
+  );
   const orderStatus = db.prepare(`update orders set status = ? where id = ?`);
   let refundNo = 0;
   const insRefund = db.prepare(
@@ -131,12 +143,28 @@ export function history(w: World, seed: number, orders: number): void {
     const clerk = pick(['收银员 01', '收银员 02', '店长']);
     const terminal = pick(['T01', 'T02']);
     const orderId = Number(
-      insOrder.run(`${day.replaceAll('-', '')}-${String(seq).padStart(4, '0')}`, day, seq, clerk, terminal, subtotal, lineDisc, orderDisc, total, items, created).lastInsertRowid,
+      insOrder.run(
+        `${day.replaceAll('-', '')}-${String(seq).padStart(4, '0')}`,
+        day,
+        seq,
+        clerk,
+        terminal,
+        subtotal,
+        lineDisc,
+        orderDisc,
+        total,
+        items,
+        created,
+      ).lastInsertRowid,
     );
-    for (const l of lines) insLine.run(orderId, l.lineNo, l.productId, l.price, l.qty, l.gross, l.disc, l.share, l.total);
+    for (const l of lines)
+      insLine.run(orderId, l.lineNo, l.productId, l.price, l.qty, l.gross, l.disc, l.share, l.total);
 
     const attempt = (method: string, mode: string, state: string, t: number) =>
-      Number(insAttempt.run(orderId, method, mode, `OT${++trade}`, total, state, t, t, state === 'paid' ? t : null).lastInsertRowid);
+      Number(
+        insAttempt.run(orderId, method, mode, `OT${++trade}`, total, state, t, t, state === 'paid' ? t : null)
+          .lastInsertRowid,
+      );
     const later = (t: number) => t + Math.floor(random() * 2 * 86_400_000 * (random() < 0.5 ? 0.02 : 1));
     const flow = random();
     let holder: { id: number; method: string } | null = null;
@@ -184,7 +212,10 @@ export function history(w: World, seed: number, orders: number): void {
         holder = { id: wx, method: 'wechat' };
       } else {
         // refunded: the WeChat money goes back; it never was the sale
-        const r = Number(insRefund.run(orderId, wx, `R${++refundNo}`, 'wechat', total, total, 'requested', null, t, t, null).lastInsertRowid);
+        const r = Number(
+          insRefund.run(orderId, wx, `R${++refundNo}`, 'wechat', total, total, 'requested', null, t, t, null)
+            .lastInsertRowid,
+        );
         refundState.run('succeeded', t + 5000, t + 5000, r);
         attemptState.run('closed', t + 5000, wx);
         holder = { id: cash, method: 'cash' };
@@ -210,11 +241,14 @@ export function history(w: World, seed: number, orders: number): void {
         linesJson = JSON.stringify([{ lineNo: l.lineNo, qty: q, amountFen: fen }]);
       } else if (kind < 0.6) {
         amount = total - refunded;
-        linesJson = JSON.stringify(left.filter((x) => x.qtyLeft > 0).map((x) => ({ lineNo: x.lineNo, qty: x.qtyLeft, amountFen: x.fenLeft })));
+        linesJson = JSON.stringify(
+          left.filter((x) => x.qtyLeft > 0).map((x) => ({ lineNo: x.lineNo, qty: x.qtyLeft, amountFen: x.fenLeft })),
+        );
         for (const x of left) x.qtyLeft = 0;
       } else {
         amount = Math.max(1, Math.floor((total - refunded) * random()));
-        if (random() < 0.15) linesJson = pick(['{not json', '"x"', '{"lineNo":1}', '[1, "a", null]', '[{"lineNo":"1","qty":"x"}]']);
+        if (random() < 0.15)
+          linesJson = pick(['{not json', '"x"', '{"lineNo":1}', '[1, "a", null]', '[{"lineNo":"1","qty":"x"}]']);
       }
       if (amount <= 0) continue;
       const t = later(created + 3_600_000);
@@ -222,7 +256,21 @@ export function history(w: World, seed: number, orders: number): void {
       if (cash) {
         insRefund.run(orderId, holder.id, `R${++refundNo}`, 'cash', amount, total, 'succeeded', linesJson, t, t, t);
       } else {
-        const r = Number(insRefund.run(orderId, holder.id, `R${++refundNo}`, holder.method, amount, total, 'requested', linesJson, t, t, null).lastInsertRowid);
+        const r = Number(
+          insRefund.run(
+            orderId,
+            holder.id,
+            `R${++refundNo}`,
+            holder.method,
+            amount,
+            total,
+            'requested',
+            linesJson,
+            t,
+            t,
+            null,
+          ).lastInsertRowid,
+        );
         refundState.run('pending', t + 1000, null, r);
         if (random() < 0.15) {
           refundState.run('failed', t + 9000, t + 9000, r);
@@ -237,4 +285,3 @@ export function history(w: World, seed: number, orders: number): void {
     }
   }
 }
-

@@ -22,7 +22,8 @@ describe('barcodes', () => {
     expect(checkBarcode('36000291453').ok).toBe(true); // 11 digits: not a GS1 length, a shop code
     expect(checkBarcode('6.90194E+12')).toEqual({ ok: false, reason: 'excel_number' });
     expect(checkBarcode('6.90194e12')).toEqual({ ok: false, reason: 'excel_number' });
-    for (const bad of ['', '12345', 'ABC 123', '条码123456', 'x'.repeat(33)]) expect(checkBarcode(bad)).toEqual({ ok: false, reason: 'format' });
+    for (const bad of ['', '12345', 'ABC 123', '条码123456', 'x'.repeat(33)])
+      expect(checkBarcode(bad)).toEqual({ ok: false, reason: 'format' });
   });
 });
 
@@ -63,7 +64,13 @@ describe('parsing', () => {
   });
 
   it('stops after maxRecords and says whether more follows', () => {
-    expect(parseCsv('a\nb\nc\n', 2)).toEqual({ records: [{ line: 1, cells: ['a'] }, { line: 2, cells: ['b'] }], more: true });
+    expect(parseCsv('a\nb\nc\n', 2)).toEqual({
+      records: [
+        { line: 1, cells: ['a'] },
+        { line: 2, cells: ['b'] },
+      ],
+      more: true,
+    });
     expect(parseCsv('a\nb\n\n', 2).more).toBe(false);
   });
 
@@ -84,6 +91,14 @@ describe('writing', () => {
     expect(csvCell(-3)).toBe('-3');
     expect(csvCell(decimal('-3.50'))).toBe('-3.50');
     expect(readCell('="0012345678905"')).toBe('0012345678905');
-    expect(writeCsv([['a', 'b'], ['1', 'x,y']], { bom: true })).toBe('\uFEFFa,b\r\n1,"x,y"\r\n');
+    expect(
+      writeCsv(
+        [
+          ['a', 'b'],
+          ['1', 'x,y'],
+        ],
+        { bom: true },
+      ),
+    ).toBe('\uFEFFa,b\r\n1,"x,y"\r\n');
   });
 });

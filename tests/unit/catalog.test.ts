@@ -26,8 +26,10 @@ describe('the demo catalogue', () => {
     expect(new Set(demo.products.map((p) => p.barcode)).size).toBe(demo.products.length);
     expect(new Set(demo.products.map((p) => p.sku)).size).toBe(demo.products.length);
     // the precomputed pinyin keys are what pinyin-pro computes
-    for (const p of demo.products) expect({ pinyin: p.pinyin, initials: p.initials }, p.sku).toEqual(pinyinKeys(p.nameZh));
-    for (const c of demo.categories) expect(demo.products.filter((p) => p.category === c.code).length).toBeGreaterThanOrEqual(5);
+    for (const p of demo.products)
+      expect({ pinyin: p.pinyin, initials: p.initials }, p.sku).toEqual(pinyinKeys(p.nameZh));
+    for (const c of demo.categories)
+      expect(demo.products.filter((p) => p.category === c.code).length).toBeGreaterThanOrEqual(5);
   });
 });
 
@@ -73,10 +75,34 @@ describe('catalogue search', () => {
           categories: [{ code: 'x', nameZh: '测试', nameEn: 'Test', color: '#000', sort: 0 }],
           products: [
             // "gm" only inside: jinGuangMian / jGM / a-gm
-            { sku: 'A-1', barcode: null, nameZh: '金光面', nameEn: 'Gold noodles', category: 'x', priceFen: 100, unit: '' },
+            {
+              sku: 'A-1',
+              barcode: null,
+              nameZh: '金光面',
+              nameEn: 'Gold noodles',
+              category: 'x',
+              priceFen: 100,
+              unit: '',
+            },
             // "gm" inside the pinyin (guangming) but also the start of the initials (gmnn)
-            { sku: 'B-1', barcode: null, nameZh: '光明牛奶', nameEn: 'Bright milk', category: 'x', priceFen: 100, unit: '' },
-            { sku: 'C-1', barcode: null, nameZh: '百事可乐 330ml', nameEn: 'Pepsi', category: 'x', priceFen: 100, unit: '' },
+            {
+              sku: 'B-1',
+              barcode: null,
+              nameZh: '光明牛奶',
+              nameEn: 'Bright milk',
+              category: 'x',
+              priceFen: 100,
+              unit: '',
+            },
+            {
+              sku: 'C-1',
+              barcode: null,
+              nameZh: '百事可乐 330ml',
+              nameEn: 'Pepsi',
+              category: 'x',
+              priceFen: 100,
+              unit: '',
+            },
             { sku: 'D-1', barcode: null, nameZh: '可乐330ml', nameEn: 'Cola', category: 'x', priceFen: 100, unit: '' },
           ],
         },

@@ -9,7 +9,9 @@ import { scryptPin } from '../../src/main/core/pin-hash';
 const PARAMS = { N: 16_384, r: 8, p: 1 };
 
 const pool = (pin: string, salt: string) =>
-  new Promise<Buffer>((resolve, reject) => scrypt(pin, salt, 32, PARAMS, (err, key) => (err ? reject(err) : resolve(key))));
+  new Promise<Buffer>((resolve, reject) =>
+    scrypt(pin, salt, 32, PARAMS, (err, key) => (err ? reject(err) : resolve(key))),
+  );
 
 describe('PIN hashing thread', () => {
   it("gives crypto.scrypt's key, byte for byte", async () => {
@@ -33,6 +35,8 @@ describe('PIN hashing thread', () => {
 
   it('refuses parameters scrypt refuses, and keeps working after', async () => {
     await expect(scryptPin('1234', 'salt', 32, { N: 3, r: 8, p: 1 })).rejects.toThrow();
-    expect((await scryptPin('1234', 'salt', 32, PARAMS)).toString('hex')).toBe((await pool('1234', 'salt')).toString('hex'));
+    expect((await scryptPin('1234', 'salt', 32, PARAMS)).toString('hex')).toBe(
+      (await pool('1234', 'salt')).toString('hex'),
+    );
   });
 });

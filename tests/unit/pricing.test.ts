@@ -26,7 +26,13 @@ describe('pricing', () => {
       ],
       { kind: 'amount', value: 101 },
     );
-    expect(r).toMatchObject({ subtotalFen: 1650, lineDiscountFen: 90, orderDiscountFen: 101, totalFen: 1459, itemCount: 4 });
+    expect(r).toMatchObject({
+      subtotalFen: 1650,
+      lineDiscountFen: 90,
+      orderDiscountFen: 101,
+      totalFen: 1459,
+      itemCount: 4,
+    });
     expect(r.lines.map((l) => l.orderDiscountShareFen)).toEqual([52, 49]);
   });
 
@@ -37,7 +43,11 @@ describe('pricing', () => {
     ),
     { nil: null },
   ) as fc.Arbitrary<Discount | null>;
-  const line = fc.record({ unitPriceFen: fc.integer({ min: 0, max: 1_000_000 }), qty: fc.integer({ min: 1, max: 9999 }), discount });
+  const line = fc.record({
+    unitPriceFen: fc.integer({ min: 0, max: 1_000_000 }),
+    qty: fc.integer({ min: 1, max: 9999 }),
+    discount,
+  });
 
   it('shares an order discount exactly even when amount × weight passes 2^53 (a found counterexample)', () => {
     const r = priceCart(
@@ -56,7 +66,13 @@ describe('pricing', () => {
     fc.assert(
       fc.property(fc.array(line, { maxLength: 30 }), discount, (lines, orderDiscount) => {
         const r = priceCart(lines, orderDiscount);
-        const all = [r.subtotalFen, r.lineDiscountFen, r.orderDiscountFen, r.totalFen, ...r.lines.flatMap((l) => Object.values(l))];
+        const all = [
+          r.subtotalFen,
+          r.lineDiscountFen,
+          r.orderDiscountFen,
+          r.totalFen,
+          ...r.lines.flatMap((l) => Object.values(l)),
+        ];
         expect(all.every((n) => Number.isSafeInteger(n) && n >= 0)).toBe(true);
         expect(r.totalFen).toBe(r.subtotalFen - r.lineDiscountFen - r.orderDiscountFen);
         expect(r.lines.reduce((a, l) => a + l.totalFen, 0)).toBe(r.totalFen);

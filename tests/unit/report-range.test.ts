@@ -65,7 +65,9 @@ describe('report ranges', () => {
         const days = coverage(parts);
         for (const [d, n] of days) expect([d, n]).toEqual([d, d >= from && d <= to ? 1 : 0]);
         for (let d = from; d <= to; d = addDays(d, 1)) expect(days.get(d)).toBe(1);
-        const byDay = parts.filter((p): p is Extract<RangePart, { from: string }> => 'from' in p).reduce((s, p) => s + checkRange(p.from, p.to), 0);
+        const byDay = parts
+          .filter((p): p is Extract<RangePart, { from: string }> => 'from' in p)
+          .reduce((s, p) => s + checkRange(p.from, p.to), 0);
         expect(byDay).toBeLessThanOrEqual(30);
       }),
       { numRuns: 400 },

@@ -11,7 +11,18 @@ import type { Clock } from './clock';
 import { writeCsv } from './csv';
 
 /** An audit row's values, in the order of the insert: at, actor id, name, role, approved by, action, subject, before, after, note. */
-export type AuditRow = readonly [number, number | null, string, string, string | null, string, string | null, string | null, string | null, string | null];
+export type AuditRow = readonly [
+  number,
+  number | null,
+  string,
+  string,
+  string | null,
+  string,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+];
 
 export interface AuditChange {
   before?: unknown;
@@ -55,7 +66,18 @@ export class Audit {
   write(row: AuditRow): number {
     this.insertSql ??= this.store.kysely
       .insertInto('audit_log')
-      .values({ at: 0, actor_id: null, actor_name: '', actor_role: 'system', approved_by: null, action: '', subject: null, before: null, after: null, note: null })
+      .values({
+        at: 0,
+        actor_id: null,
+        actor_name: '',
+        actor_role: 'system',
+        approved_by: null,
+        action: '',
+        subject: null,
+        before: null,
+        after: null,
+        note: null,
+      })
       .compile().sql;
     return this.store.runCompiled(this.insertSql, row).lastInsertRowid;
   }
@@ -63,9 +85,21 @@ export class Audit {
   /** The log as CSV (UTF-8 with a BOM for Excel), oldest first. */
   csv(filter: { from?: number; to?: number } = {}): string {
     const rows = this.list({ ...filter, limit: 100_000 }).reverse();
-    const text = (v: unknown): string | null => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v));
+    const text = (v: unknown): string | null =>
+      v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v);
     const head = ['id', 'at', 'actor', 'role', 'approved_by', 'action', 'subject', 'before', 'after', 'note'];
-    const lines = rows.map((r) => [r.id, new Date(r.at).toISOString(), r.actor, r.role, r.approvedBy, r.action, r.subject, text(r.before), text(r.after), r.note]);
+    const lines = rows.map((r) => [
+      r.id,
+      new Date(r.at).toISOString(),
+      r.actor,
+      r.role,
+      r.approvedBy,
+      r.action,
+      r.subject,
+      text(r.before),
+      text(r.after),
+      r.note,
+    ]);
     return writeCsv([head, ...lines], { bom: true });
   }
 

@@ -54,7 +54,13 @@ export async function hashPin(pin: string): Promise<{ hash: string; salt: string
 }
 
 /** What a locked till still answers: who can sign in, and signing in. */
-export const WHILE_LOCKED: ReadonlySet<string> = new Set(['app.info', 'app.setLocale', 'auth.users', 'auth.current', 'auth.login']);
+export const WHILE_LOCKED: ReadonlySet<string> = new Set([
+  'app.info',
+  'app.setLocale',
+  'auth.users',
+  'auth.current',
+  'auth.login',
+]);
 
 /** A user's failure count and lock as they were before a guess was charged, and as charged. */
 interface Charge {
@@ -65,7 +71,9 @@ interface Charge {
 }
 
 /** Who is signed in, read on every call that records a clerk: built and compiled once (store/db.ts `prepared`). */
-const ACTIVE_USER = prepared((k, id: number) => k.selectFrom('users').selectAll().where('id', '=', id).where('active', '=', 1));
+const ACTIVE_USER = prepared((k, id: number) =>
+  k.selectFrom('users').selectAll().where('id', '=', id).where('active', '=', 1),
+);
 
 export class Auth {
   private currentId: number | null = null;
@@ -94,7 +102,15 @@ export class Auth {
     this.store.tx(() => {
       for (const u of hashed) {
         this.store.run(
-          this.k.insertInto('users').values({ name: u.name, role: u.role, pin_hash: u.hash, pin_salt: u.salt, locked_until: null, created_at: now, updated_at: now }),
+          this.k.insertInto('users').values({
+            name: u.name,
+            role: u.role,
+            pin_hash: u.hash,
+            pin_salt: u.salt,
+            locked_until: null,
+            created_at: now,
+            updated_at: now,
+          }),
         );
       }
     });
@@ -109,7 +125,12 @@ export class Auth {
 
   private viewOf(u: UserRow): UserView {
     const now = this.clock.now();
-    return { id: u.id, name: u.name, role: u.role, lockedUntil: u.locked_until !== null && u.locked_until > now ? u.locked_until : null };
+    return {
+      id: u.id,
+      name: u.name,
+      role: u.role,
+      lockedUntil: u.locked_until !== null && u.locked_until > now ? u.locked_until : null,
+    };
   }
 
   /** Locked: nobody is signed in; main refuses everything but signing in until someone does. */
@@ -125,7 +146,9 @@ export class Auth {
   /** The signed-in user; by default the first active clerk (the till opens ready to sell). */
   current(): Actor {
     let u = this.currentId === null ? undefined : this.store.first(ACTIVE_USER(this.currentId));
-    u ??= this.store.first(this.k.selectFrom('users').selectAll().where('active', '=', 1).orderBy('role').orderBy('id'));
+    u ??= this.store.first(
+      this.k.selectFrom('users').selectAll().where('active', '=', 1).orderBy('role').orderBy('id'),
+    );
     if (!u) return SYSTEM_ACTOR;
     this.currentId = u.id;
     return { userId: u.id, name: u.name, role: u.role, approvedBy: null };
@@ -134,7 +157,9 @@ export class Auth {
   /** Checks one user's PIN, counting failures and locking after MAX_PIN_FAILURES. */
   verify(userId: number, pin: string): Promise<UserRow> {
     return this.serialized(async () => {
-      const u = this.store.first(this.k.selectFrom('users').selectAll().where('id', '=', userId).where('active', '=', 1));
+      const u = this.store.first(
+        this.k.selectFrom('users').selectAll().where('id', '=', userId).where('active', '=', 1),
+      );
       if (!u) throw new PosError('NOT_FOUND', `There is no user ${userId}.`, { userId });
       this.refuseIfLocked(u);
       const charges = this.charge([u]);
@@ -161,10 +186,13 @@ export class Auth {
   async addUser(name: string, role: Role, pin: string, inTx: (u: UserView) => void): Promise<UserView> {
     const { hash, salt } = await hashPin(pin);
     return this.store.tx(() => {
-      if (this.byName(name)) throw new PosError('INVALID_INPUT', `There is already a user called ${name}.`, { field: 'name' });
+      if (this.byName(name))
+        throw new PosError('INVALID_INPUT', `There is already a user called ${name}.`, { field: 'name' });
       const now = this.clock.now();
       const id = this.store.run(
-        this.k.insertInto('users').values({ name, role, pin_hash: hash, pin_salt: salt, locked_until: null, created_at: now, updated_at: now }),
+        this.k
+          .insertInto('users')
+          .values({ name, role, pin_hash: hash, pin_salt: salt, locked_until: null, created_at: now, updated_at: now }),
       ).lastInsertRowid;
       const v = this.users().find((u) => u.id === id) as UserView;
       inTx(v);
@@ -176,10 +204,15 @@ export class Auth {
   async setPin(userId: number, pin: string, inTx: (u: UserView) => void): Promise<UserView> {
     const { hash, salt } = await hashPin(pin);
     return this.store.tx(() => {
-      const u = this.store.first(this.k.selectFrom('users').selectAll().where('id', '=', userId).where('active', '=', 1));
+      const u = this.store.first(
+        this.k.selectFrom('users').selectAll().where('id', '=', userId).where('active', '=', 1),
+      );
       if (!u) throw new PosError('NOT_FOUND', `There is no user ${userId}.`, { userId });
       this.store.run(
-        this.k.updateTable('users').set({ pin_hash: hash, pin_salt: salt, failed_count: 0, locked_until: null, updated_at: this.clock.now() }).where('id', '=', userId),
+        this.k
+          .updateTable('users')
+          .set({ pin_hash: hash, pin_salt: salt, failed_count: 0, locked_until: null, updated_at: this.clock.now() })
+          .where('id', '=', userId),
       );
       const v = this.viewOf(u);
       inTx(v);
@@ -190,13 +223,20 @@ export class Auth {
   /** Retires a user (never the last active owner). */
   retire(userId: number, inTx: (u: UserView) => void): UserView {
     return this.store.tx(() => {
-      const u = this.store.first(this.k.selectFrom('users').selectAll().where('id', '=', userId).where('active', '=', 1));
+      const u = this.store.first(
+        this.k.selectFrom('users').selectAll().where('id', '=', userId).where('active', '=', 1),
+      );
       if (!u) throw new PosError('NOT_FOUND', `There is no user ${userId}.`, { userId });
       if (u.role === 'owner') {
-        const owners = this.store.all(this.k.selectFrom('users').select('id').where('role', '=', 'owner').where('active', '=', 1));
-        if (owners.length <= 1) throw new PosError('INVALID_INPUT', 'The last owner cannot be removed.', { field: 'userId' });
+        const owners = this.store.all(
+          this.k.selectFrom('users').select('id').where('role', '=', 'owner').where('active', '=', 1),
+        );
+        if (owners.length <= 1)
+          throw new PosError('INVALID_INPUT', 'The last owner cannot be removed.', { field: 'userId' });
       }
-      this.store.run(this.k.updateTable('users').set({ active: 0, updated_at: this.clock.now() }).where('id', '=', userId));
+      this.store.run(
+        this.k.updateTable('users').set({ active: 0, updated_at: this.clock.now() }).where('id', '=', userId),
+      );
       if (this.currentId === userId) this.currentId = null;
       const v = this.viewOf(u);
       inTx(v);
@@ -212,11 +252,15 @@ export class Auth {
     const me = this.current();
     if (need === 'owner' && me.role === 'owner') return me;
     if (approvalPin === undefined || approvalPin === '') {
-      throw new PosError('OWNER_APPROVAL_REQUIRED', 'This needs an owner: ask the owner to enter their PIN.', { role: me.role });
+      throw new PosError('OWNER_APPROVAL_REQUIRED', 'This needs an owner: ask the owner to enter their PIN.', {
+        role: me.role,
+      });
     }
     return this.serialized(async () => {
       // the PIN could be any active owner's: each one not locked is charged a guess, and checked
-      const owners = this.store.all(this.k.selectFrom('users').selectAll().where('role', '=', 'owner').where('active', '=', 1));
+      const owners = this.store.all(
+        this.k.selectFrom('users').selectAll().where('role', '=', 'owner').where('active', '=', 1),
+      );
       const now = this.clock.now();
       const open = owners.filter((o) => o.locked_until === null || o.locked_until <= now);
       if (open.length === 0 && owners.length > 0) {
@@ -239,7 +283,9 @@ export class Auth {
    */
   private async serialized<T>(check: () => Promise<T>): Promise<T> {
     if (this.pinChecks >= MAX_PIN_QUEUE) {
-      throw new PosError('PIN_BUSY', 'Other PINs are being checked: wait a moment and try again.', { queued: this.pinChecks });
+      throw new PosError('PIN_BUSY', 'Other PINs are being checked: wait a moment and try again.', {
+        queued: this.pinChecks,
+      });
     }
     this.pinChecks++;
     const before = this.pinTail;
@@ -262,12 +308,19 @@ export class Auth {
     const now = this.clock.now();
     return this.store.tx(() =>
       users.flatMap((u) => {
-        const row = this.store.first(this.k.selectFrom('users').select(['failed_count', 'locked_until']).where('id', '=', u.id));
+        const row = this.store.first(
+          this.k.selectFrom('users').select(['failed_count', 'locked_until']).where('id', '=', u.id),
+        );
         if (!row) return [];
         const fails = row.failed_count + 1;
         const lock = fails >= MAX_PIN_FAILURES ? now + LOCK_OUT_MS : null;
         const after = { failed_count: lock ? 0 : fails, locked_until: lock };
-        this.store.run(this.k.updateTable('users').set({ ...after, updated_at: now }).where('id', '=', u.id));
+        this.store.run(
+          this.k
+            .updateTable('users')
+            .set({ ...after, updated_at: now })
+            .where('id', '=', u.id),
+        );
         return [{ user: u, before: row, after, fails }];
       }),
     );
@@ -279,11 +332,20 @@ export class Auth {
    */
   private settle(matched: UserRow, charges: Charge[]): void {
     this.store.tx(() => {
-      this.store.run(this.k.updateTable('users').set({ failed_count: 0, locked_until: null }).where('id', '=', matched.id));
+      this.store.run(
+        this.k.updateTable('users').set({ failed_count: 0, locked_until: null }).where('id', '=', matched.id),
+      );
       for (const c of charges) {
         if (c.user.id === matched.id) continue;
-        let q = this.k.updateTable('users').set(c.before).where('id', '=', c.user.id).where('failed_count', '=', c.after.failed_count);
-        q = c.after.locked_until === null ? q.where('locked_until', 'is', null) : q.where('locked_until', '=', c.after.locked_until);
+        let q = this.k
+          .updateTable('users')
+          .set(c.before)
+          .where('id', '=', c.user.id)
+          .where('failed_count', '=', c.after.failed_count);
+        q =
+          c.after.locked_until === null
+            ? q.where('locked_until', 'is', null)
+            : q.where('locked_until', '=', c.after.locked_until);
         this.store.run(q);
       }
     });
@@ -305,16 +367,25 @@ export class Auth {
     const seconds = Math.max(1, Math.ceil((lockedUntil - this.clock.now()) / 1000));
     let until: string;
     try {
-      until = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: this.timeZone() }).format(lockedUntil);
+      until = new Intl.DateTimeFormat('en-GB', {
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+        timeZone: this.timeZone(),
+      }).format(lockedUntil);
     } catch {
       until = new Date(lockedUntil).toISOString().slice(11, 16);
     }
-    return new PosError('PIN_LOCKED', `Too many wrong PINs: ${what} for ${Math.ceil(seconds / 60)} minute(s), until ${until}.`, {
-      lockedUntil,
-      seconds,
-      minutes: Math.ceil(seconds / 60),
-      until,
-    });
+    return new PosError(
+      'PIN_LOCKED',
+      `Too many wrong PINs: ${what} for ${Math.ceil(seconds / 60)} minute(s), until ${until}.`,
+      {
+        lockedUntil,
+        seconds,
+        minutes: Math.ceil(seconds / 60),
+        until,
+      },
+    );
   }
 
   /** The error for a wrong PIN whose guess was charged: WRONG_PIN with the attempts left, or the lock it caused. */
@@ -322,6 +393,10 @@ export class Auth {
     const lock = charges.find((c) => c.after.locked_until !== null);
     if (lock) return this.lockedError(lock.after.locked_until as number, 'locked');
     const left = Math.min(MAX_PIN_FAILURES, ...charges.map((c) => MAX_PIN_FAILURES - c.fails));
-    return new PosError('WRONG_PIN', `Wrong PIN; ${left} attempt(s) left before a ${LOCK_OUT_MS / 60_000}-minute lock.`, { attemptsLeft: left });
+    return new PosError(
+      'WRONG_PIN',
+      `Wrong PIN; ${left} attempt(s) left before a ${LOCK_OUT_MS / 60_000}-minute lock.`,
+      { attemptsLeft: left },
+    );
   }
 }

@@ -19,7 +19,9 @@ export function toDiscount(kind: 'percent' | 'amount' | null, value: number | nu
 }
 
 // The queries of every cart edit, built and compiled once (store/db.ts `prepared`).
-const ACTIVE_CART = prepared((k) => k.selectFrom('carts').selectAll().where('status', '=', 'active').orderBy('id', 'desc').limit(1));
+const ACTIVE_CART = prepared((k) =>
+  k.selectFrom('carts').selectAll().where('status', '=', 'active').orderBy('id', 'desc').limit(1),
+);
 const CART_BY_ID = prepared((k, id: number) => k.selectFrom('carts').selectAll().where('id', '=', id));
 const NEW_CART = prepared((k, now: number) =>
   k.insertInto('carts').values({
@@ -63,14 +65,22 @@ const LAST_POSITION = prepared((k, cartId: number) =>
     .where('cart_id', '=', cartId),
 );
 const NEW_LINE = prepared((k, cartId: number, productId: number, qty: number, position: number) =>
-  k.insertInto('cart_lines').values({ cart_id: cartId, product_id: productId, qty, discount_kind: null, discount_value: null, position }),
+  k
+    .insertInto('cart_lines')
+    .values({ cart_id: cartId, product_id: productId, qty, discount_kind: null, discount_value: null, position }),
 );
-const SET_LINE_QTY = prepared((k, lineId: number, qty: number) => k.updateTable('cart_lines').set({ qty }).where('id', '=', lineId));
+const SET_LINE_QTY = prepared((k, lineId: number, qty: number) =>
+  k.updateTable('cart_lines').set({ qty }).where('id', '=', lineId),
+);
 const TOUCH_CART = prepared((k, cartId: number, updatedAt: number, productId: number | null) =>
   k.updateTable('carts').set({ updated_at: updatedAt, last_product_id: productId }).where('id', '=', cartId),
 );
-const CART_APPROVAL = prepared((k, cartId: number) => k.selectFrom('carts').select('order_discount_approved_ppm').where('id', '=', cartId));
-const LINE_APPROVALS = prepared((k, cartId: number) => k.selectFrom('cart_lines').select(['id', 'discount_approved_ppm']).where('cart_id', '=', cartId));
+const CART_APPROVAL = prepared((k, cartId: number) =>
+  k.selectFrom('carts').select('order_discount_approved_ppm').where('id', '=', cartId),
+);
+const LINE_APPROVALS = prepared((k, cartId: number) =>
+  k.selectFrom('cart_lines').select(['id', 'discount_approved_ppm']).where('cart_id', '=', cartId),
+);
 
 export class Carts {
   constructor(
@@ -114,7 +124,11 @@ export class Carts {
     const lines = this.lines(row.id);
     const orderDiscount = toDiscount(row.order_discount_kind, row.order_discount_value);
     const priced = priceCart(
-      lines.map((l) => ({ unitPriceFen: l.price_fen, qty: l.qty, discount: toDiscount(l.discount_kind, l.discount_value) })),
+      lines.map((l) => ({
+        unitPriceFen: l.price_fen,
+        qty: l.qty,
+        discount: toDiscount(l.discount_kind, l.discount_value),
+      })),
       orderDiscount,
     );
     return {
@@ -153,7 +167,10 @@ export class Carts {
     if (id === undefined) return { lines: new Map(), order: null };
     const cart = this.store.first(CART_APPROVAL(id));
     const lines = this.store.all(LINE_APPROVALS(id));
-    return { lines: new Map(lines.map((l) => [l.id, l.discount_approved_ppm])), order: cart?.order_discount_approved_ppm ?? null };
+    return {
+      lines: new Map(lines.map((l) => [l.id, l.discount_approved_ppm])),
+      order: cart?.order_discount_approved_ppm ?? null,
+    };
   }
 
   /** Marks the cart changed; returns it as it now is, so the caller need not read it again. */
@@ -179,7 +196,10 @@ export class Carts {
       if (existing) {
         const next = existing.qty + qty;
         if (next > MAX_QTY) {
-          throw new PosError('INVALID_QUANTITY', `A line can hold at most ${MAX_QTY} of one product.`, { max: MAX_QTY, qty: next });
+          throw new PosError('INVALID_QUANTITY', `A line can hold at most ${MAX_QTY} of one product.`, {
+            max: MAX_QTY,
+            qty: next,
+          });
         }
         this.store.run(SET_LINE_QTY(existing.id, next));
       } else {
@@ -192,7 +212,10 @@ export class Carts {
 
   scan(code: string): CartView {
     const product = this.catalog.findByCode(code);
-    if (!product) throw new PosError('UNKNOWN_BARCODE', `No product has the barcode or SKU "${code.trim()}".`, { code: code.trim() });
+    if (!product)
+      throw new PosError('UNKNOWN_BARCODE', `No product has the barcode or SKU "${code.trim()}".`, {
+        code: code.trim(),
+      });
     return this.add(product.id, 1);
   }
 
@@ -221,7 +244,13 @@ export class Carts {
       this.store.run(
         this.k
           .updateTable('carts')
-          .set({ order_discount_kind: null, order_discount_value: null, order_discount_approved_ppm: null, last_product_id: null, updated_at: this.clock.now() })
+          .set({
+            order_discount_kind: null,
+            order_discount_value: null,
+            order_discount_approved_ppm: null,
+            last_product_id: null,
+            updated_at: this.clock.now(),
+          })
           .where('id', '=', cart.id),
       );
       return this.view(this.activeRow());
@@ -237,16 +266,24 @@ export class Carts {
         const product = this.catalog.get(line.product_id);
         const gross = product.priceFen * line.qty;
         if (discount.value > gross) {
-          throw new PosError('DISCOUNT_TOO_LARGE', `A discount of ${discount.value} fen is more than the line's ${gross} fen.`, {
-            discountFen: discount.value,
-            maxFen: gross,
-          });
+          throw new PosError(
+            'DISCOUNT_TOO_LARGE',
+            `A discount of ${discount.value} fen is more than the line's ${gross} fen.`,
+            {
+              discountFen: discount.value,
+              maxFen: gross,
+            },
+          );
         }
       }
       this.store.run(
         this.k
           .updateTable('cart_lines')
-          .set({ discount_kind: discount?.kind ?? null, discount_value: discount?.value ?? null, discount_approved_ppm: discount ? approvedPpm : null })
+          .set({
+            discount_kind: discount?.kind ?? null,
+            discount_value: discount?.value ?? null,
+            discount_approved_ppm: discount ? approvedPpm : null,
+          })
           .where('id', '=', line.id),
       );
       return this.view(this.touch(cart, line.product_id));
@@ -261,10 +298,14 @@ export class Carts {
         const v = this.view(cart);
         const base = v.subtotalFen - v.lineDiscountFen;
         if (discount.value > base) {
-          throw new PosError('DISCOUNT_TOO_LARGE', `A discount of ${discount.value} fen is more than the cart's ${base} fen.`, {
-            discountFen: discount.value,
-            maxFen: base,
-          });
+          throw new PosError(
+            'DISCOUNT_TOO_LARGE',
+            `A discount of ${discount.value} fen is more than the cart's ${base} fen.`,
+            {
+              discountFen: discount.value,
+              maxFen: base,
+            },
+          );
         }
       }
       this.store.run(
@@ -331,17 +372,24 @@ export class Carts {
       const current = this.activeRow();
       const now = this.clock.now();
       if (this.isEmpty(current.id)) {
-        this.store.run(this.k.updateTable('carts').set({ status: 'discarded', updated_at: now }).where('id', '=', current.id));
+        this.store.run(
+          this.k.updateTable('carts').set({ status: 'discarded', updated_at: now }).where('id', '=', current.id),
+        );
       } else {
         this.store.run(
-          this.k.updateTable('carts').set({ status: 'parked', parked_at: now, updated_at: now }).where('id', '=', current.id),
+          this.k
+            .updateTable('carts')
+            .set({ status: 'parked', parked_at: now, updated_at: now })
+            .where('id', '=', current.id),
         );
       }
       this.store.run(
-        this.k.updateTable('carts').set({ status: 'active', parked_at: null, updated_at: now }).where('id', '=', target.id),
+        this.k
+          .updateTable('carts')
+          .set({ status: 'active', parked_at: null, updated_at: now })
+          .where('id', '=', target.id),
       );
       return this.view(this.activeRow());
     }, 'normal');
   }
 }
-

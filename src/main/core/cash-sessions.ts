@@ -85,7 +85,11 @@ export function sessionSalesQuery(k: Kysely<Database>, terminal: string, from: n
   return k
     .selectFrom('payment_attempts as pa')
     .innerJoin('orders as o', 'o.id', 'pa.order_id')
-    .select(['pa.method', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>('pa.amount_fen').as('fen')])
+    .select([
+      'pa.method',
+      (eb) => eb.fn.countAll<number>().as('n'),
+      (eb) => eb.fn.sum<number>('pa.amount_fen').as('fen'),
+    ])
     .where(unindexed<string>('o.terminal'), '=', terminal)
     .where(inList('pa.state', PAID_STATES))
     .where('pa.paid_at', '>=', from)
@@ -99,7 +103,17 @@ export function pendingAttemptsQuery(k: Kysely<Database>, terminal: string) {
     k
       .selectFrom('payment_attempts as pa')
       .innerJoin('orders as o', 'o.id', 'pa.order_id')
-      .select(['pa.id', 'pa.order_id', 'o.number', 'pa.method', 'pa.mode', 'pa.amount_fen', 'pa.state', 'pa.unknown', 'pa.created_at'])
+      .select([
+        'pa.id',
+        'pa.order_id',
+        'o.number',
+        'pa.method',
+        'pa.mode',
+        'pa.amount_fen',
+        'pa.state',
+        'pa.unknown',
+        'pa.created_at',
+      ])
       .where(unindexed<string>('o.terminal'), '=', terminal)
       .where('pa.method', '!=', 'cash')
       .where(inList('pa.state', OPEN_STATES))
@@ -191,13 +205,20 @@ export class CashSessions {
   }
 
   private openRow(terminal: string): CashSessionRow | undefined {
-    return this.store.first(this.k.selectFrom('cash_sessions').selectAll().where('terminal', '=', terminal).where('status', '=', 'open'));
+    return this.store.first(
+      this.k.selectFrom('cash_sessions').selectAll().where('terminal', '=', terminal).where('status', '=', 'open'),
+    );
   }
 
   private requireOpen(): CashSessionRow {
     const terminal = this.terminal();
     const s = this.openRow(terminal);
-    if (!s) throw new PosError('CASH_SESSION_NOT_OPEN', `No cash session is open on ${terminal}: open the drawer with a float first.`, { terminal });
+    if (!s)
+      throw new PosError(
+        'CASH_SESSION_NOT_OPEN',
+        `No cash session is open on ${terminal}: open the drawer with a float first.`,
+        { terminal },
+      );
     return s;
   }
 
@@ -212,7 +233,9 @@ export class CashSessions {
     const terminal = this.terminal();
     const now = this.o.clock.now();
     const s = this.openRow(terminal);
-    const last = this.store.first(this.k.selectFrom('z_reports').selectAll().where('terminal', '=', terminal).orderBy('seq', 'desc').limit(1));
+    const last = this.store.first(
+      this.k.selectFrom('z_reports').selectAll().where('terminal', '=', terminal).orderBy('seq', 'desc').limit(1),
+    );
     return {
       terminal,
       businessDay: this.day(now),
@@ -238,10 +261,18 @@ export class CashSessions {
     let q = this.k
       .selectFrom('payment_attempts as pa')
       .innerJoin('orders as o', 'o.id', 'pa.order_id')
-      .select(['pa.method', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>('pa.amount_fen').as('fen'), (eb) => eb.fn.min<number>('pa.paid_at').as('since')])
+      .select([
+        'pa.method',
+        (eb) => eb.fn.countAll<number>().as('n'),
+        (eb) => eb.fn.sum<number>('pa.amount_fen').as('fen'),
+        (eb) => eb.fn.min<number>('pa.paid_at').as('since'),
+      ])
       .where(unindexed<string>('o.terminal'), '=', terminal)
       .where(inList('pa.state', PAID_STATES));
-    q = lastClose !== null && lastClose !== undefined ? q.where('pa.paid_at', '>', lastClose) : q.where('o.business_day', '=', this.day(now));
+    q =
+      lastClose !== null && lastClose !== undefined
+        ? q.where('pa.paid_at', '>', lastClose)
+        : q.where('o.business_day', '=', this.day(now));
     if (openedAt !== null) q = q.where('pa.paid_at', '<', openedAt);
     const rows = this.store.all(q.groupBy('pa.method'));
     let count = 0;
@@ -260,7 +291,15 @@ export class CashSessions {
   private moves(sessionId: number): CashMoveView[] {
     return this.store
       .all(this.k.selectFrom('cash_moves').selectAll().where('session_id', '=', sessionId).orderBy('id'))
-      .map((m) => ({ id: m.id, kind: m.kind, amountFen: m.amount_fen, reason: m.reason, at: m.at, by: m.actor, approvedBy: m.approved_by }));
+      .map((m) => ({
+        id: m.id,
+        kind: m.kind,
+        amountFen: m.amount_fen,
+        reason: m.reason,
+        at: m.at,
+        by: m.actor,
+        approvedBy: m.approved_by,
+      }));
   }
 
   private view(s: CashSessionRow): CashSessionView {
@@ -309,17 +348,25 @@ export class CashSessions {
     const counts = input.denominations ? compactCounts(input.denominations) : null;
     const floatFen = input.floatFen ?? denominationTotal(counts ?? {});
     if (counts && denominationTotal(counts) !== floatFen) {
-      throw new PosError('INVALID_INPUT', 'The float and its denominations differ.', { field: 'denominations', floatFen, countedFen: denominationTotal(counts) });
+      throw new PosError('INVALID_INPUT', 'The float and its denominations differ.', {
+        field: 'denominations',
+        floatFen,
+        countedFen: denominationTotal(counts),
+      });
     }
     const id = this.store.tx(() => {
       const terminal = this.terminal();
       const open = this.openRow(terminal);
       if (open) {
-        throw new PosError('CASH_SESSION_OPEN', `A cash session is already open on ${terminal} (opened by ${open.opened_by}); close it before opening another.`, {
-          terminal,
-          openedBy: open.opened_by,
-          openedAt: open.opened_at,
-        });
+        throw new PosError(
+          'CASH_SESSION_OPEN',
+          `A cash session is already open on ${terminal} (opened by ${open.opened_by}); close it before opening another.`,
+          {
+            terminal,
+            openedBy: open.opened_by,
+            openedAt: open.opened_at,
+          },
+        );
       }
       const openedAt = this.o.clock.now();
       const sessionId = this.store.run(
@@ -377,7 +424,15 @@ export class CashSessions {
       const s = this.requireOpen();
       const at = this.o.clock.now();
       const moveId = this.store.run(
-        this.k.insertInto('cash_moves').values({ session_id: s.id, kind, amount_fen: amountFen, reason: reason.trim(), at, actor: actor.name, approved_by: actor.approvedBy }),
+        this.k.insertInto('cash_moves').values({
+          session_id: s.id,
+          kind,
+          amount_fen: amountFen,
+          reason: reason.trim(),
+          at,
+          actor: actor.name,
+          approved_by: actor.approvedBy,
+        }),
       ).lastInsertRowid;
       this.o.audit.record(actor, kind === 'in' ? 'cash.paid_in' : 'cash.paid_out', `${s.terminal} session ${s.id}`, {
         after: { moveId, kind, amountFen },
@@ -429,19 +484,17 @@ export class CashSessions {
 
   /** Intermediary payments not final yet on this terminal's orders (any age: each still matters). */
   pending(terminal = this.terminal()): PendingAttemptView[] {
-    return this.store
-      .all(pendingAttemptsQuery(this.k, terminal))
-      .map((a) => ({
-        attemptId: a.id,
-        orderId: a.order_id,
-        orderNumber: a.number,
-        provider: a.method,
-        mode: a.mode,
-        amountFen: a.amount_fen,
-        state: a.state,
-        unknown: a.unknown === 1,
-        createdAt: a.created_at,
-      }));
+    return this.store.all(pendingAttemptsQuery(this.k, terminal)).map((a) => ({
+      attemptId: a.id,
+      orderId: a.order_id,
+      orderNumber: a.number,
+      provider: a.method,
+      mode: a.mode,
+      amountFen: a.amount_fen,
+      state: a.state,
+      unknown: a.unknown === 1,
+      createdAt: a.created_at,
+    }));
   }
 
   private report(s: CashSessionRow, until: number): CashReport {
@@ -452,7 +505,11 @@ export class CashSessions {
       this.k
         .selectFrom('refunds as r')
         .innerJoin('orders as o', 'o.id', 'r.order_id')
-        .select(['r.method', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>('r.amount_fen').as('fen')])
+        .select([
+          'r.method',
+          (eb) => eb.fn.countAll<number>().as('n'),
+          (eb) => eb.fn.sum<number>('r.amount_fen').as('fen'),
+        ])
         .where(unindexed<string>('o.terminal'), '=', terminal)
         .where('r.state', '=', 'succeeded')
         .where('r.finished_at', '>=', from)
@@ -467,11 +524,26 @@ export class CashSessions {
           (eb) => eb.fn.sum<number>('o.item_count').as('items'),
           (eb) => eb.fn.sum<number>('o.line_discount_fen').as('line'),
           (eb) => eb.fn.sum<number>('o.order_discount_fen').as('order'),
-          (eb) => eb.fn.sum<number>(eb.case().when(eb(eb('o.line_discount_fen', '+', eb.ref('o.order_discount_fen')), '>', 0)).then(1).else(0).end()).as('discounted'),
+          (eb) =>
+            eb.fn
+              .sum<number>(
+                eb
+                  .case()
+                  .when(eb(eb('o.line_discount_fen', '+', eb.ref('o.order_discount_fen')), '>', 0))
+                  .then(1)
+                  .else(0)
+                  .end(),
+              )
+              .as('discounted'),
         ])
         .where(unindexed<string>('o.terminal'), '=', terminal)
         .where('o.id', 'in', (eb) =>
-          eb.selectFrom('payment_attempts').select('order_id').where(inList('state', PAID_STATES)).where('paid_at', '>=', from).where('paid_at', '<=', until),
+          eb
+            .selectFrom('payment_attempts')
+            .select('order_id')
+            .where(inList('state', PAID_STATES))
+            .where('paid_at', '>=', from)
+            .where('paid_at', '<=', until),
         ),
     );
     const cancelled = this.store.first(
@@ -491,7 +563,14 @@ export class CashSessions {
       if (!sale && !refund && method !== 'cash') continue;
       const salesFen = Number(sale?.fen ?? 0);
       const refundsFen = Number(refund?.fen ?? 0);
-      methods.push({ method, salesCount: Number(sale?.n ?? 0), salesFen, refundsCount: Number(refund?.n ?? 0), refundsFen, netFen: salesFen - refundsFen });
+      methods.push({
+        method,
+        salesCount: Number(sale?.n ?? 0),
+        salesFen,
+        refundsCount: Number(refund?.n ?? 0),
+        refundsFen,
+        netFen: salesFen - refundsFen,
+      });
     }
     const salesFen = methods.reduce((n, m) => n + m.salesFen, 0);
     const refundsFen = methods.reduce((n, m) => n + m.refundsFen, 0);
@@ -500,7 +579,8 @@ export class CashSessions {
 
     const last = this.day(until);
     const daysCovered: string[] = [];
-    for (let d = s.business_day; d <= last && daysCovered.length < MAX_DAYS_COVERED; d = shiftDay(d, 1)) daysCovered.push(d);
+    for (let d = s.business_day; d <= last && daysCovered.length < MAX_DAYS_COVERED; d = shiftDay(d, 1))
+      daysCovered.push(d);
 
     return {
       kind: 'X',
@@ -536,8 +616,14 @@ export class CashSessions {
   private intermediaries(methods: readonly MethodTotals[], days: readonly string[]): IntermediaryTotals[] {
     const views = days.map((d) => ({ day: d, providers: this.o.statements.day(d).providers }));
     // an intermediary that took nothing here, nothing in the till those days and has no statement is left out
-    const active = (p: ReconDayView['providers'][number]) => p.local.payments.count + p.local.refunds.count > 0 || (RECONCILED.has(p.status) && p.statement !== null && p.statement.payments.count + p.statement.refunds.count > 0);
-    const providers = PROVIDER_ORDER.filter((p) => methods.some((m) => m.method === p) || views.some((v) => v.providers.some((x) => x.provider === p && active(x))));
+    const active = (p: ReconDayView['providers'][number]) =>
+      p.local.payments.count + p.local.refunds.count > 0 ||
+      (RECONCILED.has(p.status) && p.statement !== null && p.statement.payments.count + p.statement.refunds.count > 0);
+    const providers = PROVIDER_ORDER.filter(
+      (p) =>
+        methods.some((m) => m.method === p) ||
+        views.some((v) => v.providers.some((x) => x.provider === p && active(x))),
+    );
     return providers.map((provider) => {
       const m = methods.find((x) => x.method === provider);
       const statementDays: StatementDay[] = views.map((v) => {
@@ -547,7 +633,9 @@ export class CashSessions {
           day: v.day,
           status,
           statement: p && RECONCILED.has(status) && p.statement ? p.statement : null,
-          till: p ? { payments: { ...p.local.payments }, refunds: { ...p.local.refunds } } : { payments: side(), refunds: side() },
+          till: p
+            ? { payments: { ...p.local.payments }, refunds: { ...p.local.refunds } }
+            : { payments: side(), refunds: side() },
         };
       });
       return {
@@ -607,7 +695,8 @@ export class CashSessions {
       const s = this.requireOpen();
       const until = this.windowEnd(s);
       const report = this.report(s, until);
-      if (report.pendingAttempts.length > 0 && !input.acknowledgePending) throw this.pendingError(report.pendingAttempts);
+      if (report.pendingAttempts.length > 0 && !input.acknowledgePending)
+        throw this.pendingError(report.pendingAttempts);
       const counts = compactCounts(input.denominations);
       const countedFen = denominationTotal(counts);
       const expectedFen = report.drawer.expectedFen;
@@ -615,7 +704,12 @@ export class CashSessions {
       const varianceFen = countedFen - expectedFen;
       const reason = input.varianceReason?.trim() || null;
 
-      const last = this.store.first(this.k.selectFrom('z_reports').select((eb) => eb.fn.max<number | null>('seq').as('seq')).where('terminal', '=', s.terminal));
+      const last = this.store.first(
+        this.k
+          .selectFrom('z_reports')
+          .select((eb) => eb.fn.max<number | null>('seq').as('seq'))
+          .where('terminal', '=', s.terminal),
+      );
       const seq = Number(last?.seq ?? 0) + 1;
       const z: ZReport = {
         ...report,
@@ -648,7 +742,10 @@ export class CashSessions {
           .where('id', '=', s.id)
           .where('status', '=', 'open'),
       ).changes;
-      if (changed !== 1) throw new PosError('CASH_SESSION_NOT_OPEN', `The cash session on ${s.terminal} was closed meanwhile.`, { terminal: s.terminal });
+      if (changed !== 1)
+        throw new PosError('CASH_SESSION_NOT_OPEN', `The cash session on ${s.terminal} was closed meanwhile.`, {
+          terminal: s.terminal,
+        });
       this.store.run(
         this.k.insertInto('z_reports').values({
           session_id: s.id,
@@ -676,7 +773,11 @@ export class CashSessions {
           expectedFen,
           countedFen,
           varianceFen,
-          pendingAcknowledged: report.pendingAttempts.map((p) => ({ order: p.orderNumber, provider: p.provider, amountFen: p.amountFen })),
+          pendingAcknowledged: report.pendingAttempts.map((p) => ({
+            order: p.orderNumber,
+            provider: p.provider,
+            amountFen: p.amountFen,
+          })),
         },
         note: reason,
       });
@@ -713,7 +814,8 @@ export class CashSessions {
         let view = cache.get(d.day);
         if (!view) cache.set(d.day, (view = this.o.statements.day(d.day)));
         const p = view.providers.find((x) => x.provider === line.provider);
-        if (p && RECONCILED.has(p.status) && p.statement) reconciledSince.push({ provider: line.provider, day: d.day, statement: p.statement });
+        if (p && RECONCILED.has(p.status) && p.statement)
+          reconciledSince.push({ provider: line.provider, day: d.day, statement: p.statement });
       }
     }
     return { z, prints: this.prints(number), reconciledSince };
@@ -740,7 +842,9 @@ export class CashSessions {
   /** Z reports, newest first: this terminal's by default. */
   zList(limit = 50, terminal = this.terminal()): ZSummary[] {
     return this.store
-      .all(this.k.selectFrom('z_reports').selectAll().where('terminal', '=', terminal).orderBy('seq', 'desc').limit(limit))
+      .all(
+        this.k.selectFrom('z_reports').selectAll().where('terminal', '=', terminal).orderBy('seq', 'desc').limit(limit),
+      )
       .map((r) => this.summary(r));
   }
 
@@ -750,7 +854,11 @@ export class CashSessions {
   async printZ(number: string, printer: ReceiptPrinter, locale: Locale, actor: Actor): Promise<CashPrintOutcome> {
     const view = this.z(number);
     const copy = view.prints > 0;
-    const html = cashReportHtml(view.z, locale, this.o.timeZone(), { copy, reconciledSince: view.reconciledSince, printedAt: this.o.clock.now() });
+    const html = cashReportHtml(view.z, locale, this.o.timeZone(), {
+      copy,
+      reconciledSince: view.reconciledSince,
+      printedAt: this.o.clock.now(),
+    });
     let outcome;
     try {
       outcome = await printer.print({ number }, html);
@@ -758,7 +866,9 @@ export class CashSessions {
       throw new PosError('PRINT_FAILED', `${number} could not be printed: ${(err as Error).message}`, { number });
     }
     this.store.tx(() =>
-      this.o.audit.record(actor, copy ? 'cash.z.reprint' : 'cash.z.print', number, { after: { copy, output: outcome.kind, path: outcome.path } }),
+      this.o.audit.record(actor, copy ? 'cash.z.reprint' : 'cash.z.print', number, {
+        after: { copy, output: outcome.kind, path: outcome.path },
+      }),
     );
     return { ...outcome, copy };
   }

@@ -33,7 +33,15 @@ import type { Store } from '../store/db';
 import type { ProductRow } from '../store/schema';
 import type { Audit, AuditRow } from './audit';
 import type { Actor } from './auth';
-import { CSV_COLUMNS, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, REQUIRED_COLUMNS, decodeCsv, parseCsv, type CsvEncoding } from './catalog-csv';
+import {
+  CSV_COLUMNS,
+  MAX_IMPORT_BYTES,
+  MAX_IMPORT_ROWS,
+  REQUIRED_COLUMNS,
+  decodeCsv,
+  parseCsv,
+  type CsvEncoding,
+} from './catalog-csv';
 import { decimal, writeCsv } from './csv';
 import { shortPrefix } from '../../shared/text';
 import { planImport, type CatalogueSnapshot, type ImportOptions, type PlannedOp } from './catalog-import';
@@ -198,7 +206,12 @@ export class CatalogAdmin {
   }
 
   /** Products with their stock, retired too; `query` matches names, pinyin, initials, SKU and barcode. */
-  list(filter: { query?: string | undefined; categoryId?: number | null | undefined; status?: 'active' | 'retired' | 'all' | undefined; limit?: number | undefined }): CatalogueList {
+  list(filter: {
+    query?: string | undefined;
+    categoryId?: number | null | undefined;
+    status?: 'active' | 'retired' | 'all' | undefined;
+    limit?: number | undefined;
+  }): CatalogueList {
     const status = filter.status ?? 'active';
     const q = (filter.query ?? '').trim().toLowerCase();
     const like = `%${escapeLike(q)}%`;
@@ -301,54 +314,79 @@ export class CatalogAdmin {
    * Checks a product's codes against the others; returns the retired product that must give up
    * the barcode, if any. A product not for sale only needs its barcode free in the database.
    */
-  private checkCodes(p: { id: number | null; sku: string; barcode: string | null; active: boolean }): ProductRow | null {
+  private checkCodes(p: {
+    id: number | null;
+    sku: string;
+    barcode: string | null;
+    active: boolean;
+  }): ProductRow | null {
     const others = () => {
       const q = this.k.selectFrom('products').selectAll();
       return p.id === null ? q : q.where('id', '!=', p.id);
     };
     const sameSku = this.store.first(others().where(sql<SqlBool>`lower(sku) = ${p.sku.toLowerCase()}`));
     if (sameSku) {
-      throw new PosError('SKU_TAKEN', `SKU ${p.sku} is already used by ${sameSku.sku} (${sameSku.name_zh} / ${sameSku.name_en})${sameSku.active ? '' : ', a retired product: bring it back instead'}.`, {
-        sku: p.sku,
-        otherSku: sameSku.sku,
-        otherId: sameSku.id,
-        retired: sameSku.active === 0,
-      });
+      throw new PosError(
+        'SKU_TAKEN',
+        `SKU ${p.sku} is already used by ${sameSku.sku} (${sameSku.name_zh} / ${sameSku.name_en})${sameSku.active ? '' : ', a retired product: bring it back instead'}.`,
+        {
+          sku: p.sku,
+          otherSku: sameSku.sku,
+          otherId: sameSku.id,
+          retired: sameSku.active === 0,
+        },
+      );
     }
     if (p.active) {
       const barcodeIsSku = this.store.first(
-        others().where('active', '=', 1).where(sql<SqlBool>`lower(barcode) = ${p.sku.toLowerCase()}`),
+        others()
+          .where('active', '=', 1)
+          .where(sql<SqlBool>`lower(barcode) = ${p.sku.toLowerCase()}`),
       );
       if (barcodeIsSku) {
-        throw new PosError('SKU_TAKEN', `SKU ${p.sku} is the barcode of ${barcodeIsSku.sku}: a scan could not tell them apart.`, {
-          sku: p.sku,
-          otherSku: barcodeIsSku.sku,
-          otherId: barcodeIsSku.id,
-          retired: false,
-        });
+        throw new PosError(
+          'SKU_TAKEN',
+          `SKU ${p.sku} is the barcode of ${barcodeIsSku.sku}: a scan could not tell them apart.`,
+          {
+            sku: p.sku,
+            otherSku: barcodeIsSku.sku,
+            otherId: barcodeIsSku.id,
+            retired: false,
+          },
+        );
       }
     }
     if (p.barcode === null) return null;
     const holder = this.store.first(others().where('barcode', '=', p.barcode));
     if (holder && (holder.active === 1 || !p.active)) {
-      throw new PosError('BARCODE_TAKEN', `Barcode ${p.barcode} is already on ${holder.sku} (${holder.name_zh} / ${holder.name_en})${holder.active ? '' : ', a retired product'}.`, {
-        barcode: p.barcode,
-        otherSku: holder.sku,
-        otherId: holder.id,
-        retired: holder.active === 0,
-      });
+      throw new PosError(
+        'BARCODE_TAKEN',
+        `Barcode ${p.barcode} is already on ${holder.sku} (${holder.name_zh} / ${holder.name_en})${holder.active ? '' : ', a retired product'}.`,
+        {
+          barcode: p.barcode,
+          otherSku: holder.sku,
+          otherId: holder.id,
+          retired: holder.active === 0,
+        },
+      );
     }
     if (p.active) {
       const skuIsBarcode = this.store.first(
-        others().where('active', '=', 1).where(sql<SqlBool>`lower(sku) = ${p.barcode.toLowerCase()}`),
+        others()
+          .where('active', '=', 1)
+          .where(sql<SqlBool>`lower(sku) = ${p.barcode.toLowerCase()}`),
       );
       if (skuIsBarcode) {
-        throw new PosError('BARCODE_TAKEN', `Barcode ${p.barcode} is the SKU of ${skuIsBarcode.sku}: a scan could not tell them apart.`, {
-          barcode: p.barcode,
-          otherSku: skuIsBarcode.sku,
-          otherId: skuIsBarcode.id,
-          retired: false,
-        });
+        throw new PosError(
+          'BARCODE_TAKEN',
+          `Barcode ${p.barcode} is the SKU of ${skuIsBarcode.sku}: a scan could not tell them apart.`,
+          {
+            barcode: p.barcode,
+            otherSku: skuIsBarcode.sku,
+            otherId: skuIsBarcode.id,
+            retired: false,
+          },
+        );
       }
     }
     return holder ?? null;
@@ -357,7 +395,8 @@ export class CatalogAdmin {
   private names(nameZh: string, nameEn: string): { nameZh: string; nameEn: string } {
     const zh = nameZh.trim();
     const en = nameEn.trim();
-    if (!zh && !en) throw new PosError('INVALID_INPUT', 'A product needs a name, in Chinese or in English.', { field: 'nameZh' });
+    if (!zh && !en)
+      throw new PosError('INVALID_INPUT', 'A product needs a name, in Chinese or in English.', { field: 'nameZh' });
     return { nameZh: zh || en, nameEn: en || zh };
   }
 
@@ -385,21 +424,37 @@ export class CatalogAdmin {
     const { nameZh, nameEn } = this.names(input.nameZh, input.nameEn);
     const barcode = this.barcodeOf(input.barcode);
     const sku = input.sku.trim();
-    const existing = input.id === undefined ? undefined : this.store.first(this.k.selectFrom('products').selectAll().where('id', '=', input.id));
-    if (input.id !== undefined && !existing) throw new PosError('UNKNOWN_PRODUCT', `There is no product with id ${input.id}.`, { productId: input.id });
+    const existing =
+      input.id === undefined
+        ? undefined
+        : this.store.first(this.k.selectFrom('products').selectAll().where('id', '=', input.id));
+    if (input.id !== undefined && !existing)
+      throw new PosError('UNKNOWN_PRODUCT', `There is no product with id ${input.id}.`, { productId: input.id });
     if (existing && input.openingStock !== undefined) {
-      throw new PosError('INVALID_INPUT', 'An opening stock is for a new product; adjust the stock of an existing one.', { field: 'openingStock' });
+      throw new PosError(
+        'INVALID_INPUT',
+        'An opening stock is for a new product; adjust the stock of an existing one.',
+        { field: 'openingStock' },
+      );
     }
-    const keys = !existing || existing.name_zh !== nameZh ? (await this.loadPinyin())(nameZh) : { pinyin: existing.pinyin, initials: existing.pinyin_initials };
+    const keys =
+      !existing || existing.name_zh !== nameZh
+        ? (await this.loadPinyin())(nameZh)
+        : { pinyin: existing.pinyin, initials: existing.pinyin_initials };
     const now = this.clock.now();
     const result = this.store.tx(() => {
       const code = this.categoryCode(input.categoryId);
       // re-read inside the transaction: the product may have changed while pinyin loaded
-      const before = input.id === undefined ? undefined : this.store.first(this.k.selectFrom('products').selectAll().where('id', '=', input.id));
+      const before =
+        input.id === undefined
+          ? undefined
+          : this.store.first(this.k.selectFrom('products').selectAll().where('id', '=', input.id));
       const active = before ? before.active === 1 : true;
       const releaseFrom = this.checkCodes({ id: before?.id ?? null, sku, barcode, active });
       if (releaseFrom) {
-        this.store.run(this.k.updateTable('products').set({ barcode: null, updated_at: now }).where('id', '=', releaseFrom.id));
+        this.store.run(
+          this.k.updateTable('products').set({ barcode: null, updated_at: now }).where('id', '=', releaseFrom.id),
+        );
         this.audit.record(actor, 'catalog.product.update', `product:${releaseFrom.sku}`, {
           before: { barcode: releaseFrom.barcode },
           after: { barcode: null },
@@ -423,7 +478,9 @@ export class CatalogAdmin {
         id = before.id;
         this.store.run(this.k.updateTable('products').set(values).where('id', '=', id));
       } else {
-        id = this.store.run(this.k.insertInto('products').values({ ...values, active: 1, created_at: now })).lastInsertRowid;
+        id = this.store.run(
+          this.k.insertInto('products').values({ ...values, active: 1, created_at: now }),
+        ).lastInsertRowid;
         if (input.openingStock) this.moveStock(id, input.openingStock, 'adjustment', actor, 'opening count', now);
       }
       const after = this.store.first(this.k.selectFrom('products').selectAll().where('id', '=', id)) as ProductRow;
@@ -436,7 +493,10 @@ export class CatalogAdmin {
           after: { ...snapshotOf(after, code), stock: after.stock },
         });
       }
-      return { product: this.product(id), barcodeFrom: releaseFrom ? { id: releaseFrom.id, sku: releaseFrom.sku } : null };
+      return {
+        product: this.product(id),
+        barcodeFrom: releaseFrom ? { id: releaseFrom.id, sku: releaseFrom.sku } : null,
+      };
     });
     await this.changed('products');
     return result;
@@ -449,11 +509,21 @@ export class CatalogAdmin {
       if (!before) throw new PosError('UNKNOWN_PRODUCT', `There is no product with id ${productId}.`, { productId });
       if ((before.active === 1) === active) return this.product(productId);
       if (active) this.checkCodes({ id: before.id, sku: before.sku, barcode: before.barcode, active: true });
-      this.store.run(this.k.updateTable('products').set({ active: active ? 1 : 0, updated_at: this.clock.now() }).where('id', '=', productId));
-      this.audit.record(actor, active ? 'catalog.product.unretire' : 'catalog.product.retire', `product:${before.sku}`, {
-        before: { active: before.active === 1 },
-        after: { active },
-      });
+      this.store.run(
+        this.k
+          .updateTable('products')
+          .set({ active: active ? 1 : 0, updated_at: this.clock.now() })
+          .where('id', '=', productId),
+      );
+      this.audit.record(
+        actor,
+        active ? 'catalog.product.unretire' : 'catalog.product.retire',
+        `product:${before.sku}`,
+        {
+          before: { active: before.active === 1 },
+          after: { active },
+        },
+      );
       return this.product(productId);
     });
     await this.changed('products');
@@ -498,11 +568,18 @@ export class CatalogAdmin {
   }
 
   /** An owner's adjustment: by a delta (received, damaged) or to a counted value, with the reason. */
-  adjustStock(productId: number, mode: 'delta' | 'count', value: number, reason: string, actor: Actor): CatalogueProduct {
+  adjustStock(
+    productId: number,
+    mode: 'delta' | 'count',
+    value: number,
+    reason: string,
+    actor: Actor,
+  ): CatalogueProduct {
     const result = this.store.tx(() => {
       const p = this.product(productId);
       const delta = mode === 'delta' ? value : value - p.stock;
-      if (mode === 'delta' && delta === 0) throw new PosError('INVALID_INPUT', 'An adjustment of 0 changes nothing.', { field: 'value' });
+      if (mode === 'delta' && delta === 0)
+        throw new PosError('INVALID_INPUT', 'An adjustment of 0 changes nothing.', { field: 'value' });
       const now = this.clock.now();
       const after = delta === 0 ? p.stock : this.moveStock(productId, delta, 'adjustment', actor, reason.trim(), now);
       this.audit.record(actor, mode === 'count' ? 'stock.count' : 'stock.adjust', `product:${p.sku}`, {
@@ -521,17 +598,23 @@ export class CatalogAdmin {
   async saveCategory(input: SaveCategoryInput, actor: Actor): Promise<CatalogueCategory> {
     const zh = input.nameZh.trim();
     const en = input.nameEn.trim();
-    if (!zh && !en) throw new PosError('INVALID_INPUT', 'A category needs a name, in Chinese or in English.', { field: 'nameZh' });
+    if (!zh && !en)
+      throw new PosError('INVALID_INPUT', 'A category needs a name, in Chinese or in English.', { field: 'nameZh' });
     const code = input.code.trim().toLowerCase();
     const id = this.store.tx(() => {
       const same = this.store.first(this.k.selectFrom('categories').selectAll().where('code', '=', code));
       if (same && same.id !== input.id) {
-        throw new PosError('CATEGORY_CODE_TAKEN', `Category code ${code} is already used by ${same.name_zh} / ${same.name_en}.`, { code });
+        throw new PosError(
+          'CATEGORY_CODE_TAKEN',
+          `Category code ${code} is already used by ${same.name_zh} / ${same.name_en}.`,
+          { code },
+        );
       }
       const values = { code, name_zh: zh || en, name_en: en || zh, color: input.color.toLowerCase() };
       if (input.id !== undefined) {
         const before = this.store.first(this.k.selectFrom('categories').selectAll().where('id', '=', input.id));
-        if (!before) throw new PosError('UNKNOWN_CATEGORY', `There is no category ${input.id}.`, { categoryId: input.id });
+        if (!before)
+          throw new PosError('UNKNOWN_CATEGORY', `There is no category ${input.id}.`, { categoryId: input.id });
         this.store.run(this.k.updateTable('categories').set(values).where('id', '=', input.id));
         this.audit.record(actor, 'catalog.category.update', `category:${code}`, {
           before: { code: before.code, nameZh: before.name_zh, nameEn: before.name_en, color: before.color },
@@ -539,8 +622,12 @@ export class CatalogAdmin {
         });
         return input.id;
       }
-      const last = this.store.first(this.k.selectFrom('categories').select((eb) => eb.fn.max<number | null>('sort').as('s')));
-      const newId = this.store.run(this.k.insertInto('categories').values({ ...values, sort: (last?.s ?? -1) + 1 })).lastInsertRowid;
+      const last = this.store.first(
+        this.k.selectFrom('categories').select((eb) => eb.fn.max<number | null>('sort').as('s')),
+      );
+      const newId = this.store.run(
+        this.k.insertInto('categories').values({ ...values, sort: (last?.s ?? -1) + 1 }),
+      ).lastInsertRowid;
       this.audit.record(actor, 'catalog.category.create', `category:${code}`, {
         after: { code, nameZh: values.name_zh, nameEn: values.name_en, color: values.color },
       });
@@ -556,11 +643,16 @@ export class CatalogAdmin {
       const all = this.store.all(this.k.selectFrom('categories').select(['id', 'code']).orderBy('sort').orderBy('id'));
       const given = new Set(ids);
       if (given.size !== ids.length || ids.length !== all.length || all.some((c) => !given.has(c.id))) {
-        throw new PosError('INVALID_INPUT', `Give every category exactly once (${all.length} of them).`, { field: 'ids' });
+        throw new PosError('INVALID_INPUT', `Give every category exactly once (${all.length} of them).`, {
+          field: 'ids',
+        });
       }
       ids.forEach((id, sort) => this.store.run(this.k.updateTable('categories').set({ sort }).where('id', '=', id)));
       const code = new Map(all.map((c) => [c.id, c.code]));
-      this.audit.record(actor, 'catalog.category.reorder', null, { before: all.map((c) => c.code), after: ids.map((id) => code.get(id)) });
+      this.audit.record(actor, 'catalog.category.reorder', null, {
+        before: all.map((c) => c.code),
+        after: ids.map((id) => code.get(id)),
+      });
     });
     await this.changed('categories');
     return this.categories();
@@ -590,7 +682,11 @@ export class CatalogAdmin {
       r.stock,
     ]);
     const content = writeCsv([CSV_COLUMNS, ...cells], { bom: true });
-    return { filename: `counter-pos-catalogue-${businessDay(this.clock.now(), this.timeZone())}.csv`, content, rows: rows.length };
+    return {
+      filename: `counter-pos-catalogue-${businessDay(this.clock.now(), this.timeZone())}.csv`,
+      content,
+      rows: rows.length,
+    };
   }
 
   // ---- CSV import ---------------------------------------------------------------------------------
@@ -607,7 +703,10 @@ export class CatalogAdmin {
     let id = uploadId;
     let u = id === undefined ? undefined : this.uploads.get(id);
     if (id !== undefined && !u) {
-      throw new PosError('IMPORT_EXPIRED', 'That upload is gone (the till restarted, or it waited more than 30 minutes): choose the file again.');
+      throw new PosError(
+        'IMPORT_EXPIRED',
+        'That upload is gone (the till restarted, or it waited more than 30 minutes): choose the file again.',
+      );
     }
     if (!u || id === undefined) {
       while (this.uploads.size >= MAX_UPLOADS) this.uploads.delete(this.uploads.keys().next().value as string);
@@ -620,10 +719,14 @@ export class CatalogAdmin {
     u.touched = this.clock.now();
     if (u.size > MAX_IMPORT_BYTES) {
       this.uploads.delete(id);
-      throw new PosError('IMPORT_REFUSED', `The file is larger than ${MAX_IMPORT_BYTES} bytes, the most one import takes.`, {
-        reason: 'too_big',
-        max: MAX_IMPORT_BYTES,
-      });
+      throw new PosError(
+        'IMPORT_REFUSED',
+        `The file is larger than ${MAX_IMPORT_BYTES} bytes, the most one import takes.`,
+        {
+          reason: 'too_big',
+          max: MAX_IMPORT_BYTES,
+        },
+      );
     }
     u.parts.push(bytes);
     return { uploadId: id, receivedBytes: u.size };
@@ -668,11 +771,19 @@ export class CatalogAdmin {
   async preview(uploadId: string, options: ImportOptions): Promise<ImportPreview> {
     this.expire();
     const u = this.uploads.get(uploadId);
-    if (!u) throw new PosError('IMPORT_EXPIRED', 'That upload is gone (the till restarted, or it waited more than 30 minutes): choose the file again.');
+    if (!u)
+      throw new PosError(
+        'IMPORT_EXPIRED',
+        'That upload is gone (the till restarted, or it waited more than 30 minutes): choose the file again.',
+      );
     u.touched = this.clock.now();
     // a new buffer, handed over to the worker (copying 8 MB into a message costs the event loop ~100 ms)
     const bytes = Buffer.concat(u.parts);
-    const { preview, plan } = await this.background.run('catalog.preview', { bytes, options, now: this.clock.now(), timeZone: this.timeZone() }, [bytes]);
+    const { preview, plan } = await this.background.run(
+      'catalog.preview',
+      { bytes, options, now: this.clock.now(), timeZone: this.timeZone() },
+      [bytes],
+    );
     if (plan) {
       this.expire();
       while (this.plans.size >= MAX_PLANS) this.plans.delete(this.plans.keys().next().value as string);
@@ -682,11 +793,19 @@ export class CatalogAdmin {
   }
 
   /** The preview's work (the worker's side of `preview`): decode, parse, check, plan, pinyin. */
-  async computePreview(bytes: Buffer, options: ImportOptions): Promise<{ preview: ImportPreview; plan: SerializedPlan | null }> {
+  async computePreview(
+    bytes: Buffer,
+    options: ImportOptions,
+  ): Promise<{ preview: ImportPreview; plan: SerializedPlan | null }> {
     const fileSha = sha256(bytes);
     const { text, encoding } = decodeCsv(bytes);
     const { records, more } = parseCsv(text, MAX_IMPORT_ROWS + 1);
-    if (more) this.refuse('too_many_rows', `The file has more than ${MAX_IMPORT_ROWS} rows, the most one import takes: split it.`, { max: MAX_IMPORT_ROWS });
+    if (more)
+      this.refuse(
+        'too_many_rows',
+        `The file has more than ${MAX_IMPORT_ROWS} rows, the most one import takes: split it.`,
+        { max: MAX_IMPORT_ROWS },
+      );
     const head = records[0];
     if (!head) this.refuse('empty', 'The file is empty: it needs a header row and at least one product.');
     const header = head.cells.map((h) => h.trim().toLowerCase());
@@ -694,13 +813,20 @@ export class CatalogAdmin {
     for (const h of header) {
       // a header cell may be a megabyte: it is quoted as a short, printable prefix
       if (!(CSV_COLUMNS as readonly string[]).includes(h)) {
-        this.refuse('unknown_column', `The header names a column "${shortPrefix(h)}" the till does not know; the columns are ${CSV_COLUMNS.join(', ')}.`, { column: shortPrefix(h) });
+        this.refuse(
+          'unknown_column',
+          `The header names a column "${shortPrefix(h)}" the till does not know; the columns are ${CSV_COLUMNS.join(', ')}.`,
+          { column: shortPrefix(h) },
+        );
       }
       if (seen.has(h)) this.refuse('duplicate_column', `The header names the column "${h}" twice.`, { column: h });
       seen.add(h);
     }
     for (const c of REQUIRED_COLUMNS) {
-      if (!seen.has(c)) this.refuse('missing_column', `The header has no "${c}" column; required: ${REQUIRED_COLUMNS.join(', ')}.`, { column: c });
+      if (!seen.has(c))
+        this.refuse('missing_column', `The header has no "${c}" column; required: ${REQUIRED_COLUMNS.join(', ')}.`, {
+          column: c,
+        });
     }
     const data = records.slice(1);
     if (data.length === 0) this.refuse('no_rows', 'The file has a header but no products.');
@@ -718,7 +844,16 @@ export class CatalogAdmin {
         const keysOf = await this.loadPinyin();
         for (const o of needing as StoredOp[]) o.keys = keysOf(o.nameZh);
       }
-      serialized = { token, fingerprint, fileSha, encoding, options, ops: Buffer.from(JSON.stringify(ops)), unchanged: plan.unchanged, rows: plan.rows };
+      serialized = {
+        token,
+        fingerprint,
+        fileSha,
+        encoding,
+        options,
+        ops: Buffer.from(JSON.stringify(ops)),
+        unchanged: plan.unchanged,
+        rows: plan.rows,
+      };
     }
     const change = (o: PlannedOp): ImportChange => ({
       line: o.line,
@@ -761,11 +896,21 @@ export class CatalogAdmin {
     if (running) return running;
     this.expire();
     const plan = this.plans.get(token);
-    if (!plan) throw new PosError('IMPORT_EXPIRED', 'That preview is gone (the till restarted, or it waited more than 30 minutes): preview the file again.');
+    if (!plan)
+      throw new PosError(
+        'IMPORT_EXPIRED',
+        'That preview is gone (the till restarted, or it waited more than 30 minutes): preview the file again.',
+      );
     const { touched: _touched, ...kept } = plan;
     const applying = copyInSlices(plan.ops)
       // the copy is handed over, not copied again into the message; the plan stays for a retry
-      .then((ops) => this.background.run('catalog.apply', { plan: { ...kept, ops }, actor, now: this.clock.now(), timeZone: this.timeZone() }, [ops]))
+      .then((ops) =>
+        this.background.run(
+          'catalog.apply',
+          { plan: { ...kept, ops }, actor, now: this.clock.now(), timeZone: this.timeZone() },
+          [ops],
+        ),
+      )
       .then(async (result) => {
         this.plans.delete(token);
         this.applied.set(token, result);
@@ -793,9 +938,13 @@ export class CatalogAdmin {
    * fingerprint checked in `writeApply` would refuse it as stale).
    */
   prepareApply(plan: SerializedPlan, actor: Actor): PreparedApply {
-    const ops = JSON.parse(Buffer.from(plan.ops.buffer, plan.ops.byteOffset, plan.ops.byteLength).toString('utf8')) as StoredOp[];
+    const ops = JSON.parse(
+      Buffer.from(plan.ops.buffer, plan.ops.byteOffset, plan.ops.byteLength).toString('utf8'),
+    ) as StoredOp[];
     const note = `CSV import ${plan.fileSha.slice(0, 12)}`;
-    const codes = new Map(this.store.all(this.k.selectFrom('categories').select(['id', 'code'])).map((c) => [c.id, c.code]));
+    const codes = new Map(
+      this.store.all(this.k.selectFrom('categories').select(['id', 'code'])).map((c) => [c.id, c.code]),
+    );
     const audits = ops.map((o) => {
       const after = {
         sku: o.sku,
@@ -808,7 +957,8 @@ export class CatalogAdmin {
         active: o.active,
         ...(o.stock !== null ? { stock: o.stock } : {}),
       };
-      if (o.before === null) return this.audit.row(actor, 'catalog.product.create', `product:${o.sku}`, { after, note });
+      if (o.before === null)
+        return this.audit.row(actor, 'catalog.product.create', `product:${o.sku}`, { after, note });
       const b = o.before;
       const before = {
         sku: b.sku,
@@ -821,7 +971,12 @@ export class CatalogAdmin {
         active: b.active,
         ...(o.stock !== null ? { stock: b.stock } : {}),
       };
-      return this.audit.row(actor, o.kind === 'retire' ? 'catalog.product.retire' : 'catalog.product.update', `product:${o.sku}`, { before, after, note });
+      return this.audit.row(
+        actor,
+        o.kind === 'retire' ? 'catalog.product.retire' : 'catalog.product.update',
+        `product:${o.sku}`,
+        { before, after, note },
+      );
     });
     return { plan, actor, ops, audits, note };
   }
@@ -831,13 +986,27 @@ export class CatalogAdmin {
     const { plan, actor, ops, note } = p;
     return this.store.tx(() => {
       if (this.fingerprint() !== plan.fingerprint) {
-        throw new PosError('IMPORT_STALE', 'The catalogue changed since this preview: preview the file again to see what it would change now.');
+        throw new PosError(
+          'IMPORT_STALE',
+          'The catalogue changed since this preview: preview the file again to see what it would change now.',
+        );
       }
       const now = this.clock.now();
       const sql = this.importStatements();
       let stockMoves = 0;
       const move = (productId: number, delta: number, stockAfter: number) => {
-        this.store.runCompiled(sql.move, [productId, delta, 'import', null, null, actor.name, actor.approvedBy, now, note, stockAfter]);
+        this.store.runCompiled(sql.move, [
+          productId,
+          delta,
+          'import',
+          null,
+          null,
+          actor.name,
+          actor.approvedBy,
+          now,
+          note,
+          stockAfter,
+        ]);
         stockMoves++;
       };
       // barcodes that move are freed first: the database holds each barcode once, at every statement
@@ -851,12 +1020,48 @@ export class CatalogAdmin {
           // a new product is written with its count, and its move says so
           const stock = o.stock ?? 0;
           const id = this.store.runCompiled(sql.insert, [
-            o.barcode, o.nameZh, o.nameEn, o.categoryId, o.priceFen, o.unit, active, now, o.sku, keys?.pinyin ?? '', keys?.initials ?? '', stock, now,
+            o.barcode,
+            o.nameZh,
+            o.nameEn,
+            o.categoryId,
+            o.priceFen,
+            o.unit,
+            active,
+            now,
+            o.sku,
+            keys?.pinyin ?? '',
+            keys?.initials ?? '',
+            stock,
+            now,
           ]).lastInsertRowid;
           if (stock !== 0) move(id, stock, stock);
         } else {
-          if (keys) this.store.runCompiled(sql.updateWithKeys, [o.barcode, o.nameZh, o.nameEn, o.categoryId, o.priceFen, o.unit, active, now, keys.pinyin, keys.initials, o.id]);
-          else this.store.runCompiled(sql.update, [o.barcode, o.nameZh, o.nameEn, o.categoryId, o.priceFen, o.unit, active, now, o.id]);
+          if (keys)
+            this.store.runCompiled(sql.updateWithKeys, [
+              o.barcode,
+              o.nameZh,
+              o.nameEn,
+              o.categoryId,
+              o.priceFen,
+              o.unit,
+              active,
+              now,
+              keys.pinyin,
+              keys.initials,
+              o.id,
+            ]);
+          else
+            this.store.runCompiled(sql.update, [
+              o.barcode,
+              o.nameZh,
+              o.nameEn,
+              o.categoryId,
+              o.priceFen,
+              o.unit,
+              active,
+              now,
+              o.id,
+            ]);
           if (o.stock !== null) {
             const current = this.store.first(this.k.selectFrom('products').select('stock').where('id', '=', o.id));
             const delta = o.stock - (current?.stock ?? 0);
@@ -893,16 +1098,43 @@ export class CatalogAdmin {
   /** The import's statements, compiled once; their parameters in the order of the values below. */
   private importStatements() {
     const k = this.k;
-    const fields = { barcode: null, name_zh: '', name_en: '', category_id: 0, price_fen: 0, unit: '', active: 0, updated_at: 0 };
+    const fields = {
+      barcode: null,
+      name_zh: '',
+      name_en: '',
+      category_id: 0,
+      price_fen: 0,
+      unit: '',
+      active: 0,
+      updated_at: 0,
+    };
     return {
       freeBarcode: k.updateTable('products').set({ barcode: null }).where('id', '=', 0).compile().sql,
-      insert: k.insertInto('products').values({ ...fields, sku: '', pinyin: '', pinyin_initials: '', stock: 0, created_at: 0 }).compile().sql,
+      insert: k
+        .insertInto('products')
+        .values({ ...fields, sku: '', pinyin: '', pinyin_initials: '', stock: 0, created_at: 0 })
+        .compile().sql,
       update: k.updateTable('products').set(fields).where('id', '=', 0).compile().sql,
-      updateWithKeys: k.updateTable('products').set({ ...fields, pinyin: '', pinyin_initials: '' }).where('id', '=', 0).compile().sql,
+      updateWithKeys: k
+        .updateTable('products')
+        .set({ ...fields, pinyin: '', pinyin_initials: '' })
+        .where('id', '=', 0)
+        .compile().sql,
       setStock: k.updateTable('products').set({ stock: 0 }).where('id', '=', 0).compile().sql,
       move: k
         .insertInto('stock_moves')
-        .values({ product_id: 0, delta: 0, reason: 'import', order_id: null, refund_id: null, actor: '', approved_by: null, at: 0, note: null, stock_after: 0 })
+        .values({
+          product_id: 0,
+          delta: 0,
+          reason: 'import',
+          order_id: null,
+          refund_id: null,
+          actor: '',
+          approved_by: null,
+          at: 0,
+          note: null,
+          stock_after: 0,
+        })
         .compile().sql,
     };
   }
@@ -931,7 +1163,9 @@ async function copyInSlices(bytes: Uint8Array): Promise<Uint8Array> {
 function fingerprintOf(products: readonly ProductRow[], categories: readonly { id: number; code: string }[]): string {
   const h = createHash('sha256');
   for (const p of products) {
-    h.update(`${p.id}\t${p.sku}\t${p.barcode ?? ''}\t${p.name_zh}\t${p.name_en}\t${p.category_id}\t${p.price_fen}\t${p.unit}\t${p.active}\n`);
+    h.update(
+      `${p.id}\t${p.sku}\t${p.barcode ?? ''}\t${p.name_zh}\t${p.name_en}\t${p.category_id}\t${p.price_fen}\t${p.unit}\t${p.active}\n`,
+    );
   }
   for (const c of categories) h.update(`c${c.id}\t${c.code}\n`);
   return h.digest('hex');

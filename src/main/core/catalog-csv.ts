@@ -12,7 +12,17 @@ import iconv from 'iconv-lite';
 import { PosError } from '../../shared/errors';
 import { FORMULA_START } from './csv';
 
-export const CSV_COLUMNS = ['sku', 'barcode', 'name_zh', 'name_en', 'category', 'price', 'unit', 'active', 'stock'] as const;
+export const CSV_COLUMNS = [
+  'sku',
+  'barcode',
+  'name_zh',
+  'name_en',
+  'category',
+  'price',
+  'unit',
+  'active',
+  'stock',
+] as const;
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
 export const REQUIRED_COLUMNS: readonly CsvColumn[] = ['sku', 'name_zh', 'name_en', 'category', 'price'];
 
@@ -27,32 +37,51 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 /** Decodes the file's bytes, or refuses it (IMPORT_REFUSED) naming what is wrong. */
 export function decodeCsv(bytes: Uint8Array): { text: string; encoding: CsvEncoding } {
   if (bytes.length > MAX_IMPORT_BYTES) {
-    throw new PosError('IMPORT_REFUSED', `The file is ${bytes.length} bytes; an import may be at most ${MAX_IMPORT_BYTES} bytes.`, {
-      reason: 'too_big',
-      bytes: bytes.length,
-      max: MAX_IMPORT_BYTES,
-    });
+    throw new PosError(
+      'IMPORT_REFUSED',
+      `The file is ${bytes.length} bytes; an import may be at most ${MAX_IMPORT_BYTES} bytes.`,
+      {
+        reason: 'too_big',
+        bytes: bytes.length,
+        max: MAX_IMPORT_BYTES,
+      },
+    );
   }
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-    throw new PosError('IMPORT_REFUSED', 'The file is UTF-16 ("Unicode text"): save it as "CSV UTF-8 (comma delimited)" instead.', {
-      reason: 'utf16',
-    });
+    throw new PosError(
+      'IMPORT_REFUSED',
+      'The file is UTF-16 ("Unicode text"): save it as "CSV UTF-8 (comma delimited)" instead.',
+      {
+        reason: 'utf16',
+      },
+    );
   }
   if (bytes.includes(0)) {
-    throw new PosError('IMPORT_REFUSED', 'The file is not a text file (it holds NUL bytes): is it an .xlsx? Save it as CSV.', { reason: 'binary' });
+    throw new PosError(
+      'IMPORT_REFUSED',
+      'The file is not a text file (it holds NUL bytes): is it an .xlsx? Save it as CSV.',
+      { reason: 'binary' },
+    );
   }
   const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
   try {
     const text = UTF8.decode(bom ? bytes.subarray(3) : bytes);
     return { text, encoding: bom ? 'utf-8-bom' : 'utf-8' };
   } catch {
-    if (bom) throw new PosError('IMPORT_REFUSED', 'The file starts as UTF-8 but is not valid UTF-8 further on.', { reason: 'encoding' });
+    if (bom)
+      throw new PosError('IMPORT_REFUSED', 'The file starts as UTF-8 but is not valid UTF-8 further on.', {
+        reason: 'encoding',
+      });
   }
   // Not UTF-8: Excel on a Chinese Windows saves CSV in the ANSI code page, GBK. GB18030 decodes every
   // GBK file; a byte sequence it cannot map becomes U+FFFD, and then we do not know the encoding.
   const text = iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length), 'gb18030');
   if (text.includes('\uFFFD')) {
-    throw new PosError('IMPORT_REFUSED', 'The file is neither UTF-8 nor GBK: save it as "CSV UTF-8 (comma delimited)".', { reason: 'encoding' });
+    throw new PosError(
+      'IMPORT_REFUSED',
+      'The file is neither UTF-8 nor GBK: save it as "CSV UTF-8 (comma delimited)".',
+      { reason: 'encoding' },
+    );
   }
   return { text, encoding: 'gbk' };
 }
@@ -136,7 +165,10 @@ export function parseCsv(text: string, maxRecords = Number.POSITIVE_INFINITY): {
     }
   }
   if (quoted) {
-    throw new PosError('IMPORT_REFUSED', `A quote opened on line ${quoteLine} is never closed.`, { reason: 'unclosed_quote', line: quoteLine });
+    throw new PosError('IMPORT_REFUSED', `A quote opened on line ${quoteLine} is never closed.`, {
+      reason: 'unclosed_quote',
+      line: quoteLine,
+    });
   }
   if (!blank || cells.length > 0 || cell !== '') endRecord();
   return { records, more: false };

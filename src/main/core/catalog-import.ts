@@ -93,7 +93,12 @@ export function parseActive(text: string): boolean | null | 'bad' {
 }
 
 /** Text of an error for logs and testers (the UI words each kind itself). */
-function message(kind: ImportErrorKind, column: string | null, value: string | null, p: Record<string, string | number>): string {
+function message(
+  kind: ImportErrorKind,
+  column: string | null,
+  value: string | null,
+  p: Record<string, string | number>,
+): string {
   const v = value === null ? '' : ` "${value}"`;
   switch (kind) {
     case 'column_count':
@@ -159,7 +164,12 @@ interface Final {
   released: boolean;
 }
 
-export function planImport(header: readonly string[], records: readonly CsvRecord[], cat: CatalogueSnapshot, options: ImportOptions): ImportPlan {
+export function planImport(
+  header: readonly string[],
+  records: readonly CsvRecord[],
+  cat: CatalogueSnapshot,
+  options: ImportOptions,
+): ImportPlan {
   const errors: ImportRowError[] = [];
   const at = new Map(header.map((h, i) => [h, i]));
   const bySku = new Map(cat.products.map((p) => [p.sku.toLowerCase(), p]));
@@ -177,7 +187,12 @@ export function planImport(header: readonly string[], records: readonly CsvRecor
   for (const r of records) {
     const errs: ImportRowError[] = [];
     // a bad cell is quoted as a short, printable prefix (a cell may be a megabyte)
-    const err = (kind: ImportErrorKind, column: string | null, cellText: string | null, params: Record<string, string | number> = {}) => {
+    const err = (
+      kind: ImportErrorKind,
+      column: string | null,
+      cellText: string | null,
+      params: Record<string, string | number> = {},
+    ) => {
       const value = cellText === null ? null : shortPrefix(cellText);
       errs.push({ line: r.line, kind, column, value, params, message: message(kind, column, value, params) });
     };
@@ -224,7 +239,12 @@ export function planImport(header: readonly string[], records: readonly CsvRecor
     else {
       const check = checkBarcode(barcodeText);
       if (!check.ok) {
-        err('invalid_barcode', 'barcode', barcodeText, check.expected === undefined ? { reason: check.reason } : { reason: check.reason, expected: check.expected });
+        err(
+          'invalid_barcode',
+          'barcode',
+          barcodeText,
+          check.expected === undefined ? { reason: check.reason } : { reason: check.reason, expected: check.expected },
+        );
       } else {
         barcode = check.code;
         const other = seenBarcode.get(barcode.toLowerCase());
@@ -273,7 +293,9 @@ export function planImport(header: readonly string[], records: readonly CsvRecor
   // every SKU the file names, refused rows included: a product named on a bad row is not "missing"
   const named = new Set<string>();
   const skuAt = at.get('sku');
-  if (skuAt !== undefined) for (const r of records) if (r.cells.length === header.length) named.add(readCell(r.cells[skuAt] as string).toLowerCase());
+  if (skuAt !== undefined)
+    for (const r of records)
+      if (r.cells.length === header.length) named.add(readCell(r.cells[skuAt] as string).toLowerCase());
   const finals: Final[] = [];
   for (const p of cat.products) {
     const row = rowBySku.get(p.sku.toLowerCase());
@@ -290,18 +312,42 @@ export function planImport(header: readonly string[], records: readonly CsvRecor
     } else {
       // a product on a refused row stays as it is (and the import cannot be applied anyway)
       const retire = options.retireMissing && !named.has(p.sku.toLowerCase());
-      finals.push({ line: null, id: p.id, sku: p.sku, barcode: p.barcode, active: p.active && !retire, row: null, released: false });
+      finals.push({
+        line: null,
+        id: p.id,
+        sku: p.sku,
+        barcode: p.barcode,
+        active: p.active && !retire,
+        row: null,
+        released: false,
+      });
     }
   }
   for (const row of rows) {
-    if (!row.existing) finals.push({ line: row.line, id: null, sku: row.sku, barcode: row.barcode ?? null, active: row.active ?? true, row, released: false });
+    if (!row.existing)
+      finals.push({
+        line: row.line,
+        id: null,
+        sku: row.sku,
+        barcode: row.barcode ?? null,
+        active: row.active ?? true,
+        row,
+        released: false,
+      });
   }
 
   const refuse = (f: Final, column: 'sku' | 'barcode', code: string, other: Final): void => {
     if (f.line === null || badLines.has(f.line)) return;
     const params: Record<string, string | number> = { otherSku: other.sku };
     if (other.line !== null) params.otherLine = other.line;
-    errors.push({ line: f.line, kind: 'code_taken', column, value: code, params, message: message('code_taken', column, code, params) });
+    errors.push({
+      line: f.line,
+      kind: 'code_taken',
+      column,
+      value: code,
+      params,
+      message: message('code_taken', column, code, params),
+    });
     badLines.add(f.line);
   };
   const owners = new Map<string, { f: Final; column: 'sku' | 'barcode' }>();

@@ -133,7 +133,12 @@ export class Catalog {
   /** Rebuilds the index from the database at once (start-up, after a restore, tests). */
   reload(): void {
     const rows = this.store.all(
-      this.store.kysely.selectFrom('products').selectAll().where('active', '=', 1).orderBy('category_id').orderBy('sku'),
+      this.store.kysely
+        .selectFrom('products')
+        .selectAll()
+        .where('active', '=', 1)
+        .orderBy('category_id')
+        .orderBy('sku'),
     );
     const build = new IndexBuild();
     for (const r of rows) build.add(r);
@@ -164,7 +169,9 @@ export class Catalog {
     const k = this.store.kysely;
     const build = new IndexBuild();
     // in catalogue order, as `reload` reads it: category by category, each by SKU, SLICE at a time
-    const categories = this.store.all(k.selectFrom('products').select('category_id').distinct().where('active', '=', 1).orderBy('category_id'));
+    const categories = this.store.all(
+      k.selectFrom('products').select('category_id').distinct().where('active', '=', 1).orderBy('category_id'),
+    );
     for (const { category_id: category } of categories) {
       for (let after: string | null = null; ; ) {
         let q = k.selectFrom('products').selectAll().where('active', '=', 1).where('category_id', '=', category);
@@ -195,7 +202,9 @@ export class Catalog {
     const rows = this.store.all(
       this.store.kysely
         .selectFrom('categories')
-        .leftJoin('products', (j) => j.onRef('products.category_id', '=', 'categories.id').on('products.active', '=', 1))
+        .leftJoin('products', (j) =>
+          j.onRef('products.category_id', '=', 'categories.id').on('products.active', '=', 1),
+        )
         .select((eb) => [
           'categories.id',
           'categories.code',
@@ -226,8 +235,14 @@ export class Catalog {
   get(productId: number): Product {
     const p = this.byId.get(productId);
     if (p) return p;
-    const retired = this.store.first(this.store.kysely.selectFrom('products').select(['sku']).where('id', '=', productId).where('active', '=', 0));
-    if (retired) throw new PosError('PRODUCT_RETIRED', `Product ${retired.sku} is retired: it is no longer sold.`, { productId, sku: retired.sku });
+    const retired = this.store.first(
+      this.store.kysely.selectFrom('products').select(['sku']).where('id', '=', productId).where('active', '=', 0),
+    );
+    if (retired)
+      throw new PosError('PRODUCT_RETIRED', `Product ${retired.sku} is retired: it is no longer sold.`, {
+        productId,
+        sku: retired.sku,
+      });
     throw new PosError('UNKNOWN_PRODUCT', `There is no product with id ${productId} for sale.`, { productId });
   }
 
@@ -257,7 +272,8 @@ export class Catalog {
       // a word inside a Chinese name ("可乐" in "百事可乐 330ml" is a contains match, but "330ml" after a space is a prefix)
       for (const i of hay.collect(' ' + q, limit - out.length, seen)) out.push(this.products_[i] as Product);
     }
-    if (out.length < limit) for (const i of hay.collect(q, limit - out.length, seen)) out.push(this.products_[i] as Product);
+    if (out.length < limit)
+      for (const i of hay.collect(q, limit - out.length, seen)) out.push(this.products_[i] as Product);
     return out;
   }
 }

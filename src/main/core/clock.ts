@@ -44,6 +44,7 @@ let systemZone: { tz: string | undefined; zone: string } | null = null;
  */
 export function systemTimeZone(): string {
   const tz = process.env.TZ;
-  if (systemZone === null || systemZone.tz !== tz) systemZone = { tz, zone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC' };
+  if (systemZone === null || systemZone.tz !== tz)
+    systemZone = { tz, zone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC' };
   return systemZone.zone;
 }

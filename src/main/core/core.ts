@@ -14,7 +14,14 @@ import { toPosError } from '../store/sqlite-errors';
 import { Audit } from './audit';
 import { Auth, WHILE_LOCKED, type Actor } from './auth';
 import { Carts } from './cart';
-import { approvalRequired, auditOf, covered, pastLimit, shareOf, unapproved as unapprovedDiscounts } from './discount-limits';
+import {
+  approvalRequired,
+  auditOf,
+  covered,
+  pastLimit,
+  shareOf,
+  unapproved as unapprovedDiscounts,
+} from './discount-limits';
 import { Catalog } from './catalog';
 import { CatalogAdmin } from './catalog-admin';
 import { businessDay, systemClock, systemTimeZone, type Clock } from './clock';
@@ -145,7 +152,8 @@ export interface Core {
 
 function describeIssues(error: z.ZodError): { message: string; field: string } {
   // a path may hold a key the caller chose (a settings field): quoted as a short, printable prefix
-  const pathOf = (i: z.core.$ZodIssue) => i.path.map((p) => (typeof p === 'string' ? shortPrefix(p) : String(p))).join('.') || '(input)';
+  const pathOf = (i: z.core.$ZodIssue) =>
+    i.path.map((p) => (typeof p === 'string' ? shortPrefix(p) : String(p))).join('.') || '(input)';
   const first = error.issues[0];
   const field = first ? pathOf(first) : '(input)';
   const text = error.issues
@@ -176,10 +184,23 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const audit = new Audit(store, clock);
     const events = new Events();
     const catalog = new Catalog(store);
-    const tasks: Tasks = options.tasks === 'inline' ? inlineTasks(store) : workerTasks(store, new TaskPool({ onError: (err) => log(`task worker failed: ${String(err)}`) }));
+    const tasks: Tasks =
+      options.tasks === 'inline'
+        ? inlineTasks(store)
+        : workerTasks(store, new TaskPool({ onError: (err) => log(`task worker failed: ${String(err)}`) }));
     const catalogAdmin = new CatalogAdmin(store, clock, catalog, audit, events, timeZone, undefined, tasks);
     const carts = new Carts(store, catalog, clock);
-    const orders = new Orders(store, carts, settings, clock, events, timeZone, audit, () => auth.current().name, identity);
+    const orders = new Orders(
+      store,
+      carts,
+      settings,
+      clock,
+      events,
+      timeZone,
+      audit,
+      () => auth.current().name,
+      identity,
+    );
     const secrets = options.secrets ?? new FileSecretStore(options.dataDir);
     const paymentSettings = new PaymentSettings({
       store,
@@ -201,11 +222,38 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       identity,
     );
     const providerSource = options.providers ?? paymentSettings;
-    const refunds = new Refunds(store, clock, events, providerSource, audit, options.refundTiming ?? DEFAULT_REFUND_TIMING, log, identity);
-    const reconciliation = new Reconciliation({ store, clock, events, providers: providerSource, settings, audit, timeZone, log, tasks });
+    const refunds = new Refunds(
+      store,
+      clock,
+      events,
+      providerSource,
+      audit,
+      options.refundTiming ?? DEFAULT_REFUND_TIMING,
+      log,
+      identity,
+    );
+    const reconciliation = new Reconciliation({
+      store,
+      clock,
+      events,
+      providers: providerSource,
+      settings,
+      audit,
+      timeZone,
+      log,
+      tasks,
+    });
     const reports = new Reports(store, clock, timeZone);
     if (reports.syncTimeZone()) log(`sales report tables recomputed for the time zone ${timeZone()}`);
-    const exceptions = new Exceptions(store, clock, events, payments, refunds, audit, (options.timing ?? DEFAULT_TIMING).orphanAfterMs);
+    const exceptions = new Exceptions(
+      store,
+      clock,
+      events,
+      payments,
+      refunds,
+      audit,
+      (options.timing ?? DEFAULT_TIMING).orphanAfterMs,
+    );
     const orderRefunds = new OrderRefunds(store, refunds, audit);
     const cashSessions = new CashSessions({ store, clock, audit, settings, timeZone, statements: reconciliation });
     const dataSafety = new DataSafety({
@@ -220,7 +268,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       // a restored database would repeat the trade numbers used after its backup: it takes a new
       // installation code in the re-entry transaction (the hook gets the staged store)
       afterRestore: (restored) => {
-        new TillIdentity(restored, clock, options.dataDir, () => settings.values.terminal, log).rotate('restored', 'the guided restore put back a backup');
+        new TillIdentity(restored, clock, options.dataDir, () => settings.values.terminal, log).rotate(
+          'restored',
+          'the guided restore put back a backup',
+        );
         options.afterRestore?.(restored);
       },
       // the live database and its folder get a new seal, so the backup, if ever put back by hand, is known as older
@@ -263,7 +314,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       // more than the amount is refused as DISCOUNT_TOO_LARGE by the cart, whoever asks
       if (discount.kind === 'amount' && discount.value > baseFen) return { actor: null, approvedPpm };
       const ppm = shareOf(discount, baseFen);
-      if (!pastLimit(ppm, settings.values.discountLimitPercent) || covered(ppm, approvedPpm)) return { actor: null, approvedPpm };
+      if (!pastLimit(ppm, settings.values.discountLimitPercent) || covered(ppm, approvedPpm))
+        return { actor: null, approvedPpm };
       return { actor: await auth.authorize('owner', approvalPin), approvedPpm: Math.max(ppm, approvedPpm ?? 0) };
     };
     const userView = (a: { userId: number | null }) => auth.users().find((u) => u.id === a.userId) ?? null;
@@ -275,7 +327,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       auth.current().role === 'owner' || (approvalPin !== undefined && seesTotals(await ownerRead(approvalPin)));
     /** An order as a clerk sees it: its timeline without the wire exchanges (the owner exports them with `orders.exportTimeline`). */
     const orderForCaller = (view: OrderView): OrderView =>
-      auth.current().role === 'owner' ? view : { ...view, journal: view.journal.map((j) => (j.kind.startsWith('wire.') ? { ...j, detail: null } : j)) };
+      auth.current().role === 'owner'
+        ? view
+        : { ...view, journal: view.journal.map((j) => (j.kind.startsWith('wire.') ? { ...j, detail: null } : j)) };
 
     // no data directory here: the renderer has no use for the machine's paths (docs/security.md)
     const info = (): AppInfo => ({
@@ -316,7 +370,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         const past = unapprovedDiscounts(cart, carts.approvals(cart.id), limit());
         if (past.length === 0) return;
         // the cart changed while the owner was asked: what the owner saw must cover what is confirmed
-        const seen = (j: (typeof past)[number]) => asked.some((a) => a.scope === j.scope && a.lineId === j.lineId && j.ppm <= a.ppm);
+        const seen = (j: (typeof past)[number]) =>
+          asked.some((a) => a.scope === j.scope && a.lineId === j.lineId && j.ppm <= a.ppm);
         if (!actor || !past.every(seen)) throw approvalRequired(past, limit(), auth.current().role);
         audit.record(actor, 'discount.confirm', `order:${order.id}`, { after: past.map(auditOf), note: order.number });
       };
@@ -341,10 +396,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         await ownerRead(approvalPin);
         return catalogAdmin.categories();
       },
-      'catalog.saveProduct': async ({ approvalPin, ...input }) => catalogAdmin.saveProduct(input, await auth.authorize('owner', approvalPin)),
-      'catalog.setActive': async ({ productId, active, approvalPin }) => catalogAdmin.setActive(productId, active, await auth.authorize('owner', approvalPin)),
-      'catalog.saveCategory': async ({ approvalPin, ...input }) => catalogAdmin.saveCategory(input, await auth.authorize('owner', approvalPin)),
-      'catalog.reorderCategories': async ({ ids, approvalPin }) => catalogAdmin.reorderCategories(ids, await auth.authorize('owner', approvalPin)),
+      'catalog.saveProduct': async ({ approvalPin, ...input }) =>
+        catalogAdmin.saveProduct(input, await auth.authorize('owner', approvalPin)),
+      'catalog.setActive': async ({ productId, active, approvalPin }) =>
+        catalogAdmin.setActive(productId, active, await auth.authorize('owner', approvalPin)),
+      'catalog.saveCategory': async ({ approvalPin, ...input }) =>
+        catalogAdmin.saveCategory(input, await auth.authorize('owner', approvalPin)),
+      'catalog.reorderCategories': async ({ ids, approvalPin }) =>
+        catalogAdmin.reorderCategories(ids, await auth.authorize('owner', approvalPin)),
       'catalog.adjustStock': async ({ productId, mode, value, reason, approvalPin }) =>
         catalogAdmin.adjustStock(productId, mode, value, reason, await auth.authorize('owner', approvalPin)),
       'catalog.stockMoves': async ({ productId, limit, approvalPin }) => {
@@ -363,7 +422,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         await ownerRead(approvalPin);
         return catalogAdmin.preview(uploadId, { retireMissing, setStock });
       },
-      'catalog.importApply': async ({ token, approvalPin }) => catalogAdmin.apply(token, await auth.authorize('owner', approvalPin)),
+      'catalog.importApply': async ({ token, approvalPin }) =>
+        catalogAdmin.apply(token, await auth.authorize('owner', approvalPin)),
       'cart.get': () => carts.view(),
       'cart.add': ({ productId, qty }) => carts.add(productId, qty),
       'cart.scan': ({ code }) => carts.scan(code),
@@ -372,7 +432,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       'cart.clear': () => carts.clear(),
       'cart.setLineDiscount': async ({ lineId, discount, approvalPin }) => {
         const line = carts.peek()?.lines.find((l) => l.lineId === lineId);
-        const { actor, approvedPpm } = await discountApproval(discount, line?.grossFen ?? 0, carts.approvals().lines.get(lineId) ?? null, approvalPin);
+        const { actor, approvedPpm } = await discountApproval(
+          discount,
+          line?.grossFen ?? 0,
+          carts.approvals().lines.get(lineId) ?? null,
+          approvalPin,
+        );
         return store.tx(() => {
           const before = line?.discount ?? null;
           const view = carts.setLineDiscount(lineId, discount, approvedPpm);
@@ -382,10 +447,19 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       },
       'cart.setOrderDiscount': async ({ discount, approvalPin }) => {
         const cart = carts.peek();
-        const { actor, approvedPpm } = await discountApproval(discount, cart ? cart.subtotalFen - cart.lineDiscountFen : 0, cart ? carts.approvals(cart.id).order : null, approvalPin);
+        const { actor, approvedPpm } = await discountApproval(
+          discount,
+          cart ? cart.subtotalFen - cart.lineDiscountFen : 0,
+          cart ? carts.approvals(cart.id).order : null,
+          approvalPin,
+        );
         return store.tx(() => {
           const view = carts.setOrderDiscount(discount, approvedPpm);
-          if (actor) audit.record(actor, 'discount.order', `cart:${view.id}`, { before: cart?.orderDiscount ?? null, after: discount });
+          if (actor)
+            audit.record(actor, 'discount.order', `cart:${view.id}`, {
+              before: cart?.orderDiscount ?? null,
+              after: discount,
+            });
           return view;
         });
       },
@@ -400,7 +474,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       },
       'checkout.payCash': async ({ orderId, tenderedFen, overrideOpenAttempt, approvalPin }) => {
         // an open intermediary payment blocks cash unless an owner overrides it
-        const overrideBy = overrideOpenAttempt && payments.openAttempt(orderId) ? await auth.authorize('owner', approvalPin) : null;
+        const overrideBy =
+          overrideOpenAttempt && payments.openAttempt(orderId) ? await auth.authorize('owner', approvalPin) : null;
         const paid = await orders.payCash(orderId, tenderedFen, overrideBy);
         return { ...paid, order: orderForCaller(paid.order) };
       },
@@ -416,7 +491,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         const actor = await auth.authorize('owner', approvalPin);
         return store.tx(() => {
           const view = orders.cancel(orderId, false);
-          audit.record(actor, 'order.void', `order:${orderId}`, { before: { status: 'open' }, after: { status: view.status }, note: view.number });
+          audit.record(actor, 'order.void', `order:${orderId}`, {
+            before: { status: 'open' },
+            after: { status: view.status },
+            note: view.number,
+          });
           return view;
         });
       },
@@ -439,15 +518,18 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       'payments.stop': ({ attemptId }) => payments.stop(attemptId),
       'payments.openCashier': async ({ attemptId }) => {
         const view = payments.view(attemptId);
-        if (!view.redirect) throw new PosError('PAYMENT_NOT_FOUND', `Payment ${attemptId} has no cashier page.`, { attemptId });
+        if (!view.redirect)
+          throw new PosError('PAYMENT_NOT_FOUND', `Payment ${attemptId} has no cashier page.`, { attemptId });
         return { opened: options.cashier ? await options.cashier.open(view) : false };
       },
       'payments.attention': () => exceptions.attention(),
-      'payments.override': async ({ attemptId, note, approvalPin }) => exceptions.override(attemptId, note, await auth.authorize('owner', approvalPin)),
+      'payments.override': async ({ attemptId, note, approvalPin }) =>
+        exceptions.override(attemptId, note, await auth.authorize('owner', approvalPin)),
       'exceptions.resolve': async ({ exceptionId, resolution, note, approvalPin }) =>
         exceptions.resolve(exceptionId, resolution, note, await auth.authorize('owner', approvalPin)),
       'refunds.quote': ({ orderId }) => orderRefunds.quote(orderId),
-      'refunds.create': async ({ approvalPin, ...input }) => orderRefunds.create(input, await auth.authorize('owner', approvalPin)),
+      'refunds.create': async ({ approvalPin, ...input }) =>
+        orderRefunds.create(input, await auth.authorize('owner', approvalPin)),
       'auth.users': () => auth.users(),
       'auth.current': () => (auth.isLocked() ? null : userView(auth.current())),
       'auth.login': async ({ userId, pin }) => {
@@ -460,20 +542,33 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       },
       'auth.addUser': async ({ name, role, pin, approvalPin }) => {
         const actor = await auth.authorize('owner', approvalPin);
-        return auth.addUser(name, role, pin, (u) => audit.record(actor, 'user.add', `user:${u.id}`, { after: { name: u.name, role: u.role } }));
+        return auth.addUser(name, role, pin, (u) =>
+          audit.record(actor, 'user.add', `user:${u.id}`, { after: { name: u.name, role: u.role } }),
+        );
       },
       'auth.setPin': async ({ userId, pin, approvalPin }) => {
         const actor = await auth.authorize('owner', approvalPin);
-        return auth.setPin(userId, pin, (u) => audit.record(actor, 'user.setPin', `user:${u.id}`, { after: { name: u.name } }));
+        return auth.setPin(userId, pin, (u) =>
+          audit.record(actor, 'user.setPin', `user:${u.id}`, { after: { name: u.name } }),
+        );
       },
       'auth.retire': async ({ userId, approvalPin }) => {
         const actor = await auth.authorize('owner', approvalPin);
-        return auth.retire(userId, (u) => audit.record(actor, 'user.retire', `user:${u.id}`, { before: { name: u.name, role: u.role, active: true }, after: { active: false } }));
+        return auth.retire(userId, (u) =>
+          audit.record(actor, 'user.retire', `user:${u.id}`, {
+            before: { name: u.name, role: u.role, active: true },
+            after: { active: false },
+          }),
+        );
       },
       'audit.export': async ({ from, to, approvalPin }) => {
         await auth.authorize('owner', approvalPin);
         const day = businessDay(clock.now(), timeZone());
-        return { filename: `audit-log-${day}.csv`, mime: 'text/csv' as const, content: await tasks.run('audit.csv', { from, to, now: clock.now() }) };
+        return {
+          filename: `audit-log-${day}.csv`,
+          mime: 'text/csv' as const,
+          content: await tasks.run('audit.csv', { from, to, now: clock.now() }),
+        };
       },
       'audit.list': async ({ from, to, approvalPin }) => {
         await auth.authorize('owner', approvalPin);
@@ -493,13 +588,15 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         await auth.authorize('owner', approvalPin);
         return dataSafety.check('manual');
       },
-      'dataSafety.setSettings': async ({ approvalPin, ...next }) => dataSafety.setSettings(next, await auth.authorize('owner', approvalPin), audit),
+      'dataSafety.setSettings': async ({ approvalPin, ...next }) =>
+        dataSafety.setSettings(next, await auth.authorize('owner', approvalPin), audit),
       'dataSafety.restorePlan': async ({ backupId, approvalPin }) => {
         await auth.authorize('owner', approvalPin);
         return dataSafety.restorePlan(backupId);
       },
       // always with the owner's PIN: the database is replaced
-      'dataSafety.restore': async ({ approvalPin, ...input }) => dataSafety.restore(input, await confirmOwnerPin(auth, approvalPin)),
+      'dataSafety.restore': async ({ approvalPin, ...input }) =>
+        dataSafety.restore(input, await confirmOwnerPin(auth, approvalPin)),
       // the range is checked before the owner is asked, so no PIN is asked for a report that cannot be made
       // a long range, every export and the printable page are made in a worker (core/worker-tasks.ts)
       'reports.sales': async ({ from, to, top, approvalPin }) => {
@@ -516,11 +613,20 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       'reports.printable': async ({ from, to, top, approvalPin }) => {
         checkRange(from, to);
         await auth.authorize('owner', approvalPin);
-        return tasks.run('reports.printable', { from, to, top: top ?? 20, locale: locale(), storeName: settings.values.storeName, now: clock.now(), timeZone: timeZone() });
+        return tasks.run('reports.printable', {
+          from,
+          to,
+          top: top ?? 20,
+          locale: locale(),
+          storeName: settings.values.storeName,
+          now: clock.now(),
+          timeZone: timeZone(),
+        });
       },
       'settings.payments': () => paymentSettings.views(),
       // where money goes is the owner's: a clerk learns nothing, not even whether the settings would be accepted; saved and audited together
-      'settings.setPayment': async ({ approvalPin, ...input }) => paymentSettings.set(input, await auth.authorize('owner', approvalPin)),
+      'settings.setPayment': async ({ approvalPin, ...input }) =>
+        paymentSettings.set(input, await auth.authorize('owner', approvalPin)),
       'recon.days': async ({ limit, approvalPin }) => {
         await ownerRead(approvalPin);
         return reconciliation.days(limit);
@@ -539,7 +645,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         await ownerRead(approvalPin);
         return reconciliation.settingsView();
       },
-      'recon.setSettings': async ({ approvalPin, ...next }) => reconciliation.setSettings(next, await auth.authorize('owner', approvalPin)),
+      'recon.setSettings': async ({ approvalPin, ...next }) =>
+        reconciliation.setSettings(next, await auth.authorize('owner', approvalPin)),
       // the drawer's money totals are the owner's: a clerk opens it, pays in and sells, and never sees the cash expected
       'cashSession.current': async ({ approvalPin }) => {
         const state = cashSessions.current();
@@ -583,7 +690,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         await ownerRead(approvalPin);
         return cashSessions.zList(limit, terminal);
       },
-      'cashSession.printZ': async ({ number, approvalPin }) => cashSessions.printZ(number, printer, locale(), await ownerRead(approvalPin)),
+      'cashSession.printZ': async ({ number, approvalPin }) =>
+        cashSessions.printZ(number, printer, locale(), await ownerRead(approvalPin)),
       'orders.print': async ({ orderId }) => {
         const receipt = orders.receipt(orderId, false);
         try {
@@ -596,7 +704,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
     const dispatch = async (method: unknown, input: unknown): Promise<Result<unknown>> => {
       if (!isMethodName(method)) {
-        return fail({ code: 'UNKNOWN_METHOD', message: `There is no method ${JSON.stringify(typeof method === 'string' ? shortPrefix(method) : typeof method)}.` });
+        return fail({
+          code: 'UNKNOWN_METHOD',
+          message: `There is no method ${JSON.stringify(typeof method === 'string' ? shortPrefix(method) : typeof method)}.`,
+        });
       }
       if (auth.isLocked() && !WHILE_LOCKED.has(method)) {
         return fail({ code: 'LOCKED', message: 'The till is locked: sign in first.' });
@@ -614,7 +725,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       } catch (err) {
         const e = toPosError(err, store.file);
         if (e.code === 'STORAGE_CORRUPT') dataSafety.reportCorruption(method, e.message);
-        if (e.code === 'INTERNAL') log(`${method} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        if (e.code === 'INTERNAL')
+          log(`${method} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
         return fail(e.toShape());
       }
     };

@@ -49,7 +49,16 @@ import { Audit } from './audit';
 import type { Actor, Auth } from './auth';
 import { businessDay, type Clock } from './clock';
 import type { Events } from './events';
-import { countRows, readSinceBackup, recoveredOrders, recoveryCsv, reenter, RECOVERY_TABLES, type NotReentered, type RecoveredSet } from './recovery';
+import {
+  countRows,
+  readSinceBackup,
+  recoveredOrders,
+  recoveryCsv,
+  reenter,
+  RECOVERY_TABLES,
+  type NotReentered,
+  type RecoveredSet,
+} from './recovery';
 import type { Settings } from './settings';
 
 const MINUTE = 60_000;
@@ -123,7 +132,10 @@ const AREAS: readonly [RegExp, DataArea][] = [
   [/^(users|audit_log)$/, 'people'],
   [/^report_/, 'reports'],
   [/^recon_/, 'reconciliation'],
-  [/^(settings|kysely_migration|kysely_migration_lock|sqlite_sequence|sqlite_schema|sqlite_master|data_restores|recovered_rows)$/, 'settings'],
+  [
+    /^(settings|kysely_migration|kysely_migration_lock|sqlite_sequence|sqlite_schema|sqlite_master|data_restores|recovered_rows)$/,
+    'settings',
+  ],
   [/^(carts|cart_lines)$/, 'carts'],
 ];
 
@@ -153,7 +165,8 @@ function problemOf(err: unknown): { problem: BackupProblem; message: string } {
   const code = typeof e.code === 'string' ? e.code : '';
   const message = short(typeof e.message === 'string' ? e.message : String(err));
   if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT') return { problem: 'disk_full', message };
-  if (code === 'ENOENT' || code === 'ENOTDIR' || code.startsWith('SQLITE_CANTOPEN')) return { problem: 'folder_missing', message };
+  if (code === 'ENOENT' || code === 'ENOTDIR' || code.startsWith('SQLITE_CANTOPEN'))
+    return { problem: 'folder_missing', message };
   return { problem: 'io', message };
 }
 
@@ -209,7 +222,9 @@ export class DataSafety {
       const m = JSON.parse(readFileSync(this.manifestFile, 'utf8')) as Partial<Manifest>;
       return { version: 1, backups: m.backups ?? [], checks: m.checks ?? [], damage: m.damage ?? null };
     } catch (err) {
-      this.log(`data safety: ${this.manifestFile} could not be read (${(err as Error).message}); starting a new record`);
+      this.log(
+        `data safety: ${this.manifestFile} could not be read (${(err as Error).message}); starting a new record`,
+      );
       return empty;
     }
   }
@@ -248,7 +263,18 @@ export class DataSafety {
   }
 
   private view(b: BackupRecord): BackupView {
-    return { id: b.id, at: b.at, reason: b.reason, bytes: b.bytes, ok: b.ok, problem: b.problem, message: b.message, counts: b.counts, copy: b.copy, ms: b.ms };
+    return {
+      id: b.id,
+      at: b.at,
+      reason: b.reason,
+      bytes: b.bytes,
+      ok: b.ok,
+      problem: b.problem,
+      message: b.message,
+      counts: b.counts,
+      copy: b.copy,
+      ms: b.ms,
+    };
   }
 
   get damage(): DamageView | null {
@@ -274,20 +300,22 @@ export class DataSafety {
 
   private restores(): RestoreView[] {
     try {
-      return this.o.store.all(this.o.store.kysely.selectFrom('data_restores').selectAll().orderBy('id', 'desc').limit(10)).map((r) => {
-        const unreadable = JSON.parse(r.unreadable) as { unreadable?: unknown[]; notReentered?: unknown[] };
-        return {
-          id: r.id,
-          at: r.at,
-          actor: r.actor,
-          backupFile: r.backup_file,
-          backupAt: r.backup_at,
-          damagedFile: join(this.o.dataDir, r.damaged_file),
-          exportFile: join(this.o.dataDir, r.export_file),
-          reentered: JSON.parse(r.reentered) as Record<string, number>,
-          unreadable: (unreadable.unreadable?.length ?? 0) + (unreadable.notReentered?.length ?? 0),
-        };
-      });
+      return this.o.store
+        .all(this.o.store.kysely.selectFrom('data_restores').selectAll().orderBy('id', 'desc').limit(10))
+        .map((r) => {
+          const unreadable = JSON.parse(r.unreadable) as { unreadable?: unknown[]; notReentered?: unknown[] };
+          return {
+            id: r.id,
+            at: r.at,
+            actor: r.actor,
+            backupFile: r.backup_file,
+            backupAt: r.backup_at,
+            damagedFile: join(this.o.dataDir, r.damaged_file),
+            exportFile: join(this.o.dataDir, r.export_file),
+            reentered: JSON.parse(r.reentered) as Record<string, number>,
+            unreadable: (unreadable.unreadable?.length ?? 0) + (unreadable.notReentered?.length ?? 0),
+          };
+        });
     } catch (err) {
       this.log(`data safety: the restores could not be read (${(err as Error).message})`);
       return [];
@@ -308,16 +336,28 @@ export class DataSafety {
   }
 
   /** The owner's settings: retention and the second folder (audited). */
-  setSettings(next: { retentionDays: number; secondFolder: string | null }, actor: Actor, audit: Audit): DataSafetySettingsView {
+  setSettings(
+    next: { retentionDays: number; secondFolder: string | null },
+    actor: Actor,
+    audit: Audit,
+  ): DataSafetySettingsView {
     let folder = next.secondFolder?.trim() || null;
     if (folder !== null) {
       if (!isAbsolute(folder)) {
-        throw new PosError('INVALID_INPUT', 'The second backup folder must be a full path, from the root of a drive (a USB drive or another disk).', { field: 'secondFolder' });
+        throw new PosError(
+          'INVALID_INPUT',
+          'The second backup folder must be a full path, from the root of a drive (a USB drive or another disk).',
+          { field: 'secondFolder' },
+        );
       }
       folder = resolve(folder);
       const inside = relative(this.o.dataDir, folder);
       if (inside === '' || (!inside.startsWith('..') && !isAbsolute(inside))) {
-        throw new PosError('INVALID_INPUT', 'The second backup folder must be outside the data directory: choose another drive or folder.', { field: 'secondFolder' });
+        throw new PosError(
+          'INVALID_INPUT',
+          'The second backup folder must be outside the data directory: choose another drive or folder.',
+          { field: 'secondFolder' },
+        );
       }
       let isDir = false;
       try {
@@ -326,9 +366,13 @@ export class DataSafety {
         isDir = false;
       }
       if (!isDir) {
-        throw new PosError('BACKUP_FOLDER_MISSING', `There is no folder ${short(folder, 60)}: plug the drive in or create the folder, then save again.`, {
-          folder: short(folder, 60),
-        });
+        throw new PosError(
+          'BACKUP_FOLDER_MISSING',
+          `There is no folder ${short(folder, 60)}: plug the drive in or create the folder, then save again.`,
+          {
+            folder: short(folder, 60),
+          },
+        );
       }
     }
     const before = this.settingsView();
@@ -346,7 +390,10 @@ export class DataSafety {
   /** Runs a contract call, counting it; while a restore is applied only the banner's calls answer. */
   async track<T>(method: string, fn: () => T | Promise<T>): Promise<T> {
     if (this.restoring && !WHILE_RESTORING.has(method)) {
-      throw new PosError('DATA_RESTORING', 'The database is being restored from a backup; wait a moment and try again.');
+      throw new PosError(
+        'DATA_RESTORING',
+        'The database is being restored from a backup; wait a moment and try again.',
+      );
     }
     this.inFlight++;
     try {
@@ -361,7 +408,9 @@ export class DataSafety {
     if (this.restoring) return;
     this.log(`data safety: ${method} found the database damaged: ${message}`);
     if (!this.manifest.damage) {
-      this.manifest.damage = damageOf(this.o.clock.now(), 'query', [{ message: short(message), table: null, area: 'unknown' }]);
+      this.manifest.damage = damageOf(this.o.clock.now(), 'query', [
+        { message: short(message), table: null, area: 'unknown' },
+      ]);
       this.changed();
     }
     void this.check('query');
@@ -376,7 +425,19 @@ export class DataSafety {
   /** Takes a backup now (one at a time: a second call joins the one running). Never rejects. */
   backup(reason: BackupReason): Promise<BackupView> {
     if (this.backingUp) return this.backingUp;
-    if (this.closed) return Promise.resolve({ id: '', at: this.o.clock.now(), reason, bytes: null, ok: false, problem: 'io', message: 'the till is closing', counts: null, copy: null, ms: null });
+    if (this.closed)
+      return Promise.resolve({
+        id: '',
+        at: this.o.clock.now(),
+        reason,
+        bytes: null,
+        ok: false,
+        problem: 'io',
+        message: 'the till is closing',
+        counts: null,
+        copy: null,
+        ms: null,
+      });
     this.backingUp = this.backupOnce(reason).finally(() => {
       this.backingUp = null;
     });
@@ -456,7 +517,8 @@ export class DataSafety {
     if (!folder) return;
     try {
       // never created here: a drive that is not plugged in must not be replaced by a local folder
-      if (!(await stat(folder)).isDirectory()) throw Object.assign(new Error(`${folder} is not a folder`), { code: 'ENOTDIR' });
+      if (!(await stat(folder)).isDirectory())
+        throw Object.assign(new Error(`${folder} is not a folder`), { code: 'ENOTDIR' });
       const target = join(folder, record.id);
       const tmp = `${target}.partial`;
       try {
@@ -536,7 +598,9 @@ export class DataSafety {
     this.manifest.checks = [view, ...this.manifest.checks].slice(0, 20);
     if (!view.ok && view.error === null) {
       this.manifest.damage = damageOf(this.manifest.damage?.since ?? at, 'check', view.findings);
-      this.log(`data safety: the integrity check found damage in ${this.manifest.damage.tables.join(', ') || 'the file'}`);
+      this.log(
+        `data safety: the integrity check found damage in ${this.manifest.damage.tables.join(', ') || 'the file'}`,
+      );
     } else if (view.ok && this.manifest.damage) {
       this.manifest.damage = null;
     }
@@ -578,12 +642,16 @@ export class DataSafety {
     const lastCheck = this.manifest.checks[0]?.at ?? null;
     const checkDue = this.startCheckDone
       ? lastCheck === null || now - lastCheck >= this.timing.checkEveryMs
-      : now - this.startedAt >= this.timing.firstCheckAfterMs || (lastCheck !== null && now - lastCheck >= this.timing.checkEveryMs);
+      : now - this.startedAt >= this.timing.firstCheckAfterMs ||
+        (lastCheck !== null && now - lastCheck >= this.timing.checkEveryMs);
     if (checkDue) await this.check(this.startCheckDone ? 'daily' : 'start');
     const lastGood = this.manifest.backups.find((b) => b.ok)?.at ?? null;
     const lastTry = this.lastBackupTry ?? this.manifest.backups[0]?.at ?? null;
     const backupDue = this.backupSoon || lastGood === null || now - lastGood >= this.timing.backupEveryMs;
-    if (backupDue && (this.backupSoon || lastTry === null || now - lastTry >= this.timing.retryMs || lastTry === lastGood)) {
+    if (
+      backupDue &&
+      (this.backupSoon || lastTry === null || now - lastTry >= this.timing.retryMs || lastTry === lastGood)
+    ) {
       this.backupSoon = false;
       await this.backup('daily');
     }
@@ -612,7 +680,16 @@ export class DataSafety {
     if (!this.manifest.damage) healthy = (await this.check('manual')).ok;
     const backup = this.pickBackup(backupId);
     const restoreDir = this.restoreDir(this.o.clock.now());
-    if (!backup) return { damage: this.manifest.damage, healthy, backup: null, reentry: {}, orders: [], unreadable: [], restoreDir };
+    if (!backup)
+      return {
+        damage: this.manifest.damage,
+        healthy,
+        backup: null,
+        reentry: {},
+        orders: [],
+        unreadable: [],
+        restoreDir,
+      };
     const set = readSinceBackup(this.o.store.file, this.backupFile(backup));
     return {
       damage: this.manifest.damage,
@@ -640,25 +717,37 @@ export class DataSafety {
     if (this.restoring) throw new PosError('DATA_RESTORING', 'A restore is already under way.');
     const backup = this.pickBackup(input.backupId);
     if (!backup) {
-      throw new PosError('NO_GOOD_BACKUP', 'There is no verified backup to restore. Copy the data folder somewhere safe before anything else.', {
-        backupId: input.backupId ? short(input.backupId, 40) : null,
-      });
+      throw new PosError(
+        'NO_GOOD_BACKUP',
+        'There is no verified backup to restore. Copy the data folder somewhere safe before anything else.',
+        {
+          backupId: input.backupId ? short(input.backupId, 40) : null,
+        },
+      );
     }
     if (!this.manifest.damage) {
       const check = await this.check('manual');
       if (check.ok && !input.confirmHealthy) {
-        throw new PosError('RESTORE_NOT_NEEDED', 'The database passed its integrity check: restoring it would replace a healthy database. Confirm explicitly to restore anyway.');
+        throw new PosError(
+          'RESTORE_NOT_NEEDED',
+          'The database passed its integrity check: restoring it would replace a healthy database. Confirm explicitly to restore anyway.',
+        );
       }
     }
-    const again = await runJob({ kind: 'verify', file: this.backupFile(backup), mode: 'integrity', tables: RECOVERY_TABLES }).catch(
-      (err: Error) => ({ ok: false, findings: [{ message: err.message, table: null, index: null }], ms: 0 }),
-    );
+    const again = await runJob({
+      kind: 'verify',
+      file: this.backupFile(backup),
+      mode: 'integrity',
+      tables: RECOVERY_TABLES,
+    }).catch((err: Error) => ({ ok: false, findings: [{ message: err.message, table: null, index: null }], ms: 0 }));
     if (!again.ok) {
       backup.ok = false;
       backup.problem = 'verify_failed';
       backup.message = short(again.findings.map((f) => f.message).join('; '));
       this.changed();
-      throw new PosError('NO_GOOD_BACKUP', `The backup ${backup.id} no longer passes its check; choose another.`, { backupId: short(backup.id, 60) });
+      throw new PosError('NO_GOOD_BACKUP', `The backup ${backup.id} no longer passes its check; choose another.`, {
+        backupId: short(backup.id, 60),
+      });
     }
 
     this.restoring = true;
@@ -689,12 +778,25 @@ export class DataSafety {
       }
       this.manifest.damage = null;
       // the restored file was checked before it took the damaged one's place
-      this.manifest.checks = [{ at: this.o.clock.now(), trigger: 'restore' as const, ok: true, findings: [], ms: result.checkMs, error: null }, ...this.manifest.checks].slice(0, 20);
+      this.manifest.checks = [
+        {
+          at: this.o.clock.now(),
+          trigger: 'restore' as const,
+          ok: true,
+          findings: [],
+          ms: result.checkMs,
+          error: null,
+        },
+        ...this.manifest.checks,
+      ].slice(0, 20);
       this.backupSoon = true;
       this.restoring = false;
       this.changed();
       this.log(`data safety: restored ${backup.id}; damaged file kept at ${damagedFile}; export at ${exportFile}`);
-      const unreadable = [...result.set.unreadable, ...result.failed.map((f) => ({ table: f.table, id: f.id, error: `not re-entered: ${f.error}` }))];
+      const unreadable = [
+        ...result.set.unreadable,
+        ...result.failed.map((f) => ({ table: f.table, id: f.id, error: `not re-entered: ${f.error}` })),
+      ];
       return {
         restoreId: result.restoreId,
         backup: this.view(backup),
@@ -702,7 +804,10 @@ export class DataSafety {
         exportFile,
         exportCsv,
         reentered: Object.fromEntries(
-          Object.entries(countRows(result.set)).map(([table, n]) => [table, n - result.failed.filter((f) => f.table === table).length]),
+          Object.entries(countRows(result.set)).map(([table, n]) => [
+            table,
+            n - result.failed.filter((f) => f.table === table).length,
+          ]),
         ),
         orders: recoveredOrders(result.set),
         unreadable,
@@ -710,7 +815,13 @@ export class DataSafety {
     } catch (err) {
       const e = err instanceof PosError ? err : null;
       this.log(`data safety: the restore failed: ${(err as Error).stack ?? String(err)}`);
-      throw e ?? new PosError('RESTORE_FAILED', `The restore failed and the database was left as it was (${short((err as Error).message ?? String(err), 120)}).`);
+      throw (
+        e ??
+        new PosError(
+          'RESTORE_FAILED',
+          `The restore failed and the database was left as it was (${short((err as Error).message ?? String(err), 120)}).`,
+        )
+      );
     } finally {
       this.restoring = false;
       this.o.resume?.();
@@ -742,7 +853,9 @@ export class DataSafety {
         notReentered: failed,
       };
       writeFileSync(a.exportFile, JSON.stringify(body, null, 1), { mode: PRIVATE_FILE_MODE });
-      writeFileSync(a.exportCsv, recoveryCsv({ ...set, unreadable: [...set.unreadable, ...failed] }), { mode: PRIVATE_FILE_MODE });
+      writeFileSync(a.exportCsv, recoveryCsv({ ...set, unreadable: [...set.unreadable, ...failed] }), {
+        mode: PRIVATE_FILE_MODE,
+      });
     };
     writeExport([]);
 
@@ -760,7 +873,14 @@ export class DataSafety {
         staged,
         new Audit(staged, this.o.clock),
         set,
-        { at: a.at, actor: a.actor, backupFile: a.backup.id, backupAt: a.backup.at, damagedFile: a.rel(a.damagedFile), exportFile: a.rel(a.exportFile) },
+        {
+          at: a.at,
+          actor: a.actor,
+          backupFile: a.backup.id,
+          backupAt: a.backup.at,
+          damagedFile: a.rel(a.damagedFile),
+          exportFile: a.rel(a.exportFile),
+        },
         this.o.afterRestore,
       );
     } finally {

@@ -106,17 +106,21 @@ export function unapproved(cart: CartView, approvals: CartApprovals, limitPercen
 export function approvalRequired(past: DiscountJudgement[], limitPercent: number, role: string): PosError {
   const j = past[0] as DiscountJudgement;
   const which = j.scope === 'order' ? 'the order discount' : `the discount on ${j.sku ?? `line ${j.lineId}`}`;
-  return new PosError('OWNER_APPROVAL_REQUIRED', `${which} is ${j.percent}% of what it applies to, above the ${limitPercent}% a clerk may give: ask the owner to enter their PIN.`, {
-    role,
-    discount: j.scope,
-    lineId: j.lineId,
-    sku: j.sku,
-    nameZh: j.nameZh,
-    nameEn: j.nameEn,
-    percent: j.percent,
-    limitPercent,
-    discounts: past.length,
-  });
+  return new PosError(
+    'OWNER_APPROVAL_REQUIRED',
+    `${which} is ${j.percent}% of what it applies to, above the ${limitPercent}% a clerk may give: ask the owner to enter their PIN.`,
+    {
+      role,
+      discount: j.scope,
+      lineId: j.lineId,
+      sku: j.sku,
+      nameZh: j.nameZh,
+      nameEn: j.nameEn,
+      percent: j.percent,
+      limitPercent,
+      discounts: past.length,
+    },
+  );
 }
 
 /** What the audit log keeps of a discount the owner approved at confirm. */

@@ -41,7 +41,15 @@ type ExceptionRow = Selectable<PaymentExceptionsTable>;
 const WEEK_MS = 7 * 24 * 3_600_000;
 
 /** Marks an open attempt overridden (and closing, if it was not): the order may now be paid another way. */
-export function markOverridden(store: Store, audit: Audit, now: number, a: AttemptRow, actor: Actor, note: string, via: string): void {
+export function markOverridden(
+  store: Store,
+  audit: Audit,
+  now: number,
+  a: AttemptRow,
+  actor: Actor,
+  note: string,
+  via: string,
+): void {
   if (a.overridden_at !== null) return;
   store.run(
     store.kysely
@@ -59,7 +67,13 @@ export function markOverridden(store: Store, audit: Audit, now: number, a: Attem
     orderId: a.order_id,
     attemptId: a.id,
     kind: 'attempt.override',
-    detail: { by: actor.name, approvedBy: actor.approvedBy, via, note, reason: `the order may be paid another way; a late ${a.method} payment becomes an exception` },
+    detail: {
+      by: actor.name,
+      approvedBy: actor.approvedBy,
+      via,
+      note,
+      reason: `the order may be paid another way; a late ${a.method} payment becomes an exception`,
+    },
   });
   audit.record(actor, 'payment.override', `attempt:${a.id}`, {
     before: { state: a.state, unknown: a.unknown === 1, closing: a.closing_since !== null },
@@ -72,7 +86,12 @@ export function markOverridden(store: Store, audit: Audit, now: number, a: Attem
 
 /** Open intermediary payments, oldest first (the partial index payment_attempts_open). */
 export function openAttemptsQuery(k: Kysely<Database>) {
-  return k.selectFrom('payment_attempts').selectAll().where(inList('state', OPEN_STATES)).where('method', '!=', 'cash').orderBy('created_at');
+  return k
+    .selectFrom('payment_attempts')
+    .selectAll()
+    .where(inList('state', OPEN_STATES))
+    .where('method', '!=', 'cash')
+    .orderBy('created_at');
 }
 
 /** Exceptions not yet resolved (payment_exceptions_open). */
@@ -82,7 +101,12 @@ export function openExceptionsQuery(k: Kysely<Database>) {
 
 /** Decisions of the last 7 days, newest first. */
 export function recentlyResolvedQuery(k: Kysely<Database>, now: number) {
-  return k.selectFrom('payment_exceptions').select('id').where('resolved_at', '>=', now - WEEK_MS).orderBy('resolved_at', 'desc').limit(50);
+  return k
+    .selectFrom('payment_exceptions')
+    .select('id')
+    .where('resolved_at', '>=', now - WEEK_MS)
+    .orderBy('resolved_at', 'desc')
+    .limit(50);
 }
 
 export class Exceptions {
@@ -107,7 +131,9 @@ export class Exceptions {
   }
 
   private attempt(id: number | null): AttemptRow | undefined {
-    return id === null ? undefined : this.store.first(this.k.selectFrom('payment_attempts').selectAll().where('id', '=', id));
+    return id === null
+      ? undefined
+      : this.store.first(this.k.selectFrom('payment_attempts').selectAll().where('id', '=', id));
   }
 
   /** The order's successful payment other than `attemptId`, if any. */
@@ -132,17 +158,23 @@ export class Exceptions {
 
   /** What the owner may choose for this exception now. */
   private allowed(e: ExceptionRow, a: AttemptRow | undefined): ExceptionResolution[] {
-    if (e.resolved_at !== null || e.resolution !== null || !a || a.method === 'cash') return e.resolved_at === null && e.resolution === null ? ['dismiss'] : [];
+    if (e.resolved_at !== null || e.resolution !== null || !a || a.method === 'cash')
+      return e.resolved_at === null && e.resolution === null ? ['dismiss'] : [];
     const order = this.store.first(this.k.selectFrom('orders').select('status').where('id', '=', e.order_id));
     const kind = e.kind as ExceptionKind;
     switch (kind) {
       case 'paid_after_close': {
-        const acceptable = FINAL_UNPAID.includes(a.state) && !this.otherSuccess(e.order_id, a.id) && (order?.status === 'open' || order?.status === 'cancelled');
+        const acceptable =
+          FINAL_UNPAID.includes(a.state) &&
+          !this.otherSuccess(e.order_id, a.id) &&
+          (order?.status === 'open' || order?.status === 'cancelled');
         return acceptable ? ['refund', 'accept'] : ['refund'];
       }
       case 'double_payment': {
         const other = this.otherSuccess(e.order_id, a.id);
-        return a.state === 'pending' && other?.method === 'cash' && other.state === 'paid' ? ['refund', 'accept'] : ['refund'];
+        return a.state === 'pending' && other?.method === 'cash' && other.state === 'paid'
+          ? ['refund', 'accept']
+          : ['refund'];
       }
       case 'paid_order_not_open':
         return order?.status === 'cancelled' ? ['refund', 'accept'] : ['refund', 'dismiss'];
@@ -156,7 +188,9 @@ export class Exceptions {
   view(id: number): ExceptionView {
     const e = this.row(id);
     const a = this.attempt(e.attempt_id);
-    const order = this.store.first(this.k.selectFrom('orders').select(['number', 'status']).where('id', '=', e.order_id));
+    const order = this.store.first(
+      this.k.selectFrom('orders').select(['number', 'status']).where('id', '=', e.order_id),
+    );
     const refund = this.store.first(
       this.k.selectFrom('refunds').select('id').where('exception_id', '=', e.id).orderBy('id', 'desc'),
     );
@@ -194,7 +228,13 @@ export class Exceptions {
       if (a.overridden_at !== null) reasons.push('overridden');
       if (a.state === 'pending' && a.next_poll_at === null) reasons.push('parked');
       if (reasons.length === 0) continue;
-      attempts.push({ ...this.payments.view(a.id), reasons, polls: a.polls, nextPollAt: a.next_poll_at, overriddenAt: a.overridden_at });
+      attempts.push({
+        ...this.payments.view(a.id),
+        reasons,
+        polls: a.polls,
+        nextPollAt: a.next_poll_at,
+        overriddenAt: a.overridden_at,
+      });
     }
     const openExc = this.store.all(openExceptionsQuery(this.k));
     const resolved = this.store.all(recentlyResolvedQuery(this.k, now));
@@ -210,9 +250,14 @@ export class Exceptions {
   override(attemptId: number, note: string, actor: Actor): AttemptView {
     this.store.tx(() => {
       const a = this.attempt(attemptId);
-      if (!a || a.method === 'cash') throw new PosError('PAYMENT_NOT_FOUND', `There is no intermediary payment ${attemptId}.`, { attemptId });
+      if (!a || a.method === 'cash')
+        throw new PosError('PAYMENT_NOT_FOUND', `There is no intermediary payment ${attemptId}.`, { attemptId });
       if (a.state !== 'created' && a.state !== 'pending') {
-        throw new PosError('RESOLUTION_NOT_ALLOWED', `Payment ${a.out_trade_no} is ${a.state}; only an open payment can be overridden.`, { attemptId, state: a.state });
+        throw new PosError(
+          'RESOLUTION_NOT_ALLOWED',
+          `Payment ${a.out_trade_no} is ${a.state}; only an open payment can be overridden.`,
+          { attemptId, state: a.state },
+        );
       }
       markOverridden(this.store, this.audit, this.clock.now(), a, actor, note, 'owner');
     });
@@ -222,21 +267,33 @@ export class Exceptions {
     return v;
   }
 
-  async resolve(exceptionId: number, resolution: ExceptionResolution, note: string, actor: Actor): Promise<ExceptionView> {
+  async resolve(
+    exceptionId: number,
+    resolution: ExceptionResolution,
+    note: string,
+    actor: Actor,
+  ): Promise<ExceptionView> {
     let refundId: number | null = null;
     this.store.tx(() => {
       const e = this.row(exceptionId);
       const a = this.attempt(e.attempt_id);
       if (e.resolved_at !== null || e.resolution !== null) {
-        throw new PosError('EXCEPTION_RESOLVED', `Exception ${e.id} is already ${e.resolution ?? 'resolved'}.`, { exceptionId: e.id, resolution: e.resolution });
+        throw new PosError('EXCEPTION_RESOLVED', `Exception ${e.id} is already ${e.resolution ?? 'resolved'}.`, {
+          exceptionId: e.id,
+          resolution: e.resolution,
+        });
       }
       const allowed = this.allowed(e, a);
       if (!allowed.includes(resolution)) {
-        throw new PosError('RESOLUTION_NOT_ALLOWED', `A ${e.kind} exception cannot be resolved by "${resolution}" now; allowed: ${allowed.join(', ') || 'none'}.`, {
-          exceptionId: e.id,
-          kind: e.kind,
-          allowed: allowed.join(','),
-        });
+        throw new PosError(
+          'RESOLUTION_NOT_ALLOWED',
+          `A ${e.kind} exception cannot be resolved by "${resolution}" now; allowed: ${allowed.join(', ') || 'none'}.`,
+          {
+            exceptionId: e.id,
+            kind: e.kind,
+            allowed: allowed.join(','),
+          },
+        );
       }
       const now = this.clock.now();
       const before = { resolution: e.resolution, attemptState: a?.state ?? null };
@@ -250,9 +307,25 @@ export class Exceptions {
             .where('resolved_at', 'is', null)
             .where('resolution', 'is', null),
         ).changes;
-        if (claimed !== 1) throw new PosError('EXCEPTION_RESOLVED', `Exception ${e.id} is being resolved already.`, { exceptionId: e.id });
-        refundId = this.refunds.intent({ attemptId: (a as AttemptRow).id, amountFen: held, tradeFen: held, reason: `exception ${e.id}: ${e.kind}`, exceptionId: e.id }, actor);
-        this.audit.record(actor, 'exception.refund', `exception:${e.id}`, { before, after: { resolution: 'refunding', refundId, amountFen: held }, note });
+        if (claimed !== 1)
+          throw new PosError('EXCEPTION_RESOLVED', `Exception ${e.id} is being resolved already.`, {
+            exceptionId: e.id,
+          });
+        refundId = this.refunds.intent(
+          {
+            attemptId: (a as AttemptRow).id,
+            amountFen: held,
+            tradeFen: held,
+            reason: `exception ${e.id}: ${e.kind}`,
+            exceptionId: e.id,
+          },
+          actor,
+        );
+        this.audit.record(actor, 'exception.refund', `exception:${e.id}`, {
+          before,
+          after: { resolution: 'refunding', refundId, amountFen: held },
+          note,
+        });
         return;
       }
       if (resolution === 'accept') this.accept(e, a as AttemptRow, actor, now);
@@ -263,8 +336,20 @@ export class Exceptions {
           .where('id', '=', e.id)
           .where('resolved_at', 'is', null),
       );
-      writeJournal(this.store, now, { orderId: e.order_id, attemptId: e.attempt_id, kind: `exception.${resolution === 'accept' ? 'accepted' : 'dismissed'}`, detail: { exceptionId: e.id, by: actor.name, approvedBy: actor.approvedBy, note } });
-      this.audit.record(actor, `exception.${resolution}`, `exception:${e.id}`, { before, after: { resolution: resolution === 'accept' ? 'accepted' : 'dismissed', attemptState: this.attempt(e.attempt_id)?.state ?? null }, note });
+      writeJournal(this.store, now, {
+        orderId: e.order_id,
+        attemptId: e.attempt_id,
+        kind: `exception.${resolution === 'accept' ? 'accepted' : 'dismissed'}`,
+        detail: { exceptionId: e.id, by: actor.name, approvedBy: actor.approvedBy, note },
+      });
+      this.audit.record(actor, `exception.${resolution}`, `exception:${e.id}`, {
+        before,
+        after: {
+          resolution: resolution === 'accept' ? 'accepted' : 'dismissed',
+          attemptState: this.attempt(e.attempt_id)?.state ?? null,
+        },
+        note,
+      });
     });
     if (refundId !== null) await this.refunds.send(refundId);
     const v = this.view(exceptionId);
@@ -279,22 +364,81 @@ export class Exceptions {
     if (e.kind === 'double_payment') {
       // the cash taken meanwhile goes back to the customer from the drawer
       const cash = this.otherSuccess(e.order_id, a.id) as AttemptRow;
-      this.refunds.intent({ attemptId: cash.id, amountFen: cash.amount_fen, reason: `exception ${e.id}: ${a.method} payment kept, cash given back` }, actor);
-      this.move(a, 'paid', 'paid', { trade_no: tradeNo, paid_at: now, next_poll_at: null, unknown: 0, last_outcome: 'paid', last_message: 'accepted by the owner' }, now, e.id);
+      this.refunds.intent(
+        {
+          attemptId: cash.id,
+          amountFen: cash.amount_fen,
+          reason: `exception ${e.id}: ${a.method} payment kept, cash given back`,
+        },
+        actor,
+      );
+      this.move(
+        a,
+        'paid',
+        'paid',
+        {
+          trade_no: tradeNo,
+          paid_at: now,
+          next_poll_at: null,
+          unknown: 0,
+          last_outcome: 'paid',
+          last_message: 'accepted by the owner',
+        },
+        now,
+        e.id,
+      );
     } else if (e.kind === 'paid_after_close') {
-      this.move(a, 'late_accepted', 'paid', { trade_no: tradeNo, paid_at: now, unknown: 0, last_outcome: 'paid', last_message: 'late payment accepted by the owner' }, now, e.id);
+      this.move(
+        a,
+        'late_accepted',
+        'paid',
+        {
+          trade_no: tradeNo,
+          paid_at: now,
+          unknown: 0,
+          last_outcome: 'paid',
+          last_message: 'late payment accepted by the owner',
+        },
+        now,
+        e.id,
+      );
     }
-    const order = this.store.first(this.k.selectFrom('orders').select(['status', 'number']).where('id', '=', e.order_id));
+    const order = this.store.first(
+      this.k.selectFrom('orders').select(['status', 'number']).where('id', '=', e.order_id),
+    );
     if (order && order.status !== 'paid') {
-      this.store.run(this.k.updateTable('orders').set({ status: 'paid', paid_at: now }).where('id', '=', e.order_id).where('status', '=', order.status));
-      writeJournal(this.store, now, { orderId: e.order_id, attemptId: null, kind: 'order.paid', from: order.status, to: 'paid', detail: { method: a.method, acceptedBy: actor.name, exceptionId: e.id } });
+      this.store.run(
+        this.k
+          .updateTable('orders')
+          .set({ status: 'paid', paid_at: now })
+          .where('id', '=', e.order_id)
+          .where('status', '=', order.status),
+      );
+      writeJournal(this.store, now, {
+        orderId: e.order_id,
+        attemptId: null,
+        kind: 'order.paid',
+        from: order.status,
+        to: 'paid',
+        detail: { method: a.method, acceptedBy: actor.name, exceptionId: e.id },
+      });
       this.events.emit('order.changed', { orderId: e.order_id, number: order.number, status: 'paid' });
     }
   }
 
-  private move(a: AttemptRow, event: 'paid' | 'late_accepted', expect: 'paid', set: Partial<AttemptRow>, now: number, exceptionId: number): void {
+  private move(
+    a: AttemptRow,
+    event: 'paid' | 'late_accepted',
+    expect: 'paid',
+    set: Partial<AttemptRow>,
+    now: number,
+    exceptionId: number,
+  ): void {
     const to = transition(a.state, event);
-    if (to !== expect) throw new PosError('RESOLUTION_NOT_ALLOWED', `Payment ${a.out_trade_no} is ${a.state} and cannot be accepted.`, { attemptId: a.id });
+    if (to !== expect)
+      throw new PosError('RESOLUTION_NOT_ALLOWED', `Payment ${a.out_trade_no} is ${a.state} and cannot be accepted.`, {
+        attemptId: a.id,
+      });
     const changed = this.store.run(
       this.k
         .updateTable('payment_attempts')
@@ -302,7 +446,17 @@ export class Exceptions {
         .where('id', '=', a.id)
         .where('state', '=', a.state),
     ).changes;
-    if (changed !== 1) throw new PosError('RESOLUTION_NOT_ALLOWED', `Payment ${a.out_trade_no} changed meanwhile; look again.`, { attemptId: a.id });
-    writeJournal(this.store, now, { orderId: a.order_id, attemptId: a.id, kind: 'transition', from: a.state, to, detail: { event, exceptionId } });
+    if (changed !== 1)
+      throw new PosError('RESOLUTION_NOT_ALLOWED', `Payment ${a.out_trade_no} changed meanwhile; look again.`, {
+        attemptId: a.id,
+      });
+    writeJournal(this.store, now, {
+      orderId: a.order_id,
+      attemptId: a.id,
+      kind: 'transition',
+      from: a.state,
+      to,
+      detail: { event, exceptionId },
+    });
   }
 }

@@ -26,6 +26,12 @@ export function writeJournal(store: Store, at: number, e: JournalEntry): void {
 }
 
 /** The signed requests and answers of one call (secrets already redacted by the client). */
-export function writeExchanges(store: Store, at: number, orderId: number, attemptId: number, exchanges: readonly Exchange[]): void {
+export function writeExchanges(
+  store: Store,
+  at: number,
+  orderId: number,
+  attemptId: number,
+  exchanges: readonly Exchange[],
+): void {
   for (const x of exchanges) writeJournal(store, at, { orderId, attemptId, kind: `wire.${x.op}`, detail: x });
 }

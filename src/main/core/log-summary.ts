@@ -39,7 +39,10 @@ export class SummaryLog {
   }
 
   private summarise(key: string, k: { since: number; more: number; label: string }): void {
-    if (k.more > 0) this.write(`${k.more} more like "${k.label}" in ${Math.round(this.intervalMs / 1000)} s (counted, not logged one by one)`);
+    if (k.more > 0)
+      this.write(
+        `${k.more} more like "${k.label}" in ${Math.round(this.intervalMs / 1000)} s (counted, not logged one by one)`,
+      );
     k.more = 0;
     this.kinds.delete(key);
   }

@@ -70,7 +70,12 @@ export class OrderRefunds {
     if (!order) throw new PosError('NOT_FOUND', `There is no order ${orderId}.`, { orderId });
     const attempt = this.paidAttempt(orderId);
     const rows = this.store.all(
-      this.k.selectFrom('refunds').selectAll().where('order_id', '=', orderId).where('state', '!=', 'failed').orderBy('id'),
+      this.k
+        .selectFrom('refunds')
+        .selectAll()
+        .where('order_id', '=', orderId)
+        .where('state', '!=', 'failed')
+        .orderBy('id'),
     );
     const byLine = new Map<number, { qty: number; fen: number }>();
     let refundedFen = 0;
@@ -123,19 +128,27 @@ export class OrderRefunds {
   /** Writes the refund (cash: done; intermediary: sent) and returns it. */
   async create(input: OrderRefundInput, actor: Actor): Promise<RefundView> {
     const refundId = this.store.tx(() => {
-      const existing = this.store.first(this.k.selectFrom('refunds').selectAll().where('request_key', '=', input.requestKey));
+      const existing = this.store.first(
+        this.k.selectFrom('refunds').selectAll().where('request_key', '=', input.requestKey),
+      );
       if (existing) {
         if (existing.order_id !== input.orderId) {
-          throw new PosError('INVALID_INPUT', `Refund request ${input.requestKey} was made for another order.`, { field: 'requestKey' });
+          throw new PosError('INVALID_INPUT', `Refund request ${input.requestKey} was made for another order.`, {
+            field: 'requestKey',
+          });
         }
         return { id: existing.id, fresh: false };
       }
       const q = this.quote(input.orderId);
       if (q.attemptId === null || (q.status !== 'paid' && q.status !== 'partially_refunded')) {
-        throw new PosError('ORDER_NOT_REFUNDABLE', `Order ${q.number} is ${q.status}; only a paid order can be refunded.`, {
-          number: q.number,
-          status: q.status,
-        });
+        throw new PosError(
+          'ORDER_NOT_REFUNDABLE',
+          `Order ${q.number} is ${q.status}; only a paid order can be refunded.`,
+          {
+            number: q.number,
+            status: q.status,
+          },
+        );
       }
       let lines: LineRefund[] | null = null;
       let amountFen: number;
@@ -151,13 +164,21 @@ export class OrderRefunds {
         }
         lines = wanted.map((w) => {
           const l = q.lines.find((x) => x.lineNo === w.lineNo);
-          if (!l) throw new PosError('INVALID_INPUT', `Order ${q.number} has no line ${w.lineNo}.`, { field: 'lines', lineNo: w.lineNo });
-          if (w.qty > l.refundableQty) {
-            throw new PosError('REFUND_TOO_LARGE', `Line ${w.lineNo} has ${l.refundableQty} item(s) left to refund, not ${w.qty}.`, {
+          if (!l)
+            throw new PosError('INVALID_INPUT', `Order ${q.number} has no line ${w.lineNo}.`, {
+              field: 'lines',
               lineNo: w.lineNo,
-              refundableQty: l.refundableQty,
-              qty: w.qty,
             });
+          if (w.qty > l.refundableQty) {
+            throw new PosError(
+              'REFUND_TOO_LARGE',
+              `Line ${w.lineNo} has ${l.refundableQty} item(s) left to refund, not ${w.qty}.`,
+              {
+                lineNo: w.lineNo,
+                refundableQty: l.refundableQty,
+                qty: w.qty,
+              },
+            );
           }
           return { lineNo: w.lineNo, qty: w.qty, amountFen: this.lineAmount(l, w.qty) };
         });
@@ -186,7 +207,14 @@ export class OrderRefunds {
       );
       this.audit.record(actor, 'order.refund', `order:${input.orderId}`, {
         before: { status: q.status, refundedFen: q.refundedFen },
-        after: { refundId: id, kind: input.kind, amountFen, lines, restock: input.restock && lines !== null, method: q.method },
+        after: {
+          refundId: id,
+          kind: input.kind,
+          amountFen,
+          lines,
+          restock: input.restock && lines !== null,
+          method: q.method,
+        },
         note: input.reason,
       });
       return { id, fresh: true };

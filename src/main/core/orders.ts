@@ -47,7 +47,9 @@ const PAID_STATES: readonly AttemptRow['state'][] = ['paid', 'partially_refunded
 export function ordersOfDayQuery(k: Kysely<Database>, day: string) {
   return k
     .selectFrom('orders')
-    .leftJoin('payment_attempts as pa', (j) => j.onRef('pa.order_id', '=', 'orders.id').on('pa.state', 'in', PAID_STATES))
+    .leftJoin('payment_attempts as pa', (j) =>
+      j.onRef('pa.order_id', '=', 'orders.id').on('pa.state', 'in', PAID_STATES),
+    )
     .selectAll('orders')
     .select('pa.method as method')
     .where('orders.business_day', '=', day)
@@ -55,9 +57,15 @@ export function ordersOfDayQuery(k: Kysely<Database>, day: string) {
 }
 
 // The queries of every sale, built and compiled once (store/db.ts `prepared`).
-const DAY_COUNTER = prepared((k, day: string) => k.selectFrom('day_counters').select('last_seq').where('business_day', '=', day));
-const SET_DAY_COUNTER = prepared((k, day: string, seq: number) => k.updateTable('day_counters').set({ last_seq: seq }).where('business_day', '=', day));
-const NEW_DAY_COUNTER = prepared((k, day: string, seq: number) => k.insertInto('day_counters').values({ business_day: day, last_seq: seq }));
+const DAY_COUNTER = prepared((k, day: string) =>
+  k.selectFrom('day_counters').select('last_seq').where('business_day', '=', day),
+);
+const SET_DAY_COUNTER = prepared((k, day: string, seq: number) =>
+  k.updateTable('day_counters').set({ last_seq: seq }).where('business_day', '=', day),
+);
+const NEW_DAY_COUNTER = prepared((k, day: string, seq: number) =>
+  k.insertInto('day_counters').values({ business_day: day, last_seq: seq }),
+);
 const NEW_ORDER = prepared((k, o: Omit<OrderRow, 'id'>) =>
   k.insertInto('orders').values({
     number: o.number,
@@ -98,7 +106,9 @@ const NEW_ORDER_LINE = prepared((k, l: Omit<OrderLineRow, 'id'>) =>
     total_fen: l.total_fen,
   }),
 );
-const CART_ORDERED = prepared((k, cartId: number, now: number) => k.updateTable('carts').set({ status: 'ordered', updated_at: now }).where('id', '=', cartId));
+const CART_ORDERED = prepared((k, cartId: number, now: number) =>
+  k.updateTable('carts').set({ status: 'ordered', updated_at: now }).where('id', '=', cartId),
+);
 const NEW_JOURNAL = prepared((k, j: Omit<JournalRow, 'id'>) =>
   k.insertInto('payment_journal').values({
     order_id: j.order_id,
@@ -111,9 +121,15 @@ const NEW_JOURNAL = prepared((k, j: Omit<JournalRow, 'id'>) =>
   }),
 );
 const ORDER = prepared((k, id: number) => k.selectFrom('orders').selectAll().where('id', '=', id));
-const ORDER_LINES = prepared((k, orderId: number) => k.selectFrom('order_lines').selectAll().where('order_id', '=', orderId).orderBy('line_no'));
-const ORDER_ATTEMPTS = prepared((k, orderId: number) => k.selectFrom('payment_attempts').selectAll().where('order_id', '=', orderId).orderBy('id'));
-const ORDER_JOURNAL = prepared((k, orderId: number) => k.selectFrom('payment_journal').selectAll().where('order_id', '=', orderId).orderBy('id'));
+const ORDER_LINES = prepared((k, orderId: number) =>
+  k.selectFrom('order_lines').selectAll().where('order_id', '=', orderId).orderBy('line_no'),
+);
+const ORDER_ATTEMPTS = prepared((k, orderId: number) =>
+  k.selectFrom('payment_attempts').selectAll().where('order_id', '=', orderId).orderBy('id'),
+);
+const ORDER_JOURNAL = prepared((k, orderId: number) =>
+  k.selectFrom('payment_journal').selectAll().where('order_id', '=', orderId).orderBy('id'),
+);
 const OPEN_ATTEMPT = prepared((k, orderId: number) =>
   k
     .selectFrom('payment_attempts')
@@ -123,23 +139,30 @@ const OPEN_ATTEMPT = prepared((k, orderId: number) =>
     .where('overridden_at', 'is', null),
 );
 const ATTEMPT_COUNT = prepared((k, orderId: number) =>
-  k.selectFrom('payment_attempts').select((eb) => eb.fn.countAll<number>().as('n')).where('order_id', '=', orderId),
+  k
+    .selectFrom('payment_attempts')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('order_id', '=', orderId),
 );
-const NEW_CASH_ATTEMPT = prepared((k, a: { orderId: number; outTradeNo: string; amountFen: number; tenderedFen: number; changeFen: number; now: number }) =>
-  k.insertInto('payment_attempts').values({
-    order_id: a.orderId,
-    method: 'cash',
-    mode: 'cash',
-    out_trade_no: a.outTradeNo,
-    amount_fen: a.amountFen,
-    state: 'paid',
-    unknown: 0,
-    tendered_fen: a.tenderedFen,
-    change_fen: a.changeFen,
-    created_at: a.now,
-    updated_at: a.now,
-    paid_at: a.now,
-  }),
+const NEW_CASH_ATTEMPT = prepared(
+  (
+    k,
+    a: { orderId: number; outTradeNo: string; amountFen: number; tenderedFen: number; changeFen: number; now: number },
+  ) =>
+    k.insertInto('payment_attempts').values({
+      order_id: a.orderId,
+      method: 'cash',
+      mode: 'cash',
+      out_trade_no: a.outTradeNo,
+      amount_fen: a.amountFen,
+      state: 'paid',
+      unknown: 0,
+      tendered_fen: a.tenderedFen,
+      change_fen: a.changeFen,
+      created_at: a.now,
+      updated_at: a.now,
+      paid_at: a.now,
+    }),
 );
 const ORDER_PAID = prepared((k, orderId: number, now: number) =>
   k.updateTable('orders').set({ status: 'paid', paid_at: now }).where('id', '=', orderId).where('status', '=', 'open'),
@@ -168,7 +191,14 @@ export class Orders {
     return businessDay(this.clock.now(), this.timeZone());
   }
 
-  private journal(orderId: number, attemptId: number | null, kind: string, from: string | null, to: string | null, detail: unknown): void {
+  private journal(
+    orderId: number,
+    attemptId: number | null,
+    kind: string,
+    from: string | null,
+    to: string | null,
+    detail: unknown,
+  ): void {
     this.store.run(
       NEW_JOURNAL({
         order_id: orderId,
@@ -221,7 +251,8 @@ export class Orders {
   private writeOrder(inTx?: (cart: CartView, order: { id: number; number: string }) => void): number {
     const cart = this.carts.activeRow();
     const view = this.carts.view(cart);
-    if (view.lines.length === 0) throw new PosError('CART_EMPTY', 'The cart is empty: add something before checking out.');
+    if (view.lines.length === 0)
+      throw new PosError('CART_EMPTY', 'The cart is empty: add something before checking out.');
     const priced = priceCart(
       view.lines.map((l) => ({ unitPriceFen: l.unitPriceFen, qty: l.qty, discount: l.discount })),
       view.orderDiscount,
@@ -293,7 +324,11 @@ export class Orders {
 
   private paidAttempt(orderId: number): AttemptRow | undefined {
     return this.store.first(
-      this.k.selectFrom('payment_attempts').selectAll().where('order_id', '=', orderId).where('state', 'in', PAID_STATES),
+      this.k
+        .selectFrom('payment_attempts')
+        .selectAll()
+        .where('order_id', '=', orderId)
+        .where('state', 'in', PAID_STATES),
     );
   }
 
@@ -363,14 +398,26 @@ export class Orders {
     if (changed !== 1) throw new PosError('ORDER_NOT_PAYABLE', `Order ${order.number} changed while being paid.`);
     if (open && overrideBy) {
       if (!this.audit) throw new PosError('INTERNAL', 'No audit log to record the override.');
-      markOverridden(this.store, this.audit, now, open, overrideBy, `cash taken while the ${open.method} payment was still open`, 'cash');
+      markOverridden(
+        this.store,
+        this.audit,
+        now,
+        open,
+        overrideBy,
+        `cash taken while the ${open.method} payment was still open`,
+        'cash',
+      );
       this.journal(orderId, open.id, 'cash.override', null, null, {
         by: overrideBy.name,
         approvedBy: overrideBy.approvedBy,
         reason: `cash taken while the ${open.method} payment was still open; a late ${open.method} payment becomes an exception`,
       });
     }
-    this.journal(orderId, attemptId, 'cash.tendered', 'created', 'paid', { tenderedFen, changeFen, amountFen: order.total_fen });
+    this.journal(orderId, attemptId, 'cash.tendered', 'created', 'paid', {
+      tenderedFen,
+      changeFen,
+      amountFen: order.total_fen,
+    });
     this.journal(orderId, null, 'order.paid', 'open', 'paid', { method: 'cash' });
     return true;
   }
@@ -380,30 +427,48 @@ export class Orders {
     this.store.tx(() => {
       const order = this.row(orderId);
       if (order.status !== 'open') {
-        throw new PosError('ORDER_NOT_CANCELLABLE', `Order ${order.number} is ${order.status}; only an unpaid order can be cancelled.`, {
-          number: order.number,
-          status: order.status,
-        });
+        throw new PosError(
+          'ORDER_NOT_CANCELLABLE',
+          `Order ${order.number} is ${order.status}; only an unpaid order can be cancelled.`,
+          {
+            number: order.number,
+            status: order.status,
+          },
+        );
       }
       const open = this.store.first(
-        this.k.selectFrom('payment_attempts').select('id').where('order_id', '=', orderId).where(inList('state', ['created', 'pending'])),
+        this.k
+          .selectFrom('payment_attempts')
+          .select('id')
+          .where('order_id', '=', orderId)
+          .where(inList('state', ['created', 'pending'])),
       );
       if (open) {
-        throw new PosError('PAYMENT_IN_PROGRESS', `Order ${order.number} has a payment in progress; stop it before cancelling the order.`, {
-          number: order.number,
-          attemptId: open.id,
-        });
+        throw new PosError(
+          'PAYMENT_IN_PROGRESS',
+          `Order ${order.number} has a payment in progress; stop it before cancelling the order.`,
+          {
+            number: order.number,
+            attemptId: open.id,
+          },
+        );
       }
       const now = this.clock.now();
       this.store.run(
-        this.k.updateTable('orders').set({ status: 'cancelled', cancelled_at: now }).where('id', '=', orderId).where('status', '=', 'open'),
+        this.k
+          .updateTable('orders')
+          .set({ status: 'cancelled', cancelled_at: now })
+          .where('id', '=', orderId)
+          .where('status', '=', 'open'),
       );
       this.journal(orderId, null, 'order.cancelled', 'open', 'cancelled', { restoreCart });
       if (restoreCart) {
         // the discounts go back approved as they were confirmed (within the limit, or approved by the owner)
         const approved = (kind: string | null, value: number | null, baseFen: number): number | null =>
           kind === null || value === null ? null : shareOf({ kind: kind as 'percent' | 'amount', value }, baseFen);
-        const lines = this.store.all(this.k.selectFrom('order_lines').selectAll().where('order_id', '=', orderId).orderBy('line_no'));
+        const lines = this.store.all(
+          this.k.selectFrom('order_lines').selectAll().where('order_id', '=', orderId).orderBy('line_no'),
+        );
         this.carts.clear();
         const cart = this.carts.activeRow();
         lines.forEach((l, i) => {
@@ -425,7 +490,11 @@ export class Orders {
             .set({
               order_discount_kind: order.order_discount_kind,
               order_discount_value: order.order_discount_value,
-              order_discount_approved_ppm: approved(order.order_discount_kind, order.order_discount_value, order.subtotal_fen - order.line_discount_fen),
+              order_discount_approved_ppm: approved(
+                order.order_discount_kind,
+                order.order_discount_value,
+                order.subtotal_fen - order.line_discount_fen,
+              ),
             })
             .where('id', '=', cart.id),
         );
@@ -457,51 +526,45 @@ export class Orders {
   }
 
   private lines(orderId: number): OrderLineView[] {
-    return this.store
-      .all(ORDER_LINES(orderId))
-      .map((l) => ({
-        lineNo: l.line_no,
-        productId: l.product_id,
-        sku: l.sku,
-        nameZh: l.name_zh,
-        nameEn: l.name_en,
-        unitPriceFen: l.unit_price_fen,
-        qty: l.qty,
-        grossFen: l.gross_fen,
-        discount: toDiscount(l.discount_kind as 'percent' | 'amount' | null, l.discount_value),
-        lineDiscountFen: l.line_discount_fen,
-        orderDiscountShareFen: l.order_discount_share_fen,
-        totalFen: l.total_fen,
-      }));
+    return this.store.all(ORDER_LINES(orderId)).map((l) => ({
+      lineNo: l.line_no,
+      productId: l.product_id,
+      sku: l.sku,
+      nameZh: l.name_zh,
+      nameEn: l.name_en,
+      unitPriceFen: l.unit_price_fen,
+      qty: l.qty,
+      grossFen: l.gross_fen,
+      discount: toDiscount(l.discount_kind as 'percent' | 'amount' | null, l.discount_value),
+      lineDiscountFen: l.line_discount_fen,
+      orderDiscountShareFen: l.order_discount_share_fen,
+      totalFen: l.total_fen,
+    }));
   }
 
   get(orderId: number): OrderView {
     const r = this.row(orderId);
-    const payments: PaymentView[] = this.store
-      .all(ORDER_ATTEMPTS(orderId))
-      .map((a) => ({
-        id: a.id,
-        method: a.method,
-        mode: a.mode,
-        outTradeNo: a.out_trade_no,
-        amountFen: a.amount_fen,
-        state: a.state,
-        tenderedFen: a.tendered_fen,
-        changeFen: a.change_fen,
-        createdAt: a.created_at,
-        paidAt: a.paid_at,
-      }));
-    const journal: JournalEntry[] = this.store
-      .all(ORDER_JOURNAL(orderId))
-      .map((j) => ({
-        id: j.id,
-        attemptId: j.attempt_id,
-        at: j.at,
-        kind: j.kind,
-        fromState: j.from_state,
-        toState: j.to_state,
-        detail: j.detail ? (JSON.parse(j.detail) as Record<string, unknown>) : null,
-      }));
+    const payments: PaymentView[] = this.store.all(ORDER_ATTEMPTS(orderId)).map((a) => ({
+      id: a.id,
+      method: a.method,
+      mode: a.mode,
+      outTradeNo: a.out_trade_no,
+      amountFen: a.amount_fen,
+      state: a.state,
+      tenderedFen: a.tendered_fen,
+      changeFen: a.change_fen,
+      createdAt: a.created_at,
+      paidAt: a.paid_at,
+    }));
+    const journal: JournalEntry[] = this.store.all(ORDER_JOURNAL(orderId)).map((j) => ({
+      id: j.id,
+      attemptId: j.attempt_id,
+      at: j.at,
+      kind: j.kind,
+      fromState: j.from_state,
+      toState: j.to_state,
+      detail: j.detail ? (JSON.parse(j.detail) as Record<string, unknown>) : null,
+    }));
     const paid = payments.find((p) => PAID_STATES.includes(p.state));
     return {
       ...this.summary(r, paid?.method ?? null),
@@ -526,7 +589,12 @@ export class Orders {
     const base = `counter-pos-${order.number}-timeline`;
     if (format === 'json') {
       const body = {
-        order: { number: order.number, status: order.status, totalFen: order.totalFen, createdAt: new Date(order.createdAt).toISOString() },
+        order: {
+          number: order.number,
+          status: order.status,
+          totalFen: order.totalFen,
+          createdAt: new Date(order.createdAt).toISOString(),
+        },
         payments: order.payments,
         timeline: order.journal.map((j) => ({ ...j, at: new Date(j.at).toISOString() })),
       };
@@ -534,7 +602,15 @@ export class Orders {
     }
     const rows = [['at', 'order', 'attempt_id', 'kind', 'from_state', 'to_state', 'detail']];
     for (const j of order.journal) {
-      rows.push([new Date(j.at).toISOString(), order.number, String(j.attemptId ?? ''), j.kind, j.fromState ?? '', j.toState ?? '', j.detail === null ? '' : JSON.stringify(j.detail)]);
+      rows.push([
+        new Date(j.at).toISOString(),
+        order.number,
+        String(j.attemptId ?? ''),
+        j.kind,
+        j.fromState ?? '',
+        j.toState ?? '',
+        j.detail === null ? '' : JSON.stringify(j.detail),
+      ]);
     }
     return { filename: `${base}.csv`, mime: 'text/csv', content: writeCsv(rows, { bom: false }) };
   }

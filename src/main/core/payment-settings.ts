@@ -29,7 +29,10 @@ export const PROVIDERS: readonly ProviderId[] = ['alipay', 'wechat', 'yeepay'];
 
 /** Fields of each provider's client configuration: which are secret, which are plain. */
 export const FIELDS = {
-  alipay: { plain: ['gatewayUrl', 'appId', 'sellerId', 'alipayPublicKeyPem', 'notifyUrl'], secret: ['appPrivateKeyPem'] },
+  alipay: {
+    plain: ['gatewayUrl', 'appId', 'sellerId', 'alipayPublicKeyPem', 'notifyUrl'],
+    secret: ['appPrivateKeyPem'],
+  },
   wechat: { plain: ['apiBase', 'appId', 'mchId', 'signType', 'notifyUrl'], secret: ['apiKey'] },
   yeepay: { plain: ['nodeUrl', 'commandUrl', 'merchantId', 'statementUrl'], secret: ['key'] },
 } as const satisfies Record<ProviderId, { plain: readonly string[]; secret: readonly string[] }>;
@@ -103,7 +106,10 @@ export class PaymentSettings implements ProviderSource {
       return;
     }
     this.o.store.run(
-      this.k.insertInto('settings').values({ key, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })),
+      this.k
+        .insertInto('settings')
+        .values({ key, value })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value })),
     );
   }
 
@@ -153,7 +159,10 @@ export class PaymentSettings implements ProviderSource {
         if (insecure.length > 0) throw new Error(insecure.map((p) => p.message).join('; '));
         const config = parseProviderConfig(this.configFor(provider, s));
         const client = createProvider(config, this.o.deps);
-        this.entries.set(provider, { provider: client, sandbox: s.target === 'embedded' || s.environment === 'sandbox' });
+        this.entries.set(provider, {
+          provider: client,
+          sandbox: s.target === 'embedded' || s.environment === 'sandbox',
+        });
       } catch (err) {
         const message = err instanceof InvalidProviderConfig ? err.problems.join('; ') : (err as Error).message;
         this.problems.set(provider, message);
@@ -187,7 +196,8 @@ export class PaymentSettings implements ProviderSource {
       const s = this.stored(provider);
       if (!s.enabled) continue;
       if (s.target === 'embedded') {
-        for (const path of this.o.sandboxBaseUrl ? SANDBOX_CUSTOMER_PAGES[provider] : []) out.add(`${this.o.sandboxBaseUrl!.replace(/\/+$/, '')}${path}`);
+        for (const path of this.o.sandboxBaseUrl ? SANDBOX_CUSTOMER_PAGES[provider] : [])
+          out.add(`${this.o.sandboxBaseUrl!.replace(/\/+$/, '')}${path}`);
         continue;
       }
       for (const name of GATEWAY_URL_FIELDS[provider]) {
@@ -239,20 +249,26 @@ export class PaymentSettings implements ProviderSource {
     const allowedPlain = new Set<string>(FIELDS[provider].plain);
     const allowedSecret = new Set<string>(FIELDS[provider].secret);
     for (const name of Object.keys(input.fields)) {
-      if (!allowedPlain.has(name)) throw new PosError('INVALID_INPUT', `${provider} has no setting "${name}".`, { field: name });
+      if (!allowedPlain.has(name))
+        throw new PosError('INVALID_INPUT', `${provider} has no setting "${name}".`, { field: name });
     }
     for (const name of Object.keys(input.secrets ?? {})) {
-      if (!allowedSecret.has(name)) throw new PosError('INVALID_INPUT', `${provider} has no secret "${name}".`, { field: name });
+      if (!allowedSecret.has(name))
+        throw new PosError('INVALID_INPUT', `${provider} has no secret "${name}".`, { field: name });
     }
     if (input.enabled && input.target === 'custom') {
       const insecure = transportProblems(provider, input.fields, input.environment);
       if (insecure.length > 0) {
         const first = insecure[0]!;
-        throw new PosError('INVALID_INPUT', `The ${provider} settings were not saved: ${insecure.map((p) => p.message).join('; ')}`, {
-          provider,
-          field: first.field,
-          reason: 'https_required',
-        });
+        throw new PosError(
+          'INVALID_INPUT',
+          `The ${provider} settings were not saved: ${insecure.map((p) => p.message).join('; ')}`,
+          {
+            provider,
+            field: first.field,
+            reason: 'https_required',
+          },
+        );
       }
       // validate the would-be configuration before writing anything
       const config: Record<string, string> = { provider };
@@ -279,12 +295,20 @@ export class PaymentSettings implements ProviderSource {
   set(input: SetPaymentInput, actor: Actor, note: string | null = null): ProviderSettingsView {
     this.check(input);
     const { provider } = input;
-    const next: StoredProvider = { enabled: input.enabled, target: input.target, environment: input.environment, fields: input.fields };
+    const next: StoredProvider = {
+      enabled: input.enabled,
+      target: input.target,
+      environment: input.environment,
+      fields: input.fields,
+    };
     this.o.store.tx(() => {
       const before = this.snapshot(provider);
       this.writeSetting(KEY(provider), JSON.stringify(next));
       for (const [name, value] of Object.entries(input.secrets ?? {})) {
-        this.writeSetting(SECRET_KEY(provider, name), value === null ? null : JSON.stringify(this.o.secrets.seal(value)));
+        this.writeSetting(
+          SECRET_KEY(provider, name),
+          value === null ? null : JSON.stringify(this.o.secrets.seal(value)),
+        );
       }
       const after = this.snapshot(provider);
       const secretChanges: Record<string, SecretChange> = {};
@@ -293,7 +317,11 @@ export class PaymentSettings implements ProviderSource {
         const now = after.secrets[name] ?? null;
         secretChanges[name] = was === now ? 'unchanged' : was === null ? 'set' : now === null ? 'cleared' : 'changed';
       }
-      this.o.audit?.record(actor, 'payments.settings', `payments:${provider}`, { before, after: { ...after, secretChanges }, note });
+      this.o.audit?.record(actor, 'payments.settings', `payments:${provider}`, {
+        before,
+        after: { ...after, secretChanges },
+        note,
+      });
     });
     this.rebuild();
     return this.views().find((v) => v.provider === provider)!;
@@ -329,9 +357,11 @@ export class PaymentSettings implements ProviderSource {
     } catch (err) {
       throw new Error(`the payments configuration ${file} cannot be read: ${(err as Error).message}`);
     }
-    if (typeof json !== 'object' || json === null) throw new Error(`the payments configuration ${file} is not a JSON object`);
+    if (typeof json !== 'object' || json === null)
+      throw new Error(`the payments configuration ${file} is not a JSON object`);
     for (const [provider, raw] of Object.entries(json as Record<string, unknown>)) {
-      if (!(PROVIDERS as readonly string[]).includes(provider)) throw new Error(`${file}: unknown provider "${provider}"`);
+      if (!(PROVIDERS as readonly string[]).includes(provider))
+        throw new Error(`${file}: unknown provider "${provider}"`);
       const p = provider as ProviderId;
       const entry = (raw ?? {}) as Record<string, unknown>;
       const fields: Record<string, string> = {};
@@ -339,7 +369,9 @@ export class PaymentSettings implements ProviderSource {
       for (const [k, v] of Object.entries(entry)) {
         if (['enabled', 'target', 'environment'].includes(k)) continue;
         const name = k.endsWith('File') ? k.slice(0, -4) : k;
-        const value = k.endsWith('File') ? readFileSync(isAbsolute(String(v)) ? String(v) : resolve(dir, String(v)), 'utf8') : String(v);
+        const value = k.endsWith('File')
+          ? readFileSync(isAbsolute(String(v)) ? String(v) : resolve(dir, String(v)), 'utf8')
+          : String(v);
         if ((FIELDS[p].secret as readonly string[]).includes(name)) secrets[name] = value;
         else fields[name] = value;
       }

@@ -248,7 +248,8 @@ export class Payments {
 
   private row(attemptId: number): AttemptRow {
     const row = this.store.first(this.k.selectFrom('payment_attempts').selectAll().where('id', '=', attemptId));
-    if (!row || row.method === 'cash') throw new PosError('PAYMENT_NOT_FOUND', `There is no intermediary payment ${attemptId}.`, { attemptId });
+    if (!row || row.method === 'cash')
+      throw new PosError('PAYMENT_NOT_FOUND', `There is no intermediary payment ${attemptId}.`, { attemptId });
     return row;
   }
 
@@ -293,7 +294,13 @@ export class Payments {
 
   // ---- journal and transitions ----------------------------------------------------------------
 
-  private journal(a: Pick<AttemptRow, 'id' | 'order_id'>, kind: string, from: string | null, to: string | null, detail: unknown): void {
+  private journal(
+    a: Pick<AttemptRow, 'id' | 'order_id'>,
+    kind: string,
+    from: string | null,
+    to: string | null,
+    detail: unknown,
+  ): void {
     this.store.run(
       this.k.insertInto('payment_journal').values({
         order_id: a.order_id,
@@ -320,7 +327,12 @@ export class Payments {
     const changed = this.store.run(
       this.k
         .updateTable('payment_attempts')
-        .set({ ...set, state: to, updated_at: now, ...(to === 'pending' ? {} : { next_poll_at: set.next_poll_at ?? null }) })
+        .set({
+          ...set,
+          state: to,
+          updated_at: now,
+          ...(to === 'pending' ? {} : { next_poll_at: set.next_poll_at ?? null }),
+        })
         .where('id', '=', a.id)
         .where('state', '=', a.state),
     ).changes;
@@ -390,7 +402,11 @@ export class Payments {
     } else {
       this.update(a, { foreign_at: now });
     }
-    this.openException(this.row(a.id), 'foreign_trade', { ...detail, outTradeNo: a.out_trade_no, attemptCreatedAt: a.created_at });
+    this.openException(this.row(a.id), 'foreign_trade', {
+      ...detail,
+      outTradeNo: a.out_trade_no,
+      attemptCreatedAt: a.created_at,
+    });
   }
 
   /** Paid, checked: the amount must be the order's; the order becomes paid in the same transaction. */
@@ -404,18 +420,38 @@ export class Payments {
       if (trade.amountFen === a.amount_fen) return;
     } else if (trade.paidAt !== null && trade.paidAt < a.created_at - FOREIGN_TRADE_MARGIN_MS) {
       // paid before this attempt existed: not its trade
-      this.markForeign(a, { op: via, code: 'PAID_BEFORE_ATTEMPT', tradeNo: trade.tradeNo, amountFen: trade.amountFen, paidAt: trade.paidAt });
+      this.markForeign(a, {
+        op: via,
+        code: 'PAID_BEFORE_ATTEMPT',
+        tradeNo: trade.tradeNo,
+        amountFen: trade.amountFen,
+        paidAt: trade.paidAt,
+      });
       return;
     }
     if (trade.amountFen !== a.amount_fen) {
-      this.update(a, { unknown: 1, last_outcome: 'amount_mismatch', last_message: `reported paid ${trade.amountFen} fen, expected ${a.amount_fen}` });
-      this.openException(a, 'amount_mismatch', { expectedFen: a.amount_fen, reportedFen: trade.amountFen, tradeNo: trade.tradeNo, via });
+      this.update(a, {
+        unknown: 1,
+        last_outcome: 'amount_mismatch',
+        last_message: `reported paid ${trade.amountFen} fen, expected ${a.amount_fen}`,
+      });
+      this.openException(a, 'amount_mismatch', {
+        expectedFen: a.amount_fen,
+        reportedFen: trade.amountFen,
+        tradeNo: trade.tradeNo,
+        via,
+      });
       return;
     }
     if (a.state === 'paid' || a.state === 'partially_refunded' || a.state === 'refunded') return;
     if (a.state === 'failed' || a.state === 'closed' || a.state === 'expired') {
       // money after the local close: never dropped, never silently accepted
-      this.openException(a, 'paid_after_close', { amountFen: trade.amountFen, tradeNo: trade.tradeNo, via, state: a.state });
+      this.openException(a, 'paid_after_close', {
+        amountFen: trade.amountFen,
+        tradeNo: trade.tradeNo,
+        via,
+        state: a.state,
+      });
       return;
     }
     const other = this.store.first(
@@ -428,16 +464,41 @@ export class Payments {
     );
     if (other) {
       // the order was paid another way while this payment was still closing: the customer paid twice
-      this.update(a, { next_poll_at: null, unknown: 0, last_outcome: 'double_payment', last_message: `the order was already paid by ${other.method}` });
-      this.openException(a, 'double_payment', { amountFen: trade.amountFen, tradeNo: trade.tradeNo, via, paidBy: other.method, otherAttemptId: other.id });
+      this.update(a, {
+        next_poll_at: null,
+        unknown: 0,
+        last_outcome: 'double_payment',
+        last_message: `the order was already paid by ${other.method}`,
+      });
+      this.openException(a, 'double_payment', {
+        amountFen: trade.amountFen,
+        tradeNo: trade.tradeNo,
+        via,
+        paidBy: other.method,
+        otherAttemptId: other.id,
+      });
       return;
     }
     const now = this.clock.now();
     const paidAt = trade.paidAt ?? now;
-    if (!this.apply(a, 'paid', { trade_no: trade.tradeNo, paid_at: paidAt, unknown: 0, last_outcome: 'paid', last_message: null }, { via, tradeNo: trade.tradeNo })) return;
-    const order = this.store.first(this.k.selectFrom('orders').select(['status', 'number']).where('id', '=', a.order_id));
+    if (
+      !this.apply(
+        a,
+        'paid',
+        { trade_no: trade.tradeNo, paid_at: paidAt, unknown: 0, last_outcome: 'paid', last_message: null },
+        { via, tradeNo: trade.tradeNo },
+      )
+    )
+      return;
+    const order = this.store.first(
+      this.k.selectFrom('orders').select(['status', 'number']).where('id', '=', a.order_id),
+    );
     const moved = this.store.run(
-      this.k.updateTable('orders').set({ status: 'paid', paid_at: paidAt }).where('id', '=', a.order_id).where('status', '=', 'open'),
+      this.k
+        .updateTable('orders')
+        .set({ status: 'paid', paid_at: paidAt })
+        .where('id', '=', a.order_id)
+        .where('status', '=', 'open'),
     ).changes;
     if (moved === 1) {
       this.store.run(
@@ -467,7 +528,11 @@ export class Payments {
   /** The schedule's interval for an attempt at `now`: fast while the customer is likely paying, then slow; payment codes at their provider's. */
   private pollInterval(a: Pick<AttemptRow, 'method' | 'mode' | 'created_at'>, now: number): number {
     const provider = a.method as ProviderId;
-    return a.mode === 'payment_code' ? this.timing.codePollMs[provider] : now - a.created_at < this.timing.fastForMs ? this.timing.fastPollMs : this.timing.slowPollMs;
+    return a.mode === 'payment_code'
+      ? this.timing.codePollMs[provider]
+      : now - a.created_at < this.timing.fastForMs
+        ? this.timing.fastPollMs
+        : this.timing.slowPollMs;
   }
 
   /**
@@ -475,7 +540,12 @@ export class Payments {
    * more attempts are open than the cap allows at their intervals, on the deadline rather than past it
    * (the step that closes or cancels at the deadline runs at the deadline, not up to one interval after it).
    */
-  private nextPoll(a: Pick<AttemptRow, 'deadline_at' | 'closing_since'>, now: number, wantedMs: number, stretchMs = this.stretchMs()): number {
+  private nextPoll(
+    a: Pick<AttemptRow, 'deadline_at' | 'closing_since'>,
+    now: number,
+    wantedMs: number,
+    stretchMs = this.stretchMs(),
+  ): number {
     return nextPollAt(now, wantedMs, a.closing_since === null ? a.deadline_at : null, stretchMs);
   }
 
@@ -539,7 +609,10 @@ export class Payments {
         });
       }
       const n = this.store.first(
-        this.k.selectFrom('payment_attempts').select((eb) => eb.fn.countAll<number>().as('n')).where('order_id', '=', order.id),
+        this.k
+          .selectFrom('payment_attempts')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('order_id', '=', order.id),
       );
       const outTradeNo = this.identity.tradeNo(order.number, PROVIDER_LETTER[input.provider], Number(n?.n ?? 0) + 1);
       const id = this.store.run(
@@ -598,7 +671,8 @@ export class Payments {
       // cut in the next moments can lose it, and the attempt, committed in full before the call,
       // is then found by the poller as one whose answer was lost and settled from what the
       // intermediary says). Every other answer (paid, declined, taken, unknown, untrusted) is FULL.
-      const offered = called.outcome.kind === 'qr' || called.outcome.kind === 'redirect' || called.outcome.kind === 'waiting';
+      const offered =
+        called.outcome.kind === 'qr' || called.outcome.kind === 'redirect' || called.outcome.kind === 'waiting';
       this.store.tx(() => this.applyCreate(this.row(attemptId), called), offered ? 'normal' : 'full');
       if (called.outcome.kind === 'taken') {
         // the number is in use at the intermediary: the next attempt must not collide again
@@ -621,8 +695,15 @@ export class Payments {
       case 'qr':
       case 'redirect': {
         const instrument: Instrument =
-          o.kind === 'qr' ? { kind: 'qr', qrContent: o.qrContent } : { kind: 'redirect', redirect: { url: o.url, method: o.method, fields: o.fields } };
-        this.apply(a, 'submitted', { instrument: JSON.stringify(instrument), next_poll_at: next, last_outcome: o.kind, last_message: null });
+          o.kind === 'qr'
+            ? { kind: 'qr', qrContent: o.qrContent }
+            : { kind: 'redirect', redirect: { url: o.url, method: o.method, fields: o.fields } };
+        this.apply(a, 'submitted', {
+          instrument: JSON.stringify(instrument),
+          next_poll_at: next,
+          last_outcome: o.kind,
+          last_message: null,
+        });
         return;
       }
       case 'waiting':
@@ -634,11 +715,20 @@ export class Payments {
         });
         return;
       case 'paid':
-        this.apply(a, 'submitted', { instrument: JSON.stringify({ kind: 'payment_code' }), next_poll_at: next, last_outcome: 'paid' });
+        this.apply(a, 'submitted', {
+          instrument: JSON.stringify({ kind: 'payment_code' }),
+          next_poll_at: next,
+          last_outcome: 'paid',
+        });
         this.settlePaid(this.row(a.id), o.trade, 'create');
         return;
       case 'declined':
-        this.apply(a, 'declined', { last_outcome: `declined:${o.code}`, last_message: o.message }, { code: o.code, message: o.message });
+        this.apply(
+          a,
+          'declined',
+          { last_outcome: `declined:${o.code}`, last_message: o.message },
+          { code: o.code, message: o.message },
+        );
         return;
       case 'taken':
         this.markForeign(a, { op: 'create', code: o.code, message: o.message });
@@ -653,7 +743,12 @@ export class Payments {
         });
         return;
       case 'untrusted':
-        this.apply(a, 'submitted', { unknown: 1, next_poll_at: this.nextPoll(a, now, this.timing.retryMs), last_outcome: `untrusted:${o.reason}`, last_message: o.detail });
+        this.apply(a, 'submitted', {
+          unknown: 1,
+          next_poll_at: this.nextPoll(a, now, this.timing.retryMs),
+          last_outcome: `untrusted:${o.reason}`,
+          last_message: o.detail,
+        });
         this.openException(this.row(a.id), 'untrusted_answer', { op: 'create', reason: o.reason, detail: o.detail });
         return;
     }
@@ -707,18 +802,29 @@ export class Payments {
    * - for a paid attempt nothing more; for a closed one, one "late money" query per close, so a
    *   replay is answered `success` without a query or a row.
    */
-  async incoming(providerId: ProviderId, incoming: Incoming): Promise<{ status: number; contentType: string; body: string }> {
+  async incoming(
+    providerId: ProviderId,
+    incoming: Incoming,
+  ): Promise<{ status: number; contentType: string; body: string }> {
     const entry = this.providers.get(providerId);
     if (!entry) return { status: 404, contentType: 'text/plain', body: 'not enabled' };
     const verified = entry.provider.verifyIncoming(incoming);
     const o = verified.outcome;
     if (o.kind === 'untrusted') {
-      this.refusedLog.line(`${providerId} ${o.reason}`, `${providerId} notification refused: ${o.reason} ${clip(o.detail, 160)}`);
+      this.refusedLog.line(
+        `${providerId} ${o.reason}`,
+        `${providerId} notification refused: ${o.reason} ${clip(o.detail, 160)}`,
+      );
       return verified.reply;
     }
-    const a = this.store.first(this.k.selectFrom('payment_attempts').selectAll().where('out_trade_no', '=', o.outTradeNo));
+    const a = this.store.first(
+      this.k.selectFrom('payment_attempts').selectAll().where('out_trade_no', '=', o.outTradeNo),
+    );
     if (!a) {
-      this.refusedLog.line(`${providerId} unknown`, `${providerId} notification for unknown order ${clip(o.outTradeNo, 40)}`);
+      this.refusedLog.line(
+        `${providerId} unknown`,
+        `${providerId} notification for unknown order ${clip(o.outTradeNo, 40)}`,
+      );
       return verified.reply;
     }
     const open = a.state === 'created' || a.state === 'pending';
@@ -733,7 +839,8 @@ export class Payments {
       if (last !== undefined && now - last < NOTIFIED_QUERY_GAP_MS && now >= last) return verified.reply;
       this.notifiedQueryAt.set(a.id, now);
       if (this.notifiedQueryAt.size > 1_000) {
-        for (const [id, at] of this.notifiedQueryAt) if (now - at >= NOTIFIED_QUERY_GAP_MS) this.notifiedQueryAt.delete(id);
+        for (const [id, at] of this.notifiedQueryAt)
+          if (now - at >= NOTIFIED_QUERY_GAP_MS) this.notifiedQueryAt.delete(id);
       }
       await this.queryNow(a.id);
     } else if (o.kind === 'paid' && !paid && !seen) {
@@ -762,7 +869,11 @@ export class Payments {
     const a = this.row(attemptId);
     const entry = this.providers.get(a.method as ProviderId);
     if (!entry) return;
-    const called = await entry.provider.query({ outTradeNo: a.out_trade_no, amountFen: a.amount_fen, tradeNo: a.trade_no });
+    const called = await entry.provider.query({
+      outTradeNo: a.out_trade_no,
+      amountFen: a.amount_fen,
+      tradeNo: a.trade_no,
+    });
     this.store.tx(() => {
       const now = this.row(attemptId);
       this.recordExchanges(now, called.exchanges);
@@ -874,7 +985,8 @@ export class Payments {
     const at = next?.at ?? null;
     if (at === null) {
       // nothing later; with nothing due or in flight either (skipped ones included), nothing is open
-      if (this.active === 0 && this.inFlight.size === 0 && !this.store.first(dueAttemptsQuery(this.k, now).limit(1))) this.quiet = true;
+      if (this.active === 0 && this.inFlight.size === 0 && !this.store.first(dueAttemptsQuery(this.k, now).limit(1)))
+        this.quiet = true;
       return;
     }
     if (this.wake && this.wakeAt <= at) return;
@@ -916,7 +1028,11 @@ export class Payments {
       const entry = this.providers.get(a.method as ProviderId);
       const now = this.clock.now();
       if (!entry) {
-        this.update(a, { next_poll_at: now + 60_000, unknown: 1, last_message: `${a.method} is not configured; the payment cannot be checked` });
+        this.update(a, {
+          next_poll_at: now + 60_000,
+          unknown: 1,
+          last_message: `${a.method} is not configured; the payment cannot be checked`,
+        });
         return;
       }
       const ref = { outTradeNo: a.out_trade_no, amountFen: a.amount_fen, tradeNo: a.trade_no, createdAt: a.created_at };
@@ -935,7 +1051,10 @@ export class Payments {
       // timeline: if a power cut lost it, the next poll would simply ask again. It is committed
       // without waiting for the disk (WAL + synchronous=NORMAL still survives the app being killed),
       // so many open attempts do not cost an fsync per poll; whatever moves state or money is FULL.
-      const routine = !closing && a.state === 'pending' && (q.outcome.kind === 'pending' || q.outcome.kind === 'not_found' || q.outcome.kind === 'unknown');
+      const routine =
+        !closing &&
+        a.state === 'pending' &&
+        (q.outcome.kind === 'pending' || q.outcome.kind === 'not_found' || q.outcome.kind === 'unknown');
       this.store.tx(
         () => {
           const cur = this.row(attemptId);
@@ -951,7 +1070,9 @@ export class Payments {
       const later = this.clock.now();
       if (later < notBefore) {
         // WeChat refuses closeorder within 5 minutes of creation: keep querying until then
-        this.update(this.row(attemptId), { next_poll_at: nextPollAt(later, Math.min(notBefore - later, this.timing.slowPollMs), null, this.stretchMs()) });
+        this.update(this.row(attemptId), {
+          next_poll_at: nextPollAt(later, Math.min(notBefore - later, this.timing.slowPollMs), null, this.stretchMs()),
+        });
         return;
       }
       await this.closeUpstream(attemptId, entry.provider, ref);
@@ -978,7 +1099,8 @@ export class Payments {
     this.lastEmitted.set(attemptId, sig);
     if (v.state === 'paid') crashPoint('payment.paid-committed'); // committed, before any event or receipt
     this.events.emit('payment.changed', v);
-    if (v.state === 'paid') this.events.emit('order.changed', { orderId: v.orderId, number: v.orderNumber, status: 'paid' });
+    if (v.state === 'paid')
+      this.events.emit('order.changed', { orderId: v.orderId, number: v.orderNumber, status: 'paid' });
     if (v.state !== 'created' && v.state !== 'pending') this.lastEmitted.delete(attemptId);
     return v;
   }
@@ -1001,7 +1123,12 @@ export class Payments {
     const retry = this.nextPoll(a, now, this.retryDelay(a.id), stretch);
     if (a.state === 'created') {
       // the create answer was never stored (the app died during the call): whatever upstream says, we are past it
-      this.apply(a, 'submitted', { next_poll_at: next, instrument: a.instrument ?? JSON.stringify({ kind: a.mode }) }, { recovered: true });
+      this.apply(
+        a,
+        'submitted',
+        { next_poll_at: next, instrument: a.instrument ?? JSON.stringify({ kind: a.mode }) },
+        { recovered: true },
+      );
       a = this.row(a.id);
     }
     switch (o.kind) {
@@ -1021,11 +1148,20 @@ export class Payments {
         return after.state === 'paid';
       }
       case 'failed':
-        this.apply(a, 'declined', { polls, last_outcome: `failed:${o.code}`, last_message: o.message }, { code: o.code });
+        this.apply(
+          a,
+          'declined',
+          { polls, last_outcome: `failed:${o.code}`, last_message: o.message },
+          { code: o.code },
+        );
         return true;
       case 'closed':
         if (closing) return false; // our own close is being confirmed below
-        this.apply(a, 'declined', { polls, last_outcome: 'closed_upstream', last_message: 'closed by the intermediary' });
+        this.apply(a, 'declined', {
+          polls,
+          last_outcome: 'closed_upstream',
+          last_message: 'closed by the intermediary',
+        });
         return true;
       case 'pending':
       case 'not_found':
@@ -1035,7 +1171,13 @@ export class Payments {
         this.update(a, { polls, unknown: 1, next_poll_at: retry, last_outcome: 'unknown', last_message: o.reason });
         return false;
       case 'untrusted':
-        this.update(a, { polls, unknown: 1, next_poll_at: retry, last_outcome: `untrusted:${o.reason}`, last_message: o.detail });
+        this.update(a, {
+          polls,
+          unknown: 1,
+          next_poll_at: retry,
+          last_outcome: `untrusted:${o.reason}`,
+          last_message: o.detail,
+        });
         this.openException(a, 'untrusted_answer', { op: 'query', reason: o.reason, detail: o.detail });
         return false;
     }
@@ -1046,13 +1188,22 @@ export class Payments {
    * with the wrong amount — is asked again only after the backoff, not at the next tick.
    */
   private unsettledPaid(after: AttemptRow, retry: number): AttemptRow {
-    if ((after.state !== 'created' && after.state !== 'pending') || after.next_poll_at === null || after.foreign_at !== null) return after;
+    if (
+      (after.state !== 'created' && after.state !== 'pending') ||
+      after.next_poll_at === null ||
+      after.foreign_at !== null
+    )
+      return after;
     this.update(after, { next_poll_at: retry });
     return this.row(after.id);
   }
 
   /** Close (unpaid) or cancel/reverse (payment codes) upstream; final only on a definite answer. */
-  private async closeUpstream(attemptId: number, provider: PaymentProvider, ref: Parameters<PaymentProvider['close']>[0]): Promise<void> {
+  private async closeUpstream(
+    attemptId: number,
+    provider: PaymentProvider,
+    ref: Parameters<PaymentProvider['close']>[0],
+  ): Promise<void> {
     const a = this.row(attemptId);
     // never close, cancel or reverse a trade this attempt did not create: it may be another till's paid sale
     if (a.foreign_at !== null) return;
@@ -1078,27 +1229,54 @@ export class Payments {
       switch (o.kind) {
         case 'closed':
         case 'not_found':
-          this.apply(cur, final, { last_outcome: `${useCancel ? 'cancel' : 'close'}:${o.kind}`, last_message: null }, { upstream: o.kind });
+          this.apply(
+            cur,
+            final,
+            { last_outcome: `${useCancel ? 'cancel' : 'close'}:${o.kind}`, last_message: null },
+            { upstream: o.kind },
+          );
           return;
         case 'refunded':
           // the buyer had paid just before the cancel; the cancel gave the money back
-          this.apply(cur, final, { last_outcome: 'cancel:refunded', last_message: 'paid, then refunded by the cancel' });
+          this.apply(cur, final, {
+            last_outcome: 'cancel:refunded',
+            last_message: 'paid, then refunded by the cancel',
+          });
           this.openException(this.row(cur.id), 'refunded_by_cancel', { outTradeNo: cur.out_trade_no });
           return;
         case 'paid':
           // query again to settle it: in a second, or after the backoff when the query before could not settle it (a wrong amount)
-          this.update(cur, { next_poll_at: again(cur.unknown === 1 ? this.retryDelay(cur.id) : 0), last_outcome: 'close:paid' });
+          this.update(cur, {
+            next_poll_at: again(cur.unknown === 1 ? this.retryDelay(cur.id) : 0),
+            last_outcome: 'close:paid',
+          });
           return;
         case 'too_early':
         case 'retry':
-          this.update(cur, { next_poll_at: again(o.retryAt - this.clock.now()), last_outcome: `${useCancel ? 'cancel' : 'close'}:${o.kind}` });
+          this.update(cur, {
+            next_poll_at: again(o.retryAt - this.clock.now()),
+            last_outcome: `${useCancel ? 'cancel' : 'close'}:${o.kind}`,
+          });
           return;
         case 'unknown':
-          this.update(cur, { unknown: 1, next_poll_at: again(this.retryDelay(cur.id)), last_outcome: 'close:unknown', last_message: o.reason });
+          this.update(cur, {
+            unknown: 1,
+            next_poll_at: again(this.retryDelay(cur.id)),
+            last_outcome: 'close:unknown',
+            last_message: o.reason,
+          });
           return;
         case 'untrusted':
-          this.update(cur, { unknown: 1, next_poll_at: again(this.retryDelay(cur.id)), last_outcome: `close:untrusted:${o.reason}` });
-          this.openException(cur, 'untrusted_answer', { op: useCancel ? 'cancel' : 'close', reason: o.reason, detail: o.detail });
+          this.update(cur, {
+            unknown: 1,
+            next_poll_at: again(this.retryDelay(cur.id)),
+            last_outcome: `close:untrusted:${o.reason}`,
+          });
+          this.openException(cur, 'untrusted_answer', {
+            op: useCancel ? 'cancel' : 'close',
+            reason: o.reason,
+            detail: o.detail,
+          });
           return;
       }
     });

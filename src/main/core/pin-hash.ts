@@ -91,7 +91,9 @@ function rest(w: Worker): void {
 }
 
 function poolScrypt(password: string, salt: string, keylen: number, params: ScryptParams): Promise<Buffer> {
-  return new Promise((resolve, reject) => scrypt(password, salt, keylen, params, (err, key) => (err ? reject(err) : resolve(key))));
+  return new Promise((resolve, reject) =>
+    scrypt(password, salt, keylen, params, (err, key) => (err ? reject(err) : resolve(key))),
+  );
 }
 
 /** `scrypt(password, salt)` as `crypto.scrypt` computes it, in the PIN hashing thread. */

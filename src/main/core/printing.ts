@@ -248,7 +248,11 @@ const CASH_LABELS = {
   },
 } as const;
 
-function countRows(counts: DenominationCounts | null, locale: Locale, row: (l: string, v: string, cls?: string) => string): string {
+function countRows(
+  counts: DenominationCounts | null,
+  locale: Locale,
+  row: (l: string, v: string, cls?: string) => string,
+): string {
   if (!counts) return '';
   return DENOMINATION_KEYS.filter((k) => (counts[k] ?? 0) > 0)
     .map((k) => row(`${denominationLabel(k, locale)} × ${counts[k]}`, formatFen(Number(k) * (counts[k] ?? 0)), 'sub'))
@@ -267,7 +271,8 @@ export function cashReportHtml(
 ): string {
   const L = CASH_LABELS[locale];
   const z = r.kind === 'Z' ? (r as ZReport) : null;
-  const row = (label: string, value: string, cls = '') => `<tr class="${cls}"><td>${esc(label)}</td><td class="r">${esc(value)}</td></tr>`;
+  const row = (label: string, value: string, cls = '') =>
+    `<tr class="${cls}"><td>${esc(label)}</td><td class="r">${esc(value)}</td></tr>`;
   const head = (text: string) => `<h2>${esc(text)}</h2>`;
   const sideText = (s: ReconSide) => `${formatFen(s.sumFen)} (${s.count})`;
   const time = (ms: number) => stamp(ms, timeZone);
@@ -286,7 +291,10 @@ export function cashReportHtml(
     .map(
       (m) =>
         row(`${L[m.method]} (${m.salesCount})`, formatFen(m.salesFen)) +
-        (m.refundsFen ? row(`${L.refunds} (${m.refundsCount})`, `-${formatFen(m.refundsFen)}`, 'sub') + row(L.net, formatFen(m.netFen), 'sub') : ''),
+        (m.refundsFen
+          ? row(`${L.refunds} (${m.refundsCount})`, `-${formatFen(m.refundsFen)}`, 'sub') +
+            row(L.net, formatFen(m.netFen), 'sub')
+          : ''),
     )
     .join('');
   const totals = [
@@ -319,12 +327,17 @@ export function cashReportHtml(
     z ? row(L.variance, variance, z.varianceFen === 0 ? 'strong' : 'strong variance') : '',
     z?.varianceReason ? `<tr><td colspan="2" class="note">${esc(L.reason)}: ${esc(z.varianceReason)}</td></tr>` : '',
   ].join('');
-  const count = z ? `<p class="label">${esc(L.count)}</p><table>${countRows(z.countedDenominations, locale, row) || row(L.none, formatFen(0), 'sub')}</table>` : '';
+  const count = z
+    ? `<p class="label">${esc(L.count)}</p><table>${countRows(z.countedDenominations, locale, row) || row(L.none, formatFen(0), 'sub')}</table>`
+    : '';
   const moves = r.moves.length
     ? `${head(L.moves)}<table>${r.moves
         .map(
           (m) =>
-            row(`${time(m.at).slice(11, 16)} ${m.kind === 'in' ? L.in : L.out}`, `${m.kind === 'in' ? '+' : '-'}${formatFen(m.amountFen)}`) +
+            row(
+              `${time(m.at).slice(11, 16)} ${m.kind === 'in' ? L.in : L.out}`,
+              `${m.kind === 'in' ? '+' : '-'}${formatFen(m.amountFen)}`,
+            ) +
             `<tr><td colspan="2" class="sub">${esc(m.reason)} · ${esc(m.approvedBy ? `${m.by} (${L.approvedBy} ${m.approvedBy})` : m.by)}</td></tr>`,
         )
         .join('')}</table>`
@@ -335,7 +348,9 @@ export function cashReportHtml(
           (i) =>
             `<tr class="strong"><td colspan="2">${esc(L[i.provider])}</td></tr>` +
             row(L.session, sideText(i.session.payments), 'sub') +
-            (i.session.refunds.sumFen ? row(`${L.session} ${L.refunds}`, `-${formatFen(i.session.refunds.sumFen)}`, 'sub') : '') +
+            (i.session.refunds.sumFen
+              ? row(`${L.session} ${L.refunds}`, `-${formatFen(i.session.refunds.sumFen)}`, 'sub')
+              : '') +
             i.days
               .map(
                 (day) =>
@@ -343,8 +358,12 @@ export function cashReportHtml(
                   row(L.tillDay, sideText(day.till.payments), 'sub2') +
                   (day.statement
                     ? row(L.statement, sideText(day.statement.payments), 'sub2') +
-                      (day.statement.refunds.sumFen ? row(`${L.statement} ${L.refunds}`, `-${formatFen(day.statement.refunds.sumFen)}`, 'sub2') : '') +
-                      (day.statement.feeFen ? row(`${L.statement} ${L.fee}`, formatFen(day.statement.feeFen), 'sub2') : '')
+                      (day.statement.refunds.sumFen
+                        ? row(`${L.statement} ${L.refunds}`, `-${formatFen(day.statement.refunds.sumFen)}`, 'sub2')
+                        : '') +
+                      (day.statement.feeFen
+                        ? row(`${L.statement} ${L.fee}`, formatFen(day.statement.feeFen), 'sub2')
+                        : '')
                     : `<tr><td colspan="2" class="sub2 note">${esc(L.statement)}: ${esc(L.notReconciled)}</td></tr>`),
               )
               .join(''),
@@ -356,7 +375,11 @@ export function cashReportHtml(
     : '';
   const since = options.reconciledSince?.length
     ? `<div class="rule"></div>${head(L.since)}<table>${options.reconciledSince
-        .map((x) => row(`${L[x.provider]} ${x.day}`, sideText(x.statement.payments), 'sub') + (x.statement.refunds.sumFen ? row(L.refunds, `-${formatFen(x.statement.refunds.sumFen)}`, 'sub2') : ''))
+        .map(
+          (x) =>
+            row(`${L[x.provider]} ${x.day}`, sideText(x.statement.payments), 'sub') +
+            (x.statement.refunds.sumFen ? row(L.refunds, `-${formatFen(x.statement.refunds.sumFen)}`, 'sub2') : ''),
+        )
         .join('')}</table>`
     : '';
   const title = z ? `${L.z} ${z.number}` : L.x;

@@ -39,7 +39,13 @@ import type {
   ReconSide,
 } from '../../shared/types';
 import { beijingDateTime, isDay } from '../payments/money';
-import type { Statement, StatementFileOutcome, StatementFormat, StatementOutcome, StatementRow } from '../payments/provider';
+import type {
+  Statement,
+  StatementFileOutcome,
+  StatementFormat,
+  StatementOutcome,
+  StatementRow,
+} from '../payments/provider';
 import {
   bufferZone,
   indexAttempts,
@@ -123,10 +129,12 @@ export function statementProblem(s: Statement, provider: ProviderId, day: string
     const r = s.rows[i]!;
     const where = `row ${i + 1}`;
     if (r.type !== 'payment' && r.type !== 'refund') return `${where} is neither a payment nor a refund`;
-    if (!r.outTradeNo || r.outTradeNo.length > 64 || !/^[\x21-\x7e]+$/.test(r.outTradeNo)) return `${where} has no usable order number`;
+    if (!r.outTradeNo || r.outTradeNo.length > 64 || !/^[\x21-\x7e]+$/.test(r.outTradeNo))
+      return `${where} has no usable order number`;
     if (!Number.isSafeInteger(r.amountFen) || r.amountFen < 0) return `${where} has an impossible amount`;
     if (!Number.isSafeInteger(r.feeFen)) return `${where} has an impossible fee`;
-    if (r.at !== null && (r.at < from || r.at >= to)) return `${where} is dated ${beijingDateTime(r.at)}, not ${day}: the wrong day's statement`;
+    if (r.at !== null && (r.at < from || r.at >= to))
+      return `${where} is dated ${beijingDateTime(r.at)}, not ${day}: the wrong day's statement`;
     if (r.type === 'payment') amount += r.amountFen;
     else refund += r.amountFen;
   }
@@ -167,7 +175,14 @@ const side = (): ReconSide => ({ count: 0, sumFen: 0 });
 
 /** An attempt's columns, read as arrays (Store.allRaw) and made the matcher's LocalAttempt by `attemptOf`. */
 const ATTEMPT_COLUMNS = ['id', 'out_trade_no', 'mode', 'amount_fen', 'state', 'paid_at'] as const;
-type AttemptValues = [id: number, outTradeNo: string, mode: string, amountFen: number, state: LocalState, paidAt: number | null];
+type AttemptValues = [
+  id: number,
+  outTradeNo: string,
+  mode: string,
+  amountFen: number,
+  state: LocalState,
+  paidAt: number | null,
+];
 
 function attemptOf(v: AttemptValues): LocalAttempt {
   return { id: v[0], outTradeNo: v[1], mode: v[2], amountFen: v[3], state: v[4], paidAt: v[5] };
@@ -182,7 +197,6 @@ interface RefundColumns {
   state: LocalRefund['state'];
   finished_at: number | null;
 }
-
 
 // ---- the use-case -------------------------------------------------------------------------------
 
@@ -297,7 +311,11 @@ export class Reconciliation {
     if (!isDay(day)) throw new PosError('INVALID_INPUT', `${day} is not a day (YYYY-MM-DD).`, { field: 'day' });
     const today = this.today();
     if (day >= today) {
-      throw new PosError('RECON_DAY_NOT_OVER', `${day} is not over yet (today is ${today}); a statement covers a whole day.`, { day, today });
+      throw new PosError(
+        'RECON_DAY_NOT_OVER',
+        `${day} is not over yet (today is ${today}); a statement covers a whole day.`,
+        { day, today },
+      );
     }
   }
 
@@ -308,7 +326,11 @@ export class Reconciliation {
    * has a statement) for a past day. Statement problems never throw: each provider's outcome says
    * what happened (imported, already imported, empty, refused, unavailable).
    */
-  async run(day: string, actor: Actor, options: { providers?: readonly ProviderId[]; trigger?: Trigger } = {}): Promise<ReconRunResult> {
+  async run(
+    day: string,
+    actor: Actor,
+    options: { providers?: readonly ProviderId[]; trigger?: Trigger } = {},
+  ): Promise<ReconRunResult> {
     this.assertRunnable(day);
     const ids = options.providers ?? this.statementProviders();
     const outcomes: ReconRunOutcome[] = [];
@@ -331,11 +353,14 @@ export class Reconciliation {
     const ctx: RunContext = { provider, day, actor, trigger, startedAt: this.o.clock.now() };
     const entry = this.o.providers.get(provider);
     if (!entry) return this.failedLater(ctx, 'unavailable', `${provider} is not enabled`);
-    if (!entry.provider.capabilities.statement) return this.failedLater(ctx, 'unavailable', `${provider} has no statement download configured`);
+    if (!entry.provider.capabilities.statement)
+      return this.failedLater(ctx, 'unavailable', `${provider} has no statement download configured`);
     let outcome: StatementFileOutcome | StatementOutcome;
     try {
       // the network, outside any transaction; the file itself is parsed in the worker
-      outcome = entry.provider.statementFile ? (await entry.provider.statementFile(day)).outcome : (await entry.provider.statement(day)).outcome;
+      outcome = entry.provider.statementFile
+        ? (await entry.provider.statementFile(day)).outcome
+        : (await entry.provider.statement(day)).outcome;
     } catch (err) {
       outcome = { kind: 'unknown', reason: (err as Error).message };
     }
@@ -357,7 +382,11 @@ export class Reconciliation {
   }
 
   /** `failed`, from the counter's thread: after any background writer is done (store/write-gate.ts). */
-  private async failedLater(ctx: RunContext, status: 'refused' | 'unavailable', reason: string): Promise<ReconRunOutcome> {
+  private async failedLater(
+    ctx: RunContext,
+    status: 'refused' | 'unavailable',
+    reason: string,
+  ): Promise<ReconRunOutcome> {
     await this.store.writeGate.open();
     return this.failed(ctx, status, reason);
   }
@@ -382,11 +411,21 @@ export class Reconciliation {
           error: reason.slice(0, 2000),
         }),
       ).lastInsertRowid;
-      this.o.audit.record(ctx.actor, 'recon.run', `${ctx.provider} ${ctx.day}`, { after: { runId: id, status, reason } });
+      this.o.audit.record(ctx.actor, 'recon.run', `${ctx.provider} ${ctx.day}`, {
+        after: { runId: id, status, reason },
+      });
       return id;
     });
     this.log(`${ctx.provider} ${ctx.day}: ${status}: ${reason}`);
-    return { provider: ctx.provider, outcome: status, runId, rows: 0, items: 0, matched: 0, error: { code, message: reason } };
+    return {
+      provider: ctx.provider,
+      outcome: status,
+      runId,
+      rows: 0,
+      items: 0,
+      matched: 0,
+      error: { code, message: reason },
+    };
   }
 
   /**
@@ -406,7 +445,11 @@ export class Reconciliation {
         ctx,
         now: this.o.clock.now(),
         timeZone: this.o.timeZone(),
-        settings: { reconDailyAt: settings.reconDailyAt, reconBufferMinutes: settings.reconBufferMinutes, reconFeeRatesPpm: { ...settings.reconFeeRatesPpm } },
+        settings: {
+          reconDailyAt: settings.reconDailyAt,
+          reconBufferMinutes: settings.reconBufferMinutes,
+          reconFeeRatesPpm: { ...settings.reconFeeRatesPpm },
+        },
       },
       'file' in source ? [source.file] : [],
     );
@@ -441,7 +484,10 @@ export class Reconciliation {
     });
     this.lastImport = { txMs: performance.now() - t0, loadMs, matchMs, writeMs };
     crashPoint('recon.import-committed');
-    if (outcome.outcome !== 'already_imported') this.log(`${run.provider} ${run.day}: ${outcome.outcome}, ${outcome.rows} rows, ${outcome.matched} matched, ${outcome.items} differences`);
+    if (outcome.outcome !== 'already_imported')
+      this.log(
+        `${run.provider} ${run.day}: ${outcome.outcome}, ${outcome.rows} rows, ${outcome.matched} matched, ${outcome.items} differences`,
+      );
     return outcome;
   }
 
@@ -498,10 +544,20 @@ export class Reconciliation {
         lockMs = performance.now() - l0;
       }
     });
-    this.lastImport = { txMs: performance.now() - t0, loadMs: read.loadMs, matchMs: read.matchMs, writeMs, lockMs, digestMs, rematched };
+    this.lastImport = {
+      txMs: performance.now() - t0,
+      loadMs: read.loadMs,
+      matchMs: read.matchMs,
+      writeMs,
+      lockMs,
+      digestMs,
+      rematched,
+    };
     crashPoint('recon.import-committed');
     if (outcome.outcome !== 'already_imported') {
-      this.log(`${run.provider} ${run.day}: ${outcome.outcome}, ${outcome.rows} rows, ${outcome.matched} matched, ${outcome.items} differences${rematched ? ' (matched again: its payments changed meanwhile)' : ''}`);
+      this.log(
+        `${run.provider} ${run.day}: ${outcome.outcome}, ${outcome.rows} rows, ${outcome.matched} matched, ${outcome.items} differences${rematched ? ' (matched again: its payments changed meanwhile)' : ''}`,
+      );
     }
     return outcome;
   }
@@ -519,11 +575,29 @@ export class Reconciliation {
   /** The outcome of a statement imported before (the same SHA-256), if it was. */
   private alreadyImported(run: RunContext, sha: string): ReconRunOutcome | null {
     const existing = this.store.first(
-      this.k.selectFrom('recon_runs').selectAll().where('provider', '=', run.provider).where('day', '=', run.day).where('sha256', '=', sha),
+      this.k
+        .selectFrom('recon_runs')
+        .selectAll()
+        .where('provider', '=', run.provider)
+        .where('day', '=', run.day)
+        .where('sha256', '=', sha),
     );
     if (!existing) return null;
-    const n = this.store.first(this.k.selectFrom('recon_items').select((eb) => eb.fn.countAll<number>().as('n')).where('run_id', '=', existing.id));
-    return { provider: run.provider, outcome: 'already_imported', runId: existing.id, rows: existing.row_count, items: Number(n?.n ?? 0), matched: existing.matched_count, error: null };
+    const n = this.store.first(
+      this.k
+        .selectFrom('recon_items')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('run_id', '=', existing.id),
+    );
+    return {
+      provider: run.provider,
+      outcome: 'already_imported',
+      runId: existing.id,
+      rows: existing.row_count,
+      items: Number(n?.n ?? 0),
+      matched: existing.matched_count,
+      error: null,
+    };
   }
 
   /** Stores an import (inside the caller's transaction): the run, every line, the items and their effects, the audit row. */
@@ -555,9 +629,26 @@ export class Reconciliation {
     const superseded = this.supersede(run, runId, now);
     const settled = this.settleAwaiting(run, statement, now);
     this.o.audit.record(run.actor, 'recon.run', `${run.provider} ${run.day}`, {
-      after: { runId, status: statement.rows.length > 0 ? 'imported' : 'empty', sha256: sha, rows: statement.rows.length, matched, items: match.items.length, superseded, settled },
+      after: {
+        runId,
+        status: statement.rows.length > 0 ? 'imported' : 'empty',
+        sha256: sha,
+        rows: statement.rows.length,
+        matched,
+        items: match.items.length,
+        superseded,
+        settled,
+      },
     });
-    return { provider: run.provider, outcome: statement.rows.length > 0 ? 'imported' : 'empty', runId, rows: statement.rows.length, items: match.items.length, matched, error: null };
+    return {
+      provider: run.provider,
+      outcome: statement.rows.length > 0 ? 'imported' : 'empty',
+      runId,
+      rows: statement.rows.length,
+      items: match.items.length,
+      matched,
+      error: null,
+    };
   }
 
   // ---- what a match reads -------------------------------------------------------------------------
@@ -574,18 +665,35 @@ export class Reconciliation {
       .selectFrom('payment_attempts')
       .select(ATTEMPT_COLUMNS)
       .where('method', '=', provider)
-      .where((eb) => eb.or([eb.and([eb('paid_at', '>=', lo), eb('paid_at', '<', hi)]), eb.and([eb('created_at', '>=', lo), eb('created_at', '<', hi)])]));
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('paid_at', '>=', lo), eb('paid_at', '<', hi)]),
+          eb.and([eb('created_at', '>=', lo), eb('created_at', '<', hi)]),
+        ]),
+      );
   }
 
   private attemptsNamed(provider: ProviderId, trades: readonly string[]) {
-    return this.k.selectFrom('payment_attempts').select(ATTEMPT_COLUMNS).where('method', '=', provider).where('out_trade_no', 'in', trades);
+    return this.k
+      .selectFrom('payment_attempts')
+      .select(ATTEMPT_COLUMNS)
+      .where('method', '=', provider)
+      .where('out_trade_no', 'in', trades);
   }
 
   private refunds(provider: ProviderId) {
     return this.k
       .selectFrom('refunds')
       .innerJoin('payment_attempts', 'payment_attempts.id', 'refunds.attempt_id')
-      .select(['refunds.id', 'refunds.attempt_id', 'payment_attempts.out_trade_no', 'refunds.refund_no', 'refunds.amount_fen', 'refunds.state', 'refunds.finished_at'])
+      .select([
+        'refunds.id',
+        'refunds.attempt_id',
+        'payment_attempts.out_trade_no',
+        'refunds.refund_no',
+        'refunds.amount_fen',
+        'refunds.state',
+        'refunds.finished_at',
+      ])
       .where('refunds.method', '=', provider);
   }
 
@@ -626,14 +734,26 @@ export class Reconciliation {
       }
     }
     if (found > 0) {
-      for (let k = 0; k < s.rows.length; k++) if (rowAttempt[k] === -1) rowAttempt[k] = byTrade.get((s.rows[k] as StatementRow).outTradeNo) ?? -1;
+      for (let k = 0; k < s.rows.length; k++)
+        if (rowAttempt[k] === -1) rowAttempt[k] = byTrade.get((s.rows[k] as StatementRow).outTradeNo) ?? -1;
     }
 
     const refunds = new Map<number, LocalRefund>();
     const putRefund = (r: RefundColumns): void => {
-      refunds.set(r.id, { id: r.id, attemptId: r.attempt_id, outTradeNo: r.out_trade_no, refundNo: r.refund_no, amountFen: r.amount_fen, state: r.state, finishedAt: r.finished_at });
+      refunds.set(r.id, {
+        id: r.id,
+        attemptId: r.attempt_id,
+        outTradeNo: r.out_trade_no,
+        refundNo: r.refund_no,
+        amountFen: r.amount_fen,
+        state: r.state,
+        finishedAt: r.finished_at,
+      });
     };
-    for (const r of this.store.all(this.refunds(provider).where('refunds.finished_at', '>=', lo).where('refunds.finished_at', '<', hi))) putRefund(r);
+    for (const r of this.store.all(
+      this.refunds(provider).where('refunds.finished_at', '>=', lo).where('refunds.finished_at', '<', hi),
+    ))
+      putRefund(r);
     const refundNos = new Set<string>();
     const refundedTrades = new Set<number>();
     for (let k = 0; k < s.rows.length; k++) {
@@ -644,8 +764,10 @@ export class Reconciliation {
       if (i >= 0) refundedTrades.add((attempts[i] as LocalAttempt).id);
     }
     const keys: DigestKeys = { named: namedList, refundNos: [...refundNos], refundedTrades: [...refundedTrades] };
-    for (const part of chunks(keys.refundNos)) for (const r of this.store.all(this.refunds(provider).where('refunds.refund_no', 'in', part))) putRefund(r);
-    for (const part of chunks(keys.refundedTrades)) for (const r of this.store.all(this.refunds(provider).where('refunds.attempt_id', 'in', part))) putRefund(r);
+    for (const part of chunks(keys.refundNos))
+      for (const r of this.store.all(this.refunds(provider).where('refunds.refund_no', 'in', part))) putRefund(r);
+    for (const part of chunks(keys.refundedTrades))
+      for (const r of this.store.all(this.refunds(provider).where('refunds.attempt_id', 'in', part))) putRefund(r);
 
     const localRefunds = [...refunds.values()];
     const zone = bufferZone(attempts, localRefunds, from, to, bufferMs);
@@ -689,7 +811,9 @@ export class Reconciliation {
           .selectFrom(q.as('d'))
           .select([
             sql<number>`count(*)`.as('n'),
-            sql<string | null>`group_concat(d.id || ',' || d.state || ',' || ifnull(d.paid_at, '') || ',' || d.amount_fen, ';')`.as('g'),
+            sql<
+              string | null
+            >`group_concat(d.id || ',' || d.state || ',' || ifnull(d.paid_at, '') || ',' || d.amount_fen, ';')`.as('g'),
           ]),
       );
       h.update(`a${r?.n ?? 0}:${r?.g ?? ''}\n`);
@@ -700,7 +824,11 @@ export class Reconciliation {
           .selectFrom(q.as('d'))
           .select([
             sql<number>`count(*)`.as('n'),
-            sql<string | null>`group_concat(d.id || ',' || d.state || ',' || ifnull(d.finished_at, '') || ',' || d.amount_fen || ',' || d.attempt_id, ';')`.as('g'),
+            sql<
+              string | null
+            >`group_concat(d.id || ',' || d.state || ',' || ifnull(d.finished_at, '') || ',' || d.amount_fen || ',' || d.attempt_id, ';')`.as(
+              'g',
+            ),
           ]),
       );
       h.update(`r${r?.n ?? 0}:${r?.g ?? ''}\n`);
@@ -709,15 +837,24 @@ export class Reconciliation {
     for (const part of chunks(keys.named)) attempts(this.attemptsNamed(provider, part));
     refunds(this.refunds(provider).where('refunds.finished_at', '>=', lo).where('refunds.finished_at', '<', hi));
     for (const part of chunks(keys.refundNos)) refunds(this.refunds(provider).where('refunds.refund_no', 'in', part));
-    for (const part of chunks(keys.refundedTrades)) refunds(this.refunds(provider).where('refunds.attempt_id', 'in', part));
-    for (const day of [shiftDay(s.day, -1), shiftDay(s.day, 1)]) h.update(`n${this.currentRun(provider, day)?.id ?? ''}\n`);
+    for (const part of chunks(keys.refundedTrades))
+      refunds(this.refunds(provider).where('refunds.attempt_id', 'in', part));
+    for (const day of [shiftDay(s.day, -1), shiftDay(s.day, 1)])
+      h.update(`n${this.currentRun(provider, day)?.id ?? ''}\n`);
     return h.digest('hex');
   }
 
   /** The statement in use for a provider and day (imported or empty), if any. */
   private currentRun(provider: ProviderId, day: string): ReconRunRow | undefined {
     return this.store.first(
-      this.k.selectFrom('recon_runs').selectAll().where('provider', '=', provider).where('day', '=', day).where('status', 'in', CURRENT).orderBy('id', 'desc').limit(1),
+      this.k
+        .selectFrom('recon_runs')
+        .selectAll()
+        .where('provider', '=', provider)
+        .where('day', '=', day)
+        .where('status', 'in', CURRENT)
+        .orderBy('id', 'desc')
+        .limit(1),
     );
   }
 
@@ -729,7 +866,11 @@ export class Reconciliation {
     const refunds = new Set<string>();
     for (const part of chunks([...trades])) {
       const lines = this.store.all(
-        this.k.selectFrom('recon_lines').select(['type', 'out_trade_no', 'refund_no', 'amount_fen']).where('run_id', '=', run.id).where('out_trade_no', 'in', part),
+        this.k
+          .selectFrom('recon_lines')
+          .select(['type', 'out_trade_no', 'refund_no', 'amount_fen'])
+          .where('run_id', '=', run.id)
+          .where('out_trade_no', 'in', part),
       );
       for (const l of lines) {
         if (l.type === 'payment') payments.add(l.out_trade_no);
@@ -753,8 +894,24 @@ export class Reconciliation {
     const statementFor = (count: number) => {
       let stmt = prepared.get(count);
       if (!stmt) {
-        const blank = { run_id: 0, line_no: 0, type: 'payment' as const, out_trade_no: '', trade_no: null, refund_no: null, amount_fen: 0, fee_fen: 0, status: '', at: null };
-        stmt = this.store.sqlite.prepare(this.k.insertInto('recon_lines').values(Array.from({ length: count }, () => blank)).compile().sql);
+        const blank = {
+          run_id: 0,
+          line_no: 0,
+          type: 'payment' as const,
+          out_trade_no: '',
+          trade_no: null,
+          refund_no: null,
+          amount_fen: 0,
+          fee_fen: 0,
+          status: '',
+          at: null,
+        };
+        stmt = this.store.sqlite.prepare(
+          this.k
+            .insertInto('recon_lines')
+            .values(Array.from({ length: count }, () => blank))
+            .compile().sql,
+        );
         prepared.set(count, stmt);
       }
       return stmt;
@@ -784,14 +941,32 @@ export class Reconciliation {
     const seen = new Set<number>();
     const attempts = new Map<number, { order_id: number; state: string; foreign_at: number | null }>();
     for (const part of chunks(ids)) {
-      for (const e of this.store.all(this.k.selectFrom('payment_exceptions').select('attempt_id').where('attempt_id', 'in', part).where('kind', '=', 'paid_after_close'))) {
+      for (const e of this.store.all(
+        this.k
+          .selectFrom('payment_exceptions')
+          .select('attempt_id')
+          .where('attempt_id', 'in', part)
+          .where('kind', '=', 'paid_after_close'),
+      )) {
         if (e.attempt_id !== null) seen.add(e.attempt_id);
       }
-      for (const a of this.store.all(this.k.selectFrom('payment_attempts').select(['id', 'order_id', 'state', 'foreign_at']).where('id', 'in', part))) attempts.set(a.id, a);
+      for (const a of this.store.all(
+        this.k.selectFrom('payment_attempts').select(['id', 'order_id', 'state', 'foreign_at']).where('id', 'in', part),
+      ))
+        attempts.set(a.id, a);
     }
     const insertException = this.k
       .insertInto('payment_exceptions')
-      .values({ order_id: 0, attempt_id: 0, kind: 'paid_after_close', detail: '', opened_at: 0, resolved_at: null, resolution: null, note: null })
+      .values({
+        order_id: 0,
+        attempt_id: 0,
+        kind: 'paid_after_close',
+        detail: '',
+        opened_at: 0,
+        resolved_at: null,
+        resolution: null,
+        note: null,
+      })
       .compile().sql;
     const insertJournal = this.k
       .insertInto('payment_journal')
@@ -803,9 +978,31 @@ export class Reconciliation {
       const a = attempts.get(attemptId);
       // another till's trade under this attempt's number is not this till's money (a foreign_trade exception says so)
       if (!a || a.foreign_at !== null) continue;
-      const detail = JSON.stringify({ amountFen: i.theirsFen, via: `statement ${day}`, state: a.state, outTradeNo: i.outTradeNo });
-      this.store.runCompiled(insertException, [a.order_id, attemptId, 'paid_after_close', detail, now, null, null, null]);
-      this.store.runCompiled(insertJournal, [a.order_id, attemptId, now, 'exception.paid_after_close', null, null, detail]);
+      const detail = JSON.stringify({
+        amountFen: i.theirsFen,
+        via: `statement ${day}`,
+        state: a.state,
+        outTradeNo: i.outTradeNo,
+      });
+      this.store.runCompiled(insertException, [
+        a.order_id,
+        attemptId,
+        'paid_after_close',
+        detail,
+        now,
+        null,
+        null,
+        null,
+      ]);
+      this.store.runCompiled(insertJournal, [
+        a.order_id,
+        attemptId,
+        now,
+        'exception.paid_after_close',
+        null,
+        null,
+        detail,
+      ]);
       seen.add(attemptId);
     }
   }
@@ -830,7 +1027,19 @@ export class Reconciliation {
       .compile();
     const stmt = this.store.sqlite.prepare(compiled.sql);
     for (const i of items) {
-      stmt.run(runId, i.category, i.outTradeNo, i.attemptId, i.refundId, i.refundNo, i.oursFen, i.theirsFen, JSON.stringify(i.detail), i.awaitingDay, now);
+      stmt.run(
+        runId,
+        i.category,
+        i.outTradeNo,
+        i.attemptId,
+        i.refundId,
+        i.refundNo,
+        i.oursFen,
+        i.theirsFen,
+        JSON.stringify(i.detail),
+        i.awaitingDay,
+        now,
+      );
     }
   }
 
@@ -840,14 +1049,27 @@ export class Reconciliation {
    */
   private supersede(run: RunContext, runId: number, now: number): number {
     const older = this.store.all(
-      this.k.selectFrom('recon_runs').select('id').where('provider', '=', run.provider).where('day', '=', run.day).where('status', 'in', CURRENT).where('id', '!=', runId),
+      this.k
+        .selectFrom('recon_runs')
+        .select('id')
+        .where('provider', '=', run.provider)
+        .where('day', '=', run.day)
+        .where('status', 'in', CURRENT)
+        .where('id', '!=', runId),
     );
     if (older.length === 0) return 0;
     const ids = older.map((r) => r.id);
     this.store.run(this.k.updateTable('recon_runs').set({ status: 'superseded' }).where('id', 'in', ids));
-    const key = (i: Pick<ReconItemRow, 'category' | 'out_trade_no' | 'refund_no'>) => `${i.category}|${i.out_trade_no}|${i.refund_no ?? ''}`;
+    const key = (i: Pick<ReconItemRow, 'category' | 'out_trade_no' | 'refund_no'>) =>
+      `${i.category}|${i.out_trade_no}|${i.refund_no ?? ''}`;
     const decided = new Map<string, ReconItemRow>();
-    for (const i of this.store.all(this.k.selectFrom('recon_items').selectAll().where('run_id', 'in', ids).where('resolution', 'in', ['accepted', 'refunded', 'written_off', 'corrected']))) {
+    for (const i of this.store.all(
+      this.k
+        .selectFrom('recon_items')
+        .selectAll()
+        .where('run_id', 'in', ids)
+        .where('resolution', 'in', ['accepted', 'refunded', 'written_off', 'corrected']),
+    )) {
       decided.set(key(i), i);
     }
     for (const i of this.store.all(this.k.selectFrom('recon_items').selectAll().where('run_id', '=', runId))) {
@@ -864,7 +1086,12 @@ export class Reconciliation {
     this.store.run(
       this.k
         .updateTable('recon_items')
-        .set({ resolved_at: now, resolution: 'superseded' satisfies ReconAutoResolution, resolved_by: 'system', note: `replaced by a newer statement (run ${runId})` })
+        .set({
+          resolved_at: now,
+          resolution: 'superseded' satisfies ReconAutoResolution,
+          resolved_by: 'system',
+          note: `replaced by a newer statement (run ${runId})`,
+        })
         .where('run_id', 'in', ids)
         .where('resolved_at', 'is', null),
     );
@@ -897,12 +1124,20 @@ export class Reconciliation {
     }
     let settled = 0;
     for (const i of waiting) {
-      const found = i.refund_no !== null ? refunds.has(i.refund_no) || refunds.has(`${i.out_trade_no}#${i.ours_fen ?? -1}`) : payments.has(i.out_trade_no);
+      const found =
+        i.refund_no !== null
+          ? refunds.has(i.refund_no) || refunds.has(`${i.out_trade_no}#${i.ours_fen ?? -1}`)
+          : payments.has(i.out_trade_no);
       if (found) {
         this.store.run(
           this.k
             .updateTable('recon_items')
-            .set({ resolved_at: now, resolution: 'matched_neighbour_day' satisfies ReconAutoResolution, resolved_by: 'system', note: `found on the ${run.day} statement` })
+            .set({
+              resolved_at: now,
+              resolution: 'matched_neighbour_day' satisfies ReconAutoResolution,
+              resolved_by: 'system',
+              note: `found on the ${run.day} statement`,
+            })
             .where('id', '=', i.id)
             .where('resolved_at', 'is', null),
         );
@@ -914,7 +1149,13 @@ export class Reconciliation {
         settled++;
       } else {
         const detail = { ...(JSON.parse(i.detail) as Record<string, unknown>), checkedDay: run.day };
-        this.store.run(this.k.updateTable('recon_items').set({ awaiting_day: null, detail: JSON.stringify(detail) }).where('id', '=', i.id).where('resolved_at', 'is', null));
+        this.store.run(
+          this.k
+            .updateTable('recon_items')
+            .set({ awaiting_day: null, detail: JSON.stringify(detail) })
+            .where('id', '=', i.id)
+            .where('resolved_at', 'is', null),
+        );
       }
     }
     return settled;
@@ -925,7 +1166,8 @@ export class Reconciliation {
   /** The owner settles a difference; the note is required; audited in the same transaction. */
   resolve(itemId: number, resolution: ReconResolution, note: string, actor: Actor): ReconItemView {
     const text = note.trim();
-    if (text.length === 0) throw new PosError('INVALID_INPUT', 'A note is required to resolve a difference.', { field: 'note' });
+    if (text.length === 0)
+      throw new PosError('INVALID_INPUT', 'A note is required to resolve a difference.', { field: 'note' });
     if (!(['accepted', 'refunded', 'written_off', 'corrected'] as const).includes(resolution)) {
       throw new PosError('INVALID_INPUT', `Unknown resolution ${resolution}.`, { field: 'resolution' });
     }
@@ -933,7 +1175,10 @@ export class Reconciliation {
       const item = this.store.first(this.k.selectFrom('recon_items').selectAll().where('id', '=', itemId));
       if (!item) throw new PosError('NOT_FOUND', `There is no reconciliation item ${itemId}.`, { itemId });
       if (item.resolved_at !== null) {
-        throw new PosError('EXCEPTION_RESOLVED', `Item ${itemId} is already resolved (${item.resolution ?? ''}).`, { itemId, resolution: item.resolution });
+        throw new PosError('EXCEPTION_RESOLVED', `Item ${itemId} is already resolved (${item.resolution ?? ''}).`, {
+          itemId,
+          resolution: item.resolution,
+        });
       }
       const now = this.o.clock.now();
       const changed = this.store.run(
@@ -945,7 +1190,13 @@ export class Reconciliation {
       ).changes;
       if (changed !== 1) throw new PosError('EXCEPTION_RESOLVED', `Item ${itemId} was resolved meanwhile.`, { itemId });
       this.o.audit.record(actor, 'recon.resolve', `recon_item:${itemId}`, {
-        before: { category: item.category, outTradeNo: item.out_trade_no, oursFen: item.ours_fen, theirsFen: item.theirs_fen, resolution: null },
+        before: {
+          category: item.category,
+          outTradeNo: item.out_trade_no,
+          oursFen: item.ours_fen,
+          theirsFen: item.theirs_fen,
+          resolution: null,
+        },
         after: { resolution },
         note: text,
       });
@@ -1013,7 +1264,12 @@ export class Reconciliation {
     const localPay = this.store.all(
       this.k
         .selectFrom('payment_attempts')
-        .select(['method', 'mode', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>('amount_fen').as('sum')])
+        .select([
+          'method',
+          'mode',
+          (eb) => eb.fn.countAll<number>().as('n'),
+          (eb) => eb.fn.sum<number>('amount_fen').as('sum'),
+        ])
         .where('method', '!=', 'cash')
         .where('state', 'in', PAID_STATES)
         .where('paid_at', '>=', from)
@@ -1043,7 +1299,8 @@ export class Reconciliation {
       const latest = mine.at(-1);
       const inUse = [...mine].reverse().find((r) => CURRENT.includes(r.status));
       if (inUse) current.push(inUse.id);
-      const lastFailed = latest && (latest.status === 'refused' || latest.status === 'unavailable') ? latest : undefined;
+      const lastFailed =
+        latest && (latest.status === 'refused' || latest.status === 'unavailable') ? latest : undefined;
       const totals = inUse?.totals ? (JSON.parse(inUse.totals) as MatchTotals) : null;
       const local = { payments: side(), refunds: side() };
       const modes = new Map<string, { mode: string; local: ReconSide; statement: ReconSide | null }>();
@@ -1054,7 +1311,8 @@ export class Reconciliation {
         local.payments.sumFen += sum;
         modes.set(r.mode, { mode: r.mode, local: { count: n, sumFen: sum }, statement: totals ? side() : null });
       }
-      for (const r of localRefunds.filter((x) => x.method === provider)) local.refunds = { count: Number(r.n), sumFen: Number(r.sum ?? 0) };
+      for (const r of localRefunds.filter((x) => x.method === provider))
+        local.refunds = { count: Number(r.n), sumFen: Number(r.sum ?? 0) };
       for (const m of totals?.byMode ?? []) {
         const v = modes.get(m.mode) ?? { mode: m.mode, local: side(), statement: side() };
         v.statement = { ...m.statement };
@@ -1067,11 +1325,18 @@ export class Reconciliation {
         importedAt: inUse?.imported_at ?? null,
         lastTriedAt: latest?.started_at ?? null,
         lastTriedBy: latest?.actor ?? null,
-        error: lastFailed ? { code: lastFailed.error_code === 'STATEMENT_REFUSED' ? 'STATEMENT_REFUSED' : 'STATEMENT_UNAVAILABLE', message: lastFailed.error ?? '' } : null,
+        error: lastFailed
+          ? {
+              code: lastFailed.error_code === 'STATEMENT_REFUSED' ? 'STATEMENT_REFUSED' : 'STATEMENT_UNAVAILABLE',
+              message: lastFailed.error ?? '',
+            }
+          : null,
         rowCount: inUse?.row_count ?? 0,
         matched: inUse?.matched_count ?? 0,
         local,
-        statement: totals ? { payments: totals.statement.payments, refunds: totals.statement.refunds, feeFen: totals.statement.feeFen } : null,
+        statement: totals
+          ? { payments: totals.statement.payments, refunds: totals.statement.refunds, feeFen: totals.statement.feeFen }
+          : null,
         byMode: [...modes.values()].sort((a, b) => a.mode.localeCompare(b.mode)),
         open: 0,
         awaiting: 0,
@@ -1092,19 +1357,32 @@ export class Reconciliation {
   days(limit = 14): ReconDaySummary[] {
     const last = shiftDay(this.today(), -1);
     const first = shiftDay(last, -(Math.max(1, limit) - 1));
-    const runs = this.store.all(this.k.selectFrom('recon_runs').select(['id', 'provider', 'day', 'status']).where('day', '>=', first).where('day', '<=', last).orderBy('id'));
+    const runs = this.store.all(
+      this.k
+        .selectFrom('recon_runs')
+        .select(['id', 'provider', 'day', 'status'])
+        .where('day', '>=', first)
+        .where('day', '<=', last)
+        .orderBy('id'),
+    );
     const counts = this.store.all(
       this.k
         .selectFrom('recon_items')
         .innerJoin('recon_runs', 'recon_runs.id', 'recon_items.run_id')
-        .select(['recon_items.run_id', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.count<number>('recon_items.awaiting_day').as('awaiting')])
+        .select([
+          'recon_items.run_id',
+          (eb) => eb.fn.countAll<number>().as('n'),
+          (eb) => eb.fn.count<number>('recon_items.awaiting_day').as('awaiting'),
+        ])
         .where('recon_runs.day', '>=', first)
         .where('recon_runs.day', '<=', last)
         .where('recon_runs.status', 'in', CURRENT)
         .where('recon_items.resolved_at', 'is', null)
         .groupBy('recon_items.run_id'),
     );
-    const open = new Map(counts.map((c) => [c.run_id, { open: Number(c.n) - Number(c.awaiting), awaiting: Number(c.awaiting) }]));
+    const open = new Map(
+      counts.map((c) => [c.run_id, { open: Number(c.n) - Number(c.awaiting), awaiting: Number(c.awaiting) }]),
+    );
     const providers = new Set<ProviderId>(this.statementProviders());
     for (const r of runs) providers.add(r.provider);
     const out: ReconDaySummary[] = [];
@@ -1133,7 +1411,8 @@ export class Reconciliation {
   }
 
   setSettings(next: ReconSettingsView, actor: Actor): ReconSettingsView {
-    if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(next.dailyAt)) throw new PosError('INVALID_INPUT', `${next.dailyAt} is not a time of day (HH:MM).`, { field: 'dailyAt' });
+    if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(next.dailyAt))
+      throw new PosError('INVALID_INPUT', `${next.dailyAt} is not a time of day (HH:MM).`, { field: 'dailyAt' });
     if (!Number.isInteger(next.bufferMinutes) || next.bufferMinutes < 0 || next.bufferMinutes > 180) {
       throw new PosError('INVALID_INPUT', 'The midnight buffer is 0 to 180 minutes.', { field: 'bufferMinutes' });
     }
@@ -1141,7 +1420,8 @@ export class Reconciliation {
     for (const p of PROVIDER_ORDER) {
       const r = next.feeRatesPpm[p];
       if (r === undefined) continue;
-      if (!Number.isInteger(r) || r < 0 || r > 100_000) throw new PosError('INVALID_INPUT', `The ${p} fee rate must be 0 % to 10 %.`, { field: `feeRatesPpm.${p}` });
+      if (!Number.isInteger(r) || r < 0 || r > 100_000)
+        throw new PosError('INVALID_INPUT', `The ${p} fee rate must be 0 % to 10 %.`, { field: `feeRatesPpm.${p}` });
       rates[p] = r;
     }
     const before = this.settingsView();
@@ -1149,7 +1429,10 @@ export class Reconciliation {
       this.o.settings.set('reconDailyAt', next.dailyAt);
       this.o.settings.set('reconBufferMinutes', next.bufferMinutes);
       this.o.settings.set('reconFeeRatesPpm', rates);
-      this.o.audit.record(actor, 'recon.settings', null, { before, after: { dailyAt: next.dailyAt, bufferMinutes: next.bufferMinutes, feeRatesPpm: rates } });
+      this.o.audit.record(actor, 'recon.settings', null, {
+        before,
+        after: { dailyAt: next.dailyAt, bufferMinutes: next.bufferMinutes, feeRatesPpm: rates },
+      });
     });
     return this.settingsView();
   }
@@ -1198,11 +1481,14 @@ export class Reconciliation {
 
   /** Enabled statement providers that the daily run still owes `day`. */
   dueProviders(day: string, now: number): ProviderId[] {
-    const runs = this.store.all(this.k.selectFrom('recon_runs').select(['provider', 'status', 'started_at']).where('day', '=', day).orderBy('id'));
+    const runs = this.store.all(
+      this.k.selectFrom('recon_runs').select(['provider', 'status', 'started_at']).where('day', '=', day).orderBy('id'),
+    );
     return this.statementProviders().filter((p) => {
       const mine = runs.filter((r) => r.provider === p);
       if (mine.length === 0) return true;
-      if (mine.some((r) => CURRENT.includes(r.status) || r.status === 'superseded' || r.status === 'refused')) return false;
+      if (mine.some((r) => CURRENT.includes(r.status) || r.status === 'superseded' || r.status === 'refused'))
+        return false;
       // every try failed to download: again after an hour, at most MAX_SCHEDULED_TRIES in all
       const last = mine.at(-1)!;
       return mine.length < MAX_SCHEDULED_TRIES && now - last.started_at >= RETRY_UNAVAILABLE_MS;

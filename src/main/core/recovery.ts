@@ -115,7 +115,12 @@ class Reader {
       return num((this.stmt(`select max(id) as m from ${q(table)}`).get() as { m: unknown }).m) ?? 0;
     } catch {
       try {
-        return num((this.stmt(`select seq from sqlite_sequence where name = ?`).get(table) as { seq: unknown } | undefined)?.seq) ?? 0;
+        return (
+          num(
+            (this.stmt(`select seq from sqlite_sequence where name = ?`).get(table) as { seq: unknown } | undefined)
+              ?.seq,
+          ) ?? 0
+        );
       } catch {
         return null;
       }
@@ -123,7 +128,9 @@ class Reader {
   }
 
   ids(sql: string, ...params: unknown[]): number[] {
-    return (this.stmt(sql).all(...params) as { id: unknown }[]).map((r) => num(r.id)).filter((v): v is number => v !== null);
+    return (this.stmt(sql).all(...params) as { id: unknown }[])
+      .map((r) => num(r.id))
+      .filter((v): v is number => v !== null);
   }
 }
 
@@ -183,10 +190,15 @@ export function readSinceBackup(damagedFile: string, backupFile: string): Recove
     const refs = (t: RecoveryTable, column: string) =>
       [...rows[t].inserted, ...rows[t].updated].map((r) => num(r[column])).filter((v): v is number => v !== null);
 
-    changed('refunds', bak.ids(`select id from refunds where state in ('requested', 'pending') or next_poll_at is not null`));
+    changed(
+      'refunds',
+      bak.ids(`select id from refunds where state in ('requested', 'pending') or next_poll_at is not null`),
+    );
     changed('payment_exceptions', bak.ids(`select id from payment_exceptions where resolved_at is null`));
     changed('payment_attempts', [
-      ...bak.ids(`select id from payment_attempts where state in ('created', 'pending') or next_poll_at is not null or closing_since is not null or "unknown" = 1`),
+      ...bak.ids(
+        `select id from payment_attempts where state in ('created', 'pending') or next_poll_at is not null or closing_since is not null or "unknown" = 1`,
+      ),
       ...refs('refunds', 'attempt_id'),
       ...refs('payment_exceptions', 'attempt_id'),
     ]);
@@ -198,11 +210,17 @@ export function readSinceBackup(damagedFile: string, backupFile: string): Recove
       ...refs('payment_exceptions', 'order_id'),
       ...refs('payment_journal', 'order_id'),
     ]);
-    changed('cash_sessions', [...bak.ids(`select id from cash_sessions where status = 'open'`), ...refs('cash_moves', 'session_id'), ...refs('z_reports', 'session_id')]);
+    changed('cash_sessions', [
+      ...bak.ids(`select id from cash_sessions where status = 'open'`),
+      ...refs('cash_moves', 'session_id'),
+      ...refs('z_reports', 'session_id'),
+    ]);
 
     let dayCounters: RecoveredSet['dayCounters'] = [];
     try {
-      dayCounters = liveDb.prepare('select business_day, last_seq from day_counters').all() as RecoveredSet['dayCounters'];
+      dayCounters = liveDb
+        .prepare('select business_day, last_seq from day_counters')
+        .all() as RecoveredSet['dayCounters'];
     } catch (err) {
       unreadable.push({ table: 'day_counters', id: null, error: errText(err) });
     }
@@ -227,7 +245,9 @@ export function countRows(set: RecoveredSet): Record<RecoveryTable, number> {
 }
 
 /** The orders re-entered (new or changed), for the owner: number, total, final status. */
-export function recoveredOrders(set: RecoveredSet): { id: number; number: string; totalFen: number; status: string; paidWith: string[] }[] {
+export function recoveredOrders(
+  set: RecoveredSet,
+): { id: number; number: string; totalFen: number; status: string; paidWith: string[] }[] {
   const attempts = [...set.rows.payment_attempts.inserted, ...set.rows.payment_attempts.updated];
   return [...set.rows.orders.inserted, ...set.rows.orders.updated]
     .map((o) => ({
@@ -259,16 +279,94 @@ const iso = (ms: unknown) => (typeof ms === 'number' ? new Date(ms).toISOString(
 export function recoveryCsv(set: RecoveredSet): string {
   const head = ['kind', 'id', 'number_or_reference', 'order_id', 'at', 'amount_yuan', 'status', 'method', 'detail'];
   const lines: unknown[][] = [];
-  const all = (t: RecoveryTable) => [...set.rows[t].inserted, ...set.rows[t].updated].sort((a, b) => Number(a.id) - Number(b.id));
-  for (const o of all('orders')) lines.push(['order', o.id, o.number, o.id, iso(o.paid_at ?? o.created_at), yuan(o.total_fen), o.status, '', `${String(o.item_count)} items · clerk ${String(o.clerk)}`]);
-  for (const l of all('order_lines')) lines.push(['order_line', l.id, l.sku, l.order_id, '', yuan(l.total_fen), '', '', `${String(l.qty)} × ${String(l.name_zh)} / ${String(l.name_en)}`]);
-  for (const a of all('payment_attempts')) lines.push(['payment', a.id, a.out_trade_no, a.order_id, iso(a.paid_at ?? a.created_at), yuan(a.amount_fen), a.state, a.method, a.trade_no ?? '']);
-  for (const r of all('refunds')) lines.push(['refund', r.id, r.refund_no, r.order_id, iso(r.finished_at ?? r.created_at), yuan(r.amount_fen), r.state, r.method, r.reason ?? '']);
-  for (const m of all('cash_moves')) lines.push([`cash_${String(m.kind)}`, m.id, `session ${String(m.session_id)}`, '', iso(m.at), yuan(m.amount_fen), '', 'cash', m.reason]);
-  for (const s of all('cash_sessions')) lines.push(['cash_session', s.id, s.terminal, '', iso(s.closed_at ?? s.opened_at), yuan(s.counted_fen ?? s.float_fen), s.status, 'cash', '']);
-  for (const z of all('z_reports')) lines.push(['z_report', z.id, z.number, '', iso(z.closed_at), yuan(z.net_fen), '', '', '']);
+  const all = (t: RecoveryTable) =>
+    [...set.rows[t].inserted, ...set.rows[t].updated].sort((a, b) => Number(a.id) - Number(b.id));
+  for (const o of all('orders'))
+    lines.push([
+      'order',
+      o.id,
+      o.number,
+      o.id,
+      iso(o.paid_at ?? o.created_at),
+      yuan(o.total_fen),
+      o.status,
+      '',
+      `${String(o.item_count)} items · clerk ${String(o.clerk)}`,
+    ]);
+  for (const l of all('order_lines'))
+    lines.push([
+      'order_line',
+      l.id,
+      l.sku,
+      l.order_id,
+      '',
+      yuan(l.total_fen),
+      '',
+      '',
+      `${String(l.qty)} × ${String(l.name_zh)} / ${String(l.name_en)}`,
+    ]);
+  for (const a of all('payment_attempts'))
+    lines.push([
+      'payment',
+      a.id,
+      a.out_trade_no,
+      a.order_id,
+      iso(a.paid_at ?? a.created_at),
+      yuan(a.amount_fen),
+      a.state,
+      a.method,
+      a.trade_no ?? '',
+    ]);
+  for (const r of all('refunds'))
+    lines.push([
+      'refund',
+      r.id,
+      r.refund_no,
+      r.order_id,
+      iso(r.finished_at ?? r.created_at),
+      yuan(r.amount_fen),
+      r.state,
+      r.method,
+      r.reason ?? '',
+    ]);
+  for (const m of all('cash_moves'))
+    lines.push([
+      `cash_${String(m.kind)}`,
+      m.id,
+      `session ${String(m.session_id)}`,
+      '',
+      iso(m.at),
+      yuan(m.amount_fen),
+      '',
+      'cash',
+      m.reason,
+    ]);
+  for (const s of all('cash_sessions'))
+    lines.push([
+      'cash_session',
+      s.id,
+      s.terminal,
+      '',
+      iso(s.closed_at ?? s.opened_at),
+      yuan(s.counted_fen ?? s.float_fen),
+      s.status,
+      'cash',
+      '',
+    ]);
+  for (const z of all('z_reports'))
+    lines.push(['z_report', z.id, z.number, '', iso(z.closed_at), yuan(z.net_fen), '', '', '']);
   for (const u of set.unreadable)
-    lines.push(['UNREADABLE', u.id ?? '', u.table, '', '', '', 'enter by hand', '', u.id === null && u.fromId !== undefined ? `ids from ${u.fromId}: ${u.error}` : u.error]);
+    lines.push([
+      'UNREADABLE',
+      u.id ?? '',
+      u.table,
+      '',
+      '',
+      '',
+      'enter by hand',
+      '',
+      u.id === null && u.fromId !== undefined ? `ids from ${u.fromId}: ${u.error}` : u.error,
+    ]);
   return `\uFEFF${[head, ...lines].map((l) => l.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }
 
@@ -309,22 +407,31 @@ export function reenter(
   const cols = (t: string) => {
     let c = columns.get(t);
     if (!c) {
-      c = new Set((db.prepare(`select name from pragma_table_info(?)`).all(t) as { name: string }[]).map((r) => r.name));
+      c = new Set(
+        (db.prepare(`select name from pragma_table_info(?)`).all(t) as { name: string }[]).map((r) => r.name),
+      );
       columns.set(t, c);
     }
     return c;
   };
-  const exists = (t: string, id: unknown) => id !== null && id !== undefined && db.prepare(`select 1 from ${q(t)} where id = ?`).get(id) !== undefined;
+  const exists = (t: string, id: unknown) =>
+    id !== null && id !== undefined && db.prepare(`select 1 from ${q(t)} where id = ?`).get(id) !== undefined;
   const insert = (t: string, row: Row) => {
     const keys = Object.keys(row).filter((k) => cols(t).has(k));
-    db.prepare(`insert into ${q(t)} (${keys.map(q).join(', ')}) values (${keys.map(() => '?').join(', ')})`).run(...keys.map((k) => row[k]));
+    db.prepare(`insert into ${q(t)} (${keys.map(q).join(', ')}) values (${keys.map(() => '?').join(', ')})`).run(
+      ...keys.map((k) => row[k]),
+    );
   };
   const update = (t: string, row: Row, only?: readonly string[]) => {
     const keys = Object.keys(row).filter((k) => k !== 'id' && cols(t).has(k) && (!only || only.includes(k)));
     if (keys.length === 0) return;
-    db.prepare(`update ${q(t)} set ${keys.map((k) => `${q(k)} = ?`).join(', ')} where id = ?`).run(...keys.map((k) => row[k]), row.id);
+    db.prepare(`update ${q(t)} set ${keys.map((k) => `${q(k)} = ?`).join(', ')} where id = ?`).run(
+      ...keys.map((k) => row[k]),
+      row.id,
+    );
   };
-  const current = (t: string, id: unknown) => db.prepare(`select * from ${q(t)} where id = ?`).get(id) as Row | undefined;
+  const current = (t: string, id: unknown) =>
+    db.prepare(`select * from ${q(t)} where id = ?`).get(id) as Row | undefined;
 
   const failed: NotReentered[] = [];
   const marks: { table: RecoveryTable; id: number; action: 'inserted' | 'updated' }[] = [];
@@ -335,7 +442,8 @@ export function reenter(
       if (action) marks.push({ table: t, id: Number(row.id), action });
       return true;
     } catch (err) {
-      if (!failed.some((f) => f.table === t && f.id === Number(row.id))) failed.push({ table: t, id: Number(row.id), error: errText(err) });
+      if (!failed.some((f) => f.table === t && f.id === Number(row.id)))
+        failed.push({ table: t, id: Number(row.id), error: errText(err) });
       return false;
     }
   };
@@ -354,7 +462,17 @@ export function reenter(
     }
 
     // cash: sessions re-opened, their moves added, then closed as they were; then their Zs
-    const closing = ['status', 'closed_at', 'closed_by', 'approved_by', 'expected_fen', 'counted_fen', 'counted_denominations', 'variance_fen', 'variance_reason'];
+    const closing = [
+      'status',
+      'closed_at',
+      'closed_by',
+      'approved_by',
+      'expected_fen',
+      'counted_fen',
+      'counted_denominations',
+      'variance_fen',
+      'variance_reason',
+    ];
     const sessions = new Map<number, { row: Row; action: 'inserted' | 'updated' }>();
     for (const s of rows.cash_sessions.inserted) sessions.set(Number(s.id), { row: s, action: 'inserted' });
     for (const s of rows.cash_sessions.updated) sessions.set(Number(s.id), { row: s, action: 'updated' });
@@ -368,14 +486,18 @@ export function reenter(
         if (!exists('users', open.opened_by_id)) open.opened_by_id = null;
         attempt('cash_sessions', s.row, null, () => insert('cash_sessions', open));
       }
-      for (const m of moves.filter((mv) => Number(mv.session_id) === id)) attempt('cash_moves', m, 'inserted', () => insert('cash_moves', m));
+      for (const m of moves.filter((mv) => Number(mv.session_id) === id))
+        attempt('cash_moves', m, 'inserted', () => insert('cash_moves', m));
       if (s) {
         attempt('cash_sessions', s.row, s.action, () => {
-          if (s.row.status === 'closed' && current('cash_sessions', id)?.status === 'open') update('cash_sessions', s.row, closing);
+          if (s.row.status === 'closed' && current('cash_sessions', id)?.status === 'open')
+            update('cash_sessions', s.row, closing);
         });
       }
     }
-    for (const z of [...rows.z_reports.inserted].sort((a, b) => String(a.terminal).localeCompare(String(b.terminal)) || Number(a.seq) - Number(b.seq))) {
+    for (const z of [...rows.z_reports.inserted].sort(
+      (a, b) => String(a.terminal).localeCompare(String(b.terminal)) || Number(a.seq) - Number(b.seq),
+    )) {
       attempt('z_reports', z, 'inserted', () => insert('z_reports', z));
     }
 
@@ -388,22 +510,31 @@ export function reenter(
       if (!exists('carts', first.cart_id)) first.cart_id = null;
       attempt('orders', row, null, () => insert('orders', first));
     }
-    for (const l of [...rows.order_lines.inserted].sort(byId)) attempt('order_lines', l, 'inserted', () => insert('order_lines', l));
+    for (const l of [...rows.order_lines.inserted].sort(byId))
+      attempt('order_lines', l, 'inserted', () => insert('order_lines', l));
     // attempts leaving "open" or "paid" first, so the one-open and one-success indexes hold at every step
     const holds = (a: Row) => ['created', 'pending', ...PAID].includes(String(a.state));
-    const attempts = withActions(rows.payment_attempts).sort((a, b) => Number(holds(a.row)) - Number(holds(b.row)) || Number(a.row.id) - Number(b.row.id));
+    const attempts = withActions(rows.payment_attempts).sort(
+      (a, b) => Number(holds(a.row)) - Number(holds(b.row)) || Number(a.row.id) - Number(b.row.id),
+    );
     for (const { row, action } of attempts) {
-      attempt('payment_attempts', row, action, () => (action === 'inserted' ? insert('payment_attempts', row) : update('payment_attempts', row)));
+      attempt('payment_attempts', row, action, () =>
+        action === 'inserted' ? insert('payment_attempts', row) : update('payment_attempts', row),
+      );
     }
     for (const { row } of orders) {
       const now = current('orders', row.id);
       if (PAID.has(String(row.status)) && (now?.status === 'open' || now?.status === 'cancelled')) {
         // the sale: stock leaves the shelf and the sales review counts it (triggers of 0007 and 0008)
-        attempt('orders', row, null, () => update('orders', { id: row.id, paid_at: row.paid_at, cancelled_at: row.cancelled_at, status: 'paid' }));
+        attempt('orders', row, null, () =>
+          update('orders', { id: row.id, paid_at: row.paid_at, cancelled_at: row.cancelled_at, status: 'paid' }),
+        );
       }
     }
     for (const { row, action } of withActions(rows.payment_exceptions)) {
-      attempt('payment_exceptions', row, action, () => (action === 'inserted' ? insert('payment_exceptions', row) : update('payment_exceptions', row)));
+      attempt('payment_exceptions', row, action, () =>
+        action === 'inserted' ? insert('payment_exceptions', row) : update('payment_exceptions', row),
+      );
     }
     for (const { row, action } of withActions(rows.refunds)) {
       attempt('refunds', row, action, () => (action === 'inserted' ? insert('refunds', row) : update('refunds', row)));
@@ -419,9 +550,12 @@ export function reenter(
     }
 
     // the journal and the audit log: appended as they were (a user added since the backup is named, not linked)
-    for (const j of [...rows.payment_journal.inserted].sort(byId)) attempt('payment_journal', j, 'inserted', () => insert('payment_journal', j));
+    for (const j of [...rows.payment_journal.inserted].sort(byId))
+      attempt('payment_journal', j, 'inserted', () => insert('payment_journal', j));
     for (const a of [...rows.audit_log.inserted].sort(byId)) {
-      attempt('audit_log', a, 'inserted', () => insert('audit_log', exists('users', a.actor_id) ? a : { ...a, actor_id: null }));
+      attempt('audit_log', a, 'inserted', () =>
+        insert('audit_log', exists('users', a.actor_id) ? a : { ...a, actor_id: null }),
+      );
     }
 
     // no order number and no id is given out twice, even one whose row could not be read
@@ -431,7 +565,8 @@ export function reenter(
       ).run(d.business_day, d.last_seq);
     }
     for (const s of set.sequences) {
-      if ((RECOVERY_TABLES as readonly string[]).includes(s.name)) db.prepare(`update sqlite_sequence set seq = max(seq, ?) where name = ?`).run(s.seq, s.name);
+      if ((RECOVERY_TABLES as readonly string[]).includes(s.name))
+        db.prepare(`update sqlite_sequence set seq = max(seq, ?) where name = ?`).run(s.seq, s.name);
     }
     // a product added since the backup counts what the damaged file counted (its sales were re-entered above)
     for (const p of rows.products.inserted) db.prepare('update products set stock = ? where id = ?').run(p.stock, p.id);
@@ -451,12 +586,21 @@ export function reenter(
         unreadable: JSON.stringify({ unreadable: set.unreadable, notReentered: failed }),
       }),
     ).lastInsertRowid;
-    const mark = db.prepare(`insert or ignore into recovered_rows (restore_id, table_name, row_id, action) values (?, ?, ?, ?)`);
+    const mark = db.prepare(
+      `insert or ignore into recovered_rows (restore_id, table_name, row_id, action) values (?, ?, ?, ?)`,
+    );
     for (const m of marks) mark.run(restoreId, m.table, m.id, m.action);
 
     audit.record(meta.actor, 'data.restore', `restore:${restoreId}`, {
       before: { damagedFile: meta.damagedFile },
-      after: { backup: meta.backupFile, backupAt: meta.backupAt, reentered, unreadable: set.unreadable.length, notReentered: failed.length, exportFile: meta.exportFile },
+      after: {
+        backup: meta.backupFile,
+        backupAt: meta.backupAt,
+        reentered,
+        unreadable: set.unreadable.length,
+        notReentered: failed.length,
+        exportFile: meta.exportFile,
+      },
       note: 'database restored from a backup; what was written since the backup re-entered from the damaged file',
     });
     afterRestore?.(store);
@@ -469,7 +613,8 @@ function byId(a: Row, b: Row): number {
 }
 
 function withActions(t: TableRows): { row: Row; action: 'inserted' | 'updated' }[] {
-  return [...t.inserted.map((row) => ({ row, action: 'inserted' as const })), ...t.updated.map((row) => ({ row, action: 'updated' as const }))].sort((a, b) =>
-    byId(a.row, b.row),
-  );
+  return [
+    ...t.inserted.map((row) => ({ row, action: 'inserted' as const })),
+    ...t.updated.map((row) => ({ row, action: 'updated' as const })),
+  ].sort((a, b) => byId(a.row, b.row));
 }

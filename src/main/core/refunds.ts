@@ -119,11 +119,13 @@ export class Refunds {
 
   /** Unfinished refunds (requested or pending), oldest first. */
   unfinished(): RefundView[] {
-    return this.store
-      .all(unfinishedRefundsQuery(this.k))
-      // sorted here: an ORDER BY id makes SQLite walk every refund by rowid instead of the few open ones
-      .sort((a, b) => a.id - b.id)
-      .map((r) => this.view(r.id));
+    return (
+      this.store
+        .all(unfinishedRefundsQuery(this.k))
+        // sorted here: an ORDER BY id makes SQLite walk every refund by rowid instead of the few open ones
+        .sort((a, b) => a.id - b.id)
+        .map((r) => this.view(r.id))
+    );
   }
 
   /** Money refunded or being refunded (not failed) for an attempt. */
@@ -144,17 +146,27 @@ export class Refunds {
    */
   intent(req: RefundRequest, actor: Actor): number {
     const a = this.store.first(this.k.selectFrom('payment_attempts').selectAll().where('id', '=', req.attemptId));
-    if (!a) throw new PosError('PAYMENT_NOT_FOUND', `There is no payment ${req.attemptId}.`, { attemptId: req.attemptId });
+    if (!a)
+      throw new PosError('PAYMENT_NOT_FOUND', `There is no payment ${req.attemptId}.`, { attemptId: req.attemptId });
     const cap = req.tradeFen ?? a.amount_fen;
     const already = this.committedFen(a.id);
     if (req.amountFen <= 0 || req.amountFen + already > cap) {
-      throw new PosError('REFUND_TOO_LARGE', `Refunding ${req.amountFen} fen would exceed what remains refundable (${cap - already} fen).`, {
-        attemptId: a.id,
-        refundableFen: cap - already,
-        amountFen: req.amountFen,
-      });
+      throw new PosError(
+        'REFUND_TOO_LARGE',
+        `Refunding ${req.amountFen} fen would exceed what remains refundable (${cap - already} fen).`,
+        {
+          attemptId: a.id,
+          refundableFen: cap - already,
+          amountFen: req.amountFen,
+        },
+      );
     }
-    const n = this.store.first(this.k.selectFrom('refunds').select((eb) => eb.fn.countAll<number>().as('n')).where('attempt_id', '=', a.id));
+    const n = this.store.first(
+      this.k
+        .selectFrom('refunds')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('attempt_id', '=', a.id),
+    );
     const now = this.clock.now();
     const cash = a.method === 'cash';
     this.quiet = false;
@@ -208,10 +220,18 @@ export class Refunds {
       if (r.state !== 'requested' && r.state !== 'pending') return;
       const entry = this.providers.get(r.method as ProviderId);
       if (!entry) {
-        this.store.tx(() => this.update(r, { unknown: 1, next_poll_at: this.clock.now() + 60_000, last_message: `${r.method} is not configured; the refund cannot be sent` }));
+        this.store.tx(() =>
+          this.update(r, {
+            unknown: 1,
+            next_poll_at: this.clock.now() + 60_000,
+            last_message: `${r.method} is not configured; the refund cannot be sent`,
+          }),
+        );
         return;
       }
-      const a = this.store.first(this.k.selectFrom('payment_attempts').selectAll().where('id', '=', r.attempt_id)) as AttemptRow;
+      const a = this.store.first(
+        this.k.selectFrom('payment_attempts').selectAll().where('id', '=', r.attempt_id),
+      ) as AttemptRow;
       const input: RefundInput = {
         outTradeNo: a.out_trade_no,
         amountFen: r.trade_fen,
@@ -242,7 +262,12 @@ export class Refunds {
 
   private update(r: RefundRow, set: Partial<RefundRow>): void {
     this.quiet = false;
-    this.store.run(this.k.updateTable('refunds').set({ ...set, updated_at: this.clock.now() }).where('id', '=', r.id));
+    this.store.run(
+      this.k
+        .updateTable('refunds')
+        .set({ ...set, updated_at: this.clock.now() })
+        .where('id', '=', r.id),
+    );
   }
 
   private apply(r: RefundRow, called: Called<Answer>): void {
@@ -259,43 +284,109 @@ export class Refunds {
           .where('id', '=', r.id)
           .where('state', '=', r.state),
       ).changes;
-      if (changed === 1) writeJournal(this.store, now, { orderId: r.order_id, attemptId: r.attempt_id, kind: 'refund.transition', from: r.state, to, detail });
+      if (changed === 1)
+        writeJournal(this.store, now, {
+          orderId: r.order_id,
+          attemptId: r.attempt_id,
+          kind: 'refund.transition',
+          from: r.state,
+          to,
+          detail,
+        });
       return changed === 1;
     };
     switch (o.kind) {
       case 'succeeded': {
         if (o.refundedFen !== r.amount_fen) {
           // the intermediary refunded a different amount: never recorded as this refund's success
-          this.update(r, { polls, unknown: 1, next_poll_at: null, last_outcome: 'amount_mismatch', last_message: `refunded ${o.refundedFen} fen, asked ${r.amount_fen}` });
-          this.openException(r, 'amount_mismatch', { op: 'refund', refundNo: r.refund_no, askedFen: r.amount_fen, refundedFen: o.refundedFen });
+          this.update(r, {
+            polls,
+            unknown: 1,
+            next_poll_at: null,
+            last_outcome: 'amount_mismatch',
+            last_message: `refunded ${o.refundedFen} fen, asked ${r.amount_fen}`,
+          });
+          this.openException(r, 'amount_mismatch', {
+            op: 'refund',
+            refundNo: r.refund_no,
+            askedFen: r.amount_fen,
+            refundedFen: o.refundedFen,
+          });
           return;
         }
-        if (moved('succeeded', { unknown: 0, finished_at: now, next_poll_at: null, last_outcome: 'succeeded', last_message: null }, { refundedFen: o.refundedFen })) {
-          const a = this.store.first(this.k.selectFrom('payment_attempts').selectAll().where('id', '=', r.attempt_id)) as AttemptRow;
+        if (
+          moved(
+            'succeeded',
+            { unknown: 0, finished_at: now, next_poll_at: null, last_outcome: 'succeeded', last_message: null },
+            { refundedFen: o.refundedFen },
+          )
+        ) {
+          const a = this.store.first(
+            this.k.selectFrom('payment_attempts').selectAll().where('id', '=', r.attempt_id),
+          ) as AttemptRow;
           this.settle(this.row(r.id), a, 'refund succeeded');
         }
         return;
       }
       case 'accepted':
       case 'pending':
-        if (r.state === 'requested') moved('pending', { unknown: 0, next_poll_at: now + this.timing.queryMs, last_outcome: o.kind, last_message: null }, { outcome: o.kind });
+        if (r.state === 'requested')
+          moved(
+            'pending',
+            { unknown: 0, next_poll_at: now + this.timing.queryMs, last_outcome: o.kind, last_message: null },
+            { outcome: o.kind },
+          );
         else this.update(r, { polls, unknown: 0, next_poll_at: now + this.timing.queryMs, last_outcome: o.kind });
         return;
       case 'declined':
       case 'failed':
-        moved('failed', { unknown: 0, finished_at: now, next_poll_at: null, last_outcome: `${o.kind}:${o.code}`, last_message: o.message }, { code: o.code, message: o.message });
+        moved(
+          'failed',
+          {
+            unknown: 0,
+            finished_at: now,
+            next_poll_at: null,
+            last_outcome: `${o.kind}:${o.code}`,
+            last_message: o.message,
+          },
+          { code: o.code, message: o.message },
+        );
         this.reopenException(this.row(r.id));
         return;
       case 'not_found':
         // the query knows no such refund: the refund call never arrived; send it again (same number)
-        moved('requested', { next_poll_at: now + this.timing.retryMs, last_outcome: 'not_found', last_message: 'the intermediary has no such refund; sending it again' }, { outcome: 'not_found' });
+        moved(
+          'requested',
+          {
+            next_poll_at: now + this.timing.retryMs,
+            last_outcome: 'not_found',
+            last_message: 'the intermediary has no such refund; sending it again',
+          },
+          { outcome: 'not_found' },
+        );
         return;
       case 'unknown':
-        this.update(r, { polls, unknown: 1, next_poll_at: now + this.timing.retryMs, last_outcome: 'unknown', last_message: o.reason });
+        this.update(r, {
+          polls,
+          unknown: 1,
+          next_poll_at: now + this.timing.retryMs,
+          last_outcome: 'unknown',
+          last_message: o.reason,
+        });
         return;
       case 'untrusted':
-        this.update(r, { polls, unknown: 1, next_poll_at: now + this.timing.retryMs, last_outcome: `untrusted:${o.reason}`, last_message: o.detail });
-        this.openException(r, 'untrusted_answer', { op: r.state === 'requested' ? 'refund' : 'refund_query', reason: o.reason, detail: o.detail });
+        this.update(r, {
+          polls,
+          unknown: 1,
+          next_poll_at: now + this.timing.retryMs,
+          last_outcome: `untrusted:${o.reason}`,
+          last_message: o.detail,
+        });
+        this.openException(r, 'untrusted_answer', {
+          op: r.state === 'requested' ? 'refund' : 'refund_query',
+          reason: o.reason,
+          detail: o.detail,
+        });
         return;
     }
   }
@@ -318,25 +409,77 @@ export class Refunds {
     if (a.state === 'pending') {
       // a double payment parked for the owner: its money went back, so it ends closed
       const to = transition(a.state, 'closed');
-      if (to && this.store.run(this.k.updateTable('payment_attempts').set({ state: to, next_poll_at: null, unknown: 0, updated_at: now, last_outcome: 'refunded' }).where('id', '=', a.id).where('state', '=', a.state)).changes === 1) {
-        writeJournal(this.store, now, { orderId: a.order_id, attemptId: a.id, kind: 'transition', from: a.state, to, detail: { event: 'closed', refundNo: r.refund_no } });
+      if (
+        to &&
+        this.store.run(
+          this.k
+            .updateTable('payment_attempts')
+            .set({ state: to, next_poll_at: null, unknown: 0, updated_at: now, last_outcome: 'refunded' })
+            .where('id', '=', a.id)
+            .where('state', '=', a.state),
+        ).changes === 1
+      ) {
+        writeJournal(this.store, now, {
+          orderId: a.order_id,
+          attemptId: a.id,
+          kind: 'transition',
+          from: a.state,
+          to,
+          detail: { event: 'closed', refundNo: r.refund_no },
+        });
       }
     } else if (a.state === 'paid' || a.state === 'partially_refunded') {
       const refunded = this.succeededFen(a.id);
       const event = refunded >= a.amount_fen ? 'refunded_all' : 'refunded_part';
       const to = transition(a.state, event);
-      if (to && this.store.run(this.k.updateTable('payment_attempts').set({ state: to, updated_at: now }).where('id', '=', a.id).where('state', '=', a.state)).changes === 1) {
-        writeJournal(this.store, now, { orderId: a.order_id, attemptId: a.id, kind: 'transition', from: a.state, to, detail: { event, refundNo: r.refund_no, refundedFen: refunded } });
-        const order = this.store.first(this.k.selectFrom('orders').select(['status', 'number']).where('id', '=', a.order_id));
+      if (
+        to &&
+        this.store.run(
+          this.k
+            .updateTable('payment_attempts')
+            .set({ state: to, updated_at: now })
+            .where('id', '=', a.id)
+            .where('state', '=', a.state),
+        ).changes === 1
+      ) {
+        writeJournal(this.store, now, {
+          orderId: a.order_id,
+          attemptId: a.id,
+          kind: 'transition',
+          from: a.state,
+          to,
+          detail: { event, refundNo: r.refund_no, refundedFen: refunded },
+        });
+        const order = this.store.first(
+          this.k.selectFrom('orders').select(['status', 'number']).where('id', '=', a.order_id),
+        );
         const orderTo = to === 'refunded' ? 'refunded' : 'partially_refunded';
         if (order && (order.status === 'paid' || order.status === 'partially_refunded') && order.status !== orderTo) {
-          this.store.run(this.k.updateTable('orders').set({ status: orderTo }).where('id', '=', a.order_id).where('status', '=', order.status));
-          writeJournal(this.store, now, { orderId: a.order_id, attemptId: null, kind: `order.${orderTo}`, from: order.status, to: orderTo, detail: { refundNo: r.refund_no } });
+          this.store.run(
+            this.k
+              .updateTable('orders')
+              .set({ status: orderTo })
+              .where('id', '=', a.order_id)
+              .where('status', '=', order.status),
+          );
+          writeJournal(this.store, now, {
+            orderId: a.order_id,
+            attemptId: null,
+            kind: `order.${orderTo}`,
+            from: order.status,
+            to: orderTo,
+            detail: { refundNo: r.refund_no },
+          });
           this.events.emit('order.changed', { orderId: a.order_id, number: order.number, status: orderTo });
         }
       }
     }
-    writeJournal(this.store, now, { orderId: r.order_id, attemptId: r.attempt_id, kind: 'refund.succeeded', detail: { refundNo: r.refund_no, amountFen: r.amount_fen, via } });
+    writeJournal(this.store, now, {
+      orderId: r.order_id,
+      attemptId: r.attempt_id,
+      kind: 'refund.succeeded',
+      detail: { refundNo: r.refund_no, amountFen: r.amount_fen, via },
+    });
   }
 
   private succeededFen(attemptId: number): number {

@@ -108,34 +108,119 @@ const yuan = (fen: number) => decimal(fenToYuanString(fen));
 /** One CSV file with every section of the report. */
 export function reportCsv(r: SalesReport, locale: Locale): { filename: string; mime: 'text/csv'; content: string } {
   const L = LABELS[locale];
-  const head = [L.section, L.key, L.name, L.nameOther, L.orders, L.items, L.gross, L.discounts, L.sales, L.refunds, L.refundCount, L.net, L.avg];
+  const head = [
+    L.section,
+    L.key,
+    L.name,
+    L.nameOther,
+    L.orders,
+    L.items,
+    L.gross,
+    L.discounts,
+    L.sales,
+    L.refunds,
+    L.refundCount,
+    L.net,
+    L.avg,
+  ];
   const rows: CsvValue[][] = [head];
   const line = (section: string, key: string, name: string, other: string, t: ReportTotals) =>
-    rows.push([section, key, name, other, t.orders, t.items, yuan(t.grossFen), yuan(t.discountFen), yuan(t.salesFen), yuan(t.refundFen), t.refunds, yuan(t.netFen), t.avgTicketFen === null ? '' : yuan(t.avgTicketFen)]);
+    rows.push([
+      section,
+      key,
+      name,
+      other,
+      t.orders,
+      t.items,
+      yuan(t.grossFen),
+      yuan(t.discountFen),
+      yuan(t.salesFen),
+      yuan(t.refundFen),
+      t.refunds,
+      yuan(t.netFen),
+      t.avgTicketFen === null ? '' : yuan(t.avgTicketFen),
+    ]);
   line('summary', `${r.from}..${r.to}`, L.total, '', r.summary);
   for (const d of r.byDay) line('day', d.day, d.day, '', d);
   for (const h of r.byHour) line('hour', String(h.hour), `${String(h.hour).padStart(2, '0')}:00`, '', h);
   for (const m of r.byMethod) line('method', `${m.method}/${m.mode}`, methodLabel(L, m.method, m.mode), '', m);
   for (const c of r.byClerk) line('clerk', c.clerk, c.clerk, '', c);
   for (const t of r.byTerminal) line('terminal', t.terminal, t.terminal, '', t);
-  const names = (x: { nameZh: string; nameEn: string }) => (locale === 'zh-CN' ? [x.nameZh, x.nameEn] : [x.nameEn, x.nameZh]);
-  const product = (section: string, key: string, x: { nameZh: string; nameEn: string; orders: number; qty: number; grossFen: number; discountFen: number; salesFen: number; refundFen: number; netFen: number }) => {
+  const names = (x: { nameZh: string; nameEn: string }) =>
+    locale === 'zh-CN' ? [x.nameZh, x.nameEn] : [x.nameEn, x.nameZh];
+  const product = (
+    section: string,
+    key: string,
+    x: {
+      nameZh: string;
+      nameEn: string;
+      orders: number;
+      qty: number;
+      grossFen: number;
+      discountFen: number;
+      salesFen: number;
+      refundFen: number;
+      netFen: number;
+    },
+  ) => {
     const [a, b] = names(x);
-    rows.push([section, key, a ?? '', b ?? '', x.orders, x.qty, yuan(x.grossFen), yuan(x.discountFen), yuan(x.salesFen), yuan(x.refundFen), '', yuan(x.netFen), x.orders > 0 ? yuan(Math.round(x.salesFen / x.orders)) : '']);
+    rows.push([
+      section,
+      key,
+      a ?? '',
+      b ?? '',
+      x.orders,
+      x.qty,
+      yuan(x.grossFen),
+      yuan(x.discountFen),
+      yuan(x.salesFen),
+      yuan(x.refundFen),
+      '',
+      yuan(x.netFen),
+      x.orders > 0 ? yuan(Math.round(x.salesFen / x.orders)) : '',
+    ]);
   };
   for (const c of r.byCategory) product('category', c.code || '-', c);
   for (const p of r.products.top) product('product', p.sku, p);
-  if (r.products.rest) product('product', '*', { ...r.products.rest, nameZh: LABELS['zh-CN'].others.replace('{count}', String(r.products.restCount)), nameEn: LABELS.en.others.replace('{count}', String(r.products.restCount)) });
-  if (r.products.unallocatedRefundFen !== 0) rows.push(['product', '-', L.unallocated, '', '', '', '', '', '', yuan(r.products.unallocatedRefundFen), '', yuan(-r.products.unallocatedRefundFen), '']);
+  if (r.products.rest)
+    product('product', '*', {
+      ...r.products.rest,
+      nameZh: LABELS['zh-CN'].others.replace('{count}', String(r.products.restCount)),
+      nameEn: LABELS.en.others.replace('{count}', String(r.products.restCount)),
+    });
+  if (r.products.unallocatedRefundFen !== 0)
+    rows.push([
+      'product',
+      '-',
+      L.unallocated,
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      yuan(r.products.unallocatedRefundFen),
+      '',
+      yuan(-r.products.unallocatedRefundFen),
+      '',
+    ]);
   const content = writeCsv(rows, { bom: true });
   return { filename: `counter-pos-sales-${r.from}-to-${r.to}.csv`, mime: 'text/csv', content };
 }
 
-const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+const esc = (s: string): string =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 function stamp(ms: number, timeZone: string): string {
   try {
-    return new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).format(new Date(ms));
+    return new Intl.DateTimeFormat('sv-SE', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    }).format(new Date(ms));
   } catch {
     return new Date(ms).toISOString();
   }
@@ -152,34 +237,60 @@ export function reportHtml(r: SalesReport, locale: Locale, storeName: string): {
     `<td class="r">${t.orders}</td><td class="r">${t.items}</td><td class="r">${money(t.grossFen)}</td><td class="r">${t.discountFen ? `-${money(t.discountFen)}` : money(0)}</td>` +
     `<td class="r">${t.refundFen ? `-${money(t.refundFen)}` : money(0)}</td><td class="r b">${money(t.netFen)}</td><td class="r">${t.avgTicketFen === null ? '—' : money(t.avgTicketFen)}</td>`;
   const max = (xs: number[]) => Math.max(1, ...xs);
-  const bar = (v: number, m: number) => `<span class="bar" style="width:${Math.max(0, Math.round((v / m) * 100))}%"></span>`;
+  const bar = (v: number, m: number) =>
+    `<span class="bar" style="width:${Math.max(0, Math.round((v / m) * 100))}%"></span>`;
   const table = (heading: string, first: string, body: string[]) =>
-    body.length === 0 ? '' : `<h2>${esc(heading)}</h2><table><thead><tr><th>${esc(first)}</th><th class="bars"></th>${cols}</tr></thead><tbody>${body.join('')}</tbody></table>`;
+    body.length === 0
+      ? ''
+      : `<h2>${esc(heading)}</h2><table><thead><tr><th>${esc(first)}</th><th class="bars"></th>${cols}</tr></thead><tbody>${body.join('')}</tbody></table>`;
 
   const dayMax = max(r.byDay.map((d) => d.netFen));
-  const days = r.byDay.filter((d) => r.days <= 62 || d.orders > 0 || d.refunds > 0).map((d) => `<tr><td>${d.day}</td><td class="bars">${bar(d.netFen, dayMax)}</td>${cells(d)}</tr>`);
+  const days = r.byDay
+    .filter((d) => r.days <= 62 || d.orders > 0 || d.refunds > 0)
+    .map((d) => `<tr><td>${d.day}</td><td class="bars">${bar(d.netFen, dayMax)}</td>${cells(d)}</tr>`);
   const hours = r.byHour.filter((h) => h.orders > 0 || h.refunds > 0);
   const hourMax = max(hours.map((h) => h.netFen));
-  const hourRows = hours.map((h) => `<tr><td>${String(h.hour).padStart(2, '0')}:00</td><td class="bars">${bar(h.netFen, hourMax)}</td>${cells(h)}</tr>`);
+  const hourRows = hours.map(
+    (h) =>
+      `<tr><td>${String(h.hour).padStart(2, '0')}:00</td><td class="bars">${bar(h.netFen, hourMax)}</td>${cells(h)}</tr>`,
+  );
   const methodMax = max(r.byMethod.map((m) => m.netFen));
-  const methods = r.byMethod.map((m) => `<tr><td>${esc(methodLabel(L, m.method, m.mode))}</td><td class="bars">${bar(m.netFen, methodMax)}</td>${cells(m)}</tr>`);
+  const methods = r.byMethod.map(
+    (m) =>
+      `<tr><td>${esc(methodLabel(L, m.method, m.mode))}</td><td class="bars">${bar(m.netFen, methodMax)}</td>${cells(m)}</tr>`,
+  );
   const clerkMax = max(r.byClerk.map((c) => c.netFen));
-  const clerks = r.byClerk.map((c) => `<tr><td>${esc(c.clerk)}</td><td class="bars">${bar(c.netFen, clerkMax)}</td>${cells(c)}</tr>`);
+  const clerks = r.byClerk.map(
+    (c) => `<tr><td>${esc(c.clerk)}</td><td class="bars">${bar(c.netFen, clerkMax)}</td>${cells(c)}</tr>`,
+  );
   const pcols = `<th class="r">${L.qty}</th><th class="r">${L.gross}</th><th class="r">${L.discounts}</th><th class="r">${L.refunds}</th><th class="r">${L.net}</th>`;
   const pcells = (x: { qty: number; grossFen: number; discountFen: number; refundFen: number; netFen: number }) =>
     `<td class="r">${x.qty}</td><td class="r">${money(x.grossFen)}</td><td class="r">${x.discountFen ? `-${money(x.discountFen)}` : money(0)}</td><td class="r">${x.refundFen ? `-${money(x.refundFen)}` : money(0)}</td><td class="r b">${money(x.netFen)}</td>`;
   const catMax = max(r.byCategory.map((c) => c.netFen));
-  const cats = r.byCategory.map((c) => `<tr><td>${esc(name(c))}</td><td class="bars">${bar(c.netFen, catMax)}</td>${pcells(c)}</tr>`);
+  const cats = r.byCategory.map(
+    (c) => `<tr><td>${esc(name(c))}</td><td class="bars">${bar(c.netFen, catMax)}</td>${pcells(c)}</tr>`,
+  );
   const prodMax = max(r.products.top.map((p) => p.netFen));
-  const prods = r.products.top.map((p) => `<tr><td>${esc(name(p))} <small>${esc(p.sku)}</small></td><td class="bars">${bar(p.netFen, prodMax)}</td>${pcells(p)}</tr>`);
-  if (r.products.rest) prods.push(`<tr class="muted"><td>${esc(L.others.replace('{count}', String(r.products.restCount)))}</td><td></td>${pcells(r.products.rest)}</tr>`);
+  const prods = r.products.top.map(
+    (p) =>
+      `<tr><td>${esc(name(p))} <small>${esc(p.sku)}</small></td><td class="bars">${bar(p.netFen, prodMax)}</td>${pcells(p)}</tr>`,
+  );
+  if (r.products.rest)
+    prods.push(
+      `<tr class="muted"><td>${esc(L.others.replace('{count}', String(r.products.restCount)))}</td><td></td>${pcells(r.products.rest)}</tr>`,
+    );
   if (r.products.unallocatedRefundFen !== 0) {
-    prods.push(`<tr class="muted"><td>${esc(L.unallocated)}</td><td></td><td></td><td></td><td></td><td class="r">-${money(r.products.unallocatedRefundFen)}</td><td class="r">${money(-r.products.unallocatedRefundFen)}</td></tr>`);
+    prods.push(
+      `<tr class="muted"><td>${esc(L.unallocated)}</td><td></td><td></td><td></td><td></td><td class="r">-${money(r.products.unallocatedRefundFen)}</td><td class="r">${money(-r.products.unallocatedRefundFen)}</td></tr>`,
+    );
   }
   const ptable = (heading: string, body: string[]) =>
-    body.length === 0 ? '' : `<h2>${esc(heading)}</h2><table><thead><tr><th></th><th class="bars"></th>${pcols}</tr></thead><tbody>${body.join('')}</tbody></table>`;
+    body.length === 0
+      ? ''
+      : `<h2>${esc(heading)}</h2><table><thead><tr><th></th><th class="bars"></th>${pcols}</tr></thead><tbody>${body.join('')}</tbody></table>`;
   const s = r.summary;
-  const card = (label: string, value: string) => `<div class="card"><div class="label">${esc(label)}</div><div class="value">${value}</div></div>`;
+  const card = (label: string, value: string) =>
+    `<div class="card"><div class="label">${esc(label)}</div><div class="value">${value}</div></div>`;
   const html = `<!doctype html><html lang="${locale === 'zh-CN' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><title>${esc(title)}</title>
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <style>

@@ -27,7 +27,8 @@ const PAID = `('paid', 'partially_refunded', 'refunded')`;
 const HOLDER = (order: string) =>
   `(select x.id from payment_attempts x where x.order_id = ${order} and x.state in ${PAID}
      order by case when x.state = 'refunded' then 1 else 0 end, x.paid_at desc, x.id desc limit 1)`;
-const OFFSET = (t: string) => `coalesce((select z.offset_min from report_tz z where z.from_ms <= ${t} order by z.from_ms desc limit 1), 0) * 60000`;
+const OFFSET = (t: string) =>
+  `coalesce((select z.offset_min from report_tz z where z.from_ms <= ${t} order by z.from_ms desc limit 1), 0) * 60000`;
 const LOCAL_DAY = (t: string) => `strftime('%Y-%m-%d', (${t} + ${OFFSET(t)}) / 1000, 'unixepoch')`;
 const LOCAL_HOUR = (t: string) => `cast(strftime('%H', (${t} + ${OFFSET(t)}) / 1000, 'unixepoch') as integer)`;
 const T = `coalesce(r.finished_at, r.updated_at)`;
@@ -64,7 +65,15 @@ function parseLines(text: string | null): RefundLine[] {
   });
 }
 
-const zero = (): Acc => ({ orders: 0, items: 0, gross_fen: 0, discount_fen: 0, refund_fen: 0, refunds: 0, refund_items: 0 });
+const zero = (): Acc => ({
+  orders: 0,
+  items: 0,
+  gross_fen: 0,
+  discount_fen: 0,
+  refund_fen: 0,
+  refunds: 0,
+  refund_items: 0,
+});
 
 /** The report by GROUP BY over the raw tables. */
 export function referenceReport(store: Store, from: string, to: string, top = 10): SalesReport {
@@ -84,7 +93,14 @@ export function referenceReport(store: Store, from: string, to: string, top = 10
        where o.status in ${PAID} and o.business_day between ? and ?
        group by 1, 2, 3, 4, 5, 6`,
     )
-    .all(from, to) as ({ day: string; hour: number; method: string; mode: string; clerk: string; terminal: string } & Acc)[];
+    .all(from, to) as ({
+    day: string;
+    hour: number;
+    method: string;
+    mode: string;
+    clerk: string;
+    terminal: string;
+  } & Acc)[];
 
   // every refund that counts, finishing in the range (a wide time window, then its store-time day)
   const refunds = db
@@ -118,7 +134,14 @@ export function referenceReport(store: Store, from: string, to: string, top = 10
     terminal: new Map<string, Acc>(),
   };
   const keys = (r: { day: string; hour: number; method: string; mode: string; clerk: string; terminal: string }) =>
-    ({ all: '', day: r.day, hour: String(r.hour), method: `${r.method}|${r.mode}`, clerk: r.clerk, terminal: r.terminal }) as const;
+    ({
+      all: '',
+      day: r.day,
+      hour: String(r.hour),
+      method: `${r.method}|${r.mode}`,
+      clerk: r.clerk,
+      terminal: r.terminal,
+    }) as const;
   const acc = (m: Map<string, Acc>, k: string) => {
     let a = m.get(k);
     if (!a) m.set(k, (a = zero()));
@@ -145,13 +168,22 @@ export function referenceReport(store: Store, from: string, to: string, top = 10
        group by l.product_id`,
     )
     .all(from, to) as { product_id: number; orders: number; qty: number; gross_fen: number; discount_fen: number }[];
-  const prod = new Map<number, { orders: number; qty: number; gross_fen: number; discount_fen: number; refund_fen: number; refund_qty: number }>();
+  const prod = new Map<
+    number,
+    { orders: number; qty: number; gross_fen: number; discount_fen: number; refund_fen: number; refund_qty: number }
+  >();
   const p = (id: number) => {
     let x = prod.get(id);
     if (!x) prod.set(id, (x = { orders: 0, qty: 0, gross_fen: 0, discount_fen: 0, refund_fen: 0, refund_qty: 0 }));
     return x;
   };
-  for (const r of productSales) Object.assign(p(r.product_id), { orders: r.orders, qty: r.qty, gross_fen: r.gross_fen, discount_fen: r.discount_fen });
+  for (const r of productSales)
+    Object.assign(p(r.product_id), {
+      orders: r.orders,
+      qty: r.qty,
+      gross_fen: r.gross_fen,
+      discount_fen: r.discount_fen,
+    });
 
   const lineProduct = db.prepare(`select product_id from order_lines where order_id = ? and line_no = ?`).pluck();
   for (const r of refunds) {
@@ -172,7 +204,14 @@ export function referenceReport(store: Store, from: string, to: string, top = 10
     }
   }
 
-  const isZero = (t: ReportTotals) => t.orders === 0 && t.grossFen === 0 && t.discountFen === 0 && t.refundFen === 0 && t.refunds === 0 && t.items === 0 && t.refundItems === 0;
+  const isZero = (t: ReportTotals) =>
+    t.orders === 0 &&
+    t.grossFen === 0 &&
+    t.discountFen === 0 &&
+    t.refundFen === 0 &&
+    t.refunds === 0 &&
+    t.items === 0 &&
+    t.refundItems === 0;
   const byDay = [];
   for (let d = from, i = 0; i < days; d = addDays(d, 1), i++) byDay.push({ day: d, ...totals(groups.day.get(d)) });
   const byHour = Array.from({ length: 24 }, (_, hour) => ({ hour, ...totals(groups.hour.get(String(hour))) }));
@@ -184,7 +223,11 @@ export function referenceReport(store: Store, from: string, to: string, top = 10
       return { method, mode, ...totals(a) };
     })
     .filter((r) => !isZero(r))
-    .sort((a, b) => methodOrder.indexOf(a.method) - methodOrder.indexOf(b.method) || modeOrder.indexOf(a.mode) - modeOrder.indexOf(b.mode));
+    .sort(
+      (a, b) =>
+        methodOrder.indexOf(a.method) - methodOrder.indexOf(b.method) ||
+        modeOrder.indexOf(a.mode) - modeOrder.indexOf(b.mode),
+    );
   const byClerk = [...groups.clerk]
     .map(([clerk, a]) => ({ clerk, ...totals(a) }))
     .filter((r) => !isZero(r))
@@ -195,9 +238,15 @@ export function referenceReport(store: Store, from: string, to: string, top = 10
     .sort((a, b) => a.terminal.localeCompare(b.terminal));
 
   const info = new Map(
-    (db.prepare(`select id, sku, name_zh, name_en, category_id from products`).all() as { id: number; sku: string; name_zh: string; name_en: string; category_id: number }[]).map(
-      (r) => [r.id, r],
-    ),
+    (
+      db.prepare(`select id, sku, name_zh, name_en, category_id from products`).all() as {
+        id: number;
+        sku: string;
+        name_zh: string;
+        name_en: string;
+        category_id: number;
+      }[]
+    ).map((r) => [r.id, r]),
   );
   const products: ReportProductRow[] = [...prod]
     .map(([id, s]) => {
@@ -219,7 +268,17 @@ export function referenceReport(store: Store, from: string, to: string, top = 10
         netFen: salesFen - s.refund_fen,
       };
     })
-    .filter((x) => !(x.orders === 0 && x.qty === 0 && x.grossFen === 0 && x.discountFen === 0 && x.refundFen === 0 && x.refundQty === 0))
+    .filter(
+      (x) =>
+        !(
+          x.orders === 0 &&
+          x.qty === 0 &&
+          x.grossFen === 0 &&
+          x.discountFen === 0 &&
+          x.refundFen === 0 &&
+          x.refundQty === 0
+        ),
+    )
     .sort((a, b) => b.netFen - a.netFen || b.qty - a.qty || a.productId - b.productId);
   const others = products.slice(top);
   const rest: ReportProductRow | null =
@@ -237,11 +296,33 @@ export function referenceReport(store: Store, from: string, to: string, top = 10
             refundQty: s.refundQty + r.refundQty,
             netFen: s.netFen + r.netFen,
           }),
-          { productId: 0, sku: '', nameZh: '其他', nameEn: 'Others', categoryId: null, orders: 0, qty: 0, grossFen: 0, discountFen: 0, salesFen: 0, refundFen: 0, refundQty: 0, netFen: 0 },
+          {
+            productId: 0,
+            sku: '',
+            nameZh: '其他',
+            nameEn: 'Others',
+            categoryId: null,
+            orders: 0,
+            qty: 0,
+            grossFen: 0,
+            discountFen: 0,
+            salesFen: 0,
+            refundFen: 0,
+            refundQty: 0,
+            netFen: 0,
+          },
         );
 
   const cats = new Map(
-    (db.prepare(`select id, code, name_zh, name_en, color from categories`).all() as { id: number; code: string; name_zh: string; name_en: string; color: string }[]).map((c) => [c.id, c]),
+    (
+      db.prepare(`select id, code, name_zh, name_en, color from categories`).all() as {
+        id: number;
+        code: string;
+        name_zh: string;
+        name_en: string;
+        color: string;
+      }[]
+    ).map((c) => [c.id, c]),
   );
   const byCat = new Map<number | null, ReportCategoryRow>();
   for (const x of products) {

@@ -38,7 +38,8 @@ export function parseReportDay(day: string): number | null {
 }
 
 export const dayOf = (t: number): string => new Date(t).toISOString().slice(0, 10);
-export const addDays = (day: string, n: number): string => dayOf((parseReportDay(day) ?? Date.parse(`${day}T00:00:00Z`)) + n * DAY_MS);
+export const addDays = (day: string, n: number): string =>
+  dayOf((parseReportDay(day) ?? Date.parse(`${day}T00:00:00Z`)) + n * DAY_MS);
 
 /** Checks a range of business days; returns its length in days (both ends included). */
 export function checkRange(from: string, to: string): number {
@@ -51,7 +52,8 @@ export function checkRange(from: string, to: string): number {
   if (b === null) refuse('bad_date', `${to} is not a day between ${MIN_YEAR} and ${MAX_YEAR}.`);
   const days = ((b as number) - (a as number)) / DAY_MS + 1;
   if (days < 1) refuse('backwards', `The range ends (${to}) before it starts (${from}).`);
-  if (days > MAX_REPORT_DAYS) refuse('too_long', `The range has ${days} days; a report covers at most ${MAX_REPORT_DAYS}.`);
+  if (days > MAX_REPORT_DAYS)
+    refuse('too_long', `The range has ${days} days; a report covers at most ${MAX_REPORT_DAYS}.`);
   return days;
 }
 
@@ -137,7 +139,15 @@ const SALES_SUMS = [
   sql<number>`sum(refund_items)`.as('refund_items'),
 ] as const;
 
-const zeroSums = (): Sums => ({ orders: 0, items: 0, gross_fen: 0, discount_fen: 0, refund_fen: 0, refunds: 0, refund_items: 0 });
+const zeroSums = (): Sums => ({
+  orders: 0,
+  items: 0,
+  gross_fen: 0,
+  discount_fen: 0,
+  refund_fen: 0,
+  refunds: 0,
+  refund_items: 0,
+});
 function addSums(into: Sums, r: Partial<Sums>, sign: 1 | -1 = 1): void {
   into.orders = Number(into.orders ?? 0) + sign * Number(r.orders ?? 0);
   into.items = Number(into.items ?? 0) + sign * Number(r.items ?? 0);
@@ -148,7 +158,14 @@ function addSums(into: Sums, r: Partial<Sums>, sign: 1 | -1 = 1): void {
   into.refund_items = Number(into.refund_items ?? 0) + sign * Number(r.refund_items ?? 0);
 }
 
-const isZero = (t: ReportTotals) => t.orders === 0 && t.grossFen === 0 && t.discountFen === 0 && t.refundFen === 0 && t.refunds === 0 && t.items === 0 && t.refundItems === 0;
+const isZero = (t: ReportTotals) =>
+  t.orders === 0 &&
+  t.grossFen === 0 &&
+  t.discountFen === 0 &&
+  t.refundFen === 0 &&
+  t.refunds === 0 &&
+  t.items === 0 &&
+  t.refundItems === 0;
 
 interface ProductSums {
   orders: number;
@@ -172,7 +189,9 @@ export class Reports {
 
   /** The zone the summary tables were computed in. */
   storedTimeZone(): string | null {
-    return this.store.first(this.k.selectFrom('report_meta').select('value').where('key', '=', 'timeZone'))?.value ?? null;
+    return (
+      this.store.first(this.k.selectFrom('report_meta').select('value').where('key', '=', 'timeZone'))?.value ?? null
+    );
   }
 
   /**
@@ -186,7 +205,8 @@ export class Reports {
     const offsets = offsetTransitions(zone);
     this.store.tx(() => {
       this.store.run(this.k.deleteFrom('report_tz'));
-      for (const o of offsets) this.store.run(this.k.insertInto('report_tz').values({ from_ms: o.fromMs, offset_min: o.offsetMin }));
+      for (const o of offsets)
+        this.store.run(this.k.insertInto('report_tz').values({ from_ms: o.fromMs, offset_min: o.offsetMin }));
       this.store.run(
         this.k
           .insertInto('report_meta')
@@ -234,7 +254,12 @@ export class Reports {
   byDay(from: string, to: string): Pick<SalesReport, 'summary' | 'byDay'> {
     const days = checkRange(from, to);
     const rows = this.store.all(
-      this.k.selectFrom('report_sales_hour').where('business_day', '>=', from).where('business_day', '<=', to).select(['business_day', ...SALES_SUMS]).groupBy('business_day'),
+      this.k
+        .selectFrom('report_sales_hour')
+        .where('business_day', '>=', from)
+        .where('business_day', '<=', to)
+        .select(['business_day', ...SALES_SUMS])
+        .groupBy('business_day'),
     );
     const byDate = new Map(rows.map((r) => [r.business_day, r]));
     const all = zeroSums();
@@ -251,7 +276,12 @@ export class Reports {
   byHour(from: string, to: string): SalesReport['byHour'] {
     checkRange(from, to);
     const rows = this.store.all(
-      this.k.selectFrom('report_sales_hour').where('business_day', '>=', from).where('business_day', '<=', to).select(['hour', ...SALES_SUMS]).groupBy('hour'),
+      this.k
+        .selectFrom('report_sales_hour')
+        .where('business_day', '>=', from)
+        .where('business_day', '<=', to)
+        .select(['hour', ...SALES_SUMS])
+        .groupBy('hour'),
     );
     const byHour = new Map(rows.map((r) => [Number(r.hour), r]));
     return Array.from({ length: 24 }, (_, hour) => ({ hour, ...totals(byHour.get(hour)) }));
@@ -266,17 +296,32 @@ export class Reports {
     for (const part of splitRange(from, to)) {
       const rows = this.store.all(
         'months' in part
-          ? k.selectFrom('report_sales_month').where('month', 'in', part.months).select([...dimCols, ...SALES_SUMS]).groupBy([...dimCols])
-          : k.selectFrom('report_sales_day').where('business_day', '>=', part.from).where('business_day', '<=', part.to).select([...dimCols, ...SALES_SUMS]).groupBy([...dimCols]),
+          ? k
+              .selectFrom('report_sales_month')
+              .where('month', 'in', part.months)
+              .select([...dimCols, ...SALES_SUMS])
+              .groupBy([...dimCols])
+          : k
+              .selectFrom('report_sales_day')
+              .where('business_day', '>=', part.from)
+              .where('business_day', '<=', part.to)
+              .select([...dimCols, ...SALES_SUMS])
+              .groupBy([...dimCols]),
       );
       for (const r of rows) {
         const key = `${r.method}\u0000${r.mode}\u0000${r.clerk}\u0000${r.terminal}`;
         let cur = dims.get(key);
-        if (!cur) dims.set(key, (cur = { method: r.method, mode: r.mode, clerk: r.clerk, terminal: r.terminal, sums: zeroSums() }));
+        if (!cur)
+          dims.set(
+            key,
+            (cur = { method: r.method, mode: r.mode, clerk: r.clerk, terminal: r.terminal, sums: zeroSums() }),
+          );
         addSums(cur.sums, r, part.sign);
       }
     }
-    const group = <K extends string>(keyOf: (d: { method: string; mode: string; clerk: string; terminal: string }) => K) => {
+    const group = <K extends string>(
+      keyOf: (d: { method: string; mode: string; clerk: string; terminal: string }) => K,
+    ) => {
       const out = new Map<K, Sums>();
       for (const d of dims.values()) {
         const key = keyOf(d);
@@ -293,7 +338,11 @@ export class Reports {
           return { method, mode, ...totals(s) };
         })
         .filter((r) => !isZero(r))
-        .sort((a, b) => METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method) || MODE_ORDER.indexOf(a.mode) - MODE_ORDER.indexOf(b.mode)),
+        .sort(
+          (a, b) =>
+            METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method) ||
+            MODE_ORDER.indexOf(a.mode) - MODE_ORDER.indexOf(b.mode),
+        ),
       byClerk: group((d) => d.clerk)
         .map(([clerk, s]) => ({ clerk, ...totals(s) }))
         .filter((r) => !isZero(r))
@@ -312,14 +361,31 @@ export class Reports {
   byProduct(from: string, to: string, top: number, refundFen: number): Pick<SalesReport, 'products' | 'byCategory'> {
     checkRange(from, to);
     const products = this.productRows(from, to).filter(
-      (p) => !(p.orders === 0 && p.qty === 0 && p.grossFen === 0 && p.discountFen === 0 && p.refundFen === 0 && p.refundQty === 0),
+      (p) =>
+        !(
+          p.orders === 0 &&
+          p.qty === 0 &&
+          p.grossFen === 0 &&
+          p.discountFen === 0 &&
+          p.refundFen === 0 &&
+          p.refundQty === 0
+        ),
     );
     products.sort((a, b) => b.netFen - a.netFen || b.qty - a.qty || a.productId - b.productId);
     const others = products.slice(top);
-    const rest = others.length > 0 ? sumProducts(others, { productId: 0, sku: '', nameZh: '其他', nameEn: 'Others', categoryId: null }) : null;
+    const rest =
+      others.length > 0
+        ? sumProducts(others, { productId: 0, sku: '', nameZh: '其他', nameEn: 'Others', categoryId: null })
+        : null;
     const lineRefunds = products.reduce((s, p) => s + p.refundFen, 0);
     return {
-      products: { top: products.slice(0, top), rest, restCount: others.length, count: products.length, unallocatedRefundFen: refundFen - lineRefunds },
+      products: {
+        top: products.slice(0, top),
+        rest,
+        restCount: others.length,
+        count: products.length,
+        unallocatedRefundFen: refundFen - lineRefunds,
+      },
       byCategory: this.categories(products),
     };
   }
@@ -330,7 +396,14 @@ export class Reports {
     const merged = new Map<number, ProductSums>();
     const merge = (rows: ({ product_id: number } & { [K in keyof ProductSums]: number | null })[], sign: 1 | -1) => {
       for (const r of rows) {
-        const cur = merged.get(r.product_id) ?? { orders: 0, qty: 0, gross_fen: 0, discount_fen: 0, refund_fen: 0, refund_qty: 0 };
+        const cur = merged.get(r.product_id) ?? {
+          orders: 0,
+          qty: 0,
+          gross_fen: 0,
+          discount_fen: 0,
+          refund_fen: 0,
+          refund_qty: 0,
+        };
         cur.orders += sign * Number(r.orders ?? 0);
         cur.qty += sign * Number(r.qty ?? 0);
         cur.gross_fen += sign * Number(r.gross_fen ?? 0);
@@ -352,20 +425,42 @@ export class Reports {
       merge(
         this.store.all(
           'months' in part
-            ? k.selectFrom('report_product_month').where('month', 'in', part.months).select(['product_id', ...sums]).groupBy('product_id')
-            : k.selectFrom('report_product_day').where('business_day', '>=', part.from).where('business_day', '<=', part.to).select(['product_id', ...sums]).groupBy('product_id'),
+            ? k
+                .selectFrom('report_product_month')
+                .where('month', 'in', part.months)
+                .select(['product_id', ...sums])
+                .groupBy('product_id')
+            : k
+                .selectFrom('report_product_day')
+                .where('business_day', '>=', part.from)
+                .where('business_day', '<=', part.to)
+                .select(['product_id', ...sums])
+                .groupBy('product_id'),
         ),
         part.sign,
       );
     }
     // a product only in the days taken away sums to nothing
     for (const [id, x] of merged) {
-      if (x.orders === 0 && x.qty === 0 && x.gross_fen === 0 && x.discount_fen === 0 && x.refund_fen === 0 && x.refund_qty === 0) merged.delete(id);
+      if (
+        x.orders === 0 &&
+        x.qty === 0 &&
+        x.gross_fen === 0 &&
+        x.discount_fen === 0 &&
+        x.refund_fen === 0 &&
+        x.refund_qty === 0
+      )
+        merged.delete(id);
     }
     const info = new Map<number, { sku: string; name_zh: string; name_en: string; category_id: number }>();
     const ids = [...merged.keys()];
     for (let i = 0; i < ids.length; i += 500) {
-      for (const p of this.store.all(k.selectFrom('products').select(['id', 'sku', 'name_zh', 'name_en', 'category_id']).where('id', 'in', ids.slice(i, i + 500)))) {
+      for (const p of this.store.all(
+        k
+          .selectFrom('products')
+          .select(['id', 'sku', 'name_zh', 'name_en', 'category_id'])
+          .where('id', 'in', ids.slice(i, i + 500)),
+      )) {
         info.set(p.id, p);
       }
     }
@@ -434,8 +529,21 @@ export class Reports {
 const METHOD_ORDER: readonly ReportMethodRow['method'][] = ['cash', 'alipay', 'wechat', 'yeepay', 'none'];
 const MODE_ORDER: readonly ReportMethodRow['mode'][] = ['cash', 'qr', 'payment_code', 'redirect', 'none'];
 
-function sumProducts(rows: readonly ReportProductRow[], as: Pick<ReportProductRow, 'productId' | 'sku' | 'nameZh' | 'nameEn' | 'categoryId'>): ReportProductRow {
-  const out: ReportProductRow = { ...as, orders: 0, qty: 0, grossFen: 0, discountFen: 0, salesFen: 0, refundFen: 0, refundQty: 0, netFen: 0 };
+function sumProducts(
+  rows: readonly ReportProductRow[],
+  as: Pick<ReportProductRow, 'productId' | 'sku' | 'nameZh' | 'nameEn' | 'categoryId'>,
+): ReportProductRow {
+  const out: ReportProductRow = {
+    ...as,
+    orders: 0,
+    qty: 0,
+    grossFen: 0,
+    discountFen: 0,
+    salesFen: 0,
+    refundFen: 0,
+    refundQty: 0,
+    netFen: 0,
+  };
   for (const r of rows) {
     out.orders += r.orders;
     out.qty += r.qty;

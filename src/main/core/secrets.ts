@@ -36,7 +36,8 @@ export class FileSecretStore implements SecretStore {
     const file = join(dataDir, 'secrets.key');
     if (existsSync(file)) {
       this.key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
-      if (this.key.length !== 32) throw new Error(`${file} is not a 256-bit key; restore it, or delete it and enter the merchant keys again`);
+      if (this.key.length !== 32)
+        throw new Error(`${file} is not a 256-bit key; restore it, or delete it and enter the merchant keys again`);
     } else {
       this.key = randomBytes(32);
       writeFileSync(file, this.key.toString('base64') + '\n', { mode: 0o600 });
@@ -56,7 +57,8 @@ export class FileSecretStore implements SecretStore {
   }
 
   open(sealed: string): string {
-    if (!sealed.startsWith(PREFIX)) throw new Error('this secret was sealed by the desktop app (OS keychain) and cannot be opened in browser mode');
+    if (!sealed.startsWith(PREFIX))
+      throw new Error('this secret was sealed by the desktop app (OS keychain) and cannot be opened in browser mode');
     const raw = Buffer.from(sealed.slice(PREFIX.length), 'base64');
     const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, 12));
     decipher.setAuthTag(raw.subarray(12, 28));

@@ -2,7 +2,6 @@
 import demo from '../../../resources/demo-catalog.json';
 import type { Store } from '../store/db';
 
-
 export interface CatalogueFile {
   categories: { code: string; nameZh: string; nameEn: string; color: string; sort: number }[];
   products: {
@@ -42,7 +41,9 @@ export function importCatalogue(store: Store, file: CatalogueFile, now: number, 
       const id =
         existing?.id ??
         store.run(
-          k.insertInto('categories').values({ code: c.code, name_zh: c.nameZh, name_en: c.nameEn, color: c.color, sort: c.sort }),
+          k
+            .insertInto('categories')
+            .values({ code: c.code, name_zh: c.nameZh, name_en: c.nameEn, color: c.color, sort: c.sort }),
         ).lastInsertRowid;
       catIds.set(c.code, id);
     }
@@ -51,7 +52,9 @@ export function importCatalogue(store: Store, file: CatalogueFile, now: number, 
       const categoryId = catIds.get(p.category);
       if (categoryId === undefined) throw new Error(`product ${p.sku} names unknown category ${p.category}`);
       const keys =
-        p.pinyin !== undefined && p.initials !== undefined ? { pinyin: p.pinyin, initials: p.initials } : keysOf?.(p.nameZh);
+        p.pinyin !== undefined && p.initials !== undefined
+          ? { pinyin: p.pinyin, initials: p.initials }
+          : keysOf?.(p.nameZh);
       if (!keys) throw new Error(`product ${p.sku} has no pinyin keys and no pinyin function was given`);
       store.run(
         k.insertInto('products').values({

@@ -57,7 +57,9 @@ export function terminalCode(terminal: string): string {
 }
 
 /** Read on every trade and refund number (a sale): built and compiled once (store/db.ts `prepared`). */
-const LATEST_INSTALLATION = prepared((k) => k.selectFrom('till_identity').select('installation').orderBy('id', 'desc').limit(1));
+const LATEST_INSTALLATION = prepared((k) =>
+  k.selectFrom('till_identity').select('installation').orderBy('id', 'desc').limit(1),
+);
 
 export class TillIdentity {
   constructor(
@@ -90,11 +92,19 @@ export class TillIdentity {
   history(): { installation: string; reason: IdentityReason; detail: string | null; createdAt: number }[] {
     return this.store
       .all(this.k.selectFrom('till_identity').select(['installation', 'reason', 'detail', 'created_at']).orderBy('id'))
-      .map((r) => ({ installation: r.installation, reason: r.reason as IdentityReason, detail: r.detail, createdAt: r.created_at }));
+      .map((r) => ({
+        installation: r.installation,
+        reason: r.reason as IdentityReason,
+        detail: r.detail,
+        createdAt: r.created_at,
+      }));
   }
 
   private place(): string {
-    return createHash('sha256').update(`${this.host()}\n${resolve(this.dataDir)}`).digest('hex').slice(0, 32);
+    return createHash('sha256')
+      .update(`${this.host()}\n${resolve(this.dataDir)}`)
+      .digest('hex')
+      .slice(0, 32);
   }
 
   private readSealFile(): string | null {
@@ -131,7 +141,12 @@ export class TillIdentity {
       else if (sealed.token !== file) rotated = 'restored';
     }
     if (rotated) {
-      const detail = rotated === 'moved' ? 'the data was copied from another machine or folder' : file === null ? 'the seal beside the database is missing' : 'the database is older than its folder: restored from a backup or a copy';
+      const detail =
+        rotated === 'moved'
+          ? 'the data was copied from another machine or folder'
+          : file === null
+            ? 'the seal beside the database is missing'
+            : 'the database is older than its folder: restored from a backup or a copy';
       this.rotate(rotated, detail);
     }
     this.reseal(place);
@@ -150,7 +165,12 @@ export class TillIdentity {
     const token = randomBytes(16).toString('hex');
     const value = JSON.stringify({ token, place } satisfies Seal);
     this.store.tx(() =>
-      this.store.run(this.k.insertInto('settings').values({ key: SEAL_KEY, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value }))),
+      this.store.run(
+        this.k
+          .insertInto('settings')
+          .values({ key: SEAL_KEY, value })
+          .onConflict((oc) => oc.column('key').doUpdateSet({ value })),
+      ),
     );
     // the file is written after the database: a crash in between leaves them different, and the next
     // start takes a new code — harmless, as every doubt is
@@ -166,7 +186,9 @@ export class TillIdentity {
       }
       renameSync(tmp, path);
     } catch (err) {
-      this.log(`the identity seal could not be written beside the database (${(err as Error).message}); the next start will take a new installation code`);
+      this.log(
+        `the identity seal could not be written beside the database (${(err as Error).message}); the next start will take a new installation code`,
+      );
     }
   }
 
@@ -177,9 +199,13 @@ export class TillIdentity {
     let next = newInstallationCode();
     while (used.has(next)) next = newInstallationCode();
     this.store.tx(() =>
-      this.store.run(this.k.insertInto('till_identity').values({ installation: next, reason, detail, created_at: this.clock.now() })),
+      this.store.run(
+        this.k.insertInto('till_identity').values({ installation: next, reason, detail, created_at: this.clock.now() }),
+      ),
     );
-    this.log(`took a new installation code ${next} for trade numbers (${reason}${detail ? `: ${detail}` : ''}); it was ${was}`);
+    this.log(
+      `took a new installation code ${next} for trade numbers (${reason}${detail ? `: ${detail}` : ''}); it was ${was}`,
+    );
     return next;
   }
 

@@ -24,7 +24,14 @@ import { CatalogAdmin, type SerializedPlan } from './catalog-admin';
 import type { ImportOptions } from './catalog-import';
 import type { Clock } from './clock';
 import { Events } from './events';
-import { emptyStatement, Reconciliation, type ImportStats, type ReconSettingsSource, type RunContext, type StatementSource } from './reconciliation';
+import {
+  emptyStatement,
+  Reconciliation,
+  type ImportStats,
+  type ReconSettingsSource,
+  type RunContext,
+  type StatementSource,
+} from './reconciliation';
 import { reportCsv, reportHtml } from './report-files';
 import { Reports } from './reports';
 
@@ -46,7 +53,14 @@ function snapshot<T>(store: Store, fn: () => T): T {
 /** The catalogue's side of CatalogAdmin, without the search index (the counter's thread rebuilds that). */
 function catalogAdmin(store: Store, now: number, timeZone: string): CatalogAdmin {
   const clock = clockAt(now);
-  return new CatalogAdmin(store, clock, { refresh: () => Promise.resolve() }, new Audit(store, clock), new Events(), () => timeZone);
+  return new CatalogAdmin(
+    store,
+    clock,
+    { refresh: () => Promise.resolve() },
+    new Audit(store, clock),
+    new Events(),
+    () => timeZone,
+  );
 }
 
 type ReconSettings = ReconSettingsSource['values'];
@@ -73,13 +87,26 @@ async function reconImport(
       throw new Error('settings are changed on the counter');
     },
   };
-  const rec = new Reconciliation({ store, clock, events: new Events(), providers: NO_PROVIDERS, settings, audit: new Audit(store, clock), timeZone: () => i.timeZone, log: (l) => log.push(l) });
+  const rec = new Reconciliation({
+    store,
+    clock,
+    events: new Events(),
+    providers: NO_PROVIDERS,
+    settings,
+    audit: new Audit(store, clock),
+    timeZone: () => i.timeZone,
+    log: (l) => log.push(l),
+  });
   let statement: Statement;
   let parseMs: number | undefined;
   if ('file' in i.source) {
     const t0 = performance.now();
     const file = i.source.file;
-    const parsed = parseStatementFile(i.source.format, Buffer.from(file.buffer, file.byteOffset, file.byteLength), i.ctx.day);
+    const parsed = parseStatementFile(
+      i.source.format,
+      Buffer.from(file.buffer, file.byteOffset, file.byteLength),
+      i.ctx.day,
+    );
     parseMs = performance.now() - t0;
     if (parsed.kind === 'statement') statement = parsed.statement;
     else if (parsed.kind === 'none') statement = emptyStatement(i.ctx.provider, i.ctx.day);
@@ -89,32 +116,59 @@ async function reconImport(
     }
   } else statement = i.source.statement;
   const outcome = await rec.importStaged(statement, i.ctx, (fn) => ctx.write(fn));
-  return { outcome, stats: rec.lastImport ? { ...rec.lastImport, ...(parseMs === undefined ? {} : { parseMs }) } : null, log };
+  return {
+    outcome,
+    stats: rec.lastImport ? { ...rec.lastImport, ...(parseMs === undefined ? {} : { parseMs }) } : null,
+    log,
+  };
 }
 
 /** Every task: its input (plain data: it is copied to the worker) and its result. */
 export const TASKS = {
-  'reports.sales': (i: { from: string; to: string; top: number; now: number; timeZone: string }, ctx: TaskContext): SalesReport => {
+  'reports.sales': (
+    i: { from: string; to: string; top: number; now: number; timeZone: string },
+    ctx: TaskContext,
+  ): SalesReport => {
     const store = ctx.store('read');
     return snapshot(store, () => new Reports(store, clockAt(i.now), () => i.timeZone).sales(i.from, i.to, i.top));
   },
   'reports.csv': (i: { from: string; to: string; locale: Locale; now: number; timeZone: string }, ctx: TaskContext) => {
     const store = ctx.store('read');
-    return reportCsv(snapshot(store, () => new Reports(store, clockAt(i.now), () => i.timeZone).sales(i.from, i.to, Number.MAX_SAFE_INTEGER)), i.locale);
+    return reportCsv(
+      snapshot(store, () =>
+        new Reports(store, clockAt(i.now), () => i.timeZone).sales(i.from, i.to, Number.MAX_SAFE_INTEGER),
+      ),
+      i.locale,
+    );
   },
-  'reports.printable': (i: { from: string; to: string; top: number; locale: Locale; storeName: string; now: number; timeZone: string }, ctx: TaskContext) => {
+  'reports.printable': (
+    i: { from: string; to: string; top: number; locale: Locale; storeName: string; now: number; timeZone: string },
+    ctx: TaskContext,
+  ) => {
     const store = ctx.store('read');
-    return reportHtml(snapshot(store, () => new Reports(store, clockAt(i.now), () => i.timeZone).sales(i.from, i.to, i.top)), i.locale, i.storeName);
+    return reportHtml(
+      snapshot(store, () => new Reports(store, clockAt(i.now), () => i.timeZone).sales(i.from, i.to, i.top)),
+      i.locale,
+      i.storeName,
+    );
   },
   'audit.csv': (i: { from?: number | undefined; to?: number | undefined; now: number }, ctx: TaskContext): string => {
     const store = ctx.store('read');
-    return snapshot(store, () => new Audit(store, clockAt(i.now)).csv({ ...(i.from === undefined ? {} : { from: i.from }), ...(i.to === undefined ? {} : { to: i.to }) }));
+    return snapshot(store, () =>
+      new Audit(store, clockAt(i.now)).csv({
+        ...(i.from === undefined ? {} : { from: i.from }),
+        ...(i.to === undefined ? {} : { to: i.to }),
+      }),
+    );
   },
   'catalog.export': (i: { now: number; timeZone: string }, ctx: TaskContext): CatalogueExport => {
     const store = ctx.store('read');
     return snapshot(store, () => catalogAdmin(store, i.now, i.timeZone).buildExport());
   },
-  'catalog.preview': (i: { bytes: Uint8Array; options: ImportOptions; now: number; timeZone: string }, ctx: TaskContext) => {
+  'catalog.preview': (
+    i: { bytes: Uint8Array; options: ImportOptions; now: number; timeZone: string },
+    ctx: TaskContext,
+  ) => {
     const bytes = Buffer.from(i.bytes.buffer, i.bytes.byteOffset, i.bytes.byteLength);
     return catalogAdmin(ctx.store('read'), i.now, i.timeZone).computePreview(bytes, i.options);
   },
@@ -138,7 +192,9 @@ export interface Tasks {
 }
 
 const runTask = <N extends TaskName>(name: N, input: TaskInput<N>, ctx: TaskContext): Promise<TaskOutput<N>> =>
-  Promise.resolve((TASKS[name] as (i: TaskInput<N>, c: TaskContext) => TaskOutput<N> | Promise<TaskOutput<N>>)(input, ctx));
+  Promise.resolve(
+    (TASKS[name] as (i: TaskInput<N>, c: TaskContext) => TaskOutput<N> | Promise<TaskOutput<N>>)(input, ctx),
+  );
 
 /** The tasks on the counter's own thread, on the till's connection: what the app did before (the bench's baseline). */
 export function inlineTasks(store: Store): Tasks {
@@ -156,7 +212,13 @@ interface Envelope {
 function transferList(views: readonly Uint8Array[]): ArrayBuffer[] {
   const out: ArrayBuffer[] = [];
   for (const v of views) {
-    if (v.buffer instanceof ArrayBuffer && v.byteOffset === 0 && v.byteLength === v.buffer.byteLength && !out.includes(v.buffer)) out.push(v.buffer);
+    if (
+      v.buffer instanceof ArrayBuffer &&
+      v.byteOffset === 0 &&
+      v.byteLength === v.buffer.byteLength &&
+      !out.includes(v.buffer)
+    )
+      out.push(v.buffer);
   }
   return out;
 }
@@ -165,7 +227,10 @@ function transferList(views: readonly Uint8Array[]): ArrayBuffer[] {
 export function workerTasks(store: Store, pool: TaskPool = new TaskPool()): Tasks {
   return {
     run: <N extends TaskName>(name: N, input: TaskInput<N>, transfer: readonly Uint8Array[] = []) =>
-      pool.run<TaskOutput<N>>(name, { file: store.file, input } satisfies Envelope, { gate: store.writeGate, transfer: transferList(transfer) }),
+      pool.run<TaskOutput<N>>(name, { file: store.file, input } satisfies Envelope, {
+        gate: store.writeGate,
+        transfer: transferList(transfer),
+      }),
     close: () => pool.close(),
   };
 }
@@ -188,9 +253,14 @@ function openStore(file: string, mode: 'read' | 'write'): Store {
 }
 
 function shapeOf(err: unknown): TaskErrorShape {
-  if (err instanceof PosError) return { pos: true, code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) };
+  if (err instanceof PosError)
+    return { pos: true, code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) };
   const e = err as { code?: unknown; message?: unknown } | null;
-  return { pos: false, code: typeof e?.code === 'string' ? e.code : 'ERROR', message: typeof e?.message === 'string' ? e.message : String(err) };
+  return {
+    pos: false,
+    code: typeof e?.code === 'string' ? e.code : 'ERROR',
+    message: typeof e?.message === 'string' ? e.message : String(err),
+  };
 }
 
 interface Port {

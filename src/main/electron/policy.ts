@@ -60,4 +60,3 @@ export function describeUrl(url: string): string {
     return JSON.stringify(String(url).slice(0, 40));
   }
 }
-

@@ -17,7 +17,8 @@ export function osSecretStore(): SecretStore {
       return PREFIX + safeStorage.encryptString(plain).toString('base64');
     },
     open(sealed) {
-      if (!sealed.startsWith(PREFIX)) throw new Error('this secret was sealed in browser mode; enter it again in the desktop app');
+      if (!sealed.startsWith(PREFIX))
+        throw new Error('this secret was sealed in browser mode; enter it again in the desktop app');
       return safeStorage.decryptString(Buffer.from(sealed.slice(PREFIX.length), 'base64'));
     },
   };

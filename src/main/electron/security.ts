@@ -41,7 +41,10 @@ export function hardenContents(contents: WebContents, allowList: () => readonly 
       console.error(`[security] the list of pages a link may open could not be read: ${(err as Error).message}`);
     }
     if (externalUrlAllowed(url, allowed)) void shell.openExternal(url);
-    else console.error(`[security] refused to open ${describeUrl(url)}: not a configured gateway or the sandbox's customer page`);
+    else
+      console.error(
+        `[security] refused to open ${describeUrl(url)}: not a configured gateway or the sandbox's customer page`,
+      );
     return { action: 'deny' };
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
@@ -53,8 +56,12 @@ const hardened = new WeakSet<Session>();
 function hardenOne(ses: Session): void {
   if (hardened.has(ses)) return;
   hardened.add(ses);
-  ses.setPermissionRequestHandler((_wc, permission, callback, details) => callback(permissionDecision(permission, details.requestingUrl)));
-  ses.setPermissionCheckHandler((_wc, permission, requestingOrigin) => permissionDecision(permission, requestingOrigin));
+  ses.setPermissionRequestHandler((_wc, permission, callback, details) =>
+    callback(permissionDecision(permission, details.requestingUrl)),
+  );
+  ses.setPermissionCheckHandler((_wc, permission, requestingOrigin) =>
+    permissionDecision(permission, requestingOrigin),
+  );
   // HID, serial and USB: no device is ever granted, and a chooser is cancelled instead of shown
   ses.setDevicePermissionHandler((details) => permissionDecision(details.deviceType, details.origin));
   ses.on('select-hid-device', (event, _details, callback) => {

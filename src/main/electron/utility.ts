@@ -8,7 +8,10 @@ import { utilityProcess } from 'electron';
 import type { SandboxLauncher } from '../sandbox-child';
 
 export const utilityLauncher: SandboxLauncher = (script, args) => {
-  const child = utilityProcess.fork(script, args, { stdio: ['ignore', 'pipe', 'pipe'], serviceName: 'Counter POS sandbox' });
+  const child = utilityProcess.fork(script, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    serviceName: 'Counter POS sandbox',
+  });
   let exitCode: number | null = null;
   child.once('exit', (code) => {
     exitCode = code;

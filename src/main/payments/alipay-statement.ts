@@ -11,7 +11,6 @@ import { readZip, ZipError } from './zip';
 
 const DETAIL_HEADER = '支付宝交易号';
 
-
 function invalid(reason: string): StatementOutcome {
   return { kind: 'invalid', reason };
 }
@@ -78,7 +77,14 @@ export function parseAlipayBill(file: Buffer, day: string, sellerId: string | nu
   const cReceived = col('商家实收');
   const cFee = col('服务费');
   const cRefundNo = col('退款批次号');
-  for (const [name, c] of Object.entries({ 商户订单号: cOut, 业务类型: cType, 完成时间: cDone, 订单金额: cAmount, 服务费: cFee, 退款批次号: cRefundNo })) {
+  for (const [name, c] of Object.entries({
+    商户订单号: cOut,
+    业务类型: cType,
+    完成时间: cDone,
+    订单金额: cAmount,
+    服务费: cFee,
+    退款批次号: cRefundNo,
+  })) {
     if (c < 0) return invalid(`the header has no ${name} column`);
   }
   const rows: StatementRow[] = [];
@@ -98,16 +104,19 @@ export function parseAlipayBill(file: Buffer, day: string, sellerId: string | nu
     if (ended) return invalid(`line ${i + 1} comes after the end of the detail list`);
     const cells = csvCells(l);
     const where = `line ${i + 1}`;
-    if (cells.length !== header.length) return invalid(`${where} has ${cells.length} cells, the header has ${header.length}`);
+    if (cells.length !== header.length)
+      return invalid(`${where} has ${cells.length} cells, the header has ${header.length}`);
     const outTradeNo = cells[cOut]!;
     if (!outTradeNo) return invalid(`${where} has no 商户订单号`);
     const kind = cells[cType]!;
-    if (kind !== '交易' && kind !== '退款') return invalid(`${where} has 业务类型 ${JSON.stringify(kind)}, expected 交易 or 退款`);
+    if (kind !== '交易' && kind !== '退款')
+      return invalid(`${where} has 业务类型 ${JSON.stringify(kind)}, expected 交易 or 退款`);
     const amount = yuanToFen(cells[cAmount]!);
     if (amount === null) return invalid(`${where} has an unreadable amount ${JSON.stringify(cells[cAmount])}`);
     // a refund row's own amount is in 商家实收 (negative); 订单金额 may repeat the order's total
     const refundAmount = kind === '退款' && cReceived >= 0 ? yuanToFen(cells[cReceived]!) : amount;
-    if (refundAmount === null) return invalid(`${where} has an unreadable 商家实收 ${JSON.stringify(cells[cReceived])}`);
+    if (refundAmount === null)
+      return invalid(`${where} has an unreadable 商家实收 ${JSON.stringify(cells[cReceived])}`);
     const fee = cells[cFee] === '' ? 0 : yuanToFen(cells[cFee]!);
     if (fee === null) return invalid(`${where} has an unreadable fee ${JSON.stringify(cells[cFee])}`);
     const at = parseBeijing(cells[cDone]!);

@@ -22,13 +22,7 @@ import { createRequire } from 'node:module';
 import type * as AlipaySdkModule from 'alipay-sdk';
 import type { AlipaySdk } from 'alipay-sdk';
 import type { AlipayConfig } from './config';
-import {
-  beijingDateTime,
-  fenToYuan,
-  isDay,
-  parseBeijing,
-  yuanToFen,
-} from './money';
+import { beijingDateTime, fenToYuan, isDay, parseBeijing, yuanToFen } from './money';
 import { describeBinary, send, transportFailure } from './http';
 import type {
   CancelOutcome,
@@ -59,8 +53,21 @@ export { parseAlipayBill };
 
 /** Parameters the SDK puts in the URL query (its `formatUrl`); everything else goes in the body. */
 const URL_ARGS = new Set([
-  'app_id', 'method', 'format', 'charset', 'sign_type', 'sign', 'timestamp', 'version',
-  'notify_url', 'return_url', 'auth_token', 'app_auth_token', 'app_cert_sn', 'alipay_root_cert_sn', 'ws_service_url',
+  'app_id',
+  'method',
+  'format',
+  'charset',
+  'sign_type',
+  'sign',
+  'timestamp',
+  'version',
+  'notify_url',
+  'return_url',
+  'auth_token',
+  'app_auth_token',
+  'app_cert_sn',
+  'alipay_root_cert_sn',
+  'ws_service_url',
 ]);
 
 /** The bill download URL is valid for 30 s (§2.5): fetch it at once, and give up after 30 s. */
@@ -131,7 +138,8 @@ export class AlipayClient implements PaymentProvider {
     const clean: Data = {};
     for (const [k, v] of Object.entries(biz)) if (v !== undefined && v !== null && v !== '') clean[k] = v;
     const extra: Data = { timestamp: beijingDateTime(this.deps.now()) };
-    if (this.cfg.notifyUrl && (method === 'alipay.trade.precreate' || method === 'alipay.trade.pay')) extra.notify_url = this.cfg.notifyUrl;
+    if (this.cfg.notifyUrl && (method === 'alipay.trade.precreate' || method === 'alipay.trade.pay'))
+      extra.notify_url = this.cfg.notifyUrl;
     const signed = this.sdk.sdkExecute(method, { bizContent: clean, ...extra }, { bizContentAutoSnakeCase: false });
     const params: Record<string, string> = {};
     for (const [k, v] of new URLSearchParams(signed)) params[k] = v;
@@ -172,18 +180,23 @@ export class AlipayClient implements PaymentProvider {
       return { ok: false, outcome: untrusted('malformed', `the answer is not JSON: ${(err as Error).message}`) };
     }
     const respKey = top.has(key) ? key : top.has('error_response') ? 'error_response' : null;
-    if (!respKey) return { ok: false, outcome: untrusted('malformed', `the answer has neither ${key} nor error_response`) };
+    if (!respKey)
+      return { ok: false, outcome: untrusted('malformed', `the answer has neither ${key} nor error_response`) };
     const member = top.get(respKey)!;
-    if (member.duplicate) return { ok: false, outcome: untrusted('malformed', `${respKey} appears twice in the answer`) };
-    if (!member.raw.startsWith('{')) return { ok: false, outcome: untrusted('malformed', `${respKey} is not an object`) };
+    if (member.duplicate)
+      return { ok: false, outcome: untrusted('malformed', `${respKey} appears twice in the answer`) };
+    if (!member.raw.startsWith('{'))
+      return { ok: false, outcome: untrusted('malformed', `${respKey} is not an object`) };
     let data: Data;
     try {
       data = JSON.parse(member.raw) as Data;
     } catch {
       return { ok: false, outcome: untrusted('malformed', `${respKey} is not valid JSON`) };
     }
-    const str = (k: string): string => (typeof data[k] === 'string' ? (data[k] as string) : typeof data[k] === 'number' ? String(data[k]) : '');
-    const summary = `${str('code')} ${str('msg')}${str('sub_code') ? ` / ${str('sub_code')} ${str('sub_msg')}` : ''}`.trim();
+    const str = (k: string): string =>
+      typeof data[k] === 'string' ? (data[k] as string) : typeof data[k] === 'number' ? String(data[k]) : '';
+    const summary =
+      `${str('code')} ${str('msg')}${str('sub_code') ? ` / ${str('sub_code')} ${str('sub_msg')}` : ''}`.trim();
     const signMember = top.get('sign');
     let sign: unknown = undefined;
     if (signMember) {
@@ -194,7 +207,10 @@ export class AlipayClient implements PaymentProvider {
       }
     }
     if (typeof sign !== 'string' || sign === '') {
-      return { ok: false, outcome: untrusted('unsigned', `the answer carries no signature (it said: ${summary || 'nothing'})`) };
+      return {
+        ok: false,
+        outcome: untrusted('unsigned', `the answer carries no signature (it said: ${summary || 'nothing'})`),
+      };
     }
     let valid = false;
     try {
@@ -205,16 +221,26 @@ export class AlipayClient implements PaymentProvider {
     if (!valid) {
       return {
         ok: false,
-        outcome: untrusted('bad_signature', `the answer's signature does not verify with the configured Alipay public key (it said: ${summary || 'nothing'})`),
+        outcome: untrusted(
+          'bad_signature',
+          `the answer's signature does not verify with the configured Alipay public key (it said: ${summary || 'nothing'})`,
+        ),
       };
     }
-    if (typeof data !== 'object' || data === null || Array.isArray(data)) return { ok: false, outcome: untrusted('malformed', `${respKey} is not an object`) };
+    if (typeof data !== 'object' || data === null || Array.isArray(data))
+      return { ok: false, outcome: untrusted('malformed', `${respKey} is not an object`) };
     if (!str('code')) return { ok: false, outcome: untrusted('malformed', 'the answer has no code') };
     if (str('app_id') && str('app_id') !== this.cfg.appId) {
-      return { ok: false, outcome: untrusted('wrong_merchant', `the answer is for app_id ${str('app_id')}, not ${this.cfg.appId}`) };
+      return {
+        ok: false,
+        outcome: untrusted('wrong_merchant', `the answer is for app_id ${str('app_id')}, not ${this.cfg.appId}`),
+      };
     }
     if (this.cfg.sellerId && str('seller_id') && str('seller_id') !== this.cfg.sellerId) {
-      return { ok: false, outcome: untrusted('wrong_merchant', `the answer is for seller ${str('seller_id')}, not ${this.cfg.sellerId}`) };
+      return {
+        ok: false,
+        outcome: untrusted('wrong_merchant', `the answer is for seller ${str('seller_id')}, not ${this.cfg.sellerId}`),
+      };
     }
     return { ok: true, data, code: str('code'), subCode: str('sub_code'), msg: str('msg'), subMsg: str('sub_msg') };
   }
@@ -231,7 +257,8 @@ export class AlipayClient implements PaymentProvider {
     const currency = s(data.trans_currency);
     if (currency && currency !== 'CNY') return untrusted('wrong_currency', `the trade is in ${currency}, not CNY`);
     const amountFen = yuanToFen(s(data.total_amount));
-    if (amountFen === null) return untrusted('malformed', `total_amount ${JSON.stringify(data.total_amount)} is not an amount`);
+    if (amountFen === null)
+      return untrusted('malformed', `total_amount ${JSON.stringify(data.total_amount)} is not an amount`);
     return {
       tradeNo: s(data.trade_no) || null,
       amountFen,
@@ -251,7 +278,12 @@ export class AlipayClient implements PaymentProvider {
       time_expire: beijingDateTime(input.expiresAt),
     };
     if (input.mode === 'qr') {
-      const a = await this.call('precreate', 'alipay.trade.precreate', { ...base, product_code: 'FACE_TO_FACE_PAYMENT' }, exchanges);
+      const a = await this.call(
+        'precreate',
+        'alipay.trade.precreate',
+        { ...base, product_code: 'FACE_TO_FACE_PAYMENT' },
+        exchanges,
+      );
       if (!a.ok) return { outcome: a.outcome, exchanges };
       if (a.code === '10000') {
         const wrong = this.checkOrder(a.data, input.outTradeNo, true);
@@ -263,8 +295,17 @@ export class AlipayClient implements PaymentProvider {
       return { outcome: this.createFailure(a), exchanges };
     }
     if (input.mode === 'payment_code') {
-      if (!input.authCode) return { outcome: { kind: 'declined', code: 'NO_AUTH_CODE', message: 'no payment code was scanned' }, exchanges };
-      const a = await this.call('pay', 'alipay.trade.pay', { ...base, scene: 'bar_code', auth_code: input.authCode.trim() }, exchanges);
+      if (!input.authCode)
+        return {
+          outcome: { kind: 'declined', code: 'NO_AUTH_CODE', message: 'no payment code was scanned' },
+          exchanges,
+        };
+      const a = await this.call(
+        'pay',
+        'alipay.trade.pay',
+        { ...base, scene: 'bar_code', auth_code: input.authCode.trim() },
+        exchanges,
+      );
       if (!a.ok) return { outcome: a.outcome, exchanges };
       if (a.code === '10000') {
         const wrong = this.checkOrder(a.data, input.outTradeNo, true);
@@ -280,13 +321,21 @@ export class AlipayClient implements PaymentProvider {
       }
       return { outcome: this.createFailure(a), exchanges };
     }
-    return { outcome: { kind: 'declined', code: 'UNSUPPORTED_MODE', message: `Alipay face-to-face has no ${input.mode} mode` }, exchanges };
+    return {
+      outcome: { kind: 'declined', code: 'UNSUPPORTED_MODE', message: `Alipay face-to-face has no ${input.mode} mode` },
+      exchanges,
+    };
   }
 
   private createFailure(a: Extract<Answer, { ok: true }>): CreateOutcome {
     if (isUnknownCode(a)) return { kind: 'unknown', reason: describe(a) };
     // the number is already used at Alipay: a create is sent once per attempt, so it is not this attempt's trade
-    if (a.subCode === 'ACQ.TRADE_HAS_SUCCESS' || a.subCode === 'ACQ.TRADE_HAS_FINISHED' || a.subCode === 'ACQ.TRADE_HAS_CLOSE' || a.subCode === 'ACQ.CONTEXT_INCONSISTENT') {
+    if (
+      a.subCode === 'ACQ.TRADE_HAS_SUCCESS' ||
+      a.subCode === 'ACQ.TRADE_HAS_FINISHED' ||
+      a.subCode === 'ACQ.TRADE_HAS_CLOSE' ||
+      a.subCode === 'ACQ.CONTEXT_INCONSISTENT'
+    ) {
       return { kind: 'taken', code: a.subCode, message: a.subMsg || a.msg || 'the trade number is already used' };
     }
     return { kind: 'declined', code: a.subCode || a.code, message: a.subMsg || a.msg || 'refused' };
@@ -350,7 +399,11 @@ export class AlipayClient implements PaymentProvider {
     if (a.code === '10000') {
       const wrong = this.checkOrder(a.data, ref.outTradeNo, false);
       if (wrong) return { outcome: wrong, exchanges };
-      if (retry) return { outcome: { kind: 'retry', retryAt, reason: 'Alipay asks to call cancel again (retry_flag=Y)' }, exchanges };
+      if (retry)
+        return {
+          outcome: { kind: 'retry', retryAt, reason: 'Alipay asks to call cancel again (retry_flag=Y)' },
+          exchanges,
+        };
       const action = s(a.data.action);
       if (action === 'close') return { outcome: { kind: 'closed' }, exchanges };
       if (action === 'refund') return { outcome: { kind: 'refunded' }, exchanges };
@@ -381,7 +434,8 @@ export class AlipayClient implements PaymentProvider {
       if (wrong) return { outcome: wrong, exchanges };
       // fund_change=Y: this call moved the money. N (e.g. a retry of a refund already made) is
       // confirmed by refundQuery rather than assumed.
-      if (s(a.data.fund_change) === 'Y') return { outcome: { kind: 'succeeded', refundedFen: input.refundFen }, exchanges };
+      if (s(a.data.fund_change) === 'Y')
+        return { outcome: { kind: 'succeeded', refundedFen: input.refundFen }, exchanges };
       return { outcome: { kind: 'accepted' }, exchanges };
     }
     if (isUnknownCode(a)) return { outcome: { kind: 'unknown', reason: describe(a) }, exchanges };
@@ -401,11 +455,19 @@ export class AlipayClient implements PaymentProvider {
       const wrong = this.checkOrder(a.data, input.outTradeNo, false);
       if (wrong) return { outcome: wrong, exchanges };
       const reqNo = s(a.data.out_request_no);
-      if (reqNo && reqNo !== input.refundNo) return { outcome: untrusted('wrong_order', `the answer is about refund ${reqNo}, not ${input.refundNo}`), exchanges };
+      if (reqNo && reqNo !== input.refundNo)
+        return {
+          outcome: untrusted('wrong_order', `the answer is about refund ${reqNo}, not ${input.refundNo}`),
+          exchanges,
+        };
       const status = s(a.data.refund_status);
       if (status === 'REFUND_SUCCESS') {
         const fen = yuanToFen(s(a.data.refund_amount));
-        if (fen === null) return { outcome: untrusted('malformed', `refund_amount ${JSON.stringify(a.data.refund_amount)} is not an amount`), exchanges };
+        if (fen === null)
+          return {
+            outcome: untrusted('malformed', `refund_amount ${JSON.stringify(a.data.refund_amount)} is not an amount`),
+            exchanges,
+          };
         return { outcome: { kind: 'succeeded', refundedFen: fen }, exchanges };
       }
       // no refund_status (§2.5): Alipay does not know the request (no out_request_no echoed), or
@@ -426,7 +488,12 @@ export class AlipayClient implements PaymentProvider {
   async statementFile(day: string): Promise<Called<StatementFileOutcome>> {
     const exchanges: Exchange[] = [];
     if (!isDay(day)) return { outcome: { kind: 'invalid', reason: `${day} is not a day (YYYY-MM-DD)` }, exchanges };
-    const a = await this.call('bill_url', 'alipay.data.dataservice.bill.downloadurl.query', { bill_type: 'trade', bill_date: day }, exchanges);
+    const a = await this.call(
+      'bill_url',
+      'alipay.data.dataservice.bill.downloadurl.query',
+      { bill_type: 'trade', bill_date: day },
+      exchanges,
+    );
     if (!a.ok) return { outcome: a.outcome, exchanges };
     if (a.code !== '10000') {
       if (/BILL_NOT_EXIST|NO_BILL/i.test(a.subCode)) return { outcome: { kind: 'none' }, exchanges };
@@ -452,7 +519,14 @@ export class AlipayClient implements PaymentProvider {
     exchanges.push(sent.exchange);
     const failed = transportFailure(sent);
     if (failed) return { outcome: failed, exchanges };
-    return { outcome: { kind: 'file', file: sent.response!.body, format: { kind: 'alipay', sellerId: this.cfg.sellerId ?? null } }, exchanges };
+    return {
+      outcome: {
+        kind: 'file',
+        file: sent.response!.body,
+        format: { kind: 'alipay', sellerId: this.cfg.sellerId ?? null },
+      },
+      exchanges,
+    };
   }
 
   parseStatement(file: Buffer, day: string): StatementOutcome {
@@ -477,14 +551,33 @@ export class AlipayClient implements PaymentProvider {
     } catch {
       valid = false;
     }
-    if (!valid) return { outcome: untrusted('bad_signature', 'the notification signature does not verify with the configured Alipay public key'), reply: fail };
+    if (!valid)
+      return {
+        outcome: untrusted(
+          'bad_signature',
+          'the notification signature does not verify with the configured Alipay public key',
+        ),
+        reply: fail,
+      };
     // Signed by Alipay: from here on, answer `success` even when we refuse it, so Alipay stops
     // retrying something that will never be acceptable (as jeepay does).
     if (fields.app_id !== this.cfg.appId) {
-      return { outcome: untrusted('wrong_merchant', `the notification is for app_id ${fields.app_id ?? '(none)'}, not ${this.cfg.appId}`), reply: ok };
+      return {
+        outcome: untrusted(
+          'wrong_merchant',
+          `the notification is for app_id ${fields.app_id ?? '(none)'}, not ${this.cfg.appId}`,
+        ),
+        reply: ok,
+      };
     }
     if (this.cfg.sellerId && fields.seller_id && fields.seller_id !== this.cfg.sellerId) {
-      return { outcome: untrusted('wrong_merchant', `the notification is for seller ${fields.seller_id}, not ${this.cfg.sellerId}`), reply: ok };
+      return {
+        outcome: untrusted(
+          'wrong_merchant',
+          `the notification is for seller ${fields.seller_id}, not ${this.cfg.sellerId}`,
+        ),
+        reply: ok,
+      };
     }
     const outTradeNo = fields.out_trade_no;
     if (!outTradeNo) return { outcome: untrusted('malformed', 'the notification has no out_trade_no'), reply: ok };

@@ -18,7 +18,11 @@ const httpUrl = (what: string) =>
       }
     }, `${what} must be an http:// or https:// URL`);
 
-const nonEmpty = (what: string) => z.string({ error: `${what} is required` }).trim().min(1, `${what} is required`);
+const nonEmpty = (what: string) =>
+  z
+    .string({ error: `${what} is required` })
+    .trim()
+    .min(1, `${what} is required`);
 
 function pemCheck(kind: 'private' | 'public', what: string) {
   return z
@@ -28,26 +32,39 @@ function pemCheck(kind: 'private' | 'public', what: string) {
     .superRefine((pem, ctx) => {
       if (kind === 'public' && /PRIVATE KEY-----/.test(pem)) {
         // node would derive a public key from it, silently verifying with the wrong key
-        ctx.addIssue({ code: 'custom', message: `${what} is a private key; the app needs the Alipay platform PUBLIC key here` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `${what} is a private key; the app needs the Alipay platform PUBLIC key here`,
+        });
         return;
       }
       if (!/-----BEGIN [A-Z ]+-----/.test(pem)) {
-        ctx.addIssue({ code: 'custom', message: `${what} must be a PEM (-----BEGIN ${kind === 'private' ? 'PRIVATE KEY' : 'PUBLIC KEY'}-----…)` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `${what} must be a PEM (-----BEGIN ${kind === 'private' ? 'PRIVATE KEY' : 'PUBLIC KEY'}-----…)`,
+        });
         return;
       }
       if (kind === 'public' && /PRIVATE KEY/.test(pem)) {
         // node would derive the public half from a private key; a private key does not belong here
-        ctx.addIssue({ code: 'custom', message: `${what} is a private key; the app needs the Alipay platform PUBLIC key here (never paste a private key you were not asked for)` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `${what} is a private key; the app needs the Alipay platform PUBLIC key here (never paste a private key you were not asked for)`,
+        });
         return;
       }
       try {
         const key = kind === 'private' ? createPrivateKey(pem) : createPublicKey(pem);
         if (key.asymmetricKeyType !== 'rsa') {
-          ctx.addIssue({ code: 'custom', message: `${what} must be an RSA key (RSA2 = SHA256withRSA), not ${key.asymmetricKeyType ?? 'unknown'}` });
+          ctx.addIssue({
+            code: 'custom',
+            message: `${what} must be an RSA key (RSA2 = SHA256withRSA), not ${key.asymmetricKeyType ?? 'unknown'}`,
+          });
           return;
         }
         const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-        if (bits < 2048) ctx.addIssue({ code: 'custom', message: `${what} is ${bits}-bit; RSA2 needs 2048 bits or more` });
+        if (bits < 2048)
+          ctx.addIssue({ code: 'custom', message: `${what} is ${bits}-bit; RSA2 needs 2048 bits or more` });
       } catch (err) {
         const hint =
           kind === 'public' && /PRIVATE KEY/.test(pem)
@@ -55,7 +72,10 @@ function pemCheck(kind: 'private' | 'public', what: string) {
             : kind === 'private' && /PUBLIC KEY/.test(pem)
               ? ' (this is a public key; the app needs its own app PRIVATE key here)'
               : '';
-        ctx.addIssue({ code: 'custom', message: `${what} cannot be read as an RSA ${kind} key${hint}: ${(err as Error).message}` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `${what} cannot be read as an RSA ${kind} key${hint}: ${(err as Error).message}`,
+        });
       }
     });
 }
@@ -85,7 +105,10 @@ export const wechatConfigSchema = z.object({
   mchId: nonEmpty('WeChat mch_id').regex(/^\d{6,12}$/, 'WeChat mch_id is digits'),
   apiKey: z
     .string({ error: 'WeChat API key is required' })
-    .regex(/^[0-9A-Za-z]{32}$/, 'WeChat API key is the 32-character key from the merchant platform (letters and digits)'),
+    .regex(
+      /^[0-9A-Za-z]{32}$/,
+      'WeChat API key is the 32-character key from the merchant platform (letters and digits)',
+    ),
   signType: z.enum(['MD5', 'HMAC-SHA256'], { error: 'WeChat sign type is MD5 or HMAC-SHA256' }).default('MD5'),
   /** notify_url for unifiedorder (required by WeChat; defaults to an address that never delivers) */
   notifyUrl: httpUrl('WeChat notify URL').optional(),
@@ -101,13 +124,20 @@ export const yeepayConfigSchema = z.object({
   key: z
     .string({ error: 'YeePay key is required' })
     .min(1, 'YeePay key is required')
-    .refine((k) => Buffer.byteLength(k, 'utf8') <= 64, 'YeePay key is longer than 64 bytes; the HMAC-MD5 demos disagree on such keys, so it is refused (issued keys are 60 characters)')
+    .refine(
+      (k) => Buffer.byteLength(k, 'utf8') <= 64,
+      'YeePay key is longer than 64 bytes; the HMAC-MD5 demos disagree on such keys, so it is refused (issued keys are 60 characters)',
+    )
     .refine((k) => k === k.trim(), 'YeePay key has leading or trailing spaces (a copy-paste slip?)'),
   /** optional CSV statement URL (the sandbox's documented YeePay statement); statements are off without it */
   statementUrl: httpUrl('YeePay statement URL').optional(),
 });
 
-export const providerConfigSchema = z.discriminatedUnion('provider', [alipayConfigSchema, wechatConfigSchema, yeepayConfigSchema]);
+export const providerConfigSchema = z.discriminatedUnion('provider', [
+  alipayConfigSchema,
+  wechatConfigSchema,
+  yeepayConfigSchema,
+]);
 
 export type AlipayConfig = z.infer<typeof alipayConfigSchema>;
 export type WechatConfig = z.infer<typeof wechatConfigSchema>;
@@ -160,7 +190,10 @@ export function transportProblems(
     if (environment === 'production') {
       problems.push({ field, message: `${what} must be an https:// URL for a production gateway` });
     } else if (!isLoopbackHost(url.hostname)) {
-      problems.push({ field, message: `${what} must be an https:// URL (plain http:// is accepted only for a sandbox on this computer: 127.0.0.1, ::1 or localhost)` });
+      problems.push({
+        field,
+        message: `${what} must be an https:// URL (plain http:// is accepted only for a sandbox on this computer: 127.0.0.1, ::1 or localhost)`,
+      });
     }
   }
   return problems;
@@ -181,9 +214,13 @@ export function parseProviderConfig(input: unknown): ProviderConfig {
   const r = providerConfigSchema.safeParse(input);
   if (r.success) return r.data;
   const provider =
-    input && typeof input === 'object' && 'provider' in input ? String((input as { provider: unknown }).provider) : 'payment provider';
+    input && typeof input === 'object' && 'provider' in input
+      ? String((input as { provider: unknown }).provider)
+      : 'payment provider';
   throw new InvalidProviderConfig(
     provider,
-    r.error.issues.map((i) => (i.path.length && !i.message.includes(String(i.path[0])) ? `${i.path.join('.')}: ${i.message}` : i.message)),
+    r.error.issues.map((i) =>
+      i.path.length && !i.message.includes(String(i.path[0])) ? `${i.path.join('.')}: ${i.message}` : i.message,
+    ),
   );
 }

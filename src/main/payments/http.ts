@@ -87,8 +87,7 @@ export async function send(deps: ClientDeps, opts: SendOptions): Promise<Sent> {
   const timeoutMs = opts.req.timeoutMs ?? deps.timeoutMs;
   const at = deps.now();
   const started = performance.now();
-  const requestText =
-    opts.requestText ?? (opts.req.body === undefined ? '' : toBuffer(opts.req.body).toString('utf8'));
+  const requestText = opts.requestText ?? (opts.req.body === undefined ? '' : toBuffer(opts.req.body).toString('utf8'));
   let response: HttpResponse | null = null;
   let error: string | null = null;
   try {
@@ -114,7 +113,13 @@ export async function send(deps: ClientDeps, opts: SendOptions): Promise<Sent> {
 }
 
 /** A journal entry for a request that was signed but handed to the buyer's browser, not sent by us. */
-export function handedOff(op: string, at: number, url: string, requestText: string, secrets: readonly string[]): Exchange {
+export function handedOff(
+  op: string,
+  at: number,
+  url: string,
+  requestText: string,
+  secrets: readonly string[],
+): Exchange {
   return {
     op,
     at,
@@ -146,7 +151,8 @@ export function transportFailure(sent: Sent): Unknown | null {
     return { kind: 'unknown', reason: `HTTP ${status} from the intermediary${html}` };
   }
   if (body.length === 0) return { kind: 'unknown', reason: 'empty answer (HTTP 200 with no body)' };
-  if (looksLikeHtml(body, headers)) return { kind: 'unknown', reason: 'an HTML page instead of an answer (a proxy or error page?)' };
+  if (looksLikeHtml(body, headers))
+    return { kind: 'unknown', reason: 'an HTML page instead of an answer (a proxy or error page?)' };
   return null;
 }
 

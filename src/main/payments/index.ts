@@ -7,7 +7,13 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AlipayClient } from './alipay';
-import { parseProviderConfig, type AlipayConfig, type ProviderConfig, type WechatConfig, type YeepayConfig } from './config';
+import {
+  parseProviderConfig,
+  type AlipayConfig,
+  type ProviderConfig,
+  type WechatConfig,
+  type YeepayConfig,
+} from './config';
 import { fetchHttp } from './http';
 import type { ClientDeps, PaymentProvider, ProviderId } from './provider';
 import { WechatClient } from './wechat';
@@ -76,7 +82,9 @@ export function sandboxCredentialsDir(): string {
     join(process.cwd(), 'resources', 'sandbox'),
     resolve(__dirname, '..', '..', 'resources', 'sandbox'),
     resolve(__dirname, '..', '..', '..', 'resources', 'sandbox'),
-    (process as { resourcesPath?: string }).resourcesPath ? join((process as { resourcesPath?: string }).resourcesPath!, 'sandbox') : undefined,
+    (process as { resourcesPath?: string }).resourcesPath
+      ? join((process as { resourcesPath?: string }).resourcesPath!, 'sandbox')
+      : undefined,
   ];
   for (const c of candidates) if (c && existsSync(join(c, 'credentials.json'))) return c;
   throw new Error('cannot find resources/sandbox/credentials.json (set POS_SANDBOX_CREDENTIALS_DIR)');

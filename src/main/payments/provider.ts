@@ -215,7 +215,9 @@ export type StatementFormat =
   | { kind: 'yeepay'; merchantId: string };
 
 /** A statement downloaded but not parsed yet: parsing 100k rows is left to whoever imports it (a worker). */
-export type StatementFileOutcome = { kind: 'file'; file: Buffer; format: StatementFormat } | Exclude<StatementOutcome, { kind: 'statement' }>;
+export type StatementFileOutcome =
+  | { kind: 'file'; file: Buffer; format: StatementFormat }
+  | Exclude<StatementOutcome, { kind: 'statement' }>;
 
 /** An incoming notification or browser return, as the transport received it. */
 export interface Incoming {

@@ -70,7 +70,15 @@ export type ReconReason =
   /** the fee differs from the configured rate */
   | 'fee';
 
-export type LocalState = 'created' | 'pending' | 'paid' | 'failed' | 'closed' | 'expired' | 'partially_refunded' | 'refunded';
+export type LocalState =
+  | 'created'
+  | 'pending'
+  | 'paid'
+  | 'failed'
+  | 'closed'
+  | 'expired'
+  | 'partially_refunded'
+  | 'refunded';
 
 /** The till's view of one payment attempt (of the statement's provider). */
 export interface LocalAttempt {
@@ -280,7 +288,10 @@ export function reconcile(input: MatchInput): MatchResult {
     return m;
   };
 
-  const raise = (item: Omit<MatchItem, 'awaitingDay' | 'refundId' | 'refundNo'> & Partial<Pick<MatchItem, 'awaitingDay' | 'refundId' | 'refundNo'>>): void => {
+  const raise = (
+    item: Omit<MatchItem, 'awaitingDay' | 'refundId' | 'refundNo'> &
+      Partial<Pick<MatchItem, 'awaitingDay' | 'refundId' | 'refundNo'>>,
+  ): void => {
     items.push({ awaitingDay: null, refundId: null, refundNo: null, ...item });
   };
 
@@ -310,17 +321,32 @@ export function reconcile(input: MatchInput): MatchResult {
     const base = { outTradeNo: r.outTradeNo, attemptId: a?.id ?? null, theirsFen: r.amountFen };
     if (!isFirstPayment(k)) {
       // the first payment row of a trade is the one indexed; any other is a duplicate
-      raise({ ...base, category: 'status_mismatch', oursFen: a?.amountFen ?? null, detail: { reason: 'duplicate_row', tradeNo: r.tradeNo, at: r.at } });
+      raise({
+        ...base,
+        category: 'status_mismatch',
+        oursFen: a?.amountFen ?? null,
+        detail: { reason: 'duplicate_row', tradeNo: r.tradeNo, at: r.at },
+      });
       continue;
     }
     checkFee(r, a?.id ?? null);
     if (!a) {
-      raise({ ...base, category: 'missing_locally', oursFen: null, detail: { reason: 'unknown_trade', tradeNo: r.tradeNo, at: r.at } });
+      raise({
+        ...base,
+        category: 'missing_locally',
+        oursFen: null,
+        detail: { reason: 'unknown_trade', tradeNo: r.tradeNo, at: r.at },
+      });
       continue;
     }
     if (PAID.has(a.state)) {
       if (a.amountFen !== r.amountFen) {
-        raise({ ...base, category: 'amount_mismatch', oursFen: a.amountFen, detail: { reason: 'amount', tradeNo: r.tradeNo, state: a.state } });
+        raise({
+          ...base,
+          category: 'amount_mismatch',
+          oursFen: a.amountFen,
+          detail: { reason: 'amount', tradeNo: r.tradeNo, state: a.state },
+        });
       } else matched.payments++;
       continue;
     }
@@ -330,10 +356,20 @@ export function reconcile(input: MatchInput): MatchResult {
         matched.payments++;
         continue;
       }
-      raise({ ...base, category: 'paid_after_close', oursFen: a.amountFen, detail: { reason: 'paid_after_close', state: a.state, tradeNo: r.tradeNo, at: r.at } });
+      raise({
+        ...base,
+        category: 'paid_after_close',
+        oursFen: a.amountFen,
+        detail: { reason: 'paid_after_close', state: a.state, tradeNo: r.tradeNo, at: r.at },
+      });
       continue;
     }
-    raise({ ...base, category: 'status_mismatch', oursFen: a.amountFen, detail: { reason: 'pending_locally', state: a.state, tradeNo: r.tradeNo, at: r.at } });
+    raise({
+      ...base,
+      category: 'status_mismatch',
+      oursFen: a.amountFen,
+      detail: { reason: 'pending_locally', state: a.state, tradeNo: r.tradeNo, at: r.at },
+    });
   }
 
   // ---- theirs → ours: refunds -------------------------------------------------------------------
@@ -346,46 +382,85 @@ export function reconcile(input: MatchInput): MatchResult {
     checkFee(r, a?.id ?? null);
     const base = { outTradeNo: r.outTradeNo, attemptId: a?.id ?? null, refundNo: r.refundNo, theirsFen: r.amountFen };
     if (!a) {
-      raise({ ...base, category: 'missing_locally', oursFen: null, detail: { reason: 'refund_of_unknown_trade', tradeNo: r.tradeNo, at: r.at } });
+      raise({
+        ...base,
+        category: 'missing_locally',
+        oursFen: null,
+        detail: { reason: 'refund_of_unknown_trade', tradeNo: r.tradeNo, at: r.at },
+      });
       continue;
     }
     let local = r.refundNo !== null ? refundsByNo.get(r.refundNo) : undefined;
     if (local && (local.attemptId !== a.id || usedRefunds.has(local.id))) local = undefined;
     if (!local && !isReversal(r)) {
       // no refund number of ours (YeePay's rows carry its own): match by amount within the trade
-      local = refundsByAttempt.get(a.id)?.find((x) => !usedRefunds.has(x.id) && x.amountFen === r.amountFen && x.state === 'succeeded')
-        ?? refundsByAttempt.get(a.id)?.find((x) => !usedRefunds.has(x.id) && x.amountFen === r.amountFen);
+      local =
+        refundsByAttempt
+          .get(a.id)
+          ?.find((x) => !usedRefunds.has(x.id) && x.amountFen === r.amountFen && x.state === 'succeeded') ??
+        refundsByAttempt.get(a.id)?.find((x) => !usedRefunds.has(x.id) && x.amountFen === r.amountFen);
     }
     if (local) {
       usedRefunds.add(local.id);
       const withRefund = { ...base, refundId: local.id, refundNo: local.refundNo, oursFen: local.amountFen };
       if (local.amountFen !== r.amountFen) {
-        raise({ ...withRefund, category: 'amount_mismatch', detail: { reason: 'refund_amount', state: local.state, tradeNo: r.tradeNo } });
+        raise({
+          ...withRefund,
+          category: 'amount_mismatch',
+          detail: { reason: 'refund_amount', state: local.state, tradeNo: r.tradeNo },
+        });
       } else if (local.state === 'succeeded') {
         matched.refunds++;
       } else {
-        raise({ ...withRefund, category: 'status_mismatch', detail: { reason: local.state === 'failed' ? 'refund_failed_locally' : 'refund_pending_locally', state: local.state, tradeNo: r.tradeNo } });
+        raise({
+          ...withRefund,
+          category: 'status_mismatch',
+          detail: {
+            reason: local.state === 'failed' ? 'refund_failed_locally' : 'refund_pending_locally',
+            state: local.state,
+            tradeNo: r.tradeNo,
+          },
+        });
       }
       continue;
     }
     if (isReversal(r)) {
       if (ENDED_UNPAID.has(a.state) || a.state === 'refunded') matched.refunds++;
-      else raise({ ...base, category: 'status_mismatch', oursFen: null, detail: { reason: 'reversed_upstream', state: a.state, tradeNo: r.tradeNo, at: r.at } });
+      else
+        raise({
+          ...base,
+          category: 'status_mismatch',
+          oursFen: null,
+          detail: { reason: 'reversed_upstream', state: a.state, tradeNo: r.tradeNo, at: r.at },
+        });
       continue;
     }
     if (a.state === 'refunded' || a.state === 'partially_refunded') {
       // the till knows the trade was refunded but holds no refund row for it (refunded before
       // refunds were recorded one by one): matched by state, checked by amount
       if (r.amountFen <= a.amountFen) matched.refunds++;
-      else raise({ ...base, category: 'amount_mismatch', oursFen: a.amountFen, detail: { reason: 'refund_amount', state: a.state, tradeNo: r.tradeNo } });
+      else
+        raise({
+          ...base,
+          category: 'amount_mismatch',
+          oursFen: a.amountFen,
+          detail: { reason: 'refund_amount', state: a.state, tradeNo: r.tradeNo },
+        });
       continue;
     }
-    raise({ ...base, category: 'status_mismatch', oursFen: null, detail: { reason: 'refunded_upstream_only', state: a.state, tradeNo: r.tradeNo, at: r.at } });
+    raise({
+      ...base,
+      category: 'status_mismatch',
+      oursFen: null,
+      detail: { reason: 'refunded_upstream_only', state: a.state, tradeNo: r.tradeNo, at: r.at },
+    });
   }
 
   // ---- ours → theirs ------------------------------------------------------------------------------
   /** where a local event at `t` belongs: this day, a neighbour, and whether it sits in a buffer zone */
-  const place = (t: number): { home: 'this' | 'other'; neighbour: NeighbourDay | null | undefined; neighbourDay: string | null } => {
+  const place = (
+    t: number,
+  ): { home: 'this' | 'other'; neighbour: NeighbourDay | null | undefined; neighbourDay: string | null } => {
     if (t < from || t >= to) return { home: 'other', neighbour: undefined, neighbourDay: null };
     if (t < from + bufferMs) return { home: 'this', neighbour: input.previous, neighbourDay: input.previousDay };
     if (t >= to - bufferMs) return { home: 'this', neighbour: input.next, neighbourDay: input.nextDay };
@@ -414,7 +489,12 @@ export function reconcile(input: MatchInput): MatchResult {
       oursFen: a.amountFen,
       theirsFen: null,
       awaitingDay: p.neighbour === null ? p.neighbourDay : null,
-      detail: { reason: 'paid_locally_absent_upstream', state: a.state, paidAt: a.paidAt, checkedDay: p.neighbour ? p.neighbour.day : null },
+      detail: {
+        reason: 'paid_locally_absent_upstream',
+        state: a.state,
+        paidAt: a.paidAt,
+        checkedDay: p.neighbour ? p.neighbour.day : null,
+      },
     });
   }
 
@@ -424,7 +504,10 @@ export function reconcile(input: MatchInput): MatchResult {
     if (usedRefunds.has(r.id)) continue;
     const p = place(r.finishedAt);
     if (p.home !== 'this') continue;
-    if (p.neighbour && (p.neighbour.refunds.has(r.refundNo) || p.neighbour.refunds.has(`${r.outTradeNo}#${r.amountFen}`))) {
+    if (
+      p.neighbour &&
+      (p.neighbour.refunds.has(r.refundNo) || p.neighbour.refunds.has(`${r.outTradeNo}#${r.amountFen}`))
+    ) {
       onNeighbourDay++;
       continue;
     }
@@ -437,7 +520,11 @@ export function reconcile(input: MatchInput): MatchResult {
       oursFen: r.amountFen,
       theirsFen: null,
       awaitingDay: p.neighbour === null ? p.neighbourDay : null,
-      detail: { reason: 'refund_absent_upstream', finishedAt: r.finishedAt, checkedDay: p.neighbour ? p.neighbour.day : null },
+      detail: {
+        reason: 'refund_absent_upstream',
+        finishedAt: r.finishedAt,
+        checkedDay: p.neighbour ? p.neighbour.day : null,
+      },
     });
   }
 

@@ -9,7 +9,10 @@ import { statementOf } from './statement';
 
 function billCells(line: string): string[] | null {
   if (!line.startsWith('`')) return null;
-  return line.slice(1).split(',`').map((c) => c.trim());
+  return line
+    .slice(1)
+    .split(',`')
+    .map((c) => c.trim());
 }
 
 function invalid(reason: string): StatementOutcome {
@@ -20,14 +23,22 @@ export function parseWechatBill(file: Buffer, day: string, mchId: string | null)
   if (!isDay(day)) return invalid(`${day} is not a day (YYYY-MM-DD)`);
   const text = file.toString('utf8');
   if (text.includes('\ufffd')) return invalid('the bill is not UTF-8 text (another encoding?)');
-  const lines = text.replace(/^\ufeff/, '').split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
-  if (lines.length < 3) return invalid('the bill is too short: a header, the totals header and the totals line are required');
+  const lines = text
+    .replace(/^\ufeff/, '')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  if (lines.length < 3)
+    return invalid('the bill is too short: a header, the totals header and the totals line are required');
   const header = lines[0]!.split(',').map((h) => h.trim());
-  if (header[0] !== '交易时间') return invalid(`the first line is not the bill header: ${JSON.stringify(lines[0]!.slice(0, 60))}`);
+  if (header[0] !== '交易时间')
+    return invalid(`the first line is not the bill header: ${JSON.stringify(lines[0]!.slice(0, 60))}`);
   const totalsHeader = lines[lines.length - 2]!.split(',').map((h) => h.trim());
-  if (totalsHeader[0] !== '总交易单数') return invalid('the totals header (总交易单数…) is missing: the file is truncated');
+  if (totalsHeader[0] !== '总交易单数')
+    return invalid('the totals header (总交易单数…) is missing: the file is truncated');
   const totals = billCells(lines[lines.length - 1]!);
-  if (!totals || totals.length !== totalsHeader.length) return invalid('the totals line is missing or damaged: the file is truncated');
+  if (!totals || totals.length !== totalsHeader.length)
+    return invalid('the totals line is missing or damaged: the file is truncated');
   const col = (name: string): number => header.indexOf(name);
   const cTime = col('交易时间');
   const cMch = col('商户号');
@@ -39,7 +50,13 @@ export function parseWechatBill(file: Buffer, day: string, mchId: string | null)
   const cRefundNo = col('商户退款单号');
   const cRefund = col('退款金额');
   const cFee = col('手续费');
-  for (const [name, c] of Object.entries({ 商户号: cMch, 商户订单号: cOut, 交易状态: cState, 订单金额: cOrder, 手续费: cFee })) {
+  for (const [name, c] of Object.entries({
+    商户号: cMch,
+    商户订单号: cOut,
+    交易状态: cState,
+    订单金额: cOrder,
+    手续费: cFee,
+  })) {
     if (c < 0) return invalid(`the header has no ${name} column`);
   }
   const rows: StatementRow[] = [];
@@ -47,7 +64,8 @@ export function parseWechatBill(file: Buffer, day: string, mchId: string | null)
     const where = `line ${i + 1}`;
     const cells = billCells(lines[i]!);
     if (!cells) return invalid(`${where} is not a bill row (fields start with a backtick)`);
-    if (cells.length !== header.length) return invalid(`${where} has ${cells.length} fields, the header has ${header.length}`);
+    if (cells.length !== header.length)
+      return invalid(`${where} has ${cells.length} fields, the header has ${header.length}`);
     if (mchId && cells[cMch] !== mchId) return invalid(`${where} is for merchant ${cells[cMch]}, not ${mchId}`);
     if (cCur >= 0 && cells[cCur] && cells[cCur] !== 'CNY') return invalid(`${where} is in ${cells[cCur]}, not CNY`);
     const at = parseBeijing(cells[cTime]!);
@@ -69,20 +87,33 @@ export function parseWechatBill(file: Buffer, day: string, mchId: string | null)
     } else if (state === 'REFUND' || state === 'REVOKED') {
       type = 'refund';
       const refund = cRefund >= 0 ? yuanToFen(cells[cRefund]!) : null;
-      if (cRefund >= 0 && refund === null) return invalid(`${where} has an unreadable 退款金额 ${JSON.stringify(cells[cRefund])}`);
+      if (cRefund >= 0 && refund === null)
+        return invalid(`${where} has an unreadable 退款金额 ${JSON.stringify(cells[cRefund])}`);
       amountFen = refund !== null && refund !== 0 ? Math.abs(refund) : Math.abs(order);
       refundNo = cRefundNo >= 0 ? cells[cRefundNo] || null : null;
       if (refundNo === '0') refundNo = null;
     } else {
       return invalid(`${where} has 交易状态 ${JSON.stringify(state)}, expected SUCCESS, REFUND or REVOKED`);
     }
-    rows.push({ outTradeNo, tradeNo: cTxn >= 0 ? cells[cTxn] || null : null, type, amountFen, feeFen: Math.abs(fee), refundNo, status: state, at });
+    rows.push({
+      outTradeNo,
+      tradeNo: cTxn >= 0 ? cells[cTxn] || null : null,
+      type,
+      amountFen,
+      feeFen: Math.abs(fee),
+      refundNo,
+      status: state,
+      at,
+    });
   }
   const count = Number(totals[0]);
-  if (!Number.isInteger(count)) return invalid(`the totals line's 总交易单数 ${JSON.stringify(totals[0])} is not a number`);
-  if (count !== rows.length) return invalid(`the totals count ${count} rows but the file has ${rows.length}: truncated or altered`);
+  if (!Number.isInteger(count))
+    return invalid(`the totals line's 总交易单数 ${JSON.stringify(totals[0])} is not a number`);
+  if (count !== rows.length)
+    return invalid(`the totals count ${count} rows but the file has ${rows.length}: truncated or altered`);
   for (let k = 1; k < totals.length; k++) {
-    if (yuanToFenRounded(totals[k]!) === null) return invalid(`the totals line's ${totalsHeader[k]} ${JSON.stringify(totals[k])} is not an amount`);
+    if (yuanToFenRounded(totals[k]!) === null)
+      return invalid(`the totals line's ${totalsHeader[k]} ${JSON.stringify(totals[k])} is not an amount`);
   }
   return { kind: 'statement', statement: statementOf('wechat', day, mchId, rows) };
 }

@@ -80,7 +80,9 @@ export function toXml(fields: Fields): string {
   let out = '<xml>';
   for (const [k, v] of Object.entries(fields)) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new TypeError(`bad XML field name ${k}`);
-    out += /^[0-9A-Za-z_.-]*$/.test(v) ? `<${k}>${v}</${k}>` : `<${k}><![CDATA[${v.split(']]>').join(']]]]><![CDATA[>')}]]></${k}>`;
+    out += /^[0-9A-Za-z_.-]*$/.test(v)
+      ? `<${k}>${v}</${k}>`
+      : `<${k}><![CDATA[${v.split(']]>').join(']]]]><![CDATA[>')}]]></${k}>`;
   }
   return `${out}</xml>`;
 }
@@ -107,7 +109,8 @@ export function parseXml(text: string): Fields {
   }
   const root = (doc as Record<string, unknown>).xml;
   if (root === '' || root === undefined) return {};
-  if (typeof root !== 'object' || root === null || Array.isArray(root)) throw new Error('<xml> is not a flat element list');
+  if (typeof root !== 'object' || root === null || Array.isArray(root))
+    throw new Error('<xml> is not a flat element list');
   const out: Fields = {};
   for (const [k, v] of Object.entries(root as Record<string, unknown>)) {
     if (k === '#text') {
@@ -184,35 +187,48 @@ export class WechatClient implements PaymentProvider {
       return { ok: false, outcome: untrusted('malformed', `the answer is not WeChat XML: ${(err as Error).message}`) };
     }
     if (d.return_code === 'FAIL') return { ok: 'fail', msg: d.return_msg || 'return_code=FAIL' };
-    if (d.return_code !== 'SUCCESS') return { ok: false, outcome: untrusted('malformed', `return_code is ${JSON.stringify(d.return_code ?? null)}`) };
+    if (d.return_code !== 'SUCCESS')
+      return { ok: false, outcome: untrusted('malformed', `return_code is ${JSON.stringify(d.return_code ?? null)}`) };
     const bad = this.checkSigned(d);
     if (bad) return { ok: false, outcome: bad };
     return { ok: true, d };
   }
 
   private checkSigned(d: Fields): Untrusted | null {
-    if (!d.sign) return untrusted('unsigned', `the answer carries no sign (result ${d.result_code ?? '?'} ${d.err_code ?? ''})`.trim());
+    if (!d.sign)
+      return untrusted(
+        'unsigned',
+        `the answer carries no sign (result ${d.result_code ?? '?'} ${d.err_code ?? ''})`.trim(),
+      );
     // the configured type only: an answer may not downgrade HMAC-SHA256 to MD5 by its own sign_type
     const type: WechatSignType = this.cfg.signType;
-    if (d.sign_type !== undefined && d.sign_type !== type) return untrusted('bad_signature', `the answer is signed ${d.sign_type}, the configuration says ${type}`);
+    if (d.sign_type !== undefined && d.sign_type !== type)
+      return untrusted('bad_signature', `the answer is signed ${d.sign_type}, the configuration says ${type}`);
     const expected = wechatSign(d, this.cfg.apiKey, type);
     if (!safeEqual(expected, d.sign.toUpperCase())) {
       return untrusted('bad_signature', `the answer's sign does not match (${type} with the configured API key)`);
     }
-    if (d.appid !== undefined && d.appid !== this.cfg.appId) return untrusted('wrong_merchant', `the answer is for appid ${d.appid}, not ${this.cfg.appId}`);
-    if (d.mch_id !== undefined && d.mch_id !== this.cfg.mchId) return untrusted('wrong_merchant', `the answer is for mch_id ${d.mch_id}, not ${this.cfg.mchId}`);
+    if (d.appid !== undefined && d.appid !== this.cfg.appId)
+      return untrusted('wrong_merchant', `the answer is for appid ${d.appid}, not ${this.cfg.appId}`);
+    if (d.mch_id !== undefined && d.mch_id !== this.cfg.mchId)
+      return untrusted('wrong_merchant', `the answer is for mch_id ${d.mch_id}, not ${this.cfg.mchId}`);
     return null;
   }
 
   private checkOrder(d: Fields, outTradeNo: string, required: boolean): Untrusted | null {
-    if (!d.out_trade_no) return required ? untrusted('malformed', 'the answer does not say which order (no out_trade_no)') : null;
-    return d.out_trade_no === outTradeNo ? null : untrusted('wrong_order', `the answer is about order ${d.out_trade_no}, not ${outTradeNo}`);
+    if (!d.out_trade_no)
+      return required ? untrusted('malformed', 'the answer does not say which order (no out_trade_no)') : null;
+    return d.out_trade_no === outTradeNo
+      ? null
+      : untrusted('wrong_order', `the answer is about order ${d.out_trade_no}, not ${outTradeNo}`);
   }
 
   private trade(d: Fields): Trade | Untrusted {
-    if (d.fee_type && d.fee_type !== 'CNY') return untrusted('wrong_currency', `the trade is in ${d.fee_type}, not CNY`);
+    if (d.fee_type && d.fee_type !== 'CNY')
+      return untrusted('wrong_currency', `the trade is in ${d.fee_type}, not CNY`);
     const amountFen = fenText(d.total_fee ?? '');
-    if (amountFen === null) return untrusted('malformed', `total_fee ${JSON.stringify(d.total_fee ?? null)} is not an amount in fen`);
+    if (amountFen === null)
+      return untrusted('malformed', `total_fee ${JSON.stringify(d.total_fee ?? null)} is not an amount in fen`);
     return {
       tradeNo: d.transaction_id || null,
       amountFen,
@@ -252,26 +268,39 @@ export class WechatClient implements PaymentProvider {
       const wrong = this.checkOrder(a.d, input.outTradeNo, false);
       if (wrong) return { outcome: wrong, exchanges };
       if (a.d.result_code === 'SUCCESS') {
-        if (!a.d.code_url) return { outcome: untrusted('malformed', 'unifiedorder succeeded without a code_url'), exchanges };
+        if (!a.d.code_url)
+          return { outcome: untrusted('malformed', 'unifiedorder succeeded without a code_url'), exchanges };
         return { outcome: { kind: 'qr', qrContent: a.d.code_url }, exchanges };
       }
       const err = a.d.err_code ?? '';
       // the number is already used at WeChat Pay: a create is sent once per attempt, so it is not this attempt's trade
       if (TAKEN.has(err)) return { outcome: { kind: 'taken', code: err, message: a.d.err_code_des || err }, exchanges };
       if (err === 'SYSTEMERROR') return { outcome: { kind: 'unknown', reason: describeErr(a.d) }, exchanges };
-      return { outcome: { kind: 'declined', code: err || 'FAIL', message: a.d.err_code_des || err || 'refused' }, exchanges };
+      return {
+        outcome: { kind: 'declined', code: err || 'FAIL', message: a.d.err_code_des || err || 'refused' },
+        exchanges,
+      };
     }
     if (input.mode === 'payment_code') {
-      if (!input.authCode) return { outcome: { kind: 'declined', code: 'NO_AUTH_CODE', message: 'no payment code was scanned' }, exchanges };
+      if (!input.authCode)
+        return {
+          outcome: { kind: 'declined', code: 'NO_AUTH_CODE', message: 'no payment code was scanned' },
+          exchanges,
+        };
       const a = await this.call(
         'micropay',
         '/pay/micropay',
-        { ...base, time_expire: beijingCompact(Math.max(input.expiresAt, now + MICROPAY_MIN_LIFETIME_MS)), auth_code: input.authCode.trim() },
+        {
+          ...base,
+          time_expire: beijingCompact(Math.max(input.expiresAt, now + MICROPAY_MIN_LIFETIME_MS)),
+          auth_code: input.authCode.trim(),
+        },
         exchanges,
       );
       if (a.ok === false) return { outcome: a.outcome, exchanges };
       // unsigned: cannot prove nothing was charged; query (and reverse) will settle it
-      if (a.ok === 'fail') return { outcome: { kind: 'unknown', reason: `WeChat refused the request: ${a.msg}` }, exchanges };
+      if (a.ok === 'fail')
+        return { outcome: { kind: 'unknown', reason: `WeChat refused the request: ${a.msg}` }, exchanges };
       if (a.d.result_code === 'SUCCESS') {
         const wrong = this.checkOrder(a.d, input.outTradeNo, true);
         if (wrong) return { outcome: wrong, exchanges };
@@ -289,14 +318,18 @@ export class WechatClient implements PaymentProvider {
       }
       return { outcome: { kind: 'declined', code: err, message: a.d.err_code_des || err }, exchanges };
     }
-    return { outcome: { kind: 'declined', code: 'UNSUPPORTED_MODE', message: `WeChat Pay v2 here has no ${input.mode} mode` }, exchanges };
+    return {
+      outcome: { kind: 'declined', code: 'UNSUPPORTED_MODE', message: `WeChat Pay v2 here has no ${input.mode} mode` },
+      exchanges,
+    };
   }
 
   async query(ref: TradeRef): Promise<Called<QueryOutcome>> {
     const exchanges: Exchange[] = [];
     const a = await this.call('orderquery', '/pay/orderquery', { out_trade_no: ref.outTradeNo }, exchanges);
     if (a.ok === false) return { outcome: a.outcome, exchanges };
-    if (a.ok === 'fail') return { outcome: { kind: 'unknown', reason: `WeChat refused the query: ${a.msg}` }, exchanges };
+    if (a.ok === 'fail')
+      return { outcome: { kind: 'unknown', reason: `WeChat refused the query: ${a.msg}` }, exchanges };
     if (a.d.result_code !== 'SUCCESS') {
       if (a.d.err_code === 'ORDERNOTEXIST') return { outcome: { kind: 'not_found' }, exchanges };
       return { outcome: { kind: 'unknown', reason: describeErr(a.d) }, exchanges };
@@ -320,7 +353,10 @@ export class WechatClient implements PaymentProvider {
       case 'REVOKED':
         return { outcome: { kind: 'closed' }, exchanges };
       case 'PAYERROR':
-        return { outcome: { kind: 'failed', code: state, message: a.d.trade_state_desc || 'payment failed' }, exchanges };
+        return {
+          outcome: { kind: 'failed', code: state, message: a.d.trade_state_desc || 'payment failed' },
+          exchanges,
+        };
       default:
         return { outcome: untrusted('malformed', `unknown trade_state ${JSON.stringify(state)}`), exchanges };
     }
@@ -334,7 +370,8 @@ export class WechatClient implements PaymentProvider {
     }
     const a = await this.call('closeorder', '/pay/closeorder', { out_trade_no: ref.outTradeNo }, exchanges);
     if (a.ok === false) return { outcome: a.outcome, exchanges };
-    if (a.ok === 'fail') return { outcome: { kind: 'unknown', reason: `WeChat refused the close: ${a.msg}` }, exchanges };
+    if (a.ok === 'fail')
+      return { outcome: { kind: 'unknown', reason: `WeChat refused the close: ${a.msg}` }, exchanges };
     const wrong = this.checkOrder(a.d, ref.outTradeNo, false);
     if (wrong) return { outcome: wrong, exchanges };
     if (a.d.result_code === 'SUCCESS') return { outcome: { kind: 'closed' }, exchanges };
@@ -356,19 +393,35 @@ export class WechatClient implements PaymentProvider {
     const now = this.deps.now();
     const createdAt = createdAtOf(ref);
     if (createdAt !== null && now < createdAt + REVERSE_MIN_AGE_MS) {
-      return { outcome: { kind: 'retry', retryAt: createdAt + REVERSE_MIN_AGE_MS, reason: 'WeChat accepts reverse only 15 s after the payment call' }, exchanges };
+      return {
+        outcome: {
+          kind: 'retry',
+          retryAt: createdAt + REVERSE_MIN_AGE_MS,
+          reason: 'WeChat accepts reverse only 15 s after the payment call',
+        },
+        exchanges,
+      };
     }
     const a = await this.call('reverse', '/secapi/pay/reverse', { out_trade_no: ref.outTradeNo }, exchanges);
     const retryAt = this.deps.now() + REVERSE_RETRY_MS;
     if (a.ok === false) return { outcome: a.outcome, exchanges };
-    if (a.ok === 'fail') return { outcome: { kind: 'unknown', reason: `WeChat refused the reverse: ${a.msg}` }, exchanges };
+    if (a.ok === 'fail')
+      return { outcome: { kind: 'unknown', reason: `WeChat refused the reverse: ${a.msg}` }, exchanges };
     const wrong = this.checkOrder(a.d, ref.outTradeNo, false);
     if (wrong) return { outcome: wrong, exchanges };
-    if (a.d.recall === 'Y') return { outcome: { kind: 'retry', retryAt, reason: 'WeChat asks to call reverse again (recall=Y)' }, exchanges };
+    if (a.d.recall === 'Y')
+      return { outcome: { kind: 'retry', retryAt, reason: 'WeChat asks to call reverse again (recall=Y)' }, exchanges };
     if (a.d.result_code === 'SUCCESS') return { outcome: { kind: 'closed' }, exchanges };
     switch (a.d.err_code) {
       case 'USERPAYING':
-        return { outcome: { kind: 'retry', retryAt, reason: 'the buyer is still paying (USERPAYING): query, then reverse again' }, exchanges };
+        return {
+          outcome: {
+            kind: 'retry',
+            retryAt,
+            reason: 'the buyer is still paying (USERPAYING): query, then reverse again',
+          },
+          exchanges,
+        };
       case 'SYSTEMERROR':
         return { outcome: { kind: 'retry', retryAt, reason: describeErr(a.d) }, exchanges };
       case 'ORDERNOTEXIST':
@@ -393,16 +446,21 @@ export class WechatClient implements PaymentProvider {
       exchanges,
     );
     if (a.ok === false) return { outcome: a.outcome, exchanges };
-    if (a.ok === 'fail') return { outcome: { kind: 'unknown', reason: `WeChat refused the refund request: ${a.msg}` }, exchanges };
+    if (a.ok === 'fail')
+      return { outcome: { kind: 'unknown', reason: `WeChat refused the refund request: ${a.msg}` }, exchanges };
     const wrong = this.checkOrder(a.d, input.outTradeNo, false);
     if (wrong) return { outcome: wrong, exchanges };
     if (a.d.out_refund_no && a.d.out_refund_no !== input.refundNo) {
-      return { outcome: untrusted('wrong_order', `the answer is about refund ${a.d.out_refund_no}, not ${input.refundNo}`), exchanges };
+      return {
+        outcome: untrusted('wrong_order', `the answer is about refund ${a.d.out_refund_no}, not ${input.refundNo}`),
+        exchanges,
+      };
     }
     // SUCCESS means the refund application was accepted; the result comes from refundquery
     if (a.d.result_code === 'SUCCESS') return { outcome: { kind: 'accepted' }, exchanges };
     const err = a.d.err_code ?? '';
-    if (err === 'SYSTEMERROR' || err === 'BIZERR_NEED_RETRY' || err === '') return { outcome: { kind: 'unknown', reason: describeErr(a.d) }, exchanges };
+    if (err === 'SYSTEMERROR' || err === 'BIZERR_NEED_RETRY' || err === '')
+      return { outcome: { kind: 'unknown', reason: describeErr(a.d) }, exchanges };
     return { outcome: { kind: 'declined', code: err, message: a.d.err_code_des || err }, exchanges };
   }
 
@@ -410,7 +468,8 @@ export class WechatClient implements PaymentProvider {
     const exchanges: Exchange[] = [];
     const a = await this.call('refundquery', '/pay/refundquery', { out_refund_no: input.refundNo }, exchanges);
     if (a.ok === false) return { outcome: a.outcome, exchanges };
-    if (a.ok === 'fail') return { outcome: { kind: 'unknown', reason: `WeChat refused the refund query: ${a.msg}` }, exchanges };
+    if (a.ok === 'fail')
+      return { outcome: { kind: 'unknown', reason: `WeChat refused the refund query: ${a.msg}` }, exchanges };
     if (a.d.result_code !== 'SUCCESS') {
       if (a.d.err_code === 'REFUNDNOTEXIST') return { outcome: { kind: 'not_found' }, exchanges };
       return { outcome: { kind: 'unknown', reason: describeErr(a.d) }, exchanges };
@@ -427,7 +486,17 @@ export class WechatClient implements PaymentProvider {
         return { outcome: { kind: 'succeeded', refundedFen: fen }, exchanges };
       }
       if (status === 'PROCESSING') return { outcome: { kind: 'pending' }, exchanges };
-      return { outcome: { kind: 'failed', code: status || 'UNKNOWN', message: status === 'CHANGE' ? 'refund could not be credited (CHANGE): handle it on the merchant platform' : `refund ${status}` }, exchanges };
+      return {
+        outcome: {
+          kind: 'failed',
+          code: status || 'UNKNOWN',
+          message:
+            status === 'CHANGE'
+              ? 'refund could not be credited (CHANGE): handle it on the merchant platform'
+              : `refund ${status}`,
+        },
+        exchanges,
+      };
     }
     return { outcome: { kind: 'not_found' }, exchanges };
   }
@@ -440,7 +509,12 @@ export class WechatClient implements PaymentProvider {
   async statementFile(day: string): Promise<Called<StatementFileOutcome>> {
     const exchanges: Exchange[] = [];
     if (!isDay(day)) return { outcome: { kind: 'invalid', reason: `${day} is not a day (YYYY-MM-DD)` }, exchanges };
-    const sent = await this.post('downloadbill', '/pay/downloadbill', { bill_date: day.replaceAll('-', ''), bill_type: 'ALL' }, exchanges);
+    const sent = await this.post(
+      'downloadbill',
+      '/pay/downloadbill',
+      { bill_date: day.replaceAll('-', ''), bill_type: 'ALL' },
+      exchanges,
+    );
     const failed = transportFailure(sent);
     if (failed) return { outcome: failed, exchanges };
     const text = sent.response!.body.toString('utf8');
@@ -453,7 +527,10 @@ export class WechatClient implements PaymentProvider {
       }
       return { outcome: { kind: 'unknown', reason: describeErr(a.d) }, exchanges };
     }
-    return { outcome: { kind: 'file', file: sent.response!.body, format: { kind: 'wechat', mchId: this.cfg.mchId } }, exchanges };
+    return {
+      outcome: { kind: 'file', file: sent.response!.body, format: { kind: 'wechat', mchId: this.cfg.mchId } },
+      exchanges,
+    };
   }
 
   parseStatement(file: Buffer, day: string): StatementOutcome {
@@ -461,16 +538,30 @@ export class WechatClient implements PaymentProvider {
   }
 
   verifyIncoming(incoming: Incoming): Verified {
-    const okReply = { status: 200, contentType: 'text/xml; charset=utf-8', body: toXml({ return_code: 'SUCCESS', return_msg: 'OK' }) };
-    const failReply = (msg: string) => ({ status: 200, contentType: 'text/xml; charset=utf-8', body: toXml({ return_code: 'FAIL', return_msg: msg }) });
+    const okReply = {
+      status: 200,
+      contentType: 'text/xml; charset=utf-8',
+      body: toXml({ return_code: 'SUCCESS', return_msg: 'OK' }),
+    };
+    const failReply = (msg: string) => ({
+      status: 200,
+      contentType: 'text/xml; charset=utf-8',
+      body: toXml({ return_code: 'FAIL', return_msg: msg }),
+    });
     let d: Fields;
     try {
       d = parseXml(incoming.body.toString('utf8'));
     } catch (err) {
-      return { outcome: untrusted('malformed', `the notification is not WeChat XML: ${(err as Error).message}`), reply: failReply('bad XML') };
+      return {
+        outcome: untrusted('malformed', `the notification is not WeChat XML: ${(err as Error).message}`),
+        reply: failReply('bad XML'),
+      };
     }
     if (d.return_code !== 'SUCCESS') {
-      return { outcome: untrusted('malformed', `notification with return_code ${d.return_code ?? '(none)'}`), reply: failReply('return_code') };
+      return {
+        outcome: untrusted('malformed', `notification with return_code ${d.return_code ?? '(none)'}`),
+        reply: failReply('return_code'),
+      };
     }
     const bad = this.checkSigned(d);
     if (bad) {
@@ -478,13 +569,17 @@ export class WechatClient implements PaymentProvider {
       const reply = bad.reason === 'wrong_merchant' ? okReply : failReply('签名失败');
       return { outcome: bad, reply };
     }
-    if (!d.out_trade_no) return { outcome: untrusted('malformed', 'the notification has no out_trade_no'), reply: okReply };
+    if (!d.out_trade_no)
+      return { outcome: untrusted('malformed', 'the notification has no out_trade_no'), reply: okReply };
     if (d.result_code === 'SUCCESS') {
       const trade = this.trade(d);
       if ('kind' in trade) return { outcome: trade, reply: okReply };
       return { outcome: { kind: 'paid', outTradeNo: d.out_trade_no, trade }, reply: okReply };
     }
-    return { outcome: { kind: 'other', outTradeNo: d.out_trade_no, status: d.err_code || d.result_code || 'FAIL' }, reply: okReply };
+    return {
+      outcome: { kind: 'other', outTradeNo: d.out_trade_no, status: d.err_code || d.result_code || 'FAIL' },
+      reply: okReply,
+    };
   }
 }
 

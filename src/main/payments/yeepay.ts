@@ -51,22 +51,65 @@ import type {
 type Fields = Record<string, string>;
 
 /** §1.2: the Buy fields in HMAC order. */
-export const BUY_ORDER = ['p0_Cmd', 'p1_MerId', 'p2_Order', 'p3_Amt', 'p4_Cur', 'p5_Pid', 'p6_Pcat', 'p7_Pdesc', 'p8_Url', 'p9_SAF', 'pa_MP', 'pd_FrpId', 'pr_NeedResponse'] as const;
+export const BUY_ORDER = [
+  'p0_Cmd',
+  'p1_MerId',
+  'p2_Order',
+  'p3_Amt',
+  'p4_Cur',
+  'p5_Pid',
+  'p6_Pcat',
+  'p7_Pdesc',
+  'p8_Url',
+  'p9_SAF',
+  'pa_MP',
+  'pd_FrpId',
+  'pr_NeedResponse',
+] as const;
 /** §1.4: the callback HMAC order (p1_MerId is the configured one). */
-export const CALLBACK_ORDER = ['p1_MerId', 'r0_Cmd', 'r1_Code', 'r2_TrxId', 'r3_Amt', 'r4_Cur', 'r5_Pid', 'r6_Order', 'r7_Uid', 'r8_MP', 'r9_BType'] as const;
+export const CALLBACK_ORDER = [
+  'p1_MerId',
+  'r0_Cmd',
+  'r1_Code',
+  'r2_TrxId',
+  'r3_Amt',
+  'r4_Cur',
+  'r5_Pid',
+  'r6_Order',
+  'r7_Uid',
+  'r8_MP',
+  'r9_BType',
+] as const;
 /** §1.6: the QueryOrdDetail answer HMAC order (ra_FrpTrxId is not included). */
-export const QUERY_ANSWER_ORDER = ['r0_Cmd', 'r1_Code', 'r2_TrxId', 'r3_Amt', 'r4_Cur', 'r5_Pid', 'r6_Order', 'r8_MP', 'rb_PayStatus', 'rc_RefundCount', 'rd_RefundAmt'] as const;
+export const QUERY_ANSWER_ORDER = [
+  'r0_Cmd',
+  'r1_Code',
+  'r2_TrxId',
+  'r3_Amt',
+  'r4_Cur',
+  'r5_Pid',
+  'r6_Order',
+  'r8_MP',
+  'rb_PayStatus',
+  'rc_RefundCount',
+  'rd_RefundAmt',
+] as const;
 /** §1.7 */
 export const REFUND_ORDER = ['p0_Cmd', 'p1_MerId', 'pb_TrxId', 'p3_Amt', 'p4_Cur', 'p5_Desc'] as const;
 export const REFUND_ANSWER_ORDER = ['r0_Cmd', 'r1_Code', 'r2_TrxId', 'r3_Amt', 'r4_Cur'] as const;
 
 /** §1.3: HMAC-MD5 over the concatenated values (UTF-8), lowercase hex. */
 export function yeepayHmac(values: readonly string[], key: string): string {
-  return createHmac('md5', Buffer.from(key, 'utf8')).update(Buffer.from(values.join(''), 'utf8')).digest('hex');
+  return createHmac('md5', Buffer.from(key, 'utf8'))
+    .update(Buffer.from(values.join(''), 'utf8'))
+    .digest('hex');
 }
 
 export function hmacOf(fields: Fields, order: readonly string[], key: string): string {
-  return yeepayHmac(order.map((k) => fields[k] ?? ''), key);
+  return yeepayHmac(
+    order.map((k) => fields[k] ?? ''),
+    key,
+  );
 }
 
 /** URL-encode in GBK (the forms travel as GBK). */
@@ -85,7 +128,11 @@ export function gbkDecode(bytes: Buffer): string {
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i]!;
     if (b === 0x2b) out.push(0x20);
-    else if (b === 0x25 && i + 2 < bytes.length + 0 && /^[0-9A-Fa-f]{2}$/.test(bytes.subarray(i + 1, i + 3).toString('latin1'))) {
+    else if (
+      b === 0x25 &&
+      i + 2 < bytes.length + 0 &&
+      /^[0-9A-Fa-f]{2}$/.test(bytes.subarray(i + 1, i + 3).toString('latin1'))
+    ) {
       out.push(parseInt(bytes.subarray(i + 1, i + 3).toString('latin1'), 16));
       i += 2;
     } else out.push(b);
@@ -156,7 +203,9 @@ export class YeepayClient implements PaymentProvider {
     private readonly deps: ClientDeps,
   ) {
     if (Buffer.byteLength(cfg.key, 'utf8') > 64) {
-      throw new RangeError('YeePay key is longer than 64 bytes: the HMAC-MD5 implementations disagree on such keys, so it is refused (issued keys are 60 characters)');
+      throw new RangeError(
+        'YeePay key is longer than 64 bytes: the HMAC-MD5 implementations disagree on such keys, so it is refused (issued keys are 60 characters)',
+      );
     }
     if (cfg.key.length === 0) throw new RangeError('YeePay key is empty');
     this.capabilities = {
@@ -200,17 +249,31 @@ export class YeepayClient implements PaymentProvider {
   async create(input: CreateInput): Promise<Called<CreateOutcome>> {
     if (input.mode !== 'redirect') throw new UnsupportedOperation('yeepay', `create in ${input.mode} mode`);
     if (!input.returnUrl) {
-      return { outcome: { kind: 'declined', code: 'NO_RETURN_URL', message: 'a YeePay payment needs a return URL (p8_Url)' }, exchanges: [] };
+      return {
+        outcome: { kind: 'declined', code: 'NO_RETURN_URL', message: 'a YeePay payment needs a return URL (p8_Url)' },
+        exchanges: [],
+      };
     }
     if (input.bankCode !== undefined && !/^[A-Za-z0-9-]{1,40}$/.test(input.bankCode)) {
-      return { outcome: { kind: 'declined', code: 'BAD_BANK_CODE', message: `bank code ${JSON.stringify(input.bankCode)} is not a YeePay channel code` }, exchanges: [] };
+      return {
+        outcome: {
+          kind: 'declined',
+          code: 'BAD_BANK_CODE',
+          message: `bank code ${JSON.stringify(input.bankCode)} is not a YeePay channel code`,
+        },
+        exchanges: [],
+      };
     }
     const fields = this.buyFields(input);
     const ex = handedOff('Buy', this.deps.now(), this.cfg.nodeUrl, formBody(fields), this.secrets);
     return { outcome: { kind: 'redirect', url: this.cfg.nodeUrl, method: 'POST', fields }, exchanges: [ex] };
   }
 
-  private async command(op: string, fields: Fields, exchanges: Exchange[]): Promise<{ ok: true; fields: Fields; text: string[] } | { ok: false; outcome: Unknown }> {
+  private async command(
+    op: string,
+    fields: Fields,
+    exchanges: Exchange[],
+  ): Promise<{ ok: true; fields: Fields; text: string[] } | { ok: false; outcome: Unknown }> {
     const sent = await send(this.deps, {
       op,
       req: {
@@ -232,20 +295,30 @@ export class YeepayClient implements PaymentProvider {
   /** Verify a command answer's hmac in the given order. */
   private checkAnswer(a: Fields, text: string[], order: readonly string[], cmd: string): Untrusted | null {
     if (Object.keys(a).length === 0) {
-      return untrusted('malformed', `the answer has no key=value lines${text.length ? `: ${text.join(' ').slice(0, 200)}` : ''}`);
+      return untrusted(
+        'malformed',
+        `the answer has no key=value lines${text.length ? `: ${text.join(' ').slice(0, 200)}` : ''}`,
+      );
     }
-    if (!a.hmac) return untrusted('unsigned', `the answer carries no hmac (r1_Code=${a.r1_Code ?? '?'}${text.length ? `; ${text.join(' ').slice(0, 200)}` : ''})`);
+    if (!a.hmac)
+      return untrusted(
+        'unsigned',
+        `the answer carries no hmac (r1_Code=${a.r1_Code ?? '?'}${text.length ? `; ${text.join(' ').slice(0, 200)}` : ''})`,
+      );
     const expected = hmacOf(a, order, this.cfg.key);
-    if (!safeEqual(expected, a.hmac.trim().toLowerCase())) return untrusted('bad_signature', "the answer's hmac does not match (HMAC-MD5 with the configured key)");
+    if (!safeEqual(expected, a.hmac.trim().toLowerCase()))
+      return untrusted('bad_signature', "the answer's hmac does not match (HMAC-MD5 with the configured key)");
     if (a.r0_Cmd !== cmd) return untrusted('malformed', `the answer is for ${a.r0_Cmd ?? '(no command)'}, not ${cmd}`);
     return null;
   }
 
   private tradeOf(a: Fields): Trade | Untrusted {
     const cur = a.r4_Cur ?? '';
-    if (cur !== '' && cur !== 'RMB' && cur !== 'CNY') return untrusted('wrong_currency', `the trade is in ${cur}, not CNY/RMB`);
+    if (cur !== '' && cur !== 'RMB' && cur !== 'CNY')
+      return untrusted('wrong_currency', `the trade is in ${cur}, not CNY/RMB`);
     const amountFen = yuanToFen(a.r3_Amt ?? '');
-    if (amountFen === null) return untrusted('malformed', `r3_Amt ${JSON.stringify(a.r3_Amt ?? null)} is not an amount`);
+    if (amountFen === null)
+      return untrusted('malformed', `r3_Amt ${JSON.stringify(a.r3_Amt ?? null)} is not an amount`);
     return {
       tradeNo: a.r2_TrxId || null,
       amountFen,
@@ -262,10 +335,12 @@ export class YeepayClient implements PaymentProvider {
     const a = r.fields;
     const bad = this.checkAnswer(a, r.text, QUERY_ANSWER_ORDER, 'QueryOrdDetail');
     if (bad) return bad;
-    if (a.r6_Order && a.r6_Order !== ref.outTradeNo) return untrusted('wrong_order', `the answer is about order ${a.r6_Order}, not ${ref.outTradeNo}`);
+    if (a.r6_Order && a.r6_Order !== ref.outTradeNo)
+      return untrusted('wrong_order', `the answer is about order ${a.r6_Order}, not ${ref.outTradeNo}`);
     if (a.r1_Code === '50') return { kind: 'not_found' };
     if (a.r1_Code !== '1') return { kind: 'unknown', reason: `YeePay query failed (r1_Code=${a.r1_Code ?? '?'})` };
-    if (a.r6_Order !== ref.outTradeNo) return untrusted('wrong_order', `the answer does not name order ${ref.outTradeNo}`);
+    if (a.r6_Order !== ref.outTradeNo)
+      return untrusted('wrong_order', `the answer does not name order ${ref.outTradeNo}`);
     switch (a.rb_PayStatus) {
       case 'SUCCESS': {
         const trade = this.tradeOf(a);
@@ -279,7 +354,11 @@ export class YeepayClient implements PaymentProvider {
       case 'CANCELED':
         return { kind: 'closed' };
       default:
-        return { kind: 'failed', code: a.rb_PayStatus ?? 'UNKNOWN', message: `YeePay pay status ${a.rb_PayStatus ?? '(none)'}` };
+        return {
+          kind: 'failed',
+          code: a.rb_PayStatus ?? 'UNKNOWN',
+          message: `YeePay pay status ${a.rb_PayStatus ?? '(none)'}`,
+        };
     }
   }
 
@@ -309,7 +388,14 @@ export class YeepayClient implements PaymentProvider {
       const q = await this.queryInto(input, exchanges);
       if (q.kind === 'unknown' || q.kind === 'untrusted') return { outcome: q, exchanges };
       if (q.kind !== 'paid' && q.kind !== 'refunded') {
-        return { outcome: { kind: 'declined', code: 'NOT_PAID', message: `the order is ${q.kind.replace('_', ' ')} at YeePay; nothing to refund` }, exchanges };
+        return {
+          outcome: {
+            kind: 'declined',
+            code: 'NOT_PAID',
+            message: `the order is ${q.kind.replace('_', ' ')} at YeePay; nothing to refund`,
+          },
+          exchanges,
+        };
       }
       trxId = q.trade.tradeNo;
       if (!trxId) return { outcome: untrusted('malformed', 'the query answer has no r2_TrxId to refund'), exchanges };
@@ -328,12 +414,26 @@ export class YeepayClient implements PaymentProvider {
     const a = r.fields;
     const bad = this.checkAnswer(a, r.text, REFUND_ANSWER_ORDER, 'RefundOrd');
     if (bad) return { outcome: bad, exchanges };
-    if (a.r1_Code !== '1') return { outcome: { kind: 'declined', code: `r1_Code=${a.r1_Code ?? '?'}`, message: r.text.join(' ') || 'YeePay refused the refund' }, exchanges };
+    if (a.r1_Code !== '1')
+      return {
+        outcome: {
+          kind: 'declined',
+          code: `r1_Code=${a.r1_Code ?? '?'}`,
+          message: r.text.join(' ') || 'YeePay refused the refund',
+        },
+        exchanges,
+      };
     const cur = a.r4_Cur ?? '';
-    if (cur !== '' && cur !== 'RMB' && cur !== 'CNY') return { outcome: untrusted('wrong_currency', `the refund is in ${cur}`), exchanges };
+    if (cur !== '' && cur !== 'RMB' && cur !== 'CNY')
+      return { outcome: untrusted('wrong_currency', `the refund is in ${cur}`), exchanges };
     const fen = a.r3_Amt ? yuanToFen(a.r3_Amt) : input.refundFen;
-    if (fen === null) return { outcome: untrusted('malformed', `r3_Amt ${JSON.stringify(a.r3_Amt)} is not an amount`), exchanges };
-    if (fen !== input.refundFen) return { outcome: untrusted('malformed', `YeePay refunded ${a.r3_Amt}, not ${fenToYuan(input.refundFen)}`), exchanges };
+    if (fen === null)
+      return { outcome: untrusted('malformed', `r3_Amt ${JSON.stringify(a.r3_Amt)} is not an amount`), exchanges };
+    if (fen !== input.refundFen)
+      return {
+        outcome: untrusted('malformed', `YeePay refunded ${a.r3_Amt}, not ${fenToYuan(input.refundFen)}`),
+        exchanges,
+      };
     return { outcome: { kind: 'succeeded', refundedFen: fen }, exchanges };
   }
 
@@ -350,7 +450,12 @@ export class YeepayClient implements PaymentProvider {
     req.hmac = hmacOf(req, ['p0_Cmd', 'p1_MerId', 'p2_Date'], this.cfg.key);
     const url = new URL(this.cfg.statementUrl);
     for (const [k, v] of Object.entries(req)) url.searchParams.set(k, v);
-    const sent = await send(this.deps, { op: 'DownloadStatement', req: { method: 'GET', url: url.toString(), headers: {} }, requestText: '', secrets: this.secrets });
+    const sent = await send(this.deps, {
+      op: 'DownloadStatement',
+      req: { method: 'GET', url: url.toString(), headers: {} },
+      requestText: '',
+      secrets: this.secrets,
+    });
     exchanges.push(sent.exchange);
     const failed = transportFailure(sent);
     if (failed) return { outcome: failed, exchanges };
@@ -358,9 +463,18 @@ export class YeepayClient implements PaymentProvider {
     if (body.subarray(0, 7).toString('latin1') === 'r0_Cmd=') {
       // an error answer in the command format (bad hmac, wrong merchant, bad date…)
       const a = parseCommandAnswer(body);
-      return { outcome: { kind: 'unknown', reason: `YeePay refused the statement (r1_Code=${a.fields.r1_Code ?? '?'}${a.text.length ? `: ${a.text.join(' ')}` : ''})` }, exchanges };
+      return {
+        outcome: {
+          kind: 'unknown',
+          reason: `YeePay refused the statement (r1_Code=${a.fields.r1_Code ?? '?'}${a.text.length ? `: ${a.text.join(' ')}` : ''})`,
+        },
+        exchanges,
+      };
     }
-    return { outcome: { kind: 'file', file: body, format: { kind: 'yeepay', merchantId: this.cfg.merchantId } }, exchanges };
+    return {
+      outcome: { kind: 'file', file: body, format: { kind: 'yeepay', merchantId: this.cfg.merchantId } },
+      exchanges,
+    };
   }
 
   parseStatement(file: Buffer, day: string): StatementOutcome {
@@ -378,16 +492,28 @@ export class YeepayClient implements PaymentProvider {
     });
     const refuse = (u: Untrusted): Verified => ({
       outcome: u,
-      reply: server ? { status: 200, contentType: 'text/plain; charset=utf-8', body: 'fail' } : html('Payment result could not be verified', 400),
+      reply: server
+        ? { status: 200, contentType: 'text/plain; charset=utf-8', body: 'fail' }
+        : html('Payment result could not be verified', 400),
     });
     if (!f.hmac) return refuse(untrusted('unsigned', 'the callback carries no hmac'));
     if (f.p1_MerId !== undefined && f.p1_MerId !== this.cfg.merchantId) {
-      return refuse(untrusted('wrong_merchant', `the callback is for merchant ${f.p1_MerId}, not ${this.cfg.merchantId}`));
+      return refuse(
+        untrusted('wrong_merchant', `the callback is for merchant ${f.p1_MerId}, not ${this.cfg.merchantId}`),
+      );
     }
     const expected = hmacOf({ ...f, p1_MerId: this.cfg.merchantId }, CALLBACK_ORDER, this.cfg.key);
-    if (!safeEqual(expected, f.hmac.trim().toLowerCase())) return refuse(untrusted('bad_signature', "the callback's hmac does not match (HMAC-MD5 with the configured merchant id and key)"));
-    if (f.r9_BType !== '1' && f.r9_BType !== '2') return refuse(untrusted('malformed', `unknown r9_BType ${JSON.stringify(f.r9_BType ?? null)}`));
-    if (f.r0_Cmd !== 'Buy') return refuse(untrusted('malformed', `the callback is for ${f.r0_Cmd ?? '(no command)'}, not Buy`));
+    if (!safeEqual(expected, f.hmac.trim().toLowerCase()))
+      return refuse(
+        untrusted(
+          'bad_signature',
+          "the callback's hmac does not match (HMAC-MD5 with the configured merchant id and key)",
+        ),
+      );
+    if (f.r9_BType !== '1' && f.r9_BType !== '2')
+      return refuse(untrusted('malformed', `unknown r9_BType ${JSON.stringify(f.r9_BType ?? null)}`));
+    if (f.r0_Cmd !== 'Buy')
+      return refuse(untrusted('malformed', `the callback is for ${f.r0_Cmd ?? '(no command)'}, not Buy`));
     const outTradeNo = f.r6_Order ?? '';
     if (!outTradeNo) return refuse(untrusted('malformed', 'the callback has no r6_Order'));
     const reply = server
@@ -395,7 +521,8 @@ export class YeepayClient implements PaymentProvider {
       : html(f.r1_Code === '1' ? 'Payment received — you can close this window' : 'Payment not completed');
     if (f.r1_Code === '1') {
       const trade = this.tradeOf(f);
-      if ('kind' in trade) return { outcome: trade, reply: server ? reply : html('Payment result could not be verified', 400) };
+      if ('kind' in trade)
+        return { outcome: trade, reply: server ? reply : html('Payment result could not be verified', 400) };
       return { outcome: { kind: 'paid', outTradeNo, trade }, reply };
     }
     return { outcome: { kind: 'other', outTradeNo, status: `r1_Code=${f.r1_Code ?? ''}` }, reply };

@@ -26,7 +26,8 @@ const LOC = 0x04034b50;
 
 export function readZip(buf: Buffer): ZipEntry[] {
   if (buf.length < 22) throw new ZipError('not a zip archive (too short)');
-  if (buf.readUInt32LE(0) !== LOC && buf.readUInt32LE(0) !== EOCD) throw new ZipError('not a zip archive (no local header at the start)');
+  if (buf.readUInt32LE(0) !== LOC && buf.readUInt32LE(0) !== EOCD)
+    throw new ZipError('not a zip archive (no local header at the start)');
   let eocd = -1;
   for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--) {
     if (buf.readUInt32LE(i) === EOCD) {
@@ -42,7 +43,8 @@ export function readZip(buf: Buffer): ZipEntry[] {
   const entries: ZipEntry[] = [];
   let p = cdOffset;
   for (let n = 0; n < count; n++) {
-    if (p + 46 > eocd || buf.readUInt32LE(p) !== CEN) throw new ZipError('the zip archive is damaged (bad central directory entry)');
+    if (p + 46 > eocd || buf.readUInt32LE(p) !== CEN)
+      throw new ZipError('the zip archive is damaged (bad central directory entry)');
     const flags = buf.readUInt16LE(p + 8);
     const method = buf.readUInt16LE(p + 10);
     const crc = buf.readUInt32LE(p + 16);
@@ -56,7 +58,8 @@ export function readZip(buf: Buffer): ZipEntry[] {
     const name = flags & 0x800 ? nameBytes.toString('utf8') : iconv.decode(nameBytes, 'gbk');
     p += 46 + nameLen + extraLen + commentLen;
     if (flags & 0x1) throw new ZipError(`zip entry ${name} is encrypted`);
-    if (local + 30 > buf.length || buf.readUInt32LE(local) !== LOC) throw new ZipError(`zip entry ${name} is damaged (bad local header)`);
+    if (local + 30 > buf.length || buf.readUInt32LE(local) !== LOC)
+      throw new ZipError(`zip entry ${name} is damaged (bad local header)`);
     const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
     if (start + compSize > buf.length) throw new ZipError(`zip entry ${name} is truncated`);
     const raw = buf.subarray(start, start + compSize);
@@ -69,7 +72,8 @@ export function readZip(buf: Buffer): ZipEntry[] {
         throw new ZipError(`zip entry ${name} is damaged (cannot inflate)`);
       }
     } else throw new ZipError(`zip entry ${name} uses unsupported compression method ${method}`);
-    if (data.length !== size) throw new ZipError(`zip entry ${name} is truncated (size ${data.length}, expected ${size})`);
+    if (data.length !== size)
+      throw new ZipError(`zip entry ${name} is truncated (size ${data.length}, expected ${size})`);
     if (crc32(data) >>> 0 !== crc >>> 0) throw new ZipError(`zip entry ${name} is damaged (CRC mismatch)`);
     if (!name.endsWith('/')) entries.push({ name, data });
   }

@@ -45,8 +45,7 @@ class TransactionalSqliteDialect extends SqliteDialect {
 }
 
 const staticProvider = (upTo: string): MigrationProvider => ({
-  getMigrations: () =>
-    Promise.resolve(Object.fromEntries(Object.entries(MIGRATIONS).filter(([name]) => name <= upTo))),
+  getMigrations: () => Promise.resolve(Object.fromEntries(Object.entries(MIGRATIONS).filter(([name]) => name <= upTo))),
 });
 
 export interface OpenOptions {
@@ -74,7 +73,8 @@ type Slot = { readonly [SLOT]: readonly [number] | readonly [number, string] };
 const isSlot = (v: unknown): v is Slot => typeof v === 'object' && v !== null && SLOT in v;
 function standIn(i: number): unknown {
   return new Proxy({ [SLOT]: [i] } as Slot, {
-    get: (target, key) => (key === SLOT ? target[SLOT] : typeof key === 'string' ? ({ [SLOT]: [i, key] } as Slot) : undefined),
+    get: (target, key) =>
+      key === SLOT ? target[SLOT] : typeof key === 'string' ? ({ [SLOT]: [i, key] } as Slot) : undefined,
   });
 }
 
@@ -98,7 +98,9 @@ const builder = new Kysely<Database>({
  * one that does not use every argument as a parameter is refused at its first call. Values are
  * bound as they are: an `undefined` is NULL, not a column left out as kysely would leave it.
  */
-export function prepared<A extends unknown[], R>(build: (k: Kysely<Database>, ...args: A) => Compilable<R>): (...args: A) => Compilable<R> {
+export function prepared<A extends unknown[], R>(
+  build: (k: Kysely<Database>, ...args: A) => Compilable<R>,
+): (...args: A) => Compilable<R> {
   let compiled: { query: CompiledQuery<R>; slots: (Slot[typeof SLOT] | { value: unknown })[] } | null = null;
   return (...args: A) => {
     if (compiled === null) {
@@ -107,7 +109,9 @@ export function prepared<A extends unknown[], R>(build: (k: Kysely<Database>, ..
         c = build(builder, ...(args.map((_, i) => standIn(i)) as A)).compile();
       } catch (err) {
         // a stand-in turned into text or a number (arithmetic, a template, sql.raw) cannot be converted
-        throw new Error(`a prepared query must use each of its ${args.length} arguments as a parameter (${(err as Error).message})`);
+        throw new Error(
+          `a prepared query must use each of its ${args.length} arguments as a parameter (${(err as Error).message})`,
+        );
       }
       const slots = c.parameters.map((v) => (isSlot(v) ? v[SLOT] : { value: v }));
       const used = new Set(slots.flatMap((x) => ('value' in x ? [] : [x[0]])));
@@ -117,7 +121,9 @@ export function prepared<A extends unknown[], R>(build: (k: Kysely<Database>, ..
       compiled = { query: c, slots };
     }
     const { query, slots } = compiled;
-    const parameters = slots.map((x) => ('value' in x ? x.value : x.length === 1 ? args[x[0]] : (args[x[0]] as Record<string, unknown>)[x[1]!]));
+    const parameters = slots.map((x) =>
+      'value' in x ? x.value : x.length === 1 ? args[x[0]] : (args[x[0]] as Record<string, unknown>)[x[1]!],
+    );
     return { compile: () => ({ ...query, parameters }) };
   };
 }
@@ -170,7 +176,9 @@ export class Store {
   all<R>(q: Compilable<R>): R[] {
     const c = q.compile();
     const stmt = this.prepare(c);
-    return (stmt.reader ? stmt.all(...(c.parameters as unknown[])) : (stmt.run(...(c.parameters as unknown[])), [])) as R[];
+    return (
+      stmt.reader ? stmt.all(...(c.parameters as unknown[])) : (stmt.run(...(c.parameters as unknown[])), [])
+    ) as R[];
   }
 
   /**
@@ -238,10 +246,15 @@ export class Store {
   }
 
   /** The two pragmas `tx` switches between, prepared once per connection (`pragma()` prepares anew on every call). */
-  private sync: { db: BetterSqlite3.Database; normal: BetterSqlite3.Statement; full: BetterSqlite3.Statement } | null = null;
+  private sync: { db: BetterSqlite3.Database; normal: BetterSqlite3.Statement; full: BetterSqlite3.Statement } | null =
+    null;
   private syncStatements() {
     if (this.sync?.db !== this.sqlite) {
-      this.sync = { db: this.sqlite, normal: this.sqlite.prepare('PRAGMA synchronous = NORMAL'), full: this.sqlite.prepare('PRAGMA synchronous = FULL') };
+      this.sync = {
+        db: this.sqlite,
+        normal: this.sqlite.prepare('PRAGMA synchronous = NORMAL'),
+        full: this.sqlite.prepare('PRAGMA synchronous = FULL'),
+      };
     }
     return this.sync;
   }

@@ -301,7 +301,13 @@ export interface ReconLinesTable {
 export interface ReconItemsTable {
   id: Generated<number>;
   run_id: number;
-  category: 'missing_locally' | 'missing_upstream' | 'amount_mismatch' | 'status_mismatch' | 'fee_mismatch' | 'paid_after_close';
+  category:
+    | 'missing_locally'
+    | 'missing_upstream'
+    | 'amount_mismatch'
+    | 'status_mismatch'
+    | 'fee_mismatch'
+    | 'paid_after_close';
   out_trade_no: string;
   attempt_id: number | null;
   refund_id: number | null;

@@ -57,7 +57,11 @@ export class JobError extends Error {
  * its chunks in out/main/chunks), or the source file beside this one (tests).
  */
 export function workerScript(): string {
-  for (const path of [join(__dirname, 'sqlite-worker.js'), join(__dirname, '..', 'sqlite-worker.js'), join(__dirname, 'sqlite-worker.cjs')]) {
+  for (const path of [
+    join(__dirname, 'sqlite-worker.js'),
+    join(__dirname, '..', 'sqlite-worker.js'),
+    join(__dirname, 'sqlite-worker.cjs'),
+  ]) {
     if (existsSync(path)) return path;
   }
   throw new Error(`the SQLite worker script is missing beside ${__dirname}`);
@@ -79,7 +83,9 @@ export function runJob(job: Job): Promise<unknown> {
       settle(() => (answer.ok ? resolve(answer.value) : reject(new JobError(answer.error.code, answer.error.message)))),
     );
     worker.once('error', (err) => settle(() => reject(err)));
-    worker.once('exit', (code) => settle(() => reject(new JobError('WORKER_EXIT', `the SQLite worker stopped (exit code ${code})`))));
+    worker.once('exit', (code) =>
+      settle(() => reject(new JobError('WORKER_EXIT', `the SQLite worker stopped (exit code ${code})`))),
+    );
   });
 }
 
@@ -269,7 +275,12 @@ export class TaskPool {
         return;
       case 'done':
         if (m.ok) r.resolve(m.value);
-        else r.reject(m.error.pos ? new PosError(m.error.code as ErrorCode, m.error.message, m.error.details as ErrorDetails) : new JobError(m.error.code, m.error.message));
+        else
+          r.reject(
+            m.error.pos
+              ? new PosError(m.error.code as ErrorCode, m.error.message, m.error.details as ErrorDetails)
+              : new JobError(m.error.code, m.error.message),
+          );
         return;
     }
   }

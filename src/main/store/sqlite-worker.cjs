@@ -31,7 +31,7 @@ function locate(db, messages) {
     try {
       dbstat ??= db.prepare('select name from dbstat where pageno = ?');
       const row = dbstat.get(page);
-      return row ? byName.get(row.name) ?? null : null;
+      return row ? (byName.get(row.name) ?? null) : null;
     } catch {
       return null; // no dbstat, or the damage stops it
     }
@@ -47,7 +47,8 @@ function locate(db, messages) {
   });
 }
 
-const isCorrupt = (err) => err && typeof err.code === 'string' && (err.code === 'SQLITE_NOTADB' || err.code.startsWith('SQLITE_CORRUPT'));
+const isCorrupt = (err) =>
+  err && typeof err.code === 'string' && (err.code === 'SQLITE_NOTADB' || err.code.startsWith('SQLITE_CORRUPT'));
 
 const messagesOf = (rows) =>
   rows
@@ -57,7 +58,10 @@ const messagesOf = (rows) =>
 
 /** One quick_check per table: the tables whose own check stops on a damaged page are the damaged ones. */
 function perTable(db, limit) {
-  const names = db.prepare(`select name from sqlite_schema where type = 'table'`).all().map((r) => String(r.name));
+  const names = db
+    .prepare(`select name from sqlite_schema where type = 'table'`)
+    .all()
+    .map((r) => String(r.name));
   const found = [];
   for (const name of names) {
     try {
@@ -117,7 +121,10 @@ function describe(db, tables) {
 }
 
 function errorOf(err) {
-  return { code: err && err.code ? String(err.code) : 'ERROR', message: err && err.message ? String(err.message) : String(err) };
+  return {
+    code: err && err.code ? String(err.code) : 'ERROR',
+    message: err && err.message ? String(err.message) : String(err),
+  };
 }
 
 /**
@@ -171,7 +178,13 @@ async function run(job) {
       try {
         return { ...result, ...describe(db, job.tables ?? []), ms: Date.now() - started };
       } catch (err) {
-        return { ok: false, findings: [{ message: `the copy cannot be read as a till database: ${err.message}`, table: null, index: null }], ms: Date.now() - started };
+        return {
+          ok: false,
+          findings: [
+            { message: `the copy cannot be read as a till database: ${err.message}`, table: null, index: null },
+          ],
+          ms: Date.now() - started,
+        };
       }
     } finally {
       db.close();

@@ -67,7 +67,10 @@ function httpTransport(): Transport {
       } catch (err) {
         return {
           ok: false,
-          error: { code: 'INTERNAL', message: `The till's service did not answer (${String(err)}). Nothing was changed.` },
+          error: {
+            code: 'INTERNAL',
+            message: `The till's service did not answer (${String(err)}). Nothing was changed.`,
+          },
         };
       }
     },

@@ -28,7 +28,10 @@ type Screen =
   | { name: 'manage'; section: string | null }
   | { name: 'settings' };
 
-type Boot = { state: 'loading' } | { state: 'failed'; error: PosErrorShape } | { state: 'ready'; info: AppInfo; cart: CartView };
+type Boot =
+  | { state: 'loading' }
+  | { state: 'failed'; error: PosErrorShape }
+  | { state: 'ready'; info: AppInfo; cart: CartView };
 
 /** How long a notice stays up unless dismissed. Errors stay long enough to be read and acted on. */
 const NOTICE_MS = { error: 15_000, info: 5_000, success: 4_000 } as const;
@@ -68,7 +71,8 @@ export function App() {
   const notifier = useMemo<Notifier>(
     () => ({
       error: (error) => setNotice({ id: ++noticeSeq, kind: 'error', error }),
-      say: (tone, key, params) => setNotice({ id: ++noticeSeq, kind: 'message', tone, key, ...(params ? { params } : {}) }),
+      say: (tone, key, params) =>
+        setNotice({ id: ++noticeSeq, kind: 'message', tone, key, ...(params ? { params } : {}) }),
       clear: () => setNotice(null),
     }),
     [],
@@ -151,7 +155,11 @@ export function App() {
       }, 300);
     };
     refresh();
-    const offs = [api.on('payment.changed', refresh), api.on('refund.changed', refresh), api.on('order.changed', refresh)];
+    const offs = [
+      api.on('payment.changed', refresh),
+      api.on('refund.changed', refresh),
+      api.on('order.changed', refresh),
+    ];
     const id = window.setInterval(refresh, 30_000);
     return () => {
       offs.forEach((off) => off());
@@ -278,7 +286,10 @@ export function App() {
         <Header
           info={appInfo}
           current={
-            screen.name === 'orders' || screen.name === 'settings' || screen.name === 'check' || screen.name === 'manage'
+            screen.name === 'orders' ||
+            screen.name === 'settings' ||
+            screen.name === 'check' ||
+            screen.name === 'manage'
               ? screen.name
               : screen.name === 'sell' || screen.name === 'receipt'
                 ? 'sell'

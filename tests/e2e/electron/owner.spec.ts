@@ -3,7 +3,9 @@ import { PosPage } from '../support/pos-page';
 
 test.skip(!ELECTRON, SKIP_REASON);
 
-test('owner work in the Electron app: a clerk is refused a refund without the PIN; the owner refunds part of a sale', async ({ window }) => {
+test('owner work in the Electron app: a clerk is refused a refund without the PIN; the owner refunds part of a sale', async ({
+  window,
+}) => {
   const till = new PosPage(window);
   await till.tile('DRI-001').click();
   await till.tile('SNA-001').click();
@@ -16,7 +18,11 @@ test('owner work in the Electron app: a clerk is refused a refund without the PI
   await window.locator(`[data-testid="order-row"][data-number="${number}"]`).click();
   await till.id('order-refund').click();
   await till.id('refund-kind-lines').click();
-  await window.locator('[data-testid="refund-line"]').filter({ hasText: /Coca-Cola|可口可乐/ }).getByTestId('refund-line-plus').click();
+  await window
+    .locator('[data-testid="refund-line"]')
+    .filter({ hasText: /Coca-Cola|可口可乐/ })
+    .getByTestId('refund-line-plus')
+    .click();
   await till.id('refund-reason').fill('Can was dented');
   await till.id('refund-confirm').click();
   await expect(till.id('owner-pin-dialog')).toBeVisible();

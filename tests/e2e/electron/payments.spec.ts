@@ -9,7 +9,10 @@ async function toPay(till: PosPage): Promise<string> {
   return till.checkout();
 }
 
-test('Alipay QR in the Electron app: paid by the customer (sandbox control API), receipt shows Alipay', async ({ window, request }) => {
+test('Alipay QR in the Electron app: paid by the customer (sandbox control API), receipt shows Alipay', async ({
+  window,
+  request,
+}) => {
   const till = new PosPage(window);
   await expect(till.id('sandbox-badge')).toBeVisible({ timeout: 15_000 });
   await toPay(till);
@@ -23,7 +26,10 @@ test('Alipay QR in the Electron app: paid by the customer (sandbox control API),
   await expect(till.id('receipt-paid-by')).toHaveAttribute('data-method', 'alipay');
 });
 
-test('YeePay in the Electron app: the cashier page opens in a child window limited to the gateway', async ({ window, electronApp }) => {
+test('YeePay in the Electron app: the cashier page opens in a child window limited to the gateway', async ({
+  window,
+  electronApp,
+}) => {
   const till = new PosPage(window);
   await expect(till.id('sandbox-badge')).toBeVisible({ timeout: 15_000 });
   await toPay(till);

@@ -20,7 +20,9 @@ test('window.pos exposes exactly the contract', async ({ window }) => {
     const names: string[] = [];
     for (const [ns, group] of Object.entries(pos)) {
       if (typeof group === 'function') names.push(ns);
-      else for (const [m, fn] of Object.entries(group as Record<string, unknown>)) if (typeof fn === 'function') names.push(`${ns}.${m}`);
+      else
+        for (const [m, fn] of Object.entries(group as Record<string, unknown>))
+          if (typeof fn === 'function') names.push(`${ns}.${m}`);
     }
     return names.sort();
   });
@@ -49,7 +51,10 @@ test('a malformed call through the bridge gets a typed error, not an exception',
   expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
 });
 
-test('the cashier partition refuses geolocation, camera and notifications to the gateway page', async ({ window, electronApp }) => {
+test('the cashier partition refuses geolocation, camera and notifications to the gateway page', async ({
+  window,
+  electronApp,
+}) => {
   const till = new PosPage(window);
   await expect(till.id('sandbox-badge')).toBeVisible({ timeout: 15_000 });
   await till.tile('DRI-001').click();
@@ -89,7 +94,10 @@ test('the cashier partition refuses geolocation, camera and notifications to the
   expect(asked.query).toBe('denied');
 });
 
-test('a link opens in the system browser only for the sandbox customer page, never for another https site', async ({ window, electronApp }) => {
+test('a link opens in the system browser only for the sandbox customer page, never for another https site', async ({
+  window,
+  electronApp,
+}) => {
   // record what main hands to the system browser instead of opening it
   await electronApp.evaluate(({ shell }) => {
     const opened: string[] = [];
@@ -110,7 +118,12 @@ test('a link opens in the system browser only for the sandbox customer page, nev
   await expect.poll(opened).toEqual([content]);
   // anything else is refused: another https site, the sandbox's control API, a look-alike path
   const base = new URL(content!).origin;
-  for (const url of ['https://example.com/', 'https://evil.example/alipay/qr/x', `${base}/_sandbox/health`, `${base}/alipay/qr/../../_sandbox/reset`]) {
+  for (const url of [
+    'https://example.com/',
+    'https://evil.example/alipay/qr/x',
+    `${base}/_sandbox/health`,
+    `${base}/alipay/qr/../../_sandbox/reset`,
+  ]) {
     const w = await window.evaluate((u) => (globalThis as unknown as { open: (u: string) => unknown }).open(u), url);
     expect(w).toBeNull();
   }

@@ -30,7 +30,11 @@ const clock = new ManualClock(Date.parse(`${day}T14:00:00+08:00`));
 let live = false;
 
 async function control(base: string, path: string, body: unknown = {}): Promise<void> {
-  const r = await fetch(`${base}/_sandbox/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const r = await fetch(`${base}/_sandbox/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (!r.ok) throw new Error(`sandbox ${path}: ${r.status} ${await r.text()}`);
 }
 
@@ -42,7 +46,14 @@ function order(core: Core, items: [string, number][]): number {
 async function main(): Promise<void> {
   const sandbox = await startSandbox({ port: 0, dataDir: sandboxDir!, now: () => (live ? Date.now() : clock.now()) });
   const base = sandbox.baseUrl;
-  const core = await createCore({ dataDir: dataDir!, mode: 'browser', clock, timeZone: 'Asia/Shanghai', sandboxBaseUrl: base, poll: false });
+  const core = await createCore({
+    dataDir: dataDir!,
+    mode: 'browser',
+    clock,
+    timeZone: 'Asia/Shanghai',
+    sandboxBaseUrl: base,
+    poll: false,
+  });
   try {
     core.settings.set('timeZone', 'Asia/Shanghai');
     // no daily run while a spec drives the screen (it would fetch the statements before the owner does)
@@ -55,28 +66,71 @@ async function main(): Promise<void> {
       clock.advance(7 * 60_000);
       return a;
     };
-    await sale('alipay', [['DRI-001', 2], ['SNA-001', 1]]);
+    await sale('alipay', [
+      ['DRI-001', 2],
+      ['SNA-001', 1],
+    ]);
     await sale('wechat', [['ALC-005', 1]]);
     await sale('alipay', [['SNA-001', 2]]);
     // the till closed this QR; the buyer paid anyway
     const late = await core.payments.start({ orderId: order(core, [['DRI-001', 1]]), provider: 'alipay', mode: 'qr' });
     await control(base, `trades/alipay/${late.outTradeNo}/scan`);
-    await control(base, 'scenarios', { name: 'pay_after_close', provider: 'alipay', out_trade_no: late.outTradeNo, params: { seconds: 2 } });
+    await control(base, 'scenarios', {
+      name: 'pay_after_close',
+      provider: 'alipay',
+      out_trade_no: late.outTradeNo,
+      params: { seconds: 2 },
+    });
     await core.payments.stop(late.id);
     clock.advance(5_000);
     await fetch(`${base}/_sandbox/trades/alipay/${late.outTradeNo}`);
     // a trade this till never saw (another till, a test)
     const stranger = createProvider(sandboxConfigs(base).alipay, { now: () => clock.now() });
-    await stranger.create({ outTradeNo: 'OTHERTILL0001', amountFen: 2500, subject: 'other till', mode: 'qr', expiresAt: clock.now() + 60_000 });
+    await stranger.create({
+      outTradeNo: 'OTHERTILL0001',
+      amountFen: 2500,
+      subject: 'other till',
+      mode: 'qr',
+      expiresAt: clock.now() + 60_000,
+    });
     await control(base, 'trades/alipay/OTHERTILL0001/pay');
 
     // the stored settings point at this sandbox (browser mode runs with POS_SANDBOX=off)
     const cfg = sandboxConfigs(base);
-    const set = (provider: 'alipay' | 'wechat' | 'yeepay', fields: Record<string, string>, secrets: Record<string, string>) =>
-      core.paymentSettings.set({ provider, enabled: true, target: 'custom', environment: 'sandbox', fields, secrets }, SYSTEM_ACTOR);
-    set('alipay', { gatewayUrl: cfg.alipay.gatewayUrl, appId: cfg.alipay.appId, sellerId: cfg.alipay.sellerId ?? '', alipayPublicKeyPem: cfg.alipay.alipayPublicKeyPem }, { appPrivateKeyPem: cfg.alipay.appPrivateKeyPem });
-    set('wechat', { apiBase: cfg.wechat.apiBase, appId: cfg.wechat.appId, mchId: cfg.wechat.mchId, signType: cfg.wechat.signType }, { apiKey: cfg.wechat.apiKey });
-    set('yeepay', { nodeUrl: cfg.yeepay.nodeUrl, commandUrl: cfg.yeepay.commandUrl, merchantId: cfg.yeepay.merchantId, statementUrl: cfg.yeepay.statementUrl ?? '' }, { key: cfg.yeepay.key });
+    const set = (
+      provider: 'alipay' | 'wechat' | 'yeepay',
+      fields: Record<string, string>,
+      secrets: Record<string, string>,
+    ) =>
+      core.paymentSettings.set(
+        { provider, enabled: true, target: 'custom', environment: 'sandbox', fields, secrets },
+        SYSTEM_ACTOR,
+      );
+    set(
+      'alipay',
+      {
+        gatewayUrl: cfg.alipay.gatewayUrl,
+        appId: cfg.alipay.appId,
+        sellerId: cfg.alipay.sellerId ?? '',
+        alipayPublicKeyPem: cfg.alipay.alipayPublicKeyPem,
+      },
+      { appPrivateKeyPem: cfg.alipay.appPrivateKeyPem },
+    );
+    set(
+      'wechat',
+      { apiBase: cfg.wechat.apiBase, appId: cfg.wechat.appId, mchId: cfg.wechat.mchId, signType: cfg.wechat.signType },
+      { apiKey: cfg.wechat.apiKey },
+    );
+    set(
+      'yeepay',
+      {
+        nodeUrl: cfg.yeepay.nodeUrl,
+        commandUrl: cfg.yeepay.commandUrl,
+        merchantId: cfg.yeepay.merchantId,
+        statementUrl: cfg.yeepay.statementUrl ?? '',
+      },
+      { key: cfg.yeepay.key },
+    );
   } finally {
     core.close();
   }

@@ -32,7 +32,8 @@ export async function startWebApp(options: { dataDir?: string; env?: Record<stri
       const m = /ready at (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(output);
       // with the embedded sandbox on, wait for it too, so payment methods are offered from the start
       const sandboxOff = /^(off|0|false|no)$/i.test(options.env?.POS_SANDBOX ?? process.env.POS_SANDBOX ?? '');
-      const sandboxSettled = sandboxOff || /Intermediary sandbox \(demo mode\) at|embedded sandbox did not start/.test(output);
+      const sandboxSettled =
+        sandboxOff || /Intermediary sandbox \(demo mode\) at|embedded sandbox did not start/.test(output);
       if (m && sandboxSettled) {
         clearTimeout(timer);
         resolveUrl(m[1]!);

@@ -8,7 +8,10 @@ import { PosPage } from '../support/pos-page';
 import { expect, test } from '../support/web-app';
 
 test.describe('payments to check', () => {
-  test('late money after a cash sale: found from the order, refunded by the owner with a note and a PIN; a wrong PIN is refused', async ({ pos, app }) => {
+  test('late money after a cash sale: found from the order, refunded by the owner with a note and a PIN; a wrong PIN is refused', async ({
+    pos,
+    app,
+  }) => {
     expect(app.sandboxUrl).not.toBeNull();
     const scenario = await fetch(`${app.sandboxUrl}/_sandbox/scenarios`, {
       method: 'POST',
@@ -63,7 +66,9 @@ test.describe('payments to check', () => {
     await till.id('owner-pin-submit').click();
     await expect(till.id('owner-pin-dialog')).toBeHidden();
 
-    await expect(pos.locator('[data-testid="check-resolved-item"][data-resolution="refunded"]')).toContainText(number, { timeout: 20_000 });
+    await expect(pos.locator('[data-testid="check-resolved-item"][data-resolution="refunded"]')).toContainText(number, {
+      timeout: 20_000,
+    });
     await expect(till.id('check-count')).toBeHidden();
     await pos.screenshot({ path: test.info().outputPath('check-resolved.png') });
     // at the sandbox, the trade was refunded in full

@@ -167,11 +167,20 @@ test.describe('a cash sale in browser mode', () => {
     await till.complete();
     await till.newSale();
     await till.id('nav-orders').click();
-    await expect(pos.locator(`[data-testid="order-row"][data-number="${number}"]`)).toHaveAttribute('data-status', 'cancelled');
-    await expect(pos.locator(`[data-testid="order-row"][data-number="${second}"]`)).toHaveAttribute('data-status', 'paid');
+    await expect(pos.locator(`[data-testid="order-row"][data-number="${number}"]`)).toHaveAttribute(
+      'data-status',
+      'cancelled',
+    );
+    await expect(pos.locator(`[data-testid="order-row"][data-number="${second}"]`)).toHaveAttribute(
+      'data-status',
+      'paid',
+    );
   });
 
-  test('a one-step cash sale through the API (checkout.cashSale) shows on the open orders screen at once, paid in cash, with its receipt', async ({ pos, app }) => {
+  test('a one-step cash sale through the API (checkout.cashSale) shows on the open orders screen at once, paid in cash, with its receipt', async ({
+    pos,
+    app,
+  }) => {
     const till = new PosPage(pos);
     await till.id('nav-orders').click();
     await expect(till.id('orders-none')).toBeVisible();

@@ -9,7 +9,9 @@ import { PosPage } from '../support/pos-page';
 import { expect, test } from '../support/web-app';
 
 test.describe('cash drawer', () => {
-  test('open with a float, sell for cash, close with a variance and its reason, see and print the Z', async ({ pos }) => {
+  test('open with a float, sell for cash, close with a variance and its reason, see and print the Z', async ({
+    pos,
+  }) => {
     const till = new PosPage(pos);
     const denom = (d: string) => pos.locator(`[data-testid="denom-row"][data-denomination="${d}"]`);
     const openDrawerScreen = async () => {
@@ -56,7 +58,10 @@ test.describe('cash drawer', () => {
     for (const k of ['8', '8', '8', '8']) await till.id(`pin-key-${k}`).click();
     await till.id('owner-pin-submit').click();
     await expect(till.id('owner-pin-dialog')).toBeHidden();
-    await expect(pos.locator('[data-testid="cash-report-method"][data-method="cash"]')).toHaveAttribute('data-sales', '300');
+    await expect(pos.locator('[data-testid="cash-report-method"][data-method="cash"]')).toHaveAttribute(
+      'data-sales',
+      '300',
+    );
     await expect(till.id('cash-report-expected')).toContainText('¥253.00');
     await till.id('cash-x-close').click();
     await expect(till.id('cash-expected')).toHaveText('¥253.00');

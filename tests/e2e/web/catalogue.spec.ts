@@ -51,7 +51,9 @@ test.describe('catalogue management in browser mode', () => {
     await expect(till.id('cart-total')).toHaveText('¥3.80');
   });
 
-  test('a CSV with a bad row is refused row by row and nothing is imported; fixed, it applies, and the sell screen has the new products', async ({ pos }) => {
+  test('a CSV with a bad row is refused row by row and nothing is imported; fixed, it applies, and the sell screen has the new products', async ({
+    pos,
+  }) => {
     const till = new PosPage(pos);
     await openCatalogue(till);
     await pos.locator('[data-testid="catalogue-tab"][data-tab="csv"]').click();
@@ -66,8 +68,15 @@ test.describe('catalogue management in browser mode', () => {
     expect(exported).toContain('DRI-001,6901939621608,可口可乐 330ml,Coca-Cola 330ml,drinks,3.00,瓶,1,0');
 
     const rows = (price: string) =>
-      [HEADER, 'TEA-001,6900000000014,茉莉花茶,Jasmine tea,drinks,5.00,瓶,1,12', `TEA-002,,乌龙茶,Oolong tea,drinks,${price},瓶,1,`, 'DRI-002,6902565477126,百事可乐 330ml,Pepsi 330ml,drinks,3.20,瓶,1,'].join('\r\n') + '\r\n';
-    await till.id('import-file').setInputFiles({ name: 'catalogue.csv', mimeType: 'text/csv', buffer: Buffer.from(rows('4,50'), 'utf8') });
+      [
+        HEADER,
+        'TEA-001,6900000000014,茉莉花茶,Jasmine tea,drinks,5.00,瓶,1,12',
+        `TEA-002,,乌龙茶,Oolong tea,drinks,${price},瓶,1,`,
+        'DRI-002,6902565477126,百事可乐 330ml,Pepsi 330ml,drinks,3.20,瓶,1,',
+      ].join('\r\n') + '\r\n';
+    await till
+      .id('import-file')
+      .setInputFiles({ name: 'catalogue.csv', mimeType: 'text/csv', buffer: Buffer.from(rows('4,50'), 'utf8') });
     const preview = till.id('import-preview');
     await expect(preview).toHaveAttribute('data-state', 'errors');
     // "4,50" splits into two cells: the row has one column too many, on line 3
@@ -79,7 +88,9 @@ test.describe('catalogue management in browser mode', () => {
     await expect(till.id('import-count-errors')).toHaveAttribute('data-count', '1');
 
     // fixed in the file and chosen again
-    await till.id('import-file').setInputFiles({ name: 'catalogue.csv', mimeType: 'text/csv', buffer: Buffer.from(rows('4.50'), 'utf8') });
+    await till
+      .id('import-file')
+      .setInputFiles({ name: 'catalogue.csv', mimeType: 'text/csv', buffer: Buffer.from(rows('4.50'), 'utf8') });
     await expect(preview).toHaveAttribute('data-state', 'ok');
     await expect(till.id('import-count-added')).toHaveAttribute('data-count', '2');
     await expect(till.id('import-count-changed')).toHaveAttribute('data-count', '1');

@@ -37,7 +37,10 @@ async function shots(page: Page, name: string, lower?: string): Promise<void> {
       if (lower) {
         await page.getByTestId(lower).scrollIntoViewIfNeeded();
         await page.screenshot({ path: join(SHOTS, `${name}-${lang}-${w}-lower.png`) });
-        await page.locator('.manage').evaluate((el) => el.scrollTo(0, 0)).catch(() => undefined);
+        await page
+          .locator('.manage')
+          .evaluate((el) => el.scrollTo(0, 0))
+          .catch(() => undefined);
       }
     }
   }
@@ -70,7 +73,9 @@ async function ownerPin(page: Page): Promise<void> {
   await expect(page.getByTestId('owner-pin-dialog')).toBeHidden();
 }
 
-test('the owner’s Data safety screen, and the drill: damage found, banner everywhere, guided restore, selling again', async ({ page }) => {
+test('the owner’s Data safety screen, and the drill: damage found, banner everywhere, guided restore, selling again', async ({
+  page,
+}) => {
   test.setTimeout(180_000);
   const dataDir = mkdtempSync(join(tmpdir(), 'pos-e2e-'));
   let app = await startWebApp({ dataDir, env: ENV });
@@ -110,7 +115,11 @@ test('the owner’s Data safety screen, and the drill: damage found, banner ever
     // one page of the orders' index overwritten while the till is off
     const file = join(dataDir, 'counter-pos.sqlite');
     const db = new BetterSqlite3(file, { readonly: true });
-    const page0 = (db.prepare(`select pageno from dbstat where name = 'orders_day' order by pageno limit 1`).get() as { pageno: number }).pageno;
+    const page0 = (
+      db.prepare(`select pageno from dbstat where name = 'orders_day' order by pageno limit 1`).get() as {
+        pageno: number;
+      }
+    ).pageno;
     db.close();
     const fd = openSync(file, 'r+');
     writeSync(fd, Buffer.alloc(4096, 0xa5), 0, 4096, (page0 - 1) * 4096);
@@ -135,7 +144,10 @@ test('the owner’s Data safety screen, and the drill: damage found, banner ever
     await expect(till.id('safety-damage')).toBeVisible();
     await expect(page.locator('[data-testid="safety-areas"] li[data-area="sales"]')).toBeVisible();
     await expect(till.id('safety-restore-backup')).toBeVisible();
-    await expect(page.locator('[data-testid="safety-reentry-order"]')).toHaveText([new RegExp(after1), new RegExp(after2)]);
+    await expect(page.locator('[data-testid="safety-reentry-order"]')).toHaveText([
+      new RegExp(after1),
+      new RegExp(after2),
+    ]);
     await expect(till.id('safety-restore-dir')).toContainText('restores');
     await shots(page, '3-guided-restore', 'safety-restore-submit');
 
@@ -161,7 +173,9 @@ test('the owner’s Data safety screen, and the drill: damage found, banner ever
   }
 });
 
-test('the owner — only the owner — is told when a backup could not be copied to the second folder', async ({ page }) => {
+test('the owner — only the owner — is told when a backup could not be copied to the second folder', async ({
+  page,
+}) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'pos-e2e-'));
   const usb = mkdtempSync(join(tmpdir(), 'pos-usb-'));
   const app = await startWebApp({ dataDir, env: ENV });

@@ -26,7 +26,9 @@ for (const locale of ['en', 'zh-CN'] as const) {
   test.describe(`payment settings are the owner's (${locale})`, () => {
     test.use({ appEnv: { POS_LOCALE: locale === 'en' ? 'en-US' : 'zh-CN' } });
 
-    test('the clerk rewires WeChat Pay: the owner PIN dialog appears, a wrong PIN is refused, http:// for production is refused, the owner’s PIN saves it', async ({ pos }) => {
+    test('the clerk rewires WeChat Pay: the owner PIN dialog appears, a wrong PIN is refused, http:// for production is refused, the owner’s PIN saves it', async ({
+      pos,
+    }) => {
       const till = new PosPage(pos);
       await till.id('nav-settings').click();
       await expect(till.id('settings-screen')).toBeVisible();
@@ -79,7 +81,10 @@ for (const locale of ['en', 'zh-CN'] as const) {
       await expect(till.id('owner-pin-dialog')).toHaveCount(0);
       await expect(card.getByTestId('settings-saved')).toBeVisible();
       await expect(card).toHaveAttribute('data-state', 'ready');
-      await expect(card.locator('[data-testid="settings-secret"][data-name="apiKey"]')).toHaveAttribute('data-set', 'true');
+      await expect(card.locator('[data-testid="settings-secret"][data-name="apiKey"]')).toHaveAttribute(
+        'data-set',
+        'true',
+      );
       await expect(pos.getByText(KEY)).toHaveCount(0);
       // Alipay and YeePay are still on the embedded sandbox: the badge stays
       await expect(till.id('sandbox-badge')).toBeVisible();

@@ -17,7 +17,10 @@ test.describe('intermediary payments in browser mode', () => {
   });
 
   for (const provider of ['alipay', 'wechat'] as const) {
-    test(`${provider} QR: the customer scans and pays on the phone; the till shows paid and prints the receipt`, async ({ pos, context }) => {
+    test(`${provider} QR: the customer scans and pays on the phone; the till shows paid and prints the receipt`, async ({
+      pos,
+      context,
+    }) => {
       const till = new PosPage(pos);
       const number = await toPay(till);
       await till.id(`pay-${provider}-qr`).click();
@@ -39,7 +42,9 @@ test.describe('intermediary payments in browser mode', () => {
     });
   }
 
-  test('YeePay: the cashier page opens in a popup, the buyer picks a bank and pays, the return is confirmed', async ({ pos }) => {
+  test('YeePay: the cashier page opens in a popup, the buyer picks a bank and pays, the return is confirmed', async ({
+    pos,
+  }) => {
     const till = new PosPage(pos);
     await toPay(till);
     const popupPromise = pos.waitForEvent('popup');
@@ -68,7 +73,9 @@ test.describe('intermediary payments in browser mode', () => {
     await till.id('pay-code').click();
     await till.id('payment-code-input').fill('134567890123454444'); // WeChat, declined by the sandbox
     await till.id('payment-code-input').press('Enter');
-    await expect(till.id('error-banner').or(till.id('payment-status'))).toContainText(/declin|NOTENOUGH|balance|余额|拒/i);
+    await expect(till.id('error-banner').or(till.id('payment-status'))).toContainText(
+      /declin|NOTENOUGH|balance|余额|拒/i,
+    );
     await till.payCash('exact');
     await till.complete();
   });

@@ -107,7 +107,9 @@ test('the owner-PIN dialog and sign-in count the tries left and, locked, say unt
 });
 
 for (const lang of ['en', 'zh-CN'] as const) {
-  test(`a discount that grew past the limit is asked for at confirm; the owner's PIN confirms it (${lang})`, async ({ pos }) => {
+  test(`a discount that grew past the limit is asked for at confirm; the owner's PIN confirms it (${lang})`, async ({
+    pos,
+  }) => {
     const till = new PosPage(pos);
     await toLanguage(till, lang);
     await till.tile('DRI-001').click();
@@ -140,14 +142,25 @@ test('catalogue import: a bad name is refused as one line of text, a huge header
   await pos.locator('[data-testid="catalogue-tab"][data-tab="csv"]').click();
   for (const lang of ['en', 'zh-CN'] as const) {
     await toLanguage(till, lang);
-    const file = [HEADER, 'TEA-001,,茉莉\u0007花茶,Jasmine tea,drinks,5.00,瓶,1,12', 'TEA-002,,乌龙茶,"Oolong\u202Eaet",drinks,4.50,瓶,1,'].join('\r\n') + '\r\n';
-    await till.id('import-file').setInputFiles({ name: `bad-${lang}.csv`, mimeType: 'text/csv', buffer: Buffer.from(file, 'utf8') });
+    const file =
+      [
+        HEADER,
+        'TEA-001,,茉莉\u0007花茶,Jasmine tea,drinks,5.00,瓶,1,12',
+        'TEA-002,,乌龙茶,"Oolong\u202Eaet",drinks,4.50,瓶,1,',
+      ].join('\r\n') + '\r\n';
+    await till
+      .id('import-file')
+      .setInputFiles({ name: `bad-${lang}.csv`, mimeType: 'text/csv', buffer: Buffer.from(file, 'utf8') });
     await expect(till.id('import-preview')).toHaveAttribute('data-state', 'errors');
     const errors = pos.locator('[data-testid="import-error"][data-kind="bad_text"]');
     await expect(errors).toHaveCount(2);
     await expect(errors.first()).toContainText(lang === 'en' ? 'control character' : '控制字符');
     await shots(pos, `import-bad-text-${lang}`);
-    await till.id('import-file').setInputFiles({ name: `huge-${lang}.csv`, mimeType: 'text/csv', buffer: Buffer.from(`${HEADER},${'x'.repeat(1024 * 1024)}\r\nA,,甲,A,drinks,1.00,瓶,1,0,\r\n`, 'utf8') });
+    await till.id('import-file').setInputFiles({
+      name: `huge-${lang}.csv`,
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`${HEADER},${'x'.repeat(1024 * 1024)}\r\nA,,甲,A,drinks,1.00,瓶,1,0,\r\n`, 'utf8'),
+    });
     const refused = till.id('import-refused');
     await expect(refused).toHaveAttribute('data-reason', 'unknown_column');
     expect((await refused.innerText()).length).toBeLessThan(400);

@@ -17,11 +17,15 @@ const root = resolve(__dirname, '../../..');
 
 /** Runs the seed script; resolves with the day it traded once the sandbox keeps serving. */
 function seed(dataDir: string, sandboxDir: string): Promise<{ child: ChildProcess; day: string }> {
-  const child = spawn(process.execPath, ['scripts/node.mjs', '--import', 'tsx', 'tests/e2e/support/recon-seed.ts', dataDir, sandboxDir], {
-    cwd: root,
-    env: { ...process.env, RECON_SEED_DAILY_AT: '23:59' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['scripts/node.mjs', '--import', 'tsx', 'tests/e2e/support/recon-seed.ts', dataDir, sandboxDir],
+    {
+      cwd: root,
+      env: { ...process.env, RECON_SEED_DAILY_AT: '23:59' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   return new Promise((done, fail) => {
     const timer = setTimeout(() => fail(new Error(`the seed did not finish in 60 s:\n${output}`)), 60_000);
@@ -66,7 +70,9 @@ test.describe('daily reconciliation', () => {
     rmSync(sandboxDir, { recursive: true, force: true });
   });
 
-  test("the owner fetches yesterday's statements, sees what differs and resolves it with a note; fetching again changes nothing", async ({ page }) => {
+  test("the owner fetches yesterday's statements, sees what differs and resolves it with a note; fetching again changes nothing", async ({
+    page,
+  }) => {
     const day = seeded!.day;
     await page.goto(app!.url);
     const till = new PosPage(page);
@@ -107,7 +113,9 @@ test.describe('daily reconciliation', () => {
     await expect(alipay.getByTestId('recon-diff')).toHaveText(/\+¥28\.00/);
     const wechat = page.locator('[data-testid="recon-provider-row"][data-provider="wechat"]');
     await expect(wechat.getByTestId('recon-diff')).toHaveAttribute('data-diff-fen', '0');
-    await expect(page.locator('[data-testid="recon-mode-row"][data-provider="alipay"][data-mode="unknown"]')).toBeVisible();
+    await expect(
+      page.locator('[data-testid="recon-mode-row"][data-provider="alipay"][data-mode="unknown"]'),
+    ).toBeVisible();
 
     // the queue, grouped by category
     const category = (c: string) => page.locator(`[data-testid="recon-category"][data-category="${c}"]`);
@@ -122,7 +130,10 @@ test.describe('daily reconciliation', () => {
     await till.id('recon-resolve-submit').click();
     await expect(till.id('recon-resolve-hint')).toBeVisible();
     await dialog.locator('[data-testid="recon-resolution"][data-resolution="refunded"]').click();
-    await expect(dialog.locator('[data-testid="recon-resolution"][data-resolution="refunded"]')).toHaveAttribute('aria-checked', 'true');
+    await expect(dialog.locator('[data-testid="recon-resolution"][data-resolution="refunded"]')).toHaveAttribute(
+      'aria-checked',
+      'true',
+    );
     await till.id('recon-note').fill('Refunded in the Alipay merchant app');
     await till.id('recon-pin').fill('8888');
     await till.id('recon-resolve-submit').click();
@@ -131,7 +142,9 @@ test.describe('daily reconciliation', () => {
     await expect(alipay).toHaveAttribute('data-open', '1');
     await expect(till.id('recon-resolved-list')).toHaveAttribute('data-count', '1');
     await till.id('recon-resolved-toggle').click();
-    await expect(page.locator('[data-testid="recon-item-decision"][data-resolution="refunded"]')).toContainText('Refunded in the Alipay merchant app');
+    await expect(page.locator('[data-testid="recon-item-decision"][data-resolution="refunded"]')).toContainText(
+      'Refunded in the Alipay merchant app',
+    );
     await expect(page.locator(`[data-testid="recon-day-item"][data-day="${day}"]`)).toHaveAttribute('data-open', '1');
 
     // fetching again: already imported, nothing changed

@@ -46,7 +46,9 @@ test('an owner refunds part of a QR sale; without the PIN nothing is refunded', 
   await pos.screenshot({ path: test.info().outputPath('refund-done.png') });
 
   // the sandbox refunded ¥3.00 of the trade
-  const trades = (await (await fetch(`${app.sandboxUrl}/_sandbox/trades?provider=alipay`)).json()) as { trades: { refunded_fen: number }[] };
+  const trades = (await (await fetch(`${app.sandboxUrl}/_sandbox/trades?provider=alipay`)).json()) as {
+    trades: { refunded_fen: number }[];
+  };
   expect(trades.trades[0]!.refunded_fen).toBe(300);
   // and the rest can still be refunded
   await till.id('order-refund').click();

@@ -84,9 +84,15 @@ test.describe('sales review', () => {
     await expect(till.id('reports-chart-day')).toHaveAttribute('data-points', '2');
     await expect(card('orders')).toContainText('2');
     await pos.locator('[data-testid="reports-tab"][data-tab="methods"]').click();
-    await expect(pos.locator('[data-testid="reports-table"][data-table="methods"] [data-testid="reports-row"][data-key="cash/cash"]')).toContainText('¥11.00');
+    await expect(
+      pos.locator(
+        '[data-testid="reports-table"][data-table="methods"] [data-testid="reports-row"][data-key="cash/cash"]',
+      ),
+    ).toContainText('¥11.00');
     await pos.locator('[data-testid="reports-tab"][data-tab="days"]').click();
-    await expect(pos.locator('[data-testid="reports-table"][data-table="days"] [data-testid="reports-row"]')).toHaveCount(3); // two days and the total
+    await expect(
+      pos.locator('[data-testid="reports-table"][data-table="days"] [data-testid="reports-row"]'),
+    ).toHaveCount(3); // two days and the total
 
     const download = pos.waitForEvent('download');
     await till.id('reports-export-csv').click();
@@ -99,7 +105,9 @@ test.describe('sales review', () => {
     await till.id('reports-print').click();
     const frame = pos.locator('iframe[data-testid="reports-print-frame"]');
     await expect(frame).toHaveCount(1);
-    await expect(pos.frameLocator('iframe[data-testid="reports-print-frame"]').locator('h1')).toContainText('Sales review');
+    await expect(pos.frameLocator('iframe[data-testid="reports-print-frame"]').locator('h1')).toContainText(
+      'Sales review',
+    );
     await expect(till.id('owner-pin-dialog')).toBeHidden();
 
     await till.id('reports-back').click();

@@ -88,7 +88,11 @@ test('a page on another origin can neither stop the till nor call it', async ({ 
 
   for (const origin of [`http://127.0.0.1:${evilPort}`, `http://localhost:${evilPort}`]) {
     await page.goto(`${origin}/`);
-    const results = await page.waitForFunction(() => (globalThis as unknown as { __results?: Record<string, string> }).__results, null, { timeout: 30_000 });
+    const results = await page.waitForFunction(
+      () => (globalThis as unknown as { __results?: Record<string, string> }).__results,
+      null,
+      { timeout: 30_000 },
+    );
     const r = (await results.jsonValue()) as Record<string, string>;
     expect(r['websocket guessed'], origin).toBe('refused');
     expect(r['websocket leaked'], origin).toBe('refused');

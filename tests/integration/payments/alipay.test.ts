@@ -16,8 +16,18 @@ beforeEach(async () => {
 });
 
 const CODE = '286648048691290423'; // pays at once
-const qr = (no: string, amountFen = 1230) => ({ outTradeNo: no, amountFen, subject: 'Coffee', mode: 'qr' as const, expiresAt: Date.now() + 120_000 });
-const code = (no: string, authCode = CODE, amountFen = 1230) => ({ ...qr(no, amountFen), mode: 'payment_code' as const, authCode });
+const qr = (no: string, amountFen = 1230) => ({
+  outTradeNo: no,
+  amountFen,
+  subject: 'Coffee',
+  mode: 'qr' as const,
+  expiresAt: Date.now() + 120_000,
+});
+const code = (no: string, authCode = CODE, amountFen = 1230) => ({
+  ...qr(no, amountFen),
+  mode: 'payment_code' as const,
+  authCode,
+});
 const ref = (no: string, amountFen = 1230) => ({ outTradeNo: no, amountFen });
 
 describe('Alipay client against the sandbox', () => {
@@ -36,7 +46,10 @@ describe('Alipay client against the sandbox', () => {
     expect(q.outcome).toMatchObject({ kind: 'paid', trade: { amountFen: 1230 } });
     if (q.outcome.kind === 'paid') expect(q.outcome.trade.tradeNo).toBeTruthy();
     // closing a paid trade says so
-    expect((await alipay.close(ref(no))).outcome).toMatchObject({ kind: 'unknown', reason: expect.stringMatching(/TRADE_STATUS_ERROR/) });
+    expect((await alipay.close(ref(no))).outcome).toMatchObject({
+      kind: 'unknown',
+      reason: expect.stringMatching(/TRADE_STATUS_ERROR/),
+    });
   });
 
   it('QR: close before the scan is not_found, after the scan closed; a declined QR is closed', async () => {
@@ -67,7 +80,10 @@ describe('Alipay client against the sandbox', () => {
     const d = otn('A');
     expect((await alipay.create(code(d, '286648048691293333'))).outcome).toMatchObject({ kind: 'unknown' });
     const e = otn('A');
-    expect((await alipay.create(code(e, '1234'))).outcome).toMatchObject({ kind: 'declined', code: 'ACQ.PAYMENT_AUTH_CODE_INVALID' });
+    expect((await alipay.create(code(e, '1234'))).outcome).toMatchObject({
+      kind: 'declined',
+      code: 'ACQ.PAYMENT_AUTH_CODE_INVALID',
+    });
   });
 
   it('cancel: an unpaid payment-code trade is closed, a paid one refunded', async () => {
@@ -101,7 +117,9 @@ describe('Alipay client against the sandbox', () => {
     const c = otn('A');
     await alipay.create(code(c));
     await env.scenario({ name: 'refund_failed', provider: 'alipay', out_trade_no: c });
-    expect((await alipay.refund({ ...ref(c), refundNo: `${c}R1`, refundFen: 100, reason: 'x' })).outcome).toMatchObject({ kind: 'declined', code: 'ACQ.SELLER_BALANCE_NOT_ENOUGH' });
+    expect((await alipay.refund({ ...ref(c), refundNo: `${c}R1`, refundFen: 100, reason: 'x' })).outcome).toMatchObject(
+      { kind: 'declined', code: 'ACQ.SELLER_BALANCE_NOT_ENOUGH' },
+    );
   });
 
   it('statement: the day bill lists the payments and refunds; an empty day is none', async () => {
@@ -116,8 +134,13 @@ describe('Alipay client against the sandbox', () => {
     expect(out.outcome.kind).toBe('statement');
     if (out.outcome.kind !== 'statement') return;
     const rows = out.outcome.statement.rows;
-    expect(rows.filter((r) => r.type === 'payment').map((r) => [r.outTradeNo, r.amountFen])).toEqual([[a, 1230], [b, 100]]);
-    expect(rows.filter((r) => r.type === 'refund').map((r) => [r.outTradeNo, r.amountFen, r.refundNo])).toEqual([[a, 230, `${a}R1`]]);
+    expect(rows.filter((r) => r.type === 'payment').map((r) => [r.outTradeNo, r.amountFen])).toEqual([
+      [a, 1230],
+      [b, 100],
+    ]);
+    expect(rows.filter((r) => r.type === 'refund').map((r) => [r.outTradeNo, r.amountFen, r.refundNo])).toEqual([
+      [a, 230, `${a}R1`],
+    ]);
     expect(out.outcome.statement.totals).toMatchObject({ count: 3, amountFen: 1330, refundFen: 230 });
     expect(out.exchanges.map((e) => e.op)).toEqual(['bill_url', 'bill_download']);
     expect((await alipay.statement('2020-01-01')).outcome).toEqual({ kind: 'none' });
@@ -132,7 +155,10 @@ describe('Alipay client against the sandbox', () => {
       expect(out.exchanges[0]).toMatchObject({ status: null, response: null, error: expect.stringMatching(/timeout/) });
       const b = otn('A');
       await env.scenario({ name: 'http_500', provider: 'alipay', out_trade_no: b, times: 1 });
-      expect((await alipay.create(qr(b))).outcome).toMatchObject({ kind: 'unknown', reason: expect.stringMatching(/HTTP 500/) });
+      expect((await alipay.create(qr(b))).outcome).toMatchObject({
+        kind: 'unknown',
+        reason: expect.stringMatching(/HTTP 500/),
+      });
       const c = otn('A');
       await env.scenario({ name: 'delay', provider: 'alipay', out_trade_no: c, times: 1, params: { ms: 300 } });
       expect((await alipay.create(qr(c))).outcome.kind).toBe('qr');
@@ -157,7 +183,13 @@ describe('Alipay client against the sandbox', () => {
 
     it('amount mismatch: the upstream amount is reported for the core to compare', async () => {
       const a = otn('A');
-      await env.scenario({ name: 'amount_mismatch', provider: 'alipay', out_trade_no: a, operation: 'query', params: { delta_fen: 100 } });
+      await env.scenario({
+        name: 'amount_mismatch',
+        provider: 'alipay',
+        out_trade_no: a,
+        operation: 'query',
+        params: { delta_fen: 100 },
+      });
       await alipay.create(code(a));
       expect((await alipay.query(ref(a))).outcome).toMatchObject({ kind: 'paid', trade: { amountFen: 1330 } });
     });
@@ -191,7 +223,12 @@ describe('Alipay client against the sandbox', () => {
       try {
         await env.control('notify-url', { provider: 'alipay', url: receiver.url, override: true });
         const a = otn('A');
-        await env.scenario({ name: 'duplicate_notification', provider: 'alipay', out_trade_no: a, params: { copies: 2 } });
+        await env.scenario({
+          name: 'duplicate_notification',
+          provider: 'alipay',
+          out_trade_no: a,
+          params: { copies: 2 },
+        });
         await alipay.create(code(a));
         const got = await receiver.waitFor(2);
         expect(got.slice(0, 2).map((v) => v.outcome)).toEqual([
@@ -205,7 +242,12 @@ describe('Alipay client against the sandbox', () => {
         const bad = await receiver.waitFor(3);
         expect(bad[2]!.outcome).toMatchObject({ kind: 'untrusted', reason: 'bad_signature' });
         const c = otn('A');
-        await env.scenario({ name: 'late_notification', provider: 'alipay', out_trade_no: c, params: { seconds: 600 } });
+        await env.scenario({
+          name: 'late_notification',
+          provider: 'alipay',
+          out_trade_no: c,
+          params: { seconds: 600 },
+        });
         await alipay.create(code(c));
         await new Promise((r) => setTimeout(r, 300));
         expect(receiver.results.filter((v) => v.outcome.kind === 'paid' && v.outcome.outTradeNo === c)).toHaveLength(0);
@@ -223,11 +265,17 @@ describe('Alipay client against the sandbox', () => {
     const otherPrivate = other.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     const otherPublic = other.publicKey.export({ type: 'spki', format: 'pem' }).toString();
     const wrongAppKey = createProvider({ ...env.configs.alipay, appPrivateKeyPem: otherPrivate });
-    expect((await wrongAppKey.create(qr(otn('A')))).outcome).toMatchObject({ kind: 'declined', code: expect.stringMatching(/invalid-signature/) });
+    expect((await wrongAppKey.create(qr(otn('A')))).outcome).toMatchObject({
+      kind: 'declined',
+      code: expect.stringMatching(/invalid-signature/),
+    });
     const wrongApp = createProvider({ ...env.configs.alipay, appId: '2021000199999999' });
     const refused = (await wrongApp.create(code(otn('A')))).outcome;
     expect(refused.kind).toBe('declined');
     const wrongPlatformKey = createProvider({ ...env.configs.alipay, alipayPublicKeyPem: otherPublic });
-    expect((await wrongPlatformKey.create(code(otn('A')))).outcome).toMatchObject({ kind: 'untrusted', reason: 'bad_signature' });
+    expect((await wrongPlatformKey.create(code(otn('A')))).outcome).toMatchObject({
+      kind: 'untrusted',
+      reason: 'bad_signature',
+    });
   });
 });

@@ -15,12 +15,27 @@ beforeEach(async () => {
 });
 
 const CODE = '134567890123456789';
-const qr = (no: string, amountFen = 1230) => ({ outTradeNo: no, amountFen, subject: '咖啡', mode: 'qr' as const, expiresAt: Date.now() + 120_000 });
-const code = (no: string, authCode = CODE, amountFen = 1230) => ({ ...qr(no, amountFen), mode: 'payment_code' as const, authCode });
-const ref = (no: string, amountFen = 1230, createdAt?: number) => ({ outTradeNo: no, amountFen, ...(createdAt === undefined ? {} : { createdAt }) });
+const qr = (no: string, amountFen = 1230) => ({
+  outTradeNo: no,
+  amountFen,
+  subject: '咖啡',
+  mode: 'qr' as const,
+  expiresAt: Date.now() + 120_000,
+});
+const code = (no: string, authCode = CODE, amountFen = 1230) => ({
+  ...qr(no, amountFen),
+  mode: 'payment_code' as const,
+  authCode,
+});
+const ref = (no: string, amountFen = 1230, createdAt?: number) => ({
+  outTradeNo: no,
+  amountFen,
+  ...(createdAt === undefined ? {} : { createdAt }),
+});
 
 describe.each(['MD5', 'HMAC-SHA256'] as const)('WeChat client (%s) against the sandbox', (signType) => {
-  const client = () => (signType === 'MD5' ? wechat : createProvider({ ...env.configs.wechat, signType }, { timeoutMs: 5000 }));
+  const client = () =>
+    signType === 'MD5' ? wechat : createProvider({ ...env.configs.wechat, signType }, { timeoutMs: 5000 });
 
   it('NATIVE QR: code_url, NOTPAY until paid, then paid', async () => {
     const no = otn('W');
@@ -42,7 +57,10 @@ describe.each(['MD5', 'HMAC-SHA256'] as const)('WeChat client (%s) against the s
     expect((await client().query(ref(b))).outcome.kind).toBe('paid');
     expect((await client().create(code(otn('W'), '134567890123454444'))).outcome).toMatchObject({ kind: 'declined' });
     expect((await client().create(code(otn('W'), '134567890123453333'))).outcome).toMatchObject({ kind: 'unknown' });
-    expect((await client().create(code(otn('W'), '99'))).outcome).toMatchObject({ kind: 'declined', code: 'AUTH_CODE_INVALID' });
+    expect((await client().create(code(otn('W'), '99'))).outcome).toMatchObject({
+      kind: 'declined',
+      code: 'AUTH_CODE_INVALID',
+    });
   });
 });
 
@@ -72,7 +90,10 @@ describe('WeChat close, reverse, refunds, bill', () => {
     const createdAt = Date.now();
     await wechat.create(code(a, '134567890123451111'));
     expect((await wechat.cancel(ref(a, 1230, createdAt))).outcome).toMatchObject({ kind: 'retry' });
-    expect((await wechat.cancel(ref(a))).outcome).toMatchObject({ kind: 'retry', reason: expect.stringMatching(/recall=Y|USERPAYING/) });
+    expect((await wechat.cancel(ref(a))).outcome).toMatchObject({
+      kind: 'retry',
+      reason: expect.stringMatching(/recall=Y|USERPAYING/),
+    });
     await env.advance(16);
     expect((await wechat.cancel(ref(a))).outcome).toEqual({ kind: 'closed' });
     expect((await wechat.query(ref(a))).outcome).toEqual({ kind: 'closed' });
@@ -103,7 +124,9 @@ describe('WeChat close, reverse, refunds, bill', () => {
     const c = otn('W');
     await wechat.create(code(c));
     await env.scenario({ name: 'refund_failed', provider: 'wechat', out_trade_no: c });
-    expect((await wechat.refund({ ...ref(c), refundNo: `${c}R1`, refundFen: 100, reason: 'x' })).outcome).toMatchObject({ kind: 'declined', code: 'NOTENOUGH' });
+    expect((await wechat.refund({ ...ref(c), refundNo: `${c}R1`, refundFen: 100, reason: 'x' })).outcome).toMatchObject(
+      { kind: 'declined', code: 'NOTENOUGH' },
+    );
   });
 
   it('downloadbill: payments, refunds and reversals of the day; no bill → none', async () => {
@@ -117,8 +140,13 @@ describe('WeChat close, reverse, refunds, bill', () => {
     expect(out.outcome.kind).toBe('statement');
     if (out.outcome.kind !== 'statement') return;
     const rows = out.outcome.statement.rows;
-    expect(rows.filter((r) => r.type === 'payment').map((r) => [r.outTradeNo, r.amountFen])).toEqual([[a, 1230], [b, 100]]);
-    expect(rows.filter((r) => r.type === 'refund').map((r) => [r.outTradeNo, r.amountFen, r.refundNo])).toEqual([[a, 230, `${a}R1`]]);
+    expect(rows.filter((r) => r.type === 'payment').map((r) => [r.outTradeNo, r.amountFen])).toEqual([
+      [a, 1230],
+      [b, 100],
+    ]);
+    expect(rows.filter((r) => r.type === 'refund').map((r) => [r.outTradeNo, r.amountFen, r.refundNo])).toEqual([
+      [a, 230, `${a}R1`],
+    ]);
     expect(out.outcome.statement.totals).toMatchObject({ count: 3, amountFen: 1330, refundFen: 230 });
     expect((await wechat.statement('2020-01-01')).outcome).toEqual({ kind: 'none' });
   });
@@ -128,10 +156,16 @@ describe('WeChat scenarios', () => {
   it('no_answer, http_500, delay', async () => {
     const a = otn('W');
     await env.scenario({ name: 'no_answer', provider: 'wechat', out_trade_no: a, times: 1 });
-    expect((await env.client('wechat', { timeoutMs: 800 }).create(code(a))).outcome).toMatchObject({ kind: 'unknown', reason: expect.stringMatching(/timeout/) });
+    expect((await env.client('wechat', { timeoutMs: 800 }).create(code(a))).outcome).toMatchObject({
+      kind: 'unknown',
+      reason: expect.stringMatching(/timeout/),
+    });
     const b = otn('W');
     await env.scenario({ name: 'http_500', provider: 'wechat', out_trade_no: b, times: 1 });
-    expect((await wechat.create(qr(b))).outcome).toMatchObject({ kind: 'unknown', reason: expect.stringMatching(/500/) });
+    expect((await wechat.create(qr(b))).outcome).toMatchObject({
+      kind: 'unknown',
+      reason: expect.stringMatching(/500/),
+    });
     const c = otn('W');
     await env.scenario({ name: 'delay', provider: 'wechat', out_trade_no: c, times: 1, params: { ms: 300 } });
     expect((await wechat.create(qr(c))).outcome.kind).toBe('qr');
@@ -147,7 +181,13 @@ describe('WeChat scenarios', () => {
     await wechat.create(code(b));
     expect((await wechat.query(ref(b))).outcome).toMatchObject({ kind: 'untrusted', reason: 'bad_signature' });
     const c = otn('W');
-    await env.scenario({ name: 'amount_mismatch', provider: 'wechat', out_trade_no: c, operation: 'query', params: { delta_fen: 1 } });
+    await env.scenario({
+      name: 'amount_mismatch',
+      provider: 'wechat',
+      out_trade_no: c,
+      operation: 'query',
+      params: { delta_fen: 1 },
+    });
     await wechat.create(code(c));
     expect((await wechat.query(ref(c))).outcome).toMatchObject({ kind: 'paid', trade: { amountFen: 1231 } });
   });
@@ -157,7 +197,12 @@ describe('WeChat scenarios', () => {
     await env.scenario({ name: 'decline', provider: 'wechat', out_trade_no: a });
     expect((await wechat.create(code(a))).outcome).toMatchObject({ kind: 'declined' });
     const b = otn('W');
-    await env.scenario({ name: 'user_paying', provider: 'wechat', out_trade_no: b, params: { seconds: 20, outcome: 'decline' } });
+    await env.scenario({
+      name: 'user_paying',
+      provider: 'wechat',
+      out_trade_no: b,
+      params: { seconds: 20, outcome: 'decline' },
+    });
     expect((await wechat.create(code(b))).outcome).toEqual({ kind: 'waiting' });
     await env.advance(21);
     expect((await wechat.query(ref(b))).outcome.kind).toMatch(/failed|closed/);
@@ -179,7 +224,12 @@ describe('WeChat scenarios', () => {
     try {
       await env.control('notify-url', { provider: 'wechat', url: receiver.url, override: true });
       const a = otn('W');
-      await env.scenario({ name: 'duplicate_notification', provider: 'wechat', out_trade_no: a, params: { copies: 2 } });
+      await env.scenario({
+        name: 'duplicate_notification',
+        provider: 'wechat',
+        out_trade_no: a,
+        params: { copies: 2 },
+      });
       await wechat.create(qr(a));
       await env.control(`trades/wechat/${a}/pay`);
       const got = await receiver.waitFor(2);
@@ -203,7 +253,11 @@ describe('WeChat scenarios', () => {
 
   it('bad configuration: another API key or merchant is refused in plain words, never paid', async () => {
     const wrongKey = createProvider({ ...env.configs.wechat, apiKey: 'ffffffffffffffffffffffffffffffff' });
-    expect((await wrongKey.create(qr(otn('W')))).outcome).toMatchObject({ kind: 'declined', code: 'FAIL', message: expect.stringMatching(/签名|sign/i) });
+    expect((await wrongKey.create(qr(otn('W')))).outcome).toMatchObject({
+      kind: 'declined',
+      code: 'FAIL',
+      message: expect.stringMatching(/签名|sign/i),
+    });
     expect((await wrongKey.create(code(otn('W')))).outcome).toMatchObject({ kind: 'unknown' });
     const wrongMch = createProvider({ ...env.configs.wechat, mchId: '1900000999' });
     expect((await wrongMch.query(ref(otn('W')))).outcome.kind).not.toBe('paid');

@@ -35,16 +35,27 @@ const ref = (no: string, amountFen = 1230) => ({ outTradeNo: no, amountFen });
 /** Play the buyer's browser: post the signed form to the node URL, land on the cashier page. */
 async function openCashier(no: string, amountFen = 1230): Promise<string> {
   const created = await yeepay.create(buy(no, amountFen));
-  if (created.outcome.kind !== 'redirect') throw new Error(`expected a redirect, got ${JSON.stringify(created.outcome)}`);
+  if (created.outcome.kind !== 'redirect')
+    throw new Error(`expected a redirect, got ${JSON.stringify(created.outcome)}`);
   const { url, fields } = created.outcome;
-  const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded; charset=GBK' }, body: formBody(fields), redirect: 'manual' });
+  const r = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded; charset=GBK' },
+    body: formBody(fields),
+    redirect: 'manual',
+  });
   expect([302, 303]).toContain(r.status);
   return new URL(r.headers.get('location')!, url).toString();
 }
 
 /** Press a button on the cashier page; returns the redirect target, if any. */
 async function press(cashier: string, action: 'pay' | 'cancel'): Promise<string | null> {
-  const r = await fetch(cashier, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `action=${action}&bank=ICBC-NET-B2C`, redirect: 'manual' });
+  const r = await fetch(cashier, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: `action=${action}&bank=ICBC-NET-B2C`,
+    redirect: 'manual',
+  });
   return r.status >= 300 && r.status < 400 ? new URL(r.headers.get('location')!, cashier).toString() : null;
 }
 
@@ -91,17 +102,29 @@ describe('YeePay client against the sandbox', () => {
     const q = await yeepay.query(ref(a));
     const tradeNo = q.outcome.kind === 'paid' ? q.outcome.trade.tradeNo : null;
     expect(tradeNo).toBeTruthy();
-    expect((await yeepay.refund({ ...ref(a), tradeNo, refundNo: `${a}R1`, refundFen: 230, reason: 'returned' })).outcome).toEqual({ kind: 'succeeded', refundedFen: 230 });
-    const again = await yeepay.refund({ ...ref(a), tradeNo: null, refundNo: `${a}R2`, refundFen: 100, reason: 'returned' });
+    expect(
+      (await yeepay.refund({ ...ref(a), tradeNo, refundNo: `${a}R1`, refundFen: 230, reason: 'returned' })).outcome,
+    ).toEqual({ kind: 'succeeded', refundedFen: 230 });
+    const again = await yeepay.refund({
+      ...ref(a),
+      tradeNo: null,
+      refundNo: `${a}R2`,
+      refundFen: 100,
+      reason: 'returned',
+    });
     expect(again.outcome).toEqual({ kind: 'succeeded', refundedFen: 100 });
     expect(again.exchanges.map((e) => e.op)).toEqual(['QueryOrdDetail', 'RefundOrd']);
     expect((await yeepay.query(ref(a))).outcome).toMatchObject({ kind: 'refunded' });
     // more than is left
-    expect((await yeepay.refund({ ...ref(a), tradeNo, refundNo: `${a}R3`, refundFen: 5000, reason: 'x' })).outcome).toMatchObject({ kind: 'declined' });
+    expect(
+      (await yeepay.refund({ ...ref(a), tradeNo, refundNo: `${a}R3`, refundFen: 5000, reason: 'x' })).outcome,
+    ).toMatchObject({ kind: 'declined' });
     const b = otn('Y');
     await press(await openCashier(b), 'pay');
     await env.scenario({ name: 'refund_failed', provider: 'yeepay', out_trade_no: b });
-    expect((await yeepay.refund({ ...ref(b), refundNo: `${b}R1`, refundFen: 100, reason: 'x' })).outcome).toMatchObject({ kind: 'declined' });
+    expect((await yeepay.refund({ ...ref(b), refundNo: `${b}R1`, refundFen: 100, reason: 'x' })).outcome).toMatchObject(
+      { kind: 'declined' },
+    );
   });
 
   it('statement: the sandbox CSV for the day; an empty day is none', async () => {
@@ -124,9 +147,15 @@ describe('YeePay client against the sandbox', () => {
       const a = otn('Y');
       await openCashier(a);
       await env.scenario({ name: 'no_answer', provider: 'yeepay', out_trade_no: a, operation: 'query', times: 1 });
-      expect((await env.client('yeepay', { timeoutMs: 800 }).query(ref(a))).outcome).toMatchObject({ kind: 'unknown', reason: expect.stringMatching(/timeout/) });
+      expect((await env.client('yeepay', { timeoutMs: 800 }).query(ref(a))).outcome).toMatchObject({
+        kind: 'unknown',
+        reason: expect.stringMatching(/timeout/),
+      });
       await env.scenario({ name: 'http_500', provider: 'yeepay', out_trade_no: a, operation: 'query', times: 1 });
-      expect((await yeepay.query(ref(a))).outcome).toMatchObject({ kind: 'unknown', reason: expect.stringMatching(/500/) });
+      expect((await yeepay.query(ref(a))).outcome).toMatchObject({
+        kind: 'unknown',
+        reason: expect.stringMatching(/500/),
+      });
       await env.scenario({ name: 'malformed_body', provider: 'yeepay', out_trade_no: a, operation: 'query', times: 1 });
       expect((await yeepay.query(ref(a))).outcome.kind).toBe('untrusted');
       await env.scenario({ name: 'bad_signature', provider: 'yeepay', out_trade_no: a, operation: 'query', times: 1 });
@@ -136,13 +165,25 @@ describe('YeePay client against the sandbox', () => {
 
     it('amount mismatch and bad signature on the callbacks', async () => {
       const a = otn('Y');
-      await env.scenario({ name: 'amount_mismatch', provider: 'yeepay', out_trade_no: a, operation: 'notify', params: { delta_fen: 100 } });
+      await env.scenario({
+        name: 'amount_mismatch',
+        provider: 'yeepay',
+        out_trade_no: a,
+        operation: 'notify',
+        params: { delta_fen: 100 },
+      });
       const back = await press(await openCashier(a), 'pay');
-      expect(yeepay.verifyIncoming(browserReturn(back!)).outcome).toMatchObject({ kind: 'paid', trade: { amountFen: 1330 } });
+      expect(yeepay.verifyIncoming(browserReturn(back!)).outcome).toMatchObject({
+        kind: 'paid',
+        trade: { amountFen: 1330 },
+      });
       const b = otn('Y');
       await env.scenario({ name: 'bad_signature', provider: 'yeepay', out_trade_no: b, operation: 'notify' });
       const back2 = await press(await openCashier(b), 'pay');
-      expect(yeepay.verifyIncoming(browserReturn(back2!)).outcome).toMatchObject({ kind: 'untrusted', reason: 'bad_signature' });
+      expect(yeepay.verifyIncoming(browserReturn(back2!)).outcome).toMatchObject({
+        kind: 'untrusted',
+        reason: 'bad_signature',
+      });
       const calls = await receiver.waitFor(2);
       const forB = calls.filter((v) => v.outcome.kind === 'untrusted');
       expect(forB.length).toBeGreaterThan(0);
@@ -161,7 +202,12 @@ describe('YeePay client against the sandbox', () => {
       await env.advance(21);
       expect((await yeepay.query(ref(b))).outcome.kind).toBe('paid');
       const c = otn('Y');
-      await env.scenario({ name: 'duplicate_notification', provider: 'yeepay', out_trade_no: c, params: { copies: 2 } });
+      await env.scenario({
+        name: 'duplicate_notification',
+        provider: 'yeepay',
+        out_trade_no: c,
+        params: { copies: 2 },
+      });
       await press(await openCashier(c), 'pay');
       const calls = await receiver.waitFor(3);
       expect(calls.filter((v) => v.outcome.kind === 'paid' && v.outcome.outTradeNo === c)).toHaveLength(2);
@@ -170,7 +216,14 @@ describe('YeePay client against the sandbox', () => {
     it('delay on the query under the timeout is fine; the wrong key is refused by the sandbox, not trusted', async () => {
       const a = otn('Y');
       await openCashier(a);
-      await env.scenario({ name: 'delay', provider: 'yeepay', out_trade_no: a, operation: 'query', times: 1, params: { ms: 300 } });
+      await env.scenario({
+        name: 'delay',
+        provider: 'yeepay',
+        out_trade_no: a,
+        operation: 'query',
+        times: 1,
+        params: { ms: 300 },
+      });
       expect((await yeepay.query(ref(a))).outcome).toEqual({ kind: 'pending' });
       const wrongKey = createProvider({ ...env.configs.yeepay, key: 'x'.repeat(60) });
       const out = await wrongKey.query(ref(a));

@@ -27,7 +27,9 @@ export function timeoutError(): Error {
 }
 
 export function refusedError(): Error {
-  return new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+  return new TypeError('fetch failed', {
+    cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+  });
 }
 
 /** deps whose http answers from a script, recording every request. */
@@ -53,10 +55,19 @@ export function scripted(...replies: Reply[]): ClientDeps & { requests: HttpRequ
 }
 
 /** An Alipay answer signed with the sandbox platform key: `{"<m>_response":{…},"sign":"…"}`. */
-export function alipayAnswer(method: string, data: Record<string, unknown>, opts: { key?: string; sign?: string | null; inner?: string } = {}): string {
+export function alipayAnswer(
+  method: string,
+  data: Record<string, unknown>,
+  opts: { key?: string; sign?: string | null; inner?: string } = {},
+): string {
   const inner = opts.inner ?? JSON.stringify(data);
   const key = method === 'error' ? 'error_response' : `${method.replaceAll('.', '_')}_response`;
-  const sign = opts.sign === undefined ? createSign('RSA-SHA256').update(inner, 'utf8').sign(opts.key ?? PLATFORM_PRIVATE, 'base64') : opts.sign;
+  const sign =
+    opts.sign === undefined
+      ? createSign('RSA-SHA256')
+          .update(inner, 'utf8')
+          .sign(opts.key ?? PLATFORM_PRIVATE, 'base64')
+      : opts.sign;
   return sign === null ? `{"${key}":${inner}}` : `{"${key}":${inner},"sign":"${sign}"}`;
 }
 

@@ -22,16 +22,64 @@ const NOON = FROM + 12 * 3600_000;
 
 let ids = 0;
 function attempt(outTradeNo: string, over: Partial<LocalAttempt> = {}): LocalAttempt {
-  return { id: ++ids, outTradeNo, mode: 'qr', amountFen: 1050, state: 'paid', createdAt: NOON - MIN, paidAt: NOON, ...over };
+  return {
+    id: ++ids,
+    outTradeNo,
+    mode: 'qr',
+    amountFen: 1050,
+    state: 'paid',
+    createdAt: NOON - MIN,
+    paidAt: NOON,
+    ...over,
+  };
 }
 function pay(outTradeNo: string, over: Partial<StatementRow> = {}): StatementRow {
-  return { outTradeNo, tradeNo: `T${outTradeNo}`, type: 'payment', amountFen: 1050, feeFen: 6, refundNo: null, status: 'SUCCESS', at: NOON, ...over };
+  return {
+    outTradeNo,
+    tradeNo: `T${outTradeNo}`,
+    type: 'payment',
+    amountFen: 1050,
+    feeFen: 6,
+    refundNo: null,
+    status: 'SUCCESS',
+    at: NOON,
+    ...over,
+  };
 }
-function refundRow(outTradeNo: string, refundNo: string | null, amountFen: number, over: Partial<StatementRow> = {}): StatementRow {
-  return { outTradeNo, tradeNo: `T${outTradeNo}`, type: 'refund', amountFen, feeFen: 0, refundNo, status: 'REFUND', at: NOON + 3600_000, ...over };
+function refundRow(
+  outTradeNo: string,
+  refundNo: string | null,
+  amountFen: number,
+  over: Partial<StatementRow> = {},
+): StatementRow {
+  return {
+    outTradeNo,
+    tradeNo: `T${outTradeNo}`,
+    type: 'refund',
+    amountFen,
+    feeFen: 0,
+    refundNo,
+    status: 'REFUND',
+    at: NOON + 3600_000,
+    ...over,
+  };
 }
-function localRefund(a: LocalAttempt, refundNo: string, amountFen: number, over: Partial<LocalRefund> = {}): LocalRefund {
-  return { id: ++ids, attemptId: a.id, outTradeNo: a.outTradeNo, refundNo, amountFen, state: 'succeeded', finishedAt: NOON + 3600_000, ...over };
+function localRefund(
+  a: LocalAttempt,
+  refundNo: string,
+  amountFen: number,
+  over: Partial<LocalRefund> = {},
+): LocalRefund {
+  return {
+    id: ++ids,
+    attemptId: a.id,
+    outTradeNo: a.outTradeNo,
+    refundNo,
+    amountFen,
+    state: 'succeeded',
+    finishedAt: NOON + 3600_000,
+    ...over,
+  };
 }
 function input(over: Partial<MatchInput>): MatchInput {
   return {
@@ -54,7 +102,12 @@ function neighbour(day: string, payments: string[] = [], refunds: string[] = [])
   return { day, payments: new Set(payments), refunds: new Set(refunds) };
 }
 const brief = (r: ReturnType<typeof reconcile>) =>
-  r.items.map((i) => ({ category: i.category, outTradeNo: i.outTradeNo, reason: i.detail.reason, awaitingDay: i.awaitingDay }));
+  r.items.map((i) => ({
+    category: i.category,
+    outTradeNo: i.outTradeNo,
+    reason: i.detail.reason,
+    awaitingDay: i.awaitingDay,
+  }));
 
 describe('reconcile: payments', () => {
   it('matches payments present on both sides and counts them', () => {
@@ -72,15 +125,21 @@ describe('reconcile: payments', () => {
 
   it('missing_locally: a statement payment the till has no attempt for', () => {
     const r = reconcile(input({ rows: [pay('X9')] }));
-    expect(brief(r)).toEqual([{ category: 'missing_locally', outTradeNo: 'X9', reason: 'unknown_trade', awaitingDay: null }]);
+    expect(brief(r)).toEqual([
+      { category: 'missing_locally', outTradeNo: 'X9', reason: 'unknown_trade', awaitingDay: null },
+    ]);
     expect(r.items[0]).toMatchObject({ attemptId: null, oursFen: null, theirsFen: 1050 });
-    expect(r.totals.byMode).toEqual([{ mode: 'unknown', local: { count: 0, sumFen: 0 }, statement: { count: 1, sumFen: 1050 } }]);
+    expect(r.totals.byMode).toEqual([
+      { mode: 'unknown', local: { count: 0, sumFen: 0 }, statement: { count: 1, sumFen: 1050 } },
+    ]);
   });
 
   it('missing_upstream: paid locally at noon, absent from the statement', () => {
     const a = attempt('A1');
     const r = reconcile(input({ attempts: [a] }));
-    expect(brief(r)).toEqual([{ category: 'missing_upstream', outTradeNo: 'A1', reason: 'paid_locally_absent_upstream', awaitingDay: null }]);
+    expect(brief(r)).toEqual([
+      { category: 'missing_upstream', outTradeNo: 'A1', reason: 'paid_locally_absent_upstream', awaitingDay: null },
+    ]);
     expect(r.items[0]).toMatchObject({ attemptId: a.id, oursFen: 1050, theirsFen: null });
   });
 
@@ -91,20 +150,29 @@ describe('reconcile: payments', () => {
     expect(r.matched.payments).toBe(0);
   });
 
-  it.each(['closed', 'expired', 'failed'] as const)('paid_after_close: locally %s, the statement says paid', (state) => {
-    const r = reconcile(input({ attempts: [attempt('A1', { state, paidAt: null })], rows: [pay('A1')] }));
-    expect(brief(r)).toEqual([{ category: 'paid_after_close', outTradeNo: 'A1', reason: 'paid_after_close', awaitingDay: null }]);
-    expect(r.items[0]!.detail.state).toBe(state);
-  });
+  it.each(['closed', 'expired', 'failed'] as const)(
+    'paid_after_close: locally %s, the statement says paid',
+    (state) => {
+      const r = reconcile(input({ attempts: [attempt('A1', { state, paidAt: null })], rows: [pay('A1')] }));
+      expect(brief(r)).toEqual([
+        { category: 'paid_after_close', outTradeNo: 'A1', reason: 'paid_after_close', awaitingDay: null },
+      ]);
+      expect(r.items[0]!.detail.state).toBe(state);
+    },
+  );
 
   it.each(['created', 'pending'] as const)('status_mismatch: locally %s, the statement says paid', (state) => {
     const r = reconcile(input({ attempts: [attempt('A1', { state, paidAt: null })], rows: [pay('A1')] }));
-    expect(brief(r)).toEqual([{ category: 'status_mismatch', outTradeNo: 'A1', reason: 'pending_locally', awaitingDay: null }]);
+    expect(brief(r)).toEqual([
+      { category: 'status_mismatch', outTradeNo: 'A1', reason: 'pending_locally', awaitingDay: null },
+    ]);
   });
 
   it('status_mismatch: the same trade twice on one statement', () => {
     const r = reconcile(input({ attempts: [attempt('A1')], rows: [pay('A1'), pay('A1')] }));
-    expect(brief(r)).toEqual([{ category: 'status_mismatch', outTradeNo: 'A1', reason: 'duplicate_row', awaitingDay: null }]);
+    expect(brief(r)).toEqual([
+      { category: 'status_mismatch', outTradeNo: 'A1', reason: 'duplicate_row', awaitingDay: null },
+    ]);
     expect(r.matched.payments).toBe(1);
   });
 
@@ -119,7 +187,9 @@ describe('reconcile: payments', () => {
   it('a reversal of a payment the till holds paid is a status_mismatch', () => {
     const a = attempt('A1');
     const r = reconcile(input({ attempts: [a], rows: [pay('A1'), refundRow('A1', 'A1', 1050)] }));
-    expect(brief(r)).toEqual([{ category: 'status_mismatch', outTradeNo: 'A1', reason: 'reversed_upstream', awaitingDay: null }]);
+    expect(brief(r)).toEqual([
+      { category: 'status_mismatch', outTradeNo: 'A1', reason: 'reversed_upstream', awaitingDay: null },
+    ]);
   });
 });
 
@@ -145,13 +215,17 @@ describe('reconcile: refunds', () => {
 
   it('a refund of a trade the till does not know is missing_locally', () => {
     const r = reconcile(input({ rows: [refundRow('Z1', 'Z1R1', 100)] }));
-    expect(brief(r)).toEqual([{ category: 'missing_locally', outTradeNo: 'Z1', reason: 'refund_of_unknown_trade', awaitingDay: null }]);
+    expect(brief(r)).toEqual([
+      { category: 'missing_locally', outTradeNo: 'Z1', reason: 'refund_of_unknown_trade', awaitingDay: null },
+    ]);
   });
 
   it('refunded upstream only: status_mismatch', () => {
     const a = attempt('A1', { paidAt: NOON - 86_400_000 });
     const r = reconcile(input({ attempts: [a], rows: [refundRow('A1', 'SOMEONE-ELSE', 200)] }));
-    expect(brief(r)).toEqual([{ category: 'status_mismatch', outTradeNo: 'A1', reason: 'refunded_upstream_only', awaitingDay: null }]);
+    expect(brief(r)).toEqual([
+      { category: 'status_mismatch', outTradeNo: 'A1', reason: 'refunded_upstream_only', awaitingDay: null },
+    ]);
   });
 
   it('a local refund still pending or failed while the statement says refunded: status_mismatch', () => {
@@ -159,29 +233,43 @@ describe('reconcile: refunds', () => {
     const pending = localRefund(a, 'A1R1', 200, { state: 'pending', finishedAt: null });
     const b = attempt('B1', { paidAt: NOON - 86_400_000 });
     const failed = localRefund(b, 'B1R1', 200, { state: 'failed' });
-    const r = reconcile(input({ attempts: [a, b], refunds: [pending, failed], rows: [refundRow('A1', 'A1R1', 200), refundRow('B1', 'B1R1', 200)] }));
+    const r = reconcile(
+      input({
+        attempts: [a, b],
+        refunds: [pending, failed],
+        rows: [refundRow('A1', 'A1R1', 200), refundRow('B1', 'B1R1', 200)],
+      }),
+    );
     expect(brief(r).map((i) => i.reason)).toEqual(['refund_pending_locally', 'refund_failed_locally']);
     expect(r.items[0]).toMatchObject({ refundId: pending.id, refundNo: 'A1R1' });
   });
 
   it('refund amounts that differ: amount_mismatch', () => {
     const a = attempt('A1', { state: 'partially_refunded', paidAt: NOON - 86_400_000 });
-    const r = reconcile(input({ attempts: [a], refunds: [localRefund(a, 'A1R1', 500)], rows: [refundRow('A1', 'A1R1', 400)] }));
-    expect(brief(r)).toEqual([{ category: 'amount_mismatch', outTradeNo: 'A1', reason: 'refund_amount', awaitingDay: null }]);
+    const r = reconcile(
+      input({ attempts: [a], refunds: [localRefund(a, 'A1R1', 500)], rows: [refundRow('A1', 'A1R1', 400)] }),
+    );
+    expect(brief(r)).toEqual([
+      { category: 'amount_mismatch', outTradeNo: 'A1', reason: 'refund_amount', awaitingDay: null },
+    ]);
   });
 
   it('a refund the till saw succeed that the statement lacks: missing_upstream', () => {
     const a = attempt('A1', { state: 'refunded', paidAt: NOON - 86_400_000 });
     const lr = localRefund(a, 'A1R1', 1050);
     const r = reconcile(input({ attempts: [a], refunds: [lr] }));
-    expect(brief(r)).toEqual([{ category: 'missing_upstream', outTradeNo: 'A1', reason: 'refund_absent_upstream', awaitingDay: null }]);
+    expect(brief(r)).toEqual([
+      { category: 'missing_upstream', outTradeNo: 'A1', reason: 'refund_absent_upstream', awaitingDay: null },
+    ]);
     expect(r.items[0]).toMatchObject({ refundId: lr.id, refundNo: 'A1R1' });
   });
 
   it('a refunded attempt without a refund row of its own (older data) is matched by state and amount', () => {
     const a = attempt('A1', { state: 'refunded', paidAt: NOON - 86_400_000 });
     expect(reconcile(input({ attempts: [a], rows: [refundRow('A1', 'X', 1050)] })).items).toEqual([]);
-    expect(brief(reconcile(input({ attempts: [a], rows: [refundRow('A1', 'X', 9999)] })))[0]).toMatchObject({ category: 'amount_mismatch' });
+    expect(brief(reconcile(input({ attempts: [a], rows: [refundRow('A1', 'X', 9999)] })))[0]).toMatchObject({
+      category: 'amount_mismatch',
+    });
   });
 });
 
@@ -213,13 +301,22 @@ describe('reconcile: the cross-midnight buffer', () => {
   it('the same payment, next day not imported yet: raised, awaiting the next day', () => {
     const a = attempt('A1', { paidAt: TO - 10_000 });
     const r = reconcile(input({ attempts: [a], next: null }));
-    expect(brief(r)).toEqual([{ category: 'missing_upstream', outTradeNo: 'A1', reason: 'paid_locally_absent_upstream', awaitingDay: '2026-11-27' }]);
+    expect(brief(r)).toEqual([
+      {
+        category: 'missing_upstream',
+        outTradeNo: 'A1',
+        reason: 'paid_locally_absent_upstream',
+        awaitingDay: '2026-11-27',
+      },
+    ]);
   });
 
   it('the next day imported and without it: missing_upstream for good', () => {
     const a = attempt('A1', { paidAt: TO - 10_000 });
     const r = reconcile(input({ attempts: [a], next: neighbour('2026-11-27', ['OTHER']) }));
-    expect(brief(r)).toEqual([{ category: 'missing_upstream', outTradeNo: 'A1', reason: 'paid_locally_absent_upstream', awaitingDay: null }]);
+    expect(brief(r)).toEqual([
+      { category: 'missing_upstream', outTradeNo: 'A1', reason: 'paid_locally_absent_upstream', awaitingDay: null },
+    ]);
     expect(r.items[0]!.detail.checkedDay).toBe('2026-11-27');
   });
 
@@ -254,19 +351,33 @@ describe('reconcile: the cross-midnight buffer', () => {
   it('an attempt created in the last minutes of the previous day, closed, then paid after midnight: paid_after_close, not missing_locally', () => {
     const a = attempt('A1', { state: 'closed', createdAt: FROM - 4 * MIN, paidAt: null });
     const r = reconcile(input({ attempts: [a], rows: [pay('A1', { at: FROM + 2 * MIN })] }));
-    expect(brief(r)).toEqual([{ category: 'paid_after_close', outTradeNo: 'A1', reason: 'paid_after_close', awaitingDay: null }]);
+    expect(brief(r)).toEqual([
+      { category: 'paid_after_close', outTradeNo: 'A1', reason: 'paid_after_close', awaitingDay: null },
+    ]);
   });
 
   it('refunds near midnight use the same buffer', () => {
     const a = attempt('A1', { state: 'refunded', paidAt: NOON - 86_400_000 });
     const lr = localRefund(a, 'A1R1', 1050, { finishedAt: TO - 1_000 });
-    expect(reconcile(input({ attempts: [a], refunds: [lr], next: neighbour('2026-11-27', [], ['A1R1']) })).items).toEqual([]);
-    expect(reconcile(input({ attempts: [a], refunds: [lr], next: neighbour('2026-11-27', [], ['A1#1050']) })).items).toEqual([]);
-    expect(brief(reconcile(input({ attempts: [a], refunds: [lr], next: null })))[0]).toMatchObject({ reason: 'refund_absent_upstream', awaitingDay: '2026-11-27' });
+    expect(
+      reconcile(input({ attempts: [a], refunds: [lr], next: neighbour('2026-11-27', [], ['A1R1']) })).items,
+    ).toEqual([]);
+    expect(
+      reconcile(input({ attempts: [a], refunds: [lr], next: neighbour('2026-11-27', [], ['A1#1050']) })).items,
+    ).toEqual([]);
+    expect(brief(reconcile(input({ attempts: [a], refunds: [lr], next: null })))[0]).toMatchObject({
+      reason: 'refund_absent_upstream',
+      awaitingDay: '2026-11-27',
+    });
   });
 
   it('bufferZone names the trades near each edge', () => {
-    const near = [attempt('P1', { paidAt: FROM + 1_000 }), attempt('N1', { paidAt: TO - 1_000 }), attempt('M1'), attempt('U1', { state: 'closed', paidAt: null })];
+    const near = [
+      attempt('P1', { paidAt: FROM + 1_000 }),
+      attempt('N1', { paidAt: TO - 1_000 }),
+      attempt('M1'),
+      attempt('U1', { state: 'closed', paidAt: null }),
+    ];
     const z = bufferZone(near, [], FROM, TO, 30 * MIN);
     expect([...z.previous]).toEqual(['P1']);
     expect([...z.next]).toEqual(['N1']);
@@ -275,12 +386,22 @@ describe('reconcile: the cross-midnight buffer', () => {
 
 describe('reconcile: determinism', () => {
   it('the same input gives the same result (re-running changes nothing)', () => {
-    const attempts = [attempt('A1'), attempt('A2', { state: 'closed', paidAt: null }), attempt('A3', { paidAt: TO - 1000 })];
+    const attempts = [
+      attempt('A1'),
+      attempt('A2', { state: 'closed', paidAt: null }),
+      attempt('A3', { paidAt: TO - 1000 }),
+    ];
     const rows = [pay('A1', { amountFen: 1 }), pay('A2'), pay('X1')];
     const one = reconcile(input({ attempts, rows, next: null, feeRatePpm: 6000 }));
     const two = reconcile(input({ attempts, rows, next: null, feeRatePpm: 6000 }));
     expect(two).toEqual(one);
-    expect(one.items.map((i) => i.category).sort()).toEqual(['amount_mismatch', 'fee_mismatch', 'missing_locally', 'missing_upstream', 'paid_after_close']);
+    expect(one.items.map((i) => i.category).sort()).toEqual([
+      'amount_mismatch',
+      'fee_mismatch',
+      'missing_locally',
+      'missing_upstream',
+      'paid_after_close',
+    ]);
   });
 
   it('matches a large statement through Maps (timings: npm run bench, section reconcile)', () => {
@@ -289,8 +410,25 @@ describe('reconcile: determinism', () => {
     const rows: StatementRow[] = [];
     for (let i = 0; i < n; i++) {
       const no = `20261126${String(i).padStart(6, '0')}A1`;
-      attempts.push({ id: i + 1, outTradeNo: no, mode: i % 3 ? 'qr' : 'payment_code', amountFen: 100 + (i % 977), state: 'paid', createdAt: FROM + i * 800, paidAt: FROM + i * 800 + 100 });
-      rows.push({ outTradeNo: no, tradeNo: `T${i}`, type: 'payment', amountFen: 100 + (i % 977), feeFen: 1, refundNo: null, status: 'SUCCESS', at: FROM + i * 800 + 200 });
+      attempts.push({
+        id: i + 1,
+        outTradeNo: no,
+        mode: i % 3 ? 'qr' : 'payment_code',
+        amountFen: 100 + (i % 977),
+        state: 'paid',
+        createdAt: FROM + i * 800,
+        paidAt: FROM + i * 800 + 100,
+      });
+      rows.push({
+        outTradeNo: no,
+        tradeNo: `T${i}`,
+        type: 'payment',
+        amountFen: 100 + (i % 977),
+        feeFen: 1,
+        refundNo: null,
+        status: 'SUCCESS',
+        at: FROM + i * 800 + 200,
+      });
     }
     const r = reconcile(input({ attempts, rows }));
     expect(r.matched.payments).toBe(n);

@@ -58,7 +58,9 @@ export const m0005UsersAuditRefunds: Migration = {
       .addColumn('amount_fen', 'integer', (c) => c.notNull().check(sql`amount_fen > 0`))
       // what the intermediary holds for the trade (its total): WeChat's total_fee, the refundable cap
       .addColumn('trade_fen', 'integer', (c) => c.notNull())
-      .addColumn('state', 'text', (c) => c.notNull().check(sql`state in ('requested', 'pending', 'succeeded', 'failed')`))
+      .addColumn('state', 'text', (c) =>
+        c.notNull().check(sql`state in ('requested', 'pending', 'succeeded', 'failed')`),
+      )
       .addColumn('unknown', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('reason', 'text')
       // JSON [{lineNo, qty, amountFen}] for a refund by line; null for an amount
@@ -88,7 +90,9 @@ export const m0005UsersAuditRefunds: Migration = {
       .on('payment_attempts')
       .column('order_id')
       .unique()
-      .where((eb) => eb.and([eb(sql.ref('state'), 'in', ['created', 'pending']), eb(sql.ref('overridden_at'), 'is', null)]))
+      .where((eb) =>
+        eb.and([eb(sql.ref('state'), 'in', ['created', 'pending']), eb(sql.ref('overridden_at'), 'is', null)]),
+      )
       .execute();
     await db.schema.dropIndex('payment_attempts_one_success').execute();
     await db.schema

@@ -19,7 +19,9 @@ export const m0006Reconciliation: Migration = {
       .addColumn('provider', 'text', (c) => c.notNull().check(sql`provider in ('alipay', 'wechat', 'yeepay')`))
       .addColumn('day', 'text', (c) => c.notNull())
       .addColumn('sha256', 'text')
-      .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('imported', 'empty', 'superseded', 'refused', 'unavailable')`))
+      .addColumn('status', 'text', (c) =>
+        c.notNull().check(sql`status in ('imported', 'empty', 'superseded', 'refused', 'unavailable')`),
+      )
       .addColumn('trigger', 'text', (c) => c.notNull().check(sql`trigger in ('manual', 'scheduled')`))
       .addColumn('actor', 'text', (c) => c.notNull())
       .addColumn('started_at', 'integer', (c) => c.notNull())
@@ -61,7 +63,9 @@ export const m0006Reconciliation: Migration = {
       .addColumn('category', 'text', (c) =>
         c
           .notNull()
-          .check(sql`category in ('missing_locally', 'missing_upstream', 'amount_mismatch', 'status_mismatch', 'fee_mismatch', 'paid_after_close')`),
+          .check(
+            sql`category in ('missing_locally', 'missing_upstream', 'amount_mismatch', 'status_mismatch', 'fee_mismatch', 'paid_after_close')`,
+          ),
       )
       .addColumn('out_trade_no', 'text', (c) => c.notNull())
       .addColumn('attempt_id', 'integer', (c) => c.references('payment_attempts.id'))
@@ -79,7 +83,12 @@ export const m0006Reconciliation: Migration = {
       .addCheckConstraint('recon_items_resolved', sql`(resolved_at is null) = (resolution is null)`)
       .execute();
     await db.schema.createIndex('recon_items_run').on('recon_items').column('run_id').execute();
-    await db.schema.createIndex('recon_items_awaiting').on('recon_items').column('awaiting_day').where(sql.ref('resolved_at'), 'is', null).execute();
+    await db.schema
+      .createIndex('recon_items_awaiting')
+      .on('recon_items')
+      .column('awaiting_day')
+      .where(sql.ref('resolved_at'), 'is', null)
+      .execute();
     // a resolution is final: a resolved item cannot be changed or removed
     await sql`create trigger recon_items_final before update on recon_items when old.resolved_at is not null
       begin select raise(abort, 'a resolved reconciliation item is final'); end`.execute(db);

@@ -20,14 +20,19 @@ import { sql, type Kysely, type Migration } from 'kysely';
  */
 export const m0007CatalogueStock: Migration = {
   async up(db: Kysely<unknown>) {
-    await db.schema.alterTable('products').addColumn('stock', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    await db.schema
+      .alterTable('products')
+      .addColumn('stock', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
 
     await db.schema
       .createTable('stock_moves')
       .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
       .addColumn('product_id', 'integer', (c) => c.notNull().references('products.id'))
       .addColumn('delta', 'integer', (c) => c.notNull().check(sql`delta <> 0`))
-      .addColumn('reason', 'text', (c) => c.notNull().check(sql`reason in ('sale', 'refund_restock', 'adjustment', 'import')`))
+      .addColumn('reason', 'text', (c) =>
+        c.notNull().check(sql`reason in ('sale', 'refund_restock', 'adjustment', 'import')`),
+      )
       .addColumn('order_id', 'integer', (c) => c.references('orders.id'))
       .addColumn('refund_id', 'integer', (c) => c.references('refunds.id'))
       .addColumn('actor', 'text', (c) => c.notNull())
@@ -38,8 +43,18 @@ export const m0007CatalogueStock: Migration = {
       .addColumn('stock_after', 'integer', (c) => c.notNull())
       .execute();
     await db.schema.createIndex('stock_moves_product').on('stock_moves').columns(['product_id', 'id']).execute();
-    await db.schema.createIndex('stock_moves_order').on('stock_moves').column('order_id').where(sql.ref('order_id'), 'is not', null).execute();
-    await db.schema.createIndex('stock_moves_refund').on('stock_moves').column('refund_id').where(sql.ref('refund_id'), 'is not', null).execute();
+    await db.schema
+      .createIndex('stock_moves_order')
+      .on('stock_moves')
+      .column('order_id')
+      .where(sql.ref('order_id'), 'is not', null)
+      .execute();
+    await db.schema
+      .createIndex('stock_moves_refund')
+      .on('stock_moves')
+      .column('refund_id')
+      .where(sql.ref('refund_id'), 'is not', null)
+      .execute();
     await sql`create trigger stock_moves_no_update before update on stock_moves
       begin select raise(abort, 'stock_moves is append-only'); end`.execute(db);
     await sql`create trigger stock_moves_no_delete before delete on stock_moves

@@ -45,11 +45,13 @@ const holderId = (orderId: string) =>
   `(select h.id from payment_attempts h where h.order_id = ${orderId} and h.state in ${PAID}
      order by (h.state = 'refunded'), h.paid_at desc, h.id desc limit 1)`;
 
-const offsetMs = (t: string) => `(coalesce((select z.offset_min from report_tz z where z.from_ms <= ${t} order by z.from_ms desc limit 1), 0) * 60000)`;
+const offsetMs = (t: string) =>
+  `(coalesce((select z.offset_min from report_tz z where z.from_ms <= ${t} order by z.from_ms desc limit 1), 0) * 60000)`;
 const localDay = (t: string) => `date((${t} + ${offsetMs(t)}) / 1000, 'unixepoch')`;
 const localHour = (t: string) => `(((${t} + ${offsetMs(t)}) / 3600000) % 24)`;
 /** A refund's `lines` JSON when it is an array, else an empty one (a malformed value never fails a refund). */
-const lines = (x: string) => `(case when json_valid(${x}) then (case when json_type(${x}) = 'array' then ${x} else '[]' end) else '[]' end)`;
+const lines = (x: string) =>
+  `(case when json_valid(${x}) then (case when json_type(${x}) = 'array' then ${x} else '[]' end) else '[]' end)`;
 const int = (x: string) => `coalesce(cast(${x} as integer), 0)`;
 const refundTime = `coalesce(r.finished_at, r.updated_at)`;
 /**
@@ -59,7 +61,15 @@ const refundTime = `coalesce(r.finished_at, r.updated_at)`;
 const lineField = (field: string) => `json_extract(${lines('r.lines')}, j.fullkey || '.${field}')`;
 const refundItems = `(select ${int('sum(' + int(lineField('qty')) + ')')} from json_each(${lines('r.lines')}) j)`;
 
-const SALES_MEASURES = ['orders', 'items', 'gross_fen', 'discount_fen', 'refund_fen', 'refunds', 'refund_items'] as const;
+const SALES_MEASURES = [
+  'orders',
+  'items',
+  'gross_fen',
+  'discount_fen',
+  'refund_fen',
+  'refunds',
+  'refund_items',
+] as const;
 const PRODUCT_MEASURES = ['orders', 'qty', 'gross_fen', 'discount_fen', 'refund_fen', 'refund_qty'] as const;
 const add = (measures: readonly string[]) => measures.map((m) => `${m} = ${m} + excluded.${m}`).join(', ');
 const UPSERT_DAY = `on conflict (business_day, method, mode, clerk, terminal) do update set ${add(SALES_MEASURES)}`;
@@ -72,7 +82,12 @@ const UPSERT_PMONTH = `on conflict (month, product_id) do update set ${add(PRODU
  * Sale facts of the orders `o` matching `where`, times `sign`, under the payment `holder` (an id
  * expression; default: the order's holder now).
  */
-function saleFacts(where: string, sign: 1 | -1, holder = holderId('o.id'), tables: { day: boolean; rest: boolean } = { day: true, rest: true }): string[] {
+function saleFacts(
+  where: string,
+  sign: 1 | -1,
+  holder = holderId('o.id'),
+  tables: { day: boolean; rest: boolean } = { day: true, rest: true },
+): string[] {
   const s = sign === 1 ? '' : '-';
   const out: string[] = [];
   if (tables.day) {
@@ -128,7 +143,12 @@ function refundFacts(source: string, where: string, sign: 1 | -1, holderOnly: bo
       ] as const)
     : ([['report_sales_day', 'business_day', day, UPSERT_DAY]] as const);
   const out = sales.map(
-    ([table, key, k, upsert]) => `insert into ${table} (${key}, method, mode, clerk, terminal, refund_fen, refunds, refund_items)
+    ([
+      table,
+      key,
+      k,
+      upsert,
+    ]) => `insert into ${table} (${key}, method, mode, clerk, terminal, refund_fen, refunds, refund_items)
       select ${k}, a.method, a.mode, o.clerk, o.terminal, ${s}sum(r.amount_fen), ${s}count(*), ${s}sum(${refundItems})
       from ${source} join orders o on o.id = r.order_id join payment_attempts a on a.id = r.attempt_id
       where ${cond}
@@ -192,7 +212,12 @@ export const REPORT_TRIGGERS: readonly string[] = [
     refundFacts(refundRow('new'), 'true', 1, true),
   ),
   // … or cash given back from the drawer, written succeeded at once
-  trigger('report_refund_inserted', 'insert on refunds', `new.state = 'succeeded'`, refundFacts(refundRow('new'), 'true', 1, true)),
+  trigger(
+    'report_refund_inserted',
+    'insert on refunds',
+    `new.state = 'succeeded'`,
+    refundFacts(refundRow('new'), 'true', 1, true),
+  ),
   // never expected (succeeded is final), kept exact anyway
   trigger(
     'report_refund_unsucceeded',
@@ -217,12 +242,20 @@ export const REPORT_TRIGGERS: readonly string[] = [
   ),
 ];
 
-export const REPORT_TABLES = ['report_sales_day', 'report_sales_month', 'report_sales_hour', 'report_product_day', 'report_product_month'] as const;
+export const REPORT_TABLES = [
+  'report_sales_day',
+  'report_sales_month',
+  'report_sales_hour',
+  'report_product_day',
+  'report_product_month',
+] as const;
 
 /** Recomputes every summary row from the raw tables (run inside one transaction). */
 export const REPORT_REBUILD_SQL: readonly string[] = [
   ...REPORT_TABLES.map((t) => `delete from ${t}`),
-  ...saleFacts(`o.status in ${PAID}`, 1).filter((s) => !s.includes('report_product_month') && !s.includes('report_sales_month')),
+  ...saleFacts(`o.status in ${PAID}`, 1).filter(
+    (s) => !s.includes('report_product_month') && !s.includes('report_sales_month'),
+  ),
   ...refundFacts('refunds r', `r.state = 'succeeded'`, 1, true, false),
   `insert into report_sales_month (month, method, mode, clerk, terminal, ${SALES_MEASURES.join(', ')})
     select substr(business_day, 1, 7), method, mode, clerk, terminal, ${SALES_MEASURES.map((m) => `sum(${m})`).join(', ')}

@@ -36,10 +36,23 @@ export const m0009CashSessions: Migration = {
         'cash_sessions_closed',
         sql`(status = 'open' and closed_at is null and counted_fen is null) or (status = 'closed' and closed_at is not null and closed_by is not null and counted_fen is not null and expected_fen is not null and variance_fen = counted_fen - expected_fen)`,
       )
-      .addCheckConstraint('cash_sessions_variance_reason', sql`variance_fen is null or variance_fen = 0 or coalesce(length(trim(variance_reason)), 0) >= 3`)
+      .addCheckConstraint(
+        'cash_sessions_variance_reason',
+        sql`variance_fen is null or variance_fen = 0 or coalesce(length(trim(variance_reason)), 0) >= 3`,
+      )
       .execute();
-    await db.schema.createIndex('cash_sessions_one_open').on('cash_sessions').column('terminal').unique().where(sql.ref('status'), '=', 'open').execute();
-    await db.schema.createIndex('cash_sessions_terminal').on('cash_sessions').columns(['terminal', 'opened_at']).execute();
+    await db.schema
+      .createIndex('cash_sessions_one_open')
+      .on('cash_sessions')
+      .column('terminal')
+      .unique()
+      .where(sql.ref('status'), '=', 'open')
+      .execute();
+    await db.schema
+      .createIndex('cash_sessions_terminal')
+      .on('cash_sessions')
+      .columns(['terminal', 'opened_at'])
+      .execute();
     await sql`create trigger cash_sessions_final before update on cash_sessions when old.status = 'closed'
       begin select raise(abort, 'a closed cash session is final'); end`.execute(db);
     await sql`create trigger cash_sessions_no_delete before delete on cash_sessions
@@ -95,6 +108,10 @@ export const m0009CashSessions: Migration = {
       begin select raise(abort, 'z_reports is append-only'); end`.execute(db);
 
     // the window queries of an X or Z: a terminal's payments, refunds and cancellations by time
-    await db.schema.createIndex('orders_terminal_cancelled').on('orders').columns(['terminal', 'cancelled_at']).execute();
+    await db.schema
+      .createIndex('orders_terminal_cancelled')
+      .on('orders')
+      .columns(['terminal', 'cancelled_at'])
+      .execute();
   },
 };

@@ -28,8 +28,15 @@ export const m0011TillIdentity: Migration = {
     await db.schema
       .createTable('till_identity')
       .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
-      .addColumn('installation', 'text', (c) => c.notNull().unique().check(sql`length(installation) = 6`))
-      .addColumn('reason', 'text', (c) => c.notNull().check(sql`reason in ('new', 'migrated', 'restored', 'moved', 'collision')`))
+      .addColumn('installation', 'text', (c) =>
+        c
+          .notNull()
+          .unique()
+          .check(sql`length(installation) = 6`),
+      )
+      .addColumn('reason', 'text', (c) =>
+        c.notNull().check(sql`reason in ('new', 'migrated', 'restored', 'moved', 'collision')`),
+      )
       .addColumn('detail', 'text')
       .addColumn('created_at', 'integer', (c) => c.notNull())
       .execute();
@@ -40,6 +47,8 @@ export const m0011TillIdentity: Migration = {
     await db.schema.alterTable('payment_attempts').addColumn('foreign_at', 'integer').execute();
     const used = await sql<{ n: number }>`select count(*) as n from payment_attempts`.execute(db);
     const reason = Number(used.rows[0]?.n ?? 0) > 0 ? 'migrated' : 'new';
-    await sql`insert into till_identity (installation, reason, detail, created_at) values (${newInstallationCode()}, ${reason}, null, ${Date.now()})`.execute(db);
+    await sql`insert into till_identity (installation, reason, detail, created_at) values (${newInstallationCode()}, ${reason}, null, ${Date.now()})`.execute(
+      db,
+    );
   },
 };

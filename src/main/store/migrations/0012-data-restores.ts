@@ -34,8 +34,16 @@ export const m0012DataRestores: Migration = {
       .addPrimaryKeyConstraint('recovered_rows_pk', ['table_name', 'row_id', 'restore_id'])
       .execute();
     for (const table of ['data_restores', 'recovered_rows']) {
-      await sql.raw(`create trigger ${table}_no_update before update on ${table} begin select raise(abort, '${table} is append-only'); end`).execute(db);
-      await sql.raw(`create trigger ${table}_no_delete before delete on ${table} begin select raise(abort, '${table} is append-only'); end`).execute(db);
+      await sql
+        .raw(
+          `create trigger ${table}_no_update before update on ${table} begin select raise(abort, '${table} is append-only'); end`,
+        )
+        .execute(db);
+      await sql
+        .raw(
+          `create trigger ${table}_no_delete before delete on ${table} begin select raise(abort, '${table} is append-only'); end`,
+        )
+        .execute(db);
     }
   },
 };

@@ -19,7 +19,17 @@ export const m0014HotIndexes: Migration = {
       .execute();
     await db.schema.createIndex('refunds_attempt').on('refunds').column('attempt_id').execute();
     await db.schema.createIndex('audit_log_subject').on('audit_log').column('subject').execute();
-    await db.schema.createIndex('recon_items_refund').on('recon_items').column('refund_id').where(sql.ref('refund_id'), 'is not', null).execute();
-    await db.schema.createIndex('recon_items_attempt').on('recon_items').column('attempt_id').where(sql.ref('attempt_id'), 'is not', null).execute();
+    await db.schema
+      .createIndex('recon_items_refund')
+      .on('recon_items')
+      .column('refund_id')
+      .where(sql.ref('refund_id'), 'is not', null)
+      .execute();
+    await db.schema
+      .createIndex('recon_items_attempt')
+      .on('recon_items')
+      .column('attempt_id')
+      .where(sql.ref('attempt_id'), 'is not', null)
+      .execute();
   },
 };

@@ -26,7 +26,12 @@ export function AttemptStatus({ attempt, now }: { attempt: AttemptView; now: num
   const { t } = useI18n();
   const { phase, key } = attemptPhase(attempt, now);
   const provider = t(`method.${attempt.provider}`);
-  const busy = phase === 'starting' || phase === 'waiting' || phase === 'confirming' || phase === 'checking' || phase === 'closing';
+  const busy =
+    phase === 'starting' ||
+    phase === 'waiting' ||
+    phase === 'confirming' ||
+    phase === 'checking' ||
+    phase === 'closing';
   // main's own words: the reason it is still checking, or the intermediary's reason for a decline
   const detail = (phase === 'checking' && attempt.unknown) || phase === 'failed' ? attempt.message : null;
   return (
@@ -60,7 +65,16 @@ function isWebUrl(s: string | null): s is string {
 }
 
 /** An intermediary payment in progress: QR / cashier page / payment code, with its live status. */
-export function AttemptPanel({ attempt, sandbox, querying, stopping, onQueryNow, onStop, onReopen, popupBlocked }: AttemptPanelProps) {
+export function AttemptPanel({
+  attempt,
+  sandbox,
+  querying,
+  stopping,
+  onQueryNow,
+  onStop,
+  onReopen,
+  popupBlocked,
+}: AttemptPanelProps) {
   const { t } = useI18n();
   const now = useNow(500);
   const look = PROVIDER_LOOK[attempt.provider as ProviderId] ?? PROVIDER_LOOK.alipay;

@@ -65,7 +65,15 @@ function QtyInput({ line, onSetQty }: { line: CartLineView; onSetQty: CartLinePr
   );
 }
 
-export const CartLine = memo(function CartLine({ line, flash, onInc, onDec, onSetQty, onRemove, onDiscount }: CartLineProps) {
+export const CartLine = memo(function CartLine({
+  line,
+  flash,
+  onInc,
+  onDec,
+  onSetQty,
+  onRemove,
+  onDiscount,
+}: CartLineProps) {
   const { t, locale } = useI18n();
   const n = names(locale, line);
   const ref = useRef<HTMLLIElement>(null);
@@ -121,7 +129,13 @@ export const CartLine = memo(function CartLine({ line, flash, onInc, onDec, onSe
             −
           </button>
           <QtyInput line={line} onSetQty={onSetQty} />
-          <button type="button" className="btn btn-icon qty-btn" onClick={() => onInc(line)} aria-label={t('cart.inc')} data-testid="line-inc">
+          <button
+            type="button"
+            className="btn btn-icon qty-btn"
+            onClick={() => onInc(line)}
+            aria-label={t('cart.inc')}
+            data-testid="line-inc"
+          >
             +
           </button>
         </div>

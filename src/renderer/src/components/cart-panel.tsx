@@ -38,7 +38,8 @@ export function CartPanel({ cart, flash, parkedCount, busy, ops }: CartPanelProp
   const empty = cart.lines.length === 0;
   const discountFen = cart.lineDiscountFen + cart.orderDiscountFen;
   const onDiscount = useCallback((line: CartLineView) => setDiscountFor(line), []);
-  const lineForDialog = discountFor && discountFor !== 'order' ? cart.lines.find((l) => l.lineId === discountFor.lineId) : undefined;
+  const lineForDialog =
+    discountFor && discountFor !== 'order' ? cart.lines.find((l) => l.lineId === discountFor.lineId) : undefined;
 
   return (
     <section className="cart" data-testid="cart" data-cart-id={cart.id} aria-label={t('cart.title')}>
@@ -87,7 +88,8 @@ export function CartPanel({ cart, flash, parkedCount, busy, ops }: CartPanelProp
             {cart.orderDiscount ? (
               <small className="order-disc-note" data-testid="order-discount-label">
                 {' '}
-                · {t('cart.orderDiscount')} {cart.orderDiscount.kind === 'percent' ? `${discountLabel(cart.orderDiscount, t)} ` : ''}−
+                · {t('cart.orderDiscount')}{' '}
+                {cart.orderDiscount.kind === 'percent' ? `${discountLabel(cart.orderDiscount, t)} ` : ''}−
                 {formatFen(cart.orderDiscountFen)}
               </small>
             ) : null}
@@ -105,7 +107,13 @@ export function CartPanel({ cart, flash, parkedCount, busy, ops }: CartPanelProp
       </div>
 
       <div className="cart-actions">
-        <button type="button" className="btn" onClick={() => setConfirmClear(true)} disabled={empty} data-testid="cart-clear">
+        <button
+          type="button"
+          className="btn"
+          onClick={() => setConfirmClear(true)}
+          disabled={empty}
+          data-testid="cart-clear"
+        >
           {t('cart.clear')}
         </button>
         <button
@@ -129,7 +137,13 @@ export function CartPanel({ cart, flash, parkedCount, busy, ops }: CartPanelProp
           ) : null}
         </button>
       </div>
-      <button type="button" className="btn btn-go checkout" onClick={ops.checkout} disabled={empty || busy} data-testid="checkout">
+      <button
+        type="button"
+        className="btn btn-go checkout"
+        onClick={ops.checkout}
+        disabled={empty || busy}
+        data-testid="checkout"
+      >
         <span>{t('cart.checkout')}</span>
         <span className="checkout-amount">{formatFen(cart.totalFen)}</span>
         <kbd>F4</kbd>

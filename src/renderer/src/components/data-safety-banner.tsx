@@ -12,7 +12,15 @@ import { api } from '../api';
 import { useI18n } from '../i18n';
 import '../screens/data-safety.css';
 
-export function DataSafetyBanner({ clerk, onOpen, onRestored }: { clerk: string; onOpen: (() => void) | null; onRestored: () => void }) {
+export function DataSafetyBanner({
+  clerk,
+  onOpen,
+  onRestored,
+}: {
+  clerk: string;
+  onOpen: (() => void) | null;
+  onRestored: () => void;
+}) {
   const { t } = useI18n();
   const [status, setStatus] = useState<DataSafetyStatus | null>(null);
   const [role, setRole] = useState<UserRole | null>(null);
@@ -66,18 +74,39 @@ export function DataSafetyBanner({ clerk, onOpen, onRestored }: { clerk: string;
   }, [damaged, backupFailed, clerk]);
 
   // (not on the Data safety screen itself, which shows the failure in full)
-  if (status && !status.damaged && !status.restoring && backupFailed && role === 'owner' && onOpen && dismissed !== status.lastBackupAt) {
+  if (
+    status &&
+    !status.damaged &&
+    !status.restoring &&
+    backupFailed &&
+    role === 'owner' &&
+    onOpen &&
+    dismissed !== status.lastBackupAt
+  ) {
     return (
       <div className="safety-slot">
-        <div className="safety-banner safety-banner-warn" role="status" data-testid="safety-banner" data-state="backup-failed">
+        <div
+          className="safety-banner safety-banner-warn"
+          role="status"
+          data-testid="safety-banner"
+          data-state="backup-failed"
+        >
           <span className="safety-banner-icon" aria-hidden="true">
             !
           </span>
-          <strong className="safety-banner-text">{t(status.lastBackupOk === false ? 'safety.banner.backupFailed' : 'safety.banner.copyFailed')}</strong>
+          <strong className="safety-banner-text">
+            {t(status.lastBackupOk === false ? 'safety.banner.backupFailed' : 'safety.banner.copyFailed')}
+          </strong>
           <button type="button" className="btn safety-banner-open" onClick={onOpen} data-testid="safety-banner-open">
             {t('safety.banner.open')}
           </button>
-          <button type="button" className="btn btn-ghost safety-banner-x" onClick={() => setDismissed(status.lastBackupAt)} aria-label={t('app.dismiss')} data-testid="safety-banner-dismiss">
+          <button
+            type="button"
+            className="btn btn-ghost safety-banner-x"
+            onClick={() => setDismissed(status.lastBackupAt)}
+            aria-label={t('app.dismiss')}
+            data-testid="safety-banner-dismiss"
+          >
             ×
           </button>
         </div>
@@ -88,7 +117,12 @@ export function DataSafetyBanner({ clerk, onOpen, onRestored }: { clerk: string;
   if (status.restoring) {
     return (
       <div className="safety-slot">
-        <div className="safety-banner safety-banner-wait" role="status" data-testid="safety-banner" data-state="restoring">
+        <div
+          className="safety-banner safety-banner-wait"
+          role="status"
+          data-testid="safety-banner"
+          data-state="restoring"
+        >
           <span className="safety-banner-icon" aria-hidden="true">
             ⟳
           </span>
@@ -104,7 +138,9 @@ export function DataSafetyBanner({ clerk, onOpen, onRestored }: { clerk: string;
         <span className="safety-banner-icon" aria-hidden="true">
           !
         </span>
-        <strong className="safety-banner-text">{owner ? t('safety.banner.damagedOwner') : t('safety.banner.damaged')}</strong>
+        <strong className="safety-banner-text">
+          {owner ? t('safety.banner.damagedOwner') : t('safety.banner.damaged')}
+        </strong>
         {/* the owner at a clerk's till opens it too: the screen asks for the owner's PIN (not shown on that screen itself) */}
         {onOpen ? (
           <button type="button" className="btn safety-banner-open" onClick={onOpen} data-testid="safety-banner-open">

@@ -113,7 +113,13 @@ export function DiscountDialog({ title, current, onApply, onClose, testId }: Dis
         ) : null}
         <div className="row-actions">
           {current ? (
-            <button type="button" className="btn btn-lg" onClick={() => void run(null)} disabled={busy} data-testid="discount-remove">
+            <button
+              type="button"
+              className="btn btn-lg"
+              onClick={() => void run(null)}
+              disabled={busy}
+              data-testid="discount-remove"
+            >
               {t('discount.remove')}
             </button>
           ) : null}

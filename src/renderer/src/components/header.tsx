@@ -112,7 +112,14 @@ export function Header({ info, current, navBlocked, browserMode, checkCount, onU
         </button>
       </nav>
       <div className="header-info">
-        <button type="button" className="header-field header-user" onClick={onUser} disabled={navBlocked} title={t('signin.title')} data-testid="clerk-name">
+        <button
+          type="button"
+          className="header-field header-user"
+          onClick={onUser}
+          disabled={navBlocked}
+          title={t('signin.title')}
+          data-testid="clerk-name"
+        >
           <small>{t('header.user')}</small>
           <span>{info.clerk}</span>
         </button>

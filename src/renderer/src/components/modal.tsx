@@ -47,7 +47,13 @@ export function Modal({ title, onClose, children, testId, wide, className }: Mod
       >
         <div className="modal-head">
           <h2>{title}</h2>
-          <button type="button" className="btn btn-ghost modal-x" onClick={onClose} aria-label={t('app.close')} data-testid="modal-close">
+          <button
+            type="button"
+            className="btn btn-ghost modal-x"
+            onClick={onClose}
+            aria-label={t('app.close')}
+            data-testid="modal-close"
+          >
             ×
           </button>
         </div>

@@ -18,7 +18,10 @@ export function NoSaleDialog({ onClose }: { onClose: () => void }) {
       setMissing(true);
       return;
     }
-    const r = await approve((pin) => api.drawer.open({ reason: reason.trim(), approvalPin: pin }), 'approval.reason.noSale');
+    const r = await approve(
+      (pin) => api.drawer.open({ reason: reason.trim(), approvalPin: pin }),
+      'approval.reason.noSale',
+    );
     if (!r) return;
     notifier.say(r.opened ? 'success' : 'info', r.opened ? 'noSale.opened' : 'noSale.recorded');
     onClose();
@@ -50,7 +53,12 @@ export function NoSaleDialog({ onClose }: { onClose: () => void }) {
         <button type="button" className="btn btn-lg" onClick={onClose} data-testid="no-sale-cancel">
           {t('confirm.no')} <kbd>Esc</kbd>
         </button>
-        <button type="button" className="btn btn-lg btn-warn" onClick={() => void submit()} data-testid="no-sale-confirm">
+        <button
+          type="button"
+          className="btn btn-lg btn-warn"
+          onClick={() => void submit()}
+          data-testid="no-sale-confirm"
+        >
           {t('noSale.title')}
         </button>
       </div>

@@ -37,7 +37,13 @@ export function NoticeBanner({ notice, onDismiss }: { notice: Notice | null; onD
           <span data-testid={scan ? 'scan-error' : undefined}>{text}</span>
           {detail ? <small className="notice-detail">{detail}</small> : null}
         </div>
-        <button type="button" className="btn btn-ghost notice-x" onClick={onDismiss} aria-label={t('app.dismiss')} data-testid="notice-dismiss">
+        <button
+          type="button"
+          className="btn btn-ghost notice-x"
+          onClick={onDismiss}
+          aria-label={t('app.dismiss')}
+          data-testid="notice-dismiss"
+        >
           ×
         </button>
       </div>

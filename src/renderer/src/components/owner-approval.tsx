@@ -75,7 +75,8 @@ export function OwnerApprovalProvider({ children }: { children: ReactNode }) {
               return null;
             }
             // a wrong PIN, a lock-out or a busy queue: the dialog says so and stays
-            if (r.error.code === 'WRONG_PIN' || r.error.code === 'PIN_LOCKED' || r.error.code === 'PIN_BUSY') return r.error;
+            if (r.error.code === 'WRONG_PIN' || r.error.code === 'PIN_LOCKED' || r.error.code === 'PIN_BUSY')
+              return r.error;
             setPending(null);
             notifier.error(r.error);
             resolve(undefined);

@@ -116,10 +116,14 @@ export function useOwnerRead(): OwnerRead {
       });
       try {
         let used: string | undefined;
-        const value = await approve(async (given) => {
-          used = given;
-          return run(given);
-        }, reason, params);
+        const value = await approve(
+          async (given) => {
+            used = given;
+            return run(given);
+          },
+          reason,
+          params,
+        );
         if (value !== undefined && used !== undefined) kept.pin = used;
         return value;
       } finally {

@@ -7,7 +7,13 @@ import { formatTime } from '../lib/format';
 import { useCall } from '../lib/notice';
 import { Modal } from './modal';
 
-export function ParkedDialog({ onClose, onResume }: { onClose: () => void; onResume: (cartId: number) => Promise<void> }) {
+export function ParkedDialog({
+  onClose,
+  onResume,
+}: {
+  onClose: () => void;
+  onResume: (cartId: number) => Promise<void>;
+}) {
   const { t, locale, timeZone } = useI18n();
   const call = useCall();
   const [carts, setCarts] = useState<ParkedCartView[] | null>(null);

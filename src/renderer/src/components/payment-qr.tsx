@@ -8,7 +8,9 @@ import { useI18n } from '../i18n';
  */
 export function PaymentQr({ content, color }: { content: string; color: string }) {
   const { t } = useI18n();
-  const [drawn, setDrawn] = useState<{ content: string; svg: string } | { content: string; error: string } | null>(null);
+  const [drawn, setDrawn] = useState<{ content: string; svg: string } | { content: string; error: string } | null>(
+    null,
+  );
   useEffect(() => {
     let live = true;
     QRCode.toString(content, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 })

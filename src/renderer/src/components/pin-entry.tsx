@@ -48,7 +48,14 @@ export const PinEntry = forwardRef<HTMLInputElement, PinEntryProps>(function Pin
       />
       <div className="pin-pad">
         {KEYS.map((k) => (
-          <button key={k} type="button" className="btn btn-lg pin-key" onClick={() => press(k)} disabled={disabled} data-testid={`${keyPrefix}-${k}`}>
+          <button
+            key={k}
+            type="button"
+            className="btn btn-lg pin-key"
+            onClick={() => press(k)}
+            disabled={disabled}
+            data-testid={`${keyPrefix}-${k}`}
+          >
             {k === 'clear' ? t('approval.clear') : k === 'back' ? '⌫' : k}
           </button>
         ))}
@@ -64,7 +71,10 @@ export const PinEntry = forwardRef<HTMLInputElement, PinEntryProps>(function Pin
 export function PinProblem({ error, testId }: { error: PosErrorShape; testId: string }) {
   const { t, locale } = useI18n();
   const left = error.details?.attemptsLeft;
-  const text = error.code === 'WRONG_PIN' && typeof left === 'number' ? t('approval.wrong', { left }) : errorText(error, locale).text;
+  const text =
+    error.code === 'WRONG_PIN' && typeof left === 'number'
+      ? t('approval.wrong', { left })
+      : errorText(error, locale).text;
   return (
     <p className="pin-error" role="alert" data-testid={testId} data-code={error.code}>
       {text}

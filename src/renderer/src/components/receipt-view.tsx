@@ -12,7 +12,12 @@ export function ReceiptView({ receipt, reprint }: { receipt: Receipt; reprint?: 
   const showReprint = reprint || receipt.reprint;
   const at = receipt.paidAt ?? receipt.createdAt;
   return (
-    <article className="paper print-area" data-testid="receipt" data-number={receipt.number} data-order-id={receipt.orderId}>
+    <article
+      className="paper print-area"
+      data-testid="receipt"
+      data-number={receipt.number}
+      data-order-id={receipt.orderId}
+    >
       {showReprint ? (
         <div className="paper-reprint" data-testid="receipt-reprint">
           REPRINT / 重印

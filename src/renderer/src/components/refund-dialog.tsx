@@ -23,7 +23,9 @@ function lineFen(l: RefundQuote['lines'][number], qty: number): number {
 }
 
 function newKey(): string {
-  return typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2, 12)}`;
+  return typeof crypto.randomUUID === 'function'
+    ? crypto.randomUUID()
+    : `${Date.now()}-${Math.random().toString(36).slice(2, 12)}`;
 }
 
 /**
@@ -54,7 +56,11 @@ export function RefundDialog({ orderId, onClose, onDone }: RefundDialogProps) {
   const amount = useMemo(() => {
     if (!quote) return 0;
     if (kind === 'full') return quote.refundableFen;
-    if (kind === 'lines') return Math.min(quote.refundableFen, quote.lines.reduce((s, l) => s + lineFen(l, qty[l.lineNo] ?? 0), 0));
+    if (kind === 'lines')
+      return Math.min(
+        quote.refundableFen,
+        quote.lines.reduce((s, l) => s + lineFen(l, qty[l.lineNo] ?? 0), 0),
+      );
     return parseYuan(amountText) ?? 0;
   }, [quote, kind, qty, amountText]);
 
@@ -70,7 +76,12 @@ export function RefundDialog({ orderId, onClose, onDone }: RefundDialogProps) {
     }
     setProblem(null);
     setBusy(true);
-    const lines = kind === 'lines' ? quote.lines.filter((l) => (qty[l.lineNo] ?? 0) > 0).map((l) => ({ lineNo: l.lineNo, qty: qty[l.lineNo] ?? 0 })) : undefined;
+    const lines =
+      kind === 'lines'
+        ? quote.lines
+            .filter((l) => (qty[l.lineNo] ?? 0) > 0)
+            .map((l) => ({ lineNo: l.lineNo, qty: qty[l.lineNo] ?? 0 }))
+        : undefined;
     const done = await approve(
       (pin) =>
         api.refunds.create({
@@ -92,7 +103,12 @@ export function RefundDialog({ orderId, onClose, onDone }: RefundDialogProps) {
 
   const method = quote?.method ? t(`method.${quote.method}`) : '—';
   return (
-    <Modal title={t('refund.title', { number: quote?.number ?? '' })} onClose={onClose} testId="refund-dialog" className="refund-modal">
+    <Modal
+      title={t('refund.title', { number: quote?.number ?? '' })}
+      onClose={onClose}
+      testId="refund-dialog"
+      className="refund-modal"
+    >
       {!quote ? (
         <p className="muted">…</p>
       ) : (
@@ -101,7 +117,9 @@ export function RefundDialog({ orderId, onClose, onDone }: RefundDialogProps) {
             {t('refund.paid', { amount: formatFen(quote.paidFen), method })}
             {quote.refundedFen > 0 ? ` · ${t('refund.already', { amount: formatFen(quote.refundedFen) })}` : ''}
             {' · '}
-            <strong data-testid="refund-refundable">{t('refund.left', { amount: formatFen(quote.refundableFen) })}</strong>
+            <strong data-testid="refund-refundable">
+              {t('refund.left', { amount: formatFen(quote.refundableFen) })}
+            </strong>
           </p>
           <div className="refund-kinds" role="tablist">
             {(['full', 'lines', 'amount'] as const).map((k) => (
@@ -123,21 +141,38 @@ export function RefundDialog({ orderId, onClose, onDone }: RefundDialogProps) {
               <tbody>
                 {quote.lines.map((l) => {
                   const n = qty[l.lineNo] ?? 0;
-                  const set = (v: number) => setQty((q) => ({ ...q, [l.lineNo]: Math.max(0, Math.min(l.refundableQty, v)) }));
+                  const set = (v: number) =>
+                    setQty((q) => ({ ...q, [l.lineNo]: Math.max(0, Math.min(l.refundableQty, v)) }));
                   return (
                     <tr key={l.lineNo} data-testid="refund-line" data-line-no={l.lineNo}>
                       <td>
                         {names(locale, l).main}
-                        <div className="muted small">{t('refund.lineSold', { qty: l.qty, refunded: l.refundedQty })}</div>
+                        <div className="muted small">
+                          {t('refund.lineSold', { qty: l.qty, refunded: l.refundedQty })}
+                        </div>
                       </td>
                       <td className="stepper">
-                        <button type="button" className="btn btn-lg" onClick={() => set(n - 1)} disabled={n <= 0} data-testid="refund-line-minus" aria-label="−">
+                        <button
+                          type="button"
+                          className="btn btn-lg"
+                          onClick={() => set(n - 1)}
+                          disabled={n <= 0}
+                          data-testid="refund-line-minus"
+                          aria-label="−"
+                        >
                           −
                         </button>
                         <span className="stepper-n" data-testid="refund-line-qty">
                           {n}
                         </span>
-                        <button type="button" className="btn btn-lg" onClick={() => set(n + 1)} disabled={n >= l.refundableQty} data-testid="refund-line-plus" aria-label="+">
+                        <button
+                          type="button"
+                          className="btn btn-lg"
+                          onClick={() => set(n + 1)}
+                          disabled={n >= l.refundableQty}
+                          data-testid="refund-line-plus"
+                          aria-label="+"
+                        >
                           +
                         </button>
                       </td>
@@ -164,13 +199,25 @@ export function RefundDialog({ orderId, onClose, onDone }: RefundDialogProps) {
           ) : null}
           {kind !== 'amount' ? (
             <label className="check-row">
-              <input type="checkbox" checked={restock} onChange={(e) => setRestock(e.target.checked)} data-testid="refund-restock" />
+              <input
+                type="checkbox"
+                checked={restock}
+                onChange={(e) => setRestock(e.target.checked)}
+                data-testid="refund-restock"
+              />
               <span>{t('refund.restock')}</span>
             </label>
           ) : null}
           <label className="field field-wide">
             <span>{t('refund.reason')}</span>
-            <input className="input" value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} placeholder={t('refund.reasonPlaceholder')} data-testid="refund-reason" />
+            <input
+              className="input"
+              value={reason}
+              maxLength={500}
+              onChange={(e) => setReason(e.target.value)}
+              placeholder={t('refund.reasonPlaceholder')}
+              data-testid="refund-reason"
+            />
           </label>
           {problem ? (
             <p className="pin-error" role="alert" data-testid="refund-problem">
@@ -185,7 +232,13 @@ export function RefundDialog({ orderId, onClose, onDone }: RefundDialogProps) {
             <button type="button" className="btn btn-lg" onClick={onClose} data-testid="refund-cancel">
               {t('confirm.no')} <kbd>Esc</kbd>
             </button>
-            <button type="button" className="btn btn-lg btn-danger" disabled={busy || amount <= 0} onClick={() => void submit()} data-testid="refund-confirm">
+            <button
+              type="button"
+              className="btn btn-lg btn-danger"
+              disabled={busy || amount <= 0}
+              onClick={() => void submit()}
+              data-testid="refund-confirm"
+            >
               {t('refund.confirm', { amount: formatFen(amount) })}
             </button>
           </div>

@@ -52,17 +52,36 @@ export function axisYuan(fen: number, locale: 'en' | 'zh-CN'): string {
   const sign = fen < 0 ? '−' : '';
   const short = (x: number) => (x >= 100 ? x.toFixed(0) : Number(x.toFixed(1)).toString());
   let text: string;
-  if (locale === 'zh-CN') text = yuan >= 1e8 ? `${short(yuan / 1e8)}亿` : yuan >= 1e4 ? `${short(yuan / 1e4)}万` : Math.round(yuan).toLocaleString('en');
-  else text = yuan >= 1e6 ? `${short(yuan / 1e6)}M` : yuan >= 1e4 ? `${short(yuan / 1e3)}k` : Math.round(yuan).toLocaleString('en');
+  if (locale === 'zh-CN')
+    text =
+      yuan >= 1e8
+        ? `${short(yuan / 1e8)}亿`
+        : yuan >= 1e4
+          ? `${short(yuan / 1e4)}万`
+          : Math.round(yuan).toLocaleString('en');
+  else
+    text =
+      yuan >= 1e6
+        ? `${short(yuan / 1e6)}M`
+        : yuan >= 1e4
+          ? `${short(yuan / 1e3)}k`
+          : Math.round(yuan).toLocaleString('en');
   return `${sign}¥${text}`;
 }
 
-function config(p: Pick<ReportChartProps, 'kind' | 'labels' | 'series' | 'stacked' | 'locale' | 'tickLabel'>): ChartConfiguration<'bar' | 'doughnut'> {
+function config(
+  p: Pick<ReportChartProps, 'kind' | 'labels' | 'series' | 'stacked' | 'locale' | 'tickLabel'>,
+): ChartConfiguration<'bar' | 'doughnut'> {
   if (p.kind === 'doughnut') {
     const s = p.series[0];
     const doughnut: ChartConfiguration<'doughnut'> = {
       type: 'doughnut',
-      data: { labels: p.labels, datasets: [{ label: s?.label ?? '', data: s?.values ?? [], backgroundColor: s?.color ?? '#1d4ed8', borderWidth: 2 }] },
+      data: {
+        labels: p.labels,
+        datasets: [
+          { label: s?.label ?? '', data: s?.values ?? [], backgroundColor: s?.color ?? '#1d4ed8', borderWidth: 2 },
+        ],
+      },
       options: {
         responsive: true,
         maintainAspectRatio: false,
@@ -78,7 +97,12 @@ function config(p: Pick<ReportChartProps, 'kind' | 'labels' | 'series' | 'stacke
   }
   const horizontal = p.kind === 'hbar';
   const valueAxis = {
-    ticks: { font: FONT, maxRotation: 0, autoSkip: true, callback: (v: string | number) => axisYuan(Number(v), p.locale) },
+    ticks: {
+      font: FONT,
+      maxRotation: 0,
+      autoSkip: true,
+      callback: (v: string | number) => axisYuan(Number(v), p.locale),
+    },
     grid: { color: '#e2e8f0' },
     stacked: p.stacked ?? false,
     beginAtZero: true,
@@ -98,7 +122,13 @@ function config(p: Pick<ReportChartProps, 'kind' | 'labels' | 'series' | 'stacke
     type: 'bar',
     data: {
       labels: p.labels,
-      datasets: p.series.map((s) => ({ label: s.label, data: s.values, backgroundColor: s.color, borderRadius: 3, maxBarThickness: 48 })),
+      datasets: p.series.map((s) => ({
+        label: s.label,
+        data: s.values,
+        backgroundColor: s.color,
+        borderRadius: 3,
+        maxBarThickness: 48,
+      })),
     },
     options: {
       responsive: true,
@@ -128,15 +158,28 @@ export function ReportChart(p: ReportChartProps) {
   // without animation, and never a stale axis
   useEffect(() => {
     if (empty || !canvas.current) return;
-    const c = new Chart(canvas.current, config({ kind, labels, series, stacked, locale, tickLabel }) as ChartConfiguration);
+    const c = new Chart(
+      canvas.current,
+      config({ kind, labels, series, stacked, locale, tickLabel }) as ChartConfiguration,
+    );
     return () => c.destroy();
   }, [empty, kind, labels, series, stacked, locale, tickLabel]);
 
   return (
-    <figure className="report-chart" data-testid={p.testId} data-points={p.labels.length} data-empty={empty} aria-label={p.summary}>
+    <figure
+      className="report-chart"
+      data-testid={p.testId}
+      data-points={p.labels.length}
+      data-empty={empty}
+      aria-label={p.summary}
+    >
       <figcaption>{p.title}</figcaption>
       <div className="report-chart-box" style={{ height: p.height ?? 240 }}>
-        {empty ? <p className="report-chart-empty muted">{p.emptyText}</p> : <canvas ref={canvas} role="img" aria-label={p.summary} />}
+        {empty ? (
+          <p className="report-chart-empty muted">{p.emptyText}</p>
+        ) : (
+          <canvas ref={canvas} role="img" aria-label={p.summary} />
+        )}
       </div>
     </figure>
   );

@@ -59,10 +59,20 @@ export function SignIn({ locked, onSignedIn, onCancel, onLock }: SignInProps) {
       input.current?.focus();
     }
   };
-  useShortcuts({ Enter: { run: () => void submit(), when: notOnButton }, Escape: () => (locked ? undefined : onCancel()) }, { layer: 'modal' });
+  useShortcuts(
+    { Enter: { run: () => void submit(), when: notOnButton }, Escape: () => (locked ? undefined : onCancel()) },
+    { layer: 'modal' },
+  );
 
   return (
-    <div className="signin-backdrop" role="dialog" aria-modal="true" aria-label={t('signin.title')} data-testid="sign-in" data-locked={locked}>
+    <div
+      className="signin-backdrop"
+      role="dialog"
+      aria-modal="true"
+      aria-label={t('signin.title')}
+      data-testid="sign-in"
+      data-locked={locked}
+    >
       <div className="signin">
         <h1>{locked ? t('signin.locked') : t('signin.title')}</h1>
         <div className="signin-users">
@@ -115,7 +125,13 @@ export function SignIn({ locked, onSignedIn, onCancel, onLock }: SignInProps) {
               </button>
             </>
           )}
-          <button type="button" className="btn btn-lg btn-primary" disabled={!who || pin.length < 4 || busy || lockedOut} onClick={() => void submit()} data-testid="signin-submit">
+          <button
+            type="button"
+            className="btn btn-lg btn-primary"
+            disabled={!who || pin.length < 4 || busy || lockedOut}
+            onClick={() => void submit()}
+            data-testid="signin-submit"
+          >
             {t('signin.submit')} <kbd>Enter</kbd>
           </button>
         </div>

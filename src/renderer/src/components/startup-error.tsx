@@ -11,7 +11,13 @@ export function StartupError({ error, onRetry }: { error: PosErrorShape; onRetry
         <h1>{t('app.startupError')}</h1>
         <p className="startup-text">{text}</p>
         {detail ? <p className="startup-detail mono">{detail}</p> : null}
-        <button type="button" className="btn btn-lg btn-primary" onClick={onRetry} data-testid="startup-retry" autoFocus>
+        <button
+          type="button"
+          className="btn btn-lg btn-primary"
+          onClick={onRetry}
+          data-testid="startup-retry"
+          autoFocus
+        >
           {t('app.retry')}
         </button>
       </div>

@@ -18,14 +18,16 @@ export interface Binding {
 }
 
 /** For Enter bindings: leave Enter to a focused button or link. */
-export const notOnButton = (e: KeyboardEvent): boolean => !(e.target instanceof HTMLButtonElement || e.target instanceof HTMLAnchorElement);
+export const notOnButton = (e: KeyboardEvent): boolean =>
+  !(e.target instanceof HTMLButtonElement || e.target instanceof HTMLAnchorElement);
 
 export type ShortcutMap = Partial<Record<string, Binding | ((e: KeyboardEvent) => void)>>;
 
 export function isEditable(el: EventTarget | null): boolean {
   if (!(el instanceof HTMLElement)) return false;
   if (el instanceof HTMLTextAreaElement || el.isContentEditable) return true;
-  if (el instanceof HTMLInputElement) return !['button', 'checkbox', 'radio', 'submit', 'reset', 'range', 'color'].includes(el.type);
+  if (el instanceof HTMLInputElement)
+    return !['button', 'checkbox', 'radio', 'submit', 'reset', 'range', 'color'].includes(el.type);
   return el instanceof HTMLSelectElement;
 }
 

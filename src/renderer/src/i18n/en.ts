@@ -97,7 +97,8 @@ export const en = {
   'pay.badAmount': '“{text}” is not an amount. Type yuan, such as 50 or 12.30.',
   'pay.tooLow': '{tendered} is less than the {total} due.',
   'pay.cancelOrder': 'Back to cart',
-  'pay.confirmCancel': 'Go back to the cart? Order {number} is cancelled (kept in the orders list) and its items return to the cart for editing.',
+  'pay.confirmCancel':
+    'Go back to the cart? Order {number} is cancelled (kept in the orders list) and its items return to the cart for editing.',
   'pay.confirmCancelYes': 'Back to cart',
   'pay.cancelled': 'Order {number} was cancelled; its items are back in the cart.',
   'pay.cancelledElsewhere': 'Order {number} was cancelled on another screen.',
@@ -135,12 +136,14 @@ export const en = {
   'attempt.status.paid': 'Paid',
   'attempt.status.declined': '{provider} declined the payment',
   'attempt.status.failed': 'The {provider} payment failed',
-  'attempt.status.foreign': '{provider} already has another sale under this payment\'s number, so it was not used and nothing was charged for this order. Try again: the till now uses new numbers. The owner sees it under To check.',
+  'attempt.status.foreign':
+    "{provider} already has another sale under this payment's number, so it was not used and nothing was charged for this order. Try again: the till now uses new numbers. The owner sees it under To check.",
   'attempt.status.closed': 'The {provider} payment was cancelled',
   'attempt.status.expired': 'The {provider} payment expired: the customer did not pay in time',
   'attempt.status.closeLater': '{provider} does not allow cancelling it yet: the till keeps trying until it can',
   'attempt.status.closeUnknown': 'Cancelling with {provider}: no answer yet, still trying',
-  'attempt.closingCash': 'You can take cash now. If the customer still pays by {provider}, the sale completes with it, or the till flags the double payment for a refund.',
+  'attempt.closingCash':
+    'You can take cash now. If the customer still pays by {provider}, the sale completes with it, or the till flags the double payment for a refund.',
   'attempt.queryNow': 'Check now',
   'attempt.checking': 'Checking…',
   'attempt.stop': 'Cancel this payment',
@@ -149,9 +152,11 @@ export const en = {
   'attempt.demoHint': 'Demo mode: no phone needed.',
   'attempt.reopen': 'Reopen cashier page',
   'attempt.cashierOpen': 'The cashier page is open in its own window. The customer chooses a bank and pays there.',
-  'attempt.popupBlocked': 'The browser blocked the cashier window. Allow pop-ups for this page, then press “Reopen cashier page”.',
+  'attempt.popupBlocked':
+    'The browser blocked the cashier window. Allow pop-ups for this page, then press “Reopen cashier page”.',
   'attempt.codeHint': 'The customer may need to enter a password on the phone. Keep this screen open.',
-  'attempt.confirmStop': 'Cancel this {provider} payment of {amount}? If the customer has already paid, the till finds out and finishes the sale.',
+  'attempt.confirmStop':
+    'Cancel this {provider} payment of {amount}? If the customer has already paid, the till finds out and finishes the sale.',
   'attempt.confirmStopYes': 'Cancel this payment',
   'attempt.stillOpen': 'Order {number} is still unpaid: take another way to pay, or try again.',
   'attempt.retry': 'Try {method} again',
@@ -159,12 +164,15 @@ export const en = {
   'attempt.paidNotice': 'Paid by {provider}.',
 
   'code.title': 'Scan the customer’s payment code',
-  'code.hint': 'Ask the customer to open {providers} and show the payment code, then scan it. You can also type the digits and press Enter.',
+  'code.hint':
+    'Ask the customer to open {providers} and show the payment code, then scan it. You can also type the digits and press Enter.',
   'code.label': 'Payment code',
   'code.submit': 'Take payment',
   'code.empty': 'Scan or type the customer’s payment code first.',
-  'code.unknown': '“{code}” is not an Alipay or WeChat Pay payment code. Ask the customer to refresh the code and scan again.',
-  'code.ambiguous': '“{code}” could belong to {providers}. Ask the customer which app it comes from and use its QR instead.',
+  'code.unknown':
+    '“{code}” is not an Alipay or WeChat Pay payment code. Ask the customer to refresh the code and scan again.',
+  'code.ambiguous':
+    '“{code}” could belong to {providers}. Ask the customer which app it comes from and use its QR instead.',
   'code.disabled': '“{code}” is a {provider} payment code, but {provider} payment codes are not enabled on this till.',
   'code.or': ' or ',
 
@@ -222,8 +230,10 @@ export const en = {
   'orders.tendered': 'Tendered {tendered}, change {change}',
 
   'settings.title': 'Payment settings',
-  'settings.intro': 'Each intermediary can use the embedded sandbox (demo credentials, no real money) or your own gateway. Keys stay in the till’s main process: this screen only shows whether one is set.',
-  'settings.ownerNote': 'Where the money goes is for the owner to decide: saving asks for the owner PIN. A production gateway needs https:// addresses.',
+  'settings.intro':
+    'Each intermediary can use the embedded sandbox (demo credentials, no real money) or your own gateway. Keys stay in the till’s main process: this screen only shows whether one is set.',
+  'settings.ownerNote':
+    'Where the money goes is for the owner to decide: saving asks for the owner PIN. A production gateway needs https:// addresses.',
   'settings.loading': 'Loading…',
   'settings.enabled': 'Enabled',
   'settings.target': 'Connect to',
@@ -317,7 +327,8 @@ export const en = {
   'error.PRODUCT_RETIRED': 'That product is no longer sold.',
   'error.SKU_TAKEN': 'That SKU is already used by another product.',
   'error.BARCODE_TAKEN': 'That barcode is already on another product.',
-  'error.INVALID_BARCODE': 'That is not a valid barcode: an EAN-13, EAN-8, UPC-A or GTIN-14 with its check digit, or a code of 6–32 letters, digits or dashes.',
+  'error.INVALID_BARCODE':
+    'That is not a valid barcode: an EAN-13, EAN-8, UPC-A or GTIN-14 with its check digit, or a code of 6–32 letters, digits or dashes.',
   'error.UNKNOWN_CATEGORY': 'That category does not exist.',
   'error.CATEGORY_CODE_TAKEN': 'That category code is already used.',
   'error.IMPORT_REFUSED': 'The file cannot be imported as it is. Nothing was changed.',
@@ -331,19 +342,26 @@ export const en = {
   'error.ORDER_NOT_PAYABLE': 'This order cannot be paid.',
   'error.ORDER_NOT_CANCELLABLE': 'Only an unpaid order can be cancelled.',
   'error.PRINT_FAILED': 'Printing failed. Check the printer and try again.',
-  'error.PAYMENT_IN_PROGRESS': 'A payment for this order is still in progress. Wait for it, or stop it, before trying another way.',
-  'error.PAYMENT_METHOD_UNAVAILABLE': 'That payment method is not available right now. Choose another, or check its settings.',
+  'error.PAYMENT_IN_PROGRESS':
+    'A payment for this order is still in progress. Wait for it, or stop it, before trying another way.',
+  'error.PAYMENT_METHOD_UNAVAILABLE':
+    'That payment method is not available right now. Choose another, or check its settings.',
   'error.PAYMENT_NOT_FOUND': 'That payment could not be found.',
-  'error.INVALID_PAYMENT_CODE': 'That is not a valid payment code for this method. Ask the customer to refresh the code and scan again.',
-  'error.INTERMEDIARY_UNREACHABLE': 'The payment service did not answer. Nothing was charged that we know of; try again or take another method.',
+  'error.INVALID_PAYMENT_CODE':
+    'That is not a valid payment code for this method. Ask the customer to refresh the code and scan again.',
+  'error.INTERMEDIARY_UNREACHABLE':
+    'The payment service did not answer. Nothing was charged that we know of; try again or take another method.',
   'error.STORAGE_FULL': 'The disk is full; nothing was saved. Free some space and try again.',
   'error.STORAGE_READONLY': 'The database cannot be written; nothing was saved.',
-  'error.STORAGE_CORRUPT': 'The database is damaged: call the owner, who can restore a backup under Manage → Data safety.',
+  'error.STORAGE_CORRUPT':
+    'The database is damaged: call the owner, who can restore a backup under Manage → Data safety.',
   'error.STORAGE_BUSY': 'The database is busy; nothing was saved. Try again.',
   'error.DATABASE_TOO_NEW': 'The database was written by a newer version of Counter POS. Nothing was changed.',
   'error.DATA_RESTORING': 'The database is being restored from a backup. Wait a moment, then try again.',
-  'error.NO_GOOD_BACKUP': 'There is no checked backup to restore. Copy the whole data folder somewhere safe before anything else.',
-  'error.RESTORE_NOT_NEEDED': 'The database passed its check: restoring would replace a healthy database. Tick the confirmation to restore anyway.',
+  'error.NO_GOOD_BACKUP':
+    'There is no checked backup to restore. Copy the whole data folder somewhere safe before anything else.',
+  'error.RESTORE_NOT_NEEDED':
+    'The database passed its check: restoring would replace a healthy database. Tick the confirmation to restore anyway.',
   'error.RESTORE_FAILED': 'The restore failed; the database was left as it was. The log says why.',
   'error.BACKUP_FOLDER_MISSING': 'That folder does not exist. Plug the drive in or create the folder, then save again.',
   'error.ORDER_NOT_REFUNDABLE': 'Only a paid order can be refunded.',
@@ -352,7 +370,8 @@ export const en = {
   'error.RESOLUTION_NOT_ALLOWED': 'That resolution is not possible for this case now.',
   'error.LOCKED': 'The till is locked: sign in first.',
   'error.OWNER_APPROVAL_REQUIRED': 'This needs the owner: ask the owner to enter their PIN.',
-  'errorDetail.OWNER_APPROVAL_REQUIRED': 'A discount of {percent}% is above the {limitPercent}% a clerk may give: ask the owner to enter their PIN.',
+  'errorDetail.OWNER_APPROVAL_REQUIRED':
+    'A discount of {percent}% is above the {limitPercent}% a clerk may give: ask the owner to enter their PIN.',
   'error.WRONG_PIN': 'Wrong PIN.',
   'error.PIN_LOCKED': 'Too many wrong PINs. Locked for a few minutes.',
   'errorDetail.PIN_LOCKED': 'Too many wrong PINs: locked for {minutes} min, until {until}.',
@@ -363,7 +382,8 @@ export const en = {
   'error.INTERNAL': 'Something went wrong inside the till. Nothing was changed.',
 
   // daily reconciliation
-  'recon.manageDescription': 'Each payment service’s daily statement against the till: totals per method, differences to resolve.',
+  'recon.manageDescription':
+    'Each payment service’s daily statement against the till: totals per method, differences to resolve.',
   'recon.refused': 'Reconciliation is for the owner: ask the owner to enter their PIN.',
   'recon.title': 'Daily reconciliation',
   'recon.recent': 'Recent days',
@@ -420,14 +440,18 @@ export const en = {
   'recon.category.amount_mismatch': 'Amounts differ',
   'recon.category.status_mismatch': 'Paid or refunded on one side only',
   'recon.category.fee_mismatch': 'Fee differs from the agreed rate',
-  'recon.categoryHint.paid_after_close': 'The customer was charged but the order is not paid in the till. Give the money back, or accept it onto the order (To check), then record it here.',
-  'recon.categoryHint.missing_locally': 'Money the service took that the till knows nothing about: another till, a test payment, a sale made elsewhere.',
-  'recon.categoryHint.missing_upstream': 'The till shows these as paid but the service did not bill them. Check with the service before trusting the sale.',
+  'recon.categoryHint.paid_after_close':
+    'The customer was charged but the order is not paid in the till. Give the money back, or accept it onto the order (To check), then record it here.',
+  'recon.categoryHint.missing_locally':
+    'Money the service took that the till knows nothing about: another till, a test payment, a sale made elsewhere.',
+  'recon.categoryHint.missing_upstream':
+    'The till shows these as paid but the service did not bill them. Check with the service before trusting the sale.',
   'recon.categoryHint.amount_mismatch': 'The service and the till record different amounts for the same payment.',
   'recon.categoryHint.status_mismatch': 'The service and the till disagree on whether this was paid or refunded.',
   'recon.categoryHint.fee_mismatch': 'The service charged a fee other than the rate set in these settings.',
   'recon.awaiting': 'Waiting for the neighbouring day',
-  'recon.awaitingHint': 'Payments near midnight can be billed on the neighbouring day. These settle by themselves once that day is fetched.',
+  'recon.awaitingHint':
+    'Payments near midnight can be billed on the neighbouring day. These settle by themselves once that day is fetched.',
   'recon.resolved': 'Resolved ({count})',
   'recon.reason.unknown_trade': 'No order in the till has this payment number.',
   'recon.reason.refund_of_unknown_trade': 'A refund of a payment the till does not know.',
@@ -462,7 +486,8 @@ export const en = {
   'recon.resolutionHint.written_off': 'The difference is booked as a loss or a gain.',
   'recon.resolutionHint.corrected': 'The till or the service was corrected.',
   'recon.resolveTitle': 'Resolve a difference',
-  'recon.resolveNoMoney': 'This records how the difference was settled; it moves no money. Refunds and late payments are handled under To check.',
+  'recon.resolveNoMoney':
+    'This records how the difference was settled; it moves no money. Refunds and late payments are handled under To check.',
   'recon.note': 'Note (required)',
   'recon.notePlaceholder': 'What you checked and why you decided this',
   'recon.noteTooShort': 'Write a note of at least 3 characters.',
@@ -503,7 +528,8 @@ export const en = {
   'errorDetail.DATABASE_TOO_NEW':
     'The database {file} was written by a newer version of Counter POS (schema {found}; this version knows up to {known}). Nothing was changed.',
   'orders.checkLate': 'Customer says they paid? Ask {provider}',
-  'orders.lateFound': 'The customer did pay for order {number} after the till closed it: see “To check” to keep or refund it.',
+  'orders.lateFound':
+    'The customer did pay for order {number} after the till closed it: see “To check” to keep or refund it.',
   'orders.lateNone': 'No payment for order {number} at the intermediary.',
   'nav.manage': 'Manage',
   'manage.title': 'Manage the store',
@@ -535,7 +561,8 @@ export const en = {
   'pay.drawerClosed': 'The cash drawer is not open: this cash will be on no Z. Open it in Manage → Cash drawer.',
   'approval.reason.discount': 'Give a discount above the store’s limit.',
   'approval.reason.discountLine': 'Confirm the order with {percent}% off {name} (a clerk may give up to {limit}%).',
-  'approval.reason.discountOrder': 'Confirm the order with {percent}% off the whole order (a clerk may give up to {limit}%).',
+  'approval.reason.discountOrder':
+    'Confirm the order with {percent}% off the whole order (a clerk may give up to {limit}%).',
   'approval.reason.void': 'Void order {number} for good.',
   'approval.reason.noSale': 'Open the cash drawer without a sale.',
   'noSale.title': 'Open drawer (no sale)',
@@ -587,7 +614,8 @@ export const en = {
   'safety.manageDescription': 'Backups, database checks, and restoring after damage.',
   'approval.reason.safety': 'See and change how the store’s data is kept safe.',
   'safety.banner.damaged': 'The database is damaged: call the owner.',
-  'safety.banner.damagedOwner': 'The database is damaged. Restore the newest good backup: sales made since are re-entered.',
+  'safety.banner.damagedOwner':
+    'The database is damaged. Restore the newest good backup: sales made since are re-entered.',
   'safety.banner.open': 'Open Data safety',
   'safety.banner.openOwner': 'Owner: open Data safety',
   'safety.banner.restoring': 'The database is being restored from a backup. Please wait…',
@@ -607,7 +635,8 @@ export const en = {
   'safety.source.query': 'an operation that failed',
   'safety.damage.what': 'What is damaged',
   'safety.damage.works': 'What still works',
-  'safety.damage.worksText': 'Everything else keeps working, but whatever reads the damaged part may fail, and new sales go into a damaged file. Restore soon: everything written since the backup, today’s sales too, is re-entered.',
+  'safety.damage.worksText':
+    'Everything else keeps working, but whatever reads the damaged part may fail, and new sales go into a damaged file. Restore soon: everything written since the backup, today’s sales too, is re-entered.',
   'safety.damage.details': 'The check’s messages',
   'safety.area.sales': 'Sales (orders and their lines)',
   'safety.area.payments': 'Payments, refunds and their journal',
@@ -625,10 +654,12 @@ export const en = {
   'safety.restore.step1': '1. The backup',
   'safety.restore.step2': '2. What is put back after it',
   'safety.restore.step3': '3. Confirm',
-  'safety.restore.noBackup': 'There is no checked backup to restore. Copy the whole data folder somewhere safe and call for help.',
+  'safety.restore.noBackup':
+    'There is no checked backup to restore. Copy the whole data folder somewhere safe and call for help.',
   'safety.restore.backupLine': '{at} · {reason} · {size}',
   'safety.restore.choose': 'Another backup',
-  'safety.restore.reentry': 'Written after that backup and read from the damaged file: re-entered into the restored database, each marked as recovered.',
+  'safety.restore.reentry':
+    'Written after that backup and read from the damaged file: re-entered into the restored database, each marked as recovered.',
   'safety.restore.nothing': 'Nothing was written after that backup.',
   'safety.restore.col.orders': 'Orders',
   'safety.restore.col.payments': 'Payments',
@@ -642,10 +673,13 @@ export const en = {
   'safety.restore.moreOrders': '… and {count} more',
   'safety.restore.unreadable': '{count} rows could not be read: they are listed in the export, to be entered by hand.',
   'safety.restore.unreadable.one': '1 row could not be read: it is listed in the export, to be entered by hand.',
-  'safety.restore.files': 'The database it replaces is kept (never deleted), and everything read from it is exported, in:',
-  'safety.restore.healthy': 'The database passed its check: restoring would replace a healthy database, and changes since the backup that are not sales (catalogue, people, settings) would be lost.',
+  'safety.restore.files':
+    'The database it replaces is kept (never deleted), and everything read from it is exported, in:',
+  'safety.restore.healthy':
+    'The database passed its check: restoring would replace a healthy database, and changes since the backup that are not sales (catalogue, people, settings) would be lost.',
   'safety.restore.confirmHealthy': 'I understand: restore anyway',
-  'safety.restore.lost': 'Catalogue, stock counts, people and settings changed since the backup go back to how they were then.',
+  'safety.restore.lost':
+    'Catalogue, stock counts, people and settings changed since the backup go back to how they were then.',
   'safety.restore.pin': 'Owner PIN',
   'safety.restore.pinHint': 'The restore replaces the database: the owner confirms with their PIN.',
   'safety.restore.submit': 'Restore this backup',
@@ -735,7 +769,8 @@ export const en = {
   'check.reason.parked': 'Waiting for a decision',
   'check.queried': 'Asked the intermediary about order {number}.',
   'check.override': 'Let the order be paid another way',
-  'check.overrideConsequence': 'Order {number} can then be paid by cash or another method. This payment is still cancelled and checked; if the customer pays it anyway, it shows up here as a double payment.',
+  'check.overrideConsequence':
+    'Order {number} can then be paid by cash or another method. This payment is still cancelled and checked; if the customer pays it anyway, it shows up here as a double payment.',
   'check.note': 'Note (why) — kept in the audit log',
   'check.notePlaceholder': 'e.g. customer showed the paid screen; checked in the Alipay app',
   'check.noteMissing': 'Write a short note (at least 3 characters).',
@@ -753,19 +788,28 @@ export const en = {
   'exception.kind.untrusted_answer': 'Answer failed its signature check',
   'exception.kind.paid_order_not_open': 'Paid on an order that was not open',
   'exception.kind.foreign_trade': 'Trade number already used elsewhere',
-  'exception.explain.amount_mismatch': '{provider} reports a paid amount different from the order. The order was NOT marked paid.',
-  'exception.explain.paid_after_close': 'The customer paid with {provider} after the till had closed the payment. The money is at {provider}; the order did not count it.',
-  'exception.explain.double_payment': 'The order was already paid another way, and the customer also paid with {provider}.',
-  'exception.explain.refunded_by_cancel': 'The customer paid just as the till cancelled; {provider} refunded it with the cancel. Nothing is owed.',
+  'exception.explain.amount_mismatch':
+    '{provider} reports a paid amount different from the order. The order was NOT marked paid.',
+  'exception.explain.paid_after_close':
+    'The customer paid with {provider} after the till had closed the payment. The money is at {provider}; the order did not count it.',
+  'exception.explain.double_payment':
+    'The order was already paid another way, and the customer also paid with {provider}.',
+  'exception.explain.refunded_by_cancel':
+    'The customer paid just as the till cancelled; {provider} refunded it with the cancel. Nothing is owed.',
   'exception.explain.refunded_upstream': '{provider} says this payment was refunded outside the till.',
-  'exception.explain.untrusted_answer': 'An answer claiming to be from {provider} failed its signature or id check and was ignored. Check your keys and settings.',
-  'exception.explain.paid_order_not_open': '{provider} payment arrived for an order that was already cancelled or paid.',
-  'exception.explain.foreign_trade': '{provider} answered about a trade this payment did not create: another till on the same merchant account, or a copy of this till\'s data, used the same number. The order was NOT marked paid and that trade is left alone. The till has taken new numbers; if this repeats, check that no two tills share one data folder.',
+  'exception.explain.untrusted_answer':
+    'An answer claiming to be from {provider} failed its signature or id check and was ignored. Check your keys and settings.',
+  'exception.explain.paid_order_not_open':
+    '{provider} payment arrived for an order that was already cancelled or paid.',
+  'exception.explain.foreign_trade':
+    "{provider} answered about a trade this payment did not create: another till on the same merchant account, or a copy of this till's data, used the same number. The order was NOT marked paid and that trade is left alone. The till has taken new numbers; if this repeats, check that no two tills share one data folder.",
   'exception.do.refund': 'Refund to customer',
   'exception.do.accept': 'Keep it on the order',
   'exception.do.dismiss': 'Mark as checked',
-  'exception.consequence.refund': '{amount} goes back to the customer through the intermediary. The till follows the refund until it is final.',
-  'exception.consequence.accept': '{amount} is kept and order {number} counts as paid by it. Any cash taken for it is given back from the drawer.',
+  'exception.consequence.refund':
+    '{amount} goes back to the customer through the intermediary. The till follows the refund until it is final.',
+  'exception.consequence.accept':
+    '{amount} is kept and order {number} counts as paid by it. Any cash taken for it is given back from the drawer.',
   'exception.consequence.dismiss': 'No money moves. The case is closed with your note.',
   'exception.resolution.refunded': 'Refunded',
   'exception.resolution.accepted': 'Kept on the order',
@@ -777,7 +821,8 @@ export const en = {
   'exception.resolution.open': 'Open',
   'pay.ownerOverride': 'Take cash (owner approval)',
   // cash sessions (screens/cash-session.tsx)
-  'cash.manageDescription': 'Open the drawer with a float, pay cash in or out, X report, close with a count and print the numbered Z.',
+  'cash.manageDescription':
+    'Open the drawer with a float, pay cash in or out, X report, close with a count and print the numbered Z.',
   'cash.title': 'Cash drawer',
   'cash.terminal': 'Till {terminal}',
   'cash.isOpen': 'OPEN',
@@ -801,10 +846,14 @@ export const en = {
   'cash.noSession': 'The drawer of till {terminal} is not open. Open it with the float before the first sale.',
   'cash.open': 'Open the drawer',
   'cash.lastZ': 'Last close: {number}, {time}',
-  'cash.outsideNow': '{count} sales ({amount}, {cash} of it cash) were taken with no drawer open: they are on no Z. Open the drawer now.',
-  'cash.outsideNow.one': '1 sale ({amount}, {cash} of it cash) was taken with no drawer open: it is on no Z. Open the drawer now.',
-  'cash.outsideBefore': '{count} sales ({amount}, {cash} of it cash) were taken before this drawer was opened: they are on no Z.',
-  'cash.outsideBefore.one': '1 sale ({amount}, {cash} of it cash) was taken before this drawer was opened: it is on no Z.',
+  'cash.outsideNow':
+    '{count} sales ({amount}, {cash} of it cash) were taken with no drawer open: they are on no Z. Open the drawer now.',
+  'cash.outsideNow.one':
+    '1 sale ({amount}, {cash} of it cash) was taken with no drawer open: it is on no Z. Open the drawer now.',
+  'cash.outsideBefore':
+    '{count} sales ({amount}, {cash} of it cash) were taken before this drawer was opened: they are on no Z.',
+  'cash.outsideBefore.one':
+    '1 sale ({amount}, {cash} of it cash) was taken before this drawer was opened: it is on no Z.',
   'cash.outsideNowBlind': '{count} sales were taken with no drawer open: they are on no Z. Open the drawer now.',
   'cash.outsideNowBlind.one': '1 sale was taken with no drawer open: it is on no Z. Open the drawer now.',
   'cash.outsideBeforeBlind': '{count} sales were taken before this drawer was opened: they are on no Z.',
@@ -836,7 +885,8 @@ export const en = {
   'cash.paidInTitle': 'Paid in: cash into the drawer',
   'cash.paidOutTitle': 'Paid out: cash out of the drawer',
   'cash.paidInHint': 'Cash put into the drawer that is not a sale, e.g. change from the bank.',
-  'cash.paidOutHint': 'Cash taken out that is not a refund, e.g. paying a delivery. It needs the owner. {expected} is expected in the drawer now.',
+  'cash.paidOutHint':
+    'Cash taken out that is not a refund, e.g. paying a delivery. It needs the owner. {expected} is expected in the drawer now.',
   'cash.paidOutHintBlind': 'Cash taken out that is not a refund, e.g. paying a delivery. It needs the owner.',
   'cash.amount': 'Amount in yuan',
   'cash.reason': 'Reason',
@@ -857,10 +907,12 @@ export const en = {
   'cash.variance': 'Difference',
   'cash.varianceReason': 'Why is there a difference? (required, printed on the Z)',
   'cash.varianceReasonPlaceholder': 'e.g. gave ¥10 too much change',
-  'cash.varianceReasonMissing': 'The count differs from the expected cash: write why (at least 3 characters). It does not have to match.',
+  'cash.varianceReasonMissing':
+    'The count differs from the expected cash: write why (at least 3 characters). It does not have to match.',
   'cash.pendingTitle': '{count} payments on this till are still pending',
   'cash.pendingTitle.one': '1 payment on this till is still pending',
-  'cash.pendingHint': 'Their outcome is not known yet, so they are not on this Z. Wait for them (see To check), or close without them.',
+  'cash.pendingHint':
+    'Their outcome is not known yet, so they are not on this Z. Wait for them (see To check), or close without them.',
   'cash.pendingAck': 'I understand: close without them',
   'cash.pendingAckMissing': 'Payments are still pending: tick the box to close without them, or wait.',
   'cash.countFirst': 'Count the drawer: the difference shows as you go.',
@@ -895,13 +947,16 @@ export const en = {
   'approval.reason.cashClose': 'Close the drawer of till {terminal} with {counted} counted, and write its Z.',
   'error.CASH_SESSION_OPEN': 'The drawer of this till is already open.',
   'error.CASH_SESSION_NOT_OPEN': 'The drawer of this till is not open: open it with the float first.',
-  'error.CASH_PENDING_PAYMENTS': 'Payments on this till are still pending. Wait for them, or close acknowledging that they are not on this Z.',
+  'error.CASH_PENDING_PAYMENTS':
+    'Payments on this till are still pending. Wait for them, or close acknowledging that they are not on this Z.',
   'error.CASH_VARIANCE_REASON_REQUIRED': 'The count differs from the expected cash: say why before closing.',
   'error.CASH_OUT_TOO_LARGE': 'That is more cash than the drawer should hold.',
   'errorDetail.CASH_SESSION_OPEN': 'The drawer of till {terminal} is already open (opened by {openedBy}).',
   'errorDetail.CASH_SESSION_NOT_OPEN': 'The drawer of till {terminal} is not open: open it with the float first.',
-  'errorDetail.CASH_PENDING_PAYMENTS': 'Payments still pending on order {orders}: wait for them, or close acknowledging that they are not on this Z.',
-  'errorDetail.CASH_VARIANCE_REASON_REQUIRED': 'Counted {countedFen}, expected {expectedFen}: say why they differ before closing.',
+  'errorDetail.CASH_PENDING_PAYMENTS':
+    'Payments still pending on order {orders}: wait for them, or close acknowledging that they are not on this Z.',
+  'errorDetail.CASH_VARIANCE_REASON_REQUIRED':
+    'Counted {countedFen}, expected {expectedFen}: say why they differ before closing.',
   'errorDetail.CASH_OUT_TOO_LARGE': 'Paying out {amountFen} is more than the {expectedFen} expected in the drawer.',
   // catalogue management (screens/catalogue.tsx)
   'catalogue.title': 'Catalogue',
@@ -935,7 +990,8 @@ export const en = {
   'catalogue.count.one': '1 product',
   'catalogue.addTitle': 'New product',
   'catalogue.editTitle': 'Edit product {sku}',
-  'catalogue.retiredNote': 'This product is retired: it is not on the sell screen and cannot be scanned. Past orders keep it.',
+  'catalogue.retiredNote':
+    'This product is retired: it is not on the sell screen and cannot be scanned. Past orders keep it.',
   'catalogue.nameZh': 'Chinese name',
   'catalogue.nameEn': 'English name',
   'catalogue.unit': 'Unit',
@@ -946,7 +1002,8 @@ export const en = {
   'catalogue.cancel': 'Cancel',
   'catalogue.retire': 'Retire',
   'catalogue.unretire': 'Sell again',
-  'catalogue.retireConfirm': 'Retire {name} ({sku})? It leaves the sell screen and the scanner; past orders keep it, and you can sell it again later.',
+  'catalogue.retireConfirm':
+    'Retire {name} ({sku})? It leaves the sell screen and the scanner; past orders keep it, and you can sell it again later.',
   'catalogue.priceNote': 'New price {to} (was {from}): orders already made keep the old price.',
   'catalogue.barcode.placeholder': 'Scan or type; leave empty if none',
   'catalogue.barcode.none': 'No barcode: sold by search or tile only.',
@@ -1016,11 +1073,13 @@ export const en = {
   'catalogue.colourOther': 'Another colour',
   'catalogue.categorySaved': 'Category {code} saved.',
   'catalogue.export.title': 'Export',
-  'catalogue.export.hint': 'The whole catalogue as a CSV file that Excel opens: SKU, barcode, names, category code, price in yuan, unit, for sale (1/0), stock.',
+  'catalogue.export.hint':
+    'The whole catalogue as a CSV file that Excel opens: SKU, barcode, names, category code, price in yuan, unit, for sale (1/0), stock.',
   'catalogue.export.button': 'Download CSV',
   'catalogue.exported': '{count} products exported.',
   'catalogue.import.title': 'Import',
-  'catalogue.import.hint': 'Change many products at once: edit an exported file and bring it back. Every row is checked first; nothing changes until you apply, and then all of it or nothing.',
+  'catalogue.import.hint':
+    'Change many products at once: edit an exported file and bring it back. Every row is checked first; nothing changes until you apply, and then all of it or nothing.',
   'catalogue.import.choose': 'Choose a CSV file',
   'catalogue.import.another': 'Choose another file',
   'catalogue.import.reading': 'Checking every row…',
@@ -1036,9 +1095,12 @@ export const en = {
   'catalogue.import.retired': '{count} retired',
   'catalogue.import.refusedRows': '{count} rows refused',
   'catalogue.import.refusedRows.one': '1 row refused',
-  'catalogue.import.stockIgnored': '{count} products have another stock count in the file; it is left alone (tick “Set stock counts from the file” to use it).',
-  'catalogue.import.fixFirst': 'Fix these rows in the file and choose it again: nothing is imported while a row is refused.',
-  'catalogue.import.fixFirst.one': 'Fix this row in the file and choose it again: nothing is imported while a row is refused.',
+  'catalogue.import.stockIgnored':
+    '{count} products have another stock count in the file; it is left alone (tick “Set stock counts from the file” to use it).',
+  'catalogue.import.fixFirst':
+    'Fix these rows in the file and choose it again: nothing is imported while a row is refused.',
+  'catalogue.import.fixFirst.one':
+    'Fix this row in the file and choose it again: nothing is imported while a row is refused.',
   'catalogue.import.line': 'Line',
   'catalogue.import.column': 'Column',
   'catalogue.import.value': 'Value',
@@ -1066,17 +1128,22 @@ export const en = {
   'catalogue.field.active': 'Status',
   'catalogue.field.stock': 'Stock',
   'catalogue.refused.too_big': 'The file is too large: at most {max} bytes.',
-  'catalogue.refused.utf16': 'The file is saved as “Unicode text” (UTF-16). In Excel choose Save As → “CSV UTF-8 (comma delimited)”.',
-  'catalogue.refused.binary': 'This is not a CSV file (an .xlsx?). In Excel choose Save As → “CSV UTF-8 (comma delimited)”.',
+  'catalogue.refused.utf16':
+    'The file is saved as “Unicode text” (UTF-16). In Excel choose Save As → “CSV UTF-8 (comma delimited)”.',
+  'catalogue.refused.binary':
+    'This is not a CSV file (an .xlsx?). In Excel choose Save As → “CSV UTF-8 (comma delimited)”.',
   'catalogue.refused.encoding': 'The file is neither UTF-8 nor GBK. Save it as “CSV UTF-8 (comma delimited)”.',
   'catalogue.refused.unclosed_quote': 'A quote (") opened on line {line} is never closed.',
   'catalogue.refused.too_many_rows': 'The file has more than {max} rows: split it into smaller files.',
   'catalogue.refused.empty': 'The file is empty.',
   'catalogue.refused.no_rows': 'The file has a header row but no products.',
-  'catalogue.refused.unknown_column': 'The header has a column “{column}” the till does not know. Columns: sku, barcode, name_zh, name_en, category, price, unit, active, stock.',
+  'catalogue.refused.unknown_column':
+    'The header has a column “{column}” the till does not know. Columns: sku, barcode, name_zh, name_en, category, price, unit, active, stock.',
   'catalogue.refused.duplicate_column': 'The header names the column “{column}” twice.',
-  'catalogue.refused.missing_column': 'The header has no “{column}” column (needed: sku, name_zh, name_en, category, price).',
-  'catalogue.rowError.column_count': 'Has {got} columns; the header has {expected}. A comma in a name needs quotes around the name.',
+  'catalogue.refused.missing_column':
+    'The header has no “{column}” column (needed: sku, name_zh, name_en, category, price).',
+  'catalogue.rowError.column_count':
+    'Has {got} columns; the header has {expected}. A comma in a name needs quotes around the name.',
   'catalogue.rowError.missing_sku': 'No SKU.',
   'catalogue.rowError.bad_sku': 'The SKU may hold only letters, digits and - _ . /, without spaces, at most 32.',
   'catalogue.rowError.missing_name': 'No name: give a Chinese or an English name.',
@@ -1084,21 +1151,27 @@ export const en = {
   'catalogue.rowError.bad_text': 'Holds a control character or a line break: type it again on one line.',
   'catalogue.rowError.unknown_category': 'No such category. Known codes: {known}.',
   'catalogue.rowError.bad_price': 'Not a price: write yuan such as 12.30 (no thousands commas, not negative).',
-  'catalogue.rowError.invalid_barcode': 'Not a barcode: EAN-13, EAN-8, UPC-A, GTIN-14, or 6–32 letters, digits and dashes.',
+  'catalogue.rowError.invalid_barcode':
+    'Not a barcode: EAN-13, EAN-8, UPC-A, GTIN-14, or 6–32 letters, digits and dashes.',
   'catalogue.rowError.checkDigit': 'Check digit wrong: the last digit should be {expected}.',
-  'catalogue.rowError.excelNumber': 'Excel turned the barcode into a number (6.9E+12): format the column as Text and type the barcodes again.',
+  'catalogue.rowError.excelNumber':
+    'Excel turned the barcode into a number (6.9E+12): format the column as Text and type the barcodes again.',
   'catalogue.rowError.bad_active': 'For sale must be 1 or 0.',
   'catalogue.rowError.bad_stock': 'Stock must be a whole number.',
   'catalogue.rowError.duplicate_sku': 'The same SKU is on line {otherLine}.',
   'catalogue.rowError.duplicate_barcode': 'The same barcode is on line {otherLine}.',
   'catalogue.rowError.code_taken': 'Also used by {otherSku} on line {otherLine}.',
-  'catalogue.rowError.code_taken_catalogue': 'Already used by {otherSku}, a product for sale that this file does not change.',
+  'catalogue.rowError.code_taken_catalogue':
+    'Already used by {otherSku}, a product for sale that this file does not change.',
 
   // sales review (screens/reports.tsx)
-  'error.REPORT_RANGE_INVALID': 'That date range cannot be reported: use real dates, the start before the end, at most 400 days.',
-  'errorDetail.REPORT_RANGE_INVALID': '{from} – {to} cannot be reported: use real dates, the start before the end, at most {maxDays} days.',
+  'error.REPORT_RANGE_INVALID':
+    'That date range cannot be reported: use real dates, the start before the end, at most 400 days.',
+  'errorDetail.REPORT_RANGE_INVALID':
+    '{from} – {to} cannot be reported: use real dates, the start before the end, at most {maxDays} days.',
   'approval.reason.reports': 'Open the sales review for {from} – {to}.',
-  'reports.manageDescription': 'Sales by day, hour, product, category, clerk and payment method, with refunds and discounts; export to CSV, print.',
+  'reports.manageDescription':
+    'Sales by day, hour, product, category, clerk and payment method, with refunds and discounts; export to CSV, print.',
   'reports.title': 'Sales review',
   'reports.preset.today': 'Today',
   'reports.preset.yesterday': 'Yesterday',
@@ -1168,7 +1241,8 @@ export const en = {
   'reports.exported': 'Saved {filename}',
   'reports.print': 'Print',
   'reports.printing': 'The print dialog is open.',
-  'reports.note': 'A sale counts on its business day. A refund counts on the day it was given, against the payment method of the sale (and, for items, against the product). Average ticket: what customers paid after discounts ÷ orders. Store time: {timeZone}.',
+  'reports.note':
+    'A sale counts on its business day. A refund counts on the day it was given, against the payment method of the sale (and, for items, against the product). Average ticket: what customers paid after discounts ÷ orders. Store time: {timeZone}.',
   'reports.updated': 'As of {time}.',
 } as const;
 

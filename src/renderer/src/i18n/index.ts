@@ -99,7 +99,12 @@ export interface I18n {
   setLocale: (locale: Locale) => void;
 }
 
-export const I18nContext = createContext<I18n>({ locale: 'en', t: makeT('en'), timeZone: undefined, setLocale: () => undefined });
+export const I18nContext = createContext<I18n>({
+  locale: 'en',
+  t: makeT('en'),
+  timeZone: undefined,
+  setLocale: () => undefined,
+});
 
 export function useI18n(): I18n {
   return useContext(I18nContext);

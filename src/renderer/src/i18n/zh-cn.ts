@@ -134,12 +134,14 @@ export const zhCN = {
   'attempt.status.paid': '已付款',
   'attempt.status.declined': '{provider}拒绝了这笔支付',
   'attempt.status.failed': '{provider}支付失败',
-  'attempt.status.foreign': '{provider}已有另一笔交易使用了这个订单号，本次未使用，这张订单没有扣款。请重新发起支付：收银台已换用新的订单号。店长可在“待核实”中查看。',
+  'attempt.status.foreign':
+    '{provider}已有另一笔交易使用了这个订单号，本次未使用，这张订单没有扣款。请重新发起支付：收银台已换用新的订单号。店长可在“待核实”中查看。',
   'attempt.status.closed': '{provider}支付已取消',
   'attempt.status.expired': '{provider}支付已过期：顾客未在时限内付款',
   'attempt.status.closeLater': '{provider}暂不允许撤销：收银系统会持续重试，直到可以撤销',
   'attempt.status.closeUnknown': '正在向{provider}撤销：暂无答复，继续重试',
-  'attempt.closingCash': '现在可以收现金。如果顾客仍用{provider}付了款，交易会以该支付完成，或者收银系统会标记重复收款以便退款。',
+  'attempt.closingCash':
+    '现在可以收现金。如果顾客仍用{provider}付了款，交易会以该支付完成，或者收银系统会标记重复收款以便退款。',
   'attempt.queryNow': '立即查询',
   'attempt.checking': '正在查询…',
   'attempt.stop': '取消这笔支付',
@@ -221,7 +223,8 @@ export const zhCN = {
   'orders.tendered': '实收 {tendered}，找零 {change}',
 
   'settings.title': '支付设置',
-  'settings.intro': '每个支付机构可以使用内置沙箱（演示凭据，不发生真实扣款），或连接您自己的网关。密钥只保存在收银系统主进程中：此页面只显示是否已设置。',
+  'settings.intro':
+    '每个支付机构可以使用内置沙箱（演示凭据，不发生真实扣款），或连接您自己的网关。密钥只保存在收银系统主进程中：此页面只显示是否已设置。',
   'settings.ownerNote': '收款去向由店长决定：保存时需要店长 PIN。正式环境的网关地址必须是 https://。',
   'settings.loading': '正在加载…',
   'settings.enabled': '启用',
@@ -316,7 +319,8 @@ export const zhCN = {
   'error.PRODUCT_RETIRED': '该商品已停售。',
   'error.SKU_TAKEN': '该商品编码已被其他商品使用。',
   'error.BARCODE_TAKEN': '该条码已属于其他商品。',
-  'error.INVALID_BARCODE': '条码无效：应为带正确校验位的 EAN-13、EAN-8、UPC-A 或 GTIN-14，或 6–32 位字母、数字、短横线组成的店内码。',
+  'error.INVALID_BARCODE':
+    '条码无效：应为带正确校验位的 EAN-13、EAN-8、UPC-A 或 GTIN-14，或 6–32 位字母、数字、短横线组成的店内码。',
   'error.UNKNOWN_CATEGORY': '该分类不存在。',
   'error.CATEGORY_CODE_TAKEN': '该分类代码已被使用。',
   'error.IMPORT_REFUSED': '该文件无法导入，未做任何更改。',
@@ -494,7 +498,8 @@ export const zhCN = {
   'errorDetail.ORDER_NOT_CANCELLABLE': '订单 {number} 状态为“{status}”，只有未付款的订单才能取消。',
   'errorDetail.CART_NOT_FOUND': '挂单 #{cartId} 已不存在。',
   'errorDetail.STORAGE_READONLY': '数据目录 {dir} 无法写入，未保存任何内容。',
-  'errorDetail.DATABASE_TOO_NEW': '数据库 {file} 由更新版本的 Counter POS 写入（版本 {found}；本版本最高支持 {known}），未做任何更改。',
+  'errorDetail.DATABASE_TOO_NEW':
+    '数据库 {file} 由更新版本的 Counter POS 写入（版本 {found}；本版本最高支持 {known}），未做任何更改。',
   'orders.checkLate': '顾客说已付款？向{provider}查询',
   'orders.lateFound': '订单 {number} 在收银关闭后顾客确实付了款：请到“待核实”选择计入订单或退款。',
   'orders.lateNone': '支付机构没有订单 {number} 的付款。',
@@ -600,7 +605,8 @@ export const zhCN = {
   'safety.source.query': '一次失败的操作',
   'safety.damage.what': '损坏的部分',
   'safety.damage.works': '仍可使用的功能',
-  'safety.damage.worksText': '其他功能照常可用，但读取损坏部分的操作可能失败，新的销售也会写入已损坏的文件。请尽快恢复：备份之后写入的内容（包括今天的销售）都会重新录入。',
+  'safety.damage.worksText':
+    '其他功能照常可用，但读取损坏部分的操作可能失败，新的销售也会写入已损坏的文件。请尽快恢复：备份之后写入的内容（包括今天的销售）都会重新录入。',
   'safety.damage.details': '检查结果原文',
   'safety.area.sales': '销售（订单及明细）',
   'safety.area.payments': '支付、退款及其记录',
@@ -636,7 +642,8 @@ export const zhCN = {
   'safety.restore.unreadable': '有 {count} 行无法读取：已列入导出文件，需手工录入。',
   'safety.restore.unreadable.one': '有 1 行无法读取：已列入导出文件，需手工录入。',
   'safety.restore.files': '被替换的数据库会被保留（绝不删除），从中读出的全部内容会导出到：',
-  'safety.restore.healthy': '数据库检查正常：恢复会替换一个完好的数据库，备份之后非销售类的更改（商品目录、人员、设置）会丢失。',
+  'safety.restore.healthy':
+    '数据库检查正常：恢复会替换一个完好的数据库，备份之后非销售类的更改（商品目录、人员、设置）会丢失。',
   'safety.restore.confirmHealthy': '我已了解，仍要恢复',
   'safety.restore.lost': '备份之后对商品目录、库存数量、人员和设置的更改会回到备份时的状态。',
   'safety.restore.pin': '店长 PIN',
@@ -728,7 +735,8 @@ export const zhCN = {
   'check.reason.parked': '等待决定',
   'check.queried': '已向支付机构查询订单 {number}。',
   'check.override': '允许改用其他方式收款',
-  'check.overrideConsequence': '订单 {number} 随后可用现金或其他方式收款。此笔支付仍会被撤销并继续查询；若顾客仍然付了款，将作为重复支付显示在这里。',
+  'check.overrideConsequence':
+    '订单 {number} 随后可用现金或其他方式收款。此笔支付仍会被撤销并继续查询；若顾客仍然付了款，将作为重复支付显示在这里。',
   'check.note': '备注（原因）— 记入审计日志',
   'check.notePlaceholder': '例如：顾客出示了支付成功页面；已在支付宝商家端核对',
   'check.noteMissing': '请填写简短备注（至少 3 个字符）。',
@@ -747,13 +755,15 @@ export const zhCN = {
   'exception.kind.paid_order_not_open': '订单已非待付状态时收到付款',
   'exception.kind.foreign_trade': '订单号已被其他交易使用',
   'exception.explain.amount_mismatch': '{provider}报告的付款金额与订单不符。订单未标记为已付款。',
-  'exception.explain.paid_after_close': '收银已关闭此笔支付后，顾客仍通过{provider}付了款。款项在{provider}，订单未计入。',
+  'exception.explain.paid_after_close':
+    '收银已关闭此笔支付后，顾客仍通过{provider}付了款。款项在{provider}，订单未计入。',
   'exception.explain.double_payment': '订单已用其他方式付清，顾客又通过{provider}付了一次。',
   'exception.explain.refunded_by_cancel': '顾客在撤销时刚好付款；{provider}已随撤销退回。无需处理款项。',
   'exception.explain.refunded_upstream': '{provider}显示此笔支付已在收银系统之外退款。',
   'exception.explain.untrusted_answer': '一条自称来自{provider}的应答未通过签名或编号校验，已忽略。请检查密钥和设置。',
   'exception.explain.paid_order_not_open': '{provider}的付款到达时，订单已取消或已付清。',
-  'exception.explain.foreign_trade': '{provider}返回的是一笔并非本次支付创建的交易：同一商户号下的另一台收银机，或本机数据的副本，用了相同的订单号。这张订单没有记为已付，那笔交易也不会被关闭或退款。收银台已换用新的订单号；如果再次出现，请检查是否有两台收银机共用同一个数据文件夹。',
+  'exception.explain.foreign_trade':
+    '{provider}返回的是一笔并非本次支付创建的交易：同一商户号下的另一台收银机，或本机数据的副本，用了相同的订单号。这张订单没有记为已付，那笔交易也不会被关闭或退款。收银台已换用新的订单号；如果再次出现，请检查是否有两台收银机共用同一个数据文件夹。',
   'exception.do.refund': '退款给顾客',
   'exception.do.accept': '计入订单',
   'exception.do.dismiss': '标记为已核实',
@@ -794,7 +804,8 @@ export const zhCN = {
   'cash.noSession': '收银台 {terminal} 尚未开班。请在第一笔销售前放入备用金开班。',
   'cash.open': '开班',
   'cash.lastZ': '上次结班：{number}，{time}',
-  'cash.outsideNow': '有 {count} 笔销售（{amount}，其中现金 {cash}）是在未开班时收取的，不在任何 Z 报表中。请现在开班。',
+  'cash.outsideNow':
+    '有 {count} 笔销售（{amount}，其中现金 {cash}）是在未开班时收取的，不在任何 Z 报表中。请现在开班。',
   'cash.outsideNow.one': '有 1 笔销售（{amount}，其中现金 {cash}）是在未开班时收取的，不在任何 Z 报表中。请现在开班。',
   'cash.outsideBefore': '本班次开班前有 {count} 笔销售（{amount}，其中现金 {cash}），不在任何 Z 报表中。',
   'cash.outsideBefore.one': '本班次开班前有 1 笔销售（{amount}，其中现金 {cash}），不在任何 Z 报表中。',
@@ -1014,11 +1025,13 @@ export const zhCN = {
   'catalogue.colourOther': '其他颜色',
   'catalogue.categorySaved': '分类 {code} 已保存。',
   'catalogue.export.title': '导出',
-  'catalogue.export.hint': '将全部商品导出为 Excel 可打开的 CSV 文件：商品编码、条码、名称、分类代码、售价（元）、单位、在售（1/0）、库存。',
+  'catalogue.export.hint':
+    '将全部商品导出为 Excel 可打开的 CSV 文件：商品编码、条码、名称、分类代码、售价（元）、单位、在售（1/0）、库存。',
   'catalogue.export.button': '下载 CSV',
   'catalogue.exported': '已导出 {count} 个商品。',
   'catalogue.import.title': '导入',
-  'catalogue.import.hint': '批量修改商品：编辑导出的文件后再导入。先逐行检查；点击“应用”前不会有任何更改，应用时要么全部导入，要么都不导入。',
+  'catalogue.import.hint':
+    '批量修改商品：编辑导出的文件后再导入。先逐行检查；点击“应用”前不会有任何更改，应用时要么全部导入，要么都不导入。',
   'catalogue.import.choose': '选择 CSV 文件',
   'catalogue.import.another': '重新选择文件',
   'catalogue.import.reading': '正在逐行检查……',
@@ -1071,7 +1084,8 @@ export const zhCN = {
   'catalogue.refused.too_many_rows': '文件超过 {max} 行，请拆分为较小的文件。',
   'catalogue.refused.empty': '文件是空的。',
   'catalogue.refused.no_rows': '文件只有表头，没有商品。',
-  'catalogue.refused.unknown_column': '表头中的“{column}”列无法识别。可用列：sku, barcode, name_zh, name_en, category, price, unit, active, stock。',
+  'catalogue.refused.unknown_column':
+    '表头中的“{column}”列无法识别。可用列：sku, barcode, name_zh, name_en, category, price, unit, active, stock。',
   'catalogue.refused.duplicate_column': '表头中“{column}”列重复。',
   'catalogue.refused.missing_column': '表头缺少“{column}”列（必需：sku, name_zh, name_en, category, price）。',
   'catalogue.rowError.column_count': '有 {got} 列，表头有 {expected} 列。名称中含逗号时须用引号括起。',
@@ -1094,7 +1108,8 @@ export const zhCN = {
 
   // sales review (screens/reports.tsx)
   'error.REPORT_RANGE_INVALID': '无法生成该日期范围的报表：日期须真实有效、开始早于结束，且不超过 400 天。',
-  'errorDetail.REPORT_RANGE_INVALID': '无法生成 {from} 至 {to} 的报表：日期须真实有效、开始早于结束，且不超过 {maxDays} 天。',
+  'errorDetail.REPORT_RANGE_INVALID':
+    '无法生成 {from} 至 {to} 的报表：日期须真实有效、开始早于结束，且不超过 {maxDays} 天。',
   'approval.reason.reports': '查看 {from} 至 {to} 的销售报表。',
   'reports.manageDescription': '按日、时段、商品、分类、收银员和支付方式查看销售，含退款与优惠；可导出 CSV、打印。',
   'reports.title': '销售报表',
@@ -1166,6 +1181,7 @@ export const zhCN = {
   'reports.exported': '已保存 {filename}',
   'reports.print': '打印',
   'reports.printing': '已打开打印对话框。',
-  'reports.note': '销售计入其营业日。退款计入退款当日，并从原支付方式扣除（按商品退款时也从该商品扣除）。客单价：顾客优惠后实付 ÷ 订单数。门店时间：{timeZone}。',
+  'reports.note':
+    '销售计入其营业日。退款计入退款当日，并从原支付方式扣除（按商品退款时也从该商品扣除）。客单价：顾客优惠后实付 ÷ 订单数。门店时间：{timeZone}。',
   'reports.updated': '数据截至 {time}。',
 } satisfies Record<keyof typeof en, string>;

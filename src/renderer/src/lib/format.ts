@@ -5,7 +5,12 @@ import type { Translate } from '../i18n';
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function formatter(locale: Locale, timeZone: string | undefined, withDate: boolean, withSeconds: boolean): Intl.DateTimeFormat {
+function formatter(
+  locale: Locale,
+  timeZone: string | undefined,
+  withDate: boolean,
+  withSeconds: boolean,
+): Intl.DateTimeFormat {
   const key = `${locale}|${timeZone ?? ''}|${withDate}|${withSeconds}`;
   let f = formatters.get(key);
   if (!f) {

@@ -41,7 +41,7 @@ export function thrownToError(err: unknown): PosErrorShape {
 export function useCall(): <T>(pending: Promise<Result<T>>) => Promise<T | undefined> {
   const notifier = useNotifier();
   return useCallback(
-    async <T,>(pending: Promise<Result<T>>): Promise<T | undefined> => {
+    async <T>(pending: Promise<Result<T>>): Promise<T | undefined> => {
       let result: Result<T>;
       try {
         result = await pending;

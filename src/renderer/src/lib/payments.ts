@@ -49,7 +49,8 @@ export function methodChoices(options: PaymentOption[]): MethodChoice[] {
     if (o) out.push({ kind: 'redirect', provider: p, sandbox: o.sandbox });
   }
   const code = ORDER.filter((p) => has(p, 'payment_code'));
-  if (code.length > 0) out.push({ kind: 'code', providers: code, sandbox: code.some((p) => has(p, 'payment_code')?.sandbox) });
+  if (code.length > 0)
+    out.push({ kind: 'code', providers: code, sandbox: code.some((p) => has(p, 'payment_code')?.sandbox) });
   return out;
 }
 
@@ -88,7 +89,16 @@ export function isOpen(a: AttemptView): boolean {
 /** WeChat Pay refuses `closeorder` in the first 5 minutes of an order (display only: main decides). */
 const WECHAT_CLOSE_AFTER_MS = 5 * 60_000;
 
-export type Phase = 'starting' | 'waiting' | 'confirming' | 'checking' | 'closing' | 'paid' | 'failed' | 'closed' | 'expired';
+export type Phase =
+  | 'starting'
+  | 'waiting'
+  | 'confirming'
+  | 'checking'
+  | 'closing'
+  | 'paid'
+  | 'failed'
+  | 'closed'
+  | 'expired';
 
 /** The clerk's view of an attempt: one phase and the sentence that says it. */
 export function attemptPhase(a: AttemptView, now: number): { phase: Phase; key: MessageKey } {
@@ -99,7 +109,10 @@ export function attemptPhase(a: AttemptView, now: number): { phase: Phase; key: 
       return { phase: 'paid', key: 'attempt.status.paid' };
     case 'failed':
       if (a.lastOutcome === 'foreign_trade') return { phase: 'failed', key: 'attempt.status.foreign' };
-      return { phase: 'failed', key: a.lastOutcome?.startsWith('declined') ? 'attempt.status.declined' : 'attempt.status.failed' };
+      return {
+        phase: 'failed',
+        key: a.lastOutcome?.startsWith('declined') ? 'attempt.status.declined' : 'attempt.status.failed',
+      };
     case 'closed':
       return { phase: 'closed', key: 'attempt.status.closed' };
     case 'expired':
@@ -110,7 +123,8 @@ export function attemptPhase(a: AttemptView, now: number): { phase: Phase; key: 
   if (a.closing) {
     // WeChat refuses to close an order in its first 5 minutes: the till retries when allowed
     const wechatEarly = a.provider === 'wechat' && a.mode === 'qr' && now - a.createdAt < WECHAT_CLOSE_AFTER_MS;
-    if (wechatEarly || /^(close|cancel):(too_early|retry)$/.test(a.lastOutcome ?? '')) return { phase: 'closing', key: 'attempt.status.closeLater' };
+    if (wechatEarly || /^(close|cancel):(too_early|retry)$/.test(a.lastOutcome ?? ''))
+      return { phase: 'closing', key: 'attempt.status.closeLater' };
     if (a.unknown) return { phase: 'closing', key: 'attempt.status.closeUnknown' };
     const late = a.deadlineAt !== null && now >= a.deadlineAt;
     return { phase: 'closing', key: late ? 'attempt.status.closingLate' : 'attempt.status.closing' };
@@ -124,7 +138,8 @@ export function attemptPhase(a: AttemptView, now: number): { phase: Phase; key: 
   }
   if (a.mode === 'redirect') return { phase: 'waiting', key: 'attempt.status.cashier' };
   // An Alipay QR shows up upstream only once scanned: "pending" then means the customer is paying.
-  if (a.provider === 'alipay' && a.lastOutcome === 'pending') return { phase: 'confirming', key: 'attempt.status.scanned' };
+  if (a.provider === 'alipay' && a.lastOutcome === 'pending')
+    return { phase: 'confirming', key: 'attempt.status.scanned' };
   return { phase: 'waiting', key: 'attempt.status.scan' };
 }
 

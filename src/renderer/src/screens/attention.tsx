@@ -1,6 +1,12 @@
 import { useCallback, useEffect, useState } from 'react';
 import { formatFen } from '../../../shared/money';
-import type { AttentionAttempt, AttentionView, ExceptionResolution, ExceptionView, RefundView } from '../../../shared/types';
+import type {
+  AttentionAttempt,
+  AttentionView,
+  ExceptionResolution,
+  ExceptionView,
+  RefundView,
+} from '../../../shared/types';
 import { api } from '../api';
 import { Modal } from '../components/modal';
 import { useOwnerApproval } from '../components/owner-approval';
@@ -49,7 +55,11 @@ export default function AttentionScreen({ onBack, onCount }: AttentionProps) {
 
   useEffect(() => {
     void load();
-    const offs = [api.on('payment.changed', () => void load()), api.on('refund.changed', () => void load()), api.on('order.changed', () => void load())];
+    const offs = [
+      api.on('payment.changed', () => void load()),
+      api.on('refund.changed', () => void load()),
+      api.on('order.changed', () => void load()),
+    ];
     const id = window.setInterval(() => void load(), 5_000);
     return () => {
       offs.forEach((off) => off());
@@ -127,11 +137,22 @@ export default function AttentionScreen({ onBack, onCount }: AttentionProps) {
                   <td>{when(a.createdAt)}</td>
                   <td className="num">{a.polls}</td>
                   <td className="actions">
-                    <button type="button" className="btn" disabled={busy === a.id} onClick={() => void queryNow(a)} data-testid="check-query-now">
+                    <button
+                      type="button"
+                      className="btn"
+                      disabled={busy === a.id}
+                      onClick={() => void queryNow(a)}
+                      data-testid="check-query-now"
+                    >
                       {t('attempt.queryNow')}
                     </button>
                     {a.overriddenAt === null ? (
-                      <button type="button" className="btn btn-warn" onClick={() => setDecision({ kind: 'override', attempt: a })} data-testid="check-override">
+                      <button
+                        type="button"
+                        className="btn btn-warn"
+                        onClick={() => setDecision({ kind: 'override', attempt: a })}
+                        data-testid="check-override"
+                      >
                         {t('check.override')}
                       </button>
                     ) : null}
@@ -148,7 +169,11 @@ export default function AttentionScreen({ onBack, onCount }: AttentionProps) {
           <h2>{t('check.exceptions', { count: view.exceptions.length })}</h2>
           <div className="exception-list">
             {view.exceptions.map((e) => (
-              <ExceptionCard key={e.id} e={e} onDecide={(resolution) => setDecision({ kind: 'resolve', exception: e, resolution })} />
+              <ExceptionCard
+                key={e.id}
+                e={e}
+                onDecide={(resolution) => setDecision({ kind: 'resolve', exception: e, resolution })}
+              />
             ))}
           </div>
         </section>
@@ -198,13 +223,20 @@ function ExceptionCard({ e, onDecide }: { e: ExceptionView; onDecide: (r: Except
   const { t, locale, timeZone } = useI18n();
   const refunding = e.resolution === 'refunding';
   return (
-    <article className={`exception-card exception-${e.kind}`} data-testid="check-exception" data-exception-id={e.id} data-kind={e.kind}>
+    <article
+      className={`exception-card exception-${e.kind}`}
+      data-testid="check-exception"
+      data-exception-id={e.id}
+      data-kind={e.kind}
+    >
       <header>
         <h3>{t(`exception.kind.${e.kind}` as MessageKey)}</h3>
         <span className="mono">{e.orderNumber}</span>
         <span className={`status status-${e.orderStatus}`}>{t(`status.${e.orderStatus}`)}</span>
       </header>
-      <p>{t(`exception.explain.${e.kind}` as MessageKey, { provider: e.provider ? t(`method.${e.provider}`) : '—' })}</p>
+      <p>
+        {t(`exception.explain.${e.kind}` as MessageKey, { provider: e.provider ? t(`method.${e.provider}`) : '—' })}
+      </p>
       <dl className="exception-facts">
         <dt>{t('check.col.amount')}</dt>
         <dd className="money-big">{e.amountFen === null ? '—' : formatFen(e.amountFen)}</dd>
@@ -284,11 +316,21 @@ function DecisionDialog({
     setBusy(true);
     const done =
       decision.kind === 'override'
-        ? await approve((pin) => api.payments.override({ attemptId: decision.attempt.id, note: text, approvalPin: pin }), 'approval.reason.override', {
-            number: decision.attempt.orderNumber,
-          })
+        ? await approve(
+            (pin) => api.payments.override({ attemptId: decision.attempt.id, note: text, approvalPin: pin }),
+            'approval.reason.override',
+            {
+              number: decision.attempt.orderNumber,
+            },
+          )
         : await approve(
-            (pin) => api.exceptions.resolve({ exceptionId: decision.exception.id, resolution: decision.resolution, note: text, approvalPin: pin }),
+            (pin) =>
+              api.exceptions.resolve({
+                exceptionId: decision.exception.id,
+                resolution: decision.resolution,
+                note: text,
+                approvalPin: pin,
+              }),
             'approval.reason.resolve',
             { number: decision.exception.orderNumber },
           );
@@ -325,7 +367,13 @@ function DecisionDialog({
         <button type="button" className="btn btn-lg" onClick={onClose} data-testid="decision-cancel">
           {t('confirm.no')} <kbd>Esc</kbd>
         </button>
-        <button type="button" className="btn btn-lg btn-primary" disabled={busy} onClick={() => void submit()} data-testid="decision-confirm">
+        <button
+          type="button"
+          className="btn btn-lg btn-primary"
+          disabled={busy}
+          onClick={() => void submit()}
+          data-testid="decision-confirm"
+        >
           {title}
         </button>
       </div>

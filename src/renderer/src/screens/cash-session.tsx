@@ -8,10 +8,27 @@
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { flushSync } from 'react-dom';
-import { DENOMINATION_KEYS, MAX_DENOMINATION_COUNT, denominationLabel, denominationTotal, isNote, type DenominationCounts, type DenominationKey } from '../../../shared/cash';
+import {
+  DENOMINATION_KEYS,
+  MAX_DENOMINATION_COUNT,
+  denominationLabel,
+  denominationTotal,
+  isNote,
+  type DenominationCounts,
+  type DenominationKey,
+} from '../../../shared/cash';
 import { formatFen, parseYuan } from '../../../shared/money';
 import type { Result } from '../../../shared/result';
-import type { CashMoveKind, CashPrintOutcome, CashReport, CashSessionState, PendingAttemptView, ZReport, ZSummary, ZView } from '../../../shared/types';
+import type {
+  CashMoveKind,
+  CashPrintOutcome,
+  CashReport,
+  CashSessionState,
+  PendingAttemptView,
+  ZReport,
+  ZSummary,
+  ZView,
+} from '../../../shared/types';
 import { api } from '../api';
 import { Modal } from '../components/modal';
 import { NoSaleDialog } from '../components/no-sale-dialog';
@@ -45,7 +62,11 @@ function varianceState(fen: number): 'exact' | 'short' | 'over' {
 }
 
 /** Asks main to print; in browser mode the page prints itself (after `before` has updated it). */
-async function printThrough(pending: Promise<Result<CashPrintOutcome>>, notifier: Notifier, before: (o: CashPrintOutcome) => void): Promise<{ key: MessageKey; params?: Params } | null> {
+async function printThrough(
+  pending: Promise<Result<CashPrintOutcome>>,
+  notifier: Notifier,
+  before: (o: CashPrintOutcome) => void,
+): Promise<{ key: MessageKey; params?: Params } | null> {
   let r: Result<CashPrintOutcome>;
   try {
     r = await pending;
@@ -93,20 +114,32 @@ export default function CashSessionScreen({ businessDay, onBack }: CashSessionPr
     [owner, terminal],
   );
   const showTotals = async (): Promise<void> => {
-    const list = await owner.ask((pin) => api.cashSession.zList({ limit: 30, ...withPin(pin) }), 'approval.reason.cashTotals', { terminal });
+    const list = await owner.ask(
+      (pin) => api.cashSession.zList({ limit: 30, ...withPin(pin) }),
+      'approval.reason.cashTotals',
+      { terminal },
+    );
     if (list) void load();
   };
 
   useEffect(() => {
     void load();
-    const offs = [api.on('order.changed', () => void load()), api.on('payment.changed', () => void load()), api.on('refund.changed', () => void load())];
+    const offs = [
+      api.on('order.changed', () => void load()),
+      api.on('payment.changed', () => void load()),
+      api.on('refund.changed', () => void load()),
+    ];
     return () => offs.forEach((off) => off());
   }, [load]);
 
   useShortcuts({ Escape: { run: onBack, inInput: false } });
 
   const openZ = async (number: string): Promise<void> => {
-    const view = await owner.ask((pin) => api.cashSession.z({ number, ...withPin(pin) }), 'approval.reason.cashTotals', { terminal });
+    const view = await owner.ask(
+      (pin) => api.cashSession.z({ number, ...withPin(pin) }),
+      'approval.reason.cashTotals',
+      { terminal },
+    );
     if (view) setDialog({ kind: 'z', view, justClosed: false });
   };
   const openX = async (kind: 'x' | 'close'): Promise<void> => {
@@ -128,7 +161,12 @@ export default function CashSessionScreen({ businessDay, onBack }: CashSessionPr
           {t('cash.terminal', { terminal: state?.terminal ?? '…' })}
         </span>
         <div className="spacer" />
-        <button type="button" className="btn btn-lg btn-warn" onClick={() => setNoSale(true)} data-testid="cash-no-sale">
+        <button
+          type="button"
+          className="btn btn-lg btn-warn"
+          onClick={() => setNoSale(true)}
+          data-testid="cash-no-sale"
+        >
           {t('noSale.title')}
         </button>
         <button type="button" className="btn btn-lg" onClick={onBack} data-testid="cash-back">
@@ -145,7 +183,8 @@ export default function CashSessionScreen({ businessDay, onBack }: CashSessionPr
               <div className="cash-card-head">
                 <span className="cash-badge cash-badge-open">{t('cash.isOpen')}</span>
                 <span className="cash-since">
-                  {t('cash.openedBy', { who: session.openedBy })} · <span data-testid="cash-opened-at">{time(session.openedAt)}</span>
+                  {t('cash.openedBy', { who: session.openedBy })} ·{' '}
+                  <span data-testid="cash-opened-at">{time(session.openedAt)}</span>
                 </span>
                 {session.businessDay !== businessDay ? (
                   <span className="cash-day-note" data-testid="cash-session-day">
@@ -165,7 +204,12 @@ export default function CashSessionScreen({ businessDay, onBack }: CashSessionPr
                       {t('cash.expectedHidden')}
                     </strong>
                     <small className="muted">{t('cash.blindHint')}</small>
-                    <button type="button" className="btn" onClick={() => void showTotals()} data-testid="cash-show-totals">
+                    <button
+                      type="button"
+                      className="btn"
+                      onClick={() => void showTotals()}
+                      data-testid="cash-show-totals"
+                    >
                       {t('cash.showTotals')}
                     </button>
                   </div>
@@ -178,16 +222,31 @@ export default function CashSessionScreen({ businessDay, onBack }: CashSessionPr
                 )}
               </div>
               <div className="cash-actions">
-                <button type="button" className="btn btn-lg" onClick={() => setDialog({ kind: 'move', move: 'in' })} data-testid="cash-paid-in">
+                <button
+                  type="button"
+                  className="btn btn-lg"
+                  onClick={() => setDialog({ kind: 'move', move: 'in' })}
+                  data-testid="cash-paid-in"
+                >
                   {t('cash.paidIn')}
                 </button>
-                <button type="button" className="btn btn-lg" onClick={() => setDialog({ kind: 'move', move: 'out' })} data-testid="cash-paid-out">
+                <button
+                  type="button"
+                  className="btn btn-lg"
+                  onClick={() => setDialog({ kind: 'move', move: 'out' })}
+                  data-testid="cash-paid-out"
+                >
                   {t('cash.paidOut')}
                 </button>
                 <button type="button" className="btn btn-lg" onClick={() => void openX('x')} data-testid="cash-x">
                   {t('cash.xReport')}
                 </button>
-                <button type="button" className="btn btn-lg btn-primary cash-close-btn" onClick={() => void openX('close')} data-testid="cash-close">
+                <button
+                  type="button"
+                  className="btn btn-lg btn-primary cash-close-btn"
+                  onClick={() => void openX('close')}
+                  data-testid="cash-close"
+                >
                   {t('cash.close')}
                 </button>
               </div>
@@ -198,10 +257,17 @@ export default function CashSessionScreen({ businessDay, onBack }: CashSessionPr
                     {session.moves.map((m) => (
                       <li key={m.id} data-testid="cash-move" data-kind={m.kind}>
                         <span className="cash-move-time">{formatTime(m.at, locale, timeZone)}</span>
-                        <span className={`cash-move-kind is-${m.kind}`}>{m.kind === 'in' ? t('cash.in') : t('cash.out')}</span>
+                        <span className={`cash-move-kind is-${m.kind}`}>
+                          {m.kind === 'in' ? t('cash.in') : t('cash.out')}
+                        </span>
                         <span className="cash-move-reason">{m.reason}</span>
-                        <span className="cash-move-by muted">{m.approvedBy ? t('cash.byApproved', { who: m.by, owner: m.approvedBy }) : m.by}</span>
-                        <strong className="cash-move-amount">{m.kind === 'in' ? '+' : '−'}{formatFen(m.amountFen)}</strong>
+                        <span className="cash-move-by muted">
+                          {m.approvedBy ? t('cash.byApproved', { who: m.by, owner: m.approvedBy }) : m.by}
+                        </span>
+                        <strong className="cash-move-amount">
+                          {m.kind === 'in' ? '+' : '−'}
+                          {formatFen(m.amountFen)}
+                        </strong>
                       </li>
                     ))}
                   </ul>
@@ -212,7 +278,12 @@ export default function CashSessionScreen({ businessDay, onBack }: CashSessionPr
             <div className="cash-closed">
               <span className="cash-badge">{t('cash.isClosed')}</span>
               <p className="cash-closed-text">{t('cash.noSession', { terminal: state.terminal })}</p>
-              <button type="button" className="btn btn-lg btn-go cash-open-btn" onClick={() => setDialog({ kind: 'open' })} data-testid="cash-open">
+              <button
+                type="button"
+                className="btn btn-lg btn-go cash-open-btn"
+                onClick={() => setDialog({ kind: 'open' })}
+                data-testid="cash-open"
+              >
                 {t('cash.open')}
               </button>
               {state.lastZ ? (
@@ -223,7 +294,12 @@ export default function CashSessionScreen({ businessDay, onBack }: CashSessionPr
             </div>
           )}
           {state?.outsideSession ? (
-            <p className="cash-warning" role="status" data-testid="cash-outside-session" data-count={state.outsideSession.count}>
+            <p
+              className="cash-warning"
+              role="status"
+              data-testid="cash-outside-session"
+              data-count={state.outsideSession.count}
+            >
               {state.outsideSession.salesFen === null || state.outsideSession.cashFen === null
                 ? t(session ? 'cash.outsideBeforeBlind' : 'cash.outsideNowBlind', { count: state.outsideSession.count })
                 : t(session ? 'cash.outsideBefore' : 'cash.outsideNow', {
@@ -258,7 +334,9 @@ export default function CashSessionScreen({ businessDay, onBack }: CashSessionPr
                     </span>
                   </div>
                   <span className={`cash-z-variance is-${varianceState(z.varianceFen)}`} data-testid="cash-z-variance">
-                    {z.varianceFen === 0 ? t('cash.exact') : `${t(z.varianceFen < 0 ? 'cash.short' : 'cash.over')} ${formatFen(Math.abs(z.varianceFen))}`}
+                    {z.varianceFen === 0
+                      ? t('cash.exact')
+                      : `${t(z.varianceFen < 0 ? 'cash.short' : 'cash.over')} ${formatFen(Math.abs(z.varianceFen))}`}
                   </span>
                   <button type="button" className="btn" onClick={() => void openZ(z.number)} data-testid="cash-z-view">
                     {t('cash.zView')}
@@ -303,7 +381,15 @@ export default function CashSessionScreen({ businessDay, onBack }: CashSessionPr
           }}
         />
       ) : null}
-      {dialog?.kind === 'z' ? <ZDialog view={dialog.view} justClosed={dialog.justClosed} owner={owner} onClose={() => setDialog(null)} onPrinted={() => void load()} /> : null}
+      {dialog?.kind === 'z' ? (
+        <ZDialog
+          view={dialog.view}
+          justClosed={dialog.justClosed}
+          owner={owner}
+          onClose={() => setDialog(null)}
+          onPrinted={() => void load()}
+        />
+      ) : null}
       {noSale ? <NoSaleDialog onClose={() => setNoSale(false)} /> : null}
     </div>
   );
@@ -312,18 +398,37 @@ export default function CashSessionScreen({ businessDay, onBack }: CashSessionPr
 // ---- the denomination count -----------------------------------------------------------------------
 
 /** Notes on the left, coins on the right: − / count / + per denomination and the line's amount. */
-function DenominationGrid({ counts, onChange }: { counts: DenominationCounts; onChange: (next: DenominationCounts) => void }) {
+function DenominationGrid({
+  counts,
+  onChange,
+}: {
+  counts: DenominationCounts;
+  onChange: (next: DenominationCounts) => void;
+}) {
   const { t, locale } = useI18n();
-  const set = (key: DenominationKey, n: number) => onChange({ ...counts, [key]: Math.max(0, Math.min(MAX_DENOMINATION_COUNT, n)) });
+  const set = (key: DenominationKey, n: number) =>
+    onChange({ ...counts, [key]: Math.max(0, Math.min(MAX_DENOMINATION_COUNT, n)) });
   const column = (keys: readonly DenominationKey[], title: MessageKey) => (
     <div className="denom-col">
       <h4>{t(title)}</h4>
       {keys.map((key) => {
         const n = counts[key] ?? 0;
         return (
-          <div key={key} className={`denom-row${n > 0 ? ' has-count' : ''}`} data-testid="denom-row" data-denomination={key}>
+          <div
+            key={key}
+            className={`denom-row${n > 0 ? ' has-count' : ''}`}
+            data-testid="denom-row"
+            data-denomination={key}
+          >
             <span className="denom-label">{denominationLabel(key, locale)}</span>
-            <button type="button" className="btn denom-btn" onClick={() => set(key, n - 1)} disabled={n === 0} aria-label={t('cash.denomLess', { d: denominationLabel(key, locale) })} data-testid="denom-dec">
+            <button
+              type="button"
+              className="btn denom-btn"
+              onClick={() => set(key, n - 1)}
+              disabled={n === 0}
+              aria-label={t('cash.denomLess', { d: denominationLabel(key, locale) })}
+              data-testid="denom-dec"
+            >
               −
             </button>
             <input
@@ -339,7 +444,13 @@ function DenominationGrid({ counts, onChange }: { counts: DenominationCounts; on
               aria-label={t('cash.denomCount', { d: denominationLabel(key, locale) })}
               data-testid="denom-count"
             />
-            <button type="button" className="btn denom-btn" onClick={() => set(key, n + 1)} aria-label={t('cash.denomMore', { d: denominationLabel(key, locale) })} data-testid="denom-inc">
+            <button
+              type="button"
+              className="btn denom-btn"
+              onClick={() => set(key, n + 1)}
+              aria-label={t('cash.denomMore', { d: denominationLabel(key, locale) })}
+              data-testid="denom-inc"
+            >
               +
             </button>
             <span className="denom-line" data-testid="denom-line-total">
@@ -393,10 +504,24 @@ function OpenDialog({ onClose, onDone }: { onClose: () => void; onDone: () => vo
     <Modal title={t('cash.openTitle')} onClose={onClose} testId="cash-open-dialog" wide className="cash-modal">
       <p className="confirm-text">{t('cash.openHint')}</p>
       <div className="cash-mode" role="tablist">
-        <button type="button" role="tab" aria-selected={mode === 'count'} className={`btn${mode === 'count' ? ' btn-primary' : ''}`} onClick={() => setMode('count')} data-testid="cash-float-by-count">
+        <button
+          type="button"
+          role="tab"
+          aria-selected={mode === 'count'}
+          className={`btn${mode === 'count' ? ' btn-primary' : ''}`}
+          onClick={() => setMode('count')}
+          data-testid="cash-float-by-count"
+        >
           {t('cash.byCount')}
         </button>
-        <button type="button" role="tab" aria-selected={mode === 'type'} className={`btn${mode === 'type' ? ' btn-primary' : ''}`} onClick={() => setMode('type')} data-testid="cash-float-by-amount">
+        <button
+          type="button"
+          role="tab"
+          aria-selected={mode === 'type'}
+          className={`btn${mode === 'type' ? ' btn-primary' : ''}`}
+          onClick={() => setMode('type')}
+          data-testid="cash-float-by-amount"
+        >
           {t('cash.byAmount')}
         </button>
       </div>
@@ -433,7 +558,13 @@ function OpenDialog({ onClose, onDone }: { onClose: () => void; onDone: () => vo
         <button type="button" className="btn btn-lg" onClick={onClose} data-testid="cash-open-cancel">
           {t('confirm.no')} <kbd>Esc</kbd>
         </button>
-        <button type="button" className="btn btn-lg btn-go" disabled={busy || total === null} onClick={() => void submit()} data-testid="cash-open-submit">
+        <button
+          type="button"
+          className="btn btn-lg btn-go"
+          disabled={busy || total === null}
+          onClick={() => void submit()}
+          data-testid="cash-open-submit"
+        >
           {t('cash.openWith', { amount: total === null ? '—' : formatFen(total) })}
         </button>
       </div>
@@ -443,7 +574,17 @@ function OpenDialog({ onClose, onDone }: { onClose: () => void; onDone: () => vo
 
 // ---- paid in / out ----------------------------------------------------------------------------------
 
-function MoveDialog({ kind, expectedFen, onClose, onDone }: { kind: CashMoveKind; expectedFen: number | null; onClose: () => void; onDone: () => void }) {
+function MoveDialog({
+  kind,
+  expectedFen,
+  onClose,
+  onDone,
+}: {
+  kind: CashMoveKind;
+  expectedFen: number | null;
+  onClose: () => void;
+  onDone: () => void;
+}) {
   const { t } = useI18n();
   const approve = useOwnerApproval();
   const [amount, setAmount] = useState('');
@@ -457,18 +598,35 @@ function MoveDialog({ kind, expectedFen, onClose, onDone }: { kind: CashMoveKind
     if (fen === null || fen <= 0) return setProblem('cash.badAmount');
     if (reason.trim().length < 3) return setProblem('cash.reasonMissing');
     setBusy(true);
-    const done = await approve((pin) => api.cashSession.move({ kind, amountFen: fen, reason: reason.trim(), ...(pin ? { approvalPin: pin } : {}) }), 'approval.reason.cashOut', {
-      amount: formatFen(fen),
-    });
+    const done = await approve(
+      (pin) =>
+        api.cashSession.move({ kind, amountFen: fen, reason: reason.trim(), ...(pin ? { approvalPin: pin } : {}) }),
+      'approval.reason.cashOut',
+      {
+        amount: formatFen(fen),
+      },
+    );
     setBusy(false);
     if (done) onDone();
   };
-  useShortcuts({ Enter: { run: () => void submit(), when: (e) => notOnButton(e) && !(e.target instanceof HTMLTextAreaElement) } }, { layer: 'modal' });
+  useShortcuts(
+    { Enter: { run: () => void submit(), when: (e) => notOnButton(e) && !(e.target instanceof HTMLTextAreaElement) } },
+    { layer: 'modal' },
+  );
 
   return (
-    <Modal title={t(kind === 'in' ? 'cash.paidInTitle' : 'cash.paidOutTitle')} onClose={onClose} testId="cash-move-dialog" className="cash-modal">
+    <Modal
+      title={t(kind === 'in' ? 'cash.paidInTitle' : 'cash.paidOutTitle')}
+      onClose={onClose}
+      testId="cash-move-dialog"
+      className="cash-modal"
+    >
       <p className="confirm-text">
-        {kind === 'in' ? t('cash.paidInHint') : expectedFen === null ? t('cash.paidOutHintBlind') : t('cash.paidOutHint', { expected: formatFen(expectedFen) })}
+        {kind === 'in'
+          ? t('cash.paidInHint')
+          : expectedFen === null
+            ? t('cash.paidOutHintBlind')
+            : t('cash.paidOutHint', { expected: formatFen(expectedFen) })}
       </p>
       <label className="field">
         <span>{t('cash.amount')}</span>
@@ -510,7 +668,13 @@ function MoveDialog({ kind, expectedFen, onClose, onDone }: { kind: CashMoveKind
         <button type="button" className="btn btn-lg" onClick={onClose} data-testid="cash-move-cancel">
           {t('confirm.no')} <kbd>Esc</kbd>
         </button>
-        <button type="button" className="btn btn-lg btn-primary" disabled={busy} onClick={() => void submit()} data-testid="cash-move-submit">
+        <button
+          type="button"
+          className="btn btn-lg btn-primary"
+          disabled={busy}
+          onClick={() => void submit()}
+          data-testid="cash-move-submit"
+        >
           {t(kind === 'in' ? 'cash.paidInSubmit' : 'cash.paidOutSubmit')}
         </button>
       </div>
@@ -527,7 +691,13 @@ function XDialog({ initial, owner, onClose }: { initial: CashReport; owner: Owne
   const [status, setStatus] = useState<{ key: MessageKey; params?: Params } | null>(null);
 
   const print = async (): Promise<void> => {
-    setStatus(await printThrough(owner.quiet((pin) => api.cashSession.printX(withPin(pin))), notifier, () => undefined));
+    setStatus(
+      await printThrough(
+        owner.quiet((pin) => api.cashSession.printX(withPin(pin))),
+        notifier,
+        () => undefined,
+      ),
+    );
   };
 
   return (
@@ -549,7 +719,9 @@ function XDialog({ initial, owner, onClose }: { initial: CashReport; owner: Owne
           </div>
         </div>
       ) : null}
-      <div className="paper-wrap paper-wrap-modal">{report ? <CashReportPaper report={report} copy={false} /> : <p className="muted">…</p>}</div>
+      <div className="paper-wrap paper-wrap-modal">
+        {report ? <CashReportPaper report={report} copy={false} /> : <p className="muted">…</p>}
+      </div>
       {status ? (
         <p className="muted" data-testid="cash-print-status">
           {t(status.key, status.params)}
@@ -559,7 +731,13 @@ function XDialog({ initial, owner, onClose }: { initial: CashReport; owner: Owne
         <button type="button" className="btn btn-lg" onClick={onClose} data-testid="cash-x-close">
           {t('app.close')} <kbd>Esc</kbd>
         </button>
-        <button type="button" className="btn btn-lg btn-primary" disabled={!report} onClick={() => void print()} data-testid="cash-print-x">
+        <button
+          type="button"
+          className="btn btn-lg btn-primary"
+          disabled={!report}
+          onClick={() => void print()}
+          data-testid="cash-print-x"
+        >
           {t('cash.print')}
         </button>
       </div>
@@ -601,7 +779,11 @@ function CloseDialog({
     else notifier.error(r.error);
   }, [owner, notifier]);
   useEffect(() => {
-    const offs = [api.on('order.changed', () => void refresh()), api.on('payment.changed', () => void refresh()), api.on('refund.changed', () => void refresh())];
+    const offs = [
+      api.on('order.changed', () => void refresh()),
+      api.on('payment.changed', () => void refresh()),
+      api.on('refund.changed', () => void refresh()),
+    ];
     return () => offs.forEach((off) => off());
   }, [refresh]);
 
@@ -635,7 +817,13 @@ function CloseDialog({
   };
 
   return (
-    <Modal title={t('cash.closeTitle', { terminal })} onClose={onClose} testId="cash-close-dialog" wide className="cash-modal cash-close-modal">
+    <Modal
+      title={t('cash.closeTitle', { terminal })}
+      onClose={onClose}
+      testId="cash-close-dialog"
+      wide
+      className="cash-modal cash-close-modal"
+    >
       <div className="cash-close">
         <div className="cash-close-count">
           <p className="cash-step">{t('cash.closeStep1')}</p>
@@ -710,9 +898,18 @@ function CloseDialog({
             </ul>
           ) : null}
           {counting ? (
-            <div className={`cash-variance is-${state}`} data-testid="cash-close-variance" data-variance={variance} data-state={state}>
+            <div
+              className={`cash-variance is-${state}`}
+              data-testid="cash-close-variance"
+              data-variance={variance}
+              data-state={state}
+            >
               <span>{t('cash.variance')}</span>
-              <strong>{state === 'exact' ? t('cash.exactLong') : `${t(state === 'short' ? 'cash.short' : 'cash.over')} ${formatFen(Math.abs(variance))}`}</strong>
+              <strong>
+                {state === 'exact'
+                  ? t('cash.exactLong')
+                  : `${t(state === 'short' ? 'cash.short' : 'cash.over')} ${formatFen(Math.abs(variance))}`}
+              </strong>
               {state !== 'exact' ? <small>{t(state === 'short' ? 'cash.shortHint' : 'cash.overHint')}</small> : null}
             </div>
           ) : (
@@ -749,7 +946,13 @@ function CloseDialog({
         <button type="button" className="btn btn-lg" onClick={onClose} data-testid="cash-close-cancel">
           {t('confirm.no')} <kbd>Esc</kbd>
         </button>
-        <button type="button" className="btn btn-lg btn-primary" disabled={busy || !report} onClick={() => void submit()} data-testid="cash-close-submit">
+        <button
+          type="button"
+          className="btn btn-lg btn-primary"
+          disabled={busy || !report}
+          onClick={() => void submit()}
+          data-testid="cash-close-submit"
+        >
           {t('cash.closeSubmit')}
         </button>
       </div>
@@ -759,7 +962,19 @@ function CloseDialog({
 
 // ---- Z ------------------------------------------------------------------------------------------------
 
-function ZDialog({ view, justClosed, owner, onClose, onPrinted }: { view: ZView; justClosed: boolean; owner: OwnerRead; onClose: () => void; onPrinted: () => void }) {
+function ZDialog({
+  view,
+  justClosed,
+  owner,
+  onClose,
+  onPrinted,
+}: {
+  view: ZView;
+  justClosed: boolean;
+  owner: OwnerRead;
+  onClose: () => void;
+  onPrinted: () => void;
+}) {
   const { t } = useI18n();
   const notifier = useNotifier();
   const [copy, setCopy] = useState(view.prints > 0);
@@ -770,8 +985,14 @@ function ZDialog({ view, justClosed, owner, onClose, onPrinted }: { view: ZView;
   const print = async (): Promise<void> => {
     setBusy(true);
     // a Z is the owner's: printed with the PIN given on this screen, else asking for it
-    const outcome = await owner.ask((pin) => api.cashSession.printZ({ number: view.z.number, ...withPin(pin) }), 'approval.reason.cashTotals', { terminal: view.z.terminal });
-    const s = outcome ? await printThrough(Promise.resolve({ ok: true, value: outcome }), notifier, (o) => setCopy(o.copy)) : null;
+    const outcome = await owner.ask(
+      (pin) => api.cashSession.printZ({ number: view.z.number, ...withPin(pin) }),
+      'approval.reason.cashTotals',
+      { terminal: view.z.terminal },
+    );
+    const s = outcome
+      ? await printThrough(Promise.resolve({ ok: true, value: outcome }), notifier, (o) => setCopy(o.copy))
+      : null;
     setBusy(false);
     if (s) {
       setStatus(s);
@@ -798,7 +1019,11 @@ function ZDialog({ view, justClosed, owner, onClose, onPrinted }: { view: ZView;
         </div>
         <div className={`is-${varianceState(view.z.varianceFen)}`}>
           <span>{t('cash.variance')}</span>
-          <strong>{view.z.varianceFen === 0 ? t('cash.exact') : `${t(view.z.varianceFen < 0 ? 'cash.short' : 'cash.over')} ${formatFen(Math.abs(view.z.varianceFen))}`}</strong>
+          <strong>
+            {view.z.varianceFen === 0
+              ? t('cash.exact')
+              : `${t(view.z.varianceFen < 0 ? 'cash.short' : 'cash.over')} ${formatFen(Math.abs(view.z.varianceFen))}`}
+          </strong>
           {view.z.varianceReason ? <small>{view.z.varianceReason}</small> : null}
         </div>
       </div>
@@ -814,7 +1039,13 @@ function ZDialog({ view, justClosed, owner, onClose, onPrinted }: { view: ZView;
         <button type="button" className="btn btn-lg" onClick={onClose} data-testid="cash-z-close">
           {t('app.close')} <kbd>Esc</kbd>
         </button>
-        <button type="button" className="btn btn-lg btn-primary" disabled={busy} onClick={() => void print()} data-testid="cash-print-z">
+        <button
+          type="button"
+          className="btn btn-lg btn-primary"
+          disabled={busy}
+          onClick={() => void print()}
+          data-testid="cash-print-z"
+        >
           {printed ? t('cash.printCopy') : t('cash.print')}
         </button>
       </div>
@@ -824,7 +1055,17 @@ function ZDialog({ view, justClosed, owner, onClose, onPrinted }: { view: ZView;
 
 // ---- the paper (X or Z) -------------------------------------------------------------------------------
 
-function Row({ label, value, testId, className }: { label: string; value: string; testId?: string; className?: string }) {
+function Row({
+  label,
+  value,
+  testId,
+  className,
+}: {
+  label: string;
+  value: string;
+  testId?: string;
+  className?: string;
+}) {
   return (
     <div className={`paper-row${className ? ` ${className}` : ''}`} data-testid={testId}>
       <span>{label}</span>
@@ -838,14 +1079,27 @@ function statementLine(t: Translate, s: { sumFen: number; count: number }): stri
 }
 
 /** An X or Z on paper (80 mm when printed); the Z as written at its close. */
-export function CashReportPaper({ report, copy, reconciledSince }: { report: CashReport | ZReport; copy: boolean; reconciledSince?: ZView['reconciledSince'] }) {
+export function CashReportPaper({
+  report,
+  copy,
+  reconciledSince,
+}: {
+  report: CashReport | ZReport;
+  copy: boolean;
+  reconciledSince?: ZView['reconciledSince'];
+}) {
   const { t, locale, timeZone } = useI18n();
   const z = report.kind === 'Z' ? (report as ZReport) : null;
   const time = (ms: number) => formatDateTime(ms, locale, timeZone);
   const counted = useMemo(() => (z ? DENOMINATION_KEYS.filter((k) => (z.countedDenominations[k] ?? 0) > 0) : []), [z]);
   const d = report.drawer;
   return (
-    <article className="paper print-area cash-paper" data-testid="cash-report" data-kind={report.kind} data-number={z?.number ?? ''}>
+    <article
+      className="paper print-area cash-paper"
+      data-testid="cash-report"
+      data-kind={report.kind}
+      data-number={z?.number ?? ''}
+    >
       {copy ? (
         <div className="paper-reprint" data-testid="cash-z-copy">
           COPY / 副本
@@ -888,23 +1142,48 @@ export function CashReportPaper({ report, copy, reconciledSince }: { report: Cas
       <hr />
       <h4 className="cash-paper-h">{t('cash.paperSales')}</h4>
       {report.methods.map((m) => (
-        <div key={m.method} data-testid="cash-report-method" data-method={m.method} data-sales={m.salesFen} data-refunds={m.refundsFen}>
+        <div
+          key={m.method}
+          data-testid="cash-report-method"
+          data-method={m.method}
+          data-sales={m.salesFen}
+          data-refunds={m.refundsFen}
+        >
           <Row label={`${t(`method.${m.method}`)} (${m.salesCount})`} value={formatFen(m.salesFen)} />
           {m.refundsFen ? (
             <>
-              <Row className="paper-disc" label={`${t('cash.paperRefunds')} (${m.refundsCount})`} value={`−${formatFen(m.refundsFen)}`} />
+              <Row
+                className="paper-disc"
+                label={`${t('cash.paperRefunds')} (${m.refundsCount})`}
+                value={`−${formatFen(m.refundsFen)}`}
+              />
               <Row className="paper-disc" label={t('cash.paperNet')} value={formatFen(m.netFen)} />
             </>
           ) : null}
         </div>
       ))}
       <Row label={t('cash.paperTotalSales')} value={formatFen(report.totals.salesFen)} />
-      <Row label={t('cash.paperRefunds')} value={report.totals.refundsFen ? `−${formatFen(report.totals.refundsFen)}` : formatFen(0)} />
-      <Row className="paper-total" label={t('cash.paperNet')} value={formatFen(report.totals.netFen)} testId="cash-report-net" />
+      <Row
+        label={t('cash.paperRefunds')}
+        value={report.totals.refundsFen ? `−${formatFen(report.totals.refundsFen)}` : formatFen(0)}
+      />
+      <Row
+        className="paper-total"
+        label={t('cash.paperNet')}
+        value={formatFen(report.totals.netFen)}
+        testId="cash-report-net"
+      />
       <hr />
       <Row label={t('cash.paperOrders')} value={String(report.orders.paidCount)} testId="cash-report-orders" />
-      <Row label={t('cash.paperCancelled')} value={`${report.orders.cancelledCount} (${formatFen(report.orders.cancelledFen)})`} />
-      <Row label={t('cash.paperDiscounts')} value={report.discounts.totalFen ? `−${formatFen(report.discounts.totalFen)}` : formatFen(0)} testId="cash-report-discounts" />
+      <Row
+        label={t('cash.paperCancelled')}
+        value={`${report.orders.cancelledCount} (${formatFen(report.orders.cancelledFen)})`}
+      />
+      <Row
+        label={t('cash.paperDiscounts')}
+        value={report.discounts.totalFen ? `−${formatFen(report.discounts.totalFen)}` : formatFen(0)}
+        testId="cash-report-discounts"
+      />
       <hr />
       <h4 className="cash-paper-h">{t('cash.paperDrawer')}</h4>
       <Row label={t('cash.float')} value={formatFen(d.floatFen)} />
@@ -912,14 +1191,28 @@ export function CashReportPaper({ report, copy, reconciledSince }: { report: Cas
       <Row label={t('cash.cashRefunds')} value={`−${formatFen(d.cashRefundsFen)}`} />
       <Row label={t('cash.paidIn')} value={`+${formatFen(d.paidInFen)}`} />
       <Row label={t('cash.paidOut')} value={`−${formatFen(d.paidOutFen)}`} />
-      <Row className="paper-total" label={t('cash.expected')} value={formatFen(d.expectedFen)} testId="cash-report-expected" />
+      <Row
+        className="paper-total"
+        label={t('cash.expected')}
+        value={formatFen(d.expectedFen)}
+        testId="cash-report-expected"
+      />
       {z ? (
         <>
-          <Row className="cash-paper-strong" label={t('cash.counted')} value={formatFen(z.countedFen)} testId="cash-report-counted" />
+          <Row
+            className="cash-paper-strong"
+            label={t('cash.counted')}
+            value={formatFen(z.countedFen)}
+            testId="cash-report-counted"
+          />
           <Row
             className={`cash-paper-strong cash-paper-variance is-${varianceState(z.varianceFen)}`}
             label={t('cash.variance')}
-            value={z.varianceFen === 0 ? t('cash.exact') : `${signed(z.varianceFen)} ${t(z.varianceFen < 0 ? 'cash.short' : 'cash.over')}`}
+            value={
+              z.varianceFen === 0
+                ? t('cash.exact')
+                : `${signed(z.varianceFen)} ${t(z.varianceFen < 0 ? 'cash.short' : 'cash.over')}`
+            }
             testId="cash-report-variance"
           />
           {z.varianceReason ? (
@@ -930,7 +1223,12 @@ export function CashReportPaper({ report, copy, reconciledSince }: { report: Cas
           {counted.length ? (
             <div className="cash-paper-count">
               {counted.map((k) => (
-                <Row key={k} className="paper-disc" label={`${denominationLabel(k, locale)} × ${z.countedDenominations[k]}`} value={formatFen(Number(k) * (z.countedDenominations[k] ?? 0))} />
+                <Row
+                  key={k}
+                  className="paper-disc"
+                  label={`${denominationLabel(k, locale)} × ${z.countedDenominations[k]}`}
+                  value={formatFen(Number(k) * (z.countedDenominations[k] ?? 0))}
+                />
               ))}
             </div>
           ) : null}
@@ -942,7 +1240,10 @@ export function CashReportPaper({ report, copy, reconciledSince }: { report: Cas
           <h4 className="cash-paper-h">{t('cash.moves')}</h4>
           {report.moves.map((m) => (
             <div key={m.id}>
-              <Row label={`${formatTime(m.at, locale, timeZone)} ${m.kind === 'in' ? t('cash.in') : t('cash.out')}`} value={`${m.kind === 'in' ? '+' : '−'}${formatFen(m.amountFen)}`} />
+              <Row
+                label={`${formatTime(m.at, locale, timeZone)} ${m.kind === 'in' ? t('cash.in') : t('cash.out')}`}
+                value={`${m.kind === 'in' ? '+' : '−'}${formatFen(m.amountFen)}`}
+              />
               <div className="paper-disc small">{m.reason}</div>
             </div>
           ))}
@@ -953,15 +1254,28 @@ export function CashReportPaper({ report, copy, reconciledSince }: { report: Cas
           <hr />
           <h4 className="cash-paper-h">{t('cash.paperIntermediaries')}</h4>
           {report.intermediaries.map((i) => (
-            <div key={i.provider} className="cash-paper-provider" data-testid="cash-report-provider" data-provider={i.provider}>
+            <div
+              key={i.provider}
+              className="cash-paper-provider"
+              data-testid="cash-report-provider"
+              data-provider={i.provider}
+            >
               <Row className="cash-paper-strong" label={t(`method.${i.provider}`)} value="" />
               <Row className="paper-disc" label={t('cash.paperSession')} value={statementLine(t, i.session.payments)} />
               {i.days.map((day) => (
                 <div key={day.day} data-testid="cash-report-statement" data-day={day.day} data-status={day.status}>
                   <div className="paper-disc small">{day.day}</div>
-                  <Row className="paper-disc" label={t('cash.paperTillDay')} value={statementLine(t, day.till.payments)} />
+                  <Row
+                    className="paper-disc"
+                    label={t('cash.paperTillDay')}
+                    value={statementLine(t, day.till.payments)}
+                  />
                   {day.statement ? (
-                    <Row className="paper-disc" label={t('cash.paperStatement')} value={statementLine(t, day.statement.payments)} />
+                    <Row
+                      className="paper-disc"
+                      label={t('cash.paperStatement')}
+                      value={statementLine(t, day.statement.payments)}
+                    />
                   ) : (
                     <div className="paper-disc small cash-paper-note">{t('cash.paperNotReconciled')}</div>
                   )}
@@ -976,7 +1290,12 @@ export function CashReportPaper({ report, copy, reconciledSince }: { report: Cas
           <hr />
           <h4 className="cash-paper-h">{t(z ? 'cash.paperPendingZ' : 'cash.paperPendingX')}</h4>
           {report.pendingAttempts.map((p) => (
-            <Row key={p.attemptId} className="paper-disc" label={`${p.orderNumber} ${t(`method.${p.provider}`)}`} value={formatFen(p.amountFen)} />
+            <Row
+              key={p.attemptId}
+              className="paper-disc"
+              label={`${p.orderNumber} ${t(`method.${p.provider}`)}`}
+              value={formatFen(p.amountFen)}
+            />
           ))}
         </>
       ) : null}
@@ -985,7 +1304,12 @@ export function CashReportPaper({ report, copy, reconciledSince }: { report: Cas
           <hr />
           <h4 className="cash-paper-h">{t('cash.paperSince')}</h4>
           {reconciledSince.map((s) => (
-            <Row key={`${s.provider}-${s.day}`} className="paper-disc" label={`${t(`method.${s.provider}`)} ${s.day}`} value={statementLine(t, s.statement.payments)} />
+            <Row
+              key={`${s.provider}-${s.day}`}
+              className="paper-disc"
+              label={`${t(`method.${s.provider}`)} ${s.day}`}
+              value={statementLine(t, s.statement.payments)}
+            />
           ))}
         </div>
       ) : null}

@@ -90,7 +90,12 @@ export default function CatalogueScreen({ onBack }: CatalogueProps) {
         access === 'refused' ? (
           <div className="empty-state catalogue-refused" data-testid="catalogue-refused">
             <p>{t('catalogue.refused')}</p>
-            <button type="button" className="btn btn-lg btn-primary" onClick={() => void loadCategories()} data-testid="catalogue-retry">
+            <button
+              type="button"
+              className="btn btn-lg btn-primary"
+              onClick={() => void loadCategories()}
+              data-testid="catalogue-retry"
+            >
               {t('approval.retry')}
             </button>
           </div>
@@ -137,7 +142,10 @@ function ProductsTab({ categories, onDialog }: { categories: CatalogueCategory[]
   const searchRef = useRef<HTMLInputElement>(null);
 
   const load = useCallback(async () => {
-    const l = await owner.ask((pin) => api.catalog.adminProducts({ query: debounced, categoryId, status, limit: LIST_LIMIT, ...withPin(pin) }), 'approval.reason.catalogue');
+    const l = await owner.ask(
+      (pin) => api.catalog.adminProducts({ query: debounced, categoryId, status, limit: LIST_LIMIT, ...withPin(pin) }),
+      'approval.reason.catalogue',
+    );
     if (l) setList(l);
   }, [owner, debounced, categoryId, status]);
 
@@ -207,7 +215,12 @@ function ProductsTab({ categories, onDialog }: { categories: CatalogueCategory[]
           ))}
         </div>
         <div className="spacer" />
-        <button type="button" className="btn btn-lg btn-primary" onClick={() => setEditing('new')} data-testid="catalogue-add">
+        <button
+          type="button"
+          className="btn btn-lg btn-primary"
+          onClick={() => setEditing('new')}
+          data-testid="catalogue-add"
+        >
           + {t('catalogue.add')}
         </button>
       </div>
@@ -257,7 +270,9 @@ function ProductsTab({ categories, onDialog }: { categories: CatalogueCategory[]
                     <StockCell stock={p.stock} />
                   </td>
                   <td>
-                    <span className={`tag ${p.active ? 'tag-on-sale' : 'tag-retired'}`}>{t(p.active ? 'catalogue.onSale' : 'catalogue.retired')}</span>
+                    <span className={`tag ${p.active ? 'tag-on-sale' : 'tag-retired'}`}>
+                      {t(p.active ? 'catalogue.onSale' : 'catalogue.retired')}
+                    </span>
                   </td>
                   <td className="actions">
                     <button
@@ -296,7 +311,9 @@ function ProductsTab({ categories, onDialog }: { categories: CatalogueCategory[]
       </div>
       {list ? (
         <p className="muted catalogue-foot" data-testid="catalogue-count" data-total={list.total}>
-          {list.total > list.products.length ? t('catalogue.shownOf', { shown: list.products.length, total: list.total }) : t('catalogue.count', { count: list.total })}
+          {list.total > list.products.length
+            ? t('catalogue.shownOf', { shown: list.products.length, total: list.total })
+            : t('catalogue.count', { count: list.total })}
         </p>
       ) : null}
       {editing !== null ? (
@@ -312,7 +329,9 @@ function ProductsTab({ categories, onDialog }: { categories: CatalogueCategory[]
           onSaved={() => void load()}
         />
       ) : null}
-      {stockOf !== null ? <StockDialog product={stockOf} onClose={() => setStockOf(null)} onSaved={() => void load()} /> : null}
+      {stockOf !== null ? (
+        <StockDialog product={stockOf} onClose={() => setStockOf(null)} onSaved={() => void load()} />
+      ) : null}
     </section>
   );
 }
@@ -322,7 +341,8 @@ function barcodeHint(text: string, t: Translate): { state: 'none' | 'ok' | 'bad'
   if (text.trim() === '') return { state: 'none', text: t('catalogue.barcode.none') };
   const c = checkBarcode(text);
   if (c.ok) return { state: 'ok', text: t(`catalogue.barcode.kind.${c.kind}`) };
-  if (c.reason === 'check_digit') return { state: 'bad', text: t('catalogue.barcode.checkDigit', { expected: c.expected ?? '' }) };
+  if (c.reason === 'check_digit')
+    return { state: 'bad', text: t('catalogue.barcode.checkDigit', { expected: c.expected ?? '' }) };
   if (c.reason === 'excel_number') return { state: 'bad', text: t('catalogue.barcode.excel') };
   return { state: 'bad', text: t('catalogue.barcode.format') };
 }
@@ -349,7 +369,9 @@ function ProductDialog({
   const [barcode, setBarcode] = useState(product?.barcode ?? '');
   const [nameZh, setNameZh] = useState(product?.nameZh ?? '');
   const [nameEn, setNameEn] = useState(product?.nameEn ?? '');
-  const [categoryId, setCategoryId] = useState<number | ''>(product?.categoryId ?? defaultCategory ?? categories[0]?.id ?? '');
+  const [categoryId, setCategoryId] = useState<number | ''>(
+    product?.categoryId ?? defaultCategory ?? categories[0]?.id ?? '',
+  );
   const [price, setPrice] = useState(product ? formatFen(product.priceFen).replace('¥', '') : '');
   const [unit, setUnit] = useState(product?.unit ?? '');
   const [opening, setOpening] = useState('');
@@ -358,7 +380,8 @@ function ProductDialog({
 
   const priceFen = parseYuan(price);
   const hint = barcodeHint(barcode, t);
-  const openingStock = opening.trim() === '' ? undefined : /^-?\d{1,7}$/.test(opening.trim()) ? Number(opening.trim()) : Number.NaN;
+  const openingStock =
+    opening.trim() === '' ? undefined : /^-?\d{1,7}$/.test(opening.trim()) ? Number(opening.trim()) : Number.NaN;
   const problems: MessageKey[] = [];
   if (!/^[A-Za-z0-9][A-Za-z0-9._/-]{0,31}$/.test(sku.trim())) problems.push('catalogue.problem.sku');
   if (nameZh.trim() === '' && nameEn.trim() === '') problems.push('catalogue.problem.name');
@@ -386,12 +409,17 @@ function ProductDialog({
       unit: unit.trim(),
       ...(!product && openingStock !== undefined && openingStock !== 0 ? { openingStock } : {}),
     };
-    const saved = await approve((pin) => api.catalog.saveProduct({ ...input, approvalPin: pin }), product ? 'catalogue.approval.edit' : 'catalogue.approval.add', {
-      sku: input.sku,
-    });
+    const saved = await approve(
+      (pin) => api.catalog.saveProduct({ ...input, approvalPin: pin }),
+      product ? 'catalogue.approval.edit' : 'catalogue.approval.add',
+      {
+        sku: input.sku,
+      },
+    );
     setBusy(false);
     if (!saved) return;
-    if (saved.barcodeFrom) notifier.say('info', 'catalogue.barcodeTaken', { barcode: input.barcode ?? '', sku: saved.barcodeFrom.sku });
+    if (saved.barcodeFrom)
+      notifier.say('info', 'catalogue.barcodeTaken', { barcode: input.barcode ?? '', sku: saved.barcodeFrom.sku });
     else notifier.say('success', product ? 'catalogue.saved' : 'catalogue.added', { sku: saved.product.sku });
     onSaved();
     onClose();
@@ -400,9 +428,13 @@ function ProductDialog({
   const setActive = async (active: boolean): Promise<void> => {
     if (!product) return;
     setBusy(true);
-    const done = await approve((pin) => api.catalog.setActive({ productId: product.id, active, approvalPin: pin }), active ? 'catalogue.approval.unretire' : 'catalogue.approval.retire', {
-      sku: product.sku,
-    });
+    const done = await approve(
+      (pin) => api.catalog.setActive({ productId: product.id, active, approvalPin: pin }),
+      active ? 'catalogue.approval.unretire' : 'catalogue.approval.retire',
+      {
+        sku: product.sku,
+      },
+    );
     setBusy(false);
     setConfirmRetire(false);
     if (!done) return;
@@ -454,11 +486,23 @@ function ProductDialog({
         </label>
         <label className="field">
           {t('catalogue.nameZh')}
-          <input className="input input-md" value={nameZh} maxLength={80} onChange={(e) => setNameZh(e.target.value)} data-testid="product-name-zh" />
+          <input
+            className="input input-md"
+            value={nameZh}
+            maxLength={80}
+            onChange={(e) => setNameZh(e.target.value)}
+            data-testid="product-name-zh"
+          />
         </label>
         <label className="field">
           {t('catalogue.nameEn')}
-          <input className="input input-md" value={nameEn} maxLength={80} onChange={(e) => setNameEn(e.target.value)} data-testid="product-name-en" />
+          <input
+            className="input input-md"
+            value={nameEn}
+            maxLength={80}
+            onChange={(e) => setNameEn(e.target.value)}
+            data-testid="product-name-en"
+          />
         </label>
         <label className="field">
           {t('catalogue.col.category')}
@@ -495,7 +539,14 @@ function ProductDialog({
           </label>
           <label className="field">
             {t('catalogue.unit')}
-            <input className="input input-md" value={unit} maxLength={16} placeholder={t('catalogue.unitPlaceholder')} onChange={(e) => setUnit(e.target.value)} data-testid="product-unit" />
+            <input
+              className="input input-md"
+              value={unit}
+              maxLength={16}
+              placeholder={t('catalogue.unitPlaceholder')}
+              onChange={(e) => setUnit(e.target.value)}
+              data-testid="product-unit"
+            />
           </label>
         </div>
         {product ? (
@@ -511,7 +562,15 @@ function ProductDialog({
         ) : (
           <label className="field">
             {t('catalogue.openingStock')}
-            <input className="input input-md" inputMode="numeric" value={opening} maxLength={8} placeholder="0" onChange={(e) => setOpening(e.target.value)} data-testid="product-opening-stock" />
+            <input
+              className="input input-md"
+              inputMode="numeric"
+              value={opening}
+              maxLength={8}
+              placeholder="0"
+              onChange={(e) => setOpening(e.target.value)}
+              data-testid="product-opening-stock"
+            />
           </label>
         )}
       </div>
@@ -530,11 +589,23 @@ function ProductDialog({
       <div className="row-actions">
         {product ? (
           product.active ? (
-            <button type="button" className="btn btn-lg btn-danger catalogue-left" disabled={busy} onClick={() => setConfirmRetire(true)} data-testid="product-retire">
+            <button
+              type="button"
+              className="btn btn-lg btn-danger catalogue-left"
+              disabled={busy}
+              onClick={() => setConfirmRetire(true)}
+              data-testid="product-retire"
+            >
               {t('catalogue.retire')}
             </button>
           ) : (
-            <button type="button" className="btn btn-lg btn-go catalogue-left" disabled={busy} onClick={() => void setActive(true)} data-testid="product-unretire">
+            <button
+              type="button"
+              className="btn btn-lg btn-go catalogue-left"
+              disabled={busy}
+              onClick={() => void setActive(true)}
+              data-testid="product-unretire"
+            >
               {t('catalogue.unretire')}
             </button>
           )
@@ -542,18 +613,39 @@ function ProductDialog({
         <button type="button" className="btn btn-lg" onClick={onClose} data-testid="product-cancel">
           {t('catalogue.cancel')} <kbd>Esc</kbd>
         </button>
-        <button type="button" className="btn btn-lg btn-primary" disabled={busy} onClick={() => void save()} data-testid="product-save">
+        <button
+          type="button"
+          className="btn btn-lg btn-primary"
+          disabled={busy}
+          onClick={() => void save()}
+          data-testid="product-save"
+        >
           {t('catalogue.save')} <kbd>Enter</kbd>
         </button>
       </div>
       {confirmRetire && product ? (
         <Modal title={t('catalogue.retire')} onClose={() => setConfirmRetire(false)} testId="confirm-dialog">
-          <p className="confirm-text">{t('catalogue.retireConfirm', { name: names(locale, product).main, sku: product.sku })}</p>
+          <p className="confirm-text">
+            {t('catalogue.retireConfirm', { name: names(locale, product).main, sku: product.sku })}
+          </p>
           <div className="row-actions">
-            <button type="button" className="btn btn-lg" onClick={() => setConfirmRetire(false)} data-testid="confirm-no">
+            <button
+              type="button"
+              className="btn btn-lg"
+              onClick={() => setConfirmRetire(false)}
+              data-testid="confirm-no"
+            >
               {t('confirm.no')} <kbd>Esc</kbd>
             </button>
-            <button type="button" className="btn btn-lg btn-danger" disabled={busy} onClick={() => void setActive(false)} data-testid="confirm-yes" autoFocus data-autofocus>
+            <button
+              type="button"
+              className="btn btn-lg btn-danger"
+              disabled={busy}
+              onClick={() => void setActive(false)}
+              data-testid="confirm-yes"
+              autoFocus
+              data-autofocus
+            >
               {t('catalogue.retire')}
             </button>
           </div>
@@ -565,7 +657,15 @@ function ProductDialog({
 
 const REASONS = ['delivery', 'damaged', 'count', 'other'] as const;
 
-function StockDialog({ product, onClose, onSaved }: { product: CatalogueProduct; onClose: () => void; onSaved: () => void }) {
+function StockDialog({
+  product,
+  onClose,
+  onSaved,
+}: {
+  product: CatalogueProduct;
+  onClose: () => void;
+  onSaved: () => void;
+}) {
   const { t, locale, timeZone } = useI18n();
   const owner = useOwnerRead();
   const approve = useOwnerApproval();
@@ -579,7 +679,10 @@ function StockDialog({ product, onClose, onSaved }: { product: CatalogueProduct;
   const [busy, setBusy] = useState(false);
 
   const loadMoves = useCallback(async () => {
-    const m = await owner.ask((pin) => api.catalog.stockMoves({ productId: product.id, limit: 50, ...withPin(pin) }), 'approval.reason.catalogue');
+    const m = await owner.ask(
+      (pin) => api.catalog.stockMoves({ productId: product.id, limit: 50, ...withPin(pin) }),
+      'approval.reason.catalogue',
+    );
     if (m) setMoves(m);
   }, [owner, product.id]);
   useEffect(() => {
@@ -587,16 +690,22 @@ function StockDialog({ product, onClose, onSaved }: { product: CatalogueProduct;
   }, [loadMoves]);
 
   const number = /^[+-]?\d{1,7}$/.test(value.trim()) ? Number(value.trim()) : null;
-  const reason = [preset && preset !== 'other' ? t(`catalogue.reason.${preset}`) : '', note.trim()].filter(Boolean).join(' — ');
+  const reason = [preset && preset !== 'other' ? t(`catalogue.reason.${preset}`) : '', note.trim()]
+    .filter(Boolean)
+    .join(' — ');
   const after = number === null ? null : mode === 'delta' ? current.stock + number : number;
   const valid = number !== null && (mode === 'count' || number !== 0) && reason.length >= 2;
 
   const save = async (): Promise<void> => {
     if (!valid || number === null || busy) return;
     setBusy(true);
-    const done = await approve((pin) => api.catalog.adjustStock({ productId: product.id, mode, value: number, reason, approvalPin: pin }), 'catalogue.approval.stock', {
-      sku: product.sku,
-    });
+    const done = await approve(
+      (pin) => api.catalog.adjustStock({ productId: product.id, mode, value: number, reason, approvalPin: pin }),
+      'catalogue.approval.stock',
+      {
+        sku: product.sku,
+      },
+    );
     setBusy(false);
     if (!done) return;
     setCurrent(done);
@@ -610,20 +719,40 @@ function StockDialog({ product, onClose, onSaved }: { product: CatalogueProduct;
   useShortcuts({ Enter: { run: () => void save(), when: notOnButton } }, { layer: 'modal' });
 
   return (
-    <Modal title={t('catalogue.stockTitle', { name: names(locale, product).main })} onClose={onClose} wide testId="stock-dialog" className="catalogue-modal">
+    <Modal
+      title={t('catalogue.stockTitle', { name: names(locale, product).main })}
+      onClose={onClose}
+      wide
+      testId="stock-dialog"
+      className="catalogue-modal"
+    >
       <div className="stock-now">
         <span className="muted">{t('catalogue.stockNow')}</span>
-        <strong data-testid="stock-current" data-stock={current.stock} className={current.stock < 0 ? 'stock-negative' : undefined}>
+        <strong
+          data-testid="stock-current"
+          data-stock={current.stock}
+          className={current.stock < 0 ? 'stock-negative' : undefined}
+        >
           {current.stock}
         </strong>
         {current.unit ? <span className="muted">{current.unit}</span> : null}
         {current.stock < 0 ? <span className="stock-warning">{t('catalogue.stockNegativeHint')}</span> : null}
       </div>
       <div className="segmented stock-modes">
-        <button type="button" className={`seg${mode === 'delta' ? ' seg-on' : ''}`} onClick={() => setMode('delta')} data-testid="stock-mode-delta">
+        <button
+          type="button"
+          className={`seg${mode === 'delta' ? ' seg-on' : ''}`}
+          onClick={() => setMode('delta')}
+          data-testid="stock-mode-delta"
+        >
           {t('catalogue.stockMode.delta')}
         </button>
-        <button type="button" className={`seg${mode === 'count' ? ' seg-on' : ''}`} onClick={() => setMode('count')} data-testid="stock-mode-count">
+        <button
+          type="button"
+          className={`seg${mode === 'count' ? ' seg-on' : ''}`}
+          onClick={() => setMode('count')}
+          data-testid="stock-mode-count"
+        >
           {t('catalogue.stockMode.count')}
         </button>
       </div>
@@ -676,7 +805,13 @@ function StockDialog({ product, onClose, onSaved }: { product: CatalogueProduct;
         <button type="button" className="btn btn-lg" onClick={onClose} data-testid="stock-close">
           {t('app.close')} <kbd>Esc</kbd>
         </button>
-        <button type="button" className="btn btn-lg btn-primary" disabled={!valid || busy} onClick={() => void save()} data-testid="stock-save">
+        <button
+          type="button"
+          className="btn btn-lg btn-primary"
+          disabled={!valid || busy}
+          onClick={() => void save()}
+          data-testid="stock-save"
+        >
           {t('catalogue.stockSave')} <kbd>Enter</kbd>
         </button>
       </div>
@@ -697,7 +832,9 @@ function StockDialog({ product, onClose, onSaved }: { product: CatalogueProduct;
             {moves.map((m) => (
               <tr key={m.id} data-testid="stock-move" data-reason={m.reason} data-delta={m.delta}>
                 <td className="nowrap">{formatDateTime(m.at, locale, timeZone)}</td>
-                <td className={`num ${m.delta < 0 ? 'delta-down' : 'delta-up'}`}>{m.delta > 0 ? `+${m.delta}` : m.delta}</td>
+                <td className={`num ${m.delta < 0 ? 'delta-down' : 'delta-up'}`}>
+                  {m.delta > 0 ? `+${m.delta}` : m.delta}
+                </td>
                 <td className="num">{m.stockAfter}</td>
                 <td>
                   {t(`catalogue.move.${m.reason}`)}
@@ -706,7 +843,9 @@ function StockDialog({ product, onClose, onSaved }: { product: CatalogueProduct;
                 </td>
                 <td>
                   {m.actor}
-                  {m.approvedBy ? <div className="muted small">{t('catalogue.approvedBy', { name: m.approvedBy })}</div> : null}
+                  {m.approvedBy ? (
+                    <div className="muted small">{t('catalogue.approvedBy', { name: m.approvedBy })}</div>
+                  ) : null}
                 </td>
               </tr>
             ))}
@@ -719,9 +858,28 @@ function StockDialog({ product, onClose, onSaved }: { product: CatalogueProduct;
 
 // ---- categories -------------------------------------------------------------------------------------
 
-const COLOURS = ['#1e88e5', '#f4511e', '#fb8c00', '#8e24aa', '#c62828', '#00897b', '#43a047', '#6d4c41', '#546e7a', '#d81b60'];
+const COLOURS = [
+  '#1e88e5',
+  '#f4511e',
+  '#fb8c00',
+  '#8e24aa',
+  '#c62828',
+  '#00897b',
+  '#43a047',
+  '#6d4c41',
+  '#546e7a',
+  '#d81b60',
+];
 
-function CategoriesTab({ categories, reload, onDialog }: { categories: CatalogueCategory[]; reload: () => Promise<void>; onDialog: (open: boolean) => void }) {
+function CategoriesTab({
+  categories,
+  reload,
+  onDialog,
+}: {
+  categories: CatalogueCategory[];
+  reload: () => Promise<void>;
+  onDialog: (open: boolean) => void;
+}) {
   const { t, locale } = useI18n();
   const approve = useOwnerApproval();
   const [editing, setEditing] = useState<CatalogueCategory | 'new' | null>(null);
@@ -744,7 +902,12 @@ function CategoriesTab({ categories, reload, onDialog }: { categories: Catalogue
       <div className="catalogue-toolbar">
         <p className="muted">{t('catalogue.categoriesHint')}</p>
         <div className="spacer" />
-        <button type="button" className="btn btn-lg btn-primary" onClick={() => setEditing('new')} data-testid="category-add">
+        <button
+          type="button"
+          className="btn btn-lg btn-primary"
+          onClick={() => setEditing('new')}
+          data-testid="category-add"
+        >
           + {t('catalogue.addCategory')}
         </button>
       </div>
@@ -766,7 +929,14 @@ function CategoriesTab({ categories, reload, onDialog }: { categories: Catalogue
               return (
                 <tr key={c.id} data-testid="category-row" data-code={c.code}>
                   <td className="nowrap">
-                    <button type="button" className="btn btn-icon" disabled={i === 0 || busy} onClick={() => void move(i, -1)} aria-label={t('catalogue.moveUp')} data-testid="category-up">
+                    <button
+                      type="button"
+                      className="btn btn-icon"
+                      disabled={i === 0 || busy}
+                      onClick={() => void move(i, -1)}
+                      aria-label={t('catalogue.moveUp')}
+                      data-testid="category-up"
+                    >
                       ↑
                     </button>
                     <button
@@ -810,7 +980,17 @@ function CategoriesTab({ categories, reload, onDialog }: { categories: Catalogue
   );
 }
 
-function CategoryDialog({ category, used, onClose, onSaved }: { category: CatalogueCategory | null; used: string[]; onClose: () => void; onSaved: () => void }) {
+function CategoryDialog({
+  category,
+  used,
+  onClose,
+  onSaved,
+}: {
+  category: CatalogueCategory | null;
+  used: string[];
+  onClose: () => void;
+  onSaved: () => void;
+}) {
   const { t } = useI18n();
   const approve = useOwnerApproval();
   const notifier = useNotifier();
@@ -825,8 +1005,18 @@ function CategoryDialog({ category, used, onClose, onSaved }: { category: Catalo
   const save = async (): Promise<void> => {
     if (!valid || busy) return;
     setBusy(true);
-    const input = { ...(category ? { id: category.id } : {}), code: code.trim(), nameZh: nameZh.trim(), nameEn: nameEn.trim(), color };
-    const saved = await approve((pin) => api.catalog.saveCategory({ ...input, approvalPin: pin }), 'catalogue.approval.category', { code: input.code });
+    const input = {
+      ...(category ? { id: category.id } : {}),
+      code: code.trim(),
+      nameZh: nameZh.trim(),
+      nameEn: nameEn.trim(),
+      color,
+    };
+    const saved = await approve(
+      (pin) => api.catalog.saveCategory({ ...input, approvalPin: pin }),
+      'catalogue.approval.category',
+      { code: input.code },
+    );
     setBusy(false);
     if (!saved) return;
     notifier.say('success', 'catalogue.categorySaved', { code: saved.code });
@@ -836,15 +1026,34 @@ function CategoryDialog({ category, used, onClose, onSaved }: { category: Catalo
   useShortcuts({ Enter: { run: () => void save(), when: notOnButton } }, { layer: 'modal' });
 
   return (
-    <Modal title={category ? t('catalogue.editCategory') : t('catalogue.addCategory')} onClose={onClose} testId="category-dialog" className="catalogue-modal">
+    <Modal
+      title={category ? t('catalogue.editCategory') : t('catalogue.addCategory')}
+      onClose={onClose}
+      testId="category-dialog"
+      className="catalogue-modal"
+    >
       <div className="catalogue-form catalogue-form-one">
         <label className="field">
           {t('catalogue.nameZh')}
-          <input className="input input-md" value={nameZh} maxLength={80} onChange={(e) => setNameZh(e.target.value)} autoFocus data-autofocus data-testid="category-name-zh" />
+          <input
+            className="input input-md"
+            value={nameZh}
+            maxLength={80}
+            onChange={(e) => setNameZh(e.target.value)}
+            autoFocus
+            data-autofocus
+            data-testid="category-name-zh"
+          />
         </label>
         <label className="field">
           {t('catalogue.nameEn')}
-          <input className="input input-md" value={nameEn} maxLength={80} onChange={(e) => setNameEn(e.target.value)} data-testid="category-name-en" />
+          <input
+            className="input input-md"
+            value={nameEn}
+            maxLength={80}
+            onChange={(e) => setNameEn(e.target.value)}
+            data-testid="category-name-en"
+          />
         </label>
         <label className="field">
           {t('catalogue.code')}
@@ -874,7 +1083,14 @@ function CategoryDialog({ category, used, onClose, onSaved }: { category: Catalo
                 data-color={c}
               />
             ))}
-            <input type="color" className="swatch-custom" value={color} onChange={(e) => setColor(e.target.value)} aria-label={t('catalogue.colourOther')} data-testid="category-color-custom" />
+            <input
+              type="color"
+              className="swatch-custom"
+              value={color}
+              onChange={(e) => setColor(e.target.value)}
+              aria-label={t('catalogue.colourOther')}
+              data-testid="category-color-custom"
+            />
           </div>
         </div>
       </div>
@@ -882,7 +1098,13 @@ function CategoryDialog({ category, used, onClose, onSaved }: { category: Catalo
         <button type="button" className="btn btn-lg" onClick={onClose} data-testid="category-cancel">
           {t('catalogue.cancel')} <kbd>Esc</kbd>
         </button>
-        <button type="button" className="btn btn-lg btn-primary" disabled={!valid || busy} onClick={() => void save()} data-testid="category-save">
+        <button
+          type="button"
+          className="btn btn-lg btn-primary"
+          disabled={!valid || busy}
+          onClick={() => void save()}
+          data-testid="category-save"
+        >
           {t('catalogue.save')} <kbd>Enter</kbd>
         </button>
       </div>
@@ -909,7 +1131,9 @@ function CsvTab() {
   const [retireMissing, setRetireMissing] = useState(false);
   const [setStock, setSetStock] = useState(false);
   const [preview, setPreview] = useState<ImportPreview | null>(null);
-  const [refusal, setRefusal] = useState<{ reason: string; message: string; details: Record<string, unknown> } | null>(null);
+  const [refusal, setRefusal] = useState<{ reason: string; message: string; details: Record<string, unknown> } | null>(
+    null,
+  );
   const [busy, setBusy] = useState<'upload' | 'preview' | 'apply' | null>(null);
   const [applied, setApplied] = useState<{ added: number; changed: number; retired: number } | null>(null);
   const input = useRef<HTMLInputElement>(null);
@@ -930,7 +1154,11 @@ function CsvTab() {
         if (r.ok) setPreview(r.value);
         else if (r.error.code === 'IMPORT_REFUSED') {
           setPreview(null);
-          setRefusal({ reason: String(r.error.details?.reason ?? ''), message: r.error.message, details: r.error.details ?? {} });
+          setRefusal({
+            reason: String(r.error.details?.reason ?? ''),
+            message: r.error.message,
+            details: r.error.details ?? {},
+          });
         } else {
           setPreview(null);
           if (r.error.code === 'IMPORT_EXPIRED') setFile(null);
@@ -954,9 +1182,16 @@ function CsvTab() {
       let uploadId: string | undefined;
       for (let i = 0; i === 0 || i < bytes.length; i += PIECE) {
         const piece = base64(bytes.subarray(i, i + PIECE));
-        const r = await owner.quiet((pin) => api.catalog.importUpload({ ...(uploadId ? { uploadId } : {}), chunk: piece, ...withPin(pin) }));
+        const r = await owner.quiet((pin) =>
+          api.catalog.importUpload({ ...(uploadId ? { uploadId } : {}), chunk: piece, ...withPin(pin) }),
+        );
         if (!r.ok) {
-          if (r.error.code === 'IMPORT_REFUSED') setRefusal({ reason: String(r.error.details?.reason ?? ''), message: r.error.message, details: r.error.details ?? {} });
+          if (r.error.code === 'IMPORT_REFUSED')
+            setRefusal({
+              reason: String(r.error.details?.reason ?? ''),
+              message: r.error.message,
+              details: r.error.details ?? {},
+            });
           else notifier.error(r.error);
           setFile(null);
           return;
@@ -981,11 +1216,15 @@ function CsvTab() {
     if (!preview?.token || busy) return;
     const token = preview.token;
     setBusy('apply');
-    const done = await approve((pin) => api.catalog.importApply({ token, approvalPin: pin }), 'catalogue.approval.import', {
-      added: preview.counts.added,
-      changed: preview.counts.changed,
-      retired: preview.counts.retired,
-    });
+    const done = await approve(
+      (pin) => api.catalog.importApply({ token, approvalPin: pin }),
+      'catalogue.approval.import',
+      {
+        added: preview.counts.added,
+        changed: preview.counts.changed,
+        retired: preview.counts.retired,
+      },
+    );
     setBusy(null);
     if (!done) {
       // stale or expired: show what the file would do now
@@ -995,7 +1234,11 @@ function CsvTab() {
     setApplied(done);
     setPreview(null);
     setFile(null);
-    notifier.say('success', 'catalogue.import.done', { added: done.added, changed: done.changed, retired: done.retired });
+    notifier.say('success', 'catalogue.import.done', {
+      added: done.added,
+      changed: done.changed,
+      retired: done.retired,
+    });
   };
 
   const reset = (): void => {
@@ -1038,17 +1281,29 @@ function CsvTab() {
                 {file.name}
               </span>
             ) : null}
-            {busy === 'upload' || busy === 'preview' ? <span className="muted">{t('catalogue.import.reading')}</span> : null}
+            {busy === 'upload' || busy === 'preview' ? (
+              <span className="muted">{t('catalogue.import.reading')}</span>
+            ) : null}
           </div>
           <label className="csv-option">
-            <input type="checkbox" checked={retireMissing} onChange={(e) => option({ retireMissing: e.target.checked, setStock })} data-testid="import-retire-missing" />
+            <input
+              type="checkbox"
+              checked={retireMissing}
+              onChange={(e) => option({ retireMissing: e.target.checked, setStock })}
+              data-testid="import-retire-missing"
+            />
             <span>
               <strong>{t('catalogue.import.retireMissing')}</strong>
               <span className="muted small">{t('catalogue.import.retireMissingHint')}</span>
             </span>
           </label>
           <label className="csv-option">
-            <input type="checkbox" checked={setStock} onChange={(e) => option({ retireMissing, setStock: e.target.checked })} data-testid="import-set-stock" />
+            <input
+              type="checkbox"
+              checked={setStock}
+              onChange={(e) => option({ retireMissing, setStock: e.target.checked })}
+              data-testid="import-set-stock"
+            />
             <span>
               <strong>{t('catalogue.import.setStock')}</strong>
               <span className="muted small">{t('catalogue.import.setStockHint')}</span>
@@ -1066,21 +1321,27 @@ function CsvTab() {
 
       {applied ? (
         <div className="csv-applied" data-testid="import-applied" role="status">
-          <strong>{t('catalogue.import.done', { added: applied.added, changed: applied.changed, retired: applied.retired })}</strong>
+          <strong>
+            {t('catalogue.import.done', { added: applied.added, changed: applied.changed, retired: applied.retired })}
+          </strong>
           <button type="button" className="btn" onClick={reset} data-testid="import-reset">
             {t('catalogue.import.again')}
           </button>
         </div>
       ) : null}
 
-      {preview ? <PreviewView preview={preview} busy={busy !== null} onApply={() => void apply()} onCancel={reset} /> : null}
+      {preview ? (
+        <PreviewView preview={preview} busy={busy !== null} onApply={() => void apply()} onCancel={reset} />
+      ) : null}
     </section>
   );
 }
 
 function refusedText(r: { reason: string; message: string; details: Record<string, unknown> }, t: Translate): string {
   const key = `catalogue.refused.${r.reason}`;
-  const params = Object.fromEntries(Object.entries(r.details).filter(([, v]) => typeof v === 'string' || typeof v === 'number')) as Record<string, string | number>;
+  const params = Object.fromEntries(
+    Object.entries(r.details).filter(([, v]) => typeof v === 'string' || typeof v === 'number'),
+  ) as Record<string, string | number>;
   return isMessageKey(key) ? t(key, params) : r.message;
 }
 
@@ -1095,7 +1356,14 @@ function ChangeRows({ list, kind, t }: { list: ImportChange[]; kind: 'added' | '
   return (
     <>
       {list.map((c) => (
-        <tr key={`${kind}-${c.sku}`} className={`change-${kind}`} data-testid="import-change" data-sku={c.sku} data-line={c.line ?? ''} data-kind={kind}>
+        <tr
+          key={`${kind}-${c.sku}`}
+          className={`change-${kind}`}
+          data-testid="import-change"
+          data-sku={c.sku}
+          data-line={c.line ?? ''}
+          data-kind={kind}
+        >
           <td className="num">{c.line ?? '—'}</td>
           <td className="mono">{c.sku}</td>
           <td>
@@ -1106,7 +1374,15 @@ function ChangeRows({ list, kind, t }: { list: ImportChange[]; kind: 'added' | '
             {kind === 'added' ? (
               <span className="change-fields">
                 {c.fields
-                  .filter((f) => f.field !== 'nameZh' && f.field !== 'nameEn' && f.to !== null && f.to !== '' && !(f.field === 'active' && f.to === true) && !(f.field === 'stock' && f.to === 0))
+                  .filter(
+                    (f) =>
+                      f.field !== 'nameZh' &&
+                      f.field !== 'nameEn' &&
+                      f.to !== null &&
+                      f.to !== '' &&
+                      !(f.field === 'active' && f.to === true) &&
+                      !(f.field === 'stock' && f.to === 0),
+                  )
                   .map((f) => (
                     <span key={f.field} className="change-field" data-testid="import-field" data-field={f.field}>
                       <span className="muted">{t(`catalogue.field.${f.field}`)}</span> {showValue(f.field, f.to, t)}
@@ -1117,10 +1393,13 @@ function ChangeRows({ list, kind, t }: { list: ImportChange[]; kind: 'added' | '
               <span className="change-fields">
                 {c.fields.map((f) => (
                   <span key={f.field} className="change-field" data-testid="import-field" data-field={f.field}>
-                    <span className="muted">{t(`catalogue.field.${f.field}`)}</span> <del>{showValue(f.field, f.from, t)}</del> → <ins>{showValue(f.field, f.to, t)}</ins>
+                    <span className="muted">{t(`catalogue.field.${f.field}`)}</span>{' '}
+                    <del>{showValue(f.field, f.from, t)}</del> → <ins>{showValue(f.field, f.to, t)}</ins>
                   </span>
                 ))}
-                {c.line === null && kind === 'changed' ? <span className="muted small">{t('catalogue.import.released')}</span> : null}
+                {c.line === null && kind === 'changed' ? (
+                  <span className="muted small">{t('catalogue.import.released')}</span>
+                ) : null}
               </span>
             )}
           </td>
@@ -1130,7 +1409,17 @@ function ChangeRows({ list, kind, t }: { list: ImportChange[]; kind: 'added' | '
   );
 }
 
-function PreviewView({ preview, busy, onApply, onCancel }: { preview: ImportPreview; busy: boolean; onApply: () => void; onCancel: () => void }) {
+function PreviewView({
+  preview,
+  busy,
+  onApply,
+  onCancel,
+}: {
+  preview: ImportPreview;
+  busy: boolean;
+  onApply: () => void;
+  onCancel: () => void;
+}) {
   const { t } = useI18n();
   const ok = preview.token !== null;
   const nothing = ok && preview.counts.added + preview.counts.changed + preview.counts.retired === 0;
@@ -1173,8 +1462,18 @@ function PreviewView({ preview, busy, onApply, onCancel }: { preview: ImportPrev
           <button type="button" className="btn btn-lg" onClick={onCancel} data-testid="import-cancel">
             {t('catalogue.cancel')}
           </button>
-          <button type="button" className="btn btn-lg btn-go" disabled={!ok || nothing || busy} onClick={onApply} data-testid="import-apply">
-            {ok ? t('catalogue.import.apply', { count: preview.counts.added + preview.counts.changed + preview.counts.retired }) : t('catalogue.import.applyBlocked')}
+          <button
+            type="button"
+            className="btn btn-lg btn-go"
+            disabled={!ok || nothing || busy}
+            onClick={onApply}
+            data-testid="import-apply"
+          >
+            {ok
+              ? t('catalogue.import.apply', {
+                  count: preview.counts.added + preview.counts.changed + preview.counts.retired,
+                })
+              : t('catalogue.import.applyBlocked')}
           </button>
         </div>
       </div>
@@ -1249,7 +1548,6 @@ function PreviewView({ preview, busy, onApply, onCancel }: { preview: ImportPrev
           {t('catalogue.import.nothing')}
         </p>
       ) : null}
-
     </div>
   );
 }
@@ -1259,6 +1557,7 @@ function rowErrorText(kind: string, params: Record<string, string | number>, t: 
     if (params.reason === 'check_digit') return t('catalogue.rowError.checkDigit', params);
     if (params.reason === 'excel_number') return t('catalogue.rowError.excelNumber', params);
   }
-  if (kind === 'code_taken' && params.otherLine === undefined) return t('catalogue.rowError.code_taken_catalogue', params);
+  if (kind === 'code_taken' && params.otherLine === undefined)
+    return t('catalogue.rowError.code_taken_catalogue', params);
   return t(`catalogue.rowError.${kind}` as MessageKey, params);
 }

@@ -8,7 +8,14 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { formatFen } from '../../../shared/money';
 import type { Result } from '../../../shared/result';
-import type { BackupView, DataArea, DataSafetyOverview, IntegrityCheckView, RestorePlan, RestoreResult } from '../../../shared/types';
+import type {
+  BackupView,
+  DataArea,
+  DataSafetyOverview,
+  IntegrityCheckView,
+  RestorePlan,
+  RestoreResult,
+} from '../../../shared/types';
 import { api } from '../api';
 import { useOwnerApproval } from '../components/owner-approval';
 import { useShortcuts } from '../hooks/use-shortcuts';
@@ -17,7 +24,12 @@ import { formatDateTime } from '../lib/format';
 import { thrownToError, useNotifier } from '../lib/notice';
 import './data-safety.css';
 
-const size = (bytes: number | null) => (bytes === null ? '—' : bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1048576).toFixed(1)} MB`);
+const size = (bytes: number | null) =>
+  bytes === null
+    ? '—'
+    : bytes < 1024 * 1024
+      ? `${Math.max(1, Math.round(bytes / 1024))} KB`
+      : `${(bytes / 1048576).toFixed(1)} MB`;
 
 function areaLabel(t: Translate, area: DataArea): string {
   return t(`safety.area.${area}` as MessageKey);
@@ -84,7 +96,9 @@ export default function DataSafetyScreen({ onBack }: { onBack: () => void }) {
   const loadPlan = useCallback(
     async (id: string | undefined) => {
       setPlanning(true);
-      const p = await read((pinGiven) => api.dataSafety.restorePlan({ ...(id ? { backupId: id } : {}), approvalPin: pinGiven }));
+      const p = await read((pinGiven) =>
+        api.dataSafety.restorePlan({ ...(id ? { backupId: id } : {}), approvalPin: pinGiven }),
+      );
       setPlanning(false);
       if (p) {
         setPlan(p);
@@ -103,7 +117,8 @@ export default function DataSafetyScreen({ onBack }: { onBack: () => void }) {
   useEffect(
     () =>
       api.on('dataSafety.changed', () => {
-        if (readPin.current !== undefined || overview) void api.dataSafety.overview({ approvalPin: readPin.current }).then((r) => r.ok && setOverview(r.value));
+        if (readPin.current !== undefined || overview)
+          void api.dataSafety.overview({ approvalPin: readPin.current }).then((r) => r.ok && setOverview(r.value));
       }),
     [overview],
   );
@@ -114,7 +129,8 @@ export default function DataSafetyScreen({ onBack }: { onBack: () => void }) {
     setBusy(null);
     if (!b) return;
     if (!b.ok) notifier.say('error', 'safety.backups.failed', { problem: problemText(t, b) });
-    else if (b.copy && !b.copy.ok) notifier.say('error', 'safety.backups.copyFailed', { problem: problemText(t, b.copy) });
+    else if (b.copy && !b.copy.ok)
+      notifier.say('error', 'safety.backups.copyFailed', { problem: problemText(t, b.copy) });
     else notifier.say('success', 'safety.backups.done');
     void load();
   };
@@ -136,7 +152,10 @@ export default function DataSafetyScreen({ onBack }: { onBack: () => void }) {
       return;
     }
     setBusy('settings');
-    const s = await approve((p) => api.dataSafety.setSettings({ retentionDays: days, secondFolder: folder.trim() || null, approvalPin: p }), 'approval.reason.safety');
+    const s = await approve(
+      (p) => api.dataSafety.setSettings({ retentionDays: days, secondFolder: folder.trim() || null, approvalPin: p }),
+      'approval.reason.safety',
+    );
     setBusy(null);
     if (s) {
       notifier.say('success', 'safety.settings.saved');
@@ -149,7 +168,11 @@ export default function DataSafetyScreen({ onBack }: { onBack: () => void }) {
     setRestoring(true);
     let r: Result<RestoreResult>;
     try {
-      r = await api.dataSafety.restore({ backupId: plan.backup.id, approvalPin: pin, ...(plan.healthy ? { confirmHealthy } : {}) });
+      r = await api.dataSafety.restore({
+        backupId: plan.backup.id,
+        approvalPin: pin,
+        ...(plan.healthy ? { confirmHealthy } : {}),
+      });
     } catch (err) {
       r = { ok: false, error: thrownToError(err) };
     }
@@ -202,7 +225,9 @@ export default function DataSafetyScreen({ onBack }: { onBack: () => void }) {
       {damage ? (
         <section className="check-section safety-damage" data-testid="safety-damage">
           <h2>{t('safety.damage.title')}</h2>
-          <p className="safety-since">{t('safety.damage.since', { at: when(damage.since), source: t(`safety.source.${damage.source}`) })}</p>
+          <p className="safety-since">
+            {t('safety.damage.since', { at: when(damage.since), source: t(`safety.source.${damage.source}`) })}
+          </p>
           <div className="safety-damage-grid">
             <div>
               <h3>{t('safety.damage.what')}</h3>
@@ -236,14 +261,28 @@ export default function DataSafetyScreen({ onBack }: { onBack: () => void }) {
           </span>
           <div className="safety-ok-text">
             <strong>{t('safety.status.ok')}</strong>
-            <span className="muted">{lastCheck ? t('safety.status.lastCheck', { at: when(lastCheck.at) }) : t('safety.status.never')}</span>
+            <span className="muted">
+              {lastCheck ? t('safety.status.lastCheck', { at: when(lastCheck.at) }) : t('safety.status.never')}
+            </span>
           </div>
           <div className="spacer" />
-          <button type="button" className="btn btn-lg" disabled={busy !== null} onClick={() => void checkNow()} data-testid="safety-check-now">
+          <button
+            type="button"
+            className="btn btn-lg"
+            disabled={busy !== null}
+            onClick={() => void checkNow()}
+            data-testid="safety-check-now"
+          >
             {t('safety.checkNow')}
           </button>
           {!plan ? (
-            <button type="button" className="btn btn-lg btn-warn" disabled={planning} onClick={() => void loadPlan(undefined)} data-testid="safety-restore-prepare">
+            <button
+              type="button"
+              className="btn btn-lg btn-warn"
+              disabled={planning}
+              onClick={() => void loadPlan(undefined)}
+              data-testid="safety-restore-prepare"
+            >
               {t('safety.restore.prepare')}
             </button>
           ) : null}
@@ -281,7 +320,13 @@ export default function DataSafetyScreen({ onBack }: { onBack: () => void }) {
         <div className="screen-head">
           <h2>{t('safety.backups.title')}</h2>
           <div className="spacer" />
-          <button type="button" className="btn btn-lg btn-primary" disabled={busy !== null} onClick={() => void backupNow()} data-testid="safety-backup-now">
+          <button
+            type="button"
+            className="btn btn-lg btn-primary"
+            disabled={busy !== null}
+            onClick={() => void backupNow()}
+            data-testid="safety-backup-now"
+          >
             {t('safety.backups.now')}
           </button>
         </div>
@@ -295,16 +340,25 @@ export default function DataSafetyScreen({ onBack }: { onBack: () => void }) {
                 <th>{t('safety.col.reason')}</th>
                 <th className="num">{t('safety.col.size')}</th>
                 <th>{t('safety.col.check')}</th>
-                {overview.settings.secondFolder || overview.backups.some((b) => b.copy) ? <th>{t('safety.col.copy')}</th> : null}
+                {overview.settings.secondFolder || overview.backups.some((b) => b.copy) ? (
+                  <th>{t('safety.col.copy')}</th>
+                ) : null}
               </tr>
             </thead>
             <tbody>
               {overview.backups.slice(0, 12).map((b) => (
-                <tr key={`${b.id}-${b.at}`} data-testid="safety-backup" data-ok={b.ok ? 'true' : 'false'} data-problem={b.problem ?? ''}>
+                <tr
+                  key={`${b.id}-${b.at}`}
+                  data-testid="safety-backup"
+                  data-ok={b.ok ? 'true' : 'false'}
+                  data-problem={b.problem ?? ''}
+                >
                   <td className="nowrap">{when(b.at)}</td>
                   <td>{t(`safety.reason.${b.reason}`)}</td>
                   <td className="num">{size(b.bytes)}</td>
-                  <td className={b.ok ? 'safety-good' : 'safety-bad'}>{b.ok ? `✓ ${t('safety.verified')}` : `✗ ${problemText(t, b)}`}</td>
+                  <td className={b.ok ? 'safety-good' : 'safety-bad'}>
+                    {b.ok ? `✓ ${t('safety.verified')}` : `✗ ${problemText(t, b)}`}
+                  </td>
                   {overview.settings.secondFolder || overview.backups.some((x) => x.copy) ? (
                     <td className={b.copy ? (b.copy.ok ? 'safety-good' : 'safety-bad') : 'muted'}>
                       {b.copy ? (b.copy.ok ? `✓ ${t('safety.copied')}` : `✗ ${problemText(t, b.copy)}`) : '—'}
@@ -329,9 +383,15 @@ export default function DataSafetyScreen({ onBack }: { onBack: () => void }) {
                   <td className="nowrap">{when(c.at)}</td>
                   <td>{t(`safety.trigger.${c.trigger}`)}</td>
                   <td className={c.ok ? 'safety-good' : 'safety-bad'}>
-                    {c.ok ? `✓ ${t('safety.check.ok')}` : c.error ? `✗ ${t('safety.check.error')}` : `✗ ${t('safety.check.damaged')}`}
+                    {c.ok
+                      ? `✓ ${t('safety.check.ok')}`
+                      : c.error
+                        ? `✗ ${t('safety.check.error')}`
+                        : `✗ ${t('safety.check.damaged')}`}
                   </td>
-                  <td className="num muted">{c.ms === null ? '' : c.ms < 1000 ? `${c.ms} ms` : `${(c.ms / 1000).toFixed(1)} s`}</td>
+                  <td className="num muted">
+                    {c.ms === null ? '' : c.ms < 1000 ? `${c.ms} ms` : `${(c.ms / 1000).toFixed(1)} s`}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -355,10 +415,22 @@ export default function DataSafetyScreen({ onBack }: { onBack: () => void }) {
           </label>
           <label className="safety-field safety-field-folder">
             <span>{t('safety.settings.secondFolder')}</span>
-            <input className="input mono" value={folder} maxLength={500} onChange={(e) => setFolder(e.target.value)} data-testid="safety-second-folder" />
+            <input
+              className="input mono"
+              value={folder}
+              maxLength={500}
+              onChange={(e) => setFolder(e.target.value)}
+              data-testid="safety-second-folder"
+            />
             <small className="muted">{t('safety.settings.secondFolderHint')}</small>
           </label>
-          <button type="button" className="btn btn-lg" disabled={busy !== null} onClick={() => void saveSettings()} data-testid="safety-settings-save">
+          <button
+            type="button"
+            className="btn btn-lg"
+            disabled={busy !== null}
+            onClick={() => void saveSettings()}
+            data-testid="safety-settings-save"
+          >
             {t('safety.settings.save')}
           </button>
         </div>
@@ -416,7 +488,8 @@ function RestorePanel(p: RestorePanelProps) {
     { key: 'safety.restore.col.other', value: n('payment_journal', 'audit_log', 'payment_exceptions') },
   ] as const;
   const nothing = counts.every((c) => c.value === 0) && plan.unreadable.length === 0;
-  const canRestore = !!plan.backup && p.pin.length >= 4 && (!plan.healthy || p.confirmHealthy) && !p.restoring && !p.planning;
+  const canRestore =
+    !!plan.backup && p.pin.length >= 4 && (!plan.healthy || p.confirmHealthy) && !p.restoring && !p.planning;
   return (
     <section className="check-section safety-restore" data-testid="safety-restore">
       <h2>{t('safety.restore.title')}</h2>
@@ -429,13 +502,25 @@ function RestorePanel(p: RestorePanelProps) {
           <div className="safety-step">
             <h3>{t('safety.restore.step1')}</h3>
             <p className="safety-backup-line" data-testid="safety-restore-backup">
-              <strong>{t('safety.restore.backupLine', { at: when(plan.backup.at), reason: t(`safety.reason.${plan.backup.reason}`), size: size(plan.backup.bytes) })}</strong>{' '}
+              <strong>
+                {t('safety.restore.backupLine', {
+                  at: when(plan.backup.at),
+                  reason: t(`safety.reason.${plan.backup.reason}`),
+                  size: size(plan.backup.bytes),
+                })}
+              </strong>{' '}
               <span className="safety-good">✓ {t('safety.verified')}</span>
             </p>
             {p.good.length > 1 ? (
               <label className="safety-choose">
                 <span className="muted">{t('safety.restore.choose')}</span>
-                <select className="input" value={p.backupId ?? ''} disabled={p.planning || p.restoring} onChange={(e) => p.onChoose(e.target.value)} data-testid="safety-restore-choose">
+                <select
+                  className="input"
+                  value={p.backupId ?? ''}
+                  disabled={p.planning || p.restoring}
+                  onChange={(e) => p.onChoose(e.target.value)}
+                  data-testid="safety-restore-choose"
+                >
                   {p.good.map((b) => (
                     <option key={b.id} value={b.id}>
                       {when(b.at)} · {t(`safety.reason.${b.reason}`)}
@@ -483,7 +568,11 @@ function RestorePanel(p: RestorePanelProps) {
                     </tbody>
                   </table>
                 ) : null}
-                {plan.orders.length > ORDERS_SHOWN ? <p className="muted small">{t('safety.restore.moreOrders', { count: plan.orders.length - ORDERS_SHOWN })}</p> : null}
+                {plan.orders.length > ORDERS_SHOWN ? (
+                  <p className="muted small">
+                    {t('safety.restore.moreOrders', { count: plan.orders.length - ORDERS_SHOWN })}
+                  </p>
+                ) : null}
                 {plan.unreadable.length > 0 ? (
                   <p className="safety-bad" data-testid="safety-unreadable">
                     {t('safety.restore.unreadable', { count: plan.unreadable.length })}
@@ -504,7 +593,12 @@ function RestorePanel(p: RestorePanelProps) {
               <>
                 <p className="safety-warn">{t('safety.restore.healthy')}</p>
                 <label className="safety-check-label">
-                  <input type="checkbox" checked={p.confirmHealthy} onChange={(e) => p.onConfirmHealthy(e.target.checked)} data-testid="safety-confirm-healthy" />
+                  <input
+                    type="checkbox"
+                    checked={p.confirmHealthy}
+                    onChange={(e) => p.onConfirmHealthy(e.target.checked)}
+                    data-testid="safety-confirm-healthy"
+                  />
                   {t('safety.restore.confirmHealthy')}
                 </label>
               </>
@@ -526,11 +620,23 @@ function RestorePanel(p: RestorePanelProps) {
                 aria-label={t('safety.restore.pin')}
                 data-testid="safety-restore-pin"
               />
-              <button type="button" className="btn btn-lg btn-danger" disabled={!canRestore} onClick={p.onRestore} data-testid="safety-restore-submit">
+              <button
+                type="button"
+                className="btn btn-lg btn-danger"
+                disabled={!canRestore}
+                onClick={p.onRestore}
+                data-testid="safety-restore-submit"
+              >
                 {t('safety.restore.submit')}
               </button>
               {p.onCancel ? (
-                <button type="button" className="btn btn-lg" disabled={p.restoring} onClick={p.onCancel} data-testid="safety-restore-cancel">
+                <button
+                  type="button"
+                  className="btn btn-lg"
+                  disabled={p.restoring}
+                  onClick={p.onCancel}
+                  data-testid="safety-restore-cancel"
+                >
                   {t('safety.restore.cancel')}
                 </button>
               ) : null}

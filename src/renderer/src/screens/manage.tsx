@@ -16,7 +16,10 @@ export default function ManageScreen({ section, businessDay, onSection, onBack }
   const current = MANAGE_SECTIONS.find((s) => s.id === section) ?? null;
   useShortcuts(current ? {} : { Escape: onBack });
   // each section keeps the owner's PIN for its reads while it is open (components/owner-read.tsx)
-  if (current) return <OwnerReadScope key={current.id}>{current.render({ onBack: () => onSection(null), businessDay })}</OwnerReadScope>;
+  if (current)
+    return (
+      <OwnerReadScope key={current.id}>{current.render({ onBack: () => onSection(null), businessDay })}</OwnerReadScope>
+    );
   return (
     <div className="manage" data-testid="manage-screen">
       <div className="screen-head">
@@ -29,7 +32,13 @@ export default function ManageScreen({ section, businessDay, onSection, onBack }
       </div>
       <div className="manage-tiles">
         {MANAGE_SECTIONS.map((s) => (
-          <button key={s.id} type="button" className="manage-tile" onClick={() => onSection(s.id)} data-testid={`manage-${s.id}`}>
+          <button
+            key={s.id}
+            type="button"
+            className="manage-tile"
+            onClick={() => onSection(s.id)}
+            data-testid={`manage-${s.id}`}
+          >
             <strong>{t(s.title)}</strong>
             <span className="muted">{t(s.description)}</span>
           </button>

@@ -67,7 +67,10 @@ export default function OrdersScreen({ businessDay, onBack }: OrdersProps) {
     });
     const offRefund = api.on('refund.changed', (r) => {
       if (r.orderId === selectedRef.current) void loadDetail(r.orderId);
-      if (r.state === 'succeeded' || r.state === 'failed') notifier.say(r.state === 'succeeded' ? 'success' : 'error', `orders.refund.${r.state}`, { number: r.orderNumber });
+      if (r.state === 'succeeded' || r.state === 'failed')
+        notifier.say(r.state === 'succeeded' ? 'success' : 'error', `orders.refund.${r.state}`, {
+          number: r.orderNumber,
+        });
     });
     return () => {
       offOrder();
@@ -95,7 +98,11 @@ export default function OrdersScreen({ businessDay, onBack }: OrdersProps) {
   const exportTimeline = async (format: 'json' | 'csv'): Promise<void> => {
     if (!detail) return;
     const orderId = detail.id;
-    const file = await owner.ask((pin) => api.orders.exportTimeline({ orderId, format, ...withPin(pin) }), 'approval.reason.timeline', { number: detail.number });
+    const file = await owner.ask(
+      (pin) => api.orders.exportTimeline({ orderId, format, ...withPin(pin) }),
+      'approval.reason.timeline',
+      { number: detail.number },
+    );
     if (!file) return;
     saveFile(file);
   };
@@ -117,7 +124,11 @@ export default function OrdersScreen({ businessDay, onBack }: OrdersProps) {
     if (!detail) return;
     setBusy(true);
     // cancelling for good (a void) needs the owner
-    const order = await approve((pin) => api.orders.cancel({ orderId: detail.id, approvalPin: pin }), 'approval.reason.void', { number: detail.number });
+    const order = await approve(
+      (pin) => api.orders.cancel({ orderId: detail.id, approvalPin: pin }),
+      'approval.reason.void',
+      { number: detail.number },
+    );
     setBusy(false);
     setConfirmCancel(false);
     if (order) {
@@ -218,7 +229,12 @@ export default function OrdersScreen({ businessDay, onBack }: OrdersProps) {
         ) : detail === null ? (
           <p className="muted">…</p>
         ) : (
-          <div className="order-detail" data-testid="order-detail" data-number={detail.number} data-status={detail.status}>
+          <div
+            className="order-detail"
+            data-testid="order-detail"
+            data-number={detail.number}
+            data-status={detail.status}
+          >
             <div className="detail-head">
               <span className="detail-number mono">{detail.number}</span>
               <StatusBadge status={detail.status} />
@@ -236,19 +252,39 @@ export default function OrdersScreen({ businessDay, onBack }: OrdersProps) {
                   {t('orders.reprint')}
                 </button>
               ) : null}
-              <button type="button" className="btn" onClick={() => void exportTimeline('csv')} data-testid="export-timeline-csv">
+              <button
+                type="button"
+                className="btn"
+                onClick={() => void exportTimeline('csv')}
+                data-testid="export-timeline-csv"
+              >
                 {t('orders.exportCsv')}
               </button>
-              <button type="button" className="btn" onClick={() => void exportTimeline('json')} data-testid="export-timeline-json">
+              <button
+                type="button"
+                className="btn"
+                onClick={() => void exportTimeline('json')}
+                data-testid="export-timeline-json"
+              >
                 {t('orders.exportJson')}
               </button>
               {detail.status === 'paid' || detail.status === 'partially_refunded' ? (
-                <button type="button" className="btn btn-warn" onClick={() => setRefunding(true)} data-testid="order-refund">
+                <button
+                  type="button"
+                  className="btn btn-warn"
+                  onClick={() => setRefunding(true)}
+                  data-testid="order-refund"
+                >
                   {t('orders.refund')}
                 </button>
               ) : null}
               {detail.status === 'open' ? (
-                <button type="button" className="btn btn-danger" onClick={() => setConfirmCancel(true)} data-testid="cancel-order">
+                <button
+                  type="button"
+                  className="btn btn-danger"
+                  onClick={() => setConfirmCancel(true)}
+                  data-testid="cancel-order"
+                >
                   {t('orders.cancel')}
                 </button>
               ) : null}
@@ -313,12 +349,21 @@ export default function OrdersScreen({ businessDay, onBack }: OrdersProps) {
                     </span>
                     {p.tenderedFen !== null ? (
                       <span className="muted">
-                        {t('orders.tendered', { tendered: formatFen(p.tenderedFen), change: formatFen(p.changeFen ?? 0) })}
+                        {t('orders.tendered', {
+                          tendered: formatFen(p.tenderedFen),
+                          change: formatFen(p.changeFen ?? 0),
+                        })}
                       </span>
                     ) : null}
                     <span className="muted mono small">{p.outTradeNo}</span>
                     {p.method !== 'cash' && (p.state === 'closed' || p.state === 'expired' || p.state === 'failed') ? (
-                      <button type="button" className="btn" onClick={() => void checkLate(p.id)} disabled={busy} data-testid="payment-check-late">
+                      <button
+                        type="button"
+                        className="btn"
+                        onClick={() => void checkLate(p.id)}
+                        disabled={busy}
+                        data-testid="payment-check-late"
+                      >
                         {t('orders.checkLate', { provider: t(`method.${p.method}`) })}
                       </button>
                     ) : null}
@@ -384,7 +429,11 @@ export default function OrdersScreen({ businessDay, onBack }: OrdersProps) {
           onClose={() => setRefunding(false)}
           onDone={(r) => {
             setRefunding(false);
-            notifier.say(r.state === 'failed' ? 'error' : r.state === 'succeeded' ? 'success' : 'info', `orders.refund.${r.state}`, { number: r.orderNumber });
+            notifier.say(
+              r.state === 'failed' ? 'error' : r.state === 'succeeded' ? 'success' : 'info',
+              `orders.refund.${r.state}`,
+              { number: r.orderNumber },
+            );
             void loadDetail(r.orderId);
             void loadList();
           }}

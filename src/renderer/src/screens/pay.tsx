@@ -122,7 +122,9 @@ export default function PayScreen({ order, sandbox, scanTargetRef, onPaid, onCan
   const [stopping, setStopping] = useState(false);
   const [popupBlocked, setPopupBlocked] = useState(false);
   const [code, setCode] = useState('');
-  const [codeProblem, setCodeProblem] = useState<{ key: MessageKey; params?: Params } | { error: PosErrorShape } | null>(null);
+  const [codeProblem, setCodeProblem] = useState<
+    { key: MessageKey; params?: Params } | { error: PosErrorShape } | null
+  >(null);
   const input = useRef<HTMLInputElement>(null);
   const codeInput = useRef<HTMLInputElement>(null);
   const popup = useRef<Window | null>(null);
@@ -166,7 +168,10 @@ export default function PayScreen({ order, sandbox, scanTargetRef, onPaid, onCan
     async (now?: OrderView): Promise<void> => {
       if (finished.current) return;
       finished.current = true;
-      const [o, receipt] = await Promise.all([now ? Promise.resolve(now) : call(api.orders.get({ orderId: order.id })), call(api.orders.receipt({ orderId: order.id, reprint: false }))]);
+      const [o, receipt] = await Promise.all([
+        now ? Promise.resolve(now) : call(api.orders.get({ orderId: order.id })),
+        call(api.orders.receipt({ orderId: order.id, reprint: false })),
+      ]);
       if (!alive.current) return;
       if (o && receipt) onPaid({ order: o, receipt });
       else finished.current = false;
@@ -211,7 +216,10 @@ export default function PayScreen({ order, sandbox, scanTargetRef, onPaid, onCan
   useEffect(() => {
     let live = true;
     void (async () => {
-      const [opts, open] = await Promise.all([settled(api.payments.options({})), settled(api.payments.forOrder({ orderId: order.id }))]);
+      const [opts, open] = await Promise.all([
+        settled(api.payments.options({})),
+        settled(api.payments.forOrder({ orderId: order.id })),
+      ]);
       if (!live) return;
       if (opts.ok) setOptions(opts.value);
       else notifier.error(opts.error);
@@ -306,7 +314,10 @@ export default function PayScreen({ order, sandbox, scanTargetRef, onPaid, onCan
     setCodeProblem(null);
     setPopupBlocked(false);
     // the popup must open inside the click; it shows a line of text until the cashier page loads
-    const pre = c.kind === 'redirect' && isBrowserMode ? openCashierWindow(t('attempt.status.starting', { provider: t(`method.${c.provider}`) })) : null;
+    const pre =
+      c.kind === 'redirect' && isBrowserMode
+        ? openCashierWindow(t('attempt.status.starting', { provider: t(`method.${c.provider}`) }))
+        : null;
     const id = choiceId(c);
     setStarting(id);
     setChoice(id);
@@ -354,7 +365,9 @@ export default function PayScreen({ order, sandbox, scanTargetRef, onPaid, onCan
 
   const reopenCashier = (): void => {
     if (!attempt) return;
-    const pre = isBrowserMode ? openCashierWindow(t('attempt.status.starting', { provider: t(`method.${attempt.provider}`) })) : null;
+    const pre = isBrowserMode
+      ? openCashierWindow(t('attempt.status.starting', { provider: t(`method.${attempt.provider}`) }))
+      : null;
     void showCashier(attempt, pre);
   };
 
@@ -395,7 +408,10 @@ export default function PayScreen({ order, sandbox, scanTargetRef, onPaid, onCan
     }
     if (verdict.kind === 'unknown') setCodeProblem({ key: 'code.unknown', params: { code: value } });
     else if (verdict.kind === 'ambiguous')
-      setCodeProblem({ key: 'code.ambiguous', params: { code: value, providers: verdict.providers.map(providerName).join(t('code.or')) } });
+      setCodeProblem({
+        key: 'code.ambiguous',
+        params: { code: value, providers: verdict.providers.map(providerName).join(t('code.or')) },
+      });
     else setCodeProblem({ key: 'code.disabled', params: { code: value, provider: providerName(verdict.provider) } });
     codeInput.current?.focus();
     codeInput.current?.select();
@@ -442,7 +458,13 @@ export default function PayScreen({ order, sandbox, scanTargetRef, onPaid, onCan
     // overriding it needs the owner: main refuses the clerk alone, and the owner approves with a PIN
     const paid = closing
       ? await approve(
-          (pin) => api.checkout.payCash({ orderId: order.id, tenderedFen: tendered, overrideOpenAttempt: true, approvalPin: pin }),
+          (pin) =>
+            api.checkout.payCash({
+              orderId: order.id,
+              tenderedFen: tendered,
+              overrideOpenAttempt: true,
+              approvalPin: pin,
+            }),
           'approval.reason.cashOverride',
           { number: order.number, provider: attempt ? t(`method.${attempt.provider}`) : '' },
         )
@@ -493,7 +515,8 @@ export default function PayScreen({ order, sandbox, scanTargetRef, onPaid, onCan
     },
   });
 
-  const retryChoice = ended && ended.mode !== 'payment_code' ? choices.find((c) => choiceId(c) === choiceOf(ended)) : undefined;
+  const retryChoice =
+    ended && ended.mode !== 'payment_code' ? choices.find((c) => choiceId(c) === choiceOf(ended)) : undefined;
 
   return (
     <div className="pay" data-testid="pay-screen" data-order-id={order.id}>
@@ -503,7 +526,11 @@ export default function PayScreen({ order, sandbox, scanTargetRef, onPaid, onCan
           className="btn btn-ghost pay-back"
           onClick={() => setConfirmCancel(true)}
           disabled={busy || locked || closing}
-          title={(active || closing) && attempt ? t('pay.cancelBlocked', { provider: t(`method.${attempt.provider}`) }) : undefined}
+          title={
+            (active || closing) && attempt
+              ? t('pay.cancelBlocked', { provider: t(`method.${attempt.provider}`) })
+              : undefined
+          }
           data-testid="pay-cancel"
         >
           ‹ {t('pay.cancelOrder')} {locked || closing ? null : <kbd>Esc</kbd>}
@@ -554,18 +581,32 @@ export default function PayScreen({ order, sandbox, scanTargetRef, onPaid, onCan
         </div>
 
         {ended ? (
-          <div className="payment-ended" role="alert" data-testid="payment-ended" data-state={ended.state} data-provider={ended.provider}>
+          <div
+            className="payment-ended"
+            role="alert"
+            data-testid="payment-ended"
+            data-state={ended.state}
+            data-provider={ended.provider}
+          >
             <AttemptStatus attempt={ended} now={0} />
             <p className="payment-ended-next">{t('attempt.stillOpen', { number: order.number })}</p>
             {retryChoice ? (
-              <button type="button" className="btn" onClick={() => void startAttempt(retryChoice)} disabled={locked} data-testid="payment-retry">
+              <button
+                type="button"
+                className="btn"
+                onClick={() => void startAttempt(retryChoice)}
+                disabled={locked}
+                data-testid="payment-retry"
+              >
                 {t('attempt.retry', { method: t(`method.${ended.provider}`) })}
               </button>
             ) : null}
           </div>
         ) : null}
 
-        {closing && attempt ? <ClosingStrip attempt={attempt} querying={querying} onQueryNow={() => void queryNow()} /> : null}
+        {closing && attempt ? (
+          <ClosingStrip attempt={attempt} querying={querying} onQueryNow={() => void queryNow()} />
+        ) : null}
 
         {attempt && !closing ? (
           <AttemptPanel
@@ -590,7 +631,11 @@ export default function PayScreen({ order, sandbox, scanTargetRef, onPaid, onCan
             data-testid="payment-code-step"
           >
             <h2 className="code-title">{t('code.title')}</h2>
-            {ended ? null : <p className="code-hint">{t('code.hint', { providers: codeChoice.providers.map((p) => t(`method.${p}`)).join(t('code.or')) })}</p>}
+            {ended ? null : (
+              <p className="code-hint">
+                {t('code.hint', { providers: codeChoice.providers.map((p) => t(`method.${p}`)).join(t('code.or')) })}
+              </p>
+            )}
             <label className="field">
               <span>{t('code.label')}</span>
               <input
@@ -613,10 +658,17 @@ export default function PayScreen({ order, sandbox, scanTargetRef, onPaid, onCan
             </label>
             {codeProblem ? (
               <p className="form-error" role="alert" data-testid="payment-code-error">
-                {'error' in codeProblem ? errorText(codeProblem.error, locale).text : t(codeProblem.key, codeProblem.params)}
+                {'error' in codeProblem
+                  ? errorText(codeProblem.error, locale).text
+                  : t(codeProblem.key, codeProblem.params)}
               </p>
             ) : null}
-            <button type="submit" className="btn btn-go complete" disabled={starting !== null} data-testid="payment-code-submit">
+            <button
+              type="submit"
+              className="btn btn-go complete"
+              disabled={starting !== null}
+              data-testid="payment-code-submit"
+            >
               {starting !== null ? t('pay.working') : t('code.submit')} <kbd>Enter</kbd>
             </button>
           </form>
@@ -654,7 +706,10 @@ export default function PayScreen({ order, sandbox, scanTargetRef, onPaid, onCan
       ) : null}
       {confirmStop && attempt ? (
         <ConfirmDialog
-          text={t('attempt.confirmStop', { provider: t(`method.${attempt.provider}`), amount: formatFen(attempt.amountFen) })}
+          text={t('attempt.confirmStop', {
+            provider: t(`method.${attempt.provider}`),
+            amount: formatFen(attempt.amountFen),
+          })}
           yesLabel={t('attempt.confirmStopYes')}
           danger
           busy={stopping}
@@ -666,7 +721,19 @@ export default function PayScreen({ order, sandbox, scanTargetRef, onPaid, onCan
   );
 }
 
-function MethodButton({ choice, on, disabled, busy, onClick }: { choice: MethodChoice; on: boolean; disabled: boolean; busy: boolean; onClick: () => void }) {
+function MethodButton({
+  choice,
+  on,
+  disabled,
+  busy,
+  onClick,
+}: {
+  choice: MethodChoice;
+  on: boolean;
+  disabled: boolean;
+  busy: boolean;
+  onClick: () => void;
+}) {
   const { t } = useI18n();
   let label: string;
   let sub: string | null = null;
@@ -710,12 +777,25 @@ function MethodButton({ choice, on, disabled, busy, onClick }: { choice: MethodC
 }
 
 /** A stopped or expired attempt still being cancelled upstream, above the cash form. */
-function ClosingStrip({ attempt, querying, onQueryNow }: { attempt: AttemptView; querying: boolean; onQueryNow: () => void }) {
+function ClosingStrip({
+  attempt,
+  querying,
+  onQueryNow,
+}: {
+  attempt: AttemptView;
+  querying: boolean;
+  onQueryNow: () => void;
+}) {
   const { t } = useI18n();
   const now = useNow(1000);
   const provider = t(`method.${attempt.provider}`);
   return (
-    <div className="payment-closing" data-testid="payment-closing" data-attempt-id={attempt.id} data-provider={attempt.provider}>
+    <div
+      className="payment-closing"
+      data-testid="payment-closing"
+      data-attempt-id={attempt.id}
+      data-provider={attempt.provider}
+    >
       <AttemptStatus attempt={attempt} now={now} />
       <div className="payment-closing-row">
         <p className="payment-ended-next">{t('attempt.closingCash', { provider })}</p>
@@ -738,7 +818,9 @@ function StartingPanel({ choice }: { choice: MethodChoice | null }) {
     >
       <div className="attempt-status attempt-starting" role="status">
         <span className="attempt-icon attempt-icon-busy" aria-hidden="true" />
-        <span className="attempt-status-text">{t('attempt.status.starting', { provider: provider ? t(`method.${provider}`) : '' })}</span>
+        <span className="attempt-status-text">
+          {t('attempt.status.starting', { provider: provider ? t(`method.${provider}`) : '' })}
+        </span>
       </div>
     </section>
   );
@@ -775,7 +857,18 @@ function useDrawerClosed(): boolean {
   return closed;
 }
 
-function CashForm({ inputRef, text, setText, setAmount, total, tendered, enough, problem, busy, onComplete }: CashFormProps) {
+function CashForm({
+  inputRef,
+  text,
+  setText,
+  setAmount,
+  total,
+  tendered,
+  enough,
+  problem,
+  busy,
+  onComplete,
+}: CashFormProps) {
   const { t } = useI18n();
   const drawerClosed = useDrawerClosed();
   return (
@@ -814,7 +907,14 @@ function CashForm({ inputRef, text, setText, setAmount, total, tendered, enough,
           {t('pay.exact')} <small>{formatFen(total)}</small>
         </button>
         {QUICK.map((q) => (
-          <button key={q.fen} type="button" className="btn btn-lg" onClick={() => setAmount(q.fen)} disabled={q.fen < total} data-testid={q.testId}>
+          <button
+            key={q.fen}
+            type="button"
+            className="btn btn-lg"
+            onClick={() => setAmount(q.fen)}
+            disabled={q.fen < total}
+            data-testid={q.testId}
+          >
             {formatFen(q.fen).replace('.00', '')}
           </button>
         ))}

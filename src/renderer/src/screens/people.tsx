@@ -50,7 +50,10 @@ export default function PeopleScreen({ onBack }: { onBack: () => void }) {
       notifier.say('error', 'people.addInvalid');
       return;
     }
-    const u = await approve((p) => api.auth.addUser({ name: name.trim(), role, pin, approvalPin: p }), 'approval.reason.people');
+    const u = await approve(
+      (p) => api.auth.addUser({ name: name.trim(), role, pin, approvalPin: p }),
+      'approval.reason.people',
+    );
     if (u) {
       setName('');
       setPin('');
@@ -64,7 +67,10 @@ export default function PeopleScreen({ onBack }: { onBack: () => void }) {
       notifier.say('error', 'people.addInvalid');
       return;
     }
-    const u = await approve((p) => api.auth.setPin({ userId: pinFor.user.id, pin: pinFor.pin, approvalPin: p }), 'approval.reason.people');
+    const u = await approve(
+      (p) => api.auth.setPin({ userId: pinFor.user.id, pin: pinFor.pin, approvalPin: p }),
+      'approval.reason.people',
+    );
     if (u) {
       setPinFor(null);
       notifier.say('success', 'people.pinSet', { name: u.name });
@@ -114,16 +120,31 @@ export default function PeopleScreen({ onBack }: { onBack: () => void }) {
                         data-testid="people-new-pin"
                         autoFocus
                       />
-                      <button type="button" className="btn btn-primary" onClick={() => void setNewPin()} data-testid="people-save-pin">
+                      <button
+                        type="button"
+                        className="btn btn-primary"
+                        onClick={() => void setNewPin()}
+                        data-testid="people-save-pin"
+                      >
                         {t('people.savePin')}
                       </button>
                     </>
                   ) : (
-                    <button type="button" className="btn" onClick={() => setPinFor({ user: u, pin: '' })} data-testid="people-set-pin">
+                    <button
+                      type="button"
+                      className="btn"
+                      onClick={() => setPinFor({ user: u, pin: '' })}
+                      data-testid="people-set-pin"
+                    >
                       {t('people.setPin')}
                     </button>
                   )}
-                  <button type="button" className="btn btn-warn" onClick={() => void retire(u)} data-testid="people-retire">
+                  <button
+                    type="button"
+                    className="btn btn-warn"
+                    onClick={() => void retire(u)}
+                    data-testid="people-retire"
+                  >
                     {t('people.retire')}
                   </button>
                 </td>
@@ -132,8 +153,20 @@ export default function PeopleScreen({ onBack }: { onBack: () => void }) {
           </tbody>
         </table>
         <div className="people-add">
-          <input className="input" value={name} maxLength={40} onChange={(e) => setName(e.target.value)} placeholder={t('people.name')} data-testid="people-name" />
-          <select className="input" value={role} onChange={(e) => setRole(e.target.value as 'clerk' | 'owner')} data-testid="people-role">
+          <input
+            className="input"
+            value={name}
+            maxLength={40}
+            onChange={(e) => setName(e.target.value)}
+            placeholder={t('people.name')}
+            data-testid="people-name"
+          />
+          <select
+            className="input"
+            value={role}
+            onChange={(e) => setRole(e.target.value as 'clerk' | 'owner')}
+            data-testid="people-role"
+          >
             <option value="clerk">{t('signin.role.clerk')}</option>
             <option value="owner">{t('signin.role.owner')}</option>
           </select>
@@ -181,7 +214,9 @@ export default function PeopleScreen({ onBack }: { onBack: () => void }) {
                   <td className="nowrap">{formatDateTime(a.at, locale, timeZone)}</td>
                   <td>
                     {a.actor}
-                    {a.approvedBy ? <div className="muted small">{t('people.approvedBy', { name: a.approvedBy })}</div> : null}
+                    {a.approvedBy ? (
+                      <div className="muted small">{t('people.approvedBy', { name: a.approvedBy })}</div>
+                    ) : null}
                   </td>
                   <td className="mono">
                     {a.action}

@@ -58,7 +58,13 @@ export default function ReceiptScreen({ receipt, onNewSale }: ReceiptProps) {
             {formatFen(change)}
           </span>
         </div>
-        <button type="button" className="btn btn-lg" onClick={() => void print()} disabled={printing} data-testid="print-receipt">
+        <button
+          type="button"
+          className="btn btn-lg"
+          onClick={() => void print()}
+          disabled={printing}
+          data-testid="print-receipt"
+        >
           {t('receipt.print')}
         </button>
         {status ? (

@@ -29,7 +29,14 @@ import { thrownToError, useNotifier } from '../lib/notice';
 import { PROVIDER_LOOK } from '../lib/payments';
 import './reconciliation.css';
 
-const CATEGORIES: readonly ReconCategory[] = ['paid_after_close', 'missing_locally', 'missing_upstream', 'amount_mismatch', 'status_mismatch', 'fee_mismatch'];
+const CATEGORIES: readonly ReconCategory[] = [
+  'paid_after_close',
+  'missing_locally',
+  'missing_upstream',
+  'amount_mismatch',
+  'status_mismatch',
+  'fee_mismatch',
+];
 const RESOLUTIONS: readonly ReconResolution[] = ['accepted', 'refunded', 'written_off', 'corrected'];
 const PROVIDERS: readonly ProviderId[] = ['alipay', 'wechat', 'yeepay'];
 
@@ -46,7 +53,10 @@ function signedFen(fen: number): string {
 
 function reasonText(t: Translate, item: ReconItemView): string {
   const key = `recon.reason.${item.reason}`;
-  const state = typeof item.detail.state === 'string' && isMessageKey(`attempt.${item.detail.state}`) ? t(`attempt.${item.detail.state}` as MessageKey) : '';
+  const state =
+    typeof item.detail.state === 'string' && isMessageKey(`attempt.${item.detail.state}`)
+      ? t(`attempt.${item.detail.state}` as MessageKey)
+      : '';
   return isMessageKey(key) ? t(key, { state }) : item.reason;
 }
 
@@ -109,7 +119,10 @@ export default function ReconciliationScreen({ businessDay, onBack }: Reconcilia
       .catch(() => setIsOwner(false));
   }, []);
 
-  useEffect(() => api.on('recon.changed', (e) => (e.day === day ? void load() : void loadDays())), [day, load, loadDays]);
+  useEffect(
+    () => api.on('recon.changed', (e) => (e.day === day ? void load() : void loadDays())),
+    [day, load, loadDays],
+  );
 
   useShortcuts({ Escape: { run: onBack, inInput: false } });
 
@@ -171,9 +184,17 @@ export default function ReconciliationScreen({ businessDay, onBack }: Reconcilia
                   data-day={d.day}
                   data-open={d.open}
                 >
-                  <span className="recon-day-date">{d.day === yesterday ? `${d.day} · ${t('recon.yesterday')}` : d.day}</span>
+                  <span className="recon-day-date">
+                    {d.day === yesterday ? `${d.day} · ${t('recon.yesterday')}` : d.day}
+                  </span>
                   <span className={`recon-day-state ${d.open > 0 || failed ? 'is-bad' : notRun ? 'is-none' : 'is-ok'}`}>
-                    {d.open > 0 ? t('recon.dayOpen', { count: d.open }) : failed ? t('recon.dayFailed') : notRun ? t('recon.dayNotRun') : t('recon.dayOk')}
+                    {d.open > 0
+                      ? t('recon.dayOpen', { count: d.open })
+                      : failed
+                        ? t('recon.dayFailed')
+                        : notRun
+                          ? t('recon.dayNotRun')
+                          : t('recon.dayOk')}
                   </span>
                 </button>
               </li>
@@ -189,7 +210,13 @@ export default function ReconciliationScreen({ businessDay, onBack }: Reconcilia
             {settings ? <span className="muted small">{t('recon.dailyRun', { time: settings.dailyAt })}</span> : null}
           </div>
           <div className="recon-picker">
-            <button type="button" className="btn" onClick={() => setDay(shiftDay(day, -1))} data-testid="recon-day-prev" aria-label={t('recon.prevDay')}>
+            <button
+              type="button"
+              className="btn"
+              onClick={() => setDay(shiftDay(day, -1))}
+              data-testid="recon-day-prev"
+              aria-label={t('recon.prevDay')}
+            >
               ◀
             </button>
             <input
@@ -203,7 +230,14 @@ export default function ReconciliationScreen({ businessDay, onBack }: Reconcilia
               aria-label={t('recon.day')}
               data-testid="recon-day-input"
             />
-            <button type="button" className="btn" onClick={() => setDay(shiftDay(day, 1))} disabled={day >= yesterday} data-testid="recon-day-next" aria-label={t('recon.nextDay')}>
+            <button
+              type="button"
+              className="btn"
+              onClick={() => setDay(shiftDay(day, 1))}
+              disabled={day >= yesterday}
+              data-testid="recon-day-next"
+              aria-label={t('recon.nextDay')}
+            >
               ▶
             </button>
             {day !== yesterday ? (
@@ -212,10 +246,22 @@ export default function ReconciliationScreen({ businessDay, onBack }: Reconcilia
               </button>
             ) : null}
           </div>
-          <button type="button" className="btn btn-sm" onClick={() => setEditing(true)} data-testid="recon-settings-open">
+          <button
+            type="button"
+            className="btn btn-sm"
+            onClick={() => setEditing(true)}
+            data-testid="recon-settings-open"
+          >
             {t('recon.settings')}
           </button>
-          <button type="button" className="btn btn-lg btn-primary" onClick={onRun} disabled={!canRun || running} data-testid="recon-run" data-running={running}>
+          <button
+            type="button"
+            className="btn btn-lg btn-primary"
+            onClick={onRun}
+            disabled={!canRun || running}
+            data-testid="recon-run"
+            data-running={running}
+          >
             {running ? t('recon.running') : anyRun ? t('recon.rerun') : t('recon.run')}
           </button>
         </div>
@@ -228,7 +274,9 @@ export default function ReconciliationScreen({ businessDay, onBack }: Reconcilia
         {outcomes ? (
           <ul className="recon-outcomes" data-testid="recon-outcomes">
             {outcomes.length === 0 ? <li>{t('recon.noProviders')}</li> : null}
-            {outcomes.length > 0 && outcomes.every((o) => o.outcome === 'already_imported') ? <li className="recon-outcome">{t('recon.allAlreadyImported')}</li> : null}
+            {outcomes.length > 0 && outcomes.every((o) => o.outcome === 'already_imported') ? (
+              <li className="recon-outcome">{t('recon.allAlreadyImported')}</li>
+            ) : null}
             {outcomes.map((o) => (
               <li
                 key={o.provider}
@@ -238,7 +286,13 @@ export default function ReconciliationScreen({ businessDay, onBack }: Reconcilia
                 data-provider={o.provider}
                 data-outcome={o.outcome}
               >
-                {t(`recon.outcome.${o.outcome}`, { method: t(`method.${o.provider}`), rows: o.rows, matched: o.matched, items: o.items, reason: o.error?.message ?? '' })}
+                {t(`recon.outcome.${o.outcome}`, {
+                  method: t(`method.${o.provider}`),
+                  rows: o.rows,
+                  matched: o.matched,
+                  items: o.items,
+                  reason: o.error?.message ?? '',
+                })}
               </li>
             ))}
           </ul>
@@ -247,7 +301,12 @@ export default function ReconciliationScreen({ businessDay, onBack }: Reconcilia
         {view === null && refused ? (
           <div className="empty-state recon-refused" data-testid="recon-refused">
             <p>{t('recon.refused')}</p>
-            <button type="button" className="btn btn-lg btn-primary" onClick={() => void load()} data-testid="recon-retry">
+            <button
+              type="button"
+              className="btn btn-lg btn-primary"
+              onClick={() => void load()}
+              data-testid="recon-retry"
+            >
               {t('approval.retry')}
             </button>
           </div>
@@ -269,7 +328,13 @@ export default function ReconciliationScreen({ businessDay, onBack }: Reconcilia
                   const list = open.filter((i) => i.category === c);
                   if (list.length === 0) return null;
                   return (
-                    <section key={c} className={`recon-cat cat-${c}`} data-testid="recon-category" data-category={c} data-count={list.length}>
+                    <section
+                      key={c}
+                      className={`recon-cat cat-${c}`}
+                      data-testid="recon-category"
+                      data-category={c}
+                      data-count={list.length}
+                    >
                       <h4>
                         {t(`recon.category.${c}`)} <span className="recon-count">{list.length}</span>
                       </h4>
@@ -289,8 +354,18 @@ export default function ReconciliationScreen({ businessDay, onBack }: Reconcilia
                 </section>
               ) : null}
               {resolved.length > 0 ? (
-                <section className="recon-cat cat-resolved" data-testid="recon-resolved-list" data-count={resolved.length}>
-                  <button type="button" className="btn btn-sm" onClick={() => setShowResolved((s) => !s)} data-testid="recon-resolved-toggle" aria-expanded={showResolved}>
+                <section
+                  className="recon-cat cat-resolved"
+                  data-testid="recon-resolved-list"
+                  data-count={resolved.length}
+                >
+                  <button
+                    type="button"
+                    className="btn btn-sm"
+                    onClick={() => setShowResolved((s) => !s)}
+                    data-testid="recon-resolved-toggle"
+                    aria-expanded={showResolved}
+                  >
                     {showResolved ? '▾' : '▸'} {t('recon.resolved', { count: resolved.length })}
                   </button>
                   {showResolved ? <ItemTable items={resolved} onResolve={setResolving} /> : null}
@@ -302,7 +377,14 @@ export default function ReconciliationScreen({ businessDay, onBack }: Reconcilia
       </section>
 
       {asking === 'run' ? (
-        <PinDialog title={t('recon.runTitle')} hint={t('recon.runPinHint', { day })} submitLabel={t('recon.runSubmit')} busy={running} onSubmit={run} onClose={() => setAsking(null)} />
+        <PinDialog
+          title={t('recon.runTitle')}
+          hint={t('recon.runPinHint', { day })}
+          submitLabel={t('recon.runSubmit')}
+          busy={running}
+          onSubmit={run}
+          onClose={() => setAsking(null)}
+        />
       ) : null}
       {resolving ? (
         <ResolveDialog
@@ -336,7 +418,12 @@ export default function ReconciliationScreen({ businessDay, onBack }: Reconcilia
 
 function Money({ side, testId }: { side: ReconSide | null; testId: string }) {
   const { t } = useI18n();
-  if (!side) return <span className="muted" data-testid={testId}>—</span>;
+  if (!side)
+    return (
+      <span className="muted" data-testid={testId}>
+        —
+      </span>
+    );
   return (
     <span className="recon-money" data-testid={testId} data-count={side.count} data-sum-fen={side.sumFen}>
       <small className="recon-n">{t('recon.count', { count: side.count })}</small>
@@ -352,7 +439,12 @@ function Diff({ local, statement }: { local: ReconSide; statement: ReconSide | n
   const n = statement.count - local.count;
   const bad = fen !== 0 || n !== 0;
   return (
-    <span className={`recon-diff${bad ? ' is-bad' : ''}`} data-testid="recon-diff" data-diff-fen={fen} data-diff-count={n}>
+    <span
+      className={`recon-diff${bad ? ' is-bad' : ''}`}
+      data-testid="recon-diff"
+      data-diff-fen={fen}
+      data-diff-count={n}
+    >
       {n !== 0 ? <small>{t('recon.diffCount', { count: n > 0 ? `+${n}` : String(n) })}</small> : null}
       {bad ? signedFen(fen) : t('recon.diffNone')}
     </span>
@@ -384,12 +476,23 @@ function Totals({ view, time }: { view: ReconDayView; time: (ms: number | null) 
       {view.providers
         .filter((p) => p.error)
         .map((p) => (
-          <p key={p.provider} className="recon-problem" role="alert" data-testid="recon-provider-error" data-provider={p.provider} data-code={p.error!.code}>
+          <p
+            key={p.provider}
+            className="recon-problem"
+            role="alert"
+            data-testid="recon-provider-error"
+            data-provider={p.provider}
+            data-code={p.error!.code}
+          >
             <strong>
               {t(`method.${p.provider}`)} · {t(`error.${p.error!.code}`)}
             </strong>
             <span className="recon-problem-reason">{p.error!.message}</span>
-            {p.lastTriedAt !== null ? <small className="muted">{t('recon.lastTried', { time: time(p.lastTriedAt), who: p.lastTriedBy ?? '' })}</small> : null}
+            {p.lastTriedAt !== null ? (
+              <small className="muted">
+                {t('recon.lastTried', { time: time(p.lastTriedAt), who: p.lastTriedBy ?? '' })}
+              </small>
+            ) : null}
           </p>
         ))}
     </div>
@@ -400,13 +503,23 @@ function ProviderRows({ p, time }: { p: ReconProviderDay; time: (ms: number | nu
   const { t } = useI18n();
   const look = PROVIDER_LOOK[p.provider];
   const status = (
-    <span className={`recon-status st-${p.status}`} data-testid="recon-status" title={p.importedAt !== null ? t('recon.importedAt', { time: time(p.importedAt) }) : undefined}>
+    <span
+      className={`recon-status st-${p.status}`}
+      data-testid="recon-status"
+      title={p.importedAt !== null ? t('recon.importedAt', { time: time(p.importedAt) }) : undefined}
+    >
       {t(`recon.status.${p.status}`)}
     </span>
   );
   return (
     <>
-      <tr className="recon-provider" data-testid="recon-provider-row" data-provider={p.provider} data-status={p.status} data-open={p.open}>
+      <tr
+        className="recon-provider"
+        data-testid="recon-provider-row"
+        data-provider={p.provider}
+        data-status={p.status}
+        data-open={p.open}
+      >
         <td>
           <div className="recon-method">
             <span className="recon-mark" style={{ background: look.color }} aria-hidden>
@@ -435,10 +548,20 @@ function ProviderRows({ p, time }: { p: ReconProviderDay; time: (ms: number | nu
           </span>
         </td>
       </tr>
-      {p.byMode.some((m) => m.statement !== null && (m.statement.sumFen !== m.local.sumFen || m.statement.count !== m.local.count)) && p.byMode.length > 1
+      {p.byMode.some(
+        (m) => m.statement !== null && (m.statement.sumFen !== m.local.sumFen || m.statement.count !== m.local.count),
+      ) && p.byMode.length > 1
         ? p.byMode.map((m) => (
-            <tr key={m.mode} className="recon-mode" data-testid="recon-mode-row" data-provider={p.provider} data-mode={m.mode}>
-              <td className="recon-mode-name">{isMessageKey(`recon.mode.${m.mode}`) ? t(`recon.mode.${m.mode}` as MessageKey) : m.mode}</td>
+            <tr
+              key={m.mode}
+              className="recon-mode"
+              data-testid="recon-mode-row"
+              data-provider={p.provider}
+              data-mode={m.mode}
+            >
+              <td className="recon-mode-name">
+                {isMessageKey(`recon.mode.${m.mode}`) ? t(`recon.mode.${m.mode}` as MessageKey) : m.mode}
+              </td>
               <td className="num">
                 <Money side={m.local} testId="recon-mode-till" />
               </td>
@@ -493,16 +616,23 @@ function ItemTable({ items, onResolve }: { items: ReconItemView[]; onResolve: (i
             </td>
             <td>
               <div>{reasonText(t, i)}</div>
-              {i.awaitingDay ? <div className="muted small">{t('recon.item.waitingFor', { day: i.awaitingDay })}</div> : null}
+              {i.awaitingDay ? (
+                <div className="muted small">{t('recon.item.waitingFor', { day: i.awaitingDay })}</div>
+              ) : null}
               {i.resolvedAt !== null ? (
                 <div className="recon-decision" data-testid="recon-item-decision" data-resolution={i.resolution ?? ''}>
-                  <strong>{resolutionText(t, i.resolution ?? '')}</strong> · {i.resolvedBy} · {formatDateTime(i.resolvedAt, locale, timeZone)}
+                  <strong>{resolutionText(t, i.resolution ?? '')}</strong> · {i.resolvedBy} ·{' '}
+                  {formatDateTime(i.resolvedAt, locale, timeZone)}
                   {i.note ? <div className="recon-decision-note">“{i.note}”</div> : null}
                 </div>
               ) : null}
             </td>
-            <td className="num strong">{i.oursFen === null ? <span className="muted">—</span> : formatFen(i.oursFen)}</td>
-            <td className="num strong">{i.theirsFen === null ? <span className="muted">—</span> : formatFen(i.theirsFen)}</td>
+            <td className="num strong">
+              {i.oursFen === null ? <span className="muted">—</span> : formatFen(i.oursFen)}
+            </td>
+            <td className="num strong">
+              {i.theirsFen === null ? <span className="muted">—</span> : formatFen(i.theirsFen)}
+            </td>
             <td className="num">
               {i.resolvedAt === null ? (
                 <button type="button" className="btn" onClick={() => onResolve(i)} data-testid="recon-item-resolve">
@@ -519,7 +649,15 @@ function ItemTable({ items, onResolve }: { items: ReconItemView[]; onResolve: (i
 
 // ---- dialogs -------------------------------------------------------------------------------------
 
-function PinField({ value, onChange, autoFocus }: { value: string; onChange: (v: string) => void; autoFocus?: boolean }) {
+function PinField({
+  value,
+  onChange,
+  autoFocus,
+}: {
+  value: string;
+  onChange: (v: string) => void;
+  autoFocus?: boolean;
+}) {
   const { t } = useI18n();
   return (
     <label className="field">
@@ -552,7 +690,14 @@ function ErrorLine({ error }: { error: PosErrorShape | null }) {
   );
 }
 
-function PinDialog(props: { title: string; hint: string; submitLabel: string; busy: boolean; onSubmit: (pin: string) => Promise<PosErrorShape | null>; onClose: () => void }) {
+function PinDialog(props: {
+  title: string;
+  hint: string;
+  submitLabel: string;
+  busy: boolean;
+  onSubmit: (pin: string) => Promise<PosErrorShape | null>;
+  onClose: () => void;
+}) {
   const { t } = useI18n();
   const [pin, setPin] = useState('');
   const [error, setError] = useState<PosErrorShape | null>(null);
@@ -574,7 +719,13 @@ function PinDialog(props: { title: string; hint: string; submitLabel: string; bu
         <button type="button" className="btn btn-lg" onClick={props.onClose} data-testid="recon-pin-cancel">
           {t('confirm.no')} <kbd>Esc</kbd>
         </button>
-        <button type="button" className="btn btn-lg btn-primary" onClick={() => void submit()} disabled={props.busy || pin.length < 4} data-testid="recon-pin-submit">
+        <button
+          type="button"
+          className="btn btn-lg btn-primary"
+          onClick={() => void submit()}
+          disabled={props.busy || pin.length < 4}
+          data-testid="recon-pin-submit"
+        >
           {props.busy ? t('recon.running') : props.submitLabel} <kbd>Enter</kbd>
         </button>
       </div>
@@ -582,7 +733,17 @@ function PinDialog(props: { title: string; hint: string; submitLabel: string; bu
   );
 }
 
-function ResolveDialog({ item, isOwner, onClose, onDone }: { item: ReconItemView; isOwner: boolean; onClose: () => void; onDone: (i: ReconItemView) => void }) {
+function ResolveDialog({
+  item,
+  isOwner,
+  onClose,
+  onDone,
+}: {
+  item: ReconItemView;
+  isOwner: boolean;
+  onClose: () => void;
+  onDone: (i: ReconItemView) => void;
+}) {
   const { t } = useI18n();
   const [resolution, setResolution] = useState<ReconResolution | null>(null);
   const [note, setNote] = useState('');
@@ -601,7 +762,12 @@ function ResolveDialog({ item, isOwner, onClose, onDone }: { item: ReconItemView
     setBusy(true);
     let r;
     try {
-      r = await api.recon.resolve({ itemId: item.id, resolution, note: note.trim(), ...(needPin ? { approvalPin: pin } : {}) });
+      r = await api.recon.resolve({
+        itemId: item.id,
+        resolution,
+        note: note.trim(),
+        ...(needPin ? { approvalPin: pin } : {}),
+      });
     } catch (err) {
       r = { ok: false as const, error: thrownToError(err) };
     }
@@ -611,7 +777,10 @@ function ResolveDialog({ item, isOwner, onClose, onDone }: { item: ReconItemView
     setPin('');
     setError(r.error);
   };
-  useShortcuts({ Enter: { run: () => void submit(), when: (e) => notOnButton(e) && !(e.target instanceof HTMLTextAreaElement) } }, { layer: 'modal' });
+  useShortcuts(
+    { Enter: { run: () => void submit(), when: (e) => notOnButton(e) && !(e.target instanceof HTMLTextAreaElement) } },
+    { layer: 'modal' },
+  );
 
   return (
     <Modal title={t('recon.resolveTitle')} onClose={onClose} testId="recon-resolve-dialog" wide>
@@ -683,7 +852,13 @@ function ResolveDialog({ item, isOwner, onClose, onDone }: { item: ReconItemView
         <button type="button" className="btn btn-lg" onClick={onClose} data-testid="recon-resolve-cancel">
           {t('confirm.no')} <kbd>Esc</kbd>
         </button>
-        <button type="button" className="btn btn-lg btn-primary" onClick={() => void submit()} disabled={busy} data-testid="recon-resolve-submit">
+        <button
+          type="button"
+          className="btn btn-lg btn-primary"
+          onClick={() => void submit()}
+          disabled={busy}
+          data-testid="recon-resolve-submit"
+        >
           {t('recon.resolveSubmit')} <kbd>Enter</kbd>
         </button>
       </div>
@@ -701,11 +876,23 @@ function percentToPpm(text: string): number | null {
 function ppmToPercent(ppm: number | undefined): string {
   if (ppm === undefined) return '';
   const whole = Math.floor(ppm / 10_000);
-  const frac = String(ppm % 10_000).padStart(4, '0').replace(/0+$/, '');
+  const frac = String(ppm % 10_000)
+    .padStart(4, '0')
+    .replace(/0+$/, '');
   return frac ? `${whole}.${frac}` : String(whole);
 }
 
-function SettingsDialog({ settings, isOwner, onClose, onSaved }: { settings: ReconSettingsView; isOwner: boolean; onClose: () => void; onSaved: (s: ReconSettingsView) => void }) {
+function SettingsDialog({
+  settings,
+  isOwner,
+  onClose,
+  onSaved,
+}: {
+  settings: ReconSettingsView;
+  isOwner: boolean;
+  onClose: () => void;
+  onSaved: (s: ReconSettingsView) => void;
+}) {
   const { t } = useI18n();
   const [dailyAt, setDailyAt] = useState(settings.dailyAt);
   const [buffer, setBuffer] = useState(String(settings.bufferMinutes));
@@ -753,7 +940,13 @@ function SettingsDialog({ settings, isOwner, onClose, onSaved }: { settings: Rec
       <div className="recon-settings">
         <label className="field">
           {t('recon.dailyAt')}
-          <input className="input" type="time" value={dailyAt} onChange={(e) => setDailyAt(e.target.value)} data-testid="recon-daily-at" />
+          <input
+            className="input"
+            type="time"
+            value={dailyAt}
+            onChange={(e) => setDailyAt(e.target.value)}
+            data-testid="recon-daily-at"
+          />
           <small className="muted">{t('recon.dailyAtHint')}</small>
         </label>
         {PROVIDERS.map((p) => (
@@ -773,7 +966,13 @@ function SettingsDialog({ settings, isOwner, onClose, onSaved }: { settings: Rec
         <small className="muted">{t('recon.feeRateHint')}</small>
         <label className="field">
           {t('recon.buffer')}
-          <input className="input" inputMode="numeric" value={buffer} onChange={(e) => setBuffer(e.target.value)} data-testid="recon-buffer" />
+          <input
+            className="input"
+            inputMode="numeric"
+            value={buffer}
+            onChange={(e) => setBuffer(e.target.value)}
+            data-testid="recon-buffer"
+          />
           <small className="muted">{t('recon.bufferHint')}</small>
         </label>
         {needPin ? <PinField value={pin} onChange={setPin} /> : null}
@@ -788,7 +987,12 @@ function SettingsDialog({ settings, isOwner, onClose, onSaved }: { settings: Rec
         <button type="button" className="btn btn-lg" onClick={onClose}>
           {t('confirm.no')} <kbd>Esc</kbd>
         </button>
-        <button type="button" className="btn btn-lg btn-primary" onClick={() => void save()} data-testid="recon-settings-save">
+        <button
+          type="button"
+          className="btn btn-lg btn-primary"
+          onClick={() => void save()}
+          data-testid="recon-settings-save"
+        >
           {t('recon.save')} <kbd>Enter</kbd>
         </button>
       </div>

@@ -128,7 +128,11 @@ export default function ReportsScreen({ businessDay, onBack }: ReportsProps) {
     async (r: Range) => {
       const id = ++request.current;
       setLoading(true);
-      const value = await asOwner((approvalPin) => api.reports.sales({ from: r.from, to: r.to, top: TOP, ...(approvalPin ? { approvalPin } : {}) }), r);
+      const value = await asOwner(
+        (approvalPin) =>
+          api.reports.sales({ from: r.from, to: r.to, top: TOP, ...(approvalPin ? { approvalPin } : {}) }),
+        r,
+      );
       if (id !== request.current) return; // a newer range was asked for meanwhile: this answer is stale
       setLoading(false);
       if (value === undefined) {
@@ -152,7 +156,14 @@ export default function ReportsScreen({ businessDay, onBack }: ReportsProps) {
     setRange(r);
   };
   const problem = rangeProblem(draft);
-  const draftProblem: MessageKey | null = problem === null ? null : problem === 'backwards' ? 'reports.rangeBackwards' : problem === 'too_long' ? 'reports.rangeTooLong' : 'reports.rangeBad';
+  const draftProblem: MessageKey | null =
+    problem === null
+      ? null
+      : problem === 'backwards'
+        ? 'reports.rangeBackwards'
+        : problem === 'too_long'
+          ? 'reports.rangeTooLong'
+          : 'reports.rangeBad';
   const applyCustom = () => {
     if (draftProblem) return;
     setPreset('custom');
@@ -161,7 +172,11 @@ export default function ReportsScreen({ businessDay, onBack }: ReportsProps) {
 
   const exportCsv = async () => {
     setBusy('csv');
-    const file = await asOwner((approvalPin) => api.reports.exportCsv({ from: range.from, to: range.to, ...(approvalPin ? { approvalPin } : {}) }), range);
+    const file = await asOwner(
+      (approvalPin) =>
+        api.reports.exportCsv({ from: range.from, to: range.to, ...(approvalPin ? { approvalPin } : {}) }),
+      range,
+    );
     setBusy(null);
     if (!file) return;
     saveFile(file);
@@ -170,7 +185,11 @@ export default function ReportsScreen({ businessDay, onBack }: ReportsProps) {
 
   const print = async () => {
     setBusy('print');
-    const page = await asOwner((approvalPin) => api.reports.printable({ from: range.from, to: range.to, ...(approvalPin ? { approvalPin } : {}) }), range);
+    const page = await asOwner(
+      (approvalPin) =>
+        api.reports.printable({ from: range.from, to: range.to, ...(approvalPin ? { approvalPin } : {}) }),
+      range,
+    );
     setBusy(null);
     if (!page) return;
     printHtml(page.html, page.title);
@@ -186,13 +205,27 @@ export default function ReportsScreen({ businessDay, onBack }: ReportsProps) {
       <div className="screen-head reports-head">
         <h1>{t('reports.title')}</h1>
         <span className="reports-range-label" data-testid="reports-range">
-          {range.from === range.to ? range.from : t('reports.range', { from: range.from, to: range.to, days: daysIn(range) })}
+          {range.from === range.to
+            ? range.from
+            : t('reports.range', { from: range.from, to: range.to, days: daysIn(range) })}
         </span>
         <div className="spacer" />
-        <button type="button" className="btn" onClick={() => void exportCsv()} disabled={!shown || busy !== null} data-testid="reports-export-csv">
+        <button
+          type="button"
+          className="btn"
+          onClick={() => void exportCsv()}
+          disabled={!shown || busy !== null}
+          data-testid="reports-export-csv"
+        >
           {t('reports.exportCsv')}
         </button>
-        <button type="button" className="btn" onClick={() => void print()} disabled={!shown || busy !== null} data-testid="reports-print">
+        <button
+          type="button"
+          className="btn"
+          onClick={() => void print()}
+          disabled={!shown || busy !== null}
+          data-testid="reports-print"
+        >
           {t('reports.print')}
         </button>
         <button type="button" className="btn btn-lg" onClick={onBack} data-testid="reports-back">
@@ -239,7 +272,13 @@ export default function ReportsScreen({ businessDay, onBack }: ReportsProps) {
               data-testid="reports-to"
             />
           </label>
-          <button type="button" className="btn btn-primary" onClick={applyCustom} disabled={draftProblem !== null} data-testid="reports-apply">
+          <button
+            type="button"
+            className="btn btn-primary"
+            onClick={applyCustom}
+            disabled={draftProblem !== null}
+            data-testid="reports-apply"
+          >
             {t('reports.apply')}
           </button>
         </div>
@@ -259,7 +298,12 @@ export default function ReportsScreen({ businessDay, onBack }: ReportsProps) {
       {state === 'refused' && !shown ? (
         <div className="empty-state reports-refused" data-testid="reports-refused">
           <p>{t('reports.refused')}</p>
-          <button type="button" className="btn btn-lg btn-primary" onClick={() => void load(range)} data-testid="reports-retry">
+          <button
+            type="button"
+            className="btn btn-lg btn-primary"
+            onClick={() => void load(range)}
+            data-testid="reports-retry"
+          >
             {t('reports.retry')}
           </button>
         </div>
@@ -287,7 +331,8 @@ export default function ReportsScreen({ businessDay, onBack }: ReportsProps) {
             </>
           )}
           <p className="reports-note muted" data-testid="reports-note">
-            {t('reports.note', { timeZone: shown.timeZone })} {t('reports.updated', { time: formatDateTime(shown.generatedAt, locale, timeZone) })}
+            {t('reports.note', { timeZone: shown.timeZone })}{' '}
+            {t('reports.updated', { time: formatDateTime(shown.generatedAt, locale, timeZone) })}
           </p>
         </div>
       ) : null}
@@ -312,10 +357,35 @@ function Cards({ r }: { r: SalesReport }) {
   return (
     <div className="reports-cards">
       {card('net', 'reports.card.net', signed(s.netFen), s.netFen, t('reports.card.netHint'), ' is-main')}
-      {card('orders', 'reports.card.orders', count(s.orders), s.orders, t('reports.card.ordersHint', { items: count(s.items) }))}
-      {card('avg', 'reports.card.avg', s.avgTicketFen === null ? '—' : money(s.avgTicketFen), s.avgTicketFen, t('reports.card.avgHint'))}
-      {card('refunds', 'reports.card.refunds', minus(s.refundFen), s.refundFen, t('reports.card.refundsHint', { count: s.refunds, n: count(s.refunds) }), s.refundFen > 0 ? ' is-minus' : '')}
-      {card('discounts', 'reports.card.discounts', minus(s.discountFen), s.discountFen, t('reports.card.discountsHint', { gross: money(s.grossFen) }))}
+      {card(
+        'orders',
+        'reports.card.orders',
+        count(s.orders),
+        s.orders,
+        t('reports.card.ordersHint', { items: count(s.items) }),
+      )}
+      {card(
+        'avg',
+        'reports.card.avg',
+        s.avgTicketFen === null ? '—' : money(s.avgTicketFen),
+        s.avgTicketFen,
+        t('reports.card.avgHint'),
+      )}
+      {card(
+        'refunds',
+        'reports.card.refunds',
+        minus(s.refundFen),
+        s.refundFen,
+        t('reports.card.refundsHint', { count: s.refunds, n: count(s.refunds) }),
+        s.refundFen > 0 ? ' is-minus' : '',
+      )}
+      {card(
+        'discounts',
+        'reports.card.discounts',
+        minus(s.discountFen),
+        s.discountFen,
+        t('reports.card.discountsHint', { gross: money(s.grossFen) }),
+      )}
     </div>
   );
 }
@@ -326,34 +396,72 @@ function Charts({ r }: { r: SalesReport }) {
   const { t, locale } = useI18n();
   const data = useMemo(() => {
     const net = t('reports.series.net');
-    const days = { labels: r.byDay.map((d) => d.day), series: [{ label: net, values: r.byDay.map((d) => d.netFen), color: '#1d4ed8' }] as ChartSeries[] };
+    const days = {
+      labels: r.byDay.map((d) => d.day),
+      series: [{ label: net, values: r.byDay.map((d) => d.netFen), color: '#1d4ed8' }] as ChartSeries[],
+    };
     // short ranges: every day (MM-DD, skipped as room requires); long ones: the first of each month (YYYY-MM)
-    const dayTick = r.days > 62 ? (label: string) => (label.endsWith('-01') ? monthLabel(label, locale) : '') : undefined;
+    const dayTick =
+      r.days > 62 ? (label: string) => (label.endsWith('-01') ? monthLabel(label, locale) : '') : undefined;
     const active = r.byHour.filter((h) => h.orders > 0 || h.refunds > 0).map((h) => h.hour);
     const first = active.length ? Math.min(...active) : 0;
     const last = active.length ? Math.max(...active) : -1;
     const hourRows = r.byHour.filter((h) => h.hour >= first && h.hour <= last);
-    const hours = { labels: hourRows.map((h) => hourLabel(h.hour)), series: [{ label: net, values: hourRows.map((h) => h.netFen), color: '#0f766e' }] as ChartSeries[] };
+    const hours = {
+      labels: hourRows.map((h) => hourLabel(h.hour)),
+      series: [{ label: net, values: hourRows.map((h) => h.netFen), color: '#0f766e' }] as ChartSeries[],
+    };
     const methodRows = r.byMethod.filter((m) => m.netFen > 0);
     const methods = {
       labels: methodRows.map((m) => methodName(t, m)),
-      series: [{ label: net, values: methodRows.map((m) => m.netFen), color: methodRows.map(methodColor) }] as ChartSeries[],
+      series: [
+        { label: net, values: methodRows.map((m) => m.netFen), color: methodRows.map(methodColor) },
+      ] as ChartSeries[],
     };
     const cats = r.byCategory.filter((c) => c.netFen !== 0);
     const categories = {
       labels: cats.map((c) => names(locale, c).main),
       series: [{ label: net, values: cats.map((c) => c.netFen), color: cats.map((c) => c.color) }] as ChartSeries[],
     };
-    return { days: { ...days, labels: r.days > 62 ? days.labels : days.labels.map((d) => d.slice(5)), tickLabel: dayTick }, hours, methods, categories };
+    return {
+      days: { ...days, labels: r.days > 62 ? days.labels : days.labels.map((d) => d.slice(5)), tickLabel: dayTick },
+      hours,
+      methods,
+      categories,
+    };
   }, [r, t, locale]);
   const empty = t('reports.chart.empty');
   return (
     <div className={`reports-charts${r.days === 1 ? ' one-day' : ''}`}>
       {r.days > 1 ? (
-        <ReportChart kind="bar" title={t('reports.chart.day')} {...data.days} locale={locale} testId="reports-chart-day" summary={t('reports.chart.day')} emptyText={empty} />
+        <ReportChart
+          kind="bar"
+          title={t('reports.chart.day')}
+          {...data.days}
+          locale={locale}
+          testId="reports-chart-day"
+          summary={t('reports.chart.day')}
+          emptyText={empty}
+        />
       ) : null}
-      <ReportChart kind="bar" title={t('reports.chart.hour')} {...data.hours} locale={locale} testId="reports-chart-hour" summary={t('reports.chart.hour')} emptyText={empty} />
-      <ReportChart kind="doughnut" title={t('reports.chart.method')} {...data.methods} locale={locale} testId="reports-chart-method" summary={t('reports.chart.method')} emptyText={empty} />
+      <ReportChart
+        kind="bar"
+        title={t('reports.chart.hour')}
+        {...data.hours}
+        locale={locale}
+        testId="reports-chart-hour"
+        summary={t('reports.chart.hour')}
+        emptyText={empty}
+      />
+      <ReportChart
+        kind="doughnut"
+        title={t('reports.chart.method')}
+        {...data.methods}
+        locale={locale}
+        testId="reports-chart-method"
+        summary={t('reports.chart.method')}
+        emptyText={empty}
+      />
       <ReportChart
         kind="hbar"
         title={t('reports.chart.category')}
@@ -370,7 +478,17 @@ function Charts({ r }: { r: SalesReport }) {
 
 // ---- tables --------------------------------------------------------------------------------------
 
-function TotalsTable({ id, head, rows, total }: { id: Tab; head: MessageKey; rows: { key: string; label: string; sub?: string; t: ReportTotals }[]; total: ReportTotals }) {
+function TotalsTable({
+  id,
+  head,
+  rows,
+  total,
+}: {
+  id: Tab;
+  head: MessageKey;
+  rows: { key: string; label: string; sub?: string; t: ReportTotals }[];
+  total: ReportTotals;
+}) {
   const { t } = useI18n();
   const line = (key: string, label: string, x: ReportTotals, sub?: string, cls = '') => (
     <tr key={key} className={cls} data-testid="reports-row" data-key={key}>
@@ -384,7 +502,11 @@ function TotalsTable({ id, head, rows, total }: { id: Tab; head: MessageKey; row
       <td className="num">{minus(x.discountFen)}</td>
       <td className="num">
         {minus(x.refundFen)}
-        {x.refunds > 0 ? <small className="reports-sub">{t('reports.card.refundsHint', { count: x.refunds, n: count(x.refunds) })}</small> : null}
+        {x.refunds > 0 ? (
+          <small className="reports-sub">
+            {t('reports.card.refundsHint', { count: x.refunds, n: count(x.refunds) })}
+          </small>
+        ) : null}
       </td>
       <td className="num strong">{signed(x.netFen)}</td>
       <td className="num">{x.avgTicketFen === null ? '—' : money(x.avgTicketFen)}</td>
@@ -424,7 +546,19 @@ interface Goods {
   netFen: number;
 }
 
-function GoodsTable({ id, head, rows, extra, net }: { id: Tab; head: MessageKey; rows: Goods[]; extra: Goods[]; net: number }) {
+function GoodsTable({
+  id,
+  head,
+  rows,
+  extra,
+  net,
+}: {
+  id: Tab;
+  head: MessageKey;
+  rows: Goods[];
+  extra: Goods[];
+  net: number;
+}) {
   const { t } = useI18n();
   const share = (x: number) => (net > 0 ? `${x < 0 ? '−' : ''}${Math.abs((100 * x) / net).toFixed(1)}%` : '—');
   const line = (g: Goods, rank: number | null, cls = '') => (
@@ -441,7 +575,9 @@ function GoodsTable({ id, head, rows, extra, net }: { id: Tab; head: MessageKey;
       <td className="num">{minus(g.discountFen)}</td>
       <td className="num">
         {minus(g.refundFen)}
-        {g.refundQty > 0 ? <small className="reports-sub">{t('reports.refundedQty', { qty: count(g.refundQty) })}</small> : null}
+        {g.refundQty > 0 ? (
+          <small className="reports-sub">{t('reports.refundedQty', { qty: count(g.refundQty) })}</small>
+        ) : null}
       </td>
       <td className="num strong">{signed(g.netFen)}</td>
       <td className="num">{share(g.netFen)}</td>
@@ -476,54 +612,127 @@ function Tables({ r, tab, onTab }: { r: SalesReport; tab: Tab; onTab: (t: Tab) =
   let body: ReactNode;
   switch (tab) {
     case 'products': {
-      const rows: Goods[] = r.products.top.map((p) => ({ ...p, key: p.sku, label: nameOf(p).main, sub: `${p.sku} · ${nameOf(p).other}` }));
+      const rows: Goods[] = r.products.top.map((p) => ({
+        ...p,
+        key: p.sku,
+        label: nameOf(p).main,
+        sub: `${p.sku} · ${nameOf(p).other}`,
+      }));
       const extra: Goods[] = [];
-      if (r.products.rest) extra.push({ ...r.products.rest, key: 'others', label: t('reports.others', { count: r.products.restCount }) });
+      if (r.products.rest)
+        extra.push({ ...r.products.rest, key: 'others', label: t('reports.others', { count: r.products.restCount }) });
       if (r.products.unallocatedRefundFen !== 0) {
         const u = r.products.unallocatedRefundFen;
-        extra.push({ key: 'unallocated', label: t('reports.unallocated'), orders: 0, qty: 0, grossFen: 0, discountFen: 0, refundFen: u, refundQty: 0, netFen: -u });
+        extra.push({
+          key: 'unallocated',
+          label: t('reports.unallocated'),
+          orders: 0,
+          qty: 0,
+          grossFen: 0,
+          discountFen: 0,
+          refundFen: u,
+          refundQty: 0,
+          netFen: -u,
+        });
       }
       body = <GoodsTable id="products" head="reports.col.product" rows={rows} extra={extra} net={r.summary.netFen} />;
       break;
     }
     case 'categories': {
-      const rows: Goods[] = r.byCategory.map((c) => ({ ...c, key: c.code || 'none', label: nameOf(c).main, sub: nameOf(c).other, color: c.color }));
+      const rows: Goods[] = r.byCategory.map((c) => ({
+        ...c,
+        key: c.code || 'none',
+        label: nameOf(c).main,
+        sub: nameOf(c).other,
+        color: c.color,
+      }));
       const extra: Goods[] = [];
       if (r.products.unallocatedRefundFen !== 0) {
         const u = r.products.unallocatedRefundFen;
-        extra.push({ key: 'unallocated', label: t('reports.unallocated'), orders: 0, qty: 0, grossFen: 0, discountFen: 0, refundFen: u, refundQty: 0, netFen: -u });
+        extra.push({
+          key: 'unallocated',
+          label: t('reports.unallocated'),
+          orders: 0,
+          qty: 0,
+          grossFen: 0,
+          discountFen: 0,
+          refundFen: u,
+          refundQty: 0,
+          netFen: -u,
+        });
       }
-      body = <GoodsTable id="categories" head="reports.col.category" rows={rows} extra={extra} net={r.summary.netFen} />;
+      body = (
+        <GoodsTable id="categories" head="reports.col.category" rows={rows} extra={extra} net={r.summary.netFen} />
+      );
       break;
     }
     case 'methods':
-      body = <TotalsTable id="methods" head="reports.col.method" rows={r.byMethod.map((m) => ({ key: `${m.method}/${m.mode}`, label: methodName(t, m), t: m }))} total={r.summary} />;
+      body = (
+        <TotalsTable
+          id="methods"
+          head="reports.col.method"
+          rows={r.byMethod.map((m) => ({ key: `${m.method}/${m.mode}`, label: methodName(t, m), t: m }))}
+          total={r.summary}
+        />
+      );
       break;
     case 'clerks':
-      body = <TotalsTable id="clerks" head="reports.col.clerk" rows={r.byClerk.map((c) => ({ key: c.clerk, label: c.clerk, t: c }))} total={r.summary} />;
+      body = (
+        <TotalsTable
+          id="clerks"
+          head="reports.col.clerk"
+          rows={r.byClerk.map((c) => ({ key: c.clerk, label: c.clerk, t: c }))}
+          total={r.summary}
+        />
+      );
       break;
     case 'terminals':
-      body = <TotalsTable id="terminals" head="reports.col.terminal" rows={r.byTerminal.map((x) => ({ key: x.terminal, label: x.terminal, t: x }))} total={r.summary} />;
+      body = (
+        <TotalsTable
+          id="terminals"
+          head="reports.col.terminal"
+          rows={r.byTerminal.map((x) => ({ key: x.terminal, label: x.terminal, t: x }))}
+          total={r.summary}
+        />
+      );
       break;
     case 'hours':
       body = (
         <TotalsTable
           id="hours"
           head="reports.col.hour"
-          rows={r.byHour.filter((h) => h.orders > 0 || h.refunds > 0).map((h) => ({ key: String(h.hour), label: `${hourLabel(h.hour)}–${hourLabel((h.hour + 1) % 24)}`, t: h }))}
+          rows={r.byHour
+            .filter((h) => h.orders > 0 || h.refunds > 0)
+            .map((h) => ({ key: String(h.hour), label: `${hourLabel(h.hour)}–${hourLabel((h.hour + 1) % 24)}`, t: h }))}
           total={r.summary}
         />
       );
       break;
     case 'days':
-      body = <TotalsTable id="days" head="reports.col.day" rows={r.byDay.map((d) => ({ key: d.day, label: d.day, sub: weekday(d.day, locale), t: d }))} total={r.summary} />;
+      body = (
+        <TotalsTable
+          id="days"
+          head="reports.col.day"
+          rows={r.byDay.map((d) => ({ key: d.day, label: d.day, sub: weekday(d.day, locale), t: d }))}
+          total={r.summary}
+        />
+      );
       break;
   }
   return (
     <section className="reports-tables">
       <div className="reports-tabs" role="tablist">
         {TABS.map((x) => (
-          <button key={x} type="button" role="tab" aria-selected={tab === x} className={`reports-tab${tab === x ? ' is-on' : ''}`} onClick={() => onTab(x)} data-testid="reports-tab" data-tab={x}>
+          <button
+            key={x}
+            type="button"
+            role="tab"
+            aria-selected={tab === x}
+            className={`reports-tab${tab === x ? ' is-on' : ''}`}
+            onClick={() => onTab(x)}
+            data-testid="reports-tab"
+            data-tab={x}
+          >
             {t(`reports.tab.${x}`)}
           </button>
         ))}
@@ -540,7 +749,11 @@ function monthLabel(day: string, locale: string): string {
   const key = `${locale}|${january}`;
   let f = monthFormats.get(key);
   if (!f) {
-    f = new Intl.DateTimeFormat(locale === 'zh-CN' ? 'zh-CN' : 'en-GB', { month: 'short', ...(january ? { year: 'numeric' } : {}), timeZone: 'UTC' });
+    f = new Intl.DateTimeFormat(locale === 'zh-CN' ? 'zh-CN' : 'en-GB', {
+      month: 'short',
+      ...(january ? { year: 'numeric' } : {}),
+      timeZone: 'UTC',
+    });
     monthFormats.set(key, f);
   }
   return f.format(dayMs(day));
@@ -549,6 +762,10 @@ function monthLabel(day: string, locale: string): string {
 const weekdayFormats = new Map<string, Intl.DateTimeFormat>();
 function weekday(day: string, locale: string): string {
   let f = weekdayFormats.get(locale);
-  if (!f) weekdayFormats.set(locale, (f = new Intl.DateTimeFormat(locale === 'zh-CN' ? 'zh-CN' : 'en-GB', { weekday: 'short', timeZone: 'UTC' })));
+  if (!f)
+    weekdayFormats.set(
+      locale,
+      (f = new Intl.DateTimeFormat(locale === 'zh-CN' ? 'zh-CN' : 'en-GB', { weekday: 'short', timeZone: 'UTC' })),
+    );
   return f.format(dayMs(day));
 }

@@ -39,7 +39,15 @@ api.on('catalog.changed', ({ kind }) => {
 
 const SEARCH_LIMIT = 200;
 
-export default function SellScreen({ cart, flash, applyCart, reloadCart, parkedCount, refreshParked, onCheckout }: SellProps) {
+export default function SellScreen({
+  cart,
+  flash,
+  applyCart,
+  reloadCart,
+  parkedCount,
+  refreshParked,
+  onCheckout,
+}: SellProps) {
   const { t, locale } = useI18n();
   const call = useCall();
   const notifier = useNotifier();
@@ -147,7 +155,15 @@ export default function SellScreen({ cart, flash, applyCart, reloadCart, parkedC
       const d = asked.details ?? {};
       const params = { percent: Math.min(100, Number(d.percent)), limit: Number(d.limitPercent) };
       if (d.discount === 'order') return { key: 'approval.reason.discountOrder', params };
-      if (d.discount === 'line') return { key: 'approval.reason.discountLine', params: { ...params, name: names(locale, { nameZh: String(d.nameZh ?? d.sku ?? ''), nameEn: String(d.nameEn ?? d.sku ?? '') }).main } };
+      if (d.discount === 'line')
+        return {
+          key: 'approval.reason.discountLine',
+          params: {
+            ...params,
+            name: names(locale, { nameZh: String(d.nameZh ?? d.sku ?? ''), nameEn: String(d.nameEn ?? d.sku ?? '') })
+              .main,
+          },
+        };
       return { key: 'approval.reason.discount' };
     },
     [locale],
@@ -173,7 +189,8 @@ export default function SellScreen({ cart, flash, applyCart, reloadCart, parkedC
       remove: (line: CartLineView) => void mutate(api.cart.remove({ lineId: line.lineId }), false),
       setLineDiscount: (line: CartLineView, discount: Discount | null) =>
         approved((pin) => api.cart.setLineDiscount({ lineId: line.lineId, discount, approvalPin: pin })),
-      setOrderDiscount: (discount: Discount | null) => approved((pin) => api.cart.setOrderDiscount({ discount, approvalPin: pin })),
+      setOrderDiscount: (discount: Discount | null) =>
+        approved((pin) => api.cart.setOrderDiscount({ discount, approvalPin: pin })),
       clear: () => void mutate(api.cart.clear({}), false),
       park: () => {
         void (async () => {
@@ -290,7 +307,13 @@ export default function SellScreen({ cart, flash, applyCart, reloadCart, parkedC
             data-testid="product-search"
           />
           {query ? (
-            <button type="button" className="btn btn-ghost search-clear" onClick={() => setQuery('')} aria-label={t('sell.searchClear')} data-testid="search-clear">
+            <button
+              type="button"
+              className="btn btn-ghost search-clear"
+              onClick={() => setQuery('')}
+              aria-label={t('sell.searchClear')}
+              data-testid="search-clear"
+            >
               ×
             </button>
           ) : null}

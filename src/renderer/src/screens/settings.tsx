@@ -11,7 +11,10 @@ import { PROVIDER_LOOK } from '../lib/payments';
 
 /** The fields of each provider's configuration, as main stores them; secrets are never sent back. */
 const FIELDS: Record<ProviderId, { plain: string[]; secret: string[] }> = {
-  alipay: { plain: ['gatewayUrl', 'appId', 'sellerId', 'alipayPublicKeyPem', 'notifyUrl'], secret: ['appPrivateKeyPem'] },
+  alipay: {
+    plain: ['gatewayUrl', 'appId', 'sellerId', 'alipayPublicKeyPem', 'notifyUrl'],
+    secret: ['appPrivateKeyPem'],
+  },
   wechat: { plain: ['apiBase', 'appId', 'mchId', 'signType', 'notifyUrl'], secret: ['apiKey'] },
   yeepay: { plain: ['nodeUrl', 'commandUrl', 'merchantId', 'statementUrl'], secret: ['key'] },
 };
@@ -106,7 +109,13 @@ export default function SettingsScreen({ info, onSaved, onBack }: SettingsProps)
   );
 }
 
-function ProviderCard({ initial, onSaved }: { initial: ProviderSettingsView; onSaved: (v: ProviderSettingsView) => void }) {
+function ProviderCard({
+  initial,
+  onSaved,
+}: {
+  initial: ProviderSettingsView;
+  onSaved: (v: ProviderSettingsView) => void;
+}) {
   const { t, locale } = useI18n();
   const notifier = useNotifier();
   const approve = useOwnerApproval();
@@ -128,7 +137,8 @@ function ProviderCard({ initial, onSaved }: { initial: ProviderSettingsView; onS
     setError(null);
   };
   const setField = (field: string, value: string): void => change({ fields: { ...draft.fields, [field]: value } });
-  const setSecret = (secret: string, value: SecretDraft): void => change({ secrets: { ...draft.secrets, [secret]: value } });
+  const setSecret = (secret: string, value: SecretDraft): void =>
+    change({ secrets: { ...draft.secrets, [secret]: value } });
 
   const save = async (): Promise<void> => {
     if (saving) return;
@@ -144,25 +154,29 @@ function ProviderCard({ initial, onSaved }: { initial: ProviderSettingsView; onS
     // where the money goes is the owner's: main refuses a clerk, and the approval dialog asks for the
     // owner's PIN (every save: a PIN is never kept for a change); other refusals stay on this card
     let refused: PosErrorShape | null = null;
-    const value = await approve(async (pin): Promise<Result<ProviderSettingsView | null>> => {
-      let r: Result<ProviderSettingsView>;
-      try {
-        r = await api.settings.setPayment({
-          provider,
-          enabled: draft.enabled,
-          target: draft.target,
-          environment: draft.target === 'embedded' ? 'sandbox' : draft.environment,
-          fields,
-          ...(Object.keys(secrets).length > 0 ? { secrets } : {}),
-          ...(pin ? { approvalPin: pin } : {}),
-        });
-      } catch (err) {
-        r = { ok: false, error: thrownToError(err) };
-      }
-      if (r.ok || APPROVAL_CODES.has(r.error.code)) return r;
-      refused = r.error;
-      return { ok: true, value: null };
-    }, 'approval.reason.settings', { provider: name });
+    const value = await approve(
+      async (pin): Promise<Result<ProviderSettingsView | null>> => {
+        let r: Result<ProviderSettingsView>;
+        try {
+          r = await api.settings.setPayment({
+            provider,
+            enabled: draft.enabled,
+            target: draft.target,
+            environment: draft.target === 'embedded' ? 'sandbox' : draft.environment,
+            fields,
+            ...(Object.keys(secrets).length > 0 ? { secrets } : {}),
+            ...(pin ? { approvalPin: pin } : {}),
+          });
+        } catch (err) {
+          r = { ok: false, error: thrownToError(err) };
+        }
+        if (r.ok || APPROVAL_CODES.has(r.error.code)) return r;
+        refused = r.error;
+        return { ok: true, value: null };
+      },
+      'approval.reason.settings',
+      { provider: name },
+    );
     setSaving(false);
     if (refused) {
       setError(refused);
@@ -177,7 +191,10 @@ function ProviderCard({ initial, onSaved }: { initial: ProviderSettingsView; onS
   };
 
   const state = !view.enabled ? 'off' : view.problem ? 'problem' : 'ready';
-  const httpsField = error?.code === 'INVALID_INPUT' && error.details?.reason === 'https_required' ? String(error.details.field ?? '') : null;
+  const httpsField =
+    error?.code === 'INVALID_INPUT' && error.details?.reason === 'https_required'
+      ? String(error.details.field ?? '')
+      : null;
   const err = httpsField
     ? { text: t('settings.httpsRequired', { field: t(`settings.field.${httpsField}` as MessageKey) }), detail: null }
     : error
@@ -255,7 +272,12 @@ function ProviderCard({ initial, onSaved }: { initial: ProviderSettingsView; onS
         <>
           <div className="settings-grid">
             {FIELDS[provider].plain.map((field) => (
-              <PlainField key={field} name={field} value={draft.fields[field] ?? ''} onChange={(v) => setField(field, v)} />
+              <PlainField
+                key={field}
+                name={field}
+                value={draft.fields[field] ?? ''}
+                onChange={(v) => setField(field, v)}
+              />
             ))}
           </div>
           <div className="settings-grid">
@@ -282,8 +304,20 @@ function ProviderCard({ initial, onSaved }: { initial: ProviderSettingsView; onS
       ) : null}
 
       <footer className="settings-card-foot">
-        {dirty ? <span className="settings-dirty">{t('settings.unsaved')}</span> : saved ? <span className="settings-saved" data-testid="settings-saved">✓</span> : null}
-        <button type="button" className="btn btn-lg btn-primary" onClick={() => void save()} disabled={saving} data-testid="settings-save">
+        {dirty ? (
+          <span className="settings-dirty">{t('settings.unsaved')}</span>
+        ) : saved ? (
+          <span className="settings-saved" data-testid="settings-saved">
+            ✓
+          </span>
+        ) : null}
+        <button
+          type="button"
+          className="btn btn-lg btn-primary"
+          onClick={() => void save()}
+          disabled={saving}
+          data-testid="settings-save"
+        >
           {saving ? t('settings.saving') : t('settings.save')}
         </button>
       </footer>
@@ -298,7 +332,13 @@ function PlainField({ name, value, onChange }: { name: string; value: string; on
     <label className={`field${MULTILINE.has(name) ? ' field-wide' : ''}`}>
       <span>{label}</span>
       {name === 'signType' ? (
-        <select className="input select" value={value || 'MD5'} onChange={(e) => onChange(e.target.value)} data-testid="settings-field" data-name={name}>
+        <select
+          className="input select"
+          value={value || 'MD5'}
+          onChange={(e) => onChange(e.target.value)}
+          data-testid="settings-field"
+          data-name={name}
+        >
           {SIGN_TYPES.map((s) => (
             <option key={s} value={s}>
               {s}
@@ -370,7 +410,12 @@ function SecretField({ name, status, draft, onChange }: SecretFieldProps) {
   };
 
   return (
-    <div className={`field secret${multiline ? ' field-wide' : ''}`} data-testid="settings-secret" data-name={name} data-set={status.set ? 'true' : 'false'}>
+    <div
+      className={`field secret${multiline ? ' field-wide' : ''}`}
+      data-testid="settings-secret"
+      data-name={name}
+      data-set={status.set ? 'true' : 'false'}
+    >
       <span id={`${id}-label`}>{t(`settings.field.${name}` as MessageKey)}</span>
       <div className="secret-row">
         <span className={`secret-status${status.set ? ' secret-set' : ''}`} data-testid="settings-secret-status">
@@ -378,11 +423,21 @@ function SecretField({ name, status, draft, onChange }: SecretFieldProps) {
         </span>
         {draft.action === 'keep' ? (
           <>
-            <button type="button" className="btn btn-sm" onClick={() => onChange({ action: 'replace', value: '' })} data-testid="settings-secret-replace">
+            <button
+              type="button"
+              className="btn btn-sm"
+              onClick={() => onChange({ action: 'replace', value: '' })}
+              data-testid="settings-secret-replace"
+            >
               {t('settings.secret.replace')}
             </button>
             {status.set ? (
-              <button type="button" className="btn btn-sm" onClick={() => onChange({ action: 'clear' })} data-testid="settings-secret-clear">
+              <button
+                type="button"
+                className="btn btn-sm"
+                onClick={() => onChange({ action: 'clear' })}
+                data-testid="settings-secret-clear"
+              >
                 {t('settings.secret.clear')}
               </button>
             ) : null}
