@@ -83,4 +83,13 @@ export default tseslint.config(
     files: ['scripts/**/*.mjs', '*.config.*', 'eslint.config.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', __dirname: 'readonly' } },
   },
+  {
+    // plain CommonJS helpers that both the .mjs scripts and the TypeScript tests load
+    files: ['scripts/**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { process: 'readonly', require: 'readonly', module: 'writable' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

@@ -6,19 +6,13 @@
 // (ELECTRON_RUN_AS_NODE=1). Where Electron's binary was skipped (ELECTRON_SKIP_BINARY_DOWNLOAD=1),
 // better-sqlite3 keeps its Node build and plain Node is used. We decide by trying to load it.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 
-/** Path of the Electron binary, or null where it was not downloaded. */
+/** Path of the Electron binary, or null where it was not downloaded (never downloads it). */
 export function electronBinary() {
-  try {
-    const path = require('electron');
-    return typeof path === 'string' && existsSync(path) ? path : null;
-  } catch {
-    return null;
-  }
+  return require('./electron-path.cjs').electronBinary(process.cwd());
 }
 
 function sqliteLoadsUnder(cmd, env) {

@@ -2,7 +2,7 @@
  * Launches the built Electron app (out/main/index.js) on a fresh data directory with Playwright's
  * Electron automation. Where the Electron binary was not downloaded, specs skip with one clear line.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,13 +11,12 @@ import { _electron as electron, test as base, type ElectronApplication, type Pag
 
 const root = resolve(__dirname, '../../..');
 
+/** the Electron binary, or null where it was not downloaded (scripts/electron-path.cjs never downloads it) */
 function electronPath(): string | null {
-  try {
-    const path = createRequire(join(root, 'package.json'))('electron') as unknown;
-    return typeof path === 'string' && existsSync(path) ? path : null;
-  } catch {
-    return null;
-  }
+  const { electronBinary } = createRequire(join(root, 'package.json'))('./scripts/electron-path.cjs') as {
+    electronBinary: (root: string) => string | null;
+  };
+  return electronBinary(root);
 }
 
 export const ELECTRON = electronPath();
