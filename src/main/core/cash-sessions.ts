@@ -159,15 +159,6 @@ function parseCounts(json: string | null): DenominationCounts | null {
   return json === null ? null : (JSON.parse(json) as DenominationCounts);
 }
 
-/**
- * Who may see the drawer's money totals: the owner signed in, or a clerk the owner approved. A
- * clerk alone must not: knowing the cash expected lets one skim the difference and hide it (the
- * drawer is closed blind, docs/security.md).
- */
-export function seesTotals(actor: Actor): boolean {
-  return actor.role === 'owner' || actor.approvedBy !== null;
-}
-
 /** A session as a clerk sees it: no expected cash. */
 export function blindView(view: CashSessionView): CashSessionView {
   return { ...view, expectedFen: null };

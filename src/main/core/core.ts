@@ -4,7 +4,7 @@
  * input with the contract's zod schema and turns every failure into a typed error result.
  */
 import { type z } from 'zod';
-import { contract, isMethodName, type MethodInput, type MethodName, type MethodOutput } from '../../shared/contract';
+import { contract, isMethodName } from '../../shared/contract';
 import { PosError } from '../../shared/errors';
 import { shortPrefix } from '../../shared/text';
 import { fail, ok, type Result } from '../../shared/result';
@@ -38,9 +38,10 @@ import { browserPrinter, receiptHtml, type ReceiptPrinter } from './printing';
 import { seedIfEmpty } from './seed';
 import { Settings } from './settings';
 import { TillIdentity } from './till-identity';
-import { Reconciliation } from './reconciliation';
+import { Reconciliation, reconciliationHandlers } from './reconciliation';
 import { Reports, checkRange } from './reports';
-import { CashSessions, blindState, blindView, seesTotals } from './cash-sessions';
+import { CashSessions, blindState, blindView } from './cash-sessions';
+import { accessRules, seesTotals, type Handlers } from './handlers';
 import { confirmOwnerPin, DataSafety, type DataSafetyOptions } from './data-safety';
 import { TaskPool } from '../store/sqlite-jobs';
 import { inlineTasks, workerTasks, type Tasks } from './worker-tasks';
@@ -118,7 +119,7 @@ export interface CashierOpener {
   open(attempt: AttemptView): Promise<boolean>;
 }
 
-export type Handlers = { [K in MethodName]: (input: MethodInput<K>) => MethodOutput<K> | Promise<MethodOutput<K>> };
+export type { Handlers } from './handlers';
 
 export function localeFrom(system: string | undefined): Locale {
   return system?.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
@@ -321,10 +322,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const userView = (a: { userId: number | null }) => auth.users().find((u) => u.id === a.userId) ?? null;
     const locale = (): Locale => settings.values.locale ?? localeFrom(options.systemLocale);
     /** An owner's read (docs/security.md, "what a clerk may read"): the owner signed in, or a clerk with an owner's PIN. */
-    const ownerRead = (approvalPin: string | undefined): Promise<Actor> => auth.authorize('owner', approvalPin);
-    /** Whether this call may see money totals: the owner signed in, or an owner's PIN (a wrong one is refused); else a clerk's blind view. */
-    const seesMoney = async (approvalPin: string | undefined): Promise<boolean> =>
-      auth.current().role === 'owner' || (approvalPin !== undefined && seesTotals(await ownerRead(approvalPin)));
+    const access = accessRules(auth);
+    const { ownerRead, seesMoney } = access;
     /** An order as a clerk sees it: its timeline without the wire exchanges (the owner exports them with `orders.exportTimeline`). */
     const orderForCaller = (view: OrderView): OrderView =>
       auth.current().role === 'owner'
@@ -627,26 +626,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       // where money goes is the owner's: a clerk learns nothing, not even whether the settings would be accepted; saved and audited together
       'settings.setPayment': async ({ approvalPin, ...input }) =>
         paymentSettings.set(input, await auth.authorize('owner', approvalPin)),
-      'recon.days': async ({ limit, approvalPin }) => {
-        await ownerRead(approvalPin);
-        return reconciliation.days(limit);
-      },
-      'recon.day': async ({ day, approvalPin }) => {
-        await ownerRead(approvalPin);
-        return reconciliation.day(day);
-      },
-      'recon.run': async ({ day, providers, approvalPin }) => {
-        reconciliation.assertRunnable(day);
-        return reconciliation.run(day, await auth.authorize('owner', approvalPin), { providers });
-      },
-      'recon.resolve': async ({ itemId, resolution, note, approvalPin }) =>
-        reconciliation.resolve(itemId, resolution, note, await auth.authorize('owner', approvalPin)),
-      'recon.settings': async ({ approvalPin }) => {
-        await ownerRead(approvalPin);
-        return reconciliation.settingsView();
-      },
-      'recon.setSettings': async ({ approvalPin, ...next }) =>
-        reconciliation.setSettings(next, await auth.authorize('owner', approvalPin)),
+      ...reconciliationHandlers(reconciliation, access),
       // the drawer's money totals are the owner's: a clerk opens it, pays in and sells, and never sees the cash expected
       'cashSession.current': async ({ approvalPin }) => {
         const state = cashSessions.current();

@@ -66,6 +66,7 @@ import { SYSTEM_ACTOR, type Actor } from './auth';
 import { businessDay, type Clock } from './clock';
 import { crashPoint } from './crash-points';
 import type { Events } from './events';
+import type { Access, HandlersOf } from './handlers';
 import type { ProviderSource } from './payments';
 import type { SettingsValues } from './settings';
 import type { Tasks } from './worker-tasks';
@@ -269,6 +270,33 @@ export interface ImportStats {
   /** in the write phase: the digest of the rows the match read, computed again */
   digestMs?: number;
   rematched?: boolean;
+}
+
+/** The owner's reconciliation screen: reads need an owner's read, changes the owner (docs/security.md). */
+export function reconciliationHandlers(reconciliation: Reconciliation, access: Access): HandlersOf<'recon.'> {
+  const { auth, ownerRead } = access;
+  return {
+    'recon.days': async ({ limit, approvalPin }) => {
+      await ownerRead(approvalPin);
+      return reconciliation.days(limit);
+    },
+    'recon.day': async ({ day, approvalPin }) => {
+      await ownerRead(approvalPin);
+      return reconciliation.day(day);
+    },
+    'recon.run': async ({ day, providers, approvalPin }) => {
+      reconciliation.assertRunnable(day);
+      return reconciliation.run(day, await auth.authorize('owner', approvalPin), { providers });
+    },
+    'recon.resolve': async ({ itemId, resolution, note, approvalPin }) =>
+      reconciliation.resolve(itemId, resolution, note, await auth.authorize('owner', approvalPin)),
+    'recon.settings': async ({ approvalPin }) => {
+      await ownerRead(approvalPin);
+      return reconciliation.settingsView();
+    },
+    'recon.setSettings': async ({ approvalPin, ...next }) =>
+      reconciliation.setSettings(next, await auth.authorize('owner', approvalPin)),
+  };
 }
 
 export class Reconciliation {
