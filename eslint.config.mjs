@@ -1,4 +1,4 @@
-// Lint rules, including which process a file may run in (DESIGN.md §1): only the Electron shell
+// Lint rules, including which process a file may run in (docs/architecture.md): only the Electron shell
 // imports `electron`; the renderer reaches neither Node nor main-process code; src/shared stays free
 // of Node, Electron and React.
 import js from '@eslint/js';

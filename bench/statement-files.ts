@@ -1,7 +1,7 @@
 /**
  * A day of intermediary payments for the benchmarks, as the till holds them (one paid order and
  * attempt each) and as the intermediary's statement file says them: an Alipay `trade` bill (a zip of
- * GBK CSVs, §2.9) and a WeChat Pay downloadbill text (§3.4, the ALL format), in the formats the
+ * GBK CSVs, docs/protocols.md §2.9) and a WeChat Pay downloadbill text (§3.4, the ALL format), in the formats the
  * sandbox serves (src/sandbox/statements.ts) and the clients parse.
  */
 import type BetterSqlite3 from 'better-sqlite3';

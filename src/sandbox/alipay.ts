@@ -1,5 +1,5 @@
 /**
- * Alipay open-platform gateway (`POST /alipay/gateway.do`, PROTOCOLS §2): request signature and
+ * Alipay open-platform gateway (`POST /alipay/gateway.do`, docs/protocols.md §2): request signature and
  * app id checked as the real gateway does, face-to-face trade methods, refunds, bill links; every
  * answer (error_response too) signed with the platform key over the raw inner object text.
  */

@@ -1,6 +1,6 @@
 /**
  * The notifications each provider sends, built and signed here (queued by trades.ts, delivered by
- * notifier.ts): Alipay's form POST (§2.4), WeChat's XML POST (§3.5, refund notify with encrypted
+ * notifier.ts): Alipay's form POST (docs/protocols.md §2.4), WeChat's XML POST (§3.5, refund notify with encrypted
  * req_info) and YeePay's server-to-server callback (r9_BType=2, §1.4/1.5).
  */
 import type { Ctx } from './context';

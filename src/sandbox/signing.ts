@@ -1,5 +1,5 @@
 /**
- * The sandbox's own signing code (PROTOCOLS.md §1.3, §2.2–2.4, §3.2, §3.5), written independently
+ * The sandbox's own signing code (docs/protocols.md §1.3, §2.2–2.4, §3.2, §3.5), written independently
  * of the app's clients in src/main/payments so that a bug on one side cannot hide in both.
  */
 import {

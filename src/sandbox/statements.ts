@@ -1,5 +1,5 @@
 /**
- * Daily statements in the real formats: Alipay's zip of two GBK CSVs (§2.9), WeChat's downloadbill
+ * Daily statements in the real formats: Alipay's zip of two GBK CSVs (docs/protocols.md §2.9), WeChat's downloadbill
  * text (§3.4, the 27-column ALL format), and the sandbox's own documented CSV for YeePay.
  * Fees: 0.6 % of each amount, rounded half up to the fen; a refund gives back the fee on its part.
  */

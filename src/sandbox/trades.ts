@@ -164,7 +164,7 @@ export function notifyUrlFor(ctx: Ctx, provider: Provider, requested: string | n
 
 const MIN = 60_000;
 const H = 60 * MIN;
-/** Delays before attempts 2, 3, … (PROTOCOLS §2.4, §3.5; YeePay's is undocumented: our choice). */
+/** Delays before attempts 2, 3, … (docs/protocols.md §2.4, §3.5; YeePay's is undocumented: our choice). */
 export const RETRY_SCHEDULES: Record<Provider, readonly number[]> = {
   alipay: [4 * MIN, 10 * MIN, 10 * MIN, H, 2 * H, 6 * H, 15 * H],
   wechat: [

@@ -1,5 +1,5 @@
 /**
- * WeChat Pay v2 (`/wechat/pay/*`, `/wechat/secapi/pay/*`, PROTOCOLS §3): XML in and out, MD5 or
+ * WeChat Pay v2 (`/wechat/pay/*`, `/wechat/secapi/pay/*`, docs/protocols.md §3): XML in and out, MD5 or
  * HMAC-SHA256 signatures checked as the real gateway does, return_code for transport problems,
  * result_code/err_code for business ones, every SUCCESS answer signed with the request's sign type.
  */

@@ -1,5 +1,5 @@
 /**
- * YeePay legacy "node" interface (PROTOCOLS §1): `Buy` through the cashier page with the browser
+ * YeePay legacy "node" interface (docs/protocols.md §1): `Buy` through the cashier page with the browser
  * return (r9_BType=1) and the server call (r9_BType=2); `QueryOrdDetail` and `RefundOrd` on the
  * command URL (plain-text key=value lines, GBK URL-encoded values); plus a signed statement GET.
  */

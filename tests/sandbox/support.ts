@@ -1,6 +1,6 @@
 /**
  * Test-side helpers: start a sandbox on a temp dir, tiny independent clients for WeChat v2 and
- * YeePay written from PROTOCOLS.md (deliberately not importing the sandbox's signing code), a
+ * YeePay written from docs/protocols.md (deliberately not importing the sandbox's signing code), a
  * notification receiver, and the control API.
  */
 import { createHash, createHmac } from 'node:crypto';
@@ -136,7 +136,7 @@ export async function receiver(reply: (n: number, r: Received) => string): Promi
   return rec;
 }
 
-// ---------------------------------------------------------------- WeChat v2 client (PROTOCOLS §3.2)
+// ---------------------------------------------------------------- WeChat v2 client (docs/protocols.md §3.2)
 
 export function wxSign(fields: Record<string, string>, key: string, type: 'MD5' | 'HMAC-SHA256' = 'MD5'): string {
   const s =
@@ -206,7 +206,7 @@ export async function wx(
   };
 }
 
-// ---------------------------------------------------------------- YeePay client (PROTOCOLS §1)
+// ---------------------------------------------------------------- YeePay client (docs/protocols.md §1)
 
 export function ypHmac(values: string[], key = CREDS.yeepay.key): string {
   return createHmac('md5', Buffer.from(key, 'utf8'))

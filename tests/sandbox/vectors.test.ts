@@ -1,4 +1,4 @@
-/** The public vectors of PROTOCOLS.md against the sandbox's own signing code. */
+/** The public vectors of docs/protocols.md against the sandbox's own signing code. */
 import { describe, expect, it } from 'vitest';
 import {
   alipaySignContent,

@@ -204,12 +204,12 @@ export interface StartInput {
   bankCode?: string;
 }
 
-/** WeChat accepts closeorder only 5 minutes after the order was created (PROTOCOLS §3.3). */
+/** WeChat accepts closeorder only 5 minutes after the order was created (docs/protocols.md §3.3). */
 export function closeNotBefore(a: Pick<AttemptRow, 'method' | 'mode' | 'created_at'>): number {
   return a.method === 'wechat' && a.mode !== 'payment_code' ? a.created_at + 5 * 60_000 + 1_000 : 0;
 }
 
-/** Payment-code formats (PROTOCOLS §2.5, §3.3), checked before anything is sent. */
+/** Payment-code formats (docs/protocols.md §2.5, §3.3), checked before anything is sent. */
 export function validPaymentCode(provider: ProviderId, code: string): boolean {
   if (provider === 'alipay') return /^(2[5-9]|30)\d{14,22}$/.test(code) || /^fp\d{10,30}$/.test(code);
   if (provider === 'wechat') return /^1[0-5]\d{16}$/.test(code);

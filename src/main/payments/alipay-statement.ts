@@ -1,5 +1,5 @@
 /**
- * Alipay's `trade` bill (§2.9): a zip of GBK CSVs, the business detail (业务明细) read row by row.
+ * Alipay's `trade` bill (docs/protocols.md §2.9): a zip of GBK CSVs, the business detail (业务明细) read row by row.
  * Pure and synchronous, and apart from the client (and its SDK) so that a worker thread can parse a
  * 100k-row bill without loading the rest (core/worker-tasks.ts).
  */

@@ -1,5 +1,5 @@
 /**
- * Alipay face-to-face (当面付), OpenAPI v2, RSA2 — see PROTOCOLS.md §2.
+ * Alipay face-to-face (当面付), OpenAPI v2, RSA2 — see docs/protocols.md §2.
  *
  * Signing and verifying use the official `alipay-sdk` (v4): `sdkExecute` builds and signs the
  * request (its string-to-sign is §2.2; we pass the Beijing `timestamp` ourselves because the SDK

@@ -1,6 +1,6 @@
 /**
  * The one interface every intermediary client implements. The core speaks only this; each client
- * (yeepay.ts, alipay.ts, wechat.ts) turns it into its wire protocol (see ../shared/PROTOCOLS.md),
+ * (yeepay.ts, alipay.ts, wechat.ts) turns it into its wire protocol (see docs/protocols.md),
  * signs every request and verifies every answer. Outcomes are data, never exceptions: a timeout, a
  * 5xx, garbage, a bad signature all come back as an outcome the core can record and act on.
  *
@@ -77,7 +77,7 @@ export interface Trade {
 export interface CreateInput {
   outTradeNo: string;
   amountFen: number;
-  /** shown to the buyer; ASCII-safe text is best for YeePay (see PROTOCOLS §1.3) */
+  /** shown to the buyer; ASCII-safe text is best for YeePay (see docs/protocols.md §1.3) */
   subject: string;
   mode: PayMode;
   /** payment_code: the code scanned from the buyer's phone */

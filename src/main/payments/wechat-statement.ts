@@ -1,5 +1,5 @@
 /**
- * WeChat Pay's downloadbill text (§3.4, the ALL format): backtick-led fields, a totals header and
+ * WeChat Pay's downloadbill text (docs/protocols.md §3.4, the ALL format): backtick-led fields, a totals header and
  * line at the end. Pure and synchronous, and apart from the client so that a worker thread can parse
  * a 100k-row bill without loading the rest (core/worker-tasks.ts).
  */

@@ -1,12 +1,12 @@
 /**
- * WeChat Pay v2 (XML), signed MD5 or HMAC-SHA256 — see PROTOCOLS.md §3.
+ * WeChat Pay v2 (XML), signed MD5 or HMAC-SHA256 — see docs/protocols.md §3.
  *
  * Every answer with return_code=SUCCESS must carry a valid `sign` (unknown extra fields are signed
  * too and tolerated); appid, mch_id and out_trade_no are checked wherever the answer has them.
  * return_code=FAIL answers are not signed by WeChat: they are never taken as a definite business
  * result except where harmless (a unifiedorder refusal means no QR exists; "No Bill Exist").
  *
- * Timing rules the client enforces itself (PROTOCOLS §3.3), from `TradeRef.createdAt` when the
+ * Timing rules the client enforces itself (docs/protocols.md §3.3), from `TradeRef.createdAt` when the
  * caller provides it: closeorder is refused within 5 min of creation (`too_early`, no request
  * sent); reverse within 15 s (`retry`, no request sent).
  *

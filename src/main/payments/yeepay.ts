@@ -1,5 +1,5 @@
 /**
- * YeePay legacy "node" interface, HMAC-MD5 — see PROTOCOLS.md §1.
+ * YeePay legacy "node" interface, HMAC-MD5 — see docs/protocols.md §1.
  *
  * - `create` (mode `redirect` only) signs the Buy form; the buyer's browser posts it to the node URL
  *   (no request is sent from here; the signed form is journalled as a hand-off exchange).

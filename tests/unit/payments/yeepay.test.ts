@@ -100,7 +100,7 @@ describe('YeePay HMAC vectors (§1.10)', () => {
       const values = [...V4];
       values[1] = code;
       values[8] = status;
-      // the published V5–V7 values are elided in PROTOCOLS (0d67f2f3…fdc1): check their ends, use ours
+      // V5–V7 as listed in full in docs/protocols.md §1.10
       expect(yeepayHmac(values, Q_KEY)).toBe(hmac);
       const deps = scripted(res(queryAnswer(values, hmac)));
       const out = await qClient(deps).query(ref);
