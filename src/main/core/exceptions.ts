@@ -22,7 +22,8 @@ import type {
   ExceptionResolution,
   ExceptionView,
 } from '../../shared/types';
-import { FINAL_UNPAID, OPEN_STATES, transition } from '../payments/state';
+import { transition } from '../payments/state';
+import { HOLDING_STATES, OPEN_STATES, isFinalUnpaid, isOpen } from '../../shared/payment-states';
 import { inList } from '../store/sql';
 import type { Kysely } from 'kysely';
 import type { Store } from '../store/db';
@@ -144,7 +145,7 @@ export class Exceptions {
         .selectAll()
         .where('order_id', '=', orderId)
         .where('id', '!=', attemptId)
-        .where(inList('state', ['paid', 'partially_refunded'])),
+        .where(inList('state', HOLDING_STATES)),
     );
   }
 
@@ -165,7 +166,7 @@ export class Exceptions {
     switch (kind) {
       case 'paid_after_close': {
         const acceptable =
-          FINAL_UNPAID.includes(a.state) &&
+          isFinalUnpaid(a.state) &&
           !this.otherSuccess(e.order_id, a.id) &&
           (order?.status === 'open' || order?.status === 'cancelled');
         return acceptable ? ['refund', 'accept'] : ['refund'];
@@ -252,7 +253,7 @@ export class Exceptions {
       const a = this.attempt(attemptId);
       if (!a || a.method === 'cash')
         throw new PosError('PAYMENT_NOT_FOUND', `There is no intermediary payment ${attemptId}.`, { attemptId });
-      if (a.state !== 'created' && a.state !== 'pending') {
+      if (!isOpen(a.state)) {
         throw new PosError(
           'RESOLUTION_NOT_ALLOWED',
           `Payment ${a.out_trade_no} is ${a.state}; only an open payment can be overridden.`,

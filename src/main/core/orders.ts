@@ -17,6 +17,7 @@ import type {
   Receipt,
   TimelineExport,
 } from '../../shared/types';
+import { OPEN_STATES, PAID_STATES, isPaid } from '../../shared/payment-states';
 import { inList } from '../store/sql';
 import { prepared, type Store } from '../store/db';
 import type { Kysely } from 'kysely';
@@ -40,8 +41,6 @@ export const MAX_CHANGE_FEN = 100_000;
 export function orderNumber(day: string, seq: number): string {
   return `${day.replaceAll('-', '')}-${String(seq).padStart(4, '0')}`;
 }
-
-const PAID_STATES: readonly AttemptRow['state'][] = ['paid', 'partially_refunded', 'refunded'];
 
 /** A business day's orders, newest first, with how each was paid (a clerk's "today's orders"; orders_day). */
 export function ordersOfDayQuery(k: Kysely<Database>, day: string) {
@@ -135,7 +134,7 @@ const OPEN_ATTEMPT = prepared((k, orderId: number) =>
     .selectFrom('payment_attempts')
     .selectAll()
     .where('order_id', '=', orderId)
-    .where(inList('state', ['created', 'pending']))
+    .where(inList('state', OPEN_STATES))
     .where('overridden_at', 'is', null),
 );
 const ATTEMPT_COUNT = prepared((k, orderId: number) =>
@@ -441,7 +440,7 @@ export class Orders {
           .selectFrom('payment_attempts')
           .select('id')
           .where('order_id', '=', orderId)
-          .where(inList('state', ['created', 'pending'])),
+          .where(inList('state', OPEN_STATES)),
       );
       if (open) {
         throw new PosError(
@@ -565,7 +564,7 @@ export class Orders {
       toState: j.to_state,
       detail: j.detail ? (JSON.parse(j.detail) as Record<string, unknown>) : null,
     }));
-    const paid = payments.find((p) => PAID_STATES.includes(p.state));
+    const paid = payments.find((p) => isPaid(p.state));
     return {
       ...this.summary(r, paid?.method ?? null),
       terminal: r.terminal,
@@ -621,7 +620,7 @@ export class Orders {
 
   /** The receipt of an order already read (a sale returns both without reading it twice). */
   receiptOf(order: OrderView, reprint: boolean): Receipt {
-    const paid = order.payments.find((p) => PAID_STATES.includes(p.state));
+    const paid = order.payments.find((p) => isPaid(p.state));
     const s = this.settings.values;
     return {
       storeName: s.storeName,

@@ -23,7 +23,8 @@ import type {
   Trade,
 } from '../payments/provider';
 import type { Kysely } from 'kysely';
-import { OPEN_STATES, transition, type AttemptEvent } from '../payments/state';
+import { transition, type AttemptEvent } from '../payments/state';
+import { OPEN_STATES, PAID_STATES, isFinalUnpaid, isOpen, isPaid } from '../../shared/payment-states';
 import { inList } from '../store/sql';
 import type { Store } from '../store/db';
 import type { AttemptRow, Database } from '../store/schema';
@@ -285,7 +286,7 @@ export class Payments {
         .selectFrom('payment_attempts')
         .select('id')
         .where('order_id', '=', orderId)
-        .where(inList('state', ['created', 'pending']))
+        .where(inList('state', OPEN_STATES))
         .where('overridden_at', 'is', null)
         .where('method', '!=', 'cash'),
     );
@@ -397,7 +398,7 @@ export class Payments {
     const now = this.clock.now();
     // the screen words it from last_outcome (attempt.status.foreign); the details are in the exception
     const set = { foreign_at: now, unknown: 0, next_poll_at: null, last_outcome: 'foreign_trade', last_message: null };
-    if (a.state === 'created' || a.state === 'pending') {
+    if (isOpen(a.state)) {
       if (!this.apply(a, 'declined', set, { ...detail, foreign: true })) return;
     } else {
       this.update(a, { foreign_at: now });
@@ -416,7 +417,7 @@ export class Payments {
       this.journal(a, 'foreign.paid_ignored', null, null, { via, tradeNo: trade.tradeNo, amountFen: trade.amountFen });
       return;
     }
-    if (a.state === 'paid' || a.state === 'partially_refunded' || a.state === 'refunded') {
+    if (isPaid(a.state)) {
       if (trade.amountFen === a.amount_fen) return;
     } else if (trade.paidAt !== null && trade.paidAt < a.created_at - FOREIGN_TRADE_MARGIN_MS) {
       // paid before this attempt existed: not its trade
@@ -443,8 +444,8 @@ export class Payments {
       });
       return;
     }
-    if (a.state === 'paid' || a.state === 'partially_refunded' || a.state === 'refunded') return;
-    if (a.state === 'failed' || a.state === 'closed' || a.state === 'expired') {
+    if (isPaid(a.state)) return;
+    if (isFinalUnpaid(a.state)) {
       // money after the local close: never dropped, never silently accepted
       this.openException(a, 'paid_after_close', {
         amountFen: trade.amountFen,
@@ -460,7 +461,7 @@ export class Payments {
         .select(['id', 'method'])
         .where('order_id', '=', a.order_id)
         .where('id', '!=', a.id)
-        .where(inList('state', ['paid', 'partially_refunded', 'refunded'])),
+        .where(inList('state', PAID_STATES)),
     );
     if (other) {
       // the order was paid another way while this payment was still closing: the customer paid twice
@@ -599,7 +600,7 @@ export class Payments {
           .selectFrom('payment_attempts')
           .select('id')
           .where('order_id', '=', order.id)
-          .where(inList('state', ['created', 'pending']))
+          .where(inList('state', OPEN_STATES))
           .where('overridden_at', 'is', null),
       );
       if (open) {
@@ -759,7 +760,7 @@ export class Payments {
   /** The clerk gives up on this attempt: close or cancel it upstream, then it ends as closed. */
   async stop(attemptId: number): Promise<AttemptView> {
     const a = this.row(attemptId);
-    if (a.state === 'created' || a.state === 'pending') {
+    if (isOpen(a.state)) {
       this.store.tx(() => {
         const now = this.clock.now();
         this.update(a, { closing_since: a.closing_since ?? now, closing_reason: 'stopped', next_poll_at: now });
@@ -777,10 +778,10 @@ export class Payments {
    */
   async queryNow(attemptId: number): Promise<AttemptView> {
     const a = this.row(attemptId);
-    if (a.state === 'created' || a.state === 'pending') {
+    if (isOpen(a.state)) {
       this.update(a, { next_poll_at: this.clock.now() });
       await this.step(attemptId);
-    } else if (a.state === 'failed' || a.state === 'closed' || a.state === 'expired') {
+    } else if (isFinalUnpaid(a.state)) {
       // "the customer says they paid": ask once more; money found now is late money, an exception
       await this.lateCheck(attemptId);
     }
@@ -827,8 +828,8 @@ export class Payments {
       );
       return verified.reply;
     }
-    const open = a.state === 'created' || a.state === 'pending';
-    const paid = a.state === 'paid' || a.state === 'partially_refunded' || a.state === 'refunded';
+    const open = isOpen(a.state);
+    const paid = isPaid(a.state);
     const note = { provider: providerId, outcome: o.kind, status: o.kind === 'other' ? o.status : 'paid' };
     // after a close, a "paid" notification is news once (late money), whatever came before the close
     const seen = this.notifiedBefore(a, JSON.stringify(note), open || paid || o.kind !== 'paid' ? null : a.updated_at);
@@ -1024,7 +1025,7 @@ export class Payments {
     this.inFlight.add(attemptId);
     try {
       const a = this.row(attemptId);
-      if (a.state !== 'created' && a.state !== 'pending') return;
+      if (!isOpen(a.state)) return;
       const entry = this.providers.get(a.method as ProviderId);
       const now = this.clock.now();
       if (!entry) {
@@ -1080,7 +1081,7 @@ export class Payments {
       this.inFlight.delete(attemptId);
       const v = this.emitIfChanged(attemptId);
       // the backoff counts the steps in a row that ended unsettled; a settling answer resets it
-      if ((v.state === 'created' || v.state === 'pending') && v.unknown) {
+      if (isOpen(v.state) && v.unknown) {
         const streak = Math.min((this.unsettled.get(attemptId) ?? 0) + 1, 16);
         this.unsettled.delete(attemptId); // re-inserted last: the oldest entries go first below
         this.unsettled.set(attemptId, streak);
@@ -1101,7 +1102,7 @@ export class Payments {
     this.events.emit('payment.changed', v);
     if (v.state === 'paid')
       this.events.emit('order.changed', { orderId: v.orderId, number: v.orderNumber, status: 'paid' });
-    if (v.state !== 'created' && v.state !== 'pending') this.lastEmitted.delete(attemptId);
+    if (!isOpen(v.state)) this.lastEmitted.delete(attemptId);
     return v;
   }
 
@@ -1188,12 +1189,7 @@ export class Payments {
    * with the wrong amount — is asked again only after the backoff, not at the next tick.
    */
   private unsettledPaid(after: AttemptRow, retry: number): AttemptRow {
-    if (
-      (after.state !== 'created' && after.state !== 'pending') ||
-      after.next_poll_at === null ||
-      after.foreign_at !== null
-    )
-      return after;
+    if (!isOpen(after.state) || after.next_poll_at === null || after.foreign_at !== null) return after;
     this.update(after, { next_poll_at: retry });
     return this.row(after.id);
   }
@@ -1223,7 +1219,7 @@ export class Payments {
     this.store.tx(() => {
       const cur = this.row(attemptId);
       this.recordExchanges(cur, called.exchanges);
-      if (cur.state !== 'created' && cur.state !== 'pending') return;
+      if (!isOpen(cur.state)) return;
       const o = called.outcome;
       const final: AttemptEvent = cur.closing_reason === 'stopped' ? 'closed' : 'expired';
       switch (o.kind) {

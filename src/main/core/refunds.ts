@@ -16,6 +16,7 @@ import { PosError } from '../../shared/errors';
 import type { ProviderId, RefundView } from '../../shared/types';
 import type { Called, RefundInput, RefundOutcome, RefundQueryOutcome } from '../payments/provider';
 import { transition } from '../payments/state';
+import { HOLDING_STATES, OPEN_REFUND_STATES, REFUNDABLE_STATUSES } from '../../shared/payment-states';
 import { inList } from '../store/sql';
 import type { Store } from '../store/db';
 import type { Kysely } from 'kysely';
@@ -55,8 +56,6 @@ export interface RefundRequest {
 type Answer = RefundOutcome | RefundQueryOutcome | { kind: 'unknown'; reason: string };
 
 // ---- hot queries (the refund poller's timer, To check; explained in tests/db/query-plans.test.ts) ----
-
-const OPEN_REFUND_STATES = ['requested', 'pending'] as const;
 
 /** Unfinished refunds (the partial index refunds_due). */
 export function unfinishedRefundsQuery(k: Kysely<Database>) {
@@ -217,7 +216,7 @@ export class Refunds {
     this.inFlight.add(refundId);
     try {
       const r = this.row(refundId);
-      if (r.state !== 'requested' && r.state !== 'pending') return;
+      if (!OPEN_REFUND_STATES.includes(r.state)) return;
       const entry = this.providers.get(r.method as ProviderId);
       if (!entry) {
         this.store.tx(() =>
@@ -273,7 +272,7 @@ export class Refunds {
   private apply(r: RefundRow, called: Called<Answer>): void {
     const now = this.clock.now();
     writeExchanges(this.store, now, r.order_id, r.attempt_id, called.exchanges);
-    if (r.state !== 'requested' && r.state !== 'pending') return;
+    if (!OPEN_REFUND_STATES.includes(r.state)) return;
     const o = called.outcome;
     const polls = r.polls + 1;
     const moved = (to: RefundRow['state'], set: Partial<RefundRow>, detail: unknown): boolean => {
@@ -428,7 +427,7 @@ export class Refunds {
           detail: { event: 'closed', refundNo: r.refund_no },
         });
       }
-    } else if (a.state === 'paid' || a.state === 'partially_refunded') {
+    } else if (HOLDING_STATES.includes(a.state)) {
       const refunded = this.succeededFen(a.id);
       const event = refunded >= a.amount_fen ? 'refunded_all' : 'refunded_part';
       const to = transition(a.state, event);
@@ -454,7 +453,7 @@ export class Refunds {
           this.k.selectFrom('orders').select(['status', 'number']).where('id', '=', a.order_id),
         );
         const orderTo = to === 'refunded' ? 'refunded' : 'partially_refunded';
-        if (order && (order.status === 'paid' || order.status === 'partially_refunded') && order.status !== orderTo) {
+        if (order && REFUNDABLE_STATUSES.includes(order.status) && order.status !== orderTo) {
           this.store.run(
             this.k
               .updateTable('orders')
