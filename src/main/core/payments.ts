@@ -23,7 +23,7 @@ import type {
   Trade,
 } from '../payments/provider';
 import type { Kysely } from 'kysely';
-import { transition, type AttemptEvent } from '../payments/state';
+import type { AttemptEvent } from '../payments/state';
 import { OPEN_STATES, PAID_STATES, isFinalUnpaid, isOpen, isPaid } from '../../shared/payment-states';
 import { inList } from '../store/sql';
 import type { Store } from '../store/db';
@@ -33,6 +33,7 @@ import { crashPoint } from './crash-points';
 import type { Events } from './events';
 import type { TillIdentity } from './till-identity';
 import { SummaryLog } from './log-summary';
+import { PaymentTruth, type AttemptFacts } from './payments/truth';
 
 export interface ProviderEntry {
   provider: PaymentProvider;
@@ -231,7 +232,12 @@ export class Payments {
     private readonly log: (line: string) => void = () => undefined,
     /** builds trade numbers unique per merchant account, and takes a new code when one proves taken */
     private readonly identity: Pick<TillIdentity, 'tradeNo' | 'rotate'>,
-  ) {}
+  ) {
+    this.truth = new PaymentTruth(store, clock);
+  }
+
+  /** every write to an attempt, an exception and an order's status goes through the one writer */
+  private readonly truth: PaymentTruth;
 
   private get k() {
     return this.store.kysely;
@@ -319,62 +325,19 @@ export class Payments {
     for (const x of exchanges) this.journal(a, `wire.${x.op}`, null, null, x);
   }
 
-  /** Applies a state-machine event as a conditional update; returns false when the machine refuses it. */
-  private apply(a: AttemptRow, event: AttemptEvent, set: Partial<AttemptRow> = {}, detail?: unknown): boolean {
-    const to = transition(a.state, event);
-    if (!to) return false;
+  /** Applies a state-machine event (the one writer); returns false when the machine refuses it. */
+  private apply(a: AttemptRow, event: AttemptEvent, set: AttemptFacts = {}, detail?: unknown): boolean {
     this.quiet = false;
-    const now = this.clock.now();
-    const changed = this.store.run(
-      this.k
-        .updateTable('payment_attempts')
-        .set({
-          ...set,
-          state: to,
-          updated_at: now,
-          ...(to === 'pending' ? {} : { next_poll_at: set.next_poll_at ?? null }),
-        })
-        .where('id', '=', a.id)
-        .where('state', '=', a.state),
-    ).changes;
-    if (changed !== 1) return false;
-    this.journal(a, 'transition', a.state, to, { event, ...(detail as object | undefined) });
-    return true;
+    return this.truth.apply(a, event, set, detail);
   }
 
-  private update(a: AttemptRow, set: Partial<AttemptRow>): void {
+  private update(a: AttemptRow, set: AttemptFacts): void {
     this.quiet = false;
-    this.store.run(
-      this.k
-        .updateTable('payment_attempts')
-        .set({ ...set, updated_at: this.clock.now() })
-        .where('id', '=', a.id),
-    );
+    this.truth.update(a, set);
   }
 
   private openException(a: AttemptRow, kind: string, detail: Record<string, unknown>): void {
-    const existing = this.store.first(
-      this.k
-        .selectFrom('payment_exceptions')
-        .select('id')
-        .where('attempt_id', '=', a.id)
-        .where('kind', '=', kind)
-        .where('resolved_at', 'is', null),
-    );
-    if (existing) return;
-    this.store.run(
-      this.k.insertInto('payment_exceptions').values({
-        order_id: a.order_id,
-        attempt_id: a.id,
-        kind,
-        detail: JSON.stringify(detail),
-        opened_at: this.clock.now(),
-        resolved_at: null,
-        resolution: null,
-        note: null,
-      }),
-    );
-    this.journal(a, `exception.${kind}`, null, null, detail);
+    this.truth.openException(a, kind, detail);
   }
 
   private changed(attemptId: number): AttemptView {
@@ -491,29 +454,12 @@ export class Payments {
       )
     )
       return;
-    const order = this.store.first(
-      this.k.selectFrom('orders').select(['status', 'number']).where('id', '=', a.order_id),
-    );
-    const moved = this.store.run(
-      this.k
-        .updateTable('orders')
-        .set({ status: 'paid', paid_at: paidAt })
-        .where('id', '=', a.order_id)
-        .where('status', '=', 'open'),
-    ).changes;
-    if (moved === 1) {
-      this.store.run(
-        this.k.insertInto('payment_journal').values({
-          order_id: a.order_id,
-          attempt_id: null,
-          at: now,
-          kind: 'order.paid',
-          from_state: 'open',
-          to_state: 'paid',
-          detail: JSON.stringify({ method: a.method, outTradeNo: a.out_trade_no }),
-        }),
-      );
-    } else {
+    const paidOrder = this.truth.markOrderPaid(a.order_id, 'open', paidAt, {
+      method: a.method,
+      outTradeNo: a.out_trade_no,
+    });
+    if (!paidOrder) {
+      const order = this.store.first(this.k.selectFrom('orders').select('status').where('id', '=', a.order_id));
       this.openException(a, 'paid_order_not_open', { orderStatus: order?.status ?? 'missing' });
     }
   }
@@ -616,34 +562,19 @@ export class Payments {
           .where('order_id', '=', order.id),
       );
       const outTradeNo = this.identity.tradeNo(order.number, PROVIDER_LETTER[input.provider], Number(n?.n ?? 0) + 1);
-      const id = this.store.run(
-        this.k.insertInto('payment_attempts').values({
+      return this.truth.createAttempt(
+        {
           order_id: order.id,
           method: input.provider,
           mode: input.mode,
           out_trade_no: outTradeNo,
           amount_fen: order.total_fen,
-          state: 'created',
-          unknown: 0,
-          tendered_fen: null,
-          change_fen: null,
-          created_at: now,
-          updated_at: now,
-          paid_at: null,
           deadline_at: this.deadlineFor(input.provider, input.mode, now),
           // if the app dies during the create call, the poller finds this attempt and asks upstream
           next_poll_at: now + this.timing.orphanAfterMs,
-          instrument: null,
-        }),
-      ).lastInsertRowid;
-      this.journal({ id, order_id: order.id }, 'attempt.created', null, 'created', {
-        provider: input.provider,
-        mode: input.mode,
-        outTradeNo,
-        amountFen: order.total_fen,
-        sandbox: entry.sandbox,
-      });
-      return id;
+        },
+        { provider: input.provider, mode: input.mode, outTradeNo, amountFen: order.total_fen, sandbox: entry.sandbox },
+      );
     });
 
     crashPoint('payment.intent-written');

@@ -28,6 +28,7 @@ import type { Clock } from './clock';
 import { crashPoint } from './crash-points';
 import type { Events } from './events';
 import type { TillIdentity } from './till-identity';
+import { PaymentTruth, type RefundFacts } from './payments/truth';
 import { writeExchanges, writeJournal } from './journal';
 import type { ProviderSource } from './payments';
 
@@ -82,7 +83,12 @@ export class Refunds {
     private readonly log: (line: string) => void = () => undefined,
     /** refund request numbers unique per merchant account, also after a restore */
     private readonly identity: Pick<TillIdentity, 'refundNo'>,
-  ) {}
+  ) {
+    this.truth = new PaymentTruth(store, clock);
+  }
+
+  /** writes the refund, its effects on the attempt, the order and the exception (the one writer) */
+  private readonly truth: PaymentTruth;
 
   private get k() {
     return this.store.kysely;
@@ -169,8 +175,8 @@ export class Refunds {
     const now = this.clock.now();
     const cash = a.method === 'cash';
     this.quiet = false;
-    const id = this.store.run(
-      this.k.insertInto('refunds').values({
+    const id = this.truth.createRefund(
+      {
         order_id: a.order_id,
         attempt_id: a.id,
         exception_id: req.exceptionId ?? null,
@@ -178,27 +184,19 @@ export class Refunds {
         method: a.method,
         amount_fen: req.amountFen,
         trade_fen: cap,
-        state: cash ? 'succeeded' : 'requested',
+        cash,
         reason: req.reason,
         lines: req.lines === undefined ? null : JSON.stringify(req.lines),
         restock: req.restock ? 1 : 0,
         requested_by: actor.approvedBy ? `${actor.name} (approved by ${actor.approvedBy})` : actor.name,
-        created_at: now,
-        updated_at: now,
-        finished_at: cash ? now : null,
         next_poll_at: cash ? null : now,
         last_outcome: cash ? 'cash' : null,
         last_message: null,
         request_key: req.requestKey ?? null,
-      }),
-    ).lastInsertRowid;
+      },
+      now,
+    );
     const r = this.row(id);
-    writeJournal(this.store, now, {
-      orderId: r.order_id,
-      attemptId: r.attempt_id,
-      kind: 'refund.requested',
-      detail: { refundId: id, refundNo: r.refund_no, amountFen: r.amount_fen, reason: r.reason, by: r.requested_by },
-    });
     if (cash) this.settle(r, a, 'cash from the drawer');
     return id;
   }
@@ -259,14 +257,9 @@ export class Refunds {
     }
   }
 
-  private update(r: RefundRow, set: Partial<RefundRow>): void {
+  private update(r: RefundRow, set: RefundFacts): void {
     this.quiet = false;
-    this.store.run(
-      this.k
-        .updateTable('refunds')
-        .set({ ...set, updated_at: this.clock.now() })
-        .where('id', '=', r.id),
-    );
+    this.truth.updateRefund(r, set);
   }
 
   private apply(r: RefundRow, called: Called<Answer>): void {
@@ -275,25 +268,8 @@ export class Refunds {
     if (!OPEN_REFUND_STATES.includes(r.state)) return;
     const o = called.outcome;
     const polls = r.polls + 1;
-    const moved = (to: RefundRow['state'], set: Partial<RefundRow>, detail: unknown): boolean => {
-      const changed = this.store.run(
-        this.k
-          .updateTable('refunds')
-          .set({ ...set, state: to, polls, updated_at: now })
-          .where('id', '=', r.id)
-          .where('state', '=', r.state),
-      ).changes;
-      if (changed === 1)
-        writeJournal(this.store, now, {
-          orderId: r.order_id,
-          attemptId: r.attempt_id,
-          kind: 'refund.transition',
-          from: r.state,
-          to,
-          detail,
-        });
-      return changed === 1;
-    };
+    const moved = (to: RefundRow['state'], set: RefundFacts, detail: unknown): boolean =>
+      this.truth.applyRefund(r, to, { ...set, polls }, detail, now);
     switch (o.kind) {
       case 'succeeded': {
         if (o.refundedFen !== r.amount_fen) {
@@ -394,81 +370,30 @@ export class Refunds {
   private settle(r: RefundRow, a: AttemptRow, via: string): void {
     const now = this.clock.now();
     if (r.exception_id !== null) {
-      this.store.run(
-        this.k
-          .updateTable('payment_exceptions')
-          .set({ resolved_at: now, resolution: 'refunded' })
-          .where('id', '=', r.exception_id)
-          .where('resolved_at', 'is', null),
-      );
+      this.truth.exceptionRefunded(r.exception_id, now);
       this.audit.record(SYSTEM_ACTOR, 'exception.refunded', `exception:${r.exception_id}`, {
         after: { refundNo: r.refund_no, amountFen: r.amount_fen, via },
       });
     }
     if (a.state === 'pending') {
       // a double payment parked for the owner: its money went back, so it ends closed
-      const to = transition(a.state, 'closed');
-      if (
-        to &&
-        this.store.run(
-          this.k
-            .updateTable('payment_attempts')
-            .set({ state: to, next_poll_at: null, unknown: 0, updated_at: now, last_outcome: 'refunded' })
-            .where('id', '=', a.id)
-            .where('state', '=', a.state),
-        ).changes === 1
-      ) {
-        writeJournal(this.store, now, {
-          orderId: a.order_id,
-          attemptId: a.id,
-          kind: 'transition',
-          from: a.state,
-          to,
-          detail: { event: 'closed', refundNo: r.refund_no },
-        });
-      }
+      this.truth.apply(
+        a,
+        'closed',
+        { next_poll_at: null, unknown: 0, last_outcome: 'refunded' },
+        { refundNo: r.refund_no },
+      );
     } else if (HOLDING_STATES.includes(a.state)) {
       const refunded = this.succeededFen(a.id);
       const event = refunded >= a.amount_fen ? 'refunded_all' : 'refunded_part';
       const to = transition(a.state, event);
-      if (
-        to &&
-        this.store.run(
-          this.k
-            .updateTable('payment_attempts')
-            .set({ state: to, updated_at: now })
-            .where('id', '=', a.id)
-            .where('state', '=', a.state),
-        ).changes === 1
-      ) {
-        writeJournal(this.store, now, {
-          orderId: a.order_id,
-          attemptId: a.id,
-          kind: 'transition',
-          from: a.state,
-          to,
-          detail: { event, refundNo: r.refund_no, refundedFen: refunded },
-        });
+      if (to && this.truth.apply(a, event, {}, { refundNo: r.refund_no, refundedFen: refunded })) {
         const order = this.store.first(
           this.k.selectFrom('orders').select(['status', 'number']).where('id', '=', a.order_id),
         );
         const orderTo = to === 'refunded' ? 'refunded' : 'partially_refunded';
         if (order && REFUNDABLE_STATUSES.includes(order.status) && order.status !== orderTo) {
-          this.store.run(
-            this.k
-              .updateTable('orders')
-              .set({ status: orderTo })
-              .where('id', '=', a.order_id)
-              .where('status', '=', order.status),
-          );
-          writeJournal(this.store, now, {
-            orderId: a.order_id,
-            attemptId: null,
-            kind: `order.${orderTo}`,
-            from: order.status,
-            to: orderTo,
-            detail: { refundNo: r.refund_no },
-          });
+          this.truth.markOrderRefunded(a.order_id, order.status, orderTo, { refundNo: r.refund_no }, now);
           this.events.emit('order.changed', { orderId: a.order_id, number: order.number, status: orderTo });
         }
       }
@@ -494,40 +419,11 @@ export class Refunds {
 
   /** A failed refund gives its exception back to the owner (the note stays, the resolution is cleared). */
   private reopenException(r: RefundRow): void {
-    if (r.exception_id === null) return;
-    this.store.run(
-      this.k
-        .updateTable('payment_exceptions')
-        .set({ resolution: null })
-        .where('id', '=', r.exception_id)
-        .where('resolved_at', 'is', null),
-    );
+    if (r.exception_id !== null) this.truth.reopenException(r.exception_id);
   }
 
   private openException(r: RefundRow, kind: string, detail: Record<string, unknown>): void {
-    const existing = this.store.first(
-      this.k
-        .selectFrom('payment_exceptions')
-        .select('id')
-        .where('attempt_id', '=', r.attempt_id)
-        .where('kind', '=', kind)
-        .where('resolved_at', 'is', null),
-    );
-    if (existing) return;
-    const now = this.clock.now();
-    this.store.run(
-      this.k.insertInto('payment_exceptions').values({
-        order_id: r.order_id,
-        attempt_id: r.attempt_id,
-        kind,
-        detail: JSON.stringify(detail),
-        opened_at: now,
-        resolved_at: null,
-        resolution: null,
-        note: null,
-      }),
-    );
-    writeJournal(this.store, now, { orderId: r.order_id, attemptId: r.attempt_id, kind: `exception.${kind}`, detail });
+    this.truth.openException({ id: r.attempt_id, order_id: r.order_id }, kind, detail);
   }
 
   // ---- polling -------------------------------------------------------------------------------
