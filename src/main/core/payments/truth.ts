@@ -89,6 +89,20 @@ const NEW_CASH_ATTEMPT = prepared(
 const ORDER_PAID = prepared((k, orderId: number, from: OrderStatus, paidAt: number) =>
   k.updateTable('orders').set({ status: 'paid', paid_at: paidAt }).where('id', '=', orderId).where('status', '=', from),
 );
+const NEW_EXCEPTION = prepared(
+  (k, e: { orderId: number; attemptId: number; kind: string; detail: string; openedAt: number }) =>
+    k.insertInto('payment_exceptions').values({
+      order_id: e.orderId,
+      attempt_id: e.attemptId,
+      kind: e.kind,
+      detail: e.detail,
+      opened_at: e.openedAt,
+      resolved_at: null,
+      resolution: null,
+      note: null,
+    }),
+);
+
 export class PaymentTruth {
   constructor(
     private readonly store: Store,
@@ -330,18 +344,30 @@ export class PaymentTruth {
     if (existing) return;
     const now = this.clock.now();
     this.store.run(
-      this.k.insertInto('payment_exceptions').values({
-        order_id: a.order_id,
-        attempt_id: a.id,
-        kind,
-        detail: JSON.stringify(detail),
-        opened_at: now,
-        resolved_at: null,
-        resolution: null,
-        note: null,
-      }),
+      NEW_EXCEPTION({ orderId: a.order_id, attemptId: a.id, kind, detail: JSON.stringify(detail), openedAt: now }),
     );
     writeJournal(this.store, now, { orderId: a.order_id, attemptId: a.id, kind: `exception.${kind}`, detail });
+  }
+
+  /**
+   * Opens one exception of `kind` for each of many attempts the caller found without one (the
+   * reconciliation's late money: once per attempt, ever, checked in a few batched reads), journaled.
+   */
+  openExceptions(
+    kind: string,
+    rows: readonly { orderId: number; attemptId: number; detail: Record<string, unknown> }[],
+    now: number,
+  ): void {
+    for (const r of rows) {
+      const detail = JSON.stringify(r.detail);
+      this.store.run(NEW_EXCEPTION({ orderId: r.orderId, attemptId: r.attemptId, kind, detail, openedAt: now }));
+      writeJournal(this.store, now, {
+        orderId: r.orderId,
+        attemptId: r.attemptId,
+        kind: `exception.${kind}`,
+        detail: r.detail,
+      });
+    }
   }
 
   /** The owner chose a refund: the exception waits for it (`refunding`); false when it was taken meanwhile. */
