@@ -33,6 +33,7 @@ import { crashPoint } from './crash-points';
 import type { Events } from './events';
 import type { TillIdentity } from './till-identity';
 import { SummaryLog } from './log-summary';
+import { Poller } from './payments/poller';
 import { PaymentTruth, type AttemptFacts } from './payments/truth';
 
 export interface ProviderEntry {
@@ -219,9 +220,6 @@ export function validPaymentCode(provider: ProviderId, code: string): boolean {
 }
 
 export class Payments {
-  private readonly inFlight = new Set<number>();
-  private timer: NodeJS.Timeout | null = null;
-
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
@@ -234,7 +232,31 @@ export class Payments {
     private readonly identity: Pick<TillIdentity, 'tradeNo' | 'rotate'>,
   ) {
     this.truth = new PaymentTruth(store, clock);
+    this.poller = new Poller(
+      {
+        due: (now, limit) => {
+          const query = dueAttemptsQuery(this.k, now);
+          return this.store.all(limit === null ? query : query.limit(limit)).map((r) => r.id);
+        },
+        step: (id) => this.step(id),
+        nextAt: (now) => this.store.first(nextPollQuery(this.k, now))?.at ?? null,
+      },
+      {
+        now: () => clock.now(),
+        maxConcurrent: timing.maxConcurrentPolls ?? DEFAULT_MAX_CONCURRENT_POLLS,
+        log,
+        name: 'poller',
+        item: 'attempt',
+      },
+    );
   }
+
+  /**
+   * The background poller of open attempts (core/payments/poller.ts). Only this class schedules an
+   * attempt's polls, so every write here (start, a state change, an update) wakes it from quiet,
+   * and so does an explicit `kick` (an override).
+   */
+  private readonly poller: Poller;
 
   /** every write to an attempt, an exception and an order's status goes through the one writer */
   private readonly truth: PaymentTruth;
@@ -327,12 +349,12 @@ export class Payments {
 
   /** Applies a state-machine event (the one writer); returns false when the machine refuses it. */
   private apply(a: AttemptRow, event: AttemptEvent, set: AttemptFacts = {}, detail?: unknown): boolean {
-    this.quiet = false;
+    this.poller.wake();
     return this.truth.apply(a, event, set, detail);
   }
 
   private update(a: AttemptRow, set: AttemptFacts): void {
-    this.quiet = false;
+    this.poller.wake();
     this.truth.update(a, set);
   }
 
@@ -531,7 +553,7 @@ export class Payments {
       });
     }
     const now = this.clock.now();
-    this.quiet = false;
+    this.poller.wake();
     const attemptId = this.store.tx(() => {
       const order = this.store.first(this.k.selectFrom('orders').selectAll().where('id', '=', input.orderId));
       if (!order) throw new PosError('NOT_FOUND', `There is no order ${input.orderId}.`, { orderId: input.orderId });
@@ -578,7 +600,7 @@ export class Payments {
     });
 
     crashPoint('payment.intent-written');
-    this.inFlight.add(attemptId);
+    this.poller.claim(attemptId);
     try {
       const a = this.row(attemptId);
       const returnUrl = input.mode === 'redirect' ? this.returnUrl(attemptId) : undefined;
@@ -611,10 +633,10 @@ export class Payments {
         this.identity.rotate('collision', `${input.provider} ${called.outcome.code} for ${a.out_trade_no}`);
       }
     } finally {
-      this.inFlight.delete(attemptId);
+      this.poller.release(attemptId);
     }
     // the first poll is due in a second: wake the pool for it rather than wait for the backstop tick
-    if (this.timer) this.armWake(this.clock.now());
+    this.poller.schedule(this.clock.now());
     return this.changed(attemptId);
   }
 
@@ -816,144 +838,36 @@ export class Payments {
   // ---- polling -------------------------------------------------------------------------------
 
   /**
-   * Starts the background poller (also resumes every unfinished attempt after a restart).
-   *
-   * A bounded pool: up to `maxConcurrentPolls` steps run at once, and as each ends the next due
-   * attempts are started, most overdue first — a slow or hanging answer holds one slot, not the
-   * whole round. A one-shot timer wakes the pool for the earliest `next_poll_at`, so a poll starts
-   * on time rather than on the next tick; the tick (`intervalMs`) is the backstop that notices
-   * attempts scheduled by other code paths (a new attempt, a clerk's stop).
+   * Starts the background poller (also resumes every unfinished attempt after a restart): a bounded
+   * pool of `maxConcurrentPolls`, most overdue first, woken for the earliest `next_poll_at`; the
+   * tick (`intervalMs`) is the backstop that notices attempts scheduled by other code paths (a new
+   * attempt, a clerk's stop). See core/payments/poller.ts.
    */
   startPolling(intervalMs = 250): void {
-    if (this.timer) return;
-    this.quiet = false;
-    this.timer = setInterval(() => {
-      // an attempt that asked to be polled again at once waits at least until the next tick
-      this.justEnded.clear();
-      if (!this.quiet) this.kick();
-    }, intervalMs);
-    this.timer.unref?.();
-    this.kick();
+    this.poller.start(intervalMs);
   }
 
   stopPolling(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    if (this.wake) clearTimeout(this.wake);
-    this.wake = null;
+    this.poller.stop();
   }
 
   /** Starts due attempts in the free slots of the pool (only while polling runs). */
   kick(): void {
-    if (!this.timer) return;
-    this.quiet = false;
-    try {
-      this.pump();
-    } catch (err) {
-      this.log(`poller: ${(err as Error).stack ?? String(err)}`);
-    }
-  }
-
-  private wake: NodeJS.Timeout | null = null;
-  private wakeAt = Number.POSITIVE_INFINITY;
-  /**
-   * Nothing is open to poll: no attempt due, none scheduled, none in flight. The tick then skips its
-   * queries (they were the idle till's main work: two queries four times a second, ~0.4 % of a core).
-   * Only this class schedules an attempt's polls, so every write here (start, a state change, an
-   * update) wakes it, and so does an explicit `kick` (an override).
-   */
-  private quiet = false;
-  /** steps the background pool is running */
-  private active = 0;
-  private pumpQueued = false;
-  /** attempts whose step ended since the last tick (see startPolling) */
-  private readonly justEnded = new Set<number>();
-
-  private get maxConcurrent(): number {
-    return Math.max(1, this.timing.maxConcurrentPolls ?? DEFAULT_MAX_CONCURRENT_POLLS);
-  }
-
-  /** Open attempts due at `now`, most overdue first (at most `limit`, or all), skipping those with a call in flight. */
-  private dueAttempts(now: number, limit: number | null, skip: ReadonlySet<number> = new Set()): number[] {
-    if (limit !== null && limit <= 0) return [];
-    const query = dueAttemptsQuery(this.k, now);
-    const rows = this.store.all(limit === null ? query : query.limit(limit + this.inFlight.size + skip.size));
-    const out: number[] = [];
-    for (const r of rows) {
-      if (this.inFlight.has(r.id) || skip.has(r.id)) continue;
-      out.push(r.id);
-      if (out.length === limit) break;
-    }
-    return out;
-  }
-
-  private pump(): void {
-    if (!this.timer) return;
-    const now = this.clock.now();
-    for (const id of this.dueAttempts(now, this.maxConcurrent - this.active, this.justEnded)) this.launch(id);
-    if (this.active < this.maxConcurrent) this.armWake(now);
-  }
-
-  private launch(attemptId: number): void {
-    this.active++;
-    this.step(attemptId)
-      .catch((err: unknown) => this.log(`poller: attempt ${attemptId}: ${(err as Error).stack ?? String(err)}`))
-      .finally(() => {
-        this.active--;
-        this.justEnded.add(attemptId);
-        // one refill for every step that ended in this turn of the event loop
-        if (this.pumpQueued || !this.timer) return;
-        this.pumpQueued = true;
-        setImmediate(() => {
-          this.pumpQueued = false;
-          this.kick();
-        });
-      });
-  }
-
-  /** Sets the one-shot timer for the earliest future `next_poll_at` (what is due now was just taken or waits for a slot). */
-  private armWake(now: number): void {
-    const next = this.store.first(nextPollQuery(this.k, now));
-    const at = next?.at ?? null;
-    if (at === null) {
-      // nothing later; with nothing due or in flight either (skipped ones included), nothing is open
-      if (this.active === 0 && this.inFlight.size === 0 && !this.store.first(dueAttemptsQuery(this.k, now).limit(1)))
-        this.quiet = true;
-      return;
-    }
-    if (this.wake && this.wakeAt <= at) return;
-    if (this.wake) clearTimeout(this.wake);
-    this.wakeAt = at;
-    this.wake = setTimeout(
-      () => {
-        this.wake = null;
-        this.wakeAt = Number.POSITIVE_INFINITY;
-        this.kick();
-      },
-      Math.min(at - now, 60_000),
-    );
-    this.wake.unref?.();
+    this.poller.kick();
   }
 
   /**
    * Every open attempt whose time has come, each with at most one call in flight, at most
    * `maxConcurrentPolls` at a time; resolves when all of them are done. Tests (and anything
-   * driving a manual clock) call this directly; the background poller uses the pool above.
+   * driving a manual clock) call this directly; the background poller uses the pool.
    */
-  async runDue(): Promise<number> {
-    const due = this.dueAttempts(this.clock.now(), null);
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < due.length) await this.step(due[next++] as number);
-    };
-    await Promise.all(Array.from({ length: Math.min(this.maxConcurrent, due.length) }, worker));
-    return due.length;
+  runDue(): Promise<number> {
+    return this.poller.runDue();
   }
 
   /** One step for one attempt: close/cancel if closing, else query; then reschedule. */
   async step(attemptId: number): Promise<void> {
-    if (this.inFlight.has(attemptId)) return;
-    this.inFlight.add(attemptId);
+    if (!this.poller.claim(attemptId)) return;
     try {
       const a = this.row(attemptId);
       if (!isOpen(a.state)) return;
@@ -1009,7 +923,7 @@ export class Payments {
       }
       await this.closeUpstream(attemptId, entry.provider, ref);
     } finally {
-      this.inFlight.delete(attemptId);
+      this.poller.release(attemptId);
       const v = this.emitIfChanged(attemptId);
       // the backoff counts the steps in a row that ended unsettled; a settling answer resets it
       if (isOpen(v.state) && v.unknown) {

@@ -28,6 +28,7 @@ import type { Clock } from './clock';
 import { crashPoint } from './crash-points';
 import type { Events } from './events';
 import type { TillIdentity } from './till-identity';
+import { Poller } from './payments/poller';
 import { PaymentTruth, type RefundFacts } from './payments/truth';
 import { writeExchanges, writeJournal } from './journal';
 import type { ProviderSource } from './payments';
@@ -63,16 +64,24 @@ export function unfinishedRefundsQuery(k: Kysely<Database>) {
   return k.selectFrom('refunds').select('id').where(inList('state', OPEN_REFUND_STATES));
 }
 
-/** Unfinished refunds due at `now`, most overdue first. */
+/** Unfinished refunds due at `now`, most overdue first (the same partial index). */
 export function dueRefundsQuery(k: Kysely<Database>, now: number) {
-  return unfinishedRefundsQuery(k).where('next_poll_at', '<=', now).orderBy('next_poll_at').limit(100);
+  return unfinishedRefundsQuery(k).where('next_poll_at', '<=', now).orderBy('next_poll_at');
 }
 
-export class Refunds {
-  private readonly inFlight = new Set<number>();
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+/** The earliest future step of an unfinished refund, for the poller's wake-up timer (the same partial index). */
+export function nextRefundPollQuery(k: Kysely<Database>, now: number) {
+  return k
+    .selectFrom('refunds')
+    .select((eb) => eb.fn.min('next_poll_at').as('at'))
+    .where(inList('state', OPEN_REFUND_STATES))
+    .where('next_poll_at', '>', now);
+}
 
+/** Refund calls in flight at most (the refund poller's rounds took up to 100 due refunds at once). */
+export const MAX_CONCURRENT_REFUNDS = 100;
+
+export class Refunds {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
@@ -85,7 +94,25 @@ export class Refunds {
     private readonly identity: Pick<TillIdentity, 'refundNo'>,
   ) {
     this.truth = new PaymentTruth(store, clock);
+    this.poller = new Poller(
+      {
+        due: (now, limit) => {
+          const query = dueRefundsQuery(this.k, now);
+          return this.store.all(limit === null ? query : query.limit(limit)).map((r) => r.id);
+        },
+        step: (id) => this.step(id),
+        nextAt: (now) => this.store.first(nextRefundPollQuery(this.k, now))?.at ?? null,
+      },
+      { now: () => clock.now(), maxConcurrent: MAX_CONCURRENT_REFUNDS, log, name: 'refunds', item: 'refund' },
+    );
   }
+
+  /**
+   * The background poller of unfinished refunds (core/payments/poller.ts): quiet while none is
+   * unfinished (the idle till's main wake-up once the payment poller is quiet) until a refund is
+   * requested or written here.
+   */
+  private readonly poller: Poller;
 
   /** writes the refund, its effects on the attempt, the order and the exception (the one writer) */
   private readonly truth: PaymentTruth;
@@ -174,7 +201,7 @@ export class Refunds {
     );
     const now = this.clock.now();
     const cash = a.method === 'cash';
-    this.quiet = false;
+    this.poller.wake();
     const id = this.truth.createRefund(
       {
         order_id: a.order_id,
@@ -210,8 +237,7 @@ export class Refunds {
 
   /** One step for one refund: the refund call while requested, the refund query while pending. */
   async step(refundId: number): Promise<void> {
-    if (this.inFlight.has(refundId)) return;
-    this.inFlight.add(refundId);
+    if (!this.poller.claim(refundId)) return;
     try {
       const r = this.row(refundId);
       if (!OPEN_REFUND_STATES.includes(r.state)) return;
@@ -244,7 +270,7 @@ export class Refunds {
       crashPoint('refund.answered');
       this.store.tx(() => this.apply(this.row(refundId), called));
     } finally {
-      this.inFlight.delete(refundId);
+      this.poller.release(refundId);
     }
     this.events.emit('refund.changed', this.view(refundId));
   }
@@ -258,7 +284,7 @@ export class Refunds {
   }
 
   private update(r: RefundRow, set: RefundFacts): void {
-    this.quiet = false;
+    this.poller.wake();
     this.truth.updateRefund(r, set);
   }
 
@@ -268,8 +294,10 @@ export class Refunds {
     if (!OPEN_REFUND_STATES.includes(r.state)) return;
     const o = called.outcome;
     const polls = r.polls + 1;
-    const moved = (to: RefundRow['state'], set: RefundFacts, detail: unknown): boolean =>
-      this.truth.applyRefund(r, to, { ...set, polls }, detail, now);
+    const moved = (to: RefundRow['state'], set: RefundFacts, detail: unknown): boolean => {
+      this.poller.wake();
+      return this.truth.applyRefund(r, to, { ...set, polls }, detail, now);
+    };
     switch (o.kind) {
       case 'succeeded': {
         if (o.refundedFen !== r.amount_fen) {
@@ -428,44 +456,17 @@ export class Refunds {
 
   // ---- polling -------------------------------------------------------------------------------
 
-  /**
-   * No unfinished refund: the tick skips its query (the idle till's main wake-up once the payment
-   * poller is quiet) until a refund is requested here — a finished refund never becomes unfinished.
-   */
-  private quiet = false;
-
+  /** Starts the background poller (also resumes every unfinished refund after a restart). */
   startPolling(intervalMs = 1_000): void {
-    if (this.timer) return;
-    this.quiet = false;
-    this.timer = setInterval(() => {
-      if (!this.quiet) this.kick();
-    }, intervalMs);
-    this.timer.unref?.();
-    this.kick();
+    this.poller.start(intervalMs);
   }
 
   stopPolling(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-  }
-
-  private kick(): void {
-    if (this.running || !this.timer) return;
-    this.running = this.runDue()
-      .then(() => {
-        if (this.inFlight.size === 0 && !this.store.first(unfinishedRefundsQuery(this.k).limit(1))) this.quiet = true;
-      })
-      .catch((err: unknown) => this.log(`refunds: ${(err as Error).stack ?? String(err)}`))
-      .finally(() => {
-        this.running = null;
-      });
+    this.poller.stop();
   }
 
   /** Every unfinished refund whose time has come. Tests call this directly. */
-  async runDue(): Promise<number> {
-    const due = this.store.all(dueRefundsQuery(this.k, this.clock.now()));
-    const work = due.filter((d) => !this.inFlight.has(d.id)).map((d) => this.step(d.id));
-    await Promise.all(work);
-    return work.length;
+  runDue(): Promise<number> {
+    return this.poller.runDue();
   }
 }
