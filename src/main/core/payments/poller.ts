@@ -46,8 +46,8 @@ export class Poller {
   private wakeAt = Number.POSITIVE_INFINITY;
   /** items with a call in flight, from the pool or from the owner's own calls */
   private readonly inFlight = new Set<number>();
-  /** steps the pool is running */
-  private active = 0;
+  /** items the pool is stepping */
+  private readonly active = new Set<number>();
   private pumpQueued = false;
   /** items whose step ended since the last tick */
   private readonly justEnded = new Set<number>();
@@ -121,10 +121,13 @@ export class Poller {
   /** Items due at `now`, most overdue first (at most `limit`, or all), skipping those with a call in flight. */
   private dueAt(now: number, limit: number | null, skip: ReadonlySet<number> = new Set()): number[] {
     if (limit !== null && limit <= 0) return [];
-    const ids = this.jobs.due(now, limit === null ? null : limit + this.inFlight.size + skip.size);
+    // enough rows to fill `limit` past the busy ones (the pool's own steps are in flight too, as the owner claims them)
+    let busy = this.inFlight.size;
+    for (const id of this.active) if (!this.inFlight.has(id)) busy++;
+    const ids = this.jobs.due(now, limit === null ? null : limit + busy + skip.size);
     const out: number[] = [];
     for (const id of ids) {
-      if (this.inFlight.has(id) || skip.has(id)) continue;
+      if (this.inFlight.has(id) || this.active.has(id) || skip.has(id)) continue;
       out.push(id);
       if (out.length === limit) break;
     }
@@ -134,19 +137,19 @@ export class Poller {
   private pump(): void {
     if (!this.timer) return;
     const now = this.options.now();
-    for (const id of this.dueAt(now, this.maxConcurrent - this.active, this.justEnded)) this.launch(id);
-    if (this.active < this.maxConcurrent) this.schedule(now);
+    for (const id of this.dueAt(now, this.maxConcurrent - this.active.size, this.justEnded)) this.launch(id);
+    if (this.active.size < this.maxConcurrent) this.schedule(now);
   }
 
   private launch(id: number): void {
-    this.active++;
+    this.active.add(id);
     this.jobs
       .step(id)
       .catch((err: unknown) =>
         this.options.log(`${this.options.name}: ${this.options.item} ${id}: ${(err as Error).stack ?? String(err)}`),
       )
       .finally(() => {
-        this.active--;
+        this.active.delete(id);
         this.justEnded.add(id);
         // one refill for every step that ended in this turn of the event loop
         if (this.pumpQueued || !this.timer) return;
@@ -167,7 +170,7 @@ export class Poller {
     const at = this.jobs.nextAt(now);
     if (at === null) {
       // nothing later; with nothing due or in flight either (skipped ones included), nothing is open
-      if (this.active === 0 && this.inFlight.size === 0 && this.jobs.due(now, 1).length === 0) this.quiet = true;
+      if (this.active.size === 0 && this.inFlight.size === 0 && this.jobs.due(now, 1).length === 0) this.quiet = true;
       return;
     }
     if (this.wakeTimer && this.wakeAt <= at) return;
