@@ -23,6 +23,7 @@ import { createHash } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import { PosError } from '../../shared/errors';
+import { PAID_STATES } from '../../shared/payment-states';
 import type {
   ProviderId,
   ReconAutoResolution,
@@ -83,7 +84,6 @@ const LINES_PER_INSERT = 200;
 export const RETRY_UNAVAILABLE_MS = 60 * 60_000;
 /** …at most this many tries for a day in all */
 export const MAX_SCHEDULED_TRIES = 4;
-const PAID_STATES = ['paid', 'partially_refunded', 'refunded'] as const;
 const CURRENT: ReconRunRow['status'][] = ['imported', 'empty'];
 
 export type Trigger = 'manual' | 'scheduled';
