@@ -42,7 +42,7 @@ import {
   DEFAULT_MAX_POLLS_PER_SECOND,
   DEFAULT_TIMING,
   type PaymentTiming,
-} from '../src/main/core/payments';
+} from '../src/main/core/payments/attempts';
 import type { AttemptView } from '../src/shared/types';
 import { noNotifications, observedProviders, sleep, startSandboxProcess, type SandboxProcess } from './pay-env';
 import { fmt, median, must, pick, progress, quantile, rng, tempDir, type Row } from './stats';

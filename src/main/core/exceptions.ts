@@ -34,8 +34,8 @@ import type { Actor } from './auth';
 import type { Clock } from './clock';
 import type { Events } from './events';
 import { PaymentTruth, type AttemptFacts } from './payments/truth';
-import type { Payments } from './payments';
-import type { Refunds } from './refunds';
+import type { Payments } from './payments/attempts';
+import type { Refunds } from './refunds/refunds';
 
 type ExceptionRow = Selectable<PaymentExceptionsTable>;
 

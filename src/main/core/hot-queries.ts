@@ -10,8 +10,13 @@ import type { Database } from '../store/schema';
 import { drawerCashQuery, pendingAttemptsQuery, sessionSalesQuery } from './cash-sessions';
 import { openAttemptsQuery, openExceptionsQuery, recentlyResolvedQuery } from './exceptions';
 import { ordersOfDayQuery } from './orders';
-import { dueAttemptsQuery, nextPollQuery, polledCountQuery } from './payments';
-import { dueRefundsQuery, MAX_CONCURRENT_REFUNDS, nextRefundPollQuery, unfinishedRefundsQuery } from './refunds';
+import { dueAttemptsQuery, nextPollQuery, polledCountQuery } from './payments/attempts';
+import {
+  dueRefundsQuery,
+  MAX_CONCURRENT_REFUNDS,
+  nextRefundPollQuery,
+  unfinishedRefundsQuery,
+} from './refunds/refunds';
 
 export type HotQuery = (k: Kysely<Database>, now: number) => Compilable<unknown>;
 

@@ -68,7 +68,7 @@ import { businessDay, type Clock } from './clock';
 import { crashPoint } from './crash-points';
 import type { Events } from './events';
 import type { Access, HandlersOf } from './handlers';
-import type { ProviderSource } from './payments';
+import type { ProviderSource } from './payments/attempts';
 import { PaymentTruth } from './payments/truth';
 import type { SettingsValues } from './settings';
 import type { Tasks } from './worker-tasks';

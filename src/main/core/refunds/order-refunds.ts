@@ -12,14 +12,14 @@
  * A double-submitted refund (the same `requestKey`) finds the first request instead of refunding
  * again; the same key for another order is refused.
  */
-import { PosError } from '../../shared/errors';
-import type { RefundLineQuote, RefundQuote, RefundView } from '../../shared/types';
-import { PAID_STATES, REFUNDABLE_STATUSES } from '../../shared/payment-states';
-import { inList } from '../store/sql';
-import type { Store } from '../store/db';
-import type { AttemptRow } from '../store/schema';
-import type { Audit } from './audit';
-import type { Actor } from './auth';
+import { PosError } from '../../../shared/errors';
+import type { RefundLineQuote, RefundQuote, RefundView } from '../../../shared/types';
+import { PAID_STATES, REFUNDABLE_STATUSES } from '../../../shared/payment-states';
+import { inList } from '../../store/sql';
+import type { Store } from '../../store/db';
+import type { AttemptRow } from '../../store/schema';
+import type { Audit } from '../audit';
+import type { Actor } from '../auth';
 import type { Refunds } from './refunds';
 
 export type RefundKind = 'full' | 'lines' | 'amount';

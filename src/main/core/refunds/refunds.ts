@@ -12,26 +12,26 @@
  * When a refund succeeds, its effects are committed with it: the attempt (and order) become
  * partially refunded or refunded, or the exception it resolves is closed.
  */
-import { PosError } from '../../shared/errors';
-import type { ProviderId, RefundView } from '../../shared/types';
-import type { Called, RefundInput, RefundOutcome, RefundQueryOutcome } from '../payments/provider';
-import { transition } from '../payments/state';
-import { HOLDING_STATES, OPEN_REFUND_STATES, REFUNDABLE_STATUSES } from '../../shared/payment-states';
-import { inList } from '../store/sql';
-import type { Store } from '../store/db';
+import { PosError } from '../../../shared/errors';
+import type { ProviderId, RefundView } from '../../../shared/types';
+import type { Called, RefundInput, RefundOutcome, RefundQueryOutcome } from '../../payments/provider';
+import { transition } from '../../payments/state';
+import { HOLDING_STATES, OPEN_REFUND_STATES, REFUNDABLE_STATUSES } from '../../../shared/payment-states';
+import { inList } from '../../store/sql';
+import type { Store } from '../../store/db';
 import type { Kysely } from 'kysely';
-import type { AttemptRow, Database, RefundRow } from '../store/schema';
-import type { Audit } from './audit';
-import type { Actor } from './auth';
-import { SYSTEM_ACTOR } from './auth';
-import type { Clock } from './clock';
-import { crashPoint } from './crash-points';
-import type { Events } from './events';
-import type { TillIdentity } from './till-identity';
-import { Poller } from './payments/poller';
-import { PaymentTruth, type RefundFacts } from './payments/truth';
-import { writeExchanges, writeJournal } from './journal';
-import type { ProviderSource } from './payments';
+import type { AttemptRow, Database, RefundRow } from '../../store/schema';
+import type { Audit } from '../audit';
+import type { Actor } from '../auth';
+import { SYSTEM_ACTOR } from '../auth';
+import type { Clock } from '../clock';
+import { crashPoint } from '../crash-points';
+import type { Events } from '../events';
+import type { TillIdentity } from '../till-identity';
+import { Poller } from '../payments/poller';
+import { PaymentTruth, type RefundFacts } from '../payments/truth';
+import { writeExchanges, writeJournal } from '../journal';
+import type { ProviderSource } from '../payments/attempts';
 
 export interface RefundTiming {
   /** between refund queries while the intermediary processes a refund */

@@ -8,8 +8,8 @@
  * client, amount here); a mismatch or an untrusted answer opens an exception and never marks
  * anything paid. The schedule is persisted (`next_poll_at`), so a restart resumes every open attempt.
  */
-import { PosError } from '../../shared/errors';
-import type { AttemptView, PaymentOption, ProviderId } from '../../shared/types';
+import { PosError } from '../../../shared/errors';
+import type { AttemptView, PaymentOption, ProviderId } from '../../../shared/types';
 import type {
   Called,
   CancelOutcome,
@@ -21,20 +21,20 @@ import type {
   PayMode,
   QueryOutcome,
   Trade,
-} from '../payments/provider';
+} from '../../payments/provider';
 import type { Kysely } from 'kysely';
-import type { AttemptEvent } from '../payments/state';
-import { OPEN_STATES, PAID_STATES, isFinalUnpaid, isOpen, isPaid } from '../../shared/payment-states';
-import { inList } from '../store/sql';
-import type { Store } from '../store/db';
-import type { AttemptRow, Database } from '../store/schema';
-import type { Clock } from './clock';
-import { crashPoint } from './crash-points';
-import type { Events } from './events';
-import type { TillIdentity } from './till-identity';
-import { SummaryLog } from './log-summary';
-import { Poller } from './payments/poller';
-import { PaymentTruth, type AttemptFacts } from './payments/truth';
+import type { AttemptEvent } from '../../payments/state';
+import { OPEN_STATES, PAID_STATES, isFinalUnpaid, isOpen, isPaid } from '../../../shared/payment-states';
+import { inList } from '../../store/sql';
+import type { Store } from '../../store/db';
+import type { AttemptRow, Database } from '../../store/schema';
+import type { Clock } from '../clock';
+import { crashPoint } from '../crash-points';
+import type { Events } from '../events';
+import type { TillIdentity } from '../till-identity';
+import { SummaryLog } from '../log-summary';
+import { Poller } from './poller';
+import { PaymentTruth, type AttemptFacts } from './truth';
 
 export interface ProviderEntry {
   provider: PaymentProvider;
