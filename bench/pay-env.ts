@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createProvider, sandboxConfigs } from '../src/main/payments';
-import type { ProviderSource } from '../src/main/core/payments';
+import type { ProviderSource } from '../src/main/core/payments/attempts';
 import type { Called, PaymentProvider, ProviderId, QueryOutcome, TradeRef } from '../src/main/payments/provider';
 
 const ROOT = resolve(__dirname, '..');

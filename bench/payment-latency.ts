@@ -23,7 +23,7 @@ import { performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
 import { resolve } from 'node:path';
 import { createCore, type Core } from '../src/main/core/core';
-import { DEFAULT_TIMING, type PaymentTiming } from '../src/main/core/payments';
+import { DEFAULT_TIMING, type PaymentTiming } from '../src/main/core/payments/attempts';
 import { startWebServer, type WebServer } from '../src/main/web-server';
 import type { AttemptView } from '../src/shared/types';
 import {

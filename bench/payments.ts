@@ -19,7 +19,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { createCore, type Core } from '../src/main/core/core';
-import { DEFAULT_TIMING } from '../src/main/core/payments';
+import { DEFAULT_TIMING } from '../src/main/core/payments/attempts';
 import { fetchHttp } from '../src/main/payments/http';
 import type { Http } from '../src/main/payments/provider';
 import { startSandbox, type SandboxHandle } from '../src/sandbox/server';

@@ -1,7 +1,7 @@
 /** Command-line and environment settings shared by both entry points (Electron and browser mode). */
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { PaymentTiming } from './core/payments';
+import type { PaymentTiming } from './core/payments/attempts';
 
 export const PRODUCT_NAME = 'Counter POS';
 

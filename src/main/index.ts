@@ -10,7 +10,7 @@ import { osSecretStore } from './electron/secrets';
 import { loadAlipaySdk } from './payments/alipay';
 import { startSandboxChild } from './sandbox-child';
 import { parseLaunch, timingFrom } from './config';
-import { DEFAULT_TIMING } from './core/payments';
+import { DEFAULT_TIMING } from './core/payments/attempts';
 import { registerIpc } from './electron/ipc';
 import { electronPrinter } from './electron/printer';
 import { hardenSessions } from './electron/security';

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { createCore } from './core/core';
 import { defaultDataDir, parseLaunch, timingFrom } from './config';
-import { DEFAULT_TIMING } from './core/payments';
+import { DEFAULT_TIMING } from './core/payments/attempts';
 import { loadAlipaySdk } from './payments/alipay';
 import { startSandboxChild } from './sandbox-child';
 import { startWebServer } from './web-server';

@@ -5,7 +5,7 @@
  * midnight on the ManualClock, and each intermediary's statement beside what was paid locally.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ProviderSource } from '../../src/main/core/payments';
+import type { ProviderSource } from '../../src/main/core/payments/attempts';
 import type { ProviderId, Trade } from '../../src/main/payments/provider';
 import type { ErrorCode } from '../../src/shared/errors';
 import type {

@@ -6,7 +6,7 @@
  * adjustments. The CSV import has its own file (catalogue-csv.test.ts).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ProviderSource } from '../../src/main/core/payments';
+import type { ProviderSource } from '../../src/main/core/payments/attempts';
 import type { ProviderId, Trade } from '../../src/main/payments/provider';
 import type { EventName } from '../../src/shared/contract';
 import type { Result } from '../../src/shared/result';

@@ -14,7 +14,7 @@ import {
   nextPollAt,
   type PaymentTiming,
   type ProviderSource,
-} from '../../src/main/core/payments';
+} from '../../src/main/core/payments/attempts';
 import type {
   Called,
   CancelOutcome,

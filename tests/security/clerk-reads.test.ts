@@ -10,7 +10,7 @@
  * leak what they protect either (the paid-out limit and the close's variance check).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ProviderSource } from '../../src/main/core/payments';
+import type { ProviderSource } from '../../src/main/core/payments/attempts';
 import type { ProviderId } from '../../src/main/payments/provider';
 import type { ErrorCode } from '../../src/shared/errors';
 import type { AppInfo, CashSessionState, CashSessionView, OrderView, PaidOrder, ZView } from '../../src/shared/types';

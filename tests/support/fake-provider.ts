@@ -20,7 +20,7 @@ import type {
   TradeRef,
   Verified,
 } from '../../src/main/payments/provider';
-import type { ProviderSource } from '../../src/main/core/payments';
+import type { ProviderSource } from '../../src/main/core/payments/attempts';
 
 type Op = 'create' | 'query' | 'close' | 'cancel' | 'refund' | 'refundQuery';
 

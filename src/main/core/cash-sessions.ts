@@ -21,6 +21,7 @@
 import { compactCounts, denominationTotal, zNumber, type DenominationCounts } from '../../shared/cash';
 import { PosError } from '../../shared/errors';
 import { formatFen } from '../../shared/money';
+import { OPEN_STATES, PAID_STATES } from '../../shared/payment-states';
 import type {
   CashMoveKind,
   CashMoveView,
@@ -52,8 +53,6 @@ import { businessDay, type Clock } from './clock';
 import { cashReportHtml, type ReceiptPrinter } from './printing';
 import type { Settings } from './settings';
 
-const PAID_STATES = ['paid', 'partially_refunded', 'refunded'] as const;
-const OPEN_STATES = ['created', 'pending'] as const;
 const METHOD_ORDER: readonly PaymentMethod[] = ['cash', 'alipay', 'wechat', 'yeepay'];
 const PROVIDER_ORDER: readonly ProviderId[] = ['alipay', 'wechat', 'yeepay'];
 const RECONCILED: ReadonlySet<string> = new Set(['imported', 'empty']);

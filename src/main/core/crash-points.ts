@@ -10,8 +10,8 @@
  *   order.cash-sale-in-tx, order.cash-sale-committed         (core/orders.ts)
  *   payment.intent-written, payment.create-answered,
  *   payment.query-answered, payment.paid-committed,
- *   payment.close-answered                                   (core/payments.ts)
- *   refund.intent-written, refund.answered                   (core/refunds.ts)
+ *   payment.close-answered                                   (core/payments/attempts.ts)
+ *   refund.intent-written, refund.answered                   (core/refunds/refunds.ts)
  *   recon.statement-downloaded, recon.import-in-tx,
  *   recon.import-committed                                   (core/reconciliation.ts)
  *   http:<op>  — the request reached the intermediary and was answered, the app never read the

@@ -22,7 +22,8 @@ import type {
   ExceptionResolution,
   ExceptionView,
 } from '../../shared/types';
-import { FINAL_UNPAID, OPEN_STATES, transition } from '../payments/state';
+import { transition } from '../payments/state';
+import { HOLDING_STATES, OPEN_STATES, isFinalUnpaid, isOpen } from '../../shared/payment-states';
 import { inList } from '../store/sql';
 import type { Kysely } from 'kysely';
 import type { Store } from '../store/db';
@@ -32,55 +33,13 @@ import type { Audit } from './audit';
 import type { Actor } from './auth';
 import type { Clock } from './clock';
 import type { Events } from './events';
-import { writeJournal } from './journal';
-import type { Payments } from './payments';
-import type { Refunds } from './refunds';
+import { PaymentTruth, type AttemptFacts } from './payments/truth';
+import type { Payments } from './payments/attempts';
+import type { Refunds } from './refunds/refunds';
 
 type ExceptionRow = Selectable<PaymentExceptionsTable>;
 
 const WEEK_MS = 7 * 24 * 3_600_000;
-
-/** Marks an open attempt overridden (and closing, if it was not): the order may now be paid another way. */
-export function markOverridden(
-  store: Store,
-  audit: Audit,
-  now: number,
-  a: AttemptRow,
-  actor: Actor,
-  note: string,
-  via: string,
-): void {
-  if (a.overridden_at !== null) return;
-  store.run(
-    store.kysely
-      .updateTable('payment_attempts')
-      .set({
-        overridden_at: now,
-        closing_since: a.closing_since ?? now,
-        closing_reason: a.closing_reason ?? 'stopped',
-        next_poll_at: a.next_poll_at === null ? null : Math.min(a.next_poll_at, now),
-        updated_at: now,
-      })
-      .where('id', '=', a.id),
-  );
-  writeJournal(store, now, {
-    orderId: a.order_id,
-    attemptId: a.id,
-    kind: 'attempt.override',
-    detail: {
-      by: actor.name,
-      approvedBy: actor.approvedBy,
-      via,
-      note,
-      reason: `the order may be paid another way; a late ${a.method} payment becomes an exception`,
-    },
-  });
-  audit.record(actor, 'payment.override', `attempt:${a.id}`, {
-    before: { state: a.state, unknown: a.unknown === 1, closing: a.closing_since !== null },
-    after: { overridden: true, via },
-    note,
-  });
-}
 
 // ---- hot queries (To check and its badge, on every refresh; explained in tests/db/query-plans.test.ts) ----
 
@@ -118,7 +77,12 @@ export class Exceptions {
     private readonly refunds: Refunds,
     private readonly audit: Audit,
     private readonly orphanAfterMs: number,
-  ) {}
+  ) {
+    this.truth = new PaymentTruth(store, clock, audit);
+  }
+
+  /** writes every decision's effect: the attempt, the order, the exception, an override */
+  private readonly truth: PaymentTruth;
 
   private get k() {
     return this.store.kysely;
@@ -144,7 +108,7 @@ export class Exceptions {
         .selectAll()
         .where('order_id', '=', orderId)
         .where('id', '!=', attemptId)
-        .where(inList('state', ['paid', 'partially_refunded'])),
+        .where(inList('state', HOLDING_STATES)),
     );
   }
 
@@ -165,7 +129,7 @@ export class Exceptions {
     switch (kind) {
       case 'paid_after_close': {
         const acceptable =
-          FINAL_UNPAID.includes(a.state) &&
+          isFinalUnpaid(a.state) &&
           !this.otherSuccess(e.order_id, a.id) &&
           (order?.status === 'open' || order?.status === 'cancelled');
         return acceptable ? ['refund', 'accept'] : ['refund'];
@@ -252,14 +216,14 @@ export class Exceptions {
       const a = this.attempt(attemptId);
       if (!a || a.method === 'cash')
         throw new PosError('PAYMENT_NOT_FOUND', `There is no intermediary payment ${attemptId}.`, { attemptId });
-      if (a.state !== 'created' && a.state !== 'pending') {
+      if (!isOpen(a.state)) {
         throw new PosError(
           'RESOLUTION_NOT_ALLOWED',
           `Payment ${a.out_trade_no} is ${a.state}; only an open payment can be overridden.`,
           { attemptId, state: a.state },
         );
       }
-      markOverridden(this.store, this.audit, this.clock.now(), a, actor, note, 'owner');
+      this.truth.override(a, actor, note, 'owner');
     });
     this.payments.kick();
     const v = this.payments.view(attemptId);
@@ -299,15 +263,7 @@ export class Exceptions {
       const before = { resolution: e.resolution, attemptState: a?.state ?? null };
       if (resolution === 'refund') {
         const held = this.heldFen(e, a) ?? 0;
-        const claimed = this.store.run(
-          this.k
-            .updateTable('payment_exceptions')
-            .set({ resolution: 'refunding', note })
-            .where('id', '=', e.id)
-            .where('resolved_at', 'is', null)
-            .where('resolution', 'is', null),
-        ).changes;
-        if (claimed !== 1)
+        if (!this.truth.claimException(e.id, note))
           throw new PosError('EXCEPTION_RESOLVED', `Exception ${e.id} is being resolved already.`, {
             exceptionId: e.id,
           });
@@ -329,19 +285,13 @@ export class Exceptions {
         return;
       }
       if (resolution === 'accept') this.accept(e, a as AttemptRow, actor, now);
-      this.store.run(
-        this.k
-          .updateTable('payment_exceptions')
-          .set({ resolved_at: now, resolution: resolution === 'accept' ? 'accepted' : 'dismissed', note })
-          .where('id', '=', e.id)
-          .where('resolved_at', 'is', null),
+      this.truth.resolveException(
+        e,
+        resolution === 'accept' ? 'accepted' : 'dismissed',
+        note,
+        { exceptionId: e.id, by: actor.name, approvedBy: actor.approvedBy, note },
+        now,
       );
-      writeJournal(this.store, now, {
-        orderId: e.order_id,
-        attemptId: e.attempt_id,
-        kind: `exception.${resolution === 'accept' ? 'accepted' : 'dismissed'}`,
-        detail: { exceptionId: e.id, by: actor.name, approvedBy: actor.approvedBy, note },
-      });
       this.audit.record(actor, `exception.${resolution}`, `exception:${e.id}`, {
         before,
         after: {
@@ -407,21 +357,13 @@ export class Exceptions {
       this.k.selectFrom('orders').select(['status', 'number']).where('id', '=', e.order_id),
     );
     if (order && order.status !== 'paid') {
-      this.store.run(
-        this.k
-          .updateTable('orders')
-          .set({ status: 'paid', paid_at: now })
-          .where('id', '=', e.order_id)
-          .where('status', '=', order.status),
+      this.truth.markOrderPaid(
+        e.order_id,
+        order.status,
+        now,
+        { method: a.method, acceptedBy: actor.name, exceptionId: e.id },
+        now,
       );
-      writeJournal(this.store, now, {
-        orderId: e.order_id,
-        attemptId: null,
-        kind: 'order.paid',
-        from: order.status,
-        to: 'paid',
-        detail: { method: a.method, acceptedBy: actor.name, exceptionId: e.id },
-      });
       this.events.emit('order.changed', { orderId: e.order_id, number: order.number, status: 'paid' });
     }
   }
@@ -430,33 +372,17 @@ export class Exceptions {
     a: AttemptRow,
     event: 'paid' | 'late_accepted',
     expect: 'paid',
-    set: Partial<AttemptRow>,
+    set: AttemptFacts,
     now: number,
     exceptionId: number,
   ): void {
-    const to = transition(a.state, event);
-    if (to !== expect)
+    if (transition(a.state, event) !== expect)
       throw new PosError('RESOLUTION_NOT_ALLOWED', `Payment ${a.out_trade_no} is ${a.state} and cannot be accepted.`, {
         attemptId: a.id,
       });
-    const changed = this.store.run(
-      this.k
-        .updateTable('payment_attempts')
-        .set({ ...set, state: to, updated_at: now })
-        .where('id', '=', a.id)
-        .where('state', '=', a.state),
-    ).changes;
-    if (changed !== 1)
+    if (!this.truth.apply(a, event, set, { exceptionId }))
       throw new PosError('RESOLUTION_NOT_ALLOWED', `Payment ${a.out_trade_no} changed meanwhile; look again.`, {
         attemptId: a.id,
       });
-    writeJournal(this.store, now, {
-      orderId: a.order_id,
-      attemptId: a.id,
-      kind: 'transition',
-      from: a.state,
-      to,
-      detail: { event, exceptionId },
-    });
   }
 }

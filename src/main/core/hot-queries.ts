@@ -10,8 +10,13 @@ import type { Database } from '../store/schema';
 import { drawerCashQuery, pendingAttemptsQuery, sessionSalesQuery } from './cash-sessions';
 import { openAttemptsQuery, openExceptionsQuery, recentlyResolvedQuery } from './exceptions';
 import { ordersOfDayQuery } from './orders';
-import { dueAttemptsQuery, nextPollQuery, polledCountQuery } from './payments';
-import { dueRefundsQuery, unfinishedRefundsQuery } from './refunds';
+import { dueAttemptsQuery, nextPollQuery, polledCountQuery } from './payments/attempts';
+import {
+  dueRefundsQuery,
+  MAX_CONCURRENT_REFUNDS,
+  nextRefundPollQuery,
+  unfinishedRefundsQuery,
+} from './refunds/refunds';
 
 export type HotQuery = (k: Kysely<Database>, now: number) => Compilable<unknown>;
 
@@ -23,8 +28,9 @@ export const HOT_QUERIES: Readonly<Record<string, HotQuery>> = {
   'payments.nextPoll': (k, now) => nextPollQuery(k, now),
   /** every answer the poller stores: how far the schedule stretches */
   'payments.polledCount': (k) => polledCountQuery(k),
-  /** the refund poller, every tick */
-  'refunds.due': (k, now) => dueRefundsQuery(k, now),
+  /** the refund poller, every wake-up */
+  'refunds.due': (k, now) => dueRefundsQuery(k, now).limit(MAX_CONCURRENT_REFUNDS),
+  'refunds.nextPoll': (k, now) => nextRefundPollQuery(k, now),
   'refunds.unfinished': (k) => unfinishedRefundsQuery(k),
   /** To check, and the header's count */
   'attention.openAttempts': (k) => openAttemptsQuery(k),

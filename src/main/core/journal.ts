@@ -1,6 +1,7 @@
 /** One row of the append-only payment journal (the payment timeline an owner opens in a dispute). */
 import type { Exchange } from '../payments/provider';
-import type { Store } from '../store/db';
+import { prepared, type Store } from '../store/db';
+import type { JournalRow } from '../store/schema';
 
 export interface JournalEntry {
   orderId: number;
@@ -11,9 +12,22 @@ export interface JournalEntry {
   detail?: unknown;
 }
 
+// built and compiled once (store/db.ts `prepared`): every sale and every poll writes journal rows
+const NEW_JOURNAL = prepared((k, j: Omit<JournalRow, 'id'>) =>
+  k.insertInto('payment_journal').values({
+    order_id: j.order_id,
+    attempt_id: j.attempt_id,
+    at: j.at,
+    kind: j.kind,
+    from_state: j.from_state,
+    to_state: j.to_state,
+    detail: j.detail,
+  }),
+);
+
 export function writeJournal(store: Store, at: number, e: JournalEntry): void {
   store.run(
-    store.kysely.insertInto('payment_journal').values({
+    NEW_JOURNAL({
       order_id: e.orderId,
       attempt_id: e.attemptId,
       at,

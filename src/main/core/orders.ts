@@ -17,10 +17,11 @@ import type {
   Receipt,
   TimelineExport,
 } from '../../shared/types';
+import { OPEN_STATES, PAID_STATES, isPaid } from '../../shared/payment-states';
 import { inList } from '../store/sql';
 import { prepared, type Store } from '../store/db';
 import type { Kysely } from 'kysely';
-import type { AttemptRow, Database, JournalRow, OrderLineRow, OrderRow } from '../store/schema';
+import type { AttemptRow, Database, OrderLineRow, OrderRow } from '../store/schema';
 import { toDiscount, type Carts } from './cart';
 import { businessDay, type Clock } from './clock';
 import type { Audit } from './audit';
@@ -30,7 +31,8 @@ import { writeCsv } from './csv';
 import { shareOf } from './discount-limits';
 import type { Events } from './events';
 import type { TillIdentity } from './till-identity';
-import { markOverridden } from './exceptions';
+import { writeJournal } from './journal';
+import { PaymentTruth } from './payments/truth';
 import { priceCart } from './pricing';
 import type { Settings } from './settings';
 
@@ -40,8 +42,6 @@ export const MAX_CHANGE_FEN = 100_000;
 export function orderNumber(day: string, seq: number): string {
   return `${day.replaceAll('-', '')}-${String(seq).padStart(4, '0')}`;
 }
-
-const PAID_STATES: readonly AttemptRow['state'][] = ['paid', 'partially_refunded', 'refunded'];
 
 /** A business day's orders, newest first, with how each was paid (a clerk's "today's orders"; orders_day). */
 export function ordersOfDayQuery(k: Kysely<Database>, day: string) {
@@ -109,17 +109,6 @@ const NEW_ORDER_LINE = prepared((k, l: Omit<OrderLineRow, 'id'>) =>
 const CART_ORDERED = prepared((k, cartId: number, now: number) =>
   k.updateTable('carts').set({ status: 'ordered', updated_at: now }).where('id', '=', cartId),
 );
-const NEW_JOURNAL = prepared((k, j: Omit<JournalRow, 'id'>) =>
-  k.insertInto('payment_journal').values({
-    order_id: j.order_id,
-    attempt_id: j.attempt_id,
-    at: j.at,
-    kind: j.kind,
-    from_state: j.from_state,
-    to_state: j.to_state,
-    detail: j.detail,
-  }),
-);
 const ORDER = prepared((k, id: number) => k.selectFrom('orders').selectAll().where('id', '=', id));
 const ORDER_LINES = prepared((k, orderId: number) =>
   k.selectFrom('order_lines').selectAll().where('order_id', '=', orderId).orderBy('line_no'),
@@ -135,7 +124,7 @@ const OPEN_ATTEMPT = prepared((k, orderId: number) =>
     .selectFrom('payment_attempts')
     .selectAll()
     .where('order_id', '=', orderId)
-    .where(inList('state', ['created', 'pending']))
+    .where(inList('state', OPEN_STATES))
     .where('overridden_at', 'is', null),
 );
 const ATTEMPT_COUNT = prepared((k, orderId: number) =>
@@ -144,30 +133,6 @@ const ATTEMPT_COUNT = prepared((k, orderId: number) =>
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('order_id', '=', orderId),
 );
-const NEW_CASH_ATTEMPT = prepared(
-  (
-    k,
-    a: { orderId: number; outTradeNo: string; amountFen: number; tenderedFen: number; changeFen: number; now: number },
-  ) =>
-    k.insertInto('payment_attempts').values({
-      order_id: a.orderId,
-      method: 'cash',
-      mode: 'cash',
-      out_trade_no: a.outTradeNo,
-      amount_fen: a.amountFen,
-      state: 'paid',
-      unknown: 0,
-      tendered_fen: a.tenderedFen,
-      change_fen: a.changeFen,
-      created_at: a.now,
-      updated_at: a.now,
-      paid_at: a.now,
-    }),
-);
-const ORDER_PAID = prepared((k, orderId: number, now: number) =>
-  k.updateTable('orders').set({ status: 'paid', paid_at: now }).where('id', '=', orderId).where('status', '=', 'open'),
-);
-
 export class Orders {
   constructor(
     private readonly store: Store,
@@ -181,7 +146,12 @@ export class Orders {
     private readonly clerkName?: () => string,
     /** payment numbers carry the till's identity (cash ones never leave the till, but stay unique with the rest) */
     private readonly identity?: Pick<TillIdentity, 'tradeNo'>,
-  ) {}
+  ) {
+    this.truth = new PaymentTruth(store, clock, audit);
+  }
+
+  /** writes the cash attempt, the order paid and an owner's override (the one writer of payment truth) */
+  private readonly truth: PaymentTruth;
 
   private get k() {
     return this.store.kysely;
@@ -199,17 +169,7 @@ export class Orders {
     to: string | null,
     detail: unknown,
   ): void {
-    this.store.run(
-      NEW_JOURNAL({
-        order_id: orderId,
-        attempt_id: attemptId,
-        at: this.clock.now(),
-        kind,
-        from_state: from,
-        to_state: to,
-        detail: detail === undefined ? null : JSON.stringify(detail),
-      }),
-    );
+    writeJournal(this.store, this.clock.now(), { orderId, attemptId, kind, from, to, detail });
   }
 
   /**
@@ -382,43 +342,16 @@ export class Orders {
         { tenderedFen, totalFen: order.total_fen, field: 'tenderedFen' },
       );
     }
-    const now = this.clock.now();
     const n = Number(this.store.first(ATTEMPT_COUNT(orderId))?.n ?? 0) + 1;
-    const attemptId = this.store.run(
-      NEW_CASH_ATTEMPT({
-        orderId,
+    this.truth.payCash(
+      { id: orderId, number: order.number, totalFen: order.total_fen },
+      {
         outTradeNo: this.identity?.tradeNo(order.number, 'C', n) ?? `${order.number.replace('-', '')}C${n}`,
-        amountFen: order.total_fen,
         tenderedFen,
         changeFen,
-        now,
-      }),
-    ).lastInsertRowid;
-    const changed = this.store.run(ORDER_PAID(orderId, now)).changes;
-    if (changed !== 1) throw new PosError('ORDER_NOT_PAYABLE', `Order ${order.number} changed while being paid.`);
-    if (open && overrideBy) {
-      if (!this.audit) throw new PosError('INTERNAL', 'No audit log to record the override.');
-      markOverridden(
-        this.store,
-        this.audit,
-        now,
-        open,
-        overrideBy,
-        `cash taken while the ${open.method} payment was still open`,
-        'cash',
-      );
-      this.journal(orderId, open.id, 'cash.override', null, null, {
-        by: overrideBy.name,
-        approvedBy: overrideBy.approvedBy,
-        reason: `cash taken while the ${open.method} payment was still open; a late ${open.method} payment becomes an exception`,
-      });
-    }
-    this.journal(orderId, attemptId, 'cash.tendered', 'created', 'paid', {
-      tenderedFen,
-      changeFen,
-      amountFen: order.total_fen,
-    });
-    this.journal(orderId, null, 'order.paid', 'open', 'paid', { method: 'cash' });
+      },
+      open && overrideBy ? { open, by: overrideBy } : null,
+    );
     return true;
   }
 
@@ -441,7 +374,7 @@ export class Orders {
           .selectFrom('payment_attempts')
           .select('id')
           .where('order_id', '=', orderId)
-          .where(inList('state', ['created', 'pending'])),
+          .where(inList('state', OPEN_STATES)),
       );
       if (open) {
         throw new PosError(
@@ -565,7 +498,7 @@ export class Orders {
       toState: j.to_state,
       detail: j.detail ? (JSON.parse(j.detail) as Record<string, unknown>) : null,
     }));
-    const paid = payments.find((p) => PAID_STATES.includes(p.state));
+    const paid = payments.find((p) => isPaid(p.state));
     return {
       ...this.summary(r, paid?.method ?? null),
       terminal: r.terminal,
@@ -621,7 +554,7 @@ export class Orders {
 
   /** The receipt of an order already read (a sale returns both without reading it twice). */
   receiptOf(order: OrderView, reprint: boolean): Receipt {
-    const paid = order.payments.find((p) => PAID_STATES.includes(p.state));
+    const paid = order.payments.find((p) => isPaid(p.state));
     const s = this.settings.values;
     return {
       storeName: s.storeName,

@@ -22,7 +22,7 @@ import type { ClientDeps } from '../payments/provider';
 import type { Store } from '../store/db';
 import type { Audit } from './audit';
 import { SYSTEM_ACTOR, type Actor } from './auth';
-import type { ProviderEntry, ProviderSource } from './payments';
+import type { ProviderEntry, ProviderSource } from './payments/attempts';
 import { fingerprint, type SecretStore } from './secrets';
 
 export const PROVIDERS: readonly ProviderId[] = ['alipay', 'wechat', 'yeepay'];

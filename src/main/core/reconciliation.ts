@@ -23,6 +23,7 @@ import { createHash } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import { PosError } from '../../shared/errors';
+import { PAID_STATES } from '../../shared/payment-states';
 import type {
   ProviderId,
   ReconAutoResolution,
@@ -67,7 +68,8 @@ import { businessDay, type Clock } from './clock';
 import { crashPoint } from './crash-points';
 import type { Events } from './events';
 import type { Access, HandlersOf } from './handlers';
-import type { ProviderSource } from './payments';
+import type { ProviderSource } from './payments/attempts';
+import { PaymentTruth } from './payments/truth';
 import type { SettingsValues } from './settings';
 import type { Tasks } from './worker-tasks';
 
@@ -82,7 +84,6 @@ const LINES_PER_INSERT = 200;
 export const RETRY_UNAVAILABLE_MS = 60 * 60_000;
 /** …at most this many tries for a day in all */
 export const MAX_SCHEDULED_TRIES = 4;
-const PAID_STATES = ['paid', 'partially_refunded', 'refunded'] as const;
 const CURRENT: ReconRunRow['status'][] = ['imported', 'empty'];
 
 export type Trigger = 'manual' | 'scheduled';
@@ -983,56 +984,21 @@ export class Reconciliation {
       ))
         attempts.set(a.id, a);
     }
-    const insertException = this.k
-      .insertInto('payment_exceptions')
-      .values({
-        order_id: 0,
-        attempt_id: 0,
-        kind: 'paid_after_close',
-        detail: '',
-        opened_at: 0,
-        resolved_at: null,
-        resolution: null,
-        note: null,
-      })
-      .compile().sql;
-    const insertJournal = this.k
-      .insertInto('payment_journal')
-      .values({ order_id: 0, attempt_id: 0, at: 0, kind: '', from_state: null, to_state: null, detail: null })
-      .compile().sql;
+    const open: { orderId: number; attemptId: number; detail: Record<string, unknown> }[] = [];
     for (const i of late) {
       const attemptId = i.attemptId as number;
       if (seen.has(attemptId)) continue;
       const a = attempts.get(attemptId);
       // another till's trade under this attempt's number is not this till's money (a foreign_trade exception says so)
       if (!a || a.foreign_at !== null) continue;
-      const detail = JSON.stringify({
-        amountFen: i.theirsFen,
-        via: `statement ${day}`,
-        state: a.state,
-        outTradeNo: i.outTradeNo,
+      open.push({
+        orderId: a.order_id,
+        attemptId,
+        detail: { amountFen: i.theirsFen, via: `statement ${day}`, state: a.state, outTradeNo: i.outTradeNo },
       });
-      this.store.runCompiled(insertException, [
-        a.order_id,
-        attemptId,
-        'paid_after_close',
-        detail,
-        now,
-        null,
-        null,
-        null,
-      ]);
-      this.store.runCompiled(insertJournal, [
-        a.order_id,
-        attemptId,
-        now,
-        'exception.paid_after_close',
-        null,
-        null,
-        detail,
-      ]);
       seen.add(attemptId);
     }
+    new PaymentTruth(this.store, this.o.clock).openExceptions('paid_after_close', open, now);
   }
 
   private insertItems(runId: number, items: readonly MatchItem[], now: number): void {

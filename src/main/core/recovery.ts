@@ -17,7 +17,9 @@
  * final status. Cash sessions are re-opened, their moves added, then closed, then their Zs written.
  */
 import BetterSqlite3 from 'better-sqlite3';
+import { OPEN_REFUND_STATES, OPEN_STATES, PAID_STATES, SOLD_STATUSES } from '../../shared/payment-states';
 import type { Store } from '../store/db';
+import { literalList } from '../store/sql';
 import type { Actor } from './auth';
 import type { Audit } from './audit';
 
@@ -64,7 +66,8 @@ export interface RecoveredSet {
   unreadable: Unreadable[];
 }
 
-const PAID = new Set(['paid', 'partially_refunded', 'refunded']);
+const PAID: ReadonlySet<string> = new Set(PAID_STATES);
+const SOLD: ReadonlySet<string> = new Set(SOLD_STATUSES);
 const SQL_NAME = /^[a-z_]+$/;
 
 function q(name: string): string {
@@ -192,12 +195,12 @@ export function readSinceBackup(damagedFile: string, backupFile: string): Recove
 
     changed(
       'refunds',
-      bak.ids(`select id from refunds where state in ('requested', 'pending') or next_poll_at is not null`),
+      bak.ids(`select id from refunds where state in ${literalList(OPEN_REFUND_STATES)} or next_poll_at is not null`),
     );
     changed('payment_exceptions', bak.ids(`select id from payment_exceptions where resolved_at is null`));
     changed('payment_attempts', [
       ...bak.ids(
-        `select id from payment_attempts where state in ('created', 'pending') or next_poll_at is not null or closing_since is not null or "unknown" = 1`,
+        `select id from payment_attempts where state in ${literalList(OPEN_STATES)} or next_poll_at is not null or closing_since is not null or "unknown" = 1`,
       ),
       ...refs('refunds', 'attempt_id'),
       ...refs('payment_exceptions', 'attempt_id'),
@@ -513,7 +516,7 @@ export function reenter(
     for (const l of [...rows.order_lines.inserted].sort(byId))
       attempt('order_lines', l, 'inserted', () => insert('order_lines', l));
     // attempts leaving "open" or "paid" first, so the one-open and one-success indexes hold at every step
-    const holds = (a: Row) => ['created', 'pending', ...PAID].includes(String(a.state));
+    const holds = (a: Row) => OPEN_STATES.some((s) => s === a.state) || PAID.has(String(a.state));
     const attempts = withActions(rows.payment_attempts).sort(
       (a, b) => Number(holds(a.row)) - Number(holds(b.row)) || Number(a.row.id) - Number(b.row.id),
     );
@@ -524,7 +527,7 @@ export function reenter(
     }
     for (const { row } of orders) {
       const now = current('orders', row.id);
-      if (PAID.has(String(row.status)) && (now?.status === 'open' || now?.status === 'cancelled')) {
+      if (SOLD.has(String(row.status)) && (now?.status === 'open' || now?.status === 'cancelled')) {
         // the sale: stock leaves the shelf and the sales review counts it (triggers of 0007 and 0008)
         attempt('orders', row, null, () =>
           update('orders', { id: row.id, paid_at: row.paid_at, cancelled_at: row.cancelled_at, status: 'paid' }),

@@ -25,6 +25,7 @@
  * Fees: when an expected rate is configured, each row's fee must be the amount times the rate,
  * rounded either way to the fen (intermediaries differ in rounding); otherwise `fee_mismatch`.
  */
+import { FINAL_UNPAID, PAID_STATES } from '../../shared/payment-states';
 import type { ReconCategory } from '../../shared/types';
 import type { StatementRow } from './provider';
 
@@ -175,8 +176,8 @@ export interface MatchResult {
   totals: MatchTotals;
 }
 
-const PAID: ReadonlySet<LocalState> = new Set(['paid', 'partially_refunded', 'refunded']);
-const ENDED_UNPAID: ReadonlySet<LocalState> = new Set(['failed', 'closed', 'expired']);
+const PAID: ReadonlySet<LocalState> = new Set(PAID_STATES);
+const ENDED_UNPAID: ReadonlySet<LocalState> = new Set(FINAL_UNPAID);
 
 export const DEFAULT_BUFFER_MS = 30 * 60_000;
 

@@ -51,11 +51,6 @@ export const ATTEMPT_EVENTS: readonly AttemptEvent[] = [
   'late_accepted',
 ];
 
-/** States from which no payment outcome can change any more (refunds aside). */
-export const FINAL_UNPAID: readonly AttemptState[] = ['failed', 'closed', 'expired'];
-export const PAID_STATES: readonly AttemptState[] = ['paid', 'partially_refunded', 'refunded'];
-export const OPEN_STATES: readonly AttemptState[] = ['created', 'pending'];
-
 const TABLE: Record<AttemptState, Partial<Record<AttemptEvent, AttemptState>>> = {
   created: { submitted: 'pending', paid: 'paid', declined: 'failed', closed: 'closed', expired: 'expired' },
   pending: { paid: 'paid', declined: 'failed', closed: 'closed', expired: 'expired' },
@@ -70,14 +65,6 @@ const TABLE: Record<AttemptState, Partial<Record<AttemptEvent, AttemptState>>> =
 /** The state after `event`, or null when the event is not allowed from `from`. */
 export function transition(from: AttemptState, event: AttemptEvent): AttemptState | null {
   return TABLE[from][event] ?? null;
-}
-
-export function isOpen(state: AttemptState): boolean {
-  return OPEN_STATES.includes(state);
-}
-
-export function isPaid(state: AttemptState): boolean {
-  return PAID_STATES.includes(state);
 }
 
 /** Replays a journal of events from `created`, skipping the ones the machine refused (as the store does). */

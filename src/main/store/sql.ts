@@ -12,6 +12,11 @@ export function inList(column: string, values: readonly string[]): RawBuilder<Sq
   return sql<SqlBool>`${sql.ref(column)} in (${sql.join(values.map((v) => sql.lit(v)))})`;
 }
 
+/** `('a', 'b')`: the app's own constant list as SQL text, for a statement written by hand (never for input). */
+export function literalList(values: readonly string[]): string {
+  return `(${values.map((v) => `'${v.replaceAll("'", "''")}'`).join(', ')})`;
+}
+
 /**
  * `+column`: the column's value, in a term SQLite will not answer from an index (SQLite's documented
  * way to take a WHERE term out of the planner's index choice). For a column with a handful of values

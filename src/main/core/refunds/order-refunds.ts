@@ -12,13 +12,14 @@
  * A double-submitted refund (the same `requestKey`) finds the first request instead of refunding
  * again; the same key for another order is refused.
  */
-import { PosError } from '../../shared/errors';
-import type { RefundLineQuote, RefundQuote, RefundView } from '../../shared/types';
-import { inList } from '../store/sql';
-import type { Store } from '../store/db';
-import type { AttemptRow } from '../store/schema';
-import type { Audit } from './audit';
-import type { Actor } from './auth';
+import { PosError } from '../../../shared/errors';
+import type { RefundLineQuote, RefundQuote, RefundView } from '../../../shared/types';
+import { PAID_STATES, REFUNDABLE_STATUSES } from '../../../shared/payment-states';
+import { inList } from '../../store/sql';
+import type { Store } from '../../store/db';
+import type { AttemptRow } from '../../store/schema';
+import type { Audit } from '../audit';
+import type { Actor } from '../auth';
 import type { Refunds } from './refunds';
 
 export type RefundKind = 'full' | 'lines' | 'amount';
@@ -56,7 +57,7 @@ export class OrderRefunds {
         .selectFrom('payment_attempts')
         .selectAll()
         .where('order_id', '=', orderId)
-        .where(inList('state', ['paid', 'partially_refunded', 'refunded']))
+        .where(inList('state', PAID_STATES))
         // the payment that holds the money: a kept one before one given back (a double payment
         // accepted leaves the cash refunded beside the intermediary's paid attempt)
         .orderBy((eb) => eb.case().when('state', '=', 'refunded').then(1).else(0).end())
@@ -103,7 +104,7 @@ export class OrderRefunds {
           refundableQty: l.qty - done.qty,
         };
       });
-    const refundable = attempt !== undefined && (order.status === 'paid' || order.status === 'partially_refunded');
+    const refundable = attempt !== undefined && REFUNDABLE_STATUSES.includes(order.status);
     return {
       orderId,
       number: order.number,
@@ -140,7 +141,7 @@ export class OrderRefunds {
         return { id: existing.id, fresh: false };
       }
       const q = this.quote(input.orderId);
-      if (q.attemptId === null || (q.status !== 'paid' && q.status !== 'partially_refunded')) {
+      if (q.attemptId === null || !REFUNDABLE_STATUSES.includes(q.status)) {
         throw new PosError(
           'ORDER_NOT_REFUNDABLE',
           `Order ${q.number} is ${q.status}; only a paid order can be refunded.`,

@@ -12,23 +12,26 @@
  * When a refund succeeds, its effects are committed with it: the attempt (and order) become
  * partially refunded or refunded, or the exception it resolves is closed.
  */
-import { PosError } from '../../shared/errors';
-import type { ProviderId, RefundView } from '../../shared/types';
-import type { Called, RefundInput, RefundOutcome, RefundQueryOutcome } from '../payments/provider';
-import { transition } from '../payments/state';
-import { inList } from '../store/sql';
-import type { Store } from '../store/db';
+import { PosError } from '../../../shared/errors';
+import type { ProviderId, RefundView } from '../../../shared/types';
+import type { Called, RefundInput, RefundOutcome, RefundQueryOutcome } from '../../payments/provider';
+import { transition } from '../../payments/state';
+import { HOLDING_STATES, OPEN_REFUND_STATES, REFUNDABLE_STATUSES } from '../../../shared/payment-states';
+import { inList } from '../../store/sql';
+import type { Store } from '../../store/db';
 import type { Kysely } from 'kysely';
-import type { AttemptRow, Database, RefundRow } from '../store/schema';
-import type { Audit } from './audit';
-import type { Actor } from './auth';
-import { SYSTEM_ACTOR } from './auth';
-import type { Clock } from './clock';
-import { crashPoint } from './crash-points';
-import type { Events } from './events';
-import type { TillIdentity } from './till-identity';
-import { writeExchanges, writeJournal } from './journal';
-import type { ProviderSource } from './payments';
+import type { AttemptRow, Database, RefundRow } from '../../store/schema';
+import type { Audit } from '../audit';
+import type { Actor } from '../auth';
+import { SYSTEM_ACTOR } from '../auth';
+import type { Clock } from '../clock';
+import { crashPoint } from '../crash-points';
+import type { Events } from '../events';
+import type { TillIdentity } from '../till-identity';
+import { Poller } from '../payments/poller';
+import { PaymentTruth, type RefundFacts } from '../payments/truth';
+import { writeExchanges, writeJournal } from '../journal';
+import type { ProviderSource } from '../payments/attempts';
 
 export interface RefundTiming {
   /** between refund queries while the intermediary processes a refund */
@@ -56,23 +59,29 @@ type Answer = RefundOutcome | RefundQueryOutcome | { kind: 'unknown'; reason: st
 
 // ---- hot queries (the refund poller's timer, To check; explained in tests/db/query-plans.test.ts) ----
 
-const OPEN_REFUND_STATES = ['requested', 'pending'] as const;
-
 /** Unfinished refunds (the partial index refunds_due). */
 export function unfinishedRefundsQuery(k: Kysely<Database>) {
   return k.selectFrom('refunds').select('id').where(inList('state', OPEN_REFUND_STATES));
 }
 
-/** Unfinished refunds due at `now`, most overdue first. */
+/** Unfinished refunds due at `now`, most overdue first (the same partial index). */
 export function dueRefundsQuery(k: Kysely<Database>, now: number) {
-  return unfinishedRefundsQuery(k).where('next_poll_at', '<=', now).orderBy('next_poll_at').limit(100);
+  return unfinishedRefundsQuery(k).where('next_poll_at', '<=', now).orderBy('next_poll_at');
 }
 
-export class Refunds {
-  private readonly inFlight = new Set<number>();
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+/** The earliest future step of an unfinished refund, for the poller's wake-up timer (the same partial index). */
+export function nextRefundPollQuery(k: Kysely<Database>, now: number) {
+  return k
+    .selectFrom('refunds')
+    .select((eb) => eb.fn.min('next_poll_at').as('at'))
+    .where(inList('state', OPEN_REFUND_STATES))
+    .where('next_poll_at', '>', now);
+}
 
+/** Refund calls in flight at most (the refund poller's rounds took up to 100 due refunds at once). */
+export const MAX_CONCURRENT_REFUNDS = 100;
+
+export class Refunds {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
@@ -83,7 +92,30 @@ export class Refunds {
     private readonly log: (line: string) => void = () => undefined,
     /** refund request numbers unique per merchant account, also after a restore */
     private readonly identity: Pick<TillIdentity, 'refundNo'>,
-  ) {}
+  ) {
+    this.truth = new PaymentTruth(store, clock);
+    this.poller = new Poller(
+      {
+        due: (now, limit) => {
+          const query = dueRefundsQuery(this.k, now);
+          return this.store.all(limit === null ? query : query.limit(limit)).map((r) => r.id);
+        },
+        step: (id) => this.step(id),
+        nextAt: (now) => this.store.first(nextRefundPollQuery(this.k, now))?.at ?? null,
+      },
+      { now: () => clock.now(), maxConcurrent: MAX_CONCURRENT_REFUNDS, log, name: 'refunds', item: 'refund' },
+    );
+  }
+
+  /**
+   * The background poller of unfinished refunds (core/payments/poller.ts): quiet while none is
+   * unfinished (the idle till's main wake-up once the payment poller is quiet) until a refund is
+   * requested or written here.
+   */
+  private readonly poller: Poller;
+
+  /** writes the refund, its effects on the attempt, the order and the exception (the one writer) */
+  private readonly truth: PaymentTruth;
 
   private get k() {
     return this.store.kysely;
@@ -169,9 +201,9 @@ export class Refunds {
     );
     const now = this.clock.now();
     const cash = a.method === 'cash';
-    this.quiet = false;
-    const id = this.store.run(
-      this.k.insertInto('refunds').values({
+    this.poller.wake();
+    const id = this.truth.createRefund(
+      {
         order_id: a.order_id,
         attempt_id: a.id,
         exception_id: req.exceptionId ?? null,
@@ -179,27 +211,19 @@ export class Refunds {
         method: a.method,
         amount_fen: req.amountFen,
         trade_fen: cap,
-        state: cash ? 'succeeded' : 'requested',
+        cash,
         reason: req.reason,
         lines: req.lines === undefined ? null : JSON.stringify(req.lines),
         restock: req.restock ? 1 : 0,
         requested_by: actor.approvedBy ? `${actor.name} (approved by ${actor.approvedBy})` : actor.name,
-        created_at: now,
-        updated_at: now,
-        finished_at: cash ? now : null,
         next_poll_at: cash ? null : now,
         last_outcome: cash ? 'cash' : null,
         last_message: null,
         request_key: req.requestKey ?? null,
-      }),
-    ).lastInsertRowid;
+      },
+      now,
+    );
     const r = this.row(id);
-    writeJournal(this.store, now, {
-      orderId: r.order_id,
-      attemptId: r.attempt_id,
-      kind: 'refund.requested',
-      detail: { refundId: id, refundNo: r.refund_no, amountFen: r.amount_fen, reason: r.reason, by: r.requested_by },
-    });
     if (cash) this.settle(r, a, 'cash from the drawer');
     return id;
   }
@@ -213,11 +237,10 @@ export class Refunds {
 
   /** One step for one refund: the refund call while requested, the refund query while pending. */
   async step(refundId: number): Promise<void> {
-    if (this.inFlight.has(refundId)) return;
-    this.inFlight.add(refundId);
+    if (!this.poller.claim(refundId)) return;
     try {
       const r = this.row(refundId);
-      if (r.state !== 'requested' && r.state !== 'pending') return;
+      if (!OPEN_REFUND_STATES.includes(r.state)) return;
       const entry = this.providers.get(r.method as ProviderId);
       if (!entry) {
         this.store.tx(() =>
@@ -247,7 +270,7 @@ export class Refunds {
       crashPoint('refund.answered');
       this.store.tx(() => this.apply(this.row(refundId), called));
     } finally {
-      this.inFlight.delete(refundId);
+      this.poller.release(refundId);
     }
     this.events.emit('refund.changed', this.view(refundId));
   }
@@ -260,40 +283,20 @@ export class Refunds {
     }
   }
 
-  private update(r: RefundRow, set: Partial<RefundRow>): void {
-    this.quiet = false;
-    this.store.run(
-      this.k
-        .updateTable('refunds')
-        .set({ ...set, updated_at: this.clock.now() })
-        .where('id', '=', r.id),
-    );
+  private update(r: RefundRow, set: RefundFacts): void {
+    this.poller.wake();
+    this.truth.updateRefund(r, set);
   }
 
   private apply(r: RefundRow, called: Called<Answer>): void {
     const now = this.clock.now();
     writeExchanges(this.store, now, r.order_id, r.attempt_id, called.exchanges);
-    if (r.state !== 'requested' && r.state !== 'pending') return;
+    if (!OPEN_REFUND_STATES.includes(r.state)) return;
     const o = called.outcome;
     const polls = r.polls + 1;
-    const moved = (to: RefundRow['state'], set: Partial<RefundRow>, detail: unknown): boolean => {
-      const changed = this.store.run(
-        this.k
-          .updateTable('refunds')
-          .set({ ...set, state: to, polls, updated_at: now })
-          .where('id', '=', r.id)
-          .where('state', '=', r.state),
-      ).changes;
-      if (changed === 1)
-        writeJournal(this.store, now, {
-          orderId: r.order_id,
-          attemptId: r.attempt_id,
-          kind: 'refund.transition',
-          from: r.state,
-          to,
-          detail,
-        });
-      return changed === 1;
+    const moved = (to: RefundRow['state'], set: RefundFacts, detail: unknown): boolean => {
+      this.poller.wake();
+      return this.truth.applyRefund(r, to, { ...set, polls }, detail, now);
     };
     switch (o.kind) {
       case 'succeeded': {
@@ -395,81 +398,30 @@ export class Refunds {
   private settle(r: RefundRow, a: AttemptRow, via: string): void {
     const now = this.clock.now();
     if (r.exception_id !== null) {
-      this.store.run(
-        this.k
-          .updateTable('payment_exceptions')
-          .set({ resolved_at: now, resolution: 'refunded' })
-          .where('id', '=', r.exception_id)
-          .where('resolved_at', 'is', null),
-      );
+      this.truth.exceptionRefunded(r.exception_id, now);
       this.audit.record(SYSTEM_ACTOR, 'exception.refunded', `exception:${r.exception_id}`, {
         after: { refundNo: r.refund_no, amountFen: r.amount_fen, via },
       });
     }
     if (a.state === 'pending') {
       // a double payment parked for the owner: its money went back, so it ends closed
-      const to = transition(a.state, 'closed');
-      if (
-        to &&
-        this.store.run(
-          this.k
-            .updateTable('payment_attempts')
-            .set({ state: to, next_poll_at: null, unknown: 0, updated_at: now, last_outcome: 'refunded' })
-            .where('id', '=', a.id)
-            .where('state', '=', a.state),
-        ).changes === 1
-      ) {
-        writeJournal(this.store, now, {
-          orderId: a.order_id,
-          attemptId: a.id,
-          kind: 'transition',
-          from: a.state,
-          to,
-          detail: { event: 'closed', refundNo: r.refund_no },
-        });
-      }
-    } else if (a.state === 'paid' || a.state === 'partially_refunded') {
+      this.truth.apply(
+        a,
+        'closed',
+        { next_poll_at: null, unknown: 0, last_outcome: 'refunded' },
+        { refundNo: r.refund_no },
+      );
+    } else if (HOLDING_STATES.includes(a.state)) {
       const refunded = this.succeededFen(a.id);
       const event = refunded >= a.amount_fen ? 'refunded_all' : 'refunded_part';
       const to = transition(a.state, event);
-      if (
-        to &&
-        this.store.run(
-          this.k
-            .updateTable('payment_attempts')
-            .set({ state: to, updated_at: now })
-            .where('id', '=', a.id)
-            .where('state', '=', a.state),
-        ).changes === 1
-      ) {
-        writeJournal(this.store, now, {
-          orderId: a.order_id,
-          attemptId: a.id,
-          kind: 'transition',
-          from: a.state,
-          to,
-          detail: { event, refundNo: r.refund_no, refundedFen: refunded },
-        });
+      if (to && this.truth.apply(a, event, {}, { refundNo: r.refund_no, refundedFen: refunded })) {
         const order = this.store.first(
           this.k.selectFrom('orders').select(['status', 'number']).where('id', '=', a.order_id),
         );
         const orderTo = to === 'refunded' ? 'refunded' : 'partially_refunded';
-        if (order && (order.status === 'paid' || order.status === 'partially_refunded') && order.status !== orderTo) {
-          this.store.run(
-            this.k
-              .updateTable('orders')
-              .set({ status: orderTo })
-              .where('id', '=', a.order_id)
-              .where('status', '=', order.status),
-          );
-          writeJournal(this.store, now, {
-            orderId: a.order_id,
-            attemptId: null,
-            kind: `order.${orderTo}`,
-            from: order.status,
-            to: orderTo,
-            detail: { refundNo: r.refund_no },
-          });
+        if (order && REFUNDABLE_STATUSES.includes(order.status) && order.status !== orderTo) {
+          this.truth.markOrderRefunded(a.order_id, order.status, orderTo, { refundNo: r.refund_no }, now);
           this.events.emit('order.changed', { orderId: a.order_id, number: order.number, status: orderTo });
         }
       }
@@ -495,82 +447,26 @@ export class Refunds {
 
   /** A failed refund gives its exception back to the owner (the note stays, the resolution is cleared). */
   private reopenException(r: RefundRow): void {
-    if (r.exception_id === null) return;
-    this.store.run(
-      this.k
-        .updateTable('payment_exceptions')
-        .set({ resolution: null })
-        .where('id', '=', r.exception_id)
-        .where('resolved_at', 'is', null),
-    );
+    if (r.exception_id !== null) this.truth.reopenException(r.exception_id);
   }
 
   private openException(r: RefundRow, kind: string, detail: Record<string, unknown>): void {
-    const existing = this.store.first(
-      this.k
-        .selectFrom('payment_exceptions')
-        .select('id')
-        .where('attempt_id', '=', r.attempt_id)
-        .where('kind', '=', kind)
-        .where('resolved_at', 'is', null),
-    );
-    if (existing) return;
-    const now = this.clock.now();
-    this.store.run(
-      this.k.insertInto('payment_exceptions').values({
-        order_id: r.order_id,
-        attempt_id: r.attempt_id,
-        kind,
-        detail: JSON.stringify(detail),
-        opened_at: now,
-        resolved_at: null,
-        resolution: null,
-        note: null,
-      }),
-    );
-    writeJournal(this.store, now, { orderId: r.order_id, attemptId: r.attempt_id, kind: `exception.${kind}`, detail });
+    this.truth.openException({ id: r.attempt_id, order_id: r.order_id }, kind, detail);
   }
 
   // ---- polling -------------------------------------------------------------------------------
 
-  /**
-   * No unfinished refund: the tick skips its query (the idle till's main wake-up once the payment
-   * poller is quiet) until a refund is requested here — a finished refund never becomes unfinished.
-   */
-  private quiet = false;
-
+  /** Starts the background poller (also resumes every unfinished refund after a restart). */
   startPolling(intervalMs = 1_000): void {
-    if (this.timer) return;
-    this.quiet = false;
-    this.timer = setInterval(() => {
-      if (!this.quiet) this.kick();
-    }, intervalMs);
-    this.timer.unref?.();
-    this.kick();
+    this.poller.start(intervalMs);
   }
 
   stopPolling(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-  }
-
-  private kick(): void {
-    if (this.running || !this.timer) return;
-    this.running = this.runDue()
-      .then(() => {
-        if (this.inFlight.size === 0 && !this.store.first(unfinishedRefundsQuery(this.k).limit(1))) this.quiet = true;
-      })
-      .catch((err: unknown) => this.log(`refunds: ${(err as Error).stack ?? String(err)}`))
-      .finally(() => {
-        this.running = null;
-      });
+    this.poller.stop();
   }
 
   /** Every unfinished refund whose time has come. Tests call this directly. */
-  async runDue(): Promise<number> {
-    const due = this.store.all(dueRefundsQuery(this.k, this.clock.now()));
-    const work = due.filter((d) => !this.inFlight.has(d.id)).map((d) => this.step(d.id));
-    await Promise.all(work);
-    return work.length;
+  runDue(): Promise<number> {
+    return this.poller.runDue();
   }
 }

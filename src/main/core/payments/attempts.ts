@@ -8,8 +8,8 @@
  * client, amount here); a mismatch or an untrusted answer opens an exception and never marks
  * anything paid. The schedule is persisted (`next_poll_at`), so a restart resumes every open attempt.
  */
-import { PosError } from '../../shared/errors';
-import type { AttemptView, PaymentOption, ProviderId } from '../../shared/types';
+import { PosError } from '../../../shared/errors';
+import type { AttemptView, PaymentOption, ProviderId } from '../../../shared/types';
 import type {
   Called,
   CancelOutcome,
@@ -21,17 +21,20 @@ import type {
   PayMode,
   QueryOutcome,
   Trade,
-} from '../payments/provider';
+} from '../../payments/provider';
 import type { Kysely } from 'kysely';
-import { OPEN_STATES, transition, type AttemptEvent } from '../payments/state';
-import { inList } from '../store/sql';
-import type { Store } from '../store/db';
-import type { AttemptRow, Database } from '../store/schema';
-import type { Clock } from './clock';
-import { crashPoint } from './crash-points';
-import type { Events } from './events';
-import type { TillIdentity } from './till-identity';
-import { SummaryLog } from './log-summary';
+import type { AttemptEvent } from '../../payments/state';
+import { OPEN_STATES, PAID_STATES, isFinalUnpaid, isOpen, isPaid } from '../../../shared/payment-states';
+import { inList } from '../../store/sql';
+import type { Store } from '../../store/db';
+import type { AttemptRow, Database } from '../../store/schema';
+import type { Clock } from '../clock';
+import { crashPoint } from '../crash-points';
+import type { Events } from '../events';
+import type { TillIdentity } from '../till-identity';
+import { SummaryLog } from '../log-summary';
+import { Poller } from './poller';
+import { PaymentTruth, type AttemptFacts } from './truth';
 
 export interface ProviderEntry {
   provider: PaymentProvider;
@@ -217,9 +220,6 @@ export function validPaymentCode(provider: ProviderId, code: string): boolean {
 }
 
 export class Payments {
-  private readonly inFlight = new Set<number>();
-  private timer: NodeJS.Timeout | null = null;
-
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
@@ -230,7 +230,36 @@ export class Payments {
     private readonly log: (line: string) => void = () => undefined,
     /** builds trade numbers unique per merchant account, and takes a new code when one proves taken */
     private readonly identity: Pick<TillIdentity, 'tradeNo' | 'rotate'>,
-  ) {}
+  ) {
+    this.truth = new PaymentTruth(store, clock);
+    this.poller = new Poller(
+      {
+        due: (now, limit) => {
+          const query = dueAttemptsQuery(this.k, now);
+          return this.store.all(limit === null ? query : query.limit(limit)).map((r) => r.id);
+        },
+        step: (id) => this.step(id),
+        nextAt: (now) => this.store.first(nextPollQuery(this.k, now))?.at ?? null,
+      },
+      {
+        now: () => clock.now(),
+        maxConcurrent: timing.maxConcurrentPolls ?? DEFAULT_MAX_CONCURRENT_POLLS,
+        log,
+        name: 'poller',
+        item: 'attempt',
+      },
+    );
+  }
+
+  /**
+   * The background poller of open attempts (core/payments/poller.ts). Only this class schedules an
+   * attempt's polls, so every write here (start, a state change, an update) wakes it from quiet,
+   * and so does an explicit `kick` (an override).
+   */
+  private readonly poller: Poller;
+
+  /** every write to an attempt, an exception and an order's status goes through the one writer */
+  private readonly truth: PaymentTruth;
 
   private get k() {
     return this.store.kysely;
@@ -285,7 +314,7 @@ export class Payments {
         .selectFrom('payment_attempts')
         .select('id')
         .where('order_id', '=', orderId)
-        .where(inList('state', ['created', 'pending']))
+        .where(inList('state', OPEN_STATES))
         .where('overridden_at', 'is', null)
         .where('method', '!=', 'cash'),
     );
@@ -318,62 +347,19 @@ export class Payments {
     for (const x of exchanges) this.journal(a, `wire.${x.op}`, null, null, x);
   }
 
-  /** Applies a state-machine event as a conditional update; returns false when the machine refuses it. */
-  private apply(a: AttemptRow, event: AttemptEvent, set: Partial<AttemptRow> = {}, detail?: unknown): boolean {
-    const to = transition(a.state, event);
-    if (!to) return false;
-    this.quiet = false;
-    const now = this.clock.now();
-    const changed = this.store.run(
-      this.k
-        .updateTable('payment_attempts')
-        .set({
-          ...set,
-          state: to,
-          updated_at: now,
-          ...(to === 'pending' ? {} : { next_poll_at: set.next_poll_at ?? null }),
-        })
-        .where('id', '=', a.id)
-        .where('state', '=', a.state),
-    ).changes;
-    if (changed !== 1) return false;
-    this.journal(a, 'transition', a.state, to, { event, ...(detail as object | undefined) });
-    return true;
+  /** Applies a state-machine event (the one writer); returns false when the machine refuses it. */
+  private apply(a: AttemptRow, event: AttemptEvent, set: AttemptFacts = {}, detail?: unknown): boolean {
+    this.poller.wake();
+    return this.truth.apply(a, event, set, detail);
   }
 
-  private update(a: AttemptRow, set: Partial<AttemptRow>): void {
-    this.quiet = false;
-    this.store.run(
-      this.k
-        .updateTable('payment_attempts')
-        .set({ ...set, updated_at: this.clock.now() })
-        .where('id', '=', a.id),
-    );
+  private update(a: AttemptRow, set: AttemptFacts): void {
+    this.poller.wake();
+    this.truth.update(a, set);
   }
 
   private openException(a: AttemptRow, kind: string, detail: Record<string, unknown>): void {
-    const existing = this.store.first(
-      this.k
-        .selectFrom('payment_exceptions')
-        .select('id')
-        .where('attempt_id', '=', a.id)
-        .where('kind', '=', kind)
-        .where('resolved_at', 'is', null),
-    );
-    if (existing) return;
-    this.store.run(
-      this.k.insertInto('payment_exceptions').values({
-        order_id: a.order_id,
-        attempt_id: a.id,
-        kind,
-        detail: JSON.stringify(detail),
-        opened_at: this.clock.now(),
-        resolved_at: null,
-        resolution: null,
-        note: null,
-      }),
-    );
-    this.journal(a, `exception.${kind}`, null, null, detail);
+    this.truth.openException(a, kind, detail);
   }
 
   private changed(attemptId: number): AttemptView {
@@ -397,7 +383,7 @@ export class Payments {
     const now = this.clock.now();
     // the screen words it from last_outcome (attempt.status.foreign); the details are in the exception
     const set = { foreign_at: now, unknown: 0, next_poll_at: null, last_outcome: 'foreign_trade', last_message: null };
-    if (a.state === 'created' || a.state === 'pending') {
+    if (isOpen(a.state)) {
       if (!this.apply(a, 'declined', set, { ...detail, foreign: true })) return;
     } else {
       this.update(a, { foreign_at: now });
@@ -416,7 +402,7 @@ export class Payments {
       this.journal(a, 'foreign.paid_ignored', null, null, { via, tradeNo: trade.tradeNo, amountFen: trade.amountFen });
       return;
     }
-    if (a.state === 'paid' || a.state === 'partially_refunded' || a.state === 'refunded') {
+    if (isPaid(a.state)) {
       if (trade.amountFen === a.amount_fen) return;
     } else if (trade.paidAt !== null && trade.paidAt < a.created_at - FOREIGN_TRADE_MARGIN_MS) {
       // paid before this attempt existed: not its trade
@@ -443,8 +429,8 @@ export class Payments {
       });
       return;
     }
-    if (a.state === 'paid' || a.state === 'partially_refunded' || a.state === 'refunded') return;
-    if (a.state === 'failed' || a.state === 'closed' || a.state === 'expired') {
+    if (isPaid(a.state)) return;
+    if (isFinalUnpaid(a.state)) {
       // money after the local close: never dropped, never silently accepted
       this.openException(a, 'paid_after_close', {
         amountFen: trade.amountFen,
@@ -460,7 +446,7 @@ export class Payments {
         .select(['id', 'method'])
         .where('order_id', '=', a.order_id)
         .where('id', '!=', a.id)
-        .where(inList('state', ['paid', 'partially_refunded', 'refunded'])),
+        .where(inList('state', PAID_STATES)),
     );
     if (other) {
       // the order was paid another way while this payment was still closing: the customer paid twice
@@ -490,29 +476,12 @@ export class Payments {
       )
     )
       return;
-    const order = this.store.first(
-      this.k.selectFrom('orders').select(['status', 'number']).where('id', '=', a.order_id),
-    );
-    const moved = this.store.run(
-      this.k
-        .updateTable('orders')
-        .set({ status: 'paid', paid_at: paidAt })
-        .where('id', '=', a.order_id)
-        .where('status', '=', 'open'),
-    ).changes;
-    if (moved === 1) {
-      this.store.run(
-        this.k.insertInto('payment_journal').values({
-          order_id: a.order_id,
-          attempt_id: null,
-          at: now,
-          kind: 'order.paid',
-          from_state: 'open',
-          to_state: 'paid',
-          detail: JSON.stringify({ method: a.method, outTradeNo: a.out_trade_no }),
-        }),
-      );
-    } else {
+    const paidOrder = this.truth.markOrderPaid(a.order_id, 'open', paidAt, {
+      method: a.method,
+      outTradeNo: a.out_trade_no,
+    });
+    if (!paidOrder) {
+      const order = this.store.first(this.k.selectFrom('orders').select('status').where('id', '=', a.order_id));
       this.openException(a, 'paid_order_not_open', { orderStatus: order?.status ?? 'missing' });
     }
   }
@@ -584,7 +553,7 @@ export class Payments {
       });
     }
     const now = this.clock.now();
-    this.quiet = false;
+    this.poller.wake();
     const attemptId = this.store.tx(() => {
       const order = this.store.first(this.k.selectFrom('orders').selectAll().where('id', '=', input.orderId));
       if (!order) throw new PosError('NOT_FOUND', `There is no order ${input.orderId}.`, { orderId: input.orderId });
@@ -599,7 +568,7 @@ export class Payments {
           .selectFrom('payment_attempts')
           .select('id')
           .where('order_id', '=', order.id)
-          .where(inList('state', ['created', 'pending']))
+          .where(inList('state', OPEN_STATES))
           .where('overridden_at', 'is', null),
       );
       if (open) {
@@ -615,38 +584,23 @@ export class Payments {
           .where('order_id', '=', order.id),
       );
       const outTradeNo = this.identity.tradeNo(order.number, PROVIDER_LETTER[input.provider], Number(n?.n ?? 0) + 1);
-      const id = this.store.run(
-        this.k.insertInto('payment_attempts').values({
+      return this.truth.createAttempt(
+        {
           order_id: order.id,
           method: input.provider,
           mode: input.mode,
           out_trade_no: outTradeNo,
           amount_fen: order.total_fen,
-          state: 'created',
-          unknown: 0,
-          tendered_fen: null,
-          change_fen: null,
-          created_at: now,
-          updated_at: now,
-          paid_at: null,
           deadline_at: this.deadlineFor(input.provider, input.mode, now),
           // if the app dies during the create call, the poller finds this attempt and asks upstream
           next_poll_at: now + this.timing.orphanAfterMs,
-          instrument: null,
-        }),
-      ).lastInsertRowid;
-      this.journal({ id, order_id: order.id }, 'attempt.created', null, 'created', {
-        provider: input.provider,
-        mode: input.mode,
-        outTradeNo,
-        amountFen: order.total_fen,
-        sandbox: entry.sandbox,
-      });
-      return id;
+        },
+        { provider: input.provider, mode: input.mode, outTradeNo, amountFen: order.total_fen, sandbox: entry.sandbox },
+      );
     });
 
     crashPoint('payment.intent-written');
-    this.inFlight.add(attemptId);
+    this.poller.claim(attemptId);
     try {
       const a = this.row(attemptId);
       const returnUrl = input.mode === 'redirect' ? this.returnUrl(attemptId) : undefined;
@@ -679,10 +633,10 @@ export class Payments {
         this.identity.rotate('collision', `${input.provider} ${called.outcome.code} for ${a.out_trade_no}`);
       }
     } finally {
-      this.inFlight.delete(attemptId);
+      this.poller.release(attemptId);
     }
     // the first poll is due in a second: wake the pool for it rather than wait for the backstop tick
-    if (this.timer) this.armWake(this.clock.now());
+    this.poller.schedule(this.clock.now());
     return this.changed(attemptId);
   }
 
@@ -759,7 +713,7 @@ export class Payments {
   /** The clerk gives up on this attempt: close or cancel it upstream, then it ends as closed. */
   async stop(attemptId: number): Promise<AttemptView> {
     const a = this.row(attemptId);
-    if (a.state === 'created' || a.state === 'pending') {
+    if (isOpen(a.state)) {
       this.store.tx(() => {
         const now = this.clock.now();
         this.update(a, { closing_since: a.closing_since ?? now, closing_reason: 'stopped', next_poll_at: now });
@@ -777,10 +731,10 @@ export class Payments {
    */
   async queryNow(attemptId: number): Promise<AttemptView> {
     const a = this.row(attemptId);
-    if (a.state === 'created' || a.state === 'pending') {
+    if (isOpen(a.state)) {
       this.update(a, { next_poll_at: this.clock.now() });
       await this.step(attemptId);
-    } else if (a.state === 'failed' || a.state === 'closed' || a.state === 'expired') {
+    } else if (isFinalUnpaid(a.state)) {
       // "the customer says they paid": ask once more; money found now is late money, an exception
       await this.lateCheck(attemptId);
     }
@@ -827,8 +781,8 @@ export class Payments {
       );
       return verified.reply;
     }
-    const open = a.state === 'created' || a.state === 'pending';
-    const paid = a.state === 'paid' || a.state === 'partially_refunded' || a.state === 'refunded';
+    const open = isOpen(a.state);
+    const paid = isPaid(a.state);
     const note = { provider: providerId, outcome: o.kind, status: o.kind === 'other' ? o.status : 'paid' };
     // after a close, a "paid" notification is news once (late money), whatever came before the close
     const seen = this.notifiedBefore(a, JSON.stringify(note), open || paid || o.kind !== 'paid' ? null : a.updated_at);
@@ -884,147 +838,39 @@ export class Payments {
   // ---- polling -------------------------------------------------------------------------------
 
   /**
-   * Starts the background poller (also resumes every unfinished attempt after a restart).
-   *
-   * A bounded pool: up to `maxConcurrentPolls` steps run at once, and as each ends the next due
-   * attempts are started, most overdue first — a slow or hanging answer holds one slot, not the
-   * whole round. A one-shot timer wakes the pool for the earliest `next_poll_at`, so a poll starts
-   * on time rather than on the next tick; the tick (`intervalMs`) is the backstop that notices
-   * attempts scheduled by other code paths (a new attempt, a clerk's stop).
+   * Starts the background poller (also resumes every unfinished attempt after a restart): a bounded
+   * pool of `maxConcurrentPolls`, most overdue first, woken for the earliest `next_poll_at`; the
+   * tick (`intervalMs`) is the backstop that notices attempts scheduled by other code paths (a new
+   * attempt, a clerk's stop). See core/payments/poller.ts.
    */
   startPolling(intervalMs = 250): void {
-    if (this.timer) return;
-    this.quiet = false;
-    this.timer = setInterval(() => {
-      // an attempt that asked to be polled again at once waits at least until the next tick
-      this.justEnded.clear();
-      if (!this.quiet) this.kick();
-    }, intervalMs);
-    this.timer.unref?.();
-    this.kick();
+    this.poller.start(intervalMs);
   }
 
   stopPolling(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    if (this.wake) clearTimeout(this.wake);
-    this.wake = null;
+    this.poller.stop();
   }
 
   /** Starts due attempts in the free slots of the pool (only while polling runs). */
   kick(): void {
-    if (!this.timer) return;
-    this.quiet = false;
-    try {
-      this.pump();
-    } catch (err) {
-      this.log(`poller: ${(err as Error).stack ?? String(err)}`);
-    }
-  }
-
-  private wake: NodeJS.Timeout | null = null;
-  private wakeAt = Number.POSITIVE_INFINITY;
-  /**
-   * Nothing is open to poll: no attempt due, none scheduled, none in flight. The tick then skips its
-   * queries (they were the idle till's main work: two queries four times a second, ~0.4 % of a core).
-   * Only this class schedules an attempt's polls, so every write here (start, a state change, an
-   * update) wakes it, and so does an explicit `kick` (an override).
-   */
-  private quiet = false;
-  /** steps the background pool is running */
-  private active = 0;
-  private pumpQueued = false;
-  /** attempts whose step ended since the last tick (see startPolling) */
-  private readonly justEnded = new Set<number>();
-
-  private get maxConcurrent(): number {
-    return Math.max(1, this.timing.maxConcurrentPolls ?? DEFAULT_MAX_CONCURRENT_POLLS);
-  }
-
-  /** Open attempts due at `now`, most overdue first (at most `limit`, or all), skipping those with a call in flight. */
-  private dueAttempts(now: number, limit: number | null, skip: ReadonlySet<number> = new Set()): number[] {
-    if (limit !== null && limit <= 0) return [];
-    const query = dueAttemptsQuery(this.k, now);
-    const rows = this.store.all(limit === null ? query : query.limit(limit + this.inFlight.size + skip.size));
-    const out: number[] = [];
-    for (const r of rows) {
-      if (this.inFlight.has(r.id) || skip.has(r.id)) continue;
-      out.push(r.id);
-      if (out.length === limit) break;
-    }
-    return out;
-  }
-
-  private pump(): void {
-    if (!this.timer) return;
-    const now = this.clock.now();
-    for (const id of this.dueAttempts(now, this.maxConcurrent - this.active, this.justEnded)) this.launch(id);
-    if (this.active < this.maxConcurrent) this.armWake(now);
-  }
-
-  private launch(attemptId: number): void {
-    this.active++;
-    this.step(attemptId)
-      .catch((err: unknown) => this.log(`poller: attempt ${attemptId}: ${(err as Error).stack ?? String(err)}`))
-      .finally(() => {
-        this.active--;
-        this.justEnded.add(attemptId);
-        // one refill for every step that ended in this turn of the event loop
-        if (this.pumpQueued || !this.timer) return;
-        this.pumpQueued = true;
-        setImmediate(() => {
-          this.pumpQueued = false;
-          this.kick();
-        });
-      });
-  }
-
-  /** Sets the one-shot timer for the earliest future `next_poll_at` (what is due now was just taken or waits for a slot). */
-  private armWake(now: number): void {
-    const next = this.store.first(nextPollQuery(this.k, now));
-    const at = next?.at ?? null;
-    if (at === null) {
-      // nothing later; with nothing due or in flight either (skipped ones included), nothing is open
-      if (this.active === 0 && this.inFlight.size === 0 && !this.store.first(dueAttemptsQuery(this.k, now).limit(1)))
-        this.quiet = true;
-      return;
-    }
-    if (this.wake && this.wakeAt <= at) return;
-    if (this.wake) clearTimeout(this.wake);
-    this.wakeAt = at;
-    this.wake = setTimeout(
-      () => {
-        this.wake = null;
-        this.wakeAt = Number.POSITIVE_INFINITY;
-        this.kick();
-      },
-      Math.min(at - now, 60_000),
-    );
-    this.wake.unref?.();
+    this.poller.kick();
   }
 
   /**
    * Every open attempt whose time has come, each with at most one call in flight, at most
    * `maxConcurrentPolls` at a time; resolves when all of them are done. Tests (and anything
-   * driving a manual clock) call this directly; the background poller uses the pool above.
+   * driving a manual clock) call this directly; the background poller uses the pool.
    */
-  async runDue(): Promise<number> {
-    const due = this.dueAttempts(this.clock.now(), null);
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < due.length) await this.step(due[next++] as number);
-    };
-    await Promise.all(Array.from({ length: Math.min(this.maxConcurrent, due.length) }, worker));
-    return due.length;
+  runDue(): Promise<number> {
+    return this.poller.runDue();
   }
 
   /** One step for one attempt: close/cancel if closing, else query; then reschedule. */
   async step(attemptId: number): Promise<void> {
-    if (this.inFlight.has(attemptId)) return;
-    this.inFlight.add(attemptId);
+    if (!this.poller.claim(attemptId)) return;
     try {
       const a = this.row(attemptId);
-      if (a.state !== 'created' && a.state !== 'pending') return;
+      if (!isOpen(a.state)) return;
       const entry = this.providers.get(a.method as ProviderId);
       const now = this.clock.now();
       if (!entry) {
@@ -1077,10 +923,10 @@ export class Payments {
       }
       await this.closeUpstream(attemptId, entry.provider, ref);
     } finally {
-      this.inFlight.delete(attemptId);
+      this.poller.release(attemptId);
       const v = this.emitIfChanged(attemptId);
       // the backoff counts the steps in a row that ended unsettled; a settling answer resets it
-      if ((v.state === 'created' || v.state === 'pending') && v.unknown) {
+      if (isOpen(v.state) && v.unknown) {
         const streak = Math.min((this.unsettled.get(attemptId) ?? 0) + 1, 16);
         this.unsettled.delete(attemptId); // re-inserted last: the oldest entries go first below
         this.unsettled.set(attemptId, streak);
@@ -1101,7 +947,7 @@ export class Payments {
     this.events.emit('payment.changed', v);
     if (v.state === 'paid')
       this.events.emit('order.changed', { orderId: v.orderId, number: v.orderNumber, status: 'paid' });
-    if (v.state !== 'created' && v.state !== 'pending') this.lastEmitted.delete(attemptId);
+    if (!isOpen(v.state)) this.lastEmitted.delete(attemptId);
     return v;
   }
 
@@ -1188,12 +1034,7 @@ export class Payments {
    * with the wrong amount — is asked again only after the backoff, not at the next tick.
    */
   private unsettledPaid(after: AttemptRow, retry: number): AttemptRow {
-    if (
-      (after.state !== 'created' && after.state !== 'pending') ||
-      after.next_poll_at === null ||
-      after.foreign_at !== null
-    )
-      return after;
+    if (!isOpen(after.state) || after.next_poll_at === null || after.foreign_at !== null) return after;
     this.update(after, { next_poll_at: retry });
     return this.row(after.id);
   }
@@ -1223,7 +1064,7 @@ export class Payments {
     this.store.tx(() => {
       const cur = this.row(attemptId);
       this.recordExchanges(cur, called.exchanges);
-      if (cur.state !== 'created' && cur.state !== 'pending') return;
+      if (!isOpen(cur.state)) return;
       const o = called.outcome;
       const final: AttemptEvent = cur.closing_reason === 'stopped' ? 'closed' : 'expired';
       switch (o.kind) {
