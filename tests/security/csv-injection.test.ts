@@ -2,12 +2,12 @@
  * Issue 9, defect 5: formula injection through the CSV exports. Whoever can name a product, a
  * category or a user, or write a note (or data that arrived by any other path: an import, an older
  * version), can plant `=HYPERLINK(…)` and its kin; a spreadsheet opening the export runs it. Every
- * export — sales report, order timeline, audit log, catalogue — goes through one writer (csv.ts)
+ * export — sales report, order timeline, audit log, catalogue — goes through one writer (core/platform/csv.ts)
  * that writes such text with a leading `'`, while numbers (a negative amount, a negative stock) stay
  * numbers.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseCsv } from '../../src/main/core/catalog-csv';
+import { parseCsv } from '../../src/main/core/catalogue/csv';
 import type { OrderView, ReportFile, TimelineExport } from '../../src/shared/types';
 import { must, startCore, type TestCore } from '../support/core';
 

@@ -4,7 +4,7 @@
  *
  * - Text that a spreadsheet would run as a formula — a cell starting with = + - @, TAB or CR — is
  *   written with a leading `'` (Excel and LibreOffice then show it as text; the catalogue import
- *   takes the `'` off again, catalog-csv.ts `readCell`).
+ *   takes the `'` off again, catalogue/csv.ts `readCell`).
  * - Numbers are written as numbers and never guarded: a JS number, or a `decimal('12.30')` (an amount
  *   in yuan, a count): a negative amount stays a number.
  * - Quoting per RFC 4180: a cell holding a comma, a double quote, CR or LF (or leading or trailing

@@ -1,7 +1,7 @@
 /**
  * The catalogue's CSV file: decoding (UTF-8 with or without BOM, or GBK/GB18030 as Excel on a
  * Chinese Windows saves "CSV (逗号分隔)") and RFC 4180 parsing with the line each record starts on.
- * It is written by the one CSV writer, csv.ts (UTF-8 with a BOM so Excel opens it right, CRLF,
+ * It is written by the one CSV writer, platform/csv.ts (UTF-8 with a BOM so Excel opens it right, CRLF,
  * quoted where needed, text guarded against formulas), whose guard `readCell` undoes.
  *
  * Columns (header row required, any order, names case-insensitive):
@@ -9,8 +9,8 @@
  * `sku`, `name_zh`, `name_en`, `category` and `price` are required columns; the others may be left out.
  */
 import iconv from 'iconv-lite';
-import { PosError } from '../../shared/errors';
-import { FORMULA_START } from './csv';
+import { PosError } from '../../../shared/errors';
+import { FORMULA_START } from '../platform/csv';
 
 export const CSV_COLUMNS = [
   'sku',
