@@ -24,7 +24,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { SYSTEM_ACTOR } from '../src/main/core/auth';
 import { ManualClock } from '../src/main/core/clock';
 import { createCore, type Core } from '../src/main/core/core';
-import { decimal, writeCsv } from '../src/main/core/csv';
+import { decimal, writeCsv } from '../src/main/core/platform/csv';
 import { DB_FILE } from '../src/main/store/db';
 import { startWebServer, type WebServer } from '../src/main/web-server';
 import { fenToYuanString } from '../src/shared/money';

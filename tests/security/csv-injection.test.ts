@@ -2,12 +2,14 @@
  * Issue 9, defect 5: formula injection through the CSV exports. Whoever can name a product, a
  * category or a user, or write a note (or data that arrived by any other path: an import, an older
  * version), can plant `=HYPERLINK(…)` and its kin; a spreadsheet opening the export runs it. Every
- * export — sales report, order timeline, audit log, catalogue — goes through one writer (csv.ts)
+ * export — sales report, order timeline, audit log, catalogue, the sales re-entered after a restore —
+ * goes through one writer (core/platform/csv.ts)
  * that writes such text with a leading `'`, while numbers (a negative amount, a negative stock) stay
  * numbers.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseCsv } from '../../src/main/core/catalog-csv';
+import { parseCsv } from '../../src/main/core/catalogue/csv';
+import { RECOVERY_TABLES, recoveryCsv, type RecoveredSet } from '../../src/main/core/recovery';
 import type { OrderView, ReportFile, TimelineExport } from '../../src/shared/types';
 import { must, startCore, type TestCore } from '../support/core';
 
@@ -120,5 +122,46 @@ describe('every CSV export neutralises formulas and keeps numbers numbers', () =
     const file = await call<TimelineExport>('orders.exportTimeline', { orderId: order.id, format: 'csv' });
     expect(file.content.startsWith('\uFEFF')).toBe(false);
     expectNeutralised(file.content, SHAPES);
+  });
+
+  it('the sales re-entered after a restore (the export the owner keeps)', () => {
+    const rows = {} as RecoveredSet['rows'];
+    const backupMaxIds = {} as RecoveredSet['backupMaxIds'];
+    for (const t of RECOVERY_TABLES) {
+      rows[t] = { inserted: [], updated: [] };
+      backupMaxIds[t] = 0;
+    }
+    SHAPES.forEach((s, i) => {
+      rows.orders.inserted.push({
+        id: i + 1,
+        number: s,
+        created_at: 0,
+        total_fen: -150,
+        status: s,
+        item_count: 1,
+        clerk: s,
+      });
+      rows.order_lines.inserted.push({
+        id: i + 1,
+        sku: s,
+        order_id: i + 1,
+        total_fen: 300,
+        qty: 1,
+        name_zh: s,
+        name_en: s,
+      });
+    });
+    const content = recoveryCsv({
+      backupMaxIds,
+      rows,
+      dayCounters: [],
+      sequences: [],
+      unreadable: [{ table: 'orders', id: 99, error: '@SUM(1+1)' }],
+    });
+    expect(content.startsWith('\uFEFF')).toBe(true);
+    expectNeutralised(content, SHAPES);
+    // an amount is written as a number, a negative one too
+    const order = parseCsv(content.slice(1)).records.find((r) => r.cells[0] === 'order')!;
+    expect(order.cells[5]).toBe('-1.50');
   });
 });

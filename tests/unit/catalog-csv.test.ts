@@ -2,8 +2,8 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { checkBarcode, gs1CheckDigit } from '../../src/shared/barcode';
-import { decodeCsv, parseCsv, readCell } from '../../src/main/core/catalog-csv';
-import { csvCell, decimal, writeCsv } from '../../src/main/core/csv';
+import { decodeCsv, parseCsv, readCell } from '../../src/main/core/catalogue/csv';
+import { csvCell, decimal, writeCsv } from '../../src/main/core/platform/csv';
 import type { PosError } from '../../src/shared/errors';
 
 describe('barcodes', () => {

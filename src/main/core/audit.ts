@@ -8,7 +8,7 @@ import type { AuditEntryView } from '../../shared/types';
 import type { Store } from '../store/db';
 import type { Actor } from './auth';
 import type { Clock } from './clock';
-import { writeCsv } from './csv';
+import { writeCsv } from './platform/csv';
 
 /** An audit row's values, in the order of the insert: at, actor id, name, role, approved by, action, subject, before, after, note. */
 export type AuditRow = readonly [

@@ -41,8 +41,8 @@ import {
   decodeCsv,
   parseCsv,
   type CsvEncoding,
-} from './catalog-csv';
-import { decimal, writeCsv } from './csv';
+} from './catalogue/csv';
+import { decimal, writeCsv } from './platform/csv';
 import { shortPrefix } from '../../shared/text';
 import { planImport, type CatalogueSnapshot, type ImportOptions, type PlannedOp } from './catalog-import';
 import type { Catalog } from './catalog';

@@ -17,7 +17,7 @@ import { checkBarcode } from '../../shared/barcode';
 import { parseYuan } from '../../shared/money';
 import { isCleanText, shortPrefix } from '../../shared/text';
 import type { ImportChange, ImportErrorKind, ImportField, ImportRowError, ImportValue } from '../../shared/types';
-import { readCell, type CsvRecord } from './catalog-csv';
+import { readCell, type CsvRecord } from './catalogue/csv';
 
 export const SKU_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
 export const MAX_SKU = 32;

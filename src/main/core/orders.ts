@@ -27,7 +27,7 @@ import { businessDay, type Clock } from './clock';
 import type { Audit } from './audit';
 import type { Actor } from './auth';
 import { crashPoint } from './crash-points';
-import { writeCsv } from './csv';
+import { writeCsv } from './platform/csv';
 import { shareOf } from './discount-limits';
 import type { Events } from './events';
 import type { TillIdentity } from './till-identity';

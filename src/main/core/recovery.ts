@@ -22,6 +22,7 @@ import type { Store } from '../store/db';
 import { literalList } from '../store/sql';
 import type { Actor } from './auth';
 import type { Audit } from './audit';
+import { decimal, writeCsv, type CsvDecimal, type CsvValue } from './platform/csv';
 
 type Row = Record<string, unknown>;
 
@@ -265,13 +266,13 @@ export function recoveredOrders(
 
 // ---- the export the owner keeps ------------------------------------------------------------------
 
-function csvCell(v: unknown): string {
-  const text = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+/** A recovered column as a cell of the one CSV writer: text, numbers and amounts as they are, anything else as JSON. */
+function csvCell(v: unknown): CsvValue {
+  if (v === null || v === undefined || typeof v === 'string' || typeof v === 'number') return v;
+  return typeof v === 'object' && 'decimal' in v ? (v as CsvDecimal) : JSON.stringify(v);
 }
 
-const yuan = (fen: unknown) => (typeof fen === 'number' ? (fen / 100).toFixed(2) : '');
+const yuan = (fen: unknown) => (typeof fen === 'number' ? decimal((fen / 100).toFixed(2)) : '');
 const iso = (ms: unknown) => (typeof ms === 'number' ? new Date(ms).toISOString() : '');
 
 /**
@@ -370,7 +371,7 @@ export function recoveryCsv(set: RecoveredSet): string {
       '',
       u.id === null && u.fromId !== undefined ? `ids from ${u.fromId}: ${u.error}` : u.error,
     ]);
-  return `\uFEFF${[head, ...lines].map((l) => l.map(csvCell).join(',')).join('\r\n')}\r\n`;
+  return writeCsv([head, ...lines.map((l) => l.map(csvCell))], { bom: true });
 }
 
 // ---- re-entry --------------------------------------------------------------------------------

@@ -5,7 +5,7 @@
  */
 import { fenToYuanString, formatFen } from '../../shared/money';
 import type { Locale, ReportTotals, SalesReport } from '../../shared/types';
-import { decimal, writeCsv, type CsvValue } from './csv';
+import { decimal, writeCsv, type CsvValue } from './platform/csv';
 
 const LABELS = {
   en: {
@@ -102,7 +102,7 @@ export function methodLabel(L: Labels, method: string, mode: string): string {
   return `${m} · ${L[mode as 'qr']}`;
 }
 
-/** an amount in yuan with two decimals, written as a number (csv.ts) */
+/** an amount in yuan with two decimals, written as a number (platform/csv.ts) */
 const yuan = (fen: number) => decimal(fenToYuanString(fen));
 
 /** One CSV file with every section of the report. */
