@@ -5,7 +5,7 @@
  */
 import { lazy, Suspense, type ReactNode } from 'react';
 import type { MessageKey } from '../i18n';
-import CatalogueScreen from './catalogue';
+import CatalogueScreen from './catalogue/catalogue-screen';
 import CashSessionScreen from './cash-session';
 import DataSafetyScreen from './data-safety';
 import PeopleScreen from './people';
