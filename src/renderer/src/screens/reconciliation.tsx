@@ -1,8 +1,9 @@
 /**
  * Daily reconciliation: pick a day (yesterday by default), fetch the payment services' statements,
  * see the totals per method (the till against the statement, a difference highlighted) and resolve
- * each difference with a note. Running and resolving need the owner: when the signed-in user is not
- * the owner, the dialogs ask for the owner's PIN. Main does all the matching; this screen only shows.
+ * each difference with a note. Running, resolving and the settings need the owner: when the signed-in
+ * user is not the owner, the shared owner approval asks for the owner's PIN
+ * (components/owner-approval.tsx). Main does all the matching; this screen only shows.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { PosErrorShape } from '../../../shared/errors';
@@ -21,11 +22,12 @@ import type {
 } from '../../../shared/types';
 import { api } from '../api';
 import { Modal } from '../components/modal';
+import { approveInForm, useOwnerApproval } from '../components/owner-approval';
 import { notOnButton, useShortcuts } from '../hooks/use-shortcuts';
 import { errorText, isMessageKey, useI18n, type MessageKey, type Translate } from '../i18n';
 import { formatDateTime } from '../lib/format';
 import { useOwnerRead, withPin } from '../components/owner-read';
-import { thrownToError, useNotifier } from '../lib/notice';
+import { useNotifier } from '../lib/notice';
 import { PROVIDER_LOOK } from '../lib/payments';
 import './reconciliation.css';
 
@@ -74,6 +76,7 @@ export interface ReconciliationProps {
 export default function ReconciliationScreen({ businessDay, onBack }: ReconciliationProps) {
   const { t, locale, timeZone } = useI18n();
   const notifier = useNotifier();
+  const approve = useOwnerApproval();
   // reconciliation is the owner's: a clerk is asked for the owner's PIN once, kept for this screen's reads
   const owner = useOwnerRead();
   const yesterday = shiftDay(businessDay, -1);
@@ -81,10 +84,8 @@ export default function ReconciliationScreen({ businessDay, onBack }: Reconcilia
   const [view, setView] = useState<ReconDayView | null>(null);
   const [days, setDays] = useState<ReconDaySummary[]>([]);
   const [settings, setSettings] = useState<ReconSettingsView | null>(null);
-  const [isOwner, setIsOwner] = useState(false);
   const [outcomes, setOutcomes] = useState<ReconRunOutcome[] | null>(null);
   const [running, setRunning] = useState(false);
-  const [asking, setAsking] = useState<'run' | null>(null);
   const [resolving, setResolving] = useState<ReconItemView | null>(null);
   const [editing, setEditing] = useState(false);
   const [showResolved, setShowResolved] = useState(false);
@@ -112,13 +113,6 @@ export default function ReconciliationScreen({ businessDay, onBack }: Reconcilia
     void load();
   }, [load]);
 
-  useEffect(() => {
-    void api.auth
-      .current({})
-      .then((r) => setIsOwner(r.ok && r.value?.role === 'owner'))
-      .catch(() => setIsOwner(false));
-  }, []);
-
   useEffect(
     () => api.on('recon.changed', (e) => (e.day === day ? void load() : void loadDays())),
     [day, load, loadDays],
@@ -126,35 +120,24 @@ export default function ReconciliationScreen({ businessDay, onBack }: Reconcilia
 
   useShortcuts({ Escape: { run: onBack, inInput: false } });
 
-  /** Runs the statements; returns an error for the PIN dialog to show, or null when done. */
-  const run = useCallback(
-    async (approvalPin?: string): Promise<PosErrorShape | null> => {
-      setRunning(true);
-      let r;
-      try {
-        r = await api.recon.run({ day, ...(approvalPin ? { approvalPin } : {}) });
-      } catch (err) {
-        r = { ok: false as const, error: thrownToError(err) };
-      }
-      setRunning(false);
-      if (!r.ok) {
-        if (r.error.code === 'OWNER_APPROVAL_REQUIRED' || r.error.code === 'WRONG_PIN') return r.error;
-        setAsking(null);
-        notifier.error(r.error);
-        return null;
-      }
-      setAsking(null);
-      setOutcomes(r.value.outcomes);
-      setView(r.value.view);
-      await loadDays();
-      return null;
-    },
-    [day, loadDays, notifier],
-  );
-
-  const onRun = (): void => {
-    if (isOwner) void run().then((e) => e && setAsking('run'));
-    else setAsking('run');
+  /** Fetches the statements and matches them: the owner's, so a clerk is asked for the owner's PIN. */
+  const onRun = async (): Promise<void> => {
+    const done = await approve(
+      async (pin) => {
+        setRunning(true);
+        try {
+          return await api.recon.run({ day, ...withPin(pin) });
+        } finally {
+          setRunning(false);
+        }
+      },
+      'recon.runPinHint',
+      { day },
+    );
+    if (!done) return;
+    setOutcomes(done.outcomes);
+    setView(done.view);
+    await loadDays();
   };
 
   const open = view?.items.filter((i) => i.resolvedAt === null && i.awaitingDay === null) ?? [];
@@ -257,7 +240,7 @@ export default function ReconciliationScreen({ businessDay, onBack }: Reconcilia
           <button
             type="button"
             className="btn btn-lg btn-primary"
-            onClick={onRun}
+            onClick={() => void onRun()}
             disabled={!canRun || running}
             data-testid="recon-run"
             data-running={running}
@@ -376,20 +359,9 @@ export default function ReconciliationScreen({ businessDay, onBack }: Reconcilia
         )}
       </section>
 
-      {asking === 'run' ? (
-        <PinDialog
-          title={t('recon.runTitle')}
-          hint={t('recon.runPinHint', { day })}
-          submitLabel={t('recon.runSubmit')}
-          busy={running}
-          onSubmit={run}
-          onClose={() => setAsking(null)}
-        />
-      ) : null}
       {resolving ? (
         <ResolveDialog
           item={resolving}
-          isOwner={isOwner}
           onClose={() => setResolving(null)}
           onDone={(item) => {
             setResolving(null);
@@ -401,7 +373,6 @@ export default function ReconciliationScreen({ businessDay, onBack }: Reconcilia
       {editing && settings ? (
         <SettingsDialog
           settings={settings}
-          isOwner={isOwner}
           onClose={() => setEditing(false)}
           onSaved={(s) => {
             setSettings(s);
@@ -649,35 +620,6 @@ function ItemTable({ items, onResolve }: { items: ReconItemView[]; onResolve: (i
 
 // ---- dialogs -------------------------------------------------------------------------------------
 
-function PinField({
-  value,
-  onChange,
-  autoFocus,
-}: {
-  value: string;
-  onChange: (v: string) => void;
-  autoFocus?: boolean;
-}) {
-  const { t } = useI18n();
-  return (
-    <label className="field">
-      {t('recon.ownerPin')}
-      <input
-        className="input input-lg recon-pin"
-        type="password"
-        inputMode="numeric"
-        autoComplete="off"
-        maxLength={8}
-        value={value}
-        onChange={(e) => onChange(e.target.value.replace(/\D/g, '').slice(0, 8))}
-        data-testid="recon-pin"
-        autoFocus={autoFocus}
-        data-autofocus={autoFocus ? true : undefined}
-      />
-    </label>
-  );
-}
-
 function ErrorLine({ error }: { error: PosErrorShape | null }) {
   const { locale } = useI18n();
   if (!error) return null;
@@ -690,65 +632,19 @@ function ErrorLine({ error }: { error: PosErrorShape | null }) {
   );
 }
 
-function PinDialog(props: {
-  title: string;
-  hint: string;
-  submitLabel: string;
-  busy: boolean;
-  onSubmit: (pin: string) => Promise<PosErrorShape | null>;
-  onClose: () => void;
-}) {
-  const { t } = useI18n();
-  const [pin, setPin] = useState('');
-  const [error, setError] = useState<PosErrorShape | null>(null);
-  const submit = async (): Promise<void> => {
-    if (props.busy || pin.length < 4) return;
-    const e = await props.onSubmit(pin);
-    if (e) {
-      setError(e);
-      setPin('');
-    }
-  };
-  useShortcuts({ Enter: { run: () => void submit(), when: notOnButton } }, { layer: 'modal' });
-  return (
-    <Modal title={props.title} onClose={props.onClose} testId="recon-pin-dialog">
-      <p>{props.hint}</p>
-      <PinField value={pin} onChange={setPin} autoFocus />
-      <ErrorLine error={error} />
-      <div className="row-actions">
-        <button type="button" className="btn btn-lg" onClick={props.onClose} data-testid="recon-pin-cancel">
-          {t('confirm.no')} <kbd>Esc</kbd>
-        </button>
-        <button
-          type="button"
-          className="btn btn-lg btn-primary"
-          onClick={() => void submit()}
-          disabled={props.busy || pin.length < 4}
-          data-testid="recon-pin-submit"
-        >
-          {props.busy ? t('recon.running') : props.submitLabel} <kbd>Enter</kbd>
-        </button>
-      </div>
-    </Modal>
-  );
-}
-
 function ResolveDialog({
   item,
-  isOwner,
   onClose,
   onDone,
 }: {
   item: ReconItemView;
-  isOwner: boolean;
   onClose: () => void;
   onDone: (i: ReconItemView) => void;
 }) {
   const { t } = useI18n();
+  const approve = useOwnerApproval();
   const [resolution, setResolution] = useState<ReconResolution | null>(null);
   const [note, setNote] = useState('');
-  const [pin, setPin] = useState('');
-  const [needPin, setNeedPin] = useState(!isOwner);
   const [error, setError] = useState<PosErrorShape | null>(null);
   const [hint, setHint] = useState<MessageKey | null>(null);
   const [busy, setBusy] = useState(false);
@@ -757,25 +653,16 @@ function ResolveDialog({
     if (busy) return;
     if (!resolution) return setHint('recon.chooseResolution');
     if (note.trim().length < 3) return setHint('recon.noteTooShort');
-    if (needPin && pin.length < 4) return setHint('recon.pinNeeded');
     setHint(null);
     setBusy(true);
-    let r;
-    try {
-      r = await api.recon.resolve({
-        itemId: item.id,
-        resolution,
-        note: note.trim(),
-        ...(needPin ? { approvalPin: pin } : {}),
-      });
-    } catch (err) {
-      r = { ok: false as const, error: thrownToError(err) };
-    }
+    const done = await approveInForm(
+      approve,
+      (pin) => api.recon.resolve({ itemId: item.id, resolution, note: note.trim(), ...withPin(pin) }),
+      setError,
+      'recon.ownerPinHint',
+    );
     setBusy(false);
-    if (r.ok) return onDone(r.value);
-    if (r.error.code === 'OWNER_APPROVAL_REQUIRED') setNeedPin(true);
-    setPin('');
-    setError(r.error);
+    if (done) onDone(done);
   };
   useShortcuts(
     { Enter: { run: () => void submit(), when: (e) => notOnButton(e) && !(e.target instanceof HTMLTextAreaElement) } },
@@ -836,12 +723,6 @@ function ResolveDialog({
           data-testid="recon-note"
         />
       </label>
-      {needPin ? (
-        <>
-          <p className="muted small">{t('recon.ownerPinHint')}</p>
-          <PinField value={pin} onChange={setPin} />
-        </>
-      ) : null}
       {hint ? (
         <p className="form-error" role="alert" data-testid="recon-resolve-hint">
           {t(hint)}
@@ -884,16 +765,15 @@ function ppmToPercent(ppm: number | undefined): string {
 
 function SettingsDialog({
   settings,
-  isOwner,
   onClose,
   onSaved,
 }: {
   settings: ReconSettingsView;
-  isOwner: boolean;
   onClose: () => void;
   onSaved: (s: ReconSettingsView) => void;
 }) {
   const { t } = useI18n();
+  const approve = useOwnerApproval();
   const [dailyAt, setDailyAt] = useState(settings.dailyAt);
   const [buffer, setBuffer] = useState(String(settings.bufferMinutes));
   const [rates, setRates] = useState<Record<ProviderId, string>>(() => ({
@@ -901,8 +781,6 @@ function SettingsDialog({
     wechat: ppmToPercent(settings.feeRatesPpm.wechat),
     yeepay: ppmToPercent(settings.feeRatesPpm.yeepay),
   }));
-  const [pin, setPin] = useState('');
-  const [needPin, setNeedPin] = useState(!isOwner);
   const [error, setError] = useState<PosErrorShape | null>(null);
   const [hint, setHint] = useState<MessageKey | null>(null);
   const parsed = useMemo(() => {
@@ -920,18 +798,14 @@ function SettingsDialog({
 
   const save = async (): Promise<void> => {
     if (!parsed || !/^([01]\d|2[0-3]):[0-5]\d$/.test(dailyAt)) return setHint('recon.invalidSettings');
-    if (needPin && pin.length < 4) return setHint('recon.pinNeeded');
     setHint(null);
-    let r;
-    try {
-      r = await api.recon.setSettings({ dailyAt, ...parsed, ...(needPin ? { approvalPin: pin } : {}) });
-    } catch (err) {
-      r = { ok: false as const, error: thrownToError(err) };
-    }
-    if (r.ok) return onSaved(r.value);
-    if (r.error.code === 'OWNER_APPROVAL_REQUIRED') setNeedPin(true);
-    setPin('');
-    setError(r.error);
+    const saved = await approveInForm(
+      approve,
+      (pin) => api.recon.setSettings({ dailyAt, ...parsed, ...withPin(pin) }),
+      setError,
+      'recon.settingsPinHint',
+    );
+    if (saved) onSaved(saved);
   };
   useShortcuts({ Enter: { run: () => void save(), when: notOnButton } }, { layer: 'modal' });
 
@@ -975,7 +849,6 @@ function SettingsDialog({
           />
           <small className="muted">{t('recon.bufferHint')}</small>
         </label>
-        {needPin ? <PinField value={pin} onChange={setPin} /> : null}
       </div>
       {hint ? (
         <p className="form-error" role="alert">
