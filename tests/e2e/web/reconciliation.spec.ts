@@ -4,7 +4,8 @@
  * Manage → Daily reconciliation, fetches the statements (the clerk is signed in: the owner's PIN is
  * asked by the shared owner approval, a wrong one refused), reads the totals per method with the
  * difference highlighted, resolves the payment that landed after the close with a note (the PIN asked
- * over the dialog, Enter submits it), a second fetch changes nothing, and five wrong PINs lock.
+ * over the dialog, Enter submits it), and a second fetch changes nothing. (The approval's lock-out
+ * message is pinned by pin-lock-and-discount.spec.ts.)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -48,6 +49,8 @@ function seed(dataDir: string, sandboxDir: string): Promise<{ child: ChildProces
 }
 
 test.describe('daily reconciliation', () => {
+  // the seed (in beforeEach, within the test's time) and a dozen PIN checks: 60 s is too tight on a loaded machine
+  test.describe.configure({ timeout: 120_000 });
   let dataDir: string;
   let sandboxDir: string;
   let seeded: { child: ChildProcess; day: string } | null = null;
@@ -169,17 +172,5 @@ test.describe('daily reconciliation', () => {
     await till.id('language-switch').click();
     await expect(screen).toContainText('每日对账');
     await expect(category('missing_locally')).toContainText('对账单有，收银无记录');
-
-    // five wrong PINs in a row lock the owner out: the dialog says so and takes no more
-    await till.id('recon-run').click();
-    for (let i = 0; i < 4; i++) {
-      await till.id('owner-pin-input').fill('0000');
-      await till.id('owner-pin-submit').click();
-      await expect(till.id('owner-pin-error')).toHaveAttribute('data-code', 'WRONG_PIN');
-    }
-    await till.id('owner-pin-input').fill('0000');
-    await till.id('owner-pin-submit').click();
-    await expect(till.id('owner-pin-locked')).toHaveAttribute('data-code', 'PIN_LOCKED');
-    await expect(till.id('owner-pin-input')).toBeDisabled();
   });
 });
