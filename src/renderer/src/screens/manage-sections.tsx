@@ -9,7 +9,7 @@ import CatalogueScreen from './catalogue/catalogue-screen';
 import CashSessionScreen from './cash-session/cash-session-screen';
 import DataSafetyScreen from './data-safety';
 import PeopleScreen from './people';
-import ReconciliationScreen from './reconciliation';
+import ReconciliationScreen from './reconciliation/reconciliation-screen';
 
 /** The sales review brings a charting library: loaded when first opened, not at start-up. */
 const ReportsScreen = lazy(() => import('./reports'));
