@@ -12,7 +12,7 @@ import PeopleScreen from './people';
 import ReconciliationScreen from './reconciliation/reconciliation-screen';
 
 /** The sales review brings a charting library: loaded when first opened, not at start-up. */
-const ReportsScreen = lazy(() => import('./reports'));
+const ReportsScreen = lazy(() => import('./reports/reports-screen'));
 
 export interface ManageSection {
   id: string;
