@@ -2,8 +2,10 @@
  * Daily reconciliation in browser mode: yesterday's trading is made at an intermediary sandbox
  * (tests/e2e/support/recon-seed.ts, with the sandbox's clock set to yesterday), then the owner opens
  * Manage → Daily reconciliation, fetches the statements (the clerk is signed in: the owner's PIN is
- * asked, a wrong one refused), reads the totals per method with the difference highlighted, resolves
- * the payment that landed after the close with a note, and a second fetch changes nothing.
+ * asked by the shared owner approval, a wrong one refused), reads the totals per method with the
+ * difference highlighted, resolves the payment that landed after the close with a note (the PIN asked
+ * over the dialog, Enter submits it), and a second fetch changes nothing. (The approval's lock-out
+ * message is pinned by pin-lock-and-discount.spec.ts.)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -47,6 +49,8 @@ function seed(dataDir: string, sandboxDir: string): Promise<{ child: ChildProces
 }
 
 test.describe('daily reconciliation', () => {
+  // the seed (in beforeEach, within the test's time) and a dozen PIN checks: 60 s is too tight on a loaded machine
+  test.describe.configure({ timeout: 120_000 });
   let dataDir: string;
   let sandboxDir: string;
   let seeded: { child: ChildProcess; day: string } | null = null;
@@ -90,15 +94,17 @@ test.describe('daily reconciliation', () => {
     await expect(screen).toHaveAttribute('data-day', day);
     await expect(till.id('recon-queue')).toContainText(/Fetch the statements/);
 
-    // the clerk is signed in: the owner's PIN is asked; a wrong one is refused in the dialog
+    // the clerk is signed in: the owner's PIN is asked (the shared owner approval); a wrong one is refused in the dialog
     await till.id('recon-run').click();
-    await expect(till.id('recon-pin-dialog')).toBeVisible();
-    await till.id('recon-pin').fill('0000');
-    await till.id('recon-pin-submit').click();
-    await expect(till.id('recon-dialog-error')).toHaveAttribute('data-code', 'WRONG_PIN');
-    await till.id('recon-pin').fill('8888');
-    await till.id('recon-pin-submit').click();
-    await expect(till.id('recon-pin-dialog')).toBeHidden({ timeout: 20_000 });
+    await expect(till.id('owner-pin-dialog')).toBeVisible();
+    await expect(till.id('owner-pin-reason')).toContainText(day);
+    await till.id('owner-pin-input').fill('0000');
+    await till.id('owner-pin-submit').click();
+    await expect(till.id('owner-pin-error')).toHaveAttribute('data-code', 'WRONG_PIN');
+    await expect(till.id('owner-pin-error')).toContainText('attempts left');
+    await till.id('owner-pin-input').fill('8888');
+    await till.id('owner-pin-input').press('Enter');
+    await expect(till.id('owner-pin-dialog')).toBeHidden({ timeout: 20_000 });
 
     const outcome = (p: string) => page.locator(`[data-testid="recon-run-outcome"][data-provider="${p}"]`);
     await expect(outcome('alipay')).toHaveAttribute('data-outcome', 'imported');
@@ -135,8 +141,15 @@ test.describe('daily reconciliation', () => {
       'true',
     );
     await till.id('recon-note').fill('Refunded in the Alipay merchant app');
-    await till.id('recon-pin').fill('8888');
     await till.id('recon-resolve-submit').click();
+    // the owner's PIN over the resolve dialog: Escape closes only the PIN pad, Enter submits it
+    await expect(till.id('owner-pin-dialog')).toBeVisible();
+    await till.id('owner-pin-input').press('Escape');
+    await expect(till.id('owner-pin-dialog')).toBeHidden();
+    await expect(dialog).toBeVisible();
+    await till.id('recon-resolve-submit').click();
+    await till.id('owner-pin-input').fill('8888');
+    await till.id('owner-pin-input').press('Enter');
     await expect(dialog).toBeHidden();
     await expect(category('paid_after_close')).toHaveCount(0);
     await expect(alipay).toHaveAttribute('data-open', '1');
@@ -149,8 +162,8 @@ test.describe('daily reconciliation', () => {
 
     // fetching again: already imported, nothing changed
     await till.id('recon-run').click();
-    await till.id('recon-pin').fill('8888');
-    await till.id('recon-pin-submit').click();
+    await till.id('owner-pin-input').fill('8888');
+    await till.id('owner-pin-submit').click();
     await expect(outcome('alipay')).toHaveAttribute('data-outcome', 'already_imported');
     await expect(till.id('recon-outcomes')).toContainText('already imported');
     await expect(alipay).toHaveAttribute('data-open', '1');

@@ -11,7 +11,7 @@
  * function of the OWNER_APPROVAL_REQUIRED error instead of a key.
  */
 import { createContext, useCallback, useContext, useRef, useState, type ReactNode } from 'react';
-import type { PosErrorShape } from '../../../shared/errors';
+import type { ErrorCode, PosErrorShape } from '../../../shared/errors';
 import type { Result } from '../../../shared/result';
 import { notOnButton, useShortcuts } from '../hooks/use-shortcuts';
 import { useI18n, type MessageKey, type Params } from '../i18n';
@@ -37,6 +37,41 @@ async function settle<T>(pending: Promise<Result<T>>): Promise<Result<T>> {
   } catch (err) {
     return { ok: false, error: thrownToError(err) };
   }
+}
+
+/** What the dialog itself answers: the owner's PIN asked for, a wrong PIN, a lock-out, a busy queue. */
+const ANSWERED_BY_DIALOG: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'OWNER_APPROVAL_REQUIRED',
+  'WRONG_PIN',
+  'PIN_LOCKED',
+  'PIN_BUSY',
+]);
+
+/**
+ * Approval for a form that shows main's other refusals beside its fields (and stays open) rather
+ * than as a notice: the dialog answers only for the owner's PIN, any other refusal goes to
+ * `refused`. The value, or undefined when main refused or the owner did not approve.
+ */
+export async function approveInForm<T>(
+  approve: Approve,
+  run: Run<T>,
+  refused: (error: PosErrorShape) => void,
+  reason: Reason,
+  params?: Params,
+): Promise<T | undefined> {
+  let other: PosErrorShape | null = null;
+  const value = await approve<T | undefined>(
+    async (pin) => {
+      const r = await settle(run(pin));
+      if (r.ok || ANSWERED_BY_DIALOG.has(r.error.code)) return r;
+      other = r.error;
+      return { ok: true, value: undefined };
+    },
+    reason,
+    params,
+  );
+  if (other) refused(other);
+  return value;
 }
 
 interface Pending {

@@ -5,7 +5,10 @@
  * everywhere unless the binding says otherwise. A handled key is `preventDefault()`ed.
  *
  * While a dialog (`layer: 'modal'`) is open, the screens' shortcuts (`layer: 'screen'`, the
- * default) are off, so Escape closes the dialog and Enter confirms it, and nothing else.
+ * default) are off, so Escape closes the dialog and Enter confirms it, and nothing else. With a
+ * dialog over another (the owner's PIN asked over the dialog that needs it), only the top one's
+ * shortcuts fire: a dialog's bindings belong to the dialog that was on top when they started (its
+ * Modal registers first: a child's effects run before its parent's).
  */
 import { useEffect, useRef } from 'react';
 
@@ -31,18 +34,21 @@ export function isEditable(el: EventTarget | null): boolean {
   return el instanceof HTMLSelectElement;
 }
 
-let openModals = 0;
+/** The open dialogs, the top one last. */
+const modals: symbol[] = [];
 
 /** Called by the modal component on mount/unmount. */
 export function registerModal(): () => void {
-  openModals++;
+  const modal = Symbol('modal');
+  modals.push(modal);
   return () => {
-    openModals--;
+    const i = modals.lastIndexOf(modal);
+    if (i >= 0) modals.splice(i, 1);
   };
 }
 
 export function isModalOpen(): boolean {
-  return openModals > 0;
+  return modals.length > 0;
 }
 
 export interface ShortcutOptions {
@@ -58,9 +64,11 @@ export function useShortcuts(map: ShortcutMap, options: ShortcutOptions = {}): v
   });
   useEffect(() => {
     if (!enabled) return undefined;
+    const dialog = layer === 'modal' ? modals.at(-1) : undefined;
     const onKeyDown = (e: KeyboardEvent): void => {
       if (e.defaultPrevented || e.repeat || e.isComposing || e.ctrlKey || e.altKey || e.metaKey) return;
-      if (layer === 'screen' && openModals > 0) return;
+      if (layer === 'screen' && modals.length > 0) return;
+      if (dialog !== undefined && modals.at(-1) !== dialog) return; // another dialog is over this one
       const entry = latest.current[e.key];
       if (!entry) return;
       const binding: Binding = typeof entry === 'function' ? { run: entry } : entry;

@@ -5,14 +5,14 @@
  */
 import { lazy, Suspense, type ReactNode } from 'react';
 import type { MessageKey } from '../i18n';
-import CatalogueScreen from './catalogue';
-import CashSessionScreen from './cash-session';
-import DataSafetyScreen from './data-safety';
+import CatalogueScreen from './catalogue/catalogue-screen';
+import CashSessionScreen from './cash-session/cash-session-screen';
+import DataSafetyScreen from './data-safety/data-safety-screen';
 import PeopleScreen from './people';
-import ReconciliationScreen from './reconciliation';
+import ReconciliationScreen from './reconciliation/reconciliation-screen';
 
 /** The sales review brings a charting library: loaded when first opened, not at start-up. */
-const ReportsScreen = lazy(() => import('./reports'));
+const ReportsScreen = lazy(() => import('./reports/reports-screen'));
 
 export interface ManageSection {
   id: string;
