@@ -7,7 +7,6 @@ import type { AttemptView, OrderView, PaidOrder, PaymentOption, ProviderId } fro
 import { api, isBrowserMode } from '../api';
 import { AttemptPanel, AttemptStatus } from '../components/attempt-panel';
 import { ConfirmDialog } from '../components/modal';
-import { useNow } from '../hooks/use-now';
 import { notOnButton, useShortcuts } from '../hooks/use-shortcuts';
 import { errorText, names, useI18n, type MessageKey, type Params } from '../i18n';
 import { thrownToError, useCall, useNotifier } from '../lib/notice';
@@ -15,7 +14,6 @@ import {
   choiceId,
   choiceTestId,
   classifyPaymentCode,
-  isOpen,
   methodChoices,
   PROVIDER_LOOK,
   type MethodChoice,
@@ -144,9 +142,9 @@ export default function PayScreen({ order, sandbox, scanTargetRef, onPaid, onCan
   const choices = methodChoices(options);
   const codeChoice = choices.find((c): c is Extract<MethodChoice, { kind: 'code' }> => c.kind === 'code') ?? null;
   /** An attempt is under way: the customer may be paying, nothing else may start. */
-  const active = attempt !== null && isOpen(attempt) && !attempt.closing;
+  const active = attempt !== null && attempt.display.cash === 'blocked';
   /** The attempt is being cancelled upstream (the clerk stopped it, or its time ran out): cash may be taken meanwhile. */
-  const closing = attempt !== null && isOpen(attempt) && attempt.closing;
+  const closing = attempt !== null && attempt.display.cash === 'override';
   const locked = active || starting !== null;
 
   const tendered = text.trim() === '' ? null : parseYuan(text);
@@ -207,7 +205,7 @@ export default function PayScreen({ order, sandbox, scanTargetRef, onPaid, onCan
   const accept = useCallback((v: AttemptView) => {
     setAttempt((prev) => {
       if (!prev || prev.id !== v.id) return prev;
-      if (!isOpen(prev) && isOpen(v)) return prev;
+      if (!prev.display.open && v.display.open) return prev;
       return v;
     });
   }, []);
@@ -239,7 +237,7 @@ export default function PayScreen({ order, sandbox, scanTargetRef, onPaid, onCan
 
   // Follow the open attempt: pushed changes, and a fetch every 2 s in case a push is lost.
   const attemptId = attempt?.id ?? null;
-  const following = attempt !== null && isOpen(attempt);
+  const following = attempt !== null && attempt.display.open;
   useEffect(() => {
     if (attemptId === null || !following) return undefined;
     const off = api.on('payment.changed', (v) => {
@@ -266,9 +264,9 @@ export default function PayScreen({ order, sandbox, scanTargetRef, onPaid, onCan
 
   // The attempt ended: paid → receipt; anything else → back to the method choice, order intact.
   useEffect(() => {
-    if (!attempt || isOpen(attempt)) return;
+    if (!attempt || attempt.display.open) return;
     closePopup();
-    if (attempt.state === 'paid' || attempt.state === 'partially_refunded' || attempt.state === 'refunded') {
+    if (attempt.display.phase === 'paid') {
       void finishPaid();
       return;
     }
@@ -340,7 +338,7 @@ export default function PayScreen({ order, sandbox, scanTargetRef, onPaid, onCan
     setAttempt(v);
     setChoice(choiceOf(v));
     if (c.kind === 'code') setCode('');
-    if (v.mode === 'redirect' && isOpen(v)) {
+    if (v.mode === 'redirect' && v.display.open) {
       popup.current = pre;
       await showCashier(v, pre);
     } else pre?.close();
@@ -588,7 +586,7 @@ export default function PayScreen({ order, sandbox, scanTargetRef, onPaid, onCan
             data-state={ended.state}
             data-provider={ended.provider}
           >
-            <AttemptStatus attempt={ended} now={0} />
+            <AttemptStatus attempt={ended} />
             <p className="payment-ended-next">{t('attempt.stillOpen', { number: order.number })}</p>
             {retryChoice ? (
               <button
@@ -787,7 +785,6 @@ function ClosingStrip({
   onQueryNow: () => void;
 }) {
   const { t } = useI18n();
-  const now = useNow(1000);
   const provider = t(`method.${attempt.provider}`);
   return (
     <div
@@ -796,7 +793,7 @@ function ClosingStrip({
       data-attempt-id={attempt.id}
       data-provider={attempt.provider}
     >
-      <AttemptStatus attempt={attempt} now={now} />
+      <AttemptStatus attempt={attempt} />
       <div className="payment-closing-row">
         <p className="payment-ended-next">{t('attempt.closingCash', { provider })}</p>
         <button type="button" className="btn" onClick={onQueryNow} disabled={querying} data-testid="payment-query-now">
