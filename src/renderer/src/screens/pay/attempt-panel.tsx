@@ -1,10 +1,10 @@
-import { formatFen } from '../../../shared/money';
-import type { AttemptPhase } from '../../../shared/outcomes';
-import type { AttemptView, ProviderId } from '../../../shared/types';
-import { useNow } from '../hooks/use-now';
-import { useI18n } from '../i18n';
-import { countdown, PROVIDER_LOOK } from '../lib/payments';
-import { PaymentQr } from './payment-qr';
+import { formatFen } from '../../../../shared/money';
+import type { AttemptPhase } from '../../../../shared/outcomes';
+import type { AttemptView, ProviderId } from '../../../../shared/types';
+import { useNow } from '../../hooks/use-now';
+import { useI18n } from '../../i18n';
+import { countdown, PROVIDER_LOOK } from '../../lib/payments';
+import { PaymentQr } from '../../components/payment-qr';
 
 export interface AttemptPanelProps {
   attempt: AttemptView;
