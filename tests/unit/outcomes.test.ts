@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { attemptDisplay, type DisplayFacts } from '../../src/main/core/payments/display';
 import { closeNotBefore } from '../../src/main/core/payments';
+import { ATTEMPT_STATES } from '../../src/main/payments/state';
 import {
   readAttemptOutcome,
   readRefundOutcome,
@@ -60,24 +61,11 @@ const REFUND_TEXTS: [string, RefundOutcome][] = [
 ];
 
 const code = fc.string({ maxLength: 30 });
+/** the outcomes of the tables above that are a kind alone */
+const bare = <T extends { kind: string }>(table: [string, T][]) =>
+  table.map(([, o]) => o).filter((o) => Object.keys(o).length === 1);
 const attemptOutcome: fc.Arbitrary<AttemptOutcome> = fc.oneof(
-  fc.constantFrom(
-    ...(
-      [
-        'qr',
-        'redirect',
-        'waiting',
-        'pending',
-        'not_found',
-        'paid',
-        'closed_upstream',
-        'foreign_trade',
-        'amount_mismatch',
-        'double_payment',
-        'refunded',
-      ] as const
-    ).map((kind) => ({ kind }) as AttemptOutcome),
-  ),
+  fc.constantFrom(...bare(ATTEMPT_TEXTS)),
   fc.record({ kind: fc.constantFrom('declined' as const, 'failed' as const), code }),
   fc.record({ kind: fc.constant('unknown' as const), closing: fc.boolean() }),
   fc.record({ kind: fc.constant('untrusted' as const), reason: code, closing: fc.boolean() }),
@@ -95,11 +83,7 @@ const attemptOutcome: fc.Arbitrary<AttemptOutcome> = fc.oneof(
   }),
 );
 const refundOutcome: fc.Arbitrary<RefundOutcome> = fc.oneof(
-  fc.constantFrom(
-    ...(['cash', 'succeeded', 'accepted', 'pending', 'not_found', 'unknown', 'amount_mismatch'] as const).map(
-      (kind) => ({ kind }) as RefundOutcome,
-    ),
-  ),
+  fc.constantFrom(...bare(REFUND_TEXTS)),
   fc.record({ kind: fc.constantFrom('declined' as const, 'failed' as const), code }),
   fc.record({ kind: fc.constant('untrusted' as const), reason: code }),
 );
@@ -194,17 +178,6 @@ function oldAttemptPhase(a: OldView, now: number): { phase: string; key: string 
   return { phase: 'waiting', key: 'attempt.status.scan' };
 }
 
-const STATES: AttemptState[] = [
-  'created',
-  'pending',
-  'paid',
-  'failed',
-  'closed',
-  'expired',
-  'partially_refunded',
-  'refunded',
-];
-
 /** The modes each provider offers (alipay.ts, wechat.ts, yeepay.ts). */
 const MODES = {
   alipay: ['qr', 'payment_code'],
@@ -216,7 +189,7 @@ const oldView: fc.Arbitrary<OldView> = fc
   .record({
     provider: fc.constantFrom('alipay' as const, 'wechat' as const, 'yeepay' as const),
     modeIndex: fc.nat(),
-    state: fc.constantFrom(...STATES),
+    state: fc.constantFrom(...ATTEMPT_STATES),
     unknown: fc.boolean(),
     closing: fc.boolean(),
     createdAt: fc.integer({ min: 1_700_000_000_000, max: 1_800_000_000_000 }),
