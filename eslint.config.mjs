@@ -44,6 +44,11 @@ export default tseslint.config(
       ...reactHooks.configs.recommended.rules,
       // Loading data in an effect and setting it when the promise resolves is the intended pattern here.
       'react-hooks/set-state-in-effect': 'off',
+      // How a payment is doing is main's to say (AttemptView.display): the screens never work it out from the outcome.
+      'no-restricted-properties': [
+        'error',
+        { property: 'lastOutcome', message: 'Show AttemptView.display, decided in main (core/payments/display.ts).' },
+      ],
       'no-restricted-imports': [
         'error',
         {

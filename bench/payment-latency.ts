@@ -221,7 +221,9 @@ async function onePayment(
   const view = must(await c.dispatch('payments.start', { orderId: order.id, provider, mode: 'qr' })) as AttemptView;
   const qrAt = Date.now();
   if (!view.qrContent)
-    throw new Error(`${provider} start gave no QR (${view.state}: ${view.lastOutcome ?? ''} ${view.message ?? ''})`);
+    throw new Error(
+      `${provider} start gave no QR (${view.state}: ${JSON.stringify(view.lastOutcome)} ${view.message ?? ''})`,
+    );
   const paidEvent = new Promise<boolean>((done) => {
     if (lane.wsPaid.has(view.id)) return done(true);
     const timer = setTimeout(() => done(false), PAY_MAX_MS + 30_000);

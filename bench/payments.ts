@@ -121,7 +121,7 @@ export async function benchPayments(options: PaymentsOptions): Promise<Row[]> {
       const t2 = performance.now();
       if (!view.qrContent) {
         throw new Error(
-          `${provider} start for order ${order.number} gave no QR (state ${view.state}: ${view.lastOutcome ?? ''} ${view.message ?? ''})`,
+          `${provider} start for order ${order.number} gave no QR (state ${view.state}: ${JSON.stringify(view.lastOutcome)} ${view.message ?? ''})`,
         );
       }
       if (exchanges - before !== 1)

@@ -84,7 +84,7 @@ async function createAttempts(core: Core, n: number): Promise<number> {
       const v = must(await core.dispatch('payments.start', { orderId: order.id, provider, mode: 'qr' })) as AttemptView;
       if (v.state !== 'pending' || !v.qrContent)
         throw new Error(
-          `attempt ${i} (${provider}) did not open: ${v.state} ${v.lastOutcome ?? ''} ${v.message ?? ''}`,
+          `attempt ${i} (${provider}) did not open: ${v.state} ${JSON.stringify(v.lastOutcome)} ${v.message ?? ''}`,
         );
     }
   };

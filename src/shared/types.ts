@@ -1,6 +1,7 @@
 /** View types returned by the contract. All amounts are integer fen; all times are epoch milliseconds. */
 import type { Fen } from './money';
 import type { DenominationCounts } from './cash';
+import type { AttemptDisplay, AttemptOutcome, RefundOutcome } from './outcomes';
 
 export type Locale = 'zh-CN' | 'en';
 export const LOCALES: readonly Locale[] = ['zh-CN', 'en'];
@@ -358,9 +359,11 @@ export interface AttemptView {
   createdAt: number;
   deadlineAt: number | null;
   paidAt: number | null;
-  /** the intermediary's last word, in plain English (the UI shows its own text by state) */
-  lastOutcome: string | null;
+  /** the intermediary's last word, as data (src/shared/outcomes.ts) */
+  lastOutcome: AttemptOutcome | null;
   message: string | null;
+  /** what the pay screen shows and allows, decided in main */
+  display: AttemptDisplay;
 }
 
 export interface ProviderSettingsView {
@@ -424,7 +427,7 @@ export interface RefundView {
   requestedBy: string;
   createdAt: number;
   finishedAt: number | null;
-  lastOutcome: string | null;
+  lastOutcome: RefundOutcome | null;
   message: string | null;
 }
 

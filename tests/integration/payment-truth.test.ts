@@ -234,7 +234,10 @@ describe('payments that need a person', () => {
       approvalPin: '8888',
     });
     expect(v).toMatchObject({ resolution: null, resolvedAt: null, resolutions: ['refund', 'accept'] });
-    expect(v.refund).toMatchObject({ state: 'failed', lastOutcome: 'declined:ACQ.SELLER_BALANCE_NOT_ENOUGH' });
+    expect(v.refund).toMatchObject({
+      state: 'failed',
+      lastOutcome: { kind: 'declined', code: 'ACQ.SELLER_BALANCE_NOT_ENOUGH' },
+    });
   });
 
   it('a double payment accepted: the cash goes back from the drawer and the WeChat payment is kept', async () => {

@@ -228,7 +228,7 @@ describe('deadlines', () => {
         mode: 'payment_code',
         authCode: code,
       });
-      expect(a).toMatchObject({ state: 'pending', lastOutcome: 'waiting' });
+      expect(a).toMatchObject({ state: 'pending', lastOutcome: { kind: 'waiting' } });
       const deadline = a.deadlineAt!;
       expect(deadline - a.createdAt).toBe(DEFAULT_TIMING.codeTtlMs[provider]);
       // the clerk presses "query now" after 1 s: the poller's beat is now off the deadline's

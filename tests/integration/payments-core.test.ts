@@ -243,7 +243,7 @@ describe('intermediary payments in the core', () => {
       mode: 'payment_code',
       authCode: '281234567890123456',
     });
-    expect(a).toMatchObject({ state: 'pending', lastOutcome: 'waiting' });
+    expect(a).toMatchObject({ state: 'pending', lastOutcome: { kind: 'waiting' } });
     alipay.then('query', { kind: 'pending' }, { kind: 'paid', trade: trade(order.totalFen) });
     t.clock.advance(3_000);
     await t.core.payments.runDue();
@@ -379,7 +379,7 @@ describe('intermediary payments in the core', () => {
     wechat.defaults.query = { kind: 'paid', trade: trade(order.totalFen) };
     t.clock.advance(3_000);
     await t.core.payments.runDue();
-    expect(t.core.payments.view(a.id)).toMatchObject({ state: 'pending', lastOutcome: 'double_payment' });
+    expect(t.core.payments.view(a.id)).toMatchObject({ state: 'pending', lastOutcome: { kind: 'double_payment' } });
     expect(t.core.store.sqlite.prepare('select kind from payment_exceptions').all()).toEqual([
       { kind: 'double_payment' },
     ]);

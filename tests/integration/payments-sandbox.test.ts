@@ -137,7 +137,7 @@ describe('payments against the sandbox, over HTTP', () => {
       const s = await control('scenarios', { provider, scenario: 'user_paying', seconds: 6 });
       expect(s.status).toBe(201);
       const a = await core.payments.start({ orderId: o.id, provider, mode: 'payment_code', authCode: code });
-      expect(a).toMatchObject({ state: 'pending', lastOutcome: 'waiting' });
+      expect(a).toMatchObject({ state: 'pending', lastOutcome: { kind: 'waiting' } });
       await control('clock/advance', { seconds: 7 });
       expect(await pollUntil(core, clock, a.id, (st) => st !== 'pending')).toBe('paid');
     },

@@ -280,7 +280,7 @@ describe('an answer about a trade this attempt did not create never pays the ord
       const code = b.core.identity.installation;
       const pb = await b.core.payments.start({ orderId: ob.id, provider, mode: 'qr' });
       expect(pb.outTradeNo).toBe(pa.outTradeNo);
-      expect(pb).toMatchObject({ state: 'failed', lastOutcome: 'foreign_trade' });
+      expect(pb).toMatchObject({ state: 'failed', lastOutcome: { kind: 'foreign_trade' } });
       await poll(b.core, b.clock);
       // a notification or "customer says they paid" for that number cannot pay it either
       await b.core.payments.queryNow(pb.id);
@@ -332,7 +332,7 @@ describe('an answer about a trade this attempt did not create never pays the ord
       expect(pb.outTradeNo).toBe(pa.outTradeNo);
       await poll(b.core, b.clock);
       expect(b.core.orders.get(ob.id).status).toBe('open');
-      expect(b.core.payments.view(pb.id)).toMatchObject({ state: 'failed', lastOutcome: 'foreign_trade' });
+      expect(b.core.payments.view(pb.id)).toMatchObject({ state: 'failed', lastOutcome: { kind: 'foreign_trade' } });
       expect(b.core.exceptions.attention().exceptions.find((e) => e.attemptId === pb.id)).toMatchObject({
         kind: 'foreign_trade',
       });

@@ -28,6 +28,7 @@ import { inList } from '../store/sql';
 import type { Kysely } from 'kysely';
 import type { Store } from '../store/db';
 import type { AttemptRow, Database, PaymentExceptionsTable } from '../store/schema';
+import { storeAttemptOutcome } from '../store/outcomes';
 import type { Selectable } from 'kysely';
 import type { Audit } from './audit';
 import type { Actor } from './auth';
@@ -331,7 +332,7 @@ export class Exceptions {
           paid_at: now,
           next_poll_at: null,
           unknown: 0,
-          last_outcome: 'paid',
+          last_outcome: storeAttemptOutcome({ kind: 'paid' }),
           last_message: 'accepted by the owner',
         },
         now,
@@ -346,7 +347,7 @@ export class Exceptions {
           trade_no: tradeNo,
           paid_at: now,
           unknown: 0,
-          last_outcome: 'paid',
+          last_outcome: storeAttemptOutcome({ kind: 'paid' }),
           last_message: 'late payment accepted by the owner',
         },
         now,

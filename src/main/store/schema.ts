@@ -1,5 +1,6 @@
 /** Kysely table types. Times are epoch milliseconds; money is integer fen; booleans are 0/1. */
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { StoredAttemptOutcome, StoredRefundOutcome } from './outcomes';
 
 export interface SettingsTable {
   key: string;
@@ -129,7 +130,8 @@ export interface PaymentAttemptsTable {
   polls: Generated<number>;
   closing_since: number | null;
   closing_reason: 'stopped' | 'deadline' | null;
-  last_outcome: string | null;
+  /** written and read through store/outcomes.ts */
+  last_outcome: StoredAttemptOutcome | null;
   last_message: string | null;
   /** the owner let the order be charged another way while this attempt was still open */
   overridden_at: Generated<number | null>;
@@ -213,7 +215,8 @@ export interface RefundsTable {
   finished_at: number | null;
   next_poll_at: number | null;
   polls: Generated<number>;
-  last_outcome: string | null;
+  /** written and read through store/outcomes.ts */
+  last_outcome: StoredRefundOutcome | null;
   last_message: string | null;
   /** the till's idempotency key for the request (migration 0010) */
   request_key: Generated<string | null>;

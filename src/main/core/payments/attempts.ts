@@ -28,6 +28,7 @@ import { OPEN_STATES, PAID_STATES, isFinalUnpaid, isOpen, isPaid } from '../../.
 import { inList } from '../../store/sql';
 import type { Store } from '../../store/db';
 import type { AttemptRow, Database } from '../../store/schema';
+import { readAttemptOutcome, storeAttemptOutcome } from '../../store/outcomes';
 import type { Clock } from '../clock';
 import { crashPoint } from '../crash-points';
 import type { Events } from '../events';
@@ -35,6 +36,7 @@ import type { TillIdentity } from '../till-identity';
 import { SummaryLog } from '../log-summary';
 import { Poller } from './poller';
 import { PaymentTruth, type AttemptFacts } from './truth';
+import { attemptDisplay } from './display';
 
 export interface ProviderEntry {
   provider: PaymentProvider;
@@ -286,7 +288,7 @@ export class Payments {
     const r = this.row(attemptId);
     const order = this.store.first(this.k.selectFrom('orders').select('number').where('id', '=', r.order_id));
     const inst = r.instrument ? (JSON.parse(r.instrument) as Instrument) : null;
-    return {
+    const view: Omit<AttemptView, 'display'> = {
       id: r.id,
       orderId: r.order_id,
       orderNumber: order?.number ?? '',
@@ -302,9 +304,10 @@ export class Payments {
       createdAt: r.created_at,
       deadlineAt: r.deadline_at,
       paidAt: r.paid_at,
-      lastOutcome: r.last_outcome,
+      lastOutcome: readAttemptOutcome(r.last_outcome),
       message: r.last_message,
     };
+    return { ...view, display: attemptDisplay({ ...view, closeNotBefore: closeNotBefore(r) }, this.clock.now()) };
   }
 
   /** The open (created or pending) attempt of an order, if any, unless the owner overrode it. */
@@ -381,8 +384,14 @@ export class Payments {
   private markForeign(a: AttemptRow, detail: Record<string, unknown>): void {
     if (a.foreign_at !== null) return;
     const now = this.clock.now();
-    // the screen words it from last_outcome (attempt.status.foreign); the details are in the exception
-    const set = { foreign_at: now, unknown: 0, next_poll_at: null, last_outcome: 'foreign_trade', last_message: null };
+    // the pay screen says it from the outcome (core/payments/display.ts); the details are in the exception
+    const set = {
+      foreign_at: now,
+      unknown: 0,
+      next_poll_at: null,
+      last_outcome: storeAttemptOutcome({ kind: 'foreign_trade' }),
+      last_message: null,
+    };
     if (isOpen(a.state)) {
       if (!this.apply(a, 'declined', set, { ...detail, foreign: true })) return;
     } else {
@@ -418,7 +427,7 @@ export class Payments {
     if (trade.amountFen !== a.amount_fen) {
       this.update(a, {
         unknown: 1,
-        last_outcome: 'amount_mismatch',
+        last_outcome: storeAttemptOutcome({ kind: 'amount_mismatch' }),
         last_message: `reported paid ${trade.amountFen} fen, expected ${a.amount_fen}`,
       });
       this.openException(a, 'amount_mismatch', {
@@ -453,7 +462,7 @@ export class Payments {
       this.update(a, {
         next_poll_at: null,
         unknown: 0,
-        last_outcome: 'double_payment',
+        last_outcome: storeAttemptOutcome({ kind: 'double_payment' }),
         last_message: `the order was already paid by ${other.method}`,
       });
       this.openException(a, 'double_payment', {
@@ -471,7 +480,13 @@ export class Payments {
       !this.apply(
         a,
         'paid',
-        { trade_no: trade.tradeNo, paid_at: paidAt, unknown: 0, last_outcome: 'paid', last_message: null },
+        {
+          trade_no: trade.tradeNo,
+          paid_at: paidAt,
+          unknown: 0,
+          last_outcome: storeAttemptOutcome({ kind: 'paid' }),
+          last_message: null,
+        },
         { via, tradeNo: trade.tradeNo },
       )
     )
@@ -655,7 +670,7 @@ export class Payments {
         this.apply(a, 'submitted', {
           instrument: JSON.stringify(instrument),
           next_poll_at: next,
-          last_outcome: o.kind,
+          last_outcome: storeAttemptOutcome({ kind: o.kind }),
           last_message: null,
         });
         return;
@@ -664,7 +679,7 @@ export class Payments {
         this.apply(a, 'submitted', {
           instrument: JSON.stringify({ kind: 'payment_code' }),
           next_poll_at: next,
-          last_outcome: 'waiting',
+          last_outcome: storeAttemptOutcome({ kind: 'waiting' }),
           last_message: 'the buyer is confirming on the phone',
         });
         return;
@@ -672,7 +687,7 @@ export class Payments {
         this.apply(a, 'submitted', {
           instrument: JSON.stringify({ kind: 'payment_code' }),
           next_poll_at: next,
-          last_outcome: 'paid',
+          last_outcome: storeAttemptOutcome({ kind: 'paid' }),
         });
         this.settlePaid(this.row(a.id), o.trade, 'create');
         return;
@@ -680,7 +695,7 @@ export class Payments {
         this.apply(
           a,
           'declined',
-          { last_outcome: `declined:${o.code}`, last_message: o.message },
+          { last_outcome: storeAttemptOutcome({ kind: 'declined', code: o.code }), last_message: o.message },
           { code: o.code, message: o.message },
         );
         return;
@@ -691,7 +706,7 @@ export class Payments {
         this.apply(a, 'submitted', {
           unknown: 1,
           next_poll_at: this.nextPoll(a, now, this.timing.retryMs),
-          last_outcome: 'unknown',
+          last_outcome: storeAttemptOutcome({ kind: 'unknown', closing: false }),
           last_message: o.reason,
           instrument: a.mode === 'payment_code' ? JSON.stringify({ kind: 'payment_code' }) : null,
         });
@@ -700,7 +715,7 @@ export class Payments {
         this.apply(a, 'submitted', {
           unknown: 1,
           next_poll_at: this.nextPoll(a, now, this.timing.retryMs),
-          last_outcome: `untrusted:${o.reason}`,
+          last_outcome: storeAttemptOutcome({ kind: 'untrusted', reason: o.reason, closing: false }),
           last_message: o.detail,
         });
         this.openException(this.row(a.id), 'untrusted_answer', { op: 'create', reason: o.reason, detail: o.detail });
@@ -940,7 +955,7 @@ export class Payments {
   private lastEmitted = new Map<number, string>();
   private emitIfChanged(attemptId: number): AttemptView {
     const v = this.view(attemptId);
-    const sig = `${v.state}|${v.unknown}|${v.closing}|${v.lastOutcome}`;
+    const sig = `${v.state}|${v.unknown}|${v.closing}|${JSON.stringify(v.lastOutcome)}|${v.display.status}`;
     if (this.lastEmitted.get(attemptId) === sig) return v;
     this.lastEmitted.set(attemptId, sig);
     if (v.state === 'paid') crashPoint('payment.paid-committed'); // committed, before any event or receipt
@@ -997,7 +1012,7 @@ export class Payments {
         this.apply(
           a,
           'declined',
-          { polls, last_outcome: `failed:${o.code}`, last_message: o.message },
+          { polls, last_outcome: storeAttemptOutcome({ kind: 'failed', code: o.code }), last_message: o.message },
           { code: o.code },
         );
         return true;
@@ -1005,23 +1020,35 @@ export class Payments {
         if (closing) return false; // our own close is being confirmed below
         this.apply(a, 'declined', {
           polls,
-          last_outcome: 'closed_upstream',
+          last_outcome: storeAttemptOutcome({ kind: 'closed_upstream' }),
           last_message: 'closed by the intermediary',
         });
         return true;
       case 'pending':
       case 'not_found':
-        this.update(a, { polls, unknown: 0, next_poll_at: next, last_outcome: o.kind, last_message: null });
+        this.update(a, {
+          polls,
+          unknown: 0,
+          next_poll_at: next,
+          last_outcome: storeAttemptOutcome({ kind: o.kind }),
+          last_message: null,
+        });
         return false;
       case 'unknown':
-        this.update(a, { polls, unknown: 1, next_poll_at: retry, last_outcome: 'unknown', last_message: o.reason });
+        this.update(a, {
+          polls,
+          unknown: 1,
+          next_poll_at: retry,
+          last_outcome: storeAttemptOutcome({ kind: 'unknown', closing: false }),
+          last_message: o.reason,
+        });
         return false;
       case 'untrusted':
         this.update(a, {
           polls,
           unknown: 1,
           next_poll_at: retry,
-          last_outcome: `untrusted:${o.reason}`,
+          last_outcome: storeAttemptOutcome({ kind: 'untrusted', reason: o.reason, closing: false }),
           last_message: o.detail,
         });
         this.openException(a, 'untrusted_answer', { op: 'query', reason: o.reason, detail: o.detail });
@@ -1049,6 +1076,7 @@ export class Payments {
     // never close, cancel or reverse a trade this attempt did not create: it may be another till's paid sale
     if (a.foreign_at !== null) return;
     const useCancel = a.mode === 'payment_code' && provider.capabilities.cancel;
+    const call = useCancel ? 'cancel' : 'close';
     const now = this.clock.now();
     if (!useCancel && !provider.capabilities.close) {
       // YeePay has no close: the attempt ends only when a query proves there is no trade or it was cancelled
@@ -1073,14 +1101,14 @@ export class Payments {
           this.apply(
             cur,
             final,
-            { last_outcome: `${useCancel ? 'cancel' : 'close'}:${o.kind}`, last_message: null },
+            { last_outcome: storeAttemptOutcome({ kind: 'close', call, answer: o.kind }), last_message: null },
             { upstream: o.kind },
           );
           return;
         case 'refunded':
           // the buyer had paid just before the cancel; the cancel gave the money back
           this.apply(cur, final, {
-            last_outcome: 'cancel:refunded',
+            last_outcome: storeAttemptOutcome({ kind: 'close', call: 'cancel', answer: 'refunded' }),
             last_message: 'paid, then refunded by the cancel',
           });
           this.openException(this.row(cur.id), 'refunded_by_cancel', { outTradeNo: cur.out_trade_no });
@@ -1089,21 +1117,21 @@ export class Payments {
           // query again to settle it: in a second, or after the backoff when the query before could not settle it (a wrong amount)
           this.update(cur, {
             next_poll_at: again(cur.unknown === 1 ? this.retryDelay(cur.id) : 0),
-            last_outcome: 'close:paid',
+            last_outcome: storeAttemptOutcome({ kind: 'close', call: 'close', answer: 'paid' }),
           });
           return;
         case 'too_early':
         case 'retry':
           this.update(cur, {
             next_poll_at: again(o.retryAt - this.clock.now()),
-            last_outcome: `${useCancel ? 'cancel' : 'close'}:${o.kind}`,
+            last_outcome: storeAttemptOutcome({ kind: 'close', call, answer: o.kind }),
           });
           return;
         case 'unknown':
           this.update(cur, {
             unknown: 1,
             next_poll_at: again(this.retryDelay(cur.id)),
-            last_outcome: 'close:unknown',
+            last_outcome: storeAttemptOutcome({ kind: 'unknown', closing: true }),
             last_message: o.reason,
           });
           return;
@@ -1111,7 +1139,7 @@ export class Payments {
           this.update(cur, {
             unknown: 1,
             next_poll_at: again(this.retryDelay(cur.id)),
-            last_outcome: `close:untrusted:${o.reason}`,
+            last_outcome: storeAttemptOutcome({ kind: 'untrusted', reason: o.reason, closing: true }),
           });
           this.openException(cur, 'untrusted_answer', {
             op: useCancel ? 'cancel' : 'close',

@@ -5,14 +5,16 @@
  * in stock (`restock`).
  *
  * The arithmetic is exact in fen: a line refunded in parts gets, at each step, the difference of
- * round(total × refundedQty ÷ qty) before and after, so the parts of a line always add up to the
- * line's total, and nothing is ever refunded beyond what was paid (the refundable amount counts
- * every refund not failed, pending ones included).
+ * round(total × refundedQty ÷ qty) before and after (`lineRefundFen`, src/shared/refund-share.ts,
+ * which the refund dialog previews with), so the parts of a line always add up to the line's total,
+ * and nothing is ever refunded beyond what was paid (the refundable amount counts every refund not
+ * failed, pending ones included).
  *
  * A double-submitted refund (the same `requestKey`) finds the first request instead of refunding
  * again; the same key for another order is refused.
  */
 import { PosError } from '../../../shared/errors';
+import { lineRefundFen } from '../../../shared/refund-share';
 import type { RefundLineQuote, RefundQuote, RefundView } from '../../../shared/types';
 import { PAID_STATES, REFUNDABLE_STATUSES } from '../../../shared/payment-states';
 import { inList } from '../../store/sql';
@@ -119,13 +121,6 @@ export class OrderRefunds {
     };
   }
 
-  /** The fen one line's `qty` more items are worth, given what was refunded of it already. */
-  private lineAmount(l: RefundLineQuote, qty: number): number {
-    const before = Math.round((l.totalFen * l.refundedQty) / l.qty);
-    const after = Math.round((l.totalFen * (l.refundedQty + qty)) / l.qty);
-    return l.refundedQty + qty === l.qty ? l.totalFen - l.refundedFen : after - before;
-  }
-
   /** Writes the refund (cash: done; intermediary: sent) and returns it. */
   async create(input: OrderRefundInput, actor: Actor): Promise<RefundView> {
     const refundId = this.store.tx(() => {
@@ -181,7 +176,7 @@ export class OrderRefunds {
               },
             );
           }
-          return { lineNo: w.lineNo, qty: w.qty, amountFen: this.lineAmount(l, w.qty) };
+          return { lineNo: w.lineNo, qty: w.qty, amountFen: lineRefundFen(l, w.qty) };
         });
         amountFen = lines.reduce((sum, l) => sum + l.amountFen, 0);
         // a full refund also returns what an earlier refund by amount left (never more than remains)

@@ -21,6 +21,7 @@ import { inList } from '../../store/sql';
 import type { Store } from '../../store/db';
 import type { Kysely } from 'kysely';
 import type { AttemptRow, Database, RefundRow } from '../../store/schema';
+import { readRefundOutcome, storeAttemptOutcome, storeRefundOutcome } from '../../store/outcomes';
 import type { Audit } from '../audit';
 import type { Actor } from '../auth';
 import { SYSTEM_ACTOR } from '../auth';
@@ -144,7 +145,7 @@ export class Refunds {
       requestedBy: r.requested_by,
       createdAt: r.created_at,
       finishedAt: r.finished_at,
-      lastOutcome: r.last_outcome,
+      lastOutcome: readRefundOutcome(r.last_outcome),
       message: r.last_message,
     };
   }
@@ -217,7 +218,7 @@ export class Refunds {
         restock: req.restock ? 1 : 0,
         requested_by: actor.approvedBy ? `${actor.name} (approved by ${actor.approvedBy})` : actor.name,
         next_poll_at: cash ? null : now,
-        last_outcome: cash ? 'cash' : null,
+        last_outcome: cash ? storeRefundOutcome({ kind: 'cash' }) : null,
         last_message: null,
         request_key: req.requestKey ?? null,
       },
@@ -306,7 +307,7 @@ export class Refunds {
             polls,
             unknown: 1,
             next_poll_at: null,
-            last_outcome: 'amount_mismatch',
+            last_outcome: storeRefundOutcome({ kind: 'amount_mismatch' }),
             last_message: `refunded ${o.refundedFen} fen, asked ${r.amount_fen}`,
           });
           this.openException(r, 'amount_mismatch', {
@@ -320,7 +321,13 @@ export class Refunds {
         if (
           moved(
             'succeeded',
-            { unknown: 0, finished_at: now, next_poll_at: null, last_outcome: 'succeeded', last_message: null },
+            {
+              unknown: 0,
+              finished_at: now,
+              next_poll_at: null,
+              last_outcome: storeRefundOutcome({ kind: 'succeeded' }),
+              last_message: null,
+            },
             { refundedFen: o.refundedFen },
           )
         ) {
@@ -336,10 +343,21 @@ export class Refunds {
         if (r.state === 'requested')
           moved(
             'pending',
-            { unknown: 0, next_poll_at: now + this.timing.queryMs, last_outcome: o.kind, last_message: null },
+            {
+              unknown: 0,
+              next_poll_at: now + this.timing.queryMs,
+              last_outcome: storeRefundOutcome({ kind: o.kind }),
+              last_message: null,
+            },
             { outcome: o.kind },
           );
-        else this.update(r, { polls, unknown: 0, next_poll_at: now + this.timing.queryMs, last_outcome: o.kind });
+        else
+          this.update(r, {
+            polls,
+            unknown: 0,
+            next_poll_at: now + this.timing.queryMs,
+            last_outcome: storeRefundOutcome({ kind: o.kind }),
+          });
         return;
       case 'declined':
       case 'failed':
@@ -349,7 +367,7 @@ export class Refunds {
             unknown: 0,
             finished_at: now,
             next_poll_at: null,
-            last_outcome: `${o.kind}:${o.code}`,
+            last_outcome: storeRefundOutcome({ kind: o.kind, code: o.code }),
             last_message: o.message,
           },
           { code: o.code, message: o.message },
@@ -362,7 +380,7 @@ export class Refunds {
           'requested',
           {
             next_poll_at: now + this.timing.retryMs,
-            last_outcome: 'not_found',
+            last_outcome: storeRefundOutcome({ kind: 'not_found' }),
             last_message: 'the intermediary has no such refund; sending it again',
           },
           { outcome: 'not_found' },
@@ -373,7 +391,7 @@ export class Refunds {
           polls,
           unknown: 1,
           next_poll_at: now + this.timing.retryMs,
-          last_outcome: 'unknown',
+          last_outcome: storeRefundOutcome({ kind: 'unknown' }),
           last_message: o.reason,
         });
         return;
@@ -382,7 +400,7 @@ export class Refunds {
           polls,
           unknown: 1,
           next_poll_at: now + this.timing.retryMs,
-          last_outcome: `untrusted:${o.reason}`,
+          last_outcome: storeRefundOutcome({ kind: 'untrusted', reason: o.reason }),
           last_message: o.detail,
         });
         this.openException(r, 'untrusted_answer', {
@@ -408,7 +426,7 @@ export class Refunds {
       this.truth.apply(
         a,
         'closed',
-        { next_poll_at: null, unknown: 0, last_outcome: 'refunded' },
+        { next_poll_at: null, unknown: 0, last_outcome: storeAttemptOutcome({ kind: 'refunded' }) },
         { refundNo: r.refund_no },
       );
     } else if (HOLDING_STATES.includes(a.state)) {

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { formatFen, parseYuan } from '../../../shared/money';
+import { lineRefundFen } from '../../../shared/refund-share';
 import type { RefundQuote, RefundView } from '../../../shared/types';
 import { api } from '../api';
 import { names, useI18n } from '../i18n';
@@ -13,13 +14,6 @@ export interface RefundDialogProps {
   orderId: number;
   onClose: () => void;
   onDone: (refund: RefundView) => void;
-}
-
-/** The fen `qty` more items of a line are worth, as main computes it (for the preview only). */
-function lineFen(l: RefundQuote['lines'][number], qty: number): number {
-  if (qty <= 0) return 0;
-  if (l.refundedQty + qty === l.qty) return l.totalFen - l.refundedFen;
-  return Math.round((l.totalFen * (l.refundedQty + qty)) / l.qty) - Math.round((l.totalFen * l.refundedQty) / l.qty);
 }
 
 function newKey(): string {
@@ -59,7 +53,7 @@ export function RefundDialog({ orderId, onClose, onDone }: RefundDialogProps) {
     if (kind === 'lines')
       return Math.min(
         quote.refundableFen,
-        quote.lines.reduce((s, l) => s + lineFen(l, qty[l.lineNo] ?? 0), 0),
+        quote.lines.reduce((s, l) => s + lineRefundFen(l, qty[l.lineNo] ?? 0), 0),
       );
     return parseYuan(amountText) ?? 0;
   }, [quote, kind, qty, amountText]);
@@ -176,7 +170,7 @@ export function RefundDialog({ orderId, onClose, onDone }: RefundDialogProps) {
                           +
                         </button>
                       </td>
-                      <td className="num">{formatFen(lineFen(l, n))}</td>
+                      <td className="num">{formatFen(lineRefundFen(l, n))}</td>
                     </tr>
                   );
                 })}

@@ -1,10 +1,9 @@
 /**
  * What the pay screen needs to know about intermediary payments, without computing anything
- * about money: which methods to offer, how to tell an Alipay payment code from a WeChat one, and
- * how to describe an attempt's state to the clerk.
+ * about money: which methods to offer and how to tell an Alipay payment code from a WeChat one.
+ * How an attempt is doing comes from main (`AttemptView.display`), never worked out here.
  */
-import type { AttemptView, IntermediaryMode, PaymentOption, ProviderId } from '../../../shared/types';
-import type { MessageKey } from '../i18n';
+import type { IntermediaryMode, PaymentOption, ProviderId } from '../../../shared/types';
 
 /** Each provider's recognisable colour and one-character mark. */
 export const PROVIDER_LOOK: Record<ProviderId, { color: string; mark: string }> = {
@@ -80,77 +79,8 @@ export function classifyPaymentCode(raw: string, enabled: ProviderId[]): CodeVer
   return { kind: 'disabled', provider: matches[0]! };
 }
 
-export const OPEN_STATES: ReadonlySet<AttemptView['state']> = new Set(['created', 'pending']);
-
-export function isOpen(a: AttemptView): boolean {
-  return OPEN_STATES.has(a.state);
-}
-
-/** WeChat Pay refuses `closeorder` in the first 5 minutes of an order (display only: main decides). */
-const WECHAT_CLOSE_AFTER_MS = 5 * 60_000;
-
-export type Phase =
-  | 'starting'
-  | 'waiting'
-  | 'confirming'
-  | 'checking'
-  | 'closing'
-  | 'paid'
-  | 'failed'
-  | 'closed'
-  | 'expired';
-
-/** The clerk's view of an attempt: one phase and the sentence that says it. */
-export function attemptPhase(a: AttemptView, now: number): { phase: Phase; key: MessageKey } {
-  switch (a.state) {
-    case 'paid':
-    case 'partially_refunded':
-    case 'refunded':
-      return { phase: 'paid', key: 'attempt.status.paid' };
-    case 'failed':
-      if (a.lastOutcome === 'foreign_trade') return { phase: 'failed', key: 'attempt.status.foreign' };
-      return {
-        phase: 'failed',
-        key: a.lastOutcome?.startsWith('declined') ? 'attempt.status.declined' : 'attempt.status.failed',
-      };
-    case 'closed':
-      return { phase: 'closed', key: 'attempt.status.closed' };
-    case 'expired':
-      return { phase: 'expired', key: 'attempt.status.expired' };
-    default:
-      break;
-  }
-  if (a.closing) {
-    // WeChat refuses to close an order in its first 5 minutes: the till retries when allowed
-    const wechatEarly = a.provider === 'wechat' && a.mode === 'qr' && now - a.createdAt < WECHAT_CLOSE_AFTER_MS;
-    if (wechatEarly || /^(close|cancel):(too_early|retry)$/.test(a.lastOutcome ?? ''))
-      return { phase: 'closing', key: 'attempt.status.closeLater' };
-    if (a.unknown) return { phase: 'closing', key: 'attempt.status.closeUnknown' };
-    const late = a.deadlineAt !== null && now >= a.deadlineAt;
-    return { phase: 'closing', key: late ? 'attempt.status.closingLate' : 'attempt.status.closing' };
-  }
-  if (a.unknown) return { phase: 'checking', key: 'attempt.status.unknown' };
-  if (a.state === 'created') return { phase: 'starting', key: 'attempt.status.starting' };
-  if (a.mode === 'payment_code') {
-    return a.lastOutcome === 'waiting' || a.lastOutcome === 'pending'
-      ? { phase: 'confirming', key: 'attempt.status.confirming' }
-      : { phase: 'checking', key: 'attempt.status.codeSent' };
-  }
-  if (a.mode === 'redirect') return { phase: 'waiting', key: 'attempt.status.cashier' };
-  // An Alipay QR shows up upstream only once scanned: "pending" then means the customer is paying.
-  if (a.provider === 'alipay' && a.lastOutcome === 'pending')
-    return { phase: 'confirming', key: 'attempt.status.scanned' };
-  return { phase: 'waiting', key: 'attempt.status.scan' };
-}
-
 /** mm:ss until the deadline (00:00 once it has passed). */
 export function countdown(deadlineAt: number, now: number): string {
   const s = Math.max(0, Math.ceil((deadlineAt - now) / 1000));
   return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
-}
-
-/** The declined/failed code in `lastOutcome` (`declined:ACQ.TRADE_HAS_CLOSE` → `ACQ.TRADE_HAS_CLOSE`). */
-export function outcomeCode(a: AttemptView): string | null {
-  const m = /^(?:declined|failed):(.+)$/.exec(a.lastOutcome ?? '');
-  return m ? m[1]! : null;
 }

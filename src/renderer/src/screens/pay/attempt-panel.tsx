@@ -1,9 +1,10 @@
-import { formatFen } from '../../../shared/money';
-import type { AttemptView, ProviderId } from '../../../shared/types';
-import { useNow } from '../hooks/use-now';
-import { useI18n } from '../i18n';
-import { attemptPhase, countdown, isOpen, PROVIDER_LOOK, type Phase } from '../lib/payments';
-import { PaymentQr } from './payment-qr';
+import { formatFen } from '../../../../shared/money';
+import type { AttemptPhase } from '../../../../shared/outcomes';
+import type { AttemptView, ProviderId } from '../../../../shared/types';
+import { useNow } from '../../hooks/use-now';
+import { useI18n } from '../../i18n';
+import { countdown, PROVIDER_LOOK } from '../../lib/payments';
+import { PaymentQr } from '../../components/payment-qr';
 
 export interface AttemptPanelProps {
   attempt: AttemptView;
@@ -19,12 +20,12 @@ export interface AttemptPanelProps {
 }
 
 /** Finished states get a mark; states still moving get a spinner (drawn in CSS). */
-const MARKS: Partial<Record<Phase, string>> = { paid: '✓', failed: '!', closed: '×', expired: '×' };
+const MARKS: Partial<Record<AttemptPhase, string>> = { paid: '✓', failed: '!', closed: '×', expired: '×' };
 
-/** The status line: what the attempt is doing, in the clerk's words (`payment-status`). */
-export function AttemptStatus({ attempt, now }: { attempt: AttemptView; now: number }) {
+/** The status line: what the attempt is doing, in the clerk's words (`payment-status`), as main says it. */
+export function AttemptStatus({ attempt }: { attempt: AttemptView }) {
   const { t } = useI18n();
-  const { phase, key } = attemptPhase(attempt, now);
+  const { phase, status, detail } = attempt.display;
   const provider = t(`method.${attempt.provider}`);
   const busy =
     phase === 'starting' ||
@@ -32,8 +33,6 @@ export function AttemptStatus({ attempt, now }: { attempt: AttemptView; now: num
     phase === 'confirming' ||
     phase === 'checking' ||
     phase === 'closing';
-  // main's own words: the reason it is still checking, or the intermediary's reason for a decline
-  const detail = (phase === 'checking' && attempt.unknown) || phase === 'failed' ? attempt.message : null;
   return (
     <div
       className={`attempt-status attempt-${phase}`}
@@ -49,7 +48,7 @@ export function AttemptStatus({ attempt, now }: { attempt: AttemptView; now: num
         {busy ? null : (MARKS[phase] ?? '')}
       </span>
       <span className="attempt-status-text">
-        <span>{t(key, { provider })}</span>
+        <span>{t(`attempt.status.${status}`, { provider })}</span>
         {detail ? (
           <small className="attempt-detail" data-testid="payment-detail">
             {detail}
@@ -79,7 +78,7 @@ export function AttemptPanel({
   const now = useNow(500);
   const look = PROVIDER_LOOK[attempt.provider as ProviderId] ?? PROVIDER_LOOK.alipay;
   const provider = t(`method.${attempt.provider}`);
-  const open = isOpen(attempt);
+  const { open, countdownTo } = attempt.display;
   const mode = attempt.mode === 'cash' ? 'cash' : attempt.mode;
   return (
     <section
@@ -113,15 +112,15 @@ export function AttemptPanel({
         ) : null}
 
         <div className="attempt-side">
-          {attempt.deadlineAt !== null && open ? (
+          {countdownTo !== null ? (
             <div className="attempt-countdown">
               <span className="pay-label">{t('attempt.expiresIn')}</span>
               <span className="countdown" data-testid="payment-countdown">
-                {countdown(attempt.deadlineAt, now)}
+                {countdown(countdownTo, now)}
               </span>
             </div>
           ) : null}
-          <AttemptStatus attempt={attempt} now={now} />
+          <AttemptStatus attempt={attempt} />
 
           {attempt.mode === 'redirect' ? (
             <>

@@ -1,0 +1,133 @@
+import { useEffect, useState, type RefObject } from 'react';
+import { formatFen } from '../../../../shared/money';
+import { api } from '../../api';
+import { useI18n } from '../../i18n';
+
+const QUICK: { fen: number; testId: string }[] = [
+  { fen: 5000, testId: 'cash-50' },
+  { fen: 10000, testId: 'cash-100' },
+];
+
+interface CashFormProps {
+  inputRef: RefObject<HTMLInputElement | null>;
+  text: string;
+  setText: (text: string) => void;
+  setAmount: (fen: number) => void;
+  total: number;
+  tendered: number | null;
+  enough: boolean;
+  problem: string | null;
+  busy: boolean;
+  onComplete: () => void;
+}
+
+/** Cash taken while the drawer is not open lands on no Z: say so where the cash is taken. */
+function useDrawerClosed(): boolean {
+  const [closed, setClosed] = useState(false);
+  useEffect(() => {
+    let live = true;
+    void api.cashSession
+      .current({})
+      .then((r) => {
+        if (live && r.ok) setClosed(r.value.session === null);
+      })
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, []);
+  return closed;
+}
+
+/** Cash: the amount tendered, quick amounts, the change (for display only: main recomputes it). */
+export function CashForm({
+  inputRef,
+  text,
+  setText,
+  setAmount,
+  total,
+  tendered,
+  enough,
+  problem,
+  busy,
+  onComplete,
+}: CashFormProps) {
+  const { t } = useI18n();
+  const drawerClosed = useDrawerClosed();
+  return (
+    <form
+      className="cash"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onComplete();
+      }}
+    >
+      {drawerClosed ? (
+        <p className="cash-no-session" data-testid="cash-no-session">
+          {t('pay.drawerClosed')}
+        </p>
+      ) : null}
+      <label className="field">
+        <span>{t('pay.tendered')}</span>
+        <span className="input-affix">
+          <span className="affix">¥</span>
+          <input
+            ref={inputRef}
+            className="input tender-input"
+            type="text"
+            inputMode="decimal"
+            autoComplete="off"
+            maxLength={12}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            autoFocus
+            data-testid="cash-tendered"
+          />
+        </span>
+      </label>
+      <div className="quick">
+        <button type="button" className="btn btn-lg" onClick={() => setAmount(total)} data-testid="cash-exact">
+          {t('pay.exact')} <small>{formatFen(total)}</small>
+        </button>
+        {QUICK.map((q) => (
+          <button
+            key={q.fen}
+            type="button"
+            className="btn btn-lg"
+            onClick={() => setAmount(q.fen)}
+            disabled={q.fen < total}
+            data-testid={q.testId}
+          >
+            {formatFen(q.fen).replace('.00', '')}
+          </button>
+        ))}
+      </div>
+
+      <div className={`change${enough ? ' change-ok' : ''}`}>
+        {enough && tendered !== null ? (
+          <>
+            <span className="change-label">{t('pay.change')}</span>
+            <span className="change-due" data-testid="change-due">
+              {formatFen(tendered - total)}
+            </span>
+          </>
+        ) : (
+          <>
+            <span className="change-label">{t('pay.stillNeeded')}</span>
+            <span className="change-short" data-testid="still-needed">
+              {formatFen(tendered === null ? total : total - tendered)}
+            </span>
+          </>
+        )}
+      </div>
+      {problem ? (
+        <p className="form-error" role="alert" data-testid="pay-error">
+          {problem}
+        </p>
+      ) : null}
+      <button type="submit" className="btn btn-go complete" disabled={!enough || busy} data-testid="cash-complete">
+        {busy ? t('pay.working') : t('pay.complete')} <kbd>Enter</kbd>
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,300 @@
+import { useRef, useState } from 'react';
+import type { PosErrorShape } from '../../../../shared/errors';
+import { fenToYuanString, formatFen, parseYuan } from '../../../../shared/money';
+import type { AttemptView, OrderView, PaidOrder, ProviderId } from '../../../../shared/types';
+import { ConfirmDialog } from '../../components/modal';
+import { notOnButton, useShortcuts } from '../../hooks/use-shortcuts';
+import { useI18n } from '../../i18n';
+import { useNotifier } from '../../lib/notice';
+import { choiceId, methodChoices, type MethodChoice } from '../../lib/payments';
+import { AttemptPanel } from './attempt-panel';
+import { ClosingStrip, PaymentEnded, StartingPanel } from './attempt-strips';
+import { CashForm } from './cash-form';
+import { CodeEntry } from './code-entry';
+import { MethodButton } from './method-button';
+import { OrderSummary } from './order-summary';
+import { usePaymentAttempt } from './use-payment-attempt';
+import { usePaymentCode, type ScanTarget } from './use-payment-code';
+import { useSaleEnd } from './use-sale-end';
+
+export type { ScanTarget } from './use-payment-code';
+
+export interface PayProps {
+  order: OrderView;
+  /** some intermediary points at a sandbox (AppInfo.sandbox): offer the demo customer page */
+  sandbox: boolean;
+  scanTargetRef: ScanTarget;
+  onPaid: (paid: PaidOrder) => void;
+  onCancelled: (order: OrderView) => void;
+}
+
+function choiceOf(a: AttemptView): string {
+  return a.mode === 'payment_code' ? 'code' : `${a.provider}:${a.mode}`;
+}
+
+/** Focuses an input once React has drawn it. */
+function focusSoon(input: { current: HTMLInputElement | null }): void {
+  window.setTimeout(() => input.current?.focus(), 0);
+}
+
+/**
+ * The pay step: cash, and every intermediary method main offers. The change shown for cash is for
+ * display only (tendered − the total main returned); main recomputes it when the payment is
+ * recorded. How an intermediary attempt is doing is main's to say (`usePaymentAttempt`).
+ */
+export default function PayScreen({ order, sandbox, scanTargetRef, onPaid, onCancelled }: PayProps) {
+  const { t } = useI18n();
+  const notifier = useNotifier();
+  const [text, setText] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [confirmCancel, setConfirmCancel] = useState(false);
+  const [confirmStop, setConfirmStop] = useState(false);
+  const [choice, setChoice] = useState('cash');
+  const input = useRef<HTMLInputElement>(null);
+  const sale = useSaleEnd(order, onPaid, onCancelled);
+  const { aliveRef, finishedRef, busy } = sale;
+  const pay = usePaymentAttempt(order, aliveRef, {
+    onResumed: (v) => setChoice(choiceOf(v)),
+    onPaid: () => void sale.finishPaid(),
+    onEnded: (ended) => {
+      if (ended.mode === 'payment_code') {
+        setChoice('code');
+        focusSoon(code.input);
+      } else {
+        setChoice('cash');
+        focusSoon(input);
+      }
+    },
+    onClosing: () => {
+      setChoice('cash');
+      focusSoon(input);
+    },
+  });
+  const { attempt, ended, starting, active, closing } = pay;
+  const locked = active || starting !== null;
+
+  const choices = methodChoices(pay.options);
+  const codeChoice = choices.find((c): c is Extract<MethodChoice, { kind: 'code' }> => c.kind === 'code') ?? null;
+  const code = usePaymentCode({
+    codeChoice,
+    step: choice === 'code' && codeChoice !== null && !locked,
+    locked,
+    scanTargetRef,
+    start: (provider, value) => {
+      if (codeChoice) void startAttempt(codeChoice, { provider, code: value });
+    },
+  });
+
+  const tendered = text.trim() === '' ? null : parseYuan(text);
+  const enough = tendered !== null && tendered >= order.totalFen;
+
+  const setAmount = (fen: number): void => {
+    setText(fenToYuanString(fen));
+    setProblem(null);
+    input.current?.focus();
+  };
+
+  const startAttempt = async (c: MethodChoice, authCode?: { provider: ProviderId; code: string }): Promise<void> => {
+    if (locked || busy || finishedRef.current) return;
+    if (c.kind === 'cash') return;
+    const provider = c.kind === 'code' ? authCode?.provider : c.provider;
+    if (!provider) return;
+    code.setProblem(null);
+    setChoice(choiceId(c));
+    const r = await pay.start(c, provider, authCode?.code);
+    if (!r) return;
+    if (!r.ok) {
+      failStart(r.error, c);
+      return;
+    }
+    setChoice(choiceOf(r.value));
+    if (c.kind === 'code') code.setCode('');
+  };
+
+  const failStart = (error: PosErrorShape, c: MethodChoice): void => {
+    if (c.kind !== 'code' || error.code === 'PAYMENT_IN_PROGRESS') notifier.error(error);
+    if (error.code === 'PAYMENT_IN_PROGRESS') {
+      // show the payment that is under way, so it can be waited for or stopped
+      void pay.showOpen().then((open) => {
+        if (open) setChoice(choiceOf(open));
+      });
+      return;
+    }
+    if (c.kind === 'code') {
+      setChoice('code');
+      code.setProblem({ error });
+    } else setChoice('cash');
+  };
+
+  const stop = async (): Promise<void> => {
+    if (await pay.stop()) setConfirmStop(false);
+  };
+
+  const complete = async (): Promise<void> => {
+    if (busy || locked) return;
+    if (text.trim() === '') {
+      setProblem(t('pay.enterAmount'));
+      input.current?.focus();
+      return;
+    }
+    if (tendered === null) {
+      setProblem(t('pay.badAmount', { text: text.trim() }));
+      input.current?.focus();
+      return;
+    }
+    if (tendered < order.totalFen) {
+      setProblem(t('pay.tooLow', { tendered: formatFen(tendered), total: formatFen(order.totalFen) }));
+      input.current?.focus();
+      return;
+    }
+    await sale.payCash(tendered, closing && attempt ? attempt.provider : null);
+  };
+
+  const pick = (c: MethodChoice): void => {
+    if (locked || (closing && c.kind !== 'cash')) {
+      notifier.say('error', 'pay.methodBusy');
+      return;
+    }
+    pay.clearEnded();
+    if (c.kind === 'cash') {
+      setChoice('cash');
+      focusSoon(input);
+    } else if (c.kind === 'code') {
+      setChoice('code');
+      code.setProblem(null);
+      focusSoon(code.input);
+    } else void startAttempt(c);
+  };
+
+  useShortcuts({
+    Enter: { run: () => void complete(), when: (e) => notOnButton(e) && choice === 'cash' && !locked },
+    Escape: () => {
+      if (active) setConfirmStop(true);
+      else if (!locked && !closing) setConfirmCancel(true);
+    },
+  });
+
+  const retryChoice =
+    ended && ended.mode !== 'payment_code' ? choices.find((c) => choiceId(c) === choiceOf(ended)) : undefined;
+
+  return (
+    <div className="pay" data-testid="pay-screen" data-order-id={order.id}>
+      <OrderSummary
+        order={order}
+        cancelDisabled={busy || locked || closing}
+        cancelTitle={
+          (active || closing) && attempt
+            ? t('pay.cancelBlocked', { provider: t(`method.${attempt.provider}`) })
+            : undefined
+        }
+        showEsc={!locked && !closing}
+        onCancel={() => setConfirmCancel(true)}
+      />
+
+      <section className="pay-tender">
+        <div className="pay-label">{t('pay.method')}</div>
+        <div className={`methods${choices.length > 1 ? ' methods-many' : ''}`}>
+          {choices.map((c) => {
+            const id = choiceId(c);
+            const on = choice === id;
+            return (
+              <MethodButton
+                key={id}
+                choice={c}
+                on={on}
+                disabled={(locked && !on) || (closing && c.kind !== 'cash')}
+                busy={starting === id}
+                onClick={() => (on && c.kind === 'cash' ? input.current?.focus() : pick(c))}
+              />
+            );
+          })}
+        </div>
+
+        {ended ? (
+          <PaymentEnded
+            ended={ended}
+            orderNumber={order.number}
+            onRetry={retryChoice ? () => void startAttempt(retryChoice) : undefined}
+            retryDisabled={locked}
+          />
+        ) : null}
+
+        {closing && attempt ? (
+          <ClosingStrip attempt={attempt} querying={pay.querying} onQueryNow={() => void pay.queryNow()} />
+        ) : null}
+
+        {attempt && !closing ? (
+          <AttemptPanel
+            attempt={attempt}
+            sandbox={sandbox}
+            querying={pay.querying}
+            stopping={pay.stopping}
+            onQueryNow={() => void pay.queryNow()}
+            onStop={() => void stop()}
+            onReopen={attempt.mode === 'redirect' ? pay.reopenCashier : undefined}
+            popupBlocked={pay.popupBlocked}
+          />
+        ) : starting !== null && starting !== 'code' ? (
+          <StartingPanel choice={choices.find((c) => choiceId(c) === starting) ?? null} />
+        ) : choice === 'code' && codeChoice ? (
+          <CodeEntry
+            codeChoice={codeChoice}
+            inputRef={code.input}
+            code={code.code}
+            onCode={(v) => {
+              code.setCode(v);
+              code.setProblem(null);
+            }}
+            problem={code.problem}
+            hint={!ended}
+            starting={starting !== null}
+            onSubmit={() => code.submit(code.code)}
+          />
+        ) : (
+          <CashForm
+            inputRef={input}
+            text={text}
+            setText={(v) => {
+              setText(v);
+              setProblem(null);
+            }}
+            setAmount={setAmount}
+            total={order.totalFen}
+            tendered={tendered}
+            enough={enough}
+            problem={problem}
+            busy={busy}
+            onComplete={() => void complete()}
+          />
+        )}
+      </section>
+
+      {confirmCancel ? (
+        <ConfirmDialog
+          text={t('pay.confirmCancel', { number: order.number })}
+          yesLabel={t('pay.confirmCancelYes')}
+          danger
+          busy={busy}
+          onNo={() => {
+            setConfirmCancel(false);
+            input.current?.focus();
+          }}
+          onYes={() => void sale.cancel(() => setConfirmCancel(false))}
+        />
+      ) : null}
+      {confirmStop && attempt ? (
+        <ConfirmDialog
+          text={t('attempt.confirmStop', {
+            provider: t(`method.${attempt.provider}`),
+            amount: formatFen(attempt.amountFen),
+          })}
+          yesLabel={t('attempt.confirmStopYes')}
+          danger
+          busy={pay.stopping}
+          onNo={() => setConfirmStop(false)}
+          onYes={() => void stop()}
+        />
+      ) : null}
+    </div>
+  );
+}

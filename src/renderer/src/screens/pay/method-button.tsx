@@ -1,0 +1,58 @@
+import { useI18n } from '../../i18n';
+import { choiceTestId, PROVIDER_LOOK, type MethodChoice } from '../../lib/payments';
+
+/** One way to pay: cash, a provider's QR or cashier page, or payment-code entry. */
+export function MethodButton({
+  choice,
+  on,
+  disabled,
+  busy,
+  onClick,
+}: {
+  choice: MethodChoice;
+  on: boolean;
+  disabled: boolean;
+  busy: boolean;
+  onClick: () => void;
+}) {
+  const { t } = useI18n();
+  let label: string;
+  let sub: string | null = null;
+  let mark = '¥';
+  let color = 'var(--go)';
+  if (choice.kind === 'cash') label = t('pay.cash');
+  else if (choice.kind === 'code') {
+    label = t('pay.code');
+    sub = choice.providers.map((p) => t(`method.${p}`)).join(' / ');
+    mark = '▦';
+    color = choice.providers.length === 1 ? PROVIDER_LOOK[choice.providers[0]!].color : '#4338ca';
+  } else {
+    const look = PROVIDER_LOOK[choice.provider];
+    label = t(`method.${choice.provider}`);
+    sub = t(choice.kind === 'qr' ? 'pay.sub.qr' : 'pay.sub.redirect');
+    mark = look.mark;
+    color = look.color;
+  }
+  const demo = choice.kind !== 'cash' && choice.sandbox;
+  return (
+    <button
+      type="button"
+      className={`method${on ? ' method-on' : ''}${busy ? ' method-busy' : ''}`}
+      style={{ ['--pm' as string]: color }}
+      aria-pressed={on ? 'true' : 'false'}
+      onClick={onClick}
+      disabled={disabled}
+      data-testid={choiceTestId(choice)}
+      data-sandbox={demo ? 'true' : undefined}
+    >
+      <span className="method-icon" aria-hidden="true">
+        {mark}
+      </span>
+      <span className="method-text">
+        <span className="method-label">{label}</span>
+        {sub ? <small className="method-sub">{sub}</small> : null}
+      </span>
+      {demo ? <span className="method-demo">{t('pay.demoTag')}</span> : null}
+    </button>
+  );
+}
