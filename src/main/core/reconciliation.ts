@@ -20,7 +20,6 @@
  *   twice, across restarts too.
  */
 import { createHash } from 'node:crypto';
-import type BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import { PosError } from '../../shared/errors';
 import type {
@@ -532,14 +531,12 @@ export class Reconciliation {
     if (problem) return write(() => this.failed(run, 'refused', problem));
     const sha = statementSha256(statement);
     const t0 = performance.now();
-    const read = this.store.sqlite
-      .transaction((): ReconRunOutcome | ReadPhase => {
-        const existing = this.alreadyImported(run, sha);
-        if (existing) return existing;
-        const phase = this.readAndMatch(statement);
-        return { ...phase, digest: this.inputsDigest(statement, phase.keys), version: this.dataVersion() };
-      })
-      .deferred();
+    const read = this.store.snapshot((): ReconRunOutcome | ReadPhase => {
+      const existing = this.alreadyImported(run, sha);
+      if (existing) return existing;
+      const phase = this.readAndMatch(statement);
+      return { ...phase, digest: this.inputsDigest(statement, phase.keys), version: this.store.dataVersion() };
+    });
     if ('outcome' in read) {
       this.lastImport = { txMs: performance.now() - t0, loadMs: 0, matchMs: 0, writeMs: 0 };
       return read;
@@ -557,7 +554,8 @@ export class Reconciliation {
           let match = read.match;
           const d0 = performance.now();
           // nothing committed by another connection since the read: the rows are the same without asking
-          const same = this.dataVersion() === read.version || this.inputsDigest(statement, read.keys) === read.digest;
+          const same =
+            this.store.dataVersion() === read.version || this.inputsDigest(statement, read.keys) === read.digest;
           digestMs = performance.now() - d0;
           if (!same) {
             rematched = true;
@@ -588,16 +586,6 @@ export class Reconciliation {
       );
     }
     return outcome;
-  }
-
-  /**
-   * What has been written to the database since this connection opened: SQLite's count of commits by
-   * other connections (PRAGMA data_version) and this connection's own changes (total_changes()).
-   * Unchanged: nothing was written in between.
-   */
-  private dataVersion(): string {
-    const own = this.store.sqlite.prepare('select total_changes() as n').get() as { n: number };
-    return `${String(this.store.sqlite.pragma('data_version', { simple: true }))}:${own.n}`;
   }
 
   /** The outcome of a statement imported before (the same SHA-256), if it was. */
@@ -913,15 +901,15 @@ export class Reconciliation {
 
   /**
    * The statement's rows: multi-row inserts of LINES_PER_INSERT rows, each shape built once by
-   * kysely and prepared once (100k rows in a few hundred statements instead of 100k).
+   * kysely and prepared once by the store (100k rows in a few hundred statements instead of 100k).
    */
   private insertLines(runId: number, s: Statement): void {
     const n = s.rows.length;
     if (n === 0) return;
-    const prepared = new Map<number, BetterSqlite3.Statement<unknown[]>>();
+    const compiled = new Map<number, string>();
     const statementFor = (count: number) => {
-      let stmt = prepared.get(count);
-      if (!stmt) {
+      let text = compiled.get(count);
+      if (text === undefined) {
         const blank = {
           run_id: 0,
           line_no: 0,
@@ -934,15 +922,13 @@ export class Reconciliation {
           status: '',
           at: null,
         };
-        stmt = this.store.sqlite.prepare(
-          this.k
-            .insertInto('recon_lines')
-            .values(Array.from({ length: count }, () => blank))
-            .compile().sql,
-        );
-        prepared.set(count, stmt);
+        text = this.k
+          .insertInto('recon_lines')
+          .values(Array.from({ length: count }, () => blank))
+          .compile().sql;
+        compiled.set(count, text);
       }
-      return stmt;
+      return text;
     };
     for (let start = 0; start < n; start += LINES_PER_INSERT) {
       const end = Math.min(n, start + LINES_PER_INSERT);
@@ -951,7 +937,7 @@ export class Reconciliation {
         const r = s.rows[i]!;
         params.push(runId, i + 1, r.type, r.outTradeNo, r.tradeNo, r.refundNo, r.amountFen, r.feeFen, r.status, r.at);
       }
-      statementFor(end - start).run(params);
+      this.store.runCompiled(statementFor(end - start), params);
     }
   }
 
@@ -1037,7 +1023,7 @@ export class Reconciliation {
 
   private insertItems(runId: number, items: readonly MatchItem[], now: number): void {
     if (items.length === 0) return;
-    const compiled = this.k
+    const insertItem = this.k
       .insertInto('recon_items')
       .values({
         run_id: 0,
@@ -1052,10 +1038,9 @@ export class Reconciliation {
         awaiting_day: null,
         opened_at: 0,
       })
-      .compile();
-    const stmt = this.store.sqlite.prepare(compiled.sql);
+      .compile().sql;
     for (const i of items) {
-      stmt.run(
+      this.store.runCompiled(insertItem, [
         runId,
         i.category,
         i.outTradeNo,
@@ -1067,7 +1052,7 @@ export class Reconciliation {
         JSON.stringify(i.detail),
         i.awaitingDay,
         now,
-      );
+      ]);
     }
   }
 

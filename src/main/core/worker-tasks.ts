@@ -11,12 +11,11 @@
  * counter's own thread): what a task computes does not depend on where it runs.
  */
 import { performance } from 'node:perf_hooks';
-import BetterSqlite3 from 'better-sqlite3';
 import { PosError } from '../../shared/errors';
 import type { CatalogueExport, Locale, ReconRunOutcome, SalesReport } from '../../shared/types';
 import { parseStatementFile } from '../payments/statement-file';
 import type { Statement } from '../payments/provider';
-import { Store } from '../store/db';
+import { openTaskStore, type Store } from '../store/db';
 import { TaskPool, type FromTaskWorker, type TaskErrorShape, type ToTaskWorker } from '../store/sqlite-jobs';
 import { Audit } from './audit';
 import type { Actor } from './auth';
@@ -44,11 +43,6 @@ export interface TaskContext {
 }
 
 const clockAt = (now: number): Clock => ({ now: () => now });
-
-/** Reads in one snapshot (a deferred transaction): a report's queries all see the same sales. */
-function snapshot<T>(store: Store, fn: () => T): T {
-  return store.sqlite.inTransaction ? fn() : store.sqlite.transaction(fn).deferred();
-}
 
 /** The catalogue's side of CatalogAdmin, without the search index (the counter's thread rebuilds that). */
 function catalogAdmin(store: Store, now: number, timeZone: string): CatalogAdmin {
@@ -130,12 +124,12 @@ export const TASKS = {
     ctx: TaskContext,
   ): SalesReport => {
     const store = ctx.store('read');
-    return snapshot(store, () => new Reports(store, clockAt(i.now), () => i.timeZone).sales(i.from, i.to, i.top));
+    return store.snapshot(() => new Reports(store, clockAt(i.now), () => i.timeZone).sales(i.from, i.to, i.top));
   },
   'reports.csv': (i: { from: string; to: string; locale: Locale; now: number; timeZone: string }, ctx: TaskContext) => {
     const store = ctx.store('read');
     return reportCsv(
-      snapshot(store, () =>
+      store.snapshot(() =>
         new Reports(store, clockAt(i.now), () => i.timeZone).sales(i.from, i.to, Number.MAX_SAFE_INTEGER),
       ),
       i.locale,
@@ -147,14 +141,14 @@ export const TASKS = {
   ) => {
     const store = ctx.store('read');
     return reportHtml(
-      snapshot(store, () => new Reports(store, clockAt(i.now), () => i.timeZone).sales(i.from, i.to, i.top)),
+      store.snapshot(() => new Reports(store, clockAt(i.now), () => i.timeZone).sales(i.from, i.to, i.top)),
       i.locale,
       i.storeName,
     );
   },
   'audit.csv': (i: { from?: number | undefined; to?: number | undefined; now: number }, ctx: TaskContext): string => {
     const store = ctx.store('read');
-    return snapshot(store, () =>
+    return store.snapshot(() =>
       new Audit(store, clockAt(i.now)).csv({
         ...(i.from === undefined ? {} : { from: i.from }),
         ...(i.to === undefined ? {} : { to: i.to }),
@@ -163,7 +157,7 @@ export const TASKS = {
   },
   'catalog.export': (i: { now: number; timeZone: string }, ctx: TaskContext): CatalogueExport => {
     const store = ctx.store('read');
-    return snapshot(store, () => catalogAdmin(store, i.now, i.timeZone).buildExport());
+    return store.snapshot(() => catalogAdmin(store, i.now, i.timeZone).buildExport());
   },
   'catalog.preview': (
     i: { bytes: Uint8Array; options: ImportOptions; now: number; timeZone: string },
@@ -237,21 +231,6 @@ export function workerTasks(store: Store, pool: TaskPool = new TaskPool()): Task
 
 // ---- the worker's side --------------------------------------------------------------------------
 
-function openStore(file: string, mode: 'read' | 'write'): Store {
-  const db = new BetterSqlite3(file, { readonly: mode === 'read', fileMustExist: true });
-  try {
-    db.pragma('busy_timeout = 5000');
-    if (mode === 'write') {
-      db.pragma('synchronous = FULL');
-      db.pragma('foreign_keys = ON');
-    }
-  } catch (err) {
-    db.close();
-    throw err;
-  }
-  return new Store(db, file);
-}
-
 function shapeOf(err: unknown): TaskErrorShape {
   if (err instanceof PosError)
     return { pos: true, code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) };
@@ -285,7 +264,7 @@ export function serve(port: Port): void {
       store: (mode) => {
         let s = opened.get(mode);
         if (!s) {
-          s = openStore(envelope.file, mode);
+          s = openTaskStore(envelope.file, mode);
           opened.set(mode, s);
         }
         return s;
