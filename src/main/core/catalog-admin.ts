@@ -49,7 +49,7 @@ import type { Catalog } from './catalog';
 import { businessDay, type Clock } from './clock';
 import type { Events } from './events';
 import { loadPinyin as loadPinyinPro, type PinyinFn } from './seed';
-import type { Tasks } from './worker-tasks';
+import type { TaskRunner } from './tasks';
 
 export interface SaveProductInput {
   id?: number | undefined;
@@ -119,6 +119,16 @@ export interface PreparedApply {
   note: string;
 }
 
+/** The catalogue's heavy work off the counter's thread (core/worker-tasks.ts): the export, a preview, an apply. */
+export type CatalogueTasks = TaskRunner<{
+  'catalog.export': [{ now: number; timeZone: string }, CatalogueExport];
+  'catalog.preview': [
+    { bytes: Uint8Array; options: ImportOptions; now: number; timeZone: string },
+    { preview: ImportPreview; plan: SerializedPlan | null },
+  ];
+  'catalog.apply': [{ plan: SerializedPlan; actor: Actor; now: number; timeZone: string }, ImportApplied];
+}>;
+
 /** What an apply changed (the contract's ImportApplied). */
 export type ImportCounts = ImportApplied;
 
@@ -160,10 +170,10 @@ export class CatalogAdmin {
     private readonly events: Events,
     private readonly timeZone: () => string,
     private readonly loadPinyin: () => Promise<PinyinFn> = loadPinyinPro,
-    private readonly tasks: Tasks | null = null,
+    private readonly tasks: CatalogueTasks | null = null,
   ) {}
 
-  private get background(): Tasks {
+  private get background(): CatalogueTasks {
     if (!this.tasks) throw new Error('catalogue tasks are not wired here');
     return this.tasks;
   }

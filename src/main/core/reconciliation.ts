@@ -68,7 +68,7 @@ import type { Events } from './events';
 import type { Access, HandlersOf } from './handlers';
 import type { ProviderSource } from './payments';
 import type { SettingsValues } from './settings';
-import type { Tasks } from './worker-tasks';
+import type { TaskRunner } from './tasks';
 
 export const PROVIDER_ORDER: readonly ProviderId[] = ['alipay', 'wechat', 'yeepay'];
 const DAY_MS = 86_400_000;
@@ -214,8 +214,27 @@ export interface ReconciliationOptions {
    * Where a downloaded statement is parsed, matched and stored: a worker thread (core/worker-tasks.ts),
    * so a 100k-row statement never holds the counter. Without it (in that worker itself) in place.
    */
-  tasks?: Tasks | null;
+  tasks?: ReconTasks | null;
 }
+
+/** The task an import runs in (core/worker-tasks.ts, `recon.import`): what it is given, and what it answers. */
+export interface ReconImportInput {
+  source: StatementSource;
+  ctx: RunContext;
+  now: number;
+  timeZone: string;
+  settings: ReconSettingsSource['values'];
+}
+
+export interface ReconImportResult {
+  outcome: ReconRunOutcome;
+  stats: ImportStats | null;
+  /** log lines, for the counter's log */
+  log: string[];
+}
+
+/** Runs the statement import off the counter's thread. */
+export type ReconTasks = TaskRunner<{ 'recon.import': [ReconImportInput, ReconImportResult] }>;
 
 /** The settings reconciliation reads and writes (core/settings.ts). */
 export interface ReconSettingsSource {

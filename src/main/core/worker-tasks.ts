@@ -12,7 +12,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { PosError } from '../../shared/errors';
-import type { CatalogueExport, Locale, ReconRunOutcome, SalesReport } from '../../shared/types';
+import type { CatalogueExport, Locale, SalesReport } from '../../shared/types';
 import { parseStatementFile } from '../payments/statement-file';
 import type { Statement } from '../payments/provider';
 import { openTaskStore, type Store } from '../store/db';
@@ -26,21 +26,13 @@ import { Events } from './events';
 import {
   emptyStatement,
   Reconciliation,
-  type ImportStats,
+  type ReconImportInput,
+  type ReconImportResult,
   type ReconSettingsSource,
-  type RunContext,
-  type StatementSource,
 } from './reconciliation';
 import { reportCsv, reportHtml } from './report-files';
 import { Reports } from './reports';
-
-/** What a task may ask of where it runs. */
-export interface TaskContext {
-  /** The store to work on: in a worker its own connection (read-only unless `write`), in place the till's. */
-  store(mode: 'read' | 'write'): Store;
-  /** Runs `fn` (a transaction) holding the store's write lock: a worker asks the counter's thread for the gate first. */
-  write<T>(fn: () => T): Promise<T>;
-}
+import type { TaskContext, TaskRunner } from './tasks';
 
 const clockAt = (now: number): Clock => ({ now: () => now });
 
@@ -57,21 +49,9 @@ function catalogAdmin(store: Store, now: number, timeZone: string): CatalogAdmin
   );
 }
 
-type ReconSettings = ReconSettingsSource['values'];
-
-export interface ReconImportResult {
-  outcome: ReconRunOutcome;
-  stats: ImportStats | null;
-  /** log lines, for the counter's log */
-  log: string[];
-}
-
 const NO_PROVIDERS = { get: () => undefined, all: () => [] };
 
-async function reconImport(
-  i: { source: StatementSource; ctx: RunContext; now: number; timeZone: string; settings: ReconSettings },
-  ctx: TaskContext,
-): Promise<ReconImportResult> {
+async function reconImport(i: ReconImportInput, ctx: TaskContext): Promise<ReconImportResult> {
   const store = ctx.store('write');
   const clock = clockAt(i.now);
   const log: string[] = [];
@@ -180,8 +160,7 @@ export type TaskInput<N extends TaskName> = Parameters<(typeof TASKS)[N]>[0];
 export type TaskOutput<N extends TaskName> = Awaited<ReturnType<(typeof TASKS)[N]>>;
 
 /** Runs the core's tasks: in the worker (`workerTasks`), or in place (`inlineTasks`). */
-export interface Tasks {
-  run<N extends TaskName>(name: N, input: TaskInput<N>, transfer?: readonly Uint8Array[]): Promise<TaskOutput<N>>;
+export interface Tasks extends TaskRunner<{ [N in TaskName]: [TaskInput<N>, TaskOutput<N>] }> {
   close(): Promise<void>;
 }
 
