@@ -10,11 +10,8 @@
  * The same functions run in place with `inlineTasks` (the bench's "before", measured on the
  * counter's own thread): what a task computes does not depend on where it runs.
  */
-import { performance } from 'node:perf_hooks';
 import { PosError } from '../../shared/errors';
 import type { CatalogueExport, Locale, SalesReport } from '../../shared/types';
-import { parseStatementFile } from '../payments/statement-file';
-import type { Statement } from '../payments/provider';
 import { openTaskStore, type Store } from '../store/db';
 import { TaskPool, type FromTaskWorker, type TaskErrorShape, type ToTaskWorker } from '../store/sqlite-jobs';
 import { Audit } from './audit';
@@ -23,13 +20,7 @@ import { CatalogAdmin, type SerializedPlan } from './catalog-admin';
 import type { ImportOptions } from './catalog-import';
 import type { Clock } from './clock';
 import { Events } from './events';
-import {
-  emptyStatement,
-  Reconciliation,
-  type ReconImportInput,
-  type ReconImportResult,
-  type ReconSettingsSource,
-} from './reconciliation';
+import { reconImport } from './reconciliation/import-task';
 import { reportCsv, reportHtml } from './report-files';
 import { Reports } from './reports';
 import type { TaskContext, TaskRunner } from './tasks';
@@ -47,54 +38,6 @@ function catalogAdmin(store: Store, now: number, timeZone: string): CatalogAdmin
     new Events(),
     () => timeZone,
   );
-}
-
-const NO_PROVIDERS = { get: () => undefined, all: () => [] };
-
-async function reconImport(i: ReconImportInput, ctx: TaskContext): Promise<ReconImportResult> {
-  const store = ctx.store('write');
-  const clock = clockAt(i.now);
-  const log: string[] = [];
-  const settings: ReconSettingsSource = {
-    values: i.settings,
-    set: () => {
-      throw new Error('settings are changed on the counter');
-    },
-  };
-  const rec = new Reconciliation({
-    store,
-    clock,
-    events: new Events(),
-    providers: NO_PROVIDERS,
-    settings,
-    audit: new Audit(store, clock),
-    timeZone: () => i.timeZone,
-    log: (l) => log.push(l),
-  });
-  let statement: Statement;
-  let parseMs: number | undefined;
-  if ('file' in i.source) {
-    const t0 = performance.now();
-    const file = i.source.file;
-    const parsed = parseStatementFile(
-      i.source.format,
-      Buffer.from(file.buffer, file.byteOffset, file.byteLength),
-      i.ctx.day,
-    );
-    parseMs = performance.now() - t0;
-    if (parsed.kind === 'statement') statement = parsed.statement;
-    else if (parsed.kind === 'none') statement = emptyStatement(i.ctx.provider, i.ctx.day);
-    else {
-      const reason = parsed.kind === 'invalid' ? parsed.reason : `the file cannot be read (${parsed.kind})`;
-      return { outcome: await ctx.write(() => rec.failed(i.ctx, 'refused', reason)), stats: null, log };
-    }
-  } else statement = i.source.statement;
-  const outcome = await rec.importStaged(statement, i.ctx, (fn) => ctx.write(fn));
-  return {
-    outcome,
-    stats: rec.lastImport ? { ...rec.lastImport, ...(parseMs === undefined ? {} : { parseMs }) } : null,
-    log,
-  };
 }
 
 /** Every task: its input (plain data: it is copied to the worker) and its result. */
