@@ -391,7 +391,7 @@ export const contract = {
       .strict(),
   ),
 
-  /** data safety (core/data-safety.ts): is the database damaged, is a restore under way — for the banner (anyone; no paths) */
+  /** data safety (core/data-safety/): is the database damaged, is a restore under way — for the banner (anyone; no paths) */
   'dataSafety.status': method<DataSafetyStatus>()(empty),
   /** backups with their verification, integrity checks, the damage found, settings, past restores (owner: it shows paths) */
   'dataSafety.overview': method<DataSafetyOverview>()(z.object({ approvalPin }).strict()),

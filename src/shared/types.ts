@@ -483,7 +483,7 @@ export interface AttentionView {
   resolved: ExceptionView[];
 }
 
-// ---- data safety: backups, integrity checks, restore (src/main/core/data-safety.ts) ---------------
+// ---- data safety: backups, integrity checks, restore (src/main/core/data-safety/) -----------------
 
 /** daily: the daily schedule; z: after a Z closed a drawer; manual: "back up now" */
 export type BackupReason = 'daily' | 'z' | 'manual';

@@ -43,7 +43,9 @@ import { reconciliationHandlers } from './reconciliation/handlers';
 import { Reports, checkRange } from './reports';
 import { CashSessions, blindState, blindView } from './cash-sessions';
 import { accessRules, seesTotals, type Handlers } from './handlers';
-import { confirmOwnerPin, DataSafety, type DataSafetyOptions } from './data-safety';
+import { DataSafety } from './data-safety/data-safety';
+import { dataSafetyHandlers } from './data-safety/handlers';
+import type { DataSafetyOptions } from './data-safety/types';
 import { TaskPool } from '../store/sqlite-jobs';
 import { inlineTasks, workerTasks, type Tasks } from './worker-tasks';
 
@@ -80,7 +82,7 @@ export interface CoreOptions {
   log?: (line: string) => void;
   /**
    * Runs inside a restore's re-entry transaction on the restored database, before the till sells on
-   * it (core/data-safety.ts): wire `rotateTillIdentity(store, 'restored')` here.
+   * it (core/data-safety/restore.ts): wire `rotateTillIdentity(store, 'restored')` here.
    */
   afterRestore?: (store: Store) => void;
   /** Backups and checks: the schedule's timing, the copier (tests simulate a full disk), the hook after each backup. */
@@ -574,29 +576,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         await auth.authorize('owner', approvalPin);
         return audit.list({ from, to });
       },
-      'dataSafety.status': () => dataSafety.status(),
-      // owner-only: they show paths, or change what is kept
-      'dataSafety.overview': async ({ approvalPin }) => {
-        await auth.authorize('owner', approvalPin);
-        return dataSafety.overview();
-      },
-      'dataSafety.backupNow': async ({ approvalPin }) => {
-        await auth.authorize('owner', approvalPin);
-        return dataSafety.backup('manual');
-      },
-      'dataSafety.checkNow': async ({ approvalPin }) => {
-        await auth.authorize('owner', approvalPin);
-        return dataSafety.check('manual');
-      },
-      'dataSafety.setSettings': async ({ approvalPin, ...next }) =>
-        dataSafety.setSettings(next, await auth.authorize('owner', approvalPin), audit),
-      'dataSafety.restorePlan': async ({ backupId, approvalPin }) => {
-        await auth.authorize('owner', approvalPin);
-        return dataSafety.restorePlan(backupId);
-      },
-      // always with the owner's PIN: the database is replaced
-      'dataSafety.restore': async ({ approvalPin, ...input }) =>
-        dataSafety.restore(input, await confirmOwnerPin(auth, approvalPin)),
+      ...dataSafetyHandlers(dataSafety, audit, access),
       // the range is checked before the owner is asked, so no PIN is asked for a report that cannot be made
       // a long range, every export and the printable page are made in a worker (core/worker-tasks.ts)
       'reports.sales': async ({ from, to, top, approvalPin }) => {

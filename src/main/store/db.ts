@@ -154,7 +154,7 @@ export class Store {
    * Takes over another store's connection (a restored database opened on the same path), closing
    * this one's first. Everything in the core holds this Store and reads `sqlite`/`kysely` per call,
    * so after `adopt` every module works on the new file; in-memory caches are the caller's to reload
-   * (core/data-safety.ts).
+   * (core/data-safety/restore.ts).
    */
   adopt(other: Store): void {
     if (other.file !== this.file) throw new Error(`a store on ${other.file} cannot replace one on ${this.file}`);
