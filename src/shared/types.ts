@@ -777,7 +777,7 @@ export interface RefundQuote {
   refunds: RefundView[];
 }
 
-// ---- cash sessions per terminal (src/main/core/cash-sessions.ts) ---------------------------------
+// ---- cash sessions per terminal (src/main/core/cash/) ---------------------------------------------
 
 export type CashMoveKind = 'in' | 'out';
 

@@ -41,8 +41,9 @@ import { TillIdentity } from './till-identity';
 import { Reconciliation } from './reconciliation/reconciliation';
 import { reconciliationHandlers } from './reconciliation/handlers';
 import { Reports, checkRange } from './reports';
-import { CashSessions, blindState, blindView } from './cash-sessions';
-import { accessRules, seesTotals, type Handlers } from './handlers';
+import { CashSessions } from './cash/cash-sessions';
+import { cashSessionHandlers } from './cash/handlers';
+import { accessRules, type Handlers } from './handlers';
 import { DataSafety } from './data-safety/data-safety';
 import { dataSafetyHandlers } from './data-safety/handlers';
 import type { DataSafetyOptions } from './data-safety/types';
@@ -326,7 +327,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const locale = (): Locale => settings.values.locale ?? localeFrom(options.systemLocale);
     /** An owner's read (docs/security.md, "what a clerk may read"): the owner signed in, or a clerk with an owner's PIN. */
     const access = accessRules(auth);
-    const { ownerRead, seesMoney } = access;
+    const { ownerRead } = access;
     /** An order as a clerk sees it: its timeline without the wire exchanges (the owner exports them with `orders.exportTimeline`). */
     const orderForCaller = (view: OrderView): OrderView =>
       auth.current().role === 'owner'
@@ -608,51 +609,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       'settings.setPayment': async ({ approvalPin, ...input }) =>
         paymentSettings.set(input, await auth.authorize('owner', approvalPin)),
       ...reconciliationHandlers(reconciliation, access),
-      // the drawer's money totals are the owner's: a clerk opens it, pays in and sells, and never sees the cash expected
-      'cashSession.current': async ({ approvalPin }) => {
-        const state = cashSessions.current();
-        return (await seesMoney(approvalPin)) ? state : blindState(state);
-      },
-      'cashSession.open': (input) => {
-        const actor = auth.current();
-        const view = cashSessions.open(input, actor);
-        return seesTotals(actor) ? view : blindView(view);
-      },
-      'cashSession.move': async ({ kind, amountFen, reason, approvalPin }) => {
-        // paid in: anyone at the till; paid out: the owner. The owner is asked before the amount is checked
-        // against the cash expected, or the refusal would tell a clerk how much is in the drawer.
-        cashSessions.assertOpen();
-        const actor = kind === 'out' ? await auth.authorize('owner', approvalPin) : auth.current();
-        const view = cashSessions.move(kind, amountFen, reason, actor);
-        return seesTotals(actor) ? view : blindView(view);
-      },
-      'cashSession.x': async ({ approvalPin }) => {
-        await ownerRead(approvalPin);
-        return cashSessions.x();
-      },
-      'cashSession.printX': async ({ approvalPin }) => {
-        await ownerRead(approvalPin);
-        return cashSessions.printX(printer, locale());
-      },
-      'cashSession.close': async ({ approvalPin, ...input }) => {
-        // the owner first: the count's checks (variance, pending payments) would tell a clerk the cash expected
-        cashSessions.assertOpen();
-        const actor = await auth.authorize('owner', approvalPin);
-        cashSessions.checkClose(input);
-        const z = cashSessions.close(input, actor);
-        void dataSafety.backup('z'); // after the Z committed; a failure is recorded for the owner, never thrown
-        return z;
-      },
-      'cashSession.z': async ({ number, approvalPin }) => {
-        await ownerRead(approvalPin);
-        return cashSessions.z(number);
-      },
-      'cashSession.zList': async ({ limit, terminal, approvalPin }) => {
-        await ownerRead(approvalPin);
-        return cashSessions.zList(limit, terminal);
-      },
-      'cashSession.printZ': async ({ number, approvalPin }) =>
-        cashSessions.printZ(number, printer, locale(), await ownerRead(approvalPin)),
+      ...cashSessionHandlers(cashSessions, access, { printer, locale, afterZ: () => void dataSafety.backup('z') }),
       'orders.print': async ({ orderId }) => {
         const receipt = orders.receipt(orderId, false);
         try {
