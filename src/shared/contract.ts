@@ -148,7 +148,7 @@ export const contract = {
   'catalog.search': method<Product[]>()(
     z.object({ query: line(z.string().max(64)), limit: z.number().int().min(1).max(200).optional() }).strict(),
   ),
-  /** the owner's catalogue (catalog-admin.ts): products with stock, retired too; search by name, pinyin, SKU or barcode */
+  /** the owner's catalogue (core/catalogue/): products with stock, retired too; search by name, pinyin, SKU or barcode */
   'catalog.adminProducts': method<CatalogueList>()(
     z
       .object({

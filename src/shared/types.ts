@@ -27,7 +27,7 @@ export interface Product {
   unit: string;
 }
 
-// ---- catalogue management (src/main/core/catalog-admin.ts) -------------------------------------
+// ---- catalogue management (src/main/core/catalogue/) --------------------------------------------
 
 /** A product as the owner manages it: retired ones too, with the stock count. */
 export interface CatalogueProduct extends Product {

@@ -22,8 +22,10 @@ import {
   shareOf,
   unapproved as unapprovedDiscounts,
 } from './discount-limits';
-import { Catalog } from './catalog';
-import { CatalogAdmin } from './catalog-admin';
+import { Catalog } from './catalogue/catalog';
+import { CatalogAdmin } from './catalogue/admin';
+import { CatalogueFiles } from './catalogue/csv-files';
+import { catalogHandlers } from './catalogue/handlers';
 import { businessDay, systemClock, systemTimeZone, type Clock } from './clock';
 import { Events } from './events';
 import { Orders } from './orders';
@@ -35,7 +37,7 @@ import { OrderRefunds } from './order-refunds';
 import { DEFAULT_TIMING, Payments, type PaymentTiming, type ProviderSource } from './payments';
 import { DEFAULT_REFUND_TIMING, Refunds, type RefundTiming } from './refunds';
 import { browserPrinter, receiptHtml, type ReceiptPrinter } from './printing';
-import { seedIfEmpty } from './seed';
+import { seedIfEmpty } from './catalogue/seed';
 import { Settings } from './settings';
 import { TillIdentity } from './till-identity';
 import { Reconciliation } from './reconciliation/reconciliation';
@@ -193,7 +195,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       options.tasks === 'inline'
         ? inlineTasks(store)
         : workerTasks(store, new TaskPool({ onError: (err) => log(`task worker failed: ${String(err)}`) }));
-    const catalogAdmin = new CatalogAdmin(store, clock, catalog, audit, events, timeZone, undefined, tasks);
+    const catalogAdmin = new CatalogAdmin(store, clock, catalog, audit, events);
+    const catalogFiles = new CatalogueFiles(clock, timeZone, tasks, catalogAdmin);
     const carts = new Carts(store, catalog, clock);
     const orders = new Orders(
       store,
@@ -387,46 +390,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         events.emit('app.localeChanged', { locale: next });
         return info();
       },
-      'catalog.categories': () => catalog.categories(),
-      'catalog.products': ({ categoryId }) => catalog.products(categoryId),
-      'catalog.search': ({ query, limit }) => catalog.search(query, limit),
-      // the catalogue management screen (stock counts, retired products, stock history, the export, imports) is the owner's
-      'catalog.adminProducts': async ({ approvalPin, ...filter }) => {
-        await ownerRead(approvalPin);
-        return catalogAdmin.list(filter);
-      },
-      'catalog.adminCategories': async ({ approvalPin }) => {
-        await ownerRead(approvalPin);
-        return catalogAdmin.categories();
-      },
-      'catalog.saveProduct': async ({ approvalPin, ...input }) =>
-        catalogAdmin.saveProduct(input, await auth.authorize('owner', approvalPin)),
-      'catalog.setActive': async ({ productId, active, approvalPin }) =>
-        catalogAdmin.setActive(productId, active, await auth.authorize('owner', approvalPin)),
-      'catalog.saveCategory': async ({ approvalPin, ...input }) =>
-        catalogAdmin.saveCategory(input, await auth.authorize('owner', approvalPin)),
-      'catalog.reorderCategories': async ({ ids, approvalPin }) =>
-        catalogAdmin.reorderCategories(ids, await auth.authorize('owner', approvalPin)),
-      'catalog.adjustStock': async ({ productId, mode, value, reason, approvalPin }) =>
-        catalogAdmin.adjustStock(productId, mode, value, reason, await auth.authorize('owner', approvalPin)),
-      'catalog.stockMoves': async ({ productId, limit, approvalPin }) => {
-        await ownerRead(approvalPin);
-        return catalogAdmin.stockMoves(productId, limit);
-      },
-      'catalog.exportCsv': async ({ approvalPin }) => {
-        await ownerRead(approvalPin);
-        return catalogAdmin.exportCsv();
-      },
-      'catalog.importUpload': async ({ uploadId, chunk, approvalPin }) => {
-        await ownerRead(approvalPin);
-        return catalogAdmin.upload(uploadId, chunk);
-      },
-      'catalog.importPreview': async ({ uploadId, retireMissing, setStock, approvalPin }) => {
-        await ownerRead(approvalPin);
-        return catalogAdmin.preview(uploadId, { retireMissing, setStock });
-      },
-      'catalog.importApply': async ({ token, approvalPin }) =>
-        catalogAdmin.apply(token, await auth.authorize('owner', approvalPin)),
+      ...catalogHandlers(catalog, catalogAdmin, catalogFiles, access),
       'cart.get': () => carts.view(),
       'cart.add': ({ productId, qty }) => carts.add(productId, qty),
       'cart.scan': ({ code }) => carts.scan(code),

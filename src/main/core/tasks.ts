@@ -22,3 +22,8 @@ export interface TaskRunner<M extends TaskMap> {
   /** `transfer`: byte arrays handed over to the worker whole, not copied (the caller stops using them). */
   run<N extends keyof M & string>(name: N, input: M[N][0], transfer?: readonly Uint8Array[]): Promise<M[N][1]>;
 }
+
+/** The task map of a registry of task functions (each takes its input and where it runs). */
+export type TaskMapOf<T extends Record<string, (input: never, ctx: TaskContext) => unknown>> = {
+  [N in keyof T & string]: [input: Parameters<T[N]>[0], output: Awaited<ReturnType<T[N]>>];
+};

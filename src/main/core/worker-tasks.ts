@@ -11,34 +11,18 @@
  * counter's own thread): what a task computes does not depend on where it runs.
  */
 import { PosError } from '../../shared/errors';
-import type { CatalogueExport, Locale, SalesReport } from '../../shared/types';
+import type { Locale, SalesReport } from '../../shared/types';
 import { openTaskStore, type Store } from '../store/db';
 import { TaskPool, type FromTaskWorker, type TaskErrorShape, type ToTaskWorker } from '../store/sqlite-jobs';
 import { Audit } from './audit';
-import type { Actor } from './auth';
-import { CatalogAdmin, type SerializedPlan } from './catalog-admin';
-import type { ImportOptions } from './catalog-import';
+import { CATALOGUE_TASKS } from './catalogue/csv-tasks';
 import type { Clock } from './clock';
-import { Events } from './events';
 import { reconImport } from './reconciliation/import-task';
 import { reportCsv, reportHtml } from './report-files';
 import { Reports } from './reports';
-import type { TaskContext, TaskRunner } from './tasks';
+import type { TaskContext, TaskMapOf, TaskRunner } from './tasks';
 
 const clockAt = (now: number): Clock => ({ now: () => now });
-
-/** The catalogue's side of CatalogAdmin, without the search index (the counter's thread rebuilds that). */
-function catalogAdmin(store: Store, now: number, timeZone: string): CatalogAdmin {
-  const clock = clockAt(now);
-  return new CatalogAdmin(
-    store,
-    clock,
-    { refresh: () => Promise.resolve() },
-    new Audit(store, clock),
-    new Events(),
-    () => timeZone,
-  );
-}
 
 /** Every task: its input (plain data: it is copied to the worker) and its result. */
 export const TASKS = {
@@ -78,23 +62,7 @@ export const TASKS = {
       }),
     );
   },
-  'catalog.export': (i: { now: number; timeZone: string }, ctx: TaskContext): CatalogueExport => {
-    const store = ctx.store('read');
-    return store.snapshot(() => catalogAdmin(store, i.now, i.timeZone).buildExport());
-  },
-  'catalog.preview': (
-    i: { bytes: Uint8Array; options: ImportOptions; now: number; timeZone: string },
-    ctx: TaskContext,
-  ) => {
-    const bytes = Buffer.from(i.bytes.buffer, i.bytes.byteOffset, i.bytes.byteLength);
-    return catalogAdmin(ctx.store('read'), i.now, i.timeZone).computePreview(bytes, i.options);
-  },
-  'catalog.apply': (i: { plan: SerializedPlan; actor: Actor; now: number; timeZone: string }, ctx: TaskContext) => {
-    const admin = catalogAdmin(ctx.store('write'), i.now, i.timeZone);
-    // every row worked out first; the write lock only for the transaction
-    const prepared = admin.prepareApply(i.plan, i.actor);
-    return ctx.write(() => admin.writeApply(prepared));
-  },
+  ...CATALOGUE_TASKS,
   'recon.import': reconImport,
 } as const;
 
@@ -103,7 +71,7 @@ export type TaskInput<N extends TaskName> = Parameters<(typeof TASKS)[N]>[0];
 export type TaskOutput<N extends TaskName> = Awaited<ReturnType<(typeof TASKS)[N]>>;
 
 /** Runs the core's tasks: in the worker (`workerTasks`), or in place (`inlineTasks`). */
-export interface Tasks extends TaskRunner<{ [N in TaskName]: [TaskInput<N>, TaskOutput<N>] }> {
+export interface Tasks extends TaskRunner<TaskMapOf<typeof TASKS>> {
   close(): Promise<void>;
 }
 
