@@ -1,7 +1,9 @@
 /**
  * Re-entry: the rows read from the damaged file (recovery.ts) written into the restored backup, in
  * the order the till made them, so the SQLite triggers that keep stock and the sales-review tables
- * (migrations 0007, 0008) count each recovered sale exactly once.
+ * (migrations 0007, 0008) count each recovered sale exactly once. The rows are written with
+ * better-sqlite3 statements on the staged store's connection: their tables and columns are chosen
+ * as the code runs, and each row is tried in its own savepoint.
  */
 import type { Store } from '../../store/db';
 import type { Actor } from '../auth';
