@@ -4,9 +4,9 @@
  * barcodes) and the queries that search it.
  */
 import { performance } from 'node:perf_hooks';
-import { pinyinKeys } from '../src/main/core/pinyin';
+import { pinyinKeys } from '../src/main/core/catalogue/pinyin';
 import { createCore, type Core } from '../src/main/core/core';
-import { importCatalogue, type CatalogueFile } from '../src/main/core/seed';
+import { importCatalogue, type CatalogueFile } from '../src/main/core/catalogue/seed';
 import { forceGc, pick, rng, tempDir, type TempDir } from './stats';
 
 type Pair = readonly [zh: string, en: string];

@@ -27,7 +27,7 @@ import { businessDay, ManualClock } from '../src/main/core/clock';
 import { orderNumber } from '../src/main/core/orders';
 import { priceCart, type PricingLine } from '../src/main/core/pricing';
 import { Reports } from '../src/main/core/reports';
-import { DEMO_CATALOGUE, importCatalogue, loadPinyin } from '../src/main/core/seed';
+import { DEMO_CATALOGUE, importCatalogue, loadPinyin } from '../src/main/core/catalogue/seed';
 import { DB_FILE, openStore } from '../src/main/store/db';
 import type { Discount } from '../src/shared/types';
 import { generateCatalogue } from './generate';

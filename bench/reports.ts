@@ -4,7 +4,7 @@
  * core. Each report is timed from the summary tables (what `reports.sales` does) and by a naive GROUP
  * BY over the raw tables in the same run, for a calendar month and for the whole year; the ratio is
  * naive ÷ summary. The full `reports.sales` call (every section at once) is timed too and checked
- * equal to the reference report (src/main/core/report-reference.ts) on the same data.
+ * equal to the reference report (tests/support/report-reference.ts) on the same data.
  *
  * Goal: ≤ 50 ms for each report. Also the generator's throughput (from the run that made the cache).
  */
@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createCore, type Core } from '../src/main/core/core';
-import { referenceReport } from '../src/main/core/report-reference';
+import { referenceReport } from '../tests/support/report-reference';
 import { addDays } from '../src/main/core/reports';
 import { generateHistory, type HistoryResult } from './history';
 import { fmt, median, p95, progress, row, type Row } from './stats';

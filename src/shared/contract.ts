@@ -148,7 +148,7 @@ export const contract = {
   'catalog.search': method<Product[]>()(
     z.object({ query: line(z.string().max(64)), limit: z.number().int().min(1).max(200).optional() }).strict(),
   ),
-  /** the owner's catalogue (catalog-admin.ts): products with stock, retired too; search by name, pinyin, SKU or barcode */
+  /** the owner's catalogue (core/catalogue/): products with stock, retired too; search by name, pinyin, SKU or barcode */
   'catalog.adminProducts': method<CatalogueList>()(
     z
       .object({
@@ -391,7 +391,7 @@ export const contract = {
       .strict(),
   ),
 
-  /** data safety (core/data-safety.ts): is the database damaged, is a restore under way — for the banner (anyone; no paths) */
+  /** data safety (core/data-safety/): is the database damaged, is a restore under way — for the banner (anyone; no paths) */
   'dataSafety.status': method<DataSafetyStatus>()(empty),
   /** backups with their verification, integrity checks, the damage found, settings, past restores (owner: it shows paths) */
   'dataSafety.overview': method<DataSafetyOverview>()(z.object({ approvalPin }).strict()),

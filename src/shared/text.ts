@@ -1,7 +1,7 @@
 /**
  * Text hygiene for what people type (names, reasons, notes, settings): the characters that have no
  * place in such text and are refused where it enters — the contract (contract.ts, as INVALID_INPUT
- * naming the field) and the catalogue import (catalog-import.ts).
+ * naming the field) and the catalogue import (core/catalogue/import-plan.ts).
  *
  * Refused everywhere: the C0 controls (NUL — SQLite's length() stops at it, so CHECKs misjudge the
  * text — BEL, ESC, …), DEL, the C1 controls, and the bidi embeddings, overrides and isolates

@@ -28,7 +28,7 @@ export interface Product {
   unit: string;
 }
 
-// ---- catalogue management (src/main/core/catalog-admin.ts) -------------------------------------
+// ---- catalogue management (src/main/core/catalogue/) --------------------------------------------
 
 /** A product as the owner manages it: retired ones too, with the stock count. */
 export interface CatalogueProduct extends Product {
@@ -486,7 +486,7 @@ export interface AttentionView {
   resolved: ExceptionView[];
 }
 
-// ---- data safety: backups, integrity checks, restore (src/main/core/data-safety.ts) ---------------
+// ---- data safety: backups, integrity checks, restore (src/main/core/data-safety/) -----------------
 
 /** daily: the daily schedule; z: after a Z closed a drawer; manual: "back up now" */
 export type BackupReason = 'daily' | 'z' | 'manual';
@@ -780,7 +780,7 @@ export interface RefundQuote {
   refunds: RefundView[];
 }
 
-// ---- cash sessions per terminal (src/main/core/cash-sessions.ts) ---------------------------------
+// ---- cash sessions per terminal (src/main/core/cash/) ---------------------------------------------
 
 export type CashMoveKind = 'in' | 'out';
 

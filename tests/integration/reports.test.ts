@@ -6,7 +6,7 @@
  * report is also checked against the reference GROUP BY over the raw tables.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { referenceReport } from '../../src/main/core/report-reference';
+import { referenceReport } from '../support/report-reference';
 import type { Trade } from '../../src/main/payments/provider';
 import type { AttentionView, ReportFile, ReportPrintable, SalesReport } from '../../src/shared/types';
 import { scriptedProviders, type FakeProvider } from '../support/fake-provider';

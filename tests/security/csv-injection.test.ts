@@ -9,7 +9,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/main/core/catalogue/csv';
-import { RECOVERY_TABLES, recoveryCsv, type RecoveredSet } from '../../src/main/core/recovery';
+import { RECOVERY_TABLES, type RecoveredSet } from '../../src/main/core/data-safety/recovery';
+import { recoveryCsv } from '../../src/main/core/data-safety/recovery-export';
 import type { OrderView, ReportFile, TimelineExport } from '../../src/shared/types';
 import { must, startCore, type TestCore } from '../support/core';
 

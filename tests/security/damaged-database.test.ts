@@ -11,7 +11,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../src/main/core/core';
 import { ManualClock } from '../../src/main/core/clock';
-import { referenceReport } from '../../src/main/core/report-reference';
+import { referenceReport } from '../support/report-reference';
 import type { Store } from '../../src/main/store/db';
 import { DB_FILE } from '../../src/main/store/db';
 import type { Trade } from '../../src/main/payments/provider';

@@ -19,7 +19,7 @@ import { businessDay, ManualClock } from '../../src/main/core/clock';
 import { SYSTEM_ACTOR } from '../../src/main/core/auth';
 import { createCore, type Core } from '../../src/main/core/core';
 import type { PaymentTiming } from '../../src/main/core/payments/attempts';
-import { shiftDay } from '../../src/main/core/reconciliation';
+import { shiftDay } from '../../src/main/core/reconciliation/days';
 
 export type CrashFlow =
   | { kind: 'confirm' }

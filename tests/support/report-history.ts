@@ -4,7 +4,7 @@
  */
 import { businessDay, ManualClock } from '../../src/main/core/clock';
 import { Reports } from '../../src/main/core/reports';
-import { DEMO_CATALOGUE, importCatalogue } from '../../src/main/core/seed';
+import { DEMO_CATALOGUE, importCatalogue } from '../../src/main/core/catalogue/seed';
 import { openStore, type Store } from '../../src/main/store/db';
 import { tempDir } from './temp';
 

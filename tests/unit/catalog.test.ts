@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import demo from '../../resources/demo-catalog.json';
-import { pinyinKeys } from '../../src/main/core/pinyin';
-import { importCatalogue } from '../../src/main/core/seed';
+import { pinyinKeys } from '../../src/main/core/catalogue/pinyin';
+import { importCatalogue } from '../../src/main/core/catalogue/seed';
 import { startCore, type TestCore } from '../support/core';
 
 function ean13Valid(code: string): boolean {

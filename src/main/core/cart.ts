@@ -8,7 +8,7 @@ import { PosError } from '../../shared/errors';
 import type { CartView, Discount, ParkedCartView } from '../../shared/types';
 import { prepared, type Store } from '../store/db';
 import type { CartRow } from '../store/schema';
-import type { Catalog } from './catalog';
+import type { Catalog } from './catalogue/catalog';
 import type { Clock } from './clock';
 import type { CartApprovals } from './discount-limits';
 import { priceCart } from './pricing';

@@ -22,8 +22,10 @@ import {
   shareOf,
   unapproved as unapprovedDiscounts,
 } from './discount-limits';
-import { Catalog } from './catalog';
-import { CatalogAdmin } from './catalog-admin';
+import { Catalog } from './catalogue/catalog';
+import { CatalogAdmin } from './catalogue/admin';
+import { CatalogueFiles } from './catalogue/csv-files';
+import { catalogHandlers } from './catalogue/handlers';
 import { businessDay, systemClock, systemTimeZone, type Clock } from './clock';
 import { Events } from './events';
 import { Orders } from './orders';
@@ -35,14 +37,18 @@ import { OrderRefunds } from './refunds/order-refunds';
 import { DEFAULT_TIMING, Payments, type PaymentTiming, type ProviderSource } from './payments/attempts';
 import { DEFAULT_REFUND_TIMING, Refunds, type RefundTiming } from './refunds/refunds';
 import { browserPrinter, receiptHtml, type ReceiptPrinter } from './printing';
-import { seedIfEmpty } from './seed';
+import { seedIfEmpty } from './catalogue/seed';
 import { Settings } from './settings';
 import { TillIdentity } from './till-identity';
-import { Reconciliation, reconciliationHandlers } from './reconciliation';
+import { Reconciliation } from './reconciliation/reconciliation';
+import { reconciliationHandlers } from './reconciliation/handlers';
 import { Reports, checkRange } from './reports';
-import { CashSessions, blindState, blindView } from './cash-sessions';
-import { accessRules, seesTotals, type Handlers } from './handlers';
-import { confirmOwnerPin, DataSafety, type DataSafetyOptions } from './data-safety';
+import { CashSessions } from './cash/cash-sessions';
+import { cashSessionHandlers } from './cash/handlers';
+import { accessRules, type Handlers } from './handlers';
+import { DataSafety } from './data-safety/data-safety';
+import { dataSafetyHandlers } from './data-safety/handlers';
+import type { DataSafetyOptions } from './data-safety/types';
 import { TaskPool } from '../store/sqlite-jobs';
 import { inlineTasks, workerTasks, type Tasks } from './worker-tasks';
 
@@ -79,7 +85,7 @@ export interface CoreOptions {
   log?: (line: string) => void;
   /**
    * Runs inside a restore's re-entry transaction on the restored database, before the till sells on
-   * it (core/data-safety.ts): wire `rotateTillIdentity(store, 'restored')` here.
+   * it (core/data-safety/restore.ts): wire `rotateTillIdentity(store, 'restored')` here.
    */
   afterRestore?: (store: Store) => void;
   /** Backups and checks: the schedule's timing, the copier (tests simulate a full disk), the hook after each backup. */
@@ -189,7 +195,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       options.tasks === 'inline'
         ? inlineTasks(store)
         : workerTasks(store, new TaskPool({ onError: (err) => log(`task worker failed: ${String(err)}`) }));
-    const catalogAdmin = new CatalogAdmin(store, clock, catalog, audit, events, timeZone, undefined, tasks);
+    const catalogAdmin = new CatalogAdmin(store, clock, catalog, audit, events);
+    const catalogFiles = new CatalogueFiles(clock, timeZone, tasks, catalogAdmin);
     const carts = new Carts(store, catalog, clock);
     const orders = new Orders(
       store,
@@ -323,7 +330,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const locale = (): Locale => settings.values.locale ?? localeFrom(options.systemLocale);
     /** An owner's read (docs/security.md, "what a clerk may read"): the owner signed in, or a clerk with an owner's PIN. */
     const access = accessRules(auth);
-    const { ownerRead, seesMoney } = access;
+    const { ownerRead } = access;
     /** An order as a clerk sees it: its timeline without the wire exchanges (the owner exports them with `orders.exportTimeline`). */
     const orderForCaller = (view: OrderView): OrderView =>
       auth.current().role === 'owner'
@@ -383,46 +390,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         events.emit('app.localeChanged', { locale: next });
         return info();
       },
-      'catalog.categories': () => catalog.categories(),
-      'catalog.products': ({ categoryId }) => catalog.products(categoryId),
-      'catalog.search': ({ query, limit }) => catalog.search(query, limit),
-      // the catalogue management screen (stock counts, retired products, stock history, the export, imports) is the owner's
-      'catalog.adminProducts': async ({ approvalPin, ...filter }) => {
-        await ownerRead(approvalPin);
-        return catalogAdmin.list(filter);
-      },
-      'catalog.adminCategories': async ({ approvalPin }) => {
-        await ownerRead(approvalPin);
-        return catalogAdmin.categories();
-      },
-      'catalog.saveProduct': async ({ approvalPin, ...input }) =>
-        catalogAdmin.saveProduct(input, await auth.authorize('owner', approvalPin)),
-      'catalog.setActive': async ({ productId, active, approvalPin }) =>
-        catalogAdmin.setActive(productId, active, await auth.authorize('owner', approvalPin)),
-      'catalog.saveCategory': async ({ approvalPin, ...input }) =>
-        catalogAdmin.saveCategory(input, await auth.authorize('owner', approvalPin)),
-      'catalog.reorderCategories': async ({ ids, approvalPin }) =>
-        catalogAdmin.reorderCategories(ids, await auth.authorize('owner', approvalPin)),
-      'catalog.adjustStock': async ({ productId, mode, value, reason, approvalPin }) =>
-        catalogAdmin.adjustStock(productId, mode, value, reason, await auth.authorize('owner', approvalPin)),
-      'catalog.stockMoves': async ({ productId, limit, approvalPin }) => {
-        await ownerRead(approvalPin);
-        return catalogAdmin.stockMoves(productId, limit);
-      },
-      'catalog.exportCsv': async ({ approvalPin }) => {
-        await ownerRead(approvalPin);
-        return catalogAdmin.exportCsv();
-      },
-      'catalog.importUpload': async ({ uploadId, chunk, approvalPin }) => {
-        await ownerRead(approvalPin);
-        return catalogAdmin.upload(uploadId, chunk);
-      },
-      'catalog.importPreview': async ({ uploadId, retireMissing, setStock, approvalPin }) => {
-        await ownerRead(approvalPin);
-        return catalogAdmin.preview(uploadId, { retireMissing, setStock });
-      },
-      'catalog.importApply': async ({ token, approvalPin }) =>
-        catalogAdmin.apply(token, await auth.authorize('owner', approvalPin)),
+      ...catalogHandlers(catalog, catalogAdmin, catalogFiles, access),
       'cart.get': () => carts.view(),
       'cart.add': ({ productId, qty }) => carts.add(productId, qty),
       'cart.scan': ({ code }) => carts.scan(code),
@@ -573,29 +541,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         await auth.authorize('owner', approvalPin);
         return audit.list({ from, to });
       },
-      'dataSafety.status': () => dataSafety.status(),
-      // owner-only: they show paths, or change what is kept
-      'dataSafety.overview': async ({ approvalPin }) => {
-        await auth.authorize('owner', approvalPin);
-        return dataSafety.overview();
-      },
-      'dataSafety.backupNow': async ({ approvalPin }) => {
-        await auth.authorize('owner', approvalPin);
-        return dataSafety.backup('manual');
-      },
-      'dataSafety.checkNow': async ({ approvalPin }) => {
-        await auth.authorize('owner', approvalPin);
-        return dataSafety.check('manual');
-      },
-      'dataSafety.setSettings': async ({ approvalPin, ...next }) =>
-        dataSafety.setSettings(next, await auth.authorize('owner', approvalPin), audit),
-      'dataSafety.restorePlan': async ({ backupId, approvalPin }) => {
-        await auth.authorize('owner', approvalPin);
-        return dataSafety.restorePlan(backupId);
-      },
-      // always with the owner's PIN: the database is replaced
-      'dataSafety.restore': async ({ approvalPin, ...input }) =>
-        dataSafety.restore(input, await confirmOwnerPin(auth, approvalPin)),
+      ...dataSafetyHandlers(dataSafety, audit, access),
       // the range is checked before the owner is asked, so no PIN is asked for a report that cannot be made
       // a long range, every export and the printable page are made in a worker (core/worker-tasks.ts)
       'reports.sales': async ({ from, to, top, approvalPin }) => {
@@ -627,51 +573,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       'settings.setPayment': async ({ approvalPin, ...input }) =>
         paymentSettings.set(input, await auth.authorize('owner', approvalPin)),
       ...reconciliationHandlers(reconciliation, access),
-      // the drawer's money totals are the owner's: a clerk opens it, pays in and sells, and never sees the cash expected
-      'cashSession.current': async ({ approvalPin }) => {
-        const state = cashSessions.current();
-        return (await seesMoney(approvalPin)) ? state : blindState(state);
-      },
-      'cashSession.open': (input) => {
-        const actor = auth.current();
-        const view = cashSessions.open(input, actor);
-        return seesTotals(actor) ? view : blindView(view);
-      },
-      'cashSession.move': async ({ kind, amountFen, reason, approvalPin }) => {
-        // paid in: anyone at the till; paid out: the owner. The owner is asked before the amount is checked
-        // against the cash expected, or the refusal would tell a clerk how much is in the drawer.
-        cashSessions.assertOpen();
-        const actor = kind === 'out' ? await auth.authorize('owner', approvalPin) : auth.current();
-        const view = cashSessions.move(kind, amountFen, reason, actor);
-        return seesTotals(actor) ? view : blindView(view);
-      },
-      'cashSession.x': async ({ approvalPin }) => {
-        await ownerRead(approvalPin);
-        return cashSessions.x();
-      },
-      'cashSession.printX': async ({ approvalPin }) => {
-        await ownerRead(approvalPin);
-        return cashSessions.printX(printer, locale());
-      },
-      'cashSession.close': async ({ approvalPin, ...input }) => {
-        // the owner first: the count's checks (variance, pending payments) would tell a clerk the cash expected
-        cashSessions.assertOpen();
-        const actor = await auth.authorize('owner', approvalPin);
-        cashSessions.checkClose(input);
-        const z = cashSessions.close(input, actor);
-        void dataSafety.backup('z'); // after the Z committed; a failure is recorded for the owner, never thrown
-        return z;
-      },
-      'cashSession.z': async ({ number, approvalPin }) => {
-        await ownerRead(approvalPin);
-        return cashSessions.z(number);
-      },
-      'cashSession.zList': async ({ limit, terminal, approvalPin }) => {
-        await ownerRead(approvalPin);
-        return cashSessions.zList(limit, terminal);
-      },
-      'cashSession.printZ': async ({ number, approvalPin }) =>
-        cashSessions.printZ(number, printer, locale(), await ownerRead(approvalPin)),
+      ...cashSessionHandlers(cashSessions, access, { printer, locale, afterZ: () => void dataSafety.backup('z') }),
       'orders.print': async ({ orderId }) => {
         const receipt = orders.receipt(orderId, false);
         try {

@@ -13,7 +13,7 @@
  *   payment.close-answered                                   (core/payments/attempts.ts)
  *   refund.intent-written, refund.answered                   (core/refunds/refunds.ts)
  *   recon.statement-downloaded, recon.import-in-tx,
- *   recon.import-committed                                   (core/reconciliation.ts)
+ *   recon.import-committed                                   (core/reconciliation/)
  *   http:<op>  — the request reached the intermediary and was answered, the app never read the
  *                answer: http:precreate, http:pay, http:unifiedorder, http:micropay, http:query,
  *                http:orderquery, http:close, http:closeorder, http:cancel, http:reverse, http:refund,

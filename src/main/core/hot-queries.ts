@@ -7,7 +7,7 @@
  */
 import type { Compilable, Kysely } from 'kysely';
 import type { Database } from '../store/schema';
-import { drawerCashQuery, pendingAttemptsQuery, sessionSalesQuery } from './cash-sessions';
+import { drawerCashQuery, pendingAttemptsQuery, sessionSalesQuery } from './cash/queries';
 import { openAttemptsQuery, openExceptionsQuery, recentlyResolvedQuery } from './exceptions';
 import { ordersOfDayQuery } from './orders';
 import { dueAttemptsQuery, nextPollQuery, polledCountQuery } from './payments/attempts';

@@ -5,7 +5,7 @@
  * thousand summary rows, never the orders: products, methods, clerks and tills come from month rows
  * for whole months and day rows for the days around them (see `splitRange`).
  *
- * `report-reference.ts` computes the same report with GROUP BY over the raw tables; the tests and the
+ * `tests/support/report-reference.ts` computes the same report with GROUP BY over the raw tables; the tests and the
  * bench hold the two equal.
  */
 import { sql } from 'kysely';

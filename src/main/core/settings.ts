@@ -19,7 +19,7 @@ export interface SettingsValues {
   reconFeeRatesPpm: Partial<Record<'alipay' | 'wechat' | 'yeepay', number>>;
   /** a clerk may give at most this discount (percent of what it applies to) without the owner */
   discountLimitPercent: number;
-  /** automatic backups are kept this many days (core/data-safety.ts) */
+  /** automatic backups are kept this many days (core/data-safety/backups.ts) */
   backupRetentionDays: number;
   /** a second folder or drive receiving a copy of every backup (owner) */
   backupSecondFolder: string | null;

@@ -10,118 +10,19 @@
  * The same functions run in place with `inlineTasks` (the bench's "before", measured on the
  * counter's own thread): what a task computes does not depend on where it runs.
  */
-import { performance } from 'node:perf_hooks';
-import BetterSqlite3 from 'better-sqlite3';
 import { PosError } from '../../shared/errors';
-import type { CatalogueExport, Locale, ReconRunOutcome, SalesReport } from '../../shared/types';
-import { parseStatementFile } from '../payments/statement-file';
-import type { Statement } from '../payments/provider';
-import { Store } from '../store/db';
+import type { Locale, SalesReport } from '../../shared/types';
+import { openTaskStore, type Store } from '../store/db';
 import { TaskPool, type FromTaskWorker, type TaskErrorShape, type ToTaskWorker } from '../store/sqlite-jobs';
 import { Audit } from './audit';
-import type { Actor } from './auth';
-import { CatalogAdmin, type SerializedPlan } from './catalog-admin';
-import type { ImportOptions } from './catalog-import';
+import { CATALOGUE_TASKS } from './catalogue/csv-tasks';
 import type { Clock } from './clock';
-import { Events } from './events';
-import {
-  emptyStatement,
-  Reconciliation,
-  type ImportStats,
-  type ReconSettingsSource,
-  type RunContext,
-  type StatementSource,
-} from './reconciliation';
+import { reconImport } from './reconciliation/import-task';
 import { reportCsv, reportHtml } from './report-files';
 import { Reports } from './reports';
-
-/** What a task may ask of where it runs. */
-export interface TaskContext {
-  /** The store to work on: in a worker its own connection (read-only unless `write`), in place the till's. */
-  store(mode: 'read' | 'write'): Store;
-  /** Runs `fn` (a transaction) holding the store's write lock: a worker asks the counter's thread for the gate first. */
-  write<T>(fn: () => T): Promise<T>;
-}
+import type { TaskContext, TaskMapOf, TaskRunner } from './tasks';
 
 const clockAt = (now: number): Clock => ({ now: () => now });
-
-/** Reads in one snapshot (a deferred transaction): a report's queries all see the same sales. */
-function snapshot<T>(store: Store, fn: () => T): T {
-  return store.sqlite.inTransaction ? fn() : store.sqlite.transaction(fn).deferred();
-}
-
-/** The catalogue's side of CatalogAdmin, without the search index (the counter's thread rebuilds that). */
-function catalogAdmin(store: Store, now: number, timeZone: string): CatalogAdmin {
-  const clock = clockAt(now);
-  return new CatalogAdmin(
-    store,
-    clock,
-    { refresh: () => Promise.resolve() },
-    new Audit(store, clock),
-    new Events(),
-    () => timeZone,
-  );
-}
-
-type ReconSettings = ReconSettingsSource['values'];
-
-export interface ReconImportResult {
-  outcome: ReconRunOutcome;
-  stats: ImportStats | null;
-  /** log lines, for the counter's log */
-  log: string[];
-}
-
-const NO_PROVIDERS = { get: () => undefined, all: () => [] };
-
-async function reconImport(
-  i: { source: StatementSource; ctx: RunContext; now: number; timeZone: string; settings: ReconSettings },
-  ctx: TaskContext,
-): Promise<ReconImportResult> {
-  const store = ctx.store('write');
-  const clock = clockAt(i.now);
-  const log: string[] = [];
-  const settings: ReconSettingsSource = {
-    values: i.settings,
-    set: () => {
-      throw new Error('settings are changed on the counter');
-    },
-  };
-  const rec = new Reconciliation({
-    store,
-    clock,
-    events: new Events(),
-    providers: NO_PROVIDERS,
-    settings,
-    audit: new Audit(store, clock),
-    timeZone: () => i.timeZone,
-    log: (l) => log.push(l),
-  });
-  let statement: Statement;
-  let parseMs: number | undefined;
-  if ('file' in i.source) {
-    const t0 = performance.now();
-    const file = i.source.file;
-    const parsed = parseStatementFile(
-      i.source.format,
-      Buffer.from(file.buffer, file.byteOffset, file.byteLength),
-      i.ctx.day,
-    );
-    parseMs = performance.now() - t0;
-    if (parsed.kind === 'statement') statement = parsed.statement;
-    else if (parsed.kind === 'none') statement = emptyStatement(i.ctx.provider, i.ctx.day);
-    else {
-      const reason = parsed.kind === 'invalid' ? parsed.reason : `the file cannot be read (${parsed.kind})`;
-      return { outcome: await ctx.write(() => rec.failed(i.ctx, 'refused', reason)), stats: null, log };
-    }
-  } else statement = i.source.statement;
-  const outcome = await rec.importStaged(statement, i.ctx, (fn) => ctx.write(fn));
-  return {
-    outcome,
-    stats: rec.lastImport ? { ...rec.lastImport, ...(parseMs === undefined ? {} : { parseMs }) } : null,
-    log,
-  };
-}
 
 /** Every task: its input (plain data: it is copied to the worker) and its result. */
 export const TASKS = {
@@ -130,12 +31,12 @@ export const TASKS = {
     ctx: TaskContext,
   ): SalesReport => {
     const store = ctx.store('read');
-    return snapshot(store, () => new Reports(store, clockAt(i.now), () => i.timeZone).sales(i.from, i.to, i.top));
+    return store.snapshot(() => new Reports(store, clockAt(i.now), () => i.timeZone).sales(i.from, i.to, i.top));
   },
   'reports.csv': (i: { from: string; to: string; locale: Locale; now: number; timeZone: string }, ctx: TaskContext) => {
     const store = ctx.store('read');
     return reportCsv(
-      snapshot(store, () =>
+      store.snapshot(() =>
         new Reports(store, clockAt(i.now), () => i.timeZone).sales(i.from, i.to, Number.MAX_SAFE_INTEGER),
       ),
       i.locale,
@@ -147,37 +48,21 @@ export const TASKS = {
   ) => {
     const store = ctx.store('read');
     return reportHtml(
-      snapshot(store, () => new Reports(store, clockAt(i.now), () => i.timeZone).sales(i.from, i.to, i.top)),
+      store.snapshot(() => new Reports(store, clockAt(i.now), () => i.timeZone).sales(i.from, i.to, i.top)),
       i.locale,
       i.storeName,
     );
   },
   'audit.csv': (i: { from?: number | undefined; to?: number | undefined; now: number }, ctx: TaskContext): string => {
     const store = ctx.store('read');
-    return snapshot(store, () =>
+    return store.snapshot(() =>
       new Audit(store, clockAt(i.now)).csv({
         ...(i.from === undefined ? {} : { from: i.from }),
         ...(i.to === undefined ? {} : { to: i.to }),
       }),
     );
   },
-  'catalog.export': (i: { now: number; timeZone: string }, ctx: TaskContext): CatalogueExport => {
-    const store = ctx.store('read');
-    return snapshot(store, () => catalogAdmin(store, i.now, i.timeZone).buildExport());
-  },
-  'catalog.preview': (
-    i: { bytes: Uint8Array; options: ImportOptions; now: number; timeZone: string },
-    ctx: TaskContext,
-  ) => {
-    const bytes = Buffer.from(i.bytes.buffer, i.bytes.byteOffset, i.bytes.byteLength);
-    return catalogAdmin(ctx.store('read'), i.now, i.timeZone).computePreview(bytes, i.options);
-  },
-  'catalog.apply': (i: { plan: SerializedPlan; actor: Actor; now: number; timeZone: string }, ctx: TaskContext) => {
-    const admin = catalogAdmin(ctx.store('write'), i.now, i.timeZone);
-    // every row worked out first; the write lock only for the transaction
-    const prepared = admin.prepareApply(i.plan, i.actor);
-    return ctx.write(() => admin.writeApply(prepared));
-  },
+  ...CATALOGUE_TASKS,
   'recon.import': reconImport,
 } as const;
 
@@ -186,8 +71,7 @@ export type TaskInput<N extends TaskName> = Parameters<(typeof TASKS)[N]>[0];
 export type TaskOutput<N extends TaskName> = Awaited<ReturnType<(typeof TASKS)[N]>>;
 
 /** Runs the core's tasks: in the worker (`workerTasks`), or in place (`inlineTasks`). */
-export interface Tasks {
-  run<N extends TaskName>(name: N, input: TaskInput<N>, transfer?: readonly Uint8Array[]): Promise<TaskOutput<N>>;
+export interface Tasks extends TaskRunner<TaskMapOf<typeof TASKS>> {
   close(): Promise<void>;
 }
 
@@ -237,21 +121,6 @@ export function workerTasks(store: Store, pool: TaskPool = new TaskPool()): Task
 
 // ---- the worker's side --------------------------------------------------------------------------
 
-function openStore(file: string, mode: 'read' | 'write'): Store {
-  const db = new BetterSqlite3(file, { readonly: mode === 'read', fileMustExist: true });
-  try {
-    db.pragma('busy_timeout = 5000');
-    if (mode === 'write') {
-      db.pragma('synchronous = FULL');
-      db.pragma('foreign_keys = ON');
-    }
-  } catch (err) {
-    db.close();
-    throw err;
-  }
-  return new Store(db, file);
-}
-
 function shapeOf(err: unknown): TaskErrorShape {
   if (err instanceof PosError)
     return { pos: true, code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) };
@@ -285,7 +154,7 @@ export function serve(port: Port): void {
       store: (mode) => {
         let s = opened.get(mode);
         if (!s) {
-          s = openStore(envelope.file, mode);
+          s = openTaskStore(envelope.file, mode);
           opened.set(mode, s);
         }
         return s;

@@ -154,7 +154,7 @@ export class Store {
    * Takes over another store's connection (a restored database opened on the same path), closing
    * this one's first. Everything in the core holds this Store and reads `sqlite`/`kysely` per call,
    * so after `adopt` every module works on the new file; in-memory caches are the caller's to reload
-   * (core/data-safety.ts).
+   * (core/data-safety/restore.ts).
    */
   adopt(other: Store): void {
     if (other.file !== this.file) throw new Error(`a store on ${other.file} cannot replace one on ${this.file}`);
@@ -225,6 +225,24 @@ export class Store {
   }
 
   /**
+   * Runs `fn` in one read transaction (DEFERRED: a snapshot that takes no lock, so the till writes
+   * on meanwhile), or in the transaction already open: every query in it sees the same data.
+   */
+  snapshot<T>(fn: () => T): T {
+    return this.sqlite.inTransaction ? fn() : this.sqlite.transaction(fn).deferred();
+  }
+
+  /**
+   * What has been written to the database since this connection opened: SQLite's count of commits by
+   * other connections (PRAGMA data_version) and this connection's own changes (total_changes()).
+   * Unchanged: nothing was written in between.
+   */
+  dataVersion(): string {
+    const own = this.sqlite.prepare('select total_changes() as n').get() as { n: number };
+    return `${String(this.sqlite.pragma('data_version', { simple: true }))}:${own.n}`;
+  }
+
+  /**
    * Runs `fn` in one IMMEDIATE transaction: all of it is written, or none of it. Never await inside.
    *
    * `durability: 'full'` (the default; orders, payments, everything with money) commits with
@@ -263,6 +281,26 @@ export class Store {
     this.statements.clear();
     if (this.sqlite.open) this.sqlite.close();
   }
+}
+
+/**
+ * A task worker's own connection to the store's file (core/worker-tasks.ts), migrated already by
+ * the till: read-only, or for writing with the till's durability and foreign keys. Either waits up
+ * to 5 s for a lock.
+ */
+export function openTaskStore(file: string, mode: 'read' | 'write'): Store {
+  const db = new BetterSqlite3(file, { readonly: mode === 'read', fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 5000');
+    if (mode === 'write') {
+      db.pragma('synchronous = FULL');
+      db.pragma('foreign_keys = ON');
+    }
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return new Store(db, file);
 }
 
 function executedMigrations(sqlite: BetterSqlite3.Database): string[] {

@@ -28,3 +28,10 @@ export function literalList(values: readonly string[]): string {
 export function unindexed<T>(column: string): RawBuilder<T> {
   return sql<T>`+${sql.ref(column)}`;
 }
+
+/** A long list cut into parts of at most `size` values, one `IN (…)` list each (SQLite binds at most 32766 parameters). */
+export function chunks<T>(xs: readonly T[], size = 500): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
+  return out;
+}

@@ -1,11 +1,12 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 
 /**
- * A guided restore from a damaged database (core/data-safety.ts, core/recovery.ts): `data_restores`
- * records each restore (which backup, where the damaged file was kept, the export of the sales made
- * since the backup, what was re-entered and what could not be read), and `recovered_rows` marks
- * every row re-entered from the damaged file, so an order, payment, refund or cash move typed back
- * in by the restore is never mistaken for one written at the counter. Both are append-only.
+ * A guided restore from a damaged database (core/data-safety/: restore.ts, recovery.ts,
+ * reentry.ts): `data_restores` records each restore (which backup, where the damaged file was kept,
+ * the export of the sales made since the backup, what was re-entered and what could not be read),
+ * and `recovered_rows` marks every row re-entered from the damaged file, so an order, payment,
+ * refund or cash move typed back in by the restore is never mistaken for one written at the
+ * counter. Both are append-only.
  */
 export const m0012DataRestores: Migration = {
   async up(db: Kysely<unknown>) {

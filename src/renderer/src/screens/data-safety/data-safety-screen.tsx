@@ -3,7 +3,7 @@
  * up now", how long backups are kept and the second folder, and — when the database is damaged —
  * what is damaged, what still works, and the guided restore: which backup, what will be re-entered
  * after it, where the export and the damaged file will be kept, confirmed with the owner's PIN.
- * Main decides everything (core/data-safety.ts); this screen only shows and asks.
+ * Main decides everything (core/data-safety/); this screen only shows and asks.
  *
  * This folder: the screen, its sections (status, history, settings), the restore panel and what a
  * restore did, how things are written (safety-text), and the screen's state in a hook (use-data-safety).

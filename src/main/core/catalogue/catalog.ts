@@ -3,10 +3,10 @@
  * initials, SKU and barcode. The index is a derived cache of the products table, rebuilt when the
  * catalogue changes; searching 100k products is one pass of `indexOf` over precomputed keys.
  */
-import { PosError } from '../../shared/errors';
-import type { Category, Product } from '../../shared/types';
-import type { Store } from '../store/db';
-import type { ProductRow } from '../store/schema';
+import { PosError } from '../../../shared/errors';
+import type { Category, Product } from '../../../shared/types';
+import type { Store } from '../../store/db';
+import type { ProductRow } from '../../store/schema';
 
 const SEP = '\u0001';
 

@@ -2,7 +2,8 @@
  * The reference definition of the sales report: the same `SalesReport` computed by plain GROUP BY
  * over the raw tables (orders, order_lines, payment_attempts, refunds), nothing precomputed. It reads
  * every order of the range, so it is slow on a big store; the tests hold `Reports.sales` equal to it
- * on generated histories, and the bench times both on the same data.
+ * on generated histories, and the bench times both on the same data. A test oracle: it lives with the
+ * tests, never in the app.
  *
  * What counts (see migration 0008 for the why):
  * - a sale: an order paid, partially refunded or refunded, on its business day, at the store-time hour
@@ -19,9 +20,9 @@ import type {
   ReportProductRow,
   ReportTotals,
   SalesReport,
-} from '../../shared/types';
-import type { Store } from '../store/db';
-import { addDays, checkRange, totals } from './reports';
+} from '../../src/shared/types';
+import type { Store } from '../../src/main/store/db';
+import { addDays, checkRange, totals } from '../../src/main/core/reports';
 
 const PAID = `('paid', 'partially_refunded', 'refunded')`;
 const HOLDER = (order: string) =>

@@ -1,6 +1,6 @@
 /** Seeds the demo catalogue into an empty database (first run on a fresh data directory). */
-import demo from '../../../resources/demo-catalog.json';
-import type { Store } from '../store/db';
+import demo from '../../../../resources/demo-catalog.json';
+import type { Store } from '../../store/db';
 
 export interface CatalogueFile {
   categories: { code: string; nameZh: string; nameEn: string; color: string; sort: number }[];

@@ -13,11 +13,11 @@
  *            otherwise undo the day's sales.
  * A name may be empty when the other language's is not: it takes the other's text.
  */
-import { checkBarcode } from '../../shared/barcode';
-import { parseYuan } from '../../shared/money';
-import { isCleanText, shortPrefix } from '../../shared/text';
-import type { ImportChange, ImportErrorKind, ImportField, ImportRowError, ImportValue } from '../../shared/types';
-import { readCell, type CsvRecord } from './catalogue/csv';
+import { checkBarcode } from '../../../shared/barcode';
+import { parseYuan } from '../../../shared/money';
+import { isCleanText, shortPrefix } from '../../../shared/text';
+import type { ImportChange, ImportErrorKind, ImportField, ImportRowError, ImportValue } from '../../../shared/types';
+import { readCell, type CsvRecord } from './csv';
 
 export const SKU_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
 export const MAX_SKU = 32;
