@@ -10,7 +10,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { DataSafetyStatus, UserRole } from '../../../shared/types';
 import { api } from '../api';
 import { useI18n } from '../i18n';
-import '../screens/data-safety.css';
+import '../screens/data-safety/data-safety.css';
 
 export function DataSafetyBanner({
   clerk,

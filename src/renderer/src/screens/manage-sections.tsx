@@ -7,7 +7,7 @@ import { lazy, Suspense, type ReactNode } from 'react';
 import type { MessageKey } from '../i18n';
 import CatalogueScreen from './catalogue/catalogue-screen';
 import CashSessionScreen from './cash-session/cash-session-screen';
-import DataSafetyScreen from './data-safety';
+import DataSafetyScreen from './data-safety/data-safety-screen';
 import PeopleScreen from './people';
 import ReconciliationScreen from './reconciliation/reconciliation-screen';
 
