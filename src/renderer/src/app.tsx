@@ -17,7 +17,7 @@ import OrdersScreen from './screens/orders';
 import PayScreen, { type ScanTarget } from './screens/pay';
 import ReceiptScreen from './screens/receipt';
 import SellScreen from './screens/sell';
-import SettingsScreen from './screens/settings';
+import SettingsScreen from './screens/settings/settings-screen';
 
 type Screen =
   | { name: 'sell' }
