@@ -344,6 +344,7 @@ describe('errors inside a handler', () => {
     }
   });
 
+  // Linux only: the failing read is made with /proc/self/mem, which opens and then fails with EIO
   it.skipIf(process.platform !== 'linux')(
     'a static file that fails while being read drops that answer, logs it and keeps serving',
     async () => {
