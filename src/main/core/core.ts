@@ -25,6 +25,7 @@ import {
 import { Catalog } from './catalog';
 import { CatalogAdmin } from './catalog-admin';
 import { businessDay, systemClock, systemTimeZone, type Clock } from './clock';
+import { crashPoint } from './crash-points';
 import { Events } from './events';
 import { Orders } from './orders';
 import { PaymentSettings } from './payment-settings';
@@ -207,7 +208,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       store,
       secrets,
       sandboxBaseUrl: options.sandboxBaseUrl ?? null,
-      deps: { now: () => clock.now(), ...options.clientDeps },
+      // the crash matrix's `http:<op>` points: the intermediary answered, the client has not read it
+      deps: { now: () => clock.now(), answered: (op) => crashPoint(`http:${op}`), ...options.clientDeps },
       log,
       audit,
     });

@@ -42,6 +42,7 @@ export function defaultDeps(deps: Partial<ClientDeps> = {}): ClientDeps {
     now: deps.now ?? Date.now,
     nonce: deps.nonce ?? (() => randomBytes(16).toString('hex')),
     timeoutMs: deps.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    answered: deps.answered,
   };
 }
 

@@ -279,4 +279,10 @@ export interface ClientDeps {
   /** random nonce (WeChat nonce_str); injectable for deterministic tests */
   nonce: () => string;
   timeoutMs: number;
+  /**
+   * Called with the operation's name once the intermediary has answered (or the request failed),
+   * before the client reads the answer; the core passes its crash point `http:<op>` here
+   * (core/crash-points.ts), so the clients need not know about it.
+   */
+  answered?: (op: string) => void;
 }
