@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { AlipayClient } from './alipay';
+import { AlipayClient } from './alipay/client';
 import {
   parseProviderConfig,
   type AlipayConfig,
@@ -19,7 +19,7 @@ import type { ClientDeps, PaymentProvider, ProviderId } from './provider';
 import { WechatClient } from './wechat';
 import { YeepayClient } from './yeepay';
 
-export { AlipayClient } from './alipay';
+export { AlipayClient } from './alipay/client';
 export { WechatClient } from './wechat';
 export { YeepayClient } from './yeepay';
 export { UnsupportedOperation, fetchHttp } from './http';

@@ -59,6 +59,10 @@ export interface Untrusted {
   detail: string;
 }
 
+export function untrusted(reason: Untrusted['reason'], detail: string): Untrusted {
+  return { kind: 'untrusted', reason, detail };
+}
+
 /** No definite answer: timeout, connection refused, HTTP 5xx, an HTML error page, SYSTEMERROR, 20000. */
 export interface Unknown {
   kind: 'unknown';
