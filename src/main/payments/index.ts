@@ -16,11 +16,11 @@ import {
 } from './config';
 import { fetchHttp } from './http';
 import type { ClientDeps, PaymentProvider, ProviderId } from './provider';
-import { WechatClient } from './wechat';
+import { WechatClient } from './wechat/client';
 import { YeepayClient } from './yeepay';
 
 export { AlipayClient } from './alipay/client';
-export { WechatClient } from './wechat';
+export { WechatClient } from './wechat/client';
 export { YeepayClient } from './yeepay';
 export { UnsupportedOperation, fetchHttp } from './http';
 export {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseProviderConfig, type YeepayConfig } from '../../../src/main/payments/config';
 import { yuanToFenRounded } from '../../../src/main/payments/money';
-import { parseWechatBill } from '../../../src/main/payments/wechat';
+import { parseWechatBill } from '../../../src/main/payments/wechat/statement';
 import { YeepayClient, yeepayHmac } from '../../../src/main/payments/yeepay';
 import { parseYeepayStatement } from '../../../src/main/payments/yeepay-statement';
 import { NOW, res, scripted } from './helpers';
