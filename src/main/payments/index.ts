@@ -17,11 +17,11 @@ import {
 import { fetchHttp } from './http';
 import type { ClientDeps, PaymentProvider, ProviderId } from './provider';
 import { WechatClient } from './wechat/client';
-import { YeepayClient } from './yeepay';
+import { YeepayClient } from './yeepay/client';
 
 export { AlipayClient } from './alipay/client';
 export { WechatClient } from './wechat/client';
-export { YeepayClient } from './yeepay';
+export { YeepayClient } from './yeepay/client';
 export { UnsupportedOperation, fetchHttp } from './http';
 export {
   InvalidProviderConfig,

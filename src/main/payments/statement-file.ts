@@ -6,7 +6,7 @@
 import { parseAlipayBill } from './alipay/statement';
 import type { StatementFormat, StatementOutcome } from './provider';
 import { parseWechatBill } from './wechat/statement';
-import { parseYeepayStatement } from './yeepay-statement';
+import { parseYeepayStatement } from './yeepay/statement';
 
 export function parseStatementFile(format: StatementFormat, file: Buffer, day: string): StatementOutcome {
   switch (format.kind) {
