@@ -8,7 +8,7 @@ import {
   replay,
   transition,
   type AttemptEvent,
-} from '../../src/main/payments/state';
+} from '../../src/shared/payment-state-machine';
 import type { AttemptState } from '../../src/shared/types';
 
 /** The expected table, written out by hand: every (state, event) pair. */

@@ -22,7 +22,7 @@ import type {
   ExceptionResolution,
   ExceptionView,
 } from '../../shared/types';
-import { FINAL_UNPAID, OPEN_STATES, transition } from '../payments/state';
+import { FINAL_UNPAID, OPEN_STATES, transition } from '../../shared/payment-state-machine';
 import { inList } from '../store/sql';
 import type { Kysely } from 'kysely';
 import type { Store } from '../store/db';

@@ -23,7 +23,7 @@ import type {
   Trade,
 } from '../payments/provider';
 import type { Kysely } from 'kysely';
-import { OPEN_STATES, transition, type AttemptEvent } from '../payments/state';
+import { OPEN_STATES, transition, type AttemptEvent } from '../../shared/payment-state-machine';
 import { inList } from '../store/sql';
 import type { Store } from '../store/db';
 import type { AttemptRow, Database } from '../store/schema';

@@ -15,7 +15,7 @@
 import { PosError } from '../../shared/errors';
 import type { ProviderId, RefundView } from '../../shared/types';
 import type { Called, RefundInput, RefundOutcome, RefundQueryOutcome } from '../payments/provider';
-import { transition } from '../payments/state';
+import { transition } from '../../shared/payment-state-machine';
 import { inList } from '../store/sql';
 import type { Store } from '../store/db';
 import type { Kysely } from 'kysely';
