@@ -6,6 +6,22 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'crypto', 'os', 'child_process', 'http', 'net'];
+const noElectron = {
+  name: 'electron',
+  message: 'Only the Electron shell (src/main/index.ts, src/main/electron/) may import electron.',
+};
+const noSandbox = {
+  group: ['**/sandbox', '**/sandbox/**'],
+  message: 'The app never imports the sandbox (src/sandbox): it starts it as a program (src/main/sandbox-child.ts).',
+};
+const noMain = {
+  group: ['../main', '**/main/**'], // not ./main: the sandbox's own entry
+  message: 'The sandbox never imports the app (src/main): it speaks to it over HTTP only.',
+};
+const noCoreOrStore = {
+  group: ['**/core', '**/core/**', '**/store', '**/store/**'],
+  message: "The intermediaries' clients may not import the core or the store: inject what they need (ClientDeps).",
+};
 
 export default tseslint.config(
   {
@@ -20,22 +36,26 @@ export default tseslint.config(
       'no-empty-pattern': 'off',
     },
   },
+  // Layering (a later block replaces an earlier one's no-restricted-imports for the same file, so each
+  // block lists every restriction its files have): only the shell imports electron; the app and the
+  // sandbox never import each other (the sandbox has its own signing, so a bug cannot hide on both
+  // sides; both may import src/shared); the intermediaries' clients (src/main/payments) know nothing
+  // of the core or the store: they are handed what they need (ClientDeps).
   {
-    files: ['src/main/**/*.ts', 'src/sandbox/**/*.ts'],
-    ignores: ['src/main/index.ts', 'src/main/electron/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            {
-              name: 'electron',
-              message: 'Only the Electron shell (src/main/index.ts, src/main/electron/) may import electron.',
-            },
-          ],
-        },
-      ],
-    },
+    files: ['src/main/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [noSandbox] }] },
+  },
+  {
+    files: ['src/main/index.ts', 'src/main/electron/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noSandbox] }] },
+  },
+  {
+    files: ['src/main/payments/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [noSandbox, noCoreOrStore] }] },
+  },
+  {
+    files: ['src/sandbox/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [noMain] }] },
   },
   {
     files: ['src/renderer/**/*.{ts,tsx}'],

@@ -34,7 +34,7 @@ import {
 } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { AlipayClient, WechatClient, YeepayClient, defaultDeps, sandboxConfigs } from '../src/main/payments';
-import { BUY_ORDER } from '../src/main/payments/yeepay';
+import { BUY_ORDER } from '../src/main/payments/yeepay/signing';
 import type { CreateInput, Http } from '../src/main/payments/provider';
 import { loadCredentials } from '../src/sandbox/credentials';
 import {

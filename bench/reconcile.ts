@@ -2,7 +2,7 @@
  * Daily reconciliation at scale (issue 4, "Measure": a 100k-row statement against 100k local
  * attempts, goal ≤ 1 s), two ways:
  *
- *  - **match**: the pure matcher (`payments/reconciler.ts`) on rows already in memory;
+ *  - **match**: the pure matcher (`payments/statement-match.ts`) on rows already in memory;
  *  - **import**: `Reconciliation.importStatement` on a database holding the 100k attempts (and
  *    their orders): check the statement, hash it, then in one transaction load the day's attempts
  *    (one range query) and refunds, match, and store the run, all 100k lines and the items. Each run
@@ -22,7 +22,7 @@ import { ManualClock } from '../src/main/core/clock';
 import { createCore } from '../src/main/core/core';
 import { SYSTEM_ACTOR } from '../src/main/core/auth';
 import type { Statement, StatementRow } from '../src/main/payments/provider';
-import { reconcile, type LocalAttempt } from '../src/main/payments/reconciler';
+import { reconcile, type LocalAttempt } from '../src/main/payments/statement-match';
 import { DB_FILE } from '../src/main/store/db';
 import BetterSqlite3 from 'better-sqlite3';
 import { alipayBill, dayPayments, seedPayments } from './statement-files';

@@ -4,7 +4,8 @@
  */
 import { contextBridge, ipcRenderer } from 'electron';
 import type { EventName } from '../shared/contract';
-import { buildApi, EVENT_NAMES, type Transport } from '../shared/methods';
+import { buildApi, type Transport } from '../shared/api';
+import { EVENT_NAMES } from '../shared/methods';
 
 const INVOKE = 'pos:invoke';
 const EVENT = 'pos:event';

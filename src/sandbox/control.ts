@@ -10,8 +10,8 @@ import { wechatQrUrl, tradeState as wechatState } from './wechat';
 import { cashierPath } from './yeepay';
 import { yuan } from './money';
 import { OPERATIONS, SCENARIO_NAMES } from './scenarios';
-import { isProvider, PROVIDERS, type Provider, type Trade } from './store';
-import { extraOf, markFailed, markPaid, markScanned, startPaying } from './trades';
+import { extraOf, isProvider, PROVIDERS, type Provider, type Trade } from './store';
+import { markFailed, markPaid, markScanned, startPaying } from './trades';
 
 export interface ClockControl {
   offsetMs(): number;

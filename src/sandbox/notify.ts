@@ -15,9 +15,8 @@ import {
   yeepayHmac,
   type WechatSignType,
 } from './signing';
-import type { Refund, Trade } from './store';
+import { extraOf, type Provider, type Refund, type Trade } from './store';
 import { fmtCompact, fmtDateTime } from './time';
-import { extraOf, notifyUrlFor, type NotificationMods } from './trades';
 import { buildXml } from './xml';
 
 export const SANDBOX_BUYER = {
@@ -25,6 +24,20 @@ export const SANDBOX_BUYER = {
   alipayLogonId: '138****8000',
   wechatOpenId: 'oSandboxBuyer0000000000000001',
 };
+
+/** How a scenario alters a notification: a wrong amount, a bad signature. */
+export interface NotificationMods {
+  amountDeltaFen: number;
+  badSignature: boolean;
+}
+
+/** The notify URL for a trade: the configured one if it overrides, else the request's, else the configured one. */
+export function notifyUrlFor(ctx: Ctx, provider: Provider, requested: string | null): string | null {
+  const configured = ctx.store.get(`notify_url.${provider}`);
+  const override = ctx.store.get(`notify_url.${provider}.override`) === '1';
+  if (configured && (override || !requested)) return configured;
+  return requested && /^https?:\/\//i.test(requested) ? requested : null;
+}
 
 export interface BuiltNotification {
   url: string;

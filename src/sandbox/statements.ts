@@ -8,9 +8,8 @@ import JSZip from 'jszip';
 import type { Ctx } from './context';
 import { FEE_RATE_TEXT, feeFen, yuan } from './money';
 import { SANDBOX_BUYER } from './notify';
-import type { Provider, Refund, Trade } from './store';
+import { extraOf, type Provider, type Refund, type Trade } from './store';
 import { beijingDayStart, fmtChinese, fmtDateTime } from './time';
-import { extraOf } from './trades';
 
 /** `yyyy-MM-dd` → that Beijing day; `yyyy-MM` → that month. Null when invalid. */
 export function billWindow(date: string): { from: number; to: number } | null {

@@ -49,6 +49,16 @@ export interface Trade {
   updated_at: number;
 }
 
+/** A trade's protocol-specific fields (its `extra` JSON); `{}` when absent or unreadable. */
+export function extraOf(t: Trade): Record<string, string> {
+  try {
+    const v: unknown = JSON.parse(t.extra);
+    return typeof v === 'object' && v !== null ? (v as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
+}
+
 export type RefundStatus = 'SUCCESS' | 'PROCESSING' | 'FAILED';
 export interface Refund {
   provider: Provider;

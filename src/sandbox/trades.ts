@@ -5,18 +5,9 @@
  */
 import type { Ctx } from './context';
 import { randomDigits } from './context';
-import { buildPaidNotification, buildRefundNotification } from './notify';
+import { buildPaidNotification, buildRefundNotification, type NotificationMods } from './notify';
 import { numParam, type Operation } from './scenarios';
 import type { Provider, Refund, Trade, TradeStatus } from './store';
-
-export function extraOf(t: Trade): Record<string, string> {
-  try {
-    const v: unknown = JSON.parse(t.extra);
-    return typeof v === 'object' && v !== null ? (v as Record<string, string>) : {};
-  } catch {
-    return {};
-  }
-}
 
 export function newTrade(
   ctx: Ctx,
@@ -154,14 +145,6 @@ export function tick(ctx: Ctx): void {
   }
 }
 
-/** The notify URL for a trade: the configured one if it overrides, else the request's, else the configured one. */
-export function notifyUrlFor(ctx: Ctx, provider: Provider, requested: string | null): string | null {
-  const configured = ctx.store.get(`notify_url.${provider}`);
-  const override = ctx.store.get(`notify_url.${provider}.override`) === '1';
-  if (configured && (override || !requested)) return configured;
-  return requested && /^https?:\/\//i.test(requested) ? requested : null;
-}
-
 const MIN = 60_000;
 const H = 60 * MIN;
 /** Delays before attempts 2, 3, … (docs/protocols.md §2.4, §3.5; YeePay's is undocumented: our choice). */
@@ -186,11 +169,6 @@ export const RETRY_SCHEDULES: Record<Provider, readonly number[]> = {
   ],
   yeepay: [MIN, 2 * MIN, 5 * MIN, 15 * MIN, 30 * MIN, H, 2 * H, 6 * H],
 };
-
-export interface NotificationMods {
-  amountDeltaFen: number;
-  badSignature: boolean;
-}
 
 function enqueue(
   ctx: Ctx,

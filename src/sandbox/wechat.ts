@@ -14,18 +14,9 @@ import { SANDBOX_BUYER } from './notify';
 import { deliver } from './respond';
 import { numParam, type Operation, type TransportPlan } from './scenarios';
 import { wechatSign, wechatSignMatches, type WechatSignType } from './signing';
-import type { Trade } from './store';
+import { extraOf, type Trade } from './store';
 import { fmtCompact, fmtDateTime, parseCompact } from './time';
-import {
-  addRefund,
-  closeByMerchant,
-  extraOf,
-  markFailed,
-  markScanned,
-  newTrade,
-  newTradeNo,
-  startPaying,
-} from './trades';
+import { addRefund, closeByMerchant, markFailed, markScanned, newTrade, newTradeNo, startPaying } from './trades';
 import { wechatBill } from './statements';
 import { buildXml, parseXml } from './xml';
 

@@ -9,23 +9,13 @@ import type { Ctx } from './context';
 import { randomDigits } from './context';
 import { contentTypeCharset, gbkUrlEncode, normaliseCharset, parseForm, rawQuery, redirect, send } from './http';
 import { parseYuanStrict, yeepayAmount } from './money';
-import { yeepayCallbackParams, yeepayCallbackUrl } from './notify';
+import { notifyUrlFor, yeepayCallbackParams, yeepayCallbackUrl } from './notify';
 import { cashierPage, messagePage } from './pages';
 import { deliver } from './respond';
 import { numParam, type TransportPlan } from './scenarios';
 import { yeepayHmac, yeepayHmacMatches } from './signing';
-import type { Trade } from './store';
-import {
-  addRefund,
-  extraOf,
-  markFailed,
-  markPaid,
-  markScanned,
-  newTrade,
-  newTradeNo,
-  notifyUrlFor,
-  startPaying,
-} from './trades';
+import { extraOf, type Trade } from './store';
+import { addRefund, markFailed, markPaid, markScanned, newTrade, newTradeNo, startPaying } from './trades';
 import { yeepayStatement, billWindow } from './statements';
 
 export const YEEPAY_BASE = '/yeepay/app-merchant-proxy';

@@ -9,7 +9,7 @@ import { MAX_QTY } from './limits';
 import { MAX_FEN } from './money';
 import { DENOMINATION_KEYS, MAX_DENOMINATION_COUNT, Z_NUMBER_PATTERN, denominationTotal } from './cash';
 import { LINE_MESSAGE, TEXT_MESSAGE, isCleanText } from './text';
-import type { MethodName } from './methods';
+import type { EVENT_NAMES, MethodName } from './methods';
 import type { Result } from './result';
 import type {
   AppInfo,
@@ -594,6 +594,8 @@ export type PosApi = {
 type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const _methodsMatch: Exact<keyof Contract, MethodName> = true;
 void _methodsMatch;
+const _eventsMatch: Exact<EventName, (typeof EVENT_NAMES)[number]> = true;
+void _eventsMatch;
 
 export function isMethodName(name: unknown): name is MethodName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name);

@@ -1,10 +1,8 @@
 /**
  * The contract's method and event names, free of any dependency, so the sandboxed preload can build
- * `window.pos` without bundling the schemas. `contract.ts` checks at compile time that this list and
- * the contract name exactly the same methods.
+ * `window.pos` (`api.ts`) without bundling the schemas. `contract.ts` checks at compile time that
+ * these lists and the contract name exactly the same methods and events.
  */
-import type { EventName, MethodInput, MethodOutput, PosApi } from './contract';
-import type { Result } from './result';
 
 export const METHOD_NAMES = [
   'app.info',
@@ -105,24 +103,4 @@ export const EVENT_NAMES = [
   'refund.changed',
   'recon.changed',
   'dataSafety.changed',
-] as const satisfies readonly EventName[];
-
-/** The low-level shape a transport provides; `buildApi` turns it into a `PosApi`. */
-export interface Transport {
-  invoke(method: MethodName, input: unknown): Promise<Result<unknown>>;
-  on(event: EventName, listener: (payload: unknown) => void): () => void;
-}
-
-/** Builds the namespaced API (`api.cart.add(…)`) over any transport. */
-export function buildApi(transport: Transport): PosApi {
-  const api: Record<string, unknown> = {};
-  for (const name of METHOD_NAMES) {
-    const [ns, member] = name.split('.') as [string, string];
-    const group = (api[ns] ??= {}) as Record<string, unknown>;
-    group[member] = (input?: unknown) => transport.invoke(name, input ?? {});
-  }
-  api.on = (event: EventName, listener: (payload: unknown) => void) => transport.on(event, listener);
-  return api as PosApi;
-}
-
-export type { MethodInput, MethodOutput };
+] as const;

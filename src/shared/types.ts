@@ -692,7 +692,7 @@ export interface ReconItemView {
   provider: ProviderId;
   day: string;
   category: ReconCategory;
-  /** why, as a code the UI words (see the reconciler: unknown_trade, paid_after_close, amount, …) */
+  /** why, as a code the UI words (see the statement matcher: unknown_trade, paid_after_close, amount, …) */
   reason: string;
   outTradeNo: string;
   attemptId: number | null;

@@ -304,7 +304,7 @@ describe('a statement import in two phases (read in a snapshot, store with the l
       { file: new Uint8Array(file), format: { kind: 'wechat', mchId: '1900000109' } },
       ctx,
     );
-    const parsed = (await import('../../src/main/payments/wechat-statement')).parseWechatBill(file, D, '1900000109');
+    const parsed = (await import('../../src/main/payments/wechat/statement')).parseWechatBill(file, D, '1900000109');
     if (parsed.kind !== 'statement') throw new Error(parsed.kind);
     const viaPlace = inPlace.reconciliation.importStatement(parsed.statement, ctx);
     expect(viaWorker).toEqual(viaPlace);

@@ -1,7 +1,7 @@
 /** Test helpers: a fresh data directory, a core on it, and a client speaking the loopback transport. */
 import { resolve } from 'node:path';
 import type { EventName, PosApi } from '../../src/shared/contract';
-import { buildApi, type Transport } from '../../src/shared/methods';
+import { buildApi, type Transport } from '../../src/shared/api';
 import type { Result } from '../../src/shared/result';
 import { ManualClock } from '../../src/main/core/clock';
 import { createCore, type Core, type CoreOptions } from '../../src/main/core/core';

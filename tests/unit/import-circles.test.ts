@@ -1,6 +1,7 @@
 /**
- * The main process has no import circle: what a module imports never leads back to it, type-only
- * imports included (a circle of types still ties the meaning of two modules together). And heavy
+ * No file of src/ (main, preload, renderer, shared, sandbox) is in an import circle: what a module
+ * imports never leads back to it, type-only imports, re-exports and `import()` included (a circle of
+ * types still ties the meaning of two modules together). And heavy
  * work is known to the domains only as core/tasks.ts (what a task and a runner are): the registry of
  * every task, core/worker-tasks.ts, imports the domains, and only core.ts, which wires the core,
  * imports the registry. The core reaches the database through the Store (store/db.ts).
@@ -11,7 +12,8 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(__dirname, '../..');
-const MAIN = join(ROOT, 'src/main');
+const SRC = join(ROOT, 'src');
+const MAIN = join(SRC, 'main');
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -21,17 +23,17 @@ function sources(dir: string): string[] {
   });
 }
 
-/** The files of src/main a source imports (static, type-only, re-exports and `import()`), resolved as the bundler does. */
+/** The files of src a source imports (static, type-only, re-exports and `import()`), resolved as the bundler does. */
 function importsOf(file: string): string[] {
   const { importedFiles } = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
   const out: string[] = [];
   for (const { fileName } of importedFiles) {
     if (!fileName.startsWith('.')) continue;
     const base = resolve(dirname(file), fileName);
-    const found = [`${base}.ts`, `${base}.tsx`, join(base, 'index.ts'), base].find(
+    const found = [`${base}.ts`, `${base}.tsx`, join(base, 'index.ts'), join(base, 'index.tsx'), base].find(
       (p) => existsSync(p) && statSync(p).isFile(),
     );
-    if (found?.startsWith(`${MAIN}/`)) out.push(found);
+    if (found?.startsWith(`${SRC}/`)) out.push(found);
   }
   return out;
 }
@@ -71,8 +73,8 @@ function circles(graph: Map<string, string[]>): string[][] {
   return found;
 }
 
-describe('the structure of src/main', () => {
-  const graph = new Map(sources(MAIN).map((f) => [f, importsOf(f)] as const));
+describe('the structure of src', () => {
+  const graph = new Map(sources(SRC).map((f) => [f, importsOf(f)] as const));
   const name = (f: string) => relative(ROOT, f);
 
   it('has no import circle', () => {

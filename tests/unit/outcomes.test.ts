@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { attemptDisplay, type DisplayFacts } from '../../src/main/core/payments/display';
 import { closeNotBefore } from '../../src/main/core/payments/attempts';
-import { ATTEMPT_STATES } from '../../src/main/payments/state';
+import { ATTEMPT_STATES } from '../../src/shared/payment-state-machine';
 import {
   readAttemptOutcome,
   readRefundOutcome,

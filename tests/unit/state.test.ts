@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ATTEMPT_EVENTS, ATTEMPT_STATES, replay, transition, type AttemptEvent } from '../../src/main/payments/state';
+import {
+  ATTEMPT_EVENTS,
+  ATTEMPT_STATES,
+  replay,
+  transition,
+  type AttemptEvent,
+} from '../../src/shared/payment-state-machine';
 import { FINAL_UNPAID, PAID_STATES } from '../../src/shared/payment-states';
 import type { AttemptState } from '../../src/shared/types';
 

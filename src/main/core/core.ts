@@ -27,6 +27,7 @@ import { CatalogAdmin } from './catalogue/admin';
 import { CatalogueFiles } from './catalogue/csv-files';
 import { catalogHandlers } from './catalogue/handlers';
 import { businessDay, systemClock, systemTimeZone, type Clock } from './clock';
+import { crashPoint } from './crash-points';
 import { Events } from './events';
 import { Orders } from './orders';
 import { PaymentSettings } from './payment-settings';
@@ -214,7 +215,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       store,
       secrets,
       sandboxBaseUrl: options.sandboxBaseUrl ?? null,
-      deps: { now: () => clock.now(), ...options.clientDeps },
+      // the crash matrix's `http:<op>` points: the intermediary answered, the client has not read it
+      deps: { now: () => clock.now(), answered: (op) => crashPoint(`http:${op}`), ...options.clientDeps },
       log,
       audit,
     });

@@ -22,7 +22,7 @@ import type {
   ExceptionResolution,
   ExceptionView,
 } from '../../shared/types';
-import { transition } from '../payments/state';
+import { transition } from '../../shared/payment-state-machine';
 import { HOLDING_STATES, OPEN_STATES, isFinalUnpaid, isOpen } from '../../shared/payment-states';
 import { inList } from '../store/sql';
 import type { Kysely } from 'kysely';

@@ -8,7 +8,6 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ClientDeps, Exchange, Http, HttpRequest, HttpResponse, Unknown } from './provider';
-import { crashPoint } from '../core/crash-points';
 
 /** Journal bodies are cut to this many characters. */
 export const MAX_JOURNAL_CHARS = 16 * 1024;
@@ -95,7 +94,7 @@ export async function send(deps: ClientDeps, opts: SendOptions): Promise<Sent> {
   } catch (err) {
     error = describeError(err, timeoutMs);
   }
-  crashPoint(`http:${opts.op}`); // the intermediary has the request (and answered); the app never reads the answer
+  deps.answered?.(opts.op); // the intermediary has the request (and answered); the crash matrix may stop here
   const ms = Math.round(performance.now() - started);
   const shown = response ? (opts.showResponse ?? ((b: Buffer) => b.toString('utf8')))(response.body) : null;
   const exchange: Exchange = {

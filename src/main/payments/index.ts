@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { AlipayClient } from './alipay';
+import { AlipayClient } from './alipay/client';
 import {
   parseProviderConfig,
   type AlipayConfig,
@@ -16,12 +16,12 @@ import {
 } from './config';
 import { fetchHttp } from './http';
 import type { ClientDeps, PaymentProvider, ProviderId } from './provider';
-import { WechatClient } from './wechat';
-import { YeepayClient } from './yeepay';
+import { WechatClient } from './wechat/client';
+import { YeepayClient } from './yeepay/client';
 
-export { AlipayClient } from './alipay';
-export { WechatClient } from './wechat';
-export { YeepayClient } from './yeepay';
+export { AlipayClient } from './alipay/client';
+export { WechatClient } from './wechat/client';
+export { YeepayClient } from './yeepay/client';
 export { UnsupportedOperation, fetchHttp } from './http';
 export {
   InvalidProviderConfig,
@@ -42,6 +42,7 @@ export function defaultDeps(deps: Partial<ClientDeps> = {}): ClientDeps {
     now: deps.now ?? Date.now,
     nonce: deps.nonce ?? (() => randomBytes(16).toString('hex')),
     timeoutMs: deps.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    answered: deps.answered,
   };
 }
 

@@ -59,6 +59,10 @@ export interface Untrusted {
   detail: string;
 }
 
+export function untrusted(reason: Untrusted['reason'], detail: string): Untrusted {
+  return { kind: 'untrusted', reason, detail };
+}
+
 /** No definite answer: timeout, connection refused, HTTP 5xx, an HTML error page, SYSTEMERROR, 20000. */
 export interface Unknown {
   kind: 'unknown';
@@ -279,4 +283,10 @@ export interface ClientDeps {
   /** random nonce (WeChat nonce_str); injectable for deterministic tests */
   nonce: () => string;
   timeoutMs: number;
+  /**
+   * Called with the operation's name once the intermediary has answered (or the request failed),
+   * before the client reads the answer; the core passes its crash point `http:<op>` here
+   * (core/crash-points.ts), so the clients need not know about it.
+   */
+  answered?: (op: string) => void;
 }

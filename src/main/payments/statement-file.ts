@@ -3,10 +3,10 @@
  * the clients (and their SDKs), so a worker thread can parse a 100k-row statement off the counter's
  * thread (core/worker-tasks.ts).
  */
-import { parseAlipayBill } from './alipay-statement';
+import { parseAlipayBill } from './alipay/statement';
 import type { StatementFormat, StatementOutcome } from './provider';
-import { parseWechatBill } from './wechat-statement';
-import { parseYeepayStatement } from './yeepay-statement';
+import { parseWechatBill } from './wechat/statement';
+import { parseYeepayStatement } from './yeepay/statement';
 
 export function parseStatementFile(format: StatementFormat, file: Buffer, day: string): StatementOutcome {
   switch (format.kind) {

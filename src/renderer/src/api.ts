@@ -4,7 +4,7 @@
  * (calls) and a WebSocket (events), authorised by the per-run token printed by `npm run web`.
  */
 import type { EventName, MethodName, PosApi } from '../../shared/contract';
-import { buildApi, type Transport } from '../../shared/methods';
+import { buildApi, type Transport } from '../../shared/api';
 import type { Result } from '../../shared/result';
 
 declare global {

@@ -3,7 +3,9 @@ import iconv from 'iconv-lite';
 import JSZip from 'jszip';
 import { AlipaySdk } from 'alipay-sdk';
 import { describe, expect, it } from 'vitest';
-import { AlipayClient, notifySignContent, parseAlipayBill, scanTopLevel } from '../../../src/main/payments/alipay';
+import { AlipayClient } from '../../../src/main/payments/alipay/client';
+import { notifySignContent, scanTopLevel } from '../../../src/main/payments/alipay/signing';
+import { parseAlipayBill } from '../../../src/main/payments/alipay/statement';
 import { parseProviderConfig, type AlipayConfig } from '../../../src/main/payments/config';
 import {
   alipayAnswer,
@@ -167,7 +169,10 @@ describe('Alipay request signing (§2.2)', () => {
       expect(sent).toBe(createSign('RSA-SHA256').update(stringToSign, 'utf8').sign(APP_PRIVATE, 'base64'));
     }
     // parsed once, kept in the SDK's configuration (not parsed again from the PEM per request)
-    const inner = (client as unknown as { sdk: AlipaySdk }).sdk.config as unknown as Record<string, unknown>;
+    const inner = (client as unknown as { signer: { sdk: AlipaySdk } }).signer.sdk.config as unknown as Record<
+      string,
+      unknown
+    >;
     expect(inner.privateKey).toBeInstanceOf(KeyObject);
     expect(inner.alipayPublicKey).toBeInstanceOf(KeyObject);
     // the SDK itself, with its keys as text, signs the same request the same way

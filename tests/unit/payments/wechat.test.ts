@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseProviderConfig, type WechatConfig } from '../../../src/main/payments/config';
-import { parseWechatBill, parseXml, toXml, WechatClient, wechatSign } from '../../../src/main/payments/wechat';
+import { WechatClient } from '../../../src/main/payments/wechat/client';
+import { wechatSign } from '../../../src/main/payments/wechat/signing';
+import { parseWechatBill } from '../../../src/main/payments/wechat/statement';
+import { parseXml, toXml } from '../../../src/main/payments/wechat/xml';
 import type { HttpRequest } from '../../../src/main/payments/provider';
 import { NOW, res, scripted, timeoutError } from './helpers';
 

@@ -2,14 +2,9 @@ import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { parseProviderConfig, type YeepayConfig } from '../../../src/main/payments/config';
 import { UnsupportedOperation } from '../../../src/main/payments/http';
-import {
-  BUY_ORDER,
-  gbkEncode,
-  hmacOf,
-  parseCommandAnswer,
-  YeepayClient,
-  yeepayHmac,
-} from '../../../src/main/payments/yeepay';
+import { YeepayClient } from '../../../src/main/payments/yeepay/client';
+import { gbkEncode, parseCommandAnswer } from '../../../src/main/payments/yeepay/form';
+import { BUY_ORDER, hmacOf, yeepayHmac } from '../../../src/main/payments/yeepay/signing';
 import type { HttpRequest } from '../../../src/main/payments/provider';
 import { NOW, res, scripted, timeoutError } from './helpers';
 

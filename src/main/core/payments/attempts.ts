@@ -23,7 +23,7 @@ import type {
   Trade,
 } from '../../payments/provider';
 import type { Kysely } from 'kysely';
-import type { AttemptEvent } from '../../payments/state';
+import type { AttemptEvent } from '../../../shared/payment-state-machine';
 import { OPEN_STATES, PAID_STATES, isFinalUnpaid, isOpen, isPaid } from '../../../shared/payment-states';
 import { inList } from '../../store/sql';
 import type { Store } from '../../store/db';

@@ -18,7 +18,7 @@
  */
 import { PosError } from '../../../shared/errors';
 import type { OrderStatus, RefundState } from '../../../shared/types';
-import { transition, type AttemptEvent } from '../../payments/state';
+import { transition, type AttemptEvent } from '../../../shared/payment-state-machine';
 import { prepared, type Store } from '../../store/db';
 import type { AttemptRow, RefundRow } from '../../store/schema';
 import type { Audit } from '../audit';

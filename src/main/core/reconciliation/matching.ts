@@ -17,7 +17,7 @@ import {
   type LocalState,
   type MatchResult,
   type NeighbourDay,
-} from '../../payments/reconciler';
+} from '../../payments/statement-match';
 import type { Store } from '../../store/db';
 import type { ReconRunRow } from '../../store/schema';
 import { chunks } from '../../store/sql';

@@ -1,6 +1,6 @@
 /**
  * Daily reconciliation: for a business day, download each enabled intermediary's statement, parse
- * it, match it against the till's payment attempts and refunds (payments/reconciler.ts), and keep
+ * it, match it against the till's payment attempts and refunds (payments/statement-match.ts), and keep
  * the differences as items an owner resolves with a note (audited).
  *
  * - The download runs outside any transaction; the parsed statement is checked again

@@ -6,7 +6,7 @@
  */
 import type { ReconAutoResolution, ReconRunOutcome } from '../../../shared/types';
 import type { Statement } from '../../payments/provider';
-import type { MatchItem, MatchResult } from '../../payments/reconciler';
+import type { MatchItem, MatchResult } from '../../payments/statement-match';
 import type { ReconItemRow } from '../../store/schema';
 import { chunks } from '../../store/sql';
 import { SYSTEM_ACTOR } from '../auth';

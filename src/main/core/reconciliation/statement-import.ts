@@ -6,7 +6,7 @@
  */
 import type { ReconRunOutcome } from '../../../shared/types';
 import type { Statement } from '../../payments/provider';
-import type { MatchResult } from '../../payments/reconciler';
+import type { MatchResult } from '../../payments/statement-match';
 import type { Store } from '../../store/db';
 import type { Clock } from '../clock';
 import { crashPoint } from '../crash-points';

@@ -12,7 +12,7 @@ import type {
   ReconSide,
 } from '../../../shared/types';
 import { isDay } from '../../payments/money';
-import { RECON_CATEGORIES, type MatchTotals } from '../../payments/reconciler';
+import { RECON_CATEGORIES, type MatchTotals } from '../../payments/statement-match';
 import type { Store } from '../../store/db';
 import { dayWindow, shiftDay } from './days';
 import { CURRENT, PROVIDER_ORDER } from './types';

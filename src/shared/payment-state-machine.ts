@@ -16,7 +16,7 @@
  * is), or by accepting it onto the order — `late_accepted`, the one event that leaves a final unpaid
  * state, only to `paid`, only by an owner's audited decision.
  */
-import type { AttemptState } from '../../shared/types';
+import type { AttemptState } from './types';
 
 export type AttemptEvent =
   | 'submitted'

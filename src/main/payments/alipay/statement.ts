@@ -4,10 +4,10 @@
  * 100k-row bill without loading the rest (core/worker-tasks.ts).
  */
 import iconv from 'iconv-lite';
-import { beijingDay, isDay, parseBeijing, yuanToFen } from './money';
-import type { StatementOutcome, StatementRow } from './provider';
-import { csvCells, statementOf } from './statement';
-import { readZip, ZipError } from './zip';
+import { beijingDay, isDay, parseBeijing, yuanToFen } from '../money';
+import type { StatementOutcome, StatementRow } from '../provider';
+import { csvCells, statementOf } from '../statement';
+import { readZip, ZipError } from '../zip';
 
 const DETAIL_HEADER = '支付宝交易号';
 

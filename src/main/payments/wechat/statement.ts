@@ -3,9 +3,9 @@
  * line at the end. Pure and synchronous, and apart from the client so that a worker thread can parse
  * a 100k-row bill without loading the rest (core/worker-tasks.ts).
  */
-import { beijingDay, isDay, parseBeijing, yuanToFen, yuanToFenRounded } from './money';
-import type { StatementOutcome, StatementRow } from './provider';
-import { statementOf } from './statement';
+import { beijingDay, isDay, parseBeijing, yuanToFen, yuanToFenRounded } from '../money';
+import type { StatementOutcome, StatementRow } from '../provider';
+import { statementOf } from '../statement';
 
 function billCells(line: string): string[] | null {
   if (!line.startsWith('`')) return null;

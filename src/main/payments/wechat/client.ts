@@ -1,5 +1,7 @@
 /**
- * WeChat Pay v2 (XML), signed MD5 or HMAC-SHA256 — see docs/protocols.md §3.
+ * WeChat Pay v2 (XML), signed MD5 or HMAC-SHA256 — see docs/protocols.md §3: the operations. Signing and
+ * checking answers: signing.ts; the XML: xml.ts; notifications: notification.ts; the bill:
+ * statement.ts.
  *
  * Every answer with return_code=SUCCESS must carry a valid `sign` (unknown extra fields are signed
  * too and tolerated); appid, mch_id and out_trade_no are checked wherever the answer has them.
@@ -16,40 +18,36 @@
  * Reverse and refund need a client certificate at the real gateway (not at the sandbox): give
  * `deps.http` a TLS agent with the merchant certificate in production.
  */
-import { createHash, createHmac } from 'node:crypto';
-import { XMLParser } from 'fast-xml-parser';
-import type { WechatConfig } from './config';
-import { parseWechatBill } from './wechat-statement';
-
-export { parseWechatBill };
-import { beijingCompact, fenText, isDay, parseBeijing } from './money';
-import { safeEqual, send, transportFailure } from './http';
-import type {
-  CancelOutcome,
-  Called,
-  Capabilities,
-  ClientDeps,
-  CloseOutcome,
-  CreateInput,
-  CreateOutcome,
-  Exchange,
-  Incoming,
-  PaymentProvider,
-  QueryOutcome,
-  RefundInput,
-  RefundOutcome,
-  RefundQueryOutcome,
-  StatementFileOutcome,
-  StatementOutcome,
-  Trade,
-  TradeRef,
-  Unknown,
-  Untrusted,
-  Verified,
-} from './provider';
-
-export type WechatSignType = 'MD5' | 'HMAC-SHA256';
-type Fields = Record<string, string>;
+import type { WechatConfig } from '../config';
+import { beijingCompact, fenText, isDay } from '../money';
+import { send, transportFailure } from '../http';
+import {
+  untrusted,
+  type CancelOutcome,
+  type Called,
+  type Capabilities,
+  type ClientDeps,
+  type CloseOutcome,
+  type CreateInput,
+  type CreateOutcome,
+  type Exchange,
+  type Incoming,
+  type PaymentProvider,
+  type QueryOutcome,
+  type RefundInput,
+  type RefundOutcome,
+  type RefundQueryOutcome,
+  type StatementFileOutcome,
+  type StatementOutcome,
+  type TradeRef,
+  type Untrusted,
+  type Verified,
+} from '../provider';
+import { verifyWechatNotification } from './notification';
+import { signFields, verifyWechatAnswer, type Answer } from './signing';
+import { parseWechatBill } from './statement';
+import { tradeOf } from './trade';
+import { toXml, type Fields } from './xml';
 
 /** err_code of a create whose number is already used at WeChat Pay (paid, closed, or other parameters) */
 const TAKEN: ReadonlySet<string> = new Set(['ORDERPAID', 'ORDERCLOSED', 'OUT_TRADE_NO_USED']);
@@ -60,74 +58,6 @@ const NATIVE_MIN_LIFETIME_MS = 5 * 60_000;
 const MICROPAY_MIN_LIFETIME_MS = 60_000;
 /** WeChat requires notify_url for unifiedorder; `.invalid` guarantees it never delivers anywhere. */
 const NO_NOTIFY_URL = 'https://notify.invalid/counter-pos';
-
-/** §3.2: sorted non-empty fields except sign, `&key=`, MD5 or HMAC-SHA256(key), upper-case hex. */
-export function wechatSign(fields: Fields, apiKey: string, signType: WechatSignType): string {
-  const stringA = Object.keys(fields)
-    .filter((k) => k !== 'sign' && fields[k] !== undefined && fields[k] !== '')
-    .sort()
-    .map((k) => `${k}=${fields[k]}`)
-    .join('&');
-  const temp = `${stringA}&key=${apiKey}`;
-  const hex =
-    signType === 'MD5'
-      ? createHash('md5').update(temp, 'utf8').digest('hex')
-      : createHmac('sha256', Buffer.from(apiKey, 'utf8')).update(temp, 'utf8').digest('hex');
-  return hex.toUpperCase();
-}
-
-export function toXml(fields: Fields): string {
-  let out = '<xml>';
-  for (const [k, v] of Object.entries(fields)) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new TypeError(`bad XML field name ${k}`);
-    out += /^[0-9A-Za-z_.-]*$/.test(v)
-      ? `<${k}>${v}</${k}>`
-      : `<${k}><![CDATA[${v.split(']]>').join(']]]]><![CDATA[>')}]]></${k}>`;
-  }
-  return `${out}</xml>`;
-}
-
-const parser = new XMLParser({
-  ignoreAttributes: true,
-  parseTagValue: false,
-  trimValues: false,
-  processEntities: true,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-});
-
-/** Parse a flat `<xml>…</xml>` document into string fields; throws with a reason otherwise. */
-export function parseXml(text: string): Fields {
-  const t = text.replace(/^\ufeff/, '').trim();
-  if (/<!DOCTYPE|<!ENTITY/i.test(t)) throw new Error('XML with a DOCTYPE or ENTITY is refused');
-  if (!/^(<\?xml[^>]*\?>\s*)?<xml>/.test(t)) throw new Error('not an <xml> document');
-  let doc: unknown;
-  try {
-    doc = parser.parse(t, true);
-  } catch (err) {
-    throw new Error(`XML does not parse: ${(err as Error).message}`);
-  }
-  const root = (doc as Record<string, unknown>).xml;
-  if (root === '' || root === undefined) return {};
-  if (typeof root !== 'object' || root === null || Array.isArray(root))
-    throw new Error('<xml> is not a flat element list');
-  const out: Fields = {};
-  for (const [k, v] of Object.entries(root as Record<string, unknown>)) {
-    if (k === '#text') {
-      if (typeof v === 'string' && v.trim() === '') continue;
-      throw new Error('text directly inside <xml>');
-    }
-    if (typeof v !== 'string') throw new Error(`<${k}> is ${Array.isArray(v) ? 'repeated' : 'not a plain value'}`);
-    out[k] = v;
-  }
-  return out;
-}
-
-type Answer =
-  | { ok: true; d: Fields }
-  /** return_code=FAIL: unsigned transport-level refusal */
-  | { ok: 'fail'; msg: string }
-  | { ok: false; outcome: Unknown | Untrusted };
 
 export class WechatClient implements PaymentProvider {
   readonly id = 'wechat' as const;
@@ -153,11 +83,12 @@ export class WechatClient implements PaymentProvider {
 
   /** The signed request fields (appid, mch_id, nonce_str, sign_type, sign added). */
   signed(fields: Fields): Fields {
-    const f: Fields = { appid: this.cfg.appId, mch_id: this.cfg.mchId, nonce_str: this.deps.nonce(), ...fields };
-    if (this.cfg.signType === 'HMAC-SHA256') f.sign_type = 'HMAC-SHA256';
-    for (const k of Object.keys(f)) if (f[k] === undefined || f[k] === '') delete f[k];
-    f.sign = wechatSign(f, this.cfg.apiKey, this.cfg.signType);
-    return f;
+    return signFields(this.cfg, this.deps.nonce(), fields);
+  }
+
+  /** return_code, then the signature, then appid/mch_id. */
+  verifyAnswer(text: string): Answer {
+    return verifyWechatAnswer(this.cfg, text);
   }
 
   private async post(op: string, path: string, fields: Fields, exchanges: Exchange[]) {
@@ -178,63 +109,12 @@ export class WechatClient implements PaymentProvider {
     return this.verifyAnswer(sent.response!.body.toString('utf8'));
   }
 
-  /** return_code, then the signature, then appid/mch_id. */
-  verifyAnswer(text: string): Answer {
-    let d: Fields;
-    try {
-      d = parseXml(text);
-    } catch (err) {
-      return { ok: false, outcome: untrusted('malformed', `the answer is not WeChat XML: ${(err as Error).message}`) };
-    }
-    if (d.return_code === 'FAIL') return { ok: 'fail', msg: d.return_msg || 'return_code=FAIL' };
-    if (d.return_code !== 'SUCCESS')
-      return { ok: false, outcome: untrusted('malformed', `return_code is ${JSON.stringify(d.return_code ?? null)}`) };
-    const bad = this.checkSigned(d);
-    if (bad) return { ok: false, outcome: bad };
-    return { ok: true, d };
-  }
-
-  private checkSigned(d: Fields): Untrusted | null {
-    if (!d.sign)
-      return untrusted(
-        'unsigned',
-        `the answer carries no sign (result ${d.result_code ?? '?'} ${d.err_code ?? ''})`.trim(),
-      );
-    // the configured type only: an answer may not downgrade HMAC-SHA256 to MD5 by its own sign_type
-    const type: WechatSignType = this.cfg.signType;
-    if (d.sign_type !== undefined && d.sign_type !== type)
-      return untrusted('bad_signature', `the answer is signed ${d.sign_type}, the configuration says ${type}`);
-    const expected = wechatSign(d, this.cfg.apiKey, type);
-    if (!safeEqual(expected, d.sign.toUpperCase())) {
-      return untrusted('bad_signature', `the answer's sign does not match (${type} with the configured API key)`);
-    }
-    if (d.appid !== undefined && d.appid !== this.cfg.appId)
-      return untrusted('wrong_merchant', `the answer is for appid ${d.appid}, not ${this.cfg.appId}`);
-    if (d.mch_id !== undefined && d.mch_id !== this.cfg.mchId)
-      return untrusted('wrong_merchant', `the answer is for mch_id ${d.mch_id}, not ${this.cfg.mchId}`);
-    return null;
-  }
-
   private checkOrder(d: Fields, outTradeNo: string, required: boolean): Untrusted | null {
     if (!d.out_trade_no)
       return required ? untrusted('malformed', 'the answer does not say which order (no out_trade_no)') : null;
     return d.out_trade_no === outTradeNo
       ? null
       : untrusted('wrong_order', `the answer is about order ${d.out_trade_no}, not ${outTradeNo}`);
-  }
-
-  private trade(d: Fields): Trade | Untrusted {
-    if (d.fee_type && d.fee_type !== 'CNY')
-      return untrusted('wrong_currency', `the trade is in ${d.fee_type}, not CNY`);
-    const amountFen = fenText(d.total_fee ?? '');
-    if (amountFen === null)
-      return untrusted('malformed', `total_fee ${JSON.stringify(d.total_fee ?? null)} is not an amount in fen`);
-    return {
-      tradeNo: d.transaction_id || null,
-      amountFen,
-      paidAt: d.time_end ? parseBeijing(d.time_end) : null,
-      buyer: d.openid || null,
-    };
   }
 
   // ---------------------------------------------------------------- operations
@@ -304,7 +184,7 @@ export class WechatClient implements PaymentProvider {
       if (a.d.result_code === 'SUCCESS') {
         const wrong = this.checkOrder(a.d, input.outTradeNo, true);
         if (wrong) return { outcome: wrong, exchanges };
-        const trade = this.trade(a.d);
+        const trade = tradeOf(a.d);
         if ('kind' in trade) return { outcome: trade, exchanges };
         return { outcome: { kind: 'paid', trade }, exchanges };
       }
@@ -341,7 +221,7 @@ export class WechatClient implements PaymentProvider {
     switch (state) {
       case 'SUCCESS':
       case 'REFUND': {
-        const trade = this.trade(a.d);
+        const trade = tradeOf(a.d);
         if ('kind' in trade) return { outcome: trade, exchanges };
         return { outcome: state === 'SUCCESS' ? { kind: 'paid', trade } : { kind: 'refunded', trade }, exchanges };
       }
@@ -538,56 +418,11 @@ export class WechatClient implements PaymentProvider {
   }
 
   verifyIncoming(incoming: Incoming): Verified {
-    const okReply = {
-      status: 200,
-      contentType: 'text/xml; charset=utf-8',
-      body: toXml({ return_code: 'SUCCESS', return_msg: 'OK' }),
-    };
-    const failReply = (msg: string) => ({
-      status: 200,
-      contentType: 'text/xml; charset=utf-8',
-      body: toXml({ return_code: 'FAIL', return_msg: msg }),
-    });
-    let d: Fields;
-    try {
-      d = parseXml(incoming.body.toString('utf8'));
-    } catch (err) {
-      return {
-        outcome: untrusted('malformed', `the notification is not WeChat XML: ${(err as Error).message}`),
-        reply: failReply('bad XML'),
-      };
-    }
-    if (d.return_code !== 'SUCCESS') {
-      return {
-        outcome: untrusted('malformed', `notification with return_code ${d.return_code ?? '(none)'}`),
-        reply: failReply('return_code'),
-      };
-    }
-    const bad = this.checkSigned(d);
-    if (bad) {
-      // signed with our key but for another merchant: acknowledge so it is not retried for a day
-      const reply = bad.reason === 'wrong_merchant' ? okReply : failReply('签名失败');
-      return { outcome: bad, reply };
-    }
-    if (!d.out_trade_no)
-      return { outcome: untrusted('malformed', 'the notification has no out_trade_no'), reply: okReply };
-    if (d.result_code === 'SUCCESS') {
-      const trade = this.trade(d);
-      if ('kind' in trade) return { outcome: trade, reply: okReply };
-      return { outcome: { kind: 'paid', outTradeNo: d.out_trade_no, trade }, reply: okReply };
-    }
-    return {
-      outcome: { kind: 'other', outTradeNo: d.out_trade_no, status: d.err_code || d.result_code || 'FAIL' },
-      reply: okReply,
-    };
+    return verifyWechatNotification(this.cfg, incoming);
   }
 }
 
 // ---------------------------------------------------------------- helpers
-
-function untrusted(reason: Untrusted['reason'], detail: string): Untrusted {
-  return { kind: 'untrusted', reason, detail };
-}
 
 function describeErr(d: Fields): string {
   return `WeChat answered ${d.result_code ?? '?'}${d.err_code ? ` ${d.err_code}` : ''}${d.err_code_des ? `: ${d.err_code_des}` : ''}`;

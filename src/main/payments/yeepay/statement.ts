@@ -8,9 +8,9 @@
  * one row per PAYMENT or REFUND (time is Beijing `yyyy-MM-dd HH:mm:ss`), then
  * `#total,<count>,<amount>,<refunds>,<fees>,<net>`. A missing total line means a truncated file.
  */
-import { isDay, beijingDay, parseBeijing, yuanToFen } from './money';
-import type { StatementOutcome, StatementRow } from './provider';
-import { csvCells, statementOf } from './statement';
+import { isDay, beijingDay, parseBeijing, yuanToFen } from '../money';
+import type { StatementOutcome, StatementRow } from '../provider';
+import { csvCells, statementOf } from '../statement';
 
 export const YEEPAY_STATEMENT_HEADER = [
   'time',

@@ -12,7 +12,7 @@ import {
   type LocalRefund,
   type MatchInput,
   type NeighbourDay,
-} from '../../../src/main/payments/reconciler';
+} from '../../../src/main/payments/statement-match';
 
 const DAY = '2026-11-26';
 const FROM = Date.parse('2026-11-25T16:00:00Z'); // 2026-11-26 00:00 Beijing
