@@ -39,7 +39,7 @@ export default tseslint.config(
   // Layering (a later block replaces an earlier one's no-restricted-imports for the same file, so each
   // block lists every restriction its files have): only the shell imports electron; the app and the
   // sandbox never import each other (the sandbox has its own signing, so a bug cannot hide on both
-  // sides; both may import src/shared); the intermediaries' clients (src/main/payments) know nothing
+  // sides; both may import src/shared); the intermediaries' clients (src/main/intermediaries) know nothing
   // of the core or the store: they are handed what they need (ClientDeps).
   {
     files: ['src/main/**/*.ts'],
@@ -50,7 +50,7 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [noSandbox] }] },
   },
   {
-    files: ['src/main/payments/**/*.ts'],
+    files: ['src/main/intermediaries/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [noSandbox, noCoreOrStore] }] },
   },
   {

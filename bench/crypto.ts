@@ -33,9 +33,9 @@ import {
   verify,
 } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { AlipayClient, WechatClient, YeepayClient, defaultDeps, sandboxConfigs } from '../src/main/payments';
-import { BUY_ORDER } from '../src/main/payments/yeepay/signing';
-import type { CreateInput, Http } from '../src/main/payments/provider';
+import { AlipayClient, WechatClient, YeepayClient, defaultDeps, sandboxConfigs } from '../src/main/intermediaries';
+import { BUY_ORDER } from '../src/main/intermediaries/yeepay/signing';
+import type { CreateInput, Http } from '../src/main/intermediaries/provider';
 import { loadCredentials } from '../src/sandbox/credentials';
 import {
   alipayJson,

@@ -7,9 +7,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
-import { createProvider, sandboxConfigs } from '../src/main/payments';
+import { createProvider, sandboxConfigs } from '../src/main/intermediaries';
 import type { ProviderSource } from '../src/main/core/payments/attempts';
-import type { Called, PaymentProvider, ProviderId, QueryOutcome, TradeRef } from '../src/main/payments/provider';
+import type { Called, PaymentProvider, ProviderId, QueryOutcome, TradeRef } from '../src/main/intermediaries/provider';
 
 const ROOT = resolve(__dirname, '..');
 const SANDBOX_MAIN = resolve(ROOT, 'src/sandbox/main.ts');

@@ -7,7 +7,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import iconv from 'iconv-lite';
 import JSZip from 'jszip';
-import type { StatementFormat } from '../src/main/payments/provider';
+import type { StatementFormat } from '../src/main/intermediaries/provider';
 import { ALIPAY_DETAIL_HEADER, WECHAT_ALL_HEADER, WECHAT_ALL_TOTALS } from '../src/sandbox/statements';
 import { fmtChinese, fmtDateTime } from '../src/sandbox/time';
 import { rng } from './stats';

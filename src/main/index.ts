@@ -7,7 +7,7 @@ import { startCallbackServer } from './callback-server';
 import { createCore, type Core } from './core/core';
 import { electronCashier } from './electron/cashier-window';
 import { osSecretStore } from './electron/secrets';
-import { loadAlipaySdk } from './payments/alipay/signing';
+import { loadAlipaySdk } from './intermediaries/alipay/signing';
 import { startSandboxChild } from './sandbox-child';
 import { parseLaunch, timingFrom } from './config';
 import { DEFAULT_TIMING } from './core/payments/attempts';

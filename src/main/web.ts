@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createCore } from './core/core';
 import { defaultDataDir, parseLaunch, timingFrom } from './config';
 import { DEFAULT_TIMING } from './core/payments/attempts';
-import { loadAlipaySdk } from './payments/alipay/signing';
+import { loadAlipaySdk } from './intermediaries/alipay/signing';
 import { startSandboxChild } from './sandbox-child';
 import { startWebServer } from './web-server';
 import { version } from '../../package.json';

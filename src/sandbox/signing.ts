@@ -1,6 +1,6 @@
 /**
  * The sandbox's own signing code (docs/protocols.md §1.3, §2.2–2.4, §3.2, §3.5), written independently
- * of the app's clients in src/main/payments so that a bug on one side cannot hide in both.
+ * of the app's clients in src/main/intermediaries so that a bug on one side cannot hide in both.
  */
 import {
   createCipheriv,

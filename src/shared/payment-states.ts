@@ -1,6 +1,6 @@
 /**
  * The lists of payment states, once: which attempt states are open, paid or final, which refund
- * states are unfinished, which order statuses are a sale. The state machine (src/main/payments/state.ts),
+ * states are unfinished, which order statuses are a sale. The state machine (src/main/intermediaries/state.ts),
  * the one writer of payment truth (src/main/core/payments/truth.ts), the pollers, the queries and
  * the screens all read them from here.
  *

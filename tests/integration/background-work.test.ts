@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/main/core/clock';
 import { createCore, type Core } from '../../src/main/core/core';
 import { inlineTasks, workerTasks, type Tasks } from '../../src/main/core/worker-tasks';
-import type { Statement, StatementRow } from '../../src/main/payments/provider';
+import type { Statement, StatementRow } from '../../src/main/intermediaries/provider';
 import type { ImportApplied, ImportPreview, ImportUpload } from '../../src/shared/types';
 import { history, world } from '../support/report-history';
 import { must, tempDir } from '../support/core';
@@ -304,7 +304,11 @@ describe('a statement import in two phases (read in a snapshot, store with the l
       { file: new Uint8Array(file), format: { kind: 'wechat', mchId: '1900000109' } },
       ctx,
     );
-    const parsed = (await import('../../src/main/payments/wechat/statement')).parseWechatBill(file, D, '1900000109');
+    const parsed = (await import('../../src/main/intermediaries/wechat/statement')).parseWechatBill(
+      file,
+      D,
+      '1900000109',
+    );
     if (parsed.kind !== 'statement') throw new Error(parsed.kind);
     const viaPlace = inPlace.reconciliation.importStatement(parsed.statement, ctx);
     expect(viaWorker).toEqual(viaPlace);

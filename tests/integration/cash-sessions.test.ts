@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProviderSource } from '../../src/main/core/payments/attempts';
-import type { ProviderId, Trade } from '../../src/main/payments/provider';
+import type { ProviderId, Trade } from '../../src/main/intermediaries/provider';
 import type { ErrorCode } from '../../src/shared/errors';
 import type {
   CashReport,

@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProviderSource } from '../../src/main/core/payments/attempts';
-import type { ProviderId, Trade } from '../../src/main/payments/provider';
+import type { ProviderId, Trade } from '../../src/main/intermediaries/provider';
 import type { EventName } from '../../src/shared/contract';
 import type { Result } from '../../src/shared/result';
 import type {

@@ -9,7 +9,7 @@ import { ManualClock } from '../../src/main/core/clock';
 import { createCore, type Core } from '../../src/main/core/core';
 import type { ProviderSource } from '../../src/main/core/payments/attempts';
 import { DEFAULT_REFUND_TIMING } from '../../src/main/core/refunds/refunds';
-import type { ProviderId, Trade } from '../../src/main/payments/provider';
+import type { ProviderId, Trade } from '../../src/main/intermediaries/provider';
 import type { RefundQuote, RefundView } from '../../src/shared/types';
 import { startSandbox } from '../../src/sandbox/server';
 import { FakeProvider } from '../support/fake-provider';

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore } from '../../src/main/core/core';
 import type { ProviderSource } from '../../src/main/core/payments/attempts';
-import type { Trade } from '../../src/main/payments/provider';
+import type { Trade } from '../../src/main/intermediaries/provider';
 import type { AttentionView, ExceptionView, RefundView } from '../../src/shared/types';
 import { FakeProvider, scriptedProviders } from '../support/fake-provider';
 import { must, startCore, type TestCore } from '../support/core';

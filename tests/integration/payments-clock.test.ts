@@ -24,7 +24,7 @@ import type {
   ProviderId,
   QueryOutcome,
   TradeRef,
-} from '../../src/main/payments/provider';
+} from '../../src/main/intermediaries/provider';
 import type { AttemptView, OrderSummary, OrderView } from '../../src/shared/types';
 import { FakeProvider } from '../support/fake-provider';
 import { must, startCore, type TestCore } from '../support/core';

@@ -3,7 +3,7 @@
  * checking every answer, closing at the deadline, and never marking anything paid by mistake.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Trade } from '../../src/main/payments/provider';
+import type { Trade } from '../../src/main/intermediaries/provider';
 import { scriptedProviders, type FakeProvider } from '../support/fake-provider';
 import { must, startCore, type TestCore } from '../support/core';
 

@@ -13,10 +13,10 @@ import { startSandbox } from '../../src/sandbox/server';
 import { SYSTEM_ACTOR } from '../../src/main/core/auth';
 import { ManualClock } from '../../src/main/core/clock';
 import { createCore, type Core } from '../../src/main/core/core';
-import { createProvider, sandboxConfigs } from '../../src/main/payments';
-import { fetchHttp } from '../../src/main/payments/http';
-import type { Http, HttpRequest, HttpResponse } from '../../src/main/payments/provider';
-import { readZip } from '../../src/main/payments/zip';
+import { createProvider, sandboxConfigs } from '../../src/main/intermediaries';
+import { fetchHttp } from '../../src/main/intermediaries/http';
+import type { Http, HttpRequest, HttpResponse } from '../../src/main/intermediaries/provider';
+import { readZip } from '../../src/main/intermediaries/zip';
 import type { ProviderId, ReconItemView, ReconRunResult } from '../../src/shared/types';
 import { tempDir } from '../support/temp';
 

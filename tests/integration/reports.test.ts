@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { referenceReport } from '../support/report-reference';
-import type { Trade } from '../../src/main/payments/provider';
+import type { Trade } from '../../src/main/intermediaries/provider';
 import type { AttentionView, ReportFile, ReportPrintable, SalesReport } from '../../src/shared/types';
 import { scriptedProviders, type FakeProvider } from '../support/fake-provider';
 import { must, startCore, type TestCore } from '../support/core';

@@ -11,7 +11,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProviderSource } from '../../src/main/core/payments/attempts';
-import type { ProviderId } from '../../src/main/payments/provider';
+import type { ProviderId } from '../../src/main/intermediaries/provider';
 import type { ErrorCode } from '../../src/shared/errors';
 import type { AppInfo, CashSessionState, CashSessionView, OrderView, PaidOrder, ZView } from '../../src/shared/types';
 import { FakeProvider } from '../support/fake-provider';

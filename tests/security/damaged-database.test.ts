@@ -14,7 +14,7 @@ import { ManualClock } from '../../src/main/core/clock';
 import { referenceReport } from '../support/report-reference';
 import type { Store } from '../../src/main/store/db';
 import { DB_FILE } from '../../src/main/store/db';
-import type { Trade } from '../../src/main/payments/provider';
+import type { Trade } from '../../src/main/intermediaries/provider';
 import type { DataSafetyStatus, RestorePlan, RestoreResult } from '../../src/shared/types';
 import { scriptedProviders, type FakeProvider } from '../support/fake-provider';
 import { must, tempDir } from '../support/core';

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SummaryLog } from '../../src/main/core/log-summary';
 import { NOTIFIED_QUERY_GAP_MS } from '../../src/main/core/payments/attempts';
-import type { Incoming, Trade } from '../../src/main/payments/provider';
+import type { Incoming, Trade } from '../../src/main/intermediaries/provider';
 import { startWebServer, type WebServer } from '../../src/main/web-server';
 import { startCore, type TestCore } from '../support/core';
 import { scriptedProviders, type FakeProvider } from '../support/fake-provider';

@@ -12,7 +12,7 @@ import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore } from '../../src/main/core/core';
 import { FileSecretStore, fingerprint } from '../../src/main/core/secrets';
-import { isLoopbackHost } from '../../src/main/payments/config';
+import { isLoopbackHost } from '../../src/main/intermediaries/config';
 import type { ErrorCode } from '../../src/shared/errors';
 import type { AppInfo, ProviderSettingsView } from '../../src/shared/types';
 import { startCore, tempDir, type TestCore } from '../support/core';

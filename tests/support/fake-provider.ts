@@ -19,7 +19,7 @@ import type {
   StatementOutcome,
   TradeRef,
   Verified,
-} from '../../src/main/payments/provider';
+} from '../../src/main/intermediaries/provider';
 import type { ProviderSource } from '../../src/main/core/payments/attempts';
 
 type Op = 'create' | 'query' | 'close' | 'cancel' | 'refund' | 'refundQuery';

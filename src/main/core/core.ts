@@ -32,7 +32,7 @@ import { Events } from './events';
 import { Orders } from './orders';
 import { PaymentSettings } from './payment-settings';
 import { FileSecretStore, type SecretStore } from './secrets';
-import type { ClientDeps } from '../payments/provider';
+import type { ClientDeps } from '../intermediaries/provider';
 import { Exceptions } from './exceptions';
 import { OrderRefunds } from './refunds/order-refunds';
 import { DEFAULT_TIMING, Payments, type PaymentTiming, type ProviderSource } from './payments/attempts';

@@ -1,5 +1,5 @@
 /** One row of the append-only payment journal (the payment timeline an owner opens in a dispute). */
-import type { Exchange } from '../payments/provider';
+import type { Exchange } from '../intermediaries/provider';
 import { prepared, type Store } from '../store/db';
 import type { JournalRow } from '../store/schema';
 

@@ -14,7 +14,7 @@
 import { SYSTEM_ACTOR } from '../../../src/main/core/auth';
 import { ManualClock } from '../../../src/main/core/clock';
 import { createCore, type Core } from '../../../src/main/core/core';
-import { createProvider, sandboxConfigs } from '../../../src/main/payments';
+import { createProvider, sandboxConfigs } from '../../../src/main/intermediaries';
 import { startSandbox } from '../../../src/sandbox/server';
 
 const [dataDir, sandboxDir] = process.argv.slice(2);

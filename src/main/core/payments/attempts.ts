@@ -21,7 +21,7 @@ import type {
   PayMode,
   QueryOutcome,
   Trade,
-} from '../../payments/provider';
+} from '../../intermediaries/provider';
 import type { Kysely } from 'kysely';
 import type { AttemptEvent } from '../../../shared/payment-state-machine';
 import { OPEN_STATES, PAID_STATES, isFinalUnpaid, isOpen, isPaid } from '../../../shared/payment-states';

@@ -2,7 +2,7 @@
  * The one writer of payment truth. Every write to a payment attempt, a refund, a payment exception,
  * and an order's paid or refunded status is made here, so that one file answers "where is a
  * payment's state written":
- * - an attempt's state changes only by the pure state machine (`transition`, src/main/payments/state.ts),
+ * - an attempt's state changes only by the pure state machine (`transition`, src/main/intermediaries/state.ts),
  *   applied as a conditional update (`… where id = ? and state = <the state read>`) with its
  *   `transition` journal row; an attempt is inserted in `created` (an intermediary's) or born through
  *   the machine (cash: `created`, then `paid` at once, in one insert journaled created → paid);

@@ -4,8 +4,8 @@
  * while it writes.
  */
 import { performance } from 'node:perf_hooks';
-import { parseStatementFile } from '../../payments/statement-file';
-import type { Statement } from '../../payments/provider';
+import { parseStatementFile } from '../../intermediaries/statement-file';
+import type { Statement } from '../../intermediaries/provider';
 import { Audit } from '../audit';
 import type { Clock } from '../clock';
 import { Events } from '../events';

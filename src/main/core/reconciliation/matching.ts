@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { ProviderId } from '../../../shared/types';
-import type { Statement, StatementRow } from '../../payments/provider';
+import type { Statement, StatementRow } from '../../intermediaries/provider';
 import {
   bufferZone,
   indexAttempts,
@@ -17,7 +17,7 @@ import {
   type LocalState,
   type MatchResult,
   type NeighbourDay,
-} from '../../payments/statement-match';
+} from '../../intermediaries/statement-match';
 import type { Store } from '../../store/db';
 import type { ReconRunRow } from '../../store/schema';
 import { chunks } from '../../store/sql';

@@ -34,8 +34,8 @@ import type {
   ReconRunResult,
   ReconSettingsView,
 } from '../../../shared/types';
-import { isDay } from '../../payments/money';
-import type { Statement, StatementFileOutcome, StatementOutcome } from '../../payments/provider';
+import { isDay } from '../../intermediaries/money';
+import type { Statement, StatementFileOutcome, StatementOutcome } from '../../intermediaries/provider';
 import { SYSTEM_ACTOR, type Actor } from '../auth';
 import { businessDay } from '../clock';
 import type { Store } from '../../store/db';

@@ -5,8 +5,8 @@
  * that waited for this day, and the audit row.
  */
 import type { ReconAutoResolution, ReconRunOutcome } from '../../../shared/types';
-import type { Statement } from '../../payments/provider';
-import type { MatchItem, MatchResult } from '../../payments/statement-match';
+import type { Statement } from '../../intermediaries/provider';
+import type { MatchItem, MatchResult } from '../../intermediaries/statement-match';
 import type { ReconItemRow } from '../../store/schema';
 import { chunks } from '../../store/sql';
 import { SYSTEM_ACTOR } from '../auth';

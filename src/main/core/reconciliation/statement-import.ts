@@ -5,8 +5,8 @@
  * with the write lock held only for that.
  */
 import type { ReconRunOutcome } from '../../../shared/types';
-import type { Statement } from '../../payments/provider';
-import type { MatchResult } from '../../payments/statement-match';
+import type { Statement } from '../../intermediaries/provider';
+import type { MatchResult } from '../../intermediaries/statement-match';
 import type { Store } from '../../store/db';
 import type { Clock } from '../clock';
 import { crashPoint } from '../crash-points';

@@ -1,8 +1,8 @@
 /** A parsed statement, checked once more and identified by its content, before anything is stored. */
 import { createHash } from 'node:crypto';
 import type { ProviderId } from '../../../shared/types';
-import { beijingDateTime } from '../../payments/money';
-import type { Statement } from '../../payments/provider';
+import { beijingDateTime } from '../../intermediaries/money';
+import type { Statement } from '../../intermediaries/provider';
 import { dayWindow } from './days';
 
 /**

@@ -3,7 +3,7 @@
  * the task a statement import runs in.
  */
 import type { ProviderId, ReconRunOutcome } from '../../../shared/types';
-import type { Statement, StatementFormat } from '../../payments/provider';
+import type { Statement, StatementFormat } from '../../intermediaries/provider';
 import type { Store } from '../../store/db';
 import type { ReconRunRow } from '../../store/schema';
 import type { Audit } from '../audit';

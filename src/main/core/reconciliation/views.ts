@@ -11,8 +11,8 @@ import type {
   ReconRunStatus,
   ReconSide,
 } from '../../../shared/types';
-import { isDay } from '../../payments/money';
-import { RECON_CATEGORIES, type MatchTotals } from '../../payments/statement-match';
+import { isDay } from '../../intermediaries/money';
+import { RECON_CATEGORIES, type MatchTotals } from '../../intermediaries/statement-match';
 import type { Store } from '../../store/db';
 import { dayWindow, shiftDay } from './days';
 import { CURRENT, PROVIDER_ORDER } from './types';

@@ -14,7 +14,7 @@
  */
 import { PosError } from '../../../shared/errors';
 import type { ProviderId, RefundView } from '../../../shared/types';
-import type { Called, RefundInput, RefundOutcome, RefundQueryOutcome } from '../../payments/provider';
+import type { Called, RefundInput, RefundOutcome, RefundQueryOutcome } from '../../intermediaries/provider';
 import { transition } from '../../../shared/payment-state-machine';
 import { HOLDING_STATES, OPEN_REFUND_STATES, REFUNDABLE_STATUSES } from '../../../shared/payment-states';
 import { inList } from '../../store/sql';

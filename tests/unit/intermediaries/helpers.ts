@@ -2,7 +2,7 @@
 import { createSign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ClientDeps, HttpRequest, HttpResponse } from '../../../src/main/payments/provider';
+import type { ClientDeps, HttpRequest, HttpResponse } from '../../../src/main/intermediaries/provider';
 
 export const SANDBOX_DIR = join(__dirname, '..', '..', '..', 'resources', 'sandbox');
 export const pem = (file: string): string => readFileSync(join(SANDBOX_DIR, file), 'utf8');

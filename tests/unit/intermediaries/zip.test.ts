@@ -5,7 +5,7 @@
 import iconv from 'iconv-lite';
 import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
-import { readZip, ZipError, ZIP_LIMITS } from '../../../src/main/payments/zip';
+import { readZip, ZipError, ZIP_LIMITS } from '../../../src/main/intermediaries/zip';
 
 type Files = Record<string, string | Buffer>;
 

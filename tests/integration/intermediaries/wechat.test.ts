@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createProvider } from '../../../src/main/payments';
-import type { PaymentProvider } from '../../../src/main/payments/provider';
+import { createProvider } from '../../../src/main/intermediaries';
+import type { PaymentProvider } from '../../../src/main/intermediaries/provider';
 import { otn, startEnv, startReceiver, type Env } from './env';
 
 let env: Env;

@@ -192,7 +192,7 @@ export class AlipaySigner {
  * key on every answer. Both accept a parsed `KeyObject` of the same key: after the SDK has
  * formatted its keys, they are parsed once and put back in its configuration. The SDK still builds
  * every string-to-sign and signs and verifies; RSA PKCS#1 v1.5 signatures are deterministic, so the
- * bytes sent are the same (tests/unit/payments/alipay.test.ts). A key node:crypto cannot parse
+ * bytes sent are the same (tests/unit/intermediaries/alipay.test.ts). A key node:crypto cannot parse
  * stays as text and fails where it failed before, at the first signature or check.
  */
 function preparseKeys(sdk: AlipaySdk): void {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createProvider } from '../../../src/main/payments';
-import type { Incoming, PaymentProvider } from '../../../src/main/payments/provider';
-import { formBody } from '../../../src/main/payments/yeepay/form';
+import { createProvider } from '../../../src/main/intermediaries';
+import type { Incoming, PaymentProvider } from '../../../src/main/intermediaries/provider';
+import { formBody } from '../../../src/main/intermediaries/yeepay/form';
 import { otn, startEnv, startReceiver, type Env, type Receiver } from './env';
 
 let env: Env;

@@ -1,11 +1,11 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { parseProviderConfig, type YeepayConfig } from '../../../src/main/payments/config';
-import { UnsupportedOperation } from '../../../src/main/payments/http';
-import { YeepayClient } from '../../../src/main/payments/yeepay/client';
-import { gbkEncode, parseCommandAnswer } from '../../../src/main/payments/yeepay/form';
-import { BUY_ORDER, hmacOf, yeepayHmac } from '../../../src/main/payments/yeepay/signing';
-import type { HttpRequest } from '../../../src/main/payments/provider';
+import { parseProviderConfig, type YeepayConfig } from '../../../src/main/intermediaries/config';
+import { UnsupportedOperation } from '../../../src/main/intermediaries/http';
+import { YeepayClient } from '../../../src/main/intermediaries/yeepay/client';
+import { gbkEncode, parseCommandAnswer } from '../../../src/main/intermediaries/yeepay/form';
+import { BUY_ORDER, hmacOf, yeepayHmac } from '../../../src/main/intermediaries/yeepay/signing';
+import type { HttpRequest } from '../../../src/main/intermediaries/provider';
 import { NOW, res, scripted, timeoutError } from './helpers';
 
 const V1_KEY = 'Xke1a0TqZE2Q8ku943LgC425247y3zuu09vLh78S4U0142rp60h3s6egNY3j';

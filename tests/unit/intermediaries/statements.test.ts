@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseProviderConfig, type YeepayConfig } from '../../../src/main/payments/config';
-import { yuanToFenRounded } from '../../../src/main/payments/money';
-import { parseWechatBill } from '../../../src/main/payments/wechat/statement';
-import { YeepayClient } from '../../../src/main/payments/yeepay/client';
-import { yeepayHmac } from '../../../src/main/payments/yeepay/signing';
-import { parseYeepayStatement } from '../../../src/main/payments/yeepay/statement';
+import { parseProviderConfig, type YeepayConfig } from '../../../src/main/intermediaries/config';
+import { yuanToFenRounded } from '../../../src/main/intermediaries/money';
+import { parseWechatBill } from '../../../src/main/intermediaries/wechat/statement';
+import { YeepayClient } from '../../../src/main/intermediaries/yeepay/client';
+import { yeepayHmac } from '../../../src/main/intermediaries/yeepay/signing';
+import { parseYeepayStatement } from '../../../src/main/intermediaries/yeepay/statement';
 import { NOW, res, scripted } from './helpers';
 
 describe('WeChat bill fees with five decimals', () => {

@@ -6,9 +6,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startSandbox } from '../../../src/sandbox/server';
-import { createProvider, sandboxConfigs, type SandboxConfigs } from '../../../src/main/payments';
-import type { ClientDeps, Incoming, PaymentProvider, ProviderId, Verified } from '../../../src/main/payments/provider';
-import { beijingDay } from '../../../src/main/payments/money';
+import { createProvider, sandboxConfigs, type SandboxConfigs } from '../../../src/main/intermediaries';
+import type {
+  ClientDeps,
+  Incoming,
+  PaymentProvider,
+  ProviderId,
+  Verified,
+} from '../../../src/main/intermediaries/provider';
+import { beijingDay } from '../../../src/main/intermediaries/money';
 import { tempDir } from '../../support/temp';
 
 export interface Env {

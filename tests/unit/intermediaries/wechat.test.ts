@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseProviderConfig, type WechatConfig } from '../../../src/main/payments/config';
-import { WechatClient } from '../../../src/main/payments/wechat/client';
-import { wechatSign } from '../../../src/main/payments/wechat/signing';
-import { parseWechatBill } from '../../../src/main/payments/wechat/statement';
-import { parseXml, toXml } from '../../../src/main/payments/wechat/xml';
-import type { HttpRequest } from '../../../src/main/payments/provider';
+import { parseProviderConfig, type WechatConfig } from '../../../src/main/intermediaries/config';
+import { WechatClient } from '../../../src/main/intermediaries/wechat/client';
+import { wechatSign } from '../../../src/main/intermediaries/wechat/signing';
+import { parseWechatBill } from '../../../src/main/intermediaries/wechat/statement';
+import { parseXml, toXml } from '../../../src/main/intermediaries/wechat/xml';
+import type { HttpRequest } from '../../../src/main/intermediaries/provider';
 import { NOW, res, scripted, timeoutError } from './helpers';
 
 const KEY = '7d4f2c0993a99691bfeaa696641c3f48';

@@ -3,7 +3,7 @@
  * by amount, fees, totals, and that the same input gives the same answer.
  */
 import { describe, expect, it } from 'vitest';
-import type { StatementRow } from '../../../src/main/payments/provider';
+import type { StatementRow } from '../../../src/main/intermediaries/provider';
 import {
   bufferZone,
   feeBounds,
@@ -12,7 +12,7 @@ import {
   type LocalRefund,
   type MatchInput,
   type NeighbourDay,
-} from '../../../src/main/payments/statement-match';
+} from '../../../src/main/intermediaries/statement-match';
 
 const DAY = '2026-11-26';
 const FROM = Date.parse('2026-11-25T16:00:00Z'); // 2026-11-26 00:00 Beijing

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createProvider, defaultDeps, InvalidProviderConfig, sandboxConfigs } from '../../../src/main/payments';
-import { parseProviderConfig } from '../../../src/main/payments/config';
-import { redact, send, truncate } from '../../../src/main/payments/http';
+import { createProvider, defaultDeps, InvalidProviderConfig, sandboxConfigs } from '../../../src/main/intermediaries';
+import { parseProviderConfig } from '../../../src/main/intermediaries/config';
+import { redact, send, truncate } from '../../../src/main/intermediaries/http';
 import {
   beijingCompact,
   beijingDateTime,
@@ -9,7 +9,7 @@ import {
   fenToYuan,
   parseBeijing,
   yuanToFen,
-} from '../../../src/main/payments/money';
+} from '../../../src/main/intermediaries/money';
 import { APP_PRIVATE, PLATFORM_PUBLIC, res, scripted, SANDBOX_DIR } from './helpers';
 
 describe('money at the edge', () => {

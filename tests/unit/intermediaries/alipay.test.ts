@@ -3,10 +3,10 @@ import iconv from 'iconv-lite';
 import JSZip from 'jszip';
 import { AlipaySdk } from 'alipay-sdk';
 import { describe, expect, it } from 'vitest';
-import { AlipayClient } from '../../../src/main/payments/alipay/client';
-import { notifySignContent, scanTopLevel } from '../../../src/main/payments/alipay/signing';
-import { parseAlipayBill } from '../../../src/main/payments/alipay/statement';
-import { parseProviderConfig, type AlipayConfig } from '../../../src/main/payments/config';
+import { AlipayClient } from '../../../src/main/intermediaries/alipay/client';
+import { notifySignContent, scanTopLevel } from '../../../src/main/intermediaries/alipay/signing';
+import { parseAlipayBill } from '../../../src/main/intermediaries/alipay/statement';
+import { parseProviderConfig, type AlipayConfig } from '../../../src/main/intermediaries/config';
 import {
   alipayAnswer,
   APP_PRIVATE,
