@@ -2,7 +2,7 @@
  * Daily reconciliation at scale (issue 4, "Measure": a 100k-row statement against 100k local
  * attempts, goal ≤ 1 s), two ways:
  *
- *  - **match**: the pure matcher (`payments/statement-match.ts`) on rows already in memory;
+ *  - **match**: the pure matcher (`intermediaries/statement-match.ts`) on rows already in memory;
  *  - **import**: `Reconciliation.importStatement` on a database holding the 100k attempts (and
  *    their orders): check the statement, hash it, then in one transaction load the day's attempts
  *    (one range query) and refunds, match, and store the run, all 100k lines and the items. Each run

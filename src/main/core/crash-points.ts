@@ -17,7 +17,7 @@
  *   http:<op>  — the request reached the intermediary and was answered, the app never read the
  *                answer: http:precreate, http:pay, http:unifiedorder, http:micropay, http:query,
  *                http:orderquery, http:close, http:closeorder, http:cancel, http:reverse, http:refund,
- *                http:bill_download, http:downloadbill, …   (payments/http.ts, through the
+ *                http:bill_download, http:downloadbill, …   (intermediaries/http.ts, through the
  *                `answered` hook core.ts gives the clients)
  */
 const armed: string | null = process.env['POS_CRASH_POINT'] || null;

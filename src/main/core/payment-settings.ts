@@ -8,7 +8,7 @@
  *
  * These settings decide where money goes: a change is the owner's (core.ts checks before `set`),
  * is audited in the transaction that writes it (plain fields before/after, keys by fingerprint
- * only), and a production gateway must be https:// (payments/config.ts `transportProblems`).
+ * only), and a production gateway must be https:// (intermediaries/config.ts `transportProblems`).
  */
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';

@@ -1,6 +1,7 @@
 /**
  * The one interface every intermediary client implements. The core speaks only this; each client
- * (yeepay.ts, alipay.ts, wechat.ts) turns it into its wire protocol (see docs/protocols.md),
+ * (yeepay/, alipay/, wechat/: each a client.ts, its signing.ts, notification.ts and statement.ts)
+ * turns it into its wire protocol (see docs/protocols.md),
  * signs every request and verifies every answer. Outcomes are data, never exceptions: a timeout, a
  * 5xx, garbage, a bad signature all come back as an outcome the core can record and act on.
  *
@@ -212,7 +213,7 @@ export type StatementOutcome =
   | Unknown
   | Untrusted;
 
-/** How a statement file is read (payments/statement-file.ts): the parser and the account it must be for. */
+/** How a statement file is read (statement-file.ts): the parser and the account it must be for. */
 export type StatementFormat =
   | { kind: 'alipay'; sellerId: string | null }
   | { kind: 'wechat'; mchId: string | null }
