@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { ManualClock } from '../src/main/core/clock';
 import { createCore } from '../src/main/core/core';
-import { SYSTEM_ACTOR } from '../src/main/core/auth';
+import { SYSTEM_ACTOR } from '../src/main/core/people/auth';
 import { fmt, progress, rng, row, tempDir, type Row } from './stats';
 
 export async function benchCash(opts: { sessions: number; salesPerSession: number; xRuns: number }): Promise<Row[]> {

@@ -22,11 +22,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { hashPin } from '../src/main/core/auth';
+import { hashPin } from '../src/main/core/people/auth';
 import { businessDay, ManualClock } from '../src/main/core/clock';
-import { orderNumber } from '../src/main/core/orders';
-import { priceCart, type PricingLine } from '../src/main/core/pricing';
-import { Reports } from '../src/main/core/reports';
+import { orderNumber } from '../src/main/core/sales/orders';
+import { priceCart, type PricingLine } from '../src/main/core/sales/pricing';
+import { Reports } from '../src/main/core/reports/reports';
 import { DEMO_CATALOGUE, importCatalogue, loadPinyin } from '../src/main/core/catalogue/seed';
 import { DB_FILE, openStore } from '../src/main/store/db';
 import type { Discount } from '../src/shared/types';

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ManualClock } from '../src/main/core/clock';
 import { createCore } from '../src/main/core/core';
-import { SYSTEM_ACTOR } from '../src/main/core/auth';
+import { SYSTEM_ACTOR } from '../src/main/core/people/auth';
 import type { Statement, StatementRow } from '../src/main/intermediaries/provider';
 import { reconcile, type LocalAttempt } from '../src/main/intermediaries/statement-match';
 import { DB_FILE } from '../src/main/store/db';

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createCore, type Core } from '../src/main/core/core';
 import { referenceReport } from '../tests/support/report-reference';
-import { addDays } from '../src/main/core/reports';
+import { addDays } from '../src/main/core/reports/reports';
 import { generateHistory, type HistoryResult } from './history';
 import { fmt, median, p95, progress, row, type Row } from './stats';
 

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type BetterSqlite3 from 'better-sqlite3';
 import { createCore, type Core } from '../src/main/core/core';
-import { orderNumber } from '../src/main/core/orders';
+import { orderNumber } from '../src/main/core/sales/orders';
 import { DEMO_CATALOGUE, importCatalogue } from '../src/main/core/catalogue/seed';
 import { openStore, type Store } from '../src/main/store/db';
 import type { CartView, OrderView, PaidOrder } from '../src/shared/types';

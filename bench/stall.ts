@@ -21,7 +21,7 @@ import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
-import { SYSTEM_ACTOR } from '../src/main/core/auth';
+import { SYSTEM_ACTOR } from '../src/main/core/people/auth';
 import { ManualClock } from '../src/main/core/clock';
 import { createCore, type Core } from '../src/main/core/core';
 import { decimal, writeCsv } from '../src/main/core/platform/csv';

@@ -1,7 +1,7 @@
 /**
  * Date ranges for the sales review, on business days `YYYY-MM-DD` (plain calendar arithmetic, no time
  * zone): the renderer's presets and the check of a range typed by hand. Main applies the same limits
- * (core/reports.ts `checkRange`) and refuses with REPORT_RANGE_INVALID.
+ * (core/reports/reports.ts `checkRange`) and refuses with REPORT_RANGE_INVALID.
  */
 import { formatFen } from './money';
 

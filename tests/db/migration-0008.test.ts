@@ -8,7 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/main/core/clock';
 import { referenceReport } from '../support/report-reference';
-import { Reports } from '../../src/main/core/reports';
+import { Reports } from '../../src/main/core/reports/reports';
 import { openStore } from '../../src/main/store/db';
 import { MIGRATION_NAMES } from '../../src/main/store/migrations';
 import { tempDir } from '../support/temp';

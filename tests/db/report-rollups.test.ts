@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { businessDay } from '../../src/main/core/clock';
 import { referenceReport } from '../support/report-reference';
-import { addDays } from '../../src/main/core/reports';
+import { addDays } from '../../src/main/core/reports/reports';
 import type { Store } from '../../src/main/store/db';
 import { REPORT_TABLES } from '../../src/main/store/migrations/0008-report-rollups';
 import type { SalesReport } from '../../src/shared/types';

@@ -10,7 +10,7 @@ import JSZip from 'jszip';
 import iconv from 'iconv-lite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../src/sandbox/server';
-import { SYSTEM_ACTOR } from '../../src/main/core/auth';
+import { SYSTEM_ACTOR } from '../../src/main/core/people/auth';
 import { ManualClock } from '../../src/main/core/clock';
 import { createCore, type Core } from '../../src/main/core/core';
 import { createProvider, sandboxConfigs } from '../../src/main/intermediaries';

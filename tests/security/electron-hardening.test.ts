@@ -9,7 +9,7 @@
  *   https:// URL used to pass;
  * - the packaged app is built with the fuses that close run-as-Node, NODE_OPTIONS and --inspect.
  */
-import { SYSTEM_ACTOR } from '../../src/main/core/auth';
+import { SYSTEM_ACTOR } from '../../src/main/core/people/auth';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';

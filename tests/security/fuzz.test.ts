@@ -27,8 +27,8 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { contract, type MethodName } from '../../src/shared/contract';
 import { ERROR_CODES } from '../../src/shared/errors';
-import { LOCK_OUT_MS } from '../../src/main/core/auth';
-import { FIELDS } from '../../src/main/core/payment-settings';
+import { LOCK_OUT_MS } from '../../src/main/core/people/auth';
+import { FIELDS } from '../../src/main/core/payments/payment-settings';
 import { scriptedProviders } from '../support/fake-provider';
 import { startServer, type TestServer } from '../support/core';
 import {
@@ -170,7 +170,7 @@ function fingerprinter(s: TestServer) {
       .all() as { name: string }[]
   ).map((t) => t.name);
   // the identity seal is rewritten after every backup, which may finish in the background (after a Z)
-  // while a later call runs: it is not that call's write (core/till-identity.ts)
+  // while a later call runs: it is not that call's write (core/payments/till-identity.ts)
   const all = new Map(
     tables.map((t) => [
       t,

@@ -6,7 +6,7 @@
  * whatever the concurrency, and the lock must survive a restart of the core on the same data.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { LOCK_OUT_MS, MAX_PIN_FAILURES } from '../../src/main/core/auth';
+import { LOCK_OUT_MS, MAX_PIN_FAILURES } from '../../src/main/core/people/auth';
 import { ManualClock } from '../../src/main/core/clock';
 import { createCore, type Core } from '../../src/main/core/core';
 import type { Result } from '../../src/shared/result';

@@ -12,7 +12,7 @@ import { startSandbox } from '../../src/sandbox/server';
 import { ManualClock } from '../../src/main/core/clock';
 import { createCore, type Core } from '../../src/main/core/core';
 import { DB_FILE } from '../../src/main/store/db';
-import { SEAL_FILE } from '../../src/main/core/till-identity';
+import { SEAL_FILE } from '../../src/main/core/payments/till-identity';
 import { tempDir } from '../support/temp';
 
 type Provider = 'alipay' | 'wechat' | 'yeepay';
@@ -353,7 +353,7 @@ describe('an answer about a trade this attempt did not create never pays the ord
 describe('the till identity itself', () => {
   it('takes a new code when the host changes, never reuses one, and keeps numbers within 32 letters and digits', async () => {
     const { openStore } = await import('../../src/main/store/db');
-    const { TillIdentity, terminalCode } = await import('../../src/main/core/till-identity');
+    const { TillIdentity, terminalCode } = await import('../../src/main/core/payments/till-identity');
     const t = tempDir('pos-id-');
     cleanups.push(t.cleanup);
     const { store } = await openStore({ dataDir: t.dir });

@@ -16,7 +16,7 @@
  */
 import { writeSync } from 'node:fs';
 import { businessDay, ManualClock } from '../../src/main/core/clock';
-import { SYSTEM_ACTOR } from '../../src/main/core/auth';
+import { SYSTEM_ACTOR } from '../../src/main/core/people/auth';
 import { createCore, type Core } from '../../src/main/core/core';
 import type { PaymentTiming } from '../../src/main/core/payments/attempts';
 import { shiftDay } from '../../src/main/core/reconciliation/days';

@@ -3,7 +3,7 @@
  * tests/db/report-rollups.test.ts), for the report rollup tests.
  */
 import { businessDay, ManualClock } from '../../src/main/core/clock';
-import { Reports } from '../../src/main/core/reports';
+import { Reports } from '../../src/main/core/reports/reports';
 import { DEMO_CATALOGUE, importCatalogue } from '../../src/main/core/catalogue/seed';
 import { openStore, type Store } from '../../src/main/store/db';
 import { tempDir } from './temp';

@@ -22,7 +22,7 @@ import type {
   SalesReport,
 } from '../../src/shared/types';
 import type { Store } from '../../src/main/store/db';
-import { addDays, checkRange, totals } from '../../src/main/core/reports';
+import { addDays, checkRange, totals } from '../../src/main/core/reports/reports';
 
 const PAID = `('paid', 'partially_refunded', 'refunded')`;
 const HOLDER = (order: string) =>

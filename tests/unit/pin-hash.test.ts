@@ -1,10 +1,10 @@
 /**
- * PIN hashing in its own thread (src/main/core/pin-hash.ts): the same key as `crypto.scrypt`, so
+ * PIN hashing in its own thread (src/main/core/people/pin-hash.ts): the same key as `crypto.scrypt`, so
  * every PIN stored before still verifies; checks asked together each get their own answer.
  */
 import { scrypt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { scryptPin } from '../../src/main/core/pin-hash';
+import { scryptPin } from '../../src/main/core/people/pin-hash';
 
 const PARAMS = { N: 16_384, r: 8, p: 1 };
 

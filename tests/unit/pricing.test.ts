@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { allocate, discountAmount, priceCart } from '../../src/main/core/pricing';
+import { allocate, discountAmount, priceCart } from '../../src/main/core/sales/pricing';
 import type { Discount } from '../../src/shared/types';
 
 describe('pricing', () => {

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, checkRange, parseReportDay, splitRange, type RangePart } from '../../src/main/core/reports';
+import { addDays, checkRange, parseReportDay, splitRange, type RangePart } from '../../src/main/core/reports/reports';
 import { groupedFen as money, presetRange, rangeProblem } from '../../src/shared/report-range';
 import { PosError } from '../../src/shared/errors';
 

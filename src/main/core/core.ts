@@ -11,9 +11,9 @@ import { fail, ok, type Result } from '../../shared/result';
 import type { AppInfo, AttemptView, CartView, Locale, OrderView } from '../../shared/types';
 import { openStore, type MigrationReport, type Store } from '../store/db';
 import { toPosError } from '../store/sqlite-errors';
-import { Audit } from './audit';
-import { Auth, WHILE_LOCKED, type Actor } from './auth';
-import { Carts } from './cart';
+import { Audit } from './people/audit';
+import { Auth, WHILE_LOCKED, type Actor } from './people/auth';
+import { Carts } from './sales/cart';
 import {
   approvalRequired,
   auditOf,
@@ -21,7 +21,7 @@ import {
   pastLimit,
   shareOf,
   unapproved as unapprovedDiscounts,
-} from './discount-limits';
+} from './sales/discount-limits';
 import { Catalog } from './catalogue/catalog';
 import { CatalogAdmin } from './catalogue/admin';
 import { CatalogueFiles } from './catalogue/csv-files';
@@ -29,21 +29,21 @@ import { catalogHandlers } from './catalogue/handlers';
 import { businessDay, systemClock, systemTimeZone, type Clock } from './clock';
 import { crashPoint } from './crash-points';
 import { Events } from './events';
-import { Orders } from './orders';
-import { PaymentSettings } from './payment-settings';
+import { Orders } from './sales/orders';
+import { PaymentSettings } from './payments/payment-settings';
 import { FileSecretStore, type SecretStore } from './secrets';
 import type { ClientDeps } from '../intermediaries/provider';
-import { Exceptions } from './exceptions';
+import { Exceptions } from './payments/exceptions';
 import { OrderRefunds } from './refunds/order-refunds';
 import { DEFAULT_TIMING, Payments, type PaymentTiming, type ProviderSource } from './payments/attempts';
 import { DEFAULT_REFUND_TIMING, Refunds, type RefundTiming } from './refunds/refunds';
-import { browserPrinter, receiptHtml, type ReceiptPrinter } from './printing';
+import { browserPrinter, receiptHtml, type ReceiptPrinter } from './reports/printing';
 import { seedIfEmpty } from './catalogue/seed';
 import { Settings } from './settings';
-import { TillIdentity } from './till-identity';
+import { TillIdentity } from './payments/till-identity';
 import { Reconciliation } from './reconciliation/reconciliation';
 import { reconciliationHandlers } from './reconciliation/handlers';
-import { Reports, checkRange } from './reports';
+import { Reports, checkRange } from './reports/reports';
 import { CashSessions } from './cash/cash-sessions';
 import { cashSessionHandlers } from './cash/handlers';
 import { accessRules, type Handlers } from './handlers';

@@ -7,7 +7,7 @@
  *
  * Points (docs/testing.md lists them and says where each one dies):
  *   order.confirmed, order.cash-paid,
- *   order.cash-sale-in-tx, order.cash-sale-committed         (core/orders.ts)
+ *   order.cash-sale-in-tx, order.cash-sale-committed         (core/sales/orders.ts)
  *   payment.intent-written, payment.create-answered,
  *   payment.query-answered, payment.paid-committed,
  *   payment.close-answered                                   (core/payments/attempts.ts)

@@ -7,7 +7,7 @@
  * Who may call what (docs/security.md) is decided in the handler, with the rules in `Access`.
  */
 import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract';
-import type { Actor, Auth } from './auth';
+import type { Actor, Auth } from './people/auth';
 
 /** One function per contract method. */
 export type Handlers = { [K in MethodName]: (input: MethodInput<K>) => MethodOutput<K> | Promise<MethodOutput<K>> };

@@ -8,8 +8,8 @@
 import type { Compilable, Kysely } from 'kysely';
 import type { Database } from '../store/schema';
 import { drawerCashQuery, pendingAttemptsQuery, sessionSalesQuery } from './cash/queries';
-import { openAttemptsQuery, openExceptionsQuery, recentlyResolvedQuery } from './exceptions';
-import { ordersOfDayQuery } from './orders';
+import { openAttemptsQuery, openExceptionsQuery, recentlyResolvedQuery } from './payments/exceptions';
+import { ordersOfDayQuery } from './sales/orders';
 import { dueAttemptsQuery, nextPollQuery, polledCountQuery } from './payments/attempts';
 import {
   dueRefundsQuery,

@@ -14,12 +14,12 @@ import { PosError } from '../../shared/errors';
 import type { Locale, SalesReport } from '../../shared/types';
 import { openTaskStore, type Store } from '../store/db';
 import { TaskPool, type FromTaskWorker, type TaskErrorShape, type ToTaskWorker } from '../store/sqlite-jobs';
-import { Audit } from './audit';
+import { Audit } from './people/audit';
 import { CATALOGUE_TASKS } from './catalogue/csv-tasks';
 import type { Clock } from './clock';
 import { reconImport } from './reconciliation/import-task';
-import { reportCsv, reportHtml } from './report-files';
-import { Reports } from './reports';
+import { reportCsv, reportHtml } from './reports/report-files';
+import { Reports } from './reports/reports';
 import type { TaskContext, TaskMapOf, TaskRunner } from './tasks';
 
 const clockAt = (now: number): Clock => ({ now: () => now });

@@ -5,7 +5,7 @@
 import { BrowserWindow } from 'electron';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ReceiptPrinter } from '../core/printing';
+import type { ReceiptPrinter } from '../core/reports/printing';
 import { ensurePrivateDir, makePrivate, PRIVATE_FILE_MODE } from '../store/file-modes';
 
 export function electronPrinter(dataDir: string): ReceiptPrinter {

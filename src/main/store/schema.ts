@@ -222,7 +222,7 @@ export interface RefundsTable {
   request_key: Generated<string | null>;
 }
 
-/** Every installation code this data has used (migration 0011; core/till-identity.ts), append-only. */
+/** Every installation code this data has used (migration 0011; core/payments/till-identity.ts), append-only. */
 export interface TillIdentityTable {
   id: Generated<number>;
   installation: string;

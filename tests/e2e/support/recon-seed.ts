@@ -11,7 +11,7 @@
  * till closed which the buyer still paid (paid after close), and an Alipay trade the till never saw.
  * Start browser mode on DATA_DIR with POS_SANDBOX=off.
  */
-import { SYSTEM_ACTOR } from '../../../src/main/core/auth';
+import { SYSTEM_ACTOR } from '../../../src/main/core/people/auth';
 import { ManualClock } from '../../../src/main/core/clock';
 import { createCore, type Core } from '../../../src/main/core/core';
 import { createProvider, sandboxConfigs } from '../../../src/main/intermediaries';

@@ -31,8 +31,8 @@ import type {
   ZSummary,
   ZView,
 } from '../../../shared/types';
-import type { Actor } from '../auth';
-import { cashReportHtml, type ReceiptPrinter } from '../printing';
+import type { Actor } from '../people/auth';
+import { cashReportHtml, type ReceiptPrinter } from '../reports/printing';
 import { Drawer } from './drawer';
 import { CashReports } from './report';
 import type { CashSessionsOptions, CloseInput, OpenInput } from './types';

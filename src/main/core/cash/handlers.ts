@@ -5,7 +5,7 @@
  */
 import type { CashSessionState, CashSessionView, Locale } from '../../../shared/types';
 import { seesTotals, type Access, type HandlersOf } from '../handlers';
-import type { ReceiptPrinter } from '../printing';
+import type { ReceiptPrinter } from '../reports/printing';
 import type { CashSessions } from './cash-sessions';
 
 /** A session as a clerk sees it: no expected cash. */

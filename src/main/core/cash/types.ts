@@ -2,7 +2,7 @@
 import type { DenominationCounts } from '../../../shared/cash';
 import type { ReconDayView } from '../../../shared/types';
 import type { Store } from '../../store/db';
-import type { Audit } from '../audit';
+import type { Audit } from '../people/audit';
 import type { Clock } from '../clock';
 import type { Settings } from '../settings';
 

@@ -19,8 +19,8 @@ import type {
   ZView,
 } from '../../../shared/types';
 import type { ZReportRow } from '../../store/schema';
-import type { Actor } from '../auth';
-import { cashReportHtml, type ReceiptPrinter } from '../printing';
+import type { Actor } from '../people/auth';
+import { cashReportHtml, type ReceiptPrinter } from '../reports/printing';
 import type { Drawer } from './drawer';
 import { RECONCILED, type CashReports } from './report';
 import type { CashSessionsOptions, CloseInput } from './types';

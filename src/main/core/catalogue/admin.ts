@@ -24,8 +24,8 @@ import type {
 import type { Kysely } from 'kysely';
 import type { Store } from '../../store/db';
 import type { Database, ProductRow } from '../../store/schema';
-import type { Audit } from '../audit';
-import type { Actor } from '../auth';
+import type { Audit } from '../people/audit';
+import type { Actor } from '../people/auth';
 import type { Clock } from '../clock';
 import type { Events } from '../events';
 import type { Catalog } from './catalog';

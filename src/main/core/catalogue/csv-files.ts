@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { PosError } from '../../../shared/errors';
 import type { CatalogueExport, ImportApplied, ImportPreview, ImportUpload } from '../../../shared/types';
-import type { Actor } from '../auth';
+import type { Actor } from '../people/auth';
 import { MAX_IMPORT_BYTES } from './csv';
 import type { Clock } from '../clock';
 import type { TaskMapOf, TaskRunner } from '../tasks';

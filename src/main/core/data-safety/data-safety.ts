@@ -34,8 +34,8 @@ import type {
   RestoreResult,
 } from '../../../shared/types';
 import { ensurePrivateDir } from '../../store/file-modes';
-import type { Audit } from '../audit';
-import type { Actor } from '../auth';
+import type { Audit } from '../people/audit';
+import type { Actor } from '../people/auth';
 import { Backups } from './backups';
 import { IntegrityChecks } from './checks';
 import { backupView, damageOf, loadManifest, saveManifest, short, type Manifest } from './record';

@@ -1,6 +1,6 @@
 /** Data safety's part of the contract (`dataSafety.*`): the banner's status is anyone's, the rest the owner's. */
-import type { Audit } from '../audit';
-import type { Actor, Auth } from '../auth';
+import type { Audit } from '../people/audit';
+import type { Actor, Auth } from '../people/auth';
 import type { Access, HandlersOf } from '../handlers';
 import type { DataSafety } from './data-safety';
 

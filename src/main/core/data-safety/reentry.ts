@@ -7,8 +7,8 @@
  */
 import { OPEN_STATES } from '../../../shared/payment-states';
 import type { Store } from '../../store/db';
-import type { Actor } from '../auth';
-import type { Audit } from '../audit';
+import type { Actor } from '../people/auth';
+import type { Audit } from '../people/audit';
 import {
   errText,
   PAID,

@@ -21,8 +21,8 @@ import type {
 import { DB_FILE, openStore } from '../../store/db';
 import { createPrivateFile, ensurePrivateDir, makePrivate, PRIVATE_FILE_MODE } from '../../store/file-modes';
 import { runJob } from '../../store/sqlite-jobs';
-import { Audit } from '../audit';
-import type { Actor } from '../auth';
+import { Audit } from '../people/audit';
+import type { Actor } from '../people/auth';
 import { countRows, readSinceBackup, recoveredOrders, RECOVERY_TABLES, type RecoveredSet } from './recovery';
 import { recoveryCsv } from './recovery-export';
 import { reenter, type NotReentered } from './reentry';

@@ -32,7 +32,7 @@ import { readAttemptOutcome, storeAttemptOutcome } from '../../store/outcomes';
 import type { Clock } from '../clock';
 import { crashPoint } from '../crash-points';
 import type { Events } from '../events';
-import type { TillIdentity } from '../till-identity';
+import type { TillIdentity } from './till-identity';
 import { SummaryLog } from '../log-summary';
 import { Poller } from './poller';
 import { PaymentTruth, type AttemptFacts } from './truth';

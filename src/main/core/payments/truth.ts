@@ -21,8 +21,8 @@ import type { OrderStatus, RefundState } from '../../../shared/types';
 import { transition, type AttemptEvent } from '../../../shared/payment-state-machine';
 import { prepared, type Store } from '../../store/db';
 import type { AttemptRow, RefundRow } from '../../store/schema';
-import type { Audit } from '../audit';
-import type { Actor } from '../auth';
+import type { Audit } from '../people/audit';
+import type { Actor } from '../people/auth';
 import type { Clock } from '../clock';
 import { writeJournal } from '../journal';
 

@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { parseStatementFile } from '../../intermediaries/statement-file';
 import type { Statement } from '../../intermediaries/provider';
-import { Audit } from '../audit';
+import { Audit } from '../people/audit';
 import type { Clock } from '../clock';
 import { Events } from '../events';
 import type { TaskContext } from '../tasks';

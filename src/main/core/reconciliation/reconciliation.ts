@@ -36,7 +36,7 @@ import type {
 } from '../../../shared/types';
 import { isDay } from '../../intermediaries/money';
 import type { Statement, StatementFileOutcome, StatementOutcome } from '../../intermediaries/provider';
-import { SYSTEM_ACTOR, type Actor } from '../auth';
+import { SYSTEM_ACTOR, type Actor } from '../people/auth';
 import { businessDay } from '../clock';
 import type { Store } from '../../store/db';
 import { crashPoint } from '../crash-points';

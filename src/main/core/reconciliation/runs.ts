@@ -9,7 +9,7 @@ import type { Statement } from '../../intermediaries/provider';
 import type { MatchItem, MatchResult } from '../../intermediaries/statement-match';
 import type { ReconItemRow } from '../../store/schema';
 import { chunks } from '../../store/sql';
-import { SYSTEM_ACTOR } from '../auth';
+import { SYSTEM_ACTOR } from '../people/auth';
 import { crashPoint } from '../crash-points';
 import { PaymentTruth } from '../payments/truth';
 import { actorName, CURRENT, type ReconciliationOptions, type RunContext } from './types';

@@ -1,7 +1,7 @@
 /** The reconciliation's settings: the daily run's time, the midnight buffer, the fee rates (the owner's, audited). */
 import { PosError } from '../../../shared/errors';
 import type { ProviderId, ReconSettingsView } from '../../../shared/types';
-import type { Actor } from '../auth';
+import type { Actor } from '../people/auth';
 import { PROVIDER_ORDER, type ReconciliationOptions } from './types';
 
 export function reconSettingsView(settings: ReconciliationOptions['settings']): ReconSettingsView {

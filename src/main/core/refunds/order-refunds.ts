@@ -20,8 +20,8 @@ import { PAID_STATES, REFUNDABLE_STATUSES } from '../../../shared/payment-states
 import { inList } from '../../store/sql';
 import type { Store } from '../../store/db';
 import type { AttemptRow } from '../../store/schema';
-import type { Audit } from '../audit';
-import type { Actor } from '../auth';
+import type { Audit } from '../people/audit';
+import type { Actor } from '../people/auth';
 import type { Refunds } from './refunds';
 
 export type RefundKind = 'full' | 'lines' | 'amount';

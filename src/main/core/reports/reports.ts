@@ -9,19 +9,19 @@
  * bench hold the two equal.
  */
 import { sql } from 'kysely';
-import { PosError } from '../../shared/errors';
+import { PosError } from '../../../shared/errors';
 import type {
   ReportCategoryRow,
   ReportMethodRow,
   ReportProductRow,
   ReportTotals,
   SalesReport,
-} from '../../shared/types';
-import { MAX_REPORT_DAYS } from '../../shared/report-range';
-import type { Store } from '../store/db';
-import { REPORT_REBUILD_SQL } from '../store/migrations/0008-report-rollups';
-import { offsetTransitions } from '../store/tz-offsets';
-import type { Clock } from './clock';
+} from '../../../shared/types';
+import { MAX_REPORT_DAYS } from '../../../shared/report-range';
+import type { Store } from '../../store/db';
+import { REPORT_REBUILD_SQL } from '../../store/migrations/0008-report-rollups';
+import { offsetTransitions } from '../../store/tz-offsets';
+import type { Clock } from '../clock';
 
 const MIN_YEAR = 2000;
 const MAX_YEAR = 2099;

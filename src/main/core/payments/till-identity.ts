@@ -26,9 +26,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { prepared, type Store } from '../store/db';
-import { newInstallationCode } from '../store/migrations/0011-till-identity';
-import type { Clock } from './clock';
+import { prepared, type Store } from '../../store/db';
+import { newInstallationCode } from '../../store/migrations/0011-till-identity';
+import type { Clock } from '../clock';
 
 export const SEAL_FILE = 'identity.seal';
 const SEAL_KEY = 'till.seal';

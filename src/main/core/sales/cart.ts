@@ -3,13 +3,13 @@
  * restart loses nothing. The renderer sends product ids and quantities; prices always come from
  * the products table and totals from `priceCart`.
  */
-import { MAX_QTY } from '../../shared/contract';
-import { PosError } from '../../shared/errors';
-import type { CartView, Discount, ParkedCartView } from '../../shared/types';
-import { prepared, type Store } from '../store/db';
-import type { CartRow } from '../store/schema';
-import type { Catalog } from './catalogue/catalog';
-import type { Clock } from './clock';
+import { MAX_QTY } from '../../../shared/contract';
+import { PosError } from '../../../shared/errors';
+import type { CartView, Discount, ParkedCartView } from '../../../shared/types';
+import { prepared, type Store } from '../../store/db';
+import type { CartRow } from '../../store/schema';
+import type { Catalog } from '../catalogue/catalog';
+import type { Clock } from '../clock';
 import type { CartApprovals } from './discount-limits';
 import { priceCart } from './pricing';
 

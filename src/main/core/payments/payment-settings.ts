@@ -13,17 +13,17 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
-import { PosError } from '../../shared/errors';
-import { type setPaymentSchema } from '../../shared/contract';
-import type { ProviderId, ProviderSettingsView } from '../../shared/types';
-import { createProvider, GATEWAY_URL_FIELDS, SANDBOX_CUSTOMER_PAGES, sandboxConfigs } from '../intermediaries';
-import { InvalidProviderConfig, parseProviderConfig, transportProblems } from '../intermediaries/config';
-import type { ClientDeps } from '../intermediaries/provider';
-import type { Store } from '../store/db';
-import type { Audit } from './audit';
-import { SYSTEM_ACTOR, type Actor } from './auth';
-import type { ProviderEntry, ProviderSource } from './payments/attempts';
-import { fingerprint, type SecretStore } from './secrets';
+import { PosError } from '../../../shared/errors';
+import { type setPaymentSchema } from '../../../shared/contract';
+import type { ProviderId, ProviderSettingsView } from '../../../shared/types';
+import { createProvider, GATEWAY_URL_FIELDS, SANDBOX_CUSTOMER_PAGES, sandboxConfigs } from '../../intermediaries';
+import { InvalidProviderConfig, parseProviderConfig, transportProblems } from '../../intermediaries/config';
+import type { ClientDeps } from '../../intermediaries/provider';
+import type { Store } from '../../store/db';
+import type { Audit } from '../people/audit';
+import { SYSTEM_ACTOR, type Actor } from '../people/auth';
+import type { ProviderEntry, ProviderSource } from './attempts';
+import { fingerprint, type SecretStore } from '../secrets';
 
 export const PROVIDERS: readonly ProviderId[] = ['alipay', 'wechat', 'yeepay'];
 

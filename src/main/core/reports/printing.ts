@@ -3,9 +3,9 @@
  * a `ReceiptPrinter`: the Electron shell prints silently to the default printer and falls back to a
  * PDF; browser mode answers `browser`, and the page prints itself with the browser's print dialog.
  */
-import { formatFen } from '../../shared/money';
-import { DENOMINATION_KEYS, denominationLabel, type DenominationCounts } from '../../shared/cash';
-import type { CashReport, Locale, PrintOutcome, Receipt, ReconSide, ZReport, ZView } from '../../shared/types';
+import { formatFen } from '../../../shared/money';
+import { DENOMINATION_KEYS, denominationLabel, type DenominationCounts } from '../../../shared/cash';
+import type { CashReport, Locale, PrintOutcome, Receipt, ReconSide, ZReport, ZView } from '../../../shared/types';
 
 export interface ReceiptPrinter {
   /** `receipt.number` names the PDF when there is no printer (a receipt, or a Z such as `Z-T01-0001`). */

@@ -10,8 +10,8 @@
  * remembered on the cart as the share approved (ppm, migration 0013): a discount past the limit but no
  * larger a share than that needs no second PIN.
  */
-import { PosError } from '../../shared/errors';
-import type { CartView, Discount } from '../../shared/types';
+import { PosError } from '../../../shared/errors';
+import type { CartView, Discount } from '../../../shared/types';
 
 /** parts per million: a share of 100 % */
 export const PPM = 1_000_000;

@@ -3,8 +3,8 @@
  * before any payment; cash payment completes it in one transaction with its payment record and
  * journal row; orders can be listed, opened, cancelled while unpaid, and their receipts rebuilt.
  */
-import { PosError } from '../../shared/errors';
-import { formatFen } from '../../shared/money';
+import { PosError } from '../../../shared/errors';
+import { formatFen } from '../../../shared/money';
 import type {
   CartView,
   JournalEntry,
@@ -16,25 +16,25 @@ import type {
   PaymentView,
   Receipt,
   TimelineExport,
-} from '../../shared/types';
-import { OPEN_STATES, PAID_STATES, isPaid } from '../../shared/payment-states';
-import { inList } from '../store/sql';
-import { prepared, type Store } from '../store/db';
+} from '../../../shared/types';
+import { OPEN_STATES, PAID_STATES, isPaid } from '../../../shared/payment-states';
+import { inList } from '../../store/sql';
+import { prepared, type Store } from '../../store/db';
 import type { Kysely } from 'kysely';
-import type { AttemptRow, Database, OrderLineRow, OrderRow } from '../store/schema';
+import type { AttemptRow, Database, OrderLineRow, OrderRow } from '../../store/schema';
 import { toDiscount, type Carts } from './cart';
-import { businessDay, type Clock } from './clock';
-import type { Audit } from './audit';
-import type { Actor } from './auth';
-import { crashPoint } from './crash-points';
-import { writeCsv } from './platform/csv';
+import { businessDay, type Clock } from '../clock';
+import type { Audit } from '../people/audit';
+import type { Actor } from '../people/auth';
+import { crashPoint } from '../crash-points';
+import { writeCsv } from '../platform/csv';
 import { shareOf } from './discount-limits';
-import type { Events } from './events';
-import type { TillIdentity } from './till-identity';
-import { writeJournal } from './journal';
-import { PaymentTruth } from './payments/truth';
+import type { Events } from '../events';
+import type { TillIdentity } from '../payments/till-identity';
+import { writeJournal } from '../journal';
+import { PaymentTruth } from '../payments/truth';
 import { priceCart } from './pricing';
-import type { Settings } from './settings';
+import type { Settings } from '../settings';
 
 /** The most change a till hands out; a larger tender is a typing mistake, not a sale. */
 export const MAX_CHANGE_FEN = 100_000;

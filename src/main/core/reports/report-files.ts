@@ -3,9 +3,9 @@
  * spreadsheet can filter it; amounts in yuan with two decimals; a UTF-8 BOM so Excel reads Chinese)
  * and a printable A4 HTML page (self-contained, no script, like the receipt).
  */
-import { fenToYuanString, formatFen } from '../../shared/money';
-import type { Locale, ReportTotals, SalesReport } from '../../shared/types';
-import { decimal, writeCsv, type CsvValue } from './platform/csv';
+import { fenToYuanString, formatFen } from '../../../shared/money';
+import type { Locale, ReportTotals, SalesReport } from '../../../shared/types';
+import { decimal, writeCsv, type CsvValue } from '../platform/csv';
 
 const LABELS = {
   en: {

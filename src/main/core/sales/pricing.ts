@@ -3,8 +3,8 @@
  * over the lines in proportion to their net amounts (largest remainder, so shares add up exactly);
  * refunds by line in a later issue rely on those shares.
  */
-import { roundDiv, type Fen } from '../../shared/money';
-import type { Discount } from '../../shared/types';
+import { roundDiv, type Fen } from '../../../shared/money';
+import type { Discount } from '../../../shared/types';
 
 export interface PricingLine {
   unitPriceFen: Fen;

@@ -13,11 +13,11 @@
  * resulting Actor names both, and that is what the audit log records.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { PosError } from '../../shared/errors';
-import type { UserView } from '../../shared/types';
-import { prepared, type Store } from '../store/db';
-import type { Role, UserRow } from '../store/schema';
-import type { Clock } from './clock';
+import { PosError } from '../../../shared/errors';
+import type { UserView } from '../../../shared/types';
+import { prepared, type Store } from '../../store/db';
+import type { Role, UserRow } from '../../store/schema';
+import type { Clock } from '../clock';
 import { scryptPin } from './pin-hash';
 
 export interface Actor {

@@ -4,11 +4,11 @@
  * they describe, so an action and its audit row exist together or not at all. The database refuses
  * updates and deletes (triggers in migration 0005).
  */
-import type { AuditEntryView } from '../../shared/types';
-import type { Store } from '../store/db';
+import type { AuditEntryView } from '../../../shared/types';
+import type { Store } from '../../store/db';
 import type { Actor } from './auth';
-import type { Clock } from './clock';
-import { writeCsv } from './platform/csv';
+import type { Clock } from '../clock';
+import { writeCsv } from '../platform/csv';
 
 /** An audit row's values, in the order of the insert: at, actor id, name, role, approved by, action, subject, before, after, note. */
 export type AuditRow = readonly [

@@ -12,7 +12,7 @@
  * - **override** an open payment: it keeps being polled and closed, but the order may be charged
  *   another way (a late payment on it then becomes a double-payment exception, never a second sale).
  */
-import { PosError } from '../../shared/errors';
+import { PosError } from '../../../shared/errors';
 import type {
   AttentionAttempt,
   AttentionReason,
@@ -21,22 +21,22 @@ import type {
   ExceptionKind,
   ExceptionResolution,
   ExceptionView,
-} from '../../shared/types';
-import { transition } from '../../shared/payment-state-machine';
-import { HOLDING_STATES, OPEN_STATES, isFinalUnpaid, isOpen } from '../../shared/payment-states';
-import { inList } from '../store/sql';
+} from '../../../shared/types';
+import { transition } from '../../../shared/payment-state-machine';
+import { HOLDING_STATES, OPEN_STATES, isFinalUnpaid, isOpen } from '../../../shared/payment-states';
+import { inList } from '../../store/sql';
 import type { Kysely } from 'kysely';
-import type { Store } from '../store/db';
-import type { AttemptRow, Database, PaymentExceptionsTable } from '../store/schema';
-import { storeAttemptOutcome } from '../store/outcomes';
+import type { Store } from '../../store/db';
+import type { AttemptRow, Database, PaymentExceptionsTable } from '../../store/schema';
+import { storeAttemptOutcome } from '../../store/outcomes';
 import type { Selectable } from 'kysely';
-import type { Audit } from './audit';
-import type { Actor } from './auth';
-import type { Clock } from './clock';
-import type { Events } from './events';
-import { PaymentTruth, type AttemptFacts } from './payments/truth';
-import type { Payments } from './payments/attempts';
-import type { Refunds } from './refunds/refunds';
+import type { Audit } from '../people/audit';
+import type { Actor } from '../people/auth';
+import type { Clock } from '../clock';
+import type { Events } from '../events';
+import { PaymentTruth, type AttemptFacts } from './truth';
+import type { Payments } from './attempts';
+import type { Refunds } from '../refunds/refunds';
 
 type ExceptionRow = Selectable<PaymentExceptionsTable>;
 
