@@ -5,23 +5,15 @@
  */
 import { type z } from 'zod';
 import { contract, isMethodName } from '../../shared/contract';
-import { PosError } from '../../shared/errors';
 import { shortPrefix } from '../../shared/text';
 import { fail, ok, type Result } from '../../shared/result';
-import type { AppInfo, AttemptView, CartView, Locale, OrderView } from '../../shared/types';
+import type { AppInfo, Locale } from '../../shared/types';
 import { openStore, type MigrationReport, type Store } from '../store/db';
 import { toPosError } from '../store/sqlite-errors';
 import { Audit } from './people/audit';
-import { Auth, WHILE_LOCKED, type Actor } from './people/auth';
+import { Auth, WHILE_LOCKED } from './people/auth';
+import { peopleHandlers } from './people/handlers';
 import { Carts } from './sales/cart';
-import {
-  approvalRequired,
-  auditOf,
-  covered,
-  pastLimit,
-  shareOf,
-  unapproved as unapprovedDiscounts,
-} from './sales/discount-limits';
 import { Catalog } from './catalogue/catalog';
 import { CatalogAdmin } from './catalogue/admin';
 import { CatalogueFiles } from './catalogue/csv-files';
@@ -30,22 +22,26 @@ import { businessDay, systemClock, systemTimeZone, type Clock } from './clock';
 import { crashPoint } from './crash-points';
 import { Events } from './events';
 import { Orders } from './sales/orders';
+import { salesHandlers } from './sales/handlers';
 import { PaymentSettings } from './payments/payment-settings';
 import { FileSecretStore, type SecretStore } from './secrets';
 import type { ClientDeps } from '../intermediaries/provider';
 import { Exceptions } from './payments/exceptions';
+import { paymentHandlers } from './payments/handlers';
 import { OrderRefunds } from './refunds/order-refunds';
+import { refundHandlers } from './refunds/handlers';
 import { DEFAULT_TIMING, Payments, type PaymentTiming, type ProviderSource } from './payments/attempts';
 import { DEFAULT_REFUND_TIMING, Refunds, type RefundTiming } from './refunds/refunds';
-import { browserPrinter, receiptHtml, type ReceiptPrinter } from './reports/printing';
+import { browserPrinter, type ReceiptPrinter } from './reports/printing';
 import { seedIfEmpty } from './catalogue/seed';
 import { Settings } from './settings';
 import { TillIdentity } from './payments/till-identity';
 import { Reconciliation } from './reconciliation/reconciliation';
 import { reconciliationHandlers } from './reconciliation/handlers';
-import { Reports, checkRange } from './reports/reports';
+import { Reports } from './reports/reports';
+import { reportHandlers } from './reports/handlers';
 import { CashSessions } from './cash/cash-sessions';
-import { cashSessionHandlers } from './cash/handlers';
+import { cashSessionHandlers, drawerHandlers } from './cash/handlers';
 import { accessRules, type Handlers } from './handlers';
 import { DataSafety } from './data-safety/data-safety';
 import { dataSafetyHandlers } from './data-safety/handlers';
@@ -95,9 +91,6 @@ export interface CoreOptions {
   tasks?: 'worker' | 'inline';
 }
 
-/** A report over more days than this is made in a worker (a year is tens of milliseconds of reads). */
-const REPORT_IN_PLACE_DAYS = 92;
-
 /**
  * Calls that only read: they answer while a worker holds the store's write lock. Every other call
  * first waits, with `await`, for that lock to be given back (store/write-gate.ts), so that none of
@@ -122,9 +115,8 @@ const READ_ONLY: ReadonlySet<string> = new Set([
   'cart.parked',
 ]);
 
-export interface CashierOpener {
-  open(attempt: AttemptView): Promise<boolean>;
-}
+import type { CashierOpener } from './payments/handlers';
+export type { CashierOpener };
 
 export type { Handlers } from './handlers';
 
@@ -309,35 +301,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         }
       },
     });
-    /**
-     * A discount above the store's limit needs the owner (the signed-in owner, or an owner's PIN)
-     * unless the owner already approved as large a share of it (discount-limits.ts). Returns the
-     * approving actor (the change is audited) or null, and the share to remember as approved.
-     */
-    const discountApproval = async (
-      discount: { kind: 'percent' | 'amount'; value: number } | null,
-      baseFen: number,
-      approvedPpm: number | null,
-      approvalPin: string | undefined,
-    ): Promise<{ actor: Actor | null; approvedPpm: number | null }> => {
-      if (!discount) return { actor: null, approvedPpm: null };
-      // more than the amount is refused as DISCOUNT_TOO_LARGE by the cart, whoever asks
-      if (discount.kind === 'amount' && discount.value > baseFen) return { actor: null, approvedPpm };
-      const ppm = shareOf(discount, baseFen);
-      if (!pastLimit(ppm, settings.values.discountLimitPercent) || covered(ppm, approvedPpm))
-        return { actor: null, approvedPpm };
-      return { actor: await auth.authorize('owner', approvalPin), approvedPpm: Math.max(ppm, approvedPpm ?? 0) };
-    };
-    const userView = (a: { userId: number | null }) => auth.users().find((u) => u.id === a.userId) ?? null;
     const locale = (): Locale => settings.values.locale ?? localeFrom(options.systemLocale);
-    /** An owner's read (docs/security.md, "what a clerk may read"): the owner signed in, or a clerk with an owner's PIN. */
     const access = accessRules(auth);
-    const { ownerRead } = access;
-    /** An order as a clerk sees it: its timeline without the wire exchanges (the owner exports them with `orders.exportTimeline`). */
-    const orderForCaller = (view: OrderView): OrderView =>
-      auth.current().role === 'owner'
-        ? view
-        : { ...view, journal: view.journal.map((j) => (j.kind.startsWith('wire.') ? { ...j, detail: null } : j)) };
 
     // no data directory here: the renderer has no use for the machine's paths (docs/security.md)
     const info = (): AppInfo => ({
@@ -355,36 +320,6 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       locked: auth.isLocked(),
     });
 
-    /**
-     * Before an order is written (checkout.confirm, checkout.cashSale): the limits are judged again on
-     * the final cart; a discount past the limit the owner has not approved (at least as large a share)
-     * needs the owner now. Returns the check to run inside the order's transaction, where that
-     * approval is audited with the order.
-     */
-    const confirmChecks = async (approvalPin: string | undefined) => {
-      const limit = () => settings.values.discountLimitPercent;
-      const me = auth.current();
-      // Only the owner signed in, or a PIN given, can approve here: then the cart is read first
-      // (without creating one: confirming an empty till writes nothing) and the owner asked before
-      // the transaction. A clerk without a PIN is refused by the check inside it, on the same cart.
-      const canApprove = me.role === 'owner' || approvalPin !== undefined;
-      const current = canApprove ? carts.peek() : null;
-      const asked = current ? unapprovedDiscounts(current, carts.approvals(current.id), limit()) : [];
-      let actor: Actor | null = null;
-      if (asked.length > 0) actor = await auth.authorize('owner', approvalPin);
-      return (cart: CartView, order: { id: number; number: string }) => {
-        // a cart without a discount has nothing to judge, and its approvals need not be read
-        if (cart.orderDiscount === null && cart.lines.every((l) => l.discount === null)) return;
-        const past = unapprovedDiscounts(cart, carts.approvals(cart.id), limit());
-        if (past.length === 0) return;
-        // the cart changed while the owner was asked: what the owner saw must cover what is confirmed
-        const seen = (j: (typeof past)[number]) =>
-          asked.some((a) => a.scope === j.scope && a.lineId === j.lineId && j.ppm <= a.ppm);
-        if (!actor || !past.every(seen)) throw approvalRequired(past, limit(), auth.current().role);
-        audit.record(actor, 'discount.confirm', `order:${order.id}`, { after: past.map(auditOf), note: order.number });
-      };
-    };
-
     const handlers: Handlers = {
       'app.info': () => info(),
       'app.setLocale': ({ locale: next }) => {
@@ -393,197 +328,15 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         return info();
       },
       ...catalogHandlers(catalog, catalogAdmin, catalogFiles, access),
-      'cart.get': () => carts.view(),
-      'cart.add': ({ productId, qty }) => carts.add(productId, qty),
-      'cart.scan': ({ code }) => carts.scan(code),
-      'cart.setQty': ({ lineId, qty }) => carts.setQty(lineId, qty),
-      'cart.remove': ({ lineId }) => carts.remove(lineId),
-      'cart.clear': () => carts.clear(),
-      'cart.setLineDiscount': async ({ lineId, discount, approvalPin }) => {
-        const line = carts.peek()?.lines.find((l) => l.lineId === lineId);
-        const { actor, approvedPpm } = await discountApproval(
-          discount,
-          line?.grossFen ?? 0,
-          carts.approvals().lines.get(lineId) ?? null,
-          approvalPin,
-        );
-        return store.tx(() => {
-          const before = line?.discount ?? null;
-          const view = carts.setLineDiscount(lineId, discount, approvedPpm);
-          if (actor) audit.record(actor, 'discount.line', `cart-line:${lineId}`, { before, after: discount });
-          return view;
-        });
-      },
-      'cart.setOrderDiscount': async ({ discount, approvalPin }) => {
-        const cart = carts.peek();
-        const { actor, approvedPpm } = await discountApproval(
-          discount,
-          cart ? cart.subtotalFen - cart.lineDiscountFen : 0,
-          cart ? carts.approvals(cart.id).order : null,
-          approvalPin,
-        );
-        return store.tx(() => {
-          const view = carts.setOrderDiscount(discount, approvedPpm);
-          if (actor)
-            audit.record(actor, 'discount.order', `cart:${view.id}`, {
-              before: cart?.orderDiscount ?? null,
-              after: discount,
-            });
-          return view;
-        });
-      },
-      'cart.park': ({ label }) => carts.park(label),
-      'cart.parked': () => carts.parked(),
-      'cart.resume': ({ cartId }) => carts.resume(cartId),
-      'checkout.confirm': async ({ approvalPin }) => orders.confirm(await confirmChecks(approvalPin)),
-      // confirm and payCash in one transaction: the same checks, one durable commit, nothing written on a refusal
-      'checkout.cashSale': async ({ tenderedFen, approvalPin }) => {
-        const paid = orders.cashSale(tenderedFen, await confirmChecks(approvalPin));
-        return { ...paid, order: orderForCaller(paid.order) };
-      },
-      'checkout.payCash': async ({ orderId, tenderedFen, overrideOpenAttempt, approvalPin }) => {
-        // an open intermediary payment blocks cash unless an owner overrides it
-        const overrideBy =
-          overrideOpenAttempt && payments.openAttempt(orderId) ? await auth.authorize('owner', approvalPin) : null;
-        const paid = await orders.payCash(orderId, tenderedFen, overrideBy);
-        return { ...paid, order: orderForCaller(paid.order) };
-      },
-      // today's orders are the counter's; another day's are the owner's (a day's orders add up to its takings)
-      'orders.list': async ({ businessDay: day, approvalPin }) => {
-        if (day !== undefined && day !== businessDay(clock.now(), timeZone())) await ownerRead(approvalPin);
-        return orders.list(day);
-      },
-      'orders.get': ({ orderId }) => orderForCaller(orders.get(orderId)),
-      'orders.cancel': async ({ orderId, restoreCart, approvalPin }) => {
-        if (restoreCart) return orderForCaller(orders.cancel(orderId, true));
-        // a void: the order is cancelled for good, which needs the owner
-        const actor = await auth.authorize('owner', approvalPin);
-        return store.tx(() => {
-          const view = orders.cancel(orderId, false);
-          audit.record(actor, 'order.void', `order:${orderId}`, {
-            before: { status: 'open' },
-            after: { status: view.status },
-            note: view.number,
-          });
-          return view;
-        });
-      },
-      'drawer.open': async ({ reason, approvalPin }) => {
-        const actor = await auth.authorize('owner', approvalPin);
-        const opened = printer.openDrawer ? await printer.openDrawer().catch(() => false) : false;
-        store.tx(() => audit.record(actor, 'drawer.open', null, { after: { opened }, note: reason }));
-        return { opened };
-      },
-      'orders.receipt': ({ orderId, reprint }) => orders.receipt(orderId, reprint ?? true),
-      'orders.exportTimeline': async ({ orderId, format, approvalPin }) => {
-        await ownerRead(approvalPin);
-        return orders.exportTimeline(orderId, format);
-      },
-      'payments.options': () => payments.options(),
-      'payments.start': (input) => payments.start(input),
-      'payments.get': ({ attemptId }) => payments.view(attemptId),
-      'payments.forOrder': ({ orderId }) => payments.openAttempt(orderId),
-      'payments.queryNow': ({ attemptId }) => payments.queryNow(attemptId),
-      'payments.stop': ({ attemptId }) => payments.stop(attemptId),
-      'payments.openCashier': async ({ attemptId }) => {
-        const view = payments.view(attemptId);
-        if (!view.redirect)
-          throw new PosError('PAYMENT_NOT_FOUND', `Payment ${attemptId} has no cashier page.`, { attemptId });
-        return { opened: options.cashier ? await options.cashier.open(view) : false };
-      },
-      'payments.attention': () => exceptions.attention(),
-      'payments.override': async ({ attemptId, note, approvalPin }) =>
-        exceptions.override(attemptId, note, await auth.authorize('owner', approvalPin)),
-      'exceptions.resolve': async ({ exceptionId, resolution, note, approvalPin }) =>
-        exceptions.resolve(exceptionId, resolution, note, await auth.authorize('owner', approvalPin)),
-      'refunds.quote': ({ orderId }) => orderRefunds.quote(orderId),
-      'refunds.create': async ({ approvalPin, ...input }) =>
-        orderRefunds.create(input, await auth.authorize('owner', approvalPin)),
-      'auth.users': () => auth.users(),
-      'auth.current': () => (auth.isLocked() ? null : userView(auth.current())),
-      'auth.login': async ({ userId, pin }) => {
-        const actor = await auth.login(userId, pin);
-        return userView(actor) as NonNullable<ReturnType<typeof userView>>;
-      },
-      'auth.lock': () => {
-        auth.lock();
-        return null;
-      },
-      'auth.addUser': async ({ name, role, pin, approvalPin }) => {
-        const actor = await auth.authorize('owner', approvalPin);
-        return auth.addUser(name, role, pin, (u) =>
-          audit.record(actor, 'user.add', `user:${u.id}`, { after: { name: u.name, role: u.role } }),
-        );
-      },
-      'auth.setPin': async ({ userId, pin, approvalPin }) => {
-        const actor = await auth.authorize('owner', approvalPin);
-        return auth.setPin(userId, pin, (u) =>
-          audit.record(actor, 'user.setPin', `user:${u.id}`, { after: { name: u.name } }),
-        );
-      },
-      'auth.retire': async ({ userId, approvalPin }) => {
-        const actor = await auth.authorize('owner', approvalPin);
-        return auth.retire(userId, (u) =>
-          audit.record(actor, 'user.retire', `user:${u.id}`, {
-            before: { name: u.name, role: u.role, active: true },
-            after: { active: false },
-          }),
-        );
-      },
-      'audit.export': async ({ from, to, approvalPin }) => {
-        await auth.authorize('owner', approvalPin);
-        const day = businessDay(clock.now(), timeZone());
-        return {
-          filename: `audit-log-${day}.csv`,
-          mime: 'text/csv' as const,
-          content: await tasks.run('audit.csv', { from, to, now: clock.now() }),
-        };
-      },
-      'audit.list': async ({ from, to, approvalPin }) => {
-        await auth.authorize('owner', approvalPin);
-        return audit.list({ from, to });
-      },
-      ...dataSafetyHandlers(dataSafety, audit, access),
-      // the range is checked before the owner is asked, so no PIN is asked for a report that cannot be made
-      // a long range, every export and the printable page are made in a worker (core/worker-tasks.ts)
-      'reports.sales': async ({ from, to, top, approvalPin }) => {
-        const days = checkRange(from, to);
-        await auth.authorize('owner', approvalPin);
-        if (days <= REPORT_IN_PLACE_DAYS) return reports.sales(from, to, top);
-        return tasks.run('reports.sales', { from, to, top: top ?? 10, now: clock.now(), timeZone: timeZone() });
-      },
-      'reports.exportCsv': async ({ from, to, approvalPin }) => {
-        checkRange(from, to);
-        await auth.authorize('owner', approvalPin);
-        return tasks.run('reports.csv', { from, to, locale: locale(), now: clock.now(), timeZone: timeZone() });
-      },
-      'reports.printable': async ({ from, to, top, approvalPin }) => {
-        checkRange(from, to);
-        await auth.authorize('owner', approvalPin);
-        return tasks.run('reports.printable', {
-          from,
-          to,
-          top: top ?? 20,
-          locale: locale(),
-          storeName: settings.values.storeName,
-          now: clock.now(),
-          timeZone: timeZone(),
-        });
-      },
-      'settings.payments': () => paymentSettings.views(),
-      // where money goes is the owner's: a clerk learns nothing, not even whether the settings would be accepted; saved and audited together
-      'settings.setPayment': async ({ approvalPin, ...input }) =>
-        paymentSettings.set(input, await auth.authorize('owner', approvalPin)),
+      ...salesHandlers({ store, carts, orders, payments, settings, audit, clock, timeZone, printer, locale }, access),
+      ...paymentHandlers({ payments, exceptions, paymentSettings, cashier: options.cashier }, access),
+      ...refundHandlers(orderRefunds, access),
+      ...peopleHandlers({ audit, clock, timeZone, tasks }, access),
+      ...reportHandlers({ reports, tasks, clock, timeZone, locale, settings }, access),
       ...reconciliationHandlers(reconciliation, access),
       ...cashSessionHandlers(cashSessions, access, { printer, locale, afterZ: () => void dataSafety.backup('z') }),
-      'orders.print': async ({ orderId }) => {
-        const receipt = orders.receipt(orderId, false);
-        try {
-          return await printer.print(receipt, receiptHtml(receipt, locale(), timeZone()));
-        } catch (err) {
-          throw new PosError('PRINT_FAILED', `The receipt could not be printed: ${(err as Error).message}`);
-        }
-      },
+      ...drawerHandlers({ store, audit, printer }, access),
+      ...dataSafetyHandlers(dataSafety, audit, access),
     };
 
     const dispatch = async (method: unknown, input: unknown): Promise<Result<unknown>> => {

@@ -11,57 +11,18 @@
  * counter's own thread): what a task computes does not depend on where it runs.
  */
 import { PosError } from '../../shared/errors';
-import type { Locale, SalesReport } from '../../shared/types';
 import { openTaskStore, type Store } from '../store/db';
 import { TaskPool, type FromTaskWorker, type TaskErrorShape, type ToTaskWorker } from '../store/sqlite-jobs';
-import { Audit } from './people/audit';
+import { PEOPLE_TASKS } from './people/tasks';
 import { CATALOGUE_TASKS } from './catalogue/csv-tasks';
-import type { Clock } from './clock';
 import { reconImport } from './reconciliation/import-task';
-import { reportCsv, reportHtml } from './reports/report-files';
-import { Reports } from './reports/reports';
+import { REPORT_TASKS } from './reports/tasks';
 import type { TaskContext, TaskMapOf, TaskRunner } from './tasks';
-
-const clockAt = (now: number): Clock => ({ now: () => now });
 
 /** Every task: its input (plain data: it is copied to the worker) and its result. */
 export const TASKS = {
-  'reports.sales': (
-    i: { from: string; to: string; top: number; now: number; timeZone: string },
-    ctx: TaskContext,
-  ): SalesReport => {
-    const store = ctx.store('read');
-    return store.snapshot(() => new Reports(store, clockAt(i.now), () => i.timeZone).sales(i.from, i.to, i.top));
-  },
-  'reports.csv': (i: { from: string; to: string; locale: Locale; now: number; timeZone: string }, ctx: TaskContext) => {
-    const store = ctx.store('read');
-    return reportCsv(
-      store.snapshot(() =>
-        new Reports(store, clockAt(i.now), () => i.timeZone).sales(i.from, i.to, Number.MAX_SAFE_INTEGER),
-      ),
-      i.locale,
-    );
-  },
-  'reports.printable': (
-    i: { from: string; to: string; top: number; locale: Locale; storeName: string; now: number; timeZone: string },
-    ctx: TaskContext,
-  ) => {
-    const store = ctx.store('read');
-    return reportHtml(
-      store.snapshot(() => new Reports(store, clockAt(i.now), () => i.timeZone).sales(i.from, i.to, i.top)),
-      i.locale,
-      i.storeName,
-    );
-  },
-  'audit.csv': (i: { from?: number | undefined; to?: number | undefined; now: number }, ctx: TaskContext): string => {
-    const store = ctx.store('read');
-    return store.snapshot(() =>
-      new Audit(store, clockAt(i.now)).csv({
-        ...(i.from === undefined ? {} : { from: i.from }),
-        ...(i.to === undefined ? {} : { to: i.to }),
-      }),
-    );
-  },
+  ...REPORT_TASKS,
+  ...PEOPLE_TASKS,
   ...CATALOGUE_TASKS,
   'recon.import': reconImport,
 } as const;

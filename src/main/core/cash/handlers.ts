@@ -5,6 +5,8 @@
  */
 import type { CashSessionState, CashSessionView, Locale } from '../../../shared/types';
 import { seesTotals, type Access, type HandlersOf } from '../handlers';
+import type { Store } from '../../store/db';
+import type { Audit } from '../people/audit';
 import type { ReceiptPrinter } from '../reports/printing';
 import type { CashSessions } from './cash-sessions';
 
@@ -84,5 +86,21 @@ export function cashSessionHandlers(
     },
     'cashSession.printZ': async ({ number, approvalPin }) =>
       cash.printZ(number, printer, locale(), await ownerRead(approvalPin)),
+  };
+}
+
+/** The owner's "open drawer" (`drawer.open`), through the receipt printer's kick, audited whether it opened or not. */
+export function drawerHandlers(
+  d: { store: Store; audit: Audit; printer: ReceiptPrinter },
+  access: Access,
+): HandlersOf<'drawer.'> {
+  const { store, audit, printer } = d;
+  return {
+    'drawer.open': async ({ reason, approvalPin }) => {
+      const actor = await access.auth.authorize('owner', approvalPin);
+      const opened = printer.openDrawer ? await printer.openDrawer().catch(() => false) : false;
+      store.tx(() => audit.record(actor, 'drawer.open', null, { after: { opened }, note: reason }));
+      return { opened };
+    },
   };
 }

@@ -1,0 +1,48 @@
+/**
+ * Payments' part of the contract (`payments.*`, `exceptions.*`, `settings.payments` and
+ * `settings.setPayment`): starting, following and stopping an intermediary payment, what needs a
+ * person, and where money goes — the last the owner's alone, audited (docs/security.md).
+ */
+import { PosError } from '../../../shared/errors';
+import type { AttemptView } from '../../../shared/types';
+import type { Access, HandlersOf } from '../handlers';
+import type { Payments } from './attempts';
+import type { Exceptions } from './exceptions';
+import type { PaymentSettings } from './payment-settings';
+
+export interface CashierOpener {
+  open(attempt: AttemptView): Promise<boolean>;
+}
+
+export function paymentHandlers(
+  d: { payments: Payments; exceptions: Exceptions; paymentSettings: PaymentSettings; cashier?: CashierOpener },
+  access: Access,
+): HandlersOf<'payments.'> &
+  HandlersOf<'exceptions.'> &
+  Pick<HandlersOf<'settings.'>, 'settings.payments' | 'settings.setPayment'> {
+  const { payments, exceptions, paymentSettings, cashier } = d;
+  const { auth } = access;
+  return {
+    'payments.options': () => payments.options(),
+    'payments.start': (input) => payments.start(input),
+    'payments.get': ({ attemptId }) => payments.view(attemptId),
+    'payments.forOrder': ({ orderId }) => payments.openAttempt(orderId),
+    'payments.queryNow': ({ attemptId }) => payments.queryNow(attemptId),
+    'payments.stop': ({ attemptId }) => payments.stop(attemptId),
+    'payments.openCashier': async ({ attemptId }) => {
+      const view = payments.view(attemptId);
+      if (!view.redirect)
+        throw new PosError('PAYMENT_NOT_FOUND', `Payment ${attemptId} has no cashier page.`, { attemptId });
+      return { opened: cashier ? await cashier.open(view) : false };
+    },
+    'payments.attention': () => exceptions.attention(),
+    'payments.override': async ({ attemptId, note, approvalPin }) =>
+      exceptions.override(attemptId, note, await auth.authorize('owner', approvalPin)),
+    'exceptions.resolve': async ({ exceptionId, resolution, note, approvalPin }) =>
+      exceptions.resolve(exceptionId, resolution, note, await auth.authorize('owner', approvalPin)),
+    'settings.payments': () => paymentSettings.views(),
+    // where money goes is the owner's: a clerk learns nothing, not even whether the settings would be accepted; saved and audited together
+    'settings.setPayment': async ({ approvalPin, ...input }) =>
+      paymentSettings.set(input, await auth.authorize('owner', approvalPin)),
+  };
+}
