@@ -105,6 +105,23 @@ describe('the structure of src', () => {
     expect(raw.filter((f) => !allowed.includes(f))).toEqual([]);
   });
 
+  it("has no circle between the core's domains: a domain folder's imports never lead back to it", () => {
+    // each folder (and each file) at the top of src/main/core is one node; core.ts and worker-tasks.ts
+    // wire every domain and are imported by none
+    const CORE = join(MAIN, 'core');
+    const nodeOf = (f: string) => relative(CORE, f).split('/')[0]!;
+    const domains = new Map<string, string[]>();
+    for (const [from, to] of graph) {
+      if (!from.startsWith(`${CORE}/`)) continue;
+      const a = nodeOf(from);
+      const out = domains.get(a) ?? [];
+      for (const t of to) if (t.startsWith(`${CORE}/`) && nodeOf(t) !== a) out.push(nodeOf(t));
+      domains.set(a, out);
+    }
+    expect(domains.get('sales')).toContain('payments'); // the graph is read
+    expect(circles(domains)).toEqual([]);
+  });
+
   it('reads the imports it judges (a test of the test)', () => {
     const core = graph.get(join(MAIN, 'core/core.ts')) ?? [];
     expect(core.map(name)).toContain('src/main/core/worker-tasks.ts');

@@ -26,7 +26,8 @@ import { salesHandlers } from './sales/handlers';
 import { PaymentSettings } from './payments/payment-settings';
 import { FileSecretStore, type SecretStore } from './secrets';
 import type { ClientDeps } from '../intermediaries/provider';
-import { Exceptions } from './payments/exceptions';
+import { Exceptions } from './exceptions/exceptions';
+import { exceptionHandlers } from './exceptions/handlers';
 import { paymentHandlers } from './payments/handlers';
 import { OrderRefunds } from './refunds/order-refunds';
 import { refundHandlers } from './refunds/handlers';
@@ -42,7 +43,8 @@ import { Reports } from './reports/reports';
 import { reportHandlers } from './reports/handlers';
 import { CashSessions } from './cash/cash-sessions';
 import { cashSessionHandlers, drawerHandlers } from './cash/handlers';
-import { accessRules, type Handlers } from './handlers';
+import { type Handlers } from './handlers';
+import { accessRules } from './people/access';
 import { DataSafety } from './data-safety/data-safety';
 import { dataSafetyHandlers } from './data-safety/handlers';
 import type { DataSafetyOptions } from './data-safety/types';
@@ -329,7 +331,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       },
       ...catalogHandlers(catalog, catalogAdmin, catalogFiles, access),
       ...salesHandlers({ store, carts, orders, payments, settings, audit, clock, timeZone, printer, locale }, access),
-      ...paymentHandlers({ payments, exceptions, paymentSettings, cashier: options.cashier }, access),
+      ...paymentHandlers({ payments, paymentSettings, cashier: options.cashier }, access),
+      ...exceptionHandlers(exceptions, access),
       ...refundHandlers(orderRefunds, access),
       ...peopleHandlers({ audit, clock, timeZone, tasks }, access),
       ...reportHandlers({ reports, tasks, clock, timeZone, locale, settings }, access),

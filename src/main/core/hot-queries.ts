@@ -8,7 +8,7 @@
 import type { Compilable, Kysely } from 'kysely';
 import type { Database } from '../store/schema';
 import { drawerCashQuery, pendingAttemptsQuery, sessionSalesQuery } from './cash/queries';
-import { openAttemptsQuery, openExceptionsQuery, recentlyResolvedQuery } from './payments/exceptions';
+import { openAttemptsQuery, openExceptionsQuery, recentlyResolvedQuery } from './exceptions/exceptions';
 import { ordersOfDayQuery } from './sales/orders';
 import { dueAttemptsQuery, nextPollQuery, polledCountQuery } from './payments/attempts';
 import {

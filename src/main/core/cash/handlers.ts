@@ -4,7 +4,8 @@
  * a clerk skim the difference, docs/security.md).
  */
 import type { CashSessionState, CashSessionView, Locale } from '../../../shared/types';
-import { seesTotals, type Access, type HandlersOf } from '../handlers';
+import { type HandlersOf } from '../handlers';
+import { seesTotals, type Access } from '../people/access';
 import type { Store } from '../../store/db';
 import type { Audit } from '../people/audit';
 import type { ReceiptPrinter } from '../reports/printing';

@@ -3,7 +3,8 @@
  * catalogue management screen (stock counts, retired products, stock history, the export, imports)
  * and every change are the owner's (docs/security.md).
  */
-import type { Access, HandlersOf } from '../handlers';
+import type { HandlersOf } from '../handlers';
+import type { Access } from '../people/access';
 import type { CatalogAdmin } from './admin';
 import type { Catalog } from './catalog';
 import type { CatalogueFiles } from './csv-files';

@@ -1,7 +1,8 @@
 /** Data safety's part of the contract (`dataSafety.*`): the banner's status is anyone's, the rest the owner's. */
 import type { Audit } from '../people/audit';
 import type { Actor, Auth } from '../people/auth';
-import type { Access, HandlersOf } from '../handlers';
+import type { HandlersOf } from '../handlers';
+import type { Access } from '../people/access';
 import type { DataSafety } from './data-safety';
 
 /** Confirms an owner's PIN even when an owner is signed in (a restore replaces the database). */

@@ -1,13 +1,13 @@
 /**
- * Payments' part of the contract (`payments.*`, `exceptions.*`, `settings.payments` and
- * `settings.setPayment`): starting, following and stopping an intermediary payment, what needs a
- * person, and where money goes — the last the owner's alone, audited (docs/security.md).
+ * Payments' part of the contract (`payments.*` but what needs a person, which is exceptions/;
+ * `settings.payments` and `settings.setPayment`): starting, following and stopping an intermediary
+ * payment, and where money goes — the owner's alone, audited (docs/security.md).
  */
 import { PosError } from '../../../shared/errors';
 import type { AttemptView } from '../../../shared/types';
-import type { Access, HandlersOf } from '../handlers';
+import type { HandlersOf } from '../handlers';
+import type { Access } from '../people/access';
 import type { Payments } from './attempts';
-import type { Exceptions } from './exceptions';
 import type { PaymentSettings } from './payment-settings';
 
 export interface CashierOpener {
@@ -15,12 +15,11 @@ export interface CashierOpener {
 }
 
 export function paymentHandlers(
-  d: { payments: Payments; exceptions: Exceptions; paymentSettings: PaymentSettings; cashier?: CashierOpener },
+  d: { payments: Payments; paymentSettings: PaymentSettings; cashier?: CashierOpener },
   access: Access,
-): HandlersOf<'payments.'> &
-  HandlersOf<'exceptions.'> &
+): Omit<HandlersOf<'payments.'>, 'payments.attention' | 'payments.override'> &
   Pick<HandlersOf<'settings.'>, 'settings.payments' | 'settings.setPayment'> {
-  const { payments, exceptions, paymentSettings, cashier } = d;
+  const { payments, paymentSettings, cashier } = d;
   const { auth } = access;
   return {
     'payments.options': () => payments.options(),
@@ -35,11 +34,6 @@ export function paymentHandlers(
         throw new PosError('PAYMENT_NOT_FOUND', `Payment ${attemptId} has no cashier page.`, { attemptId });
       return { opened: cashier ? await cashier.open(view) : false };
     },
-    'payments.attention': () => exceptions.attention(),
-    'payments.override': async ({ attemptId, note, approvalPin }) =>
-      exceptions.override(attemptId, note, await auth.authorize('owner', approvalPin)),
-    'exceptions.resolve': async ({ exceptionId, resolution, note, approvalPin }) =>
-      exceptions.resolve(exceptionId, resolution, note, await auth.authorize('owner', approvalPin)),
     'settings.payments': () => paymentSettings.views(),
     // where money goes is the owner's: a clerk learns nothing, not even whether the settings would be accepted; saved and audited together
     'settings.setPayment': async ({ approvalPin, ...input }) =>

@@ -4,7 +4,8 @@
  */
 import type { Clock } from '../clock';
 import { businessDay } from '../clock';
-import type { Access, HandlersOf } from '../handlers';
+import type { HandlersOf } from '../handlers';
+import type { Access } from './access';
 import type { PeopleTasks } from './tasks';
 import type { Audit } from './audit';
 

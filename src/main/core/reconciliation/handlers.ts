@@ -1,5 +1,6 @@
 /** The reconciliation's part of the contract (`recon.*`). */
-import type { Access, HandlersOf } from '../handlers';
+import type { HandlersOf } from '../handlers';
+import type { Access } from '../people/access';
 import type { Reconciliation } from './reconciliation';
 
 /** The owner's reconciliation screen: reads need an owner's read, changes the owner (docs/security.md). */

@@ -1,5 +1,6 @@
 /** Refunds' part of the contract (`refunds.*`): the quote is the counter's, a refund the owner's. */
-import type { Access, HandlersOf } from '../handlers';
+import type { HandlersOf } from '../handlers';
+import type { Access } from '../people/access';
 import type { OrderRefunds } from './order-refunds';
 
 export function refundHandlers(orderRefunds: OrderRefunds, access: Access): HandlersOf<'refunds.'> {

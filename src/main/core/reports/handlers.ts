@@ -5,7 +5,8 @@
  */
 import type { Locale } from '../../../shared/types';
 import type { Clock } from '../clock';
-import type { Access, HandlersOf } from '../handlers';
+import type { HandlersOf } from '../handlers';
+import type { Access } from '../people/access';
 import type { Settings } from '../settings';
 import type { ReportTasks } from './tasks';
 import { checkRange, type Reports } from './reports';

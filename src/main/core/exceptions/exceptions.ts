@@ -34,8 +34,8 @@ import type { Audit } from '../people/audit';
 import type { Actor } from '../people/auth';
 import type { Clock } from '../clock';
 import type { Events } from '../events';
-import { PaymentTruth, type AttemptFacts } from './truth';
-import type { Payments } from './attempts';
+import { PaymentTruth, type AttemptFacts } from '../payments/truth';
+import type { Payments } from '../payments/attempts';
 import type { Refunds } from '../refunds/refunds';
 
 type ExceptionRow = Selectable<PaymentExceptionsTable>;
