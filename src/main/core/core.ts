@@ -49,7 +49,7 @@ import { DataSafety } from './data-safety/data-safety';
 import { dataSafetyHandlers } from './data-safety/handlers';
 import type { DataSafetyOptions } from './data-safety/types';
 import { TaskPool } from '../store/sqlite-jobs';
-import { inlineTasks, workerTasks, type Tasks } from './worker-tasks';
+import { workerTasks, type Tasks } from './worker-runner';
 
 export interface CoreOptions {
   dataDir: string;
@@ -188,7 +188,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const catalog = new Catalog(store);
     const tasks: Tasks =
       options.tasks === 'inline'
-        ? inlineTasks(store)
+        ? (await import('./worker-tasks')).inlineTasks(store)
         : workerTasks(store, new TaskPool({ onError: (err) => log(`task worker failed: ${String(err)}`) }));
     const catalogAdmin = new CatalogAdmin(store, clock, catalog, audit, events);
     const catalogFiles = new CatalogueFiles(clock, timeZone, tasks, catalogAdmin);

@@ -12,12 +12,13 @@
  */
 import { PosError } from '../../shared/errors';
 import { openTaskStore, type Store } from '../store/db';
-import { TaskPool, type FromTaskWorker, type TaskErrorShape, type ToTaskWorker } from '../store/sqlite-jobs';
+import type { FromTaskWorker, TaskErrorShape, ToTaskWorker } from '../store/sqlite-jobs';
 import { PEOPLE_TASKS } from './people/tasks';
 import { CATALOGUE_TASKS } from './catalogue/csv-tasks';
 import { reconImport } from './reconciliation/import-task';
 import { REPORT_TASKS } from './reports/tasks';
 import type { TaskContext, TaskMapOf, TaskRunner } from './tasks';
+import { transferList, type Envelope } from './task-envelope';
 
 /** Every task: its input (plain data: it is copied to the worker) and its result. */
 export const TASKS = {
@@ -45,39 +46,6 @@ const runTask = <N extends TaskName>(name: N, input: TaskInput<N>, ctx: TaskCont
 export function inlineTasks(store: Store): Tasks {
   const ctx: TaskContext = { store: () => store, write: (fn) => Promise.resolve(fn()) };
   return { run: (name, input) => runTask(name, input, ctx), close: () => Promise.resolve() };
-}
-
-/** What a task worker receives: the database file and the task's own input. */
-interface Envelope {
-  file: string;
-  input: unknown;
-}
-
-/** The buffers of `views` that can be handed over whole (a view of part of a shared pool is copied instead). */
-function transferList(views: readonly Uint8Array[]): ArrayBuffer[] {
-  const out: ArrayBuffer[] = [];
-  for (const v of views) {
-    if (
-      v.buffer instanceof ArrayBuffer &&
-      v.byteOffset === 0 &&
-      v.byteLength === v.buffer.byteLength &&
-      !out.includes(v.buffer)
-    )
-      out.push(v.buffer);
-  }
-  return out;
-}
-
-/** The tasks in worker threads (the pool keeps them warm), each on its own connection to `store`'s file. */
-export function workerTasks(store: Store, pool: TaskPool = new TaskPool()): Tasks {
-  return {
-    run: <N extends TaskName>(name: N, input: TaskInput<N>, transfer: readonly Uint8Array[] = []) =>
-      pool.run<TaskOutput<N>>(name, { file: store.file, input } satisfies Envelope, {
-        gate: store.writeGate,
-        transfer: transferList(transfer),
-      }),
-    close: () => pool.close(),
-  };
 }
 
 // ---- the worker's side --------------------------------------------------------------------------
