@@ -3,21 +3,24 @@
  * app id checked as the real gateway does, face-to-face trade methods, refunds, bill links; every
  * answer (error_response too) signed with the platform key over the raw inner object text.
  */
-import { createHmac } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Ctx } from './context';
 import { randomAlnum } from './context';
-import { callerBase, contentTypeCharset, normaliseCharset, parseForm, rawQuery, send, short } from './http';
+import { callerBase, contentTypeCharset, normaliseCharset, parseForm, rawQuery, short } from './http';
 import { parseYuanStrict, yuan } from './money';
 import { SANDBOX_BUYER } from './notify';
 import { serveCustomerPage } from './customer';
 import { deliver } from './respond';
 import { numParam, type Operation, type TransportPlan } from './scenarios';
-import { alipayJson, alipaySignContent, alipaySignedBody, rsa2Verify, safeEqual } from './signing';
+import { alipayJson, alipaySignContent, alipaySignedBody, rsa2Verify } from './signing';
 import type { Trade } from './store';
 import { fmtDateTime, parseDateTime, parseTimeoutExpress } from './time';
-import { addRefund, closeByMerchant, markFailed, markScanned, newTrade, newTradeNo, startPaying } from './trades';
-import { alipayBillZip, hasBillData } from './statements';
+import { closeByMerchant, markFailed, markScanned, newTrade, newTradeNo, startPaying } from './trades';
+import { MSG, bizStr, exists, fail, findTrade, invalid, notExist, ok, type Fields, type Req } from './alipay-answers';
+import { billUrl } from './alipay-bills';
+import { refund, refundQuery } from './alipay-refunds';
+
+export { billToken, handleBillDownload } from './alipay-bills';
 
 export const ALIPAY_METHODS: Record<string, Operation> = {
   'alipay.trade.precreate': 'create',
@@ -29,27 +32,6 @@ export const ALIPAY_METHODS: Record<string, Operation> = {
   'alipay.trade.fastpay.refund.query': 'refund_query',
   'alipay.data.dataservice.bill.downloadurl.query': 'bill',
 };
-
-type Fields = Record<string, unknown>;
-
-const MSG: Record<string, string> = {
-  '10000': 'Success',
-  '10003': 'order success pay inprocess',
-  '20000': 'Service Currently Unavailable',
-  '40001': 'Missing Required Arguments',
-  '40002': 'Invalid Arguments',
-  '40004': 'Business Failed',
-  '40006': 'Insufficient Permissions',
-};
-
-function ok(fields: Fields = {}): Fields {
-  return { code: '10000', msg: 'Success', ...fields };
-}
-function fail(code: string, subCode: string, subMsg: string, fields: Fields = {}): Fields {
-  return { code, msg: MSG[code] ?? 'Business Failed', sub_code: subCode, sub_msg: subMsg, ...fields };
-}
-const notExist = (): Fields => fail('40004', 'ACQ.TRADE_NOT_EXIST', '交易不存在');
-const invalid = (what: string): Fields => fail('40004', 'ACQ.INVALID_PARAMETER', `参数无效: ${what}`);
 
 /** Body of the signed answer. Amount fields are shifted for the amount_mismatch scenario. */
 function answerBody(ctx: Ctx, responseKey: string, fields: Fields, plan: TransportPlan): string {
@@ -72,13 +54,6 @@ function answerBody(ctx: Ctx, responseKey: string, fields: Fields, plan: Transpo
 
 const NO_PLAN: TransportPlan = { delayMs: 0, fault: null, badSignature: false, amountDeltaFen: 0 };
 const JSON_TYPE = 'text/html;charset=utf-8'; // what the real gateway declares for its JSON
-
-function bizStr(biz: Fields, key: string): string | undefined {
-  const v = biz[key];
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-  return undefined;
-}
 
 export function alipayQrUrl(base: string, token: string): string {
   return `${base}/alipay/qr/${token}`;
@@ -111,18 +86,6 @@ export function tradeStatus(ctx: Ctx, t: Trade): string {
   return 'TRADE_CLOSED';
 }
 
-/** Does the trade exist upstream? An unscanned precreate does not (§2.5). */
-function exists(t: Trade): boolean {
-  return !(t.mode === 'qr' && t.scanned_at === null);
-}
-
-function findTrade(ctx: Ctx, biz: Fields): Trade | null {
-  const tradeNo = bizStr(biz, 'trade_no');
-  if (tradeNo) return ctx.store.tradeByTradeNo('alipay', tradeNo);
-  const otn = bizStr(biz, 'out_trade_no');
-  return otn ? ctx.store.trade('alipay', otn) : null;
-}
-
 /** Magic payment-code suffixes (docs/sandbox.md): what the buyer's phone does by default. */
 export function codeBehaviour(
   authCode: string,
@@ -148,13 +111,6 @@ function parseExpiry(biz: Fields, now: number, fallbackMs: number): number | 'in
     return ms === null ? 'invalid' : now + ms;
   }
   return now + fallbackMs;
-}
-
-interface Req {
-  ctx: Ctx;
-  params: Record<string, string>;
-  biz: Fields;
-  base: string;
 }
 
 type Checked = { ok: true; otn: string; fen: number; subject: string } | { ok: false; answer: Fields };
@@ -343,105 +299,6 @@ function close({ ctx, biz }: Req): Fields {
   return ok({ trade_no: t.trade_no, out_trade_no: t.out_trade_no });
 }
 
-function refund({ ctx, biz }: Req): Fields {
-  if (!bizStr(biz, 'out_trade_no') && !bizStr(biz, 'trade_no')) return invalid('out_trade_no 和 trade_no 不能同时为空');
-  const fen = parseYuanStrict(bizStr(biz, 'refund_amount'));
-  if (fen === null || fen < 1) return invalid('refund_amount');
-  const t = findTrade(ctx, biz);
-  if (!t || !exists(t)) return notExist();
-  const requestNo = bizStr(biz, 'out_request_no') || t.out_trade_no;
-  const base = { trade_no: t.trade_no, out_trade_no: t.out_trade_no, buyer_logon_id: SANDBOX_BUYER.alipayLogonId };
-  const previous = ctx.store.refund('alipay', t.out_trade_no, requestNo);
-  if (previous) {
-    if (previous.amount_fen !== fen) return fail('40004', 'ACQ.DISCORDANT_REPEAT_REQUEST', '请求信息不一致');
-    return ok({
-      ...base,
-      fund_change: 'N',
-      refund_fee: yuan(ctx.store.refundedFen('alipay', t.out_trade_no)),
-      gmt_refund_pay: fmtDateTime(previous.created_at),
-      buyer_user_id: SANDBOX_BUYER.alipayUserId,
-    });
-  }
-  if (t.status !== 'paid') return fail('40004', 'ACQ.TRADE_STATUS_ERROR', '交易状态不合法');
-  if (ctx.scenarios.take('refund_failed', 'alipay', t.out_trade_no, 'refund'))
-    return fail('40004', 'ACQ.SELLER_BALANCE_NOT_ENOUGH', '卖家余额不足');
-  if (fen > t.amount_fen - ctx.store.refundedFen('alipay', t.out_trade_no))
-    return fail('40004', 'ACQ.REFUND_AMT_NOT_EQUAL_TOTAL', '退款金额超限');
-  const pending = ctx.scenarios.take('refund_pending', 'alipay', t.out_trade_no, 'refund');
-  const r = addRefund(
-    ctx,
-    t,
-    requestNo,
-    fen,
-    bizStr(biz, 'refund_reason') ?? '',
-    pending ? numParam(pending, 'seconds', 60) : 0,
-  );
-  return ok({
-    ...base,
-    fund_change: r.status === 'SUCCESS' ? 'Y' : 'N',
-    refund_fee: yuan(ctx.store.refundedFen('alipay', t.out_trade_no)),
-    gmt_refund_pay: fmtDateTime(r.created_at),
-    buyer_user_id: SANDBOX_BUYER.alipayUserId,
-  });
-}
-
-function refundQuery({ ctx, biz }: Req): Fields {
-  if (!bizStr(biz, 'out_trade_no') && !bizStr(biz, 'trade_no')) return invalid('out_trade_no 和 trade_no 不能同时为空');
-  const t = findTrade(ctx, biz);
-  if (!t || !exists(t)) return notExist();
-  const requestNo = bizStr(biz, 'out_request_no') || t.out_trade_no;
-  const r = ctx.store.refund('alipay', t.out_trade_no, requestNo);
-  const ids = { trade_no: t.trade_no, out_trade_no: t.out_trade_no };
-  // no refund_status: the refund was not received, failed, or is still processing (§2.5)
-  if (!r || r.status !== 'SUCCESS')
-    return ok(
-      r
-        ? { ...ids, out_request_no: requestNo, total_amount: yuan(t.amount_fen), refund_amount: yuan(r.amount_fen) }
-        : {},
-    );
-  return ok({
-    ...ids,
-    out_request_no: requestNo,
-    total_amount: yuan(t.amount_fen),
-    refund_amount: yuan(r.amount_fen),
-    refund_status: 'REFUND_SUCCESS',
-    ...(r.finished_at !== null ? { gmt_refund_pay: fmtDateTime(r.finished_at) } : {}),
-  });
-}
-
-export function billToken(ctx: Ctx, billDate: string, expiresAt: number): string {
-  const payload = Buffer.from(JSON.stringify({ d: billDate, e: expiresAt })).toString('base64url');
-  const mac = createHmac('sha256', ctx.linkSecret).update(payload).digest('base64url');
-  return `${payload}.${mac}`;
-}
-
-function readBillToken(ctx: Ctx, token: string): { d: string; e: number } | null {
-  const [payload, mac] = token.split('.');
-  if (!payload || !mac) return null;
-  const want = createHmac('sha256', ctx.linkSecret).update(payload).digest('base64url');
-  if (!safeEqual(want, mac)) return null;
-  try {
-    const v = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { d?: unknown; e?: unknown };
-    return typeof v.d === 'string' && typeof v.e === 'number' ? { d: v.d, e: v.e } : null;
-  } catch {
-    return null;
-  }
-}
-
-function billUrl({ ctx, biz, base }: Req): Fields {
-  const type = bizStr(biz, 'bill_type');
-  const date = bizStr(biz, 'bill_date');
-  if (!type) return fail('40004', 'isv.missing-parameter', 'bill_type 不能为空');
-  if (type !== 'trade')
-    return fail('40004', 'isp.bill_not_exist', '账单不存在 (the sandbox serves bill_type=trade only)');
-  if (!date || !/^\d{4}-\d{2}(-\d{2})?$/.test(date))
-    return fail('40004', 'isv.invalid-bill-date', '账单日期格式不正确');
-  if (!hasBillData(ctx, 'alipay', date)) return fail('40004', 'isp.bill_not_exist', '账单不存在');
-  const token = billToken(ctx, date, ctx.now() + 30_000);
-  const name = `${ctx.creds.alipay.sellerId}0156_${date.replace(/-/g, '')}.csv.zip`;
-  return ok({ bill_download_url: `${base}/alipay/bill/download?token=${token}&downloadFileName=${name}` });
-}
-
 const OPS: Record<Operation, (r: Req) => Fields> = {
   create: precreate,
   pay,
@@ -516,17 +373,6 @@ export async function handleGateway(ctx: Ctx, req: IncomingMessage, res: ServerR
   if (plan.fault === 'http_500') return deliver(res, plan, JSON_TYPE, '');
   const fields = OPS[op]({ ctx, params, biz, base: callerBase(req, ctx.baseUrl) });
   return answer(fields, plan);
-}
-
-/** `GET /alipay/bill/download?token=…`: the zip, while the link is valid (30 s). */
-export async function handleBillDownload(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const params = parseForm(rawQuery(req.url), 'utf-8');
-  const t = readBillToken(ctx, params['token'] ?? '');
-  if (!t) return send(res, 403, 'text/plain; charset=utf-8', 'invalid bill link');
-  if (ctx.now() > t.e) return send(res, 403, 'text/plain; charset=utf-8', 'bill link expired (valid 30 s)');
-  const zip = await alipayBillZip(ctx, t.d);
-  const name = `${ctx.creds.alipay.sellerId}0156_${t.d.replace(/-/g, '')}.csv.zip`;
-  send(res, 200, 'application/zip', zip, { 'content-disposition': `attachment; filename="${name}"` });
 }
 
 // ---------------------------------------------------------------- the customer page
