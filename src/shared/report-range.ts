@@ -3,7 +3,10 @@
  * zone): the renderer's presets and the check of a range typed by hand. Main applies the same limits
  * (core/reports/reports.ts `checkRange`) and refuses with REPORT_RANGE_INVALID.
  */
+import { dayMs, shiftDay } from './calendar';
 import { formatFen } from './money';
+
+export { dayMs, shiftDay };
 
 export type ReportPreset = 'today' | 'yesterday' | 'week' | 'month' | 'lastMonth';
 export interface ReportRange {
@@ -15,9 +18,6 @@ export const REPORT_PRESETS: readonly ReportPreset[] = ['today', 'yesterday', 'w
 /** the longest range a report covers, both ends included */
 export const MAX_REPORT_DAYS = 400;
 
-export const dayMs = (day: string): number => Date.parse(`${day}T00:00:00Z`);
-export const shiftDay = (day: string, n: number): string =>
-  new Date(dayMs(day) + n * 86_400_000).toISOString().slice(0, 10);
 export const daysIn = (r: ReportRange): number => Math.round((dayMs(r.to) - dayMs(r.from)) / 86_400_000) + 1;
 
 /** The range of a preset, from the store's business day. Weeks start on Monday. */

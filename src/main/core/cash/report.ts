@@ -20,6 +20,7 @@ import { parseCounts, type Drawer } from './drawer';
 import { PAID_STATES } from '../../../shared/payment-states';
 import { sessionSalesQuery } from './queries';
 import type { CashSessionsOptions } from './types';
+import { shiftDay } from '../../../shared/calendar';
 
 const METHOD_ORDER: readonly PaymentMethod[] = ['cash', 'alipay', 'wechat', 'yeepay'];
 const PROVIDER_ORDER: readonly ProviderId[] = ['alipay', 'wechat', 'yeepay'];
@@ -29,12 +30,6 @@ export const RECONCILED: ReadonlySet<string> = new Set(['imported', 'empty']);
 const MAX_DAYS_COVERED = 62;
 
 const side = (): ReconSide => ({ count: 0, sumFen: 0 });
-
-/** `day` plus `n` calendar days (YYYY-MM-DD). */
-function shiftDay(day: string, n: number): string {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
-}
 
 export class CashReports {
   constructor(

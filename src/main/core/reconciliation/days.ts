@@ -1,4 +1,7 @@
 /** The intermediaries' days (Beijing time, UTC+8: a statement covers midnight to midnight there) and store-time clock reading. */
+import { shiftDay } from '../../../shared/calendar';
+
+export { shiftDay };
 const DAY_MS = 86_400_000;
 const BEIJING_OFFSET_MS = 8 * 3600_000;
 
@@ -7,12 +10,6 @@ export function dayWindow(day: string): { from: number; to: number } {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
   const from = Date.UTC(y, m - 1, d) - BEIJING_OFFSET_MS;
   return { from, to: from + DAY_MS };
-}
-
-/** `day` plus `n` calendar days. */
-export function shiftDay(day: string, n: number): string {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
 }
 
 const timeFormatters = new Map<string, Intl.DateTimeFormat>();

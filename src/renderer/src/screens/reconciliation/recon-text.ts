@@ -1,13 +1,10 @@
 /** Days and the words of the reconciliation: how a difference, a reason and a decision are shown. */
+import { shiftDay } from '../../../../shared/calendar';
 import { formatFen } from '../../../../shared/money';
 import type { ReconItemView } from '../../../../shared/types';
 import { isMessageKey, type MessageKey, type Translate } from '../../i18n';
 
-/** `day` plus `n` calendar days (YYYY-MM-DD). */
-export function shiftDay(day: string, n: number): string {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
-}
+export { shiftDay };
 
 /** `+¥1.00` / `-¥1.00` / `¥0.00`: what the statement says more (or less) than the till. */
 export function signedFen(fen: number): string {
