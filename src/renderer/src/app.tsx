@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { PosErrorShape } from '../../shared/errors';
 import type { AppInfo, CartView, Locale, OrderView, PaidOrder, Receipt } from '../../shared/types';
+import { maskPaymentCode, normalisePaymentCode, recognisePaymentCode } from '../../shared/payment-code';
 import { api, isBrowserMode } from './api';
 import { DataSafetyBanner } from './components/data-safety-banner';
 import { Header, type NavTarget } from './components/header';
@@ -63,7 +64,7 @@ export function App() {
   const [switchingUser, setSwitchingUser] = useState(false);
   const screenRef = useRef<Screen>(screen);
   /** The pay screen's payment-code step, while it shows: a scan there is the customer's code. */
-  const payScanTarget: ScanTarget = useRef<((code: string) => void) | null>(null);
+  const payScanTarget: ScanTarget = useRef<((code: string) => boolean) | null>(null);
   useEffect(() => {
     screenRef.current = screen;
   }, [screen]);
@@ -196,9 +197,10 @@ export function App() {
     async (code: string) => {
       const current = screenRef.current;
       if (current.name === 'pay') {
-        const target = payScanTarget.current;
-        if (target) target(code);
-        else notifier.say('error', 'pay.scanBlocked', { code });
+        if (payScanTarget.current?.(code)) return;
+        // a customer's payment code is a bearer token: never shown whole
+        const shown = recognisePaymentCode(normalisePaymentCode(code)) ? maskPaymentCode(code) : code;
+        notifier.say('error', 'pay.scanBlocked', { code: shown });
         return;
       }
       if (current.name !== 'sell') setScreen({ name: 'sell' }); // a scan on the receipt or orders screen starts selling

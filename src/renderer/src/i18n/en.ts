@@ -171,8 +171,6 @@ export const en = {
   'code.empty': 'Scan or type the customer’s payment code first.',
   'code.unknown':
     '“{code}” is not an Alipay or WeChat Pay payment code. Ask the customer to refresh the code and scan again.',
-  'code.ambiguous':
-    '“{code}” could belong to {providers}. Ask the customer which app it comes from and use its QR instead.',
   'code.disabled': '“{code}” is a {provider} payment code, but {provider} payment codes are not enabled on this till.',
   'code.or': ' or ',
 

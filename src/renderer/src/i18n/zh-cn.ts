@@ -165,7 +165,6 @@ export const zhCN = {
   'code.submit': '收款',
   'code.empty': '请先扫描或输入顾客的付款码。',
   'code.unknown': '“{code}”不是支付宝或微信支付的付款码。请顾客刷新付款码后重新扫描。',
-  'code.ambiguous': '“{code}”可能属于{providers}。请询问顾客使用的是哪个应用，并改用扫码支付。',
   'code.disabled': '“{code}”是{provider}付款码，但本收银台未启用{provider}付款码收款。',
   'code.or': '或',
 
