@@ -93,7 +93,6 @@ export const en = {
   'pay.change': 'Change',
   'pay.stillNeeded': 'Still needed',
   'pay.complete': 'Complete',
-  'pay.enterAmount': 'Enter the amount the customer gave, or press “Exact”.',
   'pay.badAmount': '“{text}” is not an amount. Type yuan, such as 50 or 12.30.',
   'pay.tooLow': '{tendered} is less than the {total} due.',
   'pay.cancelOrder': 'Back to cart',

@@ -92,7 +92,6 @@ export const zhCN = {
   'pay.change': '找零',
   'pay.stillNeeded': '还差',
   'pay.complete': '完成收款',
-  'pay.enterAmount': '请输入顾客付的金额，或按“金额刚好”。',
   'pay.badAmount': '“{text}”不是金额，请输入元，如 50 或 12.30。',
   'pay.tooLow': '实收 {tendered} 少于应收 {total}。',
   'pay.cancelOrder': '返回购物车',

@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
 import type { PosErrorShape } from '../../../../shared/errors';
-import { fenToYuanString, formatFen, parseYuan } from '../../../../shared/money';
+import { fenToYuanString, formatFen } from '../../../../shared/money';
+import { readTendered } from '../../../../shared/tendered';
 import type { AttemptView, OrderView, PaidOrder, ProviderId } from '../../../../shared/types';
 import { ConfirmDialog } from '../../components/modal';
 import { notOnButton, useShortcuts } from '../../hooks/use-shortcuts';
@@ -85,7 +86,8 @@ export default function PayScreen({ order, sandbox, scanTargetRef, onPaid, onCan
     },
   });
 
-  const tendered = text.trim() === '' ? null : parseYuan(text);
+  const read = readTendered(text);
+  const tendered = read.kind === 'amount' ? read.fen : null;
   const enough = tendered !== null && tendered >= order.totalFen;
 
   const setAmount = (fen: number): void => {
@@ -132,9 +134,9 @@ export default function PayScreen({ order, sandbox, scanTargetRef, onPaid, onCan
 
   const complete = async (): Promise<void> => {
     if (busy || locked) return;
-    if (text.trim() === '') {
-      setProblem(t('pay.enterAmount'));
-      input.current?.focus();
+    // Enter on an empty box: the customer gave the exact amount
+    if (read.kind === 'empty') {
+      await sale.payCash(order.totalFen, closing && attempt ? attempt.provider : null);
       return;
     }
     if (tendered === null) {
@@ -261,6 +263,7 @@ export default function PayScreen({ order, sandbox, scanTargetRef, onPaid, onCan
             setAmount={setAmount}
             total={order.totalFen}
             tendered={tendered}
+            invalid={read.kind === 'invalid'}
             enough={enough}
             problem={problem}
             busy={busy}
