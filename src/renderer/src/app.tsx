@@ -60,6 +60,13 @@ export function App() {
   const [screen, setScreen] = useState<Screen>({ name: 'sell' });
   const [notice, setNotice] = useState<Notice | null>(null);
   const [parkedCount, setParkedCount] = useState(0);
+  // a quantity typed before a scan or a pick (`3*`), used once
+  const [multiplier, setMultiplierState] = useState<number | null>(null);
+  const multiplierRef = useRef<number | null>(null);
+  const setMultiplier = useCallback((n: number | null) => {
+    multiplierRef.current = n;
+    setMultiplierState(n);
+  }, []);
   const [checkCount, setCheckCount] = useState(0);
   const [switchingUser, setSwitchingUser] = useState(false);
   const screenRef = useRef<Screen>(screen);
@@ -204,7 +211,9 @@ export function App() {
         return;
       }
       if (current.name !== 'sell') setScreen({ name: 'sell' }); // a scan on the receipt or orders screen starts selling
-      const r = await safe(api.cart.scan({ code }));
+      const qty = multiplierRef.current;
+      setMultiplier(null);
+      const r = await safe(api.cart.scan(qty !== null ? { code, qty } : { code }));
       if (r.ok) {
         applyCart(r.value, true);
         setNotice((n) => (n?.kind === 'error' && n.error.code === 'UNKNOWN_BARCODE' ? null : n));
@@ -216,7 +225,7 @@ export function App() {
         notifier.error(error);
       }
     },
-    [notifier, applyCart],
+    [notifier, applyCart, setMultiplier],
   );
   useScanner((code) => void onScan(code));
 
@@ -318,6 +327,8 @@ export function App() {
               parkedCount={parkedCount}
               refreshParked={refreshParkedQuietly}
               onCheckout={onCheckout}
+              multiplier={multiplier}
+              setMultiplier={setMultiplier}
             />
           ) : screen.name === 'pay' ? (
             <PayScreen

@@ -24,6 +24,7 @@ export const en = {
 
   'sell.searchPlaceholder': 'Search: name, pinyin initials, SKU or barcode',
   'sell.searchClear': 'Clear search',
+  'sell.multiplierClear': 'Quantity for the next scan or pick (tap to clear)',
   'sell.all': 'All',
   'sell.noProducts': 'No products in this category.',
   'sell.noResults': 'No product matches “{query}”.',

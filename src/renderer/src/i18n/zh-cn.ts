@@ -23,6 +23,7 @@ export const zhCN = {
 
   'sell.searchPlaceholder': '搜索：名称、拼音首字母、货号或条码',
   'sell.searchClear': '清空搜索',
+  'sell.multiplierClear': '下一次扫码或选择的数量（点击清除）',
   'sell.all': '全部',
   'sell.noProducts': '此分类暂无商品。',
   'sell.noResults': '没有与“{query}”匹配的商品。',

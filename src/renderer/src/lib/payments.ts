@@ -36,6 +36,27 @@ export function choiceTestId(c: MethodChoice): string {
 
 const ORDER: ProviderId[] = ['alipay', 'wechat', 'yeepay'];
 
+/**
+ * The key that picks each method on the pay screen (docs/testing.md, Keyboard): F1 cash, F2 Alipay,
+ * F3 WeChat Pay, F4 YeePay (each provider's first way: QR, else its cashier page), F5 payment code,
+ * then F6, F7 for a provider's second way.
+ */
+export function methodKeys(choices: MethodChoice[]): Map<string, string> {
+  const keys = new Map<string, string>();
+  const spare = ['F6', 'F7'];
+  for (const c of choices) {
+    let key: string | undefined;
+    if (c.kind === 'cash') key = 'F1';
+    else if (c.kind === 'code') key = 'F5';
+    else {
+      const first = `F${ORDER.indexOf(c.provider) + 2}`;
+      key = [...keys.values()].includes(first) ? spare.shift() : first;
+    }
+    if (key) keys.set(choiceId(c), key);
+  }
+  return keys;
+}
+
 /** Cash first, then the QR methods, the cashier-page methods, and one payment-code entry. */
 export function methodChoices(options: PaymentOption[]): MethodChoice[] {
   const out: MethodChoice[] = [{ kind: 'cash' }];

@@ -7,7 +7,7 @@ import { ConfirmDialog } from '../../components/modal';
 import { notOnButton, useShortcuts } from '../../hooks/use-shortcuts';
 import { useI18n } from '../../i18n';
 import { useNotifier } from '../../lib/notice';
-import { choiceId, methodChoices, type MethodChoice } from '../../lib/payments';
+import { choiceId, methodChoices, methodKeys, type MethodChoice } from '../../lib/payments';
 import { AttemptPanel } from './attempt-panel';
 import { ClosingStrip, PaymentEnded, StartingPanel } from './attempt-strips';
 import { CashForm } from './cash-form';
@@ -75,6 +75,7 @@ export default function PayScreen({ order, sandbox, scanTargetRef, onPaid, onCan
   const locked = active || starting !== null;
 
   const choices = methodChoices(pay.options);
+  const keys = methodKeys(choices);
   const codeChoice = choices.find((c): c is Extract<MethodChoice, { kind: 'code' }> => c.kind === 'code') ?? null;
   const code = usePaymentCode({
     codeChoice,
@@ -168,7 +169,13 @@ export default function PayScreen({ order, sandbox, scanTargetRef, onPaid, onCan
     } else void startAttempt(c);
   };
 
+  const pickByKey = (c: MethodChoice): void => {
+    if (choice === choiceId(c) && c.kind === 'cash') input.current?.focus();
+    else if (choice !== choiceId(c) || c.kind !== 'code') pick(c);
+  };
+
   useShortcuts({
+    ...Object.fromEntries(choices.map((c) => [keys.get(choiceId(c))!, () => pickByKey(c)])),
     Enter: { run: () => void complete(), when: (e) => notOnButton(e) && choice === 'cash' && !locked },
     Escape: () => {
       if (active) setConfirmStop(true);
@@ -206,6 +213,7 @@ export default function PayScreen({ order, sandbox, scanTargetRef, onPaid, onCan
                 on={on}
                 disabled={(locked && !on) || (closing && c.kind !== 'cash')}
                 busy={starting === id}
+                shortcut={keys.get(id)}
                 onClick={() => (on && c.kind === 'cash' ? input.current?.focus() : pick(c))}
               />
             );
