@@ -36,6 +36,8 @@ type Boot =
 
 /** How long a notice stays up unless dismissed. Errors stay long enough to be read and acted on. */
 const NOTICE_MS = { error: 15_000, info: 5_000, success: 4_000 } as const;
+/** How long after it is raised a notice may follow the clerk to the next screen (it was about the move). */
+const NOTICE_CARRY_MS = 1_000;
 
 let noticeSeq = 0;
 
@@ -85,6 +87,17 @@ export function App() {
     }),
     [],
   );
+
+  // A notice belongs to the screen it was raised on: leaving that screen drops it (a "resumed parked
+  // cart" toast must not cover the receipt, an old barcode error must not stay on Pay), unless it was
+  // raised on the way to the next screen (within NOTICE_CARRY_MS of the change).
+  const noticeAt = useRef(0);
+  useEffect(() => {
+    noticeAt.current = performance.now();
+  }, [notice?.id]);
+  useEffect(() => {
+    setNotice((n) => (n && performance.now() - noticeAt.current > NOTICE_CARRY_MS ? null : n));
+  }, [screen.name]);
 
   useEffect(() => {
     if (!notice) return undefined;
