@@ -140,6 +140,11 @@ export default function PayScreen({ order, sandbox, scanTargetRef, onPaid, onCan
       await sale.payCash(order.totalFen, closing && attempt ? attempt.provider : null);
       return;
     }
+    // a payment code that reached the box as typing (a slow scanner) is still the customer's code
+    if (tendered === null && scanTargetRef.current?.(text)) {
+      setText('');
+      return;
+    }
     if (tendered === null) {
       setProblem(t('pay.badAmount', { text: text.trim() }));
       input.current?.focus();
