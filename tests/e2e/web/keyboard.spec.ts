@@ -128,6 +128,7 @@ for (const [size, locale] of [
     });
 
     test('a QR sale needs no mouse: F4, F2 for Alipay, the customer pays, F8', async ({ pos, context }) => {
+      test.setTimeout(120_000); // the poller's answer is slow on a loaded machine
       const till = new PosPage(pos);
       const count: string[] = [];
       await till.scan(COLA_BARCODE);
@@ -139,7 +140,7 @@ for (const [size, locale] of [
       const phone = await context.newPage(); // the customer's phone
       await phone.goto((await qr.getAttribute('data-content'))!);
       await phone.getByTestId('customer-pay').click();
-      await expect(till.id('receipt')).toBeVisible({ timeout: 15_000 });
+      await expect(till.id('receipt')).toBeVisible({ timeout: 60_000 });
       await phone.close();
       await keys(pos, count, 'F8');
       await expect(till.id('product-search')).toBeFocused();
