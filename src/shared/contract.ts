@@ -249,7 +249,7 @@ export const contract = {
 
   'cart.get': method<CartView>()(empty),
   'cart.add': method<CartView>()(z.object({ productId: id, qty: qty.optional() }).strict()),
-  'cart.scan': method<CartView>()(z.object({ code: line(z.string().min(1).max(64)) }).strict()),
+  'cart.scan': method<CartView>()(z.object({ code: line(z.string().min(1).max(64)), qty: qty.optional() }).strict()),
   'cart.setQty': method<CartView>()(z.object({ lineId: id, qty }).strict()),
   'cart.remove': method<CartView>()(z.object({ lineId: id }).strict()),
   'cart.clear': method<CartView>()(empty),

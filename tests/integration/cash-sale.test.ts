@@ -67,6 +67,16 @@ describe('a cash sale over the loopback transport', () => {
     expect(printed.kind).toBe('browser');
   });
 
+  it('a scan takes a quantity typed before it (3* then a scan), bounded like any quantity', async () => {
+    const cola = await bySku('DRI-001');
+    let cart = must(await s.api.cart.scan({ code: cola.barcode!, qty: 3 }));
+    expect(cart.lines.map((l) => [l.sku, l.qty])).toEqual([['DRI-001', 3]]);
+    cart = must(await s.api.cart.scan({ code: cola.barcode! }));
+    expect(cart.lines[0]!.qty).toBe(4);
+    const bad = await s.api.cart.scan({ code: cola.barcode!, qty: 0 });
+    expect(bad.ok).toBe(false);
+  });
+
   it('numbers orders sequentially per business day and starts again the next day', async () => {
     const cola = await bySku('DRI-001');
     const numbers: string[] = [];

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { PosErrorShape } from '../../shared/errors';
 import type { AppInfo, CartView, Locale, OrderView, PaidOrder, Receipt } from '../../shared/types';
+import { maskPaymentCode, normalisePaymentCode, recognisePaymentCode } from '../../shared/payment-code';
 import { api, isBrowserMode } from './api';
 import { DataSafetyBanner } from './components/data-safety-banner';
 import { Header, type NavTarget } from './components/header';
@@ -35,6 +36,8 @@ type Boot =
 
 /** How long a notice stays up unless dismissed. Errors stay long enough to be read and acted on. */
 const NOTICE_MS = { error: 15_000, info: 5_000, success: 4_000 } as const;
+/** How long after it is raised a notice may follow the clerk to the next screen (it was about the move). */
+const NOTICE_CARRY_MS = 1_000;
 
 let noticeSeq = 0;
 
@@ -59,11 +62,18 @@ export function App() {
   const [screen, setScreen] = useState<Screen>({ name: 'sell' });
   const [notice, setNotice] = useState<Notice | null>(null);
   const [parkedCount, setParkedCount] = useState(0);
+  // a quantity typed before a scan or a pick (`3*`), used once
+  const [multiplier, setMultiplierState] = useState<number | null>(null);
+  const multiplierRef = useRef<number | null>(null);
+  const setMultiplier = useCallback((n: number | null) => {
+    multiplierRef.current = n;
+    setMultiplierState(n);
+  }, []);
   const [checkCount, setCheckCount] = useState(0);
   const [switchingUser, setSwitchingUser] = useState(false);
   const screenRef = useRef<Screen>(screen);
   /** The pay screen's payment-code step, while it shows: a scan there is the customer's code. */
-  const payScanTarget: ScanTarget = useRef<((code: string) => void) | null>(null);
+  const payScanTarget: ScanTarget = useRef<((code: string) => boolean) | null>(null);
   useEffect(() => {
     screenRef.current = screen;
   }, [screen]);
@@ -77,6 +87,17 @@ export function App() {
     }),
     [],
   );
+
+  // A notice belongs to the screen it was raised on: leaving that screen drops it (a "resumed parked
+  // cart" toast must not cover the receipt, an old barcode error must not stay on Pay), unless it was
+  // raised on the way to the next screen (within NOTICE_CARRY_MS of the change).
+  const noticeAt = useRef(0);
+  useEffect(() => {
+    noticeAt.current = performance.now();
+  }, [notice?.id]);
+  useEffect(() => {
+    setNotice((n) => (n && performance.now() - noticeAt.current > NOTICE_CARRY_MS ? null : n));
+  }, [screen.name]);
 
   useEffect(() => {
     if (!notice) return undefined;
@@ -196,13 +217,16 @@ export function App() {
     async (code: string) => {
       const current = screenRef.current;
       if (current.name === 'pay') {
-        const target = payScanTarget.current;
-        if (target) target(code);
-        else notifier.say('error', 'pay.scanBlocked', { code });
+        if (payScanTarget.current?.(code)) return;
+        // a customer's payment code is a bearer token: never shown whole
+        const shown = recognisePaymentCode(normalisePaymentCode(code)) ? maskPaymentCode(code) : code;
+        notifier.say('error', 'pay.scanBlocked', { code: shown });
         return;
       }
       if (current.name !== 'sell') setScreen({ name: 'sell' }); // a scan on the receipt or orders screen starts selling
-      const r = await safe(api.cart.scan({ code }));
+      const qty = multiplierRef.current;
+      setMultiplier(null);
+      const r = await safe(api.cart.scan(qty !== null ? { code, qty } : { code }));
       if (r.ok) {
         applyCart(r.value, true);
         setNotice((n) => (n?.kind === 'error' && n.error.code === 'UNKNOWN_BARCODE' ? null : n));
@@ -214,7 +238,7 @@ export function App() {
         notifier.error(error);
       }
     },
-    [notifier, applyCart],
+    [notifier, applyCart, setMultiplier],
   );
   useScanner((code) => void onScan(code));
 
@@ -316,6 +340,8 @@ export function App() {
               parkedCount={parkedCount}
               refreshParked={refreshParkedQuietly}
               onCheckout={onCheckout}
+              multiplier={multiplier}
+              setMultiplier={setMultiplier}
             />
           ) : screen.name === 'pay' ? (
             <PayScreen

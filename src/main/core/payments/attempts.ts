@@ -9,6 +9,7 @@
  * anything paid. The schedule is persisted (`next_poll_at`), so a restart resumes every open attempt.
  */
 import { PosError } from '../../../shared/errors';
+import { isPaymentCodeOf, maskPaymentCode } from '../../../shared/payment-code';
 import type { AttemptView, PaymentOption, ProviderId } from '../../../shared/types';
 import type {
   Called,
@@ -212,13 +213,6 @@ export interface StartInput {
 /** WeChat accepts closeorder only 5 minutes after the order was created (docs/protocols.md §3.3). */
 export function closeNotBefore(a: Pick<AttemptRow, 'method' | 'mode' | 'created_at'>): number {
   return a.method === 'wechat' && a.mode !== 'payment_code' ? a.created_at + 5 * 60_000 + 1_000 : 0;
-}
-
-/** Payment-code formats (docs/protocols.md §2.5, §3.3), checked before anything is sent. */
-export function validPaymentCode(provider: ProviderId, code: string): boolean {
-  if (provider === 'alipay') return /^(2[5-9]|30)\d{14,22}$/.test(code) || /^fp\d{10,30}$/.test(code);
-  if (provider === 'wechat') return /^1[0-5]\d{16}$/.test(code);
-  return false;
 }
 
 export class Payments {
@@ -562,10 +556,14 @@ export class Payments {
       });
     }
     const authCode = input.authCode?.trim();
-    if (input.mode === 'payment_code' && (!authCode || !validPaymentCode(input.provider, authCode))) {
-      throw new PosError('INVALID_PAYMENT_CODE', `"${authCode ?? ''}" is not a ${input.provider} payment code.`, {
-        provider: input.provider,
-      });
+    if (input.mode === 'payment_code' && (!authCode || !isPaymentCodeOf(input.provider, authCode))) {
+      throw new PosError(
+        'INVALID_PAYMENT_CODE',
+        `"${maskPaymentCode(authCode ?? '')}" is not a ${input.provider} payment code.`,
+        {
+          provider: input.provider,
+        },
+      );
     }
     const now = this.clock.now();
     this.poller.wake();

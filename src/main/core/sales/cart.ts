@@ -210,13 +210,14 @@ export class Carts {
     }, 'normal');
   }
 
-  scan(code: string): CartView {
+  /** The product with this barcode or SKU, `qty` of it (a quantity typed before the scan, `3*`). */
+  scan(code: string, qty = 1): CartView {
     const product = this.catalog.findByCode(code);
     if (!product)
       throw new PosError('UNKNOWN_BARCODE', `No product has the barcode or SKU "${code.trim()}".`, {
         code: code.trim(),
       });
-    return this.add(product.id, 1);
+    return this.add(product.id, qty);
   }
 
   setQty(lineId: number, qty: number): CartView {

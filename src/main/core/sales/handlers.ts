@@ -106,7 +106,7 @@ export function salesHandlers(
   return {
     'cart.get': () => carts.view(),
     'cart.add': ({ productId, qty }) => carts.add(productId, qty),
-    'cart.scan': ({ code }) => carts.scan(code),
+    'cart.scan': ({ code, qty }) => carts.scan(code, qty),
     'cart.setQty': ({ lineId, qty }) => carts.setQty(lineId, qty),
     'cart.remove': ({ lineId }) => carts.remove(lineId),
     'cart.clear': () => carts.clear(),

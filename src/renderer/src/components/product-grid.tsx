@@ -7,10 +7,12 @@ export interface ProductGridProps {
   products: Product[];
   colors: ReadonlyMap<number, string>;
   onAdd: (product: Product) => void;
+  /** the search result the arrow keys point at */
+  highlight?: number | null;
 }
 
 /** Big tiles: name in the current language, the other language small beneath, price large. */
-export const ProductGrid = memo(function ProductGrid({ products, colors, onAdd }: ProductGridProps) {
+export const ProductGrid = memo(function ProductGrid({ products, colors, onAdd, highlight }: ProductGridProps) {
   const { locale } = useI18n();
   return (
     <div className="grid" data-testid="product-grid">
@@ -20,7 +22,9 @@ export const ProductGrid = memo(function ProductGrid({ products, colors, onAdd }
           <button
             key={p.id}
             type="button"
-            className="tile"
+            className={`tile${p.id === highlight ? ' tile-hi' : ''}`}
+            ref={p.id === highlight ? (el) => el?.scrollIntoView({ block: 'nearest' }) : undefined}
+            aria-current={p.id === highlight ? 'true' : undefined}
             style={{ '--cat': colors.get(p.categoryId) ?? '#94a3b8' } as CSSProperties}
             onClick={() => onAdd(p)}
             data-testid="product-tile"

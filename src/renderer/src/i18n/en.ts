@@ -24,6 +24,7 @@ export const en = {
 
   'sell.searchPlaceholder': 'Search: name, pinyin initials, SKU or barcode',
   'sell.searchClear': 'Clear search',
+  'sell.multiplierClear': 'Quantity for the next scan or pick (tap to clear)',
   'sell.all': 'All',
   'sell.noProducts': 'No products in this category.',
   'sell.noResults': 'No product matches “{query}”.',
@@ -93,7 +94,6 @@ export const en = {
   'pay.change': 'Change',
   'pay.stillNeeded': 'Still needed',
   'pay.complete': 'Complete',
-  'pay.enterAmount': 'Enter the amount the customer gave, or press “Exact”.',
   'pay.badAmount': '“{text}” is not an amount. Type yuan, such as 50 or 12.30.',
   'pay.tooLow': '{tendered} is less than the {total} due.',
   'pay.cancelOrder': 'Back to cart',
@@ -171,8 +171,6 @@ export const en = {
   'code.empty': 'Scan or type the customer’s payment code first.',
   'code.unknown':
     '“{code}” is not an Alipay or WeChat Pay payment code. Ask the customer to refresh the code and scan again.',
-  'code.ambiguous':
-    '“{code}” could belong to {providers}. Ask the customer which app it comes from and use its QR instead.',
   'code.disabled': '“{code}” is a {provider} payment code, but {provider} payment codes are not enabled on this till.',
   'code.or': ' or ',
 

@@ -23,6 +23,7 @@ export const zhCN = {
 
   'sell.searchPlaceholder': '搜索：名称、拼音首字母、货号或条码',
   'sell.searchClear': '清空搜索',
+  'sell.multiplierClear': '下一次扫码或选择的数量（点击清除）',
   'sell.all': '全部',
   'sell.noProducts': '此分类暂无商品。',
   'sell.noResults': '没有与“{query}”匹配的商品。',
@@ -92,7 +93,6 @@ export const zhCN = {
   'pay.change': '找零',
   'pay.stillNeeded': '还差',
   'pay.complete': '完成收款',
-  'pay.enterAmount': '请输入顾客付的金额，或按“金额刚好”。',
   'pay.badAmount': '“{text}”不是金额，请输入元，如 50 或 12.30。',
   'pay.tooLow': '实收 {tendered} 少于应收 {total}。',
   'pay.cancelOrder': '返回购物车',
@@ -165,7 +165,6 @@ export const zhCN = {
   'code.submit': '收款',
   'code.empty': '请先扫描或输入顾客的付款码。',
   'code.unknown': '“{code}”不是支付宝或微信支付的付款码。请顾客刷新付款码后重新扫描。',
-  'code.ambiguous': '“{code}”可能属于{providers}。请询问顾客使用的是哪个应用，并改用扫码支付。',
   'code.disabled': '“{code}”是{provider}付款码，但本收银台未启用{provider}付款码收款。',
   'code.or': '或',
 

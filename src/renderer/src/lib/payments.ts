@@ -3,6 +3,7 @@
  * about money: which methods to offer and how to tell an Alipay payment code from a WeChat one.
  * How an attempt is doing comes from main (`AttemptView.display`), never worked out here.
  */
+import { normalisePaymentCode, recognisePaymentCode } from '../../../shared/payment-code';
 import type { IntermediaryMode, PaymentOption, ProviderId } from '../../../shared/types';
 
 /** Each provider's recognisable colour and one-character mark. */
@@ -35,6 +36,27 @@ export function choiceTestId(c: MethodChoice): string {
 
 const ORDER: ProviderId[] = ['alipay', 'wechat', 'yeepay'];
 
+/**
+ * The key that picks each method on the pay screen (docs/testing.md, Keyboard): F1 cash, F2 Alipay,
+ * F3 WeChat Pay, F4 YeePay (each provider's first way: QR, else its cashier page), F5 payment code,
+ * then F6, F7 for a provider's second way.
+ */
+export function methodKeys(choices: MethodChoice[]): Map<string, string> {
+  const keys = new Map<string, string>();
+  const spare = ['F6', 'F7'];
+  for (const c of choices) {
+    let key: string | undefined;
+    if (c.kind === 'cash') key = 'F1';
+    else if (c.kind === 'code') key = 'F5';
+    else {
+      const first = `F${ORDER.indexOf(c.provider) + 2}`;
+      key = [...keys.values()].includes(first) ? spare.shift() : first;
+    }
+    if (key) keys.set(choiceId(c), key);
+  }
+  return keys;
+}
+
 /** Cash first, then the QR methods, the cashier-page methods, and one payment-code entry. */
 export function methodChoices(options: PaymentOption[]): MethodChoice[] {
   const out: MethodChoice[] = [{ kind: 'cash' }];
@@ -56,27 +78,14 @@ export function methodChoices(options: PaymentOption[]): MethodChoice[] {
 export type CodeVerdict =
   | { kind: 'ok'; provider: ProviderId }
   | { kind: 'unknown' }
-  | { kind: 'ambiguous'; providers: ProviderId[] }
   /** a well-formed code of a provider whose payment codes are not enabled here */
   | { kind: 'disabled'; provider: ProviderId };
 
-const CODE_FORMATS: { provider: ProviderId; pattern: RegExp }[] = [
-  // Alipay: 25–30 then digits, 16–24 digits in all (and the "fp" face-pay codes)
-  { provider: 'alipay', pattern: /^(2[5-9]|30)\d{14,22}$/ },
-  { provider: 'alipay', pattern: /^fp\d{10,30}$/i },
-  // WeChat Pay: 10–15 then 16 digits, 18 in all
-  { provider: 'wechat', pattern: /^1[0-5]\d{16}$/ },
-];
-
-/** Which provider a scanned payment code belongs to, by its prefix and length. */
+/** Which provider a scanned payment code belongs to, by its prefix and length (shared/payment-code.ts). */
 export function classifyPaymentCode(raw: string, enabled: ProviderId[]): CodeVerdict {
-  const code = raw.trim();
-  const matches = [...new Set(CODE_FORMATS.filter((f) => f.pattern.test(code)).map((f) => f.provider))];
-  if (matches.length === 0) return { kind: 'unknown' };
-  const usable = matches.filter((p) => enabled.includes(p));
-  if (usable.length === 1) return { kind: 'ok', provider: usable[0]! };
-  if (usable.length > 1) return { kind: 'ambiguous', providers: usable };
-  return { kind: 'disabled', provider: matches[0]! };
+  const provider = recognisePaymentCode(normalisePaymentCode(raw));
+  if (provider === null) return { kind: 'unknown' };
+  return enabled.includes(provider) ? { kind: 'ok', provider } : { kind: 'disabled', provider };
 }
 
 /** mm:ss until the deadline (00:00 once it has passed). */

@@ -24,6 +24,16 @@ export interface SellProps {
   parkedCount: number;
   refreshParked: () => void;
   onCheckout: (order: OrderView) => void;
+  /** a quantity typed before a scan or a pick (`3*`), used by the next one (the app's scans too) */
+  multiplier: number | null;
+  setMultiplier: (n: number | null) => void;
+}
+
+/** `3*` (or `3＊`, `3×`) typed in the search box: the next scan or pick adds 3. */
+function readMultiplier(text: string): number | null {
+  const m = /^\s*(\d{1,4})\s*[*＊×]\s*$/.exec(text.normalize('NFKC'));
+  const n = m ? Number(m[1]) : 0;
+  return n >= 1 && n <= MAX_QTY ? n : null;
 }
 
 // Kept between visits to the Sell screen so that coming back is instant (refreshed in the background).
@@ -47,6 +57,8 @@ export default function SellScreen({
   parkedCount,
   refreshParked,
   onCheckout,
+  multiplier,
+  setMultiplier,
 }: SellProps) {
   const { t, locale } = useI18n();
   const call = useCall();
@@ -60,6 +72,8 @@ export default function SellScreen({
   const [results, setResults] = useState<{ query: string; products: Product[] } | null>(null);
   const [busy, setBusy] = useState(false);
   const searchRef = useRef<HTMLInputElement>(null);
+  // the search result the arrow keys point at (Enter takes it)
+  const [highlight, setHighlight] = useState<number | null>(null);
   const debounced = useDebouncedValue(query.trim(), 80, isScanInProgress);
   const searching = query.trim() !== '';
   // the owner changed the catalogue (Manage → Catalogue, maybe in another window): reload tiles, tabs and search
@@ -169,7 +183,17 @@ export default function SellScreen({
     [locale],
   );
 
-  const addProduct = useCallback((p: Product) => void mutate(api.cart.add({ productId: p.id }), true), [mutate]);
+  /** The quantity for the next add: the typed multiplier once, else 1. */
+  const takeQty = useCallback((): { qty?: number } => {
+    if (multiplier === null) return {};
+    setMultiplier(null);
+    return { qty: multiplier };
+  }, [multiplier, setMultiplier]);
+
+  const addProduct = useCallback(
+    (p: Product) => void mutate(api.cart.add({ productId: p.id, ...takeQty() }), true),
+    [mutate, takeQty],
+  );
 
   const ops: CartOps = useMemo(
     () => ({
@@ -248,18 +272,31 @@ export default function SellScreen({
     '-': () => adjustLast(-1),
   });
 
-  /** Enter in the search box: an exact barcode/SKU is scanned; otherwise the first result is added. */
+  // the search box has focus when the screen opens: at start and after each sale
+  useEffect(() => {
+    searchRef.current?.focus();
+  }, []);
+
+  const hits = searching && results && results.query === debounced ? results.products : null;
+  useEffect(() => setHighlight(null), [hits]);
+
+  /** Enter in the search box: the highlighted result; else an exact barcode/SKU is scanned; else the first result. */
   const onSearchEnter = async (text: string): Promise<void> => {
     const q = text.trim();
     if (!q) return;
+    const picked = highlight !== null && hits && results?.query === q ? hits[highlight] : undefined;
+    if (picked) {
+      if (await mutate(api.cart.add({ productId: picked.id, ...takeQty() }), true)) setQuery('');
+      return;
+    }
     const list = await call(api.catalog.search({ query: q, limit: 20 }));
     if (!list) return;
     const exact = list.find((p) => p.barcode === q || p.sku.toLowerCase() === q.toLowerCase());
     const first = list[0];
     if (exact) {
-      if (await mutate(api.cart.scan({ code: q }), true)) setQuery('');
+      if (await mutate(api.cart.scan({ code: q, ...takeQty() }), true)) setQuery('');
     } else if (first) {
-      if (await mutate(api.cart.add({ productId: first.id }), true)) setQuery('');
+      if (await mutate(api.cart.add({ productId: first.id, ...takeQty() }), true)) setQuery('');
     } else {
       notifier.say('error', 'sell.noResults', { query: q });
     }
@@ -270,9 +307,18 @@ export default function SellScreen({
     if (e.key === 'Enter') {
       e.preventDefault();
       void onSearchEnter(e.currentTarget.value);
+    } else if ((e.key === 'ArrowDown' || e.key === 'ArrowUp') && hits && hits.length > 0) {
+      e.preventDefault();
+      const down = e.key === 'ArrowDown';
+      setHighlight((h) =>
+        h === null ? (down ? 0 : hits.length - 1) : Math.min(hits.length - 1, Math.max(0, h + (down ? 1 : -1))),
+      );
     } else if (e.key === 'Escape' && e.currentTarget.value) {
       e.preventDefault();
       setQuery('');
+    } else if ((e.key === 'Escape' || e.key === 'Backspace') && multiplier !== null) {
+      e.preventDefault();
+      setMultiplier(null);
     } else if ((e.key === '+' || e.key === '-') && e.currentTarget.value === '' && cart.lines.length > 0) {
       // In an empty search box, + and − still adjust the last line (the clerk's hands stay on the keys).
       e.preventDefault();
@@ -291,9 +337,20 @@ export default function SellScreen({
           <span className="search-icon" aria-hidden="true">
             ⌕
           </span>
+          {multiplier !== null ? (
+            <button
+              type="button"
+              className="qty-chip"
+              onClick={() => setMultiplier(null)}
+              title={t('sell.multiplierClear')}
+              data-testid="qty-multiplier"
+            >
+              {multiplier}*
+            </button>
+          ) : null}
           <input
             ref={searchRef}
-            className="search"
+            className={`search${multiplier !== null ? ' search-chip' : ''}`}
             type="search"
             enterKeyHint="enter"
             autoComplete="off"
@@ -302,7 +359,13 @@ export default function SellScreen({
             placeholder={t('sell.searchPlaceholder')}
             aria-label={t('sell.searchPlaceholder')}
             value={query}
-            onChange={(e) => setQuery(e.target.value)}
+            onChange={(e) => {
+              const n = readMultiplier(e.target.value);
+              if (n !== null) {
+                setMultiplier(n);
+                setQuery('');
+              } else setQuery(e.target.value);
+            }}
             onKeyDown={onSearchKeyDown}
             data-testid="product-search"
           />
@@ -341,7 +404,12 @@ export default function SellScreen({
           ) : !searching && shown.length === 0 ? (
             <p className="grid-status">{t('sell.noProducts')}</p>
           ) : (
-            <ProductGrid products={shown} colors={colors} onAdd={addProduct} />
+            <ProductGrid
+              products={shown}
+              colors={colors}
+              onAdd={addProduct}
+              highlight={hits && highlight !== null ? (hits[highlight]?.id ?? null) : null}
+            />
           )}
         </div>
       </section>

@@ -1,12 +1,8 @@
 import { useEffect, useState, type RefObject } from 'react';
 import { formatFen } from '../../../../shared/money';
+import { quickCash } from '../../../../shared/tendered';
 import { api } from '../../api';
 import { useI18n } from '../../i18n';
-
-const QUICK: { fen: number; testId: string }[] = [
-  { fen: 5000, testId: 'cash-50' },
-  { fen: 10000, testId: 'cash-100' },
-];
 
 interface CashFormProps {
   inputRef: RefObject<HTMLInputElement | null>;
@@ -15,6 +11,8 @@ interface CashFormProps {
   setAmount: (fen: number) => void;
   total: number;
   tendered: number | null;
+  /** what is typed is no amount: flagged as it is typed */
+  invalid: boolean;
   enough: boolean;
   problem: string | null;
   busy: boolean;
@@ -39,7 +37,10 @@ function useDrawerClosed(): boolean {
   return closed;
 }
 
-/** Cash: the amount tendered, quick amounts, the change (for display only: main recomputes it). */
+/**
+ * Cash: the amount tendered (full-width digits, ¥ and 元 accepted: shared/tendered.ts), exact and the
+ * next notes up, the change (for display only: main recomputes it). Enter on an empty box is exact.
+ */
 export function CashForm({
   inputRef,
   text,
@@ -47,6 +48,7 @@ export function CashForm({
   setAmount,
   total,
   tendered,
+  invalid,
   enough,
   problem,
   busy,
@@ -80,6 +82,8 @@ export function CashForm({
             maxLength={12}
             value={text}
             onChange={(e) => setText(e.target.value)}
+            placeholder={formatFen(total).replace('¥', '')}
+            aria-invalid={invalid ? 'true' : undefined}
             autoFocus
             data-testid="cash-tendered"
           />
@@ -89,19 +93,23 @@ export function CashForm({
         <button type="button" className="btn btn-lg" onClick={() => setAmount(total)} data-testid="cash-exact">
           {t('pay.exact')} <small>{formatFen(total)}</small>
         </button>
-        {QUICK.map((q) => (
+        {quickCash(total).map((fen) => (
           <button
-            key={q.fen}
+            key={fen}
             type="button"
             className="btn btn-lg"
-            onClick={() => setAmount(q.fen)}
-            disabled={q.fen < total}
-            data-testid={q.testId}
+            onClick={() => setAmount(fen)}
+            data-testid={`cash-${fen / 100}`}
           >
-            {formatFen(q.fen).replace('.00', '')}
+            {formatFen(fen).replace('.00', '')}
           </button>
         ))}
       </div>
+      {invalid && !problem ? (
+        <p className="form-error" data-testid="cash-tendered-invalid">
+          {t('pay.badAmount', { text: text.trim() })}
+        </p>
+      ) : null}
 
       <div className={`change${enough ? ' change-ok' : ''}`}>
         {enough && tendered !== null ? (
@@ -125,7 +133,12 @@ export function CashForm({
           {problem}
         </p>
       ) : null}
-      <button type="submit" className="btn btn-go complete" disabled={!enough || busy} data-testid="cash-complete">
+      <button
+        type="submit"
+        className="btn btn-go complete"
+        disabled={!(enough || (tendered === null && !invalid)) || busy}
+        data-testid="cash-complete"
+      >
         {busy ? t('pay.working') : t('pay.complete')} <kbd>Enter</kbd>
       </button>
     </form>

@@ -1,12 +1,13 @@
 import { useRef, useState } from 'react';
 import type { PosErrorShape } from '../../../../shared/errors';
-import { fenToYuanString, formatFen, parseYuan } from '../../../../shared/money';
+import { fenToYuanString, formatFen } from '../../../../shared/money';
+import { readTendered } from '../../../../shared/tendered';
 import type { AttemptView, OrderView, PaidOrder, ProviderId } from '../../../../shared/types';
 import { ConfirmDialog } from '../../components/modal';
 import { notOnButton, useShortcuts } from '../../hooks/use-shortcuts';
 import { useI18n } from '../../i18n';
 import { useNotifier } from '../../lib/notice';
-import { choiceId, methodChoices, type MethodChoice } from '../../lib/payments';
+import { choiceId, methodChoices, methodKeys, type MethodChoice } from '../../lib/payments';
 import { AttemptPanel } from './attempt-panel';
 import { ClosingStrip, PaymentEnded, StartingPanel } from './attempt-strips';
 import { CashForm } from './cash-form';
@@ -74,6 +75,7 @@ export default function PayScreen({ order, sandbox, scanTargetRef, onPaid, onCan
   const locked = active || starting !== null;
 
   const choices = methodChoices(pay.options);
+  const keys = methodKeys(choices);
   const codeChoice = choices.find((c): c is Extract<MethodChoice, { kind: 'code' }> => c.kind === 'code') ?? null;
   const code = usePaymentCode({
     codeChoice,
@@ -85,7 +87,8 @@ export default function PayScreen({ order, sandbox, scanTargetRef, onPaid, onCan
     },
   });
 
-  const tendered = text.trim() === '' ? null : parseYuan(text);
+  const read = readTendered(text);
+  const tendered = read.kind === 'amount' ? read.fen : null;
   const enough = tendered !== null && tendered >= order.totalFen;
 
   const setAmount = (fen: number): void => {
@@ -132,9 +135,14 @@ export default function PayScreen({ order, sandbox, scanTargetRef, onPaid, onCan
 
   const complete = async (): Promise<void> => {
     if (busy || locked) return;
-    if (text.trim() === '') {
-      setProblem(t('pay.enterAmount'));
-      input.current?.focus();
+    // Enter on an empty box: the customer gave the exact amount
+    if (read.kind === 'empty') {
+      await sale.payCash(order.totalFen, closing && attempt ? attempt.provider : null);
+      return;
+    }
+    // a payment code that reached the box as typing (a slow scanner) is still the customer's code
+    if (tendered === null && scanTargetRef.current?.(text)) {
+      setText('');
       return;
     }
     if (tendered === null) {
@@ -166,7 +174,13 @@ export default function PayScreen({ order, sandbox, scanTargetRef, onPaid, onCan
     } else void startAttempt(c);
   };
 
+  const pickByKey = (c: MethodChoice): void => {
+    if (choice === choiceId(c) && c.kind === 'cash') input.current?.focus();
+    else if (choice !== choiceId(c) || c.kind !== 'code') pick(c);
+  };
+
   useShortcuts({
+    ...Object.fromEntries(choices.map((c) => [keys.get(choiceId(c))!, () => pickByKey(c)])),
     Enter: { run: () => void complete(), when: (e) => notOnButton(e) && choice === 'cash' && !locked },
     Escape: () => {
       if (active) setConfirmStop(true);
@@ -204,6 +218,7 @@ export default function PayScreen({ order, sandbox, scanTargetRef, onPaid, onCan
                 on={on}
                 disabled={(locked && !on) || (closing && c.kind !== 'cash')}
                 busy={starting === id}
+                shortcut={keys.get(id)}
                 onClick={() => (on && c.kind === 'cash' ? input.current?.focus() : pick(c))}
               />
             );
@@ -261,6 +276,7 @@ export default function PayScreen({ order, sandbox, scanTargetRef, onPaid, onCan
             setAmount={setAmount}
             total={order.totalFen}
             tendered={tendered}
+            invalid={read.kind === 'invalid'}
             enough={enough}
             problem={problem}
             busy={busy}

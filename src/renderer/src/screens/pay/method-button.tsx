@@ -7,12 +7,15 @@ export function MethodButton({
   on,
   disabled,
   busy,
+  shortcut,
   onClick,
 }: {
   choice: MethodChoice;
   on: boolean;
   disabled: boolean;
   busy: boolean;
+  /** the key that picks it (F1 …) */
+  shortcut?: string;
   onClick: () => void;
 }) {
   const { t } = useI18n();
@@ -53,6 +56,7 @@ export function MethodButton({
         {sub ? <small className="method-sub">{sub}</small> : null}
       </span>
       {demo ? <span className="method-demo">{t('pay.demoTag')}</span> : null}
+      {shortcut ? <kbd className="method-key">{shortcut}</kbd> : null}
     </button>
   );
 }
