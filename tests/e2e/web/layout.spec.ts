@@ -12,10 +12,24 @@ import { expectGoodLayout, expectQrUncovered, expectReachable } from '../support
 import { PosPage } from '../support/pos-page';
 import { expect, test } from '../support/web-app';
 
+/** Per language: the words a clerk should read (issue 12, "human text everywhere"). */
 const LOCALES = [
-  { tag: 'en', env: 'en-US' },
-  { tag: 'zh', env: 'zh-CN' },
+  {
+    tag: 'en',
+    env: 'en-US',
+    declined: 'The customer cancelled the Alipay payment on the phone',
+    timeline: ['Order created', 'Payment started', 'Asked the intermediary to create the payment', 'Order paid'],
+    audit: { action: 'Drawer opened', change: 'float: ¥200.00' },
+  },
+  {
+    tag: 'zh',
+    env: 'zh-CN',
+    declined: '顾客在手机上取消了付款（支付宝）',
+    timeline: ['创建订单', '发起支付', '请支付机构创建支付', '订单已付款'],
+    audit: { action: '钱箱开班', change: '备用金: ¥200.00' },
+  },
 ] as const;
+type Words = (typeof LOCALES)[number];
 
 type Size = { width: number; height: number };
 const ALL_SCREENS: Size[] = [
@@ -56,7 +70,7 @@ async function fillCart(till: PosPage): Promise<void> {
 }
 
 /** Sell with a full cart, then Pay: cash, a QR waiting, declined, expired, then paid by QR: the receipt. */
-async function sellAndPay(page: Page, context: BrowserContext, tag: string): Promise<string> {
+async function sellAndPay(page: Page, context: BrowserContext, tag: string, words: Words): Promise<string> {
   const till = new PosPage(page);
   await fillCart(till);
   await check(page, tag, 'sell', ['checkout', 'product-search', 'language-switch', 'nav-check']);
@@ -76,6 +90,9 @@ async function sellAndPay(page: Page, context: BrowserContext, tag: string): Pro
   await phone.goto((await qr.getAttribute('data-content'))!);
   await phone.getByTestId('customer-decline').click();
   await expect(till.id('payment-ended')).toBeVisible({ timeout: 15_000 });
+  // in the clerk's words, not main's note ("closed by the intermediary")
+  await expect(till.id('payment-ended')).toContainText(words.declined);
+  await expect(till.id('payment-ended')).not.toContainText('intermediary');
   await check(page, tag, 'pay-declined', ['payment-retry', 'pay-cash']);
   await till.id('pay-cash').click();
   await till.id('cash-exact').click();
@@ -110,7 +127,7 @@ for (const locale of LOCALES) {
         test.setTimeout(240_000);
         await pos.setViewportSize(size);
         const till = new PosPage(pos);
-        const number = await sellAndPay(pos, context, tag);
+        const number = await sellAndPay(pos, context, tag, locale);
         await till.newSale();
 
         // Orders, the paid order's detail and its refund dialog
@@ -118,6 +135,11 @@ for (const locale of LOCALES) {
         await pos.locator(`[data-testid="order-row"][data-number="${number}"]`).click();
         await expect(till.id('order-detail')).toBeVisible();
         await check(pos, tag, 'orders', ['order-refund', 'reprint-receipt']);
+        // the timeline in words: no event or state codes, no empty-state marks
+        const timeline = till.id('order-timeline');
+        for (const w of locale.timeline) await expect(timeline).toContainText(w);
+        const timelineText = await timeline.innerText();
+        expect(timelineText).not.toMatch(/\b(wire|order|attempt|transition)\b|\b[a-z]+\.[a-z_]+\b|∅|_/);
         await till.id('order-refund').click();
         await expect(till.id('refund-dialog')).toBeVisible();
         await check(pos, tag, 'refund-dialog', ['refund-confirm', 'refund-cancel']);
@@ -182,6 +204,12 @@ for (const locale of LOCALES) {
 
         await till.id('manage-people').click();
         await expect(till.id('people-screen')).toBeVisible();
+        await till.id('audit-show').click();
+        const opened = pos.locator('[data-testid="audit-row"][data-action="cash.session.open"]');
+        await expect(opened).toContainText(locale.audit.action);
+        await expect(opened).toContainText(locale.audit.change);
+        // words, not JSON or action codes
+        expect(await till.id('audit-log').innerText()).not.toMatch(/[{}"]|cash\.session|Fen\b/);
         await check(pos, tag, 'people');
         await till.id('nav-manage').click();
 
@@ -201,7 +229,7 @@ for (const locale of LOCALES) {
       test(`Sell and Pay at ${size.width}×${size.height}`, async ({ pos, context }) => {
         test.setTimeout(180_000);
         await pos.setViewportSize(size);
-        await sellAndPay(pos, context, tag);
+        await sellAndPay(pos, context, tag, locale);
       });
     }
   });
