@@ -375,9 +375,11 @@ export default function OrdersScreen({ businessDay, onBack }: OrdersProps) {
                   return (
                     <li key={j.id} data-testid="timeline-entry" data-kind={j.kind}>
                       <span className="mono">{formatTime(j.at, locale, timeZone, true)}</span>
-                      <span className="strong">{journalTitle(j.kind, t)}</span>
-                      {states ? <span>{states}</span> : null}
-                      {facts ? <span className="muted">{facts}</span> : null}
+                      <span>
+                        <span className="strong">{journalTitle(j.kind, t)}</span>
+                        {facts ? <span className="muted"> · {facts}</span> : null}
+                      </span>
+                      <span>{states ?? ''}</span>
                     </li>
                   );
                 })}
