@@ -90,6 +90,7 @@ export type AttemptStatusKey =
   | 'closeUnknown'
   | 'paid'
   | 'declined'
+  | 'customerCancelled'
   | 'failed'
   | 'foreign'
   | 'closed'

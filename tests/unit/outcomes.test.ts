@@ -146,6 +146,8 @@ function oldAttemptPhase(a: OldView, now: number): { phase: string; key: string 
       return { phase: 'paid', key: 'attempt.status.paid' };
     case 'failed':
       if (a.lastOutcome === 'foreign_trade') return { phase: 'failed', key: 'attempt.status.foreign' };
+      // issue 12: a trade the intermediary closed (the customer cancelled on the phone) says so, without main's note
+      if (a.lastOutcome === 'closed_upstream') return { phase: 'failed', key: 'attempt.status.customerCancelled' };
       return {
         phase: 'failed',
         key: a.lastOutcome?.startsWith('declined') ? 'attempt.status.declined' : 'attempt.status.failed',
@@ -240,7 +242,11 @@ describe("the pay screen's phase, decided in main (core/payments/display.ts)", (
         expect(d.open).toBe(open);
         expect(d.cash).toBe(!open ? 'free' : a.closing ? 'override' : 'blocked');
         expect(d.countdownTo).toBe(open && !a.closing ? a.deadlineAt : null);
-        const detail = (old.phase === 'checking' && a.unknown) || old.phase === 'failed' ? a.message : null;
+        const detail =
+          (old.phase === 'checking' && a.unknown) ||
+          (old.phase === 'failed' && old.key !== 'attempt.status.customerCancelled')
+            ? a.message
+            : null;
         expect(d.detail).toBe(detail);
       }),
       { numRuns: 2_000 },

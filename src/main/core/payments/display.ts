@@ -28,6 +28,9 @@ export function attemptDisplay(a: DisplayFacts, now: number): AttemptDisplay {
     case 'refunded':
       return over('paid', 'paid');
     case 'failed':
+      // the customer cancelled or gave up on the phone and the intermediary closed the trade: said in
+      // the clerk's words (older rows carry main's English note "closed by the intermediary": not shown)
+      if (o?.kind === 'closed_upstream') return over('failed', 'customerCancelled');
       // the intermediary's reason for a decline, or main's account of a failure
       return over(
         'failed',

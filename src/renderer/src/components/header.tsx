@@ -1,7 +1,7 @@
 import type { AppInfo } from '../../../shared/types';
 import { useNow } from '../hooks/use-now';
 import { useI18n } from '../i18n';
-import { formatTime } from '../lib/format';
+import { formatDay, formatTime } from '../lib/format';
 
 export type NavTarget = 'sell' | 'orders' | 'check' | 'manage' | 'settings';
 
@@ -125,7 +125,7 @@ export function Header({ info, current, navBlocked, browserMode, checkCount, onU
         </button>
         <span className="header-field" data-testid="business-day">
           <small>{t('header.day')}</small>
-          <span>{info.businessDay}</span>
+          <span>{formatDay(info.businessDay, locale)}</span>
         </span>
         <Clock />
         <button

@@ -4,7 +4,8 @@ import { useI18n } from '../i18n';
 
 /**
  * The intermediary's own QR content (`qr_code` / `code_url`), drawn large as an inline SVG. The
- * raw content is in `data-content` so a tester (or the demo link) can open it.
+ * raw content is in `data-content` so a tester (or the demo link) can open it. The SVG carries the
+ * standard quiet zone of four white modules around the code, so a phone finds its three finder squares.
  */
 export function PaymentQr({ content, color }: { content: string; color: string }) {
   const { t } = useI18n();
@@ -13,7 +14,7 @@ export function PaymentQr({ content, color }: { content: string; color: string }
   );
   useEffect(() => {
     let live = true;
-    QRCode.toString(content, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 })
+    QRCode.toString(content, { type: 'svg', errorCorrectionLevel: 'M', margin: 4 })
       .then((svg) => live && setDrawn({ content, svg }))
       .catch((err: unknown) => live && setDrawn({ content, error: err instanceof Error ? err.message : String(err) }));
     return () => {

@@ -8,9 +8,10 @@ import { useOwnerApproval } from '../components/owner-approval';
 import { useOwnerRead, withPin } from '../components/owner-read';
 import { RefundDialog } from '../components/refund-dialog';
 import { useShortcuts } from '../hooks/use-shortcuts';
-import { isMessageKey, names, useI18n, type MessageKey, type Params } from '../i18n';
+import { names, useI18n, type MessageKey, type Params } from '../i18n';
 import { saveFile } from '../lib/download';
-import { discountLabel, formatTime } from '../lib/format';
+import { discountLabel, formatDay, formatTime } from '../lib/format';
+import { journalFacts, journalStates, journalTitle } from '../lib/journal-text';
 import { useCall, useNotifier } from '../lib/notice';
 import { printReceipt } from '../lib/print';
 
@@ -148,15 +149,6 @@ export default function OrdersScreen({ businessDay, onBack }: OrdersProps) {
     },
   });
 
-  const journalKind = (kind: string): string => {
-    const key = `journal.${kind}`;
-    if (isMessageKey(key)) return t(key);
-    const [head, ...rest] = kind.split('.');
-    if (head === 'wire') return t('journal.wire', { op: rest.join('.') });
-    if (head === 'exception') return t('journal.exception', { kind: rest.join('.') });
-    return kind;
-  };
-
   const time = (ms: number | null): string => (ms === null ? '' : formatTime(ms, locale, timeZone));
 
   return (
@@ -164,7 +156,7 @@ export default function OrdersScreen({ businessDay, onBack }: OrdersProps) {
       <section className="orders-list">
         <div className="section-head">
           <h2>{t('orders.title')}</h2>
-          <span className="muted">{t('orders.day', { day: businessDay })}</span>
+          <span className="muted">{t('orders.day', { day: formatDay(businessDay, locale) })}</span>
           <button type="button" className="btn btn-sm" onClick={() => void loadList()} data-testid="orders-refresh">
             {t('orders.refresh')}
           </button>
@@ -377,15 +369,20 @@ export default function OrdersScreen({ businessDay, onBack }: OrdersProps) {
               <p className="muted">{t('orders.noTimeline')}</p>
             ) : (
               <ol className="timeline" data-testid="order-timeline">
-                {detail.journal.map((j) => (
-                  <li key={j.id} data-testid="timeline-entry" data-kind={j.kind}>
-                    <span className="mono">{formatTime(j.at, locale, timeZone, true)}</span>
-                    <span className="strong">{journalKind(j.kind)}</span>
-                    <span className="mono">
-                      {j.fromState ?? '∅'} → {j.toState ?? '∅'}
-                    </span>
-                  </li>
-                ))}
+                {detail.journal.map((j) => {
+                  const states = journalStates(j, t);
+                  const facts = journalFacts(j, t);
+                  return (
+                    <li key={j.id} data-testid="timeline-entry" data-kind={j.kind}>
+                      <span className="mono">{formatTime(j.at, locale, timeZone, true)}</span>
+                      <span>
+                        <span className="strong">{journalTitle(j.kind, t)}</span>
+                        {facts ? <span className="muted"> · {facts}</span> : null}
+                      </span>
+                      <span>{states ?? ''}</span>
+                    </li>
+                  );
+                })}
               </ol>
             )}
           </div>

@@ -6,13 +6,8 @@ import { useShortcuts } from '../hooks/use-shortcuts';
 import { useI18n } from '../i18n';
 import { saveFile } from '../lib/download';
 import { formatDateTime } from '../lib/format';
+import { auditAction, auditChanges, auditSubject } from '../lib/audit-text';
 import { useCall, useNotifier } from '../lib/notice';
-
-function brief(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  const text = typeof v === 'string' ? v : JSON.stringify(v);
-  return text.length > 120 ? `${text.slice(0, 117)}…` : text;
-}
 
 /**
  * Manage → People: the users (add a clerk or an owner, set a PIN, remove one) and the audit log
@@ -218,14 +213,14 @@ export default function PeopleScreen({ onBack }: { onBack: () => void }) {
                       <div className="muted small">{t('people.approvedBy', { name: a.approvedBy })}</div>
                     ) : null}
                   </td>
-                  <td className="mono">
-                    {a.action}
-                    {a.subject ? <div className="muted small">{a.subject}</div> : null}
+                  <td>
+                    {auditAction(a.action, t)}
+                    {a.subject ? <div className="muted small">{auditSubject(a.subject, t)}</div> : null}
                   </td>
-                  <td className="small mono">
-                    {brief(a.before)}
-                    {a.before !== null && a.after !== null ? ' → ' : ''}
-                    {brief(a.after)}
+                  <td className="small" data-testid="audit-change">
+                    {auditChanges(a.before, a.after, t).map((line, i) => (
+                      <div key={i}>{line}</div>
+                    ))}
                   </td>
                   <td>{a.note ?? ''}</td>
                 </tr>

@@ -4,7 +4,7 @@ import { DENOMINATION_KEYS, denominationLabel } from '../../../../shared/cash';
 import { formatFen } from '../../../../shared/money';
 import type { CashReport, ZReport, ZView } from '../../../../shared/types';
 import { useI18n, type Translate } from '../../i18n';
-import { formatDateTime, formatTime } from '../../lib/format';
+import { formatDateTime, formatDay, formatTime } from '../../lib/format';
 import { signed, varianceState } from './variance';
 
 function Row({
@@ -66,7 +66,7 @@ export function CashReportPaper({
         <dt>{t('receipt.terminal')}</dt>
         <dd>{report.terminal}</dd>
         <dt>{t('cash.paperDay')}</dt>
-        <dd data-testid="cash-report-day">{report.businessDay}</dd>
+        <dd data-testid="cash-report-day">{formatDay(report.businessDay, locale)}</dd>
         {report.daysCovered.length > 1 ? (
           <>
             <dt>{t('cash.paperDays')}</dt>

@@ -1,7 +1,7 @@
 /** This till's Z reports with their difference (the owner's: a clerk is offered to show them). */
 import type { ZSummary } from '../../../../shared/types';
 import { useI18n } from '../../i18n';
-import { formatTime } from '../../lib/format';
+import { formatDay, formatTime } from '../../lib/format';
 import { varianceLabel, varianceState } from './variance';
 
 export function ZList({
@@ -34,7 +34,8 @@ export function ZList({
               <div className="cash-z-main">
                 <strong className="cash-z-number">{z.number}</strong>
                 <span className="muted small">
-                  {z.businessDay} · {t('cash.closedAt', { time: formatTime(z.closedAt, locale, timeZone) })} ·{' '}
+                  {formatDay(z.businessDay, locale)} ·{' '}
+                  {t('cash.closedAt', { time: formatTime(z.closedAt, locale, timeZone) })} ·{' '}
                   {z.approvedBy ? t('cash.byApproved', { who: z.closedBy, owner: z.approvedBy }) : z.closedBy}
                 </span>
               </div>

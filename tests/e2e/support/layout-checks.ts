@@ -1,0 +1,190 @@
+/**
+ * Layout checks for the common counter screens (tests/e2e/web/layout.spec.ts): what a clerk would
+ * find wrong at 1024×768 and up, measured in the page rather than judged by eye.
+ */
+import { expect, type Locator, type Page } from '@playwright/test';
+
+/** The few DOM types the checks use in the page (the tests compile without the DOM library). */
+interface Box {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+  width: number;
+  height: number;
+}
+interface PageNode {
+  textContent: string | null;
+  parentElement: PageElement | null;
+}
+interface PageElement extends PageNode {
+  tagName: string;
+  className: unknown;
+  scrollWidth: number;
+  clientWidth: number;
+  classList: { contains(name: string): boolean };
+  getAttribute(name: string): string | null;
+  getBoundingClientRect(): Box;
+  contains(other: unknown): boolean;
+  querySelectorAll(selector: string): ArrayLike<PageElement>;
+}
+interface PageGlobals {
+  document: {
+    documentElement: PageElement;
+    querySelector(selector: string): PageElement | null;
+    querySelectorAll(selector: string): ArrayLike<PageElement>;
+    elementFromPoint(x: number, y: number): PageElement | null;
+    createTreeWalker(root: PageElement, show: number): { nextNode(): PageNode | null };
+    createRange(): { selectNodeContents(node: PageNode): void; getClientRects(): ArrayLike<Box> };
+  };
+  innerWidth: number;
+  innerHeight: number;
+  getComputedStyle(el: PageElement): { overflowX: string; visibility: string; position: string };
+  NodeFilter: { SHOW_TEXT: number };
+}
+
+export interface LayoutProblem {
+  what: string;
+  where: string;
+}
+
+/**
+ * Every visible element's box stays within the viewport's width, except inside a box that scrolls
+ * sideways on purpose (a wide table); text is on one line in the header, and no header label is cut.
+ */
+export async function layoutProblems(page: Page): Promise<LayoutProblem[]> {
+  return page.evaluate(() => {
+    const { document, getComputedStyle, NodeFilter } = globalThis as unknown as PageGlobals;
+    const problems: { what: string; where: string }[] = [];
+    const width = document.documentElement.clientWidth;
+    const describe = (el: PageElement): string => {
+      const id = el.getAttribute('data-testid');
+      const cls = typeof el.className === 'string' ? el.className.split(' ')[0] : '';
+      const text = (el.textContent ?? '').trim().slice(0, 30);
+      return `${el.tagName.toLowerCase()}${id ? `[${id}]` : ''}${cls ? `.${cls}` : ''} "${text}"`;
+    };
+    const scrollsSideways = (el: PageElement): boolean => {
+      for (let p = el.parentElement; p; p = p.parentElement) {
+        const x = getComputedStyle(p).overflowX;
+        if ((x === 'auto' || x === 'scroll') && p.scrollWidth > p.clientWidth) return true;
+      }
+      return false;
+    };
+    if (document.documentElement.scrollWidth > width + 1) {
+      problems.push({ what: 'the page scrolls sideways', where: `${document.documentElement.scrollWidth} > ${width}` });
+    }
+    for (const el of Array.from(document.querySelectorAll('body *'))) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) continue;
+      const style = getComputedStyle(el);
+      if (style.visibility === 'hidden' || style.position === 'fixed') continue;
+      if ((r.right > width + 1 || r.left < -1) && !scrollsSideways(el)) {
+        problems.push({
+          what: `off the screen sideways (${Math.round(r.left)}–${Math.round(r.right)})`,
+          where: describe(el),
+        });
+      }
+    }
+    // the header: every label on one line and whole
+    const header = document.querySelector('header.header');
+    if (header) {
+      const walker = document.createTreeWalker(header, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        if (!n.textContent?.trim()) continue;
+        const range = document.createRange();
+        range.selectNodeContents(n);
+        const tops = new Set(Array.from(range.getClientRects()).map((c) => Math.round(c.top / 4)));
+        if (tops.size > 1)
+          problems.push({ what: 'header label on more than one line', where: describe(n.parentElement!) });
+      }
+      for (const el of Array.from(header.querySelectorAll('button, .header-field span'))) {
+        if (el.classList.contains('brand-store')) continue;
+        if (el.scrollWidth > el.clientWidth + 1) problems.push({ what: 'header label cut off', where: describe(el) });
+      }
+    }
+    return problems;
+  });
+}
+
+/** Buttons, links styled as buttons, inputs and selects a finger must hit: at least 44 × 44 px. */
+export async function smallTargets(page: Page): Promise<LayoutProblem[]> {
+  return page.evaluate(() => {
+    const { document, innerHeight } = globalThis as unknown as PageGlobals;
+    const problems: { what: string; where: string }[] = [];
+    const targets = document.querySelectorAll(
+      'button, a.btn, input:not([type=hidden]):not([type=file]):not([type=checkbox]):not([type=radio]), select, [role=button]',
+    );
+    for (const el of Array.from(targets)) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) continue;
+      if (r.bottom < 0 || r.top > innerHeight) continue; // scrolled away: checked where it shows
+      if (r.width < 43.5 || r.height < 43.5) {
+        const id = el.getAttribute('data-testid');
+        problems.push({
+          what: `touch target ${Math.round(r.width)}×${Math.round(r.height)}`,
+          where: `${el.tagName.toLowerCase()}${id ? `[${id}]` : ''} "${(el.textContent ?? '').trim().slice(0, 30)}"`,
+        });
+      }
+    }
+    return problems;
+  });
+}
+
+/** The element is wholly inside the viewport and is what a tap at its centre reaches. */
+export async function expectReachable(locator: Locator, name: string): Promise<void> {
+  await expect(locator, `${name} is shown`).toBeVisible();
+  const verdict = await locator.evaluate((node) => {
+    const { document, innerWidth, innerHeight } = globalThis as unknown as PageGlobals;
+    const el = node as unknown as PageElement;
+    const r = el.getBoundingClientRect();
+    const inside = r.top >= -1 && r.left >= -1 && r.bottom <= innerHeight + 1 && r.right <= innerWidth + 1;
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return {
+      inside,
+      box: `${Math.round(r.left)},${Math.round(r.top)} ${Math.round(r.width)}×${Math.round(r.height)} in ${innerWidth}×${innerHeight}`,
+      covered:
+        hit && (hit === el || el.contains(hit))
+          ? null
+          : hit
+            ? (hit.getAttribute('data-testid') ?? hit.className)
+            : 'nothing',
+    };
+  });
+  expect(verdict.inside, `${name} is inside the viewport (${verdict.box})`).toBe(true);
+  expect(verdict.covered, `${name} is not covered`).toBeNull();
+}
+
+/** Each corner of the QR (1 px inside it) hits the QR itself: nothing covers a finder square or the quiet zone. */
+export async function expectQrUncovered(qr: Locator): Promise<void> {
+  await expect(qr).toBeVisible();
+  const corners = await qr.evaluate((node) => {
+    const { document, innerWidth, innerHeight } = globalThis as unknown as PageGlobals;
+    const el = node as unknown as PageElement;
+    const r = el.getBoundingClientRect();
+    const points: [string, number, number][] = [
+      ['top left', r.left + 1, r.top + 1],
+      ['top right', r.right - 1, r.top + 1],
+      ['bottom left', r.left + 1, r.bottom - 1],
+      ['bottom right', r.right - 1, r.bottom - 1],
+    ];
+    return points.map(([name, x, y]) => {
+      const hit = document.elementFromPoint(x, y);
+      const inView = x >= 0 && y >= 0 && x <= innerWidth && y <= innerHeight;
+      return {
+        name,
+        ok: inView && !!hit && (hit === el || el.contains(hit)),
+        hit: hit?.getAttribute('data-testid') ?? hit?.className ?? null,
+      };
+    });
+  });
+  for (const c of corners) expect(c.ok, `the QR's ${c.name} corner is not covered (hit: ${String(c.hit)})`).toBe(true);
+}
+
+/** Runs every page-wide check and fails with the list of what is wrong. */
+export async function expectGoodLayout(page: Page, screen: string): Promise<void> {
+  const problems = [...(await layoutProblems(page)), ...(await smallTargets(page))];
+  expect(
+    problems.map((p) => `${p.what}: ${p.where}`),
+    `${screen}: layout problems`,
+  ).toEqual([]);
+}
