@@ -76,6 +76,11 @@ export interface PaymentTiming {
   maxPollsPerSecond?: number;
   /** after answers that settle nothing, the wait doubles from `retryMs` up to this (default DEFAULT_MAX_RETRY_MS) */
   maxRetryMs?: number;
+  /**
+   * A provider with no close (YeePay): how long past the deadline (or the clerk's stop) an unpaid
+   * trade is still queried before it ends as expired (default DEFAULT_NO_CLOSE_GRACE_MS; docs/protocols.md §1.12)
+   */
+  noCloseGraceMs?: number;
 }
 
 /**
@@ -113,6 +118,13 @@ export const DEFAULT_MAX_POLLS_PER_SECOND = 100;
  * whose answers come right again is back on its ordinary schedule at once.
  */
 export const DEFAULT_MAX_RETRY_MS = 30_000;
+
+/**
+ * YeePay cannot close a trade: a buyer who opened the bank's page just before the deadline may still
+ * finish there. Five minutes past the deadline an answer of "not paid" or "no such order" ends the
+ * attempt; money that arrives later is late money (a notification's late check, reconciliation).
+ */
+export const DEFAULT_NO_CLOSE_GRACE_MS = 5 * 60_000;
 
 /**
  * When the poller asks next about an attempt it has just asked about at `now` (pure; the rule in
@@ -936,7 +948,7 @@ export class Payments {
         });
         return;
       }
-      await this.closeUpstream(attemptId, entry.provider, ref);
+      await this.closeUpstream(attemptId, entry.provider, ref, q.outcome.kind);
     } finally {
       this.poller.release(attemptId);
       const v = this.emitIfChanged(attemptId);
@@ -1066,11 +1078,45 @@ export class Payments {
     return this.row(after.id);
   }
 
+  /**
+   * YeePay has no close (docs/protocols.md §1.12): the query just made decides. Cancelled upstream
+   * ends the attempt at once; "not paid" or "no such order" ends it once the grace past the deadline
+   * (or the clerk's stop) is over; anything else (no answer, an untrusted one) is asked again.
+   */
+  private endWithoutClose(a: AttemptRow, queried: QueryOutcome['kind'], now: number): void {
+    const grace = this.timing.noCloseGraceMs ?? DEFAULT_NO_CLOSE_GRACE_MS;
+    const graceOver = now >= (a.closing_since ?? now) + grace;
+    const ended =
+      queried === 'closed'
+        ? ({ kind: 'closed_upstream' } as const)
+        : (queried === 'pending' || queried === 'not_found') && graceOver
+          ? { kind: queried }
+          : null;
+    if (!ended) {
+      this.update(a, { next_poll_at: nextPollAt(now, this.timing.slowPollMs, null, this.stretchMs()) });
+      return;
+    }
+    this.store.tx(() => {
+      const cur = this.row(a.id);
+      if (!isOpen(cur.state)) return;
+      this.apply(
+        cur,
+        cur.closing_reason === 'stopped' ? 'closed' : 'expired',
+        {
+          last_outcome: storeAttemptOutcome(ended),
+          last_message: null,
+        },
+        { upstream: queried, noClose: true },
+      );
+    });
+  }
+
   /** Close (unpaid) or cancel/reverse (payment codes) upstream; final only on a definite answer. */
   private async closeUpstream(
     attemptId: number,
     provider: PaymentProvider,
     ref: Parameters<PaymentProvider['close']>[0],
+    queried: QueryOutcome['kind'],
   ): Promise<void> {
     const a = this.row(attemptId);
     // never close, cancel or reverse a trade this attempt did not create: it may be another till's paid sale
@@ -1079,8 +1125,7 @@ export class Payments {
     const call = useCancel ? 'cancel' : 'close';
     const now = this.clock.now();
     if (!useCancel && !provider.capabilities.close) {
-      // YeePay has no close: the attempt ends only when a query proves there is no trade or it was cancelled
-      this.update(a, { next_poll_at: nextPollAt(now, this.timing.slowPollMs, null, this.stretchMs()) });
+      this.endWithoutClose(a, queried, now);
       return;
     }
     const called: Called<CloseOutcome | CancelOutcome | { kind: 'unknown'; reason: string }> = useCancel
