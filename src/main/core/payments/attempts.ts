@@ -9,6 +9,7 @@
  * anything paid. The schedule is persisted (`next_poll_at`), so a restart resumes every open attempt.
  */
 import { PosError } from '../../../shared/errors';
+import { neverSent } from '../../../shared/outcomes';
 import type { AttemptView, PaymentOption, ProviderId } from '../../../shared/types';
 import type {
   Called,
@@ -21,6 +22,7 @@ import type {
   PayMode,
   QueryOutcome,
   Trade,
+  Unknown,
 } from '../../intermediaries/provider';
 import type { Kysely } from 'kysely';
 import type { AttemptEvent } from '../../../shared/payment-state-machine';
@@ -715,10 +717,21 @@ export class Payments {
         this.markForeign(a, { op: 'create', code: o.code, message: o.message });
         return;
       case 'unknown':
+        if (neverSent(o.trouble)) {
+          // refused, no such host, no route: the intermediary never had the request, so no trade
+          // exists and nothing can be paid late — a definite failure (cash needs no owner)
+          this.apply(
+            a,
+            'declined',
+            { last_outcome: storeAttemptOutcome({ kind: 'unreachable', trouble: o.trouble }), last_message: o.reason },
+            { trouble: o.trouble, reason: o.reason },
+          );
+          return;
+        }
         this.apply(a, 'submitted', {
           unknown: 1,
           next_poll_at: this.nextPoll(a, now, this.timing.retryMs),
-          last_outcome: storeAttemptOutcome({ kind: 'unknown', closing: false }),
+          last_outcome: storeAttemptOutcome({ kind: 'unknown', closing: false, trouble: o.trouble }),
           last_message: o.reason,
           instrument: a.mode === 'payment_code' ? JSON.stringify({ kind: 'payment_code' }) : null,
         });
@@ -978,7 +991,7 @@ export class Payments {
     return v;
   }
 
-  private async safe<T>(call: () => Promise<Called<T>>): Promise<Called<T | { kind: 'unknown'; reason: string }>> {
+  private async safe<T>(call: () => Promise<Called<T>>): Promise<Called<T | Unknown>> {
     try {
       return await call();
     } catch (err) {
@@ -1051,7 +1064,7 @@ export class Payments {
           polls,
           unknown: 1,
           next_poll_at: retry,
-          last_outcome: storeAttemptOutcome({ kind: 'unknown', closing: false }),
+          last_outcome: storeAttemptOutcome({ kind: 'unknown', closing: false, trouble: o.trouble }),
           last_message: o.reason,
         });
         return false;
@@ -1128,7 +1141,7 @@ export class Payments {
       this.endWithoutClose(a, queried, now);
       return;
     }
-    const called: Called<CloseOutcome | CancelOutcome | { kind: 'unknown'; reason: string }> = useCancel
+    const called: Called<CloseOutcome | CancelOutcome | Unknown> = useCancel
       ? await this.safe(() => provider.cancel(ref))
       : await this.safe(() => provider.close(ref));
     crashPoint('payment.close-answered');
@@ -1176,7 +1189,7 @@ export class Payments {
           this.update(cur, {
             unknown: 1,
             next_poll_at: again(this.retryDelay(cur.id)),
-            last_outcome: storeAttemptOutcome({ kind: 'unknown', closing: true }),
+            last_outcome: storeAttemptOutcome({ kind: 'unknown', closing: true, trouble: o.trouble }),
             last_message: o.reason,
           });
           return;

@@ -136,6 +136,17 @@ export const en = {
   'attempt.status.paid': 'Paid',
   'attempt.status.declined': '{provider} declined the payment',
   'attempt.status.failed': 'The {provider} payment failed',
+  'attempt.status.unreachable': '{provider} could not be reached, so nothing was charged: take cash or try again',
+  'attempt.trouble':
+    'Why: {reason}. A payment may exist at {provider}, so the till keeps checking; cash needs the owner until it is cancelled.',
+  'network.refused': 'the connection was refused',
+  'network.dns': 'its address could not be found (is the internet down?)',
+  'network.no_route': 'no network route to it (is the internet down?)',
+  'network.timeout': 'no answer in time',
+  'network.reset': 'the connection was cut',
+  'network.tls': 'the secure connection failed',
+  'network.server': 'its server reported an error',
+  'network.other': 'a network error',
   'attempt.status.foreign':
     "{provider} already has another sale under this payment's number, so it was not used and nothing was charged for this order. Try again: the till now uses new numbers. The owner sees it under To check.",
   'attempt.status.closed': 'The {provider} payment was cancelled',

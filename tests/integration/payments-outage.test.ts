@@ -1,0 +1,136 @@
+/**
+ * Outages (issue 12): a request that never reached the intermediary (refused, no such host) is a
+ * definite failure and cash needs no owner; one that may have reached it (a timeout, a 5xx) leaves
+ * the attempt unknown and the owner rule stands. Real HTTP against local servers that refuse,
+ * never answer or answer 502, through the real Alipay client.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createProvider, sandboxConfigs } from '../../src/main/intermediaries';
+import type { PaymentProvider } from '../../src/main/intermediaries/provider';
+import type { ProviderSource } from '../../src/main/core/payments/attempts';
+import { must, startCore, type TestCore } from '../support/core';
+
+const servers: Server[] = [];
+let refusedUrl = '';
+let silentUrl = '';
+let badGatewayUrl = '';
+
+async function listen(handler: Parameters<typeof createServer>[1]): Promise<string> {
+  const server = createServer(handler);
+  servers.push(server);
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+beforeAll(async () => {
+  // a port that was just free: nothing listens there, the connection is refused
+  const gone = createServer();
+  await new Promise<void>((ok) => gone.listen(0, '127.0.0.1', ok));
+  refusedUrl = `http://127.0.0.1:${(gone.address() as AddressInfo).port}`;
+  await new Promise<void>((ok) => gone.close(() => ok()));
+  silentUrl = await listen(() => {
+    /* accepts the request and never answers */
+  });
+  badGatewayUrl = await listen((_req, res) => {
+    res.writeHead(502, { 'content-type': 'text/html' });
+    res.end('<html><body><h1>502 Bad Gateway</h1></body></html>');
+  });
+});
+afterAll(async () => {
+  for (const s of servers) {
+    s.closeAllConnections();
+    await new Promise<void>((ok) => s.close(() => ok()));
+  }
+});
+
+const alipayAt = (baseUrl: string): PaymentProvider =>
+  createProvider(sandboxConfigs(baseUrl).alipay, { timeoutMs: 400 });
+
+const createInput = {
+  outTradeNo: 'OUTAGE1',
+  amountFen: 1230,
+  subject: 'Cola',
+  mode: 'qr' as const,
+  expiresAt: Date.now() + 60_000,
+};
+
+describe('the HTTP layer classifies a call that got no answer', () => {
+  it.each([
+    ['a refused connection', () => refusedUrl, 'refused'],
+    ['a name that does not resolve', () => 'http://no-such-gateway.invalid', 'dns'],
+    ['a server that accepts and never answers', () => silentUrl, 'timeout'],
+    ['a 502 from a gateway', () => badGatewayUrl, 'server'],
+  ])('%s', async (_name, url, trouble) => {
+    const called = await alipayAt(url()).create(createInput);
+    expect(called.outcome).toMatchObject({ kind: 'unknown', trouble });
+  });
+});
+
+let t: TestCore;
+afterEach(() => t?.close());
+
+async function coreWith(alipay: PaymentProvider): Promise<{ orderId: number }> {
+  const providers: ProviderSource = {
+    get: (id) => (id === 'alipay' ? { provider: alipay, sandbox: true } : undefined),
+    all: () => [{ provider: alipay, sandbox: true }],
+  };
+  t = await startCore({ providers, poll: false });
+  const cola = t.core.catalog.findByCode('DRI-001')!;
+  t.core.carts.add(cola.id, 2);
+  return { orderId: t.core.orders.confirm().id };
+}
+
+describe('cash after a create that got no answer', () => {
+  it('refused: the attempt failed (nothing upstream), the screen says why, and cash needs no owner', async () => {
+    const { orderId } = await coreWith(alipayAt(refusedUrl));
+    const a = await t.core.payments.start({ orderId, provider: 'alipay', mode: 'qr' });
+    expect(a).toMatchObject({
+      state: 'failed',
+      unknown: false,
+      lastOutcome: { kind: 'unreachable', trouble: 'refused' },
+    });
+    expect(a.display).toMatchObject({ phase: 'failed', status: 'unreachable', trouble: 'refused', cash: 'free' });
+    const cash = must(await t.core.dispatch('checkout.payCash', { orderId, tenderedFen: 1000 })) as {
+      order: { status: string };
+    };
+    expect(cash.order.status).toBe('paid');
+    expect(t.core.audit.list({ action: 'payment.override' })).toHaveLength(0);
+  });
+
+  it('a name that does not resolve: failed too', async () => {
+    const { orderId } = await coreWith(alipayAt('http://no-such-gateway.invalid'));
+    const a = await t.core.payments.start({ orderId, provider: 'alipay', mode: 'qr' });
+    expect(a).toMatchObject({ state: 'failed', lastOutcome: { kind: 'unreachable', trouble: 'dns' } });
+  });
+
+  it('a timeout: a trade may exist, so the attempt stays open and unknown and cash needs the owner', async () => {
+    const { orderId } = await coreWith(alipayAt(silentUrl));
+    const a = await t.core.payments.start({ orderId, provider: 'alipay', mode: 'qr' });
+    expect(a).toMatchObject({
+      state: 'pending',
+      unknown: true,
+      lastOutcome: { kind: 'unknown', trouble: 'timeout' },
+    });
+    expect(a.display).toMatchObject({ phase: 'checking', status: 'unknown', trouble: 'timeout', cash: 'blocked' });
+    const refused = await t.core.dispatch('checkout.payCash', { orderId, tenderedFen: 1000 });
+    expect(refused.ok || refused.error.code).toBe('PAYMENT_IN_PROGRESS');
+    const alone = await t.core.dispatch('checkout.payCash', { orderId, tenderedFen: 1000, overrideOpenAttempt: true });
+    expect(alone.ok || alone.error.code).toBe('OWNER_APPROVAL_REQUIRED');
+    must(
+      await t.core.dispatch('checkout.payCash', {
+        orderId,
+        tenderedFen: 1000,
+        overrideOpenAttempt: true,
+        approvalPin: '8888',
+      }),
+    );
+  });
+
+  it('a 502: unknown as well', async () => {
+    const { orderId } = await coreWith(alipayAt(badGatewayUrl));
+    const a = await t.core.payments.start({ orderId, provider: 'alipay', mode: 'qr' });
+    expect(a).toMatchObject({ state: 'pending', unknown: true, lastOutcome: { kind: 'unknown', trouble: 'server' } });
+  });
+});
