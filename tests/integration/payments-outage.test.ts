@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { createProvider, sandboxConfigs } from '../../src/main/intermediaries';
 import type { PaymentProvider } from '../../src/main/intermediaries/provider';
 import type { ProviderSource } from '../../src/main/core/payments/attempts';
+import { scriptedProviders } from '../support/fake-provider';
 import { must, startCore, type TestCore } from '../support/core';
 
 const servers: Server[] = [];
@@ -132,5 +133,79 @@ describe('cash after a create that got no answer', () => {
     const { orderId } = await coreWith(alipayAt(badGatewayUrl));
     const a = await t.core.payments.start({ orderId, provider: 'alipay', mode: 'qr' });
     expect(a).toMatchObject({ state: 'pending', unknown: true, lastOutcome: { kind: 'unknown', trouble: 'server' } });
+  });
+});
+
+describe('when the service returns, and after a restart', () => {
+  async function fakeCore(options: { poll?: boolean } = {}) {
+    const scripted = scriptedProviders();
+    t = await startCore({ providers: scripted.providers, poll: options.poll ?? false });
+    const cola = t.core.catalog.findByCode('DRI-001')!;
+    t.core.carts.add(cola.id, 2);
+    return { ...scripted, orderId: t.core.orders.confirm().id };
+  }
+
+  it('a QR whose create timed out is never a box that waits for nothing: no trade upstream → over; a trade → closed there', async () => {
+    const { alipay, wechat, orderId } = await fakeCore();
+    alipay.then('create', { kind: 'unknown', reason: 'timeout', trouble: 'timeout' });
+    const a = await t.core.payments.start({ orderId, provider: 'alipay', mode: 'qr' });
+    expect(a).toMatchObject({ state: 'pending', unknown: true, qrContent: null });
+    alipay.then('query', { kind: 'not_found' }); // the service is back and has no such trade
+    t.clock.advance(3_000);
+    await t.core.payments.runDue();
+    expect(t.core.payments.view(a.id)).toMatchObject({ state: 'closed', lastOutcome: { kind: 'not_found' } });
+    must(await t.core.dispatch('checkout.payCash', { orderId, tenderedFen: 1000 }));
+
+    // WeChat had created the trade (NOTPAY) but its answer never came: nobody can scan it, so it is closed upstream
+    const cola = t.core.catalog.findByCode('DRI-001')!;
+    t.core.carts.add(cola.id, 1);
+    const second = t.core.orders.confirm().id;
+    wechat.then('create', { kind: 'unknown', reason: 'HTTP 502', trouble: 'server' });
+    const b = await t.core.payments.start({ orderId: second, provider: 'wechat', mode: 'qr' });
+    wechat.defaults.query = { kind: 'pending' };
+    t.clock.advance(3_000);
+    await t.core.payments.runDue();
+    expect(t.core.payments.view(b.id)).toMatchObject({ state: 'pending', closing: true, unknown: false });
+    for (let i = 0; i < 200 && t.core.payments.view(b.id).state === 'pending'; i++) {
+      t.clock.advance(3_000);
+      await t.core.payments.runDue();
+    }
+    expect(t.core.payments.view(b.id).state).toBe('closed');
+    expect(wechat.count('close')).toBe(1);
+  });
+
+  it('on start the poller asks about every open attempt at once, whatever its schedule (paid while the till was down)', async () => {
+    const { alipay, orderId } = await fakeCore();
+    const a = await t.core.payments.start({ orderId, provider: 'alipay', mode: 'qr' });
+    // far in the future (a long backoff when the till went down)
+    t.core.store.sqlite
+      .prepare('update payment_attempts set next_poll_at = ? where id = ?')
+      .run(t.clock.now() + 60_000, a.id);
+    alipay.then('query', { kind: 'paid', trade: { tradeNo: 'T9', amountFen: a.amountFen, paidAt: null, buyer: null } });
+    t.core.payments.resume(); // what startPolling does first
+    await t.core.payments.runDue();
+    expect(t.core.payments.view(a.id).state).toBe('paid');
+  });
+
+  it('while the embedded sandbox is starting, an attempt on its provider waits quietly; no "not configured" message', async () => {
+    t = await startCore({ poll: false, sandboxStarting: true });
+    const cola = t.core.catalog.findByCode('DRI-001')!;
+    t.core.carts.add(cola.id, 1);
+    const order = t.core.orders.confirm();
+    const id = Number(
+      t.core.store.sqlite
+        .prepare(
+          `insert into payment_attempts (order_id, method, mode, out_trade_no, amount_fen, state, created_at, updated_at, deadline_at, next_poll_at, instrument)
+           values (?, 'wechat', 'qr', 'W1', ?, 'pending', ?, ?, ?, ?, '{"kind":"qr","qrContent":"weixin://x"}')`,
+        )
+        .run(order.id, order.totalFen, t.clock.now(), t.clock.now(), t.clock.now() + 180_000, t.clock.now())
+        .lastInsertRowid,
+    );
+    await t.core.payments.runDue();
+    expect(t.core.payments.view(id)).toMatchObject({ unknown: false, message: null });
+    // the sandbox could not start: now it is "not configured", said once
+    t.core.paymentSettings.setSandboxBaseUrl(null);
+    await t.core.payments.runDue();
+    expect(t.core.payments.view(id)).toMatchObject({ unknown: true, message: expect.stringMatching(/not configured/) });
   });
 });

@@ -48,6 +48,8 @@ export interface ProviderEntry {
 
 /** The enabled, configured providers; rebuilt when settings change. */
 export interface ProviderSource {
+  /** the providers are still being set up (the embedded sandbox is starting): a missing one may come */
+  starting?(): boolean;
   get(id: ProviderId): ProviderEntry | undefined;
   all(): ProviderEntry[];
 }
@@ -884,7 +886,31 @@ export class Payments {
    * attempt, a clerk's stop). See core/payments/poller.ts.
    */
   startPolling(intervalMs = 250): void {
+    this.resume(); // after a restart: a payment made while the till was down shows paid without a click
     this.poller.start(intervalMs);
+  }
+
+  /**
+   * Every open attempt (of `provider`, or all) is asked about now rather than at its scheduled time:
+   * at start-up, when the providers change (the embedded sandbox came up) and when an intermediary
+   * answers again after an outage. A parked attempt (no next poll) stays parked.
+   */
+  resume(provider?: ProviderId): void {
+    const now = this.clock.now();
+    let q = this.k
+      .selectFrom('payment_attempts')
+      .selectAll()
+      .where(inList('state', OPEN_STATES))
+      .where('method', '!=', 'cash')
+      .where('next_poll_at', '>', now);
+    if (provider) q = q.where('method', '=', provider);
+    const rows = this.store.all(q);
+    if (rows.length === 0) return;
+    this.store.tx(() => {
+      for (const r of rows) this.update(r, { next_poll_at: now });
+    }, 'normal');
+    for (const r of rows) this.unsettled.delete(r.id);
+    this.poller.kick();
   }
 
   stopPolling(): void {
@@ -913,6 +939,11 @@ export class Payments {
       if (!isOpen(a.state)) return;
       const entry = this.providers.get(a.method as ProviderId);
       const now = this.clock.now();
+      if (!entry && this.providers.starting?.()) {
+        // the embedded sandbox is on its way (docs/architecture.md): ask again in a moment, nothing to report
+        this.update(a, { next_poll_at: now + 1_000 });
+        return;
+      }
       if (!entry) {
         this.update(a, {
           next_poll_at: now + 60_000,
@@ -999,6 +1030,12 @@ export class Payments {
     }
   }
 
+  /** A QR attempt whose create answered with the code to show (else the screen never drew one). */
+  private qrDrawn(a: AttemptRow): boolean {
+    const inst = a.instrument ? (JSON.parse(a.instrument) as Instrument) : null;
+    return inst?.kind === 'qr' && Boolean(inst.qrContent);
+  }
+
   /** Applies a query answer; true when the attempt reached a final state. */
   private applyQuery(a: AttemptRow, o: QueryOutcome, closing: boolean): boolean {
     const now = this.clock.now();
@@ -1051,6 +1088,30 @@ export class Payments {
         return true;
       case 'pending':
       case 'not_found':
+        if (!closing && a.mode === 'qr' && !this.qrDrawn(a)) {
+          // the create got no answer, so no QR was ever shown: nobody can pay this trade. Never a QR
+          // box that waits for nothing — with no trade upstream it is over; with one, it is closed there.
+          if (o.kind === 'not_found') {
+            this.apply(
+              a,
+              'closed',
+              { polls, unknown: 0, last_outcome: storeAttemptOutcome({ kind: 'not_found' }), last_message: null },
+              { reason: 'qr_never_shown' },
+            );
+            return true;
+          }
+          this.update(a, {
+            polls,
+            unknown: 0,
+            closing_since: now,
+            closing_reason: 'stopped',
+            next_poll_at: now,
+            last_outcome: storeAttemptOutcome({ kind: o.kind }),
+            last_message: null,
+          });
+          this.journal(a, 'attempt.stop', a.state, null, { by: 'till', reason: 'qr_never_shown' });
+          return false;
+        }
         this.update(a, {
           polls,
           unknown: 0,
