@@ -209,3 +209,41 @@ describe('when the service returns, and after a restart', () => {
     expect(t.core.payments.view(id)).toMatchObject({ unknown: true, message: expect.stringMatching(/not configured/) });
   });
 });
+
+describe('reachability', () => {
+  it('a call with no answer marks the provider unreachable (on payments.options and pushed); the next answer recovers it and resumes its work at once', async () => {
+    const scripted = scriptedProviders();
+    t = await startCore({ providers: scripted.providers, poll: false });
+    const pushed: unknown[] = [];
+    t.core.events.subscribe((event, payload) => {
+      if (event === 'payments.reachability') pushed.push(payload);
+    });
+    const cola = t.core.catalog.findByCode('DRI-001')!;
+    t.core.carts.add(cola.id, 1);
+    const orderId = t.core.orders.confirm().id;
+    const reachability = async () =>
+      (must(await t.core.dispatch('payments.options', {})) as { provider: string; unreachable: string | null }[]).find(
+        (o) => o.provider === 'wechat',
+      )?.unreachable ?? null;
+    expect(await reachability()).toBeNull();
+    scripted.wechat.then('create', { kind: 'qr', qrContent: 'weixin://wxpay/1' });
+    const a = await t.core.payments.start({ orderId, provider: 'wechat', mode: 'qr' });
+    scripted.wechat.then('query', { kind: 'unknown', reason: 'no answer', trouble: 'dns' });
+    t.clock.advance(1_000);
+    await t.core.payments.runDue();
+    expect(await reachability()).toBe('dns');
+    expect(pushed).toEqual([{ provider: 'wechat', unreachable: 'dns' }]);
+    // the backoff put the next ask seconds away; an answer from any call (here "check now") recovers the
+    // provider and every open attempt of it is asked at once
+    t.core.store.sqlite
+      .prepare('update payment_attempts set next_poll_at = ? where id = ?')
+      .run(t.clock.now() + 30_000, a.id);
+    scripted.wechat.then('query', { kind: 'pending' });
+    await t.core.payments.queryNow(a.id);
+    expect(await reachability()).toBeNull();
+    expect(pushed).toEqual([
+      { provider: 'wechat', unreachable: 'dns' },
+      { provider: 'wechat', unreachable: null },
+    ]);
+  });
+});

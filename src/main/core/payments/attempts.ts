@@ -39,6 +39,7 @@ import { SummaryLog } from '../log-summary';
 import { Poller } from './poller';
 import { PaymentTruth, type AttemptFacts } from './truth';
 import { attemptDisplay } from './display';
+import { Reachability } from './reachability';
 
 export interface ProviderEntry {
   provider: PaymentProvider;
@@ -286,10 +287,17 @@ export class Payments {
   options(): PaymentOption[] {
     const out: PaymentOption[] = [];
     for (const { provider, sandbox } of this.providers.all()) {
-      for (const mode of provider.capabilities.modes) out.push({ provider: provider.id, mode, sandbox });
+      const unreachable = this.reach.trouble(provider.id);
+      for (const mode of provider.capabilities.modes) out.push({ provider: provider.id, mode, sandbox, unreachable });
     }
     return out;
   }
+
+  /** Each intermediary's reachability from the till's recent calls; answering again resumes its pending work at once. */
+  readonly reach = new Reachability((provider, unreachable) => {
+    this.events.emit('payments.reachability', { provider, unreachable });
+    if (!unreachable) this.resume(provider);
+  });
 
   // ---- reading ------------------------------------------------------------------------------
 
@@ -651,6 +659,7 @@ export class Payments {
         called = { outcome: { kind: 'unknown', reason: (err as Error).message }, exchanges: [] };
       }
       crashPoint('payment.create-answered');
+      if (called.exchanges.length > 0) this.reach.record(input.provider, called.outcome);
       // A QR, a cashier page or "the buyer is confirming" moves no money: that answer is committed
       // without waiting for the disk, like a routine poll (it survives the app being killed; a power
       // cut in the next moments can lose it, and the attempt, committed in full before the call,
@@ -963,6 +972,7 @@ export class Payments {
       // Always query first: money that arrived must be seen before anything is closed.
       const q = await this.safe(() => entry.provider.query(ref));
       crashPoint('payment.query-answered');
+      if (q.exchanges.length > 0) this.reach.record(entry.provider.id, q.outcome);
       let settled = false;
       // A routine answer (still unpaid, no trade yet, or no answer) changes only the schedule and the
       // timeline: if a power cut lost it, the next poll would simply ask again. It is committed
@@ -1206,6 +1216,7 @@ export class Payments {
       ? await this.safe(() => provider.cancel(ref))
       : await this.safe(() => provider.close(ref));
     crashPoint('payment.close-answered');
+    if (called.exchanges.length > 0) this.reach.record(provider.id, called.outcome);
     // past the deadline: the wanted wait, at least a second, stretched like every poll
     const again = (wantedMs: number) => nextPollAt(this.clock.now(), wantedMs, null, this.stretchMs());
     this.store.tx(() => {

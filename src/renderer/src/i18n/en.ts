@@ -139,6 +139,7 @@ export const en = {
   'attempt.status.unreachable': '{provider} could not be reached, so nothing was charged: take cash or try again',
   'attempt.trouble':
     'Why: {reason}. A payment may exist at {provider}, so the till keeps checking; cash needs the owner until it is cancelled.',
+  'pay.unreachable': 'Not answering: {reason}',
   'network.refused': 'the connection was refused',
   'network.dns': 'its address could not be found (is the internet down?)',
   'network.no_route': 'no network route to it (is the internet down?)',

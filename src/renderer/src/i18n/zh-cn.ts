@@ -136,6 +136,7 @@ export const zhCN = {
   'attempt.status.failed': '{provider}支付失败',
   'attempt.status.unreachable': '连不上{provider}，没有扣款：可以收现金或重试',
   'attempt.trouble': '原因：{reason}。{provider}那边可能已有这笔付款，收银机会继续查询；撤销之前收现金需要店长确认。',
+  'pay.unreachable': '暂时连不上：{reason}',
   'network.refused': '连接被拒绝',
   'network.dns': '找不到服务器地址（网络是否断开？）',
   'network.no_route': '网络不通（网络是否断开？）',

@@ -204,6 +204,12 @@ export default function PayScreen({ order, sandbox, scanTargetRef, onPaid, onCan
                 on={on}
                 disabled={(locked && !on) || (closing && c.kind !== 'cash')}
                 busy={starting === id}
+                unreachable={
+                  c.kind === 'cash'
+                    ? null
+                    : (pay.options.find((o) => o.provider === (c.kind === 'code' ? c.providers[0] : c.provider))
+                        ?.unreachable ?? null)
+                }
                 onClick={() => (on && c.kind === 'cash' ? input.current?.focus() : pick(c))}
               />
             );
