@@ -10,6 +10,9 @@ export const en = {
   'app.retry': 'Try again',
   'app.close': 'Close',
   'app.dismiss': 'Dismiss',
+  'server.lost': 'The till is not answering',
+  'server.lostDetail':
+    'The till program stopped or is restarting. Nothing on this screen is moving: do not hand over goods. When the till runs again, this page comes back or the till opens on the order being paid.',
 
   'nav.sell': 'Sell',
   'nav.orders': 'Orders',

@@ -9,6 +9,9 @@ export const zhCN = {
   'app.retry': '重试',
   'app.close': '关闭',
   'app.dismiss': '关闭提示',
+  'server.lost': '收银机没有响应',
+  'server.lostDetail':
+    '收银程序已停止或正在重启。此页面上的内容不再更新：请先不要交付商品。收银机恢复后，页面会回到正在付款的订单。',
 
   'nav.sell': '收银',
   'nav.orders': '订单',
