@@ -12,7 +12,7 @@ export const en = {
   'app.dismiss': 'Dismiss',
   'server.lost': 'The till is not answering',
   'server.lostDetail':
-    'The till program stopped or is restarting. Nothing on this screen is moving: do not hand over goods. When the till runs again, this page comes back or the till opens on the order being paid.',
+    'The till program stopped or is restarting. Nothing on this screen is moving: do not hand over goods. When the till runs again, this page comes back by itself if it can; otherwise open the till again.',
 
   'nav.sell': 'Sell',
   'nav.orders': 'Orders',
