@@ -42,6 +42,7 @@ async function start(): Promise<void> {
     printer: electronPrinter(dataDir),
     secrets: osSecretStore(),
     sandboxBaseUrl: null,
+    sandboxStarting: launch.sandbox,
     paymentsConfigFile: launch.paymentsConfig,
     returnUrl: () => (callbackBase ? `${callbackBase}/pay/yeepay/callback` : undefined),
     timing: timingFrom(DEFAULT_TIMING, launch.timing),
@@ -57,9 +58,9 @@ async function start(): Promise<void> {
   // load the Alipay SDK while the till is idle, so the first Alipay payment does not wait for it
   setTimeout(() => loadAlipaySdk(), 2_000).unref();
   void sandboxStarting.then((sandbox) => {
-    if (!sandbox || !core) return;
-    app.on('will-quit', () => void sandbox.stop());
-    core.paymentSettings.setSandboxBaseUrl(sandbox.baseUrl);
+    if (!core) return;
+    if (sandbox) app.on('will-quit', () => void sandbox.stop());
+    core.paymentSettings.setSandboxBaseUrl(sandbox?.baseUrl ?? null);
   });
   win = createMainWindow(() => core?.paymentSettings.cashierPages() ?? []);
   win.on('closed', () => {

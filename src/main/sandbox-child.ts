@@ -76,6 +76,9 @@ export function startSandboxChild(options: {
     '0',
     '--data-dir',
     join(options.dataDir, 'sandbox'),
+    // it closes when the till is gone, even killed by SIGKILL (src/sandbox/main.ts)
+    '--parent-pid',
+    String(process.pid),
   ]);
   return new Promise((resolveStart, reject) => {
     let output = '';

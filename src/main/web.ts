@@ -34,6 +34,7 @@ async function main(): Promise<void> {
     version,
     systemLocale: process.env.POS_LOCALE ?? process.env.LANG ?? Intl.DateTimeFormat().resolvedOptions().locale,
     sandboxBaseUrl: null,
+    sandboxStarting: launch.sandbox,
     paymentsConfigFile: launch.paymentsConfig,
     returnUrl: () => (callbackBase ? `${callbackBase}/pay/yeepay/callback` : undefined),
     timing: timingFrom(DEFAULT_TIMING, launch.timing),
@@ -68,10 +69,10 @@ async function main(): Promise<void> {
   if (stopping) return;
   sandbox = startSandbox();
   const child = await sandbox;
-  if (child && !stopping) {
-    core.paymentSettings.setSandboxBaseUrl(child.baseUrl);
-    console.log(`Intermediary sandbox (demo mode) at ${child.baseUrl}`);
-  }
+  if (stopping) return;
+  // configured before anything waits on it: no "not configured" window at start-up
+  core.paymentSettings.setSandboxBaseUrl(child?.baseUrl ?? null);
+  if (child) console.log(`Intermediary sandbox (demo mode) at ${child.baseUrl}`);
 }
 
 main().catch((err: unknown) => {

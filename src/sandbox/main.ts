@@ -1,18 +1,25 @@
 /**
  * The sandbox as a program:
  *   node out/main/sandbox.js --port N --data-dir DIR [--host 127.0.0.1] [--credentials FILE] [--notify-time-scale X]
- * Prints one line, `Counter POS sandbox listening at http://127.0.0.1:PORT`, and closes cleanly on
- * SIGTERM/SIGINT.
+ *     [--parent-pid PID]
+ * Prints `Counter POS sandbox listening at http://127.0.0.1:PORT`, then where it keeps its trades,
+ * and closes cleanly on SIGTERM/SIGINT. Without --data-dir each run starts on a fresh folder, so a
+ * second run never meets the first run's trades. With --parent-pid (the till's embedded sandbox,
+ * src/main/sandbox-child.ts) it closes when that process is gone, even killed by SIGKILL.
  */
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LISTENING_PREFIX, startSandbox, type SandboxOptions } from './server';
 
 const USAGE =
-  'usage: sandbox [--port N] [--data-dir DIR] [--host 127.0.0.1] [--credentials FILE] [--notify-time-scale X]';
+  'usage: sandbox [--port N] [--data-dir DIR] [--host 127.0.0.1] [--credentials FILE] [--notify-time-scale X] [--parent-pid PID]';
 
-function parseArgs(argv: string[]): SandboxOptions {
-  const opts: SandboxOptions = { dataDir: join(tmpdir(), 'counter-pos-sandbox') };
+/** How often the sandbox looks whether its parent is still there. */
+const PARENT_CHECK_MS = 1_000;
+
+function parseArgs(argv: string[]): SandboxOptions & { parentPid?: number } {
+  const opts: SandboxOptions & { parentPid?: number } = { dataDir: '' };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const eq = arg.indexOf('=');
@@ -32,6 +39,12 @@ function parseArgs(argv: string[]): SandboxOptions {
       case '--data-dir':
         opts.dataDir = value();
         break;
+      case '--parent-pid': {
+        const p = Number(value());
+        if (!Number.isInteger(p) || p <= 0) throw new Error('--parent-pid must be a process id');
+        opts.parentPid = p;
+        break;
+      }
       case '--host':
         opts.host = value();
         break;
@@ -53,11 +66,22 @@ function parseArgs(argv: string[]): SandboxOptions {
         throw new Error(`unknown argument ${arg}`);
     }
   }
+  if (!opts.dataDir) opts.dataDir = mkdtempSync(join(tmpdir(), 'counter-pos-sandbox-'));
   return opts;
 }
 
+/** Whether process `pid` still runs (signal 0 checks without sending anything). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 async function main(): Promise<void> {
-  let opts: SandboxOptions;
+  let opts: SandboxOptions & { parentPid?: number };
   try {
     opts = parseArgs(process.argv.slice(2));
   } catch (e) {
@@ -66,6 +90,7 @@ async function main(): Promise<void> {
   }
   const sandbox = await startSandbox(opts);
   process.stdout.write(`${LISTENING_PREFIX}${sandbox.baseUrl}\n`);
+  process.stdout.write(`Counter POS sandbox keeps its trades in ${opts.dataDir}\n`);
   let stopping = false;
   const stop = () => {
     if (stopping) return;
@@ -77,6 +102,13 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  const parent = opts.parentPid;
+  if (parent !== undefined) {
+    // the till that started it is gone (even by SIGKILL, which no exit handler sees): never outlive it
+    setInterval(() => {
+      if (!alive(parent)) stop();
+    }, PARENT_CHECK_MS).unref();
+  }
 }
 
 main().catch((e: unknown) => {

@@ -10,6 +10,7 @@ import { MAX_FEN } from './money';
 import { DENOMINATION_KEYS, MAX_DENOMINATION_COUNT, Z_NUMBER_PATTERN, denominationTotal } from './cash';
 import { LINE_MESSAGE, TEXT_MESSAGE, isCleanText } from './text';
 import type { EVENT_NAMES, MethodName } from './methods';
+import type { NetworkTrouble } from './outcomes';
 import type { Result } from './result';
 import type {
   AppInfo,
@@ -34,6 +35,7 @@ import type {
   UserView,
   AttemptView,
   PaymentOption,
+  ProviderId,
   ProviderSettingsView,
   TimelineExport,
   CartView,
@@ -567,6 +569,8 @@ export interface Events {
   /** the owner changed the catalogue: products (prices, names, retired), categories, an import, or only stock counts */
   'catalog.changed': { kind: 'products' | 'categories' | 'import' | 'stock' };
   'payment.changed': AttemptView;
+  /** an intermediary stopped answering (why) or answers again (null): core/payments/reachability.ts */
+  'payments.reachability': { provider: ProviderId; unreachable: NetworkTrouble | null };
   'refund.changed': RefundView;
   /** a reconciliation run or resolution changed this day */
   'recon.changed': { day: string };

@@ -100,6 +100,7 @@ export const EVENT_NAMES = [
   'app.localeChanged',
   'catalog.changed',
   'payment.changed',
+  'payments.reachability',
   'refund.changed',
   'recon.changed',
   'dataSafety.changed',

@@ -5,6 +5,19 @@
  * provider's rules. Main stores an outcome in its own compact text form (`store/outcomes.ts`).
  */
 
+/**
+ * Why a call to an intermediary got no answer, as the HTTP layer saw it
+ * (`intermediaries/http.ts`). `refused`, `dns` and `no_route` happen before a byte is sent: the
+ * intermediary never had the request. The rest may come after it had it: a trade may exist.
+ */
+export const NETWORK_TROUBLES = ['refused', 'dns', 'no_route', 'timeout', 'reset', 'tls', 'server', 'other'] as const;
+export type NetworkTrouble = (typeof NETWORK_TROUBLES)[number];
+
+/** The request never reached the intermediary (nothing can exist upstream because of it). */
+export function neverSent(t: NetworkTrouble | null | undefined): t is 'refused' | 'dns' | 'no_route' {
+  return t === 'refused' || t === 'dns' || t === 'no_route';
+}
+
 /** The last answer about a payment attempt (the create call, the status query, or closing it), or what the till made of it. */
 export type AttemptOutcome =
   /** the create call answered with a QR to show */
@@ -22,6 +35,8 @@ export type AttemptOutcome =
   | { kind: 'declined'; code: string }
   /** the status query reports the trade failed (WeChat PAYERROR) */
   | { kind: 'failed'; code: string }
+  /** the create call never reached the intermediary (refused, no such host, no route): failed, nothing to pay late */
+  | { kind: 'unreachable'; trouble: 'refused' | 'dns' | 'no_route' }
   /** the intermediary closed the trade itself */
   | { kind: 'closed_upstream' }
   /** an answer about a trade this attempt did not create (its number was used elsewhere): never paid here */
@@ -32,8 +47,8 @@ export type AttemptOutcome =
   | { kind: 'double_payment' }
   /** a double payment's money went back (the refund that resolved it) */
   | { kind: 'refunded' }
-  /** no definite answer (a timeout, a 5xx, SYSTEMERROR); `closing`: to the close or cancel */
-  | { kind: 'unknown'; closing: boolean }
+  /** no definite answer (a timeout, a 5xx, SYSTEMERROR); `closing`: to the close or cancel; `trouble`: no answer on the wire, why */
+  | { kind: 'unknown'; closing: boolean; trouble?: NetworkTrouble }
   /** an answer that failed verification (bad signature, another merchant…); `closing`: to the close or cancel */
   | { kind: 'untrusted'; reason: string; closing: boolean }
   /** the answer to closing the trade upstream (QR, cashier page) or cancelling it (a payment code) */
@@ -92,6 +107,7 @@ export type AttemptStatusKey =
   | 'declined'
   | 'customerCancelled'
   | 'failed'
+  | 'unreachable'
   | 'foreign'
   | 'closed'
   | 'expired';
@@ -102,6 +118,8 @@ export interface AttemptDisplay {
   status: AttemptStatusKey;
   /** main's own words under the status: why it is still checking, or the intermediary's reason for a decline */
   detail: string | null;
+  /** no answer on the wire: why, shown in the clerk's words (`network.<trouble>`) instead of `detail` */
+  trouble: NetworkTrouble | null;
   /** the customer may still pay it: the screen follows it and offers "check now" and "stop" */
   open: boolean;
   /** where the countdown runs to while the customer may pay (the deadline), else null */

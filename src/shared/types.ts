@@ -1,7 +1,7 @@
 /** View types returned by the contract. All amounts are integer fen; all times are epoch milliseconds. */
 import type { Fen } from './money';
 import type { DenominationCounts } from './cash';
-import type { AttemptDisplay, AttemptOutcome, RefundOutcome } from './outcomes';
+import type { AttemptDisplay, AttemptOutcome, NetworkTrouble, RefundOutcome } from './outcomes';
 
 export type Locale = 'zh-CN' | 'en';
 export const LOCALES: readonly Locale[] = ['zh-CN', 'en'];
@@ -339,6 +339,8 @@ export interface PaymentOption {
   mode: IntermediaryMode;
   /** the provider points at a sandbox, not a real intermediary */
   sandbox: boolean;
+  /** its last call got no answer (core/payments/reachability.ts): why; null while it answers */
+  unreachable: NetworkTrouble | null;
 }
 
 export interface AttemptView {

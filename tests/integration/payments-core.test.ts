@@ -4,7 +4,8 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Trade } from '../../src/main/intermediaries/provider';
-import { scriptedProviders, type FakeProvider } from '../support/fake-provider';
+import { FakeProvider, scriptedProviders } from '../support/fake-provider';
+import { DEFAULT_NO_CLOSE_GRACE_MS, type ProviderSource } from '../../src/main/core/payments/attempts';
 import { must, startCore, type TestCore } from '../support/core';
 
 let t: TestCore;
@@ -189,6 +190,66 @@ describe('intermediary payments in the core', () => {
     expect(alipay.count('close')).toBe(3);
   });
 
+  it('YeePay cashier page (no close): past its deadline plus the grace, a query that says not paid ends it as expired; late money is still caught', async () => {
+    const yeepay = new FakeProvider('yeepay', {
+      modes: ['redirect'],
+      query: true,
+      close: false,
+      cancel: false,
+      refund: true,
+      refundQuery: false,
+      statement: false,
+      notification: true,
+      browserReturn: true,
+    });
+    yeepay.defaults.create = { kind: 'redirect', url: 'https://sandbox.invalid/pay', method: 'POST', fields: {} };
+    yeepay.defaults.query = { kind: 'pending' };
+    const providers: ProviderSource = {
+      get: (id) => (id === 'yeepay' ? { provider: yeepay, sandbox: true } : undefined),
+      all: () => [{ provider: yeepay, sandbox: true }],
+    };
+    t = await startCore({ providers, poll: false });
+    const order = await openOrder();
+    const a = await t.core.payments.start({ orderId: order.id, provider: 'yeepay', mode: 'redirect' });
+    const until = async (ms: number) => {
+      const end = t.clock.now() + ms;
+      while (t.clock.now() < end) {
+        t.clock.advance(3_000);
+        await t.core.payments.runDue();
+      }
+    };
+    await until(10 * 60_000); // the deadline
+    expect(t.core.payments.view(a.id)).toMatchObject({ state: 'pending', closing: true });
+    await until(DEFAULT_NO_CLOSE_GRACE_MS - 6_000); // within the grace: still asked, still open
+    expect(t.core.payments.view(a.id)).toMatchObject({ state: 'pending', closing: true });
+    await until(9_000);
+    expect(t.core.payments.view(a.id)).toMatchObject({ state: 'expired', lastOutcome: { kind: 'pending' } });
+    expect(yeepay.calls.filter((c) => c.op === 'close' || c.op === 'cancel')).toEqual([]);
+    must(await t.core.dispatch('checkout.payCash', { orderId: order.id, tenderedFen: 1000 }));
+    // a second order: the clerk stops it and YeePay answers "no such order" — closed once the grace is over
+    const second = await openOrder();
+    yeepay.defaults.query = { kind: 'not_found' };
+    const b = await t.core.payments.start({ orderId: second.id, provider: 'yeepay', mode: 'redirect' });
+    await t.core.payments.stop(b.id);
+    expect(t.core.payments.view(b.id)).toMatchObject({ state: 'pending', closing: true });
+    await until(DEFAULT_NO_CLOSE_GRACE_MS + 3_000);
+    expect(t.core.payments.view(b.id).state).toBe('closed');
+    // a third: YeePay cancelled it (CANCELED) → over at once, past the deadline
+    const third = await openOrder();
+    yeepay.defaults.query = { kind: 'pending' };
+    const c = await t.core.payments.start({ orderId: third.id, provider: 'yeepay', mode: 'redirect' });
+    await until(10 * 60_000);
+    yeepay.defaults.query = { kind: 'closed' };
+    await until(3_000);
+    expect(t.core.payments.view(c.id)).toMatchObject({ state: 'expired', lastOutcome: { kind: 'closed_upstream' } });
+    // the customer of the second order paid at the bank after all: the late check finds it (an exception, never a second sale)
+    yeepay.then('query', { kind: 'paid', trade: trade(second.totalFen) });
+    await t.core.payments.queryNow(b.id);
+    expect(t.core.store.sqlite.prepare('select kind from payment_exceptions').all()).toEqual([
+      { kind: 'paid_after_close' },
+    ]);
+  });
+
   it('the clerk stops a QR: closed upstream, then the order can be paid in cash', async () => {
     await setup();
     const order = await openOrder();
@@ -328,10 +389,8 @@ describe('intermediary payments in the core', () => {
     t.clock.advance(15_000);
     alipay.then('query', { kind: 'not_found' });
     await t.core.payments.runDue();
-    expect(t.core.payments.view(Number(id)).state).toBe('pending');
-    t.clock.advance(180_000);
-    await t.core.payments.runDue();
-    expect(t.core.payments.view(Number(id)).state).toBe('expired');
+    // no QR was ever drawn and there is no trade upstream: nobody can pay it, so it is over (issue 12)
+    expect(t.core.payments.view(Number(id))).toMatchObject({ state: 'closed', lastOutcome: { kind: 'not_found' } });
   });
 
   it('cash while a WeChat QR is still closing: refused unless an owner overrides with a PIN (audited); a late WeChat payment is a double payment, not a second sale', async () => {

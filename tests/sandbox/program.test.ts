@@ -140,6 +140,48 @@ describe('the program', () => {
     }
   });
 
+  it('without --data-dir each run keeps its trades in a fresh folder, and says where', async () => {
+    const first = await run(['--port', '0']);
+    const second = await run(['--port', '0']);
+    const where = (out: string) => /^Counter POS sandbox keeps its trades in (.+)$/m.exec(out)?.[1];
+    const [a, b] = [where(first.out), where(second.out)];
+    try {
+      expect(a).toBeTruthy();
+      expect(b).toBeTruthy();
+      expect(a).not.toBe(b);
+      expect(existsSync(join(a!, 'sandbox.sqlite'))).toBe(true);
+    } finally {
+      if (a) removeDir(a);
+      if (b) removeDir(b);
+    }
+  });
+
+  it('with --parent-pid it exits when that process is killed (SIGKILL)', async () => {
+    const parent = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e6)'], { stdio: 'ignore' });
+    const dir = mkdtempSync(join(tmpdir(), 'sandbox-cli-'));
+    const child = spawn(
+      process.execPath,
+      [...cmd, '--port', '0', '--data-dir', dir, '--parent-pid', String(parent.pid)],
+      {
+        cwd: resolve(__dirname, '../..'),
+      },
+    );
+    try {
+      let out = '';
+      child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+      await until(() => out.includes('listening at'), 20_000);
+      const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+      parent.kill('SIGKILL');
+      const started = Date.now();
+      expect(await exited).toBe(0);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      parent.kill('SIGKILL');
+      child.kill('SIGKILL');
+      removeDir(dir);
+    }
+  });
+
   it('refuses bad arguments with a usage line', async () => {
     const res = await run(['--port', 'x']);
     expect(res.code).toBe(2);

@@ -46,6 +46,14 @@ const ATTEMPT_TEXTS: [string, AttemptOutcome][] = [
   ['close:untrusted:wrong_merchant', { kind: 'untrusted', reason: 'wrong_merchant', closing: true }],
 ];
 
+/** Since issue 12: why no answer came on the wire, and a create that never reached the intermediary. */
+const NETWORK_TEXTS: [string, AttemptOutcome][] = [
+  ['unknown:timeout', { kind: 'unknown', closing: false, trouble: 'timeout' }],
+  ['close:unknown:server', { kind: 'unknown', closing: true, trouble: 'server' }],
+  ['unreachable:refused', { kind: 'unreachable', trouble: 'refused' }],
+  ['unreachable:dns', { kind: 'unreachable', trouble: 'dns' }],
+];
+
 /** Every text the refund core wrote to `refunds.last_outcome` before outcomes were typed. */
 const REFUND_TEXTS: [string, RefundOutcome][] = [
   ['cash', { kind: 'cash' }],
@@ -90,7 +98,7 @@ const refundOutcome: fc.Arbitrary<RefundOutcome> = fc.oneof(
 
 describe('stored outcomes (src/main/store/outcomes.ts)', () => {
   it('every attempt outcome text ever written reads as its data, and is written back the same', () => {
-    for (const [text, outcome] of ATTEMPT_TEXTS) {
+    for (const [text, outcome] of [...ATTEMPT_TEXTS, ...NETWORK_TEXTS]) {
       expect(readAttemptOutcome(text)).toEqual(outcome);
       expect(storeAttemptOutcome(outcome)).toBe(text);
     }

@@ -69,6 +69,8 @@ export interface CoreOptions {
   secrets?: SecretStore;
   /** Base URL of the embedded sandbox, when the app started one. */
   sandboxBaseUrl?: string | null;
+  /** The embedded sandbox is on its way (`setSandboxBaseUrl` follows): its providers are "starting", not missing. */
+  sandboxStarting?: boolean;
   /** A JSON file of payment settings to apply at start-up (automation). */
   paymentsConfigFile?: string;
   /** HTTP, clock and nonce for the intermediary clients (tests). */
@@ -209,6 +211,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       store,
       secrets,
       sandboxBaseUrl: options.sandboxBaseUrl ?? null,
+      sandboxStarting: options.sandboxStarting ?? false,
+      // the providers changed (the sandbox came up, the owner saved settings): pending work resumes at once
+      changed: () => payments.resume(),
       // the crash matrix's `http:<op>` points: the intermediary answered, the client has not read it
       deps: { now: () => clock.now(), answered: (op) => crashPoint(`http:${op}`), ...options.clientDeps },
       log,

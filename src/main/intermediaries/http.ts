@@ -7,6 +7,7 @@
  * recorded request, URL, response and error text, so a bug elsewhere cannot leak one into the journal.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { NetworkTrouble } from '../../shared/outcomes';
 import type { ClientDeps, Exchange, Http, HttpRequest, HttpResponse, Unknown } from './provider';
 
 /** Journal bodies are cut to this many characters. */
@@ -48,14 +49,49 @@ export function redact(text: string, secrets: readonly string[]): string {
   return out;
 }
 
+/** The system's error code under fetch's "fetch failed" (its `cause`, or the first of an AggregateError's). */
+function errorCode(err: Error): string {
+  const codeOf = (e: unknown): string =>
+    e && typeof e === 'object' && 'code' in e && typeof (e as { code: unknown }).code === 'string'
+      ? (e as { code: string }).code
+      : '';
+  const cause = (err as { cause?: unknown }).cause;
+  const inner = cause instanceof AggregateError ? cause.errors[0] : undefined;
+  return codeOf(cause) || codeOf(inner) || codeOf(err);
+}
+
+const NEVER_SENT: Record<string, NetworkTrouble> = {
+  ECONNREFUSED: 'refused',
+  ENOTFOUND: 'dns',
+  EAI_AGAIN: 'dns',
+  EHOSTUNREACH: 'no_route',
+  ENETUNREACH: 'no_route',
+};
+
+/**
+ * Why a request got no response. A refused connection, a name that does not resolve and no route
+ * fail before a byte is sent (the intermediary never had the request); a timeout, a reset, a TLS
+ * failure or anything else may come after it had it.
+ */
+export function classifyError(err: unknown): NetworkTrouble {
+  if (!(err instanceof Error)) return 'other';
+  if (err.name === 'TimeoutError' || err.name === 'AbortError') return 'timeout';
+  const code = errorCode(err);
+  if (NEVER_SENT[code]) return NEVER_SENT[code];
+  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET') return 'reset';
+  if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || code.endsWith('_TIMEOUT')) return 'timeout';
+  if (/TLS|SSL|CERT|EPROTO/.test(code)) return 'tls';
+  return 'other';
+}
+
 /** A short, human-readable reason for a failed request: timeout, connection refused, DNS… */
 export function describeError(err: unknown, timeoutMs: number): string {
   if (err instanceof Error) {
     if (err.name === 'TimeoutError' || err.name === 'AbortError') return `no answer within ${timeoutMs} ms (timeout)`;
-    const cause = (err as { cause?: unknown }).cause;
-    const code = cause && typeof cause === 'object' && 'code' in cause ? String((cause as { code: unknown }).code) : '';
+    const code = errorCode(err);
     if (code === 'ECONNREFUSED') return 'connection refused (is the intermediary reachable?)';
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found (DNS)';
+    if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return 'no route to the intermediary';
     if (code === 'ECONNRESET') return 'connection reset';
     if (code) return `network error ${code}`;
     return `network error: ${err.message}`;
@@ -79,6 +115,8 @@ export interface Sent {
   response: HttpResponse | null;
   /** why no response came */
   error: string | null;
+  /** why no response came, as a class (null when one came) */
+  trouble: NetworkTrouble | null;
 }
 
 /** Send one request through `deps.http`, never throwing, and record it as an Exchange. */
@@ -89,10 +127,12 @@ export async function send(deps: ClientDeps, opts: SendOptions): Promise<Sent> {
   const requestText = opts.requestText ?? (opts.req.body === undefined ? '' : toBuffer(opts.req.body).toString('utf8'));
   let response: HttpResponse | null = null;
   let error: string | null = null;
+  let trouble: NetworkTrouble | null = null;
   try {
     response = await deps.http({ ...opts.req, timeoutMs });
   } catch (err) {
     error = describeError(err, timeoutMs);
+    trouble = classifyError(err);
   }
   deps.answered?.(opts.op); // the intermediary has the request (and answered); the crash matrix may stop here
   const ms = Math.round(performance.now() - started);
@@ -108,7 +148,7 @@ export async function send(deps: ClientDeps, opts: SendOptions): Promise<Sent> {
     error: error === null ? null : redact(error, opts.secrets),
     ms,
   };
-  return { exchange, response, error };
+  return { exchange, response, error, trouble };
 }
 
 /** A journal entry for a request that was signed but handed to the buyer's browser, not sent by us. */
@@ -143,11 +183,12 @@ export function describeBinary(body: Buffer): string {
  * parsed as the protocol's own format.
  */
 export function transportFailure(sent: Sent): Unknown | null {
-  if (!sent.response) return { kind: 'unknown', reason: sent.error ?? 'no answer' };
+  if (!sent.response) return { kind: 'unknown', reason: sent.error ?? 'no answer', trouble: sent.trouble ?? 'other' };
   const { status, body, headers } = sent.response;
   if (status !== 200) {
     const html = looksLikeHtml(body, headers) ? ' (an HTML error page)' : '';
-    return { kind: 'unknown', reason: `HTTP ${status} from the intermediary${html}` };
+    const reason = `HTTP ${status} from the intermediary${html}`;
+    return status >= 500 ? { kind: 'unknown', reason, trouble: 'server' } : { kind: 'unknown', reason };
   }
   if (body.length === 0) return { kind: 'unknown', reason: 'empty answer (HTTP 200 with no body)' };
   if (looksLikeHtml(body, headers))

@@ -9,6 +9,8 @@
  * its own edge.
  */
 
+import type { NetworkTrouble } from '../../shared/outcomes';
+
 export type ProviderId = 'yeepay' | 'alipay' | 'wechat';
 export type PayMode = 'qr' | 'redirect' | 'payment_code';
 
@@ -68,6 +70,8 @@ export function untrusted(reason: Untrusted['reason'], detail: string): Untruste
 export interface Unknown {
   kind: 'unknown';
   reason: string;
+  /** no answer on the wire at all, or a 5xx: why (`http.ts`); absent for an answer that said "unknown" */
+  trouble?: NetworkTrouble;
 }
 
 export interface Trade {

@@ -5,7 +5,13 @@
  * without a migration. The columns' types are branded: only `storeAttemptOutcome` and
  * `storeRefundOutcome` make a value the store accepts, so no code writes a bare string there.
  */
-import type { AttemptOutcome, CloseAnswer, RefundOutcome } from '../../shared/outcomes';
+import {
+  NETWORK_TROUBLES,
+  type AttemptOutcome,
+  type CloseAnswer,
+  type NetworkTrouble,
+  type RefundOutcome,
+} from '../../shared/outcomes';
 
 declare const attemptOutcomeText: unique symbol;
 declare const refundOutcomeText: unique symbol;
@@ -22,7 +28,9 @@ function attemptText(o: AttemptOutcome): string {
     case 'failed':
       return `${o.kind}:${o.code}`;
     case 'unknown':
-      return o.closing ? 'close:unknown' : 'unknown';
+      return `${o.closing ? 'close:' : ''}unknown${o.trouble ? `:${o.trouble}` : ''}`;
+    case 'unreachable':
+      return `unreachable:${o.trouble}`;
     case 'untrusted':
       return `${o.closing ? 'close:' : ''}untrusted:${o.reason}`;
     case 'close':
@@ -61,7 +69,12 @@ export function readAttemptOutcome(text: string | null): AttemptOutcome | null {
   if (SIMPLE_ATTEMPT.has(text)) return { kind: text } as AttemptOutcome;
   if (text === 'unknown') return { kind: 'unknown', closing: false };
   if (text === 'close:unknown') return { kind: 'unknown', closing: true };
-  let rest = after(text, 'close:untrusted:');
+  let rest = after(text, 'unreachable:');
+  if (rest === 'refused' || rest === 'dns' || rest === 'no_route') return { kind: 'unreachable', trouble: rest };
+  rest = after(text, 'close:unknown:') ?? after(text, 'unknown:');
+  if (rest !== null && (NETWORK_TROUBLES as readonly string[]).includes(rest))
+    return { kind: 'unknown', closing: text.startsWith('close:'), trouble: rest as NetworkTrouble };
+  rest = after(text, 'close:untrusted:');
   if (rest !== null) return { kind: 'untrusted', reason: rest, closing: true };
   if ((rest = after(text, 'untrusted:')) !== null) return { kind: 'untrusted', reason: rest, closing: false };
   if ((rest = after(text, 'declined:')) !== null) return { kind: 'declined', code: rest };

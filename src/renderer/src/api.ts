@@ -15,6 +15,21 @@ declare global {
 
 const TOKEN_KEY = 'counter-pos.token';
 
+/** Browser mode: whether the till's service is there (its event socket open); Electron: always. */
+const connection = { up: true, listeners: new Set<(up: boolean) => void>() };
+function setUp(up: boolean): void {
+  if (connection.up === up) return;
+  connection.up = up;
+  connection.listeners.forEach((l) => l(up));
+}
+
+/** Follow the connection to the till's service (browser mode); returns the unsubscribe function. */
+export function onConnection(listener: (up: boolean) => void): () => void {
+  connection.listeners.add(listener);
+  listener(connection.up);
+  return () => connection.listeners.delete(listener);
+}
+
 function takeToken(): string {
   const url = new URL(window.location.href);
   const fromUrl = url.searchParams.get('token');
@@ -46,11 +61,14 @@ function httpTransport(): Transport {
     };
     socket.onopen = () => {
       retry = 250;
+      setUp(true);
     };
     socket.onclose = () => {
+      // the server is gone (stopped, killed, restarting): the page says so at once (components/server-lost.tsx)
       socket = null;
+      setUp(false);
       window.setTimeout(connect, retry);
-      retry = Math.min(retry * 2, 5000);
+      retry = Math.min(retry * 2, 2000);
     };
   };
 

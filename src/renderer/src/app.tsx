@@ -6,6 +6,7 @@ import { api, isBrowserMode } from './api';
 import { DataSafetyBanner } from './components/data-safety-banner';
 import { Header, type NavTarget } from './components/header';
 import { NoticeBanner } from './components/notice-banner';
+import { ServerLost } from './components/server-lost';
 import { OwnerApprovalProvider } from './components/owner-approval';
 import { SignIn } from './components/sign-in';
 import { StartupError } from './components/startup-error';
@@ -396,6 +397,7 @@ export function App() {
     <I18nContext value={i18n}>
       <NoticeContext value={notifier}>
         <OwnerApprovalProvider>{body}</OwnerApprovalProvider>
+        {isBrowserMode ? <ServerLost /> : null}
       </NoticeContext>
     </I18nContext>
   );

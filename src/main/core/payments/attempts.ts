@@ -10,6 +10,7 @@
  */
 import { PosError } from '../../../shared/errors';
 import { isPaymentCodeOf, maskPaymentCode } from '../../../shared/payment-code';
+import { neverSent } from '../../../shared/outcomes';
 import type { AttemptView, PaymentOption, ProviderId } from '../../../shared/types';
 import type {
   Called,
@@ -22,6 +23,7 @@ import type {
   PayMode,
   QueryOutcome,
   Trade,
+  Unknown,
 } from '../../intermediaries/provider';
 import type { Kysely } from 'kysely';
 import type { AttemptEvent } from '../../../shared/payment-state-machine';
@@ -38,6 +40,7 @@ import { SummaryLog } from '../log-summary';
 import { Poller } from './poller';
 import { PaymentTruth, type AttemptFacts } from './truth';
 import { attemptDisplay } from './display';
+import { Reachability } from './reachability';
 
 export interface ProviderEntry {
   provider: PaymentProvider;
@@ -47,6 +50,8 @@ export interface ProviderEntry {
 
 /** The enabled, configured providers; rebuilt when settings change. */
 export interface ProviderSource {
+  /** the providers are still being set up (the embedded sandbox is starting): a missing one may come */
+  starting?(): boolean;
   get(id: ProviderId): ProviderEntry | undefined;
   all(): ProviderEntry[];
 }
@@ -77,6 +82,11 @@ export interface PaymentTiming {
   maxPollsPerSecond?: number;
   /** after answers that settle nothing, the wait doubles from `retryMs` up to this (default DEFAULT_MAX_RETRY_MS) */
   maxRetryMs?: number;
+  /**
+   * A provider with no close (YeePay): how long past the deadline (or the clerk's stop) an unpaid
+   * trade is still queried before it ends as expired (default DEFAULT_NO_CLOSE_GRACE_MS; docs/protocols.md §1.12)
+   */
+  noCloseGraceMs?: number;
 }
 
 /**
@@ -114,6 +124,13 @@ export const DEFAULT_MAX_POLLS_PER_SECOND = 100;
  * whose answers come right again is back on its ordinary schedule at once.
  */
 export const DEFAULT_MAX_RETRY_MS = 30_000;
+
+/**
+ * YeePay cannot close a trade: a buyer who opened the bank's page just before the deadline may still
+ * finish there. Five minutes past the deadline an answer of "not paid" or "no such order" ends the
+ * attempt; money that arrives later is late money (a notification's late check, reconciliation).
+ */
+export const DEFAULT_NO_CLOSE_GRACE_MS = 5 * 60_000;
 
 /**
  * When the poller asks next about an attempt it has just asked about at `now` (pure; the rule in
@@ -264,10 +281,17 @@ export class Payments {
   options(): PaymentOption[] {
     const out: PaymentOption[] = [];
     for (const { provider, sandbox } of this.providers.all()) {
-      for (const mode of provider.capabilities.modes) out.push({ provider: provider.id, mode, sandbox });
+      const unreachable = this.reach.trouble(provider.id);
+      for (const mode of provider.capabilities.modes) out.push({ provider: provider.id, mode, sandbox, unreachable });
     }
     return out;
   }
+
+  /** Each intermediary's reachability from the till's recent calls; answering again resumes its pending work at once. */
+  readonly reach = new Reachability((provider, unreachable) => {
+    this.events.emit('payments.reachability', { provider, unreachable });
+    if (!unreachable) this.resume(provider);
+  });
 
   // ---- reading ------------------------------------------------------------------------------
 
@@ -633,6 +657,7 @@ export class Payments {
         called = { outcome: { kind: 'unknown', reason: (err as Error).message }, exchanges: [] };
       }
       crashPoint('payment.create-answered');
+      if (called.exchanges.length > 0) this.reach.record(input.provider, called.outcome);
       // A QR, a cashier page or "the buyer is confirming" moves no money: that answer is committed
       // without waiting for the disk, like a routine poll (it survives the app being killed; a power
       // cut in the next moments can lose it, and the attempt, committed in full before the call,
@@ -701,10 +726,21 @@ export class Payments {
         this.markForeign(a, { op: 'create', code: o.code, message: o.message });
         return;
       case 'unknown':
+        if (neverSent(o.trouble)) {
+          // refused, no such host, no route: the intermediary never had the request, so no trade
+          // exists and nothing can be paid late — a definite failure (cash needs no owner)
+          this.apply(
+            a,
+            'declined',
+            { last_outcome: storeAttemptOutcome({ kind: 'unreachable', trouble: o.trouble }), last_message: o.reason },
+            { trouble: o.trouble, reason: o.reason },
+          );
+          return;
+        }
         this.apply(a, 'submitted', {
           unknown: 1,
           next_poll_at: this.nextPoll(a, now, this.timing.retryMs),
-          last_outcome: storeAttemptOutcome({ kind: 'unknown', closing: false }),
+          last_outcome: storeAttemptOutcome({ kind: 'unknown', closing: false, trouble: o.trouble }),
           last_message: o.reason,
           instrument: a.mode === 'payment_code' ? JSON.stringify({ kind: 'payment_code' }) : null,
         });
@@ -857,7 +893,31 @@ export class Payments {
    * attempt, a clerk's stop). See core/payments/poller.ts.
    */
   startPolling(intervalMs = 250): void {
+    this.resume(); // after a restart: a payment made while the till was down shows paid without a click
     this.poller.start(intervalMs);
+  }
+
+  /**
+   * Every open attempt (of `provider`, or all) is asked about now rather than at its scheduled time:
+   * at start-up, when the providers change (the embedded sandbox came up) and when an intermediary
+   * answers again after an outage. A parked attempt (no next poll) stays parked.
+   */
+  resume(provider?: ProviderId): void {
+    const now = this.clock.now();
+    let q = this.k
+      .selectFrom('payment_attempts')
+      .selectAll()
+      .where(inList('state', OPEN_STATES))
+      .where('method', '!=', 'cash')
+      .where('next_poll_at', '>', now);
+    if (provider) q = q.where('method', '=', provider);
+    const rows = this.store.all(q);
+    if (rows.length === 0) return;
+    this.store.tx(() => {
+      for (const r of rows) this.update(r, { next_poll_at: now });
+    }, 'normal');
+    for (const r of rows) this.unsettled.delete(r.id);
+    this.poller.kick();
   }
 
   stopPolling(): void {
@@ -886,6 +946,11 @@ export class Payments {
       if (!isOpen(a.state)) return;
       const entry = this.providers.get(a.method as ProviderId);
       const now = this.clock.now();
+      if (!entry && this.providers.starting?.()) {
+        // the embedded sandbox is on its way (docs/architecture.md): ask again in a moment, nothing to report
+        this.update(a, { next_poll_at: now + 1_000 });
+        return;
+      }
       if (!entry) {
         this.update(a, {
           next_poll_at: now + 60_000,
@@ -905,6 +970,7 @@ export class Payments {
       // Always query first: money that arrived must be seen before anything is closed.
       const q = await this.safe(() => entry.provider.query(ref));
       crashPoint('payment.query-answered');
+      if (q.exchanges.length > 0) this.reach.record(entry.provider.id, q.outcome);
       let settled = false;
       // A routine answer (still unpaid, no trade yet, or no answer) changes only the schedule and the
       // timeline: if a power cut lost it, the next poll would simply ask again. It is committed
@@ -934,7 +1000,7 @@ export class Payments {
         });
         return;
       }
-      await this.closeUpstream(attemptId, entry.provider, ref);
+      await this.closeUpstream(attemptId, entry.provider, ref, q.outcome.kind);
     } finally {
       this.poller.release(attemptId);
       const v = this.emitIfChanged(attemptId);
@@ -964,12 +1030,18 @@ export class Payments {
     return v;
   }
 
-  private async safe<T>(call: () => Promise<Called<T>>): Promise<Called<T | { kind: 'unknown'; reason: string }>> {
+  private async safe<T>(call: () => Promise<Called<T>>): Promise<Called<T | Unknown>> {
     try {
       return await call();
     } catch (err) {
       return { outcome: { kind: 'unknown', reason: (err as Error).message }, exchanges: [] };
     }
+  }
+
+  /** A QR attempt whose create answered with the code to show (else the screen never drew one). */
+  private qrDrawn(a: AttemptRow): boolean {
+    const inst = a.instrument ? (JSON.parse(a.instrument) as Instrument) : null;
+    return inst?.kind === 'qr' && Boolean(inst.qrContent);
   }
 
   /** Applies a query answer; true when the attempt reached a final state. */
@@ -1024,6 +1096,30 @@ export class Payments {
         return true;
       case 'pending':
       case 'not_found':
+        if (!closing && a.mode === 'qr' && !this.qrDrawn(a)) {
+          // the create got no answer, so no QR was ever shown: nobody can pay this trade. Never a QR
+          // box that waits for nothing — with no trade upstream it is over; with one, it is closed there.
+          if (o.kind === 'not_found') {
+            this.apply(
+              a,
+              'closed',
+              { polls, unknown: 0, last_outcome: storeAttemptOutcome({ kind: 'not_found' }), last_message: null },
+              { reason: 'qr_never_shown' },
+            );
+            return true;
+          }
+          this.update(a, {
+            polls,
+            unknown: 0,
+            closing_since: now,
+            closing_reason: 'stopped',
+            next_poll_at: now,
+            last_outcome: storeAttemptOutcome({ kind: o.kind }),
+            last_message: null,
+          });
+          this.journal(a, 'attempt.stop', a.state, null, { by: 'till', reason: 'qr_never_shown' });
+          return false;
+        }
         this.update(a, {
           polls,
           unknown: 0,
@@ -1037,7 +1133,7 @@ export class Payments {
           polls,
           unknown: 1,
           next_poll_at: retry,
-          last_outcome: storeAttemptOutcome({ kind: 'unknown', closing: false }),
+          last_outcome: storeAttemptOutcome({ kind: 'unknown', closing: false, trouble: o.trouble }),
           last_message: o.reason,
         });
         return false;
@@ -1064,11 +1160,45 @@ export class Payments {
     return this.row(after.id);
   }
 
+  /**
+   * YeePay has no close (docs/protocols.md §1.12): the query just made decides. Cancelled upstream
+   * ends the attempt at once; "not paid" or "no such order" ends it once the grace past the deadline
+   * (or the clerk's stop) is over; anything else (no answer, an untrusted one) is asked again.
+   */
+  private endWithoutClose(a: AttemptRow, queried: QueryOutcome['kind'], now: number): void {
+    const grace = this.timing.noCloseGraceMs ?? DEFAULT_NO_CLOSE_GRACE_MS;
+    const graceOver = now >= (a.closing_since ?? now) + grace;
+    const ended =
+      queried === 'closed'
+        ? ({ kind: 'closed_upstream' } as const)
+        : (queried === 'pending' || queried === 'not_found') && graceOver
+          ? { kind: queried }
+          : null;
+    if (!ended) {
+      this.update(a, { next_poll_at: nextPollAt(now, this.timing.slowPollMs, null, this.stretchMs()) });
+      return;
+    }
+    this.store.tx(() => {
+      const cur = this.row(a.id);
+      if (!isOpen(cur.state)) return;
+      this.apply(
+        cur,
+        cur.closing_reason === 'stopped' ? 'closed' : 'expired',
+        {
+          last_outcome: storeAttemptOutcome(ended),
+          last_message: null,
+        },
+        { upstream: queried, noClose: true },
+      );
+    });
+  }
+
   /** Close (unpaid) or cancel/reverse (payment codes) upstream; final only on a definite answer. */
   private async closeUpstream(
     attemptId: number,
     provider: PaymentProvider,
     ref: Parameters<PaymentProvider['close']>[0],
+    queried: QueryOutcome['kind'],
   ): Promise<void> {
     const a = this.row(attemptId);
     // never close, cancel or reverse a trade this attempt did not create: it may be another till's paid sale
@@ -1077,14 +1207,14 @@ export class Payments {
     const call = useCancel ? 'cancel' : 'close';
     const now = this.clock.now();
     if (!useCancel && !provider.capabilities.close) {
-      // YeePay has no close: the attempt ends only when a query proves there is no trade or it was cancelled
-      this.update(a, { next_poll_at: nextPollAt(now, this.timing.slowPollMs, null, this.stretchMs()) });
+      this.endWithoutClose(a, queried, now);
       return;
     }
-    const called: Called<CloseOutcome | CancelOutcome | { kind: 'unknown'; reason: string }> = useCancel
+    const called: Called<CloseOutcome | CancelOutcome | Unknown> = useCancel
       ? await this.safe(() => provider.cancel(ref))
       : await this.safe(() => provider.close(ref));
     crashPoint('payment.close-answered');
+    if (called.exchanges.length > 0) this.reach.record(provider.id, called.outcome);
     // past the deadline: the wanted wait, at least a second, stretched like every poll
     const again = (wantedMs: number) => nextPollAt(this.clock.now(), wantedMs, null, this.stretchMs());
     this.store.tx(() => {
@@ -1129,7 +1259,7 @@ export class Payments {
           this.update(cur, {
             unknown: 1,
             next_poll_at: again(this.retryDelay(cur.id)),
-            last_outcome: storeAttemptOutcome({ kind: 'unknown', closing: true }),
+            last_outcome: storeAttemptOutcome({ kind: 'unknown', closing: true, trouble: o.trouble }),
             last_message: o.reason,
           });
           return;

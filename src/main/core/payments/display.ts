@@ -16,7 +16,7 @@ export type DisplayFacts = Pick<
 };
 
 function over(phase: AttemptPhase, status: AttemptStatusKey, detail: string | null = null): AttemptDisplay {
-  return { phase, status, detail, open: false, countdownTo: null, cash: 'free' };
+  return { phase, status, detail, trouble: null, open: false, countdownTo: null, cash: 'free' };
 }
 
 /** The attempt as the clerk sees it at `now` (the store's clock). */
@@ -31,6 +31,8 @@ export function attemptDisplay(a: DisplayFacts, now: number): AttemptDisplay {
       // the customer cancelled or gave up on the phone and the intermediary closed the trade: said in
       // the clerk's words (older rows carry main's English note "closed by the intermediary": not shown)
       if (o?.kind === 'closed_upstream') return over('failed', 'customerCancelled');
+      // the create never reached the intermediary: nothing exists there, nothing can be paid late
+      if (o?.kind === 'unreachable') return { ...over('failed', 'unreachable'), trouble: o.trouble };
       // the intermediary's reason for a decline, or main's account of a failure
       return over(
         'failed',
@@ -56,17 +58,20 @@ export function attemptDisplay(a: DisplayFacts, now: number): AttemptDisplay {
           : a.deadlineAt !== null && now >= a.deadlineAt
             ? 'closingLate'
             : 'closing';
-    return { phase: 'closing', status, detail: null, open: true, countdownTo: null, cash: 'override' };
+    const trouble = o?.kind === 'unknown' ? (o.trouble ?? null) : null;
+    return { phase: 'closing', status, detail: null, trouble, open: true, countdownTo: null, cash: 'override' };
   }
   const moving = (phase: AttemptPhase, status: AttemptStatusKey, detail: string | null = null): AttemptDisplay => ({
     phase,
     status,
     detail,
+    trouble: null,
     open: true,
     countdownTo: a.deadlineAt,
     cash: 'blocked',
   });
-  // main's reason it is still checking
+  // main's reason it is still checking: in the clerk's words when no answer came on the wire
+  if (a.unknown && o?.kind === 'unknown' && o.trouble) return { ...moving('checking', 'unknown'), trouble: o.trouble };
   if (a.unknown) return moving('checking', 'unknown', a.message);
   if (a.state === 'created') return moving('starting', 'starting');
   if (a.mode === 'payment_code') {

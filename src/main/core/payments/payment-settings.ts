@@ -67,6 +67,10 @@ export interface PaymentSettingsOptions {
   secrets: SecretStore;
   /** base URL of the embedded sandbox, when it is running */
   sandboxBaseUrl: string | null;
+  /** the embedded sandbox is starting: until `setSandboxBaseUrl`, its providers are on their way */
+  sandboxStarting?: boolean;
+  /** called after the clients were rebuilt (the sandbox came up, settings changed) */
+  changed?: () => void;
   deps?: Partial<ClientDeps>;
   log?: (line: string) => void;
   /** records every change (who, before/after); absent only in tests of the clients */
@@ -179,10 +183,17 @@ export class PaymentSettings implements ProviderSource {
     return PROVIDERS.flatMap((p) => (this.entries.has(p) ? [this.entries.get(p)!] : []));
   }
 
-  /** The embedded sandbox came up (it starts beside the core, not before it). */
+  /** The embedded sandbox came up (it starts beside the core, not before it), or could not (null). */
   setSandboxBaseUrl(url: string | null): void {
     this.o.sandboxBaseUrl = url;
+    this.o.sandboxStarting = false;
     this.rebuild();
+    this.o.changed?.();
+  }
+
+  /** The embedded sandbox is still starting: a provider missing now may be there in a moment. */
+  starting(): boolean {
+    return this.o.sandboxStarting === true && this.o.sandboxBaseUrl === null;
   }
 
   /**

@@ -10,6 +10,9 @@ export const en = {
   'app.retry': 'Try again',
   'app.close': 'Close',
   'app.dismiss': 'Dismiss',
+  'server.lost': 'The till is not answering',
+  'server.lostDetail':
+    'The till program stopped or is restarting. Nothing on this screen is moving: do not hand over goods. When the till runs again, this page comes back by itself if it can; otherwise open the till again.',
 
   'nav.sell': 'Sell',
   'nav.orders': 'Orders',
@@ -137,6 +140,18 @@ export const en = {
   'attempt.status.declined': '{provider} declined the payment',
   'attempt.status.customerCancelled': 'The customer cancelled the {provider} payment on the phone',
   'attempt.status.failed': 'The {provider} payment failed',
+  'attempt.status.unreachable': '{provider} could not be reached, so nothing was charged: take cash or try again',
+  'attempt.trouble':
+    'Why: {reason}. A payment may exist at {provider}, so the till keeps checking; cash needs the owner until it is cancelled.',
+  'pay.unreachable': 'Not answering: {reason}',
+  'network.refused': 'the connection was refused',
+  'network.dns': 'its address could not be found (is the internet down?)',
+  'network.no_route': 'no network route to it (is the internet down?)',
+  'network.timeout': 'no answer in time',
+  'network.reset': 'the connection was cut',
+  'network.tls': 'the secure connection failed',
+  'network.server': 'its server reported an error',
+  'network.other': 'a network error',
   'attempt.status.foreign':
     "{provider} already has another sale under this payment's number, so it was not used and nothing was charged for this order. Try again: the till now uses new numbers. The owner sees it under To check.",
   'attempt.status.closed': 'The {provider} payment was cancelled',

@@ -9,6 +9,9 @@ export const zhCN = {
   'app.retry': '重试',
   'app.close': '关闭',
   'app.dismiss': '关闭提示',
+  'server.lost': '收银机没有响应',
+  'server.lostDetail':
+    '收银程序已停止或正在重启。此页面上的内容不再更新：请先不要交付商品。收银机恢复后，页面会尽量自动恢复；否则请重新打开收银机。',
 
   'nav.sell': '收银',
   'nav.orders': '订单',
@@ -135,6 +138,17 @@ export const zhCN = {
   'attempt.status.declined': '{provider}拒绝了这笔支付',
   'attempt.status.customerCancelled': '顾客在手机上取消了付款（{provider}）',
   'attempt.status.failed': '{provider}：付款失败',
+  'attempt.status.unreachable': '连不上{provider}，没有扣款：可以收现金或重试',
+  'attempt.trouble': '原因：{reason}。{provider}那边可能已有这笔付款，收银机会继续查询；撤销之前收现金需要店长确认。',
+  'pay.unreachable': '暂时连不上：{reason}',
+  'network.refused': '连接被拒绝',
+  'network.dns': '找不到服务器地址（网络是否断开？）',
+  'network.no_route': '网络不通（网络是否断开？）',
+  'network.timeout': '等待答复超时',
+  'network.reset': '连接中断',
+  'network.tls': '安全连接失败',
+  'network.server': '对方服务器出错',
+  'network.other': '网络出错',
   'attempt.status.foreign':
     '{provider}已有另一笔交易使用了这个订单号，本次未使用，这张订单没有扣款。请重新发起支付：收银台已换用新的订单号。店长可在“待核实”中查看。',
   'attempt.status.closed': '{provider}：这笔付款已取消',

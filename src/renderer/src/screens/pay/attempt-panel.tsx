@@ -25,7 +25,7 @@ const MARKS: Partial<Record<AttemptPhase, string>> = { paid: '✓', failed: '!',
 /** The status line: what the attempt is doing, in the clerk's words (`payment-status`), as main says it. */
 export function AttemptStatus({ attempt }: { attempt: AttemptView }) {
   const { t } = useI18n();
-  const { phase, status, detail } = attempt.display;
+  const { phase, status, detail, trouble } = attempt.display;
   const provider = t(`method.${attempt.provider}`);
   const busy =
     phase === 'starting' ||
@@ -49,7 +49,15 @@ export function AttemptStatus({ attempt }: { attempt: AttemptView }) {
       </span>
       <span className="attempt-status-text">
         <span>{t(`attempt.status.${status}`, { provider })}</span>
-        {detail ? (
+        {trouble && phase !== 'failed' ? (
+          <small className="attempt-detail" data-testid="payment-detail" data-trouble={trouble}>
+            {t('attempt.trouble', { reason: t(`network.${trouble}`), provider })}
+          </small>
+        ) : trouble ? (
+          <small className="attempt-detail" data-testid="payment-detail" data-trouble={trouble}>
+            {t(`network.${trouble}`)}
+          </small>
+        ) : detail ? (
           <small className="attempt-detail" data-testid="payment-detail">
             {detail}
           </small>

@@ -219,6 +219,12 @@ export default function PayScreen({ order, sandbox, scanTargetRef, onPaid, onCan
                 disabled={(locked && !on) || (closing && c.kind !== 'cash')}
                 busy={starting === id}
                 shortcut={keys.get(id)}
+                unreachable={
+                  c.kind === 'cash'
+                    ? null
+                    : (pay.options.find((o) => o.provider === (c.kind === 'code' ? c.providers[0] : c.provider))
+                        ?.unreachable ?? null)
+                }
                 onClick={() => (on && c.kind === 'cash' ? input.current?.focus() : pick(c))}
               />
             );

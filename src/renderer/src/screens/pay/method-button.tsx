@@ -1,3 +1,4 @@
+import type { NetworkTrouble } from '../../../../shared/outcomes';
 import { useI18n } from '../../i18n';
 import { choiceTestId, PROVIDER_LOOK, type MethodChoice } from '../../lib/payments';
 
@@ -8,6 +9,7 @@ export function MethodButton({
   disabled,
   busy,
   shortcut,
+  unreachable = null,
   onClick,
 }: {
   choice: MethodChoice;
@@ -16,6 +18,8 @@ export function MethodButton({
   busy: boolean;
   /** the key that picks it (F1 …) */
   shortcut?: string;
+  /** the intermediary's last call got no answer: why (the clerk sees it; cash stays one key away) */
+  unreachable?: NetworkTrouble | null;
   onClick: () => void;
 }) {
   const { t } = useI18n();
@@ -47,13 +51,20 @@ export function MethodButton({
       disabled={disabled}
       data-testid={choiceTestId(choice)}
       data-sandbox={demo ? 'true' : undefined}
+      data-unreachable={unreachable ?? undefined}
     >
       <span className="method-icon" aria-hidden="true">
         {mark}
       </span>
       <span className="method-text">
         <span className="method-label">{label}</span>
-        {sub ? <small className="method-sub">{sub}</small> : null}
+        {unreachable ? (
+          <small className="method-sub method-unreachable" data-testid="pay-method-unreachable">
+            {t('pay.unreachable', { reason: t(`network.${unreachable}`) })}
+          </small>
+        ) : sub ? (
+          <small className="method-sub">{sub}</small>
+        ) : null}
       </span>
       {demo ? <span className="method-demo">{t('pay.demoTag')}</span> : null}
       {shortcut ? <kbd className="method-key">{shortcut}</kbd> : null}

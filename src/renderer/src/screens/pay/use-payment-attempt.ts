@@ -94,6 +94,15 @@ export function usePaymentAttempt(order: OrderView, aliveRef: RefObject<boolean>
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [order.id, order.number, notifier]);
 
+  // An intermediary stopped answering, or answers again: its methods say so (main keeps the reachability).
+  useEffect(
+    () =>
+      api.on('payments.reachability', ({ provider, unreachable }) =>
+        setOptions((prev) => prev.map((o) => (o.provider === provider ? { ...o, unreachable } : o))),
+      ),
+    [],
+  );
+
   // Follow the open attempt: pushed changes, and a fetch every 2 s in case a push is lost.
   const attemptId = attempt?.id ?? null;
   const following = attempt !== null && attempt.display.open;
