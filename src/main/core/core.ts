@@ -37,6 +37,10 @@ import { OrderRefunds } from './refunds/order-refunds';
 import { DEFAULT_TIMING, Payments, type PaymentTiming, type ProviderSource } from './payments/attempts';
 import { DEFAULT_REFUND_TIMING, Refunds, type RefundTiming } from './refunds/refunds';
 import { browserPrinter, receiptHtml, type ReceiptPrinter } from './printing';
+import { CounterPrinter } from './hardware/counter-printer';
+import { printerHandlers } from './hardware/handlers';
+import { moveSlip, receiptSlip, refundSlip } from './hardware/slip';
+import type { TransportTiming } from './hardware/transports';
 import { seedIfEmpty } from './catalogue/seed';
 import { Settings } from './settings';
 import { TillIdentity } from './till-identity';
@@ -58,6 +62,8 @@ export interface CoreOptions {
   version?: string;
   clock?: Clock;
   printer?: ReceiptPrinter;
+  /** the ESC/POS transports' timeouts (tests shorten them) */
+  printerTiming?: TransportTiming;
   /** The operating system's locale (e.g. `zh-CN`, `en-US`): the default UI language until one is chosen. */
   systemLocale?: string;
   /** Store time zone; default: the setting, else the system's. */
@@ -147,6 +153,8 @@ export interface Core {
   readonly reconciliation: Reconciliation;
   readonly reports: Reports;
   readonly cashSessions: CashSessions;
+  /** the receipt printer, its queue and the cash drawer (core/hardware/) */
+  readonly printer: CounterPrinter;
   /** the till's identity in every trade and refund number (till-identity.ts) */
   readonly identity: TillIdentity;
   readonly dataSafety: DataSafety;
@@ -172,7 +180,6 @@ function describeIssues(error: z.ZodError): { message: string; field: string } {
 
 export async function createCore(options: CoreOptions): Promise<Core> {
   const clock = options.clock ?? systemClock;
-  const printer = options.printer ?? browserPrinter;
   const log = options.log ?? (() => undefined);
   const { store, migration } = await openStore({ dataDir: options.dataDir, now: () => clock.now() });
   try {
@@ -183,6 +190,15 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       if (n > 0) log(`seeded the demo catalogue: ${n} products`);
     }
     const timeZone = () => options.timeZone ?? settings.values.timeZone ?? systemTimeZone();
+    const counterPrinter = new CounterPrinter({
+      store,
+      clock,
+      settings,
+      html: options.printer ?? browserPrinter,
+      timing: options.printerTiming,
+      log,
+    });
+    const printer = counterPrinter.receiptPrinter();
     // before anything is sent to an intermediary: a restored or copied database takes a new code
     const identity = new TillIdentity(store, clock, options.dataDir, () => settings.values.terminal, log);
     identity.check();
@@ -437,6 +453,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       // confirm and payCash in one transaction: the same checks, one durable commit, nothing written on a refusal
       'checkout.cashSale': async ({ tenderedFen, approvalPin }) => {
         const paid = orders.cashSale(tenderedFen, await confirmChecks(approvalPin));
+        void counterPrinter.afterCash(`cash sale ${paid.order.number}`);
         return { ...paid, order: orderForCaller(paid.order) };
       },
       'checkout.payCash': async ({ orderId, tenderedFen, overrideOpenAttempt, approvalPin }) => {
@@ -444,6 +461,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         const overrideBy =
           overrideOpenAttempt && payments.openAttempt(orderId) ? await auth.authorize('owner', approvalPin) : null;
         const paid = await orders.payCash(orderId, tenderedFen, overrideBy);
+        void counterPrinter.afterCash(`cash sale ${paid.order.number}`);
         return { ...paid, order: orderForCaller(paid.order) };
       },
       // today's orders are the counter's; another day's are the owner's (a day's orders add up to its takings)
@@ -495,8 +513,17 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       'exceptions.resolve': async ({ exceptionId, resolution, note, approvalPin }) =>
         exceptions.resolve(exceptionId, resolution, note, await auth.authorize('owner', approvalPin)),
       'refunds.quote': ({ orderId }) => orderRefunds.quote(orderId),
-      'refunds.create': async ({ approvalPin, ...input }) =>
-        orderRefunds.create(input, await auth.authorize('owner', approvalPin)),
+      'refunds.create': async ({ approvalPin, ...input }) => {
+        const refund = await orderRefunds.create(input, await auth.authorize('owner', approvalPin));
+        // a refund done now prints its slip; a cash one opens the drawer (an intermediary's that ends later prints none)
+        if (refund.state === 'succeeded' && !counterPrinter.queue.has('refund', refund.refundNo)) {
+          const slip = refundSlip(refund, settings.values.storeName, locale(), timeZone());
+          if (refund.method === 'cash')
+            void counterPrinter.afterCash(`cash refund ${refund.refundNo}`, { kind: 'refund', slip });
+          else void counterPrinter.printAfter({ kind: 'refund', slip });
+        }
+        return refund;
+      },
       'auth.users': () => auth.users(),
       'auth.current': () => (auth.isLocked() ? null : userView(auth.current())),
       'auth.login': async ({ userId, pin }) => {
@@ -573,8 +600,24 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       'settings.setPayment': async ({ approvalPin, ...input }) =>
         paymentSettings.set(input, await auth.authorize('owner', approvalPin)),
       ...reconciliationHandlers(reconciliation, access),
-      ...cashSessionHandlers(cashSessions, access, { printer, locale, afterZ: () => void dataSafety.backup('z') }),
+      ...cashSessionHandlers(cashSessions, access, {
+        printer,
+        locale,
+        afterZ: () => void dataSafety.backup('z'),
+        afterMove: (move, terminal) =>
+          void counterPrinter.afterCash(`paid ${move.kind}`, {
+            kind: 'move',
+            slip: moveSlip(move, terminal, settings.values.storeName, locale(), timeZone()),
+          }),
+      }),
+      ...printerHandlers(counterPrinter, access, { store, settings, audit, locale, timeZone, now: () => clock.now() }),
       'orders.print': async ({ orderId }) => {
+        if (counterPrinter.escpos)
+          return counterPrinter.printReceipt(
+            orderId,
+            (reprint) => orders.receipt(orderId, reprint),
+            (r) => receiptSlip(r, locale(), timeZone()),
+          );
         const receipt = orders.receipt(orderId, false);
         try {
           return await printer.print(receipt, receiptHtml(receipt, locale(), timeZone()));
@@ -619,6 +662,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       reconciliation.startSchedule();
       dataSafety.startSchedule();
     }
+    void counterPrinter.start();
     return {
       store,
       catalog,
@@ -635,6 +679,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       reconciliation,
       reports,
       cashSessions,
+      printer: counterPrinter,
       identity,
       dataSafety,
       events,

@@ -342,6 +342,25 @@ export const en = {
   'error.ORDER_NOT_PAYABLE': 'This order cannot be paid.',
   'error.ORDER_NOT_CANCELLABLE': 'Only an unpaid order can be cancelled.',
   'error.PRINT_FAILED': 'Printing failed. Check the printer and try again.',
+  'error.PRINTER_REFUSED':
+    'The receipt printer refused the connection. Check that it is switched on and that its address and port in Settings are right, then retry.',
+  'error.PRINTER_NO_ROUTE':
+    'The till cannot reach the receipt printer on the network. Check the printer’s network cable and its address in Settings, then retry.',
+  'error.PRINTER_TIMEOUT':
+    'The receipt printer did not answer in time. Check that it is switched on and on the shop’s network, then retry.',
+  'error.PRINTER_QUEUE_NOT_FOUND':
+    'The print queue was not found on this computer. Check the queue name in Settings (and that the printer is installed), then retry.',
+  'error.PRINTER_PORT_NOT_FOUND':
+    'The printer’s serial port was not found. Check the cable and the port name in Settings, then retry.',
+  'error.PRINTER_PAPER_OUT': 'The receipt printer is out of paper. Load a new roll, then retry.',
+  'error.PRINTER_COVER_OPEN': 'The receipt printer’s cover is open. Close it, then retry.',
+  'error.PRINTER_OFFLINE': 'The receipt printer is offline. Check its lights and buttons, then retry.',
+  'error.PRINTER_INTERRUPTED': 'The receipt printer stopped in the middle of the receipt. Check the paper, then retry.',
+  'error.PRINTER_UNCONFIRMED':
+    'The till stopped while this was printing: it may have printed. Check the paper; retry only if it did not.',
+  'error.PRINTER_UNKNOWN': 'The receipt printer could not be used. Check it and its settings, then retry.',
+  'error.PRINTER_NOT_ESCPOS':
+    'The test page is for a receipt printer on the network, a print queue or a serial port. Choose one in Settings first.',
   'error.PAYMENT_IN_PROGRESS':
     'A payment for this order is still in progress. Wait for it, or stop it, before trying another way.',
   'error.PAYMENT_METHOD_UNAVAILABLE':
