@@ -327,7 +327,7 @@ export interface PrinterConfig {
   queue: string;
   /** serial: the port (e.g. /dev/ttyUSB0, COM3) and its speed */
   serialPath: string;
-  baudRate: number;
+  baudRate: 9600 | 19_200 | 38_400 | 57_600 | 115_200;
   /** paper width: 58 mm prints 32 columns, 80 mm 48 */
   width: 58 | 80;
   codePage: PrinterCodePage;
