@@ -37,6 +37,25 @@ export function PrinterCard() {
       />
     </label>
   );
+  const num = (
+    field: 'port' | 'pulseMs',
+    label: MessageKey,
+    range: { min: number; max: number; step: number },
+    className = '',
+  ) => (
+    <label className={`field ${className}`}>
+      <span>{t(label)}</span>
+      <input
+        className="input input-md"
+        type="number"
+        {...range}
+        value={d[field]}
+        onChange={(e) => p.change({ [field]: Number(e.target.value) || 0 })}
+        data-testid="printer-field"
+        data-name={field}
+      />
+    </label>
+  );
   const check = (field: 'cutter' | 'status' | 'drawer', label: MessageKey) => (
     <label className="printer-check">
       <input
@@ -98,19 +117,7 @@ export function PrinterCard() {
         {d.kind === 'network' ? (
           <div className="printer-address">
             {text('host', 'printer.host', '192.168.1.87')}
-            <label className="field printer-port">
-              <span>{t('printer.port')}</span>
-              <input
-                className="input input-md"
-                type="number"
-                min={1}
-                max={65535}
-                value={d.port}
-                onChange={(e) => p.change({ port: Number(e.target.value) || 0 })}
-                data-testid="printer-field"
-                data-name="port"
-              />
-            </label>
+            {num('port', 'printer.port', { min: 1, max: 65535, step: 1 }, 'printer-port')}
           </div>
         ) : d.kind === 'queue' ? (
           text('queue', 'printer.queue', 'XP-58')
@@ -185,20 +192,7 @@ export function PrinterCard() {
                   <option value={5}>{t('printer.pin', { pin: 5 })}</option>
                 </select>
               </label>
-              <label className="field">
-                <span>{t('printer.pulse')}</span>
-                <input
-                  className="input input-md"
-                  type="number"
-                  min={50}
-                  max={500}
-                  step={10}
-                  value={d.pulseMs}
-                  onChange={(e) => p.change({ pulseMs: Number(e.target.value) || 0 })}
-                  data-testid="printer-field"
-                  data-name="pulseMs"
-                />
-              </label>
+              {num('pulseMs', 'printer.pulse', { min: 50, max: 500, step: 10 })}
             </div>
           ) : null}
         </>
