@@ -312,6 +312,74 @@ export interface PrintOutcome {
   path: string | null;
 }
 
+// ---- the receipt printer (core/hardware/) --------------------------------------------------------
+
+/** `html`: the system printer through the HTML path (Electron) or the browser; the others speak ESC/POS. */
+export type PrinterKind = 'html' | 'network' | 'queue' | 'serial';
+export type PrinterCodePage = 'gb18030' | 'gbk';
+
+export interface PrinterConfig {
+  kind: PrinterKind;
+  /** network: the printer's address (port 9100 unless `port` says otherwise) */
+  host: string;
+  port: number;
+  /** queue: the operating system's queue name (`lp -d <queue> -o raw`) */
+  queue: string;
+  /** serial: the port (e.g. /dev/ttyUSB0, COM3) and its speed */
+  serialPath: string;
+  baudRate: 9600 | 19_200 | 38_400 | 57_600 | 115_200;
+  /** paper width: 58 mm prints 32 columns, 80 mm 48 */
+  width: 58 | 80;
+  codePage: PrinterCodePage;
+  cutter: boolean;
+  /** the printer answers status requests (DLE EOT): asked before each job and after its last byte */
+  status: boolean;
+  /** a cash drawer is wired to the printer */
+  drawer: boolean;
+  /** the drawer's connector pin (2 or 5) and its pulse in milliseconds */
+  drawerPin: 2 | 5;
+  pulseMs: number;
+}
+
+/** Why a print failed, in the words a clerk is shown (error `PRINTER_<CAUSE>`). */
+export type PrinterCause =
+  | 'refused'
+  | 'no-route'
+  | 'timeout'
+  | 'queue-not-found'
+  | 'port-not-found'
+  | 'paper-out'
+  | 'cover-open'
+  | 'offline'
+  | 'interrupted'
+  | 'unconfirmed'
+  | 'unknown';
+
+export type PrintJobKind = 'receipt' | 'reprint' | 'refund' | 'x' | 'z' | 'move' | 'test';
+
+/**
+ * A job of the print queue: `pending` written and not yet sent; `sending` handed to the printer and
+ * not yet acknowledged; `sent`; `failed` (kept, offered again); `dismissed` by the clerk.
+ */
+export interface PrintJobView {
+  id: number;
+  kind: PrintJobKind;
+  /** the order, refund or report number it prints */
+  title: string;
+  state: 'pending' | 'sending' | 'sent' | 'failed' | 'dismissed';
+  cause: PrinterCause | null;
+  attempts: number;
+  createdAt: number;
+}
+
+export interface PrinterStatusView {
+  /** the printer answered (false: it did not, or it is not an ESC/POS printer) */
+  answered: boolean;
+  paperOut: boolean;
+  coverOpen: boolean;
+  offline: boolean;
+}
+
 export interface AppInfo {
   version: string;
   mode: 'electron' | 'browser';

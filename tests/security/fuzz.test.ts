@@ -168,7 +168,11 @@ function fingerprinter(s: TestServer) {
     db
       .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
       .all() as { name: string }[]
-  ).map((t) => t.name);
+  )
+    .map((t) => t.name)
+    // the print queue keeps a job that could not be printed (a PRINTER_* refusal) on purpose, and sends
+    // the slips after a cash move in the background, during later calls (core/hardware/print-queue.ts)
+    .filter((t) => t !== 'print_jobs');
   // the identity seal is rewritten after every backup, which may finish in the background (after a Z)
   // while a later call runs: it is not that call's write (core/payments/till-identity.ts)
   const all = new Map(
@@ -187,7 +191,7 @@ function fingerprinter(s: TestServer) {
   const identity = db.prepare(`SELECT ${userCols.map((c) => `"${c}"`).join(', ')} FROM users ORDER BY id`).raw();
   const ownerSettings = db
     .prepare(
-      "SELECT * FROM settings WHERE key LIKE 'payments.%' OR key LIKE 'secret.%' OR key LIKE 'recon.%' OR key LIKE 'discount.%' ORDER BY key",
+      "SELECT * FROM settings WHERE key LIKE 'payments.%' OR key LIKE 'secret.%' OR key LIKE 'recon.%' OR key LIKE 'discount.%' OR key LIKE 'printer.%' ORDER BY key",
     )
     .raw();
   const changes = db.prepare('SELECT total_changes()').pluck();

@@ -34,6 +34,10 @@ import { refundHandlers } from './refunds/handlers';
 import { DEFAULT_TIMING, Payments, type PaymentTiming, type ProviderSource } from './payments/attempts';
 import { DEFAULT_REFUND_TIMING, Refunds, type RefundTiming } from './refunds/refunds';
 import { browserPrinter, type ReceiptPrinter } from './reports/printing';
+import { CounterPrinter } from './hardware/counter-printer';
+import { printerHandlers } from './hardware/handlers';
+import { moveSlip } from './hardware/slip';
+import type { TransportTiming } from './hardware/transports';
 import { seedIfEmpty } from './catalogue/seed';
 import { Settings } from './settings';
 import { TillIdentity } from './payments/till-identity';
@@ -57,6 +61,8 @@ export interface CoreOptions {
   version?: string;
   clock?: Clock;
   printer?: ReceiptPrinter;
+  /** the ESC/POS transports' timeouts (tests shorten them) */
+  printerTiming?: TransportTiming;
   /** The operating system's locale (e.g. `zh-CN`, `en-US`): the default UI language until one is chosen. */
   systemLocale?: string;
   /** Store time zone; default: the setting, else the system's. */
@@ -144,6 +150,8 @@ export interface Core {
   readonly reconciliation: Reconciliation;
   readonly reports: Reports;
   readonly cashSessions: CashSessions;
+  /** the receipt printer, its queue and the cash drawer (core/hardware/) */
+  readonly printer: CounterPrinter;
   /** the till's identity in every trade and refund number (till-identity.ts) */
   readonly identity: TillIdentity;
   readonly dataSafety: DataSafety;
@@ -169,7 +177,6 @@ function describeIssues(error: z.ZodError): { message: string; field: string } {
 
 export async function createCore(options: CoreOptions): Promise<Core> {
   const clock = options.clock ?? systemClock;
-  const printer = options.printer ?? browserPrinter;
   const log = options.log ?? (() => undefined);
   const { store, migration } = await openStore({ dataDir: options.dataDir, now: () => clock.now() });
   try {
@@ -180,6 +187,15 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       if (n > 0) log(`seeded the demo catalogue: ${n} products`);
     }
     const timeZone = () => options.timeZone ?? settings.values.timeZone ?? systemTimeZone();
+    const counterPrinter = new CounterPrinter({
+      store,
+      clock,
+      settings,
+      html: options.printer ?? browserPrinter,
+      timing: options.printerTiming,
+      log,
+    });
+    const printer = counterPrinter.receiptPrinter();
     // before anything is sent to an intermediary: a restored or copied database takes a new code
     const identity = new TillIdentity(store, clock, options.dataDir, () => settings.values.terminal, log);
     identity.check();
@@ -335,14 +351,27 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         return info();
       },
       ...catalogHandlers(catalog, catalogAdmin, catalogFiles, access),
-      ...salesHandlers({ store, carts, orders, payments, settings, audit, clock, timeZone, printer, locale }, access),
+      ...salesHandlers(
+        { store, carts, orders, payments, settings, audit, clock, timeZone, printer, counterPrinter, locale },
+        access,
+      ),
       ...paymentHandlers({ payments, paymentSettings, cashier: options.cashier }, access),
       ...exceptionHandlers(exceptions, access),
-      ...refundHandlers(orderRefunds, access),
+      ...refundHandlers(orderRefunds, access, { counterPrinter, settings, locale, timeZone }),
       ...peopleHandlers({ audit, clock, timeZone, tasks }, access),
       ...reportHandlers({ reports, tasks, clock, timeZone, locale, settings }, access),
       ...reconciliationHandlers(reconciliation, access),
-      ...cashSessionHandlers(cashSessions, access, { printer, locale, afterZ: () => void dataSafety.backup('z') }),
+      ...cashSessionHandlers(cashSessions, access, {
+        printer,
+        locale,
+        afterZ: () => void dataSafety.backup('z'),
+        afterMove: (move, terminal) =>
+          void counterPrinter.afterCash(`paid ${move.kind}`, {
+            kind: 'move',
+            slip: moveSlip(move, terminal, settings.values.storeName, locale(), timeZone()),
+          }),
+      }),
+      ...printerHandlers(counterPrinter, access, { store, settings, audit, locale, timeZone, now: () => clock.now() }),
       ...drawerHandlers({ store, audit, printer }, access),
       ...dataSafetyHandlers(dataSafety, audit, access),
     };
@@ -382,6 +411,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       reconciliation.startSchedule();
       dataSafety.startSchedule();
     }
+    void counterPrinter.start();
     return {
       store,
       catalog,
@@ -398,6 +428,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       reconciliation,
       reports,
       cashSessions,
+      printer: counterPrinter,
       identity,
       dataSafety,
       events,

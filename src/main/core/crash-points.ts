@@ -14,6 +14,7 @@
  *   refund.intent-written, refund.answered                   (core/refunds/refunds.ts)
  *   recon.statement-downloaded, recon.import-in-tx,
  *   recon.import-committed                                   (core/reconciliation/)
+ *   print.job-written, print.job-sending                     (core/hardware/print-queue.ts)
  *   http:<op>  — the request reached the intermediary and was answered, the app never read the
  *                answer: http:precreate, http:pay, http:unifiedorder, http:micropay, http:query,
  *                http:orderquery, http:close, http:closeorder, http:cancel, http:reverse, http:refund,

@@ -1,5 +1,5 @@
 /** Store-wide settings kept in the `settings` table, with defaults for a fresh data directory. */
-import type { Locale } from '../../shared/types';
+import type { Locale, PrinterConfig } from '../../shared/types';
 import type { Store } from '../store/db';
 
 export interface SettingsValues {
@@ -23,6 +23,8 @@ export interface SettingsValues {
   backupRetentionDays: number;
   /** a second folder or drive receiving a copy of every backup (owner) */
   backupSecondFolder: string | null;
+  /** the receipt printer (core/hardware/): the HTML path by default */
+  printer: PrinterConfig;
 }
 
 const KEYS: Record<keyof SettingsValues, string> = {
@@ -40,6 +42,7 @@ const KEYS: Record<keyof SettingsValues, string> = {
   discountLimitPercent: 'discount.limitPercent',
   backupRetentionDays: 'backup.retentionDays',
   backupSecondFolder: 'backup.secondFolder',
+  printer: 'printer.config',
 };
 
 export const DEFAULT_SETTINGS: SettingsValues = {
@@ -57,6 +60,21 @@ export const DEFAULT_SETTINGS: SettingsValues = {
   discountLimitPercent: 20,
   backupRetentionDays: 7,
   backupSecondFolder: null,
+  printer: {
+    kind: 'html',
+    host: '',
+    port: 9100,
+    queue: '',
+    serialPath: '',
+    baudRate: 9600,
+    width: 58,
+    codePage: 'gb18030',
+    cutter: true,
+    status: true,
+    drawer: false,
+    drawerPin: 2,
+    pulseMs: 100,
+  },
 };
 
 export class Settings {

@@ -461,6 +461,26 @@ export interface Database {
   recovered_rows: RecoveredRowsTable;
 }
 
+// ---- the print queue (migration 0016) -----------------------------------------------------------
+
+export interface PrintJobsTable {
+  id: Generated<number>;
+  kind: 'receipt' | 'reprint' | 'refund' | 'x' | 'z' | 'move' | 'test';
+  title: string;
+  order_id: number | null;
+  payload: Uint8Array;
+  state: 'pending' | 'sending' | 'sent' | 'failed' | 'dismissed';
+  cause: string | null;
+  attempts: Generated<number>;
+  created_at: number;
+  updated_at: number;
+}
+
+// Declaration merging adds the print queue to `Database` above.
+export interface Database {
+  print_jobs: PrintJobsTable;
+}
+
 // ---- report summary tables (migration 0008), kept by triggers ------------------------------------
 
 /** Measures of sales and refunds, for `report_sales_day` and `report_sales_hour`. */

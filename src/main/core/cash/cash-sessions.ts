@@ -33,6 +33,7 @@ import type {
 } from '../../../shared/types';
 import type { Actor } from '../people/auth';
 import { cashReportHtml, type ReceiptPrinter } from '../reports/printing';
+import { cashReportSlip } from '../hardware/slip';
 import { Drawer } from './drawer';
 import { CashReports } from './report';
 import type { CashSessionsOptions, CloseInput, OpenInput } from './types';
@@ -240,9 +241,17 @@ export class CashSessions {
     const report = this.x();
     const html = cashReportHtml(report, locale, this.o.timeZone(), { copy: false, printedAt: report.until });
     try {
-      const outcome = await printer.print({ number: `X-${report.terminal}-${report.sessionId}-${report.until}` }, html);
+      const outcome = await printer.print(
+        { number: `X-${report.terminal}-${report.sessionId}-${report.until}` },
+        html,
+        {
+          kind: 'x',
+          slip: cashReportSlip(report, locale, this.o.timeZone(), { copy: false, printedAt: report.until }),
+        },
+      );
       return { ...outcome, copy: false };
     } catch (err) {
+      if (err instanceof PosError) throw err; // an ESC/POS printer's named cause (core/hardware/)
       throw new PosError('PRINT_FAILED', `The X report could not be printed: ${(err as Error).message}`);
     }
   }

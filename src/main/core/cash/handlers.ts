@@ -3,7 +3,7 @@
  * a clerk opens it, pays in and sells, and is answered blind (no cash expected: knowing it would let
  * a clerk skim the difference, docs/security.md).
  */
-import type { CashSessionState, CashSessionView, Locale } from '../../../shared/types';
+import type { CashMoveView, CashSessionState, CashSessionView, Locale } from '../../../shared/types';
 import { type HandlersOf } from '../handlers';
 import { seesTotals, type Access } from '../people/access';
 import type { Store } from '../../store/db';
@@ -33,12 +33,14 @@ export interface CashHandlerDeps {
   locale: () => Locale;
   /** runs after a Z committed: core.ts takes a backup (a failure is recorded for the owner, never thrown) */
   afterZ: () => void;
+  /** runs after a paid in/out committed: the drawer opens and its slip prints (core/hardware/) */
+  afterMove?: (move: CashMoveView, terminal: string) => void;
 }
 
 export function cashSessionHandlers(
   cash: CashSessions,
   access: Access,
-  { printer, locale, afterZ }: CashHandlerDeps,
+  { printer, locale, afterZ, afterMove }: CashHandlerDeps,
 ): HandlersOf<'cashSession.'> {
   const { auth, ownerRead, seesMoney } = access;
   return {
@@ -58,6 +60,8 @@ export function cashSessionHandlers(
       cash.assertOpen();
       const actor = kind === 'out' ? await auth.authorize('owner', approvalPin) : auth.current();
       const view = cash.move(kind, amountFen, reason, actor);
+      const move = view.moves.at(-1);
+      if (move) afterMove?.(move, view.terminal);
       return seesTotals(actor) ? view : blindView(view);
     },
     'cashSession.x': async ({ approvalPin }) => {

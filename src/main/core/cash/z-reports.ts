@@ -21,6 +21,7 @@ import type {
 import type { ZReportRow } from '../../store/schema';
 import type { Actor } from '../people/auth';
 import { cashReportHtml, type ReceiptPrinter } from '../reports/printing';
+import { cashReportSlip } from '../hardware/slip';
 import type { Drawer } from './drawer';
 import { RECONCILED, type CashReports } from './report';
 import type { CashSessionsOptions, CloseInput } from './types';
@@ -237,8 +238,12 @@ export class ZReports {
     });
     let outcome;
     try {
-      outcome = await printer.print({ number }, html);
+      outcome = await printer.print({ number }, html, {
+        kind: 'z',
+        slip: cashReportSlip(view.z, locale, this.o.timeZone(), { copy, printedAt: this.o.clock.now() }),
+      });
     } catch (err) {
+      if (err instanceof PosError) throw err; // an ESC/POS printer's named cause (core/hardware/)
       throw new PosError('PRINT_FAILED', `${number} could not be printed: ${(err as Error).message}`, { number });
     }
     this.store.tx(() =>

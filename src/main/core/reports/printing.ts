@@ -6,10 +6,14 @@
 import { formatFen } from '../../../shared/money';
 import { DENOMINATION_KEYS, denominationLabel, type DenominationCounts } from '../../../shared/cash';
 import type { CashReport, Locale, PrintOutcome, Receipt, ReconSide, ZReport, ZView } from '../../../shared/types';
+import type { PrintSlip } from './slip-types';
 
 export interface ReceiptPrinter {
-  /** `receipt.number` names the PDF when there is no printer (a receipt, or a Z such as `Z-T01-0001`). */
-  print(receipt: Pick<Receipt, 'number'>, html: string): Promise<PrintOutcome>;
+  /**
+   * `receipt.number` names the PDF when there is no printer (a receipt, or a Z such as `Z-T01-0001`).
+   * `slip`: the same document for an ESC/POS printer (core/hardware/), where one is set up.
+   */
+  print(receipt: Pick<Receipt, 'number'>, html: string, slip?: PrintSlip): Promise<PrintOutcome>;
   /** kicks the cash drawer wired to the receipt printer, where there is one; absent: no drawer connected */
   openDrawer?(): Promise<boolean>;
 }
@@ -18,7 +22,7 @@ export const browserPrinter: ReceiptPrinter = {
   print: () => Promise.resolve({ kind: 'browser', path: null }),
 };
 
-const LABELS = {
+export const LABELS = {
   en: {
     order: 'Order',
     time: 'Time',
@@ -64,7 +68,7 @@ const LABELS = {
 const esc = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
-function stamp(ms: number, timeZone: string): string {
+export function stamp(ms: number, timeZone: string): string {
   return new Intl.DateTimeFormat('sv-SE', {
     timeZone,
     year: 'numeric',
@@ -127,7 +131,7 @@ ${r.reprint ? `<p class="reprint">${esc(L.reprint)}</p>` : ''}
 
 // ---- X and Z reports (cash sessions) -------------------------------------------------------------
 
-const CASH_LABELS = {
+export const CASH_LABELS = {
   en: {
     x: 'X REPORT',
     xNote: 'Snapshot of the open session, not a close',

@@ -14,6 +14,8 @@ import type { Payments } from '../payments/attempts';
 import type { Audit } from '../people/audit';
 import type { Actor } from '../people/auth';
 import { receiptHtml, type ReceiptPrinter } from '../reports/printing';
+import type { CounterPrinter } from '../hardware/counter-printer';
+import { receiptSlip } from '../hardware/slip';
 import type { Settings } from '../settings';
 import type { Carts } from './cart';
 import {
@@ -36,6 +38,8 @@ export interface SalesHandlerDeps {
   clock: Clock;
   timeZone: () => string;
   printer: ReceiptPrinter;
+  /** the ESC/POS receipt printer and the drawer, where one is set up (core/hardware/) */
+  counterPrinter: CounterPrinter;
   /** the language a receipt is printed in */
   locale: () => Locale;
 }
@@ -44,7 +48,7 @@ export function salesHandlers(
   d: SalesHandlerDeps,
   access: Access,
 ): HandlersOf<'cart.'> & HandlersOf<'checkout.'> & HandlersOf<'orders.'> {
-  const { store, carts, orders, payments, settings, audit, clock, timeZone, printer, locale } = d;
+  const { store, carts, orders, payments, settings, audit, clock, timeZone, printer, counterPrinter, locale } = d;
   const { auth, ownerRead } = access;
 
   /**
@@ -150,6 +154,7 @@ export function salesHandlers(
     // confirm and payCash in one transaction: the same checks, one durable commit, nothing written on a refusal
     'checkout.cashSale': async ({ tenderedFen, approvalPin }) => {
       const paid = orders.cashSale(tenderedFen, await confirmChecks(approvalPin));
+      void counterPrinter.afterCash(`cash sale ${paid.order.number}`);
       return { ...paid, order: orderForCaller(paid.order) };
     },
     'checkout.payCash': async ({ orderId, tenderedFen, overrideOpenAttempt, approvalPin }) => {
@@ -157,6 +162,7 @@ export function salesHandlers(
       const overrideBy =
         overrideOpenAttempt && payments.openAttempt(orderId) ? await auth.authorize('owner', approvalPin) : null;
       const paid = await orders.payCash(orderId, tenderedFen, overrideBy);
+      void counterPrinter.afterCash(`cash sale ${paid.order.number}`);
       return { ...paid, order: orderForCaller(paid.order) };
     },
     // today's orders are the counter's; another day's are the owner's (a day's orders add up to its takings)
@@ -185,6 +191,12 @@ export function salesHandlers(
       return orders.exportTimeline(orderId, format);
     },
     'orders.print': async ({ orderId }) => {
+      if (counterPrinter.escpos)
+        return counterPrinter.printReceipt(
+          orderId,
+          (reprint) => orders.receipt(orderId, reprint),
+          (r) => receiptSlip(r, locale(), timeZone()),
+        );
       const receipt = orders.receipt(orderId, false);
       try {
         return await printer.print(receipt, receiptHtml(receipt, locale(), timeZone()));

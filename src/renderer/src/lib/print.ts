@@ -4,8 +4,9 @@ import type { MessageKey, Params } from '../i18n';
 import type { Notifier } from './notice';
 
 /**
- * Prints a receipt through main. Electron prints to the default printer (or saves a PDF when
- * there is none); in browser mode main answers `browser` and the browser's print dialog opens,
+ * Prints a receipt through main. With a receipt printer set up (Settings) main prints ESC/POS
+ * itself and answers `printer`; else Electron prints to the default printer (or saves a PDF when
+ * there is none), and in browser mode main answers `browser` and the browser's print dialog opens,
  * with the print stylesheet showing only the receipt. Returns the status message to show.
  */
 export async function printReceipt(
@@ -21,7 +22,8 @@ export async function printReceipt(
   }
   if (!result.ok) {
     notifier.error(result.error);
-    return null;
+    // an ESC/POS printer's named failure: the job is kept (Settings lists it); printing again retries
+    return result.error.code.startsWith('PRINTER_') ? { key: 'receipt.notPrinted' } : null;
   }
   const outcome = result.value;
   if (outcome.kind === 'browser') {

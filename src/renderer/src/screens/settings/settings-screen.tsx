@@ -1,6 +1,7 @@
 /**
  * Settings: the payment services (YeePay, Alipay, WeChat Pay), one card each — on or off, the
- * embedded sandbox or a gateway of one's own, its fields and keys (a key is never shown back).
+ * embedded sandbox or a gateway of one's own, its fields and keys (a key is never shown back) — and
+ * the receipt printer with its cash drawer (printer-card).
  * Saving is the owner's: main decides, and the owner approval asks for the PIN.
  *
  * This folder: the screen, the provider card, its fields, the fields of each provider and the
@@ -12,7 +13,9 @@ import { api } from '../../api';
 import { useShortcuts } from '../../hooks/use-shortcuts';
 import { useI18n } from '../../i18n';
 import { useCall } from '../../lib/notice';
+import { PrinterCard } from './printer-card';
 import { ProviderCard } from './provider-card';
+import './printer.css';
 
 export interface SettingsProps {
   info: AppInfo;
@@ -67,6 +70,7 @@ export default function SettingsScreen({ info, onSaved, onBack }: SettingsProps)
             />
           ))
         )}
+        <PrinterCard />
       </div>
     </div>
   );
