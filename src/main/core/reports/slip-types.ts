@@ -1,6 +1,6 @@
 /**
- * What a printed slip is made of (slip.ts builds them, escpos.ts renders them), apart from both so
- * that core/printing.ts can name them without an import circle.
+ * What a printed slip is made of (core/hardware/slip.ts builds them, hardware/escpos.ts renders them),
+ * beside the HTML receipts (printing.ts) so that reports/ never imports hardware/.
  */
 import type { PrintJobKind } from '../../../shared/types';
 
