@@ -174,6 +174,9 @@ export interface CartLineView {
   nameEn: string;
   unitPriceFen: Fen;
   qty: number;
+  /** sold from a scale label (称重码): its code, and the weight it carries (grams) if any; else null */
+  labelCode: string | null;
+  weightG: number | null;
   grossFen: Fen;
   discount: Discount | null;
   discountFen: Fen;
@@ -364,6 +367,25 @@ export interface AttemptView {
   message: string | null;
   /** what the pay screen shows and allows, decided in main */
   display: AttemptDisplay;
+}
+
+/** The counter's devices facing the customer and the scale (owner's settings, `devices.*`). */
+export interface DevicesView {
+  /** scale label layouts read by `cart.scan` (core/hardware/scale-barcodes.ts); empty: none */
+  scaleLayouts: string[];
+  /** the serial pole display (客显, 2×20): where it is and what it can show */
+  pole: PoleDisplaySettings;
+  /** the customer window on a second screen (Electron): `auto` when a second display is connected, `on` always, `off` never */
+  customerScreen: 'auto' | 'on' | 'off';
+}
+
+export interface PoleDisplaySettings {
+  enabled: boolean;
+  /** a serial port, e.g. `/dev/ttyUSB0` or `COM3` */
+  port: string;
+  baud: number;
+  /** `gb18030` for displays with a Chinese font, else `ascii` (English only) */
+  charset: 'gb18030' | 'ascii';
 }
 
 export interface ProviderSettingsView {

@@ -42,6 +42,7 @@ import { Settings } from './settings';
 import { TillIdentity } from './till-identity';
 import { Reconciliation } from './reconciliation/reconciliation';
 import { reconciliationHandlers } from './reconciliation/handlers';
+import { devicesHandlers } from './hardware/handlers';
 import { Reports, checkRange } from './reports';
 import { CashSessions } from './cash/cash-sessions';
 import { cashSessionHandlers } from './cash/handlers';
@@ -197,7 +198,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         : workerTasks(store, new TaskPool({ onError: (err) => log(`task worker failed: ${String(err)}`) }));
     const catalogAdmin = new CatalogAdmin(store, clock, catalog, audit, events);
     const catalogFiles = new CatalogueFiles(clock, timeZone, tasks, catalogAdmin);
-    const carts = new Carts(store, catalog, clock);
+    const carts = new Carts(store, catalog, clock, () => settings.values.scaleLayouts);
     const orders = new Orders(
       store,
       carts,
@@ -572,6 +573,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       // where money goes is the owner's: a clerk learns nothing, not even whether the settings would be accepted; saved and audited together
       'settings.setPayment': async ({ approvalPin, ...input }) =>
         paymentSettings.set(input, await auth.authorize('owner', approvalPin)),
+      ...devicesHandlers({ store, settings, audit, changed: () => undefined }, access),
       ...reconciliationHandlers(reconciliation, access),
       ...cashSessionHandlers(cashSessions, access, { printer, locale, afterZ: () => void dataSafety.backup('z') }),
       'orders.print': async ({ orderId }) => {

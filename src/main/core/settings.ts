@@ -1,5 +1,5 @@
 /** Store-wide settings kept in the `settings` table, with defaults for a fresh data directory. */
-import type { Locale } from '../../shared/types';
+import type { Locale, PoleDisplaySettings } from '../../shared/types';
 import type { Store } from '../store/db';
 
 export interface SettingsValues {
@@ -23,6 +23,12 @@ export interface SettingsValues {
   backupRetentionDays: number;
   /** a second folder or drive receiving a copy of every backup (owner) */
   backupSecondFolder: string | null;
+  /** scale label layouts (core/hardware/scale-barcodes.ts); empty: scale labels are not read */
+  scaleLayouts: string[];
+  /** the serial pole display (core/hardware/pole-display.ts) */
+  poleDisplay: PoleDisplaySettings;
+  /** the customer window on a second screen (Electron) */
+  customerScreen: 'auto' | 'on' | 'off';
 }
 
 const KEYS: Record<keyof SettingsValues, string> = {
@@ -40,6 +46,9 @@ const KEYS: Record<keyof SettingsValues, string> = {
   discountLimitPercent: 'discount.limitPercent',
   backupRetentionDays: 'backup.retentionDays',
   backupSecondFolder: 'backup.secondFolder',
+  scaleLayouts: 'scale.layouts',
+  poleDisplay: 'devices.pole',
+  customerScreen: 'devices.customerScreen',
 };
 
 export const DEFAULT_SETTINGS: SettingsValues = {
@@ -57,6 +66,9 @@ export const DEFAULT_SETTINGS: SettingsValues = {
   discountLimitPercent: 20,
   backupRetentionDays: 7,
   backupSecondFolder: null,
+  scaleLayouts: [],
+  poleDisplay: { enabled: false, port: '', baud: 9600, charset: 'gb18030' },
+  customerScreen: 'auto',
 };
 
 export class Settings {

@@ -13,6 +13,7 @@ import { m0011TillIdentity } from './0011-till-identity';
 import { m0012DataRestores } from './0012-data-restores';
 import { m0013DiscountApprovals } from './0013-discount-approvals';
 import { m0014HotIndexes } from './0014-hot-indexes';
+import { m0018ScaleLabels } from './0018-scale-labels';
 
 /**
  * The static, ordered list of migrations (bundlers cannot scan a folder). Names sort in the order
@@ -33,6 +34,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0012-data-restores': m0012DataRestores,
   '0013-discount-approvals': m0013DiscountApprovals,
   '0014-hot-indexes': m0014HotIndexes,
+  '0018-scale-labels': m0018ScaleLabels,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();
