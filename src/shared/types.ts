@@ -369,6 +369,36 @@ export interface AttemptView {
   display: AttemptDisplay;
 }
 
+/**
+ * What the customer display shows (core/customer-display/, the `/customer` page and the Electron
+ * customer window): only what the customer may see, read-only, pushed on every change.
+ */
+export interface CustomerView {
+  phase: 'idle' | 'cart' | 'pay' | 'paid' | 'declined';
+  storeName: string;
+  /** the last lines scanned, oldest first (at most 30; `itemCount` counts them all) */
+  lines: CustomerLine[];
+  itemCount: number;
+  /** what is due: the cart's total, or the order's while it is paid */
+  totalFen: Fen;
+  discountFen: Fen;
+  /** while the customer may scan to pay: the QR (its text, and an SVG drawn in main) and its deadline */
+  qr: { provider: PaymentMethod; text: string; svg: string; countdownTo: number | null } | null;
+  /** paid: how, how much was tendered (cash) and the change due */
+  paid: { method: PaymentMethod | null; tenderedFen: Fen | null; changeFen: Fen | null } | null;
+  /** the till's clock when this view was made (a countdown runs on it, not the display's own clock) */
+  now: number;
+}
+
+export interface CustomerLine {
+  nameZh: string;
+  nameEn: string;
+  qty: number;
+  unitPriceFen: Fen;
+  weightG: number | null;
+  totalFen: Fen;
+}
+
 /** The counter's devices facing the customer and the scale (owner's settings, `devices.*`). */
 export interface DevicesView {
   /** scale label layouts read by `cart.scan` (core/hardware/scale-barcodes.ts); empty: none */

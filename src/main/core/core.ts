@@ -43,6 +43,7 @@ import { TillIdentity } from './till-identity';
 import { Reconciliation } from './reconciliation/reconciliation';
 import { reconciliationHandlers } from './reconciliation/handlers';
 import { devicesHandlers } from './hardware/handlers';
+import { CustomerDisplay } from './customer-display/customer-display';
 import { Reports, checkRange } from './reports';
 import { CashSessions } from './cash/cash-sessions';
 import { cashSessionHandlers } from './cash/handlers';
@@ -122,6 +123,9 @@ const READ_ONLY: ReadonlySet<string> = new Set([
   'cart.parked',
 ]);
 
+/** Calls after which the customer display reads the cart again (core/customer-display/). */
+const CART_CHANGES = /^(cart\.(?!get$|parked$)|checkout\.|orders\.cancel$)/;
+
 export interface CashierOpener {
   open(attempt: AttemptView): Promise<boolean>;
 }
@@ -151,6 +155,8 @@ export interface Core {
   /** the till's identity in every trade and refund number (till-identity.ts) */
   readonly identity: TillIdentity;
   readonly dataSafety: DataSafety;
+  /** what the customer display shows, and its read-only feed (core/customer-display/) */
+  readonly customerDisplay: CustomerDisplay;
   readonly events: Events;
   readonly handlers: Handlers;
   readonly migration: MigrationReport;
@@ -210,6 +216,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       () => auth.current().name,
       identity,
     );
+    const customerDisplay = new CustomerDisplay({ carts, orders, settings, clock, events, log });
     const secrets = options.secrets ?? new FileSecretStore(options.dataDir);
     const paymentSettings = new PaymentSettings({
       store,
@@ -605,7 +612,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         // a worker writing a large transaction: wait for its commit here, not inside SQLite
         if (store.writeGate.closed && !READ_ONLY.has(method)) await store.writeGate.open();
         const handler = handlers[method] as (i: unknown) => unknown;
-        return ok(await dataSafety.track(method, () => handler(parsed.data)));
+        const value = await dataSafety.track(method, () => handler(parsed.data));
+        if (CART_CHANGES.test(method)) customerDisplay.cartChanged();
+        return ok(value);
       } catch (err) {
         const e = toPosError(err, store.file);
         if (e.code === 'STORAGE_CORRUPT') dataSafety.reportCorruption(method, e.message);
@@ -639,6 +648,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       cashSessions,
       identity,
       dataSafety,
+      customerDisplay,
       events,
       handlers,
       migration,
@@ -648,6 +658,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         refunds.stopPolling();
         reconciliation.stopSchedule();
         dataSafety.close();
+        customerDisplay.close();
         void tasks.close();
         store.close();
       },
