@@ -44,6 +44,7 @@ import { Reconciliation } from './reconciliation/reconciliation';
 import { reconciliationHandlers } from './reconciliation/handlers';
 import { devicesHandlers } from './hardware/handlers';
 import { CustomerDisplay } from './customer-display/customer-display';
+import { PoleDisplay, openSerialPole, type OpenPole } from './hardware/pole-display';
 import { Reports, checkRange } from './reports';
 import { CashSessions } from './cash/cash-sessions';
 import { cashSessionHandlers } from './cash/handlers';
@@ -92,6 +93,8 @@ export interface CoreOptions {
   afterRestore?: (store: Store) => void;
   /** Backups and checks: the schedule's timing, the copier (tests simulate a full disk), the hook after each backup. */
   dataSafety?: Pick<DataSafetyOptions, 'timing' | 'copier' | 'afterBackup'>;
+  /** Opens the pole display's port (tests: a fake stream); default: the serial port with `serialport`. */
+  openPole?: OpenPole;
   /** Where heavy work runs (core/worker-tasks.ts): worker threads (default), or `inline` on this thread (the bench's baseline). */
   tasks?: 'worker' | 'inline';
 }
@@ -217,6 +220,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       identity,
     );
     const customerDisplay = new CustomerDisplay({ carts, orders, settings, clock, events, log });
+    // the pole display follows the customer display, on the serial port the owner set (off by default)
+    const pole = new PoleDisplay(options.openPole ?? openSerialPole, log);
+    void pole.configure(settings.values.poleDisplay);
+    const unfollowPole = customerDisplay.subscribe((view) => pole.show(view));
     const secrets = options.secrets ?? new FileSecretStore(options.dataDir);
     const paymentSettings = new PaymentSettings({
       store,
@@ -580,7 +587,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       // where money goes is the owner's: a clerk learns nothing, not even whether the settings would be accepted; saved and audited together
       'settings.setPayment': async ({ approvalPin, ...input }) =>
         paymentSettings.set(input, await auth.authorize('owner', approvalPin)),
-      ...devicesHandlers({ store, settings, audit, changed: () => undefined }, access),
+      ...devicesHandlers({ store, settings, audit, changed: (view) => void pole.configure(view.pole) }, access),
       ...reconciliationHandlers(reconciliation, access),
       ...cashSessionHandlers(cashSessions, access, { printer, locale, afterZ: () => void dataSafety.backup('z') }),
       'orders.print': async ({ orderId }) => {
@@ -658,6 +665,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         refunds.stopPolling();
         reconciliation.stopSchedule();
         dataSafety.close();
+        unfollowPole();
+        pole.close();
         customerDisplay.close();
         void tasks.close();
         store.close();
