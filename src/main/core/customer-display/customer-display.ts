@@ -6,7 +6,6 @@
  * `payment.changed` events. Its feed is read-only and carries nothing the customer may not see
  * (no clerk, no order number, no trade number).
  */
-import QRCode from 'qrcode';
 import type { AttemptView, CartView, CustomerLine, CustomerView, OrderView } from '../../../shared/types';
 import type { Carts } from '../cart';
 import type { Clock } from '../clock';
@@ -191,6 +190,8 @@ export class CustomerDisplay {
     if (this.drawn?.text === text) return this.drawn.svg;
     try {
       // the same drawing as the clerk's pay screen (renderer components/payment-qr.tsx)
+      // loaded on the first QR, not at start-up
+      const { default: QRCode } = await import('qrcode');
       const svg = await QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 });
       this.drawn = { text, svg };
       return svg;
