@@ -463,7 +463,6 @@ export const contract = {
           })
           .strict()
           .optional(),
-        customerScreen: z.enum(['auto', 'on', 'off']).optional(),
         approvalPin,
       })
       .strict(),

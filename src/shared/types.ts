@@ -370,8 +370,8 @@ export interface AttemptView {
 }
 
 /**
- * What the customer display shows (core/customer-display/, the `/customer` page and the Electron
- * customer window): only what the customer may see, read-only, pushed on every change.
+ * What the customer display shows (core/customer-display/, the `/customer` page; the Electron
+ * customer window when it is built): only what the customer may see, read-only, pushed on every change.
  */
 export interface CustomerView {
   phase: 'idle' | 'cart' | 'pay' | 'paid' | 'declined';
@@ -399,14 +399,12 @@ export interface CustomerLine {
   totalFen: Fen;
 }
 
-/** The counter's devices facing the customer and the scale (owner's settings, `devices.*`). */
+/** The pole display facing the customer and the scale labels (owner's settings, `devices.*`). */
 export interface DevicesView {
   /** scale label layouts read by `cart.scan` (core/hardware/scale-barcodes.ts); empty: none */
   scaleLayouts: string[];
   /** the serial pole display (客显, 2×20): where it is and what it can show */
   pole: PoleDisplaySettings;
-  /** the customer window on a second screen (Electron): `auto` when a second display is connected, `on` always, `off` never */
-  customerScreen: 'auto' | 'on' | 'off';
 }
 
 export interface PoleDisplaySettings {

@@ -27,8 +27,6 @@ export interface SettingsValues {
   scaleLayouts: string[];
   /** the serial pole display (core/hardware/pole-display.ts) */
   poleDisplay: PoleDisplaySettings;
-  /** the customer window on a second screen (Electron) */
-  customerScreen: 'auto' | 'on' | 'off';
 }
 
 const KEYS: Record<keyof SettingsValues, string> = {
@@ -48,7 +46,6 @@ const KEYS: Record<keyof SettingsValues, string> = {
   backupSecondFolder: 'backup.secondFolder',
   scaleLayouts: 'scale.layouts',
   poleDisplay: 'devices.pole',
-  customerScreen: 'devices.customerScreen',
 };
 
 export const DEFAULT_SETTINGS: SettingsValues = {
@@ -68,7 +65,6 @@ export const DEFAULT_SETTINGS: SettingsValues = {
   backupSecondFolder: null,
   scaleLayouts: [],
   poleDisplay: { enabled: false, port: '', baud: 9600, charset: 'gb18030' },
-  customerScreen: 'auto',
 };
 
 export class Settings {

@@ -1,6 +1,6 @@
 /**
- * The counter's devices' part of the contract (`devices.*`): the scale label layouts, the pole
- * display and the customer window. Anyone may read them (nothing secret); the owner changes them
+ * The counter's devices' part of the contract (`devices.*`): the scale label layouts and the pole
+ * display. Anyone may read them (nothing secret); the owner changes them
  * with the PIN, audited with the values before and after (docs/security.md).
  */
 import { PosError } from '../../../shared/errors';
@@ -13,7 +13,7 @@ import { layoutProblem } from './scale-barcodes';
 
 export function devicesView(settings: Settings): DevicesView {
   const v = settings.values;
-  return { scaleLayouts: [...v.scaleLayouts], pole: { ...v.poleDisplay }, customerScreen: v.customerScreen };
+  return { scaleLayouts: [...v.scaleLayouts], pole: { ...v.poleDisplay } };
 }
 
 export interface DevicesDeps {
@@ -30,7 +30,7 @@ export function devicesHandlers(
 ): HandlersOf<'devices.'> {
   return {
     'devices.settings': () => devicesView(settings),
-    'devices.set': async ({ approvalPin, scaleLayouts, pole, customerScreen }) => {
+    'devices.set': async ({ approvalPin, scaleLayouts, pole }) => {
       // the input is judged before the owner is asked: no PIN is asked for a change that cannot be saved
       for (const layout of scaleLayouts ?? []) {
         const problem = layoutProblem(layout);
@@ -48,7 +48,6 @@ export function devicesHandlers(
       store.tx(() => {
         if (scaleLayouts !== undefined) settings.set('scaleLayouts', [...new Set(scaleLayouts)]);
         if (pole !== undefined) settings.set('poleDisplay', pole);
-        if (customerScreen !== undefined) settings.set('customerScreen', customerScreen);
         audit.record(actor, 'devices.set', null, { before, after: devicesView(settings) });
       });
       const after = devicesView(settings);
