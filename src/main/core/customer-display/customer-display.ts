@@ -30,24 +30,16 @@ export interface CustomerDisplayDeps {
   log?: (line: string) => void;
 }
 
-function cartLines(cart: CartView): CustomerLine[] {
-  return cart.lines.slice(-MAX_LINES).map((l) => ({
+/** The last lines, as the customer sees them (a cart's lines, or an order's, which carry no weight). */
+function customerLines(
+  lines: readonly (Omit<CustomerLine, 'weightG'> & { weightG?: number | null })[],
+): CustomerLine[] {
+  return lines.slice(-MAX_LINES).map((l) => ({
     nameZh: l.nameZh,
     nameEn: l.nameEn,
     qty: l.qty,
     unitPriceFen: l.unitPriceFen,
-    weightG: l.weightG,
-    totalFen: l.totalFen,
-  }));
-}
-
-function orderLines(order: OrderView): CustomerLine[] {
-  return order.lines.slice(-MAX_LINES).map((l) => ({
-    nameZh: l.nameZh,
-    nameEn: l.nameEn,
-    qty: l.qty,
-    unitPriceFen: l.unitPriceFen,
-    weightG: null,
+    weightG: l.weightG ?? null,
     totalFen: l.totalFen,
   }));
 }
@@ -78,7 +70,7 @@ export class CustomerDisplay {
       return {
         ...base,
         phase: 'cart',
-        lines: cartLines(cart),
+        lines: customerLines(cart.lines),
         itemCount: cart.itemCount,
         totalFen: cart.totalFen,
         discountFen: cart.lineDiscountFen + cart.orderDiscountFen,
@@ -88,7 +80,7 @@ export class CustomerDisplay {
     const order = f.order;
     const common = {
       ...base,
-      lines: orderLines(order),
+      lines: customerLines(order.lines),
       itemCount: order.itemCount,
       totalFen: order.totalFen,
       discountFen: order.lineDiscountFen + order.orderDiscountFen,
