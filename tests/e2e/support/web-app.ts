@@ -28,7 +28,11 @@ export async function startWebApp(options: { dataDir?: string; env?: Record<stri
   });
   let output = '';
   const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`browser mode did not start in 20 s:\n${output}`)), 20_000);
+    const timer = setTimeout(() => {
+      // stopped, so that its sandbox is stopped too and not left running (it stops the sandbox it started)
+      child.kill('SIGTERM');
+      reject(new Error(`browser mode did not start in 20 s:\n${output}`));
+    }, 20_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const m = /ready at (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(output);
