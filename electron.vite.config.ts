@@ -36,7 +36,11 @@ export default defineConfig({
     build: {
       minify: true,
       rolldownOptions: {
-        input: { index: resolve(__dirname, 'src/renderer/index.html') },
+        input: {
+          index: resolve(__dirname, 'src/renderer/index.html'),
+          // the customer display (src/renderer/src/customer/): its own page and bundle, no shared chunk with the clerk's
+          customer: resolve(__dirname, 'src/renderer/customer.html'),
+        },
       },
     },
     plugins: [react()],

@@ -43,6 +43,9 @@ export interface WebServer {
   server: Server;
   url: string;
   token: string;
+  /** the customer display (`/customer`): its own key opens its read-only feed and nothing else */
+  customerUrl: string;
+  customerToken: string;
   port: number;
   close(): Promise<void>;
 }
@@ -73,6 +76,7 @@ export interface WebServerOptions {
   port: number;
   rendererDir: string;
   token?: string;
+  customerToken?: string;
   limits?: ServerLimits;
   notificationLimit?: NotificationLimit;
   log?: (line: string) => void;
@@ -80,6 +84,8 @@ export interface WebServerOptions {
 
 export async function startWebServer(core: Core, options: WebServerOptions): Promise<WebServer> {
   const token = options.token ?? randomBytes(24).toString('base64url');
+  // a second key, for the customer's screen: it reads the customer display's feed, and is refused by every call
+  const customerToken = options.customerToken ?? randomBytes(24).toString('base64url');
   const root = normalize(options.rendererDir);
   const limits = options.limits ?? DEFAULT_LIMITS;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -106,7 +112,7 @@ export async function startWebServer(core: Core, options: WebServerOptions): Pro
 
   const serveStatic = (res: ServerResponse, target: Target, head: boolean) => {
     const path = decodeURIComponent(target.pathname);
-    let file = normalize(join(root, path === '/' ? 'index.html' : path));
+    let file = normalize(join(root, path === '/' ? 'index.html' : path === '/customer' ? 'customer.html' : path));
     if (!file.startsWith(root + sep) && file !== root) {
       plainError(res, 403, 'Forbidden.');
       return;
@@ -237,6 +243,7 @@ export async function startWebServer(core: Core, options: WebServerOptions): Pro
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
   const sockets = new Set<WebSocket>();
+  const customerSockets = new Set<WebSocket>();
   const refuse = (socket: Duplex, status: string) => {
     socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
   };
@@ -246,14 +253,19 @@ export async function startWebServer(core: Core, options: WebServerOptions): Pro
       const target = parseTarget(req.url);
       if (!target) return refuse(socket, '400 Bad Request');
       if (!hostOk(req, target)) return refuse(socket, '421 Misdirected Request');
-      if (target.pathname !== '/api/events') return refuse(socket, '404 Not Found');
+      const customer = target.pathname === '/api/customer';
+      if (target.pathname !== '/api/events' && !customer) return refuse(socket, '404 Not Found');
       if (!fromOwnPage(req)) return refuse(socket, '403 Forbidden');
-      if (!sameToken(target.searchParams.get('token'), token)) return refuse(socket, '401 Unauthorized');
+      if (!sameToken(target.searchParams.get('token'), customer ? customerToken : token))
+        return refuse(socket, '401 Unauthorized');
       wss.handleUpgrade(req, socket, head, (ws) => {
-        sockets.add(ws);
+        const set = customer ? customerSockets : sockets;
+        set.add(ws);
         ws.on('error', () => ws.terminate());
-        ws.on('close', () => sockets.delete(ws));
+        ws.on('close', () => set.delete(ws));
         ws.on('message', () => ws.close(1008, 'events only'));
+        // the customer display starts from what it should show now
+        if (customer) ws.send(JSON.stringify(core.customerDisplay.view()));
       });
     } catch (err) {
       log(`web server: upgrade ${short(req.url, 48)} failed: ${short((err as Error)?.message ?? err, 200)}`);
@@ -265,6 +277,11 @@ export async function startWebServer(core: Core, options: WebServerOptions): Pro
     const text = JSON.stringify({ event, payload });
     for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(text);
   });
+  const unsubscribeCustomer = core.customerDisplay.subscribe((view) => {
+    if (customerSockets.size === 0) return;
+    const text = JSON.stringify(view);
+    for (const ws of customerSockets) if (ws.readyState === ws.OPEN) ws.send(text);
+  });
 
   await listenLoopback(server, options.port, log, 'web server');
   port = (server.address() as AddressInfo).port;
@@ -273,11 +290,14 @@ export async function startWebServer(core: Core, options: WebServerOptions): Pro
     server,
     url,
     token,
+    customerUrl: `http://127.0.0.1:${port}/customer?key=${customerToken}`,
+    customerToken,
     port,
     close: () =>
       new Promise<void>((done) => {
         unsubscribe();
-        for (const ws of sockets) ws.terminate();
+        unsubscribeCustomer();
+        for (const ws of [...sockets, ...customerSockets]) ws.terminate();
         wss.close();
         server.closeAllConnections();
         server.close(() => done());

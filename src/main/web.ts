@@ -43,6 +43,8 @@ async function main(): Promise<void> {
   const web = await startWebServer(core, { port: launch.port, rendererDir: join(__dirname, '../renderer') });
   callbackBase = `http://127.0.0.1:${web.port}`;
   console.log(`Counter POS (browser mode) — data in ${dataDir}`);
+  // before "ready": a tester (or a test) that waits for "ready" has both addresses
+  console.log(`Customer display (for the customer's screen) at ${web.customerUrl}`);
   console.log(`Counter POS ready at ${web.url}`);
   console.log(`(started in ${Math.round(performance.now() - started)} ms; Ctrl+C to stop)`);
   // stopped before the sandbox is up (a Ctrl+C, a test or bench that is done with the till), the

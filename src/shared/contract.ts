@@ -69,6 +69,7 @@ import type {
   ReconItemView,
   ReconRunResult,
   ReconSettingsView,
+  DevicesView,
 } from './types';
 
 export { MAX_QTY };
@@ -494,6 +495,33 @@ export const contract = {
 
   'settings.payments': method<ProviderSettingsView[]>()(empty),
   'settings.setPayment': method<ProviderSettingsView>()(setPaymentSchema),
+  /** the customer display, the pole display and the scale labels (anyone may read: nothing secret) */
+  'devices.settings': method<DevicesView>()(empty),
+  /** the owner changes them (PIN), audited; only the fields given */
+  'devices.set': method<DevicesView>()(
+    z
+      .object({
+        scaleLayouts: z
+          .array(z.string().regex(/^[2FPAWC]{13}$|^[2FPAWC]{18}$/))
+          .max(4)
+          .optional(),
+        pole: z
+          .object({
+            enabled: z.boolean(),
+            port: z
+              .string()
+              .trim()
+              .max(128)
+              .regex(/^[A-Za-z0-9/._:\\-]*$/),
+            baud: z.union([z.literal(2400), z.literal(4800), z.literal(9600), z.literal(19200), z.literal(38400)]),
+            charset: z.enum(['gb18030', 'ascii']),
+          })
+          .strict()
+          .optional(),
+        approvalPin,
+      })
+      .strict(),
+  ),
 
   /** daily reconciliation: recent days with each provider's status and open differences (yesterday first) */
   'recon.days': method<ReconDaySummary[]>()(

@@ -83,6 +83,8 @@ export const METHOD_NAMES = [
   'reports.printable',
   'settings.payments',
   'settings.setPayment',
+  'devices.settings',
+  'devices.set',
   'recon.days',
   'recon.day',
   'recon.run',

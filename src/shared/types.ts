@@ -174,6 +174,9 @@ export interface CartLineView {
   nameEn: string;
   unitPriceFen: Fen;
   qty: number;
+  /** sold from a scale label (称重码): its code, and the weight it carries (grams) if any; else null */
+  labelCode: string | null;
+  weightG: number | null;
   grossFen: Fen;
   discount: Discount | null;
   discountFen: Fen;
@@ -434,6 +437,53 @@ export interface AttemptView {
   message: string | null;
   /** what the pay screen shows and allows, decided in main */
   display: AttemptDisplay;
+}
+
+/**
+ * What the customer display shows (core/customer-display/, the `/customer` page; the Electron
+ * customer window when it is built): only what the customer may see, read-only, pushed on every change.
+ */
+export interface CustomerView {
+  phase: 'idle' | 'cart' | 'pay' | 'paid' | 'declined';
+  storeName: string;
+  /** the last lines scanned, oldest first (at most 30; `itemCount` counts them all) */
+  lines: CustomerLine[];
+  itemCount: number;
+  /** what is due: the cart's total, or the order's while it is paid */
+  totalFen: Fen;
+  discountFen: Fen;
+  /** while the customer may scan to pay: the QR (its text, and an SVG drawn in main) and its deadline */
+  qr: { provider: PaymentMethod; text: string; svg: string; countdownTo: number | null } | null;
+  /** paid: how, how much was tendered (cash) and the change due */
+  paid: { method: PaymentMethod | null; tenderedFen: Fen | null; changeFen: Fen | null } | null;
+  /** the till's clock when this view was made (a countdown runs on it, not the display's own clock) */
+  now: number;
+}
+
+export interface CustomerLine {
+  nameZh: string;
+  nameEn: string;
+  qty: number;
+  unitPriceFen: Fen;
+  weightG: number | null;
+  totalFen: Fen;
+}
+
+/** The pole display facing the customer and the scale labels (owner's settings, `devices.*`). */
+export interface DevicesView {
+  /** scale label layouts read by `cart.scan` (core/hardware/scale-barcodes.ts); empty: none */
+  scaleLayouts: string[];
+  /** the serial pole display (客显, 2×20): where it is and what it can show */
+  pole: PoleDisplaySettings;
+}
+
+export interface PoleDisplaySettings {
+  enabled: boolean;
+  /** a serial port, e.g. `/dev/ttyUSB0` or `COM3` */
+  port: string;
+  baud: number;
+  /** `gb18030` for displays with a Chinese font, else `ascii` (English only) */
+  charset: 'gb18030' | 'ascii';
 }
 
 export interface ProviderSettingsView {

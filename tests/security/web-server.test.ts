@@ -245,6 +245,50 @@ describe('Origin', () => {
   });
 });
 
+describe('the customer display’s feed (/api/customer)', () => {
+  const socket = (path: string, token: string, headers: Record<string, string> = {}) =>
+    new Promise<{ status: number; first: unknown }>((done) => {
+      const ws = new WebSocket(`ws://${host}${path}?token=${encodeURIComponent(token)}`, { headers });
+      ws.on('message', (data: Buffer) => {
+        ws.close();
+        done({ status: 101, first: JSON.parse(data.toString('utf8')) as unknown });
+      });
+      ws.on('unexpected-response', (_req, res) => {
+        done({ status: res.statusCode ?? 0, first: null });
+        ws.terminate();
+      });
+      ws.on('error', () => undefined);
+    });
+
+  it('opens with the display’s key and sends what the customer sees now, nothing of the clerk', async () => {
+    const { status, first } = await socket('/api/customer', web.customerToken, { origin: `http://${host}` });
+    expect(status).toBe(101);
+    expect(first).toMatchObject({ phase: expect.any(String), storeName: expect.any(String), lines: [] });
+    expect(JSON.stringify(first)).not.toMatch(/clerk|收银员|token/i);
+  });
+
+  it('the display’s key calls nothing and opens no till events; the till’s token does not open the display’s feed by mistake', async () => {
+    const call = await httpTransport(web).raw(
+      { method: 'cart.add', input: { productId: 1 } },
+      { authorization: `Bearer ${web.customerToken}` },
+    );
+    expect(call.status).toBe(401);
+    expect((await socket('/api/events', web.customerToken)).status).toBe(401);
+    expect((await socket('/api/customer', web.token)).status).toBe(401);
+    expect((await socket('/api/customer', 'guessed')).status).toBe(401);
+    // another origin is refused as for the till's own feed
+    expect((await socket('/api/customer', web.customerToken, { origin: 'http://evil.example' })).status).toBe(403);
+    const lines = (await httpTransport(web).invoke('cart.get', {})) as { ok: true; value: { lines: unknown[] } };
+    expect(lines.value.lines).toEqual([]);
+  });
+
+  it('serves the display’s page at /customer (not the clerk’s)', async () => {
+    const page = await fetch(`http://${host}/customer?key=x`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('data-testid="customer-display"');
+  });
+});
+
 describe('slow clients and the connection cap', () => {
   it('headers that never finish are answered 408 and dropped within the headers timeout', async () => {
     const s = await open(port);

@@ -45,6 +45,9 @@ import { Reconciliation } from './reconciliation/reconciliation';
 import { reconciliationHandlers } from './reconciliation/handlers';
 import { Reports } from './reports/reports';
 import { reportHandlers } from './reports/handlers';
+import { devicesHandlers } from './hardware/devices-handlers';
+import { CustomerDisplay } from './customer-display/customer-display';
+import { PoleDisplay, openSerialPole, type OpenPole } from './hardware/pole-display';
 import { CashSessions } from './cash/cash-sessions';
 import { cashSessionHandlers, drawerHandlers } from './cash/handlers';
 import { type Handlers } from './handlers';
@@ -97,6 +100,8 @@ export interface CoreOptions {
   afterRestore?: (store: Store) => void;
   /** Backups and checks: the schedule's timing, the copier (tests simulate a full disk), the hook after each backup. */
   dataSafety?: Pick<DataSafetyOptions, 'timing' | 'copier' | 'afterBackup'>;
+  /** Opens the pole display's port (tests: a fake stream); default: the serial port with `serialport`. */
+  openPole?: OpenPole;
   /** Where heavy work runs (core/worker-tasks.ts): worker threads (default), or `inline` on this thread (the bench's baseline). */
   tasks?: 'worker' | 'inline';
 }
@@ -128,6 +133,9 @@ const READ_ONLY: ReadonlySet<string> = new Set([
 import type { CashierOpener } from './payments/handlers';
 export type { CashierOpener };
 
+/** Calls after which the customer display reads the cart again (core/customer-display/). */
+const CART_CHANGES = /^(cart\.(?!get$|parked$)|checkout\.|orders\.cancel$)/;
+
 export type { Handlers } from './handlers';
 
 export function localeFrom(system: string | undefined): Locale {
@@ -155,6 +163,8 @@ export interface Core {
   /** the till's identity in every trade and refund number (till-identity.ts) */
   readonly identity: TillIdentity;
   readonly dataSafety: DataSafety;
+  /** what the customer display shows, and its read-only feed (core/customer-display/) */
+  readonly customerDisplay: CustomerDisplay;
   readonly events: Events;
   readonly handlers: Handlers;
   readonly migration: MigrationReport;
@@ -210,7 +220,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         : workerTasks(store, new TaskPool({ onError: (err) => log(`task worker failed: ${String(err)}`) }));
     const catalogAdmin = new CatalogAdmin(store, clock, catalog, audit, events);
     const catalogFiles = new CatalogueFiles(clock, timeZone, tasks, catalogAdmin);
-    const carts = new Carts(store, catalog, clock);
+    const carts = new Carts(store, catalog, clock, () => settings.values.scaleLayouts);
     const orders = new Orders(
       store,
       carts,
@@ -222,6 +232,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       () => auth.current().name,
       identity,
     );
+    const customerDisplay = new CustomerDisplay({ carts, orders, settings, clock, events, log });
+    // the pole display follows the customer display, on the serial port the owner set (off by default)
+    const pole = new PoleDisplay(options.openPole ?? openSerialPole, log);
+    void pole.configure(settings.values.poleDisplay);
+    const unfollowPole = customerDisplay.subscribe((view) => pole.show(view));
     const secrets = options.secrets ?? new FileSecretStore(options.dataDir);
     const paymentSettings = new PaymentSettings({
       store,
@@ -360,6 +375,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       ...refundHandlers(orderRefunds, access, { counterPrinter, settings, locale, timeZone }),
       ...peopleHandlers({ audit, clock, timeZone, tasks }, access),
       ...reportHandlers({ reports, tasks, clock, timeZone, locale, settings }, access),
+      ...devicesHandlers({ store, settings, audit, changed: (view) => void pole.configure(view.pole) }, access),
       ...reconciliationHandlers(reconciliation, access),
       ...cashSessionHandlers(cashSessions, access, {
         printer,
@@ -395,7 +411,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         // a worker writing a large transaction: wait for its commit here, not inside SQLite
         if (store.writeGate.closed && !READ_ONLY.has(method)) await store.writeGate.open();
         const handler = handlers[method] as (i: unknown) => unknown;
-        return ok(await dataSafety.track(method, () => handler(parsed.data)));
+        const value = await dataSafety.track(method, () => handler(parsed.data));
+        if (CART_CHANGES.test(method)) customerDisplay.cartChanged();
+        return ok(value);
       } catch (err) {
         const e = toPosError(err, store.file);
         if (e.code === 'STORAGE_CORRUPT') dataSafety.reportCorruption(method, e.message);
@@ -431,6 +449,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       printer: counterPrinter,
       identity,
       dataSafety,
+      customerDisplay,
       events,
       handlers,
       migration,
@@ -440,6 +459,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         refunds.stopPolling();
         reconciliation.stopSchedule();
         dataSafety.close();
+        unfollowPole();
+        pole.close();
+        customerDisplay.close();
         void tasks.close();
         store.close();
       },

@@ -1,5 +1,5 @@
 /** Store-wide settings kept in the `settings` table, with defaults for a fresh data directory. */
-import type { Locale, PrinterConfig } from '../../shared/types';
+import type { Locale, PoleDisplaySettings, PrinterConfig } from '../../shared/types';
 import type { Store } from '../store/db';
 
 export interface SettingsValues {
@@ -25,6 +25,10 @@ export interface SettingsValues {
   backupSecondFolder: string | null;
   /** the receipt printer (core/hardware/): the HTML path by default */
   printer: PrinterConfig;
+  /** scale label layouts (core/hardware/scale-barcodes.ts); empty: scale labels are not read */
+  scaleLayouts: string[];
+  /** the serial pole display (core/hardware/pole-display.ts) */
+  poleDisplay: PoleDisplaySettings;
 }
 
 const KEYS: Record<keyof SettingsValues, string> = {
@@ -43,6 +47,8 @@ const KEYS: Record<keyof SettingsValues, string> = {
   backupRetentionDays: 'backup.retentionDays',
   backupSecondFolder: 'backup.secondFolder',
   printer: 'printer.config',
+  scaleLayouts: 'scale.layouts',
+  poleDisplay: 'devices.pole',
 };
 
 export const DEFAULT_SETTINGS: SettingsValues = {
@@ -75,6 +81,8 @@ export const DEFAULT_SETTINGS: SettingsValues = {
     drawerPin: 2,
     pulseMs: 100,
   },
+  scaleLayouts: [],
+  poleDisplay: { enabled: false, port: '', baud: 9600, charset: 'gb18030' },
 };
 
 export class Settings {

@@ -62,6 +62,10 @@ export interface CartLinesTable {
   /** the largest share of the line's gross (ppm) the owner approved for its discount (migration 0013) */
   discount_approved_ppm: number | null;
   position: number;
+  /** a line sold from a scale's label: its code, the price it charges and its weight (migration 0018) */
+  label_code: string | null;
+  label_price_fen: number | null;
+  label_weight_g: number | null;
 }
 
 export interface DayCountersTable {
@@ -107,6 +111,9 @@ export interface OrderLinesTable {
   line_discount_fen: number;
   order_discount_share_fen: number;
   total_fen: number;
+  /** the scale label the line was sold from, and its weight (migration 0018); its price is unit_price_fen */
+  label_code: string | null;
+  label_weight_g: number | null;
 }
 
 export interface PaymentAttemptsTable {

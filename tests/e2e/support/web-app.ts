@@ -7,6 +7,8 @@ import { test as base, type Page } from '@playwright/test';
 
 export interface WebApp {
   url: string;
+  /** the customer display's page (`/customer?key=…`), printed beside the till's */
+  customerUrl: string;
   /** the embedded sandbox's base URL (its control API is under /_sandbox/), when it started */
   sandboxUrl: string | null;
   dataDir: string;
@@ -26,7 +28,11 @@ export async function startWebApp(options: { dataDir?: string; env?: Record<stri
   });
   let output = '';
   const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`browser mode did not start in 45 s:\n${output}`)), 45_000);
+    const timer = setTimeout(() => {
+      // stopped, so that its sandbox is stopped too and not left running (it stops the sandbox it started)
+      child.kill('SIGTERM');
+      reject(new Error(`browser mode did not start in 45 s:\n${output}`));
+    }, 45_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const m = /ready at (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(output);
@@ -46,9 +52,12 @@ export async function startWebApp(options: { dataDir?: string; env?: Record<stri
       reject(new Error(`browser mode exited with ${code}:\n${output}`));
     });
   });
+  const customerUrl =
+    /Customer display .* at (http:\/\/127\.0\.0\.1:\d+\/customer\?key=[\w-]+)/.exec(output)?.[1] ?? '';
   const sandboxUrl = /Intermediary sandbox \(demo mode\) at (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1] ?? null;
   return {
     url,
+    customerUrl,
     sandboxUrl,
     dataDir,
     process: child,

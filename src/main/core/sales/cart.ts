@@ -11,6 +11,7 @@ import type { CartRow } from '../../store/schema';
 import type { Catalog } from '../catalogue/catalog';
 import type { Clock } from '../clock';
 import type { CartApprovals } from './discount-limits';
+import { labelPriceFen, readScaleCode, type ScaleCode } from '../hardware/scale-barcodes';
 import { priceCart } from './pricing';
 
 export function toDiscount(kind: 'percent' | 'amount' | null, value: number | null): Discount | null {
@@ -51,12 +52,21 @@ const CART_LINES = prepared((k, cartId: number) =>
       'products.name_zh',
       'products.name_en',
       'products.price_fen',
+      'cart_lines.label_code',
+      'cart_lines.label_price_fen',
+      'cart_lines.label_weight_g',
     ])
     .where('cart_lines.cart_id', '=', cartId)
     .orderBy('cart_lines.position'),
 );
+/** The product's line to add to; a line sold from a scale label keeps its own price and is never added to. */
 const LINE_OF_PRODUCT = prepared((k, cartId: number, productId: number) =>
-  k.selectFrom('cart_lines').selectAll().where('cart_id', '=', cartId).where('product_id', '=', productId),
+  k
+    .selectFrom('cart_lines')
+    .selectAll()
+    .where('cart_id', '=', cartId)
+    .where('product_id', '=', productId)
+    .where('label_code', 'is', null),
 );
 const LAST_POSITION = prepared((k, cartId: number) =>
   k
@@ -68,6 +78,20 @@ const NEW_LINE = prepared((k, cartId: number, productId: number, qty: number, po
   k
     .insertInto('cart_lines')
     .values({ cart_id: cartId, product_id: productId, qty, discount_kind: null, discount_value: null, position }),
+);
+const NEW_LABEL_LINE = prepared(
+  (k, cartId: number, productId: number, position: number, code: string, priceFen: number, weightG: number | null) =>
+    k.insertInto('cart_lines').values({
+      cart_id: cartId,
+      product_id: productId,
+      qty: 1,
+      discount_kind: null,
+      discount_value: null,
+      position,
+      label_code: code,
+      label_price_fen: priceFen,
+      label_weight_g: weightG,
+    }),
 );
 const SET_LINE_QTY = prepared((k, lineId: number, qty: number) =>
   k.updateTable('cart_lines').set({ qty }).where('id', '=', lineId),
@@ -87,6 +111,8 @@ export class Carts {
     private readonly store: Store,
     private readonly catalog: Catalog,
     private readonly clock: Clock,
+    /** the scale label layouts the owner set (core/hardware/scale-barcodes.ts); none: no scale labels */
+    private readonly scaleLayouts: () => readonly string[] = () => [],
   ) {}
 
   private get k() {
@@ -125,7 +151,7 @@ export class Carts {
     const orderDiscount = toDiscount(row.order_discount_kind, row.order_discount_value);
     const priced = priceCart(
       lines.map((l) => ({
-        unitPriceFen: l.price_fen,
+        unitPriceFen: l.label_price_fen ?? l.price_fen,
         qty: l.qty,
         discount: toDiscount(l.discount_kind, l.discount_value),
       })),
@@ -143,8 +169,10 @@ export class Carts {
           barcode: l.barcode,
           nameZh: l.name_zh,
           nameEn: l.name_en,
-          unitPriceFen: l.price_fen,
+          unitPriceFen: l.label_price_fen ?? l.price_fen,
           qty: l.qty,
+          labelCode: l.label_code,
+          weightG: l.label_weight_g,
           grossFen: p.grossFen,
           discount: toDiscount(l.discount_kind, l.discount_value),
           discountFen: p.lineDiscountFen,
@@ -213,11 +241,37 @@ export class Carts {
   /** The product with this barcode or SKU, `qty` of it (a quantity typed before the scan, `3*`). */
   scan(code: string, qty = 1): CartView {
     const product = this.catalog.findByCode(code);
+    if (!product) {
+      const label = readScaleCode(code, this.scaleLayouts());
+      if (label) return this.addLabel(label);
+    }
     if (!product)
       throw new PosError('UNKNOWN_BARCODE', `No product has the barcode or SKU "${code.trim()}".`, {
         code: code.trim(),
       });
     return this.add(product.id, qty);
+  }
+
+  /**
+   * A scale label: its product (SKU or barcode = the label's PLU, leading zeros optional) on a line of
+   * its own, quantity 1 at the label's price (its amount, or its weight at the price per kg/斤).
+   */
+  private addLabel(label: ScaleCode): CartView {
+    const plu = label.plu.replace(/^0+(?=\d)/, '');
+    const product = this.catalog.findByCode(label.plu) ?? this.catalog.findByCode(plu);
+    if (!product)
+      throw new PosError(
+        'SCALE_UNKNOWN_PRODUCT',
+        `No product has the code ${label.plu} of the scale label ${label.code}: give the product that SKU, or check the scale.`,
+        { code: label.code, plu: label.plu },
+      );
+    const priceFen = labelPriceFen(label, product);
+    return this.store.tx(() => {
+      const cart = this.activeRow();
+      const pos = this.store.first(LAST_POSITION(cart.id));
+      this.store.run(NEW_LABEL_LINE(cart.id, product.id, (pos?.p ?? 0) + 1, label.code, priceFen, label.weightG));
+      return this.view(this.touch(cart, product.id));
+    }, 'normal');
   }
 
   setQty(lineId: number, qty: number): CartView {
@@ -265,7 +319,7 @@ export class Carts {
       const line = this.lineOf(cart.id, lineId);
       if (discount?.kind === 'amount') {
         const product = this.catalog.get(line.product_id);
-        const gross = product.priceFen * line.qty;
+        const gross = (line.label_price_fen ?? product.priceFen) * line.qty;
         if (discount.value > gross) {
           throw new PosError(
             'DISCOUNT_TOO_LARGE',

@@ -104,6 +104,8 @@ const NEW_ORDER_LINE = prepared((k, l: Omit<OrderLineRow, 'id'>) =>
     line_discount_fen: l.line_discount_fen,
     order_discount_share_fen: l.order_discount_share_fen,
     total_fen: l.total_fen,
+    label_code: l.label_code,
+    label_weight_g: l.label_weight_g,
   }),
 );
 const CART_ORDERED = prepared((k, cartId: number, now: number) =>
@@ -267,6 +269,8 @@ export class Orders {
           line_discount_fen: p.lineDiscountFen,
           order_discount_share_fen: p.orderDiscountShareFen,
           total_fen: p.totalFen,
+          label_code: l.labelCode,
+          label_weight_g: l.weightG,
         }),
       );
     });
@@ -414,6 +418,10 @@ export class Orders {
               discount_value: l.discount_value,
               discount_approved_ppm: approved(l.discount_kind, l.discount_value, l.gross_fen),
               position: i + 1,
+              // a scale label's line goes back at the label's price
+              label_code: l.label_code,
+              label_price_fen: l.label_code === null ? null : l.unit_price_fen,
+              label_weight_g: l.label_weight_g,
             }),
           );
         });

@@ -14,6 +14,7 @@ import { m0012DataRestores } from './0012-data-restores';
 import { m0013DiscountApprovals } from './0013-discount-approvals';
 import { m0014HotIndexes } from './0014-hot-indexes';
 import { m0016PrintJobs } from './0016-print-jobs';
+import { m0018ScaleLabels } from './0018-scale-labels';
 
 /**
  * The static, ordered list of migrations (bundlers cannot scan a folder). Names sort in the order
@@ -35,6 +36,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0013-discount-approvals': m0013DiscountApprovals,
   '0014-hot-indexes': m0014HotIndexes,
   '0016-print-jobs': m0016PrintJobs,
+  '0018-scale-labels': m0018ScaleLabels,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

@@ -417,6 +417,10 @@ export const en = {
   'error.UNAUTHORIZED': 'This window is not authorised. Open the address printed by “npm run web” again.',
   'error.NOT_FOUND': 'That item no longer exists (it may have been changed on another screen).',
   'error.UNKNOWN_BARCODE': 'Unknown barcode.',
+  'error.SCALE_CODE_INVALID': 'The scale label did not read right: scan it again, or key in the product.',
+  'error.SCALE_UNKNOWN_PRODUCT': 'No product has the code on this scale label: check the scale, or key in the product.',
+  'error.SCALE_NOT_WEIGHED':
+    'This product is not sold by weight: the owner sets its unit to kg or 斤 in the catalogue.',
   'error.UNKNOWN_PRODUCT': 'That product is not for sale.',
   'error.PRODUCT_RETIRED': 'That product is no longer sold.',
   'error.SKU_TAKEN': 'That SKU is already used by another product.',
@@ -622,6 +626,12 @@ export const en = {
   'recon.saved': 'Reconciliation settings saved.',
 
   'errorDetail.UNKNOWN_BARCODE': 'Unknown barcode {code}',
+  'errorDetail.SCALE_CODE_INVALID':
+    'The scale label {code} did not read right (wrong check digit): scan it again, or key in the product.',
+  'errorDetail.SCALE_UNKNOWN_PRODUCT':
+    'No product has the code {plu} on the scale label {code}: check the scale, or key in the product.',
+  'errorDetail.SCALE_NOT_WEIGHED':
+    'The scale label {code} carries a weight, but this product is sold by “{unit}”: the owner sets its unit to kg or 斤.',
   'errorDetail.UNKNOWN_PRODUCT': 'Product {productId} is not for sale.',
   'errorDetail.SKU_TAKEN': 'SKU {sku} is already used by {otherSku}.',
   'errorDetail.BARCODE_TAKEN': 'Barcode {barcode} is already on {otherSku}.',

@@ -409,6 +409,9 @@ export const zhCN = {
   'error.UNAUTHORIZED': '此窗口未获授权，请重新打开“npm run web”打印的地址。',
   'error.NOT_FOUND': '该项目已不存在（可能已在其他画面中更改）。',
   'error.UNKNOWN_BARCODE': '未知条码。',
+  'error.SCALE_CODE_INVALID': '称重码读取有误：请重新扫描，或手动选择商品。',
+  'error.SCALE_UNKNOWN_PRODUCT': '没有商品对应这张称重标签上的编码：请检查电子秤，或手动选择商品。',
+  'error.SCALE_NOT_WEIGHED': '该商品不按重量销售：请店主在商品资料中把单位设为 kg 或 斤。',
   'error.UNKNOWN_PRODUCT': '该商品不可销售。',
   'error.PRODUCT_RETIRED': '该商品已停售。',
   'error.SKU_TAKEN': '该商品编码已被其他商品使用。',
@@ -593,6 +596,10 @@ export const zhCN = {
   'recon.saved': '对账设置已保存。',
 
   'errorDetail.UNKNOWN_BARCODE': '未知条码 {code}',
+  'errorDetail.SCALE_CODE_INVALID': '称重码 {code} 读取有误（校验位不对）：请重新扫描，或手动选择商品。',
+  'errorDetail.SCALE_UNKNOWN_PRODUCT':
+    '称重标签 {code} 上的商品编码 {plu} 没有对应商品：请检查电子秤，或手动选择商品。',
+  'errorDetail.SCALE_NOT_WEIGHED': '称重标签 {code} 带的是重量，但该商品按“{unit}”销售：请店主把单位设为 kg 或 斤。',
   'errorDetail.UNKNOWN_PRODUCT': '商品 {productId} 不可销售。',
   'errorDetail.INVALID_QUANTITY': '每种商品一行最多 {max} 件。',
   'errorDetail.DISCOUNT_TOO_LARGE': '折扣 {discountFen} 超过了适用金额 {maxFen}。',
