@@ -238,14 +238,21 @@ function controlCount(snap: Snapshot): number {
 
 /**
  * The owner's data-safety views say where the data, its backups and a restore's export are kept: the
- * owner must find those files on disk. Only there, and only in an answer (never an error), may a path
- * appear (docs/security.md).
+ * owner must find those files on disk. The device settings show the serial port the owner typed for a
+ * printer or a pole display (`/dev/ttyUSB0`), and the audit log what was set. Only there, and only in
+ * an answer (never an error), may a path appear (docs/security.md); the data directory never does.
  */
 const PATH_VIEWS: ReadonlySet<string> = new Set([
   'dataSafety.overview',
   'dataSafety.restorePlan',
   'dataSafety.restore',
   'dataSafety.setSettings',
+  'printer.settings',
+  'printer.setSettings',
+  'devices.settings',
+  'devices.set',
+  'audit.list',
+  'audit.export',
 ]);
 
 function leakIn(
