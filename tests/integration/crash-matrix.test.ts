@@ -64,6 +64,8 @@ const recon = (provider: 'alipay' | 'wechat', authCode: string): CrashFlow => ({
 
 /** the money never moved: the attempt ended unpaid here and there, the order can be paid again */
 const UNPAID = { order: 'open', attempts: ['expired'], upstream: ['closed'] } as const;
+/** a QR that was never shown (the create's answer lost in the crash): nobody can pay it, so the restarted till ends it at once as closed (upstream too, where the trade exists) instead of waiting for its deadline */
+const NEVER_SHOWN = { order: 'open', attempts: ['closed'], upstream: ['closed'] } as const;
 /** the customer paid: found, exactly once */
 const PAID = { order: 'paid', attempts: ['paid'], upstream: ['paid'] } as const;
 
@@ -80,20 +82,22 @@ const CASES: Case[] = [
     point: 'payment.intent-written',
     what: 'attempt committed, create never sent (Alipay QR)',
     flow: qr('alipay', true),
-    ...UNPAID,
+    ...NEVER_SHOWN,
     upstream: [],
   },
   {
     point: 'http:precreate',
     what: 'during the create call (Alipay QR): the trade exists upstream, the QR was never shown',
     flow: qr('alipay', false),
-    ...UNPAID,
+    ...NEVER_SHOWN,
+    // an unscanned precreate does not exist at Alipay (docs/protocols.md §2.5): nothing to close, it stays unscanned
+    upstream: ['created'],
   },
   {
     point: 'http:unifiedorder',
     what: 'during the create call (WeChat QR), closed after the 5-minute rule',
     flow: qr('wechat', false),
-    ...UNPAID,
+    ...NEVER_SHOWN,
   },
   {
     point: 'http:pay',
@@ -117,7 +121,9 @@ const CASES: Case[] = [
     point: 'payment.create-answered',
     what: 'Alipay QR answered, answer not stored (no QR shown)',
     flow: qr('alipay', false),
-    ...UNPAID,
+    ...NEVER_SHOWN,
+    // an unscanned precreate does not exist at Alipay (docs/protocols.md §2.5): nothing to close, it stays unscanned
+    upstream: ['created'],
   },
   { point: 'http:query', what: 'during a poll (Alipay QR) after the customer paid', flow: qr('alipay', true), ...PAID },
   {

@@ -388,7 +388,10 @@ describe('fuses: the packaged app cannot be run as Node, given NODE_OPTIONS, or 
         },
       });
       expect(child.baseUrl).toBe('http://127.0.0.1:1');
-      expect(launched).toEqual([{ script, args: ['--port', '0', '--data-dir', join(dir, 'sandbox')] }]);
+      // the child is told the till's pid, so it closes when the till is gone (tests/sandbox/program.test.ts)
+      expect(launched).toEqual([
+        { script, args: ['--port', '0', '--data-dir', join(dir, 'sandbox'), '--parent-pid', String(process.pid)] },
+      ]);
       await child.stop();
       expect(child.process.exitCode).toBe(0);
     } finally {
