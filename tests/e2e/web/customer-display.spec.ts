@@ -136,8 +136,9 @@ for (const size of SIZES) {
       await expect(display.getByTestId('customer-countdown')).toHaveText(/^\d+:\d\d$/);
       await expect(display.getByTestId('customer-total')).toHaveText('¥10.50');
       // large: most of the screen's height, so a phone reads it from a step away
-      const box = (await qr.boundingBox())!;
-      expect(box.height).toBeGreaterThan(size.height * 0.6);
+      await expect
+        .poll(async () => (await qr.boundingBox())?.height ?? 0, { timeout: 5_000 })
+        .toBeGreaterThan(size.height * 0.6);
       await shot(display, 'pay-qr');
       expect(await readQr(qr)).toBe(text);
 

@@ -78,6 +78,8 @@ function totalBox(view: CustomerView): HTMLElement {
 }
 
 let countdown: { to: number; offset: number } | null = null;
+/** the payment QR on screen, kept while its text stays the same */
+let shownQr: { text: string; img: HTMLElement } | null = null;
 
 function drawCountdown(): void {
   const node = root.querySelector<HTMLElement>('[data-testid="customer-countdown"]');
@@ -164,10 +166,16 @@ function render(view: CustomerView): void {
     );
     return;
   }
-  const img = el('img', { class: 'qr', testid: 'customer-qr' });
-  img.alt = '付款码 Payment QR';
-  img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(qr.svg)}`;
-  img.dataset.content = qr.text;
+  // the same QR is kept across updates (a poll's answer, the countdown): a new image would blink
+  // while it decodes, under the customer's phone
+  if (shownQr?.text !== qr.text) {
+    const fresh = el('img', { class: 'qr', testid: 'customer-qr' });
+    fresh.alt = '付款码 Payment QR';
+    fresh.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(qr.svg)}`;
+    fresh.dataset.content = qr.text;
+    shownQr = { text: qr.text, img: fresh };
+  }
+  const img = shownQr.img;
   const [zh, en] = PROVIDERS[qr.provider];
   root.append(
     el(
