@@ -35,7 +35,8 @@ const NOTES: Fen[] = [1000, 2000, 5000, 10000];
 export function quickCash(totalFen: Fen): Fen[] {
   const out = new Set<Fen>();
   for (const note of NOTES) {
-    const fen = Math.max(1, Math.ceil(totalFen / note)) * note;
+    // the smallest sum of this note strictly above the total (a total of whole notes offers the next one up)
+    const fen = (Math.floor(totalFen / note) + 1) * note;
     if (fen > totalFen && fen <= MAX_FEN) out.add(fen);
   }
   return [...out].sort((a, b) => a - b);

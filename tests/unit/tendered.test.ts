@@ -56,6 +56,9 @@ describe('the tendered box', () => {
     expect(quickCash(850)).toEqual([1000, 2000, 5000, 10000]);
     expect(quickCash(5000)).toEqual([6000, 10000]);
     expect(quickCash(12300)).toEqual([13000, 14000, 15000, 20000]);
+    // a total of whole notes offers the next of each note up (found by the property below: none were offered)
+    expect(quickCash(1_250_000)).toEqual([1_251_000, 1_252_000, 1_255_000, 1_260_000]);
+    expect(quickCash(0)).toEqual([1000, 2000, 5000, 10000]);
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 10_000_000 }), (total) => {
         const q = quickCash(total);
