@@ -505,7 +505,9 @@ export async function benchAged(options: AgedOptions): Promise<Row[]> {
     const endDay = made.result.lastDay;
     const minus = (day: string, n: number) =>
       new Date(Date.parse(`${day}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
-    const reconDay = { aged: endDay, empty: minus(new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10), 1) };
+    // the empty store's yesterday is the till's own (its business day in its time zone), not the bench's guess
+    const emptyToday = (await cE.till.call<{ businessDay: string }>('app.info')).businessDay;
+    const reconDay = { aged: endDay, empty: minus(emptyToday, 1) };
     let reconItems = 0;
     for (const c of [cA, cE]) {
       const users = await c.till.call<{ id: number; role: string }[]>('auth.users');

@@ -49,6 +49,7 @@ export const LARGE_TABLES = [
   'report_product_day',
   'report_product_month',
   'recovered_rows',
+  'print_jobs',
 ];
 
 interface Seen {
@@ -132,6 +133,7 @@ const PARTIAL_INDEXES = new Set([
   'refunds_due',
   'payment_attempts_one_open',
   'cash_sessions_one_open',
+  'print_jobs_open',
 ]);
 
 let core: Core;

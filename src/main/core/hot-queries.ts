@@ -10,6 +10,7 @@ import type { Database } from '../store/schema';
 import { drawerCashQuery, pendingAttemptsQuery, sessionSalesQuery } from './cash/queries';
 import { openAttemptsQuery, openExceptionsQuery, recentlyResolvedQuery } from './exceptions/exceptions';
 import { ordersOfDayQuery } from './sales/orders';
+import { jobByTitleQuery, owedJobsQuery, pendingJobsQuery, printedBeforeQuery } from './hardware/print-queue';
 import { dueAttemptsQuery, nextPollQuery, polledCountQuery } from './payments/attempts';
 import {
   dueRefundsQuery,
@@ -42,4 +43,9 @@ export const HOT_QUERIES: Readonly<Record<string, HotQuery>> = {
   'cash.drawerCash': (k, now) => drawerCashQuery(k, 'T01', now - 10 * 3_600_000, now),
   'cash.sessionSales': (k, now) => sessionSalesQuery(k, 'T01', now - 10 * 3_600_000, now),
   'cash.pending': (k) => pendingAttemptsQuery(k, 'T01'),
+  /** the receipt printer's queue: its status and the clerk's list, start-up, a refund's slip, a reprint */
+  'print.owed': (k) => owedJobsQuery(k),
+  'print.pending': (k) => pendingJobsQuery(k),
+  'print.byTitle': (k) => jobByTitleQuery(k, 'refund', 'R20261202000001'),
+  'print.printedBefore': (k) => printedBeforeQuery(k, 1),
 };

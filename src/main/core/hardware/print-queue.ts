@@ -13,12 +13,63 @@
  * Jobs go to the printer one at a time (a 9100 port takes one connection at a time).
  */
 import type { PrinterCause, PrintJobKind, PrintJobView } from '../../../shared/types';
+import type { Kysely } from 'kysely';
 import type { Store } from '../../store/db';
+import type { Database } from '../../store/schema';
+import { inList } from '../../store/sql';
 import type { Clock } from '../clock';
 import { crashPoint } from '../crash-points';
 import { PrinterFailure } from './transports';
 
+/** The states of a job still owed; the partial index `print_jobs_open` holds exactly these rows. */
 const OWED = ['pending', 'sending', 'failed'] as const;
+
+// The queue's reads, built here and named in core/hot-queries.ts. States are written as literals
+// (`inList`): SQLite uses the partial index `print_jobs_open` only when the query's WHERE provably
+// implies the index's, which a bound parameter never does, and `print_jobs` holds a row per receipt.
+
+/** The jobs still owed, newest first (the clerk's list, the printer's status). */
+export function owedJobsQuery(k: Kysely<Database>) {
+  return k
+    .selectFrom('print_jobs')
+    .select(['id', 'kind', 'title', 'state', 'cause', 'attempts', 'created_at'])
+    .where(inList('state', OWED))
+    .orderBy('id', 'desc')
+    .limit(50);
+}
+
+/** The jobs written and never handed to the printer, oldest first (sent once at start-up). */
+export function pendingJobsQuery(k: Kysely<Database>) {
+  return k
+    .selectFrom('print_jobs')
+    .select('id')
+    .where(inList('state', OWED))
+    .where(inList('state', ['pending']))
+    .orderBy('id');
+}
+
+/** The jobs cut off while they were being sent (start-up). */
+function sendingJobsWhere(k: Kysely<Database>) {
+  return k
+    .updateTable('print_jobs')
+    .where(inList('state', OWED))
+    .where(inList('state', ['sending']));
+}
+
+/** Whether a slip of this kind and title was ever written (index `print_jobs_kind_title`). */
+export function jobByTitleQuery(k: Kysely<Database>, kind: PrintJobKind, title: string) {
+  return k.selectFrom('print_jobs').select('id').where('kind', '=', kind).where('title', '=', title).limit(1);
+}
+
+/** Whether a receipt of the order reached the printer, or may have (index `print_jobs_order`). */
+export function printedBeforeQuery(k: Kysely<Database>, orderId: number) {
+  return k
+    .selectFrom('print_jobs')
+    .select('id')
+    .where('order_id', '=', orderId)
+    .where((eb) => eb.or([eb('state', '=', 'sent'), eb('cause', '=', 'unconfirmed')]))
+    .limit(1);
+}
 
 export class PrintQueue {
   private chain: Promise<unknown> = Promise.resolve();
@@ -71,6 +122,9 @@ export class PrintQueue {
             cause,
             updated_at: this.clock.now(),
             ...(attempt ? { attempts: eb('attempts', '+', 1) } : {}),
+            // a job that reached the printer is never sent again (a reprint renders anew): its bytes
+            // would only grow the store by a receipt's size a sale
+            ...(state === 'sent' ? { payload: new Uint8Array(0) } : {}),
           }))
           .where('id', '=', id),
       ),
@@ -101,42 +155,28 @@ export class PrintQueue {
     return this.store.tx(
       () =>
         this.store.run(
-          this.k
-            .updateTable('print_jobs')
-            .set({ state: 'failed', cause: 'unconfirmed', updated_at: this.clock.now() })
-            .where('state', '=', 'sending'),
+          sendingJobsWhere(this.k).set({ state: 'failed', cause: 'unconfirmed', updated_at: this.clock.now() }),
         ).changes,
     );
   }
 
   /** Sends every job written but never sent, oldest first, once; a failure leaves it offered. */
   async drain(send: (bytes: Uint8Array) => Promise<void>): Promise<void> {
-    const ids = this.store
-      .all(this.k.selectFrom('print_jobs').select('id').where('state', '=', 'pending').orderBy('id'))
-      .map((r) => r.id);
+    const ids = this.store.all(pendingJobsQuery(this.k)).map((r) => r.id);
     for (const id of ids) await this.send(id, send).catch(() => undefined);
   }
 
   /** The jobs still owed: written, on their way, or failed. */
   owed(): PrintJobView[] {
-    return this.store
-      .all(
-        this.k
-          .selectFrom('print_jobs')
-          .select(['id', 'kind', 'title', 'state', 'cause', 'attempts', 'created_at'])
-          .where('state', 'in', OWED)
-          .orderBy('id', 'desc')
-          .limit(50),
-      )
-      .map((j) => ({
-        id: j.id,
-        kind: j.kind,
-        title: j.title,
-        state: j.state,
-        cause: j.cause as PrinterCause | null,
-        attempts: j.attempts,
-        createdAt: j.created_at,
-      }));
+    return this.store.all(owedJobsQuery(this.k)).map((j) => ({
+      id: j.id,
+      kind: j.kind,
+      title: j.title,
+      state: j.state,
+      cause: j.cause as PrinterCause | null,
+      attempts: j.attempts,
+      createdAt: j.created_at,
+    }));
   }
 
   job(id: number): PrintJobView | undefined {
@@ -150,31 +190,19 @@ export class PrintQueue {
           .updateTable('print_jobs')
           .set({ state: 'dismissed', updated_at: this.clock.now() })
           .where('id', '=', id)
-          .where('state', 'in', ['pending', 'failed']),
+          .where(inList('state', ['pending', 'failed'])),
       ),
     );
   }
 
   /** Whether a job of this kind and title was ever written (a refund answered twice prints one slip). */
   has(kind: PrintJobKind, title: string): boolean {
-    return (
-      this.store.first(
-        this.k.selectFrom('print_jobs').select('id').where('kind', '=', kind).where('title', '=', title),
-      ) !== undefined
-    );
+    return this.store.first(jobByTitleQuery(this.k, kind, title)) !== undefined;
   }
 
   /** Whether a receipt of the order reached the printer before (or may have): a later print is a reprint. */
   printedBefore(orderId: number): boolean {
-    return (
-      this.store.first(
-        this.k
-          .selectFrom('print_jobs')
-          .select('id')
-          .where('order_id', '=', orderId)
-          .where((eb) => eb.or([eb('state', '=', 'sent'), eb('cause', '=', 'unconfirmed')])),
-      ) !== undefined
-    );
+    return this.store.first(printedBeforeQuery(this.k, orderId)) !== undefined;
   }
 
   /** A new print of an order replaces its receipts still owed (they are never printed as well). */
@@ -185,7 +213,7 @@ export class PrintQueue {
           .updateTable('print_jobs')
           .set({ state: 'dismissed', updated_at: this.clock.now() })
           .where('order_id', '=', orderId)
-          .where('state', 'in', ['pending', 'failed']),
+          .where(inList('state', ['pending', 'failed'])),
       ),
     );
   }

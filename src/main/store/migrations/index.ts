@@ -15,6 +15,7 @@ import { m0013DiscountApprovals } from './0013-discount-approvals';
 import { m0014HotIndexes } from './0014-hot-indexes';
 import { m0016PrintJobs } from './0016-print-jobs';
 import { m0018ScaleLabels } from './0018-scale-labels';
+import { m0019PrintJobLookups } from './0019-print-job-lookups';
 
 /**
  * The static, ordered list of migrations (bundlers cannot scan a folder). Names sort in the order
@@ -37,6 +38,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0014-hot-indexes': m0014HotIndexes,
   '0016-print-jobs': m0016PrintJobs,
   '0018-scale-labels': m0018ScaleLabels,
+  '0019-print-job-lookups': m0019PrintJobLookups,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();
