@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { PosErrorShape } from '../../shared/errors';
 import type { AppInfo, CartView, Locale, OrderView, PaidOrder, Receipt } from '../../shared/types';
 import { maskPaymentCode, normalisePaymentCode, recognisePaymentCode } from '../../shared/payment-code';
@@ -18,8 +18,11 @@ import ManageScreen from './screens/manage';
 import OrdersScreen from './screens/orders';
 import PayScreen, { type ScanTarget } from './screens/pay';
 import ReceiptScreen from './screens/receipt';
-import SellScreen from './screens/sell';
-import SettingsScreen from './screens/settings/settings-screen';
+import SellScreen, { prefetchSell } from './screens/sell';
+
+/** The owner's settings load when first opened, like the Manage sections (screens/manage-sections.tsx). */
+const loadSettings = () => import('./screens/settings/settings-screen');
+const SettingsScreen = lazy(loadSettings);
 
 type Screen =
   | { name: 'sell' }
@@ -139,6 +142,9 @@ export function App() {
   const refreshParkedQuietly = useCallback(() => void refreshParked(), [refreshParked]);
 
   const start = useCallback(async () => {
+    // asked together: the till's info, the cart and the Sell screen's first tiles (one round trip, not four)
+    const cart = safe(api.cart.get({}));
+    prefetchSell();
     const r = await safe(api.app.info({}));
     if (!r.ok) {
       setBoot({ state: 'failed', error: r.error });
@@ -146,7 +152,7 @@ export function App() {
     }
     setInfo(r.value);
     setLocaleState(r.value.locale);
-    const c = await safe(api.cart.get({}));
+    const c = await cart;
     if (!c.ok) {
       setBoot({ state: 'failed', error: c.error });
       return;
@@ -365,7 +371,9 @@ export function App() {
           ) : screen.name === 'check' ? (
             <AttentionScreen onBack={() => setScreen({ name: 'sell' })} onCount={setCheckCount} />
           ) : screen.name === 'settings' ? (
-            <SettingsScreen info={appInfo} onSaved={refreshInfoQuietly} onBack={() => setScreen({ name: 'sell' })} />
+            <Suspense fallback={<p className="muted">…</p>}>
+              <SettingsScreen info={appInfo} onSaved={refreshInfoQuietly} onBack={() => setScreen({ name: 'sell' })} />
+            </Suspense>
           ) : (
             <OrdersScreen businessDay={appInfo.businessDay} onBack={() => setScreen({ name: 'sell' })} />
           )}

@@ -1,4 +1,4 @@
-import { memo, type CSSProperties } from 'react';
+import { memo, useEffect, useState, type CSSProperties } from 'react';
 import { formatFen } from '../../../shared/money';
 import type { Product } from '../../../shared/types';
 import { names, useI18n } from '../i18n';
@@ -11,12 +11,43 @@ export interface ProductGridProps {
   highlight?: number | null;
 }
 
+/**
+ * Tiles drawn at once: more than the largest counter screen shows (1920×1080 holds about 60). A store
+ * with a thousand products draws the rest in slices after the first paint, so the first tile does not
+ * wait for a thousand buttons (≈ 0.3 s on a counter PC) and the clerk's keys are never held for long.
+ */
+const FIRST_TILES = 96;
+const TILES_PER_SLICE = 200;
+
+/** How many of `count` tiles to draw: all of a short list; a long one grows by slices between frames. */
+function useGrowingCount(count: number, list: unknown): number {
+  const [shown, setShown] = useState(() => Math.min(count, FIRST_TILES));
+  const [of, setOf] = useState(list);
+  let n = shown;
+  if (of !== list) {
+    // a new list (category, search, catalogue change) starts again from the first slice
+    n = Math.min(count, FIRST_TILES);
+    setOf(list);
+    setShown(n);
+  }
+  useEffect(() => {
+    if (n >= count) return undefined;
+    const id = window.setTimeout(() => setShown((s) => Math.min(count, s + TILES_PER_SLICE)), 0);
+    return () => window.clearTimeout(id);
+  }, [n, count]);
+  return Math.min(n, count);
+}
+
 /** Big tiles: name in the current language, the other language small beneath, price large. */
 export const ProductGrid = memo(function ProductGrid({ products, colors, onAdd, highlight }: ProductGridProps) {
   const { locale } = useI18n();
+  const shown = useGrowingCount(products.length, products);
+  // the highlighted search result is always drawn, even before its slice
+  const hi = highlight == null ? -1 : products.findIndex((p) => p.id === highlight);
+  const drawn = hi >= shown ? products.slice(0, hi + 1) : products.slice(0, shown);
   return (
-    <div className="grid" data-testid="product-grid">
-      {products.map((p) => {
+    <div className="grid" data-testid="product-grid" aria-busy={drawn.length < products.length || undefined}>
+      {drawn.map((p) => {
         const n = names(locale, p);
         return (
           <button

@@ -5,14 +5,31 @@
  */
 import { lazy, Suspense, type ReactNode } from 'react';
 import type { MessageKey } from '../i18n';
-import CatalogueScreen from './catalogue/catalogue-screen';
-import CashSessionScreen from './cash-session/cash-session-screen';
-import DataSafetyScreen from './data-safety/data-safety-screen';
-import PeopleScreen from './people';
-import ReconciliationScreen from './reconciliation/reconciliation-screen';
 
-/** The sales review brings a charting library: loaded when first opened, not at start-up. */
-const ReportsScreen = lazy(() => import('./reports/reports-screen'));
+/**
+ * The owner's sections load when first opened, not at start-up: the counter's first tile waits for
+ * every script of the first bundle, and a clerk selling never opens these. They are not fetched ahead
+ * either: evaluating them is one long task on the page's thread, and a barcode scanned meanwhile
+ * arrives as keystrokes that must not wait (use-scanner.ts tells a scan by their pace); a section's
+ * first opening costs its parse, a few tens of milliseconds, once.
+ */
+const load = {
+  catalogue: () => import('./catalogue/catalogue-screen'),
+  reconciliation: () => import('./reconciliation/reconciliation-screen'),
+  cash: () => import('./cash-session/cash-session-screen'),
+  /** the sales review brings a charting library */
+  reports: () => import('./reports/reports-screen'),
+  people: () => import('./people'),
+  dataSafety: () => import('./data-safety/data-safety-screen'),
+};
+const CatalogueScreen = lazy(load.catalogue);
+const ReconciliationScreen = lazy(load.reconciliation);
+const CashSessionScreen = lazy(load.cash);
+const ReportsScreen = lazy(load.reports);
+const PeopleScreen = lazy(load.people);
+const DataSafetyScreen = lazy(load.dataSafety);
+
+const loading = (node: ReactNode) => <Suspense fallback={<p className="muted">…</p>}>{node}</Suspense>;
 
 export interface ManageSection {
   id: string;
@@ -26,40 +43,36 @@ export const MANAGE_SECTIONS: ManageSection[] = [
     id: 'catalogue',
     title: 'catalogue.title',
     description: 'catalogue.manageDescription',
-    render: ({ onBack }) => <CatalogueScreen onBack={onBack} />,
+    render: ({ onBack }) => loading(<CatalogueScreen onBack={onBack} />),
   },
   {
     id: 'reconciliation',
     title: 'recon.title',
     description: 'recon.manageDescription',
-    render: ({ onBack, businessDay }) => <ReconciliationScreen businessDay={businessDay} onBack={onBack} />,
+    render: ({ onBack, businessDay }) => loading(<ReconciliationScreen businessDay={businessDay} onBack={onBack} />),
   },
   {
     id: 'cash',
     title: 'cash.title',
     description: 'cash.manageDescription',
-    render: ({ onBack, businessDay }) => <CashSessionScreen businessDay={businessDay} onBack={onBack} />,
+    render: ({ onBack, businessDay }) => loading(<CashSessionScreen businessDay={businessDay} onBack={onBack} />),
   },
   {
     id: 'reports',
     title: 'reports.title',
     description: 'reports.manageDescription',
-    render: ({ onBack, businessDay }) => (
-      <Suspense fallback={<p className="muted">…</p>}>
-        <ReportsScreen businessDay={businessDay} onBack={onBack} />
-      </Suspense>
-    ),
+    render: ({ onBack, businessDay }) => loading(<ReportsScreen businessDay={businessDay} onBack={onBack} />),
   },
   {
     id: 'people',
     title: 'people.title',
     description: 'people.manageDescription',
-    render: ({ onBack }) => <PeopleScreen onBack={onBack} />,
+    render: ({ onBack }) => loading(<PeopleScreen onBack={onBack} />),
   },
   {
     id: 'data-safety',
     title: 'safety.title',
     description: 'safety.manageDescription',
-    render: ({ onBack }) => <DataSafetyScreen onBack={onBack} />,
+    render: ({ onBack }) => loading(<DataSafetyScreen onBack={onBack} />),
   },
 ];
