@@ -19,6 +19,7 @@ import OrdersScreen from './screens/orders';
 import PayScreen, { type ScanTarget } from './screens/pay';
 import ReceiptScreen from './screens/receipt';
 import SellScreen, { prefetchSell } from './screens/sell';
+import './screens/settings/printer.css'; // in the first stylesheet, where it always was (manage-sections.tsx says why)
 
 /** The owner's settings load when first opened, like the Manage sections (screens/manage-sections.tsx). */
 const loadSettings = () => import('./screens/settings/settings-screen');

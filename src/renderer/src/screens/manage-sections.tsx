@@ -5,6 +5,13 @@
  */
 import { lazy, Suspense, type ReactNode } from 'react';
 import type { MessageKey } from '../i18n';
+// The sections' rules stay in the first stylesheet, where they always were (before styles.css, as
+// App is imported first): loaded with their lazy screen they would come after it and win the ties
+// of equal specificity they used to lose (the catalogue's table rows grew shorter).
+import './catalogue/catalogue.css';
+import './cash-session/cash-session.css';
+import './data-safety/data-safety.css';
+import './reconciliation/reconciliation.css';
 
 /**
  * The owner's sections load when first opened, not at start-up: the counter's first tile waits for
