@@ -11,7 +11,7 @@ import { drawerCashQuery, pendingAttemptsQuery, sessionSalesQuery } from './cash
 import { openAttemptsQuery, openExceptionsQuery, recentlyResolvedQuery } from './exceptions/exceptions';
 import { ordersOfDayQuery } from './sales/orders';
 import { jobByTitleQuery, owedJobsQuery, pendingJobsQuery, printedBeforeQuery } from './hardware/print-queue';
-import { dueAttemptsQuery, nextPollQuery, polledCountQuery } from './payments/attempts';
+import { dueAttemptsQuery, nextPollQuery, polledCountQuery } from './payments/attempt-queries';
 import {
   dueRefundsQuery,
   MAX_CONCURRENT_REFUNDS,
