@@ -3,7 +3,7 @@
  * without falling behind their schedule"; issue 10: "1,000 payments opened in one minute keep up or
  * degrade by a stated, measured rule").
  *
- * The rule (src/main/core/payments/attempts.ts, `nextPollAt`, DEFAULT_MAX_POLLS_PER_SECOND): the schedule
+ * The rule (src/main/core/payments/attempt-schedule.ts, `nextPollAt`, DEFAULT_MAX_POLLS_PER_SECOND): the schedule
  * plans for at most `maxPollsPerSecond` queries a second over all open attempts; with more open
  * than that allows at their intervals, every interval stretches to open ÷ cap (1,000 open → each
  * asked every 10 s at 100/s), most overdue first. So "keeps up" is measured against the stretched

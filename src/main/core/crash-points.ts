@@ -10,7 +10,7 @@
  *   order.cash-sale-in-tx, order.cash-sale-committed         (core/sales/orders.ts)
  *   payment.intent-written, payment.create-answered,
  *   payment.query-answered, payment.paid-committed,
- *   payment.close-answered                                   (core/payments/attempts.ts)
+ *   payment.close-answered                                   (core/payments/attempt-*.ts)
  *   refund.intent-written, refund.answered                   (core/refunds/refunds.ts)
  *   recon.statement-downloaded, recon.import-in-tx,
  *   recon.import-committed                                   (core/reconciliation/)

@@ -9,9 +9,9 @@ import type { Compilable, Kysely } from 'kysely';
 import type { Database } from '../store/schema';
 import { drawerCashQuery, pendingAttemptsQuery, sessionSalesQuery } from './cash/queries';
 import { openAttemptsQuery, openExceptionsQuery, recentlyResolvedQuery } from './exceptions/exceptions';
-import { ordersOfDayQuery } from './sales/orders';
+import { ordersOfDayQuery } from './sales/order-views';
 import { jobByTitleQuery, owedJobsQuery, pendingJobsQuery, printedBeforeQuery } from './hardware/print-queue';
-import { dueAttemptsQuery, nextPollQuery, polledCountQuery } from './payments/attempts';
+import { dueAttemptsQuery, nextPollQuery, polledCountQuery } from './payments/attempt-queries';
 import {
   dueRefundsQuery,
   MAX_CONCURRENT_REFUNDS,

@@ -18,7 +18,7 @@
  *   if it asked to be polled again at once.
  *
  * What a step asks and how far its next poll is (the attempts' adaptive intervals, the published
- * cap, the per-attempt backoff, the deadline close) is the owner's: core/payments/attempts.ts, core/refunds/refunds.ts.
+ * cap, the per-attempt backoff, the deadline close) is the owner's: core/payments/attempt-*.ts, core/refunds/refunds.ts.
  */
 
 export interface PollerJobs {

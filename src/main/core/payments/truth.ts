@@ -15,6 +15,10 @@
  * refunds, exceptions, orders) holds the transaction and decides, so the transactions, `synchronous`
  * levels, crash points and events are where they were. `tests/unit/truth-writers.test.ts` fails when
  * any other module of src/main writes these tables or an order's payment status.
+ *
+ * Why one file of nearly 500 lines rather than several: "where is a payment's state written" has one
+ * answer, and the test checks that answer by this file's name. What is no write — the refund's
+ * moves, the facts a write may carry — is in truth-rules.ts, which only this file uses.
  */
 import { PosError } from '../../../shared/errors';
 import type { OrderStatus, RefundState } from '../../../shared/types';
@@ -25,37 +29,9 @@ import type { Audit } from '../people/audit';
 import type { Actor } from '../people/auth';
 import type { Clock } from '../clock';
 import { writeJournal } from '../journal';
+import { born, refundMove, type AttemptFacts, type AttemptRef, type RefundFacts } from './truth-rules';
 
-/** What may be written to an attempt beside its state (the state moves only by `apply`). */
-export type AttemptFacts = Omit<Partial<AttemptRow>, 'id' | 'order_id' | 'state'>;
-
-/** What may be written to a refund beside its state (the state moves only by `applyRefund`). */
-export type RefundFacts = Omit<Partial<RefundRow>, 'id' | 'order_id' | 'attempt_id' | 'state'>;
-
-type AttemptRef = Pick<AttemptRow, 'id' | 'order_id'>;
-
-/**
- * A refund's moves: requested (its number committed) → pending (accepted, queried until final) →
- * succeeded or failed; a query that knows no such refund sends it back to requested (sent again
- * under the same number). Cash is given from the drawer: born requested → succeeded in one insert.
- */
-const REFUND_MOVES: Readonly<Record<RefundState, readonly RefundState[]>> = {
-  requested: ['pending', 'succeeded', 'failed'],
-  pending: ['succeeded', 'failed', 'requested'],
-  succeeded: [],
-  failed: [],
-};
-
-/** `to` when a refund may move there from `from`, else null. */
-function refundMove(from: RefundState, to: RefundState): RefundState | null {
-  return REFUND_MOVES[from].includes(to) ? to : null;
-}
-
-/** The state a cash attempt or refund is born in: through the machine, from where every one starts. */
-function born<S>(to: S | null): S {
-  if (to === null) throw new Error('the state machine refuses a cash payment or refund');
-  return to;
-}
+export type { AttemptFacts, RefundFacts } from './truth-rules';
 
 // The writes of every cash sale, built and compiled once (store/db.ts `prepared`).
 const NEW_CASH_ATTEMPT = prepared(

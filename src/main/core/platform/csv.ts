@@ -1,6 +1,6 @@
 /**
  * The one CSV writer for every export: the sales report (report-files.ts), an order's payment
- * timeline (orders.ts), the audit log (audit.ts), the catalogue (catalog-admin.ts) and the sales
+ * timeline (order-views.ts), the audit log (audit.ts), the catalogue (catalog-admin.ts) and the sales
  * re-entered after a restore (recovery.ts). The file is written by csv-stringify; what is ours are
  * the rules below, given to it as casts and options.
  *

@@ -5,176 +5,34 @@
  * thousand summary rows, never the orders: products, methods, clerks and tills come from month rows
  * for whole months and day rows for the days around them (see `splitRange`).
  *
+ * The days of a range and how it is split are report-days.ts; the sums and totals, report-sums.ts.
+ *
  * `tests/support/report-reference.ts` computes the same report with GROUP BY over the raw tables; the tests and the
  * bench hold the two equal.
  */
 import { sql } from 'kysely';
-import { PosError } from '../../../shared/errors';
-import type {
-  ReportCategoryRow,
-  ReportMethodRow,
-  ReportProductRow,
-  ReportTotals,
-  SalesReport,
-} from '../../../shared/types';
-import { MAX_REPORT_DAYS } from '../../../shared/report-range';
+import type { ReportCategoryRow, ReportMethodRow, ReportProductRow, SalesReport } from '../../../shared/types';
 import type { Store } from '../../store/db';
 import { REPORT_REBUILD_SQL } from '../../store/migrations/0008-report-rollups';
 import { offsetTransitions } from '../../store/tz-offsets';
 import type { Clock } from '../clock';
+import { addDays, checkRange, splitRange } from './report-days';
+import {
+  addSums,
+  isZero,
+  METHOD_ORDER,
+  MODE_ORDER,
+  SALES_SUMS,
+  sumProducts,
+  totals,
+  zeroSums,
+  type ProductSums,
+  type Sums,
+} from './report-sums';
 
-const MIN_YEAR = 2000;
-const MAX_YEAR = 2099;
-const DAY_MS = 86_400_000;
-
-/** Midnight UTC of a `YYYY-MM-DD` that is a real calendar day in 2000–2099, else null. */
-export function parseReportDay(day: string): number | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
-  if (!m) return null;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (y < MIN_YEAR || y > MAX_YEAR) return null;
-  const t = Date.UTC(y, mo - 1, d);
-  return new Date(t).toISOString().slice(0, 10) === day ? t : null;
-}
-
-export const dayOf = (t: number): string => new Date(t).toISOString().slice(0, 10);
-export const addDays = (day: string, n: number): string =>
-  dayOf((parseReportDay(day) ?? Date.parse(`${day}T00:00:00Z`)) + n * DAY_MS);
-
-/** Checks a range of business days; returns its length in days (both ends included). */
-export function checkRange(from: string, to: string): number {
-  const a = parseReportDay(from);
-  const b = parseReportDay(to);
-  const refuse = (reason: 'bad_date' | 'backwards' | 'too_long', message: string): never => {
-    throw new PosError('REPORT_RANGE_INVALID', message, { from, to, reason, maxDays: MAX_REPORT_DAYS });
-  };
-  if (a === null) refuse('bad_date', `${from} is not a day between ${MIN_YEAR} and ${MAX_YEAR}.`);
-  if (b === null) refuse('bad_date', `${to} is not a day between ${MIN_YEAR} and ${MAX_YEAR}.`);
-  const days = ((b as number) - (a as number)) / DAY_MS + 1;
-  if (days < 1) refuse('backwards', `The range ends (${to}) before it starts (${from}).`);
-  if (days > MAX_REPORT_DAYS)
-    refuse('too_long', `The range has ${days} days; a report covers at most ${MAX_REPORT_DAYS}.`);
-  return days;
-}
-
-/** A piece of a range: whole months or a run of days, added or taken away. */
-export type RangePart = { sign: 1 | -1; months: string[] } | { sign: 1 | -1; from: string; to: string };
-
-/**
- * Splits a range so the fewest summary rows are read: whole calendar months from month rows, the
- * other days from day rows; a month mostly inside the range is read whole, less the days outside
- * it (sums subtract exactly). 2026-01-02…2026-04-10 → + months 01, 02, 03, − day 01-01, + days
- * 04-01…04-10. At most 15 days are read by day at each end.
- */
-export function splitRange(from: string, to: string): RangePart[] {
-  const months: string[] = [];
-  const plus: [string, string][] = [];
-  const minus: [string, string][] = [];
-  let cursor = from;
-  while (cursor <= to) {
-    const [y, m] = cursor.split('-').map(Number) as [number, number];
-    const first = `${cursor.slice(0, 8)}01`;
-    const last = dayOf(Date.UTC(y, m, 0));
-    const end = last < to ? last : to;
-    const inside = (parseReportDay(end)! - parseReportDay(cursor)!) / DAY_MS + 1;
-    const length = Number(last.slice(8));
-    if (inside === length) {
-      months.push(cursor.slice(0, 7));
-    } else if (length - inside < inside) {
-      months.push(cursor.slice(0, 7));
-      if (cursor > first) minus.push([first, addDays(cursor, -1)]);
-      if (end < last) minus.push([addDays(end, 1), last]);
-    } else {
-      const prev = plus[plus.length - 1];
-      if (prev && addDays(prev[1], 1) === cursor) prev[1] = end;
-      else plus.push([cursor, end]);
-    }
-    cursor = addDays(last, 1);
-  }
-  const parts: RangePart[] = [];
-  if (months.length > 0) parts.push({ sign: 1, months });
-  for (const [a, b] of plus) parts.push({ sign: 1, from: a, to: b });
-  for (const [a, b] of minus) parts.push({ sign: -1, from: a, to: b });
-  return parts;
-}
-
-interface Sums {
-  orders: number | null;
-  items: number | null;
-  gross_fen: number | null;
-  discount_fen: number | null;
-  refund_fen: number | null;
-  refunds: number | null;
-  refund_items: number | null;
-}
-
-export function totals(s: Partial<Sums> | undefined): ReportTotals {
-  const n = (v: number | null | undefined) => Number(v ?? 0);
-  const orders = n(s?.orders);
-  const grossFen = n(s?.gross_fen);
-  const discountFen = n(s?.discount_fen);
-  const refundFen = n(s?.refund_fen);
-  const salesFen = grossFen - discountFen;
-  return {
-    orders,
-    items: n(s?.items),
-    grossFen,
-    discountFen,
-    salesFen,
-    refundFen,
-    refunds: n(s?.refunds),
-    refundItems: n(s?.refund_items),
-    netFen: salesFen - refundFen,
-    avgTicketFen: orders > 0 ? Math.round(salesFen / orders) : null,
-  };
-}
-
-const SALES_SUMS = [
-  sql<number>`sum(orders)`.as('orders'),
-  sql<number>`sum(items)`.as('items'),
-  sql<number>`sum(gross_fen)`.as('gross_fen'),
-  sql<number>`sum(discount_fen)`.as('discount_fen'),
-  sql<number>`sum(refund_fen)`.as('refund_fen'),
-  sql<number>`sum(refunds)`.as('refunds'),
-  sql<number>`sum(refund_items)`.as('refund_items'),
-] as const;
-
-const zeroSums = (): Sums => ({
-  orders: 0,
-  items: 0,
-  gross_fen: 0,
-  discount_fen: 0,
-  refund_fen: 0,
-  refunds: 0,
-  refund_items: 0,
-});
-function addSums(into: Sums, r: Partial<Sums>, sign: 1 | -1 = 1): void {
-  into.orders = Number(into.orders ?? 0) + sign * Number(r.orders ?? 0);
-  into.items = Number(into.items ?? 0) + sign * Number(r.items ?? 0);
-  into.gross_fen = Number(into.gross_fen ?? 0) + sign * Number(r.gross_fen ?? 0);
-  into.discount_fen = Number(into.discount_fen ?? 0) + sign * Number(r.discount_fen ?? 0);
-  into.refund_fen = Number(into.refund_fen ?? 0) + sign * Number(r.refund_fen ?? 0);
-  into.refunds = Number(into.refunds ?? 0) + sign * Number(r.refunds ?? 0);
-  into.refund_items = Number(into.refund_items ?? 0) + sign * Number(r.refund_items ?? 0);
-}
-
-const isZero = (t: ReportTotals) =>
-  t.orders === 0 &&
-  t.grossFen === 0 &&
-  t.discountFen === 0 &&
-  t.refundFen === 0 &&
-  t.refunds === 0 &&
-  t.items === 0 &&
-  t.refundItems === 0;
-
-interface ProductSums {
-  orders: number;
-  qty: number;
-  gross_fen: number;
-  discount_fen: number;
-  refund_fen: number;
-  refund_qty: number;
-}
+// the range's rules and the totals, for the callers that import them from here
+export { addDays, checkRange, dayOf, parseReportDay, splitRange, type RangePart } from './report-days';
+export { totals } from './report-sums';
 
 export class Reports {
   constructor(
@@ -524,35 +382,4 @@ export class Reports {
     }
     return [...byCat.values()].sort((a, b) => b.netFen - a.netFen || (a.categoryId ?? 0) - (b.categoryId ?? 0));
   }
-}
-
-const METHOD_ORDER: readonly ReportMethodRow['method'][] = ['cash', 'alipay', 'wechat', 'yeepay', 'none'];
-const MODE_ORDER: readonly ReportMethodRow['mode'][] = ['cash', 'qr', 'payment_code', 'redirect', 'none'];
-
-function sumProducts(
-  rows: readonly ReportProductRow[],
-  as: Pick<ReportProductRow, 'productId' | 'sku' | 'nameZh' | 'nameEn' | 'categoryId'>,
-): ReportProductRow {
-  const out: ReportProductRow = {
-    ...as,
-    orders: 0,
-    qty: 0,
-    grossFen: 0,
-    discountFen: 0,
-    salesFen: 0,
-    refundFen: 0,
-    refundQty: 0,
-    netFen: 0,
-  };
-  for (const r of rows) {
-    out.orders += r.orders;
-    out.qty += r.qty;
-    out.grossFen += r.grossFen;
-    out.discountFen += r.discountFen;
-    out.salesFen += r.salesFen;
-    out.refundFen += r.refundFen;
-    out.refundQty += r.refundQty;
-    out.netFen += r.netFen;
-  }
-  return out;
 }

@@ -1,39 +1,28 @@
 /**
  * Orders: confirming a cart writes the order (lines, totals, a number a clerk can read aloud)
  * before any payment; cash payment completes it in one transaction with its payment record and
- * journal row; orders can be listed, opened, cancelled while unpaid, and their receipts rebuilt.
+ * journal row; orders can be listed, opened, cancelled while unpaid, and their receipts rebuilt
+ * (what reads an order is order-views.ts).
  */
 import { PosError } from '../../../shared/errors';
 import { formatFen } from '../../../shared/money';
-import type {
-  CartView,
-  JournalEntry,
-  OrderLineView,
-  OrderStatus,
-  OrderSummary,
-  OrderView,
-  PaidOrder,
-  PaymentView,
-  Receipt,
-  TimelineExport,
-} from '../../../shared/types';
-import { OPEN_STATES, PAID_STATES, isPaid } from '../../../shared/payment-states';
+import type { CartView, OrderSummary, OrderView, PaidOrder, Receipt, TimelineExport } from '../../../shared/types';
+import { OPEN_STATES, PAID_STATES } from '../../../shared/payment-states';
 import { inList } from '../../store/sql';
 import { prepared, type Store } from '../../store/db';
-import type { Kysely } from 'kysely';
-import type { AttemptRow, Database, OrderLineRow, OrderRow } from '../../store/schema';
-import { toDiscount, type Carts } from './cart';
+import type { AttemptRow, OrderLineRow, OrderRow } from '../../store/schema';
+import type { Carts } from './cart';
 import { businessDay, type Clock } from '../clock';
 import type { Audit } from '../people/audit';
 import type { Actor } from '../people/auth';
 import { crashPoint } from '../crash-points';
-import { writeCsv } from '../platform/csv';
 import { shareOf } from './discount-limits';
 import type { Events } from '../events';
 import type { TillIdentity } from '../payments/till-identity';
 import { writeJournal } from '../journal';
 import { PaymentTruth } from '../payments/truth';
 import { priceCart } from './pricing';
+import { orderRow, orderSummary, ordersOfDayQuery, orderView, receiptOf, timelineExport } from './order-views';
 import type { Settings } from '../settings';
 
 /** The most change a till hands out; a larger tender is a typing mistake, not a sale. */
@@ -41,19 +30,6 @@ export const MAX_CHANGE_FEN = 100_000;
 
 export function orderNumber(day: string, seq: number): string {
   return `${day.replaceAll('-', '')}-${String(seq).padStart(4, '0')}`;
-}
-
-/** A business day's orders, newest first, with how each was paid (a clerk's "today's orders"; orders_day). */
-export function ordersOfDayQuery(k: Kysely<Database>, day: string) {
-  return k
-    .selectFrom('orders')
-    .leftJoin('payment_attempts as pa', (j) =>
-      j.onRef('pa.order_id', '=', 'orders.id').on('pa.state', 'in', PAID_STATES),
-    )
-    .selectAll('orders')
-    .select('pa.method as method')
-    .where('orders.business_day', '=', day)
-    .orderBy('orders.seq', 'desc');
 }
 
 // The queries of every sale, built and compiled once (store/db.ts `prepared`).
@@ -110,16 +86,6 @@ const NEW_ORDER_LINE = prepared((k, l: Omit<OrderLineRow, 'id'>) =>
 );
 const CART_ORDERED = prepared((k, cartId: number, now: number) =>
   k.updateTable('carts').set({ status: 'ordered', updated_at: now }).where('id', '=', cartId),
-);
-const ORDER = prepared((k, id: number) => k.selectFrom('orders').selectAll().where('id', '=', id));
-const ORDER_LINES = prepared((k, orderId: number) =>
-  k.selectFrom('order_lines').selectAll().where('order_id', '=', orderId).orderBy('line_no'),
-);
-const ORDER_ATTEMPTS = prepared((k, orderId: number) =>
-  k.selectFrom('payment_attempts').selectAll().where('order_id', '=', orderId).orderBy('id'),
-);
-const ORDER_JOURNAL = prepared((k, orderId: number) =>
-  k.selectFrom('payment_journal').selectAll().where('order_id', '=', orderId).orderBy('id'),
 );
 const OPEN_ATTEMPT = prepared((k, orderId: number) =>
   k
@@ -281,9 +247,7 @@ export class Orders {
   }
 
   private row(orderId: number): OrderRow {
-    const row = this.store.first(ORDER(orderId));
-    if (!row) throw new PosError('NOT_FOUND', `There is no order ${orderId}.`, { orderId });
-    return row;
+    return orderRow(this.store, orderId);
   }
 
   private paidAttempt(orderId: number): AttemptRow | undefined {
@@ -448,77 +412,11 @@ export class Orders {
 
   list(day?: string): OrderSummary[] {
     const rows = this.store.all(ordersOfDayQuery(this.k, day ?? this.today()));
-    return rows.map((r) => this.summary(r, r.method ?? null));
-  }
-
-  private summary(r: OrderRow, method: OrderSummary['method']): OrderSummary {
-    return {
-      id: r.id,
-      number: r.number,
-      businessDay: r.business_day,
-      status: r.status as OrderStatus,
-      createdAt: r.created_at,
-      paidAt: r.paid_at,
-      totalFen: r.total_fen,
-      itemCount: r.item_count,
-      method,
-      clerk: r.clerk,
-    };
-  }
-
-  private lines(orderId: number): OrderLineView[] {
-    return this.store.all(ORDER_LINES(orderId)).map((l) => ({
-      lineNo: l.line_no,
-      productId: l.product_id,
-      sku: l.sku,
-      nameZh: l.name_zh,
-      nameEn: l.name_en,
-      unitPriceFen: l.unit_price_fen,
-      qty: l.qty,
-      grossFen: l.gross_fen,
-      discount: toDiscount(l.discount_kind as 'percent' | 'amount' | null, l.discount_value),
-      lineDiscountFen: l.line_discount_fen,
-      orderDiscountShareFen: l.order_discount_share_fen,
-      totalFen: l.total_fen,
-    }));
+    return rows.map((r) => orderSummary(r, r.method ?? null));
   }
 
   get(orderId: number): OrderView {
-    const r = this.row(orderId);
-    const payments: PaymentView[] = this.store.all(ORDER_ATTEMPTS(orderId)).map((a) => ({
-      id: a.id,
-      method: a.method,
-      mode: a.mode,
-      outTradeNo: a.out_trade_no,
-      amountFen: a.amount_fen,
-      state: a.state,
-      tenderedFen: a.tendered_fen,
-      changeFen: a.change_fen,
-      createdAt: a.created_at,
-      paidAt: a.paid_at,
-    }));
-    const journal: JournalEntry[] = this.store.all(ORDER_JOURNAL(orderId)).map((j) => ({
-      id: j.id,
-      attemptId: j.attempt_id,
-      at: j.at,
-      kind: j.kind,
-      fromState: j.from_state,
-      toState: j.to_state,
-      detail: j.detail ? (JSON.parse(j.detail) as Record<string, unknown>) : null,
-    }));
-    const paid = payments.find((p) => isPaid(p.state));
-    return {
-      ...this.summary(r, paid?.method ?? null),
-      terminal: r.terminal,
-      cancelledAt: r.cancelled_at,
-      subtotalFen: r.subtotal_fen,
-      lineDiscountFen: r.line_discount_fen,
-      orderDiscount: toDiscount(r.order_discount_kind, r.order_discount_value),
-      orderDiscountFen: r.order_discount_fen,
-      lines: this.lines(orderId),
-      payments,
-      journal,
-    };
+    return orderView(this.store, orderId);
   }
 
   /**
@@ -526,34 +424,7 @@ export class Orders {
    * transition, secrets already redacted when journaled) as JSON or CSV, for a dispute.
    */
   exportTimeline(orderId: number, format: 'json' | 'csv'): TimelineExport {
-    const order = this.get(orderId);
-    const base = `counter-pos-${order.number}-timeline`;
-    if (format === 'json') {
-      const body = {
-        order: {
-          number: order.number,
-          status: order.status,
-          totalFen: order.totalFen,
-          createdAt: new Date(order.createdAt).toISOString(),
-        },
-        payments: order.payments,
-        timeline: order.journal.map((j) => ({ ...j, at: new Date(j.at).toISOString() })),
-      };
-      return { filename: `${base}.json`, mime: 'application/json', content: JSON.stringify(body, null, 2) + '\n' };
-    }
-    const rows = [['at', 'order', 'attempt_id', 'kind', 'from_state', 'to_state', 'detail']];
-    for (const j of order.journal) {
-      rows.push([
-        new Date(j.at).toISOString(),
-        order.number,
-        String(j.attemptId ?? ''),
-        j.kind,
-        j.fromState ?? '',
-        j.toState ?? '',
-        j.detail === null ? '' : JSON.stringify(j.detail),
-      ]);
-    }
-    return { filename: `${base}.csv`, mime: 'text/csv', content: writeCsv(rows, { bom: false }) };
+    return timelineExport(this.get(orderId), format);
   }
 
   receipt(orderId: number, reprint: boolean): Receipt {
@@ -562,27 +433,6 @@ export class Orders {
 
   /** The receipt of an order already read (a sale returns both without reading it twice). */
   receiptOf(order: OrderView, reprint: boolean): Receipt {
-    const paid = order.payments.find((p) => isPaid(p.state));
-    const s = this.settings.values;
-    return {
-      storeName: s.storeName,
-      storeAddress: s.storeAddress,
-      storePhone: s.storePhone,
-      orderId: order.id,
-      number: order.number,
-      terminal: order.terminal,
-      clerk: order.clerk,
-      createdAt: order.createdAt,
-      paidAt: order.paidAt,
-      lines: order.lines,
-      subtotalFen: order.subtotalFen,
-      lineDiscountFen: order.lineDiscountFen,
-      orderDiscountFen: order.orderDiscountFen,
-      totalFen: order.totalFen,
-      method: paid?.method ?? null,
-      tenderedFen: paid?.tenderedFen ?? null,
-      changeFen: paid?.changeFen ?? null,
-      reprint,
-    };
+    return receiptOf(this.settings, order, reprint);
   }
 }
