@@ -1,4 +1,7 @@
-/** Cash sessions per terminal, X and Z reports (src/main/core/cash/). All amounts are integer fen; all times are epoch milliseconds. */
+/**
+ * Cash sessions per terminal, X and Z reports (src/main/core/cash/). All amounts are integer fen;
+ * all times are epoch milliseconds.
+ */
 import type { DenominationCounts } from '../cash';
 import type { Fen } from '../money';
 import type { PrintOutcome } from './hardware';

@@ -1,4 +1,7 @@
-/** Products and categories, as the till sells them and as the owner manages them (src/main/core/catalogue/). All amounts are integer fen; all times are epoch milliseconds. */
+/**
+ * Products and categories, as the till sells them and as the owner manages them
+ * (src/main/core/catalogue/). All amounts are integer fen; all times are epoch milliseconds.
+ */
 import type { Fen } from '../money';
 
 export interface Category {

@@ -1,4 +1,7 @@
-/** Data safety: backups, integrity checks, restore (src/main/core/data-safety/). All amounts are integer fen; all times are epoch milliseconds. */
+/**
+ * Data safety: backups, integrity checks, restore (src/main/core/data-safety/). All amounts are
+ * integer fen; all times are epoch milliseconds.
+ */
 import type { Fen } from '../money';
 
 // ---- data safety: backups, integrity checks, restore (src/main/core/data-safety/) -----------------

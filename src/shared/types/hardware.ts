@@ -1,4 +1,7 @@
-/** The receipt printer, the customer display, the pole display and the scale labels (core/hardware/). All amounts are integer fen; all times are epoch milliseconds. */
+/**
+ * The receipt printer, the customer display, the pole display and the scale labels
+ * (core/hardware/). All amounts are integer fen; all times are epoch milliseconds.
+ */
 import type { Fen } from '../money';
 import type { PaymentMethod } from './sales';
 

@@ -1,4 +1,7 @@
-/** Intermediary payments: the ways to pay, attempts, provider settings, exceptions and the "payments to check" screen. All amounts are integer fen; all times are epoch milliseconds. */
+/**
+ * Intermediary payments: the ways to pay, attempts, provider settings, exceptions and the
+ * "payments to check" screen. All amounts are integer fen; all times are epoch milliseconds.
+ */
 import type { Fen } from '../money';
 import type { AttemptDisplay, AttemptOutcome, NetworkTrouble } from '../outcomes';
 import type { RefundView } from './refunds';

@@ -1,4 +1,7 @@
-/** Daily reconciliation of the till against the intermediaries' statements. All amounts are integer fen; all times are epoch milliseconds. */
+/**
+ * Daily reconciliation of the till against the intermediaries' statements. All amounts are integer
+ * fen; all times are epoch milliseconds.
+ */
 import type { Fen } from '../money';
 import type { ProviderId } from './payments';
 

@@ -1,4 +1,7 @@
-/** Refunds: what was given back, and what an order can still give back. All amounts are integer fen; all times are epoch milliseconds. */
+/**
+ * Refunds: what was given back, and what an order can still give back. All amounts are integer
+ * fen; all times are epoch milliseconds.
+ */
 import type { Fen } from '../money';
 import type { RefundOutcome } from '../outcomes';
 import type { OrderStatus, PaymentMethod } from './sales';

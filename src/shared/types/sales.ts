@@ -1,4 +1,7 @@
-/** Selling: discounts, the cart, orders and their payments as the order shows them, the receipt. All amounts are integer fen; all times are epoch milliseconds. */
+/**
+ * Selling: discounts, the cart, orders and their payments as the order shows them, the receipt.
+ * All amounts are integer fen; all times are epoch milliseconds.
+ */
 import type { Fen } from '../money';
 
 export type Discount = { kind: 'percent'; value: number } | { kind: 'amount'; value: Fen };
