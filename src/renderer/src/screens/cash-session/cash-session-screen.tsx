@@ -23,6 +23,7 @@ import { XDialog } from './x-dialog';
 import { ZDialog } from './z-dialog';
 import { ZList } from './z-list';
 import './cash-session.css';
+import './cash-dialogs.css';
 
 export interface CashSessionProps {
   businessDay: string;

@@ -18,6 +18,7 @@ import { CategoriesTab } from './categories-tab';
 import { CsvTab } from './csv-tab';
 import { ProductsTab } from './products-tab';
 import './catalogue.css';
+import './catalogue-csv.css';
 
 type Tab = 'products' | 'categories' | 'csv';
 
