@@ -9,7 +9,9 @@ import type { MessageKey } from '../i18n';
 // App is imported first): loaded with their lazy screen they would come after it and win the ties
 // of equal specificity they used to lose (the catalogue's table rows grew shorter).
 import './catalogue/catalogue.css';
+import './catalogue/catalogue-csv.css';
 import './cash-session/cash-session.css';
+import './cash-session/cash-dialogs.css';
 import './data-safety/data-safety.css';
 import './reconciliation/reconciliation.css';
 
