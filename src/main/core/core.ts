@@ -375,7 +375,17 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       ...refundHandlers(orderRefunds, access, { counterPrinter, settings, locale, timeZone }),
       ...peopleHandlers({ audit, clock, timeZone, tasks }, access),
       ...reportHandlers({ reports, tasks, clock, timeZone, locale, settings }, access),
-      ...devicesHandlers({ store, settings, audit, changed: (view) => void pole.configure(view.pole) }, access),
+      ...devicesHandlers(
+        {
+          store,
+          settings,
+          audit,
+          changed: (view) => void pole.configure(view.pole),
+          pole,
+          findByCode: (code) => catalog.findByCode(code),
+        },
+        access,
+      ),
       ...reconciliationHandlers(reconciliation, access),
       ...cashSessionHandlers(cashSessions, access, {
         printer,
