@@ -27,7 +27,11 @@ export default defineConfig({
   preload: {
     build: {
       rolldownOptions: {
-        input: { index: resolve(__dirname, 'src/preload/index.ts') },
+        input: {
+          index: resolve(__dirname, 'src/preload/index.ts'),
+          // the customer window's: a read-only feed, no contract (src/main/electron/customer-window.ts)
+          customer: resolve(__dirname, 'src/preload/customer.ts'),
+        },
       },
     },
   },

@@ -16,6 +16,8 @@ import { electronPrinter } from './electron/printer';
 import { hardenSessions } from './electron/security';
 import { utilityLauncher } from './electron/utility';
 import { createMainWindow } from './electron/window';
+import { followCustomerDisplay } from './electron/customer-window';
+import { customerDisplayMode } from './electron/customer-placement';
 
 let win: BrowserWindow | null = null;
 let core: Core | null = null;
@@ -66,6 +68,8 @@ async function start(): Promise<void> {
   win.on('closed', () => {
     win = null;
   });
+  // the customer display on the second screen, when there is one (closed with the till's window)
+  followCustomerDisplay(win, core.customerDisplay, customerDisplayMode(process.env.POS_CUSTOMER_DISPLAY));
 }
 
 if (!app.requestSingleInstanceLock()) {

@@ -26,6 +26,7 @@ import { dataSafetyMethods } from './contract/data-safety';
 import { reportsMethods } from './contract/reports';
 import { reconciliationMethods } from './contract/reconciliation';
 import { cashMethods } from './contract/cash';
+import { deviceSettingsMethods } from './contract/device-settings';
 
 export { MAX_QTY };
 export { discountSchema } from './contract/sales';
@@ -48,6 +49,7 @@ export const contract = {
   ...devicesMethods,
   ...reconciliationMethods,
   ...cashMethods,
+  ...deviceSettingsMethods,
 } as const satisfies Record<MethodName, unknown>;
 
 export type Contract = typeof contract;

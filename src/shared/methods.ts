@@ -100,6 +100,12 @@ export const METHOD_NAMES = [
   'cashSession.z',
   'cashSession.zList',
   'cashSession.printZ',
+  // ---- s-devices
+  'devices.poleTest',
+  'devices.readScale',
+  'printer.logo',
+  'printer.setLogo',
+  'printer.removeLogo',
 ] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];

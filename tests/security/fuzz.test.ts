@@ -507,6 +507,12 @@ function validInput(rng: Rng, st: PhaseState, method: MethodName): unknown {
     }
   };
   const input = generate(rng, SCHEMAS[method], pools) as Record<string, unknown>;
+  if (method === 'printer.setLogo') {
+    // the logo's bits must be width × height / 8 bytes: sizes from the pool's range, bits to match
+    input.width = rng.pick([8, 64, 384, 576]);
+    input.height = rng.pick([1, 8, 160]);
+    input.bits = Buffer.alloc(((input.width as number) * (input.height as number)) / 8, 0xa5).toString('base64');
+  }
   if (HAS_APPROVAL.has(method)) {
     // mostly no PIN; sometimes the owner's; sometimes a wrong one (which counts against the owner)
     const choice = rng.weighted<'none' | 'right' | 'wrong'>(

@@ -2,7 +2,8 @@
  * A small ESC/POS reader for the tests: decodes the bytes a printer was sent into text lines (the
  * Chinese decoded from the code page) and reports the commands a test asserts — the cut, the QR
  * and barcode data, the drawer pulses, bold and double height per line, and each line's display
- * width (Chinese counts two columns). Unknown commands are an error, so a stray byte is noticed.
+ * width (Chinese counts two columns), and raster images (`GS v 0`, the store logo) with their size
+ * and bits. Unknown commands are an error, so a stray byte is noticed.
  */
 import iconv from 'iconv-lite';
 
@@ -26,11 +27,23 @@ export interface Read {
   /** `FS &` seen: the printer is in Chinese mode */
   chinese: boolean;
   inits: number;
+  /** `GS v 0` raster images: width in dots (bytes a row × 8), height in rows, the packed bits */
+  images: { width: number; height: number; bits: Buffer }[];
 }
 
 export function readEscPos(data: Uint8Array, codePage = 'gb18030'): Read {
   const b = Buffer.from(data);
-  const out: Read = { lines: [], text: [], qr: [], barcodes: [], pulses: [], cuts: 0, chinese: false, inits: 0 };
+  const out: Read = {
+    lines: [],
+    text: [],
+    qr: [],
+    barcodes: [],
+    pulses: [],
+    cuts: 0,
+    chinese: false,
+    inits: 0,
+    images: [],
+  };
   let text: number[] = [];
   let bold = false;
   let big = false;
@@ -91,6 +104,11 @@ export function readEscPos(data: Uint8Array, codePage = 'gb18030'): Read {
         const fn = at(6);
         if (at(5) === 0x31 && fn === 0x50) out.qr.push(b.subarray(i + 8, i + 5 + len).toString('latin1'));
         i += 5 + len;
+      } else if (cmd === 0x76 && at(2) === 0x30) {
+        const rowBytes = at(4) + at(5) * 256;
+        const rows = at(6) + at(7) * 256;
+        out.images.push({ width: rowBytes * 8, height: rows, bits: b.subarray(i + 8, i + 8 + rowBytes * rows) });
+        i += 8 + rowBytes * rows;
       } else if (cmd === 0x68 || cmd === 0x77 || cmd === 0x48 || cmd === 0x66 || cmd === 0x42) i += 3;
       else if (cmd === 0x6b) {
         const m = at(2);

@@ -46,6 +46,7 @@ import { reconciliationHandlers } from './reconciliation/handlers';
 import { Reports } from './reports/reports';
 import { reportHandlers } from './reports/handlers';
 import { devicesHandlers } from './hardware/devices-handlers';
+import { RefundSlips } from './hardware/refund-slips';
 import { CustomerDisplay } from './customer-display/customer-display';
 import { PoleDisplay, openSerialPole, type OpenPole } from './hardware/pole-display';
 import { CashSessions } from './cash/cash-sessions';
@@ -340,6 +341,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       },
     });
     const locale = (): Locale => settings.values.locale ?? localeFrom(options.systemLocale);
+    // refund slips: printed once, from refunds.create or when the poller sees an intermediary's refund succeed
+    const refundSlips = new RefundSlips({ store, counterPrinter, settings, locale, timeZone });
+    const unfollowRefunds = refundSlips.follow(events);
     const access = accessRules(auth);
 
     // no data directory here: the renderer has no use for the machine's paths (docs/security.md)
@@ -372,10 +376,20 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       ),
       ...paymentHandlers({ payments, paymentSettings, cashier: options.cashier }, access),
       ...exceptionHandlers(exceptions, access),
-      ...refundHandlers(orderRefunds, access, { counterPrinter, settings, locale, timeZone }),
+      ...refundHandlers(orderRefunds, access, refundSlips),
       ...peopleHandlers({ audit, clock, timeZone, tasks }, access),
       ...reportHandlers({ reports, tasks, clock, timeZone, locale, settings }, access),
-      ...devicesHandlers({ store, settings, audit, changed: (view) => void pole.configure(view.pole) }, access),
+      ...devicesHandlers(
+        {
+          store,
+          settings,
+          audit,
+          changed: (view) => void pole.configure(view.pole),
+          pole,
+          findByCode: (code) => catalog.findByCode(code),
+        },
+        access,
+      ),
       ...reconciliationHandlers(reconciliation, access),
       ...cashSessionHandlers(cashSessions, access, {
         printer,
@@ -460,6 +474,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         reconciliation.stopSchedule();
         dataSafety.close();
         unfollowPole();
+        unfollowRefunds();
         pole.close();
         customerDisplay.close();
         void tasks.close();

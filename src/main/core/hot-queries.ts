@@ -10,6 +10,7 @@ import type { Database } from '../store/schema';
 import { drawerCashQuery, pendingAttemptsQuery, sessionSalesQuery } from './cash/queries';
 import { openAttemptsQuery, openExceptionsQuery, recentlyResolvedQuery } from './exceptions/exceptions';
 import { ordersOfDayQuery } from './sales/order-views';
+import { refundOriginQuery } from './hardware/refund-slips';
 import { jobByTitleQuery, owedJobsQuery, pendingJobsQuery, printedBeforeQuery } from './hardware/print-queue';
 import { dueAttemptsQuery, nextPollQuery, polledCountQuery } from './payments/attempt-queries';
 import {
@@ -33,6 +34,8 @@ export const HOT_QUERIES: Readonly<Record<string, HotQuery>> = {
   'refunds.due': (k, now) => dueRefundsQuery(k, now).limit(MAX_CONCURRENT_REFUNDS),
   'refunds.nextPoll': (k, now) => nextRefundPollQuery(k, now),
   'refunds.unfinished': (k) => unfinishedRefundsQuery(k),
+  /** each refund the poller finishes: whether its slip is the counter's (hardware/refund-slips.ts) */
+  'refunds.origin': (k) => refundOriginQuery(k, 1),
   /** To check, and the header's count */
   'attention.openAttempts': (k) => openAttemptsQuery(k),
   'attention.openExceptions': (k) => openExceptionsQuery(k),

@@ -1,4 +1,5 @@
 /** Store-wide settings kept in the `settings` table, with defaults for a fresh data directory. */
+import type { ReceiptLogo } from '../../shared/device-types';
 import type { Locale, PoleDisplaySettings, PrinterConfig } from '../../shared/types';
 import type { Store } from '../store/db';
 
@@ -29,6 +30,8 @@ export interface SettingsValues {
   scaleLayouts: string[];
   /** the serial pole display (core/hardware/pole-display.ts) */
   poleDisplay: PoleDisplaySettings;
+  /** the store logo printed at the top of ESC/POS receipts (core/hardware/logo.ts); null: none */
+  receiptLogo: ReceiptLogo | null;
 }
 
 const KEYS: Record<keyof SettingsValues, string> = {
@@ -49,6 +52,7 @@ const KEYS: Record<keyof SettingsValues, string> = {
   printer: 'printer.config',
   scaleLayouts: 'scale.layouts',
   poleDisplay: 'devices.pole',
+  receiptLogo: 'printer.logo',
 };
 
 export const DEFAULT_SETTINGS: SettingsValues = {
@@ -83,6 +87,7 @@ export const DEFAULT_SETTINGS: SettingsValues = {
   },
   scaleLayouts: [],
   poleDisplay: { enabled: false, port: '', baud: 9600, charset: 'gb18030' },
+  receiptLogo: null,
 };
 
 export class Settings {

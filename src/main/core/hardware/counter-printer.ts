@@ -34,6 +34,9 @@ const CAUSE_TEXT: Record<PrinterCause, string> = {
   unknown: 'the printer could not be used',
 };
 
+/** Slips a customer takes away carry the store's logo; the counter's own (X, Z, paid in/out) do not. */
+const LOGO_KINDS: ReadonlySet<PrintSlip['kind']> = new Set<PrintSlip['kind']>(['receipt', 'reprint', 'refund', 'test']);
+
 export function causeCode(cause: PrinterCause): ErrorCode {
   return `PRINTER_${cause.toUpperCase().replace(/-/g, '_')}` as ErrorCode;
 }
@@ -94,7 +97,8 @@ export class CounterPrinter {
   /** Renders, queues and sends a slip; a failure is thrown as PRINTER_<CAUSE> (the job stays, offered again). */
   async printSlip(p: PrintSlip): Promise<PrintOutcome> {
     const c = this.config();
-    const bytes = renderEscPos(p.slip, { ...c, kick: c.drawer && p.kick === true });
+    const logo = LOGO_KINDS.has(p.kind) ? this.o.settings.values.receiptLogo : null;
+    const bytes = renderEscPos(p.slip, { ...c, kick: c.drawer && p.kick === true, logo });
     const id = this.queue.add(p.kind, p.slip.number, p.orderId ?? null, bytes);
     try {
       await this.queue.send(id, this.send);

@@ -10,7 +10,9 @@ import type { Audit } from '../people/audit';
 import type { HandlersOf } from '../handlers';
 import type { Access } from '../people/access';
 import type { Settings } from '../settings';
-import { layoutProblem } from './scale-barcodes';
+import { layoutProblem, type LabelProduct } from './scale-barcodes';
+import type { PoleDisplay } from './pole-display';
+import { readScaleSample } from './scale-check';
 
 export function devicesView(settings: Settings): DevicesView {
   const v = settings.values;
@@ -23,14 +25,28 @@ export interface DevicesDeps {
   audit: Audit;
   /** runs after a change was saved (the pole display reopens its port) */
   changed: (view: DevicesView) => void;
+  pole: PoleDisplay;
+  /** the catalogue's lookup by SKU or barcode (the one a scan uses) */
+  findByCode: (code: string) => LabelProduct | undefined;
 }
 
 export function devicesHandlers(
-  { store, settings, audit, changed }: DevicesDeps,
+  { store, settings, audit, changed, pole, findByCode }: DevicesDeps,
   access: Access,
 ): HandlersOf<'devices.'> {
   return {
     'devices.settings': () => devicesView(settings),
+    'devices.poleTest': () => pole.test(settings.values.poleDisplay.charset),
+    'devices.readScale': ({ code, scaleLayouts }) => {
+      for (const layout of scaleLayouts ?? []) {
+        const problem = layoutProblem(layout);
+        if (problem)
+          throw new PosError('INVALID_INPUT', `The scale layout ${layout} cannot be read: ${problem}.`, {
+            field: 'scaleLayouts',
+          });
+      }
+      return readScaleSample(code, scaleLayouts ?? settings.values.scaleLayouts, findByCode);
+    },
     'devices.set': async ({ approvalPin, scaleLayouts, pole }) => {
       // the input is judged before the owner is asked: no PIN is asked for a change that cannot be saved
       for (const layout of scaleLayouts ?? []) {

@@ -7,7 +7,9 @@
  */
 import ReceiptPrinterEncoder from '@point-of-sale/receipt-printer-encoder';
 import iconv from 'iconv-lite';
+import { LOGO_DOTS, type ReceiptLogo } from '../../../shared/device-types';
 import type { PrinterConfig } from '../../../shared/types';
+import { logoImage } from './logo';
 import { COLUMNS, layout, type Slip } from './slip';
 
 /** FS & — select Chinese (double-byte) character mode */
@@ -16,6 +18,8 @@ const CHINESE_MODE = [0x1c, 0x26];
 export type EscPosOptions = Pick<PrinterConfig, 'width' | 'codePage' | 'cutter' | 'drawerPin' | 'pulseMs'> & {
   /** kick the drawer before printing (a cash sale, a cash refund, paid in/out) */
   kick?: boolean;
+  /** the store logo, printed centred above the slip (skipped when wider than this paper prints) */
+  logo?: ReceiptLogo | null;
 };
 
 function encoder(columns: number): ReceiptPrinterEncoder {
@@ -31,6 +35,18 @@ export function renderEscPos(slip: Slip, o: EscPosOptions): Uint8Array {
   const columns = COLUMNS[o.width];
   const e = encoder(columns).initialize().raw(CHINESE_MODE);
   if (o.kick) pulse(e, o);
+  if (o.logo && o.logo.width <= LOGO_DOTS[o.width]) {
+    // raster (GS v 0): one command for the whole image, what every ESC/POS printer of the last 15 years reads
+    const img = logoImage(o.logo);
+    e.align('center').image(img, {
+      width: img.width,
+      height: img.height,
+      algorithm: 'threshold',
+      threshold: 128,
+      mode: 'raster',
+    });
+    e.align('left');
+  }
   for (const l of layout(slip, columns, o.codePage)) {
     if (l.t === 'line') {
       e.bold(l.bold);

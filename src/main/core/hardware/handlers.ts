@@ -14,6 +14,7 @@ import type { HandlersOf } from '../handlers';
 import type { Access } from '../people/access';
 import type { CounterPrinter } from './counter-printer';
 import { testSlip } from './slip';
+import { logoHandlers } from './logo';
 
 export interface PrinterHandlerDeps {
   store: Store;
@@ -30,6 +31,7 @@ export function printerHandlers(
   d: PrinterHandlerDeps,
 ): HandlersOf<'printer.'> {
   return {
+    ...logoHandlers(d, access),
     'printer.settings': () => printer.config(),
     'printer.setSettings': async ({ config, approvalPin }) => {
       const actor = await access.auth.authorize('owner', approvalPin);

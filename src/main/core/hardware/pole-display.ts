@@ -8,6 +8,7 @@
  * (`SerialPort.list()`, which stops the process where `udevadm` is missing) is never asked for.
  */
 import iconv from 'iconv-lite';
+import type { PoleTestResult } from '../../../shared/device-types';
 import type { CustomerView, PoleDisplaySettings } from '../../../shared/types';
 
 export const POLE_COLUMNS = 20;
@@ -90,6 +91,13 @@ export function poleLines(view: CustomerView, charset: PoleDisplaySettings['char
   }
 }
 
+/** The test's two lines: every column used, so a display cut short or garbled shows it. */
+export function poleTestLines(charset: PoleDisplaySettings['charset']): [string, string] {
+  return charset === 'gb18030'
+    ? [fit('客显测试 TEST 123456'), spread('合计', amount(1234))]
+    : [fit('POLE TEST 0123456789'), spread('TOTAL', amount(1234))];
+}
+
 /** English names may hold characters an ASCII pole cannot draw: they become `?`. */
 function asciiOnly(text: string): string {
   return text.replace(/[^\x20-\x7e]/g, '?');
@@ -135,6 +143,8 @@ export class PoleDisplay {
   private settings: PoleDisplaySettings | null = null;
   private last: string | null = null;
   private opening: Promise<void> = Promise.resolve();
+  /** why the port did not open (its own words), for the owner's test */
+  private openProblem: string | null = null;
 
   constructor(
     private readonly open: OpenPole,
@@ -147,11 +157,13 @@ export class PoleDisplay {
       this.sink?.close();
       this.sink = null;
       this.last = null;
+      this.openProblem = null;
       this.settings = settings.enabled && settings.port ? settings : null;
       if (!this.settings) return;
       try {
         this.sink = await this.open(this.settings, this.log);
       } catch (err) {
+        this.openProblem = (err as Error).message;
         this.log(`pole display ${settings.port} could not be opened: ${(err as Error).message}`);
       }
     });
@@ -174,6 +186,25 @@ export class PoleDisplay {
     } catch (err) {
       this.log(`pole display: ${(err as Error).message}`);
     }
+  }
+
+  /**
+   * The owner's test from Settings: a line the owner can read from the counter. The next sale's
+   * lines are always sent again afterwards (the test overwrote what was shown).
+   */
+  async test(charset: PoleDisplaySettings['charset']): Promise<PoleTestResult> {
+    await this.opening;
+    const cs = this.settings?.charset ?? charset;
+    const lines = poleTestLines(cs);
+    if (!this.settings) return { shown: false, lines, problem: 'off', detail: null };
+    if (!this.sink) return { shown: false, lines, problem: 'not-open', detail: this.openProblem };
+    this.last = null;
+    try {
+      this.sink.write(poleBytes(lines, cs));
+    } catch (err) {
+      return { shown: false, lines, problem: 'not-open', detail: (err as Error).message };
+    }
+    return { shown: true, lines, problem: null, detail: null };
   }
 
   close(): void {

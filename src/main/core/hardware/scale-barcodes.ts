@@ -82,6 +82,22 @@ export function readScaleCode(code: string, layouts: readonly string[]): ScaleCo
   };
 }
 
+export interface LabelProduct {
+  id: number;
+  priceFen: number;
+  unit: string;
+  nameZh: string;
+  nameEn: string;
+}
+
+/** The product of a label: SKU or barcode = its PLU, leading zeros optional. */
+export function labelProduct<P extends LabelProduct>(
+  label: ScaleCode,
+  findByCode: (code: string) => P | undefined,
+): P | undefined {
+  return findByCode(label.plu) ?? findByCode(label.plu.replace(/^0+(?=\d)/, ''));
+}
+
 /** Grams in one unit of a product's price, by its unit; null: not sold by weight. */
 export function gramsPerPriceUnit(unit: string): number | null {
   const u = unit.trim().toLowerCase();

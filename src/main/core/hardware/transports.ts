@@ -1,6 +1,6 @@
 /**
  * How the bytes reach the printer: raw TCP (`host:9100`), the operating system's queue in raw mode
- * (`lp -d <queue> -o raw`), or a serial port. Every failure is a `PrinterFailure` naming its cause
+ * (`lp -d <queue> -o raw`; on Windows the spooler's RAW datatype, windows-spooler.ts), or a serial port. Every failure is a `PrinterFailure` naming its cause
  * (refused, no route, timeout, queue or port not found, paper out, cover open, offline, interrupted).
  *
  * Status (`DLE EOT n`, real-time: answered as soon as the printer reads it): where the printer
@@ -11,6 +11,7 @@
 import { spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import type { PrinterCause, PrinterConfig, PrinterStatusView } from '../../../shared/types';
+import { windowsSpoolerJob } from './windows-spooler';
 
 export class PrinterFailure extends Error {
   constructor(
@@ -211,16 +212,11 @@ async function serialChannel(path: string, baudRate: number, t: TransportTiming)
 }
 
 function lpJob(queue: string, bytes: Uint8Array, t: TransportTiming): Promise<void> {
-  if (process.platform === 'win32') {
-    // the Windows spooler's raw mode (WritePrinter with the RAW datatype) needs a native module or
-    // a helper program: not built yet (README, "Receipt printers")
-    return Promise.reject(
-      new PrinterFailure(
-        'unknown',
-        'printing to a Windows queue is not supported yet: use a network or serial printer',
-      ),
-    );
-  }
+  // the Windows spooler in raw mode (WritePrinter with the RAW datatype) through PowerShell: windows-spooler.ts
+  if (process.platform === 'win32')
+    return windowsSpoolerJob(queue, bytes, t.jobMs).then((failed) => {
+      if (failed) throw new PrinterFailure(failed.cause, failed.detail);
+    });
   return new Promise((resolve, reject) => {
     const child = spawn('lp', ['-d', queue, '-o', 'raw'], { stdio: ['pipe', 'ignore', 'pipe'] });
     let err = '';

@@ -11,7 +11,7 @@ import type { CartRow } from '../../store/schema';
 import type { Catalog } from '../catalogue/catalog';
 import type { Clock } from '../clock';
 import type { CartApprovals } from './discount-limits';
-import { labelPriceFen, readScaleCode, type ScaleCode } from '../hardware/scale-barcodes';
+import { labelPriceFen, labelProduct, readScaleCode, type ScaleCode } from '../hardware/scale-barcodes';
 import { priceCart } from './pricing';
 
 export function toDiscount(kind: 'percent' | 'amount' | null, value: number | null): Discount | null {
@@ -257,8 +257,7 @@ export class Carts {
    * its own, quantity 1 at the label's price (its amount, or its weight at the price per kg/斤).
    */
   private addLabel(label: ScaleCode): CartView {
-    const plu = label.plu.replace(/^0+(?=\d)/, '');
-    const product = this.catalog.findByCode(label.plu) ?? this.catalog.findByCode(plu);
+    const product = labelProduct(label, (c) => this.catalog.findByCode(c));
     if (!product)
       throw new PosError(
         'SCALE_UNKNOWN_PRODUCT',

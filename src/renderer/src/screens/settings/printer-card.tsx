@@ -2,12 +2,14 @@
  * The receipt printer's card in Settings: which printer (the system printer through HTML/PDF, a
  * network ESC/POS printer, a print queue in raw mode, a serial port), its paper, code page, cutter
  * and cash drawer; saved with the owner's approval. For an ESC/POS printer: a test page, its status
- * (paper, cover, offline), and the receipts not printed yet, each retried or dismissed.
+ * (paper, cover, offline), the receipts not printed yet, each retried or dismissed, and the store
+ * logo printed at the top of receipts (logo-field).
  */
 import { useId } from 'react';
 import type { PrinterConfig, PrinterKind } from '../../../../shared/types';
 import { errorText, useI18n, type MessageKey } from '../../i18n';
 import { usePrinterSettings } from './use-printer-settings';
+import { LogoField } from './logo-field';
 
 const KINDS: PrinterKind[] = ['html', 'network', 'queue', 'serial'];
 const BAUDS: PrinterConfig['baudRate'][] = [9600, 19_200, 38_400, 57_600, 115_200];
@@ -234,6 +236,8 @@ export function PrinterCard() {
           ))}
         </div>
       ) : null}
+
+      {savedEscpos && p.saved ? <LogoField paper={p.saved.width} /> : null}
 
       <footer className="settings-card-foot">
         {p.dirty ? <span className="settings-dirty">{t('settings.unsaved')}</span> : null}

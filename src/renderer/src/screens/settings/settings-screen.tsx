@@ -1,7 +1,8 @@
 /**
  * Settings: the payment services (YeePay, Alipay, WeChat Pay), one card each — on or off, the
  * embedded sandbox or a gateway of one's own, its fields and keys (a key is never shown back) — and
- * the receipt printer with its cash drawer (printer-card).
+ * the receipt printer with its cash drawer and the receipts' logo (printer-card, logo-field), and the
+ * pole display and the scale label layouts (devices-card).
  * Saving is the owner's: main decides, and the owner approval asks for the PIN.
  *
  * This folder: the screen, the provider card, its fields, the fields of each provider and the
@@ -13,9 +14,11 @@ import { api } from '../../api';
 import { useShortcuts } from '../../hooks/use-shortcuts';
 import { useI18n } from '../../i18n';
 import { useCall } from '../../lib/notice';
+import { DevicesCard } from './devices-card';
 import { PrinterCard } from './printer-card';
 import { ProviderCard } from './provider-card';
 import './printer.css';
+import './devices.css';
 
 export interface SettingsProps {
   info: AppInfo;
@@ -71,6 +74,7 @@ export default function SettingsScreen({ info, onSaved, onBack }: SettingsProps)
           ))
         )}
         <PrinterCard />
+        <DevicesCard />
       </div>
     </div>
   );
