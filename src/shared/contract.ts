@@ -71,6 +71,7 @@ import type {
   ReconSettingsView,
   DevicesView,
 } from './types';
+import type { AwaitingAnswers, TidyPreview, TidyResult } from './tidy-types';
 
 export { MAX_QTY };
 
@@ -184,6 +185,13 @@ const backupId = z
 function method<Out>() {
   return <S extends z.ZodType>(input: S) => ({ input, output: undefined as unknown as Out });
 }
+
+/** s-tidy: which unpaid orders a tidy-up looks at (src/shared/tidy-types.ts) */
+const tidyScope = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('beforeToday') }).strict(),
+  z.object({ kind: z.literal('olderThanHours'), hours: z.number().int().min(1).max(24 * 90) }).strict(),
+  z.object({ kind: z.literal('orders'), orderIds: z.array(id).min(1).max(500) }).strict(),
+]);
 
 export const contract = {
   'app.info': method<AppInfo>()(empty),
@@ -636,6 +644,15 @@ export const contract = {
   ),
   /** print a Z through the receipt printer; every print after the first is marked COPY (owner; audited) */
   'cashSession.printZ': method<CashPrintOutcome>()(z.object({ number: zNumberSchema, approvalPin }).strict()),
+  // ---- s-tidy: the tidy-up of abandoned unpaid orders, and the header's count of payments awaiting an answer
+  /** what a tidy-up would cancel now, and what it would leave and why (the counter's: unpaid orders hold no money) */
+  'orders.tidyPreview': method<TidyPreview>()(z.object({ scope: tidyScope }).strict()),
+  /** cancel unpaid orders that nothing holds (no payment open or unknown, no money, no open exception) with a reason (owner; one audit row) */
+  'orders.tidy': method<TidyResult>()(
+    z.object({ scope: tidyScope, reason: line(z.string().trim().min(2).max(200)), approvalPin }).strict(),
+  ),
+  /** intermediary payments still waiting for the intermediary's answer (the header's count) */
+  'payments.awaiting': method<AwaitingAnswers>()(empty),
 } as const satisfies Record<MethodName, unknown>;
 
 export type Contract = typeof contract;

@@ -100,6 +100,10 @@ export const METHOD_NAMES = [
   'cashSession.z',
   'cashSession.zList',
   'cashSession.printZ',
+  // ---- s-tidy
+  'orders.tidyPreview',
+  'orders.tidy',
+  'payments.awaiting',
 ] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];
