@@ -189,7 +189,8 @@ function method<Out>() {
 /** s-tidy: which unpaid orders a tidy-up looks at (src/shared/tidy-types.ts) */
 const tidyScope = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('beforeToday') }).strict(),
-  z.object({ kind: z.literal('olderThanHours'), hours: z.number().int().min(1).max(24 * 90) }).strict(),
+  // at most 90 days back (2,160 hours)
+  z.object({ kind: z.literal('olderThanHours'), hours: z.number().int().min(1).max(2_160) }).strict(),
   z.object({ kind: z.literal('orders'), orderIds: z.array(id).min(1).max(500) }).strict(),
 ]);
 

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AuditEntryView, OrderView } from '../../src/shared/types';
 import type { AwaitingAnswers, TidyPreview, TidyResult } from '../../src/shared/tidy-types';
 import type { Trade } from '../../src/main/intermediaries/provider';
-import { FakeProvider, scriptedProviders } from '../support/fake-provider';
+import { scriptedProviders, type FakeProvider } from '../support/fake-provider';
 import { must, startCore, type TestCore } from '../support/core';
 
 const OWNER = '8888';
