@@ -103,7 +103,7 @@ export function Header({ info, current, navBlocked, browserMode, checkCount, awa
               data-unknown={awaiting.unknown}
               aria-label={t('header.awaiting', { count: awaiting.count, unknown: awaiting.unknown })}
             >
-              ⏳{awaiting.count}
+              {awaiting.count}
             </span>
           ) : null}
         </button>

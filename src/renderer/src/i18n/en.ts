@@ -1482,7 +1482,7 @@ export const en = {
   'tidy.confirm.one': 'Cancel 1 order',
   'tidy.done': '{count} unpaid orders cancelled.',
   'tidy.done.one': '1 unpaid order cancelled.',
-  'tidy.doneSkipped': '{count} cancelled; {skipped} left alone (a payment began or money arrived meanwhile).',
+  'tidy.doneSkipped': '{count} cancelled; {skipped} left alone (a payment open, money received or a payment to check).',
   'approval.reason.tidy': 'Cancel {count} unpaid orders.',
   'journal.facts.tidy': 'tidy-up: {reason}',
   'audit.action.order.tidy': 'Unpaid orders cancelled (tidy-up)',

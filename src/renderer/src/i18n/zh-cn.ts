@@ -1411,7 +1411,7 @@ export const zhCN = {
   'tidy.confirm.one': '作废 1 个订单',
   'tidy.done': '已作废 {count} 个未付款订单。',
   'tidy.done.one': '已作废 1 个未付款订单。',
-  'tidy.doneSkipped': '已作废 {count} 个；{skipped} 个未作废（期间开始了支付或收到了款项）。',
+  'tidy.doneSkipped': '已作废 {count} 个；{skipped} 个保留未作废（有支付在进行、已收款或待核实）。',
   'approval.reason.tidy': '作废 {count} 个未付款订单。',
   'journal.facts.tidy': '清理：{reason}',
   'audit.action.order.tidy': '清理未付款订单',

@@ -195,7 +195,8 @@ export default function OrdersScreen({ businessDay, onBack }: OrdersProps) {
                   <th>{t('orders.time')}</th>
                   <th className="num">{t('orders.items')}</th>
                   <th className="num">{t('orders.total')}</th>
-                  <th>{t('orders.method')}</th>
+                  {/* an unpaid order has no method: the column gives way to the ticks */}
+                  {unpaidOnly ? null : <th>{t('orders.method')}</th>}
                   <th>{t('orders.status')}</th>
                 </tr>
               </thead>
@@ -234,7 +235,7 @@ export default function OrdersScreen({ businessDay, onBack }: OrdersProps) {
                     <td>{time(o.paidAt ?? o.createdAt)}</td>
                     <td className="num">{o.itemCount}</td>
                     <td className="num strong">{formatFen(o.totalFen)}</td>
-                    <td>{o.method ? t(`method.${o.method}`) : t('method.none')}</td>
+                    {unpaidOnly ? null : <td>{o.method ? t(`method.${o.method}`) : t('method.none')}</td>}
                     <td>
                       <StatusBadge status={o.status} />
                     </td>
