@@ -13,7 +13,7 @@
  * cancelled_at, one `order.cancelled` row in its timeline; stock and the sales reports never counted
  * an unpaid order, and the X/Z count it among the cancellations of the moment it was cancelled.
  *
- * Audit: ONE row per tidy-up listing the orders it cancelled (with the scope and the reason), not one
+ * Audit: ONE row per tidy-up listing the orders it cancelled (and the reason given), not one
  * per order: the owner made one decision with one reason, and a tidy-up of three hundred orders would
  * otherwise bury the rest of the log. Each order's timeline names that audit row, so either side
  * leads to the other.
@@ -205,7 +205,8 @@ export class OrderTidy {
       if (cancelled.length === 0) return { cancelled, skipped, auditId: null };
       const auditId = this.audit.record(actor, 'order.tidy', null, {
         before: { status: 'open' },
-        after: { status: 'cancelled', scope, orders: cancelled.map((c) => c.number) },
+        // the orders themselves, not the scope that chose them: the log reads as what was done
+        after: { status: 'cancelled', orders: cancelled.map((c) => c.number) },
         note: reason,
       });
       for (const c of cancelled) {

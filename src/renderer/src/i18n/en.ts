@@ -1487,7 +1487,6 @@ export const en = {
   'journal.facts.tidy': 'tidy-up: {reason}',
   'audit.action.order.tidy': 'Unpaid orders cancelled (tidy-up)',
   'audit.field.orders': 'orders',
-  'audit.field.scope': 'which',
   'header.awaiting':
     '{count} payments are waiting for the intermediary’s answer ({unknown} with no answer yet). Open To check.',
   'park.title': 'Park this cart',

@@ -1416,7 +1416,6 @@ export const zhCN = {
   'journal.facts.tidy': '清理：{reason}',
   'audit.action.order.tidy': '清理未付款订单',
   'audit.field.orders': '订单',
-  'audit.field.scope': '范围',
   'header.awaiting': '{count} 笔支付正在等待支付机构答复（其中 {unknown} 笔暂无答复）。点击查看“待核实”。',
   'park.title': '挂单',
   'park.label': '备注（可不填）：顾客姓名、桌号、衣着等',
