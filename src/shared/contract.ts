@@ -27,6 +27,7 @@ import { reportsMethods } from './contract/reports';
 import { reconciliationMethods } from './contract/reconciliation';
 import { cashMethods } from './contract/cash';
 import { deviceSettingsMethods } from './contract/device-settings';
+import { tidyMethods } from './contract/tidy';
 
 export { MAX_QTY };
 export { discountSchema } from './contract/sales';
@@ -50,6 +51,7 @@ export const contract = {
   ...reconciliationMethods,
   ...cashMethods,
   ...deviceSettingsMethods,
+  ...tidyMethods,
 } as const satisfies Record<MethodName, unknown>;
 
 export type Contract = typeof contract;

@@ -106,6 +106,10 @@ export const METHOD_NAMES = [
   'printer.logo',
   'printer.setLogo',
   'printer.removeLogo',
+  // ---- s-tidy
+  'orders.tidyPreview',
+  'orders.tidy',
+  'payments.awaiting',
 ] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];

@@ -23,6 +23,7 @@ import { crashPoint } from './crash-points';
 import { Events } from './events';
 import { Orders } from './sales/orders';
 import { salesHandlers } from './sales/handlers';
+import { OrderTidy } from './sales/tidy';
 import { PaymentSettings } from './payments/payment-settings';
 import { FileSecretStore, type SecretStore } from './secrets';
 import type { ClientDeps } from '../intermediaries/provider';
@@ -120,6 +121,8 @@ const READ_ONLY: ReadonlySet<string> = new Set([
   'orders.get',
   'orders.list',
   'payments.attention',
+  'payments.awaiting',
+  'orders.tidyPreview',
   'payments.get',
   'payments.options',
   'payments.forOrder',
@@ -371,10 +374,23 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       },
       ...catalogHandlers(catalog, catalogAdmin, catalogFiles, access),
       ...salesHandlers(
-        { store, carts, orders, payments, settings, audit, clock, timeZone, printer, counterPrinter, locale },
+        {
+          store,
+          carts,
+          orders,
+          payments,
+          settings,
+          audit,
+          clock,
+          timeZone,
+          printer,
+          counterPrinter,
+          locale,
+          tidy: new OrderTidy(store, clock, events, audit, timeZone),
+        },
         access,
       ),
-      ...paymentHandlers({ payments, paymentSettings, cashier: options.cashier }, access),
+      ...paymentHandlers({ payments, paymentSettings, cashier: options.cashier, store }, access),
       ...exceptionHandlers(exceptions, access),
       ...refundHandlers(orderRefunds, access, refundSlips),
       ...peopleHandlers({ audit, clock, timeZone, tasks }, access),

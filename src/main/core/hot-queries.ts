@@ -11,6 +11,8 @@ import { drawerCashQuery, pendingAttemptsQuery, sessionSalesQuery } from './cash
 import { openAttemptsQuery, openExceptionsQuery, recentlyResolvedQuery } from './exceptions/exceptions';
 import { ordersOfDayQuery } from './sales/order-views';
 import { refundOriginQuery } from './hardware/refund-slips';
+import { unpaidOrdersQuery } from './sales/tidy';
+import { awaitingAnswersQuery } from './payments/awaiting';
 import { jobByTitleQuery, owedJobsQuery, pendingJobsQuery, printedBeforeQuery } from './hardware/print-queue';
 import { dueAttemptsQuery, nextPollQuery, polledCountQuery } from './payments/attempt-queries';
 import {
@@ -51,4 +53,8 @@ export const HOT_QUERIES: Readonly<Record<string, HotQuery>> = {
   'print.pending': (k) => pendingJobsQuery(k),
   'print.byTitle': (k) => jobByTitleQuery(k, 'refund', 'R20261202000001'),
   'print.printedBefore': (k) => printedBeforeQuery(k, 1),
+  /** s-tidy: the header's count of payments awaiting an answer (on every payment event); the tidy-up's unpaid orders */
+  'payments.awaiting': (k) => awaitingAnswersQuery(k),
+  'orders.unpaidBefore': (k, now) => unpaidOrdersQuery(k, now - 24 * 3_600_000),
+  'orders.unpaidBeforeDay': (k, now) => unpaidOrdersQuery(k, now, today(now)),
 };

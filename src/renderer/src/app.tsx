@@ -1,3 +1,4 @@
+import type { AwaitingAnswers } from '../../shared/tidy-types';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { PosErrorShape } from '../../shared/errors';
 import type { AppInfo, CartView, Locale, OrderView, PaidOrder, Receipt } from '../../shared/types';
@@ -75,6 +76,8 @@ export function App() {
     setMultiplierState(n);
   }, []);
   const [checkCount, setCheckCount] = useState(0);
+  // s-tidy: intermediary payments waiting for an answer (the header's count), read with the badge's
+  const [awaiting, setAwaiting] = useState<AwaitingAnswers | null>(null);
   const [switchingUser, setSwitchingUser] = useState(false);
   const screenRef = useRef<Screen>(screen);
   /** The pay screen's payment-code step, while it shows: a scan there is the customer's code. */
@@ -181,6 +184,9 @@ export function App() {
         void safe(api.payments.attention({})).then((r) => {
           if (r.ok) setCheckCount(attentionCount(r.value));
         });
+        void safe(api.payments.awaiting({})).then((r) => {
+          if (r.ok) setAwaiting(r.value);
+        });
       }, 300);
     };
     refresh();
@@ -188,6 +194,7 @@ export function App() {
       api.on('payment.changed', refresh),
       api.on('refund.changed', refresh),
       api.on('order.changed', refresh),
+      api.on('payments.reachability', refresh),
     ];
     const id = window.setInterval(refresh, 30_000);
     return () => {
@@ -329,6 +336,7 @@ export function App() {
           }
           navBlocked={screen.name === 'pay'}
           checkCount={checkCount}
+          awaiting={awaiting}
           onUser={() => setSwitchingUser(true)}
           browserMode={isBrowserMode}
           onNav={onNav}

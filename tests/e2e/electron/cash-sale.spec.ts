@@ -25,6 +25,7 @@ test('park, resume and a language switch in the Electron app', async ({ window }
   const till = new PosPage(window);
   await till.tile('DRI-001').click();
   await till.id('cart-park').click();
+  await window.keyboard.press('Enter'); // the name is optional
   await till.tile('SNA-001').click();
   await till.id('parked-carts').click();
   await till.id('parked-cart').first().click();

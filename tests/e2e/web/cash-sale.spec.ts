@@ -69,6 +69,9 @@ test.describe('a cash sale in browser mode', () => {
     await till.tile('SNA-001').click();
     await expect(till.id('cart-line')).toHaveCount(2);
     await till.id('cart-park').click();
+    // the name is optional: Enter parks it unnamed
+    await expect(till.id('park-label')).toBeFocused();
+    await pos.keyboard.press('Enter');
     await expect(till.id('cart-line')).toHaveCount(0);
     await till.tile('DAI-001').click();
     await till.id('parked-carts').click();

@@ -56,10 +56,15 @@ export function devicesHandlers(
             field: 'scaleLayouts',
           });
       }
+      // the example names no /-rooted path: an error never shows one (docs/security.md, the fuzzer's leak check)
       if (pole?.enabled && pole.port === '')
-        throw new PosError('INVALID_INPUT', 'Name the serial port of the pole display (e.g. COM3 or /dev/ttyUSB0).', {
-          field: 'pole.port',
-        });
+        throw new PosError(
+          'INVALID_INPUT',
+          'Name the serial port of the pole display (e.g. COM3, or ttyUSB0 under /dev).',
+          {
+            field: 'pole.port',
+          },
+        );
       const actor = await access.auth.authorize('owner', approvalPin);
       const before = devicesView(settings);
       store.tx(() => {

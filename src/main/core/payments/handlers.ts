@@ -9,13 +9,15 @@ import type { HandlersOf } from '../handlers';
 import type { Access } from '../people/access';
 import type { Payments } from './attempts';
 import type { PaymentSettings } from './payment-settings';
+import type { Store } from '../../store/db';
+import { awaitingAnswers } from './awaiting';
 
 export interface CashierOpener {
   open(attempt: AttemptView): Promise<boolean>;
 }
 
 export function paymentHandlers(
-  d: { payments: Payments; paymentSettings: PaymentSettings; cashier?: CashierOpener },
+  d: { payments: Payments; paymentSettings: PaymentSettings; cashier?: CashierOpener; store: Store },
   access: Access,
 ): Omit<HandlersOf<'payments.'>, 'payments.attention' | 'payments.override'> &
   Pick<HandlersOf<'settings.'>, 'settings.payments' | 'settings.setPayment'> {
@@ -28,6 +30,8 @@ export function paymentHandlers(
     'payments.forOrder': ({ orderId }) => payments.openAttempt(orderId),
     'payments.queryNow': ({ attemptId }) => payments.queryNow(attemptId),
     'payments.stop': ({ attemptId }) => payments.stop(attemptId),
+    // s-tidy: the header's count (the counter's, as To check is)
+    'payments.awaiting': () => awaitingAnswers(d.store),
     'payments.openCashier': async ({ attemptId }) => {
       const view = payments.view(attemptId);
       if (!view.redirect)

@@ -27,6 +27,7 @@ import {
   unapproved as unapprovedDiscounts,
 } from './discount-limits';
 import type { Orders } from './orders';
+import type { OrderTidy } from './tidy';
 
 export interface SalesHandlerDeps {
   store: Store;
@@ -42,13 +43,15 @@ export interface SalesHandlerDeps {
   counterPrinter: CounterPrinter;
   /** the language a receipt is printed in */
   locale: () => Locale;
+  /** the owner's tidy-up of abandoned unpaid orders */
+  tidy: OrderTidy;
 }
 
 export function salesHandlers(
   d: SalesHandlerDeps,
   access: Access,
 ): HandlersOf<'cart.'> & HandlersOf<'checkout.'> & HandlersOf<'orders.'> {
-  const { store, carts, orders, payments, settings, audit, clock, timeZone, printer, counterPrinter, locale } = d;
+  const { store, carts, orders, payments, settings, audit, clock, timeZone, printer, counterPrinter, locale, tidy } = d;
   const { auth, ownerRead } = access;
 
   /**
@@ -185,6 +188,10 @@ export function salesHandlers(
         return view;
       });
     },
+    // s-tidy: what a tidy-up would do is the counter's (unpaid orders hold no money); doing it is the owner's
+    'orders.tidyPreview': ({ scope }) => tidy.preview(scope),
+    'orders.tidy': async ({ scope, reason, approvalPin }) =>
+      tidy.tidy(scope, reason, await auth.authorize('owner', approvalPin)),
     'orders.receipt': ({ orderId, reprint }) => orders.receipt(orderId, reprint ?? true),
     'orders.exportTimeline': async ({ orderId, format, approvalPin }) => {
       await ownerRead(approvalPin);

@@ -1,7 +1,9 @@
 import type { AppInfo } from '../../../shared/types';
+import type { AwaitingAnswers } from '../../../shared/tidy-types';
 import { useNow } from '../hooks/use-now';
 import { useI18n } from '../i18n';
 import { formatDay, formatTime } from '../lib/format';
+import './header-awaiting.css';
 
 export type NavTarget = 'sell' | 'orders' | 'check' | 'manage' | 'settings';
 
@@ -12,6 +14,8 @@ export interface HeaderProps {
   browserMode: boolean;
   /** payments without a final answer, exceptions and refunds under way: the "to check" badge */
   checkCount: number;
+  /** intermediary payments waiting for the intermediary's answer (s-tidy) */
+  awaiting?: AwaitingAnswers | null;
   /** switch user or lock the till */
   onUser: () => void;
   onNav: (to: NavTarget) => void;
@@ -27,7 +31,7 @@ function Clock() {
   );
 }
 
-export function Header({ info, current, navBlocked, browserMode, checkCount, onUser, onNav }: HeaderProps) {
+export function Header({ info, current, navBlocked, browserMode, checkCount, awaiting, onUser, onNav }: HeaderProps) {
   const { t, locale, setLocale } = useI18n();
   const blockedTitle = navBlocked ? t('header.navBlocked') : undefined;
   return (
@@ -78,13 +82,28 @@ export function Header({ info, current, navBlocked, browserMode, checkCount, onU
           aria-current={current === 'check' ? 'page' : undefined}
           onClick={() => onNav('check')}
           disabled={navBlocked}
-          title={blockedTitle}
+          title={
+            blockedTitle ??
+            (awaiting && awaiting.count > 0
+              ? t('header.awaiting', { count: awaiting.count, unknown: awaiting.unknown })
+              : undefined)
+          }
           data-testid="nav-check"
         >
           {t('nav.check')}
           {checkCount > 0 ? (
             <span className="nav-badge" data-testid="check-count">
               {checkCount}
+            </span>
+          ) : null}
+          {awaiting && awaiting.count > 0 ? (
+            <span
+              className={`nav-badge nav-badge-wait${awaiting.unknown > 0 ? ' nav-badge-unknown' : ''}`}
+              data-testid="awaiting-count"
+              data-unknown={awaiting.unknown}
+              aria-label={t('header.awaiting', { count: awaiting.count, unknown: awaiting.unknown })}
+            >
+              {awaiting.count}
             </span>
           ) : null}
         </button>

@@ -67,6 +67,9 @@ const fen = (v: unknown): string | null => (typeof v === 'number' && Number.isIn
 /** The amounts a row carries, in words ("¥50.00 received, ¥3.50 change"); null when it has none. */
 export function journalFacts(j: Pick<JournalEntry, 'kind' | 'detail'>, t: Translate): string | null {
   const d = j.detail ?? {};
+  // s-tidy: an order cancelled by the owner's tidy-up shows the reason given
+  if (typeof d['tidy'] === 'number' && typeof d['reason'] === 'string')
+    return t('journal.facts.tidy', { reason: d['reason'] });
   const tendered = fen(d['tenderedFen']);
   if (tendered !== null) return t('journal.facts.cash', { tendered, change: fen(d['changeFen']) ?? formatFen(0) });
   const amount = fen(d['amountFen']) ?? fen(d['totalFen']);

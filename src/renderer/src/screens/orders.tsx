@@ -14,6 +14,7 @@ import { discountLabel, formatDay, formatTime } from '../lib/format';
 import { journalFacts, journalStates, journalTitle } from '../lib/journal-text';
 import { useCall, useNotifier } from '../lib/notice';
 import { printReceipt } from '../lib/print';
+import { TickCell, TidyDialog, UnpaidTools } from './orders-tidy';
 
 const RECEIPT_STATUSES: readonly OrderStatus[] = ['paid', 'partially_refunded', 'refunded'];
 
@@ -45,6 +46,10 @@ export default function OrdersScreen({ businessDay, onBack }: OrdersProps) {
   const [confirmCancel, setConfirmCancel] = useState(false);
   const [refunding, setRefunding] = useState(false);
   const [busy, setBusy] = useState(false);
+  // s-tidy: the unpaid filter, the orders ticked for a tidy-up, the tidy-up dialog
+  const [unpaidOnly, setUnpaidOnly] = useState(false);
+  const [ticked, setTicked] = useState<ReadonlySet<number>>(new Set());
+  const [tidying, setTidying] = useState(false);
   const selectedRef = useRef<number | null>(null);
 
   const loadList = useCallback(async () => {
@@ -149,6 +154,9 @@ export default function OrdersScreen({ businessDay, onBack }: OrdersProps) {
     },
   });
 
+  /** with "unpaid only", the list shows the orders a tidy-up may take */
+  const shown = (list: OrderSummary[]) => (unpaidOnly ? list.filter((o) => o.status === 'open') : list);
+
   const time = (ms: number | null): string => (ms === null ? '' : formatTime(ms, locale, timeZone));
 
   return (
@@ -157,9 +165,19 @@ export default function OrdersScreen({ businessDay, onBack }: OrdersProps) {
         <div className="section-head">
           <h2>{t('orders.title')}</h2>
           <span className="muted">{t('orders.day', { day: formatDay(businessDay, locale) })}</span>
-          <button type="button" className="btn btn-sm" onClick={() => void loadList()} data-testid="orders-refresh">
-            {t('orders.refresh')}
-          </button>
+          <div className="orders-tools">
+            <UnpaidTools
+              unpaidOnly={unpaidOnly}
+              onUnpaidOnly={(on) => {
+                setUnpaidOnly(on);
+                setTicked(new Set());
+              }}
+              onTidy={() => setTidying(true)}
+            />
+            <button type="button" className="btn btn-sm" onClick={() => void loadList()} data-testid="orders-refresh">
+              {t('orders.refresh')}
+            </button>
+          </div>
         </div>
         {orders === null ? (
           <p className="muted">…</p>
@@ -172,16 +190,18 @@ export default function OrdersScreen({ businessDay, onBack }: OrdersProps) {
             <table className="table">
               <thead>
                 <tr>
+                  {unpaidOnly ? <th className="order-tick" /> : null}
                   <th>{t('orders.number')}</th>
                   <th>{t('orders.time')}</th>
                   <th className="num">{t('orders.items')}</th>
                   <th className="num">{t('orders.total')}</th>
-                  <th>{t('orders.method')}</th>
+                  {/* an unpaid order has no method: the column gives way to the ticks */}
+                  {unpaidOnly ? null : <th>{t('orders.method')}</th>}
                   <th>{t('orders.status')}</th>
                 </tr>
               </thead>
               <tbody>
-                {orders.map((o) => (
+                {shown(orders).map((o) => (
                   <tr
                     key={o.id}
                     className={`order-row${selected === o.id ? ' row-selected' : ''}`}
@@ -199,11 +219,23 @@ export default function OrdersScreen({ businessDay, onBack }: OrdersProps) {
                     data-order-id={o.id}
                     data-status={o.status}
                   >
+                    {unpaidOnly ? (
+                      <TickCell
+                        number={o.number}
+                        checked={ticked.has(o.id)}
+                        onChange={(on) => {
+                          const next = new Set(ticked);
+                          if (on) next.add(o.id);
+                          else next.delete(o.id);
+                          setTicked(next);
+                        }}
+                      />
+                    ) : null}
                     <td className="mono strong">{o.number}</td>
                     <td>{time(o.paidAt ?? o.createdAt)}</td>
                     <td className="num">{o.itemCount}</td>
                     <td className="num strong">{formatFen(o.totalFen)}</td>
-                    <td>{o.method ? t(`method.${o.method}`) : t('method.none')}</td>
+                    {unpaidOnly ? null : <td>{o.method ? t(`method.${o.method}`) : t('method.none')}</td>}
                     <td>
                       <StatusBadge status={o.status} />
                     </td>
@@ -433,6 +465,21 @@ export default function OrdersScreen({ businessDay, onBack }: OrdersProps) {
             );
             void loadDetail(r.orderId);
             void loadList();
+          }}
+        />
+      ) : null}
+      {tidying ? (
+        <TidyDialog
+          ticked={[...ticked]}
+          onClose={() => setTidying(false)}
+          onDone={(r) => {
+            setTidying(false);
+            setTicked(new Set());
+            const count = r.cancelled.length;
+            if (r.skipped.length > 0) notifier.say('info', 'tidy.doneSkipped', { count, skipped: r.skipped.length });
+            else notifier.say('success', 'tidy.done', { count });
+            void loadList();
+            if (selectedRef.current !== null) void loadDetail(selectedRef.current);
           }}
         />
       ) : null}

@@ -8,6 +8,7 @@ import { CartPanel, type CartOps } from '../components/cart-panel';
 import { CategoryTabs } from '../components/category-tabs';
 import { useOwnerApproval } from '../components/owner-approval';
 import { ProductGrid } from '../components/product-grid';
+import { ParkLabelDialog } from '../components/parked-dialog';
 import { useDebouncedValue } from '../hooks/use-debounced-value';
 import { isScanInProgress } from '../hooks/use-scanner';
 import { useShortcuts } from '../hooks/use-shortcuts';
@@ -92,6 +93,7 @@ export default function SellScreen({
   const [query, setQuery] = useState('');
   const [results, setResults] = useState<{ query: string; products: Product[] } | null>(null);
   const [busy, setBusy] = useState(false);
+  const [parking, setParking] = useState(false);
   const searchRef = useRef<HTMLInputElement>(null);
   // the search result the arrow keys point at (Enter takes it)
   const [highlight, setHighlight] = useState<number | null>(null);
@@ -238,14 +240,8 @@ export default function SellScreen({
       setOrderDiscount: (discount: Discount | null) =>
         approved((pin) => api.cart.setOrderDiscount({ discount, approvalPin: pin })),
       clear: () => void mutate(api.cart.clear({}), false),
-      park: () => {
-        void (async () => {
-          if (await mutate(api.cart.park({}), false)) {
-            notifier.say('success', 'cart.parkedDone');
-            refreshParked();
-          }
-        })();
-      },
+      // s-tidy: the clerk may name the cart first (ParkLabelDialog); Enter parks it unnamed
+      park: () => setParking(true),
       resume: async (cartId: number) => {
         const ok = await mutate(api.cart.resume({ cartId }), false);
         refreshParked();
@@ -436,6 +432,18 @@ export default function SellScreen({
         </div>
       </section>
       <CartPanel cart={cart} flash={flash} parkedCount={parkedCount} busy={busy} ops={ops} />
+      {parking ? (
+        <ParkLabelDialog
+          onClose={() => setParking(false)}
+          onPark={async (label) => {
+            setParking(false);
+            if (await mutate(api.cart.park(label ? { label } : {}), false)) {
+              notifier.say('success', 'cart.parkedDone');
+              refreshParked();
+            }
+          }}
+        />
+      ) : null}
     </div>
   );
 }
