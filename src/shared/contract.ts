@@ -10,6 +10,7 @@ import { MAX_FEN } from './money';
 import { DENOMINATION_KEYS, MAX_DENOMINATION_COUNT, Z_NUMBER_PATTERN, denominationTotal } from './cash';
 import { LINE_MESSAGE, TEXT_MESSAGE, isCleanText } from './text';
 import type { EVENT_NAMES, MethodName } from './methods';
+import type { ResumablePayment } from './counter-types';
 import type { NetworkTrouble } from './outcomes';
 import type { Result } from './result';
 import type {
@@ -636,6 +637,10 @@ export const contract = {
   ),
   /** print a Z through the receipt printer; every print after the first is marked COPY (owner; audited) */
   'cashSession.printZ': method<CashPrintOutcome>()(z.object({ number: zNumberSchema, approvalPin }).strict()),
+
+  // ---- s-counter
+  /** the order this terminal was taking an intermediary payment for when the till (re)started, still open */
+  'till.resumePayment': method<ResumablePayment | null>()(empty),
 } as const satisfies Record<MethodName, unknown>;
 
 export type Contract = typeof contract;

@@ -100,6 +100,8 @@ export const METHOD_NAMES = [
   'cashSession.z',
   'cashSession.zList',
   'cashSession.printZ',
+  // ---- s-counter
+  'till.resumePayment',
 ] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];

@@ -34,6 +34,12 @@ export const en = {
   'sell.resultsFor': '{count} results for “{query}”',
   'sell.resultsFor.one': '1 result for “{query}”',
   'sell.loading': 'Loading products…',
+  // ---- s-counter: a payment code scanned on Sell
+  'sell.codeEmptyCart':
+    'Payment code {code} scanned, but the cart is empty: add the goods first, then scan the code again.',
+  'sell.codeOff': 'Payment code {code} cannot be taken here: {provider} payment codes are not enabled on this till.',
+  'sell.codeUnreachable':
+    '{provider} is not answering ({reason}): the order was not confirmed. Take cash, or try again later.',
 
   'cart.title': 'Cart',
   'cart.items': '{count} items',

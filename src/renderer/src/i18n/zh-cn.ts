@@ -33,6 +33,10 @@ export const zhCN = {
   'sell.resultsFor': '“{query}”共 {count} 个结果',
   'sell.resultsFor.one': '“{query}”共 1 个结果',
   'sell.loading': '正在加载商品…',
+  // ---- s-counter: a payment code scanned on Sell
+  'sell.codeEmptyCart': '扫到付款码 {code}，但购物车是空的：请先添加商品，再重新扫码。',
+  'sell.codeOff': '付款码 {code} 无法在此收款：本收银台未启用{provider}付款码收款。',
+  'sell.codeUnreachable': '{provider}暂时连不上（{reason}），订单未确认。可以收现金，或稍后再试。',
 
   'cart.title': '购物车',
   'cart.items': '共 {count} 件',
