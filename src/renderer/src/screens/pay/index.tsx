@@ -18,6 +18,7 @@ import { OrderSummary } from './order-summary';
 import { usePaymentAttempt } from './use-payment-attempt';
 import { usePaymentCode, type ScanTarget } from './use-payment-code';
 import { useSaleEnd } from './use-sale-end';
+import './pay.css';
 
 export type { ScanTarget } from './use-payment-code';
 
