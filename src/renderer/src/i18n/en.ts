@@ -1391,6 +1391,7 @@ export const en = {
   'reports.preset.custom': 'Custom',
   'reports.from': 'From',
   'reports.to': 'To',
+  'reports.pickDay': 'Pick a day on the calendar',
   'reports.apply': 'Show',
   'reports.range': '{from} – {to} · {days} days',
   'reports.rangeBad': 'Choose a start and an end date.',

@@ -1319,6 +1319,7 @@ export const zhCN = {
   'reports.preset.custom': '自定义',
   'reports.from': '开始日期',
   'reports.to': '结束日期',
+  'reports.pickDay': '在日历上选择日期',
   'reports.apply': '查看',
   'reports.range': '{from} 至 {to} · 共 {days} 天',
   'reports.rangeBad': '请选择开始和结束日期。',
