@@ -971,6 +971,8 @@ export const en = {
   'check.mode.redirect': 'Cashier page',
   'check.mode.payment_code': 'Payment code',
   'check.mode.cash': 'Cash',
+  // ---- s-counter: To check in the clerk's words
+  'check.providerSaid': '{provider} said: “{message}”',
   'check.reason.unknown': 'No answer yet',
   'check.reason.overdue': 'Past its time limit',
   'check.reason.closing': 'Being cancelled',

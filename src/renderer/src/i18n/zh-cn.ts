@@ -925,6 +925,8 @@ export const zhCN = {
   'check.mode.redirect': '收银台',
   'check.mode.payment_code': '付款码',
   'check.mode.cash': '现金',
+  // ---- s-counter: To check in the clerk's words
+  'check.providerSaid': '{provider}答复：“{message}”',
   'check.reason.unknown': '暂无应答',
   'check.reason.overdue': '已超时',
   'check.reason.closing': '正在撤销',
