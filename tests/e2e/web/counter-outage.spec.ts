@@ -94,6 +94,49 @@ for (const size of SIZES) {
   }
 }
 
+// ---- the method buttons' keys ------------------------------------------------------------------
+
+/** Every method button's F-key box against its small line's box: overlapping pairs, by button. */
+async function keyOverlaps(page: Page): Promise<string[]> {
+  return page.locator('.methods .method').evaluateAll((buttons) => {
+    type Box = { left: number; right: number; top: number; bottom: number };
+    type El = {
+      querySelector(s: string): { getBoundingClientRect(): Box } | null;
+      getAttribute(n: string): string | null;
+    };
+    const hit = (a: Box, b: Box) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    const out: string[] = [];
+    for (const b of buttons as unknown as El[]) {
+      const key = b.querySelector('.method-key')?.getBoundingClientRect();
+      const sub = b.querySelector('.method-sub')?.getBoundingClientRect();
+      const label = b.querySelector('.method-label')?.getBoundingClientRect();
+      if (key && sub && hit(key, sub)) out.push(`${b.getAttribute('data-testid')}: small line`);
+      if (key && label && hit(key, label)) out.push(`${b.getAttribute('data-testid')}: label`);
+    }
+    return out;
+  });
+}
+
+for (const size of SIZES) {
+  for (const locale of ['en', 'zh'] as const) {
+    const tag = `${size.width}x${size.height}-${locale}`;
+    test.describe(`method keys at ${tag}`, () => {
+      test.use({ viewport: size });
+
+      test('the F-key never covers a method button’s text', async ({ pos }) => {
+        const till = new PosPage(pos);
+        if (locale === 'zh') await toChinese(pos);
+        await till.tile('DRI-001').click();
+        await till.checkout();
+        await expect(till.id('pay-code')).toBeVisible(); // every method offered (the embedded sandbox)
+        await expect(pos.locator('.methods .method .method-key')).not.toHaveCount(0);
+        expect(await keyOverlaps(pos)).toEqual([]);
+        await shot(pos, `${tag}-method-keys`);
+      });
+    });
+  }
+}
+
 // ---- a sandbox of its own, outliving the till ------------------------------------------------------
 
 interface Sandbox {
