@@ -292,45 +292,58 @@ base.describe('outages and restarts (a sandbox of its own)', () => {
     },
   );
 
-  base(
-    'the till killed mid-QR, the customer paying meanwhile: the restarted till shows the order paid, no click',
-    async ({ page, context }) => {
-      base.setTimeout(180_000);
-      const [dataDir, sandboxDir] = dirs as [string, string];
-      const sandbox = await startSandbox(sandboxDir);
-      running.push(sandbox);
-      let app = await startTill(page, dataDir, sandbox.url);
-      const till = new PosPage(page);
+  for (const [size, locale] of [
+    [SIZES[0]!, 'en'],
+    [SIZES[1]!, 'zh'],
+  ] as const) {
+    const tag = `${size.width}x${size.height}-${locale}`;
+    base.describe(`at ${tag}`, () => {
+      base.use({ viewport: size });
+      base(
+        'the till killed mid-QR, the customer paying meanwhile: the restarted till shows the order paid, no click',
+        async ({ page, context }) => {
+          base.setTimeout(180_000);
+          const [dataDir, sandboxDir] = dirs as [string, string];
+          const sandbox = await startSandbox(sandboxDir);
+          running.push(sandbox);
+          let app = await startTill(page, dataDir, sandbox.url);
+          const till = new PosPage(page);
+          await till.ready();
+          if (locale === 'zh') await toChinese(page); // kept by the till: the restarted page is in Chinese too
 
-      // a first order: killed mid-QR, not paid yet: the restarted till opens on its pay step, QR and all
-      await till.tile('DRI-001').click();
-      const first = await till.checkout();
-      await till.id('pay-wechat-qr').click();
-      await expect(till.id('payment-qr')).toHaveAttribute('data-content', /^http/);
-      await killTill(app);
-      await expect(page.getByTestId('server-lost')).toBeVisible({ timeout: 15_000 });
-      await shot(page, 'restart-1024-server-lost');
-      app = await startTill(page, dataDir, sandbox.url);
-      await expect(till.id('pay-screen')).toBeVisible({ timeout: 15_000 });
-      await expect(till.id('order-number')).toHaveText(first);
-      await expect(till.id('payment-qr')).toHaveAttribute('data-content', /^http/);
-      await shot(page, 'restart-1024-resumed-pay');
+          // a first order: killed mid-QR, not paid yet: the restarted till opens on its pay step, QR and all
+          await till.tile('DRI-001').click();
+          const first = await till.checkout();
+          await till.id('pay-wechat-qr').click();
+          await expect(till.id('payment-qr')).toHaveAttribute('data-content', /^http/);
+          await killTill(app);
+          await expect(page.getByTestId('server-lost')).toBeVisible({ timeout: 15_000 });
+          await shot(page, `${tag}-restart-server-lost`);
+          app = await startTill(page, dataDir, sandbox.url);
+          await expect(till.id('pay-screen')).toBeVisible({ timeout: 15_000 });
+          await expect(till.id('order-number')).toHaveText(first);
+          await expect(till.id('payment-qr')).toHaveAttribute('data-content', /^http/);
+          await shot(page, `${tag}-restart-resumed-pay`);
 
-      // killed again, and this time the customer pays on the phone while the till is down
-      const content = (await till.id('payment-qr').getAttribute('data-content'))!;
-      await killTill(app);
-      const phone = await context.newPage();
-      await phone.goto(content);
-      await phone.getByTestId('customer-pay').click();
-      await expect(phone.getByTestId('customer-paid').or(phone.getByText(/paid|成功|已支付/i).first())).toBeVisible();
-      await phone.close();
-      app = await startTill(page, dataDir, sandbox.url);
-      running.push(app);
-      // nobody clicks: the till finds the payment and opens on that order's receipt
-      await expect(till.id('receipt')).toBeVisible({ timeout: 30_000 });
-      await expect(till.id('receipt')).toContainText(first);
-      await expect(till.id('receipt-method')).toContainText('WeChat');
-      await shot(page, 'restart-1024-paid-receipt');
-    },
-  );
+          // killed again, and this time the customer pays on the phone while the till is down
+          const content = (await till.id('payment-qr').getAttribute('data-content'))!;
+          await killTill(app);
+          const phone = await context.newPage();
+          await phone.goto(content);
+          await phone.getByTestId('customer-pay').click();
+          await expect(
+            phone.getByTestId('customer-paid').or(phone.getByText(/paid|成功|已支付/i).first()),
+          ).toBeVisible();
+          await phone.close();
+          app = await startTill(page, dataDir, sandbox.url);
+          running.push(app);
+          // nobody clicks: the till finds the payment and opens on that order's receipt
+          await expect(till.id('receipt')).toBeVisible({ timeout: 30_000 });
+          await expect(till.id('receipt')).toContainText(first);
+          await expect(till.id('receipt-method')).toContainText(locale === 'zh' ? '微信支付' : 'WeChat');
+          await shot(page, `${tag}-restart-paid-receipt`);
+        },
+      );
+    });
+  }
 });
