@@ -10,13 +10,13 @@ import type { AttemptView } from '../../../shared/types';
 import { useI18n } from '../i18n';
 
 export function AttemptWhy({ attempt }: { attempt: AttemptView }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const provider = t(`method.${attempt.provider}`);
   const { status, trouble, detail } = attempt.display;
   return (
     <div className="muted small" data-testid="check-why" data-status={status} data-trouble={trouble ?? undefined}>
       {t(`attempt.status.${status}`, { provider })}
-      {trouble ? ` (${t(`network.${trouble}`)})` : null}
+      {trouble ? (locale === 'zh-CN' ? `（${t(`network.${trouble}`)}）` : ` (${t(`network.${trouble}`)})`) : null}
       {status === 'declined' && detail ? ` — ${t('check.providerSaid', { provider, message: detail })}` : null}
     </div>
   );
