@@ -28,6 +28,7 @@ import { reconciliationMethods } from './contract/reconciliation';
 import { cashMethods } from './contract/cash';
 import { deviceSettingsMethods } from './contract/device-settings';
 import { tidyMethods } from './contract/tidy';
+import { tillMethods } from './contract/till';
 
 export { MAX_QTY };
 export { discountSchema } from './contract/sales';
@@ -52,6 +53,7 @@ export const contract = {
   ...cashMethods,
   ...deviceSettingsMethods,
   ...tidyMethods,
+  ...tillMethods,
 } as const satisfies Record<MethodName, unknown>;
 
 export type Contract = typeof contract;

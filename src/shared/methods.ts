@@ -110,6 +110,8 @@ export const METHOD_NAMES = [
   'orders.tidyPreview',
   'orders.tidy',
   'payments.awaiting',
+  // ---- s-counter
+  'till.resumePayment',
 ] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];

@@ -249,6 +249,8 @@ const PATH_VIEWS: ReadonlySet<string> = new Set([
   'dataSafety.setSettings',
   'printer.settings',
   'printer.setSettings',
+  // a test print's answer names the port the owner typed when it cannot be opened
+  'printer.test',
   'devices.settings',
   'devices.set',
   'audit.list',

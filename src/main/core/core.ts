@@ -30,6 +30,7 @@ import type { ClientDeps } from '../intermediaries/provider';
 import { Exceptions } from './exceptions/exceptions';
 import { exceptionHandlers } from './exceptions/handlers';
 import { paymentHandlers } from './payments/handlers';
+import { tillHandlers } from './counter/handlers';
 import { OrderRefunds } from './refunds/order-refunds';
 import { refundHandlers } from './refunds/handlers';
 import { DEFAULT_TIMING, Payments, type PaymentTiming, type ProviderSource } from './payments/attempts';
@@ -132,6 +133,7 @@ const READ_ONLY: ReadonlySet<string> = new Set([
   'auth.current',
   'dataSafety.status',
   'cart.parked',
+  'till.resumePayment',
 ]);
 
 import type { CashierOpener } from './payments/handlers';
@@ -420,6 +422,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       ...printerHandlers(counterPrinter, access, { store, settings, audit, locale, timeZone, now: () => clock.now() }),
       ...drawerHandlers({ store, audit, printer }, access),
       ...dataSafetyHandlers(dataSafety, audit, access),
+      ...tillHandlers({ cashSessions, payments, orders, clock }),
     };
 
     const dispatch = async (method: unknown, input: unknown): Promise<Result<unknown>> => {

@@ -20,6 +20,7 @@ import OrdersScreen from './screens/orders';
 import PayScreen, { type ScanTarget } from './screens/pay';
 import ReceiptScreen from './screens/receipt';
 import SellScreen, { prefetchSell } from './screens/sell';
+import type { SellCodeTarget } from './screens/sell-pay-code';
 import './screens/settings/printer.css'; // in the first stylesheet, where it always was (manage-sections.tsx says why)
 
 /** The owner's settings load when first opened, like the Manage sections (screens/manage-sections.tsx). */
@@ -28,7 +29,8 @@ const SettingsScreen = lazy(loadSettings);
 
 type Screen =
   | { name: 'sell' }
-  | { name: 'pay'; order: OrderView }
+  /** `payCode`: a customer's payment code scanned on Sell, started on Pay at once */
+  | { name: 'pay'; order: OrderView; payCode?: string }
   | { name: 'receipt'; receipt: Receipt }
   | { name: 'orders' }
   | { name: 'check' }
@@ -59,6 +61,24 @@ async function safe<T>(pending: Promise<{ ok: true; value: T } | { ok: false; er
   }
 }
 
+/**
+ * Where the till opens when this terminal was taking an intermediary payment as the till or this
+ * page (re)started (issue 12, finding 4): that order's pay step while the payment is open, or its
+ * receipt when the customer paid while the till was down; null for Sell as usual (also when it
+ * cannot be read: To check still lists the payment).
+ */
+async function resumeScreen(): Promise<Screen | null> {
+  const r = await safe(api.till.resumePayment({}));
+  if (!r.ok || !r.value) return null;
+  const orderId = r.value.orderId;
+  if (r.value.paid) {
+    const receipt = await safe(api.orders.receipt({ orderId, reprint: false }));
+    return receipt.ok ? { name: 'receipt', receipt: receipt.value } : null;
+  }
+  const o = await safe(api.orders.get({ orderId }));
+  return o.ok && o.value.status === 'open' ? { name: 'pay', order: o.value } : null;
+}
+
 export function App() {
   const [boot, setBoot] = useState<Boot>({ state: 'loading' });
   const [info, setInfo] = useState<AppInfo | null>(null);
@@ -82,6 +102,8 @@ export function App() {
   const screenRef = useRef<Screen>(screen);
   /** The pay screen's payment-code step, while it shows: a scan there is the customer's code. */
   const payScanTarget: ScanTarget = useRef<((code: string) => boolean) | null>(null);
+  /** Sell's taker of a customer's payment code (it pays the cart), and a code waiting for Sell to show. */
+  const sellCodeTarget = useRef<SellCodeTarget>({ take: null, pending: null });
   useEffect(() => {
     screenRef.current = screen;
   }, [screen]);
@@ -162,6 +184,9 @@ export function App() {
       return;
     }
     setCart(c.value);
+    // restarted in the middle of a payment: open on that order's pay step, not on an empty Sell
+    const resumed = r.value.locked ? null : await resumeScreen();
+    if (resumed) setScreen(resumed);
     setBoot({ state: 'ready', info: r.value, cart: c.value });
     void refreshParked();
   }, [refreshParked]);
@@ -238,6 +263,16 @@ export function App() {
         notifier.say('error', 'pay.scanBlocked', { code: shown });
         return;
       }
+      // a customer's payment code anywhere but Pay pays the cart (Sell confirms the order and opens Pay)
+      if (recognisePaymentCode(normalisePaymentCode(code))) {
+        const sell = sellCodeTarget.current;
+        if (current.name === 'sell' && sell.take) sell.take(code);
+        else {
+          sell.pending = code;
+          setScreen({ name: 'sell' });
+        }
+        return;
+      }
       if (current.name !== 'sell') setScreen({ name: 'sell' }); // a scan on the receipt or orders screen starts selling
       const qty = multiplierRef.current;
       setMultiplier(null);
@@ -261,8 +296,8 @@ export function App() {
     void reloadCart().then(() => setScreen({ name: 'sell' }));
   }, [reloadCart]);
 
-  const onCheckout = useCallback((order: OrderView) => {
-    setScreen({ name: 'pay', order });
+  const onCheckout = useCallback((order: OrderView, payCode?: string) => {
+    setScreen(payCode !== undefined ? { name: 'pay', order, payCode } : { name: 'pay', order });
   }, []);
 
   const onPaid = useCallback(
@@ -356,6 +391,7 @@ export function App() {
               parkedCount={parkedCount}
               refreshParked={refreshParkedQuietly}
               onCheckout={onCheckout}
+              codeTarget={sellCodeTarget}
               multiplier={multiplier}
               setMultiplier={setMultiplier}
             />
@@ -363,6 +399,7 @@ export function App() {
             <PayScreen
               key={screen.order.id}
               order={screen.order}
+              payCode={screen.payCode}
               sandbox={appInfo.sandbox}
               scanTargetRef={payScanTarget}
               onPaid={onPaid}
@@ -403,6 +440,11 @@ export function App() {
               setSwitchingUser(false);
               refreshInfoQuietly();
               void reloadCart();
+              // signed in on a till that started locked: a payment under way there still comes first
+              if (screenRef.current.name === 'sell')
+                void resumeScreen().then((next) => {
+                  if (next && screenRef.current.name === 'sell') setScreen(next);
+                });
             }}
           />
         ) : null}

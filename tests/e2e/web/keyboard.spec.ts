@@ -148,6 +148,29 @@ for (const [size, locale] of [
       expect(count).toEqual(['F4', 'F2', 'F8']);
     });
 
+    test('Enter submits the owner PIN dialog over the price-edit dialog', async ({ pos }) => {
+      const till = new PosPage(pos);
+      await till.id('nav-manage').click();
+      await till.id('manage-catalogue').click();
+      await expect(till.id('owner-pin-input')).toBeFocused(); // the catalogue with its stock is the owner's
+      await pos.keyboard.type('8888', { delay: 900 });
+      await pos.keyboard.press('Enter');
+      await expect(till.id('owner-pin-dialog')).toHaveCount(0);
+      const row = pos.locator('[data-testid="catalogue-row"][data-sku="DRI-001"]');
+      await row.click();
+      await expect(till.id('product-dialog')).toBeVisible();
+      await till.id('product-price').fill('3.80');
+      await till.id('product-price').press('Enter'); // saves: a price change needs the owner
+      await expect(till.id('owner-pin-dialog')).toBeVisible();
+      await expect(till.id('owner-pin-input')).toBeFocused();
+      await pos.keyboard.type('8888', { delay: 900 });
+      await shot(pos, `${tag}-pin-over-price-edit`);
+      await pos.keyboard.press('Enter');
+      await expect(till.id('owner-pin-dialog')).toBeHidden();
+      await expect(till.id('product-dialog')).toBeHidden();
+      await expect(row.getByTestId('catalogue-price')).toContainText('¥3.80');
+    });
+
     test('Enter submits the owner PIN dialog over the paid-out dialog', async ({ pos }) => {
       const till = new PosPage(pos);
       await till.id('nav-manage').click();

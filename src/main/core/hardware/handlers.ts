@@ -48,7 +48,7 @@ export function printerHandlers(
       const c = printer.config();
       return printer.printSlip({
         kind: 'test',
-        slip: testSlip(d.settings.values.storeName, c, d.locale(), stamp(d.now(), d.timeZone())),
+        slip: testSlip(d.settings.values.storeName, c, d.locale(), stamp(d.now(), d.timeZone(), d.locale())),
       });
     },
     'printer.status': () => printer.status(),

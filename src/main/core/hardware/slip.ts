@@ -78,7 +78,7 @@ export function receiptSlip(r: Receipt, locale: Locale, timeZone: string): Slip 
   blocks.push(
     { t: 'rule' },
     { t: 'pair', left: L.order, right: r.number },
-    { t: 'pair', left: L.time, right: stamp(r.paidAt ?? r.createdAt, timeZone) },
+    { t: 'pair', left: L.time, right: stamp(r.paidAt ?? r.createdAt, timeZone, locale) },
     { t: 'pair', left: L.clerk, right: r.clerk },
     { t: 'pair', left: L.terminal, right: r.terminal },
     { t: 'rule' },
@@ -152,7 +152,7 @@ export function refundSlip(r: RefundView, storeName: string, locale: Locale, tim
     { t: 'rule' },
     { t: 'pair', left: L.refundNo, right: r.refundNo },
     { t: 'pair', left: L.order, right: r.orderNumber },
-    { t: 'pair', left: L.time, right: stamp(r.finishedAt ?? r.createdAt, timeZone) },
+    { t: 'pair', left: L.time, right: stamp(r.finishedAt ?? r.createdAt, timeZone, locale) },
     { t: 'pair', left: L.by, right: r.requestedBy },
     { t: 'pair', left: L.method, right: M[r.method] },
     { t: 'pair', left: L.amount, right: amount(r.amountFen), bold: true },
@@ -171,7 +171,7 @@ export function moveSlip(m: CashMoveView, terminal: string, storeName: string, l
     { t: 'center', text: m.kind === 'in' ? L.paidIn : L.paidOut, bold: true },
     { t: 'rule' },
     { t: 'pair', left: C.terminal, right: terminal },
-    { t: 'pair', left: L.time, right: stamp(m.at, timeZone) },
+    { t: 'pair', left: L.time, right: stamp(m.at, timeZone, locale) },
     { t: 'pair', left: L.by, right: m.by },
   ];
   if (m.approvedBy) blocks.push({ t: 'pair', left: L.approvedBy, right: m.approvedBy });
@@ -192,7 +192,7 @@ export function cashReportSlip(
 ): Slip {
   const L = CASH_LABELS[locale];
   const z = r.kind === 'Z' ? (r as ZReport) : null;
-  const time = (ms: number) => stamp(ms, timeZone);
+  const time = (ms: number) => stamp(ms, timeZone, locale);
   const blocks: SlipBlock[] = [
     { t: 'center', text: r.storeName },
     { t: 'title', text: z ? `${L.z} ${z.number}` : L.x },

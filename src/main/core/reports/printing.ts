@@ -3,6 +3,7 @@
  * a `ReceiptPrinter`: the Electron shell prints silently to the default printer and falls back to a
  * PDF; browser mode answers `browser`, and the page prints itself with the browser's print dialog.
  */
+import { formatDateTime } from '../../../shared/date-format';
 import { formatFen } from '../../../shared/money';
 import { DENOMINATION_KEYS, denominationLabel, type DenominationCounts } from '../../../shared/cash';
 import type { CashReport, Locale, PrintOutcome, Receipt, ReconSide, ZReport, ZView } from '../../../shared/types';
@@ -68,16 +69,12 @@ export const LABELS = {
 const esc = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
-export function stamp(ms: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('sv-SE', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).format(new Date(ms));
+/**
+ * A moment on paper in the language's one form (shared/date-format.ts): `2026-12-02 14:05` in Chinese,
+ * `2 Dec 2026 14:05` in English, as every screen writes it (issue 12: dates were in three forms).
+ */
+export function stamp(ms: number, timeZone: string, locale: Locale): string {
+  return formatDateTime(ms, locale, timeZone);
 }
 
 export function receiptHtml(r: Receipt, locale: Locale, timeZone: string): string {
@@ -119,7 +116,7 @@ td { padding: 1px 0; vertical-align: top; }
 <h1>${esc(r.storeName)}</h1><p>${esc(r.storeAddress)}</p><p>${esc(r.storePhone)}</p>
 ${r.reprint ? `<p class="reprint">${esc(L.reprint)}</p>` : ''}
 <div class="rule"></div>
-<table>${row(L.order, r.number)}${row(L.time, stamp(r.paidAt ?? r.createdAt, timeZone))}${row(L.clerk, r.clerk)}${row(L.terminal, r.terminal)}</table>
+<table>${row(L.order, r.number)}${row(L.time, stamp(r.paidAt ?? r.createdAt, timeZone, locale))}${row(L.clerk, r.clerk)}${row(L.terminal, r.terminal)}</table>
 <div class="rule"></div>
 <table>${lines}</table>
 <div class="rule"></div>
@@ -279,7 +276,7 @@ export function cashReportHtml(
     `<tr class="${cls}"><td>${esc(label)}</td><td class="r">${esc(value)}</td></tr>`;
   const head = (text: string) => `<h2>${esc(text)}</h2>`;
   const sideText = (s: ReconSide) => `${formatFen(s.sumFen)} (${s.count})`;
-  const time = (ms: number) => stamp(ms, timeZone);
+  const time = (ms: number) => stamp(ms, timeZone, locale);
 
   const meta = [
     row(L.terminal, r.terminal),

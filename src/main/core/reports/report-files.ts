@@ -3,6 +3,7 @@
  * spreadsheet can filter it; amounts in yuan with two decimals; a UTF-8 BOM so Excel reads Chinese)
  * and a printable A4 HTML page (self-contained, no script, like the receipt).
  */
+import { formatDateTime, formatDay } from '../../../shared/date-format';
 import { fenToYuanString, formatFen } from '../../../shared/money';
 import type { Locale, ReportTotals, SalesReport } from '../../../shared/types';
 import { decimal, writeCsv, type CsvValue } from '../platform/csv';
@@ -211,19 +212,9 @@ export function reportCsv(r: SalesReport, locale: Locale): { filename: string; m
 const esc = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
-function stamp(ms: number, timeZone: string): string {
-  try {
-    return new Intl.DateTimeFormat('sv-SE', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-    }).format(new Date(ms));
-  } catch {
-    return new Date(ms).toISOString();
-  }
+/** A moment in the language's one form (shared/date-format.ts), as the screens and the receipts write it. */
+function stamp(ms: number, timeZone: string, locale: Locale): string {
+  return formatDateTime(ms, locale, timeZone);
 }
 
 /** The report as a printable A4 page. */
@@ -316,7 +307,7 @@ small { color: #444; }
 .note { margin-top: 12px; color: #333; }
 </style></head><body>
 <h1>${esc(storeName)} · ${esc(L.title)}</h1>
-<p class="meta">${esc(L.range)}: ${esc(r.from)} – ${esc(r.to)} (${r.days}) · ${esc(L.timeZone)}: ${esc(r.timeZone)} · ${esc(L.generated)}: ${esc(stamp(r.generatedAt, r.timeZone))}</p>
+<p class="meta">${esc(L.range)}: ${esc(formatDay(r.from, locale))} – ${esc(formatDay(r.to, locale))} (${r.days}) · ${esc(L.timeZone)}: ${esc(r.timeZone)} · ${esc(L.generated)}: ${esc(stamp(r.generatedAt, r.timeZone, locale))}</p>
 <div class="cards">${card(L.net, money(s.netFen))}${card(L.orders, String(s.orders))}${card(L.avg, s.avgTicketFen === null ? '—' : money(s.avgTicketFen))}${card(L.refunds, `-${money(s.refundFen)} (${s.refunds})`)}${card(L.discounts, `-${money(s.discountFen)}`)}</div>
 ${s.orders === 0 && s.refunds === 0 ? `<p>${esc(L.empty)}</p>` : ''}
 ${table(L.method, L.method, methods)}

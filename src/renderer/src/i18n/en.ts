@@ -34,6 +34,12 @@ export const en = {
   'sell.resultsFor': '{count} results for “{query}”',
   'sell.resultsFor.one': '1 result for “{query}”',
   'sell.loading': 'Loading products…',
+  // ---- s-counter: a payment code scanned on Sell
+  'sell.codeEmptyCart':
+    'Payment code {code} scanned, but the cart is empty: add the goods first, then scan the code again.',
+  'sell.codeOff': 'Payment code {code} cannot be taken here: {provider} payment codes are not enabled on this till.',
+  'sell.codeUnreachable':
+    '{provider} is not answering ({reason}): the order was not confirmed. Take cash, or try again later.',
 
   'cart.title': 'Cart',
   'cart.items': '{count} items',
@@ -1017,6 +1023,8 @@ export const en = {
   'check.mode.redirect': 'Cashier page',
   'check.mode.payment_code': 'Payment code',
   'check.mode.cash': 'Cash',
+  // ---- s-counter: To check in the clerk's words
+  'check.providerSaid': '{provider} said: “{message}”',
   'check.reason.unknown': 'No answer yet',
   'check.reason.overdue': 'Past its time limit',
   'check.reason.closing': 'Being cancelled',
@@ -1437,6 +1445,7 @@ export const en = {
   'reports.preset.custom': 'Custom',
   'reports.from': 'From',
   'reports.to': 'To',
+  'reports.pickDay': 'Pick a day on the calendar',
   'reports.apply': 'Show',
   'reports.range': '{from} – {to} · {days} days',
   'reports.rangeBad': 'Choose a start and an end date.',

@@ -33,6 +33,10 @@ export const zhCN = {
   'sell.resultsFor': '“{query}”共 {count} 个结果',
   'sell.resultsFor.one': '“{query}”共 1 个结果',
   'sell.loading': '正在加载商品…',
+  // ---- s-counter: a payment code scanned on Sell
+  'sell.codeEmptyCart': '扫到付款码 {code}，但购物车是空的：请先添加商品，再重新扫码。',
+  'sell.codeOff': '付款码 {code} 无法在此收款：本收银台未启用{provider}付款码收款。',
+  'sell.codeUnreachable': '{provider}暂时连不上（{reason}），订单未确认。可以收现金，或稍后再试。',
 
   'cart.title': '购物车',
   'cart.items': '共 {count} 件',
@@ -970,6 +974,8 @@ export const zhCN = {
   'check.mode.redirect': '收银台',
   'check.mode.payment_code': '付款码',
   'check.mode.cash': '现金',
+  // ---- s-counter: To check in the clerk's words
+  'check.providerSaid': '{provider}答复：“{message}”',
   'check.reason.unknown': '暂无应答',
   'check.reason.overdue': '已超时',
   'check.reason.closing': '正在撤销',
@@ -1364,6 +1370,7 @@ export const zhCN = {
   'reports.preset.custom': '自定义',
   'reports.from': '开始日期',
   'reports.to': '结束日期',
+  'reports.pickDay': '在日历上选择日期',
   'reports.apply': '查看',
   'reports.range': '{from} 至 {to} · 共 {days} 天',
   'reports.rangeBad': '请选择开始和结束日期。',

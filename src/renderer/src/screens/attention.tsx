@@ -14,6 +14,7 @@ import { useShortcuts } from '../hooks/use-shortcuts';
 import { useI18n, type MessageKey } from '../i18n';
 import { formatTime } from '../lib/format';
 import { useCall, useNotifier } from '../lib/notice';
+import { AttemptWhy } from './check-why';
 
 export interface AttentionProps {
   onBack: () => void;
@@ -132,7 +133,7 @@ export default function AttentionScreen({ onBack, onCount }: AttentionProps) {
                         </span>
                       ))}
                     </div>
-                    {a.message ? <div className="muted small">{a.message}</div> : null}
+                    <AttemptWhy attempt={a} />
                   </td>
                   <td>{when(a.createdAt)}</td>
                   <td className="num">{a.polls}</td>
@@ -277,7 +278,6 @@ function RefundLine({ r }: { r: RefundView }) {
       <span>{t('check.refundOf', { amount: formatFen(r.amountFen), provider: t(`method.${r.method}`) })}</span>
       <strong>{t(`refund.state.${r.state}` as MessageKey)}</strong>
       {r.unknown ? <span className="chip chip-unknown">{t('check.reason.unknown')}</span> : null}
-      {r.message ? <span className="muted small">{r.message}</span> : null}
     </div>
   );
 }

@@ -14,6 +14,7 @@ import { isScanInProgress } from '../hooks/use-scanner';
 import { useShortcuts } from '../hooks/use-shortcuts';
 import { names, useI18n, type MessageKey, type Params } from '../i18n';
 import { thrownToError, useCall, useNotifier } from '../lib/notice';
+import { usePayCodeFromSell, type SellCodeTargetRef } from './sell-pay-code';
 
 export interface SellProps {
   cart: CartView;
@@ -24,7 +25,10 @@ export interface SellProps {
   reloadCart: () => void;
   parkedCount: number;
   refreshParked: () => void;
-  onCheckout: (order: OrderView) => void;
+  /** the order is confirmed: pay it (`payCode`: a customer's payment code scanned on Sell, to start with) */
+  onCheckout: (order: OrderView, payCode?: string) => void;
+  /** where the app sends a customer's payment code scanned while Sell shows */
+  codeTarget: SellCodeTargetRef;
   /** a quantity typed before a scan or a pick (`3*`), used by the next one (the app's scans too) */
   multiplier: number | null;
   setMultiplier: (n: number | null) => void;
@@ -79,6 +83,7 @@ export default function SellScreen({
   parkedCount,
   refreshParked,
   onCheckout,
+  codeTarget,
   multiplier,
   setMultiplier,
 }: SellProps) {
@@ -219,6 +224,16 @@ export default function SellScreen({
     [mutate, takeQty],
   );
 
+  /** Confirms the cart as an order (F4, the button, or a payment code scanned here); null when it was not. */
+  const confirm = useCallback(async (): Promise<OrderView | null> => {
+    setBusy(true);
+    // a discount past the limit on the final cart, not approved yet: the owner approves it here
+    const order = await approve((pin) => api.checkout.confirm(pin ? { approvalPin: pin } : {}), confirmReason);
+    setBusy(false);
+    if (!order) reloadCart();
+    return order ?? null;
+  }, [approve, confirmReason, reloadCart]);
+
   const ops: CartOps = useMemo(
     () => ({
       inc: (line: CartLineView) => void mutate(api.cart.add({ productId: line.productId }), true),
@@ -250,18 +265,15 @@ export default function SellScreen({
       },
       checkout: () => {
         if (busy) return;
-        void (async () => {
-          setBusy(true);
-          // a discount past the limit on the final cart, not approved yet: the owner approves it here
-          const order = await approve((pin) => api.checkout.confirm(pin ? { approvalPin: pin } : {}), confirmReason);
-          setBusy(false);
+        void confirm().then((order) => {
           if (order) onCheckout(order);
-          else reloadCart();
-        })();
+        });
       },
     }),
-    [mutate, approved, approve, confirmReason, notifier, refreshParked, busy, onCheckout, reloadCart],
+    [mutate, approved, notifier, refreshParked, busy, onCheckout, confirm],
   );
+
+  usePayCodeFromSell({ cart, targetRef: codeTarget, confirm, onCheckout });
 
   /** The line +/− keys act on: the last one touched, else the last one. */
   const lastLine = (): CartLineView | undefined =>

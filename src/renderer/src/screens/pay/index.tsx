@@ -1,6 +1,7 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { PosErrorShape } from '../../../../shared/errors';
 import { fenToYuanString, formatFen } from '../../../../shared/money';
+import { maskPaymentCode } from '../../../../shared/payment-code';
 import { readTendered } from '../../../../shared/tendered';
 import type { AttemptView, OrderView, PaidOrder, ProviderId } from '../../../../shared/types';
 import { ConfirmDialog } from '../../components/modal';
@@ -22,6 +23,8 @@ export type { ScanTarget } from './use-payment-code';
 
 export interface PayProps {
   order: OrderView;
+  /** a customer's payment code scanned on Sell: taken as if scanned here once the screen knows its methods */
+  payCode?: string | undefined;
   /** some intermediary points at a sandbox (AppInfo.sandbox): offer the demo customer page */
   sandbox: boolean;
   scanTargetRef: ScanTarget;
@@ -43,7 +46,7 @@ function focusSoon(input: { current: HTMLInputElement | null }): void {
  * display only (tendered − the total main returned); main recomputes it when the payment is
  * recorded. How an intermediary attempt is doing is main's to say (`usePaymentAttempt`).
  */
-export default function PayScreen({ order, sandbox, scanTargetRef, onPaid, onCancelled }: PayProps) {
+export default function PayScreen({ order, payCode, sandbox, scanTargetRef, onPaid, onCancelled }: PayProps) {
   const { t } = useI18n();
   const notifier = useNotifier();
   const [text, setText] = useState('');
@@ -86,6 +89,25 @@ export default function PayScreen({ order, sandbox, scanTargetRef, onPaid, onCan
       if (codeChoice) void startAttempt(codeChoice, { provider, code: value });
     },
   });
+
+  // The code scanned on Sell goes the way of a code scanned here (once: a payment already under way
+  // for this order, found when the screen opened, wins and the code is dropped).
+  const payCodeTaken = useRef(false);
+  const takePayCode = useRef<() => void>(() => undefined);
+  useEffect(() => {
+    takePayCode.current = () => {
+      if (!payCode || payCodeTaken.current) return;
+      payCodeTaken.current = true;
+      if (locked) return;
+      if (codeChoice) {
+        setChoice('code');
+        code.submit(payCode, true);
+      } else notifier.say('error', 'sell.codeOff', { code: maskPaymentCode(payCode), provider: '—' });
+    };
+  });
+  useEffect(() => {
+    if (pay.loaded) takePayCode.current();
+  }, [pay.loaded]);
 
   const read = readTendered(text);
   const tendered = read.kind === 'amount' ? read.fen : null;

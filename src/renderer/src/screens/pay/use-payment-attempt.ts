@@ -30,6 +30,8 @@ export function usePaymentAttempt(order: OrderView, aliveRef: RefObject<boolean>
   const call = useCall();
   const notifier = useNotifier();
   const [options, setOptions] = useState<PaymentOption[]>([]);
+  /** what main offers and the attempt already under way are known (both asked when the screen opened) */
+  const [loaded, setLoaded] = useState(false);
   const [attempt, setAttempt] = useState<AttemptView | null>(null);
   /** the choice whose attempt is being started */
   const [starting, setStarting] = useState<string | null>(null);
@@ -86,6 +88,7 @@ export function usePaymentAttempt(order: OrderView, aliveRef: RefObject<boolean>
         latest.current.onResumed(v);
         notifier.say('info', 'attempt.resumed', { number: order.number, provider: t(`method.${v.provider}`) });
       } else if (!open.ok) notifier.error(open.error);
+      setLoaded(true);
     })();
     return () => {
       live = false;
@@ -243,6 +246,7 @@ export function usePaymentAttempt(order: OrderView, aliveRef: RefObject<boolean>
 
   return {
     options,
+    loaded,
     attempt,
     ended,
     clearEnded: () => setEnded(null),

@@ -6,6 +6,7 @@ import {
   type ReportRange as Range,
 } from '../../../../shared/report-range';
 import { useI18n, type MessageKey } from '../../i18n';
+import { DayInput } from './day-input';
 import type { Preset } from './use-sales-report';
 
 export function RangeBar({
@@ -44,30 +45,28 @@ export function RangeBar({
         </button>
       ))}
       <div className={`reports-custom${preset === 'custom' ? ' is-on' : ''}`}>
-        <label className="reports-date">
-          <span>{t('reports.from')}</span>
-          <input
-            type="date"
-            className="input"
+        <div className="reports-date">
+          <span aria-hidden="true">{t('reports.from')}</span>
+          <DayInput
             value={draft.from}
             max={businessDay}
-            onChange={(e) => setDraft((d) => ({ ...d, from: e.target.value }))}
-            onKeyDown={(e) => e.key === 'Enter' && applyCustom()}
-            data-testid="reports-from"
+            label={t('reports.from')}
+            onChange={(day) => setDraft((d) => ({ ...d, from: day }))}
+            onEnter={applyCustom}
+            testId="reports-from"
           />
-        </label>
-        <label className="reports-date">
-          <span>{t('reports.to')}</span>
-          <input
-            type="date"
-            className="input"
+        </div>
+        <div className="reports-date">
+          <span aria-hidden="true">{t('reports.to')}</span>
+          <DayInput
             value={draft.to}
             max={businessDay}
-            onChange={(e) => setDraft((d) => ({ ...d, to: e.target.value }))}
-            onKeyDown={(e) => e.key === 'Enter' && applyCustom()}
-            data-testid="reports-to"
+            label={t('reports.to')}
+            onChange={(day) => setDraft((d) => ({ ...d, to: day }))}
+            onEnter={applyCustom}
+            testId="reports-to"
           />
-        </label>
+        </div>
         <button
           type="button"
           className="btn btn-primary"
