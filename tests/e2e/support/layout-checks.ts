@@ -118,6 +118,9 @@ export async function smallTargets(page: Page): Promise<LayoutProblem[]> {
       const r = el.getBoundingClientRect();
       if (r.width === 0 || r.height === 0) continue;
       if (r.bottom < 0 || r.top > innerHeight) continue; // scrolled away: checked where it shows
+      // a helper nobody can reach (hidden from assistive tech and out of the tab order), such as the
+      // Reports day box's native calendar input that only its button opens, is not a target
+      if (el.getAttribute('aria-hidden') === 'true' && el.getAttribute('tabindex') === '-1') continue;
       if (r.width < 43.5 || r.height < 43.5) {
         const id = el.getAttribute('data-testid');
         problems.push({
