@@ -60,7 +60,11 @@ export function DayInput({
         onClick={() => picker.current?.showPicker()}
         data-testid={`${testId}-pick`}
       >
-        📅
+        {/* drawn, not a glyph: the counter's fonts have no calendar emoji (it showed as an empty box) */}
+        <svg width="20" height="20" viewBox="0 0 20 20" aria-hidden="true" focusable="false">
+          <rect x="2.5" y="4" width="15" height="13.5" rx="2" fill="none" stroke="currentColor" strokeWidth="1.6" />
+          <path d="M2.5 8.5h15M6.5 2v4M13.5 2v4" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" />
+        </svg>
       </button>
       {/* the browser's calendar, opened by the button; its own text box is never shown */}
       <input
