@@ -1,5 +1,5 @@
 /**
- * Starts browser mode as the user does (`node out/main/web.js --data-dir DIR --port 0`, under the
+ * Starts browser mode as the user does (`node --max-semi-space-size=4 out/main/web.js --data-dir DIR --port 0`, as scripts/web.mjs, under the
  * same runtime as the bench: Node, or Electron's Node with ELECTRON_RUN_AS_NODE inherited), waits
  * for its "ready at" line and hands back its URL, token and pid.
  */
@@ -7,6 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+// the flags the till's launchers give its core process (scripts/web.mjs, scripts/start.mjs)
+import { CORE_V8_FLAGS } from '../scripts/runtime.mjs';
 
 export const WEB_JS = resolve(__dirname, '../out/main/web.js');
 export const RENDERER_INDEX = resolve(__dirname, '../out/renderer/index.html');
@@ -33,7 +35,7 @@ export async function startWebProcess(
   env: NodeJS.ProcessEnv = {},
 ): Promise<WebProcess> {
   if (!existsSync(WEB_JS)) throw new Error(`${WEB_JS} is missing: run npm run build`);
-  const child = spawn(process.execPath, [WEB_JS, '--data-dir', dataDir, '--port', '0'], {
+  const child = spawn(process.execPath, [...CORE_V8_FLAGS, WEB_JS, '--data-dir', dataDir, '--port', '0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, POS_LOCALE: 'zh-CN', ...env },
   });

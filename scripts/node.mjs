@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs a Node script under the runtime that matches the better-sqlite3 binary (see runtime.mjs).
-//   node scripts/node.mjs out/main/web.js --data-dir /tmp/pos
+//   node scripts/node.mjs --import tsx bench/index.ts   (browser mode: scripts/web.mjs)
 import { spawn } from 'node:child_process';
 import { pickRuntime } from './runtime.mjs';
 

@@ -67,13 +67,21 @@ export function workerScript(): string {
   throw new Error(`the SQLite worker script is missing beside ${__dirname}`);
 }
 
+/**
+ * Each worker is a V8 isolate of its own, whose young generation would grow to 32 MB under a report's
+ * or an import's garbage and stay that size while the thread lives. 8 MB is plenty for work that
+ * mostly waits on SQLite, and keeps a warm worker (or a backup's) from costing the till its memory
+ * goal (README, "Speed on a year-old store").
+ */
+export const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 } as const;
+
 export function runJob(job: Extract<Job, { kind: 'backup' }>): Promise<{ ms: number }>;
 export function runJob(job: Extract<Job, { kind: 'check' }>): Promise<CheckResult>;
 export function runJob(job: Extract<Job, { kind: 'verify' }>): Promise<VerifyResult>;
 export function runJob(job: Job): Promise<unknown> {
   return new Promise((resolve, reject) => {
     let settled = false;
-    const worker = new Worker(workerScript(), { workerData: job });
+    const worker = new Worker(workerScript(), { workerData: job, resourceLimits: WORKER_LIMITS });
     const settle = (fn: () => void) => {
       if (settled) return;
       settled = true;
@@ -233,7 +241,10 @@ export class TaskPool {
     const module = this.options.module ?? tasksModule();
     // the sources (tests, bench) are TypeScript: the worker loads them through tsx's require hook
     const loader = module.endsWith('.ts') ? { cjs: 'tsx/cjs/api', esm: 'tsx/esm/api' } : null;
-    const worker = new Worker(workerScript(), { workerData: { kind: 'tasks', module, loader } });
+    const worker = new Worker(workerScript(), {
+      workerData: { kind: 'tasks', module, loader },
+      resourceLimits: WORKER_LIMITS,
+    });
     const pooled: Pooled = { worker, busy: false, idle: null };
     this.workers.push(pooled);
     worker.on('message', (m: FromTaskWorker) => this.onMessage(worker, m));

@@ -21,7 +21,7 @@ const root = resolve(__dirname, '../../..');
 
 export async function startWebApp(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<WebApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'pos-e2e-'));
-  const child = spawn(process.execPath, ['scripts/node.mjs', 'out/main/web.js', '--data-dir', dataDir, '--port', '0'], {
+  const child = spawn(process.execPath, ['scripts/web.mjs', '--data-dir', dataDir, '--port', '0'], {
     cwd: root,
     env: { ...process.env, POS_LOCALE: 'en-US', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

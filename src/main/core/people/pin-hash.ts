@@ -55,7 +55,8 @@ function failAll(err: Error): void {
 
 function thread(): Worker {
   if (worker) return worker;
-  const w = new Worker(SOURCE, { eval: true });
+  // a small young generation: the thread allocates almost nothing in JS (sqlite-jobs.ts, WORKER_LIMITS)
+  const w = new Worker(SOURCE, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
   w.on('message', (m: { id: number; key?: Uint8Array; error?: string }) => {
     const p = waiting.get(m.id);
     if (!p) return;
