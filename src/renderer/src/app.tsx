@@ -67,8 +67,8 @@ async function safe<T>(pending: Promise<{ ok: true; value: T } | { ok: false; er
  * receipt when the customer paid while the till was down; null for Sell as usual (also when it
  * cannot be read: To check still lists the payment).
  */
-async function resumeScreen(): Promise<Screen | null> {
-  const r = await safe(api.till.resumePayment({}));
+async function resumeScreen(asked: ReturnType<typeof api.till.resumePayment>): Promise<Screen | null> {
+  const r = await safe(asked);
   if (!r.ok || !r.value) return null;
   const orderId = r.value.orderId;
   if (r.value.paid) {
@@ -168,8 +168,11 @@ export function App() {
   const refreshParkedQuietly = useCallback(() => void refreshParked(), [refreshParked]);
 
   const start = useCallback(async () => {
-    // asked together: the till's info, the cart and the Sell screen's first tiles (one round trip, not four)
+    // asked together: the till's info, the cart, a payment to resume and the Sell screen's first tiles (one round trip, not five)
     const cart = safe(api.cart.get({}));
+    // asked at once too (a locked till refuses it, and the answer is then not used)
+    const resume = api.till.resumePayment({});
+    void safe(resume); // its failure is read (and dropped) below
     prefetchSell();
     const r = await safe(api.app.info({}));
     if (!r.ok) {
@@ -185,7 +188,7 @@ export function App() {
     }
     setCart(c.value);
     // restarted in the middle of a payment: open on that order's pay step, not on an empty Sell
-    const resumed = r.value.locked ? null : await resumeScreen();
+    const resumed = r.value.locked ? null : await resumeScreen(resume);
     if (resumed) setScreen(resumed);
     setBoot({ state: 'ready', info: r.value, cart: c.value });
     void refreshParked();
@@ -442,7 +445,7 @@ export function App() {
               void reloadCart();
               // signed in on a till that started locked: a payment under way there still comes first
               if (screenRef.current.name === 'sell')
-                void resumeScreen().then((next) => {
+                void resumeScreen(api.till.resumePayment({})).then((next) => {
                   if (next && screenRef.current.name === 'sell') setScreen(next);
                 });
             }}
