@@ -10,6 +10,8 @@ export default defineConfig({
       'tests/security/**/*.test.ts',
     ],
     pool: 'forks',
+    // both cores (vitest's default leaves one free): most files wait on fsync, sockets and timers
+    maxWorkers: 2,
     testTimeout: 20_000,
     hookTimeout: 20_000,
     reporters: ['default'],
