@@ -5,12 +5,18 @@
  * GBK) and handed to it as raw bytes, after `FS &` puts the printer in Chinese mode. Lines are
  * laid out here by display width (slip.ts), never by the encoder.
  */
-import ReceiptPrinterEncoder from '@point-of-sale/receipt-printer-encoder';
+import type ReceiptPrinterEncoder from '@point-of-sale/receipt-printer-encoder';
 import iconv from 'iconv-lite';
 import { LOGO_DOTS, type ReceiptLogo } from '../../../shared/device-types';
 import type { PrinterConfig } from '../../../shared/types';
 import { logoImage } from './logo';
 import { COLUMNS, layout, type Slip } from './slip';
+import { lazyModule } from '../../lazy-module';
+
+/** loaded at the first slip, not at start-up (src/main/lazy-module.ts) */
+const Encoder = lazyModule<typeof ReceiptPrinterEncoder | { default: typeof ReceiptPrinterEncoder }>(
+  '@point-of-sale/receipt-printer-encoder',
+);
 
 /** FS & — select Chinese (double-byte) character mode */
 const CHINESE_MODE = [0x1c, 0x26];
@@ -23,7 +29,9 @@ export type EscPosOptions = Pick<PrinterConfig, 'width' | 'codePage' | 'cutter' 
 };
 
 function encoder(columns: number): ReceiptPrinterEncoder {
-  return new ReceiptPrinterEncoder({ language: 'esc-pos', columns, newline: '\n', feedBeforeCut: 4 });
+  const mod = Encoder(); // its CommonJS build exports the class itself
+  const Make = 'default' in mod ? mod.default : mod;
+  return new Make({ language: 'esc-pos', columns, newline: '\n', feedBeforeCut: 4 });
 }
 
 /** ESC p m t1 t2: pin 2 is m = 0, pin 5 is m = 1; on for `pulseMs`, off twice as long. */

@@ -1,5 +1,6 @@
 /** WeChat Pay v2's wire format: flat `<xml>` documents of string fields, both ways. */
-import { XMLParser } from 'fast-xml-parser';
+import type { XMLParser } from 'fast-xml-parser';
+import { lazyModule } from '../../lazy-module';
 
 export type Fields = Record<string, string>;
 
@@ -14,14 +15,18 @@ export function toXml(fields: Fields): string {
   return `${out}</xml>`;
 }
 
-const parser = new XMLParser({
-  ignoreAttributes: true,
-  parseTagValue: false,
-  trimValues: false,
-  processEntities: true,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-});
+/** loaded at the first WeChat answer, not at start-up (src/main/lazy-module.ts) */
+const xmlParser = lazyModule<{ XMLParser: typeof XMLParser }>('fast-xml-parser');
+let made: XMLParser | undefined;
+const parser = () =>
+  (made ??= new (xmlParser().XMLParser)({
+    ignoreAttributes: true,
+    parseTagValue: false,
+    trimValues: false,
+    processEntities: true,
+    ignoreDeclaration: true,
+    ignorePiTags: true,
+  }));
 
 /** Parse a flat `<xml>…</xml>` document into string fields; throws with a reason otherwise. */
 export function parseXml(text: string): Fields {
@@ -30,7 +35,7 @@ export function parseXml(text: string): Fields {
   if (!/^(<\?xml[^>]*\?>\s*)?<xml>/.test(t)) throw new Error('not an <xml> document');
   let doc: unknown;
   try {
-    doc = parser.parse(t, true);
+    doc = parser().parse(t, true);
   } catch (err) {
     throw new Error(`XML does not parse: ${(err as Error).message}`);
   }
