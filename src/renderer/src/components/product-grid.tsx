@@ -32,8 +32,16 @@ function useGrowingCount(count: number, list: unknown): number {
   }
   useEffect(() => {
     if (n >= count) return undefined;
-    const id = window.setTimeout(() => setShown((s) => Math.min(count, s + TILES_PER_SLICE)), 0);
-    return () => window.clearTimeout(id);
+    // the next slice after the browser has painted this one: a timer alone often fires before the
+    // frame, and the first tiles then wait for the layout of the next 200 too (aged store, 1,068 tiles)
+    let timer: number | undefined;
+    const frame = window.requestAnimationFrame(() => {
+      timer = window.setTimeout(() => setShown((s) => Math.min(count, s + TILES_PER_SLICE)), 0);
+    });
+    return () => {
+      window.cancelAnimationFrame(frame);
+      window.clearTimeout(timer);
+    };
   }, [n, count]);
   return Math.min(n, count);
 }
