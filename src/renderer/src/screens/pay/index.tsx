@@ -11,6 +11,7 @@ import { useNotifier } from '../../lib/notice';
 import { choiceId, methodChoices, methodKeys, type MethodChoice } from '../../lib/payments';
 import { AttemptPanel } from './attempt-panel';
 import { ClosingStrip, PaymentEnded, StartingPanel } from './attempt-strips';
+import { useDrawerRule } from '../cash-session/drawer-rule';
 import { CashForm } from './cash-form';
 import { CodeEntry } from './code-entry';
 import { MethodButton } from './method-button';
@@ -57,6 +58,8 @@ export default function PayScreen({ order, payCode, sandbox, scanTargetRef, onPa
   const input = useRef<HTMLInputElement>(null);
   const sale = useSaleEnd(order, onPaid, onCancelled);
   const { aliveRef, finishedRef, busy } = sale;
+  // read again after each cash attempt: main may have refused it for a drawer closed meanwhile
+  const drawer = useDrawerRule(busy);
   const pay = usePaymentAttempt(order, aliveRef, {
     onResumed: (v) => setChoice(choiceOf(v)),
     onPaid: () => void sale.finishPaid(),
@@ -157,6 +160,8 @@ export default function PayScreen({ order, payCode, sandbox, scanTargetRef, onPa
 
   const complete = async (): Promise<void> => {
     if (busy || locked) return;
+    // cash would be refused (the store requires an open drawer): the float first, one key
+    if (drawer.blocked) return drawer.prompt();
     // Enter on an empty box: the customer gave the exact amount
     if (read.kind === 'empty') {
       await sale.payCash(order.totalFen, closing && attempt ? attempt.provider : null);
@@ -241,6 +246,7 @@ export default function PayScreen({ order, payCode, sandbox, scanTargetRef, onPa
                 disabled={(locked && !on) || (closing && c.kind !== 'cash')}
                 busy={starting === id}
                 shortcut={keys.get(id)}
+                note={c.kind === 'cash' && drawer.blocked ? t('pay.cashNeedsDrawer') : null}
                 unreachable={
                   c.kind === 'cash'
                     ? null
@@ -309,6 +315,7 @@ export default function PayScreen({ order, payCode, sandbox, scanTargetRef, onPa
             problem={problem}
             busy={busy}
             onComplete={() => void complete()}
+            drawer={drawer}
           />
         )}
       </section>
