@@ -745,7 +745,7 @@ export const en = {
   'pay.drawerRequired': 'The drawer is not open: this store takes cash only into an open drawer.',
   'pay.openDrawer': 'Open the drawer',
   'pay.openDrawerFirst': 'Open the drawer first',
-  'pay.cashNeedsDrawer': 'Drawer not open',
+  'pay.cashNeedsDrawer': 'Drawer closed',
   'sell.drawerRequired': 'Drawer not open: cash needs it open first.',
   'approval.reason.discount': 'Give a discount above the store’s limit.',
   'approval.reason.discountLine': 'Confirm the order with {percent}% off {name} (a clerk may give up to {limit}%).',

@@ -62,7 +62,7 @@ export function MethodButton({
       <span className="method-text">
         <span className="method-label">{label}</span>
         {note ? (
-          <small className="method-sub method-unreachable" data-testid="pay-method-note">
+          <small className="method-sub method-note" data-testid="pay-method-note">
             {note}
           </small>
         ) : unreachable ? (
