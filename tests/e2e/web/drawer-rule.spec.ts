@@ -59,6 +59,36 @@ for (const locale of LOCALES) {
   test.describe(`the drawer rule in ${locale.tag}`, () => {
     test.use({ appEnv: { POS_LOCALE: locale.env, POS_NEW_STORE_REQUIRE_DRAWER: 'on' } });
 
+    test('the owner turns the rule off in Settings, with the PIN, and cash needs no drawer', async ({ pos }) => {
+      await pos.setViewportSize({ width: 1024, height: 768 });
+      const till = new PosPage(pos);
+      await till.id('nav-settings').click();
+      const card = till.id('settings-cash-rule');
+      await expect(card).toBeVisible();
+      await expect(till.id('cash-rule-require-open')).toBeChecked();
+      await till.id('cash-rule-require-open').uncheck();
+      await card.scrollIntoViewIfNeeded();
+      await shot(pos, `1024x768-${locale.tag}-drawer-settings`);
+      await till.id('cash-rule-save').click();
+      await expect(pos.getByTestId('owner-pin-dialog')).toBeVisible();
+      await pos.getByTestId('owner-pin-input').fill('8888');
+      await pos.keyboard.press('Enter');
+      await expect(pos.getByTestId('owner-pin-dialog')).toBeHidden();
+      await expect(till.id('cash-rule-save')).toBeDisabled();
+      await expect(till.id('cash-rule-require-open')).not.toBeChecked();
+      await expectGoodLayout(pos, 'Settings, the cash rule');
+
+      // off: Sell says nothing, Pay only warns (this cash is on no Z) and takes it
+      await till.id('nav-sell').click();
+      await till.tile('DRI-001').click();
+      await expect(till.id('sell-drawer-required')).toHaveCount(0);
+      await pos.keyboard.press('F4');
+      await expect(till.id('cash-no-session')).toHaveAttribute('data-required', 'false');
+      await expect(till.id('cash-complete')).not.toHaveAttribute('data-blocked', 'true');
+      await pos.keyboard.press('Enter');
+      await expect(till.id('receipt')).toBeVisible();
+    });
+
     for (const size of SIZES) {
       const tag = `${size.width}x${size.height}-${locale.tag}`;
       test(`cash waits for the float, one key away, at ${size.width}×${size.height}`, async ({ pos, app }) => {
