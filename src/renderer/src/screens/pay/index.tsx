@@ -158,13 +158,17 @@ export default function PayScreen({ order, payCode, sandbox, scanTargetRef, onPa
     if (await pay.stop()) setConfirmStop(false);
   };
 
-  const complete = async (): Promise<void> => {
-    if (busy || locked) return;
+  const takeCash = async (fen: number): Promise<void> => {
     // cash would be refused (the store requires an open drawer): the float first, one key
     if (drawer.blocked) return drawer.prompt();
+    await sale.payCash(fen, closing && attempt ? attempt.provider : null);
+  };
+
+  const complete = async (): Promise<void> => {
+    if (busy || locked) return;
     // Enter on an empty box: the customer gave the exact amount
     if (read.kind === 'empty') {
-      await sale.payCash(order.totalFen, closing && attempt ? attempt.provider : null);
+      await takeCash(order.totalFen);
       return;
     }
     // a payment code that reached the box as typing (a slow scanner) is still the customer's code
@@ -182,7 +186,7 @@ export default function PayScreen({ order, payCode, sandbox, scanTargetRef, onPa
       input.current?.focus();
       return;
     }
-    await sale.payCash(tendered, closing && attempt ? attempt.provider : null);
+    await takeCash(tendered);
   };
 
   const pick = (c: MethodChoice): void => {
