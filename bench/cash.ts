@@ -12,7 +12,14 @@ import { fmt, progress, rng, row, tempDir, type Row } from './stats';
 export async function benchCash(opts: { sessions: number; salesPerSession: number; xRuns: number }): Promise<Row[]> {
   const tmp = tempDir('cash');
   const clock = new ManualClock('2026-11-26T01:00:00Z');
-  const core = await createCore({ dataDir: tmp.dir, mode: 'browser', clock, timeZone: 'Asia/Shanghai', poll: false });
+  const core = await createCore({
+    dataDir: tmp.dir,
+    mode: 'browser',
+    clock,
+    timeZone: 'Asia/Shanghai',
+    poll: false,
+    newStoreRequiresDrawer: false, // its sales are timed, not its drawer
+  });
   try {
     const owner = core.auth.users().find((u) => u.role === 'owner');
     const actor = { ...SYSTEM_ACTOR, userId: owner?.id ?? null, name: owner?.name ?? 'owner', role: 'owner' as const };

@@ -66,7 +66,12 @@ interface CoreRunResult extends RunResult {
 /** `oneCall`: the cart confirmed and paid in one call (checkout.cashSale) instead of confirm then payCash. */
 async function coreRun(options: SalesOptions, seed: number, direct: boolean, oneCall = false): Promise<CoreRunResult> {
   const tmp = tempDir('sales-core');
-  const core: Core = await createCore({ dataDir: tmp.dir, mode: 'browser', timeZone: 'Asia/Shanghai' });
+  const core: Core = await createCore({
+    dataDir: tmp.dir,
+    mode: 'browser',
+    timeZone: 'Asia/Shanghai',
+    newStoreRequiresDrawer: false, // sells cash without opening a drawer
+  });
   try {
     const products: Item[] = core.catalog.products(null);
     const random = rng(seed);

@@ -13,6 +13,12 @@ export interface LaunchOptions {
   paymentsConfig: string | undefined;
   /** start the embedded intermediary sandbox (default yes; `POS_SANDBOX=off` or `--no-sandbox-child`) */
   sandbox: boolean;
+  /**
+   * a store this start creates requires an open drawer before cash (default yes, the product's
+   * default; `POS_NEW_STORE_REQUIRE_DRAWER=off` for test fixtures that sell cash on a fresh store).
+   * An existing store keeps its own setting (the owner's, in Settings).
+   */
+  newStoreRequiresDrawer: boolean;
   /** testers' overrides of how long a QR / a payment code / a cashier page is waited for */
   timing: { qrTtlMs?: number; codeTtlMs?: number; redirectTtlMs?: number };
 }
@@ -37,6 +43,9 @@ export function parseLaunch(argv: readonly string[], env: NodeJS.ProcessEnv): La
   const sandbox =
     !argv.includes('--no-sandbox-child') &&
     !['off', '0', 'false', 'no'].includes((env.POS_SANDBOX ?? '').toLowerCase());
+  const newStoreRequiresDrawer = !['off', '0', 'false', 'no'].includes(
+    (env.POS_NEW_STORE_REQUIRE_DRAWER ?? '').toLowerCase(),
+  );
   const seconds = (name: string): number | undefined => {
     const raw = env[name];
     if (raw === undefined || raw === '') return undefined;
@@ -60,6 +69,7 @@ export function parseLaunch(argv: readonly string[], env: NodeJS.ProcessEnv): La
         : resolve(paymentsConfig)
       : undefined,
     sandbox,
+    newStoreRequiresDrawer,
     timing,
   };
 }

@@ -46,6 +46,7 @@ async function start(): Promise<void> {
     sandboxBaseUrl: null,
     sandboxStarting: launch.sandbox,
     paymentsConfigFile: launch.paymentsConfig,
+    newStoreRequiresDrawer: launch.newStoreRequiresDrawer,
     returnUrl: () => (callbackBase ? `${callbackBase}/pay/yeepay/callback` : undefined),
     timing: timingFrom(DEFAULT_TIMING, launch.timing),
     cashier: electronCashier(

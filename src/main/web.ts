@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     sandboxBaseUrl: null,
     sandboxStarting: launch.sandbox,
     paymentsConfigFile: launch.paymentsConfig,
+    newStoreRequiresDrawer: launch.newStoreRequiresDrawer,
     returnUrl: () => (callbackBase ? `${callbackBase}/pay/yeepay/callback` : undefined),
     timing: timingFrom(DEFAULT_TIMING, launch.timing),
     log: (line) => console.error(`[core] ${line}`),

@@ -100,6 +100,7 @@ export const METHOD_NAMES = [
   'cashSession.z',
   'cashSession.zList',
   'cashSession.printZ',
+  'cashSession.setRequireOpen',
   // ---- s-devices
   'devices.poleTest',
   'devices.readScale',

@@ -153,6 +153,7 @@ beforeAll(async () => {
   core = await createCore({
     dataDir: t.dir,
     mode: 'browser',
+    newStoreRequiresDrawer: false, // sells cash without opening a drawer
     clock,
     timeZone: 'Asia/Shanghai',
     poll: false,

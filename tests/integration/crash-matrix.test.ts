@@ -296,6 +296,7 @@ beforeAll(async () => {
     await createCore({
       dataDir: template.dir,
       mode: 'browser',
+      newStoreRequiresDrawer: false, // the children sell cash without opening a drawer
       timeZone: 'Asia/Shanghai',
       poll: false,
       sandboxBaseUrl: sandbox.baseUrl,

@@ -234,6 +234,7 @@ describe('refunds against the sandbox, over HTTP', () => {
     const core = await createCore({
       dataDir: app.dir,
       mode: 'browser',
+      newStoreRequiresDrawer: false, // sells cash without opening a drawer
       clock,
       timeZone: 'Asia/Shanghai',
       sandboxBaseUrl: sandbox.baseUrl,

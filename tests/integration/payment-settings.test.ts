@@ -30,6 +30,7 @@ async function setup(options: { sandbox?: boolean; file?: string } = {}) {
   const core = await createCore({
     dataDir: app.dir,
     mode: 'browser',
+    newStoreRequiresDrawer: false, // sells cash without opening a drawer
     poll: false,
     sandboxBaseUrl: options.sandbox === false ? null : sandbox.baseUrl,
     paymentsConfigFile: options.file,
@@ -206,6 +207,7 @@ describe('payment settings', () => {
     const bad = await createCore({
       dataDir: tempDir().dir,
       mode: 'browser',
+      newStoreRequiresDrawer: false, // sells cash without opening a drawer
       poll: false,
       paymentsConfigFile: '{"paypal": {}}',
     }).catch((e: Error) => e);

@@ -307,6 +307,7 @@ describe('payments that need a person', () => {
     const core = await createCore({
       dataDir: t.dir,
       mode: 'browser',
+      newStoreRequiresDrawer: false, // sells cash without opening a drawer
       clock: t.clock,
       timeZone: 'Asia/Shanghai',
       poll: false,

@@ -30,6 +30,7 @@ async function start(): Promise<Env> {
   const core = await createCore({
     dataDir: app.dir,
     mode: 'browser',
+    newStoreRequiresDrawer: false, // sells cash without opening a drawer
     clock,
     timeZone: 'Asia/Shanghai',
     sandboxBaseUrl: sandbox.baseUrl,

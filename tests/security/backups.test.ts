@@ -32,6 +32,7 @@ async function till(options: Partial<CoreOptions> = {}) {
   const core = await createCore({
     dataDir: t.dir,
     mode: 'browser',
+    newStoreRequiresDrawer: false, // sells cash without opening a drawer
     clock,
     timeZone: 'Asia/Shanghai',
     poll: false,

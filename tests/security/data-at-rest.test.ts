@@ -23,6 +23,7 @@ async function core(dir: string) {
   const c = await createCore({
     dataDir: dir,
     mode: 'browser',
+    newStoreRequiresDrawer: false, // sells cash without opening a drawer
     clock: new ManualClock('2026-11-26T02:00:00Z'),
     timeZone: 'Asia/Shanghai',
     poll: false,

@@ -191,7 +191,7 @@ function fingerprinter(s: TestServer) {
   const identity = db.prepare(`SELECT ${userCols.map((c) => `"${c}"`).join(', ')} FROM users ORDER BY id`).raw();
   const ownerSettings = db
     .prepare(
-      "SELECT * FROM settings WHERE key LIKE 'payments.%' OR key LIKE 'secret.%' OR key LIKE 'recon.%' OR key LIKE 'discount.%' OR key LIKE 'printer.%' ORDER BY key",
+      "SELECT * FROM settings WHERE key LIKE 'payments.%' OR key LIKE 'secret.%' OR key LIKE 'recon.%' OR key LIKE 'discount.%' OR key LIKE 'printer.%' OR key LIKE 'cash.%' ORDER BY key",
     )
     .raw();
   const changes = db.prepare('SELECT total_changes()').pluck();

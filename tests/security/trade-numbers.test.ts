@@ -47,6 +47,7 @@ async function till(
   const core = await createCore({
     dataDir: dir,
     mode: 'browser',
+    newStoreRequiresDrawer: false, // sells cash without opening a drawer
     clock,
     timeZone: 'Asia/Shanghai',
     sandboxBaseUrl: baseUrl,

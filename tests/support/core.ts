@@ -17,11 +17,22 @@ export interface TestCore {
   close: () => void;
 }
 
-/** A core on a fresh data directory, with a manual clock at 2026-11-26 10:00 Shanghai time. */
+/**
+ * A core on a fresh data directory, with a manual clock at 2026-11-26 10:00 Shanghai time. The tests
+ * sell cash without opening a drawer, so the fresh store opts out of the product's default (a new
+ * store requires an open drawer before cash); a test of that rule passes `newStoreRequiresDrawer`.
+ */
 export async function startCore(options: Partial<CoreOptions> = {}): Promise<TestCore> {
   const { dir, cleanup } = tempDir();
   const clock = new ManualClock('2026-11-26T02:00:00Z');
-  const core = await createCore({ dataDir: dir, mode: 'browser', clock, timeZone: 'Asia/Shanghai', ...options });
+  const core = await createCore({
+    dataDir: dir,
+    mode: 'browser',
+    clock,
+    timeZone: 'Asia/Shanghai',
+    newStoreRequiresDrawer: false,
+    ...options,
+  });
   return {
     core,
     clock,

@@ -180,6 +180,7 @@ async function main(): Promise<void> {
   const core = await createCore({
     dataDir: input.dataDir,
     mode: 'browser',
+    newStoreRequiresDrawer: false, // sells cash without opening a drawer
     clock,
     timeZone: 'Asia/Shanghai',
     sandboxBaseUrl: input.sandboxUrl,

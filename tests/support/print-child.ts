@@ -25,6 +25,7 @@ async function main(): Promise<void> {
   const core = await createCore({
     dataDir: input.dataDir,
     mode: 'browser',
+    newStoreRequiresDrawer: false, // sells cash without opening a drawer
     clock: new ManualClock('2026-11-26T02:00:00Z'),
     timeZone: 'Asia/Shanghai',
     poll: false,

@@ -75,6 +75,12 @@ export interface CoreOptions {
   timeZone?: string;
   /** Skip seeding the demo catalogue (benchmarks that bring their own). */
   seed?: boolean;
+  /**
+   * "Require an open drawer before a cash sale" for a store this start creates (default on, the
+   * product's default; an existing store keeps its own value). Test fixtures and benchmarks that sell
+   * cash without a drawer pass false (browser mode: POS_NEW_STORE_REQUIRE_DRAWER=off).
+   */
+  newStoreRequiresDrawer?: boolean;
   /** The intermediaries, for tests; by default they come from the payment settings. */
   providers?: ProviderSource;
   /** Seals merchant keys (Electron: the OS keychain); default: a key file in the data directory. */
@@ -171,6 +177,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const { store, migration } = await openStore({ dataDir: options.dataDir, now: () => clock.now() });
   try {
     const settings = new Settings(store);
+    // a store created now takes the rule on; an upgraded one has no value and reads it off, as before
+    if (migration.from === null) settings.set('requireOpenDrawer', options.newStoreRequiresDrawer ?? true);
     if (options.seed !== false && !settings.values.catalogueSeeded) {
       const n = await seedIfEmpty(store, clock.now());
       settings.set('catalogueSeeded', true);

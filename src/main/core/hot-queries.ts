@@ -7,7 +7,7 @@
  */
 import type { Compilable, Kysely } from 'kysely';
 import type { Database } from '../store/schema';
-import { drawerCashQuery, pendingAttemptsQuery, sessionSalesQuery } from './cash/queries';
+import { drawerCashQuery, openSessionQuery, pendingAttemptsQuery, sessionSalesQuery } from './cash/queries';
 import { openAttemptsQuery, openExceptionsQuery, recentlyResolvedQuery } from './exceptions/exceptions';
 import { ordersOfDayQuery } from './sales/order-views';
 import { refundOriginQuery } from './hardware/refund-slips';
@@ -48,6 +48,8 @@ export const HOT_QUERIES: Readonly<Record<string, HotQuery>> = {
   'cash.drawerCash': (k, now) => drawerCashQuery(k, 'T01', now - 10 * 3_600_000, now),
   'cash.sessionSales': (k, now) => sessionSalesQuery(k, 'T01', now - 10 * 3_600_000, now),
   'cash.pending': (k) => pendingAttemptsQuery(k, 'T01'),
+  /** every cash payment, when the store requires an open drawer (cash/drawer-rule.ts) */
+  'cash.openSession': (k) => openSessionQuery(k, 'T01'),
   /** the receipt printer's queue: its status and the clerk's list, start-up, a refund's slip, a reprint */
   'print.owed': (k) => owedJobsQuery(k),
   'print.pending': (k) => pendingJobsQuery(k),

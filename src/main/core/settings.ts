@@ -32,6 +32,12 @@ export interface SettingsValues {
   poleDisplay: PoleDisplaySettings;
   /** the store logo printed at the top of ESC/POS receipts (core/hardware/logo.ts); null: none */
   receiptLogo: ReceiptLogo | null;
+  /**
+   * Refuse cash (a sale, or the cash part of a payment) while this terminal's drawer is not open
+   * (core/cash/drawer-rule.ts). A new store is created with it on (core.ts); a store from before the
+   * setting has no value and reads as off, so an upgrade keeps selling as it did.
+   */
+  requireOpenDrawer: boolean;
 }
 
 const KEYS: Record<keyof SettingsValues, string> = {
@@ -53,6 +59,7 @@ const KEYS: Record<keyof SettingsValues, string> = {
   scaleLayouts: 'scale.layouts',
   poleDisplay: 'devices.pole',
   receiptLogo: 'printer.logo',
+  requireOpenDrawer: 'cash.requireOpenDrawer',
 };
 
 export const DEFAULT_SETTINGS: SettingsValues = {
@@ -88,6 +95,8 @@ export const DEFAULT_SETTINGS: SettingsValues = {
   scaleLayouts: [],
   poleDisplay: { enabled: false, port: '', baud: 9600, charset: 'gb18030' },
   receiptLogo: null,
+  // off when absent: only a store created since the setting exists has it written on (core.ts)
+  requireOpenDrawer: false,
 };
 
 export class Settings {

@@ -77,6 +77,11 @@ export const cashMethods = {
       })
       .strict(),
   ),
+  /**
+   * the store's rule "require an open drawer before a cash sale" (owner; audited). On: cash is refused
+   * with DRAWER_NOT_OPEN while this terminal's drawer is not open. Answers the drawer's state.
+   */
+  'cashSession.setRequireOpen': method<CashSessionState>()(z.object({ required: z.boolean(), approvalPin }).strict()),
   /** print a Z through the receipt printer; every print after the first is marked COPY (owner; audited) */
   'cashSession.printZ': method<CashPrintOutcome>()(z.object({ number: zNumberSchema, approvalPin }).strict()),
 };

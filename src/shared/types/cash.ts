@@ -87,6 +87,8 @@ export interface CashSessionState {
   outsideSession: { count: number; salesFen: Fen | null; cashFen: Fen | null; since: number } | null;
   /** the money totals are left out: a clerk asked without the owner's PIN (they are the owner's) */
   blind: boolean;
+  /** the store refuses cash while this terminal's drawer is not open (settings, owner's; a clerk sees it too) */
+  requireOpenDrawer: boolean;
 }
 
 export interface MethodTotals {

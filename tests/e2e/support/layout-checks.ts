@@ -39,7 +39,7 @@ interface PageGlobals {
   };
   innerWidth: number;
   innerHeight: number;
-  getComputedStyle(el: PageElement): { overflowX: string; visibility: string; position: string };
+  getComputedStyle(el: PageElement): { overflowX: string; overflowY: string; visibility: string; position: string };
   NodeFilter: { SHOW_TEXT: number };
 }
 
@@ -100,6 +100,29 @@ export async function layoutProblems(page: Page): Promise<LayoutProblem[]> {
       for (const el of Array.from(header.querySelectorAll('button, .header-field span'))) {
         if (el.classList.contains('brand-store')) continue;
         if (el.scrollWidth > el.clientWidth + 1) problems.push({ what: 'header label cut off', where: describe(el) });
+      }
+      // every part of the header inside it, and inside each box of it that clips (the brand column
+      // clips: a badge wrapped onto a third row, or a row pushed above its top, is cut off unseen)
+      const hr = header.getBoundingClientRect();
+      for (const el of Array.from(header.querySelectorAll('*'))) {
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 || r.height === 0) continue;
+        if (r.top < hr.top - 1 || r.bottom > hr.bottom + 1) {
+          problems.push({
+            what: `outside the header (${Math.round(r.top)}–${Math.round(r.bottom)})`,
+            where: describe(el),
+          });
+          continue;
+        }
+        for (let p = el.parentElement; p && p !== header; p = p.parentElement) {
+          const style = getComputedStyle(p);
+          if (style.overflowX === 'visible' && style.overflowY === 'visible') continue;
+          const pr = p.getBoundingClientRect();
+          if (r.top < pr.top - 1 || r.bottom > pr.bottom + 1 || r.left < pr.left - 1 || r.right > pr.right + 1) {
+            problems.push({ what: `cut off by ${describe(p)}`, where: describe(el) });
+            break;
+          }
+        }
       }
     }
     return problems;

@@ -49,6 +49,7 @@ async function main(): Promise<void> {
   const core = await createCore({
     dataDir: dataDir!,
     mode: 'browser',
+    newStoreRequiresDrawer: false, // sells cash without opening a drawer
     clock,
     timeZone: 'Asia/Shanghai',
     sandboxBaseUrl: base,

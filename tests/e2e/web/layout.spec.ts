@@ -2,7 +2,8 @@
  * Every screen at the common counter sizes, in both languages (issue 12): the primary actions are in
  * the viewport and not covered (a tap at their centre reaches them), nothing runs off the screen
  * sideways, header labels stay on one line, touch targets are at least 44 px, and on Pay the QR's four
- * corners are not covered. All screens at 1024×768 and 1366×768; Sell and Pay also at 1280×800 and
+ * corners are not covered; in the header nothing is cut off by the header's edge or its brand column.
+ * All screens at 1024×768 and 1366×768; Sell and Pay (and the header alone) also at 1280×800 and
  * 1920×1080. Screenshots go to POS_SCREENSHOT_DIR when it is set (else the test's output folder).
  */
 import { mkdirSync } from 'node:fs';
@@ -227,6 +228,19 @@ for (const locale of LOCALES) {
         await check(pos, tag, 'settings');
       });
     }
+
+    // the header alone at every counter size: the brand column's two rows (names, badges) whole and
+    // inside it, every label on one line, the targets ≥ 44 px (expectGoodLayout's header checks)
+    test('the header at every counter size', async ({ pos }) => {
+      for (const size of [...ALL_SCREENS, ...SELL_AND_PAY]) {
+        await pos.setViewportSize(size);
+        await expect(pos.getByTestId('browser-mode')).toBeVisible();
+        for (const id of ['store-name', 'sandbox-badge', 'browser-mode', 'language-switch', 'nav-settings'])
+          await expectReachable(pos.getByTestId(id), `${size.width}×${size.height}: ${id}`);
+        await expectGoodLayout(pos, `header at ${size.width}×${size.height}`);
+        await shot(pos, `${size.width}x${size.height}-${locale.tag}-header`);
+      }
+    });
 
     for (const size of SELL_AND_PAY) {
       const tag = `${size.width}x${size.height}-${locale.tag}`;

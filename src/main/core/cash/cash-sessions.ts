@@ -84,7 +84,21 @@ export class CashSessions {
       lastZ: last ? zSummary(last) : null,
       outsideSession: this.drawer.outsideSession(terminal, s?.opened_at ?? null, now),
       blind: false,
+      requireOpenDrawer: this.o.settings.values.requireOpenDrawer,
     };
+  }
+
+  /** The owner turns the "open drawer before cash" rule on or off (the caller has the owner's approval); audited. */
+  setRequireOpen(required: boolean, actor: Actor): CashSessionState {
+    this.store.tx(() => {
+      const before = this.o.settings.values.requireOpenDrawer;
+      this.o.settings.set('requireOpenDrawer', required);
+      this.o.audit.record(actor, 'cash.requireOpenDrawer', null, {
+        before: { requireOpenDrawer: before },
+        after: { requireOpenDrawer: required },
+      });
+    });
+    return this.current();
   }
 
   /**

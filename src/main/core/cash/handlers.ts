@@ -89,6 +89,9 @@ export function cashSessionHandlers(
       await ownerRead(approvalPin);
       return cash.zList(limit, terminal);
     },
+    // the store's rule is the owner's: asked before anything else, so a clerk learns nothing from a refusal
+    'cashSession.setRequireOpen': async ({ required, approvalPin }) =>
+      cash.setRequireOpen(required, await auth.authorize('owner', approvalPin)),
     'cashSession.printZ': async ({ number, approvalPin }) =>
       cash.printZ(number, printer, locale(), await ownerRead(approvalPin)),
   };

@@ -68,3 +68,15 @@ export function pendingAttemptsQuery(k: Kysely<Database>, terminal: string) {
       .orderBy(unindexed<number>('pa.id'))
   );
 }
+
+/**
+ * This terminal's open session, if any: read before every cash payment when the store requires an
+ * open drawer (drawer-rule.ts). `status` as a literal, so the one-open-per-terminal partial index applies.
+ */
+export function openSessionQuery(k: Kysely<Database>, terminal: string) {
+  return k
+    .selectFrom('cash_sessions')
+    .select(['id', 'opened_at'])
+    .where('terminal', '=', terminal)
+    .where(inList('status', ['open']));
+}

@@ -17,6 +17,7 @@ import { receiptHtml, type ReceiptPrinter } from '../reports/printing';
 import type { CounterPrinter } from '../hardware/counter-printer';
 import { receiptSlip } from '../hardware/slip';
 import type { Settings } from '../settings';
+import { checkDrawerForCash } from '../cash/drawer-rule';
 import type { Carts } from './cart';
 import {
   approvalRequired,
@@ -156,11 +157,15 @@ export function salesHandlers(
     'checkout.confirm': async ({ approvalPin }) => orders.confirm(await confirmChecks(approvalPin)),
     // confirm and payCash in one transaction: the same checks, one durable commit, nothing written on a refusal
     'checkout.cashSale': async ({ tenderedFen, approvalPin }) => {
+      // refused before an owner is asked about a discount (judged again in the sale's transaction)
+      checkDrawerForCash(store, settings);
       const paid = orders.cashSale(tenderedFen, await confirmChecks(approvalPin));
       void counterPrinter.afterCash(`cash sale ${paid.order.number}`);
       return { ...paid, order: orderForCaller(paid.order) };
     },
     'checkout.payCash': async ({ orderId, tenderedFen, overrideOpenAttempt, approvalPin }) => {
+      // the drawer first: no owner is asked for an override that could not end in cash
+      checkDrawerForCash(store, settings);
       // an open intermediary payment blocks cash unless an owner overrides it
       const overrideBy =
         overrideOpenAttempt && payments.openAttempt(orderId) ? await auth.authorize('owner', approvalPin) : null;

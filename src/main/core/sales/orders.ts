@@ -24,6 +24,7 @@ import { PaymentTruth } from '../payments/truth';
 import { priceCart } from './pricing';
 import { orderRow, orderSummary, ordersOfDayQuery, orderView, receiptOf, timelineExport } from './order-views';
 import type { Settings } from '../settings';
+import { checkDrawerForCash } from '../cash/drawer-rule';
 
 /** The most change a till hands out; a larger tender is a typing mistake, not a sale. */
 export const MAX_CHANGE_FEN = 100_000;
@@ -287,6 +288,8 @@ export class Orders {
         status: order.status,
       });
     }
+    // the store's "open drawer before cash" rule, judged in this transaction (cash/drawer-rule.ts)
+    checkDrawerForCash(this.store, this.settings);
     const open = this.store.first(OPEN_ATTEMPT(orderId));
     if (open && !overrideBy) {
       throw new PosError(

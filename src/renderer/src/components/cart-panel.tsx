@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useState, type ReactNode } from 'react';
 import type { PosErrorShape } from '../../../shared/errors';
 import { formatFen } from '../../../shared/money';
 import type { CartLineView, CartView, Discount } from '../../../shared/types';
@@ -28,9 +28,11 @@ export interface CartPanelProps {
   parkedCount: number;
   busy: boolean;
   ops: CartOps;
+  /** a line above the checkout button (Sell: the drawer must be opened before cash) */
+  notice?: ReactNode;
 }
 
-export function CartPanel({ cart, flash, parkedCount, busy, ops }: CartPanelProps) {
+export function CartPanel({ cart, flash, parkedCount, busy, ops, notice }: CartPanelProps) {
   const { t, locale } = useI18n();
   const [discountFor, setDiscountFor] = useState<CartLineView | 'order' | null>(null);
   const [confirmClear, setConfirmClear] = useState(false);
@@ -137,6 +139,7 @@ export function CartPanel({ cart, flash, parkedCount, busy, ops }: CartPanelProp
           ) : null}
         </button>
       </div>
+      {notice}
       <button
         type="button"
         className="btn btn-go checkout"

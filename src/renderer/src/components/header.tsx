@@ -36,20 +36,26 @@ export function Header({ info, current, navBlocked, browserMode, checkCount, awa
   const blockedTitle = navBlocked ? t('header.navBlocked') : undefined;
   return (
     <header className="header">
+      {/* two rows at most: the names, then the badges (a third would be cut off at the header's edge) */}
       <div className="brand">
-        <span className="brand-name">Counter POS</span>
-        <span className="brand-store" data-testid="store-name">
-          {info.storeName}
-        </span>
-        {info.sandbox || browserMode ? <span className="brand-break" /> : null}
-        {info.sandbox ? (
-          <span className="tag tag-sandbox" title={t('header.sandboxTitle')} data-testid="sandbox-badge">
-            {t('header.sandbox')}
+        <span className="brand-top">
+          <span className="brand-name">Counter POS</span>
+          <span className="brand-store" title={info.storeName} data-testid="store-name">
+            {info.storeName}
           </span>
-        ) : null}
-        {browserMode ? (
-          <span className="tag tag-browser" data-testid="browser-mode">
-            {t('app.browserMode')}
+        </span>
+        {info.sandbox || browserMode ? (
+          <span className="brand-tags">
+            {info.sandbox ? (
+              <span className="tag tag-sandbox" title={t('header.sandboxTitle')} data-testid="sandbox-badge">
+                {t('header.sandbox')}
+              </span>
+            ) : null}
+            {browserMode ? (
+              <span className="tag tag-browser" data-testid="browser-mode">
+                {t('app.browserMode')}
+              </span>
+            ) : null}
           </span>
         ) : null}
       </div>

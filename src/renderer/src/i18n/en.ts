@@ -351,6 +351,11 @@ export const en = {
     'This logo is wider than this paper prints ({dots} dots): it is left off. Choose the image again.',
   'approval.reason.logo': 'Change the logo printed on receipts.',
   'approval.reason.devices': 'Change the pole display and the scale labels.',
+  'settings.cashRule.title': 'Cash sales',
+  'settings.cashRule.requireOpen': 'Require an open drawer before a cash sale',
+  'settings.cashRule.note':
+    'Cash taken while the drawer is not open is on no Z report. When this is on, the till refuses cash until the clerk opens the drawer with its float (F8 on Sell and Pay). QR and payment-code payments are not affected.',
+  'settings.cashRule.saved': 'Cash rule saved.',
   'devices.title': 'Pole display and scale labels',
   'devices.saved': 'Pole display and scale label settings saved.',
   'devices.pole': 'Pole display (customer display on a serial port)',
@@ -736,7 +741,12 @@ export const en = {
   'refund.confirm': 'Refund {amount}',
   'approval.reason.refund': 'Refund {amount} for order {number}.',
   // people: sign-in, users, audit log
-  'pay.drawerClosed': 'The cash drawer is not open: this cash will be on no Z. Open it in Manage → Cash drawer.',
+  'pay.drawerClosed': 'The cash drawer is not open: this cash will be on no Z. Open it with its float:',
+  'pay.drawerRequired': 'The drawer is not open: this store takes cash only into an open drawer.',
+  'pay.openDrawer': 'Open the drawer',
+  'pay.openDrawerFirst': 'Open the drawer first',
+  'pay.cashNeedsDrawer': 'Drawer closed',
+  'sell.drawerRequired': 'Drawer not open: cash needs it open first.',
   'approval.reason.discount': 'Give a discount above the store’s limit.',
   'approval.reason.discountLine': 'Confirm the order with {percent}% off {name} (a clerk may give up to {limit}%).',
   'approval.reason.discountOrder':
@@ -781,6 +791,7 @@ export const en = {
   'people.approvedBy': 'approved by {name}',
   'audit.action.other': 'Another change',
   'audit.action.cash.session.open': 'Drawer opened',
+  'audit.action.cash.requireOpenDrawer': 'Cash rule changed (open drawer before cash)',
   'audit.action.cash.session.close': 'Drawer closed (Z)',
   'audit.action.cash.paid_in': 'Cash paid in',
   'audit.action.cash.paid_out': 'Cash paid out',
@@ -859,6 +870,7 @@ export const en = {
   'audit.field.businessDay': 'business day',
   'audit.field.denominations': 'notes and coins',
   'audit.field.note': 'note',
+  'audit.field.requireOpenDrawer': 'open drawer before cash',
   'audit.yes': 'yes',
   'audit.no': 'no',
   'audit.entries': '{count} entries',
@@ -866,6 +878,7 @@ export const en = {
   'approval.reason.people': 'Change who can use the till.',
   'approval.reason.settings': 'Change where {provider} payments go (the payment settings).',
   'approval.reason.printer': 'Change the receipt printer and cash drawer settings.',
+  'approval.reason.cashRule': 'Change whether cash needs an open drawer.',
   'approval.reason.catalogue': 'Open the catalogue with its stock.',
   'approval.reason.recon': 'Open the daily reconciliation.',
   'approval.reason.cashTotals': 'See the cash expected and the Z reports of till {terminal}.',
@@ -1210,12 +1223,16 @@ export const en = {
   'approval.reason.cashOut': 'Pay out {amount} from the drawer.',
   'approval.reason.cashClose': 'Close the drawer of till {terminal} with {counted} counted, and write its Z.',
   'error.CASH_SESSION_OPEN': 'The drawer of this till is already open.',
+  'error.DRAWER_NOT_OPEN':
+    'This store takes cash only into an open drawer: open the drawer with its float first (F8), or pay another way.',
   'error.CASH_SESSION_NOT_OPEN': 'The drawer of this till is not open: open it with the float first.',
   'error.CASH_PENDING_PAYMENTS':
     'Payments on this till are still pending. Wait for them, or close acknowledging that they are not on this Z.',
   'error.CASH_VARIANCE_REASON_REQUIRED': 'The count differs from the expected cash: say why before closing.',
   'error.CASH_OUT_TOO_LARGE': 'That is more cash than the drawer should hold.',
   'errorDetail.CASH_SESSION_OPEN': 'The drawer of till {terminal} is already open (opened by {openedBy}).',
+  'errorDetail.DRAWER_NOT_OPEN':
+    'The drawer of till {terminal} is not open: open it with its float first (F8), or pay another way.',
   'errorDetail.CASH_SESSION_NOT_OPEN': 'The drawer of till {terminal} is not open: open it with the float first.',
   'errorDetail.CASH_PENDING_PAYMENTS':
     'Payments still pending on order {orders}: wait for them, or close acknowledging that they are not on this Z.',

@@ -15,6 +15,7 @@ import { useShortcuts } from '../hooks/use-shortcuts';
 import { names, useI18n, type MessageKey, type Params } from '../i18n';
 import { thrownToError, useCall, useNotifier } from '../lib/notice';
 import { usePayCodeFromSell, type SellCodeTargetRef } from './sell-pay-code';
+import { DrawerPrompt, OpenDrawerButton, useDrawerRule } from './cash-session/drawer-rule';
 
 export interface SellProps {
   cart: CartView;
@@ -290,6 +291,8 @@ export default function SellScreen({
     searchRef.current?.focus();
     searchRef.current?.select();
   };
+  // the store requires an open drawer for cash and it is not open: said here, before checkout (F8 opens it)
+  const drawer = useDrawerRule();
 
   useShortcuts({
     F2: focusSearch,
@@ -443,7 +446,22 @@ export default function SellScreen({
           )}
         </div>
       </section>
-      <CartPanel cart={cart} flash={flash} parkedCount={parkedCount} busy={busy} ops={ops} />
+      <CartPanel
+        cart={cart}
+        flash={flash}
+        parkedCount={parkedCount}
+        busy={busy}
+        ops={ops}
+        notice={
+          drawer.blocked ? (
+            <div className="sell-drawer-notice" role="status" data-testid="sell-drawer-required">
+              <span>{t('sell.drawerRequired')}</span>
+              <OpenDrawerButton rule={drawer} testId="sell-open-drawer" />
+            </div>
+          ) : null
+        }
+      />
+      <DrawerPrompt rule={drawer} onOpened={focusSearch} />
       {parking ? (
         <ParkLabelDialog
           onClose={() => setParking(false)}

@@ -1,7 +1,7 @@
-import { useEffect, useState, type RefObject } from 'react';
+import { type RefObject } from 'react';
 import { formatFen } from '../../../../shared/money';
 import { quickCash } from '../../../../shared/tendered';
-import { api } from '../../api';
+import { DrawerPrompt, OPEN_DRAWER_KEY, OpenDrawerButton, type DrawerRule } from '../cash-session/drawer-rule';
 import { useI18n } from '../../i18n';
 
 interface CashFormProps {
@@ -17,24 +17,8 @@ interface CashFormProps {
   problem: string | null;
   busy: boolean;
   onComplete: () => void;
-}
-
-/** Cash taken while the drawer is not open lands on no Z: say so where the cash is taken. */
-function useDrawerClosed(): boolean {
-  const [closed, setClosed] = useState(false);
-  useEffect(() => {
-    let live = true;
-    void api.cashSession
-      .current({})
-      .then((r) => {
-        if (live && r.ok) setClosed(r.value.session === null);
-      })
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, []);
-  return closed;
+  /** the drawer and the store's rule: cash taken while it is not open is on no Z, or refused (cash-session/drawer-rule.tsx) */
+  drawer: DrawerRule;
 }
 
 /**
@@ -53,94 +37,110 @@ export function CashForm({
   problem,
   busy,
   onComplete,
+  drawer,
 }: CashFormProps) {
   const { t } = useI18n();
-  const drawerClosed = useDrawerClosed();
   return (
-    <form
-      className="cash"
-      onSubmit={(e) => {
-        e.preventDefault();
-        onComplete();
-      }}
-    >
-      {drawerClosed ? (
-        <p className="cash-no-session" data-testid="cash-no-session">
-          {t('pay.drawerClosed')}
-        </p>
-      ) : null}
-      <label className="field">
-        <span>{t('pay.tendered')}</span>
-        <span className="input-affix">
-          <span className="affix">¥</span>
-          <input
-            ref={inputRef}
-            className="input tender-input"
-            type="text"
-            inputMode="decimal"
-            autoComplete="off"
-            maxLength={12}
-            value={text}
-            onChange={(e) => setText(e.target.value)}
-            placeholder={formatFen(total).replace('¥', '')}
-            aria-invalid={invalid ? 'true' : undefined}
-            autoFocus
-            data-testid="cash-tendered"
-          />
-        </span>
-      </label>
-      <div className="quick">
-        <button type="button" className="btn btn-lg" onClick={() => setAmount(total)} data-testid="cash-exact">
-          {t('pay.exact')} <small>{formatFen(total)}</small>
-        </button>
-        {quickCash(total).map((fen) => (
-          <button
-            key={fen}
-            type="button"
-            className="btn btn-lg"
-            onClick={() => setAmount(fen)}
-            data-testid={`cash-${fen / 100}`}
-          >
-            {formatFen(fen).replace('.00', '')}
-          </button>
-        ))}
-      </div>
-      {invalid && !problem ? (
-        <p className="form-error" data-testid="cash-tendered-invalid">
-          {t('pay.badAmount', { text: text.trim() })}
-        </p>
-      ) : null}
-
-      <div className={`change${enough ? ' change-ok' : ''}`}>
-        {enough && tendered !== null ? (
-          <>
-            <span className="change-label">{t('pay.change')}</span>
-            <span className="change-due" data-testid="change-due">
-              {formatFen(tendered - total)}
-            </span>
-          </>
-        ) : (
-          <>
-            <span className="change-label">{t('pay.stillNeeded')}</span>
-            <span className="change-short" data-testid="still-needed">
-              {formatFen(tendered === null ? total : total - tendered)}
-            </span>
-          </>
-        )}
-      </div>
-      {problem ? (
-        <p className="form-error" role="alert" data-testid="pay-error">
-          {problem}
-        </p>
-      ) : null}
-      <button
-        type="submit"
-        className="btn btn-go complete"
-        disabled={!(enough || (tendered === null && !invalid)) || busy}
-        data-testid="cash-complete"
+    <>
+      <form
+        className="cash"
+        onSubmit={(e) => {
+          e.preventDefault();
+          onComplete();
+        }}
       >
-        {busy ? t('pay.working') : t('pay.complete')} <kbd>Enter</kbd>
-      </button>
-    </form>
+        {drawer.closed ? (
+          <div
+            className={`cash-no-session${drawer.required ? ' cash-no-session-blocked' : ''}`}
+            role={drawer.required ? 'alert' : undefined}
+            data-testid="cash-no-session"
+            data-required={drawer.required}
+          >
+            <span>{t(drawer.required ? 'pay.drawerRequired' : 'pay.drawerClosed')}</span>
+            <OpenDrawerButton rule={drawer} testId="pay-open-drawer" />
+          </div>
+        ) : null}
+        <label className="field">
+          <span>{t('pay.tendered')}</span>
+          <span className="input-affix">
+            <span className="affix">¥</span>
+            <input
+              ref={inputRef}
+              className="input tender-input"
+              type="text"
+              inputMode="decimal"
+              autoComplete="off"
+              maxLength={12}
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+              placeholder={formatFen(total).replace('¥', '')}
+              aria-invalid={invalid ? 'true' : undefined}
+              autoFocus
+              data-testid="cash-tendered"
+            />
+          </span>
+        </label>
+        <div className="quick">
+          <button type="button" className="btn btn-lg" onClick={() => setAmount(total)} data-testid="cash-exact">
+            {t('pay.exact')} <small>{formatFen(total)}</small>
+          </button>
+          {quickCash(total).map((fen) => (
+            <button
+              key={fen}
+              type="button"
+              className="btn btn-lg"
+              onClick={() => setAmount(fen)}
+              data-testid={`cash-${fen / 100}`}
+            >
+              {formatFen(fen).replace('.00', '')}
+            </button>
+          ))}
+        </div>
+        {invalid && !problem ? (
+          <p className="form-error" data-testid="cash-tendered-invalid">
+            {t('pay.badAmount', { text: text.trim() })}
+          </p>
+        ) : null}
+
+        <div className={`change${enough ? ' change-ok' : ''}`}>
+          {enough && tendered !== null ? (
+            <>
+              <span className="change-label">{t('pay.change')}</span>
+              <span className="change-due" data-testid="change-due">
+                {formatFen(tendered - total)}
+              </span>
+            </>
+          ) : (
+            <>
+              <span className="change-label">{t('pay.stillNeeded')}</span>
+              <span className="change-short" data-testid="still-needed">
+                {formatFen(tendered === null ? total : total - tendered)}
+              </span>
+            </>
+          )}
+        </div>
+        {problem ? (
+          <p className="form-error" role="alert" data-testid="pay-error">
+            {problem}
+          </p>
+        ) : null}
+        {drawer.blocked ? (
+          // the refusal said before the clerk tries: this button (and Enter) opens the float dialog instead
+          <button type="submit" className="btn btn-go complete" data-testid="cash-complete" data-blocked="true">
+            {t('pay.openDrawerFirst')} <kbd>{OPEN_DRAWER_KEY}</kbd>
+          </button>
+        ) : (
+          <button
+            type="submit"
+            className="btn btn-go complete"
+            disabled={!(enough || (tendered === null && !invalid)) || busy}
+            data-testid="cash-complete"
+          >
+            {busy ? t('pay.working') : t('pay.complete')} <kbd>Enter</kbd>
+          </button>
+        )}
+      </form>
+      <DrawerPrompt rule={drawer} onOpened={() => inputRef.current?.focus()} />
+    </>
   );
 }

@@ -11,6 +11,7 @@ import { useNotifier } from '../../lib/notice';
 import { choiceId, methodChoices, methodKeys, type MethodChoice } from '../../lib/payments';
 import { AttemptPanel } from './attempt-panel';
 import { ClosingStrip, PaymentEnded, StartingPanel } from './attempt-strips';
+import { useDrawerRule } from '../cash-session/drawer-rule';
 import { CashForm } from './cash-form';
 import { CodeEntry } from './code-entry';
 import { MethodButton } from './method-button';
@@ -57,6 +58,8 @@ export default function PayScreen({ order, payCode, sandbox, scanTargetRef, onPa
   const input = useRef<HTMLInputElement>(null);
   const sale = useSaleEnd(order, onPaid, onCancelled);
   const { aliveRef, finishedRef, busy } = sale;
+  // read again after each cash attempt: main may have refused it for a drawer closed meanwhile
+  const drawer = useDrawerRule(busy);
   const pay = usePaymentAttempt(order, aliveRef, {
     onResumed: (v) => setChoice(choiceOf(v)),
     onPaid: () => void sale.finishPaid(),
@@ -155,11 +158,17 @@ export default function PayScreen({ order, payCode, sandbox, scanTargetRef, onPa
     if (await pay.stop()) setConfirmStop(false);
   };
 
+  const takeCash = async (fen: number): Promise<void> => {
+    // cash would be refused (the store requires an open drawer): the float first, one key
+    if (drawer.blocked) return drawer.prompt();
+    await sale.payCash(fen, closing && attempt ? attempt.provider : null);
+  };
+
   const complete = async (): Promise<void> => {
     if (busy || locked) return;
     // Enter on an empty box: the customer gave the exact amount
     if (read.kind === 'empty') {
-      await sale.payCash(order.totalFen, closing && attempt ? attempt.provider : null);
+      await takeCash(order.totalFen);
       return;
     }
     // a payment code that reached the box as typing (a slow scanner) is still the customer's code
@@ -177,7 +186,7 @@ export default function PayScreen({ order, payCode, sandbox, scanTargetRef, onPa
       input.current?.focus();
       return;
     }
-    await sale.payCash(tendered, closing && attempt ? attempt.provider : null);
+    await takeCash(tendered);
   };
 
   const pick = (c: MethodChoice): void => {
@@ -241,6 +250,7 @@ export default function PayScreen({ order, payCode, sandbox, scanTargetRef, onPa
                 disabled={(locked && !on) || (closing && c.kind !== 'cash')}
                 busy={starting === id}
                 shortcut={keys.get(id)}
+                note={c.kind === 'cash' && drawer.blocked ? t('pay.cashNeedsDrawer') : null}
                 unreachable={
                   c.kind === 'cash'
                     ? null
@@ -309,6 +319,7 @@ export default function PayScreen({ order, payCode, sandbox, scanTargetRef, onPa
             problem={problem}
             busy={busy}
             onComplete={() => void complete()}
+            drawer={drawer}
           />
         )}
       </section>

@@ -10,6 +10,7 @@ export function MethodButton({
   busy,
   shortcut,
   unreachable = null,
+  note = null,
   onClick,
 }: {
   choice: MethodChoice;
@@ -20,6 +21,8 @@ export function MethodButton({
   shortcut?: string;
   /** the intermediary's last call got no answer: why (the clerk sees it; cash stays one key away) */
   unreachable?: NetworkTrouble | null;
+  /** why this method cannot be used now, in words (cash: the drawer is not open) */
+  note?: string | null;
   onClick: () => void;
 }) {
   const { t } = useI18n();
@@ -58,7 +61,11 @@ export function MethodButton({
       </span>
       <span className="method-text">
         <span className="method-label">{label}</span>
-        {unreachable ? (
+        {note ? (
+          <small className="method-sub method-note" data-testid="pay-method-note">
+            {note}
+          </small>
+        ) : unreachable ? (
           <small className="method-sub method-unreachable" data-testid="pay-method-unreachable">
             {t('pay.unreachable', { reason: t(`network.${unreachable}`) })}
           </small>

@@ -1,7 +1,7 @@
 /**
  * Settings: the payment services (YeePay, Alipay, WeChat Pay), one card each — on or off, the
  * embedded sandbox or a gateway of one's own, its fields and keys (a key is never shown back) — and
- * the receipt printer with its cash drawer and the receipts' logo (printer-card, logo-field), and the
+ * the store's cash rule (an open drawer before cash: cash-rule-card), the receipt printer with its cash drawer and the receipts' logo (printer-card, logo-field), and the
  * pole display and the scale label layouts (devices-card).
  * Saving is the owner's: main decides, and the owner approval asks for the PIN.
  *
@@ -14,6 +14,7 @@ import { api } from '../../api';
 import { useShortcuts } from '../../hooks/use-shortcuts';
 import { useI18n } from '../../i18n';
 import { useCall } from '../../lib/notice';
+import { CashRuleCard } from './cash-rule-card';
 import { DevicesCard } from './devices-card';
 import { PrinterCard } from './printer-card';
 import { ProviderCard } from './provider-card';
@@ -73,6 +74,7 @@ export default function SettingsScreen({ info, onSaved, onBack }: SettingsProps)
             />
           ))
         )}
+        <CashRuleCard />
         <PrinterCard />
         <DevicesCard />
       </div>
