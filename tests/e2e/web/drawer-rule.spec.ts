@@ -2,10 +2,10 @@
  * A new store requires an open drawer before a cash sale (issue 12, finding 10), as a clerk meets it
  * in browser mode at 1024×768 and 1366×768, in both languages:
  * - Sell says so above checkout; Pay says so on the Cash button, in a notice and on the Complete
- *   button, before the clerk tries; Enter (or F8) opens the float dialog, and after the float the
+ *   button, before the clerk tries; Enter (or F10) opens the float dialog, and after the float the
  *   same Enter takes the cash at once;
  * - the drawer closed behind the clerk's back (the owner's close, through the API) while Pay is open:
- *   the cash is refused by main (DRAWER_NOT_OPEN, the message naming F8), F8 opens the float dialog,
+ *   the cash is refused by main (DRAWER_NOT_OPEN, the message naming F10), F10 opens the float dialog,
  *   and the sale goes through.
  * The store starts with the product's default (POS_NEW_STORE_REQUIRE_DRAWER on; the other specs'
  * fixture turns it off). Screenshots go to POS_SCREENSHOT_DIR when it is set.
@@ -18,8 +18,8 @@ import { PosPage } from '../support/pos-page';
 import { expect, test, type WebApp } from '../support/web-app';
 
 const LOCALES = [
-  { tag: 'en', env: 'en-US', sellNotice: 'Drawer not open', blocked: 'Open the drawer first', refused: 'F8' },
-  { tag: 'zh', env: 'zh-CN', sellNotice: '钱箱未开班', blocked: '请先开班', refused: 'F8' },
+  { tag: 'en', env: 'en-US', sellNotice: 'Drawer not open', blocked: 'Open the drawer first', refused: 'F10' },
+  { tag: 'zh', env: 'zh-CN', sellNotice: '钱箱未开班', blocked: '请先开班', refused: 'F10' },
 ] as const;
 const SIZES = [
   { width: 1024, height: 768 },
@@ -101,7 +101,7 @@ for (const locale of LOCALES) {
         await till.tile('SNA-005').click();
         const sellNotice = till.id('sell-drawer-required');
         await expect(sellNotice).toContainText(locale.sellNotice);
-        await expectReachable(till.id('sell-open-drawer'), 'Sell: open the drawer (F8)');
+        await expectReachable(till.id('sell-open-drawer'), 'Sell: open the drawer (F10)');
         await expectReachable(till.id('checkout'), 'Sell: checkout');
         await expectGoodLayout(pos, 'Sell, the drawer required');
         await shot(pos, `${tag}-drawer-sell`);
@@ -113,7 +113,7 @@ for (const locale of LOCALES) {
         await expect(till.id('cash-no-session')).toHaveAttribute('data-required', 'true');
         await expect(till.id('cash-complete')).toHaveAttribute('data-blocked', 'true');
         await expect(till.id('cash-complete')).toContainText(locale.blocked);
-        await expectReachable(till.id('pay-open-drawer'), 'Pay: open the drawer (F8)');
+        await expectReachable(till.id('pay-open-drawer'), 'Pay: open the drawer (F10)');
         await expectReachable(till.id('cash-complete'), 'Pay: complete');
         await expectGoodLayout(pos, 'Pay, the drawer required');
         await shot(pos, `${tag}-drawer-pay-blocked`);
@@ -152,11 +152,11 @@ for (const locale of LOCALES) {
         const refusal = till.id('error-banner');
         await expect(refusal).toHaveAttribute('data-code', 'DRAWER_NOT_OPEN');
         await expect(refusal).toContainText(locale.refused);
-        // the refusal turned the screen to "open the drawer first"; F8 is the float
+        // the refusal turned the screen to "open the drawer first"; F10 is the float
         await expect(till.id('cash-complete')).toHaveAttribute('data-blocked', 'true');
         await expectGoodLayout(pos, 'Pay, cash refused');
         await shot(pos, `${tag}-drawer-pay-refused`);
-        await pos.keyboard.press('F8');
+        await pos.keyboard.press('F10');
         await float(pos, till);
         await pos.keyboard.press('Enter');
         await expect(till.id('receipt')).toBeVisible();

@@ -354,7 +354,7 @@ export const en = {
   'settings.cashRule.title': 'Cash sales',
   'settings.cashRule.requireOpen': 'Require an open drawer before a cash sale',
   'settings.cashRule.note':
-    'Cash taken while the drawer is not open is on no Z report. When this is on, the till refuses cash until the clerk opens the drawer with its float (F8 on Sell and Pay). QR and payment-code payments are not affected.',
+    'Cash taken while the drawer is not open is on no Z report. When this is on, the till refuses cash until the clerk opens the drawer with its float (F10 on Sell and Pay). QR and payment-code payments are not affected.',
   'settings.cashRule.saved': 'Cash rule saved.',
   'devices.title': 'Pole display and scale labels',
   'devices.saved': 'Pole display and scale label settings saved.',
@@ -1224,7 +1224,7 @@ export const en = {
   'approval.reason.cashClose': 'Close the drawer of till {terminal} with {counted} counted, and write its Z.',
   'error.CASH_SESSION_OPEN': 'The drawer of this till is already open.',
   'error.DRAWER_NOT_OPEN':
-    'This store takes cash only into an open drawer: open the drawer with its float first (F8), or pay another way.',
+    'This store takes cash only into an open drawer: open the drawer with its float first (F10), or pay another way.',
   'error.CASH_SESSION_NOT_OPEN': 'The drawer of this till is not open: open it with the float first.',
   'error.CASH_PENDING_PAYMENTS':
     'Payments on this till are still pending. Wait for them, or close acknowledging that they are not on this Z.',
@@ -1232,7 +1232,7 @@ export const en = {
   'error.CASH_OUT_TOO_LARGE': 'That is more cash than the drawer should hold.',
   'errorDetail.CASH_SESSION_OPEN': 'The drawer of till {terminal} is already open (opened by {openedBy}).',
   'errorDetail.DRAWER_NOT_OPEN':
-    'The drawer of till {terminal} is not open: open it with its float first (F8), or pay another way.',
+    'The drawer of till {terminal} is not open: open it with its float first (F10), or pay another way.',
   'errorDetail.CASH_SESSION_NOT_OPEN': 'The drawer of till {terminal} is not open: open it with the float first.',
   'errorDetail.CASH_PENDING_PAYMENTS':
     'Payments still pending on order {orders}: wait for them, or close acknowledging that they are not on this Z.',

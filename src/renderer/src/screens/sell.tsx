@@ -291,7 +291,7 @@ export default function SellScreen({
     searchRef.current?.focus();
     searchRef.current?.select();
   };
-  // the store requires an open drawer for cash and it is not open: said here, before checkout (F8 opens it)
+  // the store requires an open drawer for cash and it is not open: said here, before checkout (F10 opens it)
   const drawer = useDrawerRule();
 
   useShortcuts({

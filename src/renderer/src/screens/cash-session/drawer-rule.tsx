@@ -1,7 +1,7 @@
 /**
  * The store's "open drawer before cash" rule on the counter's screens (Sell and Pay): whether this
  * till's drawer is open and whether the store requires it, read from main (cashSession.current, the
- * clerk's blind view). F8 opens the float dialog whenever the drawer is not open, so after a refusal
+ * clerk's blind view). F10 opens the float dialog whenever the drawer is not open, so after a refusal
  * the float is one key away; once it is open the clerk can take the cash at once. Main refuses cash
  * on its own (DRAWER_NOT_OPEN): this only says so before the clerk tries.
  */
@@ -12,7 +12,7 @@ import { useI18n } from '../../i18n';
 import { OpenDialog } from './open-dialog';
 
 /** The key that opens the float dialog on Sell and Pay (docs/testing.md, Keyboard). */
-export const OPEN_DRAWER_KEY = 'F8';
+export const OPEN_DRAWER_KEY = 'F10';
 
 export interface DrawerRule {
   /** the drawer is known not to be open */
