@@ -180,30 +180,39 @@ export async function expectReachable(locator: Locator, name: string): Promise<v
   expect(verdict.covered, `${name} is not covered`).toBeNull();
 }
 
-/** Each corner of the QR (1 px inside it) hits the QR itself: nothing covers a finder square or the quiet zone. */
-export async function expectQrUncovered(qr: Locator): Promise<void> {
-  await expect(qr).toBeVisible();
-  const corners = await qr.evaluate((node) => {
+/**
+ * Each corner of the element (`inset` px inside it: past a button's rounded corner) and its centre hit
+ * the element itself: nothing (a toast, a badge, another panel) covers any part of it.
+ */
+export async function expectUncovered(target: Locator, name: string, inset = 10): Promise<void> {
+  await expect(target).toBeVisible();
+  const points = await target.evaluate((node, d) => {
     const { document, innerWidth, innerHeight } = globalThis as unknown as PageGlobals;
     const el = node as unknown as PageElement;
     const r = el.getBoundingClientRect();
-    const points: [string, number, number][] = [
-      ['top left', r.left + 1, r.top + 1],
-      ['top right', r.right - 1, r.top + 1],
-      ['bottom left', r.left + 1, r.bottom - 1],
-      ['bottom right', r.right - 1, r.bottom - 1],
+    const at: [string, number, number][] = [
+      ['top left', r.left + d, r.top + d],
+      ['top right', r.right - d, r.top + d],
+      ['bottom left', r.left + d, r.bottom - d],
+      ['bottom right', r.right - d, r.bottom - d],
+      ['centre', r.left + r.width / 2, r.top + r.height / 2],
     ];
-    return points.map(([name, x, y]) => {
+    return at.map(([where, x, y]) => {
       const hit = document.elementFromPoint(x, y);
       const inView = x >= 0 && y >= 0 && x <= innerWidth && y <= innerHeight;
       return {
-        name,
+        where,
         ok: inView && !!hit && (hit === el || el.contains(hit)),
         hit: hit?.getAttribute('data-testid') ?? hit?.className ?? null,
       };
     });
-  });
-  for (const c of corners) expect(c.ok, `the QR's ${c.name} corner is not covered (hit: ${String(c.hit)})`).toBe(true);
+  }, inset);
+  for (const p of points) expect(p.ok, `${name}: its ${p.where} is not covered (hit: ${String(p.hit)})`).toBe(true);
+}
+
+/** Each corner of the QR (1 px inside it) hits the QR itself: nothing covers a finder square or the quiet zone. */
+export async function expectQrUncovered(qr: Locator): Promise<void> {
+  await expectUncovered(qr, 'the QR', 1);
 }
 
 /** Runs every page-wide check and fails with the list of what is wrong. */

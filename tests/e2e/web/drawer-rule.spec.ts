@@ -13,7 +13,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { expectGoodLayout, expectReachable } from '../support/layout-checks';
+import { expectGoodLayout, expectReachable, expectUncovered } from '../support/layout-checks';
 import { PosPage } from '../support/pos-page';
 import { expect, test, type WebApp } from '../support/web-app';
 
@@ -155,6 +155,8 @@ for (const locale of LOCALES) {
         // the refusal turned the screen to "open the drawer first"; F10 is the float
         await expect(till.id('cash-complete')).toHaveAttribute('data-blocked', 'true');
         await expectGoodLayout(pos, 'Pay, cash refused');
+        // the refusal's toast stays over the order's column: Complete (now "open the drawer first") whole
+        await expectUncovered(till.id('cash-complete'), 'Complete after the refusal');
         await shot(pos, `${tag}-drawer-pay-refused`);
         await pos.keyboard.press('F10');
         await float(pos, till);
