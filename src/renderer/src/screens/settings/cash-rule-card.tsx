@@ -7,11 +7,12 @@ import { useEffect, useId, useState } from 'react';
 import type { PosErrorShape } from '../../../../shared/errors';
 import { api } from '../../api';
 import { approveInForm, useOwnerApproval } from '../../components/owner-approval';
-import { errorText, useI18n } from '../../i18n';
+import { useI18n } from '../../i18n';
+import { CardFoot, SettingsError } from './card-parts';
 import { useNotifier } from '../../lib/notice';
 
 export function CashRuleCard() {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const uid = useId();
   const notifier = useNotifier();
   const approve = useOwnerApproval();
@@ -39,7 +40,6 @@ export function CashRuleCard() {
 
   if (saved === null) return null;
   const dirty = draft !== saved;
-  const err = error ? errorText(error, locale) : null;
 
   const save = async (): Promise<void> => {
     if (busy || !dirty) return;
@@ -84,24 +84,14 @@ export function CashRuleCard() {
         <span>{t('settings.cashRule.requireOpen')}</span>
       </label>
       <p className="muted settings-note">{t('settings.cashRule.note')}</p>
-      {err ? (
-        <p className="form-error" role="alert" data-testid="cash-rule-error" data-code={error?.code}>
-          {err.text}
-          {err.detail ? <small className="settings-error-detail">{err.detail}</small> : null}
-        </p>
-      ) : null}
-      <footer className="settings-card-foot">
-        {dirty ? <span className="settings-dirty">{t('settings.unsaved')}</span> : null}
-        <button
-          type="button"
-          className="btn btn-lg btn-primary"
-          onClick={() => void save()}
-          disabled={busy || !dirty}
-          data-testid="cash-rule-save"
-        >
-          {busy ? t('settings.saving') : t('settings.save')}
-        </button>
-      </footer>
+      <SettingsError error={error} testId="cash-rule-error" />
+      <CardFoot
+        dirty={dirty}
+        saving={busy}
+        disabled={busy || !dirty}
+        onSave={() => void save()}
+        saveTestId="cash-rule-save"
+      />
     </section>
   );
 }

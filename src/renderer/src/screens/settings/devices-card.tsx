@@ -8,7 +8,8 @@ import { useId } from 'react';
 import { MAX_SCALE_LAYOUTS, SCALE_PRESETS } from '../../../../shared/device-types';
 import { formatFen } from '../../../../shared/money';
 import type { PoleDisplaySettings } from '../../../../shared/types';
-import { errorText, useI18n, type MessageKey } from '../../i18n';
+import { useI18n, type MessageKey } from '../../i18n';
+import { CardFoot, SettingsError } from './card-parts';
 import { useDevicesSettings } from './use-devices-settings';
 
 const BAUDS = [2400, 4800, 9600, 19200, 38400] as const;
@@ -27,8 +28,6 @@ export function DevicesCard() {
   const layouts = draft.scaleLayouts;
   const setLayout = (i: number, value: string) =>
     d.change({ scaleLayouts: layouts.map((l, j) => (j === i ? value.toUpperCase().replace(/[^2FPAWC]/g, '') : l)) });
-  const err = d.error ? errorText(d.error, locale) : null;
-  const readErr = d.readError ? errorText(d.readError, locale) : null;
   const savedPoleOn = d.saved?.pole.enabled === true;
   const test = d.poleTest;
   const r = d.read;
@@ -241,21 +240,16 @@ export function DevicesCard() {
           )}
         </div>
       ) : null}
-      {readErr ? (
-        <p className="form-error" role="alert" data-testid="scale-read-error" data-code={d.readError?.code}>
-          {readErr.text}
-          {readErr.detail ? <small className="settings-error-detail">{readErr.detail}</small> : null}
-        </p>
-      ) : null}
+      <SettingsError error={d.readError} testId="scale-read-error" />
 
-      {err ? (
-        <p className="form-error" role="alert" data-testid="devices-error" data-code={d.error?.code}>
-          {err.text}
-          {err.detail ? <small className="settings-error-detail">{err.detail}</small> : null}
-        </p>
-      ) : null}
-      <footer className="settings-card-foot">
-        {d.dirty ? <span className="settings-dirty">{t('settings.unsaved')}</span> : null}
+      <SettingsError error={d.error} testId="devices-error" />
+      <CardFoot
+        dirty={d.dirty}
+        saving={d.busy === 'save'}
+        disabled={d.busy !== null || !d.dirty}
+        onSave={() => void d.save()}
+        saveTestId="devices-save"
+      >
         {savedPoleOn && !d.dirty ? (
           <button
             type="button"
@@ -267,16 +261,7 @@ export function DevicesCard() {
             {t('devices.pole.test')}
           </button>
         ) : null}
-        <button
-          type="button"
-          className="btn btn-lg btn-primary"
-          onClick={() => void d.save()}
-          disabled={d.busy !== null || !d.dirty}
-          data-testid="devices-save"
-        >
-          {d.busy === 'save' ? t('settings.saving') : t('settings.save')}
-        </button>
-      </footer>
+      </CardFoot>
     </section>
   );
 }

@@ -7,7 +7,8 @@
  */
 import { useId } from 'react';
 import type { PrinterConfig, PrinterKind } from '../../../../shared/types';
-import { errorText, useI18n, type MessageKey } from '../../i18n';
+import { useI18n, type MessageKey } from '../../i18n';
+import { CardFoot, SettingsError } from './card-parts';
 import { usePrinterSettings } from './use-printer-settings';
 import { LogoField } from './logo-field';
 
@@ -15,14 +16,13 @@ const KINDS: PrinterKind[] = ['html', 'network', 'queue', 'serial'];
 const BAUDS: PrinterConfig['baudRate'][] = [9600, 19_200, 38_400, 57_600, 115_200];
 
 export function PrinterCard() {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const uid = useId();
   const p = usePrinterSettings();
   const d = p.draft;
   if (!d) return null;
   const escpos = d.kind !== 'html';
   const savedEscpos = p.saved !== null && p.saved.kind !== 'html';
-  const err = p.error ? errorText(p.error, locale) : null;
   const text = (field: keyof PrinterConfig, label: MessageKey, placeholder?: string) => (
     <label className="field">
       <span>{t(label)}</span>
@@ -200,12 +200,7 @@ export function PrinterCard() {
         </>
       ) : null}
 
-      {err ? (
-        <p className="form-error" role="alert" data-testid="printer-error" data-code={p.error?.code}>
-          {err.text}
-          {err.detail ? <small className="settings-error-detail">{err.detail}</small> : null}
-        </p>
-      ) : null}
+      <SettingsError error={p.error} testId="printer-error" />
       {p.tested ? (
         <p className="printer-ok" role="status" data-testid="printer-tested">
           {t('printer.tested')}
@@ -239,8 +234,13 @@ export function PrinterCard() {
 
       {savedEscpos && p.saved ? <LogoField paper={p.saved.width} /> : null}
 
-      <footer className="settings-card-foot">
-        {p.dirty ? <span className="settings-dirty">{t('settings.unsaved')}</span> : null}
+      <CardFoot
+        dirty={p.dirty}
+        saving={p.busy === 'save'}
+        disabled={p.busy !== null || !p.dirty}
+        onSave={() => void p.save()}
+        saveTestId="printer-save"
+      >
         {savedEscpos && !p.dirty ? (
           <>
             <button
@@ -263,16 +263,7 @@ export function PrinterCard() {
             </button>
           </>
         ) : null}
-        <button
-          type="button"
-          className="btn btn-lg btn-primary"
-          onClick={() => void p.save()}
-          disabled={p.busy !== null || !p.dirty}
-          data-testid="printer-save"
-        >
-          {p.busy === 'save' ? t('settings.saving') : t('settings.save')}
-        </button>
-      </footer>
+      </CardFoot>
     </section>
   );
 }

@@ -1,7 +1,8 @@
 /** One payment service's card in Settings: on or off, where its payments go, its fields and keys, saved with the owner's approval. */
 import { useId } from 'react';
 import type { ProviderSettingsView } from '../../../../shared/types';
-import { errorText, useI18n, type MessageKey } from '../../i18n';
+import { useI18n, type MessageKey } from '../../i18n';
+import { CardFoot, SettingsError } from './card-parts';
 import { PROVIDER_LOOK } from '../../lib/payments';
 import { PlainField } from './plain-field';
 import { FIELDS } from './provider-fields';
@@ -15,7 +16,7 @@ export function ProviderCard({
   initial: ProviderSettingsView;
   onSaved: (v: ProviderSettingsView) => void;
 }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const { view, draft, saving, error, saved, name, dirty, custom, change, setField, setSecret, save } =
     useProviderSettings(initial, onSaved);
   const uid = useId();
@@ -26,11 +27,6 @@ export function ProviderCard({
   const httpsField =
     error?.code === 'INVALID_INPUT' && error.details?.reason === 'https_required'
       ? String(error.details.field ?? '')
-      : null;
-  const err = httpsField
-    ? { text: t('settings.httpsRequired', { field: t(`settings.field.${httpsField}` as MessageKey) }), detail: null }
-    : error
-      ? errorText(error, locale)
       : null;
   return (
     <section
@@ -128,31 +124,28 @@ export function ProviderCard({
         <p className="muted settings-note">{t('settings.embeddedNote')}</p>
       )}
 
-      {err ? (
-        <p className="form-error" role="alert" data-testid="settings-error" data-code={error?.code}>
-          {err.text}
-          {err.detail ? <small className="settings-error-detail">{err.detail}</small> : null}
-        </p>
-      ) : null}
+      <SettingsError
+        error={error}
+        testId="settings-error"
+        text={
+          httpsField ? t('settings.httpsRequired', { field: t(`settings.field.${httpsField}` as MessageKey) }) : null
+        }
+      />
 
-      <footer className="settings-card-foot">
-        {dirty ? (
-          <span className="settings-dirty">{t('settings.unsaved')}</span>
-        ) : saved ? (
-          <span className="settings-saved" data-testid="settings-saved">
-            ✓
-          </span>
-        ) : null}
-        <button
-          type="button"
-          className="btn btn-lg btn-primary"
-          onClick={() => void save()}
-          disabled={saving}
-          data-testid="settings-save"
-        >
-          {saving ? t('settings.saving') : t('settings.save')}
-        </button>
-      </footer>
+      <CardFoot
+        dirty={dirty}
+        saving={saving}
+        disabled={saving}
+        onSave={() => void save()}
+        saveTestId="settings-save"
+        savedMark={
+          saved ? (
+            <span className="settings-saved" data-testid="settings-saved">
+              ✓
+            </span>
+          ) : null
+        }
+      />
     </section>
   );
 }
