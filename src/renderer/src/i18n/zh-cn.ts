@@ -483,6 +483,8 @@ export const zhCN = {
   'error.TENDER_TOO_LOW': '实收金额少于应收金额。',
   'error.ORDER_NOT_PAYABLE': '此订单不能收款。',
   'error.ORDER_NOT_CANCELLABLE': '只有未付款的订单才能取消。',
+  'error.PART_TOO_LARGE': '本次金额超过了订单尚欠的金额。',
+  'error.ORDER_HAS_PAID_PARTS': '该订单已部分付款，须由店主先退回已付部分，才能取消。',
   'error.PRINT_FAILED': '打印失败，请检查打印机后重试。',
   'error.PRINTER_REFUSED': '小票打印机拒绝连接。请确认打印机已开机，并检查设置中的地址和端口，然后重试。',
   'error.PRINTER_NO_ROUTE': '收银机连不上网络中的小票打印机。请检查打印机网线和设置中的地址，然后重试。',
@@ -659,6 +661,8 @@ export const zhCN = {
   'errorDetail.TENDER_TOO_LOW': '实收 {tenderedFen} 少于应收 {totalFen}。',
   'errorDetail.ORDER_NOT_PAYABLE': '订单 {number} 状态为“{status}”，不能收款。',
   'errorDetail.ORDER_NOT_CANCELLABLE': '订单 {number} 状态为“{status}”，只有未付款的订单才能取消。',
+  'errorDetail.PART_TOO_LARGE': '订单 {number} 尚欠 {owedFen}，不能收取 {amountFen}。',
+  'errorDetail.ORDER_HAS_PAID_PARTS': '订单 {number} 已部分付款 {paidFen}，请先退款再取消。',
   'errorDetail.CART_NOT_FOUND': '挂单 #{cartId} 已不存在。',
   'errorDetail.STORAGE_READONLY': '数据目录 {dir} 无法写入，未保存任何内容。',
   'errorDetail.DATABASE_TOO_NEW':
