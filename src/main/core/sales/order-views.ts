@@ -173,9 +173,11 @@ export function timelineExport(order: OrderView, format: 'json' | 'csv'): Timeli
 
 /** The receipt of an order already read (a sale returns both without reading it twice). */
 export function receiptOf(settings: Settings, order: OrderView, reprint: boolean): Receipt {
-  // the last paid part: a single payment's, or the split tender's cash part when there is one
-  // (only cash gives change); `parts` lists every part for the paper
-  const paid = order.parts.find((p) => p.method === 'cash') ?? order.parts[order.parts.length - 1];
+  // a split tender (组合支付: a part for less than the total): the part that completed the order —
+  // its change is what is due now (a cash part taken earlier gave its change then); `parts` lists
+  // every part for the paper. A single payment: the one that paid.
+  const split = order.parts.some((p) => p.amountFen < order.totalFen);
+  const paid = split ? order.parts[order.parts.length - 1] : order.payments.find((p) => isPaid(p.state));
   const s = settings.values;
   return {
     storeName: s.storeName,

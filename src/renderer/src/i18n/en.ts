@@ -93,6 +93,14 @@ export const en = {
 
   'pay.title': 'Payment',
   'pay.order': 'Order',
+  'split.start': 'Split payment',
+  'split.thisPart': 'This part (¥)',
+  'split.hint': 'Type this part, then choose how it is paid (F1 cash, F2… QR, F5 payment code).',
+  'split.cancel': 'Pay all at once',
+  'split.owed': 'Still owed',
+  'split.tooMuch': 'This part is more than the {owed} still owed.',
+  'split.partPaid': '{amount} paid by {method}; {owed} still owed.',
+  'receipt.parts': 'Paid in parts',
   'pay.due': 'Total due',
   'pay.items': '{count} items',
   'pay.items.one': '{count} item',
@@ -498,7 +506,8 @@ export const en = {
   'error.ORDER_NOT_PAYABLE': 'This order cannot be paid.',
   'error.ORDER_NOT_CANCELLABLE': 'Only an unpaid order can be cancelled.',
   'error.PART_TOO_LARGE': 'This part is more than the order still owes.',
-  'error.ORDER_HAS_PAID_PARTS': 'Part of this order is paid; the owner refunds the paid parts before it can be cancelled.',
+  'error.ORDER_HAS_PAID_PARTS':
+    'Part of this order is paid; the owner refunds the paid parts before it can be cancelled.',
   'error.PRINT_FAILED': 'Printing failed. Check the printer and try again.',
   'error.PRINTER_REFUSED':
     'The receipt printer refused the connection. Check that it is switched on and that its address and port in Settings are right, then retry.',
