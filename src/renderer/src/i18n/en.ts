@@ -93,6 +93,9 @@ export const en = {
 
   'pay.title': 'Payment',
   'pay.order': 'Order',
+  'refund.fromPart': 'Back to',
+  'refund.cashFirst': 'Cash first, then the rest',
+  'refund.toParts': 'Back to each way it was paid (cash first)',
   'split.start': 'Split payment',
   'split.thisPart': 'This part (¥)',
   'split.hint': 'Type this part, then choose how it is paid (F1 cash, F2… QR, F5 payment code).',

@@ -90,6 +90,9 @@ export const zhCN = {
 
   'pay.title': '收款',
   'pay.order': '订单号',
+  'refund.fromPart': '退回到',
+  'refund.cashFirst': '先退现金，再退其余',
+  'refund.toParts': '按原支付方式分别退回（先退现金）',
   'split.start': '组合支付',
   'split.thisPart': '本次金额（元）',
   'split.hint': '输入本次金额，再选择支付方式（F1 现金，F2… 扫码，F5 付款码）。',
