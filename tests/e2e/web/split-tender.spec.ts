@@ -85,6 +85,28 @@ for (const locale of LOCALES) {
         await expect(till.id('receipt-paid-by')).toHaveAttribute('data-method', 'split');
         expect(await layoutProblems(pos)).toEqual([]);
         await shot('4-receipt');
+
+        // the owner refunds ¥1.00 by amount from the Alipay part (chosen in the dialog)
+        await till.newSale();
+        await till.id('nav-orders').click();
+        await pos.locator(`[data-testid="order-row"][data-number="${number}"]`).click();
+        await till.id('order-refund').click();
+        await expect(till.id('refund-refundable')).toContainText('¥10.50');
+        await till.id('refund-kind-amount').click();
+        const alipayPart = pos.locator('[data-testid="refund-part"]').filter({ hasText: locale.alipay });
+        await expect(till.id('refund-part')).toHaveCount(3);
+        await alipayPart.click();
+        await till.id('refund-amount').fill('1');
+        await till.id('refund-reason').fill('dented can');
+        await expect(till.id('refund-total')).toHaveText('¥1.00');
+        await shot('5-refund-dialog');
+        await till.id('refund-confirm').click();
+        await till.id('owner-pin-input').fill('8888');
+        await till.id('owner-pin-submit').click();
+        await expect(till.id('refund-dialog')).toBeHidden();
+        await expect(till.id('order-refund')).toBeVisible();
+        await till.id('order-refund').click();
+        await expect(till.id('refund-refundable')).toContainText('¥9.50');
       });
     }
   });

@@ -140,26 +140,28 @@ export function RefundDialog({ orderId, onClose, onDone }: RefundDialogProps) {
           </div>
           {split && kind !== 'full' ? (
             // split tender: the owner chooses the part the money goes back to (default: cash first)
-            <div className="refund-kinds" role="tablist" data-testid="refund-parts">
-              <span className="muted">{t('refund.fromPart')}</span>
-              {[null, ...quote.parts.map((p) => p.attemptId)].map((id) => {
-                const part = quote.parts.find((p) => p.attemptId === id);
-                return (
-                  <button
-                    key={id ?? 'auto'}
-                    type="button"
-                    role="tab"
-                    aria-selected={partId === id}
-                    className={`seg${partId === id ? ' seg-on' : ''}`}
-                    onClick={() => setPartId(id)}
-                    disabled={part !== undefined && part.refundableFen <= 0}
-                    data-testid="refund-part"
-                    data-attempt-id={id ?? ''}
-                  >
-                    {part ? `${t(`method.${part.method}`)} ${formatFen(part.refundableFen)}` : t('refund.cashFirst')}
-                  </button>
-                );
-              })}
+            <div className="refund-parts" data-testid="refund-parts">
+              <span className="refund-parts-label">{t('refund.fromPart')}</span>
+              <div className="refund-kinds" role="tablist">
+                {[null, ...quote.parts.map((p) => p.attemptId)].map((id) => {
+                  const part = quote.parts.find((p) => p.attemptId === id);
+                  return (
+                    <button
+                      key={id ?? 'auto'}
+                      type="button"
+                      role="tab"
+                      aria-selected={partId === id}
+                      className={`seg${partId === id ? ' seg-on' : ''}`}
+                      onClick={() => setPartId(id)}
+                      disabled={part !== undefined && part.refundableFen <= 0}
+                      data-testid="refund-part"
+                      data-attempt-id={id ?? ''}
+                    >
+                      {part ? `${t(`method.${part.method}`)} ${formatFen(part.refundableFen)}` : t('refund.cashFirst')}
+                    </button>
+                  );
+                })}
+              </div>
             </div>
           ) : null}
           {kind === 'lines' ? (
