@@ -114,6 +114,10 @@ describe('split tender', () => {
     await call('cashSession.open', { floatFen: 10_000 });
     const o = openOrder();
     await call('checkout.payCash', { orderId: o.id, tenderedFen: 500, amountFen: 500 });
+    // a part paid, the order still open: its cash is in the drawer, but it is no paid order yet
+    const mid = await call<CashReport>('cashSession.x', { approvalPin: OWNER });
+    expect(mid.orders.paidCount).toBe(0);
+    expect(mid.drawer.cashSalesFen).toBe(500);
     await customerPays(await qrPart(o.id));
     const x = await call<CashReport>('cashSession.x', { approvalPin: OWNER });
     expect(x.methods.map((m) => [m.method, m.salesFen])).toEqual([
@@ -121,6 +125,7 @@ describe('split tender', () => {
       ['alipay', o.totalFen - 500],
     ]);
     expect(x.drawer).toMatchObject({ cashSalesFen: 500, expectedFen: 10_500 });
+    expect(x.orders.paidCount).toBe(1);
   });
 
   it('refuses a part of more than is owed, a tender below the part, a part on a paid order; nothing is written', async () => {
