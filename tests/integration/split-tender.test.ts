@@ -147,6 +147,11 @@ describe('split tender', () => {
     expect(attempts()).toBe(0);
     expect(alipay.calls).toHaveLength(0);
     await call('checkout.payCash', { orderId: o.id, tenderedFen: 300, amountFen: 300 });
+    // the same cash part sent twice (a double click) is taken once
+    expect(
+      (await call<PaidOrder>('checkout.payCash', { orderId: o.id, tenderedFen: 300, amountFen: 300 })).order.paidFen,
+    ).toBe(300);
+    expect(attempts()).toBe(1);
     // the second part may not exceed the rest
     expect(
       (await error('checkout.payCash', { orderId: o.id, tenderedFen: 99_999, amountFen: o.totalFen - 299 })).code,

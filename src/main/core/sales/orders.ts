@@ -291,6 +291,12 @@ export class Orders {
         status: order.status,
       });
     }
+    if (order.status === 'open' && wantedFen !== undefined) {
+      // A double-submitted cash part (split tender): the same part, tendered the same, just before is
+      // answered with the order as it is (two cash parts in a row are never needed: one would do)
+      const last = this.lastPaidPart(orderId);
+      if (last?.method === 'cash' && last.amount_fen === wantedFen && last.tendered_fen === tenderedFen) return false;
+    }
     const open = this.store.first(OPEN_ATTEMPT(orderId));
     if (open && !overrideBy) {
       throw new PosError(
