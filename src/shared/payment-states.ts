@@ -17,7 +17,7 @@ export const OPEN_STATES: readonly AttemptState[] = ['created', 'pending'];
 /** Attempts that took the customer's money, refunded since or not. */
 export const PAID_STATES: readonly AttemptState[] = ['paid', 'partially_refunded', 'refunded'];
 
-/** Attempts that hold an order's money (paid, not wholly refunded): one per order (payment_attempts_one_success). */
+/** Attempts that hold an order's money (paid, not wholly refunded): one per order, or each part of a split tender (migration 0021). */
 export const HOLDING_STATES: readonly AttemptState[] = ['paid', 'partially_refunded'];
 
 /** Attempts from which no payment outcome can change any more (refunds aside); money reported now is late money. */

@@ -15,3 +15,4 @@ export * from './types/data-safety';
 export * from './types/reconciliation';
 export * from './types/cash';
 export * from './types/reports';
+export * from './types/tender';

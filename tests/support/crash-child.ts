@@ -27,6 +27,8 @@ export type CrashFlow =
   /** the active cart confirmed and paid in cash in one transaction (checkout.cashSale) */
   | { kind: 'cash-sale' }
   | { kind: 'qr'; provider: 'alipay' | 'wechat'; customerPays: boolean }
+  /** split tender: a cash part of `cashFen`, then a QR part for the rest */
+  | { kind: 'split'; provider: 'alipay' | 'wechat'; customerPays: boolean; cashFen: number }
   | { kind: 'code'; provider: 'alipay' | 'wechat'; authCode: string }
   /** paid by payment code, then refunded in full through the intermediary */
   | { kind: 'refund'; provider: 'alipay' | 'wechat'; authCode: string }
@@ -135,8 +137,13 @@ async function sell(core: Core, clock: ManualClock, input: ChildInput, flow: Cra
     emit({ at: 'cash-paid', orderId: order.id });
     return;
   }
+  if (flow.kind === 'split') {
+    // the cash part (change given), then the rest by QR: the order stays open in between
+    core.orders.payCash(order.id, flow.cashFen + 200, null, flow.cashFen);
+    emit({ at: 'cash-paid', orderId: order.id });
+  }
   const a =
-    flow.kind === 'qr'
+    flow.kind === 'qr' || flow.kind === 'split'
       ? await core.payments.start({ orderId: order.id, provider: flow.provider, mode: 'qr' })
       : await core.payments.start({
           orderId: order.id,
@@ -145,7 +152,7 @@ async function sell(core: Core, clock: ManualClock, input: ChildInput, flow: Cra
           authCode: flow.authCode,
         });
   emit({ at: 'attempt', attemptId: a.id, outTradeNo: a.outTradeNo, state: a.state });
-  if (flow.kind === 'qr' && flow.customerPays) {
+  if ((flow.kind === 'qr' || flow.kind === 'split') && flow.customerPays) {
     // the customer scans and pays before the till's first poll
     await control(input.sandboxUrl, `trades/${flow.provider}/${a.outTradeNo}/pay`, {});
     emit({ at: 'customer-paid', outTradeNo: a.outTradeNo });

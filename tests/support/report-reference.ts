@@ -8,8 +8,11 @@
  * What counts (see migration 0008 for the why):
  * - a sale: an order paid, partially refunded or refunded, on its business day, at the store-time hour
  *   it was created, under the method of the payment holding its money (its paid or partially refunded
- *   attempt, else the refunded one paid last);
- * - a refund: succeeded, of the payment holding the order's money, on the store-time day and hour it
+ *   attempt, else the refunded one paid last); a split tender (migration 0021: a paid attempt for
+ *   less than the total) counts each part's amount under its method — its gross the part's share of
+ *   the order's gross, rounded down, the last part taking the rest — and the order and its items once,
+ *   under its last part;
+ * - a refund: succeeded, of the payment holding the order's money (or of any part of a split tender), on the store-time day and hour it
  *   finished, under its attempt's method; by line, also against each line's product.
  *
  * Store time comes from `report_tz` (the zone's offsets); the tests check those against Intl.
@@ -28,6 +31,7 @@ const PAID = `('paid', 'partially_refunded', 'refunded')`;
 const HOLDER = (order: string) =>
   `(select x.id from payment_attempts x where x.order_id = ${order} and x.state in ${PAID}
      order by case when x.state = 'refunded' then 1 else 0 end, x.paid_at desc, x.id desc limit 1)`;
+const SPLIT = `exists (select 1 from payment_attempts s where s.order_id = o.id and s.state in ${PAID} and s.amount_fen < o.total_fen)`;
 const OFFSET = (t: string) =>
   `coalesce((select z.offset_min from report_tz z where z.from_ms <= ${t} order by z.from_ms desc limit 1), 0) * 60000`;
 const LOCAL_DAY = (t: string) => `strftime('%Y-%m-%d', (${t} + ${OFFSET(t)}) / 1000, 'unixepoch')`;
@@ -91,7 +95,7 @@ export function referenceReport(store: Store, from: string, to: string, top = 10
               count(*) as orders, sum(o.item_count) as items, sum(o.subtotal_fen) as gross_fen,
               sum(o.line_discount_fen + o.order_discount_fen) as discount_fen
        from orders o left join payment_attempts h on h.id = ${HOLDER('o.id')}
-       where o.status in ${PAID} and o.business_day between ? and ?
+       where o.status in ${PAID} and o.business_day between ? and ? and not ${SPLIT}
        group by 1, 2, 3, 4, 5, 6`,
     )
     .all(from, to) as ({
@@ -102,6 +106,45 @@ export function referenceReport(store: Store, from: string, to: string, top = 10
     clerk: string;
     terminal: string;
   } & Acc)[];
+  // split tenders, part by part, shared out here in plain arithmetic
+  const splitParts = db
+    .prepare(
+      `select o.id as order_id, o.business_day as day, ${LOCAL_HOUR('o.created_at')} as hour, h.id as id, h.method as method,
+              h.mode as mode, o.clerk as clerk, o.terminal as terminal, o.item_count as items, o.subtotal_fen as subtotal,
+              o.total_fen as total, h.amount_fen as amount
+       from orders o join payment_attempts h on h.order_id = o.id and h.state in ${PAID}
+       where o.status in ${PAID} and o.business_day between ? and ? and ${SPLIT}
+       order by o.id, h.id`,
+    )
+    .all(from, to) as {
+    order_id: number;
+    day: string;
+    hour: number;
+    id: number;
+    method: string;
+    mode: string;
+    clerk: string;
+    terminal: string;
+    items: number;
+    subtotal: number;
+    total: number;
+    amount: number;
+  }[];
+  splitParts.forEach((x, i) => {
+    const last = splitParts[i + 1]?.order_id !== x.order_id;
+    const siblings = splitParts.filter((y) => y.order_id === x.order_id && y.id !== x.id);
+    const gross = last
+      ? x.subtotal - siblings.reduce((n, y) => n + Math.floor((x.subtotal * y.amount) / x.total), 0)
+      : Math.floor((x.subtotal * x.amount) / x.total);
+    sales.push({
+      ...x,
+      ...zero(),
+      orders: last ? 1 : 0,
+      items: last ? x.items : 0,
+      gross_fen: gross,
+      discount_fen: gross - x.amount,
+    });
+  });
 
   // every refund that counts, finishing in the range (a wide time window, then its store-time day)
   const refunds = db
@@ -110,7 +153,8 @@ export function referenceReport(store: Store, from: string, to: string, top = 10
          select ${LOCAL_DAY(T)} as day, ${LOCAL_HOUR(T)} as hour, a.method as method, a.mode as mode,
                 o.clerk as clerk, o.terminal as terminal, r.order_id as order_id, r.amount_fen as amount_fen, r.lines as lines
          from refunds r join orders o on o.id = r.order_id join payment_attempts a on a.id = r.attempt_id
-         where r.state = 'succeeded' and o.status in ${PAID} and r.attempt_id = ${HOLDER('r.order_id')}
+         where r.state = 'succeeded' and o.status in ${PAID}
+           and (r.attempt_id = ${HOLDER('r.order_id')} or a.amount_fen < o.total_fen)
            and ${T} between ? and ?)
        where day between ? and ?`,
     )

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { AttemptView, AttentionView, ExceptionView, PaymentOption, ProviderSettingsView } from '../types';
-import { id, empty, line, multiline, approvalPin, note, method } from './common';
+import { id, fen, empty, line, multiline, approvalPin, note, method } from './common';
 
 export const setPaymentSchema = z
   .object({
@@ -36,6 +36,8 @@ export const paymentsMethods = {
           .string()
           .regex(/^[A-Z0-9-]{2,40}$/)
           .optional(),
+        /** this part of the order (split tender, 组合支付); default all that it still owes */
+        amountFen: fen.min(1).optional(),
       })
       .strict(),
   ),

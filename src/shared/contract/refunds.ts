@@ -23,6 +23,8 @@ export const refundsMethods = {
         reason: note,
         /** the till's idempotency key: the same request sent twice refunds once */
         requestKey: z.string().regex(/^[A-Za-z0-9-]{8,64}$/),
+        /** split tender: the paid part a refund by line or amount comes from (default: cash parts first) */
+        attemptId: id.optional(),
         approvalPin,
       })
       .strict()

@@ -43,6 +43,8 @@ export const salesMethods = {
       .object({
         orderId: id,
         tenderedFen: fen,
+        /** this cash part of the order (split tender, 组合支付); default all that it still owes */
+        amountFen: fen.min(1).optional(),
         /** take cash although an intermediary payment is still being closed upstream (the clerk was warned; journaled) */
         overrideOpenAttempt: z.boolean().optional(),
         /** an owner's PIN for the override (a clerk cannot override alone) */

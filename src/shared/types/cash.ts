@@ -7,7 +7,7 @@ import type { Fen } from '../money';
 import type { PrintOutcome } from './hardware';
 import type { ProviderId } from './payments';
 import type { ReconRunStatus, ReconSide } from './reconciliation';
-import type { AttemptState, PaymentMethod, PaymentMode } from './sales';
+import type { AttemptState, PaymentMethod, PaymentMode } from './tender';
 
 // ---- cash sessions per terminal (src/main/core/cash/) ---------------------------------------------
 

@@ -3,7 +3,7 @@
  * (core/hardware/). All amounts are integer fen; all times are epoch milliseconds.
  */
 import type { Fen } from '../money';
-import type { PaymentMethod } from './sales';
+import type { PaymentMethod } from './tender';
 
 export interface PrintOutcome {
   /** `printer`: sent to the default printer; `pdf`: saved as a PDF (no printer); `browser`: the UI must call window.print(). */

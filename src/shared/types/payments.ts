@@ -5,7 +5,8 @@
 import type { Fen } from '../money';
 import type { AttemptDisplay, AttemptOutcome, NetworkTrouble } from '../outcomes';
 import type { RefundView } from './refunds';
-import type { AttemptState, OrderStatus, PaymentMethod, PaymentMode } from './sales';
+import type { OrderStatus } from './sales';
+import type { AttemptState, PaymentMethod, PaymentMode } from './tender';
 
 export type ProviderId = 'yeepay' | 'alipay' | 'wechat';
 export type IntermediaryMode = 'qr' | 'redirect' | 'payment_code';
@@ -41,6 +42,8 @@ export interface AttemptView {
   /** the intermediary's last word, as data (src/shared/outcomes.ts) */
   lastOutcome: AttemptOutcome | null;
   message: string | null;
+  /** what the order still owes beside this part (split tender: the pay screen continues with the rest) */
+  orderOwedFen: Fen;
   /** what the pay screen shows and allows, decided in main */
   display: AttemptDisplay;
 }

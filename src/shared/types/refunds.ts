@@ -4,7 +4,8 @@
  */
 import type { Fen } from '../money';
 import type { RefundOutcome } from '../outcomes';
-import type { OrderStatus, PaymentMethod } from './sales';
+import type { OrderStatus } from './sales';
+import type { PaymentMethod, RefundPart } from './tender';
 
 export type RefundState = 'requested' | 'pending' | 'succeeded' | 'failed';
 
@@ -52,4 +53,6 @@ export interface RefundQuote {
   refundableFen: Fen;
   lines: RefundLineQuote[];
   refunds: RefundView[];
+  /** each paid part (split tender: several; a single payment: one); a refund goes back to each part's method */
+  parts: RefundPart[];
 }

@@ -1,5 +1,5 @@
 /** Sales review (reports.*). All amounts are integer fen; all times are epoch milliseconds. */
-import type { PaymentMethod } from './sales';
+import type { PaymentMethod } from './tender';
 
 // ---- sales review (reports.*) --------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
  * All amounts are integer fen; all times are epoch milliseconds.
  */
 import type { Fen } from '../money';
+import type { AttemptState, PaymentMethod, PaymentMode, TenderPart, TenderProgress } from './tender';
 
 export type Discount = { kind: 'percent'; value: number } | { kind: 'amount'; value: Fen };
 
@@ -49,17 +50,6 @@ export interface ParkedCartView {
 }
 
 export type OrderStatus = 'open' | 'paid' | 'cancelled' | 'partially_refunded' | 'refunded';
-export type PaymentMethod = 'cash' | 'yeepay' | 'alipay' | 'wechat';
-export type PaymentMode = 'cash' | 'qr' | 'redirect' | 'payment_code';
-export type AttemptState =
-  | 'created'
-  | 'pending'
-  | 'paid'
-  | 'failed'
-  | 'closed'
-  | 'expired'
-  | 'partially_refunded'
-  | 'refunded';
 
 export interface OrderLineView {
   lineNo: number;
@@ -112,7 +102,7 @@ export interface OrderSummary {
   clerk: string;
 }
 
-export interface OrderView extends OrderSummary {
+export interface OrderView extends OrderSummary, TenderProgress {
   terminal: string;
   cancelledAt: number | null;
   subtotalFen: Fen;
@@ -142,6 +132,8 @@ export interface Receipt {
   method: PaymentMethod | null;
   tenderedFen: Fen | null;
   changeFen: Fen | null;
+  /** every paid part (split tender: one line each on the paper; a single payment: one part) */
+  parts: TenderPart[];
   reprint: boolean;
 }
 

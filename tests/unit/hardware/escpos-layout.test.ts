@@ -50,6 +50,7 @@ const receipt = (over: Partial<Receipt> = {}): Receipt =>
     method: 'cash',
     tenderedFen: 1000,
     changeFen: 250,
+    parts: [],
     reprint: false,
     ...over,
   }) as Receipt;

@@ -86,6 +86,8 @@ export class CashReports {
               .as('discounted'),
         ])
         .where(unindexed<string>('o.terminal'), '=', terminal)
+        // an order still open with a part paid (split tender) is no paid order yet; its part counts in its method
+        .where(unindexed<string>('o.status'), '!=', 'open')
         .where('o.id', 'in', (eb) =>
           eb
             .selectFrom('payment_attempts')

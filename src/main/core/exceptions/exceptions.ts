@@ -23,6 +23,7 @@ import type {
   ExceptionView,
 } from '../../../shared/types';
 import { transition } from '../../../shared/payment-state-machine';
+import { tenderProgress } from '../payments/tender';
 import { HOLDING_STATES, OPEN_STATES, isFinalUnpaid, isOpen } from '../../../shared/payment-states';
 import { inList } from '../../store/sql';
 import type { Kysely } from 'kysely';
@@ -125,19 +126,33 @@ export class Exceptions {
   private allowed(e: ExceptionRow, a: AttemptRow | undefined): ExceptionResolution[] {
     if (e.resolved_at !== null || e.resolution !== null || !a || a.method === 'cash')
       return e.resolved_at === null && e.resolution === null ? ['dismiss'] : [];
-    const order = this.store.first(this.k.selectFrom('orders').select('status').where('id', '=', e.order_id));
+    const order = this.store.first(
+      this.k.selectFrom('orders').select(['status', 'total_fen']).where('id', '=', e.order_id),
+    );
     const kind = e.kind as ExceptionKind;
     switch (kind) {
       case 'paid_after_close': {
+        // late money may pay an open order for what it still owes (split tender: the rest), or a
+        // cancelled one in full; never beside money already holding the order's total
+        const progress = order ? tenderProgress(this.store, e.order_id, order.total_fen) : null;
         const acceptable =
           isFinalUnpaid(a.state) &&
-          !this.otherSuccess(e.order_id, a.id) &&
-          (order?.status === 'open' || order?.status === 'cancelled');
+          progress !== null &&
+          (order?.status === 'open'
+            ? progress.parts.every((p) => p.state === 'paid') && a.amount_fen <= progress.owedFen
+            : order?.status === 'cancelled' &&
+              !this.otherSuccess(e.order_id, a.id) &&
+              a.amount_fen === order.total_fen);
         return acceptable ? ['refund', 'accept'] : ['refund'];
       }
       case 'double_payment': {
+        // keeping it gives the cash back: only where the cash alone paid the whole order (not a split)
         const other = this.otherSuccess(e.order_id, a.id);
-        return a.state === 'pending' && other?.method === 'cash' && other.state === 'paid'
+        return a.state === 'pending' &&
+          other?.method === 'cash' &&
+          other.state === 'paid' &&
+          other.amount_fen === order?.total_fen &&
+          a.amount_fen === other.amount_fen
           ? ['refund', 'accept']
           : ['refund'];
       }
@@ -357,16 +372,15 @@ export class Exceptions {
     const order = this.store.first(
       this.k.selectFrom('orders').select(['status', 'number']).where('id', '=', e.order_id),
     );
-    if (order && order.status !== 'paid') {
-      this.truth.markOrderPaid(
-        e.order_id,
-        order.status,
-        now,
-        { method: a.method, acceptedBy: actor.name, exceptionId: e.id },
-        now,
-      );
-      this.events.emit('order.changed', { orderId: e.order_id, number: order.number, status: 'paid' });
-    }
+    const paidDetail = { method: a.method, acceptedBy: actor.name, exceptionId: e.id };
+    // an open order is paid when its parts now cover it (split tender: a late part may be the rest)
+    const paid =
+      order?.status === 'open'
+        ? this.truth.coverOrder(e.order_id, now, paidDetail, now)
+        : order !== undefined &&
+          order.status !== 'paid' &&
+          this.truth.markOrderPaid(e.order_id, order.status, now, paidDetail, now);
+    if (paid && order) this.events.emit('order.changed', { orderId: e.order_id, number: order.number, status: 'paid' });
   }
 
   private move(

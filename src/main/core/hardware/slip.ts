@@ -93,12 +93,19 @@ export function receiptSlip(r: Receipt, locale: Locale, timeZone: string): Slip 
   blocks.push({ t: 'rule' }, { t: 'pair', left: L.subtotal, right: amount(r.subtotalFen) });
   if (r.lineDiscountFen) blocks.push({ t: 'pair', left: L.lineDiscounts, right: minus(r.lineDiscountFen) });
   if (r.orderDiscountFen) blocks.push({ t: 'pair', left: L.orderDiscount, right: minus(r.orderDiscountFen) });
-  blocks.push(
-    { t: 'pair', left: L.total, right: amount(r.totalFen), bold: true },
-    { t: 'pair', left: L.method, right: r.method ? L[r.method] : L.unpaid },
-  );
-  if (r.tenderedFen !== null) blocks.push({ t: 'pair', left: L.tendered, right: amount(r.tenderedFen) });
-  if (r.changeFen !== null) blocks.push({ t: 'pair', left: L.change, right: amount(r.changeFen) });
+  blocks.push({ t: 'pair', left: L.total, right: amount(r.totalFen), bold: true });
+  if (r.parts.length > 1) {
+    // split tender (组合支付): each part on its line, tendered and change under the cash part
+    for (const p of r.parts) {
+      blocks.push({ t: 'pair', left: L[p.method], right: amount(p.amountFen) });
+      if (p.tenderedFen !== null) blocks.push({ t: 'pair', left: `  ${L.tendered}`, right: amount(p.tenderedFen) });
+      if (p.changeFen !== null) blocks.push({ t: 'pair', left: `  ${L.change}`, right: amount(p.changeFen) });
+    }
+  } else {
+    blocks.push({ t: 'pair', left: L.method, right: r.method ? L[r.method] : L.unpaid });
+    if (r.tenderedFen !== null) blocks.push({ t: 'pair', left: L.tendered, right: amount(r.tenderedFen) });
+    if (r.changeFen !== null) blocks.push({ t: 'pair', left: L.change, right: amount(r.changeFen) });
+  }
   blocks.push({ t: 'rule' }, { t: 'qr', data: r.number }, { t: 'center', text: L.thanks });
   return { number: r.number, blocks };
 }

@@ -24,6 +24,7 @@ import { Poller } from './poller';
 import { PaymentTruth, type AttemptFacts } from './truth';
 import { attemptDisplay } from './display';
 import type { Reachability } from './reachability';
+import { tenderProgress } from './tender';
 import {
   closeNotBefore,
   DEFAULT_MAX_CONCURRENT_POLLS,
@@ -113,7 +114,9 @@ export class AttemptContext {
 
   view(attemptId: number): AttemptView {
     const r = this.row(attemptId);
-    const order = this.store.first(this.k.selectFrom('orders').select('number').where('id', '=', r.order_id));
+    const order = this.store.first(
+      this.k.selectFrom('orders').select(['number', 'total_fen']).where('id', '=', r.order_id),
+    );
     const inst = r.instrument ? (JSON.parse(r.instrument) as Instrument) : null;
     const view: Omit<AttemptView, 'display'> = {
       id: r.id,
@@ -133,6 +136,7 @@ export class AttemptContext {
       paidAt: r.paid_at,
       lastOutcome: readAttemptOutcome(r.last_outcome),
       message: r.last_message,
+      orderOwedFen: order ? tenderProgress(this.store, r.order_id, order.total_fen).owedFen : 0,
     };
     return { ...view, display: attemptDisplay({ ...view, closeNotBefore: closeNotBefore(r) }, this.clock.now()) };
   }
@@ -183,7 +187,9 @@ export class AttemptContext {
     if (v.state === 'paid') crashPoint('payment.paid-committed'); // committed, before any event or receipt
     this.events.emit('payment.changed', v);
     if (v.state === 'paid') {
-      this.events.emit('order.changed', { orderId: v.orderId, number: v.orderNumber, status: 'paid' });
+      // a part of a split tender leaves its order open until the parts cover it
+      const order = this.store.first(this.k.selectFrom('orders').select('status').where('id', '=', v.orderId));
+      this.events.emit('order.changed', { orderId: v.orderId, number: v.orderNumber, status: order?.status ?? 'paid' });
     }
     return v;
   }

@@ -1,6 +1,6 @@
 /**
  * An intermediary says a trade is paid: whether that pays the attempt's order. The amount must be
- * the order's, the trade must be this attempt's (not one paid before it existed, not one another
+ * the attempt's, the trade must be this attempt's (not one paid before it existed, not one another
  * till made under the same number), the attempt must still be open and the order not already paid
  * another way; anything else opens an exception for the owner and never marks anything paid. The
  * attempt and its order become paid in one transaction, through the one writer (truth.ts).
@@ -50,7 +50,10 @@ export function markForeign(ctx: AttemptContext, a: AttemptRow, detail: Record<s
   });
 }
 
-/** Paid, checked: the amount must be the order's; the order becomes paid in the same transaction. */
+/**
+ * Paid, checked: the amount must be the attempt's (all the order owed, or a part of it); the order
+ * becomes paid in the same transaction when its paid parts now cover it.
+ */
 export function settlePaid(ctx: AttemptContext, a: AttemptRow, trade: Trade, via: string): void {
   if (a.foreign_at !== null) {
     // another till's trade under this number: recorded, never paid here
@@ -95,16 +98,23 @@ export function settlePaid(ctx: AttemptContext, a: AttemptRow, trade: Trade, via
     });
     return;
   }
-  const other = ctx.store.first(
+  // the order's other paid parts (split tender; a single payment has none): money beyond its total
+  // — the order paid another way, or by other parts, while this payment was open — is never taken
+  // as a payment; the customer paid twice and the owner decides (To check)
+  const order = ctx.store.first(
+    ctx.k.selectFrom('orders').select(['status', 'total_fen']).where('id', '=', a.order_id),
+  );
+  const others = ctx.store.all(
     ctx.k
       .selectFrom('payment_attempts')
-      .select(['id', 'method'])
+      .select(['id', 'method', 'amount_fen'])
       .where('order_id', '=', a.order_id)
       .where('id', '!=', a.id)
       .where(inList('state', PAID_STATES)),
   );
-  if (other) {
-    // the order was paid another way while this payment was still closing: the customer paid twice
+  const othersFen = others.reduce((n, o) => n + o.amount_fen, 0);
+  const other = others[others.length - 1];
+  if (other && othersFen + a.amount_fen > (order?.total_fen ?? 0)) {
     ctx.update(a, {
       next_poll_at: null,
       unknown: 0,
@@ -117,6 +127,7 @@ export function settlePaid(ctx: AttemptContext, a: AttemptRow, trade: Trade, via
       via,
       paidBy: other.method,
       otherAttemptId: other.id,
+      ...(others.length > 1 || othersFen !== order?.total_fen ? { partsFen: othersFen } : {}),
     });
     return;
   }
@@ -137,14 +148,12 @@ export function settlePaid(ctx: AttemptContext, a: AttemptRow, trade: Trade, via
     )
   )
     return;
-  const paidOrder = ctx.truth.markOrderPaid(a.order_id, 'open', paidAt, {
-    method: a.method,
-    outTradeNo: a.out_trade_no,
-  });
-  if (!paidOrder) {
-    const order = ctx.store.first(ctx.k.selectFrom('orders').select('status').where('id', '=', a.order_id));
+  if (order?.status !== 'open') {
     ctx.openException(a, 'paid_order_not_open', { orderStatus: order?.status ?? 'missing' });
+    return;
   }
+  // the order is paid when its parts cover it; a part of a split tender leaves it open for the rest
+  ctx.truth.coverOrder(a.order_id, paidAt, { method: a.method, outTradeNo: a.out_trade_no });
 }
 /** A final unpaid attempt reported paid: confirm with a query, then raise the exception. */
 export async function lateCheck(ctx: AttemptContext, attemptId: number): Promise<void> {

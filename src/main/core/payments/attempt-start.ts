@@ -18,6 +18,7 @@ import { crashPoint } from '../crash-points';
 import type { TillIdentity } from './till-identity';
 import type { AttemptContext, Instrument } from './attempt-context';
 import { markForeign, settlePaid } from './attempt-settle';
+import { assertPayablePart } from './tender';
 
 const PROVIDER_LETTER: Record<ProviderId, string> = { alipay: 'A', wechat: 'W', yeepay: 'Y' };
 
@@ -27,6 +28,8 @@ export interface StartInput {
   mode: PayMode;
   authCode?: string;
   bankCode?: string;
+  /** this part of the order (split tender); default all that it still owes */
+  amountFen?: number;
 }
 
 /** What starting needs besides the context: the trade numbers, and the return page of a redirect. */
@@ -85,6 +88,8 @@ export async function start(ctx: AttemptContext, deps: StartDeps, input: StartIn
         attemptId: open.id,
       });
     }
+    // the part: all the order still owes, or what the clerk typed (split tender)
+    const { amountFen } = assertPayablePart(ctx.store, order, input.amountFen);
     const n = ctx.store.first(
       ctx.k
         .selectFrom('payment_attempts')
@@ -98,12 +103,12 @@ export async function start(ctx: AttemptContext, deps: StartDeps, input: StartIn
         method: input.provider,
         mode: input.mode,
         out_trade_no: outTradeNo,
-        amount_fen: order.total_fen,
+        amount_fen: amountFen,
         deadline_at: deadlineFor(ctx, input.provider, input.mode, now),
         // if the app dies during the create call, the poller finds this attempt and asks upstream
         next_poll_at: now + ctx.timing.orphanAfterMs,
       },
-      { provider: input.provider, mode: input.mode, outTradeNo, amountFen: order.total_fen, sandbox: entry.sandbox },
+      { provider: input.provider, mode: input.mode, outTradeNo, amountFen, sandbox: entry.sandbox },
     );
   });
 

@@ -29,6 +29,7 @@ import type { Audit } from '../people/audit';
 import type { Actor } from '../people/auth';
 import type { Clock } from '../clock';
 import { writeJournal } from '../journal';
+import { tenderProgress } from './tender';
 import { born, refundMove, type AttemptFacts, type AttemptRef, type RefundFacts } from './truth-rules';
 
 export type { AttemptFacts, RefundFacts } from './truth-rules';
@@ -64,6 +65,9 @@ const NEW_CASH_ATTEMPT = prepared(
 );
 const ORDER_PAID = prepared((k, orderId: number, from: OrderStatus, paidAt: number) =>
   k.updateTable('orders').set({ status: 'paid', paid_at: paidAt }).where('id', '=', orderId).where('status', '=', from),
+);
+const ORDER_TOTAL = prepared((k, orderId: number) =>
+  k.selectFrom('orders').select(['status', 'total_fen']).where('id', '=', orderId),
 );
 const NEW_EXCEPTION = prepared(
   (k, e: { orderId: number; attemptId: number; kind: string; detail: string; openedAt: number }) =>
@@ -181,13 +185,14 @@ export class PaymentTruth {
   }
 
   /**
-   * Cash for an open order, in the caller's transaction: the cash attempt (born paid through the
-   * machine), the order paid, an open payment the owner overrode marked so, and the journal rows
-   * in the order the timeline tells them. Returns the cash attempt's id.
+   * Cash for an open order, in the caller's transaction: the cash part (born paid through the
+   * machine; all the order owes, or a part of it — split tender), an open payment the owner overrode
+   * marked so, and the order paid when its parts now cover it, with the journal rows in the order
+   * the timeline tells them. Returns the cash attempt's id.
    */
   payCash(
-    order: { id: number; number: string; totalFen: number },
-    cash: { outTradeNo: string; tenderedFen: number; changeFen: number },
+    order: { id: number; number: string },
+    cash: { outTradeNo: string; amountFen: number; tenderedFen: number; changeFen: number },
     override: { open: AttemptRow; by: Actor } | null,
   ): number {
     const now = this.clock.now();
@@ -195,15 +200,13 @@ export class PaymentTruth {
       NEW_CASH_ATTEMPT({
         orderId: order.id,
         outTradeNo: cash.outTradeNo,
-        amountFen: order.totalFen,
+        amountFen: cash.amountFen,
         state: born(transition('created', 'paid')),
         tenderedFen: cash.tenderedFen,
         changeFen: cash.changeFen,
         now,
       }),
     ).lastInsertRowid;
-    const changed = this.store.run(ORDER_PAID(order.id, 'open', now)).changes;
-    if (changed !== 1) throw new PosError('ORDER_NOT_PAYABLE', `Order ${order.number} changed while being paid.`);
     if (override) {
       const { open, by } = override;
       this.override(open, by, `cash taken while the ${open.method} payment was still open`, 'cash', now);
@@ -224,17 +227,20 @@ export class PaymentTruth {
       kind: 'cash.tendered',
       from: 'created',
       to: 'paid',
-      detail: { tenderedFen: cash.tenderedFen, changeFen: cash.changeFen, amountFen: order.totalFen },
+      detail: { tenderedFen: cash.tenderedFen, changeFen: cash.changeFen, amountFen: cash.amountFen },
     });
-    writeJournal(this.store, now, {
-      orderId: order.id,
-      attemptId: null,
-      kind: 'order.paid',
-      from: 'open',
-      to: 'paid',
-      detail: { method: 'cash' },
-    });
+    this.coverOrder(order.id, now, { method: 'cash' }, now);
     return attemptId;
+  }
+
+  /**
+   * Split tender: the order becomes paid (journaled) when its paid parts cover its total and it is
+   * still open; false while it owes something, or when it is not open.
+   */
+  coverOrder(orderId: number, paidAt: number, detail: Record<string, unknown>, now = this.clock.now()): boolean {
+    const order = this.store.first(ORDER_TOTAL(orderId));
+    if (order?.status !== 'open' || tenderProgress(this.store, orderId, order.total_fen).owedFen > 0) return false;
+    return this.markOrderPaid(orderId, 'open', paidAt, detail, now);
   }
 
   /**

@@ -437,7 +437,16 @@ export class Refunds {
         const order = this.store.first(
           this.k.selectFrom('orders').select(['status', 'number']).where('id', '=', a.order_id),
         );
-        const orderTo = to === 'refunded' ? 'refunded' : 'partially_refunded';
+        // split tender: the order is refunded when none of its parts holds money any more
+        const stillHeld = this.store.first(
+          this.k
+            .selectFrom('payment_attempts')
+            .select('id')
+            .where('order_id', '=', a.order_id)
+            .where('id', '!=', a.id)
+            .where(inList('state', HOLDING_STATES)),
+        );
+        const orderTo = to === 'refunded' && !stillHeld ? 'refunded' : 'partially_refunded';
         if (order && REFUNDABLE_STATUSES.includes(order.status) && order.status !== orderTo) {
           this.truth.markOrderRefunded(a.order_id, order.status, orderTo, { refundNo: r.refund_no }, now);
           this.events.emit('order.changed', { orderId: a.order_id, number: order.number, status: orderTo });

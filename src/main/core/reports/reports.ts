@@ -13,7 +13,7 @@
 import { sql } from 'kysely';
 import type { ReportCategoryRow, ReportMethodRow, ReportProductRow, SalesReport } from '../../../shared/types';
 import type { Store } from '../../store/db';
-import { REPORT_REBUILD_SQL } from '../../store/migrations/0008-report-rollups';
+import { REPORT_REBUILD_SQL } from '../../store/migrations/0021-split-tender';
 import { offsetTransitions } from '../../store/tz-offsets';
 import type { Clock } from '../clock';
 import { addDays, checkRange, splitRange } from './report-days';

@@ -163,13 +163,13 @@ export function salesHandlers(
       void counterPrinter.afterCash(`cash sale ${paid.order.number}`);
       return { ...paid, order: orderForCaller(paid.order) };
     },
-    'checkout.payCash': async ({ orderId, tenderedFen, overrideOpenAttempt, approvalPin }) => {
+    'checkout.payCash': async ({ orderId, tenderedFen, amountFen, overrideOpenAttempt, approvalPin }) => {
       // the drawer first: no owner is asked for an override that could not end in cash
       checkDrawerForCash(store, settings);
       // an open intermediary payment blocks cash unless an owner overrides it
       const overrideBy =
         overrideOpenAttempt && payments.openAttempt(orderId) ? await auth.authorize('owner', approvalPin) : null;
-      const paid = await orders.payCash(orderId, tenderedFen, overrideBy);
+      const paid = await orders.payCash(orderId, tenderedFen, overrideBy, amountFen);
       void counterPrinter.afterCash(`cash sale ${paid.order.number}`);
       return { ...paid, order: orderForCaller(paid.order) };
     },

@@ -15,6 +15,8 @@ import type {
   TimelineExport,
 } from '../../../shared/types';
 import { PAID_STATES, isPaid } from '../../../shared/payment-states';
+import { inList } from '../../store/sql';
+import { tenderProgress } from '../payments/tender';
 import { prepared, type Store } from '../../store/db';
 import type { Kysely } from 'kysely';
 import type { Database, OrderRow } from '../../store/schema';
@@ -22,15 +24,25 @@ import { writeCsv } from '../platform/csv';
 import type { Settings } from '../settings';
 import { toDiscount } from './cart';
 
-/** A business day's orders, newest first, with how each was paid (a clerk's "today's orders"; orders_day). */
+/**
+ * A business day's orders, newest first, with how each was paid (a clerk's "today's orders";
+ * orders_day). A split order shows the method of its first paid part (its receipt lists them all):
+ * a join would list it once per part.
+ */
 export function ordersOfDayQuery(k: Kysely<Database>, day: string) {
   return k
     .selectFrom('orders')
-    .leftJoin('payment_attempts as pa', (j) =>
-      j.onRef('pa.order_id', '=', 'orders.id').on('pa.state', 'in', PAID_STATES),
-    )
     .selectAll('orders')
-    .select('pa.method as method')
+    .select((eb) =>
+      eb
+        .selectFrom('payment_attempts as pa')
+        .select('pa.method')
+        .whereRef('pa.order_id', '=', 'orders.id')
+        .where(inList('pa.state', PAID_STATES))
+        .orderBy('pa.id')
+        .limit(1)
+        .as('method'),
+    )
     .where('orders.business_day', '=', day)
     .orderBy('orders.seq', 'desc');
 }
@@ -112,6 +124,7 @@ export function orderView(store: Store, orderId: number): OrderView {
   const paid = payments.find((p) => isPaid(p.state));
   return {
     ...orderSummary(r, paid?.method ?? null),
+    ...tenderProgress(store, orderId, r.total_fen),
     terminal: r.terminal,
     cancelledAt: r.cancelled_at,
     subtotalFen: r.subtotal_fen,
@@ -160,7 +173,11 @@ export function timelineExport(order: OrderView, format: 'json' | 'csv'): Timeli
 
 /** The receipt of an order already read (a sale returns both without reading it twice). */
 export function receiptOf(settings: Settings, order: OrderView, reprint: boolean): Receipt {
-  const paid = order.payments.find((p) => isPaid(p.state));
+  // a split tender (组合支付: a part for less than the total): the part that completed the order —
+  // its change is what is due now (a cash part taken earlier gave its change then); `parts` lists
+  // every part for the paper. A single payment: the one that paid.
+  const split = order.parts.some((p) => p.amountFen < order.totalFen);
+  const paid = split ? order.parts[order.parts.length - 1] : order.payments.find((p) => isPaid(p.state));
   const s = settings.values;
   return {
     storeName: s.storeName,
@@ -180,6 +197,7 @@ export function receiptOf(settings: Settings, order: OrderView, reprint: boolean
     method: paid?.method ?? null,
     tenderedFen: paid?.tenderedFen ?? null,
     changeFen: paid?.changeFen ?? null,
+    parts: order.parts,
     reprint,
   };
 }

@@ -7,7 +7,8 @@
 import { PosError } from '../../../shared/errors';
 import { formatFen } from '../../../shared/money';
 import type { CartView, OrderSummary, OrderView, PaidOrder, Receipt, TimelineExport } from '../../../shared/types';
-import { OPEN_STATES, PAID_STATES } from '../../../shared/payment-states';
+import { OPEN_STATES, PAID_STATES, isHolding } from '../../../shared/payment-states';
+import { assertPayablePart, tenderProgress } from '../payments/tender';
 import { inList } from '../../store/sql';
 import { prepared, type Store } from '../../store/db';
 import type { AttemptRow, OrderLineRow, OrderRow } from '../../store/schema';
@@ -251,23 +252,26 @@ export class Orders {
     return orderRow(this.store, orderId);
   }
 
-  private paidAttempt(orderId: number): AttemptRow | undefined {
+  /** The order's last paid part (the one a double-submitted "complete" would repeat). */
+  private lastPaidPart(orderId: number): AttemptRow | undefined {
     return this.store.first(
       this.k
         .selectFrom('payment_attempts')
         .selectAll()
         .where('order_id', '=', orderId)
-        .where('state', 'in', PAID_STATES),
+        .where('state', 'in', PAID_STATES)
+        .orderBy('id', 'desc'),
     );
   }
 
   /**
-   * Cash for an open order. An intermediary payment still open on the order blocks it, unless an
-   * owner overrides (`overrideBy`, authorized by the caller): that payment is then marked
+   * Cash for an open order: all it owes, or a part of it (`amountFen`, split tender; the order is
+   * paid when its parts cover it). An intermediary payment still open on the order blocks it, unless
+   * an owner overrides (`overrideBy`, authorized by the caller): that payment is then marked
    * overridden and closed upstream, audited, and any late money on it becomes an exception.
    */
-  payCash(orderId: number, tenderedFen: number, overrideBy: Actor | null = null): PaidOrder {
-    const done = this.store.tx(() => this.takeCash(orderId, tenderedFen, overrideBy));
+  payCash(orderId: number, tenderedFen: number, overrideBy: Actor | null = null, amountFen?: number): PaidOrder {
+    const done = this.store.tx(() => this.takeCash(orderId, tenderedFen, overrideBy, amountFen));
     crashPoint('order.cash-paid');
     const order = this.get(orderId);
     if (done) this.events.emit('order.changed', { orderId, number: order.number, status: order.status });
@@ -275,11 +279,11 @@ export class Orders {
   }
 
   /** Records cash for an open order (inside the caller's transaction); false when it was already paid with this very tender. */
-  private takeCash(orderId: number, tenderedFen: number, overrideBy: Actor | null): boolean {
+  private takeCash(orderId: number, tenderedFen: number, overrideBy: Actor | null, wantedFen?: number): boolean {
     const order = this.row(orderId);
     if (order.status === 'paid') {
       // A double-submitted "complete": the same cash tender is answered with the same sale.
-      const paid = this.paidAttempt(orderId);
+      const paid = this.lastPaidPart(orderId);
       if (paid?.method === 'cash' && paid.tendered_fen === tenderedFen) return false;
     }
     if (order.status !== 'open') {
@@ -287,6 +291,12 @@ export class Orders {
         number: order.number,
         status: order.status,
       });
+    }
+    if (order.status === 'open' && wantedFen !== undefined) {
+      // A double-submitted cash part (split tender): the same part, tendered the same, just before is
+      // answered with the order as it is (two cash parts in a row are never needed: one would do)
+      const last = this.lastPaidPart(orderId);
+      if (last?.method === 'cash' && last.amount_fen === wantedFen && last.tendered_fen === tenderedFen) return false;
     }
     // the store's "open drawer before cash" rule, judged in this transaction (cash/drawer-rule.ts)
     checkDrawerForCash(this.store, this.settings);
@@ -298,26 +308,29 @@ export class Orders {
         { number: order.number, attemptId: open.id, closing: open.closing_since !== null },
       );
     }
-    if (tenderedFen < order.total_fen) {
+    // the part: all the order still owes, or what the clerk typed (split tender)
+    const { amountFen } = assertPayablePart(this.store, order, wantedFen);
+    if (tenderedFen < amountFen) {
       throw new PosError(
         'TENDER_TOO_LOW',
-        `${formatFen(tenderedFen)} tendered is less than the ${formatFen(order.total_fen)} due.`,
-        { tenderedFen, totalFen: order.total_fen },
+        `${formatFen(tenderedFen)} tendered is less than the ${formatFen(amountFen)} due.`,
+        { tenderedFen, totalFen: amountFen },
       );
     }
-    const changeFen = tenderedFen - order.total_fen;
+    const changeFen = tenderedFen - amountFen;
     if (changeFen > MAX_CHANGE_FEN) {
       throw new PosError(
         'INVALID_INPUT',
-        `${formatFen(tenderedFen)} tendered for ${formatFen(order.total_fen)} would mean ${formatFen(changeFen)} change; check the amount.`,
-        { tenderedFen, totalFen: order.total_fen, field: 'tenderedFen' },
+        `${formatFen(tenderedFen)} tendered for ${formatFen(amountFen)} would mean ${formatFen(changeFen)} change; check the amount.`,
+        { tenderedFen, totalFen: amountFen, field: 'tenderedFen' },
       );
     }
     const n = Number(this.store.first(ATTEMPT_COUNT(orderId))?.n ?? 0) + 1;
     this.truth.payCash(
-      { id: orderId, number: order.number, totalFen: order.total_fen },
+      { id: orderId, number: order.number },
       {
         outTradeNo: this.identity?.tradeNo(order.number, 'C', n) ?? `${order.number.replace('-', '')}C${n}`,
+        amountFen,
         tenderedFen,
         changeFen,
       },
@@ -355,6 +368,15 @@ export class Orders {
             number: order.number,
             attemptId: open.id,
           },
+        );
+      }
+      // split tender: money held by a paid part goes back first (the owner's refund), never with a void
+      const held = tenderProgress(this.store, orderId, order.total_fen).parts.filter((p) => isHolding(p.state));
+      if (held.length > 0) {
+        throw new PosError(
+          'ORDER_HAS_PAID_PARTS',
+          `Order ${order.number} has ${held.length} paid part(s); the owner refunds them before it can be cancelled.`,
+          { number: order.number, paidFen: held.reduce((n, p) => n + p.amountFen, 0) },
         );
       }
       const now = this.clock.now();

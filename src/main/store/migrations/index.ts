@@ -17,6 +17,7 @@ import { m0016PrintJobs } from './0016-print-jobs';
 import { m0018ScaleLabels } from './0018-scale-labels';
 import { m0019PrintJobLookups } from './0019-print-job-lookups';
 import { m0020OpenOrders } from './0020-open-orders';
+import { m0021SplitTender } from './0021-split-tender';
 
 /**
  * The static, ordered list of migrations (bundlers cannot scan a folder). Names sort in the order
@@ -41,6 +42,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0018-scale-labels': m0018ScaleLabels,
   '0019-print-job-lookups': m0019PrintJobLookups,
   '0020-open-orders': m0020OpenOrders,
+  '0021-split-tender': m0021SplitTender,
 };
 
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();

@@ -84,7 +84,35 @@ export function ReceiptView({ receipt, reprint }: { receipt: Receipt; reprint?: 
         <span data-testid="receipt-total">{formatFen(receipt.totalFen)}</span>
       </div>
       <hr />
-      {receipt.method ? (
+      {receipt.parts.length > 1 ? (
+        // split tender (组合支付): one line per part, tendered and change under the cash part
+        <div data-testid="receipt-parts">
+          <div className="paper-row">
+            <span>{t('receipt.parts')}</span>
+            <span />
+          </div>
+          {receipt.parts.map((p) => (
+            <div key={p.attemptId} data-testid="receipt-part" data-method={p.method}>
+              <div className="paper-row">
+                <span>{t(`method.${p.method}`)}</span>
+                <span>{formatFen(p.amountFen)}</span>
+              </div>
+              {p.tenderedFen !== null ? (
+                <div className="paper-row paper-sub">
+                  <span>{t('receipt.tendered')}</span>
+                  <span data-testid="receipt-tendered">{formatFen(p.tenderedFen)}</span>
+                </div>
+              ) : null}
+              {p.changeFen !== null ? (
+                <div className="paper-row paper-sub">
+                  <span>{t('receipt.change')}</span>
+                  <span data-testid="receipt-change">{formatFen(p.changeFen)}</span>
+                </div>
+              ) : null}
+            </div>
+          ))}
+        </div>
+      ) : receipt.method ? (
         <>
           <div className="paper-row">
             <span>{t('receipt.method')}</span>

@@ -33,6 +33,8 @@ export function RefundDialog({ orderId, onClose, onDone }: RefundDialogProps) {
   const approve = useOwnerApproval();
   const [quote, setQuote] = useState<RefundQuote | null>(null);
   const [kind, setKind] = useState<Kind>('full');
+  /** split tender: the part a refund by line or amount comes from (null: cash parts first) */
+  const [partId, setPartId] = useState<number | null>(null);
   const [qty, setQty] = useState<Record<number, number>>({});
   const [amountText, setAmountText] = useState('');
   const [restock, setRestock] = useState(true);
@@ -83,6 +85,7 @@ export function RefundDialog({ orderId, onClose, onDone }: RefundDialogProps) {
           kind,
           ...(lines ? { lines } : {}),
           ...(kind === 'amount' ? { amountFen: amount } : {}),
+          ...(kind !== 'full' && partId !== null ? { attemptId: partId } : {}),
           restock: kind !== 'amount' && restock,
           reason: reason.trim(),
           requestKey: requestKey.current,
@@ -95,7 +98,12 @@ export function RefundDialog({ orderId, onClose, onDone }: RefundDialogProps) {
     if (done) onDone(done);
   };
 
-  const method = quote?.method ? t(`method.${quote.method}`) : '—';
+  const split = (quote?.parts.length ?? 0) > 1;
+  const method = split
+    ? (quote?.parts ?? []).map((p) => `${t(`method.${p.method}`)} ${formatFen(p.paidFen)}`).join(' + ')
+    : quote?.method
+      ? t(`method.${quote.method}`)
+      : '—';
   return (
     <Modal
       title={t('refund.title', { number: quote?.number ?? '' })}
@@ -130,6 +138,32 @@ export function RefundDialog({ orderId, onClose, onDone }: RefundDialogProps) {
               </button>
             ))}
           </div>
+          {split && kind !== 'full' ? (
+            // split tender: the owner chooses the part the money goes back to (default: cash first)
+            <div className="refund-parts" data-testid="refund-parts">
+              <span className="refund-parts-label">{t('refund.fromPart')}</span>
+              <div className="refund-kinds" role="tablist">
+                {[null, ...quote.parts.map((p) => p.attemptId)].map((id) => {
+                  const part = quote.parts.find((p) => p.attemptId === id);
+                  return (
+                    <button
+                      key={id ?? 'auto'}
+                      type="button"
+                      role="tab"
+                      aria-selected={partId === id}
+                      className={`seg${partId === id ? ' seg-on' : ''}`}
+                      onClick={() => setPartId(id)}
+                      disabled={part !== undefined && part.refundableFen <= 0}
+                      data-testid="refund-part"
+                      data-attempt-id={id ?? ''}
+                    >
+                      {part ? `${t(`method.${part.method}`)} ${formatFen(part.refundableFen)}` : t('refund.cashFirst')}
+                    </button>
+                  );
+                })}
+              </div>
+            </div>
+          ) : null}
           {kind === 'lines' ? (
             <table className="table refund-lines">
               <tbody>
@@ -219,7 +253,17 @@ export function RefundDialog({ orderId, onClose, onDone }: RefundDialogProps) {
             </p>
           ) : null}
           <div className="refund-total">
-            <span>{quote.method === 'cash' ? t('refund.toCash') : t('refund.toProvider', { method })}</span>
+            <span>
+              {split && (kind === 'full' || partId === null)
+                ? t('refund.toParts')
+                : (quote.parts.find((p) => p.attemptId === partId)?.method ?? quote.method) === 'cash'
+                  ? t('refund.toCash')
+                  : t('refund.toProvider', {
+                      method: t(
+                        `method.${quote.parts.find((p) => p.attemptId === partId)?.method ?? quote.method ?? 'cash'}`,
+                      ),
+                    })}
+            </span>
             <strong data-testid="refund-total">{formatFen(amount)}</strong>
           </div>
           <div className="row-actions">

@@ -93,6 +93,17 @@ export const en = {
 
   'pay.title': 'Payment',
   'pay.order': 'Order',
+  'refund.fromPart': 'Back to',
+  'refund.cashFirst': 'Cash first, then the rest',
+  'refund.toParts': 'Back to each way it was paid (cash first)',
+  'split.start': 'Split payment',
+  'split.thisPart': 'This part (¥)',
+  'split.hint': 'Type this part, then choose how it is paid (F1 cash, F2… QR, F5 payment code).',
+  'split.cancel': 'Pay all at once',
+  'split.owed': 'Still owed',
+  'split.tooMuch': 'This part is more than the {owed} still owed.',
+  'split.partPaid': '{amount} paid by {method}; {owed} still owed.',
+  'receipt.parts': 'Paid in parts',
   'pay.due': 'Total due',
   'pay.items': '{count} items',
   'pay.items.one': '{count} item',
@@ -502,6 +513,9 @@ export const en = {
   'error.TENDER_TOO_LOW': 'The amount tendered is less than the total due.',
   'error.ORDER_NOT_PAYABLE': 'This order cannot be paid.',
   'error.ORDER_NOT_CANCELLABLE': 'Only an unpaid order can be cancelled.',
+  'error.PART_TOO_LARGE': 'This part is more than the order still owes.',
+  'error.ORDER_HAS_PAID_PARTS':
+    'Part of this order is paid; the owner refunds the paid parts before it can be cancelled.',
   'error.PRINT_FAILED': 'Printing failed. Check the printer and try again.',
   'error.PRINTER_REFUSED':
     'The receipt printer refused the connection. Check that it is switched on and that its address and port in Settings are right, then retry.',
@@ -706,6 +720,8 @@ export const en = {
   'errorDetail.TENDER_TOO_LOW': '{tenderedFen} tendered is less than the {totalFen} due.',
   'errorDetail.ORDER_NOT_PAYABLE': 'Order {number} is {status} and cannot be paid.',
   'errorDetail.ORDER_NOT_CANCELLABLE': 'Order {number} is {status}; only an unpaid order can be cancelled.',
+  'errorDetail.PART_TOO_LARGE': 'Order {number} owes {owedFen}; a part of {amountFen} cannot be taken.',
+  'errorDetail.ORDER_HAS_PAID_PARTS': 'Order {number} has {paidFen} paid in parts; refund them before cancelling.',
   'errorDetail.CART_NOT_FOUND': 'Parked cart #{cartId} no longer exists.',
   'errorDetail.STORAGE_READONLY': 'The data directory {dir} cannot be written; nothing was saved.',
   'errorDetail.DATABASE_TOO_NEW':

@@ -41,7 +41,11 @@ export default function ReceiptScreen({ receipt, onNewSale }: ReceiptProps) {
           <span className="pay-label">{t('receipt.total')}</span>
           <span>{formatFen(receipt.totalFen)}</span>
         </div>
-        {receipt.method && receipt.method !== 'cash' ? (
+        {receipt.parts.length > 1 ? (
+          <div className="receipt-paid-by" data-testid="receipt-paid-by" data-method="split">
+            {receipt.parts.map((p) => `${t(`method.${p.method}`)} ${formatFen(p.amountFen)}`).join(' + ')}
+          </div>
+        ) : receipt.method && receipt.method !== 'cash' ? (
           <div className="receipt-paid-by" data-testid="receipt-paid-by" data-method={receipt.method}>
             {t('receipt.paidBy', { method: t(`method.${receipt.method}`) })}
           </div>

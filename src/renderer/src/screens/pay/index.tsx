@@ -19,6 +19,8 @@ import { OrderSummary } from './order-summary';
 import { usePaymentAttempt } from './use-payment-attempt';
 import { usePaymentCode, type ScanTarget } from './use-payment-code';
 import { useSaleEnd } from './use-sale-end';
+import { SplitBar } from './split-bar';
+import { SPLIT_KEY, useSplit } from './use-split';
 
 export type { ScanTarget } from './use-payment-code';
 
@@ -47,8 +49,12 @@ function focusSoon(input: { current: HTMLInputElement | null }): void {
  * display only (tendered − the total main returned); main recomputes it when the payment is
  * recorded. How an intermediary attempt is doing is main's to say (`usePaymentAttempt`).
  */
-export default function PayScreen({ order, payCode, sandbox, scanTargetRef, onPaid, onCancelled }: PayProps) {
+export default function PayScreen({ order: given, payCode, sandbox, scanTargetRef, onPaid, onCancelled }: PayProps) {
   const { t } = useI18n();
+  // the order as its parts leave it (split tender): what it still owes
+  const [order, setOrder] = useState(given);
+  useEffect(() => setOrder(given), [given]);
+  const split = useSplit(order);
   const notifier = useNotifier();
   const [text, setText] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
@@ -56,7 +62,9 @@ export default function PayScreen({ order, payCode, sandbox, scanTargetRef, onPa
   const [confirmStop, setConfirmStop] = useState(false);
   const [choice, setChoice] = useState('cash');
   const input = useRef<HTMLInputElement>(null);
-  const sale = useSaleEnd(order, onPaid, onCancelled);
+  // a part of a split tender is paid: set once the screen's hooks exist (below)
+  const afterPart = useRef<(o: OrderView) => void>(() => undefined);
+  const sale = useSaleEnd(order, onPaid, onCancelled, (o) => afterPart.current(o));
   const { aliveRef, finishedRef, busy } = sale;
   // read again after each cash attempt: main may have refused it for a drawer closed meanwhile
   const drawer = useDrawerRule(busy);
@@ -78,6 +86,24 @@ export default function PayScreen({ order, payCode, sandbox, scanTargetRef, onPa
     },
   });
   const { attempt, ended, starting, active, closing } = pay;
+  useEffect(() => {
+    afterPart.current = (o) => {
+      // a part is paid: the screen stays on the order for the rest, with cash ready
+      setOrder(o);
+      split.reset();
+      pay.clearPaid();
+      setText('');
+      setChoice('cash');
+      const last = o.parts[o.parts.length - 1];
+      if (last)
+        notifier.say('info', 'split.partPaid', {
+          amount: formatFen(last.amountFen),
+          method: t(`method.${last.method}`),
+          owed: formatFen(o.owedFen),
+        });
+      focusSoon(input);
+    };
+  });
   const locked = active || starting !== null;
 
   const choices = methodChoices(pay.options);
@@ -112,9 +138,12 @@ export default function PayScreen({ order, payCode, sandbox, scanTargetRef, onPa
     if (pay.loaded) takePayCode.current();
   }, [pay.loaded]);
 
+  // what this payment is for: the part typed (split tender), else all the order still owes
+  const due = split.partFen ?? order.owedFen;
+  const partArg = split.partFen !== null && split.partFen < order.owedFen ? split.partFen : undefined;
   const read = readTendered(text);
   const tendered = read.kind === 'amount' ? read.fen : null;
-  const enough = tendered !== null && tendered >= order.totalFen;
+  const enough = tendered !== null && tendered >= due;
 
   const setAmount = (fen: number): void => {
     setText(fenToYuanString(fen));
@@ -126,10 +155,10 @@ export default function PayScreen({ order, payCode, sandbox, scanTargetRef, onPa
     if (locked || busy || finishedRef.current) return;
     if (c.kind === 'cash') return;
     const provider = c.kind === 'code' ? authCode?.provider : c.provider;
-    if (!provider) return;
+    if (!provider || !split.ready()) return;
     code.setProblem(null);
     setChoice(choiceId(c));
-    const r = await pay.start(c, provider, authCode?.code);
+    const r = await pay.start(c, provider, authCode?.code, partArg);
     if (!r) return;
     if (!r.ok) {
       failStart(r.error, c);
@@ -161,14 +190,14 @@ export default function PayScreen({ order, payCode, sandbox, scanTargetRef, onPa
   const takeCash = async (fen: number): Promise<void> => {
     // cash would be refused (the store requires an open drawer): the float first, one key
     if (drawer.blocked) return drawer.prompt();
-    await sale.payCash(fen, closing && attempt ? attempt.provider : null);
+    await sale.payCash(fen, closing && attempt ? attempt.provider : null, partArg);
   };
 
   const complete = async (): Promise<void> => {
-    if (busy || locked) return;
+    if (busy || locked || !split.ready()) return;
     // Enter on an empty box: the customer gave the exact amount
     if (read.kind === 'empty') {
-      await takeCash(order.totalFen);
+      await takeCash(due);
       return;
     }
     // a payment code that reached the box as typing (a slow scanner) is still the customer's code
@@ -181,8 +210,8 @@ export default function PayScreen({ order, payCode, sandbox, scanTargetRef, onPa
       input.current?.focus();
       return;
     }
-    if (tendered < order.totalFen) {
-      setProblem(t('pay.tooLow', { tendered: formatFen(tendered), total: formatFen(order.totalFen) }));
+    if (tendered < due) {
+      setProblem(t('pay.tooLow', { tendered: formatFen(tendered), total: formatFen(due) }));
       input.current?.focus();
       return;
     }
@@ -212,7 +241,13 @@ export default function PayScreen({ order, payCode, sandbox, scanTargetRef, onPa
 
   useShortcuts({
     ...Object.fromEntries(choices.map((c) => [keys.get(choiceId(c))!, () => pickByKey(c)])),
-    Enter: { run: () => void complete(), when: (e) => notOnButton(e) && choice === 'cash' && !locked },
+    [SPLIT_KEY]: () => {
+      if (!locked && !busy && !closing) split.open();
+    },
+    Enter: {
+      run: () => void complete(),
+      when: (e) => notOnButton(e) && choice === 'cash' && !locked && e.target !== split.input.current,
+    },
     Escape: () => {
       if (active) setConfirmStop(true);
       else if (!locked && !closing) setConfirmCancel(true);
@@ -237,6 +272,25 @@ export default function PayScreen({ order, payCode, sandbox, scanTargetRef, onPa
       />
 
       <section className="pay-tender">
+        <SplitBar
+          parts={order.parts}
+          owedFen={order.owedFen}
+          splitting={split.splitting}
+          text={split.text}
+          setText={split.setText}
+          problem={split.problem}
+          inputRef={split.input}
+          disabled={locked || busy || closing}
+          shortcut={SPLIT_KEY}
+          onSplit={split.open}
+          onDone={() => {
+            if (split.ready() && choice === 'cash') focusSoon(input);
+          }}
+          onCancel={() => {
+            split.reset();
+            focusSoon(input);
+          }}
+        />
         <div className="pay-label">{t('pay.method')}</div>
         <div className={`methods${choices.length > 1 ? ' methods-many' : ''}`}>
           {choices.map((c) => {
@@ -312,7 +366,7 @@ export default function PayScreen({ order, payCode, sandbox, scanTargetRef, onPa
               setProblem(null);
             }}
             setAmount={setAmount}
-            total={order.totalFen}
+            total={due}
             tendered={tendered}
             invalid={read.kind === 'invalid'}
             enough={enough}

@@ -176,6 +176,8 @@ export function usePaymentAttempt(order: OrderView, aliveRef: RefObject<boolean>
     c: Exclude<MethodChoice, { kind: 'cash' }>,
     provider: ProviderId,
     authCode?: string,
+    /** split tender: this part (default all that the order owes) */
+    amountFen?: number,
   ): Promise<Result<AttemptView> | null> => {
     setEnded(null);
     setPopupBlocked(false);
@@ -191,6 +193,7 @@ export function usePaymentAttempt(order: OrderView, aliveRef: RefObject<boolean>
         provider,
         mode: c.kind === 'code' ? 'payment_code' : c.kind,
         ...(authCode !== undefined ? { authCode } : {}),
+        ...(amountFen !== undefined ? { amountFen } : {}),
       }),
     );
     if (!aliveRef.current) return null;
@@ -250,6 +253,8 @@ export function usePaymentAttempt(order: OrderView, aliveRef: RefObject<boolean>
     attempt,
     ended,
     clearEnded: () => setEnded(null),
+    /** a paid part of a split tender: the screen goes on to the rest */
+    clearPaid: () => setAttempt((a) => (a && a.display.phase === 'paid' ? null : a)),
     starting,
     querying,
     stopping,

@@ -10,7 +10,13 @@ import { useCall, useNotifier } from '../../lib/notice';
  * shown once) or cancelled — also when that happens elsewhere (another window, the orders screen,
  * an intermediary's notification), so the clerk is never stuck on a payment that is already over.
  */
-export function useSaleEnd(order: OrderView, onPaid: (paid: PaidOrder) => void, onCancelled: (o: OrderView) => void) {
+export function useSaleEnd(
+  order: OrderView,
+  onPaid: (paid: PaidOrder) => void,
+  onCancelled: (o: OrderView) => void,
+  /** split tender: a part was paid and the order still owes the rest */
+  onPart: (o: OrderView) => void,
+) {
   const { t } = useI18n();
   const call = useCall();
   const approve = useOwnerApproval();
@@ -29,7 +35,7 @@ export function useSaleEnd(order: OrderView, onPaid: (paid: PaidOrder) => void, 
     };
   }, []);
 
-  /** The order is paid: show its receipt (once). */
+  /** The order is paid: show its receipt (once). A part of a split tender leaves it open: on to the rest. */
   const finishPaid = useCallback(
     async (now?: OrderView): Promise<void> => {
       if (finishedRef.current) return;
@@ -39,10 +45,13 @@ export function useSaleEnd(order: OrderView, onPaid: (paid: PaidOrder) => void, 
         call(api.orders.receipt({ orderId: order.id, reprint: false })),
       ]);
       if (!aliveRef.current) return;
-      if (o && receipt) onPaid({ order: o, receipt });
+      if (o?.status === 'open') {
+        finishedRef.current = false;
+        onPart(o);
+      } else if (o && receipt) onPaid({ order: o, receipt });
       else finishedRef.current = false;
     },
-    [order.id, call, onPaid],
+    [order.id, call, onPaid, onPart],
   );
 
   /** The order left the `open` state elsewhere: follow it. */
@@ -72,21 +81,34 @@ export function useSaleEnd(order: OrderView, onPaid: (paid: PaidOrder) => void, 
    * explicit override, recorded in the payment timeline: main refuses the clerk alone, and the
    * owner approves with a PIN.
    */
-  const payCash = async (tenderedFen: number, overriding: PaymentMethod | null): Promise<void> => {
+  const payCash = async (
+    tenderedFen: number,
+    overriding: PaymentMethod | null,
+    /** split tender: this cash part (default all that is owed) */
+    amountFen?: number,
+  ): Promise<void> => {
+    const part = amountFen === undefined ? {} : { amountFen };
     setBusy(true);
     ownRequestRef.current = true;
     const paid =
       overriding !== null
         ? await approve(
             (pin) =>
-              api.checkout.payCash({ orderId: order.id, tenderedFen, overrideOpenAttempt: true, approvalPin: pin }),
+              api.checkout.payCash({
+                orderId: order.id,
+                tenderedFen,
+                ...part,
+                overrideOpenAttempt: true,
+                approvalPin: pin,
+              }),
             'approval.reason.cashOverride',
             { number: order.number, provider: t(`method.${overriding}`) },
           )
-        : await call(api.checkout.payCash({ orderId: order.id, tenderedFen }));
+        : await call(api.checkout.payCash({ orderId: order.id, tenderedFen, ...part }));
     ownRequestRef.current = false;
     setBusy(false);
-    if (paid) {
+    if (paid?.order.status === 'open') onPart(paid.order);
+    else if (paid) {
       finishedRef.current = true;
       onPaid(paid);
     } else void settle();

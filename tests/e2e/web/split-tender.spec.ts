@@ -1,0 +1,113 @@
+/**
+ * Split tender (组合支付) in browser mode against the embedded sandbox: cash for a part (with change),
+ * then Alipay QR for the rest, paid on the customer's phone page; the order is paid and the receipt
+ * lists both parts. At 1024×768 and 1366×768, in both languages, by keyboard (F8, the amount, Enter)
+ * with the QR picked by its key; the split row, the cash form and the QR are checked in view and
+ * screenshots saved under test-results/split-tender/.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expectQrUncovered, expectReachable, layoutProblems } from '../support/layout-checks';
+import { PosPage } from '../support/pos-page';
+import { expect, test } from '../support/web-app';
+
+const LOCALES = [
+  { tag: 'en', env: 'en-US', owed: 'Still owed', parts: 'Paid in parts', cash: 'Cash', alipay: 'Alipay' },
+  { tag: 'zh', env: 'zh-CN', owed: '尚欠', parts: '组合支付', cash: '现金', alipay: '支付宝' },
+] as const;
+const SIZES = [
+  { width: 1024, height: 768 },
+  { width: 1366, height: 768 },
+];
+const SHOTS = join('test-results', 'split-tender');
+
+for (const locale of LOCALES) {
+  test.describe(`split tender in ${locale.tag}`, () => {
+    test.use({ appEnv: { POS_LOCALE: locale.env } });
+    for (const size of SIZES) {
+      test(`cash ¥5 (tendered ¥10) + Alipay QR for the rest, ${size.width}×${size.height}`, async ({
+        pos,
+        context,
+      }) => {
+        mkdirSync(SHOTS, { recursive: true });
+        const shot = (name: string) =>
+          pos.screenshot({ path: join(SHOTS, `${size.width}x${size.height}-${locale.tag}-${name}.png`) });
+        await pos.setViewportSize(size);
+        const till = new PosPage(pos);
+        await till.tile('DRI-001').click();
+        await till.tile('SNA-001').click(); // ¥3.00 + ¥7.50
+        const number = await till.checkout();
+
+        // F8: this part's amount, Enter: on to the cash tendered
+        await pos.keyboard.press('F8');
+        await expect(till.id('split-amount')).toBeFocused();
+        await pos.keyboard.type('5');
+        await pos.keyboard.press('Enter');
+        await expect(till.id('cash-tendered')).toBeFocused();
+        await expect(till.id('still-needed')).toHaveText('¥5.00');
+        await pos.keyboard.type('10');
+        await expect(till.id('change-due')).toHaveText('¥5.00');
+        await expectReachable(till.id('cash-complete'), 'Complete');
+        expect(await layoutProblems(pos)).toEqual([]);
+        await shot('1-cash-part');
+        await pos.keyboard.press('Enter');
+
+        // the part is paid; the order still owes ¥5.50 and stays on the pay screen
+        await expect(till.id('split-owed')).toHaveText('¥5.50');
+        await expect(till.id('split-part')).toHaveCount(1);
+        await expect(till.id('split-part')).toContainText(locale.cash);
+        await expect(till.id('order-number')).toHaveText(number);
+        await shot('2-owed');
+
+        // the rest by Alipay QR (F2), paid on the customer's phone
+        await pos.keyboard.press('F2');
+        const qr = till.id('payment-qr');
+        await expectQrUncovered(qr);
+        await shot('3-qr-rest');
+        const phone = await context.newPage();
+        await phone.goto((await qr.getAttribute('data-content'))!);
+        await expect(phone.getByText('¥5.50')).toBeVisible();
+        await phone.getByTestId('customer-pay').click();
+        await phone.close();
+
+        // paid: the receipt lists both parts, the change under the cash part
+        await expect(till.id('receipt')).toBeVisible({ timeout: 15_000 });
+        await expect(till.id('receipt')).toContainText(number);
+        await expect(till.id('receipt-parts')).toContainText(locale.parts);
+        const parts = till.id('receipt-part');
+        await expect(parts).toHaveCount(2);
+        await expect(parts.nth(0)).toHaveAttribute('data-method', 'cash');
+        await expect(parts.nth(0)).toContainText('¥5.00');
+        await expect(parts.nth(0).getByTestId('receipt-change')).toHaveText('¥5.00');
+        await expect(parts.nth(1)).toHaveAttribute('data-method', 'alipay');
+        await expect(parts.nth(1)).toContainText(locale.alipay);
+        await expect(parts.nth(1)).toContainText('¥5.50');
+        await expect(till.id('receipt-paid-by')).toHaveAttribute('data-method', 'split');
+        expect(await layoutProblems(pos)).toEqual([]);
+        await shot('4-receipt');
+
+        // the owner refunds ¥1.00 by amount from the Alipay part (chosen in the dialog)
+        await till.newSale();
+        await till.id('nav-orders').click();
+        await pos.locator(`[data-testid="order-row"][data-number="${number}"]`).click();
+        await till.id('order-refund').click();
+        await expect(till.id('refund-refundable')).toContainText('¥10.50');
+        await till.id('refund-kind-amount').click();
+        const alipayPart = pos.locator('[data-testid="refund-part"]').filter({ hasText: locale.alipay });
+        await expect(till.id('refund-part')).toHaveCount(3);
+        await alipayPart.click();
+        await till.id('refund-amount').fill('1');
+        await till.id('refund-reason').fill('dented can');
+        await expect(till.id('refund-total')).toHaveText('¥1.00');
+        await shot('5-refund-dialog');
+        await till.id('refund-confirm').click();
+        await till.id('owner-pin-input').fill('8888');
+        await till.id('owner-pin-submit').click();
+        await expect(till.id('refund-dialog')).toBeHidden();
+        await expect(till.id('order-refund')).toBeVisible();
+        await till.id('order-refund').click();
+        await expect(till.id('refund-refundable')).toContainText('¥9.50');
+      });
+    }
+  });
+}
