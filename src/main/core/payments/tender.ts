@@ -55,6 +55,8 @@ export function assertPayablePart(
   store: Store,
   order: { id: number; number: string; total_fen: number },
   wanted: number | undefined,
+  /** cash settles an order of ¥0.00 (a line discounted to nothing) whole, as before split tender */
+  free: 'cash' | 'none' = 'none',
 ): { amountFen: number; progress: TenderProgress } {
   const progress = tenderProgress(store, order.id, order.total_fen);
   if (progress.parts.some((p) => p.state !== 'paid')) {
@@ -65,6 +67,8 @@ export function assertPayablePart(
     );
   }
   const amountFen = wanted ?? progress.owedFen;
+  if (free === 'cash' && order.total_fen === 0 && wanted === undefined && progress.parts.length === 0)
+    return { amountFen: 0, progress };
   if (amountFen <= 0 || amountFen > progress.owedFen) {
     throw new PosError(
       'PART_TOO_LARGE',

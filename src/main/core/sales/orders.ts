@@ -309,7 +309,7 @@ export class Orders {
       );
     }
     // the part: all the order still owes, or what the clerk typed (split tender)
-    const { amountFen } = assertPayablePart(this.store, order, wantedFen);
+    const { amountFen } = assertPayablePart(this.store, order, wantedFen, 'cash');
     if (tenderedFen < amountFen) {
       throw new PosError(
         'TENDER_TOO_LOW',
