@@ -1,3 +1,4 @@
+import { YuanInput } from '../../components/yuan-input';
 import { type RefObject } from 'react';
 import { formatFen } from '../../../../shared/money';
 import { quickCash } from '../../../../shared/tendered';
@@ -62,23 +63,16 @@ export function CashForm({
         ) : null}
         <label className="field">
           <span>{t('pay.tendered')}</span>
-          <span className="input-affix">
-            <span className="affix">¥</span>
-            <input
-              ref={inputRef}
-              className="input tender-input"
-              type="text"
-              inputMode="decimal"
-              autoComplete="off"
-              maxLength={12}
-              value={text}
-              onChange={(e) => setText(e.target.value)}
-              placeholder={formatFen(total).replace('¥', '')}
-              aria-invalid={invalid ? 'true' : undefined}
-              autoFocus
-              data-testid="cash-tendered"
-            />
-          </span>
+          <YuanInput
+            ref={inputRef}
+            className="tender-input"
+            value={text}
+            onChange={setText}
+            placeholderFen={total}
+            invalid={invalid}
+            autoFocus
+            testId="cash-tendered"
+          />
         </label>
         <div className="quick">
           <button type="button" className="btn btn-lg" onClick={() => setAmount(total)} data-testid="cash-exact">

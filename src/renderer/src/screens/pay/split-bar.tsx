@@ -1,3 +1,4 @@
+import { YuanInput } from '../../components/yuan-input';
 import type { RefObject } from 'react';
 import { formatFen } from '../../../../shared/money';
 import type { TenderPart } from '../../../../shared/types';
@@ -72,22 +73,15 @@ export function SplitBar({
         >
           <label className="split-field">
             <span>{t('split.thisPart')}</span>
-            <span className="input-affix">
-              <span className="affix">¥</span>
-              <input
-                ref={inputRef}
-                className="input split-input"
-                type="text"
-                inputMode="decimal"
-                autoComplete="off"
-                maxLength={12}
-                value={text}
-                onChange={(e) => setText(e.target.value)}
-                placeholder={formatFen(owedFen).replace('¥', '')}
-                aria-invalid={problem ? 'true' : undefined}
-                data-testid="split-amount"
-              />
-            </span>
+            <YuanInput
+              ref={inputRef}
+              className="split-input"
+              value={text}
+              onChange={setText}
+              placeholderFen={owedFen}
+              invalid={!!problem}
+              testId="split-amount"
+            />
           </label>
           <button type="button" className="btn btn-ghost split-cancel" onClick={onCancel} data-testid="split-cancel">
             {t('split.cancel')}
