@@ -13,6 +13,7 @@ import { ordersOfDayQuery } from './sales/order-views';
 import { refundOriginQuery } from './hardware/refund-slips';
 import { unpaidOrdersQuery } from './sales/tidy';
 import { awaitingAnswersQuery } from './payments/awaiting';
+import { paidPartsQuery } from './payments/tender';
 import { jobByTitleQuery, owedJobsQuery, pendingJobsQuery, printedBeforeQuery } from './hardware/print-queue';
 import { dueAttemptsQuery, nextPollQuery, polledCountQuery } from './payments/attempt-queries';
 import {
@@ -59,4 +60,6 @@ export const HOT_QUERIES: Readonly<Record<string, HotQuery>> = {
   'payments.awaiting': (k) => awaitingAnswersQuery(k),
   'orders.unpaidBefore': (k, now) => unpaidOrdersQuery(k, now - 24 * 3_600_000),
   'orders.unpaidBeforeDay': (k, now) => unpaidOrdersQuery(k, now, today(now)),
+  /** split tender: every payment (cash or intermediary) and every order view reads what the order's parts hold */
+  'tender.paidParts': (k) => paidPartsQuery(k, 1),
 };
