@@ -27,15 +27,10 @@ for (const locale of LOCALES) {
     // a long flow (a cash part, a QR part paid on the customer's page, a refund by the owner): on a
     // loaded CI machine it has run past the default 60 s with every step within its own wait
     test.describe.configure({ timeout: 120_000 });
-    // KNOWN BUG, open in issue 12: about one run in four (clean-clone CI, 2026-12-03) the till stays on "the
-    // customer has scanned" for ~2 min after the customer paid the QR part, then shows the paid receipt (the money
-    // is right; the wait is not). Switched off here until it is found, so that CI reports the rest; the rules are
-    // still proven by tests/integration/split-tender.test.ts and the crash matrix.
-    test.fixme();
     for (const size of SIZES) {
       test(`cash ¥5 (tendered ¥10) + Alipay QR for the rest, ${size.width}×${size.height}`, async ({
         pos,
-        context,
+        browser,
       }) => {
         mkdirSync(SHOTS, { recursive: true });
         const shot = (name: string) =>
@@ -72,14 +67,18 @@ for (const locale of LOCALES) {
         const qr = till.id('payment-qr');
         await expectQrUncovered(qr);
         await shot('3-qr-rest');
-        const phone = await context.newPage();
+        // the customer's phone is another device: its own browser context, not a tab beside the till's
+        const phoneContext = await browser.newContext();
+        const phone = await phoneContext.newPage();
         await phone.goto((await qr.getAttribute('data-content'))!);
         await expect(phone.getByText('¥5.50')).toBeVisible();
         await phone.getByTestId('customer-pay').click();
-        await phone.close();
 
         // paid: the receipt lists both parts, the change under the cash part
         await expect(till.id('receipt')).toBeVisible({ timeout: 15_000 });
+        // (a phone opened as a tab in the till's own context and closed here left the till's page unanswering
+        // to Playwright, even bringToFront, in about one run in five: tests, not the till, which painted on)
+        await phoneContext.close();
         await expect(till.id('receipt')).toContainText(number);
         await expect(till.id('receipt-parts')).toContainText(locale.parts);
         const parts = till.id('receipt-part');
