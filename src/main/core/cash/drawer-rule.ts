@@ -9,15 +9,18 @@
  * before asking for an owner's PIN, so a clerk is not asked for one for a payment that cannot happen.
  */
 import { PosError } from '../../../shared/errors';
-import type { Store } from '../../store/db';
+import { prepared, type Store } from '../../store/db';
 import type { Settings } from '../settings';
 import { openSessionQuery } from './queries';
+
+/** prepared once: it runs on every cash payment, twice (before any PIN is asked, then in the transaction) */
+const OPEN_SESSION = prepared((k, terminal: string) => openSessionQuery(k, terminal));
 
 /** Throws DRAWER_NOT_OPEN when the store requires an open drawer for cash and this terminal has none. */
 export function checkDrawerForCash(store: Store, settings: Settings): void {
   const { requireOpenDrawer, terminal } = settings.values;
   if (!requireOpenDrawer) return;
-  if (store.first(openSessionQuery(store.kysely, terminal))) return;
+  if (store.first(OPEN_SESSION(terminal))) return;
   throw new PosError(
     'DRAWER_NOT_OPEN',
     `The drawer of ${terminal} is not open and this store takes cash only into an open drawer: open it with its float first (Cash drawer), or pay another way.`,
