@@ -9,6 +9,7 @@ import { electronCashier } from './electron/cashier-window';
 import { osSecretStore } from './electron/secrets';
 import { loadAlipaySdk } from './intermediaries/alipay/signing';
 import { startSandboxChild } from './sandbox-child';
+import { useJobLauncher } from './store/sqlite-jobs';
 import { parseLaunch, timingFrom } from './config';
 import { DEFAULT_TIMING } from './core/payments/attempts';
 import { registerIpc } from './electron/ipc';
@@ -29,6 +30,8 @@ async function start(): Promise<void> {
   const dataDir = launch.dataDir ?? app.getPath('userData');
   if (launch.dataDir) app.setPath('userData', dataDir);
   hardenSessions();
+  // backups and integrity checks run as utility processes: the packaged binary cannot run as Node
+  useJobLauncher(utilityLauncher);
   // the sandbox starts beside the core; payment methods appear as soon as it is up
   const sandboxStarting = launch.sandbox
     ? startSandboxChild({ dataDir, launcher: utilityLauncher }).catch((err: Error) => {

@@ -4,51 +4,13 @@
  * so a new user can complete a QR, redirect or payment-code sale at once. POS_SANDBOX=off (or
  * --no-sandbox-child) skips it.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { nodeLauncher, type NodeProgram, type NodeProgramLauncher } from './node-program';
 
-/** The sandbox program running: a Node child process, or under Electron a utility process. */
-export interface SandboxProcess {
-  readonly stdout: NodeJS.ReadableStream | null;
-  readonly stderr: NodeJS.ReadableStream | null;
-  /** the exit code once it has ended, else null */
-  readonly exitCode: number | null;
-  once(event: 'exit', listener: (code: number | null) => void): unknown;
-  on(event: 'exit', listener: (code: number | null) => void): unknown;
-  /** asks it to stop (SIGTERM: the sandbox closes cleanly) */
-  terminate(): void;
-  /** stops it at once */
-  kill(): void;
-}
-
-/** Starts `script` with `args` as a Node program. */
-export type SandboxLauncher = (script: string, args: string[]) => SandboxProcess;
-
-/**
- * Under plain Node (browser mode, tests): a child process of the same Node. The Electron app passes a
- * utility-process launcher instead (src/main/electron/utility.ts), because the packaged app is built
- * with the RunAsNode fuse off (package.json `build.electronFuses`), so `ELECTRON_RUN_AS_NODE` no
- * longer turns its binary into Node.
- */
-export const nodeLauncher: SandboxLauncher = (script, args) => {
-  const child = spawn(process.execPath, [script, ...args], { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  return {
-    get stdout() {
-      return child.stdout;
-    },
-    get stderr() {
-      return child.stderr;
-    },
-    get exitCode() {
-      return child.exitCode;
-    },
-    once: (event, listener) => child.once(event, listener),
-    on: (event, listener) => child.on(event, listener),
-    terminate: () => void child.kill('SIGTERM'),
-    kill: () => void child.kill('SIGKILL'),
-  };
-};
+/** The sandbox program running: a Node child process, or under Electron a utility process (node-program.ts). */
+export type SandboxProcess = NodeProgram;
+export type SandboxLauncher = NodeProgramLauncher;
 
 export interface SandboxChild {
   baseUrl: string;

@@ -17,7 +17,8 @@ import { describeUrl, externalUrlAllowed, MAX_EXTERNAL_URL, permissionDecision }
 import { hardenContents, hardenSessions } from '../../src/main/electron/security';
 import { alipayQrUrl } from '../../src/sandbox/alipay';
 import { wechatQrUrl } from '../../src/sandbox/wechat';
-import { nodeLauncher, startSandboxChild } from '../../src/main/sandbox-child';
+import { nodeLauncher } from '../../src/main/node-program';
+import { startSandboxChild } from '../../src/main/sandbox-child';
 import { startCore, tempDir, type TestCore } from '../support/core';
 
 const root = resolve(__dirname, '../..');

@@ -1,16 +1,16 @@
 /**
- * Runs a Node program (the embedded sandbox) as an Electron utility process. The packaged app is
+ * Runs a Node program (the embedded sandbox, a long SQLite job) as an Electron utility process. The packaged app is
  * built with the RunAsNode fuse off (package.json `build.electronFuses`), so its binary can no
  * longer be started as plain Node with `ELECTRON_RUN_AS_NODE`; a utility process is Electron's own
  * way to run Node code in a child, and it loads the same better-sqlite3 build as main.
  */
 import { utilityProcess } from 'electron';
-import type { SandboxLauncher } from '../sandbox-child';
+import type { NodeProgramLauncher } from '../node-program';
 
-export const utilityLauncher: SandboxLauncher = (script, args) => {
+export const utilityLauncher: NodeProgramLauncher = (script, args, name = 'Counter POS sandbox') => {
   const child = utilityProcess.fork(script, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
-    serviceName: 'Counter POS sandbox',
+    serviceName: name,
   });
   let exitCode: number | null = null;
   child.once('exit', (code) => {

@@ -1,7 +1,7 @@
 /**
- * Runs the long SQLite jobs (online backup, integrity check, verification of a backup) in a worker
- * thread with its own connection (store/sqlite-worker.cjs), so the counter's event loop only waits
- * for one message. A job that fails answers with SQLite's error code, never throws into the till.
+ * Runs the long SQLite jobs (online backup, integrity check, verification of a backup) in a process
+ * of their own with its own connection (store/sqlite-worker.cjs), so the counter's event loop only
+ * waits for one answer and the job's memory leaves with it. A job that fails answers with SQLite's error code, never throws into the till.
  *
  * The same worker script serves the core's heavy tasks (core/worker-tasks.ts) in threads kept warm
  * by `TaskPool`; a task that writes takes the store's write gate (store/write-gate.ts) first.
@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { PosError, type ErrorCode, type ErrorDetails } from '../../shared/errors';
+import { nodeLauncher, type NodeProgram, type NodeProgramLauncher } from '../node-program';
 import type { WriteGate } from './write-gate';
 
 /** One integrity_check message and the table (and index) it was mapped to, when it could be. */
@@ -75,25 +76,77 @@ export function workerScript(): string {
  */
 export const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 } as const;
 
+let jobLauncher: NodeProgramLauncher = nodeLauncher;
+
+/** How job processes start: a child of this Node (the default), or under Electron a utility process. */
+export function useJobLauncher(launcher: NodeProgramLauncher): void {
+  jobLauncher = launcher;
+}
+
+/** The line a job process answers with (sqlite-worker.cjs, `runAsProcess`). */
+const ANSWER_PREFIX = 'counter-pos-sqlite-job ';
+
+/**
+ * Runs one long job in a process of its own (sqlite-worker.cjs, `runAsProcess`): the memory SQLite
+ * takes for a copy or a check of the whole store goes back to the OS when it ends, and a crash on a
+ * damaged file ends the job, not the till. The till waits only for its answer line.
+ */
 export function runJob(job: Extract<Job, { kind: 'backup' }>): Promise<{ ms: number }>;
 export function runJob(job: Extract<Job, { kind: 'check' }>): Promise<CheckResult>;
 export function runJob(job: Extract<Job, { kind: 'verify' }>): Promise<VerifyResult>;
 export function runJob(job: Job): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    let settled = false;
-    const worker = new Worker(workerScript(), { workerData: job, resourceLimits: WORKER_LIMITS });
-    const settle = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      fn();
+    let child: NodeProgram;
+    try {
+      child = jobLauncher(
+        workerScript(),
+        ['--sqlite-job', JSON.stringify(job), '--parent-pid', String(process.pid)],
+        'Counter POS database job',
+      );
+    } catch (err) {
+      reject(new JobError('WORKER_EXIT', `the SQLite job could not start (${(err as Error).message})`));
+      return;
+    }
+    let out = '';
+    let err = '';
+    let answer: Answer<unknown> | null = null;
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const at = out.indexOf(ANSWER_PREFIX);
+      const end = at >= 0 ? out.indexOf('\n', at) : -1;
+      if (answer || end < 0) return;
+      try {
+        answer = JSON.parse(out.slice(at + ANSWER_PREFIX.length, end)) as Answer<unknown>;
+      } catch {
+        answer = { ok: false, error: { code: 'WORKER_EXIT', message: 'the SQLite job answered something unreadable' } };
+      }
+      const a = answer;
+      if (a.ok) resolve(a.value);
+      else reject(new JobError(a.error.code, a.error.message));
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      err = (err + chunk.toString()).slice(-2000);
+    });
+    let ended = child.stdout === null;
+    let exited: { code: number | null } | null = null;
+    const settleOnExit = () => {
+      if (answer || !exited || !ended) return;
+      const why = err.trim().split('\n').pop() ?? '';
+      reject(new JobError('WORKER_EXIT', `the SQLite job stopped (exit code ${exited.code})${why ? `: ${why}` : ''}`));
     };
-    worker.once('message', (answer: Answer<unknown>) =>
-      settle(() => (answer.ok ? resolve(answer.value) : reject(new JobError(answer.error.code, answer.error.message)))),
-    );
-    worker.once('error', (err) => settle(() => reject(err)));
-    worker.once('exit', (code) =>
-      settle(() => reject(new JobError('WORKER_EXIT', `the SQLite worker stopped (exit code ${code})`))),
-    );
+    // the answer line may still be in the pipe when 'exit' comes: decide once the output has ended too
+    child.stdout?.once('end', () => {
+      ended = true;
+      settleOnExit();
+    });
+    child.once('exit', (code) => {
+      exited = { code };
+      settleOnExit();
+      setTimeout(() => {
+        ended = true;
+        settleOnExit();
+      }, 1000).unref();
+    });
   });
 }
 
