@@ -80,6 +80,12 @@ describe('split tender', () => {
     const order = t.core.orders.get(o.id);
     expect(order).toMatchObject({ status: 'paid', paidFen: o.totalFen, owedFen: 0 });
     expect(order.journal.filter((j) => j.kind === 'order.paid')).toHaveLength(1);
+    // the order's view and the day's list name both methods, the first part's first
+    expect(order.methods).toEqual(['cash', 'alipay']);
+    expect(t.core.orders.list(order.businessDay).find((s) => s.id === o.id)).toMatchObject({
+      method: 'cash',
+      methods: ['cash', 'alipay'],
+    });
     const receipt = t.core.orders.receipt(o.id, false);
     expect(receipt.parts.map((p) => [p.method, p.amountFen, p.changeFen])).toEqual([
       ['cash', cashPart, 1_000],

@@ -98,7 +98,10 @@ export interface OrderSummary {
   paidAt: number | null;
   totalFen: Fen;
   itemCount: number;
+  /** the method of its first paid part (null while unpaid) */
   method: PaymentMethod | null;
+  /** every method it was paid by, the first part's first (a split order has more than one) */
+  methods: PaymentMethod[];
   clerk: string;
 }
 

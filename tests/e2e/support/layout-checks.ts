@@ -22,6 +22,8 @@ interface PageElement extends PageNode {
   className: unknown;
   scrollWidth: number;
   clientWidth: number;
+  scrollHeight: number;
+  clientHeight: number;
   classList: { contains(name: string): boolean };
   getAttribute(name: string): string | null;
   getBoundingClientRect(): Box;
@@ -208,6 +210,25 @@ export async function expectUncovered(target: Locator, name: string, inset = 10)
     });
   }, inset);
   for (const p of points) expect(p.ok, `${name}: its ${p.where} is not covered (hit: ${String(p.hit)})`).toBe(true);
+}
+
+/**
+ * Texts matching `selector` that the page cuts: wider or taller than their box (an ellipsis, a clamped
+ * line). Each as `"text" (shown W×H of needed W×H)`; an empty list when every one is whole.
+ */
+export async function clippedTexts(page: Page, selector: string): Promise<string[]> {
+  return page.evaluate((sel) => {
+    const { document } = globalThis as unknown as PageGlobals;
+    const cut: string[] = [];
+    for (const el of Array.from(document.querySelectorAll(sel))) {
+      if (el.clientWidth === 0 && el.clientHeight === 0) continue; // not shown
+      if (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1)
+        cut.push(
+          `"${(el.textContent ?? '').trim()}" (shown ${el.clientWidth}×${el.clientHeight} of needed ${el.scrollWidth}×${el.scrollHeight})`,
+        );
+    }
+    return cut;
+  }, selector);
 }
 
 /** Each corner of the QR (1 px inside it) hits the QR itself: nothing covers a finder square or the quiet zone. */

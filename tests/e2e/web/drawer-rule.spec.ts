@@ -13,7 +13,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { expectGoodLayout, expectReachable, expectUncovered } from '../support/layout-checks';
+import { clippedTexts, expectGoodLayout, expectReachable, expectUncovered } from '../support/layout-checks';
 import { PosPage } from '../support/pos-page';
 import { expect, test, type WebApp } from '../support/web-app';
 
@@ -116,6 +116,8 @@ for (const locale of LOCALES) {
         await expectReachable(till.id('pay-open-drawer'), 'Pay: open the drawer (F10)');
         await expectReachable(till.id('cash-complete'), 'Pay: complete');
         await expectGoodLayout(pos, 'Pay, the drawer required');
+        // the Cash button's note ("Drawer closed") and every method's name whole, not cut with "…"
+        expect(await clippedTexts(pos, '.method-label, .method-sub')).toEqual([]);
         await shot(pos, `${tag}-drawer-pay-blocked`);
 
         // Enter (exact cash on an empty box) would be refused: it opens the float dialog instead

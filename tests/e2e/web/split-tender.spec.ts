@@ -7,13 +7,35 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { expectQrUncovered, expectReachable, expectUncovered, layoutProblems } from '../support/layout-checks';
+import {
+  clippedTexts,
+  expectQrUncovered,
+  expectReachable,
+  expectUncovered,
+  layoutProblems,
+} from '../support/layout-checks';
 import { PosPage } from '../support/pos-page';
 import { expect, test } from '../support/web-app';
 
 const LOCALES = [
-  { tag: 'en', env: 'en-US', owed: 'Still owed', parts: 'Paid in parts', cash: 'Cash', alipay: 'Alipay' },
-  { tag: 'zh', env: 'zh-CN', owed: '尚欠', parts: '组合支付', cash: '现金', alipay: '支付宝' },
+  {
+    tag: 'en',
+    env: 'en-US',
+    owed: 'Still owed',
+    parts: 'Paid in parts',
+    cash: 'Cash',
+    alipay: 'Alipay',
+    paidSplit: 'Paid ¥10.50 (Cash ¥5.00 + Alipay ¥5.50)',
+  },
+  {
+    tag: 'zh',
+    env: 'zh-CN',
+    owed: '尚欠',
+    parts: '组合支付',
+    cash: '现金',
+    alipay: '支付宝',
+    paidSplit: '已付款 ¥10.50（现金 ¥5.00 + 支付宝 ¥5.50）',
+  },
 ] as const;
 const SIZES = [
   { width: 1024, height: 768 },
@@ -54,6 +76,8 @@ for (const locale of LOCALES) {
         await expectUncovered(till.id('change-due'), 'the change due', 4);
         await expectReachable(till.id('cash-complete'), 'Complete');
         expect(await layoutProblems(pos)).toEqual([]);
+        // every method's name and small line whole, no "WeChat …" or "QR · custo…"
+        expect(await clippedTexts(pos, '.method-label, .method-sub')).toEqual([]);
         await shot('1-cash-part');
         await pos.keyboard.press('Enter');
 
@@ -98,9 +122,13 @@ for (const locale of LOCALES) {
         // the owner refunds ¥1.00 by amount from the Alipay part (chosen in the dialog)
         await till.newSale();
         await till.id('nav-orders').click();
-        await pos.locator(`[data-testid="order-row"][data-number="${number}"]`).click();
+        const row = pos.locator(`[data-testid="order-row"][data-number="${number}"]`);
+        // the day's list names both methods of the split order, not only the first part's
+        await expect(row.getByTestId('order-methods')).toHaveText(`${locale.cash} + ${locale.alipay}`);
+        await row.click();
         await till.id('order-refund').click();
         await expect(till.id('refund-refundable')).toContainText('¥10.50');
+        await expect(pos.locator('.refund-summary-line')).toContainText(locale.paidSplit);
         await till.id('refund-kind-amount').click();
         const alipayPart = pos.locator('[data-testid="refund-part"]').filter({ hasText: locale.alipay });
         await expect(till.id('refund-part')).toHaveCount(3);

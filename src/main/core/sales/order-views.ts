@@ -10,6 +10,7 @@ import type {
   OrderStatus,
   OrderSummary,
   OrderView,
+  PaymentMethod,
   PaymentView,
   Receipt,
   TimelineExport,
@@ -18,7 +19,7 @@ import { PAID_STATES, isPaid } from '../../../shared/payment-states';
 import { inList } from '../../store/sql';
 import { tenderProgress } from '../payments/tender';
 import { prepared, type Store } from '../../store/db';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database, OrderRow } from '../../store/schema';
 import { writeCsv } from '../platform/csv';
 import type { Settings } from '../settings';
@@ -26,8 +27,8 @@ import { toDiscount } from './cart';
 
 /**
  * A business day's orders, newest first, with how each was paid (a clerk's "today's orders";
- * orders_day). A split order shows the method of its first paid part (its receipt lists them all):
- * a join would list it once per part.
+ * orders_day), with how each was paid: the method of its first paid part and, for a split order,
+ * every method it was paid by (a join would list the order once per part).
  */
 export function ordersOfDayQuery(k: Kysely<Database>, day: string) {
   return k
@@ -42,6 +43,14 @@ export function ordersOfDayQuery(k: Kysely<Database>, day: string) {
         .orderBy('pa.id')
         .limit(1)
         .as('method'),
+    )
+    .select((eb) =>
+      eb
+        .selectFrom('payment_attempts as pa')
+        .select(sql<string | null>`group_concat(distinct pa.method)`.as('m'))
+        .whereRef('pa.order_id', '=', 'orders.id')
+        .where(inList('pa.state', PAID_STATES))
+        .as('methods'),
     )
     .where('orders.business_day', '=', day)
     .orderBy('orders.seq', 'desc');
@@ -66,7 +75,14 @@ export function orderRow(store: Store, orderId: number): OrderRow {
   return row;
 }
 
-export function orderSummary(r: OrderRow, method: OrderSummary['method']): OrderSummary {
+/**
+ * An order's row as a summary. `method` is its first paid part's; `others` (a split order) the
+ * methods of its other parts, in any order, as SQLite's `group_concat` gives them.
+ */
+export function orderSummary(r: OrderRow, method: OrderSummary['method'], others?: string | null): OrderSummary {
+  const methods: PaymentMethod[] = method ? [method] : [];
+  for (const m of (others ?? '').split(','))
+    if (m && !methods.includes(m as PaymentMethod)) methods.push(m as PaymentMethod);
   return {
     id: r.id,
     number: r.number,
@@ -77,6 +93,7 @@ export function orderSummary(r: OrderRow, method: OrderSummary['method']): Order
     totalFen: r.total_fen,
     itemCount: r.item_count,
     method,
+    methods,
     clerk: r.clerk,
   };
 }
@@ -123,7 +140,14 @@ export function orderView(store: Store, orderId: number): OrderView {
   }));
   const paid = payments.find((p) => isPaid(p.state));
   return {
-    ...orderSummary(r, paid?.method ?? null),
+    ...orderSummary(
+      r,
+      paid?.method ?? null,
+      payments
+        .filter((p) => isPaid(p.state))
+        .map((p) => p.method)
+        .join(','),
+    ),
     ...tenderProgress(store, orderId, r.total_fen),
     terminal: r.terminal,
     cancelledAt: r.cancelled_at,

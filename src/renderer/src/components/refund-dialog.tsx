@@ -99,11 +99,9 @@ export function RefundDialog({ orderId, onClose, onDone }: RefundDialogProps) {
   };
 
   const split = (quote?.parts.length ?? 0) > 1;
-  const method = split
-    ? (quote?.parts ?? []).map((p) => `${t(`method.${p.method}`)} ${formatFen(p.paidFen)}`).join(' + ')
-    : quote?.method
-      ? t(`method.${quote.method}`)
-      : '—';
+  const method = quote?.method ? t(`method.${quote.method}`) : '—';
+  // a split order: the total, then each part by its method ("已付款 ¥10.50（现金 ¥5.00 + 支付宝 ¥5.50）")
+  const parts = (quote?.parts ?? []).map((p) => `${t(`method.${p.method}`)} ${formatFen(p.paidFen)}`).join(' + ');
   return (
     <Modal
       title={t('refund.title', { number: quote?.number ?? '' })}
@@ -116,7 +114,9 @@ export function RefundDialog({ orderId, onClose, onDone }: RefundDialogProps) {
       ) : (
         <div className="refund-form">
           <p className="refund-summary-line">
-            {t('refund.paid', { amount: formatFen(quote.paidFen), method })}
+            {split
+              ? t('refund.paidSplit', { amount: formatFen(quote.paidFen), parts })
+              : t('refund.paid', { amount: formatFen(quote.paidFen), method })}
             {quote.refundedFen > 0 ? ` · ${t('refund.already', { amount: formatFen(quote.refundedFen) })}` : ''}
             {' · '}
             <strong data-testid="refund-refundable">

@@ -423,6 +423,9 @@ export const zhCN = {
   'method.yeepay': '易宝支付',
   'method.alipay': '支付宝',
   'method.wechat': '微信支付',
+  'method.short.yeepay': '易宝',
+  'method.short.alipay': '支付宝',
+  'method.short.wechat': '微信',
   'method.none': '—',
 
   'attempt.created': '已创建',
@@ -696,6 +699,7 @@ export const zhCN = {
   'orders.refund.failed': '订单 {number} 的退款被拒绝，未退任何款项。',
   'refund.title': '订单 {number} 退款',
   'refund.paid': '已通过{method}付款 {amount}',
+  'refund.paidSplit': '已付款 {amount}（{parts}）',
   'refund.already': '已退 {amount}',
   'refund.left': '可退 {amount}',
   'refund.kind.full': '全部',

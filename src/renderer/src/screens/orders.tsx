@@ -235,7 +235,11 @@ export default function OrdersScreen({ businessDay, onBack }: OrdersProps) {
                     <td>{time(o.paidAt ?? o.createdAt)}</td>
                     <td className="num">{o.itemCount}</td>
                     <td className="num strong">{formatFen(o.totalFen)}</td>
-                    {unpaidOnly ? null : <td>{o.method ? t(`method.${o.method}`) : t('method.none')}</td>}
+                    {unpaidOnly ? null : (
+                      <td data-testid="order-methods">
+                        {o.methods.length > 0 ? o.methods.map((m) => t(`method.${m}`)).join(' + ') : t('method.none')}
+                      </td>
+                    )}
                     <td>
                       <StatusBadge status={o.status} />
                     </td>

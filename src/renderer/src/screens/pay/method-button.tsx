@@ -33,7 +33,8 @@ export function MethodButton({
   if (choice.kind === 'cash') label = t('pay.cash');
   else if (choice.kind === 'code') {
     label = t('pay.code');
-    sub = choice.providers.map((p) => t(`method.${p}`)).join(' / ');
+    // the brands' short names ("Alipay / WeChat"): the full ones do not fit a button at 1024×768
+    sub = choice.providers.map((p) => t(`method.short.${p}`)).join(' / ');
     mark = '▦';
     color = choice.providers.length === 1 ? PROVIDER_LOOK[choice.providers[0]!].color : '#4338ca';
   } else {
