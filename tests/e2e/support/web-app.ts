@@ -80,9 +80,16 @@ export async function startWebApp(options: { dataDir?: string; env?: Record<stri
  * human with gaps of 900 ms.
  */
 export const SCANNER_TIMING = () => {
-  const storage = (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage;
-  storage.setItem('counter-pos.scanner.maxGapMs', '300');
-  storage.setItem('counter-pos.scanner.flushMs', '600');
+  const storage = (
+    globalThis as unknown as {
+      localStorage: { getItem(k: string): string | null; setItem(k: string, v: string): void };
+    }
+  ).localStorage;
+  // this runs again on every reload: a spec's own allowance, set before its reload, is kept (it was
+  // overwritten, so a spec's 2 s allowance was 300 ms, and a burst stretched by a loaded machine
+  // broke in two: its Enter then pressed the product tile in focus, a second Coca-Cola)
+  if (storage.getItem('counter-pos.scanner.maxGapMs') === null) storage.setItem('counter-pos.scanner.maxGapMs', '300');
+  if (storage.getItem('counter-pos.scanner.flushMs') === null) storage.setItem('counter-pos.scanner.flushMs', '600');
 };
 
 /**

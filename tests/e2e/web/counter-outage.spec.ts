@@ -56,6 +56,13 @@ async function slowScanner(page: Page): Promise<void> {
   await page.reload();
   await page.getByTestId('product-tile').first().waitFor();
   await page.waitForLoadState('networkidle');
+  // kept over the reload (the specs' init script once set 300 ms again)
+  const gap = await page.evaluate(() =>
+    (globalThis as unknown as { localStorage: { getItem(k: string): string | null } }).localStorage.getItem(
+      'counter-pos.scanner.maxGapMs',
+    ),
+  );
+  expect(gap).toBe('2000');
 }
 
 // ---- a payment code scanned on Sell ----------------------------------------------------------------
