@@ -27,8 +27,8 @@ import { toDiscount } from './cart';
 
 /**
  * A business day's orders, newest first, with how each was paid (a clerk's "today's orders";
- * orders_day), with how each was paid: the method of its first paid part and, for a split order,
- * every method it was paid by (a join would list the order once per part).
+ * orders_day), with how each was paid: the methods of its paid parts, in the order they were paid,
+ * as one list (a join would list the order once per part).
  */
 export function ordersOfDayQuery(k: Kysely<Database>, day: string) {
   return k
@@ -37,17 +37,9 @@ export function ordersOfDayQuery(k: Kysely<Database>, day: string) {
     .select((eb) =>
       eb
         .selectFrom('payment_attempts as pa')
-        .select('pa.method')
-        .whereRef('pa.order_id', '=', 'orders.id')
-        .where(inList('pa.state', PAID_STATES))
-        .orderBy('pa.id')
-        .limit(1)
-        .as('method'),
-    )
-    .select((eb) =>
-      eb
-        .selectFrom('payment_attempts as pa')
-        .select(sql<string | null>`group_concat(distinct pa.method)`.as('m'))
+        // one subquery, its few rows in the order they were paid (a second one for the first method
+        // cost a full day's list of 2,738 orders ~4 ms more)
+        .select(sql<string | null>`group_concat(${sql.ref('pa.method')}, ',' order by ${sql.ref('pa.id')})`.as('m'))
         .whereRef('pa.order_id', '=', 'orders.id')
         .where(inList('pa.state', PAID_STATES))
         .as('methods'),
@@ -76,13 +68,14 @@ export function orderRow(store: Store, orderId: number): OrderRow {
 }
 
 /**
- * An order's row as a summary. `method` is its first paid part's; `others` (a split order) the
- * methods of its other parts, in any order, as SQLite's `group_concat` gives them.
+ * An order's row as a summary; `paidBy`: the methods of its paid parts in the order they were paid,
+ * as a list or as SQLite's `group_concat` gives it ("cash,alipay"), repeats allowed.
  */
-export function orderSummary(r: OrderRow, method: OrderSummary['method'], others?: string | null): OrderSummary {
-  const methods: PaymentMethod[] = method ? [method] : [];
-  for (const m of (others ?? '').split(','))
+export function orderSummary(r: OrderRow, paidBy: readonly string[] | string | null): OrderSummary {
+  const methods: PaymentMethod[] = [];
+  for (const m of typeof paidBy === 'string' ? paidBy.split(',') : (paidBy ?? []))
     if (m && !methods.includes(m as PaymentMethod)) methods.push(m as PaymentMethod);
+  const method = methods[0] ?? null;
   return {
     id: r.id,
     number: r.number,
@@ -142,11 +135,7 @@ export function orderView(store: Store, orderId: number): OrderView {
   return {
     ...orderSummary(
       r,
-      paid?.method ?? null,
-      payments
-        .filter((p) => isPaid(p.state))
-        .map((p) => p.method)
-        .join(','),
+      payments.filter((p) => isPaid(p.state)).map((p) => p.method),
     ),
     ...tenderProgress(store, orderId, r.total_fen),
     terminal: r.terminal,

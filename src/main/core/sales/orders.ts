@@ -437,7 +437,7 @@ export class Orders {
 
   list(day?: string): OrderSummary[] {
     const rows = this.store.all(ordersOfDayQuery(this.k, day ?? this.today()));
-    return rows.map((r) => orderSummary(r, r.method ?? null, r.methods));
+    return rows.map((r) => orderSummary(r, r.methods));
   }
 
   get(orderId: number): OrderView {
