@@ -131,7 +131,6 @@ export function orderView(store: Store, orderId: number): OrderView {
     toState: j.to_state,
     detail: j.detail ? (JSON.parse(j.detail) as Record<string, unknown>) : null,
   }));
-  const paid = payments.find((p) => isPaid(p.state));
   return {
     ...orderSummary(
       r,
