@@ -143,8 +143,9 @@ function yieldToTheCounter() {
 
 /**
  * The page cache of a job's connection, in KiB. Each page of a copy or a check is read once, so a
- * cache (better-sqlite3's default is 16 MiB) only holds memory: 1 MiB lowered a 742 MB store's
- * backup and check from a 91 to a 76 MB peak, at no measurable cost in time.
+ * cache (better-sqlite3's default is 16 MiB) only holds memory: with 1 MiB the check of a 742 MB
+ * store peaks at 52 MB instead of 67 MB in its process and takes 4.8 s instead of 5.0 s; its backup
+ * takes the same ~2 s (three runs of each, interleaved).
  */
 const JOB_CACHE_KIB = 1024;
 
