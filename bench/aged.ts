@@ -23,7 +23,7 @@
  *    sandbox's customer), To check, the drawer, today's orders, an order's detail; then as the owner the X
  *    report, a full day's orders, reports for a day, 30 days and 365 days, and a reconciliation day.
  * 5. **Start-up one-offs**: the first daily backup (at the schedule's first tick, a minute after
- *    start) and the integrity check (two minutes after start) run in a worker thread; the bench
+ *    start) and the integrity check (two minutes after start) run as a process of their own; the bench
  *    waits for both (probing scan → cart twice a second meanwhile) and reports their time and the
  *    CPU they cost, then measures **idle CPU** of the core process over 30 s (`/proc/<pid>/stat`
  *    utime + stime), and **RSS** at start, after, and its peak.
@@ -643,10 +643,10 @@ export async function benchAged(options: AgedOptions): Promise<Row[]> {
         'ms',
         probe,
         'p95 ≤ 50 ms',
-        `one scan every 0.5 s while the first backup${waitForCheck ? ' and the integrity check' : ''} ran in the worker; max ${fmt(probe.length ? Math.max(...probe) : null)} ms; n = ${probe.length}`,
+        `one scan every 0.5 s while the first backup${waitForCheck ? ' and the integrity check' : ''} ran in their own process; max ${fmt(probe.length ? Math.max(...probe) : null)} ms; n = ${probe.length}`,
       ),
       {
-        measure: 'aged: start-up one-offs (first daily backup, integrity check; worker thread)',
+        measure: 'aged: start-up one-offs (first daily backup, integrity check; a process of their own)',
         unit: 's',
         median: oneOffs.backup && oneOffs.check ? (oneOffs.backup.ms + oneOffs.check.ms) / 1000 : null,
         p95: null,
