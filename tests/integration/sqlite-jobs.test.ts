@@ -81,6 +81,28 @@ describe('SQLite jobs in a process of their own', () => {
     expect(again.ok).toBe(true);
   });
 
+  it('the till closing stops a job at once: its process is killed and the caller told why', async () => {
+    const { dir, file } = sampleDb();
+    const exits: (number | null)[] = [];
+    useJobLauncher((script, args, name) => {
+      const child = nodeLauncher(script, args, name);
+      child.once('exit', (code) => exits.push(code));
+      return child;
+    });
+    const closing = new AbortController();
+    const dest = join(dir, 'stopped.sqlite');
+    writeFileSync(dest, '');
+    const job = runJob({ kind: 'backup', source: file, dest }, { signal: closing.signal });
+    closing.abort();
+    await expect(job).rejects.toMatchObject({ code: 'WORKER_EXIT', message: 'the till is closing' });
+    await expect.poll(() => exits.length).toBe(1);
+    // a job asked for after the close does not start
+    await expect(runJob({ kind: 'check', file, mode: 'quick' }, { signal: closing.signal })).rejects.toMatchObject({
+      message: 'the till is closing',
+    });
+    expect(exits).toHaveLength(1);
+  });
+
   it('a launcher that cannot start the program is a WORKER_EXIT error, not a throw into the till', async () => {
     const { file } = sampleDb();
     useJobLauncher(() => {

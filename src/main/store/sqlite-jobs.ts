@@ -83,6 +83,11 @@ export function useJobLauncher(launcher: NodeProgramLauncher): void {
   jobLauncher = launcher;
 }
 
+export interface JobOptions {
+  /** aborted when the till closes: a job still running is stopped (it writes nothing more) */
+  signal?: AbortSignal;
+}
+
 /** The line a job process answers with (sqlite-worker.cjs, `runAsProcess`). */
 const ANSWER_PREFIX = 'counter-pos-sqlite-job ';
 
@@ -91,11 +96,16 @@ const ANSWER_PREFIX = 'counter-pos-sqlite-job ';
  * takes for a copy or a check of the whole store goes back to the OS when it ends, and a crash on a
  * damaged file ends the job, not the till. The till waits only for its answer line.
  */
-export function runJob(job: Extract<Job, { kind: 'backup' }>): Promise<{ ms: number }>;
-export function runJob(job: Extract<Job, { kind: 'check' }>): Promise<CheckResult>;
-export function runJob(job: Extract<Job, { kind: 'verify' }>): Promise<VerifyResult>;
-export function runJob(job: Job): Promise<unknown> {
+export function runJob(job: Extract<Job, { kind: 'backup' }>, options?: JobOptions): Promise<{ ms: number }>;
+export function runJob(job: Extract<Job, { kind: 'check' }>, options?: JobOptions): Promise<CheckResult>;
+export function runJob(job: Extract<Job, { kind: 'verify' }>, options?: JobOptions): Promise<VerifyResult>;
+export function runJob(job: Job, options: JobOptions = {}): Promise<unknown> {
   return new Promise((resolve, reject) => {
+    const { signal } = options;
+    if (signal?.aborted) {
+      reject(new JobError('WORKER_EXIT', 'the till is closing'));
+      return;
+    }
     let child: NodeProgram;
     try {
       child = jobLauncher(
@@ -110,6 +120,14 @@ export function runJob(job: Job): Promise<unknown> {
     let out = '';
     let err = '';
     let answer: Answer<unknown> | null = null;
+    const stop = () => {
+      child.kill();
+      if (answer) return;
+      answer = { ok: false, error: { code: 'WORKER_EXIT', message: 'the till is closing' } };
+      reject(new JobError('WORKER_EXIT', 'the till is closing'));
+    };
+    signal?.addEventListener('abort', stop, { once: true });
+    child.once('exit', () => signal?.removeEventListener('abort', stop));
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const at = out.indexOf(ANSWER_PREFIX);

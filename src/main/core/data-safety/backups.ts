@@ -36,7 +36,7 @@ export class Backups {
   }
 
   private defaultCopier = async (source: string, dest: string): Promise<void> => {
-    await runJob({ kind: 'backup', source, dest });
+    await runJob({ kind: 'backup', source, dest }, { signal: this.s.closing });
   };
 
   /** Takes a backup now (one at a time: a second call joins the one running). Never rejects. */
@@ -86,7 +86,10 @@ export class Backups {
       record.id = dest.slice(this.s.backupDir.length + 1);
       await (this.s.o.copier ?? this.defaultCopier)(this.s.o.store.file, dest);
       makePrivate(dest);
-      const verified = await runJob({ kind: 'verify', file: dest, mode: 'integrity', tables: RECOVERY_TABLES });
+      const verified = await runJob(
+        { kind: 'verify', file: dest, mode: 'integrity', tables: RECOVERY_TABLES },
+        { signal: this.s.closing },
+      );
       record.bytes = (await stat(dest)).size;
       if (!verified.ok) {
         record.problem = 'verify_failed';

@@ -38,7 +38,10 @@ export class IntegrityChecks {
     this.startCheckDone = true;
     let view: IntegrityCheckView;
     try {
-      const r = await runJob({ kind: 'check', file: this.s.o.store.file, mode: 'integrity' });
+      const r = await runJob(
+        { kind: 'check', file: this.s.o.store.file, mode: 'integrity' },
+        { signal: this.s.closing },
+      );
       view = { at, trigger, ok: r.ok, findings: r.findings.map(findingOf), ms: r.ms, error: null };
     } catch (err) {
       const code = err instanceof JobError ? err.code : '';

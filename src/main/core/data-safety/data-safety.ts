@@ -49,6 +49,7 @@ export class DataSafety {
   private readonly manifest: Manifest;
   private restoring = false;
   private closed = false;
+  private readonly stopping = new AbortController();
   private inFlight = 0;
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
@@ -72,6 +73,7 @@ export class DataSafety {
       manifest: this.manifest,
       backupDir: this.backupDir,
       isClosed: () => this.closed,
+      closing: this.stopping.signal,
       isRestoring: () => this.restoring,
       changed: () => this.changed(),
       log: this.log,
@@ -100,10 +102,11 @@ export class DataSafety {
     return join(this.backupDir, 'data-safety.json');
   }
 
-  /** The core is closing: nothing more is started or written (a worker already running ends by itself). */
+  /** The core is closing: nothing more is started or written; a backup or check running is stopped. */
   close(): void {
     this.closed = true;
     this.stopSchedule();
+    this.stopping.abort();
   }
 
   private changed(): void {

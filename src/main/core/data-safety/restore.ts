@@ -137,12 +137,10 @@ export class Restorer {
         );
       }
     }
-    const again = await runJob({
-      kind: 'verify',
-      file: this.backupFile(backup),
-      mode: 'integrity',
-      tables: RECOVERY_TABLES,
-    }).catch((err: Error) => ({ ok: false, findings: [{ message: err.message, table: null, index: null }], ms: 0 }));
+    const again = await runJob(
+      { kind: 'verify', file: this.backupFile(backup), mode: 'integrity', tables: RECOVERY_TABLES },
+      { signal: this.h.closing },
+    ).catch((err: Error) => ({ ok: false, findings: [{ message: err.message, table: null, index: null }], ms: 0 }));
     if (!again.ok) {
       backup.ok = false;
       backup.problem = 'verify_failed';
@@ -290,7 +288,7 @@ export class Restorer {
       staged.close();
     }
     if (outcome.failed.length > 0) writeExport(outcome.failed);
-    const check = await runJob({ kind: 'check', file: stagedFile, mode: 'integrity' });
+    const check = await runJob({ kind: 'check', file: stagedFile, mode: 'integrity' }, { signal: this.h.closing });
     if (!check.ok) throw new Error(`the restored copy failed its check: ${check.findings[0]?.message ?? ''}`);
 
     // 3. the swap: the damaged file (with its -wal/-shm) kept aside, the staged file in its place

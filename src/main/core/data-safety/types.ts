@@ -59,6 +59,8 @@ export interface SafetyState {
   readonly backupDir: string;
   /** the core is closing: nothing more is started or written */
   isClosed(): boolean;
+  /** aborted when the core closes: a backup or check still running is stopped */
+  readonly closing: AbortSignal;
   /** a restore is being applied: the store may be closed */
   isRestoring(): boolean;
   /** saves the record and tells the screens (`dataSafety.changed`) */

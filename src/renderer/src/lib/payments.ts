@@ -4,7 +4,8 @@
  * How an attempt is doing comes from main (`AttemptView.display`), never worked out here.
  */
 import { normalisePaymentCode, recognisePaymentCode } from '../../../shared/payment-code';
-import type { IntermediaryMode, PaymentOption, ProviderId } from '../../../shared/types';
+import type { Translate } from '../i18n';
+import type { IntermediaryMode, PaymentMethod, PaymentOption, ProviderId } from '../../../shared/types';
 
 /** Each provider's recognisable colour and one-character mark. */
 export const PROVIDER_LOOK: Record<ProviderId, { color: string; mark: string }> = {
@@ -92,4 +93,9 @@ export function classifyPaymentCode(raw: string, enabled: ProviderId[]): CodeVer
 export function countdown(deadlineAt: number, now: number): string {
   const s = Math.max(0, Math.ceil((deadlineAt - now) / 1000));
   return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+}
+
+/** How an order was paid, in words: "Cash + Alipay" for a split order, "—" (method.none) while unpaid. */
+export function paidBy(methods: readonly PaymentMethod[], t: Translate): string {
+  return methods.length > 0 ? methods.map((m) => t(`method.${m}`)).join(' + ') : t('method.none');
 }

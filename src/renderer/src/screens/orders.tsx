@@ -14,6 +14,7 @@ import { discountLabel, formatDay, formatTime } from '../lib/format';
 import { journalFacts, journalStates, journalTitle } from '../lib/journal-text';
 import { useCall, useNotifier } from '../lib/notice';
 import { printReceipt } from '../lib/print';
+import { paidBy } from '../lib/payments';
 import { TickCell, TidyDialog, UnpaidTools } from './orders-tidy';
 
 const RECEIPT_STATUSES: readonly OrderStatus[] = ['paid', 'partially_refunded', 'refunded'];
@@ -235,11 +236,7 @@ export default function OrdersScreen({ businessDay, onBack }: OrdersProps) {
                     <td>{time(o.paidAt ?? o.createdAt)}</td>
                     <td className="num">{o.itemCount}</td>
                     <td className="num strong">{formatFen(o.totalFen)}</td>
-                    {unpaidOnly ? null : (
-                      <td data-testid="order-methods">
-                        {o.methods.length > 0 ? o.methods.map((m) => t(`method.${m}`)).join(' + ') : t('method.none')}
-                      </td>
-                    )}
+                    {unpaidOnly ? null : <td data-testid="order-methods">{paidBy(o.methods, t)}</td>}
                     <td>
                       <StatusBadge status={o.status} />
                     </td>
