@@ -71,7 +71,7 @@ export function workerScript(): string {
 /**
  * Each worker is a V8 isolate of its own, whose young generation would grow to 32 MB under a report's
  * or an import's garbage and stay that size while the thread lives. 8 MB is plenty for work that
- * mostly waits on SQLite, and keeps a warm worker (or a backup's) from costing the till its memory
+ * mostly waits on SQLite, and keeps a warm worker from costing the till its memory
  * goal (README, "Speed on a year-old store").
  */
 export const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 } as const;
