@@ -1,7 +1,8 @@
 /**
  * Runs the long SQLite jobs (online backup, integrity check, verification of a backup) in a process
  * of their own with its own connection (store/sqlite-worker.cjs), so the counter's event loop only
- * waits for one answer and the job's memory leaves with it. A job that fails answers with SQLite's error code, never throws into the till.
+ * waits for one answer and the job's memory leaves with it. A job that fails answers with SQLite's
+ * error code, never throws into the till.
  *
  * The same worker script serves the core's heavy tasks (core/worker-tasks.ts) in threads kept warm
  * by `TaskPool`; a task that writes takes the store's write gate (store/write-gate.ts) first.

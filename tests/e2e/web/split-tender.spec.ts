@@ -125,6 +125,7 @@ for (const locale of LOCALES) {
         const row = pos.locator(`[data-testid="order-row"][data-number="${number}"]`);
         // the day's list names both methods of the split order, not only the first part's
         await expect(row.getByTestId('order-methods')).toHaveText(`${locale.cash} + ${locale.alipay}`);
+        await shot('5-orders-list');
         await row.click();
         await till.id('order-refund').click();
         await expect(till.id('refund-refundable')).toContainText('¥10.50');
@@ -136,7 +137,7 @@ for (const locale of LOCALES) {
         await till.id('refund-amount').fill('1');
         await till.id('refund-reason').fill('dented can');
         await expect(till.id('refund-total')).toHaveText('¥1.00');
-        await shot('5-refund-dialog');
+        await shot('6-refund-dialog');
         await till.id('refund-confirm').click();
         await till.id('owner-pin-input').fill('8888');
         await till.id('owner-pin-submit').click();
